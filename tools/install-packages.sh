@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Gatun's build, tests and demo need.
+# Idempotent: packages already present are skipped, apt is only touched when something is missing.
+set -euo pipefail
+
+packages=(
+  # C toolchain and DPDK build dependencies (DPDK itself is built from source by build-dpdk.sh)
+  build-essential meson ninja-build pkg-config dpkg-dev python3-pyelftools
+  libnuma-dev libpcap-dev libbpf-dev libxdp-dev libelf-dev zlib1g-dev libibverbs-dev
+  # fuzzing (libFuzzer + sanitizers)
+  clang libclang-rt-14-dev
+  # kube-apiserver from Debian's source package, etcd from Debian's binary package
+  golang-go rsync etcd-server golang-github-modern-go-reflect2-dev
+  # test hosts and traffic
+  iproute2 ethtool iputils-ping socat curl tcpdump
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-packages: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+# deb-src for bookworm is needed by build-dpdk.sh and build-kube-apiserver.sh (apt-get source).
+src=/etc/apt/sources.list.d/gatun-deb-src.sources
+if [ ! -f "$src" ]; then
+  cat > "$src" <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+echo "install-packages: installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
