@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0
+ *
+ * libgatunfwd: Gatun's DPDK fast path, seen from its control side.
+ *
+ * The API is deliberately coarse and struct-based so that Java binds it through Panama
+ * with a handful of MemoryLayouts: the whole desired state is handed over in one
+ * gfwd_commit() call as two flat arrays, and counters come back in one snapshot.
+ * Per-packet work never crosses this boundary.
+ *
+ * Conventions: functions return 0 (or a non-negative value) on success and a negative
+ * errno value on failure; gfwd_last_error() then holds a sentence saying what failed.
+ * Addresses are in network byte order, ports and all other integers in host order.
+ */
+#ifndef GATUNFWD_H
+#define GATUNFWD_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GFWD_ABI_VERSION 1
+
+enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
+enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
+enum gfwd_mode { GFWD_MODE_FULLNAT = 1, GFWD_MODE_NAT = 2, GFWD_MODE_DSR = 3, GFWD_MODE_DSR_IPIP = 4 };
+enum gfwd_sched { GFWD_SCHED_MAGLEV = 1 };
+
+/* A port: an ethdev that already exists (a --vdev given to EAL, a PCI device) or one to
+ * hot-plug from devargs ("net_af_packet0,iface=eth1"). */
+struct gfwd_port_conf {
+	char devargs[256];
+	uint8_t addr[16];        /* the port's own address (SNAT source in full NAT) */
+	uint8_t family;          /* enum gfwd_family */
+	uint8_t prefix_len;      /* on-link prefix */
+	uint8_t has_gateway;
+	uint8_t reserved;
+	uint8_t gateway[16];     /* next hop for destinations off the prefix */
+};
+
+/* One virtual service: (vip, port, protocol) → backends[first_backend .. +n_backends). */
+struct gfwd_service {
+	uint8_t vip[16];
+	uint8_t family;          /* enum gfwd_family */
+	uint8_t proto;           /* enum gfwd_proto */
+	uint16_t port;
+	uint8_t mode;            /* enum gfwd_mode */
+	uint8_t sched;           /* enum gfwd_sched */
+	uint16_t reserved;
+	uint32_t maglev_size;    /* prime; 0 = GFWD_MAGLEV_DEFAULT_SIZE */
+	uint32_t first_backend;
+	uint32_t n_backends;
+};
+
+struct gfwd_backend {
+	uint8_t addr[16];
+	uint8_t family;
+	uint8_t reserved;
+	uint16_t port;
+	uint32_t weight;         /* 0 is treated as 1 */
+};
+
+#define GFWD_MAGLEV_DEFAULT_SIZE 65537u
+
+/* Start-up: EAL arguments as on a DPDK command line (argv[0] is the program name). */
+int gfwd_init(int argc, char **argv);
+/* Adds a port; returns its index (0, 1, ...). Only before gfwd_start(). */
+int gfwd_port_add(const struct gfwd_port_conf *conf);
+/* Adds a port backed by two rte_rings (the net_ring PMD): frames given to gfwd_ring_inject()
+ * arrive on it, frames it transmits are read with gfwd_ring_collect(). For tests and
+ * benchmarks. Returns the port index. */
+int gfwd_port_add_ring(const char *name, const struct gfwd_port_conf *conf);
+/* Starts one worker on every EAL worker lcore; returns the number of workers. */
+int gfwd_start(void);
+/* Stops the workers and waits for them. Idempotent. */
+void gfwd_stop(void);
+/* Stops everything and releases EAL. The process must not call gfwd_init() again. */
+void gfwd_shutdown(void);
+
+/* Replaces the whole desired state. Validated and built off the fast path, then published
+ * by a pointer swap; the previous state is freed after an RCU grace period. On error the
+ * running state is untouched. `generation` must grow. */
+int gfwd_commit(uint64_t generation,
+		const struct gfwd_service *services, uint32_t n_services,
+		const struct gfwd_backend *backends, uint32_t n_backends);
+uint64_t gfwd_generation(void);
+
+/* Counters, summed over workers. gfwd_counters_read() fills up to `n` values in the order
+ * of gfwd_counter_name(i); gfwd_counter_count() tells how many exist. Drop reasons are
+ * counters named "drop_<reason>". */
+uint32_t gfwd_counter_count(void);
+const char *gfwd_counter_name(uint32_t i);
+int gfwd_counters_read(uint64_t *values, uint32_t n);
+
+/* Test / benchmark plumbing for ring ports. */
+int gfwd_ring_inject(uint16_t port, const uint8_t *frame, uint32_t len);
+/* Copies the next transmitted frame into buf; returns its length, 0 if none, <0 on error. */
+int gfwd_ring_collect(uint16_t port, uint8_t *buf, uint32_t cap);
+
+/* Port information for the agent (hello message, metrics). */
+int gfwd_port_mac(uint16_t port, uint8_t mac[6]);
+int gfwd_port_link_up(uint16_t port);
+
+const char *gfwd_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * gatunfwd.h: start-up, workers, commits and counters. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include "api_internal.h"
+#include "worker.h"
+
+struct dataplane dp;
+extern struct counters control_counters;
+static char last_error[512];
+
+int api_fail(int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return rc < 0 ? rc : -EIO;
+}
+
+const char *gfwd_last_error(void)
+{
+	return last_error;
+}
+
+/* ---------------------------------------------------------------- address tables */
+
+#define VIP_SLOTS (2 * MAX_VIPS)
+
+int dp_vip_id(const struct addr *vip)
+{
+	uint32_t h = rte_hash_crc(vip->b, 16, 0) & (VIP_SLOTS - 1);
+	for (int32_t id; (id = dp.vip_index[h]) >= 0; h = (h + 1) & (VIP_SLOTS - 1))
+		if (addr_eq(&dp.vips[id], vip))
+			return id;
+	if (dp.n_vips == MAX_VIPS)
+		return -ENOSPC;
+	uint32_t id = dp.n_vips++;
+	dp.vips[id] = *vip;
+	dp.vip_index[h] = (int32_t)id;
+	return (int)id;
+}
+
+uint16_t dp_next_hop(const struct addr *dst, uint8_t family)
+{
+	for (uint16_t p = 0; p < dp.n_ports; p++)
+		if (dp.ports[p].family == family && addr_same_prefix(dst, &dp.ports[p].addr, dp.ports[p].prefix_len))
+			return neigh_ensure(&dp.neigh, dst, p);
+	for (uint16_t p = 0; p < dp.n_ports; p++)
+		if (dp.ports[p].family == family && dp.ports[p].has_gateway)
+			return neigh_find(&dp.neigh, &dp.ports[p].gateway);
+	return NEIGH_NONE;
+}
+
+/* ---------------------------------------------------------------- life cycle */
+
+int gfwd_init(int argc, char **argv)
+{
+	if (dp.pool != NULL)
+		return api_fail(-EALREADY, "gfwd_init() was already called");
+	if (rte_eal_init(argc, argv) < 0)
+		return api_fail(-rte_errno, "EAL initialisation failed: %s", rte_strerror(rte_errno));
+
+	dp.pool = rte_pktmbuf_pool_create("gfwd_mbufs", MBUF_POOL_SIZE, MBUF_CACHE_SIZE, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	size_t rcu_size = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	dp.rcu = rte_zmalloc("gfwd_rcu", rcu_size, RTE_CACHE_LINE_SIZE);
+	dp.vip_index = malloc(sizeof(int32_t) * VIP_SLOTS);
+	if (dp.pool == NULL || dp.rcu == NULL || dp.vip_index == NULL)
+		return api_fail(-ENOMEM, "out of memory at start-up (give EAL more with -m)");
+	memset(dp.vip_index, 0xff, sizeof(int32_t) * VIP_SLOTS);
+	rte_rcu_qsbr_init(dp.rcu, RTE_MAX_LCORE);
+	rte_spinlock_init(&dp.neigh.lock);
+
+	char err[256];
+	dp.config = config_build(0, NULL, 0, NULL, 0, dp_next_hop, dp_vip_id, err, sizeof(err));
+	if (dp.config == NULL)
+		return api_fail(-ENOMEM, "%s", err);
+
+	unsigned lcore, n = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		n++;
+	if (n > MAX_WORKERS)
+		return api_fail(-EINVAL, "%u worker lcores exceed the limit of %d", n, MAX_WORKERS);
+	dp.n_workers = n;
+	unsigned i = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		dp.workers[i] = worker_create(i, n, lcore, FLOW_TABLE_FLOWS, (int)rte_lcore_to_socket_id(lcore));
+		if (dp.workers[i] == NULL)
+			return api_fail(-ENOMEM, "cannot allocate worker %u's flow table (give EAL more with -m)", i);
+		i++;
+	}
+	return 0;
+}
+
+int gfwd_start(void)
+{
+	if (dp.started)
+		return api_fail(-EALREADY, "already started");
+	if (dp.n_workers == 0)
+		return api_fail(-EINVAL, "no worker lcore: give EAL at least two lcores (-l 0-1)");
+	if (dp.n_ports == 0)
+		return api_fail(-EINVAL, "no port was added");
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
+		int rc = rte_eth_dev_start(dp.ports[p].eth_port);
+		if (rc != 0)
+			return api_fail(rc, "port %s failed to start", dp.ports[p].name);
+	}
+	dp.running = true;
+	for (unsigned i = 0; i < dp.n_workers; i++) {
+		int rc = rte_eal_remote_launch(worker_main, dp.workers[i], dp.workers[i]->lcore_id);
+		if (rc != 0) {
+			gfwd_stop();
+			return api_fail(rc, "cannot launch worker %u", i);
+		}
+	}
+	dp.started = true;
+	int rc = housekeeper_start();
+	if (rc != 0) {
+		gfwd_stop();
+		return api_fail(rc, "cannot start the housekeeping thread");
+	}
+	return (int)dp.n_workers;
+}
+
+void gfwd_stop(void)
+{
+	if (!dp.running && !dp.started)
+		return;
+	dp.running = false;
+	rte_eal_mp_wait_lcore();
+	if (dp.started)
+		housekeeper_stop();
+	for (uint16_t p = 0; p < dp.n_ports; p++)
+		rte_eth_dev_stop(dp.ports[p].eth_port);
+	dp.started = false;
+}
+
+void gfwd_shutdown(void)
+{
+	gfwd_stop();
+	for (uint16_t p = 0; p < dp.n_ports; p++)
+		rte_eth_dev_close(dp.ports[p].eth_port);
+	rte_eal_cleanup();
+}
+
+/* ---------------------------------------------------------------- configuration */
+
+int gfwd_commit(uint64_t generation,
+		const struct gfwd_service *services, uint32_t n_services,
+		const struct gfwd_backend *backends, uint32_t n_backends)
+{
+	struct config *old = dp.config;
+	if (generation <= old->generation)
+		return api_fail(-ESTALE, "generation %lu is not newer than the running %lu",
+				(unsigned long)generation, (unsigned long)old->generation);
+	if ((n_services && services == NULL) || (n_backends && backends == NULL))
+		return api_fail(-EINVAL, "null array with a non-zero count");
+	char err[256];
+	struct config *c = config_build(generation, services, n_services, backends, n_backends,
+					dp_next_hop, dp_vip_id, err, sizeof(err));
+	if (c == NULL)
+		return api_fail(-EINVAL, "%s", err);
+	__atomic_store_n(&dp.config, c, __ATOMIC_RELEASE);
+	/* Every worker has passed a quiescent point: none can still read `old`. */
+	rte_rcu_qsbr_synchronize(dp.rcu, RTE_QSBR_THRID_INVALID);
+	config_free(old);
+	if (dp.started)
+		housekeeper_run_once();   /* ask for new backends now, not at the next tick */
+	return 0;
+}
+
+uint64_t gfwd_generation(void)
+{
+	return dp_config()->generation;
+}
+
+/* ---------------------------------------------------------------- counters */
+
+static const char *const counter_names[COUNTER_TOTAL] = {
+#define X(id, name) name,
+	GFWD_EVENTS(X)
+#undef X
+#define X(id, name) "drop_" name,
+	GFWD_DROPS(X)
+#undef X
+};
+
+uint32_t gfwd_counter_count(void)
+{
+	return COUNTER_TOTAL;
+}
+
+const char *gfwd_counter_name(uint32_t i)
+{
+	return i < COUNTER_TOTAL ? counter_names[i] : NULL;
+}
+
+static void add_counters(uint64_t *values, uint32_t n, const struct counters *c)
+{
+	for (uint32_t i = 0; i < n && i < EV_MAX; i++)
+		values[i] += c->event[i];
+	for (uint32_t i = EV_MAX; i < n && i < COUNTER_TOTAL; i++)
+		values[i] += c->drop[i - EV_MAX];
+}
+
+int gfwd_counters_read(uint64_t *values, uint32_t n)
+{
+	if (values == NULL)
+		return api_fail(-EINVAL, "null values");
+	memset(values, 0, sizeof(uint64_t) * n);
+	for (unsigned w = 0; w < dp.n_workers; w++)
+		add_counters(values, n, &dp.workers[w]->cnt);
+	add_counters(values, n, &control_counters);
+	return (int)RTE_MIN(n, (uint32_t)COUNTER_TOTAL);
+}

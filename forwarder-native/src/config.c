@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include "config.h"
+#include "tunables.h"
+#include "maglev.h"
+#include "neigh.h"
+
+static uint32_t svc_hash(const struct addr *vip, uint16_t port, uint8_t proto)
+{
+	return rte_hash_crc_4byte((uint32_t)port << 8 | proto, rte_hash_crc(vip->b, 16, 0));
+}
+
+static uint32_t vip_hash(const struct addr *vip)
+{
+	return rte_hash_crc(vip->b, 16, 0x5f3759df);
+}
+
+static int backend_cmp(const void *a, const void *b)
+{
+	const struct backend *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
+	return c != 0 ? c : (int)rte_be_to_cpu_16(x->port) - (int)rte_be_to_cpu_16(y->port);
+}
+
+static struct addr addr_from(const uint8_t bytes[16], uint8_t family)
+{
+	struct addr a = { .q = { 0, 0 } };
+	memcpy(a.b, bytes, family == GFWD_AF_INET ? 4 : 16);
+	return a;
+}
+
+void config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	for (uint32_t i = 0; i < c->n_services; i++) {
+		free(c->services[i].backends);
+		free(c->services[i].maglev);
+	}
+	free(c->services);
+	free(c->svc_slots);
+	free(c->vip_slots);
+	free(c);
+}
+
+#define FAIL(...) do { snprintf(err, err_len, __VA_ARGS__); config_free(c); return NULL; } while (0)
+
+static const char *validate_service(const struct gfwd_service *s, uint32_t n_backends)
+{
+	if (s->family != GFWD_AF_INET)
+		return "only IPv4 services are supported so far";
+	if (s->proto != GFWD_PROTO_TCP && s->proto != GFWD_PROTO_UDP)
+		return "protocol must be TCP or UDP";
+	if (s->port == 0)
+		return "port must not be 0";
+	if (s->mode != GFWD_MODE_FULLNAT)
+		return "only the FullNAT forwarding mode is supported so far";
+	if (s->sched != GFWD_SCHED_MAGLEV)
+		return "only Maglev scheduling is supported so far";
+	if (s->first_backend > n_backends || s->n_backends > n_backends - s->first_backend)
+		return "backend range is outside the backend array";
+	uint32_t size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
+	if (size > MAGLEV_MAX_SIZE || !maglev_is_prime(size))
+		return "Maglev table size must be a prime no larger than 1000003";
+	if (s->n_backends >= size || s->n_backends > MAGLEV_MAX_BACKENDS)
+		return "more backends than the Maglev table has entries";
+	return NULL;
+}
+
+static int build_service(struct service *svc, const struct gfwd_service *s,
+			 const struct gfwd_backend *backends, next_hop_fn next_hop,
+			 char *err, size_t err_len, uint32_t index)
+{
+	svc->port = rte_cpu_to_be_16(s->port);
+	svc->proto = s->proto;
+	svc->family = s->family;
+	svc->mode = s->mode;
+	svc->sched = s->sched;
+	svc->vip = addr_from(s->vip, s->family);
+	svc->n_backends = s->n_backends;
+	svc->maglev_size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
+	svc->backends = calloc(s->n_backends ? s->n_backends : 1, sizeof(struct backend));
+	svc->maglev = malloc(sizeof(uint16_t) * svc->maglev_size);
+	if (svc->backends == NULL || svc->maglev == NULL)
+		return -ENOMEM;
+
+	for (uint32_t j = 0; j < s->n_backends; j++) {
+		const struct gfwd_backend *in = &backends[s->first_backend + j];
+		struct backend *b = &svc->backends[j];
+		if (in->family != s->family || in->port == 0) {
+			snprintf(err, err_len, "service %u: backend %u must have the service's family and a port", index, j);
+			return -EINVAL;
+		}
+		b->addr = addr_from(in->addr, in->family);
+		b->port = rte_cpu_to_be_16(in->port);
+		b->weight = in->weight ? in->weight : 1;
+		b->neigh = next_hop(&b->addr, in->family);
+		if (b->neigh == NEIGH_NONE) {
+			snprintf(err, err_len, "service %u: no route to backend %u (or neighbour table full)", index, j);
+			return -EHOSTUNREACH;
+		}
+	}
+	qsort(svc->backends, svc->n_backends, sizeof(struct backend), backend_cmp);
+	for (uint32_t j = 1; j < svc->n_backends; j++)
+		if (backend_cmp(&svc->backends[j - 1], &svc->backends[j]) == 0) {
+			snprintf(err, err_len, "service %u: backend listed twice", index);
+			return -EINVAL;
+		}
+
+	struct maglev_input *in = calloc(svc->n_backends ? svc->n_backends : 1, sizeof(*in));
+	if (in == NULL)
+		return -ENOMEM;
+	for (uint32_t j = 0; j < svc->n_backends; j++)
+		in[j] = (struct maglev_input){ svc->backends[j].addr, svc->backends[j].port, svc->backends[j].weight };
+	int rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_backends);
+	free(in);
+	return rc;
+}
+
+struct config *config_build(uint64_t generation,
+			    const struct gfwd_service *services, uint32_t n_services,
+			    const struct gfwd_backend *backends, uint32_t n_backends,
+			    next_hop_fn next_hop, vip_id_fn vip_id,
+			    char *err, size_t err_len)
+{
+	struct config *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		FAIL("out of memory");
+	if (n_services > MAX_SERVICES)
+		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
+	if (n_backends > MAX_BACKENDS)
+		FAIL("%u backends exceed the limit of %u", n_backends, MAX_BACKENDS);
+	c->generation = generation;
+	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
+	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));
+	c->svc_mask = c->vip_mask = slots - 1;
+	c->svc_slots = malloc(sizeof(int32_t) * slots);
+	c->vip_slots = malloc(sizeof(int32_t) * slots);
+	if (c->services == NULL || c->svc_slots == NULL || c->vip_slots == NULL)
+		FAIL("out of memory");
+	memset(c->svc_slots, 0xff, sizeof(int32_t) * slots);
+	memset(c->vip_slots, 0xff, sizeof(int32_t) * slots);
+
+	for (uint32_t i = 0; i < n_services; i++) {
+		const char *why = validate_service(&services[i], n_backends);
+		if (why != NULL)
+			FAIL("service %u: %s", i, why);
+		struct service *svc = &c->services[i];
+		c->n_services = i + 1;  /* so config_free() releases what was built */
+		int rc = build_service(svc, &services[i], backends, next_hop, err, err_len, i);
+		if (rc == -ENOMEM)
+			FAIL("out of memory building service %u", i);
+		if (rc < 0) {
+			config_free(c);
+			return NULL;
+		}
+		int id = vip_id(&svc->vip);
+		if (id < 0)
+			FAIL("too many distinct VIPs (limit %u)", MAX_VIPS);
+		svc->vip_id = (uint16_t)id;
+
+		uint32_t h = svc_hash(&svc->vip, svc->port, svc->proto) & c->svc_mask;
+		while (c->svc_slots[h] >= 0) {
+			const struct service *o = &c->services[c->svc_slots[h]];
+			if (addr_eq(&o->vip, &svc->vip) && o->port == svc->port && o->proto == svc->proto)
+				FAIL("service %u duplicates service %d (same VIP, port and protocol)", i, c->svc_slots[h]);
+			h = (h + 1) & c->svc_mask;
+		}
+		c->svc_slots[h] = (int32_t)i;
+
+		h = vip_hash(&svc->vip) & c->vip_mask;
+		while (c->vip_slots[h] >= 0 && !addr_eq(&c->services[c->vip_slots[h]].vip, &svc->vip))
+			h = (h + 1) & c->vip_mask;
+		c->vip_slots[h] = (int32_t)i;
+	}
+	return c;
+}
+
+const struct service *config_find_service(const struct config *c, const struct addr *vip,
+					  uint16_t port_be, uint8_t proto)
+{
+	uint32_t h = svc_hash(vip, port_be, proto) & c->svc_mask;
+	for (int32_t i; (i = c->svc_slots[h]) >= 0; h = (h + 1) & c->svc_mask) {
+		const struct service *s = &c->services[i];
+		if (s->port == port_be && s->proto == proto && addr_eq(&s->vip, vip))
+			return s;
+	}
+	return NULL;
+}
+
+bool config_has_vip(const struct config *c, const struct addr *vip)
+{
+	uint32_t h = vip_hash(vip) & c->vip_mask;
+	for (int32_t i; (i = c->vip_slots[h]) >= 0; h = (h + 1) & c->vip_mask)
+		if (addr_eq(&c->services[i].vip, vip))
+			return true;
+	return false;
+}
+
+const struct backend *service_find_backend(const struct service *s, const struct addr *addr,
+					   uint16_t port_be)
+{
+	struct backend key = { .addr = *addr, .port = port_be };
+	return bsearch(&key, s->backends, s->n_backends, sizeof(struct backend), backend_cmp);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Counters and drop reasons, declared once: the enum and the names come from these lists. */
+#ifndef GFWD_COUNTERS_H
+#define GFWD_COUNTERS_H
+
+#include <stdint.h>
+#include <rte_common.h>
+
+#define GFWD_EVENTS(X)                                                        \
+	X(RX_PACKETS,        "rx_packets")                                    \
+	X(RX_BYTES,          "rx_bytes")                                      \
+	X(TX_PACKETS,        "tx_packets")                                    \
+	X(TX_BYTES,          "tx_bytes")                                      \
+	X(FWD_PACKETS,       "forward_packets")      /* client → backend */   \
+	X(REV_PACKETS,       "reverse_packets")      /* backend → client */   \
+	X(NEW_FLOWS,         "new_flows")                                     \
+	X(FLOWS_EVICTED,     "flows_evicted")        /* table full */         \
+	X(FLOWS_RESCHEDULED, "flows_rescheduled")    /* backend removed */    \
+	X(ARP_REPLIES,       "arp_replies")                                   \
+	X(ARP_REQUESTS,      "arp_requests")                                  \
+	X(ICMP_ECHO_REPLIES, "icmp_echo_replies")
+
+/* Every reason a packet is dropped. Malformed input has its own reasons. */
+#define GFWD_DROPS(X)                                                         \
+	X(TOO_SHORT,         "too_short")          /* truncated header */     \
+	X(NOT_FOR_US,        "not_for_us")         /* other MAC */            \
+	X(BAD_ETHERTYPE,     "unsupported_ethertype")                         \
+	X(BAD_ARP,           "bad_arp")                                       \
+	X(BAD_IP_VERSION,    "bad_ip_version")                                \
+	X(BAD_IP_HEADER,     "bad_ip_header")      /* ihl, lengths */         \
+	X(BAD_IP_CHECKSUM,   "bad_ip_checksum")                               \
+	X(IP_FRAGMENT,       "ip_fragment")                                   \
+	X(TTL_EXCEEDED,      "ttl_exceeded")                                  \
+	X(BAD_L4_HEADER,     "bad_l4_header")                                 \
+	X(UNSUPPORTED_PROTO, "unsupported_protocol")                          \
+	X(NO_SERVICE,        "no_service")         /* no VIP:port matches */  \
+	X(NO_FLOW,           "no_flow")            /* reply without a flow */ \
+	X(NO_BACKEND,        "no_backend")         /* service has none */     \
+	X(SNAT_EXHAUSTED,    "snat_ports_exhausted")                          \
+	X(NO_ROUTE,          "no_route")                                      \
+	X(NEIGH_UNRESOLVED,  "neighbor_unresolved")                           \
+	X(TX_FULL,           "tx_queue_full")                                 \
+	X(NO_MBUF,           "no_mbuf")
+
+enum gfwd_event {
+#define X(id, name) EV_##id,
+	GFWD_EVENTS(X)
+#undef X
+	EV_MAX
+};
+
+enum gfwd_drop {
+#define X(id, name) DROP_##id,
+	GFWD_DROPS(X)
+#undef X
+	DROP_MAX
+};
+
+/* One worker's counters; written by that worker only, read by anyone (torn reads of a
+ * 64-bit aligned counter cannot happen on x86-64). */
+struct counters {
+	uint64_t event[EV_MAX];
+	uint64_t drop[DROP_MAX];
+} __rte_cache_aligned;
+
+#define COUNTER_TOTAL (EV_MAX + DROP_MAX)
+
+#endif

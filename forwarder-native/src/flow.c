@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <rte_malloc.h>
+#include "flow.h"
+
+static inline uint32_t sig_of(uint32_t hash)
+{
+	return hash | 1;   /* never 0, so a signature alone cannot look like a free slot */
+}
+
+static inline uint32_t ref_make(uint32_t idx, enum flow_dir dir)
+{
+	return ((idx << 1) | dir) + 1;
+}
+
+struct flow_table *flow_table_create(uint32_t capacity, int socket,
+				     const struct addr *vips, const struct addr *snat_addrs)
+{
+	struct flow_table *ft = rte_zmalloc_socket("flow_table", sizeof(*ft), 64, socket);
+	if (ft == NULL)
+		return NULL;
+	/* Two slots per flow and a load factor of at most 1/2. */
+	uint32_t buckets = rte_align32pow2((capacity * 4 + FLOW_BUCKET_SLOTS - 1) / FLOW_BUCKET_SLOTS);
+	ft->buckets = rte_zmalloc_socket("flow_buckets", (size_t)buckets * sizeof(struct flow_bucket), 64, socket);
+	ft->flows = rte_zmalloc_socket("flows", (size_t)capacity * sizeof(struct flow), 64, socket);
+	ft->free_list = rte_malloc_socket("flow_free", (size_t)capacity * sizeof(uint32_t), 64, socket);
+	if (ft->buckets == NULL || ft->flows == NULL || ft->free_list == NULL) {
+		flow_table_free(ft);
+		return NULL;
+	}
+	ft->bucket_mask = buckets - 1;
+	ft->capacity = capacity;
+	for (uint32_t i = 0; i < capacity; i++)
+		ft->free_list[i] = capacity - 1 - i;
+	ft->n_free = capacity;
+	ft->vips = vips;
+	ft->snat_addrs = snat_addrs;
+	return ft;
+}
+
+void flow_table_free(struct flow_table *ft)
+{
+	if (ft == NULL)
+		return;
+	rte_free(ft->buckets);
+	rte_free(ft->flows);
+	rte_free(ft->free_list);
+	rte_free(ft);
+}
+
+void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
+		 struct flow_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->proto = f->proto;
+	k->family = f->family;
+	if (dir == DIR_FORWARD) {
+		k->src = f->client;
+		k->sport = f->client_port;
+		k->dst = ft->vips[f->vip_id];
+		k->dport = f->vport;
+	} else {
+		k->src = f->backend;
+		k->sport = f->backend_port;
+		if (f->snat_port != 0) {
+			k->dst = ft->snat_addrs[f->snat_id];
+			k->dport = f->snat_port;
+		} else {       /* no SNAT: the backend answers the client itself */
+			k->dst = f->client;
+			k->dport = f->client_port;
+		}
+	}
+}
+
+static inline bool key_matches(const struct flow_table *ft, const struct flow *f,
+			       enum flow_dir dir, const struct flow_key *k)
+{
+	struct flow_key fk;
+	flow_key_of(ft, f, dir, &fk);
+	return memcmp(&fk, k, sizeof(fk)) == 0;
+}
+
+static void slot_clear(struct flow_table *ft, uint32_t hash, uint32_t ref)
+{
+	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
+	for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+		if (b->ref[s] == ref) {
+			b->ref[s] = 0;
+			b->sig[s] = 0;
+			return;
+		}
+	}
+}
+
+void flow_remove(struct flow_table *ft, struct flow *f)
+{
+	uint32_t idx = (uint32_t)(f - ft->flows);
+	for (int d = DIR_FORWARD; d <= DIR_REVERSE; d++) {
+		struct flow_key k;
+		flow_key_of(ft, f, d, &k);
+		slot_clear(ft, flow_key_hash(&k), ref_make(idx, d));
+	}
+	ft->free_list[ft->n_free++] = idx;
+}
+
+struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
+			 uint32_t now, enum flow_dir *dir)
+{
+	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
+	uint32_t sig = sig_of(hash);
+	for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+		if (b->sig[s] != sig)
+			continue;
+		uint32_t ref = b->ref[s] - 1;
+		struct flow *f = &ft->flows[ref >> 1];
+		enum flow_dir d = ref & 1;
+		if (!key_matches(ft, f, d, k))
+			continue;
+		if (flow_expired(f, now)) {
+			flow_remove(ft, f);
+			return NULL;
+		}
+		*dir = d;
+		return f;
+	}
+	return NULL;
+}
+
+/* A free slot in the bucket of `hash`, reclaiming an expired flow or, failing that,
+ * evicting the flow nearest to expiry (never `keep`). */
+static int slot_for(struct flow_table *ft, uint32_t hash, uint32_t now, const struct flow *keep)
+{
+	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
+	int victim = -1;
+	int32_t victim_left = INT32_MAX;
+	for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+		if (b->ref[s] == 0)
+			return s;
+		struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
+		if (f == keep)
+			continue;
+		int32_t left = (int32_t)(f->expires - now);
+		if (left < victim_left) {
+			victim_left = left;
+			victim = s;
+		}
+	}
+	if (victim < 0)
+		return -1;
+	struct flow *f = &ft->flows[(b->ref[victim] - 1) >> 1];
+	if (!flow_expired(f, now))
+		ft->evicted++;
+	flow_remove(ft, f);
+	return victim;
+}
+
+static bool slot_fill(struct flow_table *ft, uint32_t hash, uint32_t ref, uint32_t now,
+		      const struct flow *keep)
+{
+	int s = slot_for(ft, hash, now, keep);
+	if (s < 0)
+		return false;
+	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
+	b->sig[s] = sig_of(hash);
+	b->ref[s] = ref;
+	return true;
+}
+
+struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_t now)
+{
+	struct flow_key kf, kr;
+	flow_key_of(ft, tmpl, DIR_FORWARD, &kf);
+	flow_key_of(ft, tmpl, DIR_REVERSE, &kr);
+	uint32_t hf = flow_key_hash(&kf), hr = flow_key_hash(&kr);
+
+	if (ft->n_free == 0) {
+		/* Table full: make room in the forward bucket, which frees a flow. */
+		int s = slot_for(ft, hf, now, NULL);
+		if (s < 0 || ft->n_free == 0)
+			return NULL;
+	}
+	uint32_t idx = ft->free_list[--ft->n_free];
+	struct flow *f = &ft->flows[idx];
+	*f = *tmpl;
+	if (!slot_fill(ft, hf, ref_make(idx, DIR_FORWARD), now, f)) {
+		ft->free_list[ft->n_free++] = idx;
+		return NULL;
+	}
+	if (!slot_fill(ft, hr, ref_make(idx, DIR_REVERSE), now, f)) {
+		slot_clear(ft, hf, ref_make(idx, DIR_FORWARD));
+		ft->free_list[ft->n_free++] = idx;
+		return NULL;
+	}
+	return f;
+}
+
+uint32_t flow_table_live(const struct flow_table *ft)
+{
+	return ft->capacity - ft->n_free;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Per-worker connection table.
+ *
+ * A flow is 64 bytes and is reachable from two slots, one per direction: the client's
+ * tuple (client → VIP) and the tuple of the backend's answer (backend → SNAT address, or
+ * backend → client without SNAT). Slots live in 64-byte buckets of 8 (signature, reference)
+ * pairs, so a lookup touches one bucket line and one flow line. Keys are not stored: a
+ * slot's key is rebuilt from the flow (VIP and SNAT addresses are short ids into tables
+ * that never change an id's address), which is what keeps a flow at 64 bytes for IPv6.
+ * Expired flows are reclaimed lazily when their slot is needed. */
+#ifndef GFWD_FLOW_H
+#define GFWD_FLOW_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include "addr.h"
+#include "tunables.h"
+
+enum flow_dir { DIR_FORWARD = 0, DIR_REVERSE = 1 };
+
+enum flow_state {
+	FLOW_TCP_SYN = 0,
+	FLOW_TCP_ESTABLISHED,
+	FLOW_TCP_CLOSING,
+	FLOW_UDP,
+	FLOW_SCTP,
+};
+
+/* What a lookup matches: a packet's own tuple. Ports in network order. */
+struct flow_key {
+	struct addr src;
+	struct addr dst;
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t proto;
+	uint8_t family;
+	uint16_t zero;
+};
+
+struct flow {
+	struct addr client;
+	struct addr backend;
+	uint16_t client_port;     /* network order, like every port below */
+	uint16_t vport;
+	uint16_t backend_port;
+	uint16_t snat_port;       /* full NAT: our source port towards the backend */
+	uint16_t vip_id;          /* index into the VIP address table */
+	uint8_t snat_id;          /* port index whose address is the SNAT source */
+	uint8_t proto;
+	uint8_t family;
+	uint8_t state;            /* enum flow_state */
+	uint8_t in_port;          /* where the client's packets arrive */
+	uint8_t mode;             /* enum gfwd_mode */
+	uint8_t client_mac[6];    /* previous hop of the client: where replies go */
+	uint16_t neigh;           /* the backend's next hop (neighbour entry) */
+	uint32_t expires;         /* worker clock, seconds */
+	uint32_t generation;      /* config generation the backend was last checked against */
+} __rte_aligned(64);
+
+_Static_assert(sizeof(struct flow) == 64, "a flow is one cache line");
+
+struct flow_bucket {
+	uint32_t sig[FLOW_BUCKET_SLOTS];
+	uint32_t ref[FLOW_BUCKET_SLOTS];  /* 0 = free, else (flow index << 1 | dir) + 1 */
+} __rte_aligned(64);
+
+struct flow_table {
+	struct flow_bucket *buckets;
+	uint32_t bucket_mask;
+	struct flow *flows;
+	uint32_t capacity;
+	uint32_t *free_list;
+	uint32_t n_free;
+	/* Address tables the keys are rebuilt from; shared and append-only. */
+	const struct addr *vips;
+	const struct addr *snat_addrs;
+	uint64_t evicted;
+};
+
+struct flow_table *flow_table_create(uint32_t capacity, int socket,
+				     const struct addr *vips, const struct addr *snat_addrs);
+void flow_table_free(struct flow_table *ft);
+
+static inline uint32_t flow_key_hash(const struct flow_key *k)
+{
+	return rte_hash_crc(k, sizeof(*k), 0x9e3779b9);
+}
+
+/* Finds the live flow whose `dir` slot matches k. */
+struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
+			 uint32_t now, enum flow_dir *dir);
+/* Adds a flow: copies *f and indexes both directions. Evicts the flow nearest to expiry
+ * when there is no room (ft->evicted counts those). Returns the stored flow or NULL. */
+struct flow *flow_insert(struct flow_table *ft, const struct flow *f, uint32_t now);
+void flow_remove(struct flow_table *ft, struct flow *f);
+/* The key of a flow's direction, as a packet in that direction carries it. */
+void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
+		 struct flow_key *k);
+uint32_t flow_table_live(const struct flow_table *ft);
+
+static inline bool flow_expired(const struct flow *f, uint32_t now)
+{
+	return (int32_t)(f->expires - now) < 0;
+}
+
+#endif

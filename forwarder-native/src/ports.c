@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Ports: hot-plug or find an ethdev, give it one rx and tx queue per worker, and the
+ * ring-port plumbing tests and benchmarks use. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <rte_bus_vdev.h>
+#include <rte_dev.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include "api_internal.h"
+
+static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_port_conf *conf,
+		      struct rte_ring *ring_rx, struct rte_ring *ring_tx)
+{
+	if (dp.started)
+		return api_fail(-EBUSY, "ports must be added before gfwd_start()");
+	if (dp.n_ports == MAX_PORTS)
+		return api_fail(-ENOSPC, "at most %d ports", MAX_PORTS);
+	if (conf->family != GFWD_AF_INET)
+		return api_fail(-EAFNOSUPPORT, "port %s: only IPv4 port addresses are supported so far", name);
+	if (conf->prefix_len > 32)
+		return api_fail(-EINVAL, "port %s: prefix length %u is longer than 32", name, conf->prefix_len);
+
+	struct rte_eth_dev_info info;
+	int rc = rte_eth_dev_info_get(eth_port, &info);
+	if (rc != 0)
+		return api_fail(rc, "port %s: cannot read device info", name);
+	uint16_t workers = dp.n_workers ? (uint16_t)dp.n_workers : 1;
+	if (info.max_tx_queues < workers)
+		return api_fail(-EINVAL, "port %s has %u tx queues but there are %u workers (af_packet: add qpairs=%u)",
+				name, info.max_tx_queues, workers, workers);
+	uint16_t n_rxq = RTE_MIN(workers, info.max_rx_queues);
+
+	struct rte_eth_conf eth_conf = { 0 };
+	if (n_rxq > 1) {
+		eth_conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		eth_conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP;
+		eth_conf.rx_adv_conf.rss_conf.rss_hf &= info.flow_type_rss_offloads;
+	}
+	rc = rte_eth_dev_configure(eth_port, n_rxq, workers, &eth_conf);
+	if (rc != 0)
+		return api_fail(rc, "port %s: configure with %u rx / %u tx queues failed", name, n_rxq, workers);
+	uint16_t nb_rxd = RX_DESCRIPTORS, nb_txd = TX_DESCRIPTORS;
+	rte_eth_dev_adjust_nb_rx_tx_desc(eth_port, &nb_rxd, &nb_txd);
+	int socket = rte_eth_dev_socket_id(eth_port);
+	for (uint16_t q = 0; q < n_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(eth_port, q, nb_rxd, socket, NULL, dp.pool);
+		if (rc != 0)
+			return api_fail(rc, "port %s: rx queue %u setup failed", name, q);
+	}
+	for (uint16_t q = 0; q < workers; q++) {
+		rc = rte_eth_tx_queue_setup(eth_port, q, nb_txd, socket, NULL);
+		if (rc != 0)
+			return api_fail(rc, "port %s: tx queue %u setup failed", name, q);
+	}
+
+	uint16_t idx = dp.n_ports;
+	struct port *p = &dp.ports[idx];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->eth_port = eth_port;
+	p->n_rx_queues = n_rxq;
+	p->family = conf->family;
+	p->prefix_len = conf->prefix_len;
+	memcpy(p->addr.b, conf->addr, 4);
+	p->has_gateway = conf->has_gateway != 0;
+	memcpy(p->gateway.b, conf->gateway, 4);
+	p->ring_rx = ring_rx;
+	p->ring_tx = ring_tx;
+	if (ring_rx != NULL) {
+		/* The ring PMD has no MAC of its own: use a locally administered one. */
+		uint8_t mac[RTE_ETHER_ADDR_LEN] = { 0x02, 0x67, 0x61, 0x74, 0x00, (uint8_t)(idx + 1) };
+		memcpy(p->mac.addr_bytes, mac, sizeof(mac));
+	} else if ((rc = rte_eth_macaddr_get(eth_port, &p->mac)) != 0) {
+		return api_fail(rc, "port %s: cannot read its MAC address", name);
+	}
+	char ring_name[RTE_RING_NAMESIZE];
+	snprintf(ring_name, sizeof(ring_name), "gfwd_ctrl_%u", idx);
+	p->ctrl_tx = rte_ring_create(ring_name, 1024, socket, RING_F_SC_DEQ);
+	if (p->ctrl_tx == NULL)
+		return api_fail(-ENOMEM, "port %s: cannot create its control ring", name);
+	dp.snat_addrs[idx] = p->addr;
+	dp.n_ports++;
+	if (p->has_gateway && neigh_ensure(&dp.neigh, &p->gateway, idx) == NEIGH_NONE)
+		return api_fail(-ENOSPC, "port %s: neighbour table full", name);
+	return idx;
+}
+
+int gfwd_port_add(const struct gfwd_port_conf *conf)
+{
+	char devargs[sizeof(conf->devargs)];
+	snprintf(devargs, sizeof(devargs), "%s", conf->devargs);
+	char name[RTE_ETH_NAME_MAX_LEN];
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(devargs, ","), devargs);
+
+	uint16_t eth_port;
+	if (rte_eth_dev_get_port_by_name(name, &eth_port) != 0) {
+		int rc = rte_dev_probe(devargs);
+		if (rc != 0)
+			return api_fail(rc, "cannot probe device '%s'", devargs);
+		if (rte_eth_dev_get_port_by_name(name, &eth_port) != 0)
+			return api_fail(-ENODEV, "device '%s' probed but no port named '%s'", devargs, name);
+	}
+	return port_setup(eth_port, name, conf, NULL, NULL);
+}
+
+int gfwd_port_add_ring(const char *name, const struct gfwd_port_conf *conf)
+{
+	char rname[RTE_RING_NAMESIZE];
+	snprintf(rname, sizeof(rname), "%s_rx", name);
+	struct rte_ring *rx = rte_ring_create(rname, 4096, (int)rte_socket_id(), 0);
+	snprintf(rname, sizeof(rname), "%s_tx", name);
+	struct rte_ring *tx = rte_ring_create(rname, 4096, (int)rte_socket_id(), 0);
+	if (rx == NULL || tx == NULL)
+		return api_fail(-ENOMEM, "ring port %s: cannot create rings", name);
+	int eth_port = rte_eth_from_rings(name, &rx, 1, &tx, 1, rte_socket_id());
+	if (eth_port < 0)
+		return api_fail(-rte_errno, "ring port %s: rte_eth_from_rings failed", name);
+	return port_setup((uint16_t)eth_port, name, conf, rx, tx);
+}
+
+int gfwd_ring_inject(uint16_t port, const uint8_t *frame, uint32_t len)
+{
+	if (port >= dp.n_ports || dp.ports[port].ring_rx == NULL)
+		return api_fail(-EINVAL, "port %u is not a ring port", port);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+	if (m == NULL)
+		return api_fail(-ENOBUFS, "no mbuf left");
+	char *dst = rte_pktmbuf_append(m, (uint16_t)len);
+	if (dst == NULL || len > UINT16_MAX) {
+		rte_pktmbuf_free(m);
+		return api_fail(-EMSGSIZE, "frame of %u bytes does not fit an mbuf", len);
+	}
+	memcpy(dst, frame, len);
+	if (rte_ring_enqueue(dp.ports[port].ring_rx, m) != 0) {
+		rte_pktmbuf_free(m);
+		return api_fail(-ENOBUFS, "ring of port %u is full", port);
+	}
+	return 0;
+}
+
+int gfwd_ring_collect(uint16_t port, uint8_t *buf, uint32_t cap)
+{
+	if (port >= dp.n_ports || dp.ports[port].ring_tx == NULL)
+		return api_fail(-EINVAL, "port %u is not a ring port", port);
+	struct rte_mbuf *m;
+	if (rte_ring_dequeue(dp.ports[port].ring_tx, (void **)&m) != 0)
+		return 0;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	if (len > cap) {
+		rte_pktmbuf_free(m);
+		return api_fail(-EMSGSIZE, "frame of %u bytes exceeds the buffer of %u", len, cap);
+	}
+	/* Returns a pointer into the mbuf, or copies into buf when the frame is segmented. */
+	const void *data = rte_pktmbuf_read(m, 0, len, buf);
+	if (data != buf)
+		memcpy(buf, data, len);
+	rte_pktmbuf_free(m);
+	return (int)len;
+}
+
+int dp_ctrl_send(uint16_t port, struct rte_mbuf *m)
+{
+	if (rte_ring_enqueue(dp.ports[port].ctrl_tx, m) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+int gfwd_port_mac(uint16_t port, uint8_t mac[6])
+{
+	if (port >= dp.n_ports)
+		return api_fail(-EINVAL, "no port %u", port);
+	memcpy(mac, dp.ports[port].mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
+int gfwd_port_link_up(uint16_t port)
+{
+	if (port >= dp.n_ports)
+		return api_fail(-EINVAL, "no port %u", port);
+	struct rte_eth_link link;
+	if (rte_eth_link_get_nowait(dp.ports[port].eth_port, &link) != 0)
+		return 0;
+	return link.link_status == RTE_ETH_LINK_UP;
+}

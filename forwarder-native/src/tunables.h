@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Every tunable of the fast path in one place, with its unit. */
+#ifndef GFWD_TUNABLES_H
+#define GFWD_TUNABLES_H
+
+#define BURST_SIZE              32      /* packets per rx/tx burst */
+#define MAX_PORTS               8       /* ports per forwarder */
+#define PORT_NAME_LEN           64      /* bytes, with the terminating NUL */
+#define MAX_WORKERS             64      /* worker lcores */
+#define RX_DESCRIPTORS          1024    /* per rx queue */
+#define TX_DESCRIPTORS          1024    /* per tx queue */
+#define MBUF_POOL_SIZE          16383   /* mbufs (2^n - 1 is the mempool sweet spot) */
+#define MBUF_CACHE_SIZE         256     /* per-lcore mempool cache */
+
+#define FLOW_TABLE_FLOWS        (1u << 20)  /* connections per worker */
+#define FLOW_BUCKET_SLOTS       8           /* slots per 64-byte bucket */
+
+#define MAX_SERVICES            (1u << 16)
+#define MAX_BACKENDS            (1u << 20)  /* over all services */
+#define MAX_VIPS                (1u << 16)  /* distinct VIPs over the process lifetime */
+#define MAGLEV_MAX_SIZE         1000003u    /* entries */
+
+/* Connection timeouts, seconds (IPVS defaults where a user would compare). */
+#define TCP_SYN_TIMEOUT_S       30
+#define TCP_ESTABLISHED_TIMEOUT_S 900
+#define TCP_CLOSING_TIMEOUT_S   10
+#define UDP_TIMEOUT_S           60
+#define SCTP_TIMEOUT_S          300
+
+/* Full NAT source ports, split evenly over the workers. */
+#define SNAT_PORT_FIRST         1024
+#define SNAT_PORT_LAST          65535
+#define SNAT_PORT_TRIES         64      /* candidates tried before counting exhaustion */
+
+/* Neighbours (ARP/NDP). */
+#define NEIGH_MAX               4096    /* entries */
+#define NEIGH_RETRY_MS          1000    /* ARP request interval while unresolved */
+#define NEIGH_REFRESH_S         30      /* re-ARP a resolved entry after this */
+#define NEIGH_STALE_S           90      /* no answer for this long: entry unresolved again */
+#define SERVICE_TICK_MS         100     /* housekeeping thread period */
+
+#define TX_DRAIN_US             100     /* flush partly filled tx buffers after this */
+
+#endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include "dataplane.h"
+#include "pipeline.h"
+#include "worker.h"
+
+struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_id,
+			     uint32_t flow_capacity, int socket)
+{
+	struct worker *w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
+	if (w == NULL)
+		return NULL;
+	w->index = index;
+	w->lcore_id = lcore_id;
+	w->flows = flow_table_create(flow_capacity, socket, dp.vips, dp.snat_addrs);
+	if (w->flows == NULL) {
+		rte_free(w);
+		return NULL;
+	}
+	/* Disjoint SNAT port ranges: a reply's destination port names the worker's flow. */
+	uint32_t share = (SNAT_PORT_LAST - SNAT_PORT_FIRST + 1) / (n_workers ? n_workers : 1);
+	w->snat_first = (uint16_t)(SNAT_PORT_FIRST + index * share);
+	w->snat_last = (uint16_t)(w->snat_first + share - 1);
+	w->snat_next = w->snat_first;
+	worker_tick(w);
+	return w;
+}
+
+void worker_free(struct worker *w)
+{
+	if (w == NULL)
+		return;
+	flow_table_free(w->flows);
+	rte_free(w);
+}
+
+void worker_tick(struct worker *w)
+{
+	w->now_tsc = rte_rdtsc();
+	w->now = (uint32_t)(w->now_tsc / rte_get_tsc_hz());
+}
+
+void worker_flush(struct worker *w)
+{
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
+		struct tx_queue *q = &w->tx[p];
+		if (q->n == 0)
+			continue;
+		uint64_t bytes = 0;
+		for (uint16_t i = 0; i < q->n; i++)
+			bytes += rte_pktmbuf_pkt_len(q->m[i]);
+		uint16_t sent = rte_eth_tx_burst(dp.ports[p].eth_port, (uint16_t)w->index, q->m, q->n);
+		for (uint16_t i = sent; i < q->n; i++) {
+			bytes -= rte_pktmbuf_pkt_len(q->m[i]);
+			w->cnt.drop[DROP_TX_FULL]++;
+			rte_pktmbuf_free(q->m[i]);
+		}
+		w->cnt.event[EV_TX_PACKETS] += sent;
+		w->cnt.event[EV_TX_BYTES] += bytes;
+		q->n = 0;
+	}
+}
+
+/* Worker 0 also sends what the control side queued (ARP requests, gratuitous ARP). */
+static void drain_control(struct worker *w)
+{
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
+		struct tx_queue *q = &w->tx[p];
+		q->n += (uint16_t)rte_ring_dequeue_burst(dp.ports[p].ctrl_tx, (void **)&q->m[q->n],
+							 TXQ_CAP - q->n, NULL);
+	}
+}
+
+int worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rte_mbuf *pkts[BURST_SIZE];
+
+	rte_rcu_qsbr_thread_register(dp.rcu, w->lcore_id);
+	rte_rcu_qsbr_thread_online(dp.rcu, w->lcore_id);
+	while (dp.running) {
+		worker_tick(w);
+		const struct config *cfg = dp_config();
+		for (uint16_t p = 0; p < dp.n_ports; p++) {
+			if (w->index >= dp.ports[p].n_rx_queues)
+				continue;
+			uint16_t n = rte_eth_rx_burst(dp.ports[p].eth_port, (uint16_t)w->index, pkts, BURST_SIZE);
+			if (n > 0)
+				pipeline_burst(w, cfg, p, pkts, n);
+		}
+		if (w->index == 0)
+			drain_control(w);
+		worker_flush(w);
+		/* Done with cfg: a commit waiting to free it may go on. */
+		rte_rcu_qsbr_quiescent(dp.rcu, w->lcore_id);
+	}
+	rte_rcu_qsbr_thread_offline(dp.rcu, w->lcore_id);
+	rte_rcu_qsbr_thread_unregister(dp.rcu, w->lcore_id);
+	return 0;
+}

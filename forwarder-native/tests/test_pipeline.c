@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Table-driven packet tests through the real pipeline (Katran style): each case is a
+ * description, an input frame, the expected verdict and, when a frame goes out, the
+ * exact expected bytes. Cases run in order and share the worker's flow table, so a
+ * reverse-path case relies on the forward case before it. Every case ends with an mbuf
+ * leak check. */
+#include "harness.h"
+
+static const uint8_t CLIENT_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
+static const uint8_t B11_MAC[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+static const uint8_t B12_MAC[6] = { 0x02, 0, 0, 0, 0, 0x0c };
+static const uint8_t B13_MAC[6] = { 0x02, 0, 0, 0, 0, 0x0d };
+static const uint8_t OTHER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x77 };
+#define CLIENT "198.18.0.100"
+#define VIP "198.18.0.200"
+#define VIP3 "198.18.0.201"          /* three backends */
+#define VIP_UNRESOLVED "198.18.0.202"
+#define VIP_EMPTY "198.18.0.203"
+#define SNAT_FIRST 1024              /* one worker: the first port of the range */
+
+/* ---------------------------------------------------------------- configuration */
+
+static struct gfwd_backend backend(const char *ip, uint16_t port)
+{
+	struct gfwd_backend b = { .family = GFWD_AF_INET, .port = port, .weight = 1 };
+	inet_pton(AF_INET, ip, b.addr);
+	return b;
+}
+
+static struct gfwd_service service(const char *vip, uint8_t proto, uint16_t port, uint32_t first, uint32_t n)
+{
+	struct gfwd_service s = { .family = GFWD_AF_INET, .proto = proto, .port = port,
+				  .mode = GFWD_MODE_FULLNAT, .sched = GFWD_SCHED_MAGLEV,
+				  .maglev_size = 251, .first_backend = first, .n_backends = n };
+	inet_pton(AF_INET, vip, s.vip);
+	return s;
+}
+
+static uint64_t generation;
+
+/* VIP3's backends are .11 .12 .13 plus any of `extra` (a last octet), minus `removed`. */
+static void commit(int extra, int removed)
+{
+	struct gfwd_backend b[8];
+	uint32_t n3 = 0;
+	b[0] = backend("198.18.0.11", 8080);
+	b[1] = backend("198.18.0.11", 5353);
+	b[2] = backend("198.18.0.99", 8080);
+	const char *three[] = { "198.18.0.11", "198.18.0.12", "198.18.0.13", "198.18.0.14" };
+	for (int i = 0; i < 4; i++) {
+		int octet = 11 + i;
+		if ((i < 3 || octet == extra) && octet != removed)
+			b[3 + n3++] = backend(three[i], 8080);
+	}
+	struct gfwd_service s[] = {
+		service(VIP, IPPROTO_TCP, 80, 0, 1),
+		service(VIP, IPPROTO_UDP, 53, 1, 1),
+		service(VIP_UNRESOLVED, IPPROTO_TCP, 80, 2, 1),
+		service(VIP3, IPPROTO_TCP, 80, 3, n3),
+		service(VIP_EMPTY, IPPROTO_TCP, 80, 0, 0),
+	};
+	int rc = gfwd_commit(++generation, s, 5, b, 3 + n3);
+	if (rc != 0) {
+		fprintf(stderr, "commit: %s\n", gfwd_last_error());
+		exit(1);
+	}
+}
+
+/* ---------------------------------------------------------------- frames */
+
+static void arp_request_for_port(struct frame *f)
+{
+	frame_eth_type(f, BCAST_MAC, CLIENT_MAC, 0x0806);
+	frame_arp(f, 1, CLIENT_MAC, CLIENT, ZERO_MAC, PORT_IP);
+}
+static void arp_reply_from_port(struct frame *f)
+{
+	frame_eth_type(f, CLIENT_MAC, PORT_MAC, 0x0806);
+	frame_arp(f, 2, PORT_MAC, PORT_IP, CLIENT_MAC, CLIENT);
+}
+static void arp_request_for_vip(struct frame *f)
+{
+	frame_eth_type(f, BCAST_MAC, CLIENT_MAC, 0x0806);
+	frame_arp(f, 1, CLIENT_MAC, CLIENT, ZERO_MAC, VIP);
+}
+static void arp_reply_for_vip(struct frame *f)
+{
+	frame_eth_type(f, CLIENT_MAC, PORT_MAC, 0x0806);
+	frame_arp(f, 2, PORT_MAC, VIP, CLIENT_MAC, CLIENT);
+}
+static void arp_request_for_other(struct frame *f)
+{
+	frame_eth_type(f, BCAST_MAC, CLIENT_MAC, 0x0806);
+	frame_arp(f, 1, CLIENT_MAC, CLIENT, ZERO_MAC, "198.18.0.50");
+}
+#define ARP_REPLY_FROM(name, mac, ip)                                   \
+	static void name(struct frame *f)                               \
+	{                                                               \
+		frame_eth_type(f, PORT_MAC, mac, 0x0806);               \
+		frame_arp(f, 2, mac, ip, PORT_MAC, PORT_IP);            \
+	}
+ARP_REPLY_FROM(arp_reply_b11, B11_MAC, "198.18.0.11")
+ARP_REPLY_FROM(arp_reply_b12, B12_MAC, "198.18.0.12")
+ARP_REPLY_FROM(arp_reply_b13, B13_MAC, "198.18.0.13")
+
+static void syn_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_SYN);
+	frame_done(f);
+}
+static void syn_to_backend(struct frame *f)
+{
+	frame_eth(f, B11_MAC, PORT_MAC);
+	frame_ipv4_ttl(f, PORT_IP, "198.18.0.11", IPPROTO_TCP, 63);
+	frame_tcp(f, SNAT_FIRST, 8080, TCP_SYN);
+	frame_done(f);
+}
+static void synack_from_backend(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, B11_MAC);
+	frame_ipv4(f, "198.18.0.11", PORT_IP, IPPROTO_TCP);
+	frame_tcp(f, 8080, SNAT_FIRST, TCP_SYN | TCP_ACK);
+	frame_done(f);
+}
+static void synack_to_client(struct frame *f)
+{
+	frame_eth(f, CLIENT_MAC, PORT_MAC);
+	frame_ipv4_ttl(f, VIP, CLIENT, IPPROTO_TCP, 63);
+	frame_tcp(f, 80, 40000, TCP_SYN | TCP_ACK);
+	frame_done(f);
+}
+static void data_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_ACK | TCP_PSH);
+	frame_payload(f, "GET / HTTP/1.0\r\n\r\n");
+	frame_done(f);
+}
+static void data_to_backend(struct frame *f)
+{
+	frame_eth(f, B11_MAC, PORT_MAC);
+	frame_ipv4_ttl(f, PORT_IP, "198.18.0.11", IPPROTO_TCP, 63);
+	frame_tcp(f, SNAT_FIRST, 8080, TCP_ACK | TCP_PSH);
+	frame_payload(f, "GET / HTTP/1.0\r\n\r\n");
+	frame_done(f);
+}
+static void vlan_data_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_vlan(f, 42, 0x0800);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_ACK);
+	frame_done(f);
+}
+static void vlan_data_to_backend(struct frame *f)
+{
+	frame_eth(f, B11_MAC, PORT_MAC);
+	frame_vlan(f, 42, 0x0800);
+	frame_ipv4_ttl(f, PORT_IP, "198.18.0.11", IPPROTO_TCP, 63);
+	frame_tcp(f, SNAT_FIRST, 8080, TCP_ACK);
+	frame_done(f);
+}
+static void udp_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_UDP);
+	frame_udp(f, 50000, 53);
+	frame_payload(f, "query");
+	frame_done(f);
+}
+static void udp_to_backend(struct frame *f)
+{
+	frame_eth(f, B11_MAC, PORT_MAC);
+	frame_ipv4_ttl(f, PORT_IP, "198.18.0.11", IPPROTO_UDP, 63);
+	frame_udp(f, SNAT_FIRST + 1, 5353);
+	frame_payload(f, "query");
+	frame_done(f);
+}
+static void udp_from_backend(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, B11_MAC);
+	frame_ipv4(f, "198.18.0.11", PORT_IP, IPPROTO_UDP);
+	frame_udp(f, 5353, SNAT_FIRST + 1);
+	frame_payload(f, "answer!");
+	frame_done(f);
+}
+static void udp_to_client(struct frame *f)
+{
+	frame_eth(f, CLIENT_MAC, PORT_MAC);
+	frame_ipv4_ttl(f, VIP, CLIENT, IPPROTO_UDP, 63);
+	frame_udp(f, 53, 50000);
+	frame_payload(f, "answer!");
+	frame_done(f);
+}
+static void udp_nocsum_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_UDP);
+	frame_udp(f, 50001, 53);
+	frame_payload(f, "no checksum");
+	f->keep_udp_csum_zero = 1;
+	frame_done(f);
+}
+static void udp_nocsum_to_backend(struct frame *f)
+{
+	frame_eth(f, B11_MAC, PORT_MAC);
+	frame_ipv4_ttl(f, PORT_IP, "198.18.0.11", IPPROTO_UDP, 63);
+	frame_udp(f, SNAT_FIRST + 2, 5353);
+	frame_payload(f, "no checksum");
+	f->keep_udp_csum_zero = 1;
+	frame_done(f);
+}
+static void ping_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_ICMP);
+	frame_icmp_echo(f, 8, 7, 1);
+	frame_payload(f, "ping");
+	frame_done(f);
+}
+static void pong_from_vip(struct frame *f)
+{
+	frame_eth(f, CLIENT_MAC, PORT_MAC);
+	frame_ipv4(f, VIP, CLIENT, IPPROTO_ICMP);
+	frame_icmp_echo(f, 0, 7, 1);
+	frame_payload(f, "ping");
+	frame_done(f);
+}
+
+/* Malformed and unwanted input. */
+static void runt(struct frame *f) { put(f, PORT_MAC, 6); put(f, CLIENT_MAC, 4); }
+static void truncated_ip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	put32(f, 0x45000054);
+}
+static void ip_version_5(struct frame *f)
+{
+	syn_to_vip(f);
+	f->b[14] = 0x55;
+}
+static void ip_bad_checksum(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40001, 80, TCP_SYN);
+	f->corrupt_ip_csum = 1;
+	frame_done(f);
+}
+static void ip_length_beyond_frame(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40001, 80, TCP_SYN);
+	f->keep_lengths = 1;
+	set16(f->b + f->l3 + 2, 200);
+	frame_done(f);
+}
+static void ip_ihl_too_small(struct frame *f)
+{
+	syn_to_vip(f);
+	f->b[14] = 0x44;
+}
+static void tcp_offset_too_small(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40001, 80, TCP_SYN);
+	f->b[f->l4 + 12] = 4 << 4;
+	frame_done(f);
+}
+static void tcp_truncated(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	put32(f, 0x9c410050);
+	frame_done(f);
+}
+static void udp_length_beyond_packet(struct frame *f)
+{
+	udp_to_vip(f);
+	set16(f->b + f->l4 + 4, 400);
+}
+static void ip_fragment(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_UDP);
+	frame_udp(f, 50000, 53);
+	frame_payload(f, "first fragment");
+	f->b[f->l3 + 6] = 0x20;   /* more fragments */
+	frame_done(f);
+}
+static void ttl_one(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4_ttl(f, CLIENT, VIP, IPPROTO_TCP, 1);
+	frame_tcp(f, 40002, 80, TCP_SYN);
+	frame_done(f);
+}
+static void ipv6_frame(struct frame *f)
+{
+	frame_eth_type(f, PORT_MAC, CLIENT_MAC, 0x88b5);  /* local experimental ethertype */
+	frame_payload(f, "not a protocol we speak");
+}
+static void other_mac(struct frame *f)
+{
+	frame_eth(f, OTHER_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_SYN);
+	frame_done(f);
+}
+static void bad_arp(struct frame *f)
+{
+	frame_eth_type(f, BCAST_MAC, CLIENT_MAC, 0x0806);
+	frame_arp(f, 1, CLIENT_MAC, CLIENT, ZERO_MAC, PORT_IP);
+	f->b[14 + 4] = 8;  /* hardware address length */
+}
+static void no_such_port(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40000, 81, TCP_SYN);
+	frame_done(f);
+}
+static void reply_without_flow(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, B11_MAC);
+	frame_ipv4(f, "198.18.0.11", PORT_IP, IPPROTO_TCP);
+	frame_tcp(f, 8080, 60000, TCP_SYN | TCP_ACK);
+	frame_done(f);
+}
+static void syn_to_unresolved(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP_UNRESOLVED, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_SYN);
+	frame_done(f);
+}
+static void syn_to_empty(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP_EMPTY, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_SYN);
+	frame_done(f);
+}
+static void sctp_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, 132);
+	put32(f, 0x0e100050);
+	put32(f, 0);
+	put32(f, 0);
+	frame_done(f);
+}
+
+/* ---------------------------------------------------------------- the table */
+
+enum verdict { SENT, DROPPED, CONSUMED };
+
+struct packet_case {
+	const char *name;
+	void (*input)(struct frame *);
+	enum verdict verdict;
+	void (*expect)(struct frame *);   /* SENT: the exact frame on port 0 */
+	enum gfwd_drop reason;            /* DROPPED */
+};
+
+static const struct packet_case cases[] = {
+	{ "ARP request for the port address is answered", arp_request_for_port, SENT, arp_reply_from_port },
+	{ "ARP request for a VIP is answered", arp_request_for_vip, SENT, arp_reply_for_vip },
+	{ "ARP request for another host is dropped", arp_request_for_other, DROPPED, NULL, DROP_NOT_FOR_US },
+	{ "ARP reply from backend .11 is learnt", arp_reply_b11, CONSUMED },
+	{ "ARP reply from backend .12 is learnt", arp_reply_b12, CONSUMED },
+	{ "ARP reply from backend .13 is learnt", arp_reply_b13, CONSUMED },
+	{ "full NAT forward: SYN to the VIP goes to the backend from the SNAT address", syn_to_vip, SENT, syn_to_backend },
+	{ "full NAT reverse: SYN-ACK comes back from the VIP to the client", synack_from_backend, SENT, synack_to_client },
+	{ "full NAT forward: data follows the flow", data_to_vip, SENT, data_to_backend },
+	{ "802.1Q tagged data keeps its tag", vlan_data_to_vip, SENT, vlan_data_to_backend },
+	{ "UDP forward with checksum", udp_to_vip, SENT, udp_to_backend },
+	{ "UDP reverse", udp_from_backend, SENT, udp_to_client },
+	{ "UDP without checksum stays without", udp_nocsum_to_vip, SENT, udp_nocsum_to_backend },
+	{ "ICMP echo to a VIP is answered", ping_vip, SENT, pong_from_vip },
+	{ "runt frame", runt, DROPPED, NULL, DROP_TOO_SHORT },
+	{ "truncated IPv4 header", truncated_ip, DROPPED, NULL, DROP_TOO_SHORT },
+	{ "IP version 5", ip_version_5, DROPPED, NULL, DROP_BAD_IP_VERSION },
+	{ "IPv4 header checksum wrong", ip_bad_checksum, DROPPED, NULL, DROP_BAD_IP_CHECKSUM },
+	{ "IPv4 total length beyond the frame", ip_length_beyond_frame, DROPPED, NULL, DROP_BAD_IP_HEADER },
+	{ "IPv4 header length below 20", ip_ihl_too_small, DROPPED, NULL, DROP_BAD_IP_HEADER },
+	{ "TCP data offset below 5", tcp_offset_too_small, DROPPED, NULL, DROP_BAD_L4_HEADER },
+	{ "TCP header truncated", tcp_truncated, DROPPED, NULL, DROP_BAD_L4_HEADER },
+	{ "UDP length beyond the packet", udp_length_beyond_packet, DROPPED, NULL, DROP_BAD_L4_HEADER },
+	{ "IPv4 fragment", ip_fragment, DROPPED, NULL, DROP_IP_FRAGMENT },
+	{ "TTL 1", ttl_one, DROPPED, NULL, DROP_TTL_EXCEEDED },
+	{ "unknown ethertype", ipv6_frame, DROPPED, NULL, DROP_BAD_ETHERTYPE },
+	{ "frame for another MAC", other_mac, DROPPED, NULL, DROP_NOT_FOR_US },
+	{ "malformed ARP", bad_arp, DROPPED, NULL, DROP_BAD_ARP },
+	{ "no service on that port", no_such_port, DROPPED, NULL, DROP_NO_SERVICE },
+	{ "reply without a flow", reply_without_flow, DROPPED, NULL, DROP_NO_FLOW },
+	{ "backend whose MAC is unknown", syn_to_unresolved, DROPPED, NULL, DROP_NEIGH_UNRESOLVED },
+	{ "service without backends", syn_to_empty, DROPPED, NULL, DROP_NO_BACKEND },
+	{ "SCTP (not yet served)", sctp_to_vip, DROPPED, NULL, DROP_UNSUPPORTED_PROTO },
+};
+
+static void hexdump_diff(const struct frame *got, const struct frame *want)
+{
+	fprintf(stderr, "  got  %u bytes, want %u bytes\n", got->len, want->len);
+	for (unsigned i = 0; i < got->len || i < want->len; i++) {
+		int g = i < got->len ? got->b[i] : -1, w = i < want->len ? want->b[i] : -1;
+		if (g != w)
+			fprintf(stderr, "  byte %u: got %02x want %02x\n", i, g & 0xff, w & 0xff);
+	}
+}
+
+static void run_table(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct packet_case *c = &cases[i];
+		struct frame in = frame_new();
+		c->input(&in);
+		struct outcome o = push(&in);
+		CHECK(o.leaked == 0, "%s: %d mbufs leaked", c->name, o.leaked);
+		switch (c->verdict) {
+		case SENT: {
+			struct frame want = frame_new();
+			c->expect(&want);
+			CHECK(o.port == 0 && o.drop < 0, "%s: expected one frame out, got port %d drop %d", c->name, o.port, o.drop);
+			if (o.port == 0) {
+				int same = o.out.len == want.len && memcmp(o.out.b, want.b, want.len) == 0;
+				CHECK(same, "%s: output differs", c->name);
+				if (!same)
+					hexdump_diff(&o.out, &want);
+				if (want.l3 >= 0)
+					CHECK(frame_checksums_ok(o.out.b, o.out.len, want.l3), "%s: checksums wrong", c->name);
+			}
+			break;
+		}
+		case DROPPED:
+			CHECK(o.port < 0 && o.drop == (int)c->reason, "%s: expected drop %d, got port %d drop %d",
+			      c->name, c->reason, o.port, o.drop);
+			break;
+		case CONSUMED:
+			CHECK(o.port < 0 && o.drop < 0, "%s: expected nothing out, got port %d drop %d", c->name, o.port, o.drop);
+			break;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- flows across commits */
+
+static int backend_octet_of(const struct outcome *o)
+{
+	return o->port == 0 ? o->out.b[14 + 19] : -1;   /* last byte of the IPv4 destination */
+}
+
+static struct frame syn_from(uint16_t sport)
+{
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, CLIENT, VIP3, IPPROTO_TCP);
+	frame_tcp(&f, sport, 80, TCP_SYN);
+	frame_done(&f);
+	return f;
+}
+
+/* Flows keep their backend when one is added; only flows of a removed backend move. */
+static void flows_survive_commits(void)
+{
+	enum { N = 60 };
+	int first[N], counts[256] = { 0 };
+	for (int i = 0; i < N; i++) {
+		struct frame f = syn_from((uint16_t)(30000 + i));
+		struct outcome o = push(&f);
+		first[i] = backend_octet_of(&o);
+		counts[first[i] & 0xff]++;
+	}
+	CHECK(counts[11] > 0 && counts[12] > 0 && counts[13] > 0,
+	      "Maglev spreads 60 flows over all three backends (%d/%d/%d)", counts[11], counts[12], counts[13]);
+
+	commit(14, 0);   /* add .14: it has no MAC yet, so a flow moved there would be dropped */
+	int kept = 0;
+	for (int i = 0; i < N; i++) {
+		struct frame f = syn_from((uint16_t)(30000 + i));
+		struct outcome o = push(&f);
+		kept += backend_octet_of(&o) == first[i];
+	}
+	CHECK(kept == N, "after adding a backend every flow keeps its backend (%d of %d)", kept, N);
+
+	uint64_t rescheduled = test_worker->cnt.event[EV_FLOWS_RESCHEDULED];
+	commit(0, 11);   /* remove .11 */
+	int moved = 0, stayed = 0;
+	for (int i = 0; i < N; i++) {
+		struct frame f = syn_from((uint16_t)(30000 + i));
+		struct outcome o = push(&f);
+		int now = backend_octet_of(&o);
+		if (first[i] == 11)
+			moved += now == 12 || now == 13;
+		else
+			stayed += now == first[i];
+		CHECK(o.leaked == 0, "no leak across commits");
+	}
+	CHECK(moved == counts[11], "flows of the removed backend move to another (%d of %d)", moved, counts[11]);
+	CHECK(stayed == N - counts[11], "other flows stay (%d of %d)", stayed, N - counts[11]);
+	CHECK(test_worker->cnt.event[EV_FLOWS_RESCHEDULED] - rescheduled == (uint64_t)counts[11],
+	      "rescheduled flows are counted");
+}
+
+static void stale_commit_rejected(void)
+{
+	int rc = gfwd_commit(generation, NULL, 0, NULL, 0);
+	CHECK(rc == -ESTALE, "a generation not newer than the running one is refused (rc %d)", rc);
+	struct gfwd_service bad = service(VIP, IPPROTO_TCP, 80, 5, 1);
+	rc = gfwd_commit(generation + 100, &bad, 1, NULL, 0);
+	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "backend range") != NULL,
+	      "an invalid config is refused with a reason (%s)", gfwd_last_error());
+	CHECK(gfwd_generation() == generation, "a refused commit leaves the running config");
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	harness_init(argv[0]);
+	commit(0, 0);
+	run_table();
+	flows_survive_commits();
+	stale_commit_rejected();
+	return report("test_pipeline");
+}
