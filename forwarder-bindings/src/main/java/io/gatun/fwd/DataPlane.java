@@ -1,0 +1,221 @@
+package io.gatun.fwd;
+
+import static io.gatun.fwd.raw.GatunFwd.cString;
+
+import io.gatun.fwd.raw.GatunFwd;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The forwarder's data plane, seen from Java: EAL start-up, ports, workers, whole-state commits
+ * and counters. One per process (DPDK's EAL cannot start twice). Calls are serialised, which is
+ * what lets the library keep a single last-error sentence.
+ */
+public final class DataPlane implements AutoCloseable {
+  private static final int MAX_FRAME = 16 * 1024;
+  private static boolean opened;
+
+  private final List<String> counterNames;
+  private boolean closed;
+
+  private DataPlane() {
+    int n = (int) call("gfwd_counter_count", GatunFwd.gfwd_counter_count);
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = cString((MemorySegment) call("gfwd_counter_name", GatunFwd.gfwd_counter_name, i));
+    }
+    this.counterNames = List.of(names);
+  }
+
+  /**
+   * Starts DPDK's EAL with these arguments (as on a DPDK command line, without the program
+   * name), e.g. {@code -l 0-1 --no-huge -m 1024 --no-pci --vdev=net_af_packet0,iface=eth1}.
+   */
+  public static synchronized DataPlane open(List<String> ealArgs) {
+    if (opened) {
+      throw new IllegalStateException("DPDK's EAL starts once per process; a DataPlane was already opened");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment argv = arena.allocate(ValueLayout.ADDRESS, ealArgs.size() + 2L);
+      argv.setAtIndex(ValueLayout.ADDRESS, 0, arena.allocateFrom("gatun-forwarder"));
+      for (int i = 0; i < ealArgs.size(); i++) {
+        argv.setAtIndex(ValueLayout.ADDRESS, i + 1, arena.allocateFrom(ealArgs.get(i)));
+      }
+      check("gfwd_init", (int) call("gfwd_init", GatunFwd.gfwd_init, ealArgs.size() + 1, argv));
+    }
+    opened = true;
+    return new DataPlane();
+  }
+
+  /** Adds a DPDK port; returns its index. Only before {@link #start()}. */
+  public synchronized int addPort(PortSpec spec) {
+    try (Arena arena = Arena.ofConfined()) {
+      return check("gfwd_port_add", (int) call("gfwd_port_add", GatunFwd.gfwd_port_add, portConf(arena, spec)));
+    }
+  }
+
+  /** Adds a port backed by rings: frames go in with {@link #inject} and come out with {@link #collect}. */
+  public synchronized int addRingPort(String name, PortSpec spec) {
+    try (Arena arena = Arena.ofConfined()) {
+      return check(
+          "gfwd_port_add_ring",
+          (int) call("gfwd_port_add_ring", GatunFwd.gfwd_port_add_ring, arena.allocateFrom(name), portConf(arena, spec)));
+    }
+  }
+
+  /** Launches one worker per EAL worker lcore; returns how many. */
+  public synchronized int start() {
+    return check("gfwd_start", (int) call("gfwd_start", GatunFwd.gfwd_start));
+  }
+
+  /**
+   * Replaces the whole desired state atomically. The running state is untouched when this
+   * throws; {@code generation} must be larger than {@link #generation()}.
+   */
+  public synchronized void commit(long generation, List<ServiceSpec> services) {
+    int nBackends = services.stream().mapToInt(s -> s.backends().size()).sum();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment svcs = arena.allocate(GatunFwd.Service.LAYOUT, Math.max(1, services.size()));
+      MemorySegment bes = arena.allocate(GatunFwd.Backend.LAYOUT, Math.max(1, nBackends));
+      int b = 0;
+      for (int i = 0; i < services.size(); i++) {
+        ServiceSpec s = services.get(i);
+        MemorySegment svc = svcs.asSlice(i * GatunFwd.Service.LAYOUT.byteSize(), GatunFwd.Service.LAYOUT);
+        putAddress(svc, GatunFwd.Service.VIP, s.vip());
+        GatunFwd.Service.FAMILY.set(svc, family(s.vip()));
+        GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code);
+        GatunFwd.Service.PORT.set(svc, (short) s.port());
+        GatunFwd.Service.MODE.set(svc, (byte) s.mode().code);
+        GatunFwd.Service.SCHED.set(svc, (byte) s.scheduling().code);
+        GatunFwd.Service.MAGLEV_SIZE.set(svc, s.maglevTableSize());
+        GatunFwd.Service.FIRST_BACKEND.set(svc, b);
+        GatunFwd.Service.N_BACKENDS.set(svc, s.backends().size());
+        for (BackendSpec be : s.backends()) {
+          MemorySegment seg = bes.asSlice(b * GatunFwd.Backend.LAYOUT.byteSize(), GatunFwd.Backend.LAYOUT);
+          putAddress(seg, GatunFwd.Backend.ADDR, be.address());
+          GatunFwd.Backend.FAMILY.set(seg, family(be.address()));
+          GatunFwd.Backend.PORT.set(seg, (short) be.port());
+          GatunFwd.Backend.WEIGHT.set(seg, be.weight());
+          b++;
+        }
+      }
+      check(
+          "gfwd_commit",
+          (int) call("gfwd_commit", GatunFwd.gfwd_commit, generation, svcs, services.size(), bes, nBackends));
+    }
+  }
+
+  /** The generation the workers run now. */
+  public synchronized long generation() {
+    return (long) call("gfwd_generation", GatunFwd.gfwd_generation);
+  }
+
+  /** Every counter, summed over workers, by name ({@code rx_packets}, {@code drop_no_service}, ...). */
+  public synchronized Map<String, Long> counters() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment values = arena.allocate(ValueLayout.JAVA_LONG, counterNames.size());
+      check("gfwd_counters_read", (int) call("gfwd_counters_read", GatunFwd.gfwd_counters_read, values, counterNames.size()));
+      Map<String, Long> result = new LinkedHashMap<>();
+      for (int i = 0; i < counterNames.size(); i++) {
+        result.put(counterNames.get(i), values.getAtIndex(ValueLayout.JAVA_LONG, i));
+      }
+      return result;
+    }
+  }
+
+  public List<String> counterNames() {
+    return counterNames;
+  }
+
+  public synchronized byte[] portMac(int port) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment mac = arena.allocate(6);
+      check("gfwd_port_mac", (int) call("gfwd_port_mac", GatunFwd.gfwd_port_mac, (short) port, mac));
+      return mac.toArray(ValueLayout.JAVA_BYTE);
+    }
+  }
+
+  public synchronized boolean linkUp(int port) {
+    return check("gfwd_port_link_up", (int) call("gfwd_port_link_up", GatunFwd.gfwd_port_link_up, (short) port)) == 1;
+  }
+
+  /** Hands a frame to a ring port as if it had arrived on the wire. */
+  public synchronized void inject(int port, byte[] frame) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, frame);
+      check("gfwd_ring_inject", (int) call("gfwd_ring_inject", GatunFwd.gfwd_ring_inject, (short) port, buf, frame.length));
+    }
+  }
+
+  /** The next frame a ring port transmitted, if any. */
+  public synchronized Optional<byte[]> collect(int port) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(MAX_FRAME);
+      int len = check("gfwd_ring_collect", (int) call("gfwd_ring_collect", GatunFwd.gfwd_ring_collect, (short) port, buf, MAX_FRAME));
+      return len == 0 ? Optional.empty() : Optional.of(buf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
+    }
+  }
+
+  /** Stops the workers and releases DPDK. The process cannot open another DataPlane. */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      call("gfwd_shutdown", GatunFwd.gfwd_shutdown);
+    }
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private static MemorySegment portConf(Arena arena, PortSpec spec) {
+    MemorySegment conf = arena.allocate(GatunFwd.PortConf.LAYOUT);
+    byte[] devargs = spec.devargs().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    MemorySegment.copy(devargs, 0, conf, ValueLayout.JAVA_BYTE, GatunFwd.PortConf.DEVARGS, devargs.length);
+    putAddress(conf, GatunFwd.PortConf.ADDR, spec.address());
+    GatunFwd.PortConf.FAMILY.set(conf, family(spec.address()));
+    GatunFwd.PortConf.PREFIX_LEN.set(conf, (byte) spec.prefixLength());
+    spec.gateway()
+        .ifPresent(
+            gw -> {
+              GatunFwd.PortConf.HAS_GATEWAY.set(conf, (byte) 1);
+              putAddress(conf, GatunFwd.PortConf.GATEWAY, gw);
+            });
+    return conf;
+  }
+
+  private static void putAddress(MemorySegment seg, long offset, InetAddress address) {
+    byte[] bytes = address.getAddress();
+    MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, offset, bytes.length);
+  }
+
+  private static byte family(InetAddress address) {
+    return (byte) (address instanceof Inet4Address ? 4 : 6);
+  }
+
+  private static int check(String function, int rc) {
+    if (rc < 0) {
+      String why = cString((MemorySegment) call("gfwd_last_error", GatunFwd.gfwd_last_error));
+      throw new DataPlaneException(function, rc, why == null || why.isEmpty() ? "failed" : why);
+    }
+    return rc;
+  }
+
+  /** The one place a downcall's {@code Throwable} is unwrapped. */
+  private static Object call(String function, MethodHandle handle, Object... args) {
+    try {
+      return handle.invokeWithArguments(args);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("downcall " + function + " failed", t);
+    }
+  }
+}

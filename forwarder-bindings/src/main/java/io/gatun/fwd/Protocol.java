@@ -1,0 +1,14 @@
+package io.gatun.fwd;
+
+/** L4 protocols a virtual service can carry; codes are IANA protocol numbers. */
+public enum Protocol {
+  TCP(6),
+  UDP(17),
+  SCTP(132);
+
+  final int code;
+
+  Protocol(int code) {
+    this.code = code;
+  }
+}

@@ -1,0 +1,32 @@
+package io.gatun.fwd;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+
+/** A virtual service: (VIP, port, protocol) and the backends behind it. */
+public record ServiceSpec(
+    InetAddress vip,
+    Protocol protocol,
+    int port,
+    ForwardingMode mode,
+    Scheduling scheduling,
+    int maglevTableSize,
+    List<BackendSpec> backends) {
+  public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
+
+  public ServiceSpec {
+    Objects.requireNonNull(vip, "vip");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(scheduling, "scheduling");
+    backends = List.copyOf(backends);
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("service port " + port + " is outside 1-65535");
+    }
+  }
+
+  public static ServiceSpec fullNat(InetAddress vip, Protocol protocol, int port, List<BackendSpec> backends) {
+    return new ServiceSpec(vip, protocol, port, ForwardingMode.FULL_NAT, Scheduling.MAGLEV, DEFAULT_MAGLEV_TABLE_SIZE, backends);
+  }
+}

@@ -1,0 +1,174 @@
+package io.gatun.fwd.raw;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The raw layer: one downcall handle per function of {@code gatunfwd.h} and one layout per
+ * struct, named as in C. No policy here; {@link io.gatun.fwd.DataPlane} is the façade.
+ *
+ * <p>The library is found through the {@code gatun.native.lib} system property, then the
+ * {@code GATUN_NATIVE_LIB} environment variable, then the dynamic linker's search path. A
+ * missing library or symbol fails at class initialisation, naming what is missing.
+ */
+public final class GatunFwd {
+  private GatunFwd() {}
+
+  public static final int ABI_VERSION = 1;
+
+  /** {@code struct gfwd_port_conf}. */
+  public static final class PortConf {
+    private PortConf() {}
+
+    public static final int DEVARGS_LEN = 256;
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(DEVARGS_LEN, JAVA_BYTE).withName("devargs"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_BYTE.withName("family"),
+            JAVA_BYTE.withName("prefix_len"),
+            JAVA_BYTE.withName("has_gateway"),
+            JAVA_BYTE.withName("reserved"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("gateway"));
+    public static final long DEVARGS = offset(LAYOUT, "devargs");
+    public static final long ADDR = offset(LAYOUT, "addr");
+    public static final long GATEWAY = offset(LAYOUT, "gateway");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle PREFIX_LEN = field(LAYOUT, "prefix_len");
+    public static final VarHandle HAS_GATEWAY = field(LAYOUT, "has_gateway");
+  }
+
+  /** {@code struct gfwd_service}. */
+  public static final class Service {
+    private Service() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("vip"),
+            JAVA_BYTE.withName("family"),
+            JAVA_BYTE.withName("proto"),
+            JAVA_SHORT.withName("port"),
+            JAVA_BYTE.withName("mode"),
+            JAVA_BYTE.withName("sched"),
+            JAVA_SHORT.withName("reserved"),
+            JAVA_INT.withName("maglev_size"),
+            JAVA_INT.withName("first_backend"),
+            JAVA_INT.withName("n_backends"));
+    public static final long VIP = offset(LAYOUT, "vip");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle PROTO = field(LAYOUT, "proto");
+    public static final VarHandle PORT = field(LAYOUT, "port");
+    public static final VarHandle MODE = field(LAYOUT, "mode");
+    public static final VarHandle SCHED = field(LAYOUT, "sched");
+    public static final VarHandle MAGLEV_SIZE = field(LAYOUT, "maglev_size");
+    public static final VarHandle FIRST_BACKEND = field(LAYOUT, "first_backend");
+    public static final VarHandle N_BACKENDS = field(LAYOUT, "n_backends");
+  }
+
+  /** {@code struct gfwd_backend}. */
+  public static final class Backend {
+    private Backend() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_BYTE.withName("family"),
+            JAVA_BYTE.withName("reserved"),
+            JAVA_SHORT.withName("port"),
+            JAVA_INT.withName("weight"));
+    public static final long ADDR = offset(LAYOUT, "addr");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle PORT = field(LAYOUT, "port");
+    public static final VarHandle WEIGHT = field(LAYOUT, "weight");
+  }
+
+  private static final SymbolLookup LIBRARY = load();
+
+  public static final MethodHandle gfwd_init = fn("gfwd_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  public static final MethodHandle gfwd_port_add = fn("gfwd_port_add", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  public static final MethodHandle gfwd_port_add_ring =
+      fn("gfwd_port_add_ring", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  public static final MethodHandle gfwd_start = fn("gfwd_start", FunctionDescriptor.of(JAVA_INT));
+  public static final MethodHandle gfwd_stop = fn("gfwd_stop", FunctionDescriptor.ofVoid());
+  public static final MethodHandle gfwd_shutdown = fn("gfwd_shutdown", FunctionDescriptor.ofVoid());
+  public static final MethodHandle gfwd_commit =
+      fn("gfwd_commit", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_generation = fn("gfwd_generation", FunctionDescriptor.of(JAVA_LONG));
+  public static final MethodHandle gfwd_counter_count = fn("gfwd_counter_count", FunctionDescriptor.of(JAVA_INT));
+  public static final MethodHandle gfwd_counter_name =
+      fn("gfwd_counter_name", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_counters_read =
+      fn("gfwd_counters_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_ring_inject =
+      fn("gfwd_ring_inject", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_ring_collect =
+      fn("gfwd_ring_collect", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_port_mac =
+      fn("gfwd_port_mac", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+  public static final MethodHandle gfwd_port_link_up =
+      fn("gfwd_port_link_up", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
+  public static final MethodHandle gfwd_last_error = fn("gfwd_last_error", FunctionDescriptor.of(ADDRESS));
+
+  /** Reads a NUL-terminated C string the library owns (static storage). */
+  @SuppressWarnings("restricted")
+  public static String cString(MemorySegment pointer) {
+    if (pointer.equals(MemorySegment.NULL)) {
+      return null;
+    }
+    return pointer.reinterpret(Long.MAX_VALUE).getString(0);
+  }
+
+  @SuppressWarnings("restricted")
+  private static SymbolLookup load() {
+    Module self = GatunFwd.class.getModule();
+    if (!self.isNativeAccessEnabled()) {
+      throw new IllegalStateException(
+          "Gatun calls libgatunfwd through java.lang.foreign: start the JVM with --enable-native-access="
+              + (self.isNamed() ? self.getName() : "ALL-UNNAMED"));
+    }
+    String configured = System.getProperty("gatun.native.lib", System.getenv("GATUN_NATIVE_LIB"));
+    if (configured != null && !configured.isBlank()) {
+      Path path = Path.of(configured);
+      if (!Files.isReadable(path)) {
+        throw new IllegalStateException(
+            "libgatunfwd not found at " + path + " (gatun.native.lib / GATUN_NATIVE_LIB); build it with `make native`");
+      }
+      return SymbolLookup.libraryLookup(path, Arena.global());
+    }
+    return SymbolLookup.libraryLookup("libgatunfwd.so", Arena.global());
+  }
+
+  private static MethodHandle fn(String name, FunctionDescriptor descriptor) {
+    MemorySegment symbol =
+        LIBRARY
+            .find(name)
+            .orElseThrow(() -> new IllegalStateException("libgatunfwd has no symbol " + name + ": library and bindings disagree"));
+    return Linker.nativeLinker().downcallHandle(symbol, descriptor);
+  }
+
+  private static long offset(StructLayout layout, String name) {
+    return layout.byteOffset(PathElement.groupElement(name));
+  }
+
+  /** A field handle with the base offset fixed at 0: {@code (MemorySegment) -> value}. */
+  private static VarHandle field(StructLayout layout, String name) {
+    return java.lang.invoke.MethodHandles.insertCoordinates(
+        layout.varHandle(PathElement.groupElement(name)), 1, 0L);
+  }
+}

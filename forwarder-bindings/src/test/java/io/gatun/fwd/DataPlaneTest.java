@@ -1,0 +1,169 @@
+package io.gatun.fwd;
+
+import static io.gatun.fwd.Frames.BROADCAST;
+import static io.gatun.fwd.Frames.TCP_ACK;
+import static io.gatun.fwd.Frames.TCP_SYN;
+import static io.gatun.fwd.Frames.mac;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The real fast path, driven from Java: EAL without hugepages, a ring port (the net_ring PMD)
+ * and one worker lcore; frames crafted in Java go in, frames the worker sends come out.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DataPlaneTest {
+  private static final String PORT_IP = "198.18.0.2";
+  private static final String VIP = "198.18.0.200";
+  private static final String BACKEND = "198.18.0.11";
+  private static final String CLIENT = "198.18.0.100";
+  private static final byte[] CLIENT_MAC = mac("02:00:00:00:00:64");
+  private static final byte[] BACKEND_MAC = mac("02:00:00:00:00:0b");
+
+  private static DataPlane dataPlane;
+  private static int port;
+  private static byte[] portMac;
+
+  @BeforeAll
+  static void startDataPlane() {
+    dataPlane =
+        DataPlane.open(
+            List.of(
+                "-l", "0-1", "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--no-telemetry",
+                "--file-prefix", "gatun-bindings-" + ProcessHandle.current().pid(), "--log-level", "*:warning"));
+    port = dataPlane.addRingPort("jring0", PortSpec.of("jring0", PORT_IP + "/24"));
+    assertThat(dataPlane.start()).isEqualTo(1);
+    portMac = dataPlane.portMac(port);
+  }
+
+  @AfterAll
+  static void stopDataPlane() {
+    dataPlane.close();
+  }
+
+  @Test
+  @Order(1)
+  void answersArpForItsOwnAddress() {
+    dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], PORT_IP));
+
+    byte[] reply = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 2);
+    assertThat(Frames.slice(reply, 0, 6)).isEqualTo(CLIENT_MAC);
+    assertThat(Frames.arpSenderIp(reply)).isEqualTo(PORT_IP);
+    assertThat(Frames.slice(reply, Frames.ETH + 8, 6)).isEqualTo(portMac);
+    assertThat(Frames.arpTargetIp(reply)).isEqualTo(CLIENT);
+  }
+
+  @Test
+  @Order(2)
+  void fullNatBothDirectionsAfterResolvingTheBackend() {
+    dataPlane.commit(
+        1, List.of(ServiceSpec.fullNat(Addresses.parse(VIP), Protocol.TCP, 80, List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
+    assertThat(dataPlane.generation()).isEqualTo(1);
+
+    byte[] who = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 1);
+    assertThat(Frames.arpTargetIp(who)).as("the forwarder asks for the new backend").isEqualTo(BACKEND);
+    dataPlane.inject(port, Frames.arp(2, portMac, BACKEND_MAC, BACKEND, portMac, PORT_IP));
+
+    byte[] forward = null;
+    for (int attempt = 0; attempt < 50 && forward == null; attempt++) {
+      // The ARP reply and the SYN race through the same ring; retry until the MAC is known.
+      dataPlane.inject(port, Frames.tcp(portMac, CLIENT_MAC, CLIENT, 40000, VIP, 80, TCP_SYN, ""));
+      forward = pollFrame(f -> Frames.etherType(f) == 0x0800, Duration.ofMillis(100));
+    }
+    assertThat(forward).as("SYN forwarded to the backend").isNotNull();
+    assertThat(Frames.slice(forward, 0, 6)).isEqualTo(BACKEND_MAC);
+    assertThat(Frames.srcIp(forward)).isEqualTo(PORT_IP);
+    assertThat(Frames.dstIp(forward)).isEqualTo(BACKEND);
+    assertThat(Frames.dstPort(forward)).isEqualTo(8080);
+    assertThat(Frames.checksumsValid(forward)).isTrue();
+    int snatPort = Frames.srcPort(forward);
+
+    dataPlane.inject(port, Frames.tcp(portMac, BACKEND_MAC, BACKEND, 8080, PORT_IP, snatPort, TCP_SYN | TCP_ACK, ""));
+    byte[] reverse = awaitFrame(f -> Frames.etherType(f) == 0x0800);
+    assertThat(Frames.slice(reverse, 0, 6)).isEqualTo(CLIENT_MAC);
+    assertThat(Frames.srcIp(reverse)).isEqualTo(VIP);
+    assertThat(Frames.srcPort(reverse)).isEqualTo(80);
+    assertThat(Frames.dstIp(reverse)).isEqualTo(CLIENT);
+    assertThat(Frames.dstPort(reverse)).isEqualTo(40000);
+    assertThat(Frames.checksumsValid(reverse)).isTrue();
+
+    dataPlane.inject(port, Frames.udp(portMac, CLIENT_MAC, CLIENT, 5000, VIP, 80, "no UDP service here"));
+    awaitCounter("drop_no_service", 1);
+    assertThat(dataPlane.counters()).containsEntry("forward_packets", dataPlane.counters().get("forward_packets"));
+    assertThat(dataPlane.counters().get("forward_packets")).isPositive();
+    assertThat(dataPlane.counters().get("reverse_packets")).isEqualTo(1);
+  }
+
+  @Test
+  @Order(3)
+  void malformedFramesAreCountedByReason() {
+    long before = dataPlane.counters().get("drop_too_short");
+    dataPlane.inject(port, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    awaitCounter("drop_too_short", before + 1);
+  }
+
+  @Test
+  @Order(4)
+  void staleGenerationIsRefusedWithATypedError() {
+    assertThatThrownBy(() -> dataPlane.commit(1, List.of()))
+        .isInstanceOfSatisfying(DataPlaneException.class, e -> assertThat(e.error()).isEqualTo(NativeError.STALE_GENERATION));
+    assertThat(dataPlane.generation()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(5)
+  void unroutableBackendIsRefusedAndTheRunningStateKept() {
+    ServiceSpec unroutable =
+        ServiceSpec.fullNat(Addresses.parse(VIP), Protocol.TCP, 80, List.of(new BackendSpec(Addresses.parse("198.19.5.5"), 80, 1)));
+    assertThatThrownBy(() -> dataPlane.commit(2, List.of(unroutable)))
+        .isInstanceOfSatisfying(
+            DataPlaneException.class,
+            e -> {
+              assertThat(e.error()).isEqualTo(NativeError.INVALID_ARGUMENT);
+              assertThat(e.getMessage()).contains("no route to backend");
+            });
+    assertThat(dataPlane.generation()).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static byte[] awaitFrame(Predicate<byte[]> wanted) {
+    byte[] f = pollFrame(wanted, Duration.ofSeconds(3));
+    assertThat(f).as("an expected frame within 3 s").isNotNull();
+    return f;
+  }
+
+  /** Reads frames until one matches; others (ARP housekeeping) are skipped. */
+  private static byte[] pollFrame(Predicate<byte[]> wanted, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      var frame = dataPlane.collect(port);
+      if (frame.isPresent()) {
+        if (wanted.test(frame.get())) {
+          return frame.get();
+        }
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+    return null;
+  }
+
+  private static void awaitCounter(String name, long atLeast) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (dataPlane.counters().get(name) < atLeast && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(dataPlane.counters().get(name)).as(name).isGreaterThanOrEqualTo(atLeast);
+  }
+}
