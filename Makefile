@@ -1,0 +1,67 @@
+# Gatun: the front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The build selects JDK 25 itself, whatever the default java is.
+JAVA_HOME := $(shell tools/find-jdk.sh)
+export JAVA_HOME
+MVN := mvn -B -ntp
+# Debian's python (python3-pyelftools) and toolchain first, whatever the caller's PATH.
+export PATH := /usr/sbin:/usr/bin:/sbin:/bin:$(PATH)
+NATIVE_BUILD := forwarder-native/build
+
+.PHONY: help
+help: ## list the targets
+	@echo "Gatun - kernel-bypass load balancer for bare-metal Kubernetes"
+	@echo
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+.PHONY: deps
+deps: ## install the Debian packages the build, tests and demo need (needs root)
+	tools/install-packages.sh
+
+.PHONY: dpdk
+dpdk: deps ## build DPDK 22.11 from Debian's source package into the cache (once)
+	@tools/build-dpdk.sh >/dev/null
+
+.PHONY: kube-apiserver
+kube-apiserver: deps ## build kube-apiserver 1.20.2 from Debian's source package for tests (once)
+	@tools/build-kube-apiserver.sh >/dev/null
+
+.PHONY: native
+native: dpdk ## build libgatunfwd.so and the C tests (meson/ninja)
+	@export PKG_CONFIG_PATH=$$(tools/build-dpdk.sh)/lib/pkgconfig; \
+	  [ -f $(NATIVE_BUILD)/build.ninja ] || meson setup $(NATIVE_BUILD) forwarder-native >/dev/null; \
+	  ninja -C $(NATIVE_BUILD)
+
+.PHONY: build
+build: native ## build everything: native library, Java modules, runnable jars
+	$(MVN) -q install -DskipTests
+
+.PHONY: crds
+crds: ## regenerate crds/ from the Java API model
+	$(MVN) -q -pl operator -am install -DskipTests
+	operator/update-crds.sh
+
+.PHONY: test
+test: deps native kube-apiserver ## run every test: C packet tests, Java unit, operator IT, netns E2E (needs root)
+	meson test -C $(NATIVE_BUILD) --print-errorlogs
+	$(MVN) install
+
+.PHONY: test-c
+test-c: native ## C fast-path tests only
+	meson test -C $(NATIVE_BUILD) --print-errorlogs
+
+.PHONY: demo
+demo: deps native kube-apiserver ## the local demo: API server, operator, forwarder, netns hosts, traffic through a VIP
+	$(MVN) -q install -DskipTests
+	tools/demo.sh
+
+.PHONY: bench
+bench: native ## benchmarks (figures to bench/results/)
+	@echo "make bench: not implemented yet (data-plane issue); nothing was measured" >&2; exit 1
+
+.PHONY: clean
+clean: ## remove build outputs (keeps the DPDK and kube-apiserver caches)
+	rm -rf $(NATIVE_BUILD)
+	$(MVN) -q clean

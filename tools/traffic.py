@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Real client traffic to a VIP: N TCP requests (one connection each) and N UDP requests.
+
+Prints one JSON object: answers per backend name and failures, per protocol. With
+--duration it keeps going in rounds for that many seconds and also reports, per second,
+which backends answered (for failover measurements).
+"""
+import argparse
+import json
+import socket
+import time
+from collections import Counter
+
+
+def tcp_request(vip, port, timeout):
+    with socket.create_connection((vip, port), timeout=timeout) as s:
+        s.settimeout(timeout)
+        s.sendall(b"GET / HTTP/1.0\r\nHost: gatun\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.0 200"):
+        raise OSError("bad answer %r" % head[:40])
+    return body.decode()
+
+
+def udp_request(vip, port, timeout, seq):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        payload = b"req-%d" % seq
+        s.sendto(payload, (vip, port))
+        data, _ = s.recvfrom(2048)
+    name, _, echoed = data.partition(b" ")
+    if echoed != payload:
+        raise OSError("wrong echo")
+    return name.decode()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--vip", required=True)
+    p.add_argument("--tcp-port", type=int, default=80)
+    p.add_argument("--udp-port", type=int, default=53)
+    p.add_argument("--requests", type=int, default=30)
+    p.add_argument("--timeout", type=float, default=2.0)
+    p.add_argument("--duration", type=float, default=0, help="repeat rounds for this many seconds")
+    p.add_argument("--no-udp", action="store_true")
+    args = p.parse_args()
+
+    result = {"tcp": Counter(), "udp": Counter(), "tcp_failed": 0, "udp_failed": 0, "timeline": []}
+    start = time.monotonic()
+    seq = 0
+    while True:
+        for _ in range(args.requests):
+            seq += 1
+            t = round(time.monotonic() - start, 3)
+            try:
+                name = tcp_request(args.vip, args.tcp_port, args.timeout)
+                result["tcp"][name] += 1
+                result["timeline"].append([t, "tcp", name])
+            except OSError as e:
+                result["tcp_failed"] += 1
+                result["timeline"].append([t, "tcp", "failed: %s" % e])
+            if not args.no_udp:
+                try:
+                    result["udp"][udp_request(args.vip, args.udp_port, args.timeout, seq)] += 1
+                except OSError:
+                    result["udp_failed"] += 1
+        if time.monotonic() - start >= args.duration:
+            break
+    if not args.duration:
+        del result["timeline"]
+    print(json.dumps(result, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
