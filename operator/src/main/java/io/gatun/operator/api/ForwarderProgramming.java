@@ -1,0 +1,13 @@
+package io.gatun.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Whether one forwarder runs a LoadBalancer's current configuration. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ForwarderProgramming(
+    @JsonPropertyDescription("The forwarder's name (in cluster: its node).") String name,
+    @JsonPropertyDescription("True once it has applied snapshotGeneration or a later one.")
+        boolean programmed,
+    @JsonPropertyDescription("Why it rejected the snapshot carrying this configuration.")
+        String error) {}

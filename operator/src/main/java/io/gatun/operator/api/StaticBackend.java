@@ -1,0 +1,30 @@
+package io.gatun.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** A backend given by address. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StaticBackend(
+    @Required @Pattern(Names.IP_ADDRESS) @JsonPropertyDescription("The backend's address.")
+        String address,
+    @Min(1)
+        @Max(65535)
+        @JsonPropertyDescription(
+            "The backend's port for every LoadBalancer port; defaults to each port's targetPort.")
+        Integer port,
+    @Default("1")
+        @Min(1)
+        @Max(65535)
+        @JsonPropertyDescription("Relative share of new flows.")
+        Integer weight) {
+
+  public int weightOrDefault() {
+    return weight == null ? 1 : weight;
+  }
+}

@@ -1,0 +1,179 @@
+package io.gatun.operator.control;
+
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import io.gatun.operator.ipam.Owner;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * The complete desired state for the data plane: every LoadBalancer's virtual services, under one
+ * monotonic generation.
+ *
+ * <p>Each real change bumps the generation and tells the listeners (who push the latest snapshot
+ * to the forwarders); publishing the same services again changes nothing. For each LoadBalancer
+ * it remembers the generation in which its current services first appeared: a forwarder that
+ * runs that generation or a later one runs that LoadBalancer's configuration.
+ *
+ * <p>After a restart the first snapshot must be complete, or forwarders would drop every service
+ * not yet reconciled: {@link #holdUntilHeardFrom} keeps snapshots back until each LoadBalancer
+ * known at start-up has published or withdrawn once.
+ *
+ * <p>Generations must keep growing across operator restarts, because a forwarder never applies a
+ * generation lower than the one it runs. The first one is seeded from the clock, and
+ * {@link #advancePast} lifts it above whatever a connecting forwarder reports.
+ */
+public final class DesiredState {
+
+  private record Published(List<VirtualService> services, long generation) {}
+
+  private final Map<Owner, Published> published = new HashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private long generation;
+  private Snapshot snapshot; // built lazily, dropped on change
+  private final Set<Owner> awaited = new HashSet<>(); // owners to hear from before any snapshot goes out
+
+  /** @param initialGeneration the generation of the (empty) state before the first change */
+  public DesiredState(long initialGeneration) {
+    this.generation = initialGeneration;
+  }
+
+  /** {@code listener} runs after every change, outside this object's lock. */
+  public void addListener(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** Holds snapshots back until each of {@code owners} has published or withdrawn once. */
+  public synchronized void holdUntilHeardFrom(Set<Owner> owners) {
+    awaited.clear();
+    awaited.addAll(owners);
+  }
+
+  /** Lets snapshots go out even if some awaited owner has not been heard from. */
+  public Set<Owner> releaseHold() {
+    Set<Owner> missing;
+    synchronized (this) {
+      missing = Set.copyOf(awaited);
+      awaited.clear();
+    }
+    notifyListeners();
+    return missing;
+  }
+
+  /**
+   * Makes {@code services} the owner's desired services.
+   *
+   * @return the generation in which these services first appeared (an older one when unchanged)
+   */
+  public long publish(Owner owner, List<VirtualService> services) {
+    long result;
+    boolean changed;
+    synchronized (this) {
+      changed = heardFrom(owner);
+      var current = published.get(owner);
+      if (current != null && current.services().equals(services)) {
+        result = current.generation();
+      } else {
+        result = bump();
+        published.put(owner, new Published(List.copyOf(services), result));
+        changed = true;
+      }
+    }
+    if (changed) {
+      notifyListeners();
+    }
+    return result;
+  }
+
+  /** Removes the owner's services, if any. */
+  public void withdraw(Owner owner) {
+    boolean changed;
+    synchronized (this) {
+      changed = heardFrom(owner);
+      if (published.remove(owner) != null) {
+        bump();
+        changed = true;
+      }
+    }
+    if (changed) {
+      notifyListeners();
+    }
+  }
+
+  /** Makes the next generation exceed {@code seen} (a generation some forwarder already runs). */
+  public void advancePast(long seen) {
+    synchronized (this) {
+      if (generation > seen) {
+        return;
+      }
+      generation = seen;
+      bump();
+    }
+    notifyListeners();
+  }
+
+  public synchronized OptionalLong generationOf(Owner owner) {
+    var current = published.get(owner);
+    return current == null ? OptionalLong.empty() : OptionalLong.of(current.generation());
+  }
+
+  public synchronized long generation() {
+    return generation;
+  }
+
+  /** Owners whose current services first appeared after {@code after}, up to {@code upTo}. */
+  public synchronized Set<Owner> publishedBetween(long after, long upTo) {
+    return published.entrySet().stream()
+        .filter(e -> e.getValue().generation() > after && e.getValue().generation() <= upTo)
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toSet());
+  }
+
+  /** Owners with services published. */
+  public synchronized Set<Owner> owners() {
+    return Set.copyOf(published.keySet());
+  }
+
+  /** The snapshot to send, unless snapshots are still held back after a restart. */
+  public synchronized Optional<Snapshot> latest() {
+    return awaited.isEmpty() ? Optional.of(snapshot()) : Optional.empty();
+  }
+
+  /** The complete current state, services ordered by key. */
+  public synchronized Snapshot snapshot() {
+    if (snapshot == null) {
+      snapshot =
+          Snapshot.newBuilder()
+              .setGeneration(generation)
+              .addAllServices(
+                  published.values().stream()
+                      .flatMap(p -> p.services().stream())
+                      .sorted(Comparator.comparing(VirtualService::getKey))
+                      .toList())
+              .build();
+    }
+    return snapshot;
+  }
+
+  /** Returns true when this was the last awaited owner: held snapshots may go out now. */
+  private boolean heardFrom(Owner owner) {
+    return awaited.remove(owner) && awaited.isEmpty();
+  }
+
+  private long bump() {
+    snapshot = null;
+    return ++generation;
+  }
+
+  private void notifyListeners() {
+    listeners.forEach(Runnable::run);
+  }
+}

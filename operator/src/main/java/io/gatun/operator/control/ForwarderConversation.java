@@ -1,0 +1,104 @@
+package io.gatun.operator.control;
+
+import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.Hello;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One forwarder's stream, from its Hello to its end: Hello registers it and sends it the latest
+ * snapshot; Acks record its progress; the end of the stream removes it.
+ *
+ * <p>gRPC delivers this object's callbacks one at a time, so its own state needs no lock.
+ */
+final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
+
+  private static final Logger log = LoggerFactory.getLogger(ForwarderConversation.class);
+
+  private final ForwarderFleet fleet;
+  private final DesiredState desiredState;
+  private final SnapshotSender sender;
+  private ForwarderFleet.Member member; // null until Hello
+
+  ForwarderConversation(ForwarderFleet fleet, DesiredState desiredState, OutboundStream stream) {
+    this.fleet = fleet;
+    this.desiredState = desiredState;
+    this.sender = new SnapshotSender(stream, desiredState::latest);
+  }
+
+  /** The transport can take another message. */
+  void onReady() {
+    if (member != null) {
+      sender.sendLatest();
+    }
+  }
+
+  @Override
+  public void onNext(ForwarderMessage message) {
+    switch (message.getKindCase()) {
+      case HELLO -> hello(message.getHello());
+      case ACK -> {
+        if (member == null) {
+          refuse("the first message must be a Hello");
+          return;
+        }
+        fleet.acknowledged(member, message.getAck());
+      }
+      case OBSERVATION -> {
+        // Backend health and port state feed status in a later issue; accepted and ignored now.
+        if (member == null) {
+          refuse("the first message must be a Hello");
+        }
+      }
+      case KIND_NOT_SET -> refuse("empty message");
+    }
+  }
+
+  private void hello(Hello hello) {
+    if (member != null) {
+      refuse("Hello may be sent once per stream");
+      return;
+    }
+    if (hello.getForwarderName().isBlank()) {
+      refuse("Hello needs a forwarder_name");
+      return;
+    }
+    // Generations keep growing across operator restarts: what this forwarder runs may come
+    // from a previous instance, and it would ignore anything not newer.
+    desiredState.advancePast(hello.getAppliedGeneration());
+    member = fleet.join(hello, sender);
+    sender.sendLatest();
+  }
+
+  private void refuse(String why) {
+    log.warn("Closing a forwarder stream: {}", why);
+    sender.fail(Status.INVALID_ARGUMENT.withDescription(why));
+    end(why);
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    sender.markClosed();
+    end(Status.fromThrowable(error).getCode().toString());
+  }
+
+  @Override
+  public void onCompleted() {
+    sender.complete();
+    end("stream completed");
+  }
+
+  /** The forwarder cancelled the call (or its connection died). */
+  void onCancelled() {
+    sender.markClosed();
+    end("cancelled");
+  }
+
+  private void end(String why) {
+    if (member != null) {
+      fleet.leave(member, why);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.gatun.operator.control;
+
+import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.Hello;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connected forwarders and what each one runs.
+ *
+ * <p>Only acknowledgements count as progress: the generation a forwarder claims in its Hello may
+ * come from an earlier operator instance whose snapshot had other contents.
+ */
+public final class ForwarderFleet {
+
+  private static final Logger log = LoggerFactory.getLogger(ForwarderFleet.class);
+
+  /** One connected forwarder. Mutable fields are guarded by the fleet. */
+  public static final class Member {
+    private final String name;
+    private final String node;
+    private final SnapshotSender sender;
+    private long applied;
+    private long rejected;
+    private String rejectError;
+
+    private Member(String name, String node, SnapshotSender sender) {
+      this.name = name;
+      this.node = node;
+      this.sender = sender;
+    }
+
+    public String name() {
+      return name;
+    }
+  }
+
+  private final Map<String, Member> members = new LinkedHashMap<>();
+  private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
+
+  public void addListener(FleetListener listener) {
+    listeners.add(listener);
+  }
+
+  /** Registers a forwarder that said Hello; a newer connection under the same name wins. */
+  Member join(Hello hello, SnapshotSender sender) {
+    var member = new Member(hello.getForwarderName(), hello.getNodeName(), sender);
+    Member replaced;
+    synchronized (this) {
+      replaced = members.put(member.name, member);
+    }
+    if (replaced != null) {
+      replaced.sender.fail(
+          Status.ALREADY_EXISTS.withDescription("replaced by a newer connection of the same name"));
+    }
+    log.info(
+        "Forwarder {} connected (node {}, capabilities {})",
+        member.name,
+        member.node.isEmpty() ? "?" : member.node,
+        hello.getCapabilitiesList());
+    listeners.forEach(FleetListener::membershipChanged);
+    return member;
+  }
+
+  /** Forgets a connection that ended; a stale one (already replaced) changes nothing. */
+  void leave(Member member, String why) {
+    synchronized (this) {
+      if (!members.remove(member.name, member)) {
+        return;
+      }
+    }
+    log.info("Forwarder {} disconnected: {}", member.name, why);
+    listeners.forEach(FleetListener::membershipChanged);
+  }
+
+  void acknowledged(Member member, Ack ack) {
+    long before;
+    long upTo;
+    synchronized (this) {
+      if (members.get(member.name) != member) {
+        return;
+      }
+      before = member.applied;
+      if (ack.getApplied()) {
+        member.applied = Math.max(member.applied, ack.getGeneration());
+        if (member.rejected <= member.applied) {
+          member.rejected = 0;
+          member.rejectError = null;
+        }
+      } else {
+        member.rejected = Math.max(member.rejected, ack.getGeneration());
+        member.rejectError = ack.getError().isEmpty() ? "no reason given" : ack.getError();
+      }
+      upTo = Math.max(member.applied, member.rejected);
+    }
+    if (ack.getApplied()) {
+      log.debug("Forwarder {} applied generation {}", member.name, ack.getGeneration());
+    } else {
+      log.warn(
+          "Forwarder {} rejected generation {}: {}",
+          member.name,
+          ack.getGeneration(),
+          ack.getError());
+    }
+    listeners.forEach(listener -> listener.progressed(member.name, before, upTo));
+  }
+
+  /** Where every connected forwarder stands with respect to {@code generation}. */
+  public synchronized Programming programming(long generation) {
+    var progress = new ArrayList<Programming.ForwarderProgress>();
+    boolean failed = false;
+    boolean allProgrammed = true;
+    for (Member member : sortedMembers()) {
+      boolean programmed = member.applied >= generation;
+      String error = !programmed && member.rejected >= generation ? member.rejectError : null;
+      progress.add(new Programming.ForwarderProgress(member.name, programmed, error));
+      failed |= error != null;
+      allProgrammed &= programmed;
+    }
+    Programming.State state;
+    if (progress.isEmpty()) {
+      state = Programming.State.NO_FORWARDERS;
+    } else if (failed) {
+      state = Programming.State.FAILED;
+    } else if (allProgrammed) {
+      state = Programming.State.PROGRAMMED;
+    } else {
+      state = Programming.State.PENDING;
+    }
+    return new Programming(generation, state, progress);
+  }
+
+  /** Offers every connected forwarder the latest snapshot. */
+  public void sendLatestToAll() {
+    List<Member> current;
+    synchronized (this) {
+      current = List.copyOf(members.values());
+    }
+    current.forEach(member -> member.sender.sendLatest());
+  }
+
+  public synchronized List<String> names() {
+    return sortedMembers().stream().map(Member::name).toList();
+  }
+
+  /** Ends every stream normally: the operator is stopping. */
+  public void closeAll() {
+    List<Member> current;
+    synchronized (this) {
+      current = List.copyOf(members.values());
+      members.clear();
+    }
+    current.forEach(member -> member.sender.complete());
+  }
+
+  private List<Member> sortedMembers() {
+    return members.values().stream().sorted(Comparator.comparing(Member::name)).toList();
+  }
+}

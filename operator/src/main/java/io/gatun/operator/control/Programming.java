@@ -1,0 +1,36 @@
+package io.gatun.operator.control;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * How far the forwarders have got with one snapshot generation (the one carrying a
+ * LoadBalancer's current configuration).
+ */
+public record Programming(long generation, State state, List<ForwarderProgress> forwarders) {
+
+  public enum State {
+    /** No forwarder is connected: nothing can run the configuration. */
+    NO_FORWARDERS,
+    /** Some connected forwarder has not yet acknowledged the generation. */
+    PENDING,
+    /** A connected forwarder rejected a snapshot carrying the configuration. */
+    FAILED,
+    /** Every connected forwarder runs the generation or a later one. */
+    PROGRAMMED
+  }
+
+  /** One forwarder's position relative to the generation; {@code error} when it rejected it. */
+  public record ForwarderProgress(String name, boolean programmed, String error) {}
+
+  public Programming {
+    forwarders = List.copyOf(forwarders);
+  }
+
+  public String names(boolean programmed) {
+    return forwarders.stream()
+        .filter(f -> f.programmed() == programmed)
+        .map(ForwarderProgress::name)
+        .collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,86 @@
+package io.gatun.operator.ipam;
+
+import java.math.BigInteger;
+
+/** A contiguous, inclusive run of addresses of one family. */
+public record AddressRange(IpAddress first, IpAddress last) {
+
+  public AddressRange {
+    if (first.family() != last.family()) {
+      throw new IllegalArgumentException(first + "-" + last + " mixes IPv4 and IPv6");
+    }
+    if (first.compareTo(last) > 0) {
+      throw new IllegalArgumentException(first + "-" + last + " ends before it starts");
+    }
+  }
+
+  /**
+   * Parses {@code 198.18.0.200/29}, {@code 198.18.0.10-198.18.0.20} or a single address.
+   *
+   * <p>A CIDR must name its network: {@code 198.18.0.201/29} is refused rather than silently
+   * widened, since it usually hides a typo.
+   *
+   * @throws IllegalArgumentException saying what is wrong with the text
+   */
+  public static AddressRange parse(String text) {
+    int slash = text.indexOf('/');
+    if (slash >= 0) {
+      return parseCidr(text.substring(0, slash), text.substring(slash + 1), text);
+    }
+    int dash = text.indexOf('-');
+    if (dash >= 0) {
+      return new AddressRange(
+          IpAddress.parse(text.substring(0, dash).trim()),
+          IpAddress.parse(text.substring(dash + 1).trim()));
+    }
+    var single = IpAddress.parse(text.trim());
+    return new AddressRange(single, single);
+  }
+
+  private static AddressRange parseCidr(String addressText, String lengthText, String text) {
+    var network = IpAddress.parse(addressText.trim());
+    int length;
+    try {
+      length = Integer.parseInt(lengthText.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length");
+    }
+    int bits = network.family().bits();
+    if (length < 0 || length > bits) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\": prefix length must be 0-" + bits + " for " + network.family().apiName());
+    }
+    var hostMask = BigInteger.ONE.shiftLeft(bits - length).subtract(BigInteger.ONE);
+    if (network.value().and(hostMask).signum() != 0) {
+      var base = new IpAddress(network.family(), network.value().andNot(hostMask));
+      throw new IllegalArgumentException(
+          "\"" + text + "\" has host bits set (did you mean " + base + "/" + length + "?)");
+    }
+    return new AddressRange(network, network.plus(hostMask));
+  }
+
+  public IpFamily family() {
+    return first.family();
+  }
+
+  public BigInteger size() {
+    return last.value().subtract(first.value()).add(BigInteger.ONE);
+  }
+
+  public boolean contains(IpAddress address) {
+    return address.family() == family()
+        && first.compareTo(address) <= 0
+        && address.compareTo(last) <= 0;
+  }
+
+  public boolean overlaps(AddressRange other) {
+    return family() == other.family()
+        && first.compareTo(other.last) <= 0
+        && other.first.compareTo(last) <= 0;
+  }
+
+  @Override
+  public String toString() {
+    return first.equals(last) ? first.toString() : first + "-" + last;
+  }
+}

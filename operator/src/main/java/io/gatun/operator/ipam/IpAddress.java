@@ -1,0 +1,138 @@
+package io.gatun.operator.ipam;
+
+import java.math.BigInteger;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 address as an unsigned integer, so ranges, counting and "next" work the same in
+ * both families. {@link #toString()} gives the canonical text (RFC 5952 for IPv6).
+ */
+public record IpAddress(IpFamily family, BigInteger value) implements Comparable<IpAddress> {
+
+  // Strict dotted quad: no octal-looking leading zeros, no short forms such as "10.1".
+  private static final Pattern IPV4 =
+      Pattern.compile("(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})");
+
+  public IpAddress {
+    if (value.signum() < 0 || value.compareTo(family.max()) > 0) {
+      throw new IllegalArgumentException(value + " is outside the " + family.apiName() + " space");
+    }
+  }
+
+  /**
+   * Parses an IPv4 dotted quad or an IPv6 literal; never consults DNS.
+   *
+   * @throws IllegalArgumentException naming the text when it is not an address
+   */
+  public static IpAddress parse(String text) {
+    if (text == null || text.isEmpty()) {
+      throw new IllegalArgumentException("empty address");
+    }
+    if (text.indexOf(':') < 0) {
+      return parseIpv4(text);
+    }
+    return parseIpv6(text);
+  }
+
+  private static IpAddress parseIpv4(String text) {
+    var matcher = IPV4.matcher(text);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 or IPv6 address");
+    }
+    long value = 0;
+    for (int group = 1; group <= 4; group++) {
+      int octet = Integer.parseInt(matcher.group(group));
+      if (octet > 255) {
+        throw new IllegalArgumentException("\"" + text + "\" has an octet above 255");
+      }
+      value = (value << 8) | octet;
+    }
+    return new IpAddress(IpFamily.IPV4, BigInteger.valueOf(value));
+  }
+
+  private static IpAddress parseIpv6(String text) {
+    if (text.indexOf('%') >= 0 || text.indexOf('[') >= 0) {
+      throw new IllegalArgumentException("\"" + text + "\": zones and brackets are not allowed");
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.ofLiteral(text); // a literal only: never a DNS lookup
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 or IPv6 address");
+    }
+    if (!(address instanceof Inet6Address)) {
+      // ofLiteral turns IPv4-mapped IPv6 (::ffff:a.b.c.d) into IPv4: ambiguous, so refuse it.
+      throw new IllegalArgumentException(
+          "\"" + text + "\" is an IPv4-mapped IPv6 address; write the IPv4 address instead");
+    }
+    return new IpAddress(IpFamily.IPV6, new BigInteger(1, address.getAddress()));
+  }
+
+  /** The address {@code offset} places further on. */
+  public IpAddress plus(BigInteger offset) {
+    return new IpAddress(family, value.add(offset));
+  }
+
+  public IpAddress next() {
+    return plus(BigInteger.ONE);
+  }
+
+  public boolean isLast() {
+    return value.equals(family.max());
+  }
+
+  @Override
+  public int compareTo(IpAddress other) {
+    int byFamily = family.compareTo(other.family);
+    return byFamily != 0 ? byFamily : value.compareTo(other.value);
+  }
+
+  @Override
+  public String toString() {
+    return family == IpFamily.IPV4 ? ipv4Text() : ipv6Text();
+  }
+
+  private String ipv4Text() {
+    long v = value.longValueExact();
+    return ((v >> 24) & 0xff) + "." + ((v >> 16) & 0xff) + "." + ((v >> 8) & 0xff) + "." + (v & 0xff);
+  }
+
+  /** RFC 5952: lower case, no leading zeros, the longest run (2+) of zero groups as "::". */
+  private String ipv6Text() {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = value.shiftRight(16 * (7 - i)).intValue() & 0xffff;
+    }
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group is not compressed
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < 8 && groups[i] == 0) {
+        i++;
+      }
+      if (i - start > bestLength) {
+        bestStart = start;
+        bestLength = i - start;
+      }
+    }
+    var text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
+  }
+}
