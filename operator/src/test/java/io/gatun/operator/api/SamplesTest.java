@@ -1,0 +1,65 @@
+package io.gatun.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The samples read into the Java model without a single unknown field, so a typo or a renamed
+ * field fails here rather than being pruned silently by the API server. (SamplesIT applies them
+ * to a real API server.)
+ */
+class SamplesTest {
+
+  private static final ObjectMapper STRICT =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  @Test
+  void poolSampleMatchesTheModel() throws IOException {
+    var pool = only(documents("pool.yaml"), "Pool");
+    var spec = STRICT.treeToValue(pool.get("spec"), PoolSpec.class);
+
+    assertThat(spec.addresses()).containsExactly("198.18.0.200/29");
+  }
+
+  @Test
+  void loadBalancerSamplesMatchTheModel() throws IOException {
+    var web = STRICT.treeToValue(only(documents("loadbalancer-static.yaml"), "LoadBalancer").get("spec"), LoadBalancerSpec.class);
+    var echo = STRICT.treeToValue(only(documents("loadbalancer-service.yaml"), "LoadBalancer").get("spec"), LoadBalancerSpec.class);
+
+    assertThat(web.backends().staticBackends()).extracting(StaticBackend::address)
+        .containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13");
+    assertThat(web.ports()).extracting(LoadBalancerPort::name).containsExactly("http", "dns");
+    assertThat(echo.backends().serviceRef()).isEqualTo("echo");
+  }
+
+  static List<JsonNode> documents(String sample) throws IOException {
+    var path = Path.of(System.getProperty("gatun.samples.dir"), sample);
+    var yaml = new YAMLFactory();
+    var documents = new ArrayList<JsonNode>();
+    try (YAMLParser parser = yaml.createParser(Files.readString(path))) {
+      var mapper = new ObjectMapper(yaml);
+      var iterator = mapper.readValues(parser, JsonNode.class);
+      while (iterator.hasNext()) {
+        documents.add(iterator.next());
+      }
+    }
+    return documents;
+  }
+
+  private static JsonNode only(List<JsonNode> documents, String kind) {
+    var matching = documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    assertThat(matching).as(kind + " documents").hasSize(1);
+    return matching.getFirst();
+  }
+}

@@ -1,0 +1,160 @@
+package io.gatun.operator.control;
+
+import static io.gatun.operator.control.DesiredStateTest.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.Hello;
+import io.gatun.operator.control.Programming.ForwarderProgress;
+import io.gatun.operator.control.Programming.State;
+import io.gatun.operator.ipam.Owner;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fleet and the per-stream conversation, driven as gRPC would drive them, without a network. */
+class ForwarderFleetTest {
+
+  private final DesiredState desiredState = new DesiredState(100);
+  private final ForwarderFleet fleet = new ForwarderFleet();
+  private final List<String> heard = new ArrayList<>();
+  private final Owner web = new Owner("default", "web");
+
+  ForwarderFleetTest() {
+    desiredState.addListener(fleet::sendLatestToAll);
+    fleet.addListener(
+        new FleetListener() {
+          @Override
+          public void membershipChanged() {
+            heard.add("membership");
+          }
+
+          @Override
+          public void progressed(String forwarder, long after, long upTo) {
+            heard.add(forwarder + " " + after + ".." + upTo);
+          }
+        });
+  }
+
+  @Test
+  void helloRegistersTheForwarderAndSendsTheLatestSnapshot() {
+    long generation = desiredState.publish(web, List.of(service("default/web/http")));
+    var stream = new RecordingStream();
+
+    connect("fwd-a", stream);
+
+    assertThat(stream.generations()).containsExactly(generation);
+    assertThat(stream.sent.getFirst().getSnapshot().getServicesList()).hasSize(1);
+    assertThat(fleet.names()).containsExactly("fwd-a");
+    assertThat(heard).containsExactly("membership");
+  }
+
+  @Test
+  void aSlowStreamOnlyEverGetsTheLatestSnapshot() {
+    var stream = new RecordingStream();
+    var conversation = connect("fwd-a", stream);
+    stream.ready = false;
+
+    desiredState.publish(web, List.of(service("v1")));
+    desiredState.publish(web, List.of(service("v2")));
+    long last = desiredState.publish(web, List.of(service("v3")));
+    assertThat(stream.generations()).containsExactly(100L);
+
+    stream.ready = true;
+    conversation.onReady();
+    conversation.onReady();
+
+    assertThat(stream.generations()).containsExactly(100L, last);
+    assertThat(stream.sent.getLast().getSnapshot().getServices(0).getKey()).isEqualTo("v3");
+  }
+
+  @Test
+  void programmingFollowsTheAcknowledgementsOfEveryConnectedForwarder() {
+    long generation = desiredState.publish(web, List.of(service("default/web/http")));
+    assertThat(fleet.programming(generation).state()).isEqualTo(State.NO_FORWARDERS);
+
+    var a = connect("fwd-a", new RecordingStream());
+    var b = connect("fwd-b", new RecordingStream());
+    assertThat(fleet.programming(generation).state()).isEqualTo(State.PENDING);
+
+    a.onNext(ack(generation, true, ""));
+    assertThat(fleet.programming(generation).forwarders())
+        .containsExactly(new ForwarderProgress("fwd-a", true, null), new ForwarderProgress("fwd-b", false, null));
+
+    b.onNext(ack(generation + 5, true, ""));
+    assertThat(fleet.programming(generation).state()).isEqualTo(State.PROGRAMMED);
+    assertThat(heard).contains("fwd-a 0.." + generation, "fwd-b 0.." + (generation + 5));
+  }
+
+  @Test
+  void aRejectionFailsProgrammingUntilALaterGenerationApplies() {
+    long generation = desiredState.publish(web, List.of(service("default/web/http")));
+    var a = connect("fwd-a", new RecordingStream());
+
+    a.onNext(ack(generation, false, "SCTP is not supported"));
+    var programming = fleet.programming(generation);
+    assertThat(programming.state()).isEqualTo(State.FAILED);
+    assertThat(programming.forwarders().getFirst().error()).isEqualTo("SCTP is not supported");
+
+    long next = desiredState.publish(web, List.of(service("default/web/http2")));
+    a.onNext(ack(next, true, ""));
+    assertThat(fleet.programming(next).state()).isEqualTo(State.PROGRAMMED);
+  }
+
+  @Test
+  void aClosedStreamRemovesTheForwarderButAStaleOneDoesNotRemoveItsSuccessor() {
+    var firstStream = new RecordingStream();
+    var first = connect("fwd-a", firstStream);
+    var secondStream = new RecordingStream();
+    var second = connect("fwd-a", secondStream);
+
+    assertThat(firstStream.failure.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    first.onError(Status.CANCELLED.asRuntimeException());
+    assertThat(fleet.names()).containsExactly("fwd-a");
+
+    second.onCompleted();
+    assertThat(fleet.names()).isEmpty();
+    assertThat(secondStream.completed).isTrue();
+  }
+
+  @Test
+  void aStreamMustStartWithHello() {
+    var stream = new RecordingStream();
+    var conversation = new ForwarderConversation(fleet, desiredState, stream);
+
+    conversation.onNext(ack(1, true, ""));
+
+    assertThat(stream.failure.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(fleet.names()).isEmpty();
+  }
+
+  @Test
+  void aHelloFromTheFutureLiftsTheGenerationSoTheForwarderAcceptsOurs() {
+    var stream = new RecordingStream();
+    var conversation = new ForwarderConversation(fleet, desiredState, stream);
+
+    conversation.onNext(hello("fwd-a", 9_000));
+
+    assertThat(stream.generations()).containsExactly(9_001L);
+  }
+
+  private ForwarderConversation connect(String name, RecordingStream stream) {
+    var conversation = new ForwarderConversation(fleet, desiredState, stream);
+    conversation.onNext(hello(name, 0));
+    return conversation;
+  }
+
+  private static ForwarderMessage hello(String name, long applied) {
+    return ForwarderMessage.newBuilder()
+        .setHello(Hello.newBuilder().setForwarderName(name).setNodeName("node").setAppliedGeneration(applied))
+        .build();
+  }
+
+  private static ForwarderMessage ack(long generation, boolean applied, String error) {
+    return ForwarderMessage.newBuilder()
+        .setAck(Ack.newBuilder().setGeneration(generation).setApplied(applied).setError(error))
+        .build();
+  }
+}

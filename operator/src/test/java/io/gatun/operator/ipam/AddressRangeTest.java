@@ -1,0 +1,58 @@
+package io.gatun.operator.ipam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AddressRangeTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "198.18.0.200/29, 198.18.0.200, 198.18.0.207, 8",
+    "198.18.0.10-198.18.0.20, 198.18.0.10, 198.18.0.20, 11",
+    "198.18.0.5, 198.18.0.5, 198.18.0.5, 1",
+    "198.18.0.5/32, 198.18.0.5, 198.18.0.5, 1",
+    "2001:2::/120, 2001:2::, 2001:2::ff, 256"
+  })
+  void parsesCidrsRangesAndSingleAddresses(String text, String first, String last, long size) {
+    var range = AddressRange.parse(text);
+    assertThat(range.first()).isEqualTo(IpAddress.parse(first));
+    assertThat(range.last()).isEqualTo(IpAddress.parse(last));
+    assertThat(range.size()).isEqualTo(BigInteger.valueOf(size));
+  }
+
+  @Test
+  void namesTheNetworkWhenHostBitsAreSet() {
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.201/29"))
+        .hasMessageContaining("did you mean 198.18.0.200/29?");
+  }
+
+  @Test
+  void refusesBackwardsAndMixedRanges() {
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.20-198.18.0.10")).hasMessageContaining("ends before");
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.1-2001:2::1")).hasMessageContaining("mixes");
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.0/33")).hasMessageContaining("prefix length");
+  }
+
+  @Test
+  void aPoolReportsEveryBadEntryAndRefusesOverlaps() {
+    assertThatThrownBy(() -> PoolAddresses.parse("p", List.of("198.18.0.1/33", "nonsense"), true))
+        .hasMessageContaining("prefix length")
+        .hasMessageContaining("nonsense");
+    assertThatThrownBy(
+            () -> PoolAddresses.parse("p", List.of("198.18.0.0/29", "198.18.0.7-198.18.0.9"), true))
+        .hasMessageContaining("overlap");
+  }
+
+  @Test
+  void aPoolCountsCapacityPerFamily() {
+    var pool = PoolAddresses.parse("p", List.of("198.18.0.0/30", "198.18.1.1", "2001:2::/64"), true);
+    assertThat(pool.capacity(IpFamily.IPV4)).isEqualTo(BigInteger.valueOf(5));
+    assertThat(pool.capacity(IpFamily.IPV6)).isEqualTo(BigInteger.TWO.pow(64));
+  }
+}
