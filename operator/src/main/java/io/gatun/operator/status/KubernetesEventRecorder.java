@@ -65,6 +65,7 @@ public final class KubernetesEventRecorder implements EventRecorder {
             .withReportingComponent("lb.gatun.io/" + COMPONENT)
             .withReportingInstance(instance)
             .build();
+    log.info("{} {}/{} {}: {}", regarding.getKind(), namespace, metadata.getName(), reason, message);
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
     } catch (KubernetesClientException e) {

@@ -1,0 +1,116 @@
+package io.gatun.operator.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatun.operator.api.Backends;
+import io.gatun.operator.api.Condition;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerPort;
+import io.gatun.operator.api.LoadBalancerSpec;
+import io.gatun.operator.api.Pool;
+import io.gatun.operator.api.PoolSpec;
+import io.gatun.operator.api.Protocol;
+import io.gatun.operator.api.StaticBackend;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.awaitility.core.ThrowingRunnable;
+
+/** What the ITs do to and read from the API server, in the words of the tests. */
+final class Cluster {
+
+  static final Duration PATIENCE = Duration.ofSeconds(20);
+
+  private final KubernetesClient client;
+
+  Cluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  void namespace(String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+  }
+
+  Pool pool(String name, String... addresses) {
+    var pool = new Pool();
+    pool.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    pool.setSpec(new PoolSpec(List.of(addresses), null));
+    return client.resource(pool).create();
+  }
+
+  LoadBalancer staticLoadBalancer(String namespace, String name, String pool, String... backends) {
+    return loadBalancer(
+        namespace,
+        name,
+        new LoadBalancerSpec(
+            pool,
+            null,
+            List.of(new LoadBalancerPort("http", Protocol.TCP, 80, 8080)),
+            new Backends(null, Arrays.stream(backends).map(a -> new StaticBackend(a, null, null)).toList()),
+            null,
+            null));
+  }
+
+  LoadBalancer loadBalancer(String namespace, String name, LoadBalancerSpec spec) {
+    var lb = new LoadBalancer();
+    lb.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    lb.setSpec(spec);
+    return client.resource(lb).create();
+  }
+
+  LoadBalancer get(String namespace, String name) {
+    return client.resources(LoadBalancer.class).inNamespace(namespace).withName(name).get();
+  }
+
+  void edit(String namespace, String name, Consumer<LoadBalancer> change) {
+    client
+        .resources(LoadBalancer.class)
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            lb -> {
+              change.accept(lb);
+              return lb;
+            });
+  }
+
+  void delete(String namespace, String name) {
+    client.resources(LoadBalancer.class).inNamespace(namespace).withName(name).delete();
+  }
+
+  Pool pool(String name) {
+    return client.resources(Pool.class).withName(name).get();
+  }
+
+  static Optional<Condition> condition(LoadBalancer lb, String type) {
+    if (lb == null || lb.getStatus() == null) {
+      return Optional.empty();
+    }
+    return lb.getStatus().conditions().stream().filter(c -> c.type().equals(type)).findFirst();
+  }
+
+  /** "True/Reason" for quick comparisons, or "absent". */
+  static String state(LoadBalancer lb, String type) {
+    return condition(lb, type).map(c -> c.status() + "/" + c.reason()).orElse("absent");
+  }
+
+  List<Event> events(String namespace, String involvedName) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> involvedName.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  static void eventually(ThrowingRunnable assertion) {
+    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(assertion);
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+}

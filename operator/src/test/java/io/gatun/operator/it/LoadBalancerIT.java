@@ -1,0 +1,293 @@
+package io.gatun.operator.it;
+
+import static io.gatun.operator.it.Cluster.eventually;
+import static io.gatun.operator.it.Cluster.state;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSliceBuilder;
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import io.gatun.operator.GatunOperator;
+import io.gatun.operator.OperatorOptions;
+import io.gatun.operator.api.Backends;
+import io.gatun.operator.api.BackendCounts;
+import io.gatun.operator.api.ForwarderProgramming;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerPort;
+import io.gatun.operator.api.LoadBalancerSpec;
+import io.gatun.operator.api.Protocol;
+import io.gatun.operator.api.StaticBackend;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against a real kube-apiserver (1.20, as the demo runs) and a fake forwarder that
+ * speaks the real protocol. Each test uses its own namespace and Pool.
+ */
+@EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
+class LoadBalancerIT {
+
+  static KubernetesClient client;
+  static Cluster cluster;
+  static GatunOperator operator;
+
+  @BeforeAll
+  static void startOperator() throws Exception {
+    Crds.install(client);
+    cluster = new Cluster(client);
+    operator = start();
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.close();
+  }
+
+  private static GatunOperator start() {
+    return GatunOperator.start(
+        client, OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
+  }
+
+  @Test
+  void allocatesAVipAndReportsItWithConditionsAndAnEvent() {
+    cluster.namespace("alloc");
+    cluster.pool("alloc", "198.18.1.0/30");
+
+    cluster.staticLoadBalancer("alloc", "web", "alloc", "198.18.0.11", "198.18.0.12");
+
+    eventually(
+        () -> {
+          var lb = cluster.get("alloc", "web");
+          assertThat(lb.getStatus().addresses()).containsExactly("198.18.1.0");
+          assertThat(lb.getStatus().pool()).isEqualTo("alloc");
+          assertThat(lb.getStatus().observedGeneration()).isEqualTo(lb.getMetadata().getGeneration());
+          assertThat(lb.getStatus().backends()).isEqualTo(new BackendCounts(2, 2));
+          assertThat(state(lb, "Accepted")).isEqualTo("True/Accepted");
+          assertThat(state(lb, "Allocated")).isEqualTo("True/Allocated");
+          assertThat(state(lb, "Programmed")).isEqualTo("False/NoForwarders");
+          assertThat(state(lb, "Ready")).isEqualTo("False/NotProgrammed");
+          assertThat(lb.getStatus().conditions())
+              .allSatisfy(c -> assertThat(c.observedGeneration()).isEqualTo(lb.getMetadata().getGeneration()));
+          assertThat(lb.getMetadata().getFinalizers()).contains("lb.gatun.io/finalizer");
+        });
+    eventually(
+        () ->
+            assertThat(cluster.events("alloc", "web"))
+                .extracting(Event::getReason, Event::getMessage)
+                .contains(tuple("Allocated", "198.18.1.0 from Pool alloc")));
+    eventually(
+        () -> {
+          var pool = cluster.pool("alloc").getStatus();
+          assertThat(List.of(pool.capacity(), pool.allocated(), pool.available())).containsExactly(4L, 1L, 3L);
+          assertThat(pool.conditions().getFirst().status().name()).isEqualTo("True");
+        });
+  }
+
+  @Test
+  void programmedOnceEveryForwarderAcknowledgesAndNotWhenOneRejects() {
+    cluster.namespace("prog");
+    cluster.pool("prog", "198.18.2.0/30");
+
+    try (var forwarder = FakeForwarder.connect("fwd-prog", operator.grpcPort())) {
+      cluster.staticLoadBalancer("prog", "web", "prog", "198.18.0.12", "198.18.0.11");
+
+      Snapshot snapshot = forwarder.awaitSnapshot(s -> service(s, "prog/web/http").isPresent());
+      VirtualService http = service(snapshot, "prog/web/http").orElseThrow();
+      assertThat(http.getVip()).isEqualTo("198.18.2.0");
+      assertThat(http.getPort()).isEqualTo(80);
+      assertThat(http.getBackendsList())
+          .extracting(Backend::getAddress, Backend::getPort)
+          .containsExactly(
+              tuple("198.18.0.11", 8080),
+              tuple("198.18.0.12", 8080));
+      eventually(() -> assertThat(state(cluster.get("prog", "web"), "Programmed")).isEqualTo("False/Pending"));
+
+      forwarder.ack(snapshot.getGeneration());
+
+      eventually(
+          () -> {
+            var lb = cluster.get("prog", "web");
+            assertThat(state(lb, "Programmed")).isEqualTo("True/Programmed");
+            assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
+                .isEqualTo("generation " + lb.getStatus().snapshotGeneration() + " runs on fwd-prog");
+            assertThat(lb.getStatus().snapshotGeneration()).isLessThanOrEqualTo(snapshot.getGeneration());
+            assertThat(lb.getStatus().forwarders()).containsExactly(new ForwarderProgramming("fwd-prog", true, null));
+            assertThat(state(lb, "Ready")).isEqualTo("True/Ready");
+          });
+      eventually(
+          () -> assertThat(cluster.events("prog", "web")).extracting(Event::getReason).contains("Programmed"));
+
+      // A new configuration the forwarder refuses: Programmed turns False and says why.
+      cluster.edit("prog", "web", lb -> lb.setSpec(withBackends(lb.getSpec(), "198.18.0.13")));
+      Snapshot changed =
+          forwarder.awaitSnapshot(
+              s -> service(s, "prog/web/http").map(v -> v.getBackendsCount() == 1).orElse(false));
+      forwarder.reject(changed.getGeneration(), "no route to 198.18.0.13");
+
+      eventually(
+          () -> {
+            var lb = cluster.get("prog", "web");
+            assertThat(state(lb, "Programmed")).isEqualTo("False/ApplyFailed");
+            assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
+                .contains("fwd-prog rejected generation").contains("no route to 198.18.0.13");
+            assertThat(state(lb, "Ready")).isEqualTo("False/NotProgrammed");
+          });
+    }
+    // The stream closed: nobody runs the configuration any more.
+    eventually(() -> assertThat(state(cluster.get("prog", "web"), "Programmed")).isEqualTo("False/NoForwarders"));
+  }
+
+  @Test
+  void aFullPoolMakesTheSecondWaitUntilTheFirstIsDeleted() {
+    cluster.namespace("full");
+    cluster.pool("full", "198.18.3.7");
+
+    cluster.staticLoadBalancer("full", "first", "full", "198.18.0.11");
+    eventually(() -> assertThat(cluster.get("full", "first").getStatus().addresses()).containsExactly("198.18.3.7"));
+    cluster.staticLoadBalancer("full", "second", "full", "198.18.0.11");
+
+    eventually(
+        () -> {
+          var second = cluster.get("full", "second");
+          assertThat(state(second, "Allocated")).isEqualTo("False/PoolExhausted");
+          assertThat(second.getStatus().addresses()).isEmpty();
+          assertThat(cluster.events("full", "second"))
+              .anySatisfy(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getReason()).isEqualTo("PoolExhausted");
+              });
+        });
+    assertThat(cluster.get("full", "first").getStatus().addresses()).containsExactly("198.18.3.7");
+
+    cluster.delete("full", "first");
+
+    eventually(
+        () -> {
+          assertThat(cluster.get("full", "first")).as("finalizer removed after release").isNull();
+          var second = cluster.get("full", "second");
+          assertThat(second.getStatus().addresses()).containsExactly("198.18.3.7");
+          assertThat(state(second, "Allocated")).isEqualTo("True/Allocated");
+        });
+  }
+
+  @Test
+  void serviceBackendsFollowTheEndpointSlices() {
+    cluster.namespace("svc");
+    cluster.pool("svc", "198.18.4.0/30");
+    client.services().inNamespace("svc").resource(
+        new ServiceBuilder().withNewMetadata().withName("echo").endMetadata()
+            .withNewSpec().addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort().endSpec()
+            .build()).create();
+    var slices = client.discovery().v1beta1().endpointSlices().inNamespace("svc");
+    slices.resource(slice(endpoint("198.18.0.21", true), endpoint("198.18.0.22", true))).create();
+
+    try (var forwarder = FakeForwarder.connect("fwd-svc", operator.grpcPort())) {
+      cluster.loadBalancer(
+          "svc",
+          "echo",
+          new LoadBalancerSpec(
+              "svc", null, List.of(new LoadBalancerPort("http", Protocol.TCP, 80, null)), new Backends("echo", null), null, null));
+
+      forwarder.awaitSnapshot(s -> addresses(s, "svc/echo/http").equals(List.of("198.18.0.21:8080", "198.18.0.22:8080")));
+
+      slices.resource(slice(endpoint("198.18.0.21", false), endpoint("198.18.0.22", true), endpoint("198.18.0.23", true))).update();
+
+      forwarder.awaitSnapshot(s -> addresses(s, "svc/echo/http").equals(List.of("198.18.0.22:8080", "198.18.0.23:8080")));
+      eventually(() -> assertThat(cluster.get("svc", "echo").getStatus().backends()).isEqualTo(new BackendCounts(2, 3)));
+    }
+  }
+
+  @Test
+  void anInvalidSpecIsNotAcceptedAndSaysWhyInAnEvent() {
+    cluster.namespace("bad");
+    cluster.pool("bad", "198.18.5.0/30");
+
+    // Both backend sources: the CRD's CEL rule would refuse this on 1.25+; 1.20 lets it through.
+    cluster.loadBalancer(
+        "bad",
+        "both",
+        new LoadBalancerSpec(
+            "bad",
+            null,
+            List.of(new LoadBalancerPort("http", Protocol.TCP, 80, null)),
+            new Backends("echo", List.of(new StaticBackend("198.18.0.11", null, null))),
+            null,
+            null));
+
+    eventually(
+        () -> {
+          var lb = cluster.get("bad", "both");
+          assertThat(state(lb, "Accepted")).isEqualTo("False/Invalid");
+          assertThat(state(lb, "Allocated")).isEqualTo("False/NotAccepted");
+          assertThat(lb.getStatus().addresses()).isEmpty();
+          assertThat(cluster.events("bad", "both"))
+              .anySatisfy(e -> {
+                assertThat(e.getReason()).isEqualTo("ValidationFailed");
+                assertThat(e.getMessage()).contains("exactly one of serviceRef or static");
+              });
+        });
+  }
+
+  @Test
+  void aRestartedOperatorRebuildsIpamFromStatus() {
+    cluster.namespace("restart");
+    cluster.pool("restart", "198.18.6.0/30");
+    cluster.staticLoadBalancer("restart", "old", "restart", "198.18.0.11");
+    eventually(() -> assertThat(cluster.get("restart", "old").getStatus().addresses()).containsExactly("198.18.6.0"));
+
+    operator.close();
+    operator = start();
+    cluster.staticLoadBalancer("restart", "new", "restart", "198.18.0.11");
+
+    eventually(() -> assertThat(cluster.get("restart", "new").getStatus().addresses()).containsExactly("198.18.6.1"));
+    assertThat(cluster.get("restart", "old").getStatus().addresses()).containsExactly("198.18.6.0");
+  }
+
+  private static Optional<VirtualService> service(Snapshot snapshot, String key) {
+    return snapshot.getServicesList().stream().filter(s -> s.getKey().equals(key)).findFirst();
+  }
+
+  private static List<String> addresses(Snapshot snapshot, String key) {
+    return service(snapshot, key)
+        .map(s -> s.getBackendsList().stream().map(b -> b.getAddress() + ":" + b.getPort()).toList())
+        .orElse(List.of());
+  }
+
+  private static LoadBalancerSpec withBackends(LoadBalancerSpec spec, String... addresses) {
+    return new LoadBalancerSpec(
+        spec.poolRef(),
+        spec.addresses(),
+        spec.ports(),
+        new Backends(null, java.util.Arrays.stream(addresses).map(a -> new StaticBackend(a, null, null)).toList()),
+        spec.forwarding(),
+        spec.scheduling());
+  }
+
+  private static EndpointSlice slice(io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint... endpoints) {
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withName("echo-1")
+        .addToLabels("kubernetes.io/service-name", "echo")
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort()
+        .withEndpoints(endpoints)
+        .build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint endpoint(String address, boolean ready) {
+    return new EndpointBuilder().withAddresses(address).withNewConditions().withReady(ready).endConditions().build();
+  }
+}
