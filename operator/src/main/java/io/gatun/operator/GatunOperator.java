@@ -1,6 +1,9 @@
 package io.gatun.operator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.Pool;
 import io.gatun.operator.control.ControlPlaneService;
 import io.gatun.operator.control.ControlServer;
 import io.gatun.operator.control.DesiredState;
@@ -15,6 +18,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The running operator: reconcilers, IPAM and the control-channel server, wired together.
  *
- * <p>{@link Main} runs it from the command line; tests and the end-to-end suite start it in
- * process with {@link #start}. The caller keeps ownership of the client. The CRDs must already be
- * installed ({@code kubectl create -f crds/}).
+ * <p>{@link Main} runs it from the command line; tests and the end-to-end suite start it in process
+ * with {@link #start}. The caller keeps ownership of the client. The CRDs must already be installed
+ * ({@code kubectl create -f crds/}).
  */
 public final class GatunOperator implements AutoCloseable {
 
@@ -38,7 +42,10 @@ public final class GatunOperator implements AutoCloseable {
   private final ScheduledExecutorService timer;
 
   private GatunOperator(
-      Operator operator, ControlServer server, ForwarderFleet fleet, ScheduledExecutorService timer) {
+      Operator operator,
+      ControlServer server,
+      ForwarderFleet fleet,
+      ScheduledExecutorService timer) {
     this.operator = operator;
     this.server = server;
     this.fleet = fleet;
@@ -47,6 +54,7 @@ public final class GatunOperator implements AutoCloseable {
 
   public static GatunOperator start(KubernetesClient client, OperatorOptions options) {
     Clock clock = Clock.systemUTC();
+    requireCrds(client);
 
     // IPAM first: no reconciler may allocate before the existing leases are known.
     var ipam = new Ipam();
@@ -63,11 +71,15 @@ public final class GatunOperator implements AutoCloseable {
             options.grpcAddress(),
             options.grpcCredentials(),
             new ControlPlaneService(fleet, desiredState));
-    log.info("Control channel listening on {} (port {})", options.grpcAddress().getHostString(), server.port());
+    log.info(
+        "Control channel listening on {} (port {})",
+        options.grpcAddress().getHostString(),
+        server.port());
 
     var timer =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> Thread.ofPlatform().daemon().name("gatun-initial-sync").unstarted(runnable));
+            runnable ->
+                Thread.ofPlatform().daemon().name("gatun-initial-sync").unstarted(runnable));
     timer.schedule(
         () -> {
           var missing = desiredState.releaseHold();
@@ -81,8 +93,7 @@ public final class GatunOperator implements AutoCloseable {
     var recorder = new KubernetesEventRecorder(client, clock, instanceName());
     var operator =
         new Operator(
-            overrider ->
-                overrider.withKubernetesClient(client).withCloseClientOnStop(false));
+            overrider -> overrider.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(new PoolReconciler(ipam, recorder, clock));
     operator.register(
         new LoadBalancerReconciler(
@@ -99,6 +110,18 @@ public final class GatunOperator implements AutoCloseable {
         existing.size(),
         options.defaultClass());
     return new GatunOperator(operator, server, fleet, timer);
+  }
+
+  private static void requireCrds(KubernetesClient client) {
+    for (Class<? extends HasMetadata> kind : List.of(Pool.class, LoadBalancer.class)) {
+      if (!client.supports(kind)) {
+        throw new IllegalStateException(
+            "the CRD "
+                + HasMetadata.getFullResourceName(kind)
+                + " is not installed: run kubectl create -f crds/"
+                + " (against Kubernetes 1.20, add --validate=false)");
+      }
+    }
   }
 
   /** The port forwarders dial. */

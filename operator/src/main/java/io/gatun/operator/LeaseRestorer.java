@@ -23,7 +23,8 @@ final class LeaseRestorer {
 
   /** Returns the LoadBalancers that exist now. */
   static List<Owner> restore(KubernetesClient client, Ipam ipam) {
-    List<LoadBalancer> all = client.resources(LoadBalancer.class).inAnyNamespace().list().getItems();
+    List<LoadBalancer> all =
+        client.resources(LoadBalancer.class).inAnyNamespace().list().getItems();
     // Oldest first: if two LoadBalancers claim one address, the older keeps it.
     var ordered =
         all.stream()
@@ -39,7 +40,8 @@ final class LeaseRestorer {
       try {
         claims.add(new Ipam.Claim(owner, addresses.stream().map(IpAddress::parse).toList()));
       } catch (IllegalArgumentException e) {
-        log.warn("Ignoring the addresses of LoadBalancer {} in its status: {}", owner, e.getMessage());
+        log.warn(
+            "Ignoring the addresses of LoadBalancer {} in its status: {}", owner, e.getMessage());
       }
     }
     for (Ipam.Claim refused : ipam.restore(claims)) {

@@ -37,7 +37,15 @@ public final class Main {
     }
 
     var client = new KubernetesClientBuilder().build();
-    var operator = GatunOperator.start(client, options);
+    GatunOperator operator;
+    try {
+      operator = GatunOperator.start(client, options);
+    } catch (RuntimeException e) {
+      System.err.println("gatun-operator: cannot start: " + e.getMessage());
+      client.close();
+      System.exit(1);
+      return;
+    }
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

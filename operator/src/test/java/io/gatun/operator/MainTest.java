@@ -20,7 +20,8 @@ class MainTest {
   void takesTheGrpcAddressInBothSpellings() {
     assertThat(Main.parse("--grpc-address", "127.0.0.1:19100").grpcAddress())
         .isEqualTo(new InetSocketAddress("127.0.0.1", 19100));
-    assertThat(Main.parse("--grpc-address=[::1]:0").grpcAddress()).isEqualTo(new InetSocketAddress("::1", 0));
+    assertThat(Main.parse("--grpc-address=[::1]:0").grpcAddress())
+        .isEqualTo(new InetSocketAddress("::1", 0));
   }
 
   @Test
@@ -31,9 +32,12 @@ class MainTest {
 
   @Test
   void refusesWhatItDoesNotKnow() {
-    assertThatThrownBy(() -> Main.parse("--grpc-adress", "x")).hasMessageContaining("unknown argument");
-    assertThatThrownBy(() -> Main.parse("--grpc-address", "localhost")).hasMessageContaining("host:port");
-    assertThatThrownBy(() -> Main.parse("--default-class=yes")).hasMessageContaining("true or false");
+    assertThatThrownBy(() -> Main.parse("--grpc-adress", "x"))
+        .hasMessageContaining("unknown argument");
+    assertThatThrownBy(() -> Main.parse("--grpc-address", "localhost"))
+        .hasMessageContaining("host:port");
+    assertThatThrownBy(() -> Main.parse("--default-class=yes"))
+        .hasMessageContaining("true or false");
     assertThat(Main.parse("--help")).isNull();
   }
 }

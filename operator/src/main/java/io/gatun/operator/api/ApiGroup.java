@@ -4,6 +4,7 @@ package io.gatun.operator.api;
 public final class ApiGroup {
   public static final String GROUP = "lb.gatun.io";
   public static final String VERSION = "v1alpha1";
+
   /** {@code kubectl get gatun} lists every Gatun resource. */
   public static final String CATEGORY = "gatun";
 

@@ -12,7 +12,12 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** One virtual service: VIP(s) and ports in front of a set of backends. */
+/**
+ * One virtual service: VIP(s) and ports in front of a set of backends.
+ *
+ * <p>Printer columns show the first value of a list only, hence {@code status.ports} as text. The
+ * generator orders columns by JSON path (metadata, spec, status), not as listed here.
+ */
 @Group(ApiGroup.GROUP)
 @Version(ApiGroup.VERSION)
 @Kind("LoadBalancer")
@@ -21,7 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("glb")
 @Categories(ApiGroup.CATEGORY)
 @AdditionalPrinterColumn(name = "VIP", jsonPath = ".status.addresses[*]", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Ports", jsonPath = ".spec.ports[*].port", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Ports", jsonPath = ".status.ports", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.forwarding.mode", type = Type.STRING)
 @AdditionalPrinterColumn(
     name = "Backends",

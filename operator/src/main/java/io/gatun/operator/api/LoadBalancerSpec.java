@@ -30,9 +30,7 @@ public record LoadBalancerSpec(
             "Requests these exact addresses instead of any free one; each must lie in a Pool and"
                 + " be free.")
         List<@Pattern(Names.IP_ADDRESS) String> addresses,
-    @Required
-        @Size(min = 1, max = 64)
-        @JsonPropertyDescription("The ports the VIP serves.")
+    @Required @Size(min = 1, max = 64) @JsonPropertyDescription("The ports the VIP serves.")
         List<LoadBalancerPort> ports,
     @Required @JsonPropertyDescription("Where traffic goes.") Backends backends,
     @Default("{}") @JsonPropertyDescription("How packets reach the backends.")

@@ -15,6 +15,9 @@ public record LoadBalancerStatus(
         Long observedGeneration,
     @JsonPropertyDescription("The VIP(s) this LoadBalancer holds.") List<String> addresses,
     @JsonPropertyDescription("The Pool the addresses belong to.") String pool,
+    @JsonPropertyDescription(
+            "The ports served, as port/protocol (for kubectl get; empty while not accepted).")
+        String ports,
     @JsonPropertyDescription("How many backends there are and how many take traffic.")
         BackendCounts backends,
     @JsonPropertyDescription(

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /**
- * The observed state of a {@link Pool}. Totals are summed over the address families and saturate
- * at 2^63-1 (an IPv6 /64 alone holds 2^64 addresses); the per-family figures say which family.
+ * The observed state of a {@link Pool}. Totals are summed over the address families and saturate at
+ * 2^63-1 (an IPv6 /64 alone holds 2^64 addresses); the per-family figures say which family.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PoolStatus(

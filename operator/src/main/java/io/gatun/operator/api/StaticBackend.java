@@ -18,10 +18,7 @@ public record StaticBackend(
         @JsonPropertyDescription(
             "The backend's port for every LoadBalancer port; defaults to each port's targetPort.")
         Integer port,
-    @Default("1")
-        @Min(1)
-        @Max(65535)
-        @JsonPropertyDescription("Relative share of new flows.")
+    @Default("1") @Min(1) @Max(65535) @JsonPropertyDescription("Relative share of new flows.")
         Integer weight) {
 
   public int weightOrDefault() {

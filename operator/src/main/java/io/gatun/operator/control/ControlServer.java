@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gRPC endpoint forwarders dial.
  *
- * <p>Transport security is the caller's choice of {@link ServerCredentials}: plaintext
- * ({@code InsecureServerCredentials}) for the demo, TLS with client certificates
- * ({@code TlsServerCredentials}) once mTLS lands — nothing else changes.
+ * <p>Transport security is the caller's choice of {@link ServerCredentials}: plaintext ({@code
+ * InsecureServerCredentials}) for the demo, TLS with client certificates ({@code
+ * TlsServerCredentials}) once mTLS lands — nothing else changes.
  */
 public final class ControlServer implements AutoCloseable {
 

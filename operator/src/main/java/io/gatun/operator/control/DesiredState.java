@@ -18,18 +18,18 @@ import java.util.stream.Collectors;
  * The complete desired state for the data plane: every LoadBalancer's virtual services, under one
  * monotonic generation.
  *
- * <p>Each real change bumps the generation and tells the listeners (who push the latest snapshot
- * to the forwarders); publishing the same services again changes nothing. For each LoadBalancer
- * it remembers the generation in which its current services first appeared: a forwarder that
- * runs that generation or a later one runs that LoadBalancer's configuration.
+ * <p>Each real change bumps the generation and tells the listeners (who push the latest snapshot to
+ * the forwarders); publishing the same services again changes nothing. For each LoadBalancer it
+ * remembers the generation in which its current services first appeared: a forwarder that runs that
+ * generation or a later one runs that LoadBalancer's configuration.
  *
  * <p>After a restart the first snapshot must be complete, or forwarders would drop every service
  * not yet reconciled: {@link #holdUntilHeardFrom} keeps snapshots back until each LoadBalancer
  * known at start-up has published or withdrawn once.
  *
  * <p>Generations must keep growing across operator restarts, because a forwarder never applies a
- * generation lower than the one it runs. The first one is seeded from the clock, and
- * {@link #advancePast} lifts it above whatever a connecting forwarder reports.
+ * generation lower than the one it runs. The first one is seeded from the clock, and {@link
+ * #advancePast} lifts it above whatever a connecting forwarder reports.
  */
 public final class DesiredState {
 
@@ -39,9 +39,12 @@ public final class DesiredState {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private long generation;
   private Snapshot snapshot; // built lazily, dropped on change
-  private final Set<Owner> awaited = new HashSet<>(); // owners to hear from before any snapshot goes out
+  private final Set<Owner> awaited =
+      new HashSet<>(); // owners to hear from before any snapshot goes out
 
-  /** @param initialGeneration the generation of the (empty) state before the first change */
+  /**
+   * @param initialGeneration the generation of the (empty) state before the first change
+   */
   public DesiredState(long initialGeneration) {
     this.generation = initialGeneration;
   }

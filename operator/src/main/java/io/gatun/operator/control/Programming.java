@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * How far the forwarders have got with one snapshot generation (the one carrying a
- * LoadBalancer's current configuration).
+ * How far the forwarders have got with one snapshot generation (the one carrying a LoadBalancer's
+ * current configuration).
  */
 public record Programming(long generation, State state, List<ForwarderProgress> forwarders) {
 

@@ -10,9 +10,9 @@ import java.util.function.Supplier;
  * Sends one forwarder the latest snapshot, and only the latest.
  *
  * <p>Nothing is queued: {@link #sendLatest()} looks up the current snapshot at the moment the
- * stream can take it. A slow forwarder therefore skips the generations published while it was
- * busy and gets the newest one as soon as its stream drains (the transport calls
- * {@link #sendLatest()} again when it becomes ready).
+ * stream can take it. A slow forwarder therefore skips the generations published while it was busy
+ * and gets the newest one as soon as its stream drains (the transport calls {@link #sendLatest()}
+ * again when it becomes ready).
  */
 final class SnapshotSender {
 

@@ -48,7 +48,12 @@ public record AddressRange(IpAddress first, IpAddress last) {
     int bits = network.family().bits();
     if (length < 0 || length > bits) {
       throw new IllegalArgumentException(
-          "\"" + text + "\": prefix length must be 0-" + bits + " for " + network.family().apiName());
+          "\""
+              + text
+              + "\": prefix length must be 0-"
+              + bits
+              + " for "
+              + network.family().apiName());
     }
     var hostMask = BigInteger.ONE.shiftLeft(bits - length).subtract(BigInteger.ONE);
     if (network.value().and(hostMask).signum() != 0) {

@@ -13,7 +13,8 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
 
   // Strict dotted quad: no octal-looking leading zeros, no short forms such as "10.1".
   private static final Pattern IPV4 =
-      Pattern.compile("(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})");
+      Pattern.compile(
+          "(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})");
 
   public IpAddress {
     if (value.signum() < 0 || value.compareTo(family.max()) > 0) {
@@ -96,7 +97,13 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
 
   private String ipv4Text() {
     long v = value.longValueExact();
-    return ((v >> 24) & 0xff) + "." + ((v >> 16) & 0xff) + "." + ((v >> 8) & 0xff) + "." + (v & 0xff);
+    return ((v >> 24) & 0xff)
+        + "."
+        + ((v >> 16) & 0xff)
+        + "."
+        + ((v >> 8) & 0xff)
+        + "."
+        + (v & 0xff);
   }
 
   /** RFC 5952: lower case, no leading zeros, the longest run (2+) of zero groups as "::". */

@@ -13,12 +13,11 @@ import java.util.stream.Collectors;
 /**
  * Hands out addresses so that no address ever has two owners.
  *
- * <p>All state sits behind one lock: reconcilers of different LoadBalancers run concurrently and
- * an allocation is a read-decide-write on the whole table. Allocation is idempotent: asking again
- * with a request the current lease still satisfies returns that lease unchanged. A lease that no
- * longer satisfies the request (the pool changed, another address was asked for) is replaced, or
- * released when no replacement exists — a LoadBalancer holds addresses only while its request
- * can be met.
+ * <p>All state sits behind one lock: reconcilers of different LoadBalancers run concurrently and an
+ * allocation is a read-decide-write on the whole table. Allocation is idempotent: asking again with
+ * a request the current lease still satisfies returns that lease unchanged. A lease that no longer
+ * satisfies the request (the pool changed, another address was asked for) is replaced, or released
+ * when no replacement exists — a LoadBalancer holds addresses only while its request can be met.
  *
  * <p>The table lives in memory only. The API is the source of truth: {@link #restore} refills it
  * from the LoadBalancers' {@code status.addresses} before any reconciler runs.

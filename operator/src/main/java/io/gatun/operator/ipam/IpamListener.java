@@ -10,9 +10,9 @@ public interface IpamListener {
   default void leaseChanged(Owner owner, List<IpAddress> before, List<IpAddress> after) {}
 
   /**
-   * Addresses came free. {@code waiting} are the owners whose last request could not be met
-   * (pool exhausted, address taken): worth asking again. Tracked under IPAM's lock, so an owner
-   * that failed just before the release is never missed.
+   * Addresses came free. {@code waiting} are the owners whose last request could not be met (pool
+   * exhausted, address taken): worth asking again. Tracked under IPAM's lock, so an owner that
+   * failed just before the release is never missed.
    */
   default void addressesFreed(Set<Owner> waiting) {}
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns a LoadBalancer's spec and the Pools into an IPAM request, and IPAM's answer into an
- * {@link AddressOutcome}.
+ * Turns a LoadBalancer's spec and the Pools into an IPAM request, and IPAM's answer into an {@link
+ * AddressOutcome}.
  *
  * <p>Which pools may serve: the one in {@code poolRef}; otherwise, for explicit addresses, any
  * pool; otherwise the pools with autoAssign, by name. A LoadBalancer whose request cannot even be
@@ -34,13 +34,16 @@ final class AddressAllocator {
       Optional<Pool> pool =
           pools.stream().filter(p -> p.getMetadata().getName().equals(spec.poolRef())).findFirst();
       if (pool.isEmpty()) {
-        return refuse(owner, AddressOutcome.POOL_NOT_FOUND, "Pool " + spec.poolRef() + " does not exist");
+        return refuse(
+            owner, AddressOutcome.POOL_NOT_FOUND, "Pool " + spec.poolRef() + " does not exist");
       }
       try {
         candidates.add(Pools.addresses(pool.get()));
       } catch (IllegalArgumentException e) {
         return refuse(
-            owner, AddressOutcome.POOL_INVALID, "Pool " + spec.poolRef() + " is invalid: " + e.getMessage());
+            owner,
+            AddressOutcome.POOL_INVALID,
+            "Pool " + spec.poolRef() + " is invalid: " + e.getMessage());
       }
     } else {
       for (Pool pool : pools) {
@@ -95,7 +98,9 @@ final class AddressAllocator {
               AddressOutcome.ADDRESS_NOT_IN_POOL,
               outside.pools().size() == 1
                   ? outside.address() + " is not in Pool " + outside.pools().getFirst()
-                  : outside.address() + " is in none of the Pools " + String.join(", ", outside.pools()));
+                  : outside.address()
+                      + " is in none of the Pools "
+                      + String.join(", ", outside.pools()));
     };
   }
 }

@@ -25,7 +25,7 @@ interface BackendSet {
   String whyNoneHealthy();
 
   static BackendSet of(LoadBalancerSpec spec, List<EndpointSlice> slices) {
-    var backends = spec.backends();
+    var backends = spec == null ? null : spec.backends();
     if (backends != null && backends.serviceRef() != null) {
       return new EndpointSliceBackends(backends.serviceRef(), slices);
     }

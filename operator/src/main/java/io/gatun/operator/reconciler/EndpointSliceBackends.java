@@ -20,8 +20,8 @@ import java.util.Optional;
  *
  * <p>An endpoint takes traffic when its {@code conditions.ready} is true or unset (the API says
  * unset means ready). Its port for a LoadBalancer port is, in order: the LoadBalancer port's
- * explicit {@code targetPort}; the port of its slice with the same name and protocol (so ports
- * line up by name, as a Service's named targetPort does); the LoadBalancer port itself.
+ * explicit {@code targetPort}; the port of its slice with the same name and protocol (so ports line
+ * up by name, as a Service's named targetPort does); the LoadBalancer port itself.
  */
 final class EndpointSliceBackends implements BackendSet {
 
@@ -37,7 +37,8 @@ final class EndpointSliceBackends implements BackendSet {
         continue; // FQDN slices name hosts, not addresses
       }
       List<EndpointPort> ports = slice.getPorts() == null ? List.of() : slice.getPorts();
-      for (Endpoint endpoint : slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
+      for (Endpoint endpoint :
+          slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
         firstAddress(endpoint)
             .ifPresent(
                 address -> {
@@ -84,7 +85,8 @@ final class EndpointSliceBackends implements BackendSet {
     }
     return slicePorts.stream()
         .filter(p -> Objects.equals(p.getName(), port.name()) && p.getPort() != null)
-        .filter(p -> p.getProtocol() == null || p.getProtocol().equals(port.protocolOrDefault().name()))
+        .filter(
+            p -> p.getProtocol() == null || p.getProtocol().equals(port.protocolOrDefault().name()))
         .map(EndpointPort::getPort)
         .findFirst()
         .orElse(port.port());

@@ -17,6 +17,7 @@ public final class EndpointSlices {
 
   public static final String GROUP = "discovery.k8s.io";
   public static final String KIND = "EndpointSlice";
+
   /** The label tying a slice to its Service. */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
@@ -28,7 +29,8 @@ public final class EndpointSlices {
     return new GroupVersionKind(GROUP, version, KIND);
   }
 
-  static EndpointSlice read(GenericKubernetesResource slice, KubernetesSerialization serialization) {
+  static EndpointSlice read(
+      GenericKubernetesResource slice, KubernetesSerialization serialization) {
     return serialization.convertValue(slice, EndpointSlice.class);
   }
 

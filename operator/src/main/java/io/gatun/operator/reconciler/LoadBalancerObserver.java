@@ -17,9 +17,13 @@ final class LoadBalancerObserver {
         (InformerEventSource<Pool, LoadBalancer>)
             retriever.getEventSourceFor(Pool.class, LoadBalancerWatches.POOLS);
     List<Pool> allPools =
-        pools.list(pool -> true).sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+        pools
+            .list(pool -> true)
+            .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+            .toList();
 
-    String service = lb.getSpec().backends() == null ? null : lb.getSpec().backends().serviceRef();
+    var spec = lb.getSpec();
+    String service = spec == null || spec.backends() == null ? null : spec.backends().serviceRef();
     if (service == null) {
       return new ObservedState(allPools, List.of());
     }

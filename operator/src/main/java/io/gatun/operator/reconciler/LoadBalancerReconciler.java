@@ -30,17 +30,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a LoadBalancer real: an address from IPAM, its virtual services in the desired state,
- * and a status saying how far the forwarders have got.
+ * Makes a LoadBalancer real: an address from IPAM, its virtual services in the desired state, and a
+ * status saying how far the forwarders have got.
  *
  * <p>Runs again when the LoadBalancer, its Pool or its Service's EndpointSlices change, when a
  * forwarder connects, leaves or acknowledges a generation, and when addresses come free while it
  * waits for one.
  */
-@ControllerConfiguration(name = LoadBalancerReconciler.NAME, finalizerName = LoadBalancerReconciler.FINALIZER)
-public final class LoadBalancerReconciler implements Reconciler<LoadBalancer>, Cleaner<LoadBalancer> {
+@ControllerConfiguration(
+    name = LoadBalancerReconciler.NAME,
+    finalizerName = LoadBalancerReconciler.FINALIZER)
+public final class LoadBalancerReconciler
+    implements Reconciler<LoadBalancer>, Cleaner<LoadBalancer> {
 
   public static final String NAME = "loadbalancer";
+
   /** Held until the address is released and the services withdrawn. */
   public static final String FINALIZER = "lb.gatun.io/finalizer";
 
@@ -166,7 +170,8 @@ public final class LoadBalancerReconciler implements Reconciler<LoadBalancer>, C
         nudges);
   }
 
-  private static void nudge(SimpleInboundEventSource<LoadBalancer> nudges, Collection<Owner> owners) {
+  private static void nudge(
+      SimpleInboundEventSource<LoadBalancer> nudges, Collection<Owner> owners) {
     owners.forEach(owner -> nudges.propagateEvent(new ResourceID(owner.name(), owner.namespace())));
   }
 

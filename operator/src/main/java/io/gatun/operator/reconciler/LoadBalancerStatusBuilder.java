@@ -1,8 +1,8 @@
 package io.gatun.operator.reconciler;
 
+import io.gatun.operator.api.ForwarderProgramming;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerStatus;
-import io.gatun.operator.api.ForwarderProgramming;
 import io.gatun.operator.control.Programming;
 import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.status.ConditionsBuilder;
@@ -32,8 +32,12 @@ final class LoadBalancerStatusBuilder {
   }
 
   StatusUpdate<LoadBalancerStatus> build(LoadBalancer lb, LoadBalancerOutcome outcome) {
-    long generation = lb.getMetadata().getGeneration() == null ? 0 : lb.getMetadata().getGeneration();
-    var previous = lb.getStatus() == null ? List.<io.gatun.operator.api.Condition>of() : lb.getStatus().conditions();
+    long generation =
+        lb.getMetadata().getGeneration() == null ? 0 : lb.getMetadata().getGeneration();
+    var previous =
+        lb.getStatus() == null
+            ? List.<io.gatun.operator.api.Condition>of()
+            : lb.getStatus().conditions();
     var conditions = new ConditionsBuilder(previous, generation, clock);
 
     var validation = outcome.validation();
@@ -41,9 +45,14 @@ final class LoadBalancerStatusBuilder {
     if (accepted) {
       conditions.set(LoadBalancer.ACCEPTED, true, "Accepted", "the spec is valid and supported");
     } else if (!validation.invalid().isEmpty()) {
-      conditions.set(LoadBalancer.ACCEPTED, false, "Invalid", joined(validation.invalid(), validation.unsupported()));
+      conditions.set(
+          LoadBalancer.ACCEPTED,
+          false,
+          "Invalid",
+          joined(validation.invalid(), validation.unsupported()));
     } else {
-      conditions.set(LoadBalancer.ACCEPTED, false, "Unsupported", joined(validation.unsupported(), List.of()));
+      conditions.set(
+          LoadBalancer.ACCEPTED, false, "Unsupported", joined(validation.unsupported(), List.of()));
     }
 
     List<IpAddress> addresses = List.of();
@@ -56,16 +65,22 @@ final class LoadBalancerStatusBuilder {
             LoadBalancer.ALLOCATED, true, "Allocated", text(addresses) + " from Pool " + pool);
       }
       case AddressOutcome.NotAllocated notAllocated ->
-          conditions.set(LoadBalancer.ALLOCATED, false, notAllocated.reason(), notAllocated.message());
+          conditions.set(
+              LoadBalancer.ALLOCATED, false, notAllocated.reason(), notAllocated.message());
     }
     boolean allocated = !addresses.isEmpty();
 
     var programming = outcome.programming();
     boolean programmed = programming != null && programming.state() == Programming.State.PROGRAMMED;
     if (!accepted) {
-      conditions.set(LoadBalancer.PROGRAMMED, false, "NotAccepted", "nothing is programmed while the spec is not accepted");
+      conditions.set(
+          LoadBalancer.PROGRAMMED,
+          false,
+          "NotAccepted",
+          "nothing is programmed while the spec is not accepted");
     } else if (!allocated || programming == null) {
-      conditions.set(LoadBalancer.PROGRAMMED, false, "NotAllocated", "nothing to program without an address");
+      conditions.set(
+          LoadBalancer.PROGRAMMED, false, "NotAllocated", "nothing to program without an address");
     } else {
       setProgrammed(conditions, programming);
     }
@@ -76,15 +91,24 @@ final class LoadBalancerStatusBuilder {
     } else if (!allocated) {
       conditions.set(LoadBalancer.READY, false, "NotAllocated", "the LoadBalancer has no address");
     } else if (!programmed) {
-      conditions.set(LoadBalancer.READY, false, "NotProgrammed", "the forwarders do not run the current configuration");
+      conditions.set(
+          LoadBalancer.READY,
+          false,
+          "NotProgrammed",
+          "the forwarders do not run the current configuration");
     } else if (healthy == 0) {
-      conditions.set(LoadBalancer.READY, false, "NoHealthyBackends", outcome.whyNoHealthyBackends());
+      conditions.set(
+          LoadBalancer.READY, false, "NoHealthyBackends", outcome.whyNoHealthyBackends());
     } else {
       conditions.set(
           LoadBalancer.READY,
           true,
           "Ready",
-          "serving " + text(addresses) + " with " + healthy + (healthy == 1 ? " backend" : " backends"));
+          "serving "
+              + text(addresses)
+              + " with "
+              + healthy
+              + (healthy == 1 ? " backend" : " backends"));
     }
 
     var status =
@@ -92,6 +116,7 @@ final class LoadBalancerStatusBuilder {
             generation,
             addresses.stream().map(IpAddress::toString).toList(),
             pool,
+            accepted ? ports(lb) : null,
             outcome.backends(),
             programming == null ? null : programming.generation(),
             programming == null
@@ -113,7 +138,8 @@ final class LoadBalancerStatusBuilder {
               "Programmed",
               "generation " + generation + " runs on " + programming.names(true));
       case NO_FORWARDERS ->
-          conditions.set(LoadBalancer.PROGRAMMED, false, "NoForwarders", "no forwarder is connected");
+          conditions.set(
+              LoadBalancer.PROGRAMMED, false, "NoForwarders", "no forwarder is connected");
       case PENDING ->
           conditions.set(
               LoadBalancer.PROGRAMMED,
@@ -132,11 +158,18 @@ final class LoadBalancerStatusBuilder {
     }
   }
 
+  private static String ports(LoadBalancer lb) {
+    return lb.getSpec().ports().stream()
+        .map(port -> port.port() + "/" + port.protocolOrDefault())
+        .collect(Collectors.joining(","));
+  }
+
   private static String text(List<IpAddress> addresses) {
     return addresses.stream().map(IpAddress::toString).collect(Collectors.joining(", "));
   }
 
   private static String joined(List<String> first, List<String> second) {
-    return java.util.stream.Stream.concat(first.stream(), second.stream()).collect(Collectors.joining("; "));
+    return java.util.stream.Stream.concat(first.stream(), second.stream())
+        .collect(Collectors.joining("; "));
   }
 }

@@ -53,8 +53,7 @@ final class LoadBalancerValidator {
       if (!names.add(port.name())) {
         invalid.add("port name " + port.name() + " is used twice");
       }
-      if (port.port() != null
-          && !portProtocols.add(port.port() + "/" + port.protocolOrDefault())) {
+      if (port.port() != null && !portProtocols.add(port.port() + "/" + port.protocolOrDefault())) {
         invalid.add("port " + port.port() + "/" + port.protocolOrDefault() + " is listed twice");
       }
     }

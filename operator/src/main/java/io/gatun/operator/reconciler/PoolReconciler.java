@@ -73,7 +73,10 @@ public final class PoolReconciler implements Reconciler<Pool> {
           public void leaseChanged(Owner owner, List<IpAddress> before, List<IpAddress> after) {
             context
                 .getPrimaryCache()
-                .list(pool -> Stream.concat(before.stream(), after.stream()).anyMatch(a -> contains(pool, a)))
+                .list(
+                    pool ->
+                        Stream.concat(before.stream(), after.stream())
+                            .anyMatch(a -> contains(pool, a)))
                 .forEach(pool -> leaseChanges.propagateEvent(ResourceID.fromResource(pool)));
           }
         });

@@ -24,7 +24,8 @@ final class PoolStatusBuilder {
 
   /** A pool whose addresses parse, with its usage per family. */
   StatusUpdate<PoolStatus> valid(Pool pool, List<PoolUsage> usage) {
-    BigInteger capacity = usage.stream().map(PoolUsage::capacity).reduce(BigInteger.ZERO, BigInteger::add);
+    BigInteger capacity =
+        usage.stream().map(PoolUsage::capacity).reduce(BigInteger.ZERO, BigInteger::add);
     long allocated = usage.stream().mapToLong(PoolUsage::allocated).sum();
     BigInteger available = capacity.subtract(BigInteger.valueOf(allocated));
     var conditions =
@@ -62,7 +63,8 @@ final class PoolStatusBuilder {
     return usage.stream()
         .filter(u -> u.family() == family)
         .findFirst()
-        .map(u -> new AddressUsage(saturated(u.capacity()), u.allocated(), saturated(u.available())))
+        .map(
+            u -> new AddressUsage(saturated(u.capacity()), u.allocated(), saturated(u.available())))
         .orElse(null);
   }
 

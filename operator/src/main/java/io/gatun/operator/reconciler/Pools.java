@@ -9,13 +9,17 @@ final class Pools {
 
   private Pools() {}
 
-  /** @throws IllegalArgumentException listing what is wrong with the pool's addresses */
+  /**
+   * @throws IllegalArgumentException listing what is wrong with the pool's addresses
+   */
   static PoolAddresses addresses(Pool pool) {
     if (pool.getSpec() == null) {
       throw new IllegalArgumentException("spec is missing");
     }
     return PoolAddresses.parse(
-        pool.getMetadata().getName(), pool.getSpec().addresses(), pool.getSpec().autoAssignOrDefault());
+        pool.getMetadata().getName(),
+        pool.getSpec().addresses(),
+        pool.getSpec().autoAssignOrDefault());
   }
 
   static Optional<PoolAddresses> validAddresses(Pool pool) {

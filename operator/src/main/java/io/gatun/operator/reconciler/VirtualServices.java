@@ -42,7 +42,8 @@ final class VirtualServices {
   }
 
   static String key(LoadBalancer lb, LoadBalancerPort port, IpAddress vipWhenSeveral) {
-    String key = lb.getMetadata().getNamespace() + "/" + lb.getMetadata().getName() + "/" + port.name();
+    String key =
+        lb.getMetadata().getNamespace() + "/" + lb.getMetadata().getName() + "/" + port.name();
     return vipWhenSeveral == null ? key : key + "/" + vipWhenSeveral.family().apiName();
   }
 

@@ -28,7 +28,8 @@ public final class ConditionsBuilder {
 
   public ConditionsBuilder(List<Condition> previous, long observedGeneration, Clock clock) {
     this.previous =
-        previous.stream().collect(Collectors.toMap(Condition::type, Function.identity(), (a, b) -> a));
+        previous.stream()
+            .collect(Collectors.toMap(Condition::type, Function.identity(), (a, b) -> a));
     this.observedGeneration = observedGeneration;
     this.clock = clock;
   }
@@ -51,8 +52,8 @@ public final class ConditionsBuilder {
   }
 
   /**
-   * The conditions set here whose status or reason differ from before: what deserves an event.
-   * A message-only change (e.g. a forwarder name) is not news.
+   * The conditions set here whose status or reason differ from before: what deserves an event. A
+   * message-only change (e.g. a forwarder name) is not news.
    */
   public List<Condition> transitions() {
     return conditions.stream()

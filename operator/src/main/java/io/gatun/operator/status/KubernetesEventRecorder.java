@@ -65,11 +65,17 @@ public final class KubernetesEventRecorder implements EventRecorder {
             .withReportingComponent("lb.gatun.io/" + COMPONENT)
             .withReportingInstance(instance)
             .build();
-    log.info("{} {}/{} {}: {}", regarding.getKind(), namespace, metadata.getName(), reason, message);
+    log.info(
+        "{} {}/{} {}: {}", regarding.getKind(), namespace, metadata.getName(), reason, message);
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
     } catch (KubernetesClientException e) {
-      log.warn("Could not record event {} for {}/{}: {}", reason, namespace, metadata.getName(), e.getMessage());
+      log.warn(
+          "Could not record event {} for {}/{}: {}",
+          reason,
+          namespace,
+          metadata.getName(),
+          e.getMessage());
     }
   }
 

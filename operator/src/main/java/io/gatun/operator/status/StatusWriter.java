@@ -10,10 +10,10 @@ import java.util.function.Supplier;
 /**
  * Writes a whole new status when, and only when, it differs from the observed one.
  *
- * <p>The patch is a server-side apply of the status alone, with optimistic locking, and the
- * result is cached for the next reconcile. That matters because {@code status.addresses} is state
- * (IPAM is rebuilt from it) and because events are derived from condition transitions: a reconcile
- * must not see its own previous status as still pending.
+ * <p>The patch is a server-side apply of the status alone, with optimistic locking, and the result
+ * is cached for the next reconcile. That matters because {@code status.addresses} is state (IPAM is
+ * rebuilt from it) and because events are derived from condition transitions: a reconcile must not
+ * see its own previous status as still pending.
  */
 public final class StatusWriter<P extends CustomResource<?, S>, S> {
 

@@ -19,19 +19,26 @@ class CrdsUpToDateTest {
 
   @Test
   void checkedInCrdsEqualTheGeneratedOnes() throws IOException {
-    Map<String, String> generated = read(Path.of(System.getProperty("gatun.crds.generated")), "-v1.yml");
+    Map<String, String> generated =
+        read(Path.of(System.getProperty("gatun.crds.generated")), "-v1.yml");
     Map<String, String> checkedIn = read(Path.of(System.getProperty("gatun.crds.dir")), ".yaml");
 
-    assertThat(generated).as("generated CRDs").containsKeys("pools.lb.gatun.io", "loadbalancers.lb.gatun.io");
+    assertThat(generated)
+        .as("generated CRDs")
+        .containsKeys("pools.lb.gatun.io", "loadbalancers.lb.gatun.io");
     assertThat(checkedIn.keySet()).as(HOW_TO_FIX).isEqualTo(generated.keySet());
     generated.forEach(
-        (name, yaml) -> assertThat(checkedIn.get(name)).as(HOW_TO_FIX + " (" + name + ")").isEqualTo(yaml));
+        (name, yaml) ->
+            assertThat(checkedIn.get(name)).as(HOW_TO_FIX + " (" + name + ")").isEqualTo(yaml));
   }
 
   private static Map<String, String> read(Path directory, String suffix) throws IOException {
     var files = new TreeMap<String, String>();
     try (Stream<Path> paths = Files.list(directory)) {
-      for (Path path : paths.filter(p -> p.getFileName().toString().endsWith(".lb.gatun.io" + suffix)).toList()) {
+      for (Path path :
+          paths
+              .filter(p -> p.getFileName().toString().endsWith(".lb.gatun.io" + suffix))
+              .toList()) {
         String name = path.getFileName().toString();
         files.put(name.substring(0, name.length() - suffix.length()), Files.readString(path));
       }

@@ -15,9 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The samples read into the Java model without a single unknown field, so a typo or a renamed
- * field fails here rather than being pruned silently by the API server. (SamplesIT applies them
- * to a real API server.)
+ * The samples read into the Java model without a single unknown field, so a typo or a renamed field
+ * fails here rather than being pruned silently by the API server. (SamplesIT applies them to a real
+ * API server.)
  */
 class SamplesTest {
 
@@ -34,10 +34,17 @@ class SamplesTest {
 
   @Test
   void loadBalancerSamplesMatchTheModel() throws IOException {
-    var web = STRICT.treeToValue(only(documents("loadbalancer-static.yaml"), "LoadBalancer").get("spec"), LoadBalancerSpec.class);
-    var echo = STRICT.treeToValue(only(documents("loadbalancer-service.yaml"), "LoadBalancer").get("spec"), LoadBalancerSpec.class);
+    var web =
+        STRICT.treeToValue(
+            only(documents("loadbalancer-static.yaml"), "LoadBalancer").get("spec"),
+            LoadBalancerSpec.class);
+    var echo =
+        STRICT.treeToValue(
+            only(documents("loadbalancer-service.yaml"), "LoadBalancer").get("spec"),
+            LoadBalancerSpec.class);
 
-    assertThat(web.backends().staticBackends()).extracting(StaticBackend::address)
+    assertThat(web.backends().staticBackends())
+        .extracting(StaticBackend::address)
         .containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13");
     assertThat(web.ports()).extracting(LoadBalancerPort::name).containsExactly("http", "dns");
     assertThat(echo.backends().serviceRef()).isEqualTo("echo");

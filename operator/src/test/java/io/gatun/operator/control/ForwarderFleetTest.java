@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The fleet and the per-stream conversation, driven as gRPC would drive them, without a network. */
+/**
+ * The fleet and the per-stream conversation, driven as gRPC would drive them, without a network.
+ */
 class ForwarderFleetTest {
 
   private final DesiredState desiredState = new DesiredState(100);
@@ -81,7 +83,9 @@ class ForwarderFleetTest {
 
     a.onNext(ack(generation, true, ""));
     assertThat(fleet.programming(generation).forwarders())
-        .containsExactly(new ForwarderProgress("fwd-a", true, null), new ForwarderProgress("fwd-b", false, null));
+        .containsExactly(
+            new ForwarderProgress("fwd-a", true, null),
+            new ForwarderProgress("fwd-b", false, null));
 
     b.onNext(ack(generation + 5, true, ""));
     assertThat(fleet.programming(generation).state()).isEqualTo(State.PROGRAMMED);
@@ -148,7 +152,11 @@ class ForwarderFleetTest {
 
   private static ForwarderMessage hello(String name, long applied) {
     return ForwarderMessage.newBuilder()
-        .setHello(Hello.newBuilder().setForwarderName(name).setNodeName("node").setAppliedGeneration(applied))
+        .setHello(
+            Hello.newBuilder()
+                .setForwarderName(name)
+                .setNodeName("node")
+                .setAppliedGeneration(applied))
         .build();
   }
 

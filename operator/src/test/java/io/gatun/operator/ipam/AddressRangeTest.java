@@ -34,9 +34,12 @@ class AddressRangeTest {
 
   @Test
   void refusesBackwardsAndMixedRanges() {
-    assertThatThrownBy(() -> AddressRange.parse("198.18.0.20-198.18.0.10")).hasMessageContaining("ends before");
-    assertThatThrownBy(() -> AddressRange.parse("198.18.0.1-2001:2::1")).hasMessageContaining("mixes");
-    assertThatThrownBy(() -> AddressRange.parse("198.18.0.0/33")).hasMessageContaining("prefix length");
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.20-198.18.0.10"))
+        .hasMessageContaining("ends before");
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.1-2001:2::1"))
+        .hasMessageContaining("mixes");
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.0/33"))
+        .hasMessageContaining("prefix length");
   }
 
   @Test
@@ -51,7 +54,8 @@ class AddressRangeTest {
 
   @Test
   void aPoolCountsCapacityPerFamily() {
-    var pool = PoolAddresses.parse("p", List.of("198.18.0.0/30", "198.18.1.1", "2001:2::/64"), true);
+    var pool =
+        PoolAddresses.parse("p", List.of("198.18.0.0/30", "198.18.1.1", "2001:2::/64"), true);
     assertThat(pool.capacity(IpFamily.IPV4)).isEqualTo(BigInteger.valueOf(5));
     assertThat(pool.capacity(IpFamily.IPV6)).isEqualTo(BigInteger.TWO.pow(64));
   }

@@ -29,8 +29,18 @@ class IpAddressTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "198.18.0", "198.18.0.256", "198.18.00.1", "010.1.1.1", "1.2.3.4.5", "example.com",
-        "::ffff:198.18.0.1", "fe80::1%eth0", "[2001:2::1]", "2001:2::1::2", "2001:2:g::1"
+        "",
+        "198.18.0",
+        "198.18.0.256",
+        "198.18.00.1",
+        "010.1.1.1",
+        "1.2.3.4.5",
+        "example.com",
+        "::ffff:198.18.0.1",
+        "fe80::1%eth0",
+        "[2001:2::1]",
+        "2001:2::1::2",
+        "2001:2:g::1"
       })
   void refusesWhatIsNotAnAddress(String text) {
     assertThatThrownBy(() -> IpAddress.parse(text)).isInstanceOf(IllegalArgumentException.class);

@@ -65,7 +65,9 @@ class IpamTest {
         granted++;
         for (IpAddress address : g.addresses()) {
           Owner previous = holders.put(address, entry.getKey());
-          assertThat(previous).as("%s handed to %s and %s", address, previous, entry.getKey()).isNull();
+          assertThat(previous)
+              .as("%s handed to %s and %s", address, previous, entry.getKey())
+              .isNull();
         }
         assertThat(ipam.leaseOf(entry.getKey())).isEqualTo(g.addresses());
       } else {
@@ -73,7 +75,8 @@ class IpamTest {
       }
     }
     assertThat(granted).isEqualTo(64);
-    assertThat(ipam.usage(small)).containsExactly(new PoolUsage(IpFamily.IPV4, BigInteger.valueOf(64), 64));
+    assertThat(ipam.usage(small))
+        .containsExactly(new PoolUsage(IpFamily.IPV4, BigInteger.valueOf(64), 64));
   }
 
   @Test
@@ -89,7 +92,8 @@ class IpamTest {
         });
 
     assertThat(ipam.allocate(web, anyFrom(one))).isEqualTo(granted("one", "198.18.0.9"));
-    assertThat(ipam.allocate(echo, anyFrom(one))).isEqualTo(new Allocation.Exhausted(List.of("one")));
+    assertThat(ipam.allocate(echo, anyFrom(one)))
+        .isEqualTo(new Allocation.Exhausted(List.of("one")));
 
     ipam.release(web);
 
@@ -100,12 +104,16 @@ class IpamTest {
 
   @Test
   void honoursAnExplicitAddressOnlyWhenInAPoolAndFree() {
-    var exactly202 = new AddressRequest.Exactly(List.of(IpAddress.parse("198.18.0.202")), List.of(demo));
+    var exactly202 =
+        new AddressRequest.Exactly(List.of(IpAddress.parse("198.18.0.202")), List.of(demo));
 
     assertThat(ipam.allocate(web, exactly202)).isEqualTo(granted("198.18.0.202"));
     assertThat(ipam.allocate(echo, exactly202))
         .isEqualTo(new Allocation.InUse(IpAddress.parse("198.18.0.202"), web));
-    assertThat(ipam.allocate(echo, new AddressRequest.Exactly(List.of(IpAddress.parse("198.18.1.1")), List.of(demo))))
+    assertThat(
+            ipam.allocate(
+                echo,
+                new AddressRequest.Exactly(List.of(IpAddress.parse("198.18.1.1")), List.of(demo))))
         .isEqualTo(new Allocation.OutsidePools(IpAddress.parse("198.18.1.1"), List.of("demo")));
     // Any-address requests step over the taken one.
     assertThat(ipam.allocate(echo, anyFrom(demo))).isEqualTo(granted("198.18.0.200"));
@@ -127,7 +135,8 @@ class IpamTest {
     assertThat(ipam.allocate(web, anyFrom(other))).isEqualTo(granted("other", "198.18.1.0"));
 
     assertThat(changes)
-        .containsExactly("default/web [] -> [198.18.0.200]", "default/web [198.18.0.200] -> [198.18.1.0]");
+        .containsExactly(
+            "default/web [] -> [198.18.0.200]", "default/web [198.18.0.200] -> [198.18.1.0]");
     assertThat(ipam.holderOf(IpAddress.parse("198.18.0.200"))).isEmpty();
   }
 

@@ -34,7 +34,10 @@ final class Cluster {
   }
 
   void namespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
   }
 
   Pool pool(String name, String... addresses) {
@@ -52,7 +55,8 @@ final class Cluster {
             pool,
             null,
             List.of(new LoadBalancerPort("http", Protocol.TCP, 80, 8080)),
-            new Backends(null, Arrays.stream(backends).map(a -> new StaticBackend(a, null, null)).toList()),
+            new Backends(
+                null, Arrays.stream(backends).map(a -> new StaticBackend(a, null, null)).toList()),
             null,
             null));
   }
@@ -107,7 +111,11 @@ final class Cluster {
   }
 
   static void eventually(ThrowingRunnable assertion) {
-    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(assertion);
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .untilAsserted(assertion);
   }
 
   KubernetesClient client() {

@@ -16,8 +16,12 @@ final class Crds {
   static void install(KubernetesClient client) throws IOException {
     try (Stream<Path> files = Files.list(Path.of(System.getProperty("gatun.crds.dir")))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        var crd = client.getKubernetesSerialization().unmarshal(Files.readString(file), CustomResourceDefinition.class);
-        // create(), not server-side apply: 1.20 answers 500 to an apply carrying x-kubernetes-validations.
+        var crd =
+            client
+                .getKubernetesSerialization()
+                .unmarshal(Files.readString(file), CustomResourceDefinition.class);
+        // create(), not server-side apply: 1.20 answers 500 to an apply carrying
+        // x-kubernetes-validations.
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         client
             .apiextensions()

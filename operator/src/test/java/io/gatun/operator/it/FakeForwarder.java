@@ -28,7 +28,9 @@ final class FakeForwarder implements AutoCloseable {
 
   private FakeForwarder(String name, int port) {
     this.name = name;
-    this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+    this.channel =
+        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+            .build();
     this.requests =
         ControlPlaneGrpc.newStub(channel)
             .connect(
@@ -50,7 +52,11 @@ final class FakeForwarder implements AutoCloseable {
     var forwarder = new FakeForwarder(name, port);
     forwarder.send(
         ForwarderMessage.newBuilder()
-            .setHello(Hello.newBuilder().setForwarderName(name).setNodeName("node-" + name).addCapabilities("fullnat"))
+            .setHello(
+                Hello.newBuilder()
+                    .setForwarderName(name)
+                    .setNodeName("node-" + name)
+                    .addCapabilities("fullnat"))
             .build());
     return forwarder;
   }
@@ -59,7 +65,9 @@ final class FakeForwarder implements AutoCloseable {
   Snapshot awaitSnapshot(Predicate<Snapshot> test) {
     return await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> received.reversed().stream().filter(test).findFirst().orElse(null), s -> s != null);
+        .until(
+            () -> received.reversed().stream().filter(test).findFirst().orElse(null),
+            s -> s != null);
   }
 
   Snapshot latest() {
@@ -67,7 +75,10 @@ final class FakeForwarder implements AutoCloseable {
   }
 
   void ack(long generation) {
-    send(ForwarderMessage.newBuilder().setAck(Ack.newBuilder().setGeneration(generation).setApplied(true)).build());
+    send(
+        ForwarderMessage.newBuilder()
+            .setAck(Ack.newBuilder().setGeneration(generation).setApplied(true))
+            .build());
   }
 
   void reject(long generation, String error) {

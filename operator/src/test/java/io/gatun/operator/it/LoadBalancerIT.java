@@ -5,22 +5,21 @@ import static io.gatun.operator.it.Cluster.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSliceBuilder;
-import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
-import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.BackendCounts;
+import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.ForwarderProgramming;
-import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
@@ -72,14 +71,18 @@ class LoadBalancerIT {
           var lb = cluster.get("alloc", "web");
           assertThat(lb.getStatus().addresses()).containsExactly("198.18.1.0");
           assertThat(lb.getStatus().pool()).isEqualTo("alloc");
-          assertThat(lb.getStatus().observedGeneration()).isEqualTo(lb.getMetadata().getGeneration());
+          assertThat(lb.getStatus().observedGeneration())
+              .isEqualTo(lb.getMetadata().getGeneration());
           assertThat(lb.getStatus().backends()).isEqualTo(new BackendCounts(2, 2));
           assertThat(state(lb, "Accepted")).isEqualTo("True/Accepted");
           assertThat(state(lb, "Allocated")).isEqualTo("True/Allocated");
           assertThat(state(lb, "Programmed")).isEqualTo("False/NoForwarders");
           assertThat(state(lb, "Ready")).isEqualTo("False/NotProgrammed");
           assertThat(lb.getStatus().conditions())
-              .allSatisfy(c -> assertThat(c.observedGeneration()).isEqualTo(lb.getMetadata().getGeneration()));
+              .allSatisfy(
+                  c ->
+                      assertThat(c.observedGeneration())
+                          .isEqualTo(lb.getMetadata().getGeneration()));
           assertThat(lb.getMetadata().getFinalizers()).contains("lb.gatun.io/finalizer");
         });
     eventually(
@@ -90,7 +93,8 @@ class LoadBalancerIT {
     eventually(
         () -> {
           var pool = cluster.pool("alloc").getStatus();
-          assertThat(List.of(pool.capacity(), pool.allocated(), pool.available())).containsExactly(4L, 1L, 3L);
+          assertThat(List.of(pool.capacity(), pool.allocated(), pool.available()))
+              .containsExactly(4L, 1L, 3L);
           assertThat(pool.conditions().getFirst().status().name()).isEqualTo("True");
         });
   }
@@ -109,10 +113,11 @@ class LoadBalancerIT {
       assertThat(http.getPort()).isEqualTo(80);
       assertThat(http.getBackendsList())
           .extracting(Backend::getAddress, Backend::getPort)
-          .containsExactly(
-              tuple("198.18.0.11", 8080),
-              tuple("198.18.0.12", 8080));
-      eventually(() -> assertThat(state(cluster.get("prog", "web"), "Programmed")).isEqualTo("False/Pending"));
+          .containsExactly(tuple("198.18.0.11", 8080), tuple("198.18.0.12", 8080));
+      eventually(
+          () ->
+              assertThat(state(cluster.get("prog", "web"), "Programmed"))
+                  .isEqualTo("False/Pending"));
 
       forwarder.ack(snapshot.getGeneration());
 
@@ -121,13 +126,19 @@ class LoadBalancerIT {
             var lb = cluster.get("prog", "web");
             assertThat(state(lb, "Programmed")).isEqualTo("True/Programmed");
             assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
-                .isEqualTo("generation " + lb.getStatus().snapshotGeneration() + " runs on fwd-prog");
-            assertThat(lb.getStatus().snapshotGeneration()).isLessThanOrEqualTo(snapshot.getGeneration());
-            assertThat(lb.getStatus().forwarders()).containsExactly(new ForwarderProgramming("fwd-prog", true, null));
+                .isEqualTo(
+                    "generation " + lb.getStatus().snapshotGeneration() + " runs on fwd-prog");
+            assertThat(lb.getStatus().snapshotGeneration())
+                .isLessThanOrEqualTo(snapshot.getGeneration());
+            assertThat(lb.getStatus().forwarders())
+                .containsExactly(new ForwarderProgramming("fwd-prog", true, null));
             assertThat(state(lb, "Ready")).isEqualTo("True/Ready");
           });
       eventually(
-          () -> assertThat(cluster.events("prog", "web")).extracting(Event::getReason).contains("Programmed"));
+          () ->
+              assertThat(cluster.events("prog", "web"))
+                  .extracting(Event::getReason)
+                  .contains("Programmed"));
 
       // A new configuration the forwarder refuses: Programmed turns False and says why.
       cluster.edit("prog", "web", lb -> lb.setSpec(withBackends(lb.getSpec(), "198.18.0.13")));
@@ -141,12 +152,16 @@ class LoadBalancerIT {
             var lb = cluster.get("prog", "web");
             assertThat(state(lb, "Programmed")).isEqualTo("False/ApplyFailed");
             assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
-                .contains("fwd-prog rejected generation").contains("no route to 198.18.0.13");
+                .contains("fwd-prog rejected generation")
+                .contains("no route to 198.18.0.13");
             assertThat(state(lb, "Ready")).isEqualTo("False/NotProgrammed");
           });
     }
     // The stream closed: nobody runs the configuration any more.
-    eventually(() -> assertThat(state(cluster.get("prog", "web"), "Programmed")).isEqualTo("False/NoForwarders"));
+    eventually(
+        () ->
+            assertThat(state(cluster.get("prog", "web"), "Programmed"))
+                .isEqualTo("False/NoForwarders"));
   }
 
   @Test
@@ -155,7 +170,10 @@ class LoadBalancerIT {
     cluster.pool("full", "198.18.3.7");
 
     cluster.staticLoadBalancer("full", "first", "full", "198.18.0.11");
-    eventually(() -> assertThat(cluster.get("full", "first").getStatus().addresses()).containsExactly("198.18.3.7"));
+    eventually(
+        () ->
+            assertThat(cluster.get("full", "first").getStatus().addresses())
+                .containsExactly("198.18.3.7"));
     cluster.staticLoadBalancer("full", "second", "full", "198.18.0.11");
 
     eventually(
@@ -164,10 +182,11 @@ class LoadBalancerIT {
           assertThat(state(second, "Allocated")).isEqualTo("False/PoolExhausted");
           assertThat(second.getStatus().addresses()).isEmpty();
           assertThat(cluster.events("full", "second"))
-              .anySatisfy(e -> {
-                assertThat(e.getType()).isEqualTo("Warning");
-                assertThat(e.getReason()).isEqualTo("PoolExhausted");
-              });
+              .anySatisfy(
+                  e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getReason()).isEqualTo("PoolExhausted");
+                  });
         });
     assertThat(cluster.get("full", "first").getStatus().addresses()).containsExactly("198.18.3.7");
 
@@ -186,10 +205,23 @@ class LoadBalancerIT {
   void serviceBackendsFollowTheEndpointSlices() {
     cluster.namespace("svc");
     cluster.pool("svc", "198.18.4.0/30");
-    client.services().inNamespace("svc").resource(
-        new ServiceBuilder().withNewMetadata().withName("echo").endMetadata()
-            .withNewSpec().addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort().endSpec()
-            .build()).create();
+    client
+        .services()
+        .inNamespace("svc")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("echo")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("http")
+                .withProtocol("TCP")
+                .withPort(8080)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
     var slices = client.discovery().v1beta1().endpointSlices().inNamespace("svc");
     slices.resource(slice(endpoint("198.18.0.21", true), endpoint("198.18.0.22", true))).create();
 
@@ -198,14 +230,34 @@ class LoadBalancerIT {
           "svc",
           "echo",
           new LoadBalancerSpec(
-              "svc", null, List.of(new LoadBalancerPort("http", Protocol.TCP, 80, null)), new Backends("echo", null), null, null));
+              "svc",
+              null,
+              List.of(new LoadBalancerPort("http", Protocol.TCP, 80, null)),
+              new Backends("echo", null),
+              null,
+              null));
 
-      forwarder.awaitSnapshot(s -> addresses(s, "svc/echo/http").equals(List.of("198.18.0.21:8080", "198.18.0.22:8080")));
+      forwarder.awaitSnapshot(
+          s ->
+              addresses(s, "svc/echo/http")
+                  .equals(List.of("198.18.0.21:8080", "198.18.0.22:8080")));
 
-      slices.resource(slice(endpoint("198.18.0.21", false), endpoint("198.18.0.22", true), endpoint("198.18.0.23", true))).update();
+      slices
+          .resource(
+              slice(
+                  endpoint("198.18.0.21", false),
+                  endpoint("198.18.0.22", true),
+                  endpoint("198.18.0.23", true)))
+          .update();
 
-      forwarder.awaitSnapshot(s -> addresses(s, "svc/echo/http").equals(List.of("198.18.0.22:8080", "198.18.0.23:8080")));
-      eventually(() -> assertThat(cluster.get("svc", "echo").getStatus().backends()).isEqualTo(new BackendCounts(2, 3)));
+      forwarder.awaitSnapshot(
+          s ->
+              addresses(s, "svc/echo/http")
+                  .equals(List.of("198.18.0.22:8080", "198.18.0.23:8080")));
+      eventually(
+          () ->
+              assertThat(cluster.get("svc", "echo").getStatus().backends())
+                  .isEqualTo(new BackendCounts(2, 3)));
     }
   }
 
@@ -233,10 +285,11 @@ class LoadBalancerIT {
           assertThat(state(lb, "Allocated")).isEqualTo("False/NotAccepted");
           assertThat(lb.getStatus().addresses()).isEmpty();
           assertThat(cluster.events("bad", "both"))
-              .anySatisfy(e -> {
-                assertThat(e.getReason()).isEqualTo("ValidationFailed");
-                assertThat(e.getMessage()).contains("exactly one of serviceRef or static");
-              });
+              .anySatisfy(
+                  e -> {
+                    assertThat(e.getReason()).isEqualTo("ValidationFailed");
+                    assertThat(e.getMessage()).contains("exactly one of serviceRef or static");
+                  });
         });
   }
 
@@ -245,13 +298,19 @@ class LoadBalancerIT {
     cluster.namespace("restart");
     cluster.pool("restart", "198.18.6.0/30");
     cluster.staticLoadBalancer("restart", "old", "restart", "198.18.0.11");
-    eventually(() -> assertThat(cluster.get("restart", "old").getStatus().addresses()).containsExactly("198.18.6.0"));
+    eventually(
+        () ->
+            assertThat(cluster.get("restart", "old").getStatus().addresses())
+                .containsExactly("198.18.6.0"));
 
     operator.close();
     operator = start();
     cluster.staticLoadBalancer("restart", "new", "restart", "198.18.0.11");
 
-    eventually(() -> assertThat(cluster.get("restart", "new").getStatus().addresses()).containsExactly("198.18.6.1"));
+    eventually(
+        () ->
+            assertThat(cluster.get("restart", "new").getStatus().addresses())
+                .containsExactly("198.18.6.1"));
     assertThat(cluster.get("restart", "old").getStatus().addresses()).containsExactly("198.18.6.0");
   }
 
@@ -261,7 +320,8 @@ class LoadBalancerIT {
 
   private static List<String> addresses(Snapshot snapshot, String key) {
     return service(snapshot, key)
-        .map(s -> s.getBackendsList().stream().map(b -> b.getAddress() + ":" + b.getPort()).toList())
+        .map(
+            s -> s.getBackendsList().stream().map(b -> b.getAddress() + ":" + b.getPort()).toList())
         .orElse(List.of());
   }
 
@@ -270,24 +330,37 @@ class LoadBalancerIT {
         spec.poolRef(),
         spec.addresses(),
         spec.ports(),
-        new Backends(null, java.util.Arrays.stream(addresses).map(a -> new StaticBackend(a, null, null)).toList()),
+        new Backends(
+            null,
+            java.util.Arrays.stream(addresses).map(a -> new StaticBackend(a, null, null)).toList()),
         spec.forwarding(),
         spec.scheduling());
   }
 
-  private static EndpointSlice slice(io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint... endpoints) {
+  private static EndpointSlice slice(
+      io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint... endpoints) {
     return new EndpointSliceBuilder()
         .withNewMetadata()
         .withName("echo-1")
         .addToLabels("kubernetes.io/service-name", "echo")
         .endMetadata()
         .withAddressType("IPv4")
-        .addNewPort().withName("http").withProtocol("TCP").withPort(8080).endPort()
+        .addNewPort()
+        .withName("http")
+        .withProtocol("TCP")
+        .withPort(8080)
+        .endPort()
         .withEndpoints(endpoints)
         .build();
   }
 
-  private static io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint endpoint(String address, boolean ready) {
-    return new EndpointBuilder().withAddresses(address).withNewConditions().withReady(ready).endConditions().build();
+  private static io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint endpoint(
+      String address, boolean ready) {
+    return new EndpointBuilder()
+        .withAddresses(address)
+        .withNewConditions()
+        .withReady(ready)
+        .endConditions()
+        .build();
   }
 }

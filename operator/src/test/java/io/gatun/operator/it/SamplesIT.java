@@ -4,8 +4,8 @@ import static io.gatun.operator.it.Cluster.eventually;
 import static io.gatun.operator.it.Cluster.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
@@ -34,18 +34,23 @@ class SamplesIT {
   @Test
   void theSamplesAreStoredAsWrittenAndServeTheirBackends() throws IOException {
     Crds.install(client);
-    for (String sample : List.of("pool.yaml", "loadbalancer-static.yaml", "loadbalancer-service.yaml")) {
+    for (String sample :
+        List.of("pool.yaml", "loadbalancer-static.yaml", "loadbalancer-service.yaml")) {
       for (var written : load(sample)) {
         var stored = client.resource(written).create();
         assertThat(stored.getAdditionalProperties())
-            .as("%s %s as stored (pruned fields would be missing)", sample, written.getMetadata().getName())
+            .as(
+                "%s %s as stored (pruned fields would be missing)",
+                sample, written.getMetadata().getName())
             .satisfies(actual -> assertContains(written.getAdditionalProperties(), actual, sample));
       }
     }
 
     var cluster = new Cluster(client);
     try (var operator =
-            GatunOperator.start(client, OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
+            GatunOperator.start(
+                client,
+                OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
         var forwarder = FakeForwarder.connect("demo-forwarder", operator.grpcPort())) {
       Snapshot snapshot = forwarder.awaitSnapshot(s -> s.getServicesCount() == 4);
       forwarder.ack(snapshot.getGeneration());
@@ -56,7 +61,10 @@ class SamplesIT {
             var echo = cluster.get("default", "echo");
             assertThat(state(web, "Ready")).isEqualTo("True/Ready");
             assertThat(state(echo, "Ready")).isEqualTo("True/Ready");
-            assertThat(List.of(web.getStatus().addresses().getFirst(), echo.getStatus().addresses().getFirst()))
+            assertThat(
+                    List.of(
+                        web.getStatus().addresses().getFirst(),
+                        echo.getStatus().addresses().getFirst()))
                 .containsExactlyInAnyOrder("198.18.0.200", "198.18.0.201");
             assertThat(echo.getStatus().backends()).isEqualTo(new BackendCounts(3, 3));
             assertThat(cluster.pool("demo").getStatus().allocated()).isEqualTo(2L);
@@ -66,11 +74,16 @@ class SamplesIT {
           snapshot.getServicesList().stream()
               .collect(Collectors.toMap(VirtualService::getKey, SamplesIT::describe));
       assertThat(backends)
-          .containsOnlyKeys("default/echo/dns", "default/echo/http", "default/web/dns", "default/web/http")
-          .containsEntry("default/web/http", "TCP 80 -> 198.18.0.11:8080 198.18.0.12:8080 198.18.0.13:8080")
-          .containsEntry("default/web/dns", "UDP 53 -> 198.18.0.11:5353 198.18.0.12:5353 198.18.0.13:5353")
-          .containsEntry("default/echo/http", "TCP 80 -> 198.18.0.11:8080 198.18.0.12:8080 198.18.0.13:8080")
-          .containsEntry("default/echo/dns", "UDP 53 -> 198.18.0.11:5353 198.18.0.12:5353 198.18.0.13:5353");
+          .containsOnlyKeys(
+              "default/echo/dns", "default/echo/http", "default/web/dns", "default/web/http")
+          .containsEntry(
+              "default/web/http", "TCP 80 -> 198.18.0.11:8080 198.18.0.12:8080 198.18.0.13:8080")
+          .containsEntry(
+              "default/web/dns", "UDP 53 -> 198.18.0.11:5353 198.18.0.12:5353 198.18.0.13:5353")
+          .containsEntry(
+              "default/echo/http", "TCP 80 -> 198.18.0.11:8080 198.18.0.12:8080 198.18.0.13:8080")
+          .containsEntry(
+              "default/echo/dns", "UDP 53 -> 198.18.0.11:5353 198.18.0.12:5353 198.18.0.13:5353");
     }
   }
 
@@ -88,7 +101,11 @@ class SamplesIT {
     String text = Files.readString(Path.of(System.getProperty("gatun.samples.dir"), sample));
     return Arrays.stream(text.split("(?m)^---\\s*$"))
         .filter(document -> document.lines().anyMatch(line -> line.startsWith("kind:")))
-        .map(document -> client.getKubernetesSerialization().unmarshal(document, GenericKubernetesResource.class))
+        .map(
+            document ->
+                client
+                    .getKubernetesSerialization()
+                    .unmarshal(document, GenericKubernetesResource.class))
         .toList();
   }
 
@@ -96,7 +113,8 @@ class SamplesIT {
   private static void assertContains(Object written, Object stored, String where) {
     if (written instanceof Map<?, ?> map) {
       assertThat(stored).as(where).isInstanceOf(Map.class);
-      map.forEach((key, value) -> assertContains(value, ((Map<?, ?>) stored).get(key), where + "." + key));
+      map.forEach(
+          (key, value) -> assertContains(value, ((Map<?, ?>) stored).get(key), where + "." + key));
     } else if (written instanceof List<?> list) {
       assertThat(stored).as(where).isInstanceOf(List.class);
       assertThat((List<?>) stored).as(where).hasSameSizeAs(list);

@@ -37,12 +37,16 @@ final class Fixtures {
 
   static LoadBalancer loadBalancer(String name, LoadBalancerSpec spec) {
     var lb = new LoadBalancer();
-    lb.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName(name).withGeneration(1L).build());
+    lb.setMetadata(
+        new ObjectMetaBuilder().withNamespace("default").withName(name).withGeneration(1L).build());
     lb.setSpec(spec);
     return lb;
   }
 
-  /** A slice with the given ports ("name/PROTOCOL/port") and endpoints ("address" or "address!" = not ready). */
+  /**
+   * A slice with the given ports ("name/PROTOCOL/port") and endpoints ("address" or "address!" =
+   * not ready).
+   */
   static EndpointSlice slice(String name, List<String> ports, String... endpoints) {
     return new EndpointSliceBuilder()
         .withNewMetadata()

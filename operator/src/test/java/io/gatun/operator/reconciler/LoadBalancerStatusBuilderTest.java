@@ -25,9 +25,11 @@ import org.junit.jupiter.api.Test;
 class LoadBalancerStatusBuilderTest {
 
   private final LoadBalancerStatusBuilder builder =
-      new LoadBalancerStatusBuilder(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+      new LoadBalancerStatusBuilder(
+          Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
   private final LoadBalancer lb =
-      loadBalancer("web", spec(staticBackends("198.18.0.11"), port("http", Protocol.TCP, 80, 8080)));
+      loadBalancer(
+          "web", spec(staticBackends("198.18.0.11"), port("http", Protocol.TCP, 80, 8080)));
   private final Validation accepted = new Validation(List.of(), List.of());
   private final AddressOutcome allocated =
       new AddressOutcome.Allocated(List.of(IpAddress.parse("198.18.0.200")), "demo");
@@ -35,13 +37,18 @@ class LoadBalancerStatusBuilderTest {
   @Test
   void readyWhenAllocatedProgrammedAndBackendsAreHealthy() {
     var programming =
-        new Programming(42, Programming.State.PROGRAMMED, List.of(new ForwarderProgress("fwd-a", true, null)));
+        new Programming(
+            42, Programming.State.PROGRAMMED, List.of(new ForwarderProgress("fwd-a", true, null)));
 
-    var update = builder.build(lb, new LoadBalancerOutcome(accepted, allocated, new BackendCounts(1, 1), "", programming));
+    var update =
+        builder.build(
+            lb,
+            new LoadBalancerOutcome(accepted, allocated, new BackendCounts(1, 1), "", programming));
 
     var status = update.status();
     assertThat(status.addresses()).containsExactly("198.18.0.200");
     assertThat(status.pool()).isEqualTo("demo");
+    assertThat(status.ports()).isEqualTo("80/TCP");
     assertThat(status.observedGeneration()).isEqualTo(1L);
     assertThat(status.snapshotGeneration()).isEqualTo(42L);
     assertThat(status.forwarders()).containsExactly(new ForwarderProgramming("fwd-a", true, null));
@@ -56,20 +63,36 @@ class LoadBalancerStatusBuilderTest {
 
   @Test
   void zeroHealthyBackendsKeepsItNotReadyAndSaysWhy() {
-    var programming = new Programming(42, Programming.State.PROGRAMMED, List.of(new ForwarderProgress("fwd-a", true, null)));
+    var programming =
+        new Programming(
+            42, Programming.State.PROGRAMMED, List.of(new ForwarderProgress("fwd-a", true, null)));
 
     var update =
         builder.build(
-            lb, new LoadBalancerOutcome(accepted, allocated, new BackendCounts(0, 2), "none of the 2 endpoints of Service echo is ready", programming));
+            lb,
+            new LoadBalancerOutcome(
+                accepted,
+                allocated,
+                new BackendCounts(0, 2),
+                "none of the 2 endpoints of Service echo is ready",
+                programming));
 
-    assertThat(ready(update)).isEqualTo(new String[] {"False", "NoHealthyBackends", "none of the 2 endpoints of Service echo is ready"});
+    assertThat(ready(update))
+        .isEqualTo(
+            new String[] {
+              "False", "NoHealthyBackends", "none of the 2 endpoints of Service echo is ready"
+            });
   }
 
   @Test
   void anExhaustedPoolLeavesNothingToProgram() {
-    var exhausted = new AddressOutcome.NotAllocated(AddressOutcome.POOL_EXHAUSTED, "Pool demo has no free address");
+    var exhausted =
+        new AddressOutcome.NotAllocated(
+            AddressOutcome.POOL_EXHAUSTED, "Pool demo has no free address");
 
-    var update = builder.build(lb, new LoadBalancerOutcome(accepted, exhausted, new BackendCounts(1, 1), "", null));
+    var update =
+        builder.build(
+            lb, new LoadBalancerOutcome(accepted, exhausted, new BackendCounts(1, 1), "", null));
 
     assertThat(update.status().addresses()).isEmpty();
     assertThat(condition(update, "Allocated").reason()).isEqualTo("PoolExhausted");
@@ -80,21 +103,32 @@ class LoadBalancerStatusBuilderTest {
   @Test
   void aRejectedSnapshotNamesTheForwarderAndItsError() {
     var programming =
-        new Programming(7, Programming.State.FAILED, List.of(new ForwarderProgress("fwd-a", false, "no SCTP")));
+        new Programming(
+            7, Programming.State.FAILED, List.of(new ForwarderProgress("fwd-a", false, "no SCTP")));
 
-    var update = builder.build(lb, new LoadBalancerOutcome(accepted, allocated, new BackendCounts(1, 1), "", programming));
+    var update =
+        builder.build(
+            lb,
+            new LoadBalancerOutcome(accepted, allocated, new BackendCounts(1, 1), "", programming));
 
     assertThat(condition(update, "Programmed").reason()).isEqualTo("ApplyFailed");
-    assertThat(condition(update, "Programmed").message()).isEqualTo("fwd-a rejected generation 7: no SCTP");
-    assertThat(update.status().forwarders()).containsExactly(new ForwarderProgramming("fwd-a", false, "no SCTP"));
+    assertThat(condition(update, "Programmed").message())
+        .isEqualTo("fwd-a rejected generation 7: no SCTP");
+    assertThat(update.status().forwarders())
+        .containsExactly(new ForwarderProgramming("fwd-a", false, "no SCTP"));
   }
 
   @Test
   void anUnsupportedModeIsNotAcceptedAndNothingElseHappens() {
-    var unsupported = new Validation(List.of(), List.of("forwarding mode DSR is not supported yet"));
-    var notAccepted = new AddressOutcome.NotAllocated(AddressOutcome.NOT_ACCEPTED, "nothing is allocated");
+    var unsupported =
+        new Validation(List.of(), List.of("forwarding mode DSR is not supported yet"));
+    var notAccepted =
+        new AddressOutcome.NotAllocated(AddressOutcome.NOT_ACCEPTED, "nothing is allocated");
 
-    var update = builder.build(lb, new LoadBalancerOutcome(unsupported, notAccepted, new BackendCounts(1, 1), "", null));
+    var update =
+        builder.build(
+            lb,
+            new LoadBalancerOutcome(unsupported, notAccepted, new BackendCounts(1, 1), "", null));
 
     assertThat(condition(update, "Accepted").reason()).isEqualTo("Unsupported");
     assertThat(condition(update, "Programmed").reason()).isEqualTo("NotAccepted");
@@ -102,7 +136,10 @@ class LoadBalancerStatusBuilderTest {
   }
 
   private static Condition condition(StatusUpdate<LoadBalancerStatus> update, String type) {
-    return update.status().conditions().stream().filter(c -> c.type().equals(type)).findFirst().orElseThrow();
+    return update.status().conditions().stream()
+        .filter(c -> c.type().equals(type))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String[] ready(StatusUpdate<LoadBalancerStatus> update) {

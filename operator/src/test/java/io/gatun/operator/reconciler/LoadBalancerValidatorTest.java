@@ -17,11 +17,15 @@ import org.junit.jupiter.api.Test;
 class LoadBalancerValidatorTest {
 
   private final LoadBalancerValidator validator = new LoadBalancerValidator();
-  private final List<io.gatun.operator.api.LoadBalancerPort> http = List.of(port("http", Protocol.TCP, 80, 8080));
+  private final List<io.gatun.operator.api.LoadBalancerPort> http =
+      List.of(port("http", Protocol.TCP, 80, 8080));
 
   @Test
   void acceptsAPlainFullNatLoadBalancer() {
-    var validation = validator.validate(new LoadBalancerSpec("demo", List.of(), http, staticBackends("198.18.0.11"), null, null));
+    var validation =
+        validator.validate(
+            new LoadBalancerSpec(
+                "demo", List.of(), http, staticBackends("198.18.0.11"), null, null));
 
     assertThat(validation.accepted()).isTrue();
   }
@@ -48,10 +52,22 @@ class LoadBalancerValidatorTest {
   }
 
   @Test
-  void theSamePortNumberMayServeTwoProtocols() {
-    var ports = List.of(port("dns", Protocol.UDP, 53, null), port("dns-tcp", Protocol.TCP, 53, null));
+  void aMissingSpecIsInvalidAndHasNoBackends() {
+    assertThat(validator.validate(null).invalid()).containsExactly("spec is missing");
+    assertThat(BackendSet.of(null, List.of()).counts().total()).isZero();
+  }
 
-    assertThat(validator.validate(new LoadBalancerSpec(null, null, ports, staticBackends("198.18.0.1"), null, null)).accepted())
+  @Test
+  void theSamePortNumberMayServeTwoProtocols() {
+    var ports =
+        List.of(port("dns", Protocol.UDP, 53, null), port("dns-tcp", Protocol.TCP, 53, null));
+
+    assertThat(
+            validator
+                .validate(
+                    new LoadBalancerSpec(
+                        null, null, ports, staticBackends("198.18.0.1"), null, null))
+                .accepted())
         .isTrue();
   }
 
@@ -59,7 +75,12 @@ class LoadBalancerValidatorTest {
   void modesAndSchedulersNotProgrammedYetAreUnsupportedNotInvalid() {
     var spec =
         new LoadBalancerSpec(
-            null, null, http, staticBackends("198.18.0.11"), new Forwarding(ForwardingMode.DSR), Scheduling.ROUND_ROBIN);
+            null,
+            null,
+            http,
+            staticBackends("198.18.0.11"),
+            new Forwarding(ForwardingMode.DSR),
+            Scheduling.ROUND_ROBIN);
 
     var validation = validator.validate(spec);
 
@@ -72,7 +93,8 @@ class LoadBalancerValidatorTest {
 
   @Test
   void staticBackendAddressesMustParse() {
-    var spec = new LoadBalancerSpec(null, null, http, staticBackends("198.18.0.11", "1.2.3"), null, null);
+    var spec =
+        new LoadBalancerSpec(null, null, http, staticBackends("198.18.0.11", "1.2.3"), null, null);
 
     assertThat(validator.validate(spec).invalid())
         .containsExactly("spec.backends.static: \"1.2.3\" is not an IPv4 or IPv6 address");

@@ -75,7 +75,8 @@ class VirtualServicesTest {
     var service = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of())).getFirst();
 
     assertThat(service.getBackendsList())
-        .containsExactly(Backend.newBuilder().setAddress("198.18.0.11").setPort(9000).setWeight(3).build());
+        .containsExactly(
+            Backend.newBuilder().setAddress("198.18.0.11").setPort(9000).setWeight(3).build());
   }
 
   @Test
@@ -89,7 +90,8 @@ class VirtualServicesTest {
                 port("dns", io.gatun.operator.api.Protocol.UDP, 53, 5300)));
     var slices =
         List.of(
-            slice("echo-a", List.of("http/TCP/8080", "dns/UDP/5353"), "198.18.0.12", "198.18.0.11!"),
+            slice(
+                "echo-a", List.of("http/TCP/8080", "dns/UDP/5353"), "198.18.0.12", "198.18.0.11!"),
             slice("echo-b", List.of("http/TCP/8081"), "198.18.0.13", "198.18.0.12"));
 
     var backends = BackendSet.of(lb.getSpec(), slices);
@@ -119,7 +121,9 @@ class VirtualServicesTest {
   void saysWhyNoBackendIsHealthy() {
     assertThat(BackendSet.of(spec(service("echo")), List.of()).whyNoneHealthy())
         .isEqualTo("Service echo has no endpoints");
-    assertThat(BackendSet.of(spec(service("echo")), List.of(slice("a", List.of(), "198.18.0.1!"))).whyNoneHealthy())
+    assertThat(
+            BackendSet.of(spec(service("echo")), List.of(slice("a", List.of(), "198.18.0.1!")))
+                .whyNoneHealthy())
         .isEqualTo("none of the 1 endpoints of Service echo is ready");
   }
 
@@ -128,7 +132,9 @@ class VirtualServicesTest {
     var lb =
         loadBalancer(
             "web",
-            spec(staticBackends("198.18.0.11", "2001:2::11"), port("http", io.gatun.operator.api.Protocol.TCP, 80, null)));
+            spec(
+                staticBackends("198.18.0.11", "2001:2::11"),
+                port("http", io.gatun.operator.api.Protocol.TCP, 80, null)));
 
     var service = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of())).getFirst();
 

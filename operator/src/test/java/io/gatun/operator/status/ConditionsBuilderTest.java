@@ -13,23 +13,27 @@ import org.junit.jupiter.api.Test;
 class ConditionsBuilderTest {
 
   private static final String T0 = "2026-01-01T10:00:00Z";
-  private final Clock later = Clock.fixed(Instant.parse("2026-01-01T10:05:00.750Z"), ZoneOffset.UTC);
+  private final Clock later =
+      Clock.fixed(Instant.parse("2026-01-01T10:05:00.750Z"), ZoneOffset.UTC);
   private final List<Condition> previous =
       List.of(new Condition("Ready", ConditionStatus.True, "Ready", "serving", 3L, T0));
 
   @Test
   void aNewConditionStartsNowAtSecondPrecision() {
-    var conditions = new ConditionsBuilder(List.of(), 1, later).set("Ready", false, "Pending", "wait");
+    var conditions =
+        new ConditionsBuilder(List.of(), 1, later).set("Ready", false, "Pending", "wait");
 
     assertThat(conditions.build())
         .containsExactly(
-            new Condition("Ready", ConditionStatus.False, "Pending", "wait", 1L, "2026-01-01T10:05:00Z"));
+            new Condition(
+                "Ready", ConditionStatus.False, "Pending", "wait", 1L, "2026-01-01T10:05:00Z"));
     assertThat(conditions.transitions()).hasSize(1);
   }
 
   @Test
   void keepsTheTransitionTimeWhenOnlyReasonOrMessageChange() {
-    var conditions = new ConditionsBuilder(previous, 4, later).set("Ready", true, "Ready", "serving more");
+    var conditions =
+        new ConditionsBuilder(previous, 4, later).set("Ready", true, "Ready", "serving more");
 
     assertThat(conditions.build().getFirst().lastTransitionTime()).isEqualTo(T0);
     assertThat(conditions.build().getFirst().observedGeneration()).isEqualTo(4L);
@@ -38,19 +42,27 @@ class ConditionsBuilderTest {
 
   @Test
   void movesTheTransitionTimeWhenTheStatusFlips() {
-    var conditions = new ConditionsBuilder(previous, 4, later).set("Ready", false, "NotProgrammed", "x");
+    var conditions =
+        new ConditionsBuilder(previous, 4, later).set("Ready", false, "NotProgrammed", "x");
 
-    assertThat(conditions.build().getFirst().lastTransitionTime()).isEqualTo("2026-01-01T10:05:00Z");
-    assertThat(conditions.transitions()).extracting(Condition::reason).containsExactly("NotProgrammed");
+    assertThat(conditions.build().getFirst().lastTransitionTime())
+        .isEqualTo("2026-01-01T10:05:00Z");
+    assertThat(conditions.transitions())
+        .extracting(Condition::reason)
+        .containsExactly("NotProgrammed");
   }
 
   @Test
   void aReasonChangeIsATransitionButKeepsTheTime() {
-    var before = List.of(new Condition("Allocated", ConditionStatus.False, "PoolNotFound", "m", 1L, T0));
-    var conditions = new ConditionsBuilder(before, 1, later).set("Allocated", false, "PoolExhausted", "m");
+    var before =
+        List.of(new Condition("Allocated", ConditionStatus.False, "PoolNotFound", "m", 1L, T0));
+    var conditions =
+        new ConditionsBuilder(before, 1, later).set("Allocated", false, "PoolExhausted", "m");
 
     assertThat(conditions.build().getFirst().lastTransitionTime()).isEqualTo(T0);
-    assertThat(conditions.transitions()).extracting(Condition::reason).containsExactly("PoolExhausted");
+    assertThat(conditions.transitions())
+        .extracting(Condition::reason)
+        .containsExactly("PoolExhausted");
   }
 
   @Test
