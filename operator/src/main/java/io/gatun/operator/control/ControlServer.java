@@ -29,10 +29,11 @@ public final class ControlServer implements AutoCloseable {
     Server server =
         NettyServerBuilder.forAddress(address, credentials)
             .addService(service)
-            // Find dead forwarders (a node lost without a FIN) and let them ping us to do the same.
+            // Find dead forwarders (a node lost without a FIN) and let them ping us to do the same;
+            // they ping every 10 s, and a ping earlier than permitted would cost them the stream.
             .keepAliveTime(30, TimeUnit.SECONDS)
             .keepAliveTimeout(10, TimeUnit.SECONDS)
-            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .build();
     try {
