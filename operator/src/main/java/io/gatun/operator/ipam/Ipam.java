@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  * satisfies the request (the pool changed, another address was asked for) is replaced, or released
  * when no replacement exists — a LoadBalancer holds addresses only while its request can be met.
  *
+ * <p>Owners whose last request failed are remembered as waiting; when addresses come free the
+ * listeners hear who is waiting, so those owners ask again instead of staying stuck.
+ *
  * <p>The table lives in memory only. The API is the source of truth: {@link #restore} refills it
  * from the LoadBalancers' {@code status.addresses} before any reconciler runs.
  */
@@ -26,7 +29,7 @@ public final class Ipam {
 
   private final Map<IpAddress, Owner> holders = new HashMap<>();
   private final Map<Owner, List<IpAddress>> leases = new HashMap<>();
-  private final Set<Owner> waiting = new TreeSet<>();
+  private final Set<Owner> waiting = new TreeSet<>(); // last request failed
   private final List<IpamListener> listeners = new CopyOnWriteArrayList<>();
 
   public void addListener(IpamListener listener) {

@@ -1,5 +1,6 @@
 package io.gatun.operator.reconciler;
 
+import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.ForwarderProgramming;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerStatus;
@@ -9,6 +10,7 @@ import io.gatun.operator.status.ConditionsBuilder;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Builds a LoadBalancer's whole status from one reconcile's {@link LoadBalancerOutcome}.
@@ -34,10 +36,7 @@ final class LoadBalancerStatusBuilder {
   StatusUpdate<LoadBalancerStatus> build(LoadBalancer lb, LoadBalancerOutcome outcome) {
     long generation =
         lb.getMetadata().getGeneration() == null ? 0 : lb.getMetadata().getGeneration();
-    var previous =
-        lb.getStatus() == null
-            ? List.<io.gatun.operator.api.Condition>of()
-            : lb.getStatus().conditions();
+    var previous = lb.getStatus() == null ? List.<Condition>of() : lb.getStatus().conditions();
     var conditions = new ConditionsBuilder(previous, generation, clock);
 
     var validation = outcome.validation();
@@ -169,7 +168,6 @@ final class LoadBalancerStatusBuilder {
   }
 
   private static String joined(List<String> first, List<String> second) {
-    return java.util.stream.Stream.concat(first.stream(), second.stream())
-        .collect(Collectors.joining("; "));
+    return Stream.concat(first.stream(), second.stream()).collect(Collectors.joining("; "));
   }
 }

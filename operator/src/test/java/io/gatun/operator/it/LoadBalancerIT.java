@@ -25,6 +25,7 @@ import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -331,8 +332,7 @@ class LoadBalancerIT {
         spec.addresses(),
         spec.ports(),
         new Backends(
-            null,
-            java.util.Arrays.stream(addresses).map(a -> new StaticBackend(a, null, null)).toList()),
+            null, Arrays.stream(addresses).map(a -> new StaticBackend(a, null, null)).toList()),
         spec.forwarding(),
         spec.scheduling());
   }

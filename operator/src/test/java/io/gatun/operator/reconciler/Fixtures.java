@@ -2,6 +2,7 @@ package io.gatun.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.gatun.operator.api.Backends;
@@ -20,6 +21,14 @@ final class Fixtures {
 
   static LoadBalancerPort port(String name, Protocol protocol, int port, Integer targetPort) {
     return new LoadBalancerPort(name, protocol, port, targetPort);
+  }
+
+  static LoadBalancerPort tcp(String name, int port, Integer targetPort) {
+    return port(name, Protocol.TCP, port, targetPort);
+  }
+
+  static LoadBalancerPort udp(String name, int port, Integer targetPort) {
+    return port(name, Protocol.UDP, port, targetPort);
   }
 
   static Backends staticBackends(String... addresses) {
@@ -59,7 +68,7 @@ final class Fixtures {
                 .map(p -> p.split("/"))
                 .map(
                     p ->
-                        new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder()
+                        new EndpointPortBuilder()
                             .withName(p[0])
                             .withProtocol(p[1])
                             .withPort(Integer.parseInt(p[2]))

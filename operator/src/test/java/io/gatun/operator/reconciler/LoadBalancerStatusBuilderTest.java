@@ -33,17 +33,17 @@ class LoadBalancerStatusBuilderTest {
   private final Validation accepted = new Validation(List.of(), List.of());
   private final AddressOutcome allocated =
       new AddressOutcome.Allocated(List.of(IpAddress.parse("198.18.0.200")), "demo");
+  private final Programming programmedOnFwdA =
+      new Programming(
+          42, Programming.State.PROGRAMMED, List.of(new ForwarderProgress("fwd-a", true, null)));
 
   @Test
   void readyWhenAllocatedProgrammedAndBackendsAreHealthy() {
-    var programming =
-        new Programming(
-            42, Programming.State.PROGRAMMED, List.of(new ForwarderProgress("fwd-a", true, null)));
-
     var update =
         builder.build(
             lb,
-            new LoadBalancerOutcome(accepted, allocated, new BackendCounts(1, 1), "", programming));
+            new LoadBalancerOutcome(
+                accepted, allocated, new BackendCounts(1, 1), "", programmedOnFwdA));
 
     var status = update.status();
     assertThat(status.addresses()).containsExactly("198.18.0.200");
@@ -63,10 +63,6 @@ class LoadBalancerStatusBuilderTest {
 
   @Test
   void zeroHealthyBackendsKeepsItNotReadyAndSaysWhy() {
-    var programming =
-        new Programming(
-            42, Programming.State.PROGRAMMED, List.of(new ForwarderProgress("fwd-a", true, null)));
-
     var update =
         builder.build(
             lb,
@@ -75,7 +71,7 @@ class LoadBalancerStatusBuilderTest {
                 allocated,
                 new BackendCounts(0, 2),
                 "none of the 2 endpoints of Service echo is ready",
-                programming));
+                programmedOnFwdA));
 
     assertThat(ready(update))
         .isEqualTo(

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.Forwarding;
 import io.gatun.operator.api.ForwardingMode;
+import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.Scheduling;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class LoadBalancerValidatorTest {
 
   private final LoadBalancerValidator validator = new LoadBalancerValidator();
-  private final List<io.gatun.operator.api.LoadBalancerPort> http =
-      List.of(port("http", Protocol.TCP, 80, 8080));
+  private final List<LoadBalancerPort> http = List.of(port("http", Protocol.TCP, 80, 8080));
 
   @Test
   void acceptsAPlainFullNatLoadBalancer() {

@@ -1,11 +1,12 @@
 package io.gatun.operator.reconciler;
 
 import static io.gatun.operator.reconciler.Fixtures.loadBalancer;
-import static io.gatun.operator.reconciler.Fixtures.port;
 import static io.gatun.operator.reconciler.Fixtures.service;
 import static io.gatun.operator.reconciler.Fixtures.slice;
 import static io.gatun.operator.reconciler.Fixtures.spec;
 import static io.gatun.operator.reconciler.Fixtures.staticBackends;
+import static io.gatun.operator.reconciler.Fixtures.tcp;
+import static io.gatun.operator.reconciler.Fixtures.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Backend;
@@ -32,8 +33,8 @@ class VirtualServicesTest {
             "web",
             spec(
                 staticBackends("198.18.0.13", "198.18.0.11", "198.18.0.12"),
-                port("http", io.gatun.operator.api.Protocol.TCP, 80, 8080),
-                port("dns", io.gatun.operator.api.Protocol.UDP, 53, 5353)));
+                tcp("http", 80, 8080),
+                udp("dns", 53, 5353)));
 
     var services = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of()));
 
@@ -70,7 +71,7 @@ class VirtualServicesTest {
             "web",
             spec(
                 new Backends(null, List.of(new StaticBackend("198.18.0.11", 9000, 3))),
-                port("http", io.gatun.operator.api.Protocol.TCP, 80, null)));
+                tcp("http", 80, null)));
 
     var service = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of())).getFirst();
 
@@ -82,12 +83,7 @@ class VirtualServicesTest {
   @Test
   void serviceBackendsAreTheReadyEndpointsOnThePortOfTheSameName() {
     var lb =
-        loadBalancer(
-            "echo",
-            spec(
-                service("echo"),
-                port("http", io.gatun.operator.api.Protocol.TCP, 80, null),
-                port("dns", io.gatun.operator.api.Protocol.UDP, 53, 5300)));
+        loadBalancer("echo", spec(service("echo"), tcp("http", 80, null), udp("dns", 53, 5300)));
     var slices =
         List.of(
             slice(
@@ -131,10 +127,7 @@ class VirtualServicesTest {
   void backendsOfAnotherFamilyThanTheVipAreLeftOut() {
     var lb =
         loadBalancer(
-            "web",
-            spec(
-                staticBackends("198.18.0.11", "2001:2::11"),
-                port("http", io.gatun.operator.api.Protocol.TCP, 80, null)));
+            "web", spec(staticBackends("198.18.0.11", "2001:2::11"), tcp("http", 80, null)));
 
     var service = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of())).getFirst();
 
