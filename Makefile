@@ -41,7 +41,7 @@ build: native ## build everything: native library, Java modules, runnable jars
 .PHONY: crds
 crds: ## regenerate crds/ from the Java API model
 	$(MVN) -q -pl operator -am install -DskipTests
-	operator/update-crds.sh
+	operator/update-crds.sh --no-build
 
 .PHONY: test
 test: deps native kube-apiserver ## run every test: C packet tests, Java unit, operator IT, netns E2E (needs root)

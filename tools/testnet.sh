@@ -30,9 +30,9 @@ in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 host() { # host NAME ADDRESS: a namespace with eth0 on the bridge
   local name=$1 addr=$2
   ip netns add "$ns-$name"
-  ip link add "$ns-$name-v" type veth peer name eth0 netns "$ns-$name"
-  ip link set "$ns-$name-v" netns "$lan"
-  in_ns "$lan" ip link set "$ns-$name-v" master br0 up
+  # Made inside the lan namespace: names there only need to be unique there.
+  ip -n "$lan" link add "$name" type veth peer name eth0 netns "$ns-$name"
+  ip -n "$lan" link set "$name" master br0 up
   in_ns "$ns-$name" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
   in_ns "$ns-$name" ip addr add "$addr/24" dev eth0
   in_ns "$ns-$name" ip link set lo up

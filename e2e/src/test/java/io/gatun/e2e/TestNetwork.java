@@ -1,0 +1,88 @@
+package io.gatun.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Client and backend hosts in network namespaces (tools/testnet.sh), with a unique ID so a
+ * crashed run never collides with the next, and real traffic from the client (tools/traffic.py).
+ */
+final class TestNetwork implements AutoCloseable {
+  static final String FORWARDER_ADDRESS = "198.18.0.2/24";
+
+  private final Path tools;
+  final String id;
+
+  private TestNetwork(Path tools, String id) {
+    this.tools = tools;
+    this.id = id;
+  }
+
+  static TestNetwork up(Path root, int backends) {
+    String id = "e" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()).substring(0, 4);
+    TestNetwork net = new TestNetwork(root.resolve("tools"), id);
+    net.run(List.of(net.tools.resolve("testnet.sh").toString(), "up", id, Integer.toString(backends)));
+    return net;
+  }
+
+  /** The root-namespace interface the forwarder's af_packet port opens. */
+  String forwarderInterface() {
+    return "gt" + id + "f";
+  }
+
+  void killBackend(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "kill", id, Integer.toString(n)));
+  }
+
+  void startBackend(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "start", id, Integer.toString(n)));
+  }
+
+  /** {@code requests} TCP requests (a connection each) and as many UDP requests to the VIP. */
+  Traffic traffic(String vip, int requests) {
+    return traffic(vip, requests, 0);
+  }
+
+  /** Rounds of traffic for {@code seconds}, with a timeline of which backend answered when. */
+  Traffic traffic(String vip, int requests, double seconds) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "gt" + id + "-client", "python3",
+        tools.resolve("traffic.py").toString(), "--vip", vip, "--tcp-port", "80", "--udp-port", "53",
+        "--requests", Integer.toString(requests)));
+    if (seconds > 0) {
+      cmd.addAll(List.of("--duration", Double.toString(seconds)));
+    }
+    try {
+      return new ObjectMapper().readValue(run(cmd), Traffic.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable traffic result", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    run(List.of(tools.resolve("testnet.sh").toString(), "down", id));
+  }
+
+  private static String run(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      String err = new String(p.getErrorStream().readAllBytes());
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + err + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
