@@ -61,6 +61,10 @@ demo: deps native kube-apiserver ## the local demo: API server, operator, forwar
 bench: native ## benchmarks (figures to bench/results/)
 	@echo "make bench: not implemented yet (data-plane issue); nothing was measured" >&2; exit 1
 
+.PHONY: fmt
+fmt: ## format the Java code (google-java-format); the build checks it
+	$(MVN) -q spotless:apply
+
 .PHONY: clean
 clean: ## remove build outputs (keeps the DPDK and kube-apiserver caches)
 	rm -rf $(NATIVE_BUILD)

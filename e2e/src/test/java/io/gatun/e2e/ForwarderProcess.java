@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The forwarder agent as its own process, as in a pod: DPDK's EAL starts once per process and
- * pins threads, so it never shares the test JVM.
+ * The forwarder agent as its own process, as in a pod: DPDK's EAL starts once per process and pins
+ * threads, so it never shares the test JVM.
  */
 final class ForwarderProcess implements AutoCloseable {
   private final Process process;
@@ -19,7 +19,8 @@ final class ForwarderProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ForwarderProcess start(Path root, String name, String operator, String iface) throws IOException {
+  static ForwarderProcess start(Path root, String name, String operator, String iface)
+      throws IOException {
     Path log = root.resolve("e2e/target/forwarder-" + name + ".log");
     Files.createDirectories(log.getParent());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -30,16 +31,21 @@ final class ForwarderProcess implements AutoCloseable {
                 "--sun-misc-unsafe-memory-access=allow",
                 "-jar",
                 root.resolve("forwarder/target/gatun-forwarder.jar").toString(),
-                "--name", name,
-                "--operator", operator,
+                "--name",
+                name,
+                "--operator",
+                operator,
                 "--plaintext",
                 "--eal",
-                "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --file-prefix " + name
+                "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --file-prefix "
+                    + name
                     + " --log-level *:warning",
-                "--port", "net_af_packet0,iface=" + iface + "@" + TestNetwork.FORWARDER_ADDRESS)
+                "--port",
+                "net_af_packet0,iface=" + iface + "@" + TestNetwork.FORWARDER_ADDRESS)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    pb.environment().put("GATUN_NATIVE_LIB", root.resolve("forwarder-native/build/libgatunfwd.so").toString());
+    pb.environment()
+        .put("GATUN_NATIVE_LIB", root.resolve("forwarder-native/build/libgatunfwd.so").toString());
     return new ForwarderProcess(pb.start(), log);
   }
 

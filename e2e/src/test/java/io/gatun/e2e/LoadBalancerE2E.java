@@ -47,7 +47,8 @@ class LoadBalancerE2E {
           .withPlural("loadbalancers")
           .withNamespaced(true)
           .build();
-  private static final Path ROOT = Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
+  private static final Path ROOT =
+      Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
   private static KubeAPIServer apiServer;
   private static KubernetesClient client;
@@ -59,9 +60,15 @@ class LoadBalancerE2E {
   static void startEverything() throws IOException {
     apiServer =
         new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig().withApiServerVersion("1.20.2").withOfflineMode(true).build());
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withApiServerVersion("1.20.2")
+                .withOfflineMode(true)
+                .build());
     apiServer.start();
-    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
+            .build();
     try (Stream<Path> crds = Files.list(ROOT.resolve("crds"))) {
       for (Path crd : crds.sorted().toList()) {
         try (var in = new FileInputStream(crd.toFile())) {
@@ -69,11 +76,19 @@ class LoadBalancerE2E {
         }
       }
     }
-    operator = GatunOperator.start(client, OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
+    operator =
+        GatunOperator.start(
+            client,
+            OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
     network = TestNetwork.up(ROOT, 3);
     forwarder =
-        ForwarderProcess.start(ROOT, "e2e-fwd-" + network.id, "127.0.0.1:" + operator.grpcPort(), network.forwarderInterface());
-    for (String sample : List.of("pool.yaml", "loadbalancer-static.yaml", "loadbalancer-service.yaml")) {
+        ForwarderProcess.start(
+            ROOT,
+            "e2e-fwd-" + network.id,
+            "127.0.0.1:" + operator.grpcPort(),
+            network.forwarderInterface());
+    for (String sample :
+        List.of("pool.yaml", "loadbalancer-static.yaml", "loadbalancer-service.yaml")) {
       try (var in = new FileInputStream(ROOT.resolve("samples").resolve(sample).toFile())) {
         client.load(in).create();
       }
@@ -160,14 +175,17 @@ class LoadBalancerE2E {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     GenericKubernetesResource lb = null;
     while (System.nanoTime() < deadline) {
-      assertThat(forwarder.alive()).as("forwarder process (log:\n%s)", forwarder.logTail()).isTrue();
+      assertThat(forwarder.alive())
+          .as("forwarder process (log:\n%s)", forwarder.logTail())
+          .isTrue();
       lb = loadBalancer(name).get();
       Map<String, Object> status = (Map<String, Object>) lb.getAdditionalProperties().get("status");
       if (status != null && status.get("conditions") instanceof List<?> conditions) {
         for (Object o : conditions) {
           Map<String, Object> c = (Map<String, Object>) o;
           boolean current =
-              c.get("observedGeneration") instanceof Number g && g.longValue() == lb.getMetadata().getGeneration();
+              c.get("observedGeneration") instanceof Number g
+                  && g.longValue() == lb.getMetadata().getGeneration();
           if ("Ready".equals(c.get("type")) && "True".equals(c.get("status")) && current) {
             return ((List<String>) status.get("addresses")).getFirst();
           }
@@ -176,8 +194,12 @@ class LoadBalancerE2E {
       sleep(200);
     }
     throw new AssertionError(
-        "LoadBalancer " + name + " not Ready within 90 s; status: "
-            + (lb == null ? null : lb.getAdditionalProperties().get("status")) + "\nforwarder log:\n" + forwarder.logTail());
+        "LoadBalancer "
+            + name
+            + " not Ready within 90 s; status: "
+            + (lb == null ? null : lb.getAdditionalProperties().get("status"))
+            + "\nforwarder log:\n"
+            + forwarder.logTail());
   }
 
   private static void sleep(long millis) {

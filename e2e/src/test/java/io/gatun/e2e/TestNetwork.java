@@ -10,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Client and backend hosts in network namespaces (tools/testnet.sh), with a unique ID so a
- * crashed run never collides with the next, and real traffic from the client (tools/traffic.py).
+ * Client and backend hosts in network namespaces (tools/testnet.sh), with a unique ID so a crashed
+ * run never collides with the next, and real traffic from the client (tools/traffic.py).
  */
 final class TestNetwork implements AutoCloseable {
   static final String FORWARDER_ADDRESS = "198.18.0.2/24";
@@ -25,9 +25,14 @@ final class TestNetwork implements AutoCloseable {
   }
 
   static TestNetwork up(Path root, int backends) {
-    String id = "e" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()).substring(0, 4);
+    String id =
+        "e"
+            + HexFormat.of()
+                .toHexDigits((short) ThreadLocalRandom.current().nextInt())
+                .substring(0, 4);
     TestNetwork net = new TestNetwork(root.resolve("tools"), id);
-    net.run(List.of(net.tools.resolve("testnet.sh").toString(), "up", id, Integer.toString(backends)));
+    net.run(
+        List.of(net.tools.resolve("testnet.sh").toString(), "up", id, Integer.toString(backends)));
     return net;
   }
 
@@ -51,9 +56,23 @@ final class TestNetwork implements AutoCloseable {
 
   /** Rounds of traffic for {@code seconds}, with a timeline of which backend answered when. */
   Traffic traffic(String vip, int requests, double seconds) {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", "gt" + id + "-client", "python3",
-        tools.resolve("traffic.py").toString(), "--vip", vip, "--tcp-port", "80", "--udp-port", "53",
-        "--requests", Integer.toString(requests)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                "gt" + id + "-client",
+                "python3",
+                tools.resolve("traffic.py").toString(),
+                "--vip",
+                vip,
+                "--tcp-port",
+                "80",
+                "--udp-port",
+                "53",
+                "--requests",
+                Integer.toString(requests)));
     if (seconds > 0) {
       cmd.addAll(List.of("--duration", Double.toString(seconds)));
     }

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The forwarder's data plane, seen from Java: EAL start-up, ports, workers, whole-state commits
- * and counters. One per process (DPDK's EAL cannot start twice). Calls are serialised, which is
- * what lets the library keep a single last-error sentence.
+ * The forwarder's data plane, seen from Java: EAL start-up, ports, workers, whole-state commits and
+ * counters. One per process (DPDK's EAL cannot start twice). Calls are serialised, which is what
+ * lets the library keep a single last-error sentence.
  */
 public final class DataPlane implements AutoCloseable {
   private static final int MAX_FRAME = 16 * 1024;
@@ -36,12 +36,13 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * Starts DPDK's EAL with these arguments (as on a DPDK command line, without the program
-   * name), e.g. {@code -l 0-1 --no-huge -m 1024 --no-pci --vdev=net_af_packet0,iface=eth1}.
+   * Starts DPDK's EAL with these arguments (as on a DPDK command line, without the program name),
+   * e.g. {@code -l 0-1 --no-huge -m 1024 --no-pci --vdev=net_af_packet0,iface=eth1}.
    */
   public static synchronized DataPlane open(List<String> ealArgs) {
     if (opened) {
-      throw new IllegalStateException("DPDK's EAL starts once per process; a DataPlane was already opened");
+      throw new IllegalStateException(
+          "DPDK's EAL starts once per process; a DataPlane was already opened");
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment argv = arena.allocate(ValueLayout.ADDRESS, ealArgs.size() + 2L);
@@ -58,16 +59,26 @@ public final class DataPlane implements AutoCloseable {
   /** Adds a DPDK port; returns its index. Only before {@link #start()}. */
   public synchronized int addPort(PortSpec spec) {
     try (Arena arena = Arena.ofConfined()) {
-      return check("gfwd_port_add", (int) call("gfwd_port_add", GatunFwd.gfwd_port_add, portConf(arena, spec)));
+      return check(
+          "gfwd_port_add",
+          (int) call("gfwd_port_add", GatunFwd.gfwd_port_add, portConf(arena, spec)));
     }
   }
 
-  /** Adds a port backed by rings: frames go in with {@link #inject} and come out with {@link #collect}. */
+  /**
+   * Adds a port backed by rings: frames go in with {@link #inject} and come out with {@link
+   * #collect}.
+   */
   public synchronized int addRingPort(String name, PortSpec spec) {
     try (Arena arena = Arena.ofConfined()) {
       return check(
           "gfwd_port_add_ring",
-          (int) call("gfwd_port_add_ring", GatunFwd.gfwd_port_add_ring, arena.allocateFrom(name), portConf(arena, spec)));
+          (int)
+              call(
+                  "gfwd_port_add_ring",
+                  GatunFwd.gfwd_port_add_ring,
+                  arena.allocateFrom(name),
+                  portConf(arena, spec)));
     }
   }
 
@@ -77,8 +88,8 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * Replaces the whole desired state atomically. The running state is untouched when this
-   * throws; {@code generation} must be larger than {@link #generation()}.
+   * Replaces the whole desired state atomically. The running state is untouched when this throws;
+   * {@code generation} must be larger than {@link #generation()}.
    */
   public synchronized void commit(long generation, List<ServiceSpec> services) {
     int nBackends = services.stream().mapToInt(s -> s.backends().size()).sum();
@@ -88,7 +99,8 @@ public final class DataPlane implements AutoCloseable {
       int b = 0;
       for (int i = 0; i < services.size(); i++) {
         ServiceSpec s = services.get(i);
-        MemorySegment svc = svcs.asSlice(i * GatunFwd.Service.LAYOUT.byteSize(), GatunFwd.Service.LAYOUT);
+        MemorySegment svc =
+            svcs.asSlice(i * GatunFwd.Service.LAYOUT.byteSize(), GatunFwd.Service.LAYOUT);
         putAddress(svc, GatunFwd.Service.VIP, s.vip());
         GatunFwd.Service.FAMILY.set(svc, family(s.vip()));
         GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code);
@@ -99,7 +111,8 @@ public final class DataPlane implements AutoCloseable {
         GatunFwd.Service.FIRST_BACKEND.set(svc, b);
         GatunFwd.Service.N_BACKENDS.set(svc, s.backends().size());
         for (BackendSpec be : s.backends()) {
-          MemorySegment seg = bes.asSlice(b * GatunFwd.Backend.LAYOUT.byteSize(), GatunFwd.Backend.LAYOUT);
+          MemorySegment seg =
+              bes.asSlice(b * GatunFwd.Backend.LAYOUT.byteSize(), GatunFwd.Backend.LAYOUT);
           putAddress(seg, GatunFwd.Backend.ADDR, be.address());
           GatunFwd.Backend.FAMILY.set(seg, family(be.address()));
           GatunFwd.Backend.PORT.set(seg, (short) be.port());
@@ -109,7 +122,15 @@ public final class DataPlane implements AutoCloseable {
       }
       check(
           "gfwd_commit",
-          (int) call("gfwd_commit", GatunFwd.gfwd_commit, generation, svcs, services.size(), bes, nBackends));
+          (int)
+              call(
+                  "gfwd_commit",
+                  GatunFwd.gfwd_commit,
+                  generation,
+                  svcs,
+                  services.size(),
+                  bes,
+                  nBackends));
     }
   }
 
@@ -118,11 +139,16 @@ public final class DataPlane implements AutoCloseable {
     return (long) call("gfwd_generation", GatunFwd.gfwd_generation);
   }
 
-  /** Every counter, summed over workers, by name ({@code rx_packets}, {@code drop_no_service}, ...). */
+  /**
+   * Every counter, summed over workers, by name ({@code rx_packets}, {@code drop_no_service}, ...).
+   */
   public synchronized Map<String, Long> counters() {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment values = arena.allocate(ValueLayout.JAVA_LONG, counterNames.size());
-      check("gfwd_counters_read", (int) call("gfwd_counters_read", GatunFwd.gfwd_counters_read, values, counterNames.size()));
+      check(
+          "gfwd_counters_read",
+          (int)
+              call("gfwd_counters_read", GatunFwd.gfwd_counters_read, values, counterNames.size()));
       Map<String, Long> result = new LinkedHashMap<>();
       for (int i = 0; i < counterNames.size(); i++) {
         result.put(counterNames.get(i), values.getAtIndex(ValueLayout.JAVA_LONG, i));
@@ -138,20 +164,27 @@ public final class DataPlane implements AutoCloseable {
   public synchronized byte[] portMac(int port) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment mac = arena.allocate(6);
-      check("gfwd_port_mac", (int) call("gfwd_port_mac", GatunFwd.gfwd_port_mac, (short) port, mac));
+      check(
+          "gfwd_port_mac", (int) call("gfwd_port_mac", GatunFwd.gfwd_port_mac, (short) port, mac));
       return mac.toArray(ValueLayout.JAVA_BYTE);
     }
   }
 
   public synchronized boolean linkUp(int port) {
-    return check("gfwd_port_link_up", (int) call("gfwd_port_link_up", GatunFwd.gfwd_port_link_up, (short) port)) == 1;
+    return check(
+            "gfwd_port_link_up",
+            (int) call("gfwd_port_link_up", GatunFwd.gfwd_port_link_up, (short) port))
+        == 1;
   }
 
   /** Hands a frame to a ring port as if it had arrived on the wire. */
   public synchronized void inject(int port, byte[] frame) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, frame);
-      check("gfwd_ring_inject", (int) call("gfwd_ring_inject", GatunFwd.gfwd_ring_inject, (short) port, buf, frame.length));
+      check(
+          "gfwd_ring_inject",
+          (int)
+              call("gfwd_ring_inject", GatunFwd.gfwd_ring_inject, (short) port, buf, frame.length));
     }
   }
 
@@ -159,8 +192,19 @@ public final class DataPlane implements AutoCloseable {
   public synchronized Optional<byte[]> collect(int port) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(MAX_FRAME);
-      int len = check("gfwd_ring_collect", (int) call("gfwd_ring_collect", GatunFwd.gfwd_ring_collect, (short) port, buf, MAX_FRAME));
-      return len == 0 ? Optional.empty() : Optional.of(buf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
+      int len =
+          check(
+              "gfwd_ring_collect",
+              (int)
+                  call(
+                      "gfwd_ring_collect",
+                      GatunFwd.gfwd_ring_collect,
+                      (short) port,
+                      buf,
+                      MAX_FRAME));
+      return len == 0
+          ? Optional.empty()
+          : Optional.of(buf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE));
     }
   }
 
@@ -178,7 +222,8 @@ public final class DataPlane implements AutoCloseable {
   private static MemorySegment portConf(Arena arena, PortSpec spec) {
     MemorySegment conf = arena.allocate(GatunFwd.PortConf.LAYOUT);
     byte[] devargs = spec.devargs().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    MemorySegment.copy(devargs, 0, conf, ValueLayout.JAVA_BYTE, GatunFwd.PortConf.DEVARGS, devargs.length);
+    MemorySegment.copy(
+        devargs, 0, conf, ValueLayout.JAVA_BYTE, GatunFwd.PortConf.DEVARGS, devargs.length);
     putAddress(conf, GatunFwd.PortConf.ADDR, spec.address());
     GatunFwd.PortConf.FAMILY.set(conf, family(spec.address()));
     GatunFwd.PortConf.PREFIX_LEN.set(conf, (byte) spec.prefixLength());

@@ -7,7 +7,8 @@ public final class DataPlaneException extends RuntimeException {
   private final int returnCode;
 
   DataPlaneException(String function, int returnCode, String message) {
-    super(function + ": " + message + " (" + NativeError.of(returnCode) + ", rc " + returnCode + ")");
+    super(
+        function + ": " + message + " (" + NativeError.of(returnCode) + ", rc " + returnCode + ")");
     this.function = function;
     this.error = NativeError.of(returnCode);
     this.returnCode = returnCode;

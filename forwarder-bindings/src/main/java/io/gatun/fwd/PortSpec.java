@@ -9,7 +9,8 @@ import java.util.Optional;
  * A data-plane port: a DPDK device (devargs such as {@code net_af_packet0,iface=eth1} or a PCI
  * address) with the forwarder's own address on it.
  */
-public record PortSpec(String devargs, InetAddress address, int prefixLength, Optional<InetAddress> gateway) {
+public record PortSpec(
+    String devargs, InetAddress address, int prefixLength, Optional<InetAddress> gateway) {
   public PortSpec {
     Objects.requireNonNull(devargs, "devargs");
     Objects.requireNonNull(address, "address");

@@ -26,7 +26,15 @@ public record ServiceSpec(
     }
   }
 
-  public static ServiceSpec fullNat(InetAddress vip, Protocol protocol, int port, List<BackendSpec> backends) {
-    return new ServiceSpec(vip, protocol, port, ForwardingMode.FULL_NAT, Scheduling.MAGLEV, DEFAULT_MAGLEV_TABLE_SIZE, backends);
+  public static ServiceSpec fullNat(
+      InetAddress vip, Protocol protocol, int port, List<BackendSpec> backends) {
+    return new ServiceSpec(
+        vip,
+        protocol,
+        port,
+        ForwardingMode.FULL_NAT,
+        Scheduling.MAGLEV,
+        DEFAULT_MAGLEV_TABLE_SIZE,
+        backends);
   }
 }

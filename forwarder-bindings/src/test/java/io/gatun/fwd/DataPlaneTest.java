@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The real fast path, driven from Java: EAL without hugepages, a ring port (the net_ring PMD)
- * and one worker lcore; frames crafted in Java go in, frames the worker sends come out.
+ * The real fast path, driven from Java: EAL without hugepages, a ring port (the net_ring PMD) and
+ * one worker lcore; frames crafted in Java go in, frames the worker sends come out.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataPlaneTest {
@@ -39,8 +39,18 @@ class DataPlaneTest {
     dataPlane =
         DataPlane.open(
             List.of(
-                "-l", "0-1", "--no-huge", "-m", "512", "--no-pci", "--no-shconf", "--no-telemetry",
-                "--file-prefix", "gatun-bindings-" + ProcessHandle.current().pid(), "--log-level", "*:warning"));
+                "-l",
+                "0-1",
+                "--no-huge",
+                "-m",
+                "512",
+                "--no-pci",
+                "--no-shconf",
+                "--no-telemetry",
+                "--file-prefix",
+                "gatun-bindings-" + ProcessHandle.current().pid(),
+                "--log-level",
+                "*:warning"));
     port = dataPlane.addRingPort("jring0", PortSpec.of("jring0", PORT_IP + "/24"));
     assertThat(dataPlane.start()).isEqualTo(1);
     portMac = dataPlane.portMac(port);
@@ -67,11 +77,19 @@ class DataPlaneTest {
   @Order(2)
   void fullNatBothDirectionsAfterResolvingTheBackend() {
     dataPlane.commit(
-        1, List.of(ServiceSpec.fullNat(Addresses.parse(VIP), Protocol.TCP, 80, List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
+        1,
+        List.of(
+            ServiceSpec.fullNat(
+                Addresses.parse(VIP),
+                Protocol.TCP,
+                80,
+                List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
     assertThat(dataPlane.generation()).isEqualTo(1);
 
     byte[] who = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 1);
-    assertThat(Frames.arpTargetIp(who)).as("the forwarder asks for the new backend").isEqualTo(BACKEND);
+    assertThat(Frames.arpTargetIp(who))
+        .as("the forwarder asks for the new backend")
+        .isEqualTo(BACKEND);
     dataPlane.inject(port, Frames.arp(2, portMac, BACKEND_MAC, BACKEND, portMac, PORT_IP));
 
     byte[] forward = null;
@@ -88,7 +106,9 @@ class DataPlaneTest {
     assertThat(Frames.checksumsValid(forward)).isTrue();
     int snatPort = Frames.srcPort(forward);
 
-    dataPlane.inject(port, Frames.tcp(portMac, BACKEND_MAC, BACKEND, 8080, PORT_IP, snatPort, TCP_SYN | TCP_ACK, ""));
+    dataPlane.inject(
+        port,
+        Frames.tcp(portMac, BACKEND_MAC, BACKEND, 8080, PORT_IP, snatPort, TCP_SYN | TCP_ACK, ""));
     byte[] reverse = awaitFrame(f -> Frames.etherType(f) == 0x0800);
     assertThat(Frames.slice(reverse, 0, 6)).isEqualTo(CLIENT_MAC);
     assertThat(Frames.srcIp(reverse)).isEqualTo(VIP);
@@ -97,9 +117,11 @@ class DataPlaneTest {
     assertThat(Frames.dstPort(reverse)).isEqualTo(40000);
     assertThat(Frames.checksumsValid(reverse)).isTrue();
 
-    dataPlane.inject(port, Frames.udp(portMac, CLIENT_MAC, CLIENT, 5000, VIP, 80, "no UDP service here"));
+    dataPlane.inject(
+        port, Frames.udp(portMac, CLIENT_MAC, CLIENT, 5000, VIP, 80, "no UDP service here"));
     awaitCounter("drop_no_service", 1);
-    assertThat(dataPlane.counters()).containsEntry("forward_packets", dataPlane.counters().get("forward_packets"));
+    assertThat(dataPlane.counters())
+        .containsEntry("forward_packets", dataPlane.counters().get("forward_packets"));
     assertThat(dataPlane.counters().get("forward_packets")).isPositive();
     assertThat(dataPlane.counters().get("reverse_packets")).isEqualTo(1);
   }
@@ -116,7 +138,9 @@ class DataPlaneTest {
   @Order(4)
   void staleGenerationIsRefusedWithATypedError() {
     assertThatThrownBy(() -> dataPlane.commit(1, List.of()))
-        .isInstanceOfSatisfying(DataPlaneException.class, e -> assertThat(e.error()).isEqualTo(NativeError.STALE_GENERATION));
+        .isInstanceOfSatisfying(
+            DataPlaneException.class,
+            e -> assertThat(e.error()).isEqualTo(NativeError.STALE_GENERATION));
     assertThat(dataPlane.generation()).isEqualTo(1);
   }
 
@@ -124,7 +148,11 @@ class DataPlaneTest {
   @Order(5)
   void unroutableBackendIsRefusedAndTheRunningStateKept() {
     ServiceSpec unroutable =
-        ServiceSpec.fullNat(Addresses.parse(VIP), Protocol.TCP, 80, List.of(new BackendSpec(Addresses.parse("198.19.5.5"), 80, 1)));
+        ServiceSpec.fullNat(
+            Addresses.parse(VIP),
+            Protocol.TCP,
+            80,
+            List.of(new BackendSpec(Addresses.parse("198.19.5.5"), 80, 1)));
     assertThatThrownBy(() -> dataPlane.commit(2, List.of(unroutable)))
         .isInstanceOfSatisfying(
             DataPlaneException.class,

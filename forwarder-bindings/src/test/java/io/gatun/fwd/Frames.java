@@ -28,7 +28,8 @@ public final class Frames {
     return Addresses.parse(dotted).getAddress();
   }
 
-  public static byte[] arp(int op, byte[] dstMac, byte[] senderMac, String senderIp, byte[] targetMac, String targetIp) {
+  public static byte[] arp(
+      int op, byte[] dstMac, byte[] senderMac, String senderIp, byte[] targetMac, String targetIp) {
     ByteBuffer b = ByteBuffer.allocate(ETH + 28);
     b.put(dstMac).put(senderMac).putShort((short) 0x0806);
     b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) op);
@@ -36,24 +37,50 @@ public final class Frames {
     return b.array();
   }
 
-  public static byte[] tcp(byte[] dstMac, byte[] srcMac, String src, int sport, String dst, int dport, int flags, String payload) {
+  public static byte[] tcp(
+      byte[] dstMac,
+      byte[] srcMac,
+      String src,
+      int sport,
+      String dst,
+      int dport,
+      int flags,
+      String payload) {
     byte[] data = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     ByteBuffer l4 = ByteBuffer.allocate(20 + data.length);
-    l4.putShort((short) sport).putShort((short) dport).putInt(1000).putInt((flags & TCP_ACK) != 0 ? 2000 : 0);
-    l4.put((byte) 0x50).put((byte) flags).putShort((short) 65535).putShort((short) 0).putShort((short) 0).put(data);
+    l4.putShort((short) sport)
+        .putShort((short) dport)
+        .putInt(1000)
+        .putInt((flags & TCP_ACK) != 0 ? 2000 : 0);
+    l4.put((byte) 0x50)
+        .put((byte) flags)
+        .putShort((short) 65535)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .put(data);
     return ipv4(dstMac, srcMac, src, dst, 6, l4.array(), 16);
   }
 
-  public static byte[] udp(byte[] dstMac, byte[] srcMac, String src, int sport, String dst, int dport, String payload) {
+  public static byte[] udp(
+      byte[] dstMac, byte[] srcMac, String src, int sport, String dst, int dport, String payload) {
     byte[] data = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     ByteBuffer l4 = ByteBuffer.allocate(8 + data.length);
-    l4.putShort((short) sport).putShort((short) dport).putShort((short) (8 + data.length)).putShort((short) 0).put(data);
+    l4.putShort((short) sport)
+        .putShort((short) dport)
+        .putShort((short) (8 + data.length))
+        .putShort((short) 0)
+        .put(data);
     return ipv4(dstMac, srcMac, src, dst, 17, l4.array(), 6);
   }
 
-  private static byte[] ipv4(byte[] dstMac, byte[] srcMac, String src, String dst, int proto, byte[] l4, int csumAt) {
+  private static byte[] ipv4(
+      byte[] dstMac, byte[] srcMac, String src, String dst, int proto, byte[] l4, int csumAt) {
     ByteBuffer ip = ByteBuffer.allocate(20);
-    ip.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4.length)).putShort((short) 1).putShort((short) 0x4000);
+    ip.put((byte) 0x45)
+        .put((byte) 0)
+        .putShort((short) (20 + l4.length))
+        .putShort((short) 1)
+        .putShort((short) 0x4000);
     ip.put((byte) 64).put((byte) proto).putShort((short) 0).put(ip(src)).put(ip(dst));
     byte[] hdr = ip.array();
     putShort(hdr, 10, ~sum(hdr, 0, 20, 0));
@@ -155,6 +182,12 @@ public final class Frames {
   }
 
   private static String dotted(byte[] b, int off) {
-    return (b[off] & 0xff) + "." + (b[off + 1] & 0xff) + "." + (b[off + 2] & 0xff) + "." + (b[off + 3] & 0xff);
+    return (b[off] & 0xff)
+        + "."
+        + (b[off + 1] & 0xff)
+        + "."
+        + (b[off + 2] & 0xff)
+        + "."
+        + (b[off + 3] & 0xff);
   }
 }

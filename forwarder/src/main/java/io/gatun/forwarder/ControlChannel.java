@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The forwarder's side of the control channel: dials the operator, says hello, applies every
- * snapshot it receives and acknowledges it, and redials with backoff when the stream ends. The
- * data plane keeps running its last snapshot while the operator is away.
+ * snapshot it receives and acknowledges it, and redials with backoff when the stream ends. The data
+ * plane keeps running its last snapshot while the operator is away.
  */
 public final class ControlChannel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
@@ -36,7 +36,11 @@ public final class ControlChannel implements AutoCloseable {
   private volatile StreamObserver<ForwarderMessage> current;
 
   public ControlChannel(
-      String target, SnapshotApplier applier, Supplier<Hello> hello, Supplier<Observation> observation, Duration maxBackoff) {
+      String target,
+      SnapshotApplier applier,
+      Supplier<Hello> hello,
+      Supplier<Observation> observation,
+      Duration maxBackoff) {
     this.channel =
         NettyChannelBuilder.forTarget(target)
             .usePlaintext()
@@ -50,7 +54,9 @@ public final class ControlChannel implements AutoCloseable {
     this.maxBackoff = maxBackoff;
   }
 
-  /** Runs until {@link #close()}: one stream at a time, redialled with jittered exponential backoff. */
+  /**
+   * Runs until {@link #close()}: one stream at a time, redialled with jittered exponential backoff.
+   */
   public void run() throws InterruptedException {
     Thread.ofVirtual().name("observations").start(this::observeForever);
     Duration backoff = FIRST_BACKOFF;
@@ -60,9 +66,11 @@ public final class ControlChannel implements AutoCloseable {
       if (closed) {
         break;
       }
-      boolean healthy = Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(10)) > 0;
+      boolean healthy =
+          Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(10)) > 0;
       backoff = healthy ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
-      long sleep = backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
+      long sleep =
+          backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
       log.warn(
           "control stream to the operator ended ({}); the data plane keeps its last snapshot; redialling in {} ms",
           ended == null ? "closed by the operator" : ended.getMessage(),

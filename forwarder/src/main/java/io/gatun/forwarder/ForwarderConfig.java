@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a forwarder is told at start-up: who it is, where the operator is, and which DPDK ports
- * it drives. Everything else comes from the operator's snapshots.
+ * What a forwarder is told at start-up: who it is, where the operator is, and which DPDK ports it
+ * drives. Everything else comes from the operator's snapshots.
  *
  * @param name unique forwarder identity (in cluster: the pod or node name)
  * @param node the Kubernetes node it runs on
@@ -54,11 +54,13 @@ public record ForwarderConfig(
       }
     }
     if (name == null || operator == null || eal == null || ports.isEmpty()) {
-      throw new IllegalArgumentException("--name, --operator, --eal and at least one --port are required\n" + USAGE);
+      throw new IllegalArgumentException(
+          "--name, --operator, --eal and at least one --port are required\n" + USAGE);
     }
     if (!plaintext) {
       throw new IllegalArgumentException(
-          "the control channel needs --plaintext for now (mutual TLS comes with the agent issue)\n" + USAGE);
+          "the control channel needs --plaintext for now (mutual TLS comes with the agent issue)\n"
+              + USAGE);
     }
     return new ForwarderConfig(
         name,
@@ -74,12 +76,17 @@ public record ForwarderConfig(
   static PortSpec port(String text) {
     String[] parts = text.split("@");
     if (parts.length < 2 || parts.length > 3) {
-      throw new IllegalArgumentException("--port wants DEVARGS@ADDRESS/PREFIX[@GATEWAY], got " + text);
+      throw new IllegalArgumentException(
+          "--port wants DEVARGS@ADDRESS/PREFIX[@GATEWAY], got " + text);
     }
     PortSpec base = PortSpec.of(parts[0], parts[1]);
     return parts.length == 2
         ? base
-        : new PortSpec(base.devargs(), base.address(), base.prefixLength(), Optional.of(Addresses.parse(parts[2])));
+        : new PortSpec(
+            base.devargs(),
+            base.address(),
+            base.prefixLength(),
+            Optional.of(Addresses.parse(parts[2])));
   }
 
   private static String value(String[] args, int i, String flag) {

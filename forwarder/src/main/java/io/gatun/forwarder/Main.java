@@ -31,7 +31,12 @@ public final class Main {
     DataPlane dataPlane = DataPlane.open(config.ealArgs());
     for (PortSpec port : config.ports()) {
       int idx = dataPlane.addPort(port);
-      log.info("port {}: {} with {}/{}", idx, port.devargs(), port.address().getHostAddress(), port.prefixLength());
+      log.info(
+          "port {}: {} with {}/{}",
+          idx,
+          port.devargs(),
+          port.address().getHostAddress(),
+          port.prefixLength());
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());
 
@@ -89,7 +94,11 @@ public final class Main {
 
   private static Observation observation(ForwarderConfig config, DataPlane dataPlane) {
     Map<String, Long> c = dataPlane.counters();
-    long drops = c.entrySet().stream().filter(e -> e.getKey().startsWith("drop_")).mapToLong(Map.Entry::getValue).sum();
+    long drops =
+        c.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("drop_"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
     Observation.Builder o = Observation.newBuilder();
     for (int i = 0; i < config.ports().size(); i++) {
       o.addPorts(

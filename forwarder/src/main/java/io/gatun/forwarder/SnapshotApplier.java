@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns operator snapshots into data-plane commits, all or nothing, and says so in an Ack.
  *
- * <p>Operator generations are ordered only within one control stream (an operator restart may
- * start again from 1), so a stream's snapshots are checked against that stream's last one,
- * while the data plane gets its own strictly growing generation.
+ * <p>Operator generations are ordered only within one control stream (an operator restart may start
+ * again from 1), so a stream's snapshots are checked against that stream's last one, while the data
+ * plane gets its own strictly growing generation.
  */
 public final class SnapshotApplier {
   private static final Logger log = LoggerFactory.getLogger(SnapshotApplier.class);
@@ -45,7 +45,8 @@ public final class SnapshotApplier {
     long started = System.nanoTime();
     long generation = snapshot.getGeneration();
     if (generation <= lastOperatorGeneration) {
-      log.warn("ignoring snapshot generation {}: already at {}", generation, lastOperatorGeneration);
+      log.warn(
+          "ignoring snapshot generation {}: already at {}", generation, lastOperatorGeneration);
       return Ack.newBuilder()
           .setGeneration(generation)
           .setApplied(false)
@@ -57,11 +58,23 @@ public final class SnapshotApplier {
       dataPlane.commit(dataPlane.generation() + 1, services);
       lastOperatorGeneration = generation;
       long nanos = System.nanoTime() - started;
-      log.info("applied snapshot generation {}: {} services in {} us", generation, services.size(), nanos / 1000);
-      return Ack.newBuilder().setGeneration(generation).setApplied(true).setApplyNanos(nanos).build();
+      log.info(
+          "applied snapshot generation {}: {} services in {} us",
+          generation,
+          services.size(),
+          nanos / 1000);
+      return Ack.newBuilder()
+          .setGeneration(generation)
+          .setApplied(true)
+          .setApplyNanos(nanos)
+          .build();
     } catch (RuntimeException e) {
       log.warn("rejected snapshot generation {}: {}", generation, e.getMessage());
-      return Ack.newBuilder().setGeneration(generation).setApplied(false).setError(e.getMessage()).build();
+      return Ack.newBuilder()
+          .setGeneration(generation)
+          .setApplied(false)
+          .setError(e.getMessage())
+          .build();
     }
   }
 
@@ -71,7 +84,9 @@ public final class SnapshotApplier {
       try {
         List<BackendSpec> backends = new ArrayList<>();
         for (Backend b : vs.getBackendsList()) {
-          backends.add(new BackendSpec(Addresses.parse(b.getAddress()), b.getPort(), Math.max(1, b.getWeight())));
+          backends.add(
+              new BackendSpec(
+                  Addresses.parse(b.getAddress()), b.getPort(), Math.max(1, b.getWeight())));
         }
         services.add(
             new ServiceSpec(
@@ -80,7 +95,9 @@ public final class SnapshotApplier {
                 vs.getPort(),
                 mode(vs),
                 scheduling(vs),
-                vs.getMaglevTableSize() == 0 ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE : vs.getMaglevTableSize(),
+                vs.getMaglevTableSize() == 0
+                    ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE
+                    : vs.getMaglevTableSize(),
                 backends));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("service " + vs.getKey() + ": " + e.getMessage(), e);
@@ -101,7 +118,9 @@ public final class SnapshotApplier {
   private static Scheduling scheduling(VirtualService vs) {
     return switch (vs.getScheduling()) {
       case MAGLEV, SCHEDULING_UNSPECIFIED -> Scheduling.MAGLEV;
-      default -> throw new IllegalArgumentException("scheduling " + vs.getScheduling() + " is not supported by this forwarder yet");
+      default ->
+          throw new IllegalArgumentException(
+              "scheduling " + vs.getScheduling() + " is not supported by this forwarder yet");
     };
   }
 

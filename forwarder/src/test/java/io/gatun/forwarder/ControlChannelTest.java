@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** The client against a real gRPC server on loopback standing in for the operator. */
 class ControlChannelTest {
   private final BlockingQueue<ForwarderMessage> received = new LinkedBlockingQueue<>();
-  private final BlockingQueue<StreamObserver<OperatorMessage>> streams = new LinkedBlockingQueue<>();
+  private final BlockingQueue<StreamObserver<OperatorMessage>> streams =
+      new LinkedBlockingQueue<>();
   private final RecordingDataPlane dataPlane = new RecordingDataPlane();
   private Server server;
   private ControlChannel channel;
@@ -33,7 +34,8 @@ class ControlChannelTest {
             .addService(
                 new ControlPlaneGrpc.ControlPlaneImplBase() {
                   @Override
-                  public StreamObserver<ForwarderMessage> connect(StreamObserver<OperatorMessage> out) {
+                  public StreamObserver<ForwarderMessage> connect(
+                      StreamObserver<OperatorMessage> out) {
                     streams.add(out);
                     return new StreamObserver<>() {
                       @Override

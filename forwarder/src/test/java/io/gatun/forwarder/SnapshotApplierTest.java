@@ -37,7 +37,9 @@ class SnapshotApplierTest {
     assertThat(ack.getGeneration()).isEqualTo(7);
     ServiceSpec s = dataPlane.last().getFirst();
     assertThat(s.vip().getHostAddress()).isEqualTo("198.18.0.200");
-    assertThat(s.backends()).extracting(b -> b.address().getHostAddress()).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(s.backends())
+        .extracting(b -> b.address().getHostAddress())
+        .containsExactly("198.18.0.11", "198.18.0.12");
     assertThat(s.backends()).allSatisfy(b -> assertThat(b.weight()).isEqualTo(1));
     assertThat(s.maglevTableSize()).isEqualTo(ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE);
   }

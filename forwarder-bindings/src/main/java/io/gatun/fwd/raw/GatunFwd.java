@@ -20,12 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The raw layer: one downcall handle per function of {@code gatunfwd.h} and one layout per
- * struct, named as in C. No policy here; {@link io.gatun.fwd.DataPlane} is the façade.
+ * The raw layer: one downcall handle per function of {@code gatunfwd.h} and one layout per struct,
+ * named as in C. No policy here; {@link io.gatun.fwd.DataPlane} is the façade.
  *
- * <p>The library is found through the {@code gatun.native.lib} system property, then the
- * {@code GATUN_NATIVE_LIB} environment variable, then the dynamic linker's search path. A
- * missing library or symbol fails at class initialisation, naming what is missing.
+ * <p>The library is found through the {@code gatun.native.lib} system property, then the {@code
+ * GATUN_NATIVE_LIB} environment variable, then the dynamic linker's search path. A missing library
+ * or symbol fails at class initialisation, naming what is missing.
  */
 public final class GatunFwd {
   private GatunFwd() {}
@@ -100,17 +100,23 @@ public final class GatunFwd {
 
   private static final SymbolLookup LIBRARY = load();
 
-  public static final MethodHandle gfwd_init = fn("gfwd_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-  public static final MethodHandle gfwd_port_add = fn("gfwd_port_add", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  public static final MethodHandle gfwd_init =
+      fn("gfwd_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+  public static final MethodHandle gfwd_port_add =
+      fn("gfwd_port_add", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   public static final MethodHandle gfwd_port_add_ring =
       fn("gfwd_port_add_ring", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
   public static final MethodHandle gfwd_start = fn("gfwd_start", FunctionDescriptor.of(JAVA_INT));
   public static final MethodHandle gfwd_stop = fn("gfwd_stop", FunctionDescriptor.ofVoid());
   public static final MethodHandle gfwd_shutdown = fn("gfwd_shutdown", FunctionDescriptor.ofVoid());
   public static final MethodHandle gfwd_commit =
-      fn("gfwd_commit", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-  public static final MethodHandle gfwd_generation = fn("gfwd_generation", FunctionDescriptor.of(JAVA_LONG));
-  public static final MethodHandle gfwd_counter_count = fn("gfwd_counter_count", FunctionDescriptor.of(JAVA_INT));
+      fn(
+          "gfwd_commit",
+          FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_generation =
+      fn("gfwd_generation", FunctionDescriptor.of(JAVA_LONG));
+  public static final MethodHandle gfwd_counter_count =
+      fn("gfwd_counter_count", FunctionDescriptor.of(JAVA_INT));
   public static final MethodHandle gfwd_counter_name =
       fn("gfwd_counter_name", FunctionDescriptor.of(ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_counters_read =
@@ -123,7 +129,8 @@ public final class GatunFwd {
       fn("gfwd_port_mac", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
   public static final MethodHandle gfwd_port_link_up =
       fn("gfwd_port_link_up", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
-  public static final MethodHandle gfwd_last_error = fn("gfwd_last_error", FunctionDescriptor.of(ADDRESS));
+  public static final MethodHandle gfwd_last_error =
+      fn("gfwd_last_error", FunctionDescriptor.of(ADDRESS));
 
   /** Reads a NUL-terminated C string the library owns (static storage). */
   @SuppressWarnings("restricted")
@@ -147,7 +154,9 @@ public final class GatunFwd {
       Path path = Path.of(configured);
       if (!Files.isReadable(path)) {
         throw new IllegalStateException(
-            "libgatunfwd not found at " + path + " (gatun.native.lib / GATUN_NATIVE_LIB); build it with `make native`");
+            "libgatunfwd not found at "
+                + path
+                + " (gatun.native.lib / GATUN_NATIVE_LIB); build it with `make native`");
       }
       return SymbolLookup.libraryLookup(path, Arena.global());
     }
@@ -158,7 +167,10 @@ public final class GatunFwd {
     MemorySegment symbol =
         LIBRARY
             .find(name)
-            .orElseThrow(() -> new IllegalStateException("libgatunfwd has no symbol " + name + ": library and bindings disagree"));
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "libgatunfwd has no symbol " + name + ": library and bindings disagree"));
     return Linker.nativeLinker().downcallHandle(symbol, descriptor);
   }
 
