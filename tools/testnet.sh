@@ -68,6 +68,7 @@ case $cmd in
   up)
     backends=${3:-3}
     "$0" down "$id" 2>/dev/null || true
+    trap '"$0" down "$id"' ERR   # a half-built network is removed, never left behind
     ip netns add "$lan"
     in_ns "$lan" ip link add br0 type bridge
     in_ns "$lan" ip link set br0 up
