@@ -14,7 +14,7 @@ NATIVE_BUILD := forwarder-native/build
 help: ## list the targets
 	@echo "Gatun - kernel-bypass load balancer for bare-metal Kubernetes"
 	@echo
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 .PHONY: deps
 deps: ## install the Debian packages the build, tests and demo need (needs root)
@@ -58,8 +58,16 @@ demo: deps native kube-apiserver ## the local demo: API server, operator, forwar
 	tools/demo.sh
 
 .PHONY: bench
-bench: native ## benchmarks (figures to bench/results/)
-	@echo "make bench: not implemented yet (data-plane issue); nothing was measured" >&2; exit 1
+BENCHES := dataplane controlplane availability
+bench: deps native kube-apiserver ## run every benchmark; figures go to bench/results/*.json and BENCHMARKS.md
+	$(MVN) -q install -DskipTests
+	@for b in $(BENCHES); do \
+	  [ -x bench/$$b.sh ] || { echo "bench/$$b.sh does not exist yet: no $$b figures" >&2; exit 1; }; \
+	  bench/$$b.sh || exit 1; \
+	done
+
+bench-%: deps native ## run one benchmark: bench-dataplane, bench-controlplane, bench-availability
+	bench/$*.sh
 
 .PHONY: fmt
 fmt: ## format the Java code (google-java-format); the build checks it
