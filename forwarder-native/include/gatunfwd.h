@@ -93,6 +93,41 @@ uint32_t gfwd_counter_count(void);
 const char *gfwd_counter_name(uint32_t i);
 int gfwd_counters_read(uint64_t *values, uint32_t n);
 
+/* Traffic per service and per backend of the running config, summed over workers and
+ * cumulative across commits for a service (vip, port, protocol) and backend (address,
+ * port) that stay. Both directions count. */
+struct gfwd_service_traffic {
+	uint8_t vip[16];
+	uint8_t family;
+	uint8_t proto;
+	uint16_t port;
+	uint32_t first_backend;  /* its backends in the backend array: [first, first + n) */
+	uint32_t n_backends;
+	uint32_t reserved;
+	uint64_t packets;        /* the four counters are laid out as one array */
+	uint64_t bytes;
+	uint64_t new_flows;
+	uint64_t active_flows;
+};
+
+struct gfwd_backend_traffic {
+	uint8_t addr[16];
+	uint8_t family;
+	uint8_t reserved;
+	uint16_t port;
+	uint32_t service;        /* index of its service */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t new_flows;
+	uint64_t active_flows;
+};
+
+/* How many services and backends the running config has (to size the arrays). */
+int gfwd_traffic_sizes(uint32_t *n_services, uint32_t *n_backends);
+/* Fills both arrays; returns the number of services, or -ENOSPC if they are too small. */
+int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
+		      struct gfwd_backend_traffic *backends, uint32_t backend_cap);
+
 /* Test / benchmark plumbing for ring ports. */
 int gfwd_ring_inject(uint16_t port, const uint8_t *frame, uint32_t len);
 /* Copies the next transmitted frame into buf; returns its length, 0 if none, <0 on error. */

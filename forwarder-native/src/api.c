@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <rte_byteorder.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
@@ -81,13 +82,19 @@ int gfwd_init(int argc, char **argv)
 	rte_spinlock_init(&dp.neigh.lock);
 
 	char err[256];
-	dp.config = config_build(0, NULL, 0, NULL, 0, dp_next_hop, dp_vip_id, err, sizeof(err));
+	dp.config = config_build(0, NULL, 0, NULL, 0, 1, dp_next_hop, dp_vip_id, err, sizeof(err));
 	if (dp.config == NULL)
 		return api_fail(-ENOMEM, "%s", err);
 
 	unsigned lcore, n = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		n++;
+	if (n > 1) {   /* the empty config needs a counter block per worker too */
+		config_free(dp.config);
+		dp.config = config_build(0, NULL, 0, NULL, 0, n, dp_next_hop, dp_vip_id, err, sizeof(err));
+		if (dp.config == NULL)
+			return api_fail(-ENOMEM, "%s", err);
+	}
 	if (n > MAX_WORKERS)
 		return api_fail(-EINVAL, "%u worker lcores exceed the limit of %d", n, MAX_WORKERS);
 	dp.n_workers = n;
@@ -166,12 +173,13 @@ int gfwd_commit(uint64_t generation,
 		return api_fail(-EINVAL, "null array with a non-zero count");
 	char err[256];
 	struct config *c = config_build(generation, services, n_services, backends, n_backends,
-					dp_next_hop, dp_vip_id, err, sizeof(err));
+					dp.n_workers, dp_next_hop, dp_vip_id, err, sizeof(err));
 	if (c == NULL)
 		return api_fail(-EINVAL, "%s", err);
 	__atomic_store_n(&dp.config, c, __ATOMIC_RELEASE);
-	/* Every worker has passed a quiescent point: none can still read `old`. */
+	/* Every worker has passed a quiescent point: none can still read or count into `old`. */
 	rte_rcu_qsbr_synchronize(dp.rcu, RTE_QSBR_THRID_INVALID);
+	config_carry_counters(c, old);
 	config_free(old);
 	if (dp.started)
 		housekeeper_run_once();   /* ask for new backends now, not at the next tick */
@@ -210,6 +218,56 @@ static void add_counters(uint64_t *values, uint32_t n, const struct counters *c)
 		values[i] += c->event[i];
 	for (uint32_t i = EV_MAX; i < n && i < COUNTER_TOTAL; i++)
 		values[i] += c->drop[i - EV_MAX];
+}
+
+int gfwd_traffic_sizes(uint32_t *n_services, uint32_t *n_backends)
+{
+	const struct config *c = dp_config();
+	*n_services = c->n_services;
+	*n_backends = c->n_backends;
+	return 0;
+}
+
+/* Both output structs end in the same four counters. */
+#define FILL_TRAFFIC(o, t) do {                                                  \
+	(o)->packets = (t).packets;                                              \
+	(o)->bytes = (t).bytes;                                                  \
+	(o)->new_flows = (t).new_flows;                                          \
+	(o)->active_flows = (t).active > 0 ? (uint64_t)(t).active : 0;           \
+} while (0)
+
+int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
+		      struct gfwd_backend_traffic *backends, uint32_t backend_cap)
+{
+	const struct config *c = dp_config();
+	if (svc_cap < c->n_services || backend_cap < c->n_backends)
+		return api_fail(-ENOSPC, "%u services and %u backends do not fit %u and %u",
+				c->n_services, c->n_backends, svc_cap, backend_cap);
+	for (uint32_t i = 0; i < c->n_services; i++) {
+		const struct service *s = &c->services[i];
+		struct gfwd_service_traffic *o = &services[i];
+		memset(o, 0, sizeof(*o));
+		memcpy(o->vip, s->vip.b, 16);
+		o->family = s->family;
+		o->proto = s->proto;
+		o->port = rte_be_to_cpu_16(s->port);
+		o->first_backend = s->first_backend;
+		o->n_backends = s->n_backends;
+		struct traffic t = config_traffic(c, i);
+		FILL_TRAFFIC(o, t);
+	}
+	for (uint32_t i = 0; i < c->n_backends; i++) {
+		const struct backend *b = &c->backends[i];
+		struct gfwd_backend_traffic *o = &backends[i];
+		memset(o, 0, sizeof(*o));
+		memcpy(o->addr, b->addr.b, 16);
+		o->family = c->services[b->service].family;
+		o->port = rte_be_to_cpu_16(b->port);
+		o->service = b->service;
+		struct traffic t = config_traffic(c, c->n_services + i);
+		FILL_TRAFFIC(o, t);
+	}
+	return (int)c->n_services;
 }
 
 int gfwd_counters_read(uint64_t *values, uint32_t n)

@@ -5,6 +5,7 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_hash_crc.h>
+#include <rte_malloc.h>
 #include "config.h"
 #include "tunables.h"
 #include "maglev.h"
@@ -38,11 +39,15 @@ void config_free(struct config *c)
 {
 	if (c == NULL)
 		return;
-	for (uint32_t i = 0; i < c->n_services; i++) {
-		free(c->services[i].backends);
+	for (uint32_t i = 0; i < c->n_services; i++)
 		free(c->services[i].maglev);
-	}
+	if (c->live != NULL)
+		for (unsigned w = 0; w < c->n_workers; w++)
+			rte_free(c->live[w]);
+	free(c->live);
+	free(c->base);
 	free(c->services);
+	free(c->backends);
 	free(c->svc_slots);
 	free(c->vip_slots);
 	free(c);
@@ -72,26 +77,28 @@ static const char *validate_service(const struct gfwd_service *s, uint32_t n_bac
 	return NULL;
 }
 
-static int build_service(struct service *svc, const struct gfwd_service *s,
+static int build_service(struct config *c, uint32_t index, const struct gfwd_service *s,
 			 const struct gfwd_backend *backends, next_hop_fn next_hop,
-			 char *err, size_t err_len, uint32_t index)
+			 char *err, size_t err_len)
 {
+	struct service *svc = &c->services[index];
 	svc->port = rte_cpu_to_be_16(s->port);
 	svc->proto = s->proto;
 	svc->family = s->family;
 	svc->mode = s->mode;
 	svc->sched = s->sched;
 	svc->vip = addr_from(s->vip, s->family);
+	svc->first_backend = c->n_backends;
 	svc->n_backends = s->n_backends;
 	svc->maglev_size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
-	svc->backends = calloc(s->n_backends ? s->n_backends : 1, sizeof(struct backend));
 	svc->maglev = malloc(sizeof(uint16_t) * svc->maglev_size);
-	if (svc->backends == NULL || svc->maglev == NULL)
+	if (svc->maglev == NULL)
 		return -ENOMEM;
 
+	struct backend *mine = &c->backends[svc->first_backend];
 	for (uint32_t j = 0; j < s->n_backends; j++) {
 		const struct gfwd_backend *in = &backends[s->first_backend + j];
-		struct backend *b = &svc->backends[j];
+		struct backend *b = &mine[j];
 		if (in->family != s->family || in->port == 0) {
 			snprintf(err, err_len, "service %u: backend %u must have the service's family and a port", index, j);
 			return -EINVAL;
@@ -99,15 +106,17 @@ static int build_service(struct service *svc, const struct gfwd_service *s,
 		b->addr = addr_from(in->addr, in->family);
 		b->port = rte_cpu_to_be_16(in->port);
 		b->weight = in->weight ? in->weight : 1;
+		b->service = index;
 		b->neigh = next_hop(&b->addr, in->family);
 		if (b->neigh == NEIGH_NONE) {
 			snprintf(err, err_len, "service %u: no route to backend %u (or neighbour table full)", index, j);
 			return -EHOSTUNREACH;
 		}
 	}
-	qsort(svc->backends, svc->n_backends, sizeof(struct backend), backend_cmp);
+	c->n_backends += s->n_backends;
+	qsort(mine, svc->n_backends, sizeof(struct backend), backend_cmp);
 	for (uint32_t j = 1; j < svc->n_backends; j++)
-		if (backend_cmp(&svc->backends[j - 1], &svc->backends[j]) == 0) {
+		if (backend_cmp(&mine[j - 1], &mine[j]) == 0) {
 			snprintf(err, err_len, "service %u: backend listed twice", index);
 			return -EINVAL;
 		}
@@ -116,16 +125,34 @@ static int build_service(struct service *svc, const struct gfwd_service *s,
 	if (in == NULL)
 		return -ENOMEM;
 	for (uint32_t j = 0; j < svc->n_backends; j++)
-		in[j] = (struct maglev_input){ svc->backends[j].addr, svc->backends[j].port, svc->backends[j].weight };
+		in[j] = (struct maglev_input){ mine[j].addr, mine[j].port, mine[j].weight };
 	int rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_backends);
 	free(in);
 	return rc;
 }
 
+static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backends_max)
+{
+	size_t entries = (size_t)c->n_services + n_backends_max;
+	c->n_workers = n_workers ? n_workers : 1;
+	c->live = calloc(c->n_workers, sizeof(*c->live));
+	c->base = calloc(entries ? entries : 1, sizeof(struct traffic));
+	if (c->live == NULL || c->base == NULL)
+		return -ENOMEM;
+	for (unsigned w = 0; w < c->n_workers; w++) {
+		/* One block per worker, cache-line aligned: workers never share a line. */
+		c->live[w] = rte_zmalloc("gfwd_traffic", (entries ? entries : 1) * sizeof(struct traffic),
+					 RTE_CACHE_LINE_SIZE);
+		if (c->live[w] == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 struct config *config_build(uint64_t generation,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
-			    next_hop_fn next_hop, vip_id_fn vip_id,
+			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
 			    char *err, size_t err_len)
 {
 	struct config *c = calloc(1, sizeof(*c));
@@ -133,26 +160,32 @@ struct config *config_build(uint64_t generation,
 		FAIL("out of memory");
 	if (n_services > MAX_SERVICES)
 		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
-	if (n_backends > MAX_BACKENDS)
-		FAIL("%u backends exceed the limit of %u", n_backends, MAX_BACKENDS);
+	/* Services may share input backends; each gets its own copy. */
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < n_services; i++) {
+		const char *why = validate_service(&services[i], n_backends);
+		if (why != NULL)
+			FAIL("service %u: %s", i, why);
+		total += services[i].n_backends;
+	}
+	if (total > MAX_BACKENDS)
+		FAIL("%lu backends exceed the limit of %u", (unsigned long)total, MAX_BACKENDS);
 	c->generation = generation;
 	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
+	c->backends = calloc(total ? total : 1, sizeof(struct backend));
 	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));
 	c->svc_mask = c->vip_mask = slots - 1;
 	c->svc_slots = malloc(sizeof(int32_t) * slots);
 	c->vip_slots = malloc(sizeof(int32_t) * slots);
-	if (c->services == NULL || c->svc_slots == NULL || c->vip_slots == NULL)
+	if (c->services == NULL || c->backends == NULL || c->svc_slots == NULL || c->vip_slots == NULL)
 		FAIL("out of memory");
 	memset(c->svc_slots, 0xff, sizeof(int32_t) * slots);
 	memset(c->vip_slots, 0xff, sizeof(int32_t) * slots);
 
 	for (uint32_t i = 0; i < n_services; i++) {
-		const char *why = validate_service(&services[i], n_backends);
-		if (why != NULL)
-			FAIL("service %u: %s", i, why);
 		struct service *svc = &c->services[i];
 		c->n_services = i + 1;  /* so config_free() releases what was built */
-		int rc = build_service(svc, &services[i], backends, next_hop, err, err_len, i);
+		int rc = build_service(c, i, &services[i], backends, next_hop, err, err_len);
 		if (rc == -ENOMEM)
 			FAIL("out of memory building service %u", i);
 		if (rc < 0) {
@@ -178,7 +211,46 @@ struct config *config_build(uint64_t generation,
 			h = (h + 1) & c->vip_mask;
 		c->vip_slots[h] = (int32_t)i;
 	}
+	if (alloc_counters(c, n_workers, c->n_backends) != 0)
+		FAIL("out of memory for traffic counters");
 	return c;
+}
+
+static void traffic_add(struct traffic *to, const struct traffic *from)
+{
+	to->packets += from->packets;
+	to->bytes += from->bytes;
+	to->new_flows += from->new_flows;
+	to->active += from->active;
+}
+
+struct traffic config_traffic(const struct config *c, uint32_t i)
+{
+	struct traffic t = c->base[i];
+	for (unsigned w = 0; w < c->n_workers; w++)
+		traffic_add(&t, &c->live[w][i]);
+	return t;
+}
+
+void config_carry_counters(struct config *c, const struct config *old)
+{
+	for (uint32_t i = 0; i < c->n_services; i++) {
+		const struct service *s = &c->services[i];
+		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
+		if (o == NULL)
+			continue;
+		uint32_t oi = (uint32_t)(o - old->services);
+		struct traffic t = config_traffic(old, oi);
+		traffic_add(&c->base[i], &t);
+		for (uint32_t j = 0; j < s->n_backends; j++) {
+			const struct backend *b = &c->backends[s->first_backend + j];
+			int64_t ob = config_find_backend(old, o, &b->addr, b->port);
+			if (ob < 0)
+				continue;
+			t = config_traffic(old, old->n_services + (uint32_t)ob);
+			traffic_add(&c->base[c->n_services + s->first_backend + j], &t);
+		}
+	}
 }
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
@@ -202,9 +274,11 @@ bool config_has_vip(const struct config *c, const struct addr *vip)
 	return false;
 }
 
-const struct backend *service_find_backend(const struct service *s, const struct addr *addr,
-					   uint16_t port_be)
+int64_t config_find_backend(const struct config *c, const struct service *s,
+			    const struct addr *addr, uint16_t port_be)
 {
 	struct backend key = { .addr = *addr, .port = port_be };
-	return bsearch(&key, s->backends, s->n_backends, sizeof(struct backend), backend_cmp);
+	const struct backend *first = &c->backends[s->first_backend];
+	const struct backend *b = bsearch(&key, first, s->n_backends, sizeof(struct backend), backend_cmp);
+	return b == NULL ? -1 : (int64_t)(b - c->backends);
 }

@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0
  * One configuration generation: services, their backends and Maglev tables, built off
- * the fast path and read-only once published. */
+ * the fast path and read-only once published, plus the per-worker traffic counters of
+ * that generation (the only part workers write). */
 #ifndef GFWD_CONFIG_H
 #define GFWD_CONFIG_H
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <rte_common.h>
 #include "addr.h"
 #include "gatunfwd.h"
+
+#define SERVICE_NONE UINT16_MAX
 
 struct backend {
 	struct addr addr;
 	uint16_t port;           /* network order */
 	uint16_t neigh;          /* next hop's neighbour entry */
 	uint32_t weight;
+	uint32_t service;        /* index of its service */
 };
 
 struct service {
@@ -24,20 +29,36 @@ struct service {
 	uint8_t family;
 	uint8_t mode;
 	uint8_t sched;
+	uint32_t first_backend;  /* backends[first_backend .. + n_backends), sorted by (addr, port) */
 	uint32_t n_backends;
-	struct backend *backends;   /* sorted by (addr, port): order-independent Maglev */
 	uint32_t maglev_size;
 	uint16_t *maglev;
+};
+
+/* Traffic of one service or backend as seen by one worker (or carried over from earlier
+ * generations, in `base`). Both directions count. `active` goes down when a flow ends. */
+struct traffic {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t new_flows;
+	int64_t active;
 };
 
 struct config {
 	uint64_t generation;
 	uint32_t n_services;
 	struct service *services;
+	uint32_t n_backends;
+	struct backend *backends;
 	uint32_t svc_mask;          /* open addressing over (vip, port, proto) */
 	int32_t *svc_slots;
 	uint32_t vip_mask;          /* open addressing over VIPs (ARP, ICMP) */
 	int32_t *vip_slots;
+	/* Counters: live[w] is worker w's, laid out services first, then backends; base holds
+	 * what earlier generations counted for the same service or backend. */
+	unsigned n_workers;
+	struct traffic **live;
+	struct traffic *base;
 };
 
 /* Resolves a backend address to its next hop's neighbour entry; returns NEIGH_NONE if
@@ -49,14 +70,56 @@ typedef int (*vip_id_fn)(const struct addr *vip);
 struct config *config_build(uint64_t generation,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
-			    next_hop_fn next_hop, vip_id_fn vip_id,
+			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
 			    char *err, size_t err_len);
 void config_free(struct config *c);
+/* Adds what `old` counted (base and every worker's live counters) to the base of the same
+ * services and backends in `c`. Only once no worker can still write `old`. */
+void config_carry_counters(struct config *c, const struct config *old);
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
 					  uint16_t port_be, uint8_t proto);
 bool config_has_vip(const struct config *c, const struct addr *vip);
-const struct backend *service_find_backend(const struct service *s, const struct addr *addr,
-					   uint16_t port_be);
+/* Index of the service's backend with that address and port, or -1. */
+int64_t config_find_backend(const struct config *c, const struct service *s,
+			    const struct addr *addr, uint16_t port_be);
+
+static inline struct traffic *traffic_service(const struct config *c, unsigned worker, uint32_t svc)
+{
+	return &c->live[worker][svc];
+}
+
+static inline struct traffic *traffic_backend(const struct config *c, unsigned worker, uint32_t backend)
+{
+	return &c->live[worker][c->n_services + backend];
+}
+
+/* The backend a flow uses in config c, or NULL if c no longer has it. The flow's
+ * (svc, backend_idx) hint is checked against the entries' identity and refreshed by a
+ * lookup when c moved them. */
+static inline const struct backend *flow_backend_in(const struct config *c, uint16_t *svc,
+						    uint32_t *backend_idx, uint16_t vip_id,
+						    const struct addr *vip, uint16_t vport, uint8_t proto,
+						    const struct addr *addr, uint16_t port)
+{
+	if (likely(*backend_idx < c->n_backends)) {
+		const struct backend *b = &c->backends[*backend_idx];
+		if (likely(b->service == *svc && b->port == port && addr_eq(&b->addr, addr))) {
+			const struct service *s = &c->services[*svc];
+			if (likely(s->vip_id == vip_id && s->port == vport && s->proto == proto))
+				return b;
+		}
+	}
+	const struct service *s = config_find_service(c, vip, vport, proto);
+	int64_t bi = s == NULL ? -1 : config_find_backend(c, s, addr, port);
+	if (bi < 0)
+		return NULL;
+	*svc = (uint16_t)(s - c->services);
+	*backend_idx = (uint32_t)bi;
+	return &c->backends[bi];
+}
+
+/* Sum of base and every worker for entry i (services first, then backends). */
+struct traffic config_traffic(const struct config *c, uint32_t i);
 
 #endif

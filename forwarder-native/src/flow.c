@@ -95,6 +95,8 @@ static void slot_clear(struct flow_table *ft, uint32_t hash, uint32_t ref)
 void flow_remove(struct flow_table *ft, struct flow *f)
 {
 	uint32_t idx = (uint32_t)(f - ft->flows);
+	if (ft->on_remove != NULL)
+		ft->on_remove(ft->on_remove_ctx, f);
 	for (int d = DIR_FORWARD; d <= DIR_REVERSE; d++) {
 		struct flow_key k;
 		flow_key_of(ft, f, d, &k);

@@ -47,6 +47,10 @@ struct flow {
 	uint16_t backend_port;
 	uint16_t snat_port;       /* full NAT: our source port towards the backend */
 	uint16_t vip_id;          /* index into the VIP address table */
+	/* Where the service and backend were in the config that last checked this flow: a
+	 * hint, trusted only while the entries there still match (see flow_backend()). */
+	uint16_t svc;
+	uint32_t backend_idx;
 	uint8_t snat_id;          /* port index whose address is the SNAT source */
 	uint8_t proto;
 	uint8_t family;
@@ -54,9 +58,7 @@ struct flow {
 	uint8_t in_port;          /* where the client's packets arrive */
 	uint8_t mode;             /* enum gfwd_mode */
 	uint8_t client_mac[6];    /* previous hop of the client: where replies go */
-	uint16_t neigh;           /* the backend's next hop (neighbour entry) */
 	uint32_t expires;         /* worker clock, seconds */
-	uint32_t generation;      /* config generation the backend was last checked against */
 } __rte_aligned(64);
 
 _Static_assert(sizeof(struct flow) == 64, "a flow is one cache line");
@@ -77,6 +79,9 @@ struct flow_table {
 	const struct addr *vips;
 	const struct addr *snat_addrs;
 	uint64_t evicted;
+	/* Told about every flow that ends (expired, evicted, removed). */
+	void (*on_remove)(void *ctx, const struct flow *f);
+	void *on_remove_ctx;
 };
 
 struct flow_table *flow_table_create(uint32_t capacity, int socket,

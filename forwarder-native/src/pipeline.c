@@ -128,6 +128,23 @@ static uint16_t snat_port_alloc(struct worker *w, const struct flow *t)
 	return 0;
 }
 
+static inline const struct backend *flow_backend(const struct config *cfg, struct flow *f)
+{
+	return flow_backend_in(cfg, &f->svc, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport,
+			       f->proto, &f->backend, f->backend_port);
+}
+
+static inline void count(struct worker *w, const struct config *cfg, uint32_t svc, uint32_t backend,
+			 uint32_t bytes)
+{
+	struct traffic *ts = traffic_service(cfg, w->index, svc);
+	struct traffic *tb = traffic_backend(cfg, w->index, backend);
+	ts->packets++;
+	ts->bytes += bytes;
+	tb->packets++;
+	tb->bytes += bytes;
+}
+
 /* Schedules a new connection with the service's Maglev table and records it. */
 static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
 			      const struct pkt *p, uint32_t hash, uint16_t in_port, enum gfwd_drop *why)
@@ -136,16 +153,17 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		*why = DROP_NO_BACKEND;
 		return NULL;
 	}
-	const struct backend *b = &svc->backends[svc->maglev[hash % svc->maglev_size]];
+	uint32_t bi = svc->first_backend + svc->maglev[hash % svc->maglev_size];
+	const struct backend *b = &cfg->backends[bi];
 	struct flow t = {
 		.client = p->key.src, .client_port = p->key.sport,
 		.backend = b->addr, .backend_port = b->port,
 		.vport = p->key.dport, .vip_id = svc->vip_id,
+		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
 		.proto = p->key.proto, .family = p->key.family,
 		.state = p->key.proto == IPPROTO_TCP ? FLOW_TCP_SYN : FLOW_UDP,
-		.in_port = (uint8_t)in_port, .mode = svc->mode, .neigh = b->neigh,
-		.generation = (uint32_t)cfg->generation,
+		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
 	t.snat_port = snat_port_alloc(w, &t);
@@ -159,40 +177,35 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		return NULL;
 	}
 	w->cnt.event[EV_NEW_FLOWS]++;
+	struct traffic *ts = traffic_service(cfg, w->index, t.svc);
+	struct traffic *tb = traffic_backend(cfg, w->index, bi);
+	ts->new_flows++;
+	ts->active++;
+	tb->new_flows++;
+	tb->active++;
 	return f;
 }
 
-/* A flow made under an older config keeps its backend if the backend is still there. */
-static inline bool flow_still_valid(struct flow *f, const struct config *cfg)
-{
-	if (likely(f->generation == (uint32_t)cfg->generation))
-		return true;
-	const struct service *svc = config_find_service(cfg, &dp.vips[f->vip_id], f->vport, f->proto);
-	const struct backend *b = svc ? service_find_backend(svc, &f->backend, f->backend_port) : NULL;
-	if (b == NULL)
-		return false;
-	f->neigh = b->neigh;
-	f->generation = (uint32_t)cfg->generation;
-	return true;
-}
-
-static inline void to_backend(struct worker *w, struct flow *f, struct pkt *p)
+static inline void to_backend(struct worker *w, const struct config *cfg, struct flow *f,
+			      const struct backend *b, struct pkt *p)
 {
 	struct rte_ether_addr mac;
-	if (unlikely(!neigh_mac(&dp.neigh, f->neigh, &mac))) {
+	if (unlikely(!neigh_mac(&dp.neigh, b->neigh, &mac))) {
 		drop(w, p->m, DROP_NEIGH_UNRESOLVED);
 		return;
 	}
-	const struct port *out = &dp.ports[dp.neigh.e[f->neigh].port];
+	uint16_t out_port = dp.neigh.e[b->neigh].port;
+	count(w, cfg, f->svc, f->backend_idx, rte_pktmbuf_pkt_len(p->m));
 	nat_v4(p, dp.snat_addrs[f->snat_id].v4, f->snat_port, f->backend.v4, f->backend_port);
-	eth_set(p->eth, &mac, &out->mac);
+	eth_set(p->eth, &mac, &dp.ports[out_port].mac);
 	w->cnt.event[EV_FWD_PACKETS]++;
-	emit(w, dp.neigh.e[f->neigh].port, p->m);
+	emit(w, out_port, p->m);
 }
 
-static inline void to_client(struct worker *w, struct flow *f, struct pkt *p)
+static inline void to_client(struct worker *w, const struct config *cfg, struct flow *f, struct pkt *p)
 {
 	const struct port *out = &dp.ports[f->in_port];
+	count(w, cfg, f->svc, f->backend_idx, rte_pktmbuf_pkt_len(p->m));
 	nat_v4(p, dp.vips[f->vip_id].v4, f->vport, f->client.v4, f->client_port);
 	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &out->mac);
 	w->cnt.event[EV_REV_PACKETS]++;
@@ -352,7 +365,16 @@ static void ipv4_input(struct worker *w, const struct config *cfg, uint16_t in_p
 	uint32_t hash = flow_key_hash(&p->key);
 	enum flow_dir dir;
 	struct flow *f = flow_lookup(w->flows, &p->key, hash, w->now, &dir);
-	if (f != NULL && unlikely(!flow_still_valid(f, cfg))) {
+	if (f != NULL) {
+		const struct backend *b = flow_backend(cfg, f);
+		if (likely(b != NULL)) {
+			flow_track(f, p, dir, w->now);
+			if (dir == DIR_FORWARD)
+				to_backend(w, cfg, f, b, p);
+			else
+				to_client(w, cfg, f, p);
+			return;
+		}
 		/* Its backend was removed: a forward packet is scheduled afresh, a reply has
 		 * nowhere to go. */
 		flow_remove(w->flows, f);
@@ -361,15 +383,6 @@ static void ipv4_input(struct worker *w, const struct config *cfg, uint16_t in_p
 			drop(w, p->m, DROP_NO_FLOW);
 			return;
 		}
-		f = NULL;
-	}
-	if (f != NULL) {
-		flow_track(f, p, dir, w->now);
-		if (dir == DIR_FORWARD)
-			to_backend(w, f, p);
-		else
-			to_client(w, f, p);
-		return;
 	}
 
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
@@ -384,7 +397,7 @@ static void ipv4_input(struct worker *w, const struct config *cfg, uint16_t in_p
 		return;
 	}
 	flow_track(f, p, DIR_FORWARD, w->now);
-	to_backend(w, f, p);
+	to_backend(w, cfg, f, &cfg->backends[f->backend_idx], p);
 }
 
 static void packet_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct rte_mbuf *m)
@@ -434,6 +447,7 @@ static void packet_input(struct worker *w, const struct config *cfg, uint16_t in
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
 		    struct rte_mbuf **pkts, uint16_t n)
 {
+	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
 	for (uint16_t i = 0; i < n; i++) {
 		if (likely(i + 1 < n))
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));

@@ -15,7 +15,7 @@
 #define FLOW_TABLE_FLOWS        (1u << 20)  /* connections per worker */
 #define FLOW_BUCKET_SLOTS       8           /* slots per 64-byte bucket */
 
-#define MAX_SERVICES            (1u << 16)
+#define MAX_SERVICES            65535u      /* a service index fits 16 bits */
 #define MAX_BACKENDS            (1u << 20)  /* over all services */
 #define MAX_VIPS                (1u << 16)  /* distinct VIPs over the process lifetime */
 #define MAGLEV_MAX_SIZE         1000003u    /* entries */

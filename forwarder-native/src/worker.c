@@ -7,6 +7,27 @@
 #include "pipeline.h"
 #include "worker.h"
 
+/* A flow ended: it no longer counts as active for its service and backend, where the
+ * current config still has them (a removed one's counters went with the old config). */
+static void worker_flow_ended(void *ctx, const struct flow *f)
+{
+	struct worker *w = ctx;
+	const struct config *cfg = w->cfg;
+	if (cfg == NULL)
+		return;
+	uint16_t svc = f->svc;
+	uint32_t bi = f->backend_idx;
+	if (flow_backend_in(cfg, &svc, &bi, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
+			    &f->backend, f->backend_port) != NULL) {
+		traffic_service(cfg, w->index, svc)->active--;
+		traffic_backend(cfg, w->index, bi)->active--;
+		return;
+	}
+	const struct service *s = config_find_service(cfg, &dp.vips[f->vip_id], f->vport, f->proto);
+	if (s != NULL)
+		traffic_service(cfg, w->index, (uint32_t)(s - cfg->services))->active--;
+}
+
 struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_id,
 			     uint32_t flow_capacity, int socket)
 {
@@ -20,6 +41,8 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 		rte_free(w);
 		return NULL;
 	}
+	w->flows->on_remove = worker_flow_ended;
+	w->flows->on_remove_ctx = w;
 	/* Disjoint SNAT port ranges: a reply's destination port names the worker's flow. */
 	uint32_t share = (SNAT_PORT_LAST - SNAT_PORT_FIRST + 1) / (n_workers ? n_workers : 1);
 	w->snat_first = (uint16_t)(SNAT_PORT_FIRST + index * share);

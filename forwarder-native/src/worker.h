@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <rte_mbuf.h>
+#include "config.h"
 #include "counters.h"
 #include "flow.h"
 #include "tunables.h"
@@ -21,6 +22,7 @@ struct worker {
 	unsigned index;             /* 0 .. n_workers-1; also its rx/tx queue */
 	unsigned lcore_id;
 	struct flow_table *flows;
+	const struct config *cfg;   /* the config of the burst in progress */
 	uint32_t now;               /* seconds since start, refreshed per loop */
 	uint64_t now_tsc;
 	uint16_t snat_first;        /* this worker's share of the SNAT ports (host order) */

@@ -507,6 +507,47 @@ static void flows_survive_commits(void)
 	      "rescheduled flows are counted");
 }
 
+static struct gfwd_service_traffic svc_traffic[8];
+static struct gfwd_backend_traffic be_traffic[16];
+
+static void read_traffic(void)
+{
+	int n = gfwd_traffic_read(svc_traffic, 8, be_traffic, 16);
+	CHECK(n == 5, "five services (%d: %s)", n, gfwd_last_error());
+}
+
+/* The table above sent 4 packets each way... of the TCP flow to VIP:80 (SYN, SYN-ACK, data,
+ * tagged data) and 2 of the UDP flow, plus one UDP flow without checksum. */
+static void traffic_counted_per_service_and_backend(void)
+{
+	read_traffic();
+	CHECK(svc_traffic[0].port == 80 && svc_traffic[0].proto == IPPROTO_TCP, "service 0 is VIP:80/TCP");
+	CHECK(svc_traffic[0].packets == 4, "VIP:80 packets both ways (%lu)", (unsigned long)svc_traffic[0].packets);
+	CHECK(svc_traffic[0].new_flows == 1 && svc_traffic[0].active_flows == 1, "one flow, active");
+	CHECK(svc_traffic[0].bytes == 54 + 54 + 72 + 58, "VIP:80 bytes (%lu)", (unsigned long)svc_traffic[0].bytes);
+	CHECK(be_traffic[svc_traffic[0].first_backend].packets == 4, "its backend saw the same packets");
+	CHECK(svc_traffic[1].packets == 3 && svc_traffic[1].new_flows == 2, "VIP:53/UDP: 3 packets, 2 flows (%lu, %lu)",
+	      (unsigned long)svc_traffic[1].packets, (unsigned long)svc_traffic[1].new_flows);
+
+	commit(0, 0);   /* same services: counters carry over */
+	read_traffic();
+	CHECK(svc_traffic[0].packets == 4 && svc_traffic[0].active_flows == 1, "counters survive a commit (%lu)",
+	      (unsigned long)svc_traffic[0].packets);
+}
+
+/* After the flows of a removed backend moved, the active counts follow them. */
+static void active_flows_follow_rescheduling(void)
+{
+	read_traffic();
+	const struct gfwd_service_traffic *s = &svc_traffic[3];
+	uint64_t sum = 0;
+	for (uint32_t j = 0; j < s->n_backends; j++)
+		sum += be_traffic[s->first_backend + j].active_flows;
+	CHECK(s->n_backends == 2 && s->active_flows == 60 && sum == 60,
+	      "60 flows on the two remaining backends (%u backends, %lu service, %lu backends)",
+	      s->n_backends, (unsigned long)s->active_flows, (unsigned long)sum);
+}
+
 static void stale_commit_rejected(void)
 {
 	int rc = gfwd_commit(generation, NULL, 0, NULL, 0);
@@ -524,7 +565,9 @@ int main(int argc, char **argv)
 	harness_init(argv[0]);
 	commit(0, 0);
 	run_table();
+	traffic_counted_per_service_and_backend();
 	flows_survive_commits();
+	active_flows_follow_rescheduling();
 	stale_commit_rejected();
 	return report("test_pipeline");
 }

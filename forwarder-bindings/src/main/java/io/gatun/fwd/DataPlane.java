@@ -157,6 +157,65 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
+  /** Traffic per service and backend of the running configuration. */
+  public synchronized List<ServiceStats> serviceStats() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment sizes = arena.allocate(ValueLayout.JAVA_INT, 2);
+      call("gfwd_traffic_sizes", GatunFwd.gfwd_traffic_sizes, sizes, sizes.asSlice(4));
+      int nServices = sizes.getAtIndex(ValueLayout.JAVA_INT, 0);
+      int nBackends = sizes.getAtIndex(ValueLayout.JAVA_INT, 1);
+      MemorySegment svcs = arena.allocate(GatunFwd.ServiceTraffic.LAYOUT, Math.max(1, nServices));
+      MemorySegment bes = arena.allocate(GatunFwd.BackendTraffic.LAYOUT, Math.max(1, nBackends));
+      check(
+          "gfwd_traffic_read",
+          (int)
+              call(
+                  "gfwd_traffic_read",
+                  GatunFwd.gfwd_traffic_read,
+                  svcs,
+                  nServices,
+                  bes,
+                  nBackends));
+      List<ServiceStats> result = new java.util.ArrayList<>(nServices);
+      for (int i = 0; i < nServices; i++) {
+        MemorySegment s =
+            svcs.asSlice(
+                i * GatunFwd.ServiceTraffic.LAYOUT.byteSize(), GatunFwd.ServiceTraffic.LAYOUT);
+        int first = (int) GatunFwd.ServiceTraffic.FIRST_BACKEND.get(s);
+        int n = (int) GatunFwd.ServiceTraffic.N_BACKENDS.get(s);
+        List<BackendStats> backends = new java.util.ArrayList<>(n);
+        for (int j = first; j < first + n; j++) {
+          MemorySegment b =
+              bes.asSlice(
+                  j * GatunFwd.BackendTraffic.LAYOUT.byteSize(), GatunFwd.BackendTraffic.LAYOUT);
+          backends.add(
+              new BackendStats(
+                  address(
+                      b,
+                      GatunFwd.BackendTraffic.ADDR,
+                      (byte) GatunFwd.BackendTraffic.FAMILY.get(b)),
+                  Short.toUnsignedInt((short) GatunFwd.BackendTraffic.PORT.get(b)),
+                  (long) GatunFwd.BackendTraffic.PACKETS.get(b),
+                  (long) GatunFwd.BackendTraffic.BYTES.get(b),
+                  (long) GatunFwd.BackendTraffic.NEW_FLOWS.get(b),
+                  (long) GatunFwd.BackendTraffic.ACTIVE_FLOWS.get(b)));
+        }
+        result.add(
+            new ServiceStats(
+                address(
+                    s, GatunFwd.ServiceTraffic.VIP, (byte) GatunFwd.ServiceTraffic.FAMILY.get(s)),
+                Protocol.of(Byte.toUnsignedInt((byte) GatunFwd.ServiceTraffic.PROTO.get(s))),
+                Short.toUnsignedInt((short) GatunFwd.ServiceTraffic.PORT.get(s)),
+                (long) GatunFwd.ServiceTraffic.PACKETS.get(s),
+                (long) GatunFwd.ServiceTraffic.BYTES.get(s),
+                (long) GatunFwd.ServiceTraffic.NEW_FLOWS.get(s),
+                (long) GatunFwd.ServiceTraffic.ACTIVE_FLOWS.get(s),
+                backends));
+      }
+      return result;
+    }
+  }
+
   public List<String> counterNames() {
     return counterNames;
   }
@@ -239,6 +298,15 @@ public final class DataPlane implements AutoCloseable {
   private static void putAddress(MemorySegment seg, long offset, InetAddress address) {
     byte[] bytes = address.getAddress();
     MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, offset, bytes.length);
+  }
+
+  private static InetAddress address(MemorySegment seg, long offset, byte family) {
+    byte[] bytes = seg.asSlice(offset, family == 4 ? 4 : 16).toArray(ValueLayout.JAVA_BYTE);
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("the library returned a malformed address", e);
+    }
   }
 
   private static byte family(InetAddress address) {

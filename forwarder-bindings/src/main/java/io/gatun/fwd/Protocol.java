@@ -11,4 +11,13 @@ public enum Protocol {
   Protocol(int code) {
     this.code = code;
   }
+
+  static Protocol of(int code) {
+    for (Protocol p : values()) {
+      if (p.code == code) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("unknown protocol number " + code);
+  }
 }

@@ -124,6 +124,23 @@ class DataPlaneTest {
         .containsEntry("forward_packets", dataPlane.counters().get("forward_packets"));
     assertThat(dataPlane.counters().get("forward_packets")).isPositive();
     assertThat(dataPlane.counters().get("reverse_packets")).isEqualTo(1);
+
+    ServiceStats web = dataPlane.serviceStats().getFirst();
+    assertThat(web.vip().getHostAddress()).isEqualTo(VIP);
+    assertThat(web.protocol()).isEqualTo(Protocol.TCP);
+    assertThat(web.port()).isEqualTo(80);
+    assertThat(web.newFlows()).isEqualTo(1);
+    assertThat(web.activeFlows()).isEqualTo(1);
+    assertThat(web.packets()).isEqualTo(dataPlane.counters().get("forward_packets") + 1);
+    assertThat(web.backends())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.address().getHostAddress()).isEqualTo(BACKEND);
+              assertThat(b.port()).isEqualTo(8080);
+              assertThat(b.packets()).isEqualTo(web.packets());
+              assertThat(b.bytes()).isEqualTo(web.bytes()).isPositive();
+            });
   }
 
   @Test

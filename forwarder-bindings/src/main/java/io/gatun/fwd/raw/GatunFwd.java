@@ -98,6 +98,59 @@ public final class GatunFwd {
     public static final VarHandle WEIGHT = field(LAYOUT, "weight");
   }
 
+  /** {@code struct gfwd_service_traffic}. */
+  public static final class ServiceTraffic {
+    private ServiceTraffic() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("vip"),
+            JAVA_BYTE.withName("family"),
+            JAVA_BYTE.withName("proto"),
+            JAVA_SHORT.withName("port"),
+            JAVA_INT.withName("first_backend"),
+            JAVA_INT.withName("n_backends"),
+            JAVA_INT.withName("reserved"),
+            JAVA_LONG.withName("packets"),
+            JAVA_LONG.withName("bytes"),
+            JAVA_LONG.withName("new_flows"),
+            JAVA_LONG.withName("active_flows"));
+    public static final long VIP = offset(LAYOUT, "vip");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle PROTO = field(LAYOUT, "proto");
+    public static final VarHandle PORT = field(LAYOUT, "port");
+    public static final VarHandle FIRST_BACKEND = field(LAYOUT, "first_backend");
+    public static final VarHandle N_BACKENDS = field(LAYOUT, "n_backends");
+    public static final VarHandle PACKETS = field(LAYOUT, "packets");
+    public static final VarHandle BYTES = field(LAYOUT, "bytes");
+    public static final VarHandle NEW_FLOWS = field(LAYOUT, "new_flows");
+    public static final VarHandle ACTIVE_FLOWS = field(LAYOUT, "active_flows");
+  }
+
+  /** {@code struct gfwd_backend_traffic}. */
+  public static final class BackendTraffic {
+    private BackendTraffic() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_BYTE.withName("family"),
+            JAVA_BYTE.withName("reserved"),
+            JAVA_SHORT.withName("port"),
+            JAVA_INT.withName("service"),
+            JAVA_LONG.withName("packets"),
+            JAVA_LONG.withName("bytes"),
+            JAVA_LONG.withName("new_flows"),
+            JAVA_LONG.withName("active_flows"));
+    public static final long ADDR = offset(LAYOUT, "addr");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle PORT = field(LAYOUT, "port");
+    public static final VarHandle PACKETS = field(LAYOUT, "packets");
+    public static final VarHandle BYTES = field(LAYOUT, "bytes");
+    public static final VarHandle NEW_FLOWS = field(LAYOUT, "new_flows");
+    public static final VarHandle ACTIVE_FLOWS = field(LAYOUT, "active_flows");
+  }
+
   private static final SymbolLookup LIBRARY = load();
 
   public static final MethodHandle gfwd_init =
@@ -121,6 +174,12 @@ public final class GatunFwd {
       fn("gfwd_counter_name", FunctionDescriptor.of(ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_counters_read =
       fn("gfwd_counters_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_traffic_sizes =
+      fn("gfwd_traffic_sizes", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  public static final MethodHandle gfwd_traffic_read =
+      fn(
+          "gfwd_traffic_read",
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_ring_inject =
       fn("gfwd_ring_inject", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_ring_collect =
