@@ -72,7 +72,23 @@ class LoadBalancerE2E {
     try (Stream<Path> crds = Files.list(ROOT.resolve("crds"))) {
       for (Path crd : crds.sorted().toList()) {
         try (var in = new FileInputStream(crd.toFile())) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+          var created = client.apiextensions().v1().customResourceDefinitions().load(in).create();
+          // Served only once Established; the operator checks for its CRDs at start-up.
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(created.getMetadata().getName())
+              .waitUntilCondition(
+                  c ->
+                      c.getStatus() != null
+                          && c.getStatus().getConditions().stream()
+                              .anyMatch(
+                                  x ->
+                                      "Established".equals(x.getType())
+                                          && "True".equals(x.getStatus())),
+                  30,
+                  java.util.concurrent.TimeUnit.SECONDS);
         }
       }
     }
