@@ -41,7 +41,7 @@ step "API server: etcd + kube-apiserver v1.20.2"
 "$root/tools/dev-cluster.sh" start "$work"
 # kubectl 1.32 validates client-side and does not know 1.20 lacks x-kubernetes-validations.
 k create --validate=false -f "$root/crds/"
-k wait --for condition=established --timeout=60s crd/pools.lb.gatun.io crd/loadbalancers.lb.gatun.io >/dev/null
+k wait --for condition=established --timeout=60s crd --all >/dev/null
 
 step "operator (control channel on 127.0.0.1:9100)"
 grpc_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
