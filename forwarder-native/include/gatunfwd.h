@@ -20,23 +20,39 @@
 extern "C" {
 #endif
 
-#define GFWD_ABI_VERSION 1
+#define GFWD_ABI_VERSION 2
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
 enum gfwd_mode { GFWD_MODE_FULLNAT = 1, GFWD_MODE_NAT = 2, GFWD_MODE_DSR = 3, GFWD_MODE_DSR_IPIP = 4 };
-enum gfwd_sched { GFWD_SCHED_MAGLEV = 1 };
+enum gfwd_sched {
+	GFWD_SCHED_MAGLEV = 1,
+	GFWD_SCHED_ROUND_ROBIN = 2,
+	GFWD_SCHED_WEIGHTED_ROUND_ROBIN = 3,
+	GFWD_SCHED_LEAST_CONNECTIONS = 4,
+	GFWD_SCHED_SOURCE_HASH = 5,
+};
+
+/* One address of a port, IPv4 or IPv6: the SNAT source in full NAT, the source of ARP/NDP
+ * and probes, with its on-link prefix and an optional gateway. */
+struct gfwd_port_addr {
+	uint8_t addr[16];
+	uint8_t gateway[16];     /* next hop for destinations off the prefix */
+	uint8_t family;          /* enum gfwd_family; 0 = no address of this family */
+	uint8_t prefix_len;
+	uint8_t has_gateway;
+	uint8_t reserved;
+};
 
 /* A port: an ethdev that already exists (a --vdev given to EAL, a PCI device) or one to
  * hot-plug from devargs ("net_af_packet0,iface=eth1"). */
 struct gfwd_port_conf {
 	char devargs[256];
-	uint8_t addr[16];        /* the port's own address (SNAT source in full NAT) */
-	uint8_t family;          /* enum gfwd_family */
-	uint8_t prefix_len;      /* on-link prefix */
-	uint8_t has_gateway;
+	struct gfwd_port_addr v4;
+	struct gfwd_port_addr v6;
+	uint8_t mac[6];          /* used when has_mac: for PMDs without a MAC of their own */
+	uint8_t has_mac;
 	uint8_t reserved;
-	uint8_t gateway[16];     /* next hop for destinations off the prefix */
 };
 
 /* One virtual service: (vip, port, protocol) → backends[first_backend .. +n_backends). */
@@ -51,6 +67,7 @@ struct gfwd_service {
 	uint32_t maglev_size;    /* prime; 0 = GFWD_MAGLEV_DEFAULT_SIZE */
 	uint32_t first_backend;
 	uint32_t n_backends;
+	uint32_t affinity_timeout_s;  /* session affinity per client address; 0 = off */
 };
 
 struct gfwd_backend {
@@ -127,6 +144,13 @@ int gfwd_traffic_sizes(uint32_t *n_services, uint32_t *n_backends);
 /* Fills both arrays; returns the number of services, or -ENOSPC if they are too small. */
 int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
 		      struct gfwd_backend_traffic *backends, uint32_t backend_cap);
+
+/* A static neighbour (no ARP/NDP needed), e.g. for benchmarks on ports without peers. */
+int gfwd_neighbor_set(uint8_t family, const uint8_t addr[16], const uint8_t mac[6]);
+/* Announces that this forwarder now answers for addr: `count` gratuitous ARPs (IPv4) or
+ * unsolicited neighbour advertisements (IPv6), `interval_ms` apart, on every port of the
+ * address's family. For VIP takeover. */
+int gfwd_announce(uint8_t family, const uint8_t addr[16], uint32_t count, uint32_t interval_ms);
 
 /* Test / benchmark plumbing for ring ports. */
 int gfwd_ring_inject(uint16_t port, const uint8_t *frame, uint32_t len);

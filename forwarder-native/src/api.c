@@ -52,13 +52,31 @@ int dp_vip_id(const struct addr *vip)
 
 uint16_t dp_next_hop(const struct addr *dst, uint8_t family)
 {
-	for (uint16_t p = 0; p < dp.n_ports; p++)
-		if (dp.ports[p].family == family && addr_same_prefix(dst, &dp.ports[p].addr, dp.ports[p].prefix_len))
-			return neigh_ensure(&dp.neigh, dst, p);
-	for (uint16_t p = 0; p < dp.n_ports; p++)
-		if (dp.ports[p].family == family && dp.ports[p].has_gateway)
-			return neigh_find(&dp.neigh, &dp.ports[p].gateway);
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
+		const struct port_addr *pa = &dp.ports[p].a[fam(family)];
+		if (pa->present && addr_same_prefix(dst, &pa->addr, pa->prefix_len))
+			return neigh_ensure(&dp.neigh, family, dst, p);
+	}
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
+		const struct port_addr *pa = &dp.ports[p].a[fam(family)];
+		if (pa->present && pa->has_gateway)
+			return neigh_find(&dp.neigh, family, &pa->gateway);
+	}
 	return NEIGH_NONE;
+}
+
+int gfwd_neighbor_set(uint8_t family, const uint8_t addr[16], const uint8_t mac[6])
+{
+	if (family != GFWD_AF_INET && family != GFWD_AF_INET6)
+		return api_fail(-EINVAL, "family must be 4 or 6");
+	struct addr a = { .q = { 0, 0 } };
+	memcpy(a.b, addr, family == GFWD_AF_INET ? 4 : 16);
+	uint16_t hop = dp_next_hop(&a, family);
+	if (hop == NEIGH_NONE)
+		return api_fail(-EHOSTUNREACH, "no port is on-link for that neighbour");
+	if (neigh_set_static(&dp.neigh, family, &a, dp.neigh.e[hop].port, (const struct rte_ether_addr *)mac) != 0)
+		return api_fail(-ENOSPC, "neighbour table full");
+	return 0;
 }
 
 /* ---------------------------------------------------------------- life cycle */

@@ -39,12 +39,18 @@ void config_free(struct config *c)
 {
 	if (c == NULL)
 		return;
-	for (uint32_t i = 0; i < c->n_services; i++)
+	for (uint32_t i = 0; i < c->n_services; i++) {
 		free(c->services[i].maglev);
-	if (c->live != NULL)
-		for (unsigned w = 0; w < c->n_workers; w++)
+		free(c->services[i].wrr);
+	}
+	for (unsigned w = 0; w < c->n_workers; w++) {
+		if (c->live != NULL)
 			rte_free(c->live[w]);
+		if (c->cursor != NULL)
+			rte_free(c->cursor[w]);
+	}
 	free(c->live);
+	free(c->cursor);
 	free(c->base);
 	free(c->services);
 	free(c->backends);
@@ -57,16 +63,16 @@ void config_free(struct config *c)
 
 static const char *validate_service(const struct gfwd_service *s, uint32_t n_backends)
 {
-	if (s->family != GFWD_AF_INET)
-		return "only IPv4 services are supported so far";
-	if (s->proto != GFWD_PROTO_TCP && s->proto != GFWD_PROTO_UDP)
-		return "protocol must be TCP or UDP";
+	if (s->family != GFWD_AF_INET && s->family != GFWD_AF_INET6)
+		return "family must be 4 (IPv4) or 6 (IPv6)";
+	if (s->proto != GFWD_PROTO_TCP && s->proto != GFWD_PROTO_UDP && s->proto != GFWD_PROTO_SCTP)
+		return "protocol must be TCP, UDP or SCTP";
 	if (s->port == 0)
 		return "port must not be 0";
-	if (s->mode != GFWD_MODE_FULLNAT)
-		return "only the FullNAT forwarding mode is supported so far";
-	if (s->sched != GFWD_SCHED_MAGLEV)
-		return "only Maglev scheduling is supported so far";
+	if (s->mode < GFWD_MODE_FULLNAT || s->mode > GFWD_MODE_DSR_IPIP)
+		return "forwarding mode must be FullNAT, NAT, DSR or DSR with IPIP";
+	if (s->sched < GFWD_SCHED_MAGLEV || s->sched > GFWD_SCHED_SOURCE_HASH)
+		return "scheduling must be Maglev, RoundRobin, WeightedRoundRobin, LeastConnections or SourceHash";
 	if (s->first_backend > n_backends || s->n_backends > n_backends - s->first_backend)
 		return "backend range is outside the backend array";
 	uint32_t size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
@@ -75,6 +81,62 @@ static const char *validate_service(const struct gfwd_service *s, uint32_t n_bac
 	if (s->n_backends >= size || s->n_backends > MAGLEV_MAX_BACKENDS)
 		return "more backends than the Maglev table has entries";
 	return NULL;
+}
+
+static uint32_t gcd(uint32_t a, uint32_t b)
+{
+	while (b != 0) {
+		uint32_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Smooth weighted round robin: each backend turns up weight times per cycle, spread out
+ * rather than in runs. Weights are divided by their gcd and scaled down if a cycle would
+ * be longer than WRR_MAX_SEQUENCE. */
+static int build_wrr(struct service *svc, const struct backend *b)
+{
+	uint32_t g = 0;
+	uint64_t total = 0;
+	for (uint32_t j = 0; j < svc->n_backends; j++)
+		g = gcd(g, b[j].weight);
+	uint32_t *w = calloc(svc->n_backends ? svc->n_backends : 1, sizeof(*w));
+	int64_t *current = calloc(svc->n_backends ? svc->n_backends : 1, sizeof(*current));
+	if (w == NULL || current == NULL) {
+		free(w);
+		free(current);
+		return -ENOMEM;
+	}
+	for (uint32_t j = 0; j < svc->n_backends; j++)
+		total += w[j] = b[j].weight / (g ? g : 1);
+	if (total > WRR_MAX_SEQUENCE) {
+		uint64_t scaled = 0;
+		for (uint32_t j = 0; j < svc->n_backends; j++)
+			scaled += w[j] = (uint32_t)RTE_MAX((uint64_t)1, (uint64_t)w[j] * WRR_MAX_SEQUENCE / total);
+		total = scaled;
+	}
+	svc->wrr_len = (uint32_t)total;
+	svc->wrr = malloc(sizeof(uint16_t) * (total ? total : 1));
+	if (svc->wrr == NULL) {
+		free(w);
+		free(current);
+		return -ENOMEM;
+	}
+	for (uint32_t k = 0; k < total; k++) {
+		uint32_t best = 0;
+		for (uint32_t j = 0; j < svc->n_backends; j++) {
+			current[j] += w[j];
+			if (current[j] > current[best])
+				best = j;
+		}
+		current[best] -= (int64_t)total;
+		svc->wrr[k] = (uint16_t)best;
+	}
+	free(w);
+	free(current);
+	return 0;
 }
 
 static int build_service(struct config *c, uint32_t index, const struct gfwd_service *s,
@@ -91,6 +153,7 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 	svc->first_backend = c->n_backends;
 	svc->n_backends = s->n_backends;
 	svc->maglev_size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
+	svc->affinity_timeout_s = s->affinity_timeout_s;
 	svc->maglev = malloc(sizeof(uint16_t) * svc->maglev_size);
 	if (svc->maglev == NULL)
 		return -ENOMEM;
@@ -107,6 +170,11 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 		b->port = rte_cpu_to_be_16(in->port);
 		b->weight = in->weight ? in->weight : 1;
 		b->service = index;
+		if ((s->mode == GFWD_MODE_DSR || s->mode == GFWD_MODE_DSR_IPIP) && in->port != s->port) {
+			snprintf(err, err_len, "service %u: DSR cannot translate ports: backend %u must listen on %u",
+				 index, j, s->port);
+			return -EINVAL;
+		}
 		b->neigh = next_hop(&b->addr, in->family);
 		if (b->neigh == NEIGH_NONE) {
 			snprintf(err, err_len, "service %u: no route to backend %u (or neighbour table full)", index, j);
@@ -128,7 +196,7 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 		in[j] = (struct maglev_input){ mine[j].addr, mine[j].port, mine[j].weight };
 	int rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_backends);
 	free(in);
-	return rc;
+	return rc != 0 ? rc : build_wrr(svc, mine);
 }
 
 static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backends_max)
@@ -136,14 +204,17 @@ static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backe
 	size_t entries = (size_t)c->n_services + n_backends_max;
 	c->n_workers = n_workers ? n_workers : 1;
 	c->live = calloc(c->n_workers, sizeof(*c->live));
+	c->cursor = calloc(c->n_workers, sizeof(*c->cursor));
 	c->base = calloc(entries ? entries : 1, sizeof(struct traffic));
-	if (c->live == NULL || c->base == NULL)
+	if (c->live == NULL || c->cursor == NULL || c->base == NULL)
 		return -ENOMEM;
 	for (unsigned w = 0; w < c->n_workers; w++) {
 		/* One block per worker, cache-line aligned: workers never share a line. */
 		c->live[w] = rte_zmalloc("gfwd_traffic", (entries ? entries : 1) * sizeof(struct traffic),
 					 RTE_CACHE_LINE_SIZE);
-		if (c->live[w] == NULL)
+		c->cursor[w] = rte_zmalloc("gfwd_cursor", (c->n_services ? c->n_services : 1) * sizeof(uint32_t),
+					   RTE_CACHE_LINE_SIZE);
+		if (c->live[w] == NULL || c->cursor[w] == NULL)
 			return -ENOMEM;
 	}
 	return 0;

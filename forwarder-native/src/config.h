@@ -33,6 +33,9 @@ struct service {
 	uint32_t n_backends;
 	uint32_t maglev_size;
 	uint16_t *maglev;
+	uint32_t affinity_timeout_s;
+	uint32_t wrr_len;
+	uint16_t *wrr;           /* weighted round robin: backend offsets in serving order */
 };
 
 /* Traffic of one service or backend as seen by one worker (or carried over from earlier
@@ -59,6 +62,7 @@ struct config {
 	unsigned n_workers;
 	struct traffic **live;
 	struct traffic *base;
+	uint32_t **cursor;          /* per worker, per service: round-robin position */
 };
 
 /* Resolves a backend address to its next hop's neighbour entry; returns NEIGH_NONE if

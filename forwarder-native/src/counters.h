@@ -18,7 +18,13 @@
 	X(FLOWS_RESCHEDULED, "flows_rescheduled")    /* backend removed */    \
 	X(ARP_REPLIES,       "arp_replies")                                   \
 	X(ARP_REQUESTS,      "arp_requests")                                  \
-	X(ICMP_ECHO_REPLIES, "icmp_echo_replies")
+	X(ND_SOLICITS,       "nd_solicitations")                              \
+	X(ND_ADVERTS,        "nd_advertisements")                             \
+	X(ANNOUNCEMENTS,     "announcements")        /* GARP, unsolicited NA */ \
+	X(ICMP_ECHO_REPLIES, "icmp_echo_replies")                             \
+	X(ICMP_ERRORS_TRANSLATED, "icmp_errors_translated")                   \
+	X(ICMP_TOO_BIG_SENT, "icmp_too_big_sent")                             \
+	X(HANDOFFS,          "handoffs")             /* to the flow's worker */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \
@@ -33,10 +39,14 @@
 	X(TTL_EXCEEDED,      "ttl_exceeded")                                  \
 	X(BAD_L4_HEADER,     "bad_l4_header")                                 \
 	X(UNSUPPORTED_PROTO, "unsupported_protocol")                          \
+	X(UNSUPPORTED_ICMP,  "unsupported_icmp")                              \
 	X(NO_SERVICE,        "no_service")         /* no VIP:port matches */  \
 	X(NO_FLOW,           "no_flow")            /* reply without a flow */ \
 	X(NO_BACKEND,        "no_backend")         /* service has none */     \
 	X(SNAT_EXHAUSTED,    "snat_ports_exhausted")                          \
+	X(FLOW_TABLE_FULL,   "flow_table_full")                               \
+	X(ENCAP_TOO_BIG,     "encapsulated_too_big")                          \
+	X(HANDOFF_FULL,      "handoff_queue_full")                            \
 	X(NO_ROUTE,          "no_route")                                      \
 	X(NEIGH_UNRESOLVED,  "neighbor_unresolved")                           \
 	X(TX_FULL,           "tx_queue_full")                                 \

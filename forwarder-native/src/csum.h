@@ -47,6 +47,20 @@ static inline void csum_replace4(void *csum, uint32_t old, uint32_t new_)
 	csum_store(csum, (uint16_t)~csum_fold(sum));
 }
 
+/* A 16-byte (IPv6) address in the pseudo header changed. */
+static inline void csum_replace16(void *csum, const uint8_t *old, const uint8_t *new_)
+{
+	uint32_t sum = (uint16_t)~csum_load(csum);
+	for (int i = 0; i < 16; i += 2) {
+		uint16_t o, n;
+		memcpy(&o, old + i, 2);
+		memcpy(&n, new_ + i, 2);
+		sum += (uint16_t)~o;
+		sum += n;
+	}
+	csum_store(csum, (uint16_t)~csum_fold(sum));
+}
+
 /* UDP over IPv4 may carry no checksum (0): it must stay 0, and a computed 0 is sent as
  * 0xffff. */
 static inline void udp_csum_replace4(void *csum, uint32_t old, uint32_t new_)

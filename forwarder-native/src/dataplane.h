@@ -12,19 +12,30 @@
 #include <rte_ring.h>
 #include "addr.h"
 #include "config.h"
-#include "tunables.h"
 #include "neigh.h"
+#include "tunables.h"
+
+/* Index of a family in per-family arrays: 0 = IPv4, 1 = IPv6. */
+static inline int fam(uint8_t family)
+{
+	return family == GFWD_AF_INET6;
+}
+
+struct port_addr {
+	bool present;
+	bool has_gateway;
+	uint8_t prefix_len;
+	struct addr addr;
+	struct addr gateway;
+};
 
 struct port {
 	char name[PORT_NAME_LEN];
 	uint16_t eth_port;
 	uint16_t n_rx_queues;
+	uint16_t mtu;               /* IP MTU, bytes */
 	struct rte_ether_addr mac;
-	struct addr addr;
-	uint8_t family;
-	uint8_t prefix_len;
-	bool has_gateway;
-	struct addr gateway;
+	struct port_addr a[2];      /* by fam() */
 	struct rte_ring *ctrl_tx;   /* frames from the control side, sent by worker 0 */
 	struct rte_ring *ring_rx;   /* ring ports only: what gfwd_ring_inject() feeds */
 	struct rte_ring *ring_tx;   /* ring ports only: what gfwd_ring_collect() reads */
@@ -36,18 +47,18 @@ struct dataplane {
 	struct rte_mempool *pool;
 	uint16_t n_ports;
 	struct port ports[MAX_PORTS];
-	struct addr snat_addrs[MAX_PORTS];   /* = port addresses, indexed like ports */
-	struct addr vips[MAX_VIPS];          /* append-only: a VIP id never changes address */
+	uint8_t port_of_eth[RTE_MAX_ETHPORTS];  /* ethdev port id → our port index */
+	struct addr snat_addrs[2][MAX_PORTS];   /* by fam(), then port: the port's address */
+	struct addr vips[MAX_VIPS];             /* append-only: a VIP id never changes address */
 	uint32_t n_vips;
-	int32_t *vip_index;                  /* open addressing over vips[] */
+	int32_t *vip_index;                     /* open addressing over vips[] */
 	struct neigh_table neigh;
-	struct config *config;               /* RCU-published */
+	struct config *config;                  /* RCU-published */
 	struct rte_rcu_qsbr *rcu;
 	unsigned n_workers;
 	struct worker *workers[MAX_WORKERS];
 	volatile bool running;
 	bool started;
-	pthread_t housekeeper;
 };
 
 extern struct dataplane dp;
@@ -55,6 +66,20 @@ extern struct dataplane dp;
 static inline const struct config *dp_config(void)
 {
 	return __atomic_load_n(&dp.config, __ATOMIC_ACQUIRE);
+}
+
+/* True when addr is one of the ports' own addresses. */
+static inline bool dp_is_port_addr(uint8_t family, const struct addr *addr, uint16_t *port)
+{
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
+		const struct port_addr *pa = &dp.ports[p].a[fam(family)];
+		if (pa->present && addr_eq(&pa->addr, addr)) {
+			if (port != NULL)
+				*port = p;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Next hop of dst: dst itself if a port is on its prefix, else a port's gateway. */

@@ -14,7 +14,7 @@ static inline uint32_t ref_make(uint32_t idx, enum flow_dir dir)
 }
 
 struct flow_table *flow_table_create(uint32_t capacity, int socket,
-				     const struct addr *vips, const struct addr *snat_addrs)
+				     const struct addr *vips, const struct addr (*snat_addrs)[MAX_PORTS])
 {
 	struct flow_table *ft = rte_zmalloc_socket("flow_table", sizeof(*ft), 64, socket);
 	if (ft == NULL)
@@ -63,7 +63,7 @@ void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_di
 		k->src = f->backend;
 		k->sport = f->backend_port;
 		if (f->snat_port != 0) {
-			k->dst = ft->snat_addrs[f->snat_id];
+			k->dst = ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id];
 			k->dport = f->snat_port;
 		} else {       /* no SNAT: the backend answers the client itself */
 			k->dst = f->client;

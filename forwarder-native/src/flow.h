@@ -16,6 +16,7 @@
 #include <rte_common.h>
 #include <rte_hash_crc.h>
 #include "addr.h"
+#include "gatunfwd.h"
 #include "tunables.h"
 
 enum flow_dir { DIR_FORWARD = 0, DIR_REVERSE = 1 };
@@ -77,7 +78,7 @@ struct flow_table {
 	uint32_t n_free;
 	/* Address tables the keys are rebuilt from; shared and append-only. */
 	const struct addr *vips;
-	const struct addr *snat_addrs;
+	const struct addr (*snat_addrs)[MAX_PORTS];   /* by family index, then port */
 	uint64_t evicted;
 	/* Told about every flow that ends (expired, evicted, removed). */
 	void (*on_remove)(void *ctx, const struct flow *f);
@@ -85,7 +86,7 @@ struct flow_table {
 };
 
 struct flow_table *flow_table_create(uint32_t capacity, int socket,
-				     const struct addr *vips, const struct addr *snat_addrs);
+				     const struct addr *vips, const struct addr (*snat_addrs)[MAX_PORTS]);
 void flow_table_free(struct flow_table *ft);
 
 static inline uint32_t flow_key_hash(const struct flow_key *k)

@@ -1,56 +1,50 @@
 /* SPDX-License-Identifier: Apache-2.0
  * A control-side thread (not an lcore): asks for neighbours that are unresolved or have
- * not been heard from for a while, and forgets those that stopped answering. */
+ * not been heard from for a while, forgets those that stopped answering, and sends the
+ * announcements (gratuitous ARP, unsolicited NA) a VIP takeover asked for. */
+#include <errno.h>
 #include <pthread.h>
 #include <unistd.h>
-#include <rte_arp.h>
 #include <rte_cycles.h>
-#include <rte_ether.h>
 #include <rte_mbuf.h>
 #include "api_internal.h"
 #include "counters.h"
+#include "l2.h"
+
+#define MAX_ANNOUNCEMENTS 256
+
+struct announcement {
+	struct addr addr;
+	uint8_t family;
+	uint32_t left;            /* rounds still to send */
+	uint64_t interval_tsc;
+	uint64_t next_tsc;
+};
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t thread;
 static volatile bool stopping;
+static struct announcement announcements[MAX_ANNOUNCEMENTS];
 struct counters control_counters;
 
-static void arp_request(const struct port *port, uint16_t port_idx, const struct addr *target)
+static void send_ctrl(uint16_t port, struct rte_mbuf *m, enum gfwd_event what)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
 	if (m == NULL) {
 		control_counters.drop[DROP_NO_MBUF]++;
 		return;
 	}
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
-		sizeof(struct rte_ether_hdr) + sizeof(struct rte_arp_hdr));
-	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
-	memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
-	rte_ether_addr_copy(&port->mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = RTE_ETHER_ADDR_LEN;
-	a->arp_plen = 4;
-	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REQUEST);
-	rte_ether_addr_copy(&port->mac, &a->arp_data.arp_sha);
-	a->arp_data.arp_sip = port->addr.v4;
-	memset(&a->arp_data.arp_tha, 0, RTE_ETHER_ADDR_LEN);
-	a->arp_data.arp_tip = target->v4;
-	if (dp_ctrl_send(port_idx, m) == 0)
-		control_counters.event[EV_ARP_REQUESTS]++;
+	if (dp_ctrl_send(port, m) == 0)
+		control_counters.event[what]++;
 	else
 		control_counters.drop[DROP_TX_FULL]++;
 }
 
-void housekeeper_run_once(void)
+static void maintain_neighbours(uint64_t now, uint64_t hz)
 {
-	pthread_mutex_lock(&lock);
-	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
 	uint64_t retry = hz * NEIGH_RETRY_MS / 1000;
 	for (uint32_t i = 0; i < NEIGH_MAX; i++) {
 		struct neigh *n = &dp.neigh.e[i];
-		if (!__atomic_load_n(&n->used, __ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(&n->used, __ATOMIC_ACQUIRE) || n->is_static)
 			continue;
 		uint64_t seen = __atomic_load_n(&n->seen_tsc, __ATOMIC_RELAXED);
 		bool valid = __atomic_load_n(&n->mac, __ATOMIC_RELAXED) & NEIGH_VALID;
@@ -58,14 +52,75 @@ void housekeeper_run_once(void)
 			__atomic_store_n(&n->mac, 0, __ATOMIC_RELAXED);
 			valid = false;
 		}
-		bool ask = now - n->asked_tsc >= retry &&
-			   (!valid || now - seen >= NEIGH_REFRESH_S * hz);
-		if (ask) {
-			arp_request(&dp.ports[n->port], n->port, &n->ip);
-			n->asked_tsc = now;
-		}
+		bool ask = now - n->asked_tsc >= retry && (!valid || now - seen >= NEIGH_REFRESH_S * hz);
+		if (!ask)
+			continue;
+		n->asked_tsc = now;
+		if (n->family == GFWD_AF_INET)
+			send_ctrl(n->port, arp_request(n->port, &n->ip), EV_ARP_REQUESTS);
+		else
+			send_ctrl(n->port, nd_solicit(n->port, &n->ip), EV_ND_SOLICITS);
 	}
+}
+
+static void send_announcements(uint64_t now)
+{
+	for (int i = 0; i < MAX_ANNOUNCEMENTS; i++) {
+		struct announcement *a = &announcements[i];
+		if (a->left == 0 || now < a->next_tsc)
+			continue;
+		for (uint16_t p = 0; p < dp.n_ports; p++) {
+			if (!dp.ports[p].a[fam(a->family)].present)
+				continue;
+			send_ctrl(p, a->family == GFWD_AF_INET ? arp_gratuitous(p, &a->addr)
+							       : nd_unsolicited_advert(p, &a->addr),
+				  EV_ANNOUNCEMENTS);
+		}
+		a->left--;
+		a->next_tsc = now + a->interval_tsc;
+	}
+}
+
+void housekeeper_run_once(void)
+{
+	pthread_mutex_lock(&lock);
+	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
+	maintain_neighbours(now, hz);
+	send_announcements(now);
 	pthread_mutex_unlock(&lock);
+}
+
+int gfwd_announce(uint8_t family, const uint8_t addr[16], uint32_t count, uint32_t interval_ms)
+{
+	if (family != GFWD_AF_INET && family != GFWD_AF_INET6)
+		return api_fail(-EINVAL, "family must be 4 or 6");
+	if (count == 0 || count > 100)
+		return api_fail(-EINVAL, "announce 1 to 100 times, not %u", count);
+	struct addr a = { .q = { 0, 0 } };
+	memcpy(a.b, addr, family == GFWD_AF_INET ? 4 : 16);
+	pthread_mutex_lock(&lock);
+	struct announcement *slot = NULL;
+	for (int i = 0; i < MAX_ANNOUNCEMENTS; i++) {
+		struct announcement *x = &announcements[i];
+		if (x->left > 0 && x->family == family && addr_eq(&x->addr, &a)) {
+			slot = x;   /* announcing again restarts the series */
+			break;
+		}
+		if (slot == NULL && x->left == 0)
+			slot = x;
+	}
+	if (slot == NULL) {
+		pthread_mutex_unlock(&lock);
+		return api_fail(-EBUSY, "%d announcements already in progress", MAX_ANNOUNCEMENTS);
+	}
+	*slot = (struct announcement){
+		.addr = a, .family = family, .left = count,
+		.interval_tsc = rte_get_tsc_hz() * interval_ms / 1000, .next_tsc = 0,
+	};
+	pthread_mutex_unlock(&lock);
+	if (dp.started)
+		housekeeper_run_once();   /* the first one now, not at the next tick */
+	return 0;
 }
 
 static void *housekeeper_main(void *arg)

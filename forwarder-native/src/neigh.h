@@ -20,11 +20,13 @@
 
 struct neigh {
 	struct addr ip;
+	uint8_t family;
 	uint64_t mac;            /* NEIGH_VALID | 48-bit MAC; 0 = unresolved */
 	uint64_t seen_tsc;       /* last ARP heard from it */
 	uint64_t asked_tsc;      /* last request sent */
 	uint16_t port;           /* port it is reached through */
 	uint8_t used;
+	uint8_t is_static;       /* never asked for, never ages */
 };
 
 struct neigh_table {
@@ -34,12 +36,15 @@ struct neigh_table {
 };
 
 /* Index of ip's entry, or NEIGH_NONE. */
-uint16_t neigh_find(const struct neigh_table *t, const struct addr *ip);
+uint16_t neigh_find(const struct neigh_table *t, uint8_t family, const struct addr *ip);
 /* Index of ip's entry, created if absent; NEIGH_NONE when the table is full. */
-uint16_t neigh_ensure(struct neigh_table *t, const struct addr *ip, uint16_t port);
+uint16_t neigh_ensure(struct neigh_table *t, uint8_t family, const struct addr *ip, uint16_t port);
 /* Records that ip is at mac, if ip has an entry (we never learn strangers). */
-void neigh_learn(struct neigh_table *t, const struct addr *ip, const struct rte_ether_addr *mac,
-		 uint64_t now_tsc);
+void neigh_learn(struct neigh_table *t, uint8_t family, const struct addr *ip,
+		 const struct rte_ether_addr *mac, uint64_t now_tsc);
+/* Sets ip's MAC for good (refreshed forever); creates the entry if needed. */
+int neigh_set_static(struct neigh_table *t, uint8_t family, const struct addr *ip, uint16_t port,
+		     const struct rte_ether_addr *mac);
 
 static inline bool neigh_mac(const struct neigh_table *t, uint16_t idx, struct rte_ether_addr *mac)
 {

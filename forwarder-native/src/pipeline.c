@@ -1,43 +1,48 @@
-/* SPDX-License-Identifier: Apache-2.0 */
-#include <rte_arp.h>
-#include <rte_byteorder.h>
+/* SPDX-License-Identifier: Apache-2.0
+ * The per-packet path, as a pipeline:
+ *
+ *   parse L2 ─ ARP ─────────────────────────────────────────────▶ l2.c
+ *            └ IPv4 / IPv6 ─ parse L4 ─ ICMP / ICMPv6 / NDP ─────▶ icmp.c, l2.c
+ *                                     └ flow lookup ─ hit ─ forward(mode) / reverse(mode)
+ *                                                   └ miss ─ service ─ schedule ─ flow ─ forward(mode)
+ *
+ * forward() is written once and specialised per forwarding mode by a literal argument
+ * (VPP style), so no packet pays for a mode it does not use. */
 #include <rte_ether.h>
-#include <rte_icmp.h>
 #include <rte_ip.h>
-#include <rte_tcp.h>
-#include <rte_udp.h>
-#include "csum.h"
 #include "dataplane.h"
+#include "encap.h"
+#include "icmp.h"
+#include "l2.h"
+#include "nat.h"
+#include "parse.h"
 #include "pipeline.h"
+#include "scheduler.h"
 
-/* A packet once parsed: where its headers are and its own flow key. */
-struct pkt {
-	struct rte_mbuf *m;
-	struct rte_ether_hdr *eth;
-	struct rte_ipv4_hdr *ip4;
-	uint8_t *l4;
-	uint16_t l4_len;
-	uint8_t tcp_flags;
-	struct flow_key key;
-};
-
-static inline void drop(struct worker *w, struct rte_mbuf *m, enum gfwd_drop why)
+static inline const struct backend *flow_backend(const struct config *cfg, struct flow *f)
 {
-	w->cnt.drop[why]++;
-	rte_pktmbuf_free(m);
+	return flow_backend_in(cfg, &f->svc, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport,
+			       f->proto, &f->backend, f->backend_port);
 }
 
-static inline void emit(struct worker *w, uint16_t port, struct rte_mbuf *m)
+static inline void count(struct worker *w, const struct config *cfg, const struct flow *f, uint32_t bytes)
 {
-	struct tx_queue *q = &w->tx[port];
-	if (unlikely(q->n == TXQ_CAP)) {
-		drop(w, m, DROP_TX_FULL);
-		return;
-	}
-	q->m[q->n++] = m;
+	struct traffic *ts = traffic_service(cfg, w->index, f->svc);
+	struct traffic *tb = traffic_backend(cfg, w->index, f->backend_idx);
+	ts->packets++;
+	ts->bytes += bytes;
+	tb->packets++;
+	tb->bytes += bytes;
 }
 
-/* ---------------------------------------------------------------- timeouts */
+static inline void eth_set(struct rte_ether_hdr *eth, const struct rte_ether_addr *dst,
+			   const struct rte_ether_addr *src)
+{
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(src, &eth->src_addr);
+}
+
+/* ---------------------------------------------------------------- flow state */
 
 static inline uint32_t flow_timeout(uint8_t state)
 {
@@ -50,7 +55,8 @@ static inline uint32_t flow_timeout(uint8_t state)
 	}
 }
 
-/* TCP: SYN → established once the client acknowledges; FIN or RST from either side → closing. */
+/* TCP: SYN → established once the client acknowledges; FIN or RST from either side →
+ * closing. SCTP: ABORT or SHUTDOWN COMPLETE → closing. */
 static inline void flow_track(struct flow *f, const struct pkt *p, enum flow_dir dir, uint32_t now)
 {
 	if (f->proto == IPPROTO_TCP) {
@@ -60,62 +66,19 @@ static inline void flow_track(struct flow *f, const struct pkt *p, enum flow_dir
 		else if (f->state == FLOW_TCP_SYN && dir == DIR_FORWARD &&
 			 (fl & (RTE_TCP_ACK_FLAG | RTE_TCP_SYN_FLAG)) == RTE_TCP_ACK_FLAG)
 			f->state = FLOW_TCP_ESTABLISHED;
+	} else if (f->proto == IPPROTO_SCTP) {
+		uint8_t chunk = pkt_l4(p)[sizeof(struct rte_sctp_hdr)];
+		if (chunk == 6 /* ABORT */ || chunk == 14 /* SHUTDOWN COMPLETE */)
+			f->state = FLOW_TCP_CLOSING;
 	}
 	f->expires = now + flow_timeout(f->state);
 }
-
-/* ---------------------------------------------------------------- rewriting */
-
-/* Rewrites addresses and ports of an IPv4 TCP/UDP packet, fixing both checksums
- * incrementally, and decrements the TTL. */
-static inline void nat_v4(struct pkt *p, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport)
-{
-	struct rte_ipv4_hdr *ip = p->ip4;
-	uint32_t old_src = ip->src_addr, old_dst = ip->dst_addr;
-
-	if (p->key.proto == IPPROTO_TCP) {
-		struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)p->l4;
-		csum_replace4(&t->cksum, old_src, src);
-		csum_replace4(&t->cksum, old_dst, dst);
-		csum_replace2(&t->cksum, t->src_port, sport);
-		csum_replace2(&t->cksum, t->dst_port, dport);
-		t->src_port = sport;
-		t->dst_port = dport;
-	} else {
-		struct rte_udp_hdr *u = (struct rte_udp_hdr *)p->l4;
-		udp_csum_replace4(&u->dgram_cksum, old_src, src);
-		udp_csum_replace4(&u->dgram_cksum, old_dst, dst);
-		udp_csum_replace2(&u->dgram_cksum, u->src_port, sport);
-		udp_csum_replace2(&u->dgram_cksum, u->dst_port, dport);
-		u->src_port = sport;
-		u->dst_port = dport;
-	}
-
-	uint16_t old_ttl_word, new_ttl_word;
-	memcpy(&old_ttl_word, &ip->time_to_live, 2);
-	ip->time_to_live--;
-	memcpy(&new_ttl_word, &ip->time_to_live, 2);
-	csum_replace2(&ip->hdr_checksum, old_ttl_word, new_ttl_word);
-	csum_replace4(&ip->hdr_checksum, old_src, src);
-	csum_replace4(&ip->hdr_checksum, old_dst, dst);
-	ip->src_addr = src;
-	ip->dst_addr = dst;
-}
-
-static inline void eth_set(struct rte_ether_hdr *eth, const struct rte_ether_addr *dst,
-			   const struct rte_ether_addr *src)
-{
-	rte_ether_addr_copy(dst, &eth->dst_addr);
-	rte_ether_addr_copy(src, &eth->src_addr);
-}
-
-/* ---------------------------------------------------------------- flows */
 
 static uint16_t snat_port_alloc(struct worker *w, const struct flow *t)
 {
 	struct flow_key k = {
 		.src = t->backend, .sport = t->backend_port,
-		.dst = dp.snat_addrs[t->snat_id], .proto = t->proto, .family = t->family,
+		.dst = dp.snat_addrs[fam(t->family)][t->snat_id], .proto = t->proto, .family = t->family,
 	};
 	for (int i = 0; i < SNAT_PORT_TRIES; i++) {
 		uint16_t port = w->snat_next;
@@ -128,32 +91,15 @@ static uint16_t snat_port_alloc(struct worker *w, const struct flow *t)
 	return 0;
 }
 
-static inline const struct backend *flow_backend(const struct config *cfg, struct flow *f)
-{
-	return flow_backend_in(cfg, &f->svc, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport,
-			       f->proto, &f->backend, f->backend_port);
-}
-
-static inline void count(struct worker *w, const struct config *cfg, uint32_t svc, uint32_t backend,
-			 uint32_t bytes)
-{
-	struct traffic *ts = traffic_service(cfg, w->index, svc);
-	struct traffic *tb = traffic_backend(cfg, w->index, backend);
-	ts->packets++;
-	ts->bytes += bytes;
-	tb->packets++;
-	tb->bytes += bytes;
-}
-
-/* Schedules a new connection with the service's Maglev table and records it. */
+/* A new connection: schedule a backend and record the flow (both directions). */
 static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
 			      const struct pkt *p, uint32_t hash, uint16_t in_port, enum gfwd_drop *why)
 {
-	if (unlikely(svc->n_backends == 0)) {
+	uint32_t bi = sched_pick(w, cfg, svc, p, hash);
+	if (unlikely(bi == NO_BACKEND)) {
 		*why = DROP_NO_BACKEND;
 		return NULL;
 	}
-	uint32_t bi = svc->first_backend + svc->maglev[hash % svc->maglev_size];
 	const struct backend *b = &cfg->backends[bi];
 	struct flow t = {
 		.client = p->key.src, .client_port = p->key.sport,
@@ -162,18 +108,21 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
 		.proto = p->key.proto, .family = p->key.family,
-		.state = p->key.proto == IPPROTO_TCP ? FLOW_TCP_SYN : FLOW_UDP,
+		.state = p->key.proto == IPPROTO_TCP ? FLOW_TCP_SYN
+			 : p->key.proto == IPPROTO_SCTP ? FLOW_SCTP : FLOW_UDP,
 		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	t.snat_port = snat_port_alloc(w, &t);
-	if (unlikely(t.snat_port == 0)) {
-		*why = DROP_SNAT_EXHAUSTED;
-		return NULL;
+	if (svc->mode == GFWD_MODE_FULLNAT) {
+		t.snat_port = snat_port_alloc(w, &t);
+		if (unlikely(t.snat_port == 0)) {
+			*why = DROP_SNAT_EXHAUSTED;
+			return NULL;
+		}
 	}
 	struct flow *f = flow_insert(w->flows, &t, w->now);
 	if (unlikely(f == NULL)) {
-		*why = DROP_NO_MBUF;
+		*why = DROP_FLOW_TABLE_FULL;
 		return NULL;
 	}
 	w->cnt.event[EV_NEW_FLOWS]++;
@@ -186,178 +135,86 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 	return f;
 }
 
-static inline void to_backend(struct worker *w, const struct config *cfg, struct flow *f,
-			      const struct backend *b, struct pkt *p)
+/* ---------------------------------------------------------------- forwarding */
+
+/* Client → backend. `mode` is a literal at every call: one specialised copy per mode. */
+static __rte_always_inline void forward(struct worker *w, const struct config *cfg, struct flow *f,
+					const struct backend *b, struct pkt *p, uint16_t in_port,
+					const uint8_t mode)
 {
 	struct rte_ether_addr mac;
 	if (unlikely(!neigh_mac(&dp.neigh, b->neigh, &mac))) {
 		drop(w, p->m, DROP_NEIGH_UNRESOLVED);
 		return;
 	}
-	uint16_t out_port = dp.neigh.e[b->neigh].port;
-	count(w, cfg, f->svc, f->backend_idx, rte_pktmbuf_pkt_len(p->m));
-	nat_v4(p, dp.snat_addrs[f->snat_id].v4, f->snat_port, f->backend.v4, f->backend_port);
-	eth_set(p->eth, &mac, &dp.ports[out_port].mac);
+	uint16_t out = dp.neigh.e[b->neigh].port;
+	count(w, cfg, f, rte_pktmbuf_pkt_len(p->m));
+	switch (mode) {
+	case GFWD_MODE_FULLNAT:
+		nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &f->backend, f->backend_port);
+		break;
+	case GFWD_MODE_NAT:
+		nat_rewrite(p, &f->client, f->client_port, &f->backend, f->backend_port);
+		break;
+	case GFWD_MODE_DSR:
+		break;   /* the backend has the VIP: only the MAC changes */
+	case GFWD_MODE_DSR_IPIP: {
+		uint16_t overhead = encap_overhead(f->family);
+		if (unlikely(pkt_ip_len(p) + overhead > dp.ports[out].mtu)) {
+			icmp_too_big(w, in_port, p, dp.ports[out].mtu - overhead);
+			return;
+		}
+		if (unlikely(!ipip_encap(p, &dp.ports[out].a[fam(f->family)].addr, &f->backend))) {
+			drop(w, p->m, DROP_NO_MBUF);
+			return;
+		}
+		break;
+	}
+	}
+	eth_set(p->eth, &mac, &dp.ports[out].mac);
 	w->cnt.event[EV_FWD_PACKETS]++;
-	emit(w, out_port, p->m);
+	emit(w, out, p->m);
 }
 
-static inline void to_client(struct worker *w, const struct config *cfg, struct flow *f, struct pkt *p)
+static inline void forward_any(struct worker *w, const struct config *cfg, struct flow *f,
+			       const struct backend *b, struct pkt *p, uint16_t in_port)
 {
-	const struct port *out = &dp.ports[f->in_port];
-	count(w, cfg, f->svc, f->backend_idx, rte_pktmbuf_pkt_len(p->m));
-	nat_v4(p, dp.vips[f->vip_id].v4, f->vport, f->client.v4, f->client_port);
-	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &out->mac);
+	switch (f->mode) {
+	case GFWD_MODE_FULLNAT: forward(w, cfg, f, b, p, in_port, GFWD_MODE_FULLNAT); break;
+	case GFWD_MODE_NAT: forward(w, cfg, f, b, p, in_port, GFWD_MODE_NAT); break;
+	case GFWD_MODE_DSR: forward(w, cfg, f, b, p, in_port, GFWD_MODE_DSR); break;
+	default: forward(w, cfg, f, b, p, in_port, GFWD_MODE_DSR_IPIP); break;
+	}
+}
+
+/* Backend → client: the answer leaves from the VIP, to the hop the client came from. */
+static inline void reverse(struct worker *w, const struct config *cfg, struct flow *f, struct pkt *p)
+{
+	if (unlikely(f->mode == GFWD_MODE_DSR || f->mode == GFWD_MODE_DSR_IPIP)) {
+		drop(w, p->m, DROP_NO_FLOW);   /* DSR backends answer clients directly */
+		return;
+	}
+	count(w, cfg, f, rte_pktmbuf_pkt_len(p->m));
+	nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
+	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &dp.ports[f->in_port].mac);
 	w->cnt.event[EV_REV_PACKETS]++;
 	emit(w, f->in_port, p->m);
 }
 
-/* ---------------------------------------------------------------- local traffic */
+/* ---------------------------------------------------------------- dispatch */
 
-static void arp_input(struct worker *w, const struct config *cfg, uint16_t in_port,
-		      struct rte_mbuf *m, struct rte_ether_hdr *eth, struct rte_arp_hdr *a)
+static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
 {
-	const struct port *port = &dp.ports[in_port];
-	if (a->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
-	    a->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-	    a->arp_hlen != RTE_ETHER_ADDR_LEN || a->arp_plen != 4) {
-		drop(w, m, DROP_BAD_ARP);
+	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
+		icmp_input(w, cfg, in_port, p, l2_answers_for(cfg, p->key.family, &p->key.dst));
 		return;
 	}
-	struct rte_arp_ipv4 *d = &a->arp_data;
-	struct addr sender = addr_v4(d->arp_sip), target = addr_v4(d->arp_tip);
-	neigh_learn(&dp.neigh, &sender, &d->arp_sha, w->now_tsc);
-
-	bool ours = (port->family == GFWD_AF_INET && addr_eq(&target, &port->addr)) ||
-		    config_has_vip(cfg, &target);
-	if (a->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) || !ours) {
-		/* Replies were learnt from above; requests for others are not ours to answer. */
-		if (a->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY))
-			rte_pktmbuf_free(m);
-		else
-			drop(w, m, DROP_NOT_FOR_US);
+	if (p->key.family == GFWD_AF_INET6 && p->key.dst.b[0] == 0xff) {
+		drop(w, p->m, DROP_NOT_FOR_US);   /* multicast other than neighbour discovery */
 		return;
 	}
-	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
-	rte_ether_addr_copy(&d->arp_sha, &d->arp_tha);
-	rte_ether_addr_copy(&port->mac, &d->arp_sha);
-	d->arp_tip = d->arp_sip;
-	d->arp_sip = target.v4;
-	eth_set(eth, &d->arp_tha, &port->mac);
-	w->cnt.event[EV_ARP_REPLIES]++;
-	emit(w, in_port, m);
-}
-
-static void icmp_echo_reply(struct worker *w, uint16_t in_port, struct pkt *p)
-{
-	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)p->l4;
-	struct rte_ipv4_hdr *ip = p->ip4;
-	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
-	csum_replace2(&icmp->icmp_cksum, RTE_BE16(RTE_IP_ICMP_ECHO_REQUEST << 8),
-		      RTE_BE16(RTE_IP_ICMP_ECHO_REPLY << 8));
-	uint32_t src = ip->src_addr;
-	ip->src_addr = ip->dst_addr;
-	ip->dst_addr = src;
-	ip->time_to_live = 64;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	eth_set(p->eth, &p->eth->src_addr, &dp.ports[in_port].mac);
-	w->cnt.event[EV_ICMP_ECHO_REPLIES]++;
-	emit(w, in_port, p->m);
-}
-
-/* ---------------------------------------------------------------- parsing */
-
-/* Fills p->l4, l4_len, key ports and TCP flags; returns a drop reason or DROP_MAX. */
-static inline enum gfwd_drop parse_l4(struct pkt *p)
-{
-	switch (p->key.proto) {
-	case IPPROTO_TCP: {
-		if (p->l4_len < sizeof(struct rte_tcp_hdr))
-			return DROP_BAD_L4_HEADER;
-		struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)p->l4;
-		unsigned hl = (t->data_off >> 4) * 4u;
-		if (hl < sizeof(*t) || hl > p->l4_len)
-			return DROP_BAD_L4_HEADER;
-		p->key.sport = t->src_port;
-		p->key.dport = t->dst_port;
-		p->tcp_flags = t->tcp_flags;
-		return DROP_MAX;
-	}
-	case IPPROTO_UDP: {
-		if (p->l4_len < sizeof(struct rte_udp_hdr))
-			return DROP_BAD_L4_HEADER;
-		struct rte_udp_hdr *u = (struct rte_udp_hdr *)p->l4;
-		uint16_t ul = rte_be_to_cpu_16(u->dgram_len);
-		if (ul < sizeof(*u) || ul > p->l4_len)
-			return DROP_BAD_L4_HEADER;
-		p->key.sport = u->src_port;
-		p->key.dport = u->dst_port;
-		return DROP_MAX;
-	}
-	case IPPROTO_ICMP:
-		if (p->l4_len < sizeof(struct rte_icmp_hdr))
-			return DROP_BAD_L4_HEADER;
-		return DROP_MAX;
-	default:
-		return DROP_UNSUPPORTED_PROTO;
-	}
-}
-
-static void ipv4_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
-		       uint8_t *l3, uint32_t l3_avail)
-{
-	if (unlikely(l3_avail < sizeof(struct rte_ipv4_hdr))) {
-		drop(w, p->m, DROP_TOO_SHORT);
-		return;
-	}
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
-	if (unlikely((ip->version_ihl >> 4) != 4)) {
-		drop(w, p->m, DROP_BAD_IP_VERSION);
-		return;
-	}
-	unsigned ihl = (ip->version_ihl & 0xf) * 4u;
-	unsigned total = rte_be_to_cpu_16(ip->total_length);
-	if (unlikely(ihl < sizeof(*ip) || total < ihl || total > l3_avail)) {
-		drop(w, p->m, DROP_BAD_IP_HEADER);
-		return;
-	}
-	/* Summed with its own checksum field, a valid header folds to 0xffff. Skipped when
-	 * the NIC already checked it. */
-	if (unlikely((p->m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-		     rte_raw_cksum(ip, ihl) != 0xffff)) {
-		drop(w, p->m, DROP_BAD_IP_CHECKSUM);
-		return;
-	}
-	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
-		drop(w, p->m, DROP_IP_FRAGMENT);
-		return;
-	}
-	p->ip4 = ip;
-	p->l4 = l3 + ihl;
-	p->l4_len = (uint16_t)(total - ihl);
-	p->key.src = addr_v4(ip->src_addr);
-	p->key.dst = addr_v4(ip->dst_addr);
-	p->key.proto = ip->next_proto_id;
-	p->key.family = GFWD_AF_INET;
-	enum gfwd_drop bad = parse_l4(p);
-	if (unlikely(bad != DROP_MAX)) {
-		drop(w, p->m, bad);
-		return;
-	}
-
-	const struct port *port = &dp.ports[in_port];
-	bool to_port = addr_eq(&p->key.dst, &port->addr);
-	if (p->key.proto == IPPROTO_ICMP) {
-		struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)p->l4;
-		if (icmp->icmp_type == RTE_IP_ICMP_ECHO_REQUEST && icmp->icmp_code == 0 &&
-		    (to_port || config_has_vip(cfg, &p->key.dst)))
-			icmp_echo_reply(w, in_port, p);
-		else
-			drop(w, p->m, DROP_UNSUPPORTED_PROTO);
-		return;
-	}
-	if (unlikely(ip->time_to_live <= 1)) {
+	uint8_t ttl = p->key.family == GFWD_AF_INET ? pkt_ip4(p)->time_to_live : pkt_ip6(p)->hop_limits;
+	if (unlikely(ttl <= 1)) {
 		drop(w, p->m, DROP_TTL_EXCEEDED);
 		return;
 	}
@@ -370,9 +227,9 @@ static void ipv4_input(struct worker *w, const struct config *cfg, uint16_t in_p
 		if (likely(b != NULL)) {
 			flow_track(f, p, dir, w->now);
 			if (dir == DIR_FORWARD)
-				to_backend(w, cfg, f, b, p);
+				forward_any(w, cfg, f, b, p, in_port);
 			else
-				to_client(w, cfg, f, p);
+				reverse(w, cfg, f, p);
 			return;
 		}
 		/* Its backend was removed: a forward packet is scheduled afresh, a reply has
@@ -387,7 +244,7 @@ static void ipv4_input(struct worker *w, const struct config *cfg, uint16_t in_p
 
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
 	if (svc == NULL) {
-		drop(w, p->m, to_port ? DROP_NO_FLOW : DROP_NO_SERVICE);
+		drop(w, p->m, dp_is_port_addr(p->key.family, &p->key.dst, NULL) ? DROP_NO_FLOW : DROP_NO_SERVICE);
 		return;
 	}
 	enum gfwd_drop why;
@@ -397,51 +254,46 @@ static void ipv4_input(struct worker *w, const struct config *cfg, uint16_t in_p
 		return;
 	}
 	flow_track(f, p, DIR_FORWARD, w->now);
-	to_backend(w, cfg, f, &cfg->backends[f->backend_idx], p);
+	forward_any(w, cfg, f, &cfg->backends[f->backend_idx], p, in_port);
+}
+
+/* Ours, broadcast, or IPv6 multicast (neighbour discovery). */
+static inline bool frame_for_us(const struct rte_ether_hdr *eth, const struct port *port)
+{
+	return rte_is_same_ether_addr(&eth->dst_addr, &port->mac) ||
+	       rte_is_broadcast_ether_addr(&eth->dst_addr) ||
+	       (eth->dst_addr.addr_bytes[0] == 0x33 && eth->dst_addr.addr_bytes[1] == 0x33);
+}
+
+/* Parses as far as the flow key; PARSE_OK or why not. */
+static inline enum gfwd_drop parse(struct pkt *p, const struct port *port)
+{
+	enum gfwd_drop r = parse_l2(p);
+	if (r != PARSE_OK)
+		return r;
+	if (unlikely(!frame_for_us(p->eth, port)))
+		return DROP_NOT_FOR_US;
+	if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		r = parse_ipv4(p);
+	else if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		r = parse_ipv6(p);
+	else
+		return p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ? PARSE_OK : DROP_BAD_ETHERTYPE;
+	return r == PARSE_OK ? parse_l4(p) : r;
 }
 
 static void packet_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct rte_mbuf *m)
 {
-	uint8_t *data = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = rte_pktmbuf_data_len(m);
-	const struct port *port = &dp.ports[in_port];
-	struct pkt p = { .m = m };
-
-	if (unlikely(len < sizeof(struct rte_ether_hdr))) {
-		drop(w, m, DROP_TOO_SHORT);
+	struct pkt p = { .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
+	enum gfwd_drop r = parse(&p, &dp.ports[in_port]);
+	if (unlikely(r != PARSE_OK)) {
+		drop(w, m, r);
 		return;
 	}
-	p.eth = (struct rte_ether_hdr *)data;
-	if (unlikely(!rte_is_same_ether_addr(&p.eth->dst_addr, &port->mac) &&
-		     !rte_is_broadcast_ether_addr(&p.eth->dst_addr))) {
-		drop(w, m, DROP_NOT_FOR_US);
-		return;
-	}
-	uint32_t off = sizeof(struct rte_ether_hdr);
-	uint16_t type = p.eth->ether_type;
-	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
-		if (unlikely(len < off + sizeof(struct rte_vlan_hdr))) {
-			drop(w, m, DROP_TOO_SHORT);
-			return;
-		}
-		type = ((struct rte_vlan_hdr *)(data + off))->eth_proto;
-		off += sizeof(struct rte_vlan_hdr);
-	}
-
-	switch (type) {
-	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
-		ipv4_input(w, cfg, in_port, &p, data + off, len - off);
-		break;
-	case RTE_BE16(RTE_ETHER_TYPE_ARP):
-		if (unlikely(len < off + sizeof(struct rte_arp_hdr))) {
-			drop(w, m, DROP_TOO_SHORT);
-			return;
-		}
-		arp_input(w, cfg, in_port, m, p.eth, (struct rte_arp_hdr *)(data + off));
-		break;
-	default:
-		drop(w, m, DROP_BAD_ETHERTYPE);
-	}
+	if (p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+		arp_input(w, cfg, in_port, &p);
+	else
+		ip_input(w, cfg, in_port, &p);
 }
 
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
@@ -455,4 +307,28 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 		w->cnt.event[EV_RX_BYTES] += rte_pktmbuf_pkt_len(pkts[i]);
 		packet_input(w, cfg, in_port, pkts[i]);
 	}
+}
+
+/* ---------------------------------------------------------------- worker ownership */
+
+unsigned pipeline_owner(const struct config *cfg, uint16_t in_port, struct rte_mbuf *m, unsigned self)
+{
+	unsigned n = dp.n_workers;
+	struct pkt p = { .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
+	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
+	    p.key.proto == IPPROTO_ICMP || p.key.proto == IPPROTO_ICMPV6)
+		return self;   /* dropped or local: any worker will do */
+	if (dp_is_port_addr(p.key.family, &p.key.dst, NULL)) {
+		/* A full-NAT reply: its port names the worker that chose it. */
+		uint16_t port = rte_be_to_cpu_16(p.key.dport);
+		uint32_t share = (SNAT_PORT_LAST - SNAT_PORT_FIRST + 1) / n;
+		return port < SNAT_PORT_FIRST ? self : RTE_MIN((port - SNAT_PORT_FIRST) / share, n - 1);
+	}
+	const struct service *svc = config_find_service(cfg, &p.key.dst, p.key.dport, p.key.proto);
+	if (svc != NULL && svc->mode != GFWD_MODE_NAT)
+		return self;   /* RSS keeps a client's tuple on one queue; replies carry our port */
+	/* NAT: both directions carry the client's address and port, so they pick the owner. */
+	const struct addr *client = svc != NULL ? &p.key.src : &p.key.dst;
+	uint16_t client_port = svc != NULL ? p.key.sport : p.key.dport;
+	return rte_hash_crc_4byte(client_port, rte_hash_crc(client->b, 16, 0)) % n;
 }

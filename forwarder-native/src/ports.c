@@ -11,6 +11,19 @@
 #include <rte_lcore.h>
 #include "api_internal.h"
 
+static void set_addr(struct port_addr *to, const struct gfwd_port_addr *from, size_t len)
+{
+	memset(to, 0, sizeof(*to));
+	if (from->family == 0)
+		return;
+	to->present = true;
+	to->prefix_len = from->prefix_len;
+	memcpy(to->addr.b, from->addr, len);
+	to->has_gateway = from->has_gateway != 0;
+	if (to->has_gateway)
+		memcpy(to->gateway.b, from->gateway, len);
+}
+
 static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_port_conf *conf,
 		      struct rte_ring *ring_rx, struct rte_ring *ring_tx)
 {
@@ -18,10 +31,12 @@ static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_por
 		return api_fail(-EBUSY, "ports must be added before gfwd_start()");
 	if (dp.n_ports == MAX_PORTS)
 		return api_fail(-ENOSPC, "at most %d ports", MAX_PORTS);
-	if (conf->family != GFWD_AF_INET)
-		return api_fail(-EAFNOSUPPORT, "port %s: only IPv4 port addresses are supported so far", name);
-	if (conf->prefix_len > 32)
-		return api_fail(-EINVAL, "port %s: prefix length %u is longer than 32", name, conf->prefix_len);
+	if (conf->v4.family == 0 && conf->v6.family == 0)
+		return api_fail(-EINVAL, "port %s: give it an IPv4 or IPv6 address (or both)", name);
+	if (conf->v4.family != 0 && (conf->v4.family != GFWD_AF_INET || conf->v4.prefix_len > 32))
+		return api_fail(-EINVAL, "port %s: the IPv4 address needs family 4 and a prefix of at most 32", name);
+	if (conf->v6.family != 0 && (conf->v6.family != GFWD_AF_INET6 || conf->v6.prefix_len > 128))
+		return api_fail(-EINVAL, "port %s: the IPv6 address needs family 6 and a prefix of at most 128", name);
 
 	struct rte_eth_dev_info info;
 	int rc = rte_eth_dev_info_get(eth_port, &info);
@@ -62,14 +77,16 @@ static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_por
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->eth_port = eth_port;
 	p->n_rx_queues = n_rxq;
-	p->family = conf->family;
-	p->prefix_len = conf->prefix_len;
-	memcpy(p->addr.b, conf->addr, 4);
-	p->has_gateway = conf->has_gateway != 0;
-	memcpy(p->gateway.b, conf->gateway, 4);
+	uint16_t mtu = RTE_ETHER_MTU;
+	rte_eth_dev_get_mtu(eth_port, &mtu);
+	p->mtu = mtu;
+	set_addr(&p->a[0], &conf->v4, 4);
+	set_addr(&p->a[1], &conf->v6, 16);
 	p->ring_rx = ring_rx;
 	p->ring_tx = ring_tx;
-	if (ring_rx != NULL) {
+	if (conf->has_mac) {
+		memcpy(p->mac.addr_bytes, conf->mac, RTE_ETHER_ADDR_LEN);
+	} else if (ring_rx != NULL) {
 		/* The ring PMD has no MAC of its own: use a locally administered one. */
 		uint8_t mac[RTE_ETHER_ADDR_LEN] = { 0x02, 0x67, 0x61, 0x74, 0x00, (uint8_t)(idx + 1) };
 		memcpy(p->mac.addr_bytes, mac, sizeof(mac));
@@ -81,10 +98,14 @@ static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_por
 	p->ctrl_tx = rte_ring_create(ring_name, 1024, socket, RING_F_SC_DEQ);
 	if (p->ctrl_tx == NULL)
 		return api_fail(-ENOMEM, "port %s: cannot create its control ring", name);
-	dp.snat_addrs[idx] = p->addr;
+	dp.snat_addrs[0][idx] = p->a[0].addr;
+	dp.snat_addrs[1][idx] = p->a[1].addr;
+	dp.port_of_eth[eth_port] = (uint8_t)idx;
 	dp.n_ports++;
-	if (p->has_gateway && neigh_ensure(&dp.neigh, &p->gateway, idx) == NEIGH_NONE)
-		return api_fail(-ENOSPC, "port %s: neighbour table full", name);
+	for (int f = 0; f < 2; f++)
+		if (p->a[f].has_gateway &&
+		    neigh_ensure(&dp.neigh, f ? GFWD_AF_INET6 : GFWD_AF_INET, &p->a[f].gateway, idx) == NEIGH_NONE)
+			return api_fail(-ENOSPC, "port %s: neighbour table full", name);
 	return idx;
 }
 

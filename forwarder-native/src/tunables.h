@@ -20,6 +20,11 @@
 #define MAX_VIPS                (1u << 16)  /* distinct VIPs over the process lifetime */
 #define MAGLEV_MAX_SIZE         1000003u    /* entries */
 
+#define AFFINITY_SLOTS          (1u << 16)  /* session-affinity entries per worker */
+#define AFFINITY_PROBE          4           /* slots tried per lookup */
+#define WRR_MAX_SEQUENCE        65536       /* weighted round-robin schedule length */
+#define HANDOFF_RING_SIZE       4096        /* packets waiting for another worker */
+
 /* Connection timeouts, seconds (IPVS defaults where a user would compare). */
 #define TCP_SYN_TIMEOUT_S       30
 #define TCP_ESTABLISHED_TIMEOUT_S 900

@@ -3,6 +3,8 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_ring.h>
+#include <stdio.h>
 #include "dataplane.h"
 #include "pipeline.h"
 #include "worker.h"
@@ -43,6 +45,15 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 	}
 	w->flows->on_remove = worker_flow_ended;
 	w->flows->on_remove_ctx = w;
+	w->affinity = rte_zmalloc_socket("affinity", AFFINITY_SLOTS * sizeof(struct affinity),
+					 RTE_CACHE_LINE_SIZE, socket);
+	char name[RTE_RING_NAMESIZE];
+	snprintf(name, sizeof(name), "gfwd_inbox_%u", index);
+	w->inbox = rte_ring_create(name, HANDOFF_RING_SIZE, socket, RING_F_SC_DEQ);
+	if (w->affinity == NULL || w->inbox == NULL) {
+		worker_free(w);
+		return NULL;
+	}
 	/* Disjoint SNAT port ranges: a reply's destination port names the worker's flow. */
 	uint32_t share = (SNAT_PORT_LAST - SNAT_PORT_FIRST + 1) / (n_workers ? n_workers : 1);
 	w->snat_first = (uint16_t)(SNAT_PORT_FIRST + index * share);
@@ -57,6 +68,8 @@ void worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	flow_table_free(w->flows);
+	rte_free(w->affinity);
+	rte_ring_free(w->inbox);
 	rte_free(w);
 }
 
@@ -97,6 +110,37 @@ static void drain_control(struct worker *w)
 	}
 }
 
+/* Keeps what this worker owns, hands the rest to their owners (m->port carries the port
+ * index across). Returns how many are left in pkts. */
+static uint16_t hand_off(struct worker *w, const struct config *cfg, uint16_t port,
+			 struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t kept = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		unsigned owner = pipeline_owner(cfg, port, pkts[i], w->index);
+		if (owner == w->index) {
+			pkts[kept++] = pkts[i];
+			continue;
+		}
+		pkts[i]->port = port;
+		if (rte_ring_enqueue(dp.workers[owner]->inbox, pkts[i]) == 0) {
+			w->cnt.event[EV_HANDOFFS]++;
+		} else {
+			w->cnt.drop[DROP_HANDOFF_FULL]++;
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+	return kept;
+}
+
+static void drain_inbox(struct worker *w, const struct config *cfg)
+{
+	struct rte_mbuf *pkts[BURST_SIZE];
+	unsigned n = rte_ring_dequeue_burst(w->inbox, (void **)pkts, BURST_SIZE, NULL);
+	for (unsigned i = 0; i < n; i++)   /* one at a time: each names its own port */
+		pipeline_burst(w, cfg, pkts[i]->port, &pkts[i], 1);
+}
+
 int worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -111,9 +155,13 @@ int worker_main(void *arg)
 			if (w->index >= dp.ports[p].n_rx_queues)
 				continue;
 			uint16_t n = rte_eth_rx_burst(dp.ports[p].eth_port, (uint16_t)w->index, pkts, BURST_SIZE);
+			if (n > 0 && dp.n_workers > 1)
+				n = hand_off(w, cfg, p, pkts, n);
 			if (n > 0)
 				pipeline_burst(w, cfg, p, pkts, n);
 		}
+		if (dp.n_workers > 1)
+			drain_inbox(w, cfg);
 		if (w->index == 0)
 			drain_control(w);
 		worker_flush(w);

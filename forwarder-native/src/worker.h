@@ -13,6 +13,18 @@
 
 #define TXQ_CAP (BURST_SIZE * 2)
 
+/* A client's backend under session affinity. */
+struct affinity {
+	struct addr client;
+	struct addr backend;
+	uint16_t vip_id;
+	uint16_t vport;
+	uint16_t backend_port;
+	uint8_t proto;
+	uint8_t used;
+	uint32_t expires;           /* worker clock, seconds */
+};
+
 struct tx_queue {
 	uint16_t n;
 	struct rte_mbuf *m[TXQ_CAP];
@@ -29,8 +41,27 @@ struct worker {
 	uint16_t snat_last;
 	uint16_t snat_next;
 	struct tx_queue tx[MAX_PORTS];
+	struct affinity *affinity;  /* AFFINITY_SLOTS entries */
+	struct rte_ring *inbox;     /* packets other workers hand over (their flows are ours) */
 	struct counters cnt;
 } __rte_cache_aligned;
+
+static inline void drop(struct worker *w, struct rte_mbuf *m, enum gfwd_drop why)
+{
+	w->cnt.drop[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* Queues m for transmission on port; sent at the end of the burst. */
+static inline void emit(struct worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct tx_queue *q = &w->tx[port];
+	if (unlikely(q->n == TXQ_CAP)) {
+		drop(w, m, DROP_TX_FULL);
+		return;
+	}
+	q->m[q->n++] = m;
+}
 
 struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_id,
 			     uint32_t flow_capacity, int socket);

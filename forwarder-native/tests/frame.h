@@ -25,8 +25,10 @@
 struct frame {
 	uint8_t b[2048];
 	uint16_t len;
-	int16_t l3;             /* offset of the IP header, -1 if none */
+	int16_t l3;             /* offset of the (inner) IP header, -1 if none */
 	int16_t l4;
+	int16_t outer_l3;       /* offset of an IP-in-IP outer header, -1 if none */
+	uint8_t family;         /* 4 or 6 */
 	uint8_t proto;
 	int corrupt_ip_csum;    /* leave a wrong IP checksum */
 	int keep_udp_csum_zero;
@@ -37,7 +39,7 @@ static inline struct frame frame_new(void)
 {
 	struct frame f;
 	memset(&f, 0, sizeof(f));
-	f.l3 = f.l4 = -1;
+	f.l3 = f.l4 = f.outer_l3 = -1;
 	return f;
 }
 
@@ -91,8 +93,16 @@ static inline void frame_arp(struct frame *f, uint16_t op, const uint8_t sha[6],
 	put_ip(f, tip);
 }
 
+static inline void put_ip6(struct frame *f, const char *ip)
+{
+	struct in6_addr a;
+	inet_pton(AF_INET6, ip, &a);
+	put(f, &a, 16);
+}
+
 static inline void frame_ipv4_ttl(struct frame *f, const char *src, const char *dst, uint8_t proto, uint8_t ttl)
 {
+	f->family = 4;
 	f->l3 = (int16_t)f->len;
 	f->proto = proto;
 	put8(f, 0x45);
@@ -111,6 +121,66 @@ static inline void frame_ipv4_ttl(struct frame *f, const char *src, const char *
 static inline void frame_ipv4(struct frame *f, const char *src, const char *dst, uint8_t proto)
 {
 	frame_ipv4_ttl(f, src, dst, proto, 64);
+}
+
+static inline void frame_ipv6_hop(struct frame *f, const char *src, const char *dst, uint8_t next, uint8_t hop)
+{
+	f->family = 6;
+	f->l3 = (int16_t)f->len;
+	f->proto = next;
+	put32(f, 0x60000000);
+	put16(f, 0);            /* payload length: frame_done() */
+	put8(f, next);
+	put8(f, hop);
+	put_ip6(f, src);
+	put_ip6(f, dst);
+	f->l4 = (int16_t)f->len;
+}
+
+static inline void frame_ipv6(struct frame *f, const char *src, const char *dst, uint8_t next)
+{
+	frame_ipv6_hop(f, src, dst, next, 64);
+}
+
+/* An extension header (hop-by-hop or destination options, 8 bytes of padding) before
+ * the upper layer: the L4 header moves, the protocol is the extension's `next`. */
+static inline void frame_ipv6_ext(struct frame *f, uint8_t type, uint8_t next)
+{
+	f->b[f->l3 + 6] = type;   /* the IPv6 header's next header */
+	put8(f, next);
+	put8(f, 0);
+	put8(f, 1);               /* PadN option covering the rest */
+	put8(f, 4);
+	put32(f, 0);
+	f->proto = next;
+	f->l4 = (int16_t)f->len;
+}
+
+/* The outer header of IP-in-IP; the inner IP header follows. */
+static inline void frame_outer_ipv4(struct frame *f, const char *src, const char *dst)
+{
+	f->outer_l3 = (int16_t)f->len;
+	put8(f, 0x45);
+	put8(f, 0);
+	put16(f, 0);
+	put16(f, 0);
+	put16(f, 0x4000);       /* DF, copied from the inner header */
+	put8(f, 64);
+	put8(f, 4);             /* IPPROTO_IPIP */
+	put16(f, 0);
+	put_ip(f, src);
+	put_ip(f, dst);
+}
+
+static inline void frame_outer_ipv6(struct frame *f, const char *src, const char *dst)
+{
+	f->outer_l3 = (int16_t)f->len;
+	put32(f, 0x60000000);
+	put16(f, 0);
+	put8(f, 41);            /* IPPROTO_IPV6 */
+	put8(f, 64);
+	put_ip6(f, src);
+	put_ip6(f, dst);
 }
 
 static inline void frame_tcp(struct frame *f, uint16_t sport, uint16_t dport, uint8_t flags)
@@ -132,6 +202,18 @@ static inline void frame_udp(struct frame *f, uint16_t sport, uint16_t dport)
 	put16(f, dport);
 	put16(f, 0);            /* length */
 	put16(f, 0);            /* checksum */
+}
+
+static inline void frame_sctp(struct frame *f, uint16_t sport, uint16_t dport, uint32_t vtag, uint8_t chunk)
+{
+	put16(f, sport);
+	put16(f, dport);
+	put32(f, vtag);
+	put32(f, 0);            /* CRC32c: frame_done() */
+	put8(f, chunk);         /* one chunk: type, flags, length 8, 4 bytes of value */
+	put8(f, 0);
+	put16(f, 8);
+	put32(f, 0x11223344);
 }
 
 static inline void frame_icmp_echo(struct frame *f, uint8_t type, uint16_t id, uint16_t seq)
@@ -172,10 +254,30 @@ static inline uint16_t l4_sum(const struct frame *f)
 {
 	const uint8_t *ip = f->b + f->l3;
 	uint16_t l4_len = (uint16_t)(f->len - f->l4);
-	uint32_t s = sum16(ip + 12, 8, 0);
+	uint32_t s = f->family == 6 ? sum16(ip + 8, 32, 0) : sum16(ip + 12, 8, 0);
 	s += f->proto;
 	s += l4_len;
 	return fold(sum16(f->b + f->l4, l4_len, s));
+}
+
+/* CRC32c, bit by bit (reflected polynomial 0x82F63B78): slow and independent of the data
+ * plane's table-free instruction version. */
+static inline uint32_t crc32c_bitwise(const uint8_t *p, size_t n)
+{
+	uint32_t crc = 0xffffffff;
+	for (size_t i = 0; i < n; i++) {
+		crc ^= p[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static inline void sctp_checksum_set(uint8_t *sctp, size_t n)
+{
+	memset(sctp + 8, 0, 4);
+	uint32_t crc = crc32c_bitwise(sctp, n);
+	memcpy(sctp + 8, &crc, 4);   /* little-endian on the wire (RFC 4960 appendix B) */
 }
 
 static inline void frame_done(struct frame *f)
@@ -183,10 +285,25 @@ static inline void frame_done(struct frame *f)
 	if (f->l3 < 0)
 		return;
 	uint8_t *ip = f->b + f->l3;
-	if (!f->keep_lengths)
-		set16(ip + 2, (uint16_t)(f->len - f->l3));
-	set16(ip + 10, 0);
-	set16(ip + 10, (uint16_t)~fold(sum16(ip, 20, 0)) ^ (f->corrupt_ip_csum ? 0x5555 : 0));
+	if (f->family == 6) {
+		if (!f->keep_lengths)
+			set16(ip + 4, (uint16_t)(f->len - f->l3 - 40));
+	} else {
+		if (!f->keep_lengths)
+			set16(ip + 2, (uint16_t)(f->len - f->l3));
+		set16(ip + 10, 0);
+		set16(ip + 10, (uint16_t)~fold(sum16(ip, 20, 0)) ^ (f->corrupt_ip_csum ? 0x5555 : 0));
+	}
+	if (f->outer_l3 >= 0) {
+		uint8_t *o = f->b + f->outer_l3;
+		if (f->family == 6) {
+			set16(o + 4, (uint16_t)(f->len - f->outer_l3 - 40));
+		} else {
+			set16(o + 2, (uint16_t)(f->len - f->outer_l3));
+			set16(o + 10, 0);
+			set16(o + 10, (uint16_t)~fold(sum16(o, 20, 0)));
+		}
+	}
 	uint8_t *l4 = f->b + f->l4;
 	if (f->proto == IPPROTO_TCP) {
 		set16(l4 + 16, 0);
@@ -201,26 +318,48 @@ static inline void frame_done(struct frame *f)
 	} else if (f->proto == IPPROTO_ICMP) {
 		set16(l4 + 2, 0);
 		set16(l4 + 2, (uint16_t)~fold(sum16(l4, (size_t)(f->len - f->l4), 0)));
+	} else if (f->proto == IPPROTO_ICMPV6) {
+		set16(l4 + 2, 0);
+		set16(l4 + 2, (uint16_t)~l4_sum(f));
+	} else if (f->proto == IPPROTO_SCTP) {
+		sctp_checksum_set(l4, (size_t)(f->len - f->l4));
 	}
 }
 
-/* Verifies a received frame's checksums the way a host would; 1 if all are right. */
-static inline int frame_checksums_ok(const uint8_t *b, uint16_t len, int l3)
+/* Verifies a received frame's checksums the way a host would; 1 if all are right. l3
+ * and l4 are where the (inner) IP and L4 headers are. */
+static inline int frame_checksums_ok(const uint8_t *b, uint16_t len, int l3, int l4)
 {
 	struct frame f = frame_new();
 	memcpy(f.b, b, len);
 	f.len = len;
 	f.l3 = (int16_t)l3;
-	f.l4 = (int16_t)(l3 + (b[l3] & 0xf) * 4);
-	f.proto = b[l3 + 9];
-	if (fold(sum16(b + l3, (size_t)(b[l3] & 0xf) * 4, 0)) != 0xffff)
-		return 0;
-	if (f.proto == IPPROTO_UDP && get16(b + f.l4 + 6) == 0)
+	f.l4 = (int16_t)l4;
+	f.family = (uint8_t)(b[l3] >> 4);
+	if (f.family == 4) {
+		f.proto = b[l3 + 9];
+		if (fold(sum16(b + l3, (size_t)(b[l3] & 0xf) * 4, 0)) != 0xffff)
+			return 0;
+	} else {
+		f.proto = b[l3 + 6];
+		if (l4 != l3 + 40)
+			f.proto = b[l3 + 40];   /* one extension header in these tests */
+	}
+	if (f.proto == IPPROTO_UDP && f.family == 4 && get16(b + f.l4 + 6) == 0)
 		return 1;
-	if (f.proto == IPPROTO_TCP || f.proto == IPPROTO_UDP)
+	if (f.proto == IPPROTO_TCP || f.proto == IPPROTO_UDP || f.proto == IPPROTO_ICMPV6)
 		return l4_sum(&f) == 0xffff;
 	if (f.proto == IPPROTO_ICMP)
 		return fold(sum16(b + f.l4, (size_t)(len - f.l4), 0)) == 0xffff;
+	if (f.proto == IPPROTO_SCTP) {
+		uint32_t got, want;
+		uint8_t copy[2048];
+		memcpy(copy, b + f.l4, (size_t)(len - f.l4));
+		memcpy(&got, copy + 8, 4);
+		memset(copy + 8, 0, 4);
+		want = crc32c_bitwise(copy, (size_t)(len - f.l4));
+		return got == want;
+	}
 	return 1;
 }
 

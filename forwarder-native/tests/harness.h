@@ -31,6 +31,7 @@ static const uint8_t PORT_MAC[6] = { 0x02, 0x67, 0x61, 0x74, 0x00, 0x01 };
 static const uint8_t BCAST_MAC[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t ZERO_MAC[6] = { 0 };
 #define PORT_IP "198.18.0.2"
+#define PORT_IP6 "2001:2::2"
 
 static struct worker *test_worker;
 
@@ -42,8 +43,10 @@ static void harness_init(const char *prog)
 		fprintf(stderr, "gfwd_init: %s\n", gfwd_last_error());
 		exit(1);
 	}
-	struct gfwd_port_conf pc = { .family = GFWD_AF_INET, .prefix_len = 24 };
-	inet_pton(AF_INET, PORT_IP, pc.addr);
+	struct gfwd_port_conf pc = { .v4 = { .family = GFWD_AF_INET, .prefix_len = 24 },
+				     .v6 = { .family = GFWD_AF_INET6, .prefix_len = 64 } };
+	inet_pton(AF_INET, PORT_IP, pc.v4.addr);
+	inet_pton(AF_INET6, PORT_IP6, pc.v6.addr);
 	if (gfwd_port_add_ring("ring0", &pc) != 0) {
 		fprintf(stderr, "port: %s\n", gfwd_last_error());
 		exit(1);

@@ -346,13 +346,20 @@ static void syn_to_empty(struct frame *f)
 	frame_tcp(f, 40000, 80, TCP_SYN);
 	frame_done(f);
 }
-static void sctp_to_vip(struct frame *f)
+static void sctp_without_chunk(struct frame *f)
 {
 	frame_eth(f, PORT_MAC, CLIENT_MAC);
-	frame_ipv4(f, CLIENT, VIP, 132);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_SCTP);
 	put32(f, 0x0e100050);
 	put32(f, 0);
 	put32(f, 0);
+	frame_done(f);
+}
+static void gre_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, 47);
+	put32(f, 0x00000800);
 	frame_done(f);
 }
 
@@ -401,7 +408,8 @@ static const struct packet_case cases[] = {
 	{ "reply without a flow", reply_without_flow, DROPPED, NULL, DROP_NO_FLOW },
 	{ "backend whose MAC is unknown", syn_to_unresolved, DROPPED, NULL, DROP_NEIGH_UNRESOLVED },
 	{ "service without backends", syn_to_empty, DROPPED, NULL, DROP_NO_BACKEND },
-	{ "SCTP (not yet served)", sctp_to_vip, DROPPED, NULL, DROP_UNSUPPORTED_PROTO },
+	{ "SCTP without a chunk", sctp_without_chunk, DROPPED, NULL, DROP_BAD_L4_HEADER },
+	{ "GRE (no such service protocol)", gre_to_vip, DROPPED, NULL, DROP_UNSUPPORTED_PROTO },
 };
 
 static void hexdump_diff(const struct frame *got, const struct frame *want)
@@ -433,7 +441,7 @@ static void run_table(void)
 				if (!same)
 					hexdump_diff(&o.out, &want);
 				if (want.l3 >= 0)
-					CHECK(frame_checksums_ok(o.out.b, o.out.len, want.l3), "%s: checksums wrong", c->name);
+					CHECK(frame_checksums_ok(o.out.b, o.out.len, want.l3, want.l4), "%s: checksums wrong", c->name);
 			}
 			break;
 		}

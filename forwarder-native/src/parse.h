@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Packet parsing: small inline steps that bounds-check before every header and record
+ * where each header is. A step returns PARSE_OK or the drop reason. Nothing here writes
+ * the packet. */
+#ifndef GFWD_PARSE_H
+#define GFWD_PARSE_H
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_sctp.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+#include "counters.h"
+#include "flow.h"
+
+#define PARSE_OK DROP_MAX
+#define MAX_IPV6_EXT_HEADERS 8
+
+struct pkt {
+	struct rte_mbuf *m;
+	uint8_t *data;            /* frame start */
+	uint32_t len;             /* bytes in the first segment */
+	struct rte_ether_hdr *eth;
+	uint16_t ether_type;      /* network order, after any 802.1Q tag */
+	uint16_t l3_off;
+	uint16_t l4_off;
+	uint16_t l4_len;          /* per the IP header's length */
+	uint8_t tcp_flags;
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+	struct flow_key key;      /* family, proto, addresses and ports (ICMP: 0) */
+};
+
+static inline struct rte_ipv4_hdr *pkt_ip4(const struct pkt *p)
+{
+	return (struct rte_ipv4_hdr *)(p->data + p->l3_off);
+}
+
+static inline struct rte_ipv6_hdr *pkt_ip6(const struct pkt *p)
+{
+	return (struct rte_ipv6_hdr *)(p->data + p->l3_off);
+}
+
+static inline uint8_t *pkt_l4(const struct pkt *p)
+{
+	return p->data + p->l4_off;
+}
+
+/* Length of the IP packet (header included), by the header's own account. */
+static inline uint32_t pkt_ip_len(const struct pkt *p)
+{
+	return (uint32_t)(p->l4_off - p->l3_off) + p->l4_len;
+}
+
+static inline enum gfwd_drop parse_l2(struct pkt *p)
+{
+	if (unlikely(p->len < sizeof(struct rte_ether_hdr)))
+		return DROP_TOO_SHORT;
+	p->eth = (struct rte_ether_hdr *)p->data;
+	p->ether_type = p->eth->ether_type;
+	p->l3_off = sizeof(struct rte_ether_hdr);
+	if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		if (unlikely(p->len < p->l3_off + sizeof(struct rte_vlan_hdr)))
+			return DROP_TOO_SHORT;
+		p->ether_type = ((struct rte_vlan_hdr *)(p->data + p->l3_off))->eth_proto;
+		p->l3_off += sizeof(struct rte_vlan_hdr);
+	}
+	return PARSE_OK;
+}
+
+static inline enum gfwd_drop parse_ipv4(struct pkt *p)
+{
+	uint32_t avail = p->len - p->l3_off;
+	if (unlikely(avail < sizeof(struct rte_ipv4_hdr)))
+		return DROP_TOO_SHORT;
+	struct rte_ipv4_hdr *ip = pkt_ip4(p);
+	if (unlikely((ip->version_ihl >> 4) != 4))
+		return DROP_BAD_IP_VERSION;
+	unsigned ihl = (ip->version_ihl & 0xf) * 4u;
+	unsigned total = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely(ihl < sizeof(*ip) || total < ihl || total > avail))
+		return DROP_BAD_IP_HEADER;
+	/* Summed with its own checksum field, a valid header folds to 0xffff. Skipped when
+	 * the NIC already checked it. */
+	if (unlikely((p->m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+		     rte_raw_cksum(ip, ihl) != 0xffff))
+		return DROP_BAD_IP_CHECKSUM;
+	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
+		return DROP_IP_FRAGMENT;
+	p->l4_off = (uint16_t)(p->l3_off + ihl);
+	p->l4_len = (uint16_t)(total - ihl);
+	p->key.family = GFWD_AF_INET;
+	p->key.proto = ip->next_proto_id;
+	p->key.src = addr_v4(ip->src_addr);
+	p->key.dst = addr_v4(ip->dst_addr);
+	return PARSE_OK;
+}
+
+/* Walks extension headers to the upper-layer header; fragments are not reassembled. */
+static inline enum gfwd_drop parse_ipv6(struct pkt *p)
+{
+	uint32_t avail = p->len - p->l3_off;
+	if (unlikely(avail < sizeof(struct rte_ipv6_hdr)))
+		return DROP_TOO_SHORT;
+	struct rte_ipv6_hdr *ip = pkt_ip6(p);
+	if (unlikely((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6))
+		return DROP_BAD_IP_VERSION;
+	uint32_t end = p->l3_off + sizeof(*ip) + rte_be_to_cpu_16(ip->payload_len);
+	if (unlikely(end > p->len))
+		return DROP_BAD_IP_HEADER;
+	uint32_t off = p->l3_off + sizeof(*ip);
+	uint8_t next = ip->proto;
+	for (int i = 0;; i++) {
+		if (next != IPPROTO_HOPOPTS && next != IPPROTO_ROUTING && next != IPPROTO_DSTOPTS &&
+		    next != IPPROTO_AH && next != IPPROTO_FRAGMENT)
+			break;
+		if (unlikely(i == MAX_IPV6_EXT_HEADERS))
+			return DROP_BAD_IP_HEADER;
+		if (next == IPPROTO_FRAGMENT)
+			return DROP_IP_FRAGMENT;
+		if (unlikely(off + 8 > end))
+			return DROP_BAD_IP_HEADER;
+		uint32_t hlen = next == IPPROTO_AH ? (p->data[off + 1] + 2u) * 4u : (p->data[off + 1] + 1u) * 8u;
+		next = p->data[off];
+		off += hlen;
+		if (unlikely(off > end))
+			return DROP_BAD_IP_HEADER;
+	}
+	p->l4_off = (uint16_t)off;
+	p->l4_len = (uint16_t)(end - off);
+	p->key.family = GFWD_AF_INET6;
+	p->key.proto = next;
+	memcpy(p->key.src.b, ip->src_addr, 16);
+	memcpy(p->key.dst.b, ip->dst_addr, 16);
+	return PARSE_OK;
+}
+
+/* Ports into the key and what the pipeline needs of each protocol. */
+static inline enum gfwd_drop parse_l4(struct pkt *p)
+{
+	uint8_t *l4 = pkt_l4(p);
+	switch (p->key.proto) {
+	case IPPROTO_TCP: {
+		if (unlikely(p->l4_len < sizeof(struct rte_tcp_hdr)))
+			return DROP_BAD_L4_HEADER;
+		struct rte_tcp_hdr *t = (struct rte_tcp_hdr *)l4;
+		unsigned hl = (t->data_off >> 4) * 4u;
+		if (unlikely(hl < sizeof(*t) || hl > p->l4_len))
+			return DROP_BAD_L4_HEADER;
+		p->key.sport = t->src_port;
+		p->key.dport = t->dst_port;
+		p->tcp_flags = t->tcp_flags;
+		return PARSE_OK;
+	}
+	case IPPROTO_UDP: {
+		if (unlikely(p->l4_len < sizeof(struct rte_udp_hdr)))
+			return DROP_BAD_L4_HEADER;
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)l4;
+		uint16_t ul = rte_be_to_cpu_16(u->dgram_len);
+		if (unlikely(ul < sizeof(*u) || ul > p->l4_len))
+			return DROP_BAD_L4_HEADER;
+		p->key.sport = u->src_port;
+		p->key.dport = u->dst_port;
+		return PARSE_OK;
+	}
+	case IPPROTO_SCTP: {
+		/* Common header plus at least one chunk header. */
+		if (unlikely(p->l4_len < sizeof(struct rte_sctp_hdr) + 4))
+			return DROP_BAD_L4_HEADER;
+		struct rte_sctp_hdr *s = (struct rte_sctp_hdr *)l4;
+		p->key.sport = s->src_port;
+		p->key.dport = s->dst_port;
+		return PARSE_OK;
+	}
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (unlikely(p->l4_len < sizeof(struct rte_icmp_hdr)))
+			return DROP_BAD_L4_HEADER;
+		p->icmp_type = l4[0];
+		p->icmp_code = l4[1];
+		return PARSE_OK;
+	default:
+		return DROP_UNSUPPORTED_PROTO;
+	}
+}
+
+#endif

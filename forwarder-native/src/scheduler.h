@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Choosing a backend for a new connection: Maglev (consistent), round robin, weighted
+ * round robin, least connections (this worker's), source hash, and session affinity per
+ * client address with a timeout. */
+#ifndef GFWD_SCHEDULER_H
+#define GFWD_SCHEDULER_H
+
+#include "config.h"
+#include "parse.h"
+#include "worker.h"
+
+#define NO_BACKEND UINT32_MAX
+
+/* Index into cfg->backends, or NO_BACKEND when the service has none. */
+uint32_t sched_pick(struct worker *w, const struct config *cfg, const struct service *svc,
+		    const struct pkt *p, uint32_t flow_hash);
+
+#endif
