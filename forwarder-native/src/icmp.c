@@ -279,8 +279,7 @@ void icmp_too_big(struct worker *w, uint16_t in_port, struct pkt *p, uint32_t mt
 		uint16_t c = icmp6_checksum(ip, icmp, icmp_len);
 		memcpy(icmp + 2, &c, 2);
 	}
-	w->cnt.drop[DROP_ENCAP_TOO_BIG]++;
-	w->cnt.event[EV_ICMP_TOO_BIG_SENT]++;
+	w->cnt.event[EV_ICMP_TOO_BIG_SENT]++;   /* answered, so not counted as a silent drop */
 	rte_pktmbuf_free(p->m);
 	emit(w, in_port, m);
 }

@@ -225,6 +225,29 @@ static inline void frame_icmp_echo(struct frame *f, uint8_t type, uint16_t id, u
 	put16(f, seq);
 }
 
+/* A neighbour solicitation (135) or advertisement (136) with one link-layer option. */
+static inline void frame_nd(struct frame *f, uint8_t type, uint8_t flags, const char *target,
+			    uint8_t opt_type, const uint8_t mac[6])
+{
+	put8(f, type);
+	put8(f, 0);
+	put16(f, 0);
+	put8(f, flags);
+	put8(f, 0);
+	put16(f, 0);
+	put_ip6(f, target);
+	if (opt_type != 0) {
+		put8(f, opt_type);
+		put8(f, 1);
+		put(f, mac, 6);
+	}
+}
+
+static inline void frame_bytes(struct frame *f, const void *p, size_t n)
+{
+	put(f, p, n);
+}
+
 static inline void frame_payload(struct frame *f, const char *text)
 {
 	put(f, text, strlen(text));
