@@ -110,6 +110,7 @@ public final class DataPlane implements AutoCloseable {
         GatunFwd.Service.MAGLEV_SIZE.set(svc, s.maglevTableSize());
         GatunFwd.Service.FIRST_BACKEND.set(svc, b);
         GatunFwd.Service.N_BACKENDS.set(svc, s.backends().size());
+        GatunFwd.Service.AFFINITY_TIMEOUT_S.set(svc, s.affinityTimeoutSeconds());
         for (BackendSpec be : s.backends()) {
           MemorySegment seg =
               bes.asSlice(b * GatunFwd.Backend.LAYOUT.byteSize(), GatunFwd.Backend.LAYOUT);
@@ -155,6 +156,47 @@ public final class DataPlane implements AutoCloseable {
       }
       return result;
     }
+  }
+
+  /** A neighbour whose MAC is known and fixed (no ARP/NDP), e.g. a router or a benchmark peer. */
+  public synchronized void setNeighbor(InetAddress address, byte[] mac) {
+    if (mac.length != 6) {
+      throw new IllegalArgumentException("a MAC has 6 bytes");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      check(
+          "gfwd_neighbor_set",
+          (int)
+              call(
+                  "gfwd_neighbor_set",
+                  GatunFwd.gfwd_neighbor_set,
+                  family(address),
+                  arena.allocateFrom(ValueLayout.JAVA_BYTE, padded(address)),
+                  arena.allocateFrom(ValueLayout.JAVA_BYTE, mac)));
+    }
+  }
+
+  /**
+   * Tells the network this forwarder now answers for {@code address}: {@code count} gratuitous ARPs
+   * (IPv4) or unsolicited neighbour advertisements (IPv6), {@code interval} apart.
+   */
+  public synchronized void announce(InetAddress address, int count, java.time.Duration interval) {
+    try (Arena arena = Arena.ofConfined()) {
+      check(
+          "gfwd_announce",
+          (int)
+              call(
+                  "gfwd_announce",
+                  GatunFwd.gfwd_announce,
+                  family(address),
+                  arena.allocateFrom(ValueLayout.JAVA_BYTE, padded(address)),
+                  count,
+                  (int) interval.toMillis()));
+    }
+  }
+
+  private static byte[] padded(InetAddress address) {
+    return java.util.Arrays.copyOf(address.getAddress(), 16);
   }
 
   /** Traffic per service and backend of the running configuration. */
@@ -283,15 +325,19 @@ public final class DataPlane implements AutoCloseable {
     byte[] devargs = spec.devargs().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     MemorySegment.copy(
         devargs, 0, conf, ValueLayout.JAVA_BYTE, GatunFwd.PortConf.DEVARGS, devargs.length);
-    putAddress(conf, GatunFwd.PortConf.ADDR, spec.address());
-    GatunFwd.PortConf.FAMILY.set(conf, family(spec.address()));
-    GatunFwd.PortConf.PREFIX_LEN.set(conf, (byte) spec.prefixLength());
-    spec.gateway()
-        .ifPresent(
-            gw -> {
-              GatunFwd.PortConf.HAS_GATEWAY.set(conf, (byte) 1);
-              putAddress(conf, GatunFwd.PortConf.GATEWAY, gw);
-            });
+    for (PortAddress a : spec.addresses()) {
+      long at = a.isIpv4() ? GatunFwd.PortConf.V4 : GatunFwd.PortConf.V6;
+      MemorySegment pa = conf.asSlice(at, GatunFwd.PortAddr.LAYOUT);
+      putAddress(pa, GatunFwd.PortAddr.ADDR, a.address());
+      GatunFwd.PortAddr.FAMILY.set(pa, family(a.address()));
+      GatunFwd.PortAddr.PREFIX_LEN.set(pa, (byte) a.prefixLength());
+      a.gateway()
+          .ifPresent(
+              gw -> {
+                GatunFwd.PortAddr.HAS_GATEWAY.set(pa, (byte) 1);
+                putAddress(pa, GatunFwd.PortAddr.GATEWAY, gw);
+              });
+    }
     return conf;
   }
 

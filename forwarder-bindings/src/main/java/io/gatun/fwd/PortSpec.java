@@ -1,39 +1,58 @@
 package io.gatun.fwd;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A data-plane port: a DPDK device (devargs such as {@code net_af_packet0,iface=eth1} or a PCI
- * address) with the forwarder's own address on it.
+ * address) with the forwarder's own addresses on it, at most one per family.
  */
-public record PortSpec(
-    String devargs, InetAddress address, int prefixLength, Optional<InetAddress> gateway) {
+public record PortSpec(String devargs, List<PortAddress> addresses) {
   public PortSpec {
     Objects.requireNonNull(devargs, "devargs");
-    Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(gateway, "gateway");
+    addresses = List.copyOf(addresses);
     if (devargs.isBlank() || devargs.length() >= 256) {
       throw new IllegalArgumentException("devargs must be 1-255 characters: " + devargs);
     }
-    int max = address instanceof Inet4Address ? 32 : 128;
-    if (prefixLength < 0 || prefixLength > max) {
-      throw new IllegalArgumentException("prefix length " + prefixLength + " is outside 0-" + max);
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("a port needs an IPv4 or IPv6 address");
+    }
+    long v4 = addresses.stream().filter(PortAddress::isIpv4).count();
+    if (v4 > 1 || addresses.size() - v4 > 1) {
+      throw new IllegalArgumentException("at most one IPv4 and one IPv6 address per port");
     }
   }
 
-  /** Parses {@code 198.18.0.2/24}. */
+  public PortSpec(
+      String devargs, InetAddress address, int prefixLength, Optional<InetAddress> gateway) {
+    this(devargs, List.of(new PortAddress(address, prefixLength, gateway)));
+  }
+
+  /** Parses {@code 198.18.0.2/24}; more addresses with {@link #with}. */
   public static PortSpec of(String devargs, String cidr) {
-    int slash = cidr.indexOf('/');
-    if (slash < 0) {
-      throw new IllegalArgumentException("expected address/prefix, got " + cidr);
-    }
+    return new PortSpec(devargs, List.of(PortAddress.parse(cidr)));
+  }
+
+  /** This port with one more address (of the other family). */
+  public PortSpec with(PortAddress address) {
     return new PortSpec(
         devargs,
-        Addresses.parse(cidr.substring(0, slash)),
-        Integer.parseInt(cidr.substring(slash + 1)),
-        Optional.empty());
+        java.util.stream.Stream.concat(addresses.stream(), java.util.stream.Stream.of(address))
+            .toList());
+  }
+
+  /** The first address. */
+  public InetAddress address() {
+    return addresses.getFirst().address();
+  }
+
+  public int prefixLength() {
+    return addresses.getFirst().prefixLength();
+  }
+
+  public Optional<InetAddress> gateway() {
+    return addresses.getFirst().gateway();
   }
 }

@@ -12,10 +12,25 @@ public record ServiceSpec(
     ForwardingMode mode,
     Scheduling scheduling,
     int maglevTableSize,
-    List<BackendSpec> backends) {
+    List<BackendSpec> backends,
+    int affinityTimeoutSeconds) {
   public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
 
+  public ServiceSpec(
+      InetAddress vip,
+      Protocol protocol,
+      int port,
+      ForwardingMode mode,
+      Scheduling scheduling,
+      int maglevTableSize,
+      List<BackendSpec> backends) {
+    this(vip, protocol, port, mode, scheduling, maglevTableSize, backends, 0);
+  }
+
   public ServiceSpec {
+    if (affinityTimeoutSeconds < 0) {
+      throw new IllegalArgumentException("affinity timeout must not be negative");
+    }
     Objects.requireNonNull(vip, "vip");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(mode, "mode");

@@ -27,6 +27,10 @@ class DataPlaneTest {
   private static final String VIP = "198.18.0.200";
   private static final String BACKEND = "198.18.0.11";
   private static final String CLIENT = "198.18.0.100";
+  private static final String PORT_IP6 = "2001:2::2";
+  private static final String VIP6 = "2001:2::200";
+  private static final String BACKEND6 = "2001:2::11";
+  private static final String CLIENT6 = "2001:2::100";
   private static final byte[] CLIENT_MAC = mac("02:00:00:00:00:64");
   private static final byte[] BACKEND_MAC = mac("02:00:00:00:00:0b");
 
@@ -51,7 +55,10 @@ class DataPlaneTest {
                 "gatun-bindings-" + ProcessHandle.current().pid(),
                 "--log-level",
                 "*:warning"));
-    port = dataPlane.addRingPort("jring0", PortSpec.of("jring0", PORT_IP + "/24"));
+    port =
+        dataPlane.addRingPort(
+            "jring0",
+            PortSpec.of("jring0", PORT_IP + "/24").with(PortAddress.parse(PORT_IP6 + "/64")));
     assertThat(dataPlane.start()).isEqualTo(1);
     portMac = dataPlane.portMac(port);
   }
@@ -178,6 +185,57 @@ class DataPlaneTest {
               assertThat(e.getMessage()).contains("no route to backend");
             });
     assertThat(dataPlane.generation()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(6)
+  void ipv6FullNatToAStaticNeighbourWithRoundRobin() {
+    dataPlane.setNeighbor(Addresses.parse(BACKEND6), BACKEND_MAC);
+    dataPlane.setNeighbor(Addresses.parse("2001:2::12"), BACKEND_MAC);
+    ServiceSpec v6 =
+        new ServiceSpec(
+            Addresses.parse(VIP6),
+            Protocol.TCP,
+            80,
+            ForwardingMode.FULL_NAT,
+            Scheduling.ROUND_ROBIN,
+            ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE,
+            List.of(
+                new BackendSpec(Addresses.parse(BACKEND6), 8080, 1),
+                new BackendSpec(Addresses.parse("2001:2::12"), 8080, 1)),
+            0);
+    dataPlane.commit(3, List.of(v6));
+
+    java.util.List<java.net.InetAddress> backends = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      dataPlane.inject(
+          port, Frames.tcp6(portMac, CLIENT_MAC, CLIENT6, 41000 + i, VIP6, 80, TCP_SYN));
+      byte[] out = awaitFrame(f -> Frames.etherType(f) == 0x86dd);
+      assertThat(Frames.src6(out)).isEqualTo(Addresses.parse(PORT_IP6));
+      assertThat(Frames.checksumsValid6(out)).isTrue();
+      backends.add(Frames.dst6(out));
+    }
+    var b1 = Addresses.parse(BACKEND6);
+    var b2 = Addresses.parse("2001:2::12");
+    assertThat(backends).containsExactly(b1, b2, b1, b2);
+  }
+
+  @Test
+  @Order(7)
+  void announcesATakenOverVipWithGratuitousArps() {
+    dataPlane.announce(Addresses.parse(VIP), 3, Duration.ofMillis(50));
+
+    for (int i = 0; i < 3; i++) {
+      byte[] garp =
+          awaitFrame(
+              f ->
+                  Frames.etherType(f) == 0x0806
+                      && Frames.arpSenderIp(f).equals(VIP)
+                      && Frames.arpTargetIp(f).equals(VIP));
+      assertThat(Frames.slice(garp, 0, 6)).isEqualTo(BROADCAST);
+      assertThat(Frames.slice(garp, 6, 6)).isEqualTo(portMac);
+    }
+    assertThat(dataPlane.counters().get("announcements")).isGreaterThanOrEqualTo(3);
   }
 
   // ------------------------------------------------------------------ helpers

@@ -97,6 +97,59 @@ public final class Frames {
     return out.toByteArray();
   }
 
+  public static byte[] tcp6(
+      byte[] dstMac, byte[] srcMac, String src, int sport, String dst, int dport, int flags) {
+    ByteBuffer l4 = ByteBuffer.allocate(20);
+    l4.putShort((short) sport).putShort((short) dport).putInt(1000).putInt(0);
+    l4.put((byte) 0x50)
+        .put((byte) flags)
+        .putShort((short) 65535)
+        .putShort((short) 0)
+        .putShort((short) 0);
+    byte[] seg = l4.array();
+    ByteBuffer ip = ByteBuffer.allocate(40);
+    ip.putInt(0x60000000)
+        .putShort((short) seg.length)
+        .put((byte) 6)
+        .put((byte) 64)
+        .put(ip(src))
+        .put(ip(dst));
+    byte[] hdr = ip.array();
+    int pseudo = sum(hdr, 8, 32, 0) + 6 + seg.length;
+    putShort(seg, 16, ~sum(seg, 0, seg.length, pseudo) & 0xffff);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(dstMac);
+    out.writeBytes(srcMac);
+    out.write(0x86);
+    out.write(0xdd);
+    out.writeBytes(hdr);
+    out.writeBytes(seg);
+    return out.toByteArray();
+  }
+
+  public static java.net.InetAddress src6(byte[] f) {
+    return address(slice(f, ETH + 8, 16));
+  }
+
+  public static java.net.InetAddress dst6(byte[] f) {
+    return address(slice(f, ETH + 24, 16));
+  }
+
+  private static java.net.InetAddress address(byte[] bytes) {
+    try {
+      return java.net.InetAddress.getByAddress(bytes);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** TCP/UDP checksum of an IPv6 frame without extension headers. */
+  public static boolean checksumsValid6(byte[] f) {
+    int l4len = u16(f, ETH + 4);
+    int pseudo = sum(f, ETH + 8, 32, 0) + (f[ETH + 6] & 0xff) + l4len;
+    return (sum(f, ETH + 40, l4len, pseudo) & 0xffff) == 0xffff;
+  }
+
   // ------------------------------------------------------------------ reading
 
   public static int etherType(byte[] f) {

@@ -30,7 +30,7 @@ import java.nio.file.Path;
 public final class GatunFwd {
   private GatunFwd() {}
 
-  public static final int ABI_VERSION = 1;
+  public static final int ABI_VERSION = 2;
 
   /** {@code struct gfwd_port_conf}. */
   public static final class PortConf {
@@ -40,13 +40,28 @@ public final class GatunFwd {
     public static final StructLayout LAYOUT =
         MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(DEVARGS_LEN, JAVA_BYTE).withName("devargs"),
+            PortAddr.LAYOUT.withName("v4"),
+            PortAddr.LAYOUT.withName("v6"),
+            MemoryLayout.sequenceLayout(6, JAVA_BYTE).withName("mac"),
+            JAVA_BYTE.withName("has_mac"),
+            JAVA_BYTE.withName("reserved"));
+    public static final long DEVARGS = offset(LAYOUT, "devargs");
+    public static final long V4 = offset(LAYOUT, "v4");
+    public static final long V6 = offset(LAYOUT, "v6");
+  }
+
+  /** {@code struct gfwd_port_addr}. */
+  public static final class PortAddr {
+    private PortAddr() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("gateway"),
             JAVA_BYTE.withName("family"),
             JAVA_BYTE.withName("prefix_len"),
             JAVA_BYTE.withName("has_gateway"),
-            JAVA_BYTE.withName("reserved"),
-            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("gateway"));
-    public static final long DEVARGS = offset(LAYOUT, "devargs");
+            JAVA_BYTE.withName("reserved"));
     public static final long ADDR = offset(LAYOUT, "addr");
     public static final long GATEWAY = offset(LAYOUT, "gateway");
     public static final VarHandle FAMILY = field(LAYOUT, "family");
@@ -69,7 +84,8 @@ public final class GatunFwd {
             JAVA_SHORT.withName("reserved"),
             JAVA_INT.withName("maglev_size"),
             JAVA_INT.withName("first_backend"),
-            JAVA_INT.withName("n_backends"));
+            JAVA_INT.withName("n_backends"),
+            JAVA_INT.withName("affinity_timeout_s"));
     public static final long VIP = offset(LAYOUT, "vip");
     public static final VarHandle FAMILY = field(LAYOUT, "family");
     public static final VarHandle PROTO = field(LAYOUT, "proto");
@@ -79,6 +95,7 @@ public final class GatunFwd {
     public static final VarHandle MAGLEV_SIZE = field(LAYOUT, "maglev_size");
     public static final VarHandle FIRST_BACKEND = field(LAYOUT, "first_backend");
     public static final VarHandle N_BACKENDS = field(LAYOUT, "n_backends");
+    public static final VarHandle AFFINITY_TIMEOUT_S = field(LAYOUT, "affinity_timeout_s");
   }
 
   /** {@code struct gfwd_backend}. */
@@ -180,6 +197,10 @@ public final class GatunFwd {
       fn(
           "gfwd_traffic_read",
           FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_neighbor_set =
+      fn("gfwd_neighbor_set", FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, ADDRESS, ADDRESS));
+  public static final MethodHandle gfwd_announce =
+      fn("gfwd_announce", FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, ADDRESS, JAVA_INT, JAVA_INT));
   public static final MethodHandle gfwd_ring_inject =
       fn("gfwd_ring_inject", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_ring_collect =
