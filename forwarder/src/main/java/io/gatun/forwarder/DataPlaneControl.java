@@ -1,14 +1,22 @@
 package io.gatun.forwarder;
 
 import io.gatun.fwd.ServiceSpec;
+import io.gatun.fwd.ServiceStats;
 import java.util.List;
+import java.util.Map;
 
-/**
- * What the agent needs from the data plane; a seam so the control logic is testable without DPDK.
- */
+/** What the agent needs from the data plane; a seam so the agent is testable without DPDK. */
 public interface DataPlaneControl {
   /** Replaces the running state; throws when it cannot, leaving the running state in force. */
   void commit(long generation, List<ServiceSpec> services);
 
   long generation();
+
+  /** Every counter by name, summed over workers ({@code rx_packets}, {@code drop_no_route}, …). */
+  Map<String, Long> counters();
+
+  /** Traffic per service and backend of the running state. */
+  List<ServiceStats> serviceStats();
+
+  boolean linkUp(int port);
 }

@@ -1,15 +1,13 @@
 package io.gatun.forwarder;
 
-import io.gatun.control.v1.Hello;
-import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.Port;
-import io.gatun.control.v1.PortState;
+import io.gatun.forwarder.health.Probes;
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortSpec;
-import io.gatun.fwd.ServiceSpec;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,86 +27,40 @@ public final class Main {
       return;
     }
     DataPlane dataPlane = DataPlane.open(config.ealArgs());
+    List<Port> ports = new ArrayList<>();
     for (PortSpec port : config.ports()) {
       int idx = dataPlane.addPort(port);
-      log.info(
-          "port {}: {} with {}/{}",
-          idx,
-          port.devargs(),
-          port.address().getHostAddress(),
-          port.prefixLength());
+      String cidr = port.address().getHostAddress() + "/" + port.prefixLength();
+      log.info("port {}: {} with {}", idx, port.devargs(), cidr);
+      ports.add(
+          Port.newBuilder()
+              .setName(ForwarderConfig.portName(port))
+              .setMac(HexFormat.ofDelimiter(":").formatHex(dataPlane.portMac(idx)))
+              .addAddresses(cidr)
+              .build());
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());
 
-    SnapshotApplier applier = new SnapshotApplier(adapter(dataPlane));
-    ControlChannel channel =
-        new ControlChannel(
-            config.operator(),
-            applier,
-            () -> hello(config, dataPlane, applier),
-            () -> observation(config, dataPlane),
-            config.reconnectMax());
+    Probes probes = Probes.withDefaultTrust();
+    Agent agent =
+        new Agent(config, new DataPlaneAdapter(dataPlane), ports, probes, Clock.systemUTC());
+    log.info(
+        "metrics, healthz and readyz on {}:{}",
+        config.metricsAddress().getHostString(),
+        agent.metricsPort());
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("shutting down");
-                  channel.close();
+                  try {
+                    agent.close();
+                    probes.close();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
                   dataPlane.close();
                 }));
-    channel.run();
-  }
-
-  private static DataPlaneControl adapter(DataPlane dataPlane) {
-    return new DataPlaneControl() {
-      @Override
-      public void commit(long generation, List<ServiceSpec> services) {
-        dataPlane.commit(generation, services);
-      }
-
-      @Override
-      public long generation() {
-        return dataPlane.generation();
-      }
-    };
-  }
-
-  private static Hello hello(ForwarderConfig config, DataPlane dataPlane, SnapshotApplier applier) {
-    Hello.Builder hello =
-        Hello.newBuilder()
-            .setForwarderName(config.name())
-            .setNodeName(config.node())
-            .addAllCapabilities(List.of("ipv4", "fullnat", "maglev", "tcp", "udp"))
-            .setAppliedGeneration(applier.lastOperatorGeneration());
-    for (int i = 0; i < config.ports().size(); i++) {
-      PortSpec spec = config.ports().get(i);
-      hello.addPorts(
-          Port.newBuilder()
-              .setName(spec.devargs().split(",")[0])
-              .setMac(HexFormat.ofDelimiter(":").formatHex(dataPlane.portMac(i)))
-              .addAddresses(spec.address().getHostAddress() + "/" + spec.prefixLength())
-              .setLinkUp(dataPlane.linkUp(i)));
-    }
-    return hello.build();
-  }
-
-  private static Observation observation(ForwarderConfig config, DataPlane dataPlane) {
-    Map<String, Long> c = dataPlane.counters();
-    long drops =
-        c.entrySet().stream()
-            .filter(e -> e.getKey().startsWith("drop_"))
-            .mapToLong(Map.Entry::getValue)
-            .sum();
-    Observation.Builder o = Observation.newBuilder();
-    for (int i = 0; i < config.ports().size(); i++) {
-      o.addPorts(
-          PortState.newBuilder()
-              .setName(config.ports().get(i).devargs().split(",")[0])
-              .setLinkUp(dataPlane.linkUp(i))
-              .setRxPackets(c.getOrDefault("rx_packets", 0L))
-              .setTxPackets(c.getOrDefault("tx_packets", 0L))
-              .setDroppedPackets(drops));
-    }
-    return o.build();
+    agent.run();
   }
 }

@@ -4,60 +4,88 @@ import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
+import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.fwd.Addresses;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ForwardingMode;
 import io.gatun.fwd.Protocol;
 import io.gatun.fwd.Scheduling;
 import io.gatun.fwd.ServiceSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns operator snapshots into data-plane commits, all or nothing, and says so in an Ack.
+ * Turns operator snapshots into what the data plane serves, all or nothing, and says so in an Ack.
  *
- * <p>Operator generations are ordered only within one control stream (an operator restart may start
- * again from 1), so a stream's snapshots are checked against that stream's last one, while the data
- * plane gets its own strictly growing generation.
+ * <p>Generations only grow, across streams too: the Hello tells a (restarted) operator which
+ * generation runs here, and the operator numbers its next snapshot above it. So a snapshot older
+ * than the one running is refused whichever stream brings it, and the one running, sent again after
+ * a reconnect, is acknowledged without a commit.
  */
 public final class SnapshotApplier {
   private static final Logger log = LoggerFactory.getLogger(SnapshotApplier.class);
 
-  private final DataPlaneControl dataPlane;
-  private long lastOperatorGeneration;
+  private final ServingState serving;
+  private final AtomicLong lastGeneration = new AtomicLong();
+  private final Timer applyTime;
+  private final Counter applied;
+  private final Counter rejected;
+  private final Counter stale;
 
-  public SnapshotApplier(DataPlaneControl dataPlane) {
-    this.dataPlane = dataPlane;
+  public SnapshotApplier(ServingState serving, MeterRegistry registry) {
+    this.serving = serving;
+    Gauge.builder("gatun.snapshot.generation", lastGeneration, AtomicLong::get)
+        .description("Generation of the operator snapshot the data plane runs (0: none yet)")
+        .register(registry);
+    this.applyTime =
+        Timer.builder("gatun.snapshot.apply")
+            .description("From receipt of a snapshot to the data plane running it")
+            .register(registry);
+    this.applied = outcome(registry, "applied");
+    this.rejected = outcome(registry, "rejected");
+    this.stale = outcome(registry, "stale");
   }
 
-  /** A new stream: the next snapshot is a full resync whatever its generation. */
-  public synchronized void newStream() {
-    lastOperatorGeneration = 0;
+  private static Counter outcome(MeterRegistry registry, String result) {
+    return Counter.builder("gatun.snapshots")
+        .description("Snapshots received, by what became of them")
+        .tag("result", result)
+        .register(registry);
   }
 
-  public synchronized long lastOperatorGeneration() {
-    return lastOperatorGeneration;
+  /** The operator generation the data plane runs; 0 until the first snapshot is applied. */
+  public long lastOperatorGeneration() {
+    return lastGeneration.get();
   }
 
   public synchronized Ack apply(Snapshot snapshot) {
     long started = System.nanoTime();
     long generation = snapshot.getGeneration();
-    if (generation <= lastOperatorGeneration) {
-      log.warn(
-          "ignoring snapshot generation {}: already at {}", generation, lastOperatorGeneration);
-      return Ack.newBuilder()
-          .setGeneration(generation)
-          .setApplied(false)
-          .setError("stale generation " + generation + " (running " + lastOperatorGeneration + ")")
-          .build();
+    long running = lastGeneration.get();
+    if (generation < running) {
+      stale.increment();
+      log.warn("refusing snapshot generation {}: generation {} runs", generation, running);
+      return refused(generation, "stale generation " + generation + " (running " + running + ")");
+    }
+    if (generation == running) {
+      return Ack.newBuilder().setGeneration(generation).setApplied(true).build();
     }
     try {
-      List<ServiceSpec> services = translate(snapshot);
-      dataPlane.commit(dataPlane.generation() + 1, services);
-      lastOperatorGeneration = generation;
+      List<DesiredService> services = translate(snapshot);
+      serving.replace(services);
+      lastGeneration.set(generation);
       long nanos = System.nanoTime() - started;
+      applyTime.record(nanos, TimeUnit.NANOSECONDS);
+      applied.increment();
       log.info(
           "applied snapshot generation {}: {} services in {} us",
           generation,
@@ -69,41 +97,55 @@ public final class SnapshotApplier {
           .setApplyNanos(nanos)
           .build();
     } catch (RuntimeException e) {
+      rejected.increment();
       log.warn("rejected snapshot generation {}: {}", generation, e.getMessage());
-      return Ack.newBuilder()
-          .setGeneration(generation)
-          .setApplied(false)
-          .setError(e.getMessage())
-          .build();
+      return refused(generation, e.getMessage());
     }
   }
 
-  static List<ServiceSpec> translate(Snapshot snapshot) {
-    List<ServiceSpec> services = new ArrayList<>();
+  private static Ack refused(long generation, String why) {
+    return Ack.newBuilder()
+        .setGeneration(generation)
+        .setApplied(false)
+        .setError(why == null ? "refused" : why)
+        .build();
+  }
+
+  static List<DesiredService> translate(Snapshot snapshot) {
+    List<DesiredService> services = new ArrayList<>();
     for (VirtualService vs : snapshot.getServicesList()) {
       try {
-        List<BackendSpec> backends = new ArrayList<>();
-        for (Backend b : vs.getBackendsList()) {
-          backends.add(
-              new BackendSpec(
-                  Addresses.parse(b.getAddress()), b.getPort(), Math.max(1, b.getWeight())));
-        }
         services.add(
-            new ServiceSpec(
-                Addresses.parse(vs.getVip()),
-                protocol(vs),
-                vs.getPort(),
-                mode(vs),
-                scheduling(vs),
-                vs.getMaglevTableSize() == 0
-                    ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE
-                    : vs.getMaglevTableSize(),
-                backends));
+            new DesiredService(
+                vs.getKey(),
+                spec(vs),
+                vs.hasHealthCheck()
+                    ? Optional.of(HealthCheckSpec.of(vs.getHealthCheck()))
+                    : Optional.empty()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("service " + vs.getKey() + ": " + e.getMessage(), e);
       }
     }
     return services;
+  }
+
+  private static ServiceSpec spec(VirtualService vs) {
+    List<BackendSpec> backends = new ArrayList<>();
+    for (Backend b : vs.getBackendsList()) {
+      backends.add(
+          new BackendSpec(
+              Addresses.parse(b.getAddress()), b.getPort(), Math.max(1, b.getWeight())));
+    }
+    return new ServiceSpec(
+        Addresses.parse(vs.getVip()),
+        protocol(vs),
+        vs.getPort(),
+        mode(vs),
+        scheduling(vs),
+        vs.getMaglevTableSize() == 0
+            ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE
+            : vs.getMaglevTableSize(),
+        backends);
   }
 
   private static Protocol protocol(VirtualService vs) {

@@ -2,67 +2,56 @@ package io.gatun.forwarder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatun.control.v1.ControlPlaneGrpc;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
-import io.gatun.control.v1.Snapshot;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.gatun.forwarder.health.Probes;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The client against a real gRPC server on loopback standing in for the operator. */
 class ControlChannelTest {
-  private final BlockingQueue<ForwarderMessage> received = new LinkedBlockingQueue<>();
-  private final BlockingQueue<StreamObserver<OperatorMessage>> streams =
-      new LinkedBlockingQueue<>();
   private final RecordingDataPlane dataPlane = new RecordingDataPlane();
-  private Server server;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ServingState serving =
+      new ServingState(dataPlane, Probes.withDefaultTrust(), h -> {}, Clock.systemUTC(), registry);
+  private final SnapshotApplier applier = new SnapshotApplier(serving, registry);
+  private final FakeOperator operator = new FakeOperator();
   private ControlChannel channel;
-
-  private void startOperator() throws Exception {
-    server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .addService(
-                new ControlPlaneGrpc.ControlPlaneImplBase() {
-                  @Override
-                  public StreamObserver<ForwarderMessage> connect(
-                      StreamObserver<OperatorMessage> out) {
-                    streams.add(out);
-                    return new StreamObserver<>() {
-                      @Override
-                      public void onNext(ForwarderMessage m) {
-                        received.add(m);
-                      }
-
-                      @Override
-                      public void onError(Throwable t) {}
-
-                      @Override
-                      public void onCompleted() {}
-                    };
-                  }
-                })
-            .build()
-            .start();
-  }
 
   private void startForwarder() {
     channel =
         new ControlChannel(
-            "127.0.0.1:" + server.getPort(),
-            new SnapshotApplier(dataPlane),
-            () -> Hello.newBuilder().setForwarderName("fwd-test").build(),
-            Observation::getDefaultInstance,
-            Duration.ofMillis(400));
+            new ControlTransport(operator.target(), Optional.empty()),
+            applier::apply,
+            new ControlChannel.Reports() {
+              @Override
+              public Hello hello() {
+                return Hello.newBuilder()
+                    .setForwarderName("fwd-test")
+                    .setAppliedGeneration(applier.lastOperatorGeneration())
+                    .build();
+              }
+
+              @Override
+              public Observation periodic() {
+                return Observation.newBuilder().addVipsOwned("198.18.0.200").build();
+              }
+
+              @Override
+              public Observation complete() {
+                return periodic().toBuilder().setCompleteHealth(true).build();
+              }
+            },
+            Duration.ofMillis(100),
+            Duration.ofMillis(400),
+            registry);
     Thread.ofVirtual()
         .start(
             () -> {
@@ -79,45 +68,62 @@ class ControlChannelTest {
     if (channel != null) {
       channel.close();
     }
-    server.shutdownNow();
+    operator.close();
+    serving.close();
   }
 
   @Test
-  void helloThenSnapshotsAcknowledgedThenResyncAfterTheStreamDrops() throws Exception {
-    startOperator();
+  void helloAndCompleteHealthThenAcknowledgedSnapshotsThenAFullResyncAfterTheStreamDrops()
+      throws Exception {
     startForwarder();
 
-    StreamObserver<OperatorMessage> first = streams.poll(5, TimeUnit.SECONDS);
-    assertThat(first).isNotNull();
-    assertThat(next().getHello().getForwarderName()).isEqualTo("fwd-test");
+    StreamObserver<OperatorMessage> first = operator.nextStream();
+    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedGeneration())
+        .isZero();
+    assertThat(operator.next(ForwarderMessage::hasObservation).getObservation().getCompleteHealth())
+        .as("the first observation on a stream is complete")
+        .isTrue();
 
-    first.onNext(snapshotMessage(5));
-    assertThat(next().getAck().getGeneration()).isEqualTo(5);
-    first.onNext(snapshotMessage(4));
-    ForwarderMessage stale = next();
-    assertThat(stale.getAck().getApplied()).as("an older generation is refused").isFalse();
+    first.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(5, "198.18.0.11")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getGeneration()).isEqualTo(5);
+    first.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(4, "198.18.0.12")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied())
+        .as("an older generation is refused")
+        .isFalse();
+    assertThat(operator.next(m -> m.hasObservation() && !m.getObservation().getCompleteHealth()))
+        .as("periodic observations keep the stream alive")
+        .isNotNull();
 
     first.onCompleted(); // the operator goes away
-    StreamObserver<OperatorMessage> second = streams.poll(5, TimeUnit.SECONDS);
-    assertThat(second).as("the forwarder redials").isNotNull();
-    assertThat(next().hasHello()).isTrue();
-    second.onNext(snapshotMessage(1)); // a restarted operator counting from 1
-    ForwarderMessage resync = next();
-    assertThat(resync.getAck().getApplied()).isTrue();
+    StreamObserver<OperatorMessage> second = operator.nextStream();
+    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedGeneration())
+        .as("the Hello says what runs, so a new operator numbers above it")
+        .isEqualTo(5);
+    assertThat(operator.next(ForwarderMessage::hasObservation).getObservation().getCompleteHealth())
+        .isTrue();
+    second.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(5, "198.18.0.11")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    second.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(6, "198.18.0.13")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
     assertThat(dataPlane.commits).hasSize(2);
+    assertThat(registry.get("gatun.control.disconnects").counter().count()).isEqualTo(1);
   }
 
-  private ForwarderMessage next() throws InterruptedException {
-    ForwarderMessage m;
-    do {
-      m = received.poll(5, TimeUnit.SECONDS);
-      assertThat(m).as("a message from the forwarder").isNotNull();
-    } while (m.hasObservation());
-    return m;
-  }
+  @Test
+  void aStaleGenerationOnANewStreamIsNeverAppliedOverANewerOne() throws Exception {
+    startForwarder();
+    StreamObserver<OperatorMessage> first = operator.nextStream();
+    first.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(9, "198.18.0.11")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
 
-  private static OperatorMessage snapshotMessage(long generation) {
-    Snapshot s = SnapshotApplierTest.snapshot(generation, "198.18.0.11");
-    return OperatorMessage.newBuilder().setSnapshot(s).build();
+    first.onError(io.grpc.Status.UNAVAILABLE.asRuntimeException());
+    StreamObserver<OperatorMessage> second = operator.nextStream();
+    second.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(3, "198.18.0.99")));
+
+    var ack = operator.next(ForwarderMessage::hasAck).getAck();
+    assertThat(ack.getApplied()).isFalse();
+    assertThat(ack.getError()).contains("stale generation 3 (running 9)");
+    assertThat(dataPlane.last().getFirst().backends().getFirst().address().getHostAddress())
+        .isEqualTo("198.18.0.11");
   }
 }

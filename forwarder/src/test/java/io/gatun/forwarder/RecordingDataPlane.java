@@ -1,14 +1,23 @@
 package io.gatun.forwarder;
 
 import io.gatun.fwd.ServiceSpec;
+import io.gatun.fwd.ServiceStats;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** A DataPlaneControl that remembers commits, and refuses any when told to. */
+/**
+ * A DataPlaneControl that remembers commits, refuses any when told to, and reports whatever
+ * counters and traffic the test sets.
+ */
 final class RecordingDataPlane implements DataPlaneControl {
   final List<List<ServiceSpec>> commits = new ArrayList<>();
   private long generation;
-  String refuseWith;
+  volatile String refuseWith;
+  volatile Map<String, Long> counters = new LinkedHashMap<>(Map.of("rx_packets", 0L));
+  volatile List<ServiceStats> traffic = List.of();
+  volatile boolean linkUp = true;
 
   @Override
   public synchronized void commit(long generation, List<ServiceSpec> services) {
@@ -27,7 +36,26 @@ final class RecordingDataPlane implements DataPlaneControl {
     return generation;
   }
 
+  @Override
+  public Map<String, Long> counters() {
+    return counters;
+  }
+
+  @Override
+  public List<ServiceStats> serviceStats() {
+    return traffic;
+  }
+
+  @Override
+  public boolean linkUp(int port) {
+    return linkUp;
+  }
+
   synchronized List<ServiceSpec> last() {
     return commits.getLast();
+  }
+
+  synchronized int commitCount() {
+    return commits.size();
   }
 }

@@ -5,17 +5,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.ForwardingMode;
+import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
+import io.gatun.forwarder.health.Probes;
 import io.gatun.fwd.ServiceSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SnapshotApplierTest {
   private final RecordingDataPlane dataPlane = new RecordingDataPlane();
-  private final SnapshotApplier applier = new SnapshotApplier(dataPlane);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ServingState serving =
+      new ServingState(dataPlane, Probes.withDefaultTrust(), h -> {}, Clock.systemUTC(), registry);
+  private final SnapshotApplier applier = new SnapshotApplier(serving, registry);
+
+  @AfterEach
+  void stop() {
+    serving.close();
+  }
 
   static Snapshot snapshot(long generation, String... backends) {
+    return Snapshot.newBuilder().setGeneration(generation).addServices(service(backends)).build();
+  }
+
+  static VirtualService.Builder service(String... backends) {
     VirtualService.Builder vs =
         VirtualService.newBuilder()
             .setKey("default/web/http")
@@ -26,7 +43,7 @@ class SnapshotApplierTest {
     for (String b : backends) {
       vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080));
     }
-    return Snapshot.newBuilder().setGeneration(generation).addServices(vs).build();
+    return vs;
   }
 
   @Test
@@ -35,6 +52,7 @@ class SnapshotApplierTest {
 
     assertThat(ack.getApplied()).isTrue();
     assertThat(ack.getGeneration()).isEqualTo(7);
+    assertThat(ack.getApplyNanos()).isPositive();
     ServiceSpec s = dataPlane.last().getFirst();
     assertThat(s.vip().getHostAddress()).isEqualTo("198.18.0.200");
     assertThat(s.backends())
@@ -42,6 +60,7 @@ class SnapshotApplierTest {
         .containsExactly("198.18.0.11", "198.18.0.12");
     assertThat(s.backends()).allSatisfy(b -> assertThat(b.weight()).isEqualTo(1));
     assertThat(s.maglevTableSize()).isEqualTo(ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE);
+    assertThat(registry.get("gatun.snapshot.generation").gauge().value()).isEqualTo(7);
   }
 
   @Test
@@ -52,17 +71,17 @@ class SnapshotApplierTest {
     assertThat(stale.getApplied()).isFalse();
     assertThat(stale.getError()).contains("stale");
     assertThat(dataPlane.commits).hasSize(1);
+    assertThat(registry.get("gatun.snapshots").tag("result", "stale").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
-  void aNewStreamResyncsWhateverItsGeneration() {
+  void theRunningGenerationSentAgainIsAcknowledgedWithoutACommit() {
     applier.apply(snapshot(7, "198.18.0.11"));
-    applier.newStream(); // e.g. the operator restarted and counts from 1 again
-    Ack ack = applier.apply(snapshot(1, "198.18.0.12"));
+    Ack again = applier.apply(snapshot(7, "198.18.0.11")); // e.g. the resync after a reconnect
 
-    assertThat(ack.getApplied()).isTrue();
-    assertThat(dataPlane.commits).hasSize(2);
-    assertThat(dataPlane.generation()).isEqualTo(2);
+    assertThat(again.getApplied()).isTrue();
+    assertThat(dataPlane.commits).hasSize(1);
   }
 
   @Test
@@ -75,6 +94,9 @@ class SnapshotApplierTest {
     assertThat(ack.getError()).isEqualTo("no route to backend 0");
     assertThat(applier.lastOperatorGeneration()).isEqualTo(1);
     assertThat(dataPlane.commits).hasSize(1);
+    assertThat(serving.desired().getFirst().spec().backends())
+        .extracting(b -> b.address().getHostAddress())
+        .containsExactly("198.18.0.11");
   }
 
   @Test
@@ -84,5 +106,21 @@ class SnapshotApplierTest {
     assertThat(ack.getApplied()).isFalse();
     assertThat(ack.getError()).contains("default/web/http").contains("not-an-address");
     assertThat(dataPlane.commits).isEmpty();
+  }
+
+  @Test
+  void aHealthCheckWithoutATypeRejectsTheWholeSnapshot() {
+    Snapshot s =
+        Snapshot.newBuilder()
+            .setGeneration(3)
+            .addServices(service("198.18.0.11").setHealthCheck(HealthCheck.newBuilder()))
+            .build();
+
+    Ack ack = applier.apply(s);
+
+    assertThat(ack.getApplied()).isFalse();
+    assertThat(ack.getError()).contains("default/web/http").contains("no type");
+    assertThat(dataPlane.commits).isEmpty();
+    assertThat(applier.lastOperatorGeneration()).isZero();
   }
 }

@@ -1,0 +1,147 @@
+package io.gatun.forwarder;
+
+import io.gatun.control.v1.Port;
+import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.forwarder.health.ProbeSet;
+import io.gatun.forwarder.http.StatusServer;
+import io.gatun.forwarder.metrics.DataPlaneMetrics;
+import io.gatun.forwarder.metrics.NamedService;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The forwarder agent once its data plane runs: the control channel, the serving state with its
+ * prober, metrics and the status endpoints, wired together.
+ */
+public final class Agent implements AutoCloseable {
+  static final Duration OBSERVATION_PERIOD = Duration.ofSeconds(5);
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final DataPlaneControl dataPlane;
+  private final List<Port> ports;
+  private final ServingState serving;
+  private final SnapshotApplier applier;
+  private final DataPlaneMetrics metrics;
+  private final ControlChannel channel;
+  private final StatusServer status;
+  private volatile Thread controlLoop;
+
+  /**
+   * @param ports name, MAC and addresses of each data-plane port, in port order
+   */
+  public Agent(
+      ForwarderConfig config,
+      DataPlaneControl dataPlane,
+      List<Port> ports,
+      ProbeSet probes,
+      Clock clock) {
+    this.dataPlane = dataPlane;
+    this.ports = List.copyOf(ports);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    this.serving = new ServingState(dataPlane, probes, this::healthChanged, clock, registry);
+    this.applier = new SnapshotApplier(serving, registry);
+    this.metrics =
+        new DataPlaneMetrics(
+            dataPlane::counters,
+            dataPlane::serviceStats,
+            this::namedServices,
+            ports.stream().map(Port::getName).toList(),
+            dataPlane::linkUp,
+            registry);
+    this.channel =
+        new ControlChannel(
+            new ControlTransport(config.operator(), config.tls()),
+            applier::apply,
+            new AgentReports(config, ports, dataPlane, metrics, applier, serving),
+            OBSERVATION_PERIOD,
+            config.reconnectMax(),
+            registry);
+    this.status =
+        StatusServer.start(
+            config.metricsAddress(), registry, metrics::refresh, this::healthz, this::readyz);
+  }
+
+  /** Follows the operator until {@link #close()}. */
+  public void run() throws InterruptedException {
+    controlLoop = Thread.currentThread();
+    channel.run();
+  }
+
+  public int metricsPort() {
+    return status.port();
+  }
+
+  private void healthChanged(HealthStatus health) {
+    channel.report(AgentReports.transition(health));
+  }
+
+  private List<NamedService> namedServices() {
+    return serving.desired().stream()
+        .map(
+            s ->
+                new NamedService(
+                    s.spec().vip(),
+                    s.spec().protocol().name(),
+                    s.spec().port(),
+                    s.key(),
+                    s.spec().backends().stream()
+                        .map(b -> b.address().getHostAddress() + ":" + b.port())
+                        .collect(java.util.stream.Collectors.toSet())))
+        .toList();
+  }
+
+  /** Alive: the control loop runs and the data plane answers calls. */
+  private StatusServer.Check healthz() {
+    Thread loop = controlLoop;
+    if (loop == null || !loop.isAlive()) {
+      return new StatusServer.Check(false, "the control loop is not running");
+    }
+    try {
+      return new StatusServer.Check(
+          true, "control loop running, data plane at generation " + dataPlane.generation());
+    } catch (RuntimeException e) {
+      return new StatusServer.Check(false, "the data plane does not answer: " + e.getMessage());
+    }
+  }
+
+  /** Ready: every port's link is up and a snapshot from the operator runs. */
+  private StatusServer.Check readyz() {
+    List<String> down =
+        IntStream.range(0, ports.size())
+            .filter(i -> !dataPlane.linkUp(i))
+            .mapToObj(i -> ports.get(i).getName())
+            .toList();
+    if (!down.isEmpty()) {
+      return new StatusServer.Check(false, "link down on " + String.join(", ", down));
+    }
+    long generation = applier.lastOperatorGeneration();
+    if (generation == 0) {
+      return new StatusServer.Check(false, "no snapshot from the operator applied yet");
+    }
+    return new StatusServer.Check(
+        true,
+        "links up, snapshot generation "
+            + generation
+            + (channel.connected() ? "" : " (operator away: forwarding with the last snapshot)"));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.close();
+    status.close();
+    serving.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,108 @@
+package io.gatun.forwarder;
+
+import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.Port;
+import io.gatun.control.v1.PortState;
+import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.forwarder.metrics.DataPlaneMetrics;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the agent tells the operator: who it is (Hello), how its ports and traffic are (periodic
+ * observations), and how its backends are (health, complete after every (re)connect, else one
+ * transition at a time).
+ *
+ * <p>The data plane counts packets over all ports together: a port's rx / tx / drops are reported
+ * when there is one port, and left at zero when there are several.
+ */
+final class AgentReports implements ControlChannel.Reports {
+  static final List<String> CAPABILITIES =
+      List.of("ipv4", "fullnat", "maglev", "tcp", "udp", "health-check");
+
+  private final ForwarderConfig config;
+  private final List<Port> ports;
+  private final DataPlaneControl dataPlane;
+  private final DataPlaneMetrics metrics;
+  private final SnapshotApplier applier;
+  private final ServingState serving;
+  private long lastRxPackets = -1;
+  private long lastRxAtNanos;
+
+  /**
+   * @param ports each port's name, MAC and addresses (its link state is read when reported)
+   */
+  AgentReports(
+      ForwarderConfig config,
+      List<Port> ports,
+      DataPlaneControl dataPlane,
+      DataPlaneMetrics metrics,
+      SnapshotApplier applier,
+      ServingState serving) {
+    this.config = config;
+    this.ports = List.copyOf(ports);
+    this.dataPlane = dataPlane;
+    this.metrics = metrics;
+    this.applier = applier;
+    this.serving = serving;
+  }
+
+  @Override
+  public Hello hello() {
+    Hello.Builder hello =
+        Hello.newBuilder()
+            .setForwarderName(config.name())
+            .setNodeName(config.node())
+            .addAllCapabilities(CAPABILITIES)
+            .setAppliedGeneration(applier.lastOperatorGeneration());
+    for (int i = 0; i < ports.size(); i++) {
+      hello.addPorts(ports.get(i).toBuilder().setLinkUp(dataPlane.linkUp(i)));
+    }
+    return hello.build();
+  }
+
+  @Override
+  public synchronized Observation periodic() {
+    metrics.refresh();
+    Map<String, Long> c = metrics.latest();
+    long rx = c.getOrDefault("rx_packets", 0L);
+    long now = System.nanoTime();
+    double rate =
+        lastRxPackets < 0 || now == lastRxAtNanos
+            ? 0
+            : (rx - lastRxPackets) * 1e9 / (now - lastRxAtNanos);
+    lastRxPackets = rx;
+    lastRxAtNanos = now;
+    long drops =
+        c.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("drop_"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    Observation.Builder o =
+        Observation.newBuilder()
+            .setRxPacketsPerSecond(Math.max(0, rate))
+            .addAllVipsOwned(serving.vipsOwned());
+    boolean onePort = ports.size() == 1;
+    for (int i = 0; i < ports.size(); i++) {
+      PortState.Builder p =
+          PortState.newBuilder().setName(ports.get(i).getName()).setLinkUp(dataPlane.linkUp(i));
+      if (onePort) {
+        p.setRxPackets(rx).setTxPackets(c.getOrDefault("tx_packets", 0L)).setDroppedPackets(drops);
+      }
+      o.addPorts(p);
+    }
+    return o.build();
+  }
+
+  @Override
+  public Observation complete() {
+    Observation.Builder o = periodic().toBuilder().setCompleteHealth(true);
+    serving.healthStatuses().forEach(s -> o.addBackendHealth(s.toProto()));
+    return o.build();
+  }
+
+  static Observation transition(HealthStatus status) {
+    return Observation.newBuilder().addBackendHealth(status.toProto()).build();
+  }
+}

@@ -1,0 +1,41 @@
+package io.gatun.forwarder;
+
+import io.gatun.fwd.DataPlane;
+import io.gatun.fwd.ServiceSpec;
+import io.gatun.fwd.ServiceStats;
+import java.util.List;
+import java.util.Map;
+
+/** The real data plane behind the agent's seam. */
+final class DataPlaneAdapter implements DataPlaneControl {
+  private final DataPlane dataPlane;
+
+  DataPlaneAdapter(DataPlane dataPlane) {
+    this.dataPlane = dataPlane;
+  }
+
+  @Override
+  public void commit(long generation, List<ServiceSpec> services) {
+    dataPlane.commit(generation, services);
+  }
+
+  @Override
+  public long generation() {
+    return dataPlane.generation();
+  }
+
+  @Override
+  public Map<String, Long> counters() {
+    return dataPlane.counters();
+  }
+
+  @Override
+  public List<ServiceStats> serviceStats() {
+    return dataPlane.serviceStats();
+  }
+
+  @Override
+  public boolean linkUp(int port) {
+    return dataPlane.linkUp(port);
+  }
+}

@@ -1,0 +1,137 @@
+package io.gatun.forwarder;
+
+import io.gatun.forwarder.health.BackendKey;
+import io.gatun.forwarder.health.HealthCheckSpec;
+import io.gatun.forwarder.health.HealthMonitor;
+import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.forwarder.health.ProbeSet;
+import io.gatun.fwd.BackendSpec;
+import io.gatun.fwd.ServiceSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the data plane serves: the operator's latest snapshot minus the backends the prober found
+ * unhealthy. A new snapshot replaces it all or nothing; a health threshold crossing recommits it at
+ * once, before anyone upstream hears of it. Commits are whole-state, so flows to a backend that
+ * left are rescheduled and every other flow keeps its backend.
+ *
+ * <p>When every backend of a service is unhealthy the service keeps all of them (fail open, as
+ * cloud network load balancers do): a broken probe or a shared dependency must not turn a degraded
+ * service into a black hole.
+ */
+public final class ServingState implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServingState.class);
+
+  private final DataPlaneControl dataPlane;
+  private final HealthMonitor health;
+  private final Consumer<HealthStatus> upstream;
+  private final VipOwnership vips;
+  private List<DesiredService> desired = List.of();
+
+  /**
+   * @param upstream told of every threshold crossing after the data plane acted on it
+   */
+  public ServingState(
+      DataPlaneControl dataPlane,
+      ProbeSet probes,
+      Consumer<HealthStatus> upstream,
+      Clock clock,
+      MeterRegistry registry) {
+    this.dataPlane = dataPlane;
+    this.upstream = upstream;
+    this.health = new HealthMonitor(probes, this::healthChanged, clock, registry);
+    this.vips = new VipOwnership(registry);
+  }
+
+  /** Serves {@code next} from now on; throws, changing nothing, when the data plane refuses. */
+  synchronized void replace(List<DesiredService> next) {
+    commit(next);
+    desired = List.copyOf(next);
+    health.track(probeTargets(next));
+    vips.serving(next.stream().map(s -> s.spec().vip().getHostAddress()).toList());
+  }
+
+  /** The operator's services as last applied, every backend included. */
+  synchronized List<DesiredService> desired() {
+    return desired;
+  }
+
+  /** Every probed backend's status, for a complete report. */
+  public List<HealthStatus> healthStatuses() {
+    return health.statuses();
+  }
+
+  public List<String> vipsOwned() {
+    return vips.owned();
+  }
+
+  private void healthChanged(HealthStatus status) {
+    synchronized (this) {
+      try {
+        commit(desired);
+      } catch (RuntimeException e) {
+        // A subset of a snapshot the data plane took: only a bug gets here; keep the state.
+        log.error("recommitting after {} changed health failed", status.key(), e);
+      }
+    }
+    upstream.accept(status);
+  }
+
+  private void commit(List<DesiredService> services) {
+    List<ServiceSpec> specs = services.stream().map(this::serving).toList();
+    dataPlane.commit(dataPlane.generation() + 1, specs);
+  }
+
+  private ServiceSpec serving(DesiredService s) {
+    if (s.healthCheck().isEmpty()) {
+      return s.spec();
+    }
+    HealthCheckSpec check = s.healthCheck().get();
+    List<BackendSpec> healthy =
+        s.spec().backends().stream()
+            .filter(b -> health.healthyUnder(new BackendKey(s.key(), b.address(), b.port()), check))
+            .toList();
+    if (healthy.size() == s.spec().backends().size()) {
+      return s.spec();
+    }
+    if (healthy.isEmpty()) {
+      log.warn("every backend of {} is unhealthy: serving all of them (fail open)", s.key());
+      return s.spec();
+    }
+    ServiceSpec spec = s.spec();
+    return new ServiceSpec(
+        spec.vip(),
+        spec.protocol(),
+        spec.port(),
+        spec.mode(),
+        spec.scheduling(),
+        spec.maglevTableSize(),
+        healthy);
+  }
+
+  private static Map<BackendKey, HealthCheckSpec> probeTargets(List<DesiredService> services) {
+    Map<BackendKey, HealthCheckSpec> targets = new HashMap<>();
+    for (DesiredService s : services) {
+      s.healthCheck()
+          .ifPresent(
+              check ->
+                  s.spec()
+                      .backends()
+                      .forEach(
+                          b -> targets.put(new BackendKey(s.key(), b.address(), b.port()), check)));
+    }
+    return targets;
+  }
+
+  @Override
+  public void close() {
+    health.close();
+  }
+}

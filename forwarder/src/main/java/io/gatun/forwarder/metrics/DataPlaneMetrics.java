@@ -1,0 +1,83 @@
+package io.gatun.forwarder.metrics;
+
+import io.gatun.fwd.ServiceStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+
+/**
+ * The data plane's counters as meters. The counters are read once per {@link #refresh()} (before
+ * every scrape), not once per meter: one downcall for all of them, and one consistent snapshot.
+ *
+ * <p>{@code drop_<reason>} becomes {@code gatun_dropped_packets_total{reason}}; every other counter
+ * {@code x} becomes {@code gatun_dataplane_x_total} (they are totals over all ports and workers).
+ */
+public final class DataPlaneMetrics {
+  private static final String DROP_PREFIX = "drop_";
+
+  private final Supplier<Map<String, Long>> counters;
+  private final Supplier<List<ServiceStats>> serviceStats;
+  private final Supplier<List<NamedService>> services;
+  private final TrafficMeters traffic;
+  private final MeterRegistry registry;
+  private volatile Map<String, Long> latest = Map.of();
+  private boolean countersRegistered;
+
+  /**
+   * @param services the snapshot's services, to name the data plane's per-service statistics
+   */
+  public DataPlaneMetrics(
+      Supplier<Map<String, Long>> counters,
+      Supplier<List<ServiceStats>> serviceStats,
+      Supplier<List<NamedService>> services,
+      List<String> portNames,
+      IntPredicate linkUp,
+      MeterRegistry registry) {
+    this.counters = counters;
+    this.serviceStats = serviceStats;
+    this.services = services;
+    this.registry = registry;
+    this.traffic = new TrafficMeters(registry);
+    for (int i = 0; i < portNames.size(); i++) {
+      int port = i;
+      Gauge.builder("gatun.port.link.up", () -> linkUp.test(port) ? 1 : 0)
+          .description("1 while the port's link is up")
+          .tag("port", portNames.get(i))
+          .register(registry);
+    }
+  }
+
+  /** Reads the data plane's counters now; the meters report these values until the next call. */
+  public synchronized void refresh() {
+    latest = counters.get();
+    if (!countersRegistered) {
+      latest.keySet().forEach(this::register);
+      countersRegistered = true;
+    }
+    traffic.update(serviceStats.get(), services.get());
+  }
+
+  /** The counters as of the last {@link #refresh()}. */
+  public Map<String, Long> latest() {
+    return latest;
+  }
+
+  private void register(String counter) {
+    FunctionCounter.Builder<DataPlaneMetrics> b =
+        counter.startsWith(DROP_PREFIX)
+            ? FunctionCounter.builder("gatun.dropped.packets", this, m -> m.value(counter))
+                .description("Packets the data plane dropped, by reason")
+                .tag("reason", counter.substring(DROP_PREFIX.length()))
+            : FunctionCounter.builder("gatun.dataplane." + counter, this, m -> m.value(counter))
+                .description("Data-plane counter " + counter + ", all ports and workers");
+    b.register(registry);
+  }
+
+  private double value(String counter) {
+    return latest.getOrDefault(counter, 0L);
+  }
+}

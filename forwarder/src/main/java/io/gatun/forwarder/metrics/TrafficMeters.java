@@ -1,0 +1,152 @@
+package io.gatun.forwarder.metrics;
+
+import io.gatun.fwd.BackendStats;
+import io.gatun.fwd.ServiceStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Per-VIP and per-backend traffic from the data plane's counters: packets and bytes (both
+ * directions), connections opened, connections active. A series lives as long as its service (and
+ * backend) is in the operator's snapshot, so an unhealthy backend's counters stay, flat.
+ */
+final class TrafficMeters {
+  /** A service as the data plane's statistics name it. */
+  private record ServiceId(InetAddress vip, String protocol, int port) {}
+
+  private final MeterRegistry registry;
+  private final Map<Tags, Series> series = new HashMap<>();
+
+  TrafficMeters(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  synchronized void update(List<ServiceStats> stats, List<NamedService> services) {
+    Map<ServiceId, NamedService> desired = new HashMap<>();
+    services.forEach(n -> desired.put(new ServiceId(n.vip(), n.protocol(), n.port()), n));
+    Set<Tags> seen = new HashSet<>();
+    for (ServiceStats s : stats) {
+      ServiceId id = new ServiceId(s.vip(), s.protocol().name(), s.port());
+      NamedService d = desired.get(id);
+      if (d == null) {
+        continue; // a commit in flight; counted once the snapshot names it
+      }
+      Tags service =
+          Tags.of(
+              "service", d.key(),
+              "vip", s.vip().getHostAddress(),
+              "protocol", id.protocol(),
+              "port", Integer.toString(s.port()));
+      observe("vip", service, s.packets(), s.bytes(), s.newFlows(), s.activeFlows(), seen);
+      for (BackendStats b : s.backends()) {
+        Tags backend = service.and("backend", b.address().getHostAddress() + ":" + b.port());
+        observe("backend", backend, b.packets(), b.bytes(), b.newFlows(), b.activeFlows(), seen);
+      }
+    }
+    Set<Tags> wanted = wanted(desired);
+    for (var it = series.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!wanted.contains(e.getKey())) {
+        e.getValue().remove(registry);
+        it.remove();
+      } else if (!seen.contains(e.getKey())) {
+        e.getValue().absent();
+      }
+    }
+  }
+
+  private void observe(
+      String level,
+      Tags tags,
+      long packets,
+      long bytes,
+      long newFlows,
+      long activeFlows,
+      Set<Tags> seen) {
+    seen.add(tags);
+    series
+        .computeIfAbsent(tags, t -> new Series(registry, level, t))
+        .observe(packets, bytes, newFlows, activeFlows);
+  }
+
+  private static Set<Tags> wanted(Map<ServiceId, NamedService> desired) {
+    Set<Tags> wanted = new HashSet<>();
+    for (NamedService d : desired.values()) {
+      Tags service =
+          Tags.of(
+              "service", d.key(),
+              "vip", d.vip().getHostAddress(),
+              "protocol", d.protocol(),
+              "port", Integer.toString(d.port()));
+      wanted.add(service);
+      d.backends().forEach(b -> wanted.add(service.and("backend", b)));
+    }
+    return wanted;
+  }
+
+  /** The four meters of one VIP or backend. */
+  private static final class Series {
+    private final MonotonicTotal packets = new MonotonicTotal();
+    private final MonotonicTotal bytes = new MonotonicTotal();
+    private final MonotonicTotal connections = new MonotonicTotal();
+    private final AtomicLong active = new AtomicLong();
+    private final List<Meter> meters = new ArrayList<>();
+
+    Series(MeterRegistry registry, String level, Tags tags) {
+      meters.add(
+          counter(
+              registry, "gatun." + level + ".packets", "Packets, both directions", tags, packets));
+      meters.add(
+          counter(registry, "gatun." + level + ".bytes", "Bytes, both directions", tags, bytes));
+      meters.add(
+          counter(
+              registry,
+              "gatun." + level + ".connections",
+              "Connections (flows) opened",
+              tags,
+              connections));
+      meters.add(
+          Gauge.builder("gatun." + level + ".active.connections", active, AtomicLong::get)
+              .description("Connections (flows) in the connection table")
+              .tags(tags)
+              .register(registry));
+    }
+
+    private static Meter counter(
+        MeterRegistry registry, String name, String description, Tags tags, MonotonicTotal total) {
+      return FunctionCounter.builder(name, total, MonotonicTotal::value)
+          .description(description)
+          .tags(tags)
+          .register(registry);
+    }
+
+    void observe(long p, long b, long newFlows, long activeFlows) {
+      packets.observe(p);
+      bytes.observe(b);
+      connections.observe(newFlows);
+      active.set(activeFlows);
+    }
+
+    void absent() {
+      packets.absent();
+      bytes.absent();
+      connections.absent();
+      active.set(0);
+    }
+
+    void remove(MeterRegistry registry) {
+      meters.forEach(registry::remove);
+    }
+  }
+}

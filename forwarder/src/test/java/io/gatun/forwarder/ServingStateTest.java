@@ -1,0 +1,149 @@
+package io.gatun.forwarder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.HealthCheck;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.fwd.ServiceSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Snapshot minus unhealthy backends, with a scripted prober at a 20 ms period. */
+class ServingStateTest {
+  private static final Duration SOON = Duration.ofSeconds(5);
+
+  private final RecordingDataPlane dataPlane = new RecordingDataPlane();
+  private final ScriptedProbe probe = new ScriptedProbe();
+  private final List<String> reported = new CopyOnWriteArrayList<>();
+  private final ServingState serving =
+      new ServingState(
+          dataPlane, type -> probe, this::upstream, Clock.systemUTC(), new SimpleMeterRegistry());
+
+  @AfterEach
+  void stop() {
+    serving.close();
+  }
+
+  /** Records what upstream hears, and what the data plane served at that moment. */
+  private void upstream(HealthStatus s) {
+    reported.add(
+        s.key().address().getHostAddress()
+            + (s.healthy() ? " healthy" : " unhealthy")
+            + " while serving "
+            + serving());
+  }
+
+  private List<String> serving() {
+    ServiceSpec spec = dataPlane.last().getFirst();
+    return spec.backends().stream().map(b -> b.address().getHostAddress()).toList();
+  }
+
+  private static HealthCheck.Builder tcpCheck(int periodMillis) {
+    return HealthCheck.newBuilder()
+        .setProbe("default/tcp")
+        .setType(HealthCheck.Type.TCP)
+        .setPeriodMillis(periodMillis)
+        .setTimeoutMillis(10)
+        .setUnhealthyThreshold(3)
+        .setHealthyThreshold(2);
+  }
+
+  private static List<DesiredService> desired(HealthCheck.Builder check, String... backends) {
+    var vs = SnapshotApplierTest.service(backends);
+    if (check != null) {
+      vs.setHealthCheck(check);
+    }
+    return SnapshotApplier.translate(Snapshot.newBuilder().addServices(vs).build());
+  }
+
+  @Test
+  void anUnhealthyBackendLeavesTheDataPlaneBeforeUpstreamHearsAndReturnsAfterHealthySuccesses() {
+    serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12", "198.18.0.13"));
+    assertThat(serving()).containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13");
+
+    probe.down("198.18.0.12");
+    Await.until(() -> !reported.isEmpty(), SOON, () -> "no transition reported");
+    assertThat(reported.getFirst())
+        .isEqualTo("198.18.0.12 unhealthy while serving [198.18.0.11, 198.18.0.13]");
+
+    probe.up("198.18.0.12");
+    Await.until(() -> reported.size() == 2, SOON, () -> "no recovery reported: " + reported);
+    assertThat(reported.get(1))
+        .isEqualTo("198.18.0.12 healthy while serving [198.18.0.11, 198.18.0.12, 198.18.0.13]");
+  }
+
+  @Test
+  void aServiceWithoutAHealthCheckKeepsEveryBackendAndIsNotProbed() {
+    probe.down("198.18.0.12");
+    serving.replace(desired(null, "198.18.0.11", "198.18.0.12"));
+
+    sleep(150);
+    assertThat(serving()).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(serving.healthStatuses()).isEmpty();
+    assertThat(dataPlane.commitCount()).isEqualTo(1);
+  }
+
+  @Test
+  void whenEveryBackendIsUnhealthyTheServiceKeepsThemAll() {
+    serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12"));
+    probe.down("198.18.0.11");
+    Await.until(() -> reported.size() == 1, SOON, () -> "first backend never left");
+    probe.down("198.18.0.12");
+    Await.until(() -> reported.size() == 2, SOON, () -> "second backend never left");
+
+    assertThat(serving()).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(serving.healthStatuses()).noneMatch(HealthStatus::healthy);
+  }
+
+  @Test
+  void aNewSnapshotKeepsTheHealthOfBackendsItStillHasAndStartsNewOnesHealthy() {
+    serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12"));
+    probe.down("198.18.0.12");
+    Await.until(() -> reported.size() == 1, SOON, () -> "backend never left");
+
+    serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12", "198.18.0.14"));
+
+    assertThat(serving()).containsExactly("198.18.0.11", "198.18.0.14");
+    assertThat(serving.healthStatuses()).hasSize(3);
+  }
+
+  @Test
+  void aChangedHealthCheckJudgesAgainFromHealthy() {
+    serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12"));
+    probe.down("198.18.0.12");
+    Await.until(() -> reported.size() == 1, SOON, () -> "backend never left");
+
+    serving.replace(desired(tcpCheck(1000), "198.18.0.11", "198.18.0.12"));
+
+    assertThat(serving()).containsExactly("198.18.0.11", "198.18.0.12");
+  }
+
+  @Test
+  void aRefusedSnapshotLeavesServingAndProbingAsTheyWere() {
+    serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12"));
+    dataPlane.refuseWith = "table full";
+
+    try {
+      serving.replace(desired(null, "198.18.0.13"));
+    } catch (IllegalArgumentException expected) {
+      // the data plane's refusal
+    }
+
+    assertThat(serving.desired().getFirst().healthCheck()).isPresent();
+    assertThat(serving.healthStatuses()).hasSize(2);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
