@@ -154,6 +154,9 @@ int gfwd_announce(uint8_t family, const uint8_t addr[16], uint32_t count, uint32
 
 /* Test / benchmark plumbing for ring ports. */
 int gfwd_ring_inject(uint16_t port, const uint8_t *frame, uint32_t len);
+/* The same onto one queue of the port (a ring port has one queue per worker), as if RSS
+ * had chosen it. */
+int gfwd_ring_inject_queue(uint16_t port, uint16_t queue, const uint8_t *frame, uint32_t len);
 /* Copies the next transmitted frame into buf; returns its length, 0 if none, <0 on error. */
 int gfwd_ring_collect(uint16_t port, uint8_t *buf, uint32_t cap);
 

@@ -37,8 +37,11 @@ struct port {
 	struct rte_ether_addr mac;
 	struct port_addr a[2];      /* by fam() */
 	struct rte_ring *ctrl_tx;   /* frames from the control side, sent by worker 0 */
-	struct rte_ring *ring_rx;   /* ring ports only: what gfwd_ring_inject() feeds */
-	struct rte_ring *ring_tx;   /* ring ports only: what gfwd_ring_collect() reads */
+	/* Ring ports only, one pair per worker queue: what gfwd_ring_inject() feeds and
+	 * gfwd_ring_collect() reads. */
+	uint16_t n_rings;
+	struct rte_ring *ring_rx[MAX_WORKERS];
+	struct rte_ring *ring_tx[MAX_WORKERS];
 };
 
 struct worker;

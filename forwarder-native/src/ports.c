@@ -25,7 +25,7 @@ static void set_addr(struct port_addr *to, const struct gfwd_port_addr *from, si
 }
 
 static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_port_conf *conf,
-		      struct rte_ring *ring_rx, struct rte_ring *ring_tx)
+		      uint16_t n_rings, struct rte_ring **ring_rx, struct rte_ring **ring_tx)
 {
 	if (dp.started)
 		return api_fail(-EBUSY, "ports must be added before gfwd_start()");
@@ -82,11 +82,14 @@ static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_por
 	p->mtu = mtu;
 	set_addr(&p->a[0], &conf->v4, 4);
 	set_addr(&p->a[1], &conf->v6, 16);
-	p->ring_rx = ring_rx;
-	p->ring_tx = ring_tx;
+	p->n_rings = n_rings;
+	for (uint16_t r = 0; r < n_rings; r++) {
+		p->ring_rx[r] = ring_rx[r];
+		p->ring_tx[r] = ring_tx[r];
+	}
 	if (conf->has_mac) {
 		memcpy(p->mac.addr_bytes, conf->mac, RTE_ETHER_ADDR_LEN);
-	} else if (ring_rx != NULL) {
+	} else if (n_rings > 0) {
 		/* The ring PMD has no MAC of its own: use a locally administered one. */
 		uint8_t mac[RTE_ETHER_ADDR_LEN] = { 0x02, 0x67, 0x61, 0x74, 0x00, (uint8_t)(idx + 1) };
 		memcpy(p->mac.addr_bytes, mac, sizeof(mac));
@@ -124,50 +127,67 @@ int gfwd_port_add(const struct gfwd_port_conf *conf)
 		if (rte_eth_dev_get_port_by_name(name, &eth_port) != 0)
 			return api_fail(-ENODEV, "device '%s' probed but no port named '%s'", devargs, name);
 	}
-	return port_setup(eth_port, name, conf, NULL, NULL);
+	return port_setup(eth_port, name, conf, 0, NULL, NULL);
 }
 
 int gfwd_port_add_ring(const char *name, const struct gfwd_port_conf *conf)
 {
+	/* One ring pair per worker, like a NIC with a queue per worker. */
+	uint16_t n = dp.n_workers ? (uint16_t)dp.n_workers : 1;
+	struct rte_ring *rx[MAX_WORKERS], *tx[MAX_WORKERS];
 	char rname[RTE_RING_NAMESIZE];
-	snprintf(rname, sizeof(rname), "%s_rx", name);
-	struct rte_ring *rx = rte_ring_create(rname, 4096, (int)rte_socket_id(), 0);
-	snprintf(rname, sizeof(rname), "%s_tx", name);
-	struct rte_ring *tx = rte_ring_create(rname, 4096, (int)rte_socket_id(), 0);
-	if (rx == NULL || tx == NULL)
-		return api_fail(-ENOMEM, "ring port %s: cannot create rings", name);
-	int eth_port = rte_eth_from_rings(name, &rx, 1, &tx, 1, rte_socket_id());
+	for (uint16_t q = 0; q < n; q++) {
+		snprintf(rname, sizeof(rname), "%s_rx%u", name, q);
+		rx[q] = rte_ring_create(rname, 4096, (int)rte_socket_id(), 0);
+		snprintf(rname, sizeof(rname), "%s_tx%u", name, q);
+		tx[q] = rte_ring_create(rname, 4096, (int)rte_socket_id(), 0);
+		if (rx[q] == NULL || tx[q] == NULL)
+			return api_fail(-ENOMEM, "ring port %s: cannot create rings", name);
+	}
+	int eth_port = rte_eth_from_rings(name, rx, n, tx, n, rte_socket_id());
 	if (eth_port < 0)
 		return api_fail(-rte_errno, "ring port %s: rte_eth_from_rings failed", name);
-	return port_setup((uint16_t)eth_port, name, conf, rx, tx);
+	return port_setup((uint16_t)eth_port, name, conf, n, rx, tx);
 }
 
-int gfwd_ring_inject(uint16_t port, const uint8_t *frame, uint32_t len)
+int gfwd_ring_inject_queue(uint16_t port, uint16_t queue, const uint8_t *frame, uint32_t len)
 {
-	if (port >= dp.n_ports || dp.ports[port].ring_rx == NULL)
+	if (port >= dp.n_ports || dp.ports[port].n_rings == 0)
 		return api_fail(-EINVAL, "port %u is not a ring port", port);
+	if (queue >= dp.ports[port].n_rings)
+		return api_fail(-EINVAL, "port %u has %u queues", port, dp.ports[port].n_rings);
+	if (len > UINT16_MAX)
+		return api_fail(-EMSGSIZE, "frame of %u bytes does not fit an mbuf", len);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
 	if (m == NULL)
 		return api_fail(-ENOBUFS, "no mbuf left");
 	char *dst = rte_pktmbuf_append(m, (uint16_t)len);
-	if (dst == NULL || len > UINT16_MAX) {
+	if (dst == NULL) {
 		rte_pktmbuf_free(m);
 		return api_fail(-EMSGSIZE, "frame of %u bytes does not fit an mbuf", len);
 	}
 	memcpy(dst, frame, len);
-	if (rte_ring_enqueue(dp.ports[port].ring_rx, m) != 0) {
+	if (rte_ring_enqueue(dp.ports[port].ring_rx[queue], m) != 0) {
 		rte_pktmbuf_free(m);
 		return api_fail(-ENOBUFS, "ring of port %u is full", port);
 	}
 	return 0;
 }
 
+int gfwd_ring_inject(uint16_t port, const uint8_t *frame, uint32_t len)
+{
+	return gfwd_ring_inject_queue(port, 0, frame, len);
+}
+
 int gfwd_ring_collect(uint16_t port, uint8_t *buf, uint32_t cap)
 {
-	if (port >= dp.n_ports || dp.ports[port].ring_tx == NULL)
+	if (port >= dp.n_ports || dp.ports[port].n_rings == 0)
 		return api_fail(-EINVAL, "port %u is not a ring port", port);
-	struct rte_mbuf *m;
-	if (rte_ring_dequeue(dp.ports[port].ring_tx, (void **)&m) != 0)
+	struct rte_mbuf *m = NULL;
+	for (uint16_t q = 0; q < dp.ports[port].n_rings && m == NULL; q++)
+		if (rte_ring_dequeue(dp.ports[port].ring_tx[q], (void **)&m) != 0)
+			m = NULL;
+	if (m == NULL)
 		return 0;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	if (len > cap) {
