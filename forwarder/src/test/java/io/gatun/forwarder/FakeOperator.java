@@ -24,6 +24,7 @@ final class FakeOperator implements AutoCloseable {
   final BlockingQueue<ForwarderMessage> received = new LinkedBlockingQueue<>();
   final BlockingQueue<StreamObserver<OperatorMessage>> streams = new LinkedBlockingQueue<>();
   private final Server server;
+  private volatile StreamObserver<OperatorMessage> latest;
 
   FakeOperator() {
     this(InsecureServerCredentials.create());
@@ -51,6 +52,15 @@ final class FakeOperator implements AutoCloseable {
     return s;
   }
 
+  /** Ends the forwarder's current stream (as an operator restart would); waits for the redial. */
+  StreamObserver<OperatorMessage> nextStreamAfterClosingCurrent() throws InterruptedException {
+    StreamObserver<OperatorMessage> current = latest;
+    if (current != null) {
+      current.onCompleted();
+    }
+    return nextStream();
+  }
+
   /** The next message the forwarder sent that matches, skipping others. */
   ForwarderMessage next(Predicate<ForwarderMessage> wanted) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -76,6 +86,7 @@ final class FakeOperator implements AutoCloseable {
     @Override
     public StreamObserver<ForwarderMessage> connect(StreamObserver<OperatorMessage> out) {
       streams.add(out);
+      latest = out;
       return new StreamObserver<>() {
         @Override
         public void onNext(ForwarderMessage m) {

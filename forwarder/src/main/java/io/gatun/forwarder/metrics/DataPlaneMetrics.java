@@ -4,8 +4,10 @@ import io.gatun.fwd.ServiceStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
@@ -25,7 +27,7 @@ public final class DataPlaneMetrics {
   private final TrafficMeters traffic;
   private final MeterRegistry registry;
   private volatile Map<String, Long> latest = Map.of();
-  private boolean countersRegistered;
+  private final Set<String> registered = new HashSet<>();
 
   /**
    * @param services the snapshot's services, to name the data plane's per-service statistics
@@ -54,9 +56,10 @@ public final class DataPlaneMetrics {
   /** Reads the data plane's counters now; the meters report these values until the next call. */
   public synchronized void refresh() {
     latest = counters.get();
-    if (!countersRegistered) {
-      latest.keySet().forEach(this::register);
-      countersRegistered = true;
+    for (String name : latest.keySet()) {
+      if (registered.add(name)) {
+        register(name);
+      }
     }
     traffic.update(serviceStats.get(), services.get());
   }

@@ -1,0 +1,173 @@
+package io.gatun.forwarder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.BackendHealth;
+import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.HealthCheck;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.fwd.BackendStats;
+import io.gatun.fwd.Protocol;
+import io.gatun.fwd.ServiceStats;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent as a whole: control channel, prober, data plane, status endpoints. */
+class AgentTest {
+  private final AgentHarness h = new AgentHarness();
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    h.close();
+  }
+
+  static Snapshot probedSnapshot(long generation) {
+    return Snapshot.newBuilder()
+        .setGeneration(generation)
+        .addServices(
+            SnapshotApplierTest.service("198.18.0.11", "198.18.0.12", "198.18.0.13")
+                .setHealthCheck(
+                    HealthCheck.newBuilder()
+                        .setProbe("default/tcp")
+                        .setType(HealthCheck.Type.TCP)
+                        .setPeriodMillis(20)
+                        .setTimeoutMillis(10)
+                        .setUnhealthyThreshold(3)
+                        .setHealthyThreshold(2)))
+        .build();
+  }
+
+  /** Sends the probed snapshot and waits for its acknowledgement. */
+  void applySnapshot() throws InterruptedException {
+    h.operator.nextStream().onNext(FakeOperator.snapshot(probedSnapshot(3)));
+    assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+  }
+
+  @Test
+  void readyOnlyOnceASnapshotRunsAndWhileTheLinkIsUp() throws InterruptedException {
+    assertThat(h.get("/readyz").statusCode()).isEqualTo(503);
+    assertThat(h.get("/readyz").body()).contains("no snapshot");
+    Await.until(
+        () -> h.get("/healthz").statusCode() == 200, Duration.ofSeconds(5), () -> "never alive");
+
+    applySnapshot();
+    assertThat(h.get("/readyz").statusCode()).isEqualTo(200);
+
+    h.dataPlane.linkUp = false;
+    assertThat(h.get("/readyz").statusCode()).isEqualTo(503);
+    assertThat(h.get("/readyz").body()).contains("link down on net_null0");
+    assertThat(h.get("/healthz").statusCode()).as("alive all the same").isEqualTo(200);
+  }
+
+  @Test
+  void aBackendFailingItsProbeLeavesTheDataPlaneAndTheOperatorHearsOfIt()
+      throws InterruptedException {
+    applySnapshot();
+    BackendHealth complete =
+        h
+            .operator
+            .next(m -> m.hasObservation() && m.getObservation().getCompleteHealth())
+            .getObservation()
+            .getBackendHealthList()
+            .stream()
+            .findFirst()
+            .orElse(null);
+    assertThat(complete).as("no complete health before the snapshot: the list is empty").isNull();
+
+    h.probe.down("198.18.0.12");
+    BackendHealth transition =
+        h.operator
+            .next(m -> m.hasObservation() && m.getObservation().getBackendHealthCount() == 1)
+            .getObservation()
+            .getBackendHealth(0);
+
+    assertThat(transition.getAddress()).isEqualTo("198.18.0.12");
+    assertThat(transition.getHealthy()).isFalse();
+    assertThat(transition.getReason()).isEqualTo("scripted down");
+    assertThat(transition.getProbe()).isEqualTo("default/tcp");
+    assertThat(transition.getServiceKey()).isEqualTo("default/web/http");
+    assertThat(h.dataPlane.last().getFirst().backends())
+        .extracting(b -> b.address().getHostAddress())
+        .containsExactly("198.18.0.11", "198.18.0.13");
+    assertThat(h.scrape())
+        .contains(
+            "gatun_backend_healthy{backend=\"198.18.0.12:8080\",probe=\"default/tcp\","
+                + "service=\"default/web/http\",type=\"TCP\"} 0.0");
+
+    h.operator.streams.clear();
+    h.operator.received.clear();
+    h.operator.nextStreamAfterClosingCurrent();
+    var complete =
+        h.operator
+            .next(m -> m.hasObservation() && m.getObservation().getCompleteHealth())
+            .getObservation();
+    assertThat(complete.getBackendHealthList())
+        .as("after a reconnect the operator hears every backend's health")
+        .extracting(b -> b.getAddress() + (b.getHealthy() ? " up" : " down"))
+        .containsExactly("198.18.0.11 up", "198.18.0.12 down", "198.18.0.13 up");
+  }
+
+  @Test
+  void trafficCountersArePerVipAndPerBackendAndNeverGoBackwards() throws Exception {
+    applySnapshot();
+    InetAddress vip = InetAddress.getByName("198.18.0.200");
+    h.dataPlane.counters = Map.of("rx_packets", 30L, "tx_packets", 30L, "drop_no_route", 2L);
+    h.dataPlane.traffic =
+        List.of(
+            new ServiceStats(
+                vip,
+                Protocol.TCP,
+                80,
+                30,
+                3000,
+                3,
+                1,
+                List.of(
+                    new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 20, 2000, 2, 1),
+                    new BackendStats(InetAddress.getByName("198.18.0.12"), 8080, 10, 1000, 1, 0))));
+    String labels =
+        "{backend=\"198.18.0.12:8080\",port=\"80\",protocol=\"TCP\",service=\"default/web/http\","
+            + "vip=\"198.18.0.200\"}";
+    assertThat(h.scrape())
+        .contains("gatun_backend_packets_total" + labels + " 10.0")
+        .contains("gatun_backend_bytes_total" + labels + " 1000.0")
+        .contains(
+            "gatun_vip_packets_total{port=\"80\",protocol=\"TCP\",service=\"default/web/http\","
+                + "vip=\"198.18.0.200\"} 30.0")
+        .contains("gatun_dropped_packets_total{reason=\"no_route\"} 2.0")
+        .contains("gatun_dataplane_rx_packets_total 30.0");
+
+    // .12 leaves the data plane (unhealthy) and comes back counting from zero
+    h.dataPlane.traffic =
+        List.of(
+            new ServiceStats(
+                vip,
+                Protocol.TCP,
+                80,
+                30,
+                3000,
+                3,
+                1,
+                List.of(
+                    new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 20, 2000, 2, 1))));
+    h.scrape();
+    h.dataPlane.traffic =
+        List.of(
+            new ServiceStats(
+                vip,
+                Protocol.TCP,
+                80,
+                34,
+                3400,
+                4,
+                1,
+                List.of(
+                    new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 20, 2000, 2, 1),
+                    new BackendStats(InetAddress.getByName("198.18.0.12"), 8080, 4, 400, 1, 0))));
+    assertThat(h.scrape()).contains("gatun_backend_packets_total" + labels + " 14.0");
+  }
+}

@@ -1,0 +1,79 @@
+package io.gatun.forwarder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.fwd.BackendStats;
+import io.gatun.fwd.Protocol;
+import io.gatun.fwd.ServiceStats;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Grafana dashboard in deploy/grafana references only metrics an agent really exposes: every
+ * {@code gatun_…} name in it appears in a scrape of a running agent that has services, traffic, a
+ * health transition and a snapshot behind it.
+ */
+class DashboardTest {
+  private static final Path DASHBOARD = Path.of("..", "deploy", "grafana", "gatun-forwarder.json");
+  private static final Pattern METRIC = Pattern.compile("\\bgatun_[a-z0-9_]+");
+
+  private final AgentHarness h = new AgentHarness();
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    h.close();
+  }
+
+  @Test
+  void everyMetricTheDashboardQueriesExists() throws Exception {
+    h.operator.nextStream().onNext(FakeOperator.snapshot(AgentTest.probedSnapshot(1)));
+    assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    h.dataPlane.counters = Map.of("rx_packets", 1L, "tx_packets", 1L, "drop_no_route", 1L);
+    h.dataPlane.traffic =
+        List.of(
+            new ServiceStats(
+                InetAddress.getByName("198.18.0.200"),
+                Protocol.TCP,
+                80,
+                2,
+                200,
+                1,
+                1,
+                List.of(
+                    new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 2, 200, 1, 1))));
+    h.probe.down("198.18.0.12");
+    h.operator.next(m -> m.hasObservation() && m.getObservation().getBackendHealthCount() == 1);
+
+    Set<String> exposed =
+        h.scrape()
+            .lines()
+            .filter(l -> !l.startsWith("#") && !l.isBlank())
+            .map(l -> l.split("[{ ]", 2)[0])
+            .collect(Collectors.toSet());
+    Set<String> referenced = referencedMetrics();
+
+    assertThat(referenced).as("the dashboard queries gatun metrics").hasSizeGreaterThan(15);
+    assertThat(exposed).as("metrics the dashboard queries").containsAll(referenced);
+  }
+
+  private static Set<String> referencedMetrics() throws IOException {
+    Matcher m = METRIC.matcher(Files.readString(DASHBOARD));
+    Set<String> names = new TreeSet<>();
+    while (m.find()) {
+      names.add(m.group());
+    }
+    return names;
+  }
+}
