@@ -34,6 +34,7 @@ static const uint8_t ZERO_MAC[6] = { 0 };
 #define PORT_IP6 "2001:2::2"
 
 static struct worker *test_worker;
+static uint32_t clock_skew;   /* seconds added to the worker's clock: expiry tests */
 
 static void harness_init(const char *prog)
 {
@@ -77,6 +78,7 @@ static struct outcome push(const struct frame *in)
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
 	memcpy(rte_pktmbuf_append(m, in->len), in->b, in->len);
 	worker_tick(w);
+	w->now += clock_skew;
 	pipeline_burst(w, dp_config(), 0, &m, 1);
 
 	for (int p = 0; p < dp.n_ports; p++) {
