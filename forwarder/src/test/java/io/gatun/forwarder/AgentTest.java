@@ -67,16 +67,6 @@ class AgentTest {
   void aBackendFailingItsProbeLeavesTheDataPlaneAndTheOperatorHearsOfIt()
       throws InterruptedException {
     applySnapshot();
-    BackendHealth complete =
-        h
-            .operator
-            .next(m -> m.hasObservation() && m.getObservation().getCompleteHealth())
-            .getObservation()
-            .getBackendHealthList()
-            .stream()
-            .findFirst()
-            .orElse(null);
-    assertThat(complete).as("no complete health before the snapshot: the list is empty").isNull();
 
     h.probe.down("198.18.0.12");
     BackendHealth transition =
