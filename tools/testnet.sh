@@ -2,27 +2,38 @@
 # The test network: network namespaces and veth pairs on one L2 segment, all addresses in
 # 198.18.0.0/24 (RFC 2544 benchmarking space), nothing routed off the machine.
 #
-#   testnet.sh up ID [BACKENDS]   create hosts, start a TCP+UDP server on every backend
+#   testnet.sh up ID [BACKENDS]   create hosts, start the servers on every backend
 #   testnet.sh down ID            remove everything with this ID (safe to repeat)
 #   testnet.sh kill ID N          stop backend N's servers; `start ID N` starts them again
+#   testnet.sh sick ID N          backend N answers HTTP with 503 (and SCTP with ABORT);
+#                                 `well ID N` makes it healthy again
 #
 #   gt<ID>-lan      bridge br0 joining everything
 #   gt<ID>-client   198.18.0.100
-#   gt<ID>-b<N>     198.18.0.(10+N), servers on TCP 8080 and UDP 5353 answering "backend-N"
+#   gt<ID>-b<N>     198.18.0.(10+N), answering "backend-N": HTTP on TCP 8080, UDP 5353,
+#                   HTTPS on 8443 (only for SNI backend.gatun.test; CA in STATE/tls/ca.crt),
+#                   SCTP on 9999 (INIT -> INIT ACK)
 #   gt<ID>f         (root namespace) the forwarder's port, opened by DPDK's af_packet PMD;
-#                   the forwarder itself is 198.18.0.2 on it
+#                   the forwarder itself is 198.18.0.2 on it. No address, and the kernel never
+#                   answers ARP on it: the data plane owns that port.
+#   gt<ID>n         (root namespace) 198.18.0.3: the node's own kernel path to the backends,
+#                   which the forwarder agent's health probes take (in production the node's
+#                   networking; the DPDK port is an SR-IOV VF).
 #
-# IDs are short and random per run, so a crashed run never collides with the next.
+# IDs are short and random per run, so a crashed run never collides with the next. Only one
+# test network can exist at a time: the node address 198.18.0.3 is in the root namespace.
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 here=$(cd "$(dirname "$0")" && pwd)
 
-cmd=${1:?usage: testnet.sh up|down|kill|start ID [N]}
+cmd=${1:?usage: testnet.sh up|down|kill|start|sick|well ID [N]}
 id=${2:?missing ID}
 [[ $id =~ ^[a-z0-9]{1,6}$ ]] || { echo "ID must be 1-6 lowercase letters or digits" >&2; exit 2; }
 ns=gt$id
 lan=$ns-lan
 fwd_if=${ns}f
+node_if=${ns}n
+node_addr=198.18.0.3
 state=/run/gatun-testnet/$id
 
 in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
@@ -42,10 +53,25 @@ host() { # host NAME ADDRESS: a namespace with eth0 on the bridge
   in_ns "$ns-$name" ethtool -K eth0 tx off >/dev/null
 }
 
+# A CA and one certificate for every backend's HTTPS: backend.gatun.test.
+make_certificates() {
+  local d=$state/tls ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  mkdir -p "$d"
+  openssl req -x509 "${ec[@]}" -days 2 -subj /CN=gatun-testnet-ca \
+    -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+  openssl req "${ec[@]}" -subj /CN=backend.gatun.test -keyout "$d/backend.key" \
+    -out "$d/backend.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:backend.gatun.test\n' > "$d/san.ext"
+  openssl x509 -req -in "$d/backend.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+    -days 2 -extfile "$d/san.ext" -out "$d/backend.crt" 2>/dev/null
+}
+
 start_backend() {
   local n=$1
   mkdir -p "$state"
   in_ns "$ns-b$n" setsid python3 "$here/backend.py" --name "backend-$n" --tcp 8080 --udp 5353 \
+    --https 8443 --tls-cert "$state/tls/backend.crt" --tls-key "$state/tls/backend.key" \
+    --tls-sni backend.gatun.test --sctp 9999 \
     >"$state/b$n.log" 2>&1 < /dev/null &
   echo $! > "$state/b$n.pid"
   for _ in $(seq 50); do  # until it listens
@@ -56,18 +82,35 @@ start_backend() {
   return 1
 }
 
-kill_backend() {
+kill_backend() { # returns once nothing runs in the backend's namespace any more
   local n=$1
   [ -f "$state/b$n.pid" ] && kill "$(cat "$state/b$n.pid")" 2>/dev/null || true
   rm -f "$state/b$n.pid"
   # Anything else still bound in that namespace.
   ip netns pids "$ns-b$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  for _ in $(seq 40); do
+    [ -z "$(ip netns pids "$ns-b$n" 2>/dev/null)" ] && return 0
+    sleep 0.05
+  done
+  ip netns pids "$ns-b$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+}
+
+signal_backend() { # signal_backend N SIGNAL: the backend is all that runs in its namespace
+  local pids
+  pids=$(ip netns pids "$ns-b$1" 2>/dev/null)
+  [ -n "$pids" ] || { echo "backend $1 is not running" >&2; return 1; }
+  kill "-$2" $pids
 }
 
 case $cmd in
   up)
     backends=${3:-3}
     "$0" down "$id" 2>/dev/null || true
+    if holder=$(ip -br -4 addr show to "$node_addr/32" | awk '{print $1}' | grep .); then
+      echo "another test network holds the node address $node_addr on ${holder%%@*};" \
+        "test networks run one at a time (testnet.sh down its ID)" >&2
+      exit 1
+    fi
     trap '"$0" down "$id"' ERR   # a half-built network is removed, never left behind
     ip netns add "$lan"
     in_ns "$lan" ip link add br0 type bridge
@@ -80,9 +123,22 @@ case $cmd in
     sysctl -qw "net.ipv6.conf.$fwd_if.disable_ipv6=1"
     # The kernel must not touch the forwarder's frames: no offloads, no merging.
     ethtool -K "$fwd_if" tx off rx off gro off gso off tso off >/dev/null 2>&1 || true
+    # Address-less, and it must stay that way to the kernel: never answer ARP for the node's
+    # addresses on it, never announce them from it, never route what arrives on it.
+    sysctl -qw "net.ipv4.conf.$fwd_if.arp_ignore=1" "net.ipv4.conf.$fwd_if.arp_announce=2" \
+      "net.ipv4.conf.$fwd_if.forwarding=0"
     ip link set "$fwd_if" up
+    # The node's own path to the backends, beside the data plane (health probes use it).
+    ip link add "$node_if" type veth peer name node netns "$lan"
+    in_ns "$lan" ip link set node master br0 up
+    sysctl -qw "net.ipv6.conf.$node_if.disable_ipv6=1"
+    ethtool -K "$node_if" tx off >/dev/null
+    ip addr add "$node_addr/24" dev "$node_if"
+    ip link set "$node_if" up
+    make_certificates
     for n in $(seq "$backends"); do start_backend "$n"; done
-    echo "testnet $id up: client 198.18.0.100, $backends backends, forwarder port $fwd_if"
+    echo "testnet $id up: client 198.18.0.100, $backends backends, forwarder port $fwd_if," \
+      "node $node_addr on $node_if"
     ;;
   down)
     for n in $(ip netns list | awk '{print $1}' | grep "^$ns-" || true); do
@@ -90,9 +146,12 @@ case $cmd in
       ip netns delete "$n" 2>/dev/null || true
     done
     ip link delete "$fwd_if" 2>/dev/null || true
+    ip link delete "$node_if" 2>/dev/null || true
     rm -rf "$state"
     ;;
   kill) kill_backend "${3:?N}" ;;
   start) start_backend "${3:?N}" ;;
+  sick) signal_backend "${3:?N}" USR1 ;;
+  well) signal_backend "${3:?N}" USR2 ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

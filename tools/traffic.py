@@ -2,8 +2,9 @@
 """Real client traffic to a VIP: N TCP requests (one connection each) and N UDP requests.
 
 Prints one JSON object: answers per backend name and failures, per protocol. With
---duration it keeps going in rounds for that many seconds and also reports, per second,
-which backends answered (for failover measurements).
+--duration it keeps going in rounds for that many seconds and also reports a timeline of
+every request ([seconds since started_at, protocol, backend or "failed: why"]) for failover
+measurements; started_at is the wall clock (Unix seconds) when the first request left.
 """
 import argparse
 import json
@@ -24,16 +25,17 @@ def tcp_request(vip, port, timeout):
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     if not head.startswith(b"HTTP/1.0 200"):
-        raise OSError("bad answer %r" % head[:40])
+        # The body names the backend, so a failure can be told apart from one of another backend.
+        raise OSError("HTTP %s from %s" % (head[9:12].decode(errors="replace"), body.decode(errors="replace")))
     return body.decode()
 
 
-def udp_request(vip, port, timeout, seq):
+def udp_request(vip, port, timeout, seq, size):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(timeout)
-        payload = b"req-%d" % seq
+        payload = (b"req-%d " % seq).ljust(size, b".")
         s.sendto(payload, (vip, port))
-        data, _ = s.recvfrom(2048)
+        data, _ = s.recvfrom(65535)
     name, _, echoed = data.partition(b" ")
     if echoed != payload:
         raise OSError("wrong echo")
@@ -49,27 +51,35 @@ def main():
     p.add_argument("--timeout", type=float, default=2.0)
     p.add_argument("--duration", type=float, default=0, help="repeat rounds for this many seconds")
     p.add_argument("--no-udp", action="store_true")
+    p.add_argument("--no-tcp", action="store_true")
+    p.add_argument("--udp-size", type=int, default=0, help="pad UDP requests to this many bytes")
     args = p.parse_args()
 
     result = {"tcp": Counter(), "udp": Counter(), "tcp_failed": 0, "udp_failed": 0, "timeline": []}
+    result["started_at"] = time.time()
     start = time.monotonic()
     seq = 0
     while True:
         for _ in range(args.requests):
             seq += 1
-            t = round(time.monotonic() - start, 3)
-            try:
-                name = tcp_request(args.vip, args.tcp_port, args.timeout)
-                result["tcp"][name] += 1
-                result["timeline"].append([t, "tcp", name])
-            except OSError as e:
-                result["tcp_failed"] += 1
-                result["timeline"].append([t, "tcp", "failed: %s" % e])
-            if not args.no_udp:
+            if not args.no_tcp:
+                t = round(time.monotonic() - start, 3)
                 try:
-                    result["udp"][udp_request(args.vip, args.udp_port, args.timeout, seq)] += 1
-                except OSError:
+                    name = tcp_request(args.vip, args.tcp_port, args.timeout)
+                    result["tcp"][name] += 1
+                    result["timeline"].append([t, "tcp", name])
+                except OSError as e:
+                    result["tcp_failed"] += 1
+                    result["timeline"].append([t, "tcp", "failed: %s" % e])
+            if not args.no_udp:
+                t = round(time.monotonic() - start, 3)
+                try:
+                    name = udp_request(args.vip, args.udp_port, args.timeout, seq, args.udp_size)
+                    result["udp"][name] += 1
+                    result["timeline"].append([t, "udp", name])
+                except OSError as e:
                     result["udp_failed"] += 1
+                    result["timeline"].append([t, "udp", "failed: %s" % (e or "timeout")])
         if time.monotonic() - start >= args.duration:
             break
     if not args.duration:

@@ -1,8 +1,15 @@
 package io.gatun.e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,18 +21,34 @@ final class ForwarderProcess implements AutoCloseable {
   private final Process process;
   final Path log;
 
-  private ForwarderProcess(Process process, Path log) {
+  /** Where its /metrics, /healthz and /readyz are (loopback). */
+  final int metricsPort;
+
+  private ForwarderProcess(Process process, Path log, int metricsPort) {
     this.process = process;
     this.log = log;
+    this.metricsPort = metricsPort;
   }
 
+  /** A forwarder on a plaintext control channel. */
   static ForwarderProcess start(Path root, String name, String operator, String iface)
+      throws IOException {
+    return start(root, name, operator, iface, List.of("--plaintext"));
+  }
+
+  /**
+   * @param channelArgs how to reach the operator: {@code --plaintext} or the {@code --tls-*} flags
+   */
+  static ForwarderProcess start(
+      Path root, String name, String operator, String iface, List<String> channelArgs)
       throws IOException {
     Path log = root.resolve("e2e/target/forwarder-" + name + ".log");
     Files.createDirectories(log.getParent());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    int metricsPort = freePort();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
                 java,
                 "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
@@ -35,18 +58,40 @@ final class ForwarderProcess implements AutoCloseable {
                 name,
                 "--operator",
                 operator,
-                "--plaintext",
                 "--eal",
                 "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --file-prefix "
                     + name
                     + " --log-level *:warning",
                 "--port",
-                "net_af_packet0,iface=" + iface + "@" + TestNetwork.FORWARDER_ADDRESS)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+                "net_af_packet0,iface=" + iface + "@" + TestNetwork.FORWARDER_ADDRESS,
+                "--metrics-address",
+                "127.0.0.1:" + metricsPort));
+    cmd.addAll(channelArgs);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment()
         .put("GATUN_NATIVE_LIB", root.resolve("forwarder-native/build/libgatunfwd.so").toString());
-    return new ForwarderProcess(pb.start(), log);
+    return new ForwarderProcess(pb.start(), log, metricsPort);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** GETs a path of its status server: the status code and body. */
+  HttpResponse<String> get(String path) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   boolean alive() {

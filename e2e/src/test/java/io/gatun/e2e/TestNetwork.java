@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 final class TestNetwork implements AutoCloseable {
   static final String FORWARDER_ADDRESS = "198.18.0.2/24";
 
+  /** The root namespace's own address on the test LAN, where the agent's probes come from. */
+  static final String NODE_ADDRESS = "198.18.0.3";
+
   private final Path tools;
   final String id;
 
@@ -47,6 +50,56 @@ final class TestNetwork implements AutoCloseable {
 
   void startBackend(int n) {
     run(List.of(tools.resolve("testnet.sh").toString(), "start", id, Integer.toString(n)));
+  }
+
+  /** Backend N answers HTTP with 503 (and SCTP INITs with ABORT) until {@link #well}. */
+  void sick(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "sick", id, Integer.toString(n)));
+  }
+
+  void well(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "well", id, Integer.toString(n)));
+  }
+
+  /** Backend N's address. */
+  static String backend(int n) {
+    return "198.18.0." + (10 + n);
+  }
+
+  /** The CA that signed every backend's HTTPS certificate (for backend.gatun.test). */
+  Path backendCa() {
+    return Path.of("/run/gatun-testnet", id, "tls", "ca.crt");
+  }
+
+  /**
+   * Runs tools/traffic.py in the client namespace in the background with these arguments (after
+   * --vip); the future completes with its report.
+   */
+  java.util.concurrent.CompletableFuture<Traffic> trafficInBackground(
+      String vip, List<String> args) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> traffic(vip, args), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+  }
+
+  /** Runs tools/traffic.py in the client namespace with these arguments (after --vip). */
+  Traffic traffic(String vip, List<String> args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                "gt" + id + "-client",
+                "python3",
+                tools.resolve("traffic.py").toString(),
+                "--vip",
+                vip));
+    cmd.addAll(args);
+    try {
+      return new ObjectMapper().readValue(run(cmd), Traffic.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable traffic result", e);
+    }
   }
 
   /** {@code requests} TCP requests (a connection each) and as many UDP requests to the VIP. */

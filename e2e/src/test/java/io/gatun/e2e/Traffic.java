@@ -12,9 +12,29 @@ record Traffic(
     @JsonProperty("udp") Map<String, Integer> udp,
     @JsonProperty("tcp_failed") int tcpFailed,
     @JsonProperty("udp_failed") int udpFailed,
-    @JsonProperty("timeline") List<List<Object>> timeline) {
+    @JsonProperty("timeline") List<List<Object>> timeline,
+    @JsonProperty("started_at") double startedAt) {
+
+  /** One request of a timed run: when it left (wall clock), its protocol, who answered. */
+  record Request(long atMillis, String protocol, String outcome) {
+    boolean failed() {
+      return outcome.startsWith("failed");
+    }
+  }
 
   int failed() {
     return tcpFailed + udpFailed;
+  }
+
+  /** The timeline (runs with --duration) on the wall clock. */
+  List<Request> requests() {
+    return timeline.stream()
+        .map(
+            e ->
+                new Request(
+                    Math.round((startedAt + ((Number) e.get(0)).doubleValue()) * 1000),
+                    (String) e.get(1),
+                    (String) e.get(2)))
+        .toList();
   }
 }
