@@ -1,0 +1,114 @@
+package io.gatun.e2e;
+
+import io.gatun.control.v1.BackendHealth;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * One backend failure under traffic, timed: client traffic through the VIP runs in the background,
+ * the backend is broken, the forwarder's health report says when it left rotation, the backend is
+ * restored, the report says when it came back.
+ *
+ * @param brokenAt wall clock just before the backend was broken
+ * @param outAt when the forwarder took it out of rotation (its report's changed_at)
+ * @param restoredAt wall clock once the backend was restored
+ * @param backAt when the forwarder put it back
+ * @param traffic what the client saw during the whole run
+ */
+record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic traffic) {
+
+  /** How to break and restore one backend. */
+  record Fault(String backendAddress, Runnable breakIt, Runnable restore) {}
+
+  /**
+   * @param trafficArgs traffic.py arguments (protocol choice, timeout); the duration is added
+   * @param brokenFor how long the backend stays broken
+   */
+  static Failover run(
+      TestNetwork network,
+      ScriptedOperator operator,
+      String vip,
+      List<String> trafficArgs,
+      Fault fault,
+      Duration brokenFor) {
+    operator.forgetHealth();
+    double seconds = 1.5 + brokenFor.toMillis() / 1000.0 + 2.5;
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("--requests", "1", "--duration", Double.toString(seconds)));
+    args.addAll(trafficArgs);
+    CompletableFuture<Traffic> traffic = network.trafficInBackground(vip, args);
+    sleep(1500);
+    long brokenAt = System.currentTimeMillis();
+    fault.breakIt().run();
+    long outAt =
+        operator
+            .awaitHealth(is(fault.backendAddress(), false), Duration.ofSeconds(10))
+            .health()
+            .getChangedAtUnixMillis();
+    sleep(Math.max(0, brokenAt + brokenFor.toMillis() - System.currentTimeMillis()));
+    fault.restore().run();
+    long restoredAt = System.currentTimeMillis();
+    long backAt =
+        operator
+            .awaitHealth(is(fault.backendAddress(), true), Duration.ofSeconds(10))
+            .health()
+            .getChangedAtUnixMillis();
+    return new Failover(brokenAt, outAt, restoredAt, backAt, traffic.join());
+  }
+
+  private static Predicate<BackendHealth> is(String address, boolean healthy) {
+    return h -> h.getAddress().equals(address) && h.getHealthy() == healthy;
+  }
+
+  /** One line for the test log. */
+  String summary() {
+    return "out of rotation "
+        + outOfRotationMillis()
+        + " ms after the break, back "
+        + backInRotationMillis()
+        + " ms after the restore, "
+        + failures().size()
+        + " of "
+        + traffic.requests().size()
+        + " requests failed";
+  }
+
+  long outOfRotationMillis() {
+    return outAt - brokenAt;
+  }
+
+  long backInRotationMillis() {
+    return backAt - restoredAt;
+  }
+
+  /** Failed requests that left outside the window in which the broken backend was in rotation. */
+  List<Traffic.Request> failuresOutsideTheWindow(long inFlightMillis) {
+    return traffic.requests().stream()
+        .filter(Traffic.Request::failed)
+        .filter(r -> r.atMillis() < brokenAt - inFlightMillis || r.atMillis() > outAt)
+        .toList();
+  }
+
+  List<Traffic.Request> failures() {
+    return traffic.requests().stream().filter(Traffic.Request::failed).toList();
+  }
+
+  /** Requests a backend answered that left in [from, to). */
+  long answeredBy(String backend, long from, long to) {
+    return traffic.requests().stream()
+        .filter(r -> r.outcome().equals(backend) && r.atMillis() >= from && r.atMillis() < to)
+        .count();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
