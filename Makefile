@@ -44,13 +44,31 @@ crds: ## regenerate crds/ from the Java API model
 	operator/update-crds.sh --no-build
 
 .PHONY: test
-test: deps native kube-apiserver ## run every test: C packet tests, Java unit, operator IT, netns E2E (needs root)
+test: deps native kube-apiserver ## run every test: C packet tests, fuzzing (bounded), Java unit, operator IT, netns E2E (needs root)
 	meson test -C $(NATIVE_BUILD) --print-errorlogs
+	$(MAKE) --no-print-directory fuzz
 	$(MVN) install
 
 .PHONY: test-c
 test-c: native ## C fast-path tests only
 	meson test -C $(NATIVE_BUILD) --print-errorlogs
+
+.PHONY: fuzz
+FUZZ_SECONDS ?= 120
+fuzz: dpdk ## fuzz the parser and pipeline (libFuzzer, ASan, UBSan) for FUZZ_SECONDS from the corpus in the repo
+	@export PKG_CONFIG_PATH=$$(tools/build-dpdk.sh)/lib/pkgconfig; \
+	  [ -f forwarder-native/build-fuzz/build.ninja ] || CC=clang meson setup forwarder-native/build-fuzz forwarder-native -Dfuzz=true >/dev/null; \
+	  ninja -C forwarder-native/build-fuzz fuzz_pipeline >/dev/null
+	@work=$$(mktemp -d); \
+	  forwarder-native/build-fuzz/fuzz_pipeline -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=forwarder-native/build-fuzz/ $$work forwarder-native/fuzz/corpus 2>&1 \
+	    | grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))|ERROR|SUMMARY|runtime error|^ *#[0-9]+ 0x'; \
+	  rc=$${PIPESTATUS[0]}; rm -rf $$work; exit $$rc
+
+.PHONY: corpus
+corpus: native ## regenerate the fuzzing seeds from the packet tests' frames
+	rm -rf forwarder-native/fuzz/corpus && mkdir -p forwarder-native/fuzz/corpus
+	for t in test_pipeline test_modes test_sched; do GATUN_WRITE_CORPUS=forwarder-native/fuzz/corpus $(NATIVE_BUILD)/$$t >/dev/null; done
 
 .PHONY: demo
 demo: deps native kube-apiserver ## the local demo: API server, operator, forwarder, netns hosts, traffic through a VIP

@@ -314,6 +314,8 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 unsigned pipeline_owner(const struct config *cfg, uint16_t in_port, struct rte_mbuf *m, unsigned self)
 {
 	unsigned n = dp.n_workers;
+	if (n <= 1)
+		return self;
 	struct pkt p = { .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
 	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
 	    p.key.proto == IPPROTO_ICMP || p.key.proto == IPPROTO_ICMPV6)

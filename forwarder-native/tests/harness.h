@@ -67,8 +67,45 @@ struct outcome {
 	int leaked;               /* mbufs missing from the pool afterwards */
 };
 
+/* With GATUN_WRITE_CORPUS=DIR, every frame pushed becomes a fuzzing seed (a file of one
+ * length-prefixed frame), and the whole run one more (every frame in order, so flows open
+ * before their replies come). */
+static uint8_t corpus_run[1 << 20];
+static size_t corpus_run_len;
+
+static void corpus_write(const uint8_t *data, size_t len)
+{
+	const char *dir = getenv("GATUN_WRITE_CORPUS");
+	if (dir == NULL)
+		return;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ data[i]) * 1099511628211ULL;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%016llx", dir, (unsigned long long)h);
+	FILE *f = fopen(path, "wb");
+	if (f != NULL) {
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+}
+
+static void corpus_add(const struct frame *in)
+{
+	uint8_t one[2 + sizeof(in->b)];
+	one[0] = (uint8_t)(in->len >> 8);
+	one[1] = (uint8_t)in->len;
+	memcpy(one + 2, in->b, in->len);
+	corpus_write(one, 2u + in->len);
+	if (corpus_run_len + 2u + in->len <= sizeof(corpus_run)) {
+		memcpy(corpus_run + corpus_run_len, one, 2u + in->len);
+		corpus_run_len += 2u + in->len;
+	}
+}
+
 static struct outcome push(const struct frame *in)
 {
+	corpus_add(in);
 	struct outcome o = { .port = -1, .drop = -1 };
 	struct worker *w = test_worker;
 	unsigned before = rte_mempool_avail_count(dp.pool);
@@ -105,6 +142,7 @@ static struct outcome push(const struct frame *in)
 
 static int report(const char *name)
 {
+	corpus_write(corpus_run, corpus_run_len);
 	printf("%s: %d checks, %d failures\n", name, checks, failures);
 	return failures ? 1 : 0;
 }
