@@ -1,0 +1,36 @@
+package io.gatun.e2e;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A Prometheus text exposition, parsed enough to look samples up by name and labels. */
+record Scrape(String text) {
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$", Pattern.MULTILINE);
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /** The value of the sample with this name whose labels include all of {@code labels}. */
+  double value(String name, Map<String, String> labels) {
+    Matcher m = SAMPLE.matcher(text);
+    while (m.find()) {
+      if (m.group(1).equals(name) && labels(m.group(2)).entrySet().containsAll(labels.entrySet())) {
+        return Double.parseDouble(m.group(3));
+      }
+    }
+    throw new AssertionError("no sample " + name + labels + " in:\n" + text);
+  }
+
+  private static Map<String, String> labels(String text) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (text != null) {
+      Matcher m = LABEL.matcher(text);
+      while (m.find()) {
+        labels.put(m.group(1), m.group(2));
+      }
+    }
+    return labels;
+  }
+}
