@@ -124,9 +124,22 @@ def main():
             sock.sendto(body + b" " + data, self.client_address)
 
     class TcpServer(socketserver.ThreadingTCPServer):
+        # Dual stack: "::" with IPV6_V6ONLY off takes IPv4 (mapped) and IPv6 alike.
+        address_family = socket.AF_INET6
         allow_reuse_address = True
         daemon_threads = True
         request_queue_size = 128
+
+        def server_bind(self):
+            self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            super().server_bind()
+
+    class UdpServer(socketserver.ThreadingUDPServer):
+        address_family = socket.AF_INET6
+
+        def server_bind(self):
+            self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            super().server_bind()
 
     class TlsServer(TcpServer):
         def get_request(self):
@@ -135,7 +148,7 @@ def main():
 
     if args.sctp:
         serve_sctp(args.sctp)
-    udp = socketserver.ThreadingUDPServer(("0.0.0.0", args.udp), Udp)
+    udp = UdpServer(("::", args.udp), Udp)
     threading.Thread(target=udp.serve_forever, daemon=True).start()
     if args.https:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -145,9 +158,9 @@ def main():
                 if server_name != args.tls_sni:
                     return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
             context.sni_callback = check_sni
-        https = TlsServer(("0.0.0.0", args.https), Http)
+        https = TlsServer(("::", args.https), Http)
         threading.Thread(target=https.serve_forever, daemon=True).start()
-    tcp = TcpServer(("0.0.0.0", args.tcp), Http)
+    tcp = TcpServer(("::", args.tcp), Http)
     tcp.serve_forever()
 
 

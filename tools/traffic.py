@@ -13,8 +13,9 @@ import time
 from collections import Counter
 
 
-def tcp_request(vip, port, timeout):
-    with socket.create_connection((vip, port), timeout=timeout) as s:
+def tcp_request(vip, port, timeout, source=None):
+    with socket.create_connection((vip, port), timeout=timeout,
+                                  source_address=(source, 0) if source else None) as s:
         s.settimeout(timeout)
         s.sendall(b"GET / HTTP/1.0\r\nHost: gatun\r\n\r\n")
         data = b""
@@ -30,9 +31,11 @@ def tcp_request(vip, port, timeout):
     return body.decode()
 
 
-def udp_request(vip, port, timeout, seq, size):
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+def udp_request(vip, port, timeout, seq, size, source=None):
+    with socket.socket(socket.AF_INET6 if ":" in vip else socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(timeout)
+        if source:
+            s.bind((source, 0))
         payload = (b"req-%d " % seq).ljust(size, b".")
         s.sendto(payload, (vip, port))
         data, _ = s.recvfrom(65535)
@@ -53,6 +56,7 @@ def main():
     p.add_argument("--no-udp", action="store_true")
     p.add_argument("--no-tcp", action="store_true")
     p.add_argument("--udp-size", type=int, default=0, help="pad UDP requests to this many bytes")
+    p.add_argument("--source", help="the client address to send from (IPv4 or IPv6, as the VIP)")
     args = p.parse_args()
 
     result = {"tcp": Counter(), "udp": Counter(), "tcp_failed": 0, "udp_failed": 0, "timeline": []}
@@ -65,7 +69,7 @@ def main():
             if not args.no_tcp:
                 t = round(time.monotonic() - start, 3)
                 try:
-                    name = tcp_request(args.vip, args.tcp_port, args.timeout)
+                    name = tcp_request(args.vip, args.tcp_port, args.timeout, args.source)
                     result["tcp"][name] += 1
                     result["timeline"].append([t, "tcp", name])
                 except OSError as e:
@@ -74,7 +78,7 @@ def main():
             if not args.no_udp:
                 t = round(time.monotonic() - start, 3)
                 try:
-                    name = udp_request(args.vip, args.udp_port, args.timeout, seq, args.udp_size)
+                    name = udp_request(args.vip, args.udp_port, args.timeout, seq, args.udp_size, args.source)
                     result["udp"][name] += 1
                     result["timeline"].append([t, "udp", name])
                 except OSError as e:
