@@ -2,6 +2,8 @@ package io.gatun.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.Pool;
 import io.gatun.operator.control.ControlPlaneService;
@@ -10,18 +12,27 @@ import io.gatun.operator.control.DesiredState;
 import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.ipam.Ipam;
 import io.gatun.operator.reconciler.EndpointSlices;
+import io.gatun.operator.reconciler.HealthProbeReconciler;
+import io.gatun.operator.reconciler.LeaseRestorer;
 import io.gatun.operator.reconciler.LoadBalancerReconciler;
+import io.gatun.operator.reconciler.PoolCatalogs;
 import io.gatun.operator.reconciler.PoolReconciler;
+import io.gatun.operator.reconciler.ServiceClass;
+import io.gatun.operator.reconciler.ServiceReconciler;
 import io.gatun.operator.status.KubernetesEventRecorder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@link Main} runs it from the command line; tests and the end-to-end suite start it in process
  * with {@link #start}. The caller keeps ownership of the client. The CRDs must already be installed
  * ({@code kubectl create -f crds/}).
+ *
+ * <p>With leader election, a replica starts as a standby: informers fill their caches, but nothing
+ * is reconciled and forwarders are turned away until it leads. Taking the lead rebuilds IPAM from
+ * the API first, then lets reconciles run. A leader that loses its lease stops (it cannot know what
+ * the new leader does); {@link #lostLeadership()} tells its host.
  */
 public final class GatunOperator implements AutoCloseable {
 
@@ -40,65 +56,107 @@ public final class GatunOperator implements AutoCloseable {
   private final ControlServer server;
   private final ForwarderFleet fleet;
   private final ScheduledExecutorService timer;
+  private final AtomicBoolean leading;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CompletableFuture<Void> lostLeadership = new CompletableFuture<>();
 
   private GatunOperator(
       Operator operator,
       ControlServer server,
       ForwarderFleet fleet,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      AtomicBoolean leading) {
     this.operator = operator;
     this.server = server;
     this.fleet = fleet;
     this.timer = timer;
+    this.leading = leading;
   }
 
   public static GatunOperator start(KubernetesClient client, OperatorOptions options) {
     Clock clock = Clock.systemUTC();
     requireCrds(client);
 
-    // IPAM first: no reconciler may allocate before the existing leases are known.
     var ipam = new Ipam();
-    var existing = LeaseRestorer.restore(client, ipam);
-
+    var pools = new PoolCatalogs();
     // Seeded from the clock so generations keep growing across restarts (see DesiredState).
     var desiredState = new DesiredState(clock.millis());
-    desiredState.holdUntilHeardFrom(new HashSet<>(existing));
     var fleet = new ForwarderFleet();
     desiredState.addListener(fleet::sendLatestToAll);
+    var leading = new AtomicBoolean();
 
     var server =
         ControlServer.start(
             options.grpcAddress(),
             options.grpcCredentials(),
-            new ControlPlaneService(fleet, desiredState));
+            new ControlPlaneService(fleet, desiredState, leading::get));
     log.info(
         "Control channel listening on {} (port {})",
         options.grpcAddress().getHostString(),
         server.port());
-
     var timer =
         Executors.newSingleThreadScheduledExecutor(
             runnable ->
                 Thread.ofPlatform().daemon().name("gatun-initial-sync").unstarted(runnable));
-    timer.schedule(
+
+    // What taking the lead means: IPAM rebuilt from the API before any reconcile, snapshots held
+    // back until every known LoadBalancer has been heard from, then forwarders admitted.
+    Runnable takeLead =
         () -> {
-          var missing = desiredState.releaseHold();
-          if (!missing.isEmpty()) {
-            log.warn("Sending snapshots without the first reconcile of {}", missing);
-          }
-        },
-        options.initialSyncTimeout().toMillis(),
-        TimeUnit.MILLISECONDS);
+          var existing = LeaseRestorer.restore(client, ipam);
+          desiredState.holdUntilHeardFrom(new HashSet<>(existing));
+          timer.schedule(
+              () -> {
+                var missing = desiredState.releaseHold();
+                if (!missing.isEmpty()) {
+                  log.warn("Sending snapshots without the first reconcile of {}", missing);
+                }
+              },
+              options.initialSyncTimeout().toMillis(),
+              TimeUnit.MILLISECONDS);
+          leading.set(true);
+          log.info("Leading: {} LoadBalancers known", existing.size());
+        };
 
     var recorder = new KubernetesEventRecorder(client, clock, instanceName());
+    var instance = new GatunOperator[1];
     var operator =
         new Operator(
-            overrider -> overrider.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new PoolReconciler(ipam, recorder, clock));
+            overrider -> {
+              overrider
+                  .withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withConcurrentReconciliationThreads(options.reconcileThreads());
+              if (options.leaderElection() != null) {
+                overrider.withLeaderElectionConfiguration(
+                    leaderElection(
+                        options.leaderElection(),
+                        takeLead,
+                        () -> {
+                          if (instance[0] != null) {
+                            instance[0].leadershipLost();
+                          }
+                        }));
+              }
+            });
+    operator.register(new PoolReconciler(ipam, pools, recorder, clock));
     operator.register(
         new LoadBalancerReconciler(
-            ipam, desiredState, fleet, recorder, clock, EndpointSlices.servedVersion(client)));
+            ipam,
+            pools,
+            desiredState,
+            fleet,
+            recorder,
+            clock,
+            EndpointSlices.servedVersion(client)));
+    operator.register(new HealthProbeReconciler(recorder, clock));
+    operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));
+    var gatun = new GatunOperator(operator, server, fleet, timer, leading);
+    instance[0] = gatun;
     try {
+      if (options.leaderElection() == null) {
+        takeLead.run();
+      }
       operator.start();
     } catch (RuntimeException e) {
       server.close();
@@ -106,14 +164,34 @@ public final class GatunOperator implements AutoCloseable {
       throw e;
     }
     log.info(
-        "Gatun operator started ({} LoadBalancers known, default class: {})",
-        existing.size(),
-        options.defaultClass());
-    return new GatunOperator(operator, server, fleet, timer);
+        "Gatun operator started (default class: {}, leader election: {})",
+        options.defaultClass(),
+        options.leaderElection() == null ? "off" : options.leaderElection().leaseName());
+    return gatun;
+  }
+
+  private static LeaderElectionConfiguration leaderElection(
+      LeaderElection election, Runnable onStart, Runnable onStop) {
+    var builder =
+        LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(election.leaseName())
+            .withLeaseDuration(election.leaseDuration())
+            .withRenewDeadline(election.renewDeadline())
+            .withRetryPeriod(election.retryPeriod())
+            .withIdentity(election.identity() == null ? instanceName() : election.identity())
+            // The JVM may host more than the operator (tests, the E2E suite): stop, never exit.
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(
+                new LeaderCallbacks(
+                    onStart, onStop, leader -> log.info("Leader is now {}", leader)));
+    if (election.leaseNamespace() != null) {
+      builder.withLeaseNamespace(election.leaseNamespace());
+    }
+    return builder.build();
   }
 
   private static void requireCrds(KubernetesClient client) {
-    for (Class<? extends HasMetadata> kind : List.of(Pool.class, LoadBalancer.class)) {
+    for (Class<? extends HasMetadata> kind :
+        List.of(Pool.class, LoadBalancer.class, HealthProbe.class)) {
       if (!client.supports(kind)) {
         throw new IllegalStateException(
             "the CRD "
@@ -129,8 +207,38 @@ public final class GatunOperator implements AutoCloseable {
     return server.port();
   }
 
+  /** Whether this replica is the active one. */
+  public boolean isLeading() {
+    return leading.get();
+  }
+
+  /** Completes when this replica lost its lease while running, and stopped. */
+  public CompletableFuture<Void> lostLeadership() {
+    return lostLeadership;
+  }
+
+  private void leadershipLost() {
+    if (closing.get()) {
+      return;
+    }
+    log.error("Lost the leader lease: stopping, another replica takes over");
+    leading.set(false);
+    fleet.closeAll();
+    Thread.ofPlatform()
+        .name("gatun-stop")
+        .start(
+            () -> {
+              close();
+              lostLeadership.complete(null);
+            });
+  }
+
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    leading.set(false);
     operator.stop();
     fleet.closeAll();
     server.close();

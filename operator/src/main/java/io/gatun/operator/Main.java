@@ -4,7 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar gatun-operator.jar [--grpc-address HOST:PORT] [--default-class[=true|false]]}
+ * {@code java -jar gatun-operator.jar [--grpc-address HOST:PORT] [--default-class[=true|false]]
+ * [--leader-election[=NAMESPACE]]}
  *
  * <p>Connects to the cluster the usual way (in-cluster service account, or KUBECONFIG / ~/.kube)
  * and runs until SIGTERM or SIGINT.
@@ -14,9 +15,12 @@ public final class Main {
   private static final String USAGE =
       """
       usage: gatun-operator [--grpc-address HOST:PORT] [--default-class[=true|false]]
+                            [--leader-election[=NAMESPACE]]
 
-        --grpc-address   where forwarders dial in (default 0.0.0.0:9100)
-        --default-class  also serve Services of type LoadBalancer without a loadBalancerClass
+        --grpc-address     where forwarders dial in (default 0.0.0.0:9100)
+        --default-class    also serve Services of type LoadBalancer without a loadBalancerClass
+        --leader-election  run as one of several replicas: the holder of the Lease
+                           gatun-operator (in NAMESPACE, default: the client's) is active
       """;
 
   private Main() {}
@@ -56,6 +60,8 @@ public final class Main {
                   stopped.countDown();
                 },
                 "gatun-shutdown"));
+    // A replica that lost its lease has stopped; exiting lets Kubernetes start a fresh standby.
+    operator.lostLeadership().thenRun(() -> System.exit(1));
     stopped.await();
   }
 
@@ -83,6 +89,10 @@ public final class Main {
           }
           options = options.withGrpcAddress(OperatorOptions.parseAddress(value));
         }
+        case "--leader-election" ->
+            options =
+                options.withLeaderElection(
+                    LeaderElection.of(value == null || value.isBlank() ? null : value, null));
         case "--default-class" -> {
           if (value != null && !value.equals("true") && !value.equals("false")) {
             throw new IllegalArgumentException("--default-class takes true or false");

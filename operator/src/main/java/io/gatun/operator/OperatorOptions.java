@@ -11,16 +11,19 @@ import java.time.Duration;
  * @param grpcAddress where forwarders dial in (port 0: any free port, see {@link
  *     GatunOperator#grpcPort()})
  * @param defaultClass whether Services of type LoadBalancer without a loadBalancerClass are ours
- *     (stored now; used by the Service integration)
- * @param grpcCredentials transport security of the control channel: plaintext for now, mTLS later
- * @param initialSyncTimeout how long, after a start, snapshots are held back waiting for every
+ * @param grpcCredentials transport security of the control channel
+ * @param initialSyncTimeout how long, after taking over, snapshots are held back waiting for every
  *     known LoadBalancer's first reconcile
+ * @param leaderElection null: this replica is always active (a single replica, tests)
+ * @param reconcileThreads how many reconciles run at once (they mostly wait on the API server)
  */
 public record OperatorOptions(
     InetSocketAddress grpcAddress,
     boolean defaultClass,
     ServerCredentials grpcCredentials,
-    Duration initialSyncTimeout) {
+    Duration initialSyncTimeout,
+    LeaderElection leaderElection,
+    int reconcileThreads) {
 
   public static final int DEFAULT_GRPC_PORT = 9100;
 
@@ -29,19 +32,44 @@ public record OperatorOptions(
         new InetSocketAddress("0.0.0.0", DEFAULT_GRPC_PORT),
         false,
         InsecureServerCredentials.create(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        null,
+        32);
   }
 
   public OperatorOptions withGrpcAddress(InetSocketAddress address) {
-    return new OperatorOptions(address, defaultClass, grpcCredentials, initialSyncTimeout);
+    return new OperatorOptions(
+        address,
+        defaultClass,
+        grpcCredentials,
+        initialSyncTimeout,
+        leaderElection,
+        reconcileThreads);
   }
 
   public OperatorOptions withDefaultClass(boolean value) {
-    return new OperatorOptions(grpcAddress, value, grpcCredentials, initialSyncTimeout);
+    return new OperatorOptions(
+        grpcAddress, value, grpcCredentials, initialSyncTimeout, leaderElection, reconcileThreads);
   }
 
   public OperatorOptions withGrpcCredentials(ServerCredentials credentials) {
-    return new OperatorOptions(grpcAddress, defaultClass, credentials, initialSyncTimeout);
+    return new OperatorOptions(
+        grpcAddress,
+        defaultClass,
+        credentials,
+        initialSyncTimeout,
+        leaderElection,
+        reconcileThreads);
+  }
+
+  public OperatorOptions withLeaderElection(LeaderElection election) {
+    return new OperatorOptions(
+        grpcAddress, defaultClass, grpcCredentials, initialSyncTimeout, election, reconcileThreads);
+  }
+
+  public OperatorOptions withReconcileThreads(int threads) {
+    return new OperatorOptions(
+        grpcAddress, defaultClass, grpcCredentials, initialSyncTimeout, leaderElection, threads);
   }
 
   /** Parses {@code host:port}, {@code [v6-literal]:port} or {@code :port} (all interfaces). */

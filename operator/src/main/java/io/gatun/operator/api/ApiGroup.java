@@ -8,5 +8,8 @@ public final class ApiGroup {
   /** {@code kubectl get gatun} lists every Gatun resource. */
   public static final String CATEGORY = "gatun";
 
+  /** The {@code spec.loadBalancerClass} of the Services Gatun serves. */
+  public static final String LOAD_BALANCER_CLASS = GROUP + "/dpdk";
+
   private ApiGroup() {}
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Backend head count of a LoadBalancer. */
 public record BackendCounts(
-    @JsonPropertyDescription("Backends that take traffic (ready endpoints, or static backends).")
-        int healthy,
-    @JsonPropertyDescription("All backends, ready or not.") int total) {}
+    @JsonPropertyDescription("Backends that take traffic.") int healthy,
+    @JsonPropertyDescription("All backends, healthy or not.") int total,
+    @JsonPropertyDescription("healthy/total, for kubectl get.") String summary) {
+
+  public BackendCounts(int healthy, int total) {
+    this(healthy, total, healthy + "/" + total);
+  }
+}

@@ -9,5 +9,9 @@ public record ForwarderProgramming(
     @JsonPropertyDescription("The forwarder's name (in cluster: its node).") String name,
     @JsonPropertyDescription("True once it has applied snapshotGeneration or a later one.")
         boolean programmed,
-    @JsonPropertyDescription("Why it rejected the snapshot carrying this configuration.")
+    @JsonPropertyDescription("The last generation it acknowledged applying.")
+        Long appliedGeneration,
+    @JsonPropertyDescription(
+            "Why it does not run this configuration: the error it rejected it with, or the"
+                + " capability it lacks.")
         String error) {}

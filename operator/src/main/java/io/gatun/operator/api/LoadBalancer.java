@@ -15,28 +15,25 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * One virtual service: VIP(s) and ports in front of a set of backends.
  *
- * <p>Printer columns show the first value of a list only, hence {@code status.ports} as text. The
- * generator orders columns by JSON path (metadata, spec, status), not as listed here.
+ * <p>Printer columns show the first value of a list only, hence {@code status.addressSummary} and
+ * {@code status.ports} as text. The generator orders columns by JSON path (metadata, spec, status),
+ * not as listed here.
  */
 @Group(ApiGroup.GROUP)
 @Version(ApiGroup.VERSION)
 @Kind("LoadBalancer")
 @Singular("loadbalancer")
 @Plural("loadbalancers")
-@ShortNames("glb")
+@ShortNames({"lb", "glb"})
 @Categories(ApiGroup.CATEGORY)
-@AdditionalPrinterColumn(name = "VIP", jsonPath = ".status.addresses[*]", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Ports", jsonPath = ".status.ports", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.forwarding.mode", type = Type.STRING)
+@AdditionalPrinterColumn(name = "VIP", jsonPath = ".status.addressSummary", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Ports", jsonPath = ".status.ports", type = Type.STRING)
 @AdditionalPrinterColumn(
     name = "Backends",
-    jsonPath = ".status.backends.healthy",
-    type = Type.INTEGER)
-@AdditionalPrinterColumn(
-    name = "Total",
-    jsonPath = ".status.backends.total",
-    type = Type.INTEGER,
-    priority = 1)
+    jsonPath = ".status.backends.summary",
+    type = Type.STRING)
+@AdditionalPrinterColumn(name = "Pool", jsonPath = ".status.pool", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
@@ -50,8 +47,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class LoadBalancer extends CustomResource<LoadBalancerSpec, LoadBalancerStatus>
     implements Namespaced {
 
-  /** The spec is well formed and supported by this operator. */
-  public static final String ACCEPTED = "Accepted";
+  /** The spec is well formed and this operator can serve it. */
+  public static final String VALID = "Valid";
 
   /** The LoadBalancer holds its address(es). */
   public static final String ALLOCATED = "Allocated";
@@ -59,6 +56,9 @@ public class LoadBalancer extends CustomResource<LoadBalancerSpec, LoadBalancerS
   /** Every connected forwarder runs the current configuration. */
   public static final String PROGRAMMED = "Programmed";
 
-  /** Accepted, allocated, programmed, and at least one backend ready: traffic flows. */
+  /** At least one backend takes traffic. */
+  public static final String BACKENDS_HEALTHY = "BackendsHealthy";
+
+  /** Valid, allocated, programmed, and with a healthy backend: traffic flows. */
   public static final String READY = "Ready";
 }

@@ -6,11 +6,23 @@ final class Names {
   static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
+  /** A DNS-1123 label: namespace names, Kubernetes port names (capped at 15 there). */
+  static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
   /** A DNS label, as Kubernetes port names are (the schema also caps it at 15 characters). */
-  static final String PORT_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  static final String PORT_NAME = DNS_LABEL;
 
   /** Screens the alphabet of an IPv4 or IPv6 literal; the operator parses it exactly. */
   static final String IP_ADDRESS = "^[0-9A-Fa-f:.]+$";
+
+  /** A sharing key: letters, digits, '-', '_' and '.', as label values are. */
+  static final String SHARING_KEY = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
+
+  /** A BGP community: standard (65000:100) or large (65000:1:2). */
+  static final String BGP_COMMUNITY = "^[0-9]{1,10}:[0-9]{1,10}(:[0-9]{1,10})?$";
+
+  /** A network interface name as Linux allows it. */
+  static final String INTERFACE = "^[A-Za-z0-9][-A-Za-z0-9_.:@]{0,14}$";
 
   private Names() {}
 }

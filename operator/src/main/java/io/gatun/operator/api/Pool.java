@@ -11,7 +11,12 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** A cluster-wide set of addresses LoadBalancers take their VIPs from (MetalLB's IPAddressPool). */
+/**
+ * A cluster-wide set of addresses LoadBalancers take their VIPs from, and how they are announced
+ * (MetalLB's IPAddressPool plus its advertisements).
+ *
+ * <p>The generator orders printer columns by JSON path (metadata, spec, status).
+ */
 @Group(ApiGroup.GROUP)
 @Version(ApiGroup.VERSION)
 @Kind("Pool")
@@ -19,16 +24,40 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("pools")
 @ShortNames("gpool")
 @Categories(ApiGroup.CATEGORY)
+@AdditionalPrinterColumn(name = "Auto", jsonPath = ".spec.autoAssign", type = Type.BOOLEAN)
+@AdditionalPrinterColumn(
+    name = "Mode",
+    jsonPath = ".spec.announcement.mode",
+    type = Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(name = "Capacity", jsonPath = ".status.capacity", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Allocated", jsonPath = ".status.allocated", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Available", jsonPath = ".status.available", type = Type.INTEGER)
-@AdditionalPrinterColumn(name = "Auto", jsonPath = ".spec.autoAssign", type = Type.BOOLEAN)
+@AdditionalPrinterColumn(
+    name = "IPv4 Free",
+    jsonPath = ".status.ipv4.available",
+    type = Type.INTEGER,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "IPv6 Free",
+    jsonPath = ".status.ipv6.available",
+    type = Type.INTEGER,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class Pool extends CustomResource<PoolSpec, PoolStatus> {
 
+  /** The spec is well formed, supported and overlaps no older pool. */
+  public static final String VALID = "Valid";
+
+  /** Valid, has a free address, and every address in use still lies in its ranges. */
   public static final String READY = "Ready";
 }

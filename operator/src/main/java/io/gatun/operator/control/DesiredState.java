@@ -33,12 +33,12 @@ import java.util.stream.Collectors;
  */
 public final class DesiredState {
 
-  private record Published(List<VirtualService> services, long generation) {}
+  private record Published(DesiredServices desired, long generation) {}
 
   private final Map<Owner, Published> published = new HashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private long generation;
-  private Snapshot snapshot; // built lazily, dropped on change
+  private final Map<ForwarderView, Snapshot> snapshots = new HashMap<>(); // built lazily
   private final Set<Owner> awaited =
       new HashSet<>(); // owners to hear from before any snapshot goes out
 
@@ -76,17 +76,17 @@ public final class DesiredState {
    *
    * @return the generation in which these services first appeared (an older one when unchanged)
    */
-  public long publish(Owner owner, List<VirtualService> services) {
+  public long publish(Owner owner, DesiredServices desired) {
     long result;
     boolean changed;
     synchronized (this) {
       changed = heardFrom(owner);
       var current = published.get(owner);
-      if (current != null && current.services().equals(services)) {
+      if (current != null && current.desired().equals(desired)) {
         result = current.generation();
       } else {
         result = bump();
-        published.put(owner, new Published(List.copyOf(services), result));
+        published.put(owner, new Published(desired, result));
         changed = true;
       }
     }
@@ -145,25 +145,27 @@ public final class DesiredState {
     return Set.copyOf(published.keySet());
   }
 
-  /** The snapshot to send, unless snapshots are still held back after a restart. */
-  public synchronized Optional<Snapshot> latest() {
-    return awaited.isEmpty() ? Optional.of(snapshot()) : Optional.empty();
+  /** The snapshot to send {@code forwarder}, unless snapshots are held back after a restart. */
+  public synchronized Optional<Snapshot> latestFor(ForwarderView forwarder) {
+    return awaited.isEmpty() ? Optional.of(snapshotFor(forwarder)) : Optional.empty();
   }
 
-  /** The complete current state, services ordered by key. */
-  public synchronized Snapshot snapshot() {
-    if (snapshot == null) {
-      snapshot =
-          Snapshot.newBuilder()
-              .setGeneration(generation)
-              .addAllServices(
-                  published.values().stream()
-                      .flatMap(p -> p.services().stream())
-                      .sorted(Comparator.comparing(VirtualService::getKey))
-                      .toList())
-              .build();
-    }
-    return snapshot;
+  /**
+   * The complete current state as {@code forwarder} runs it, services ordered by key. Forwarders
+   * alike (same node, same capabilities) share one snapshot object.
+   */
+  public synchronized Snapshot snapshotFor(ForwarderView forwarder) {
+    return snapshots.computeIfAbsent(
+        forwarder,
+        view ->
+            Snapshot.newBuilder()
+                .setGeneration(generation)
+                .addAllServices(
+                    published.values().stream()
+                        .flatMap(p -> p.desired().forForwarder(view).stream())
+                        .sorted(Comparator.comparing(VirtualService::getKey))
+                        .toList())
+                .build());
   }
 
   /** Returns true when this was the last awaited owner: held snapshots may go out now. */
@@ -172,7 +174,7 @@ public final class DesiredState {
   }
 
   private long bump() {
-    snapshot = null;
+    snapshots.clear();
     return ++generation;
   }
 

@@ -4,6 +4,7 @@ import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +21,16 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
   private final ForwarderFleet fleet;
   private final DesiredState desiredState;
   private final SnapshotSender sender;
-  private ForwarderFleet.Member member; // null until Hello
+  private volatile ForwarderFleet.Member member; // null until Hello
 
   ForwarderConversation(ForwarderFleet fleet, DesiredState desiredState, OutboundStream stream) {
     this.fleet = fleet;
     this.desiredState = desiredState;
-    this.sender = new SnapshotSender(stream, desiredState::latest);
+    // The snapshot depends on who the forwarder is: nothing goes out before its Hello.
+    this.sender =
+        new SnapshotSender(
+            stream,
+            () -> member == null ? Optional.empty() : desiredState.latestFor(member.view()));
   }
 
   /** The transport can take another message. */

@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,21 +27,31 @@ public final class ForwarderFleet {
   /** One connected forwarder. Mutable fields are guarded by the fleet. */
   public static final class Member {
     private final String name;
-    private final String node;
+    private final ForwarderView view;
     private final SnapshotSender sender;
     private long applied;
     private long rejected;
     private String rejectError;
 
-    private Member(String name, String node, SnapshotSender sender) {
+    private Member(String name, ForwarderView view, SnapshotSender sender) {
       this.name = name;
-      this.node = node;
+      this.view = view;
       this.sender = sender;
     }
 
     public String name() {
       return name;
     }
+
+    public ForwarderView view() {
+      return view;
+    }
+  }
+
+  /** The node a forwarder serves: its Hello's node_name, or its name when that is empty. */
+  static ForwarderView viewOf(Hello hello) {
+    String node = hello.getNodeName().isBlank() ? hello.getForwarderName() : hello.getNodeName();
+    return new ForwarderView(node, Set.copyOf(hello.getCapabilitiesList()));
   }
 
   private final Map<String, Member> members = new LinkedHashMap<>();
@@ -51,7 +63,7 @@ public final class ForwarderFleet {
 
   /** Registers a forwarder that said Hello; a newer connection under the same name wins. */
   Member join(Hello hello, SnapshotSender sender) {
-    var member = new Member(hello.getForwarderName(), hello.getNodeName(), sender);
+    var member = new Member(hello.getForwarderName(), viewOf(hello), sender);
     Member replaced;
     synchronized (this) {
       replaced = members.put(member.name, member);
@@ -63,7 +75,7 @@ public final class ForwarderFleet {
     log.info(
         "Forwarder {} connected (node {}, capabilities {})",
         member.name,
-        member.node.isEmpty() ? "?" : member.node,
+        member.view.node(),
         hello.getCapabilitiesList());
     listeners.forEach(FleetListener::membershipChanged);
     return member;
@@ -112,16 +124,33 @@ public final class ForwarderFleet {
     listeners.forEach(listener -> listener.progressed(member.name, before, upTo));
   }
 
-  /** Where every connected forwarder stands with respect to {@code generation}. */
-  public synchronized Programming programming(long generation) {
+  /**
+   * Where every connected forwarder stands with respect to {@code generation}, for a configuration
+   * that needs the capabilities {@code requires}.
+   */
+  public synchronized Programming programming(long generation, Set<String> requires) {
     var progress = new ArrayList<Programming.ForwarderProgress>();
     boolean failed = false;
+    boolean unsupported = false;
     boolean allProgrammed = true;
     for (Member member : sortedMembers()) {
-      boolean programmed = member.applied >= generation;
-      String error = !programmed && member.rejected >= generation ? member.rejectError : null;
-      progress.add(new Programming.ForwarderProgress(member.name, programmed, error));
-      failed |= error != null;
+      Set<String> lacking = member.view.lacks(requires);
+      boolean programmed = lacking.isEmpty() && member.applied >= generation;
+      String error = null;
+      if (!lacking.isEmpty()) {
+        error =
+            "lacks "
+                + String.join(", ", lacking)
+                + " (offers "
+                + String.join(", ", new TreeSet<>(member.view.capabilities()))
+                + ")";
+        unsupported = true;
+      } else if (!programmed && member.rejected >= generation) {
+        error = member.rejectError;
+        failed = true;
+      }
+      progress.add(
+          new Programming.ForwarderProgress(member.name, programmed, member.applied, error));
       allProgrammed &= programmed;
     }
     Programming.State state;
@@ -129,12 +158,18 @@ public final class ForwarderFleet {
       state = Programming.State.NO_FORWARDERS;
     } else if (failed) {
       state = Programming.State.FAILED;
+    } else if (unsupported) {
+      state = Programming.State.UNSUPPORTED;
     } else if (allProgrammed) {
       state = Programming.State.PROGRAMMED;
     } else {
       state = Programming.State.PENDING;
     }
     return new Programming(generation, state, progress);
+  }
+
+  public Programming programming(long generation) {
+    return programming(generation, Set.of());
   }
 
   /** Offers every connected forwarder the latest snapshot. */

@@ -16,12 +16,17 @@ public record Programming(long generation, State state, List<ForwarderProgress> 
     PENDING,
     /** A connected forwarder rejected a snapshot carrying the configuration. */
     FAILED,
+    /** A connected forwarder lacks a capability the configuration needs. */
+    UNSUPPORTED,
     /** Every connected forwarder runs the generation or a later one. */
     PROGRAMMED
   }
 
-  /** One forwarder's position relative to the generation; {@code error} when it rejected it. */
-  public record ForwarderProgress(String name, boolean programmed, String error) {}
+  /**
+   * One forwarder's position relative to the generation: the last generation it applied, and an
+   * {@code error} when it rejected the configuration or lacks a capability for it.
+   */
+  public record ForwarderProgress(String name, boolean programmed, long applied, String error) {}
 
   public Programming {
     forwarders = List.copyOf(forwarders);

@@ -5,6 +5,8 @@ import java.math.BigInteger;
 /** A contiguous, inclusive run of addresses of one family. */
 public record AddressRange(IpAddress first, IpAddress last) {
 
+  private static final BigInteger SIZE_256 = BigInteger.valueOf(256);
+
   public AddressRange {
     if (first.family() != last.family()) {
       throw new IllegalArgumentException(first + "-" + last + " mixes IPv4 and IPv6");
@@ -29,9 +31,13 @@ public record AddressRange(IpAddress first, IpAddress last) {
     }
     int dash = text.indexOf('-');
     if (dash >= 0) {
-      return new AddressRange(
-          IpAddress.parse(text.substring(0, dash).trim()),
-          IpAddress.parse(text.substring(dash + 1).trim()));
+      try {
+        return new AddressRange(
+            IpAddress.parse(text.substring(0, dash).trim()),
+            IpAddress.parse(text.substring(dash + 1).trim()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("\"" + text + "\": " + e.getMessage());
+      }
     }
     var single = IpAddress.parse(text.trim());
     return new AddressRange(single, single);
@@ -70,6 +76,26 @@ public record AddressRange(IpAddress first, IpAddress last) {
 
   public BigInteger size() {
     return last.value().subtract(first.value()).add(BigInteger.ONE);
+  }
+
+  /** How many of the range's addresses end in .0 or .255 (IPv4 only; none for IPv6). */
+  public BigInteger buggyCount() {
+    if (family() != IpFamily.IPV4) {
+      return BigInteger.ZERO;
+    }
+    return countResidue(BigInteger.ZERO).add(countResidue(BigInteger.valueOf(255)));
+  }
+
+  /** Values v in the range with v mod 256 == residue. */
+  private BigInteger countResidue(BigInteger residue) {
+    BigInteger upTo = last.value().subtract(residue);
+    if (upTo.signum() < 0) {
+      return BigInteger.ZERO;
+    }
+    BigInteger below = first.value().subtract(residue).subtract(BigInteger.ONE);
+    BigInteger countBelow =
+        below.signum() < 0 ? BigInteger.ZERO : below.divide(SIZE_256).add(BigInteger.ONE);
+    return upTo.divide(SIZE_256).add(BigInteger.ONE).subtract(countBelow);
   }
 
   public boolean contains(IpAddress address) {

@@ -80,6 +80,18 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
     return plus(BigInteger.ONE);
   }
 
+  /**
+   * An IPv4 address ending in .0 or .255: some CPE firmware drops traffic to them as broadcast
+   * (what MetalLB's avoidBuggyIPs skips).
+   */
+  public boolean isBuggy() {
+    if (family != IpFamily.IPV4) {
+      return false;
+    }
+    int low = value.intValue() & 0xff;
+    return low == 0 || low == 255;
+  }
+
   public boolean isLast() {
     return value.equals(family.max());
   }

@@ -1,13 +1,12 @@
 package io.gatun.operator.ipam;
 
-import java.util.List;
 import java.util.Set;
 
 /** Hears about lease changes; called after IPAM's lock is released. */
 public interface IpamListener {
 
-  /** {@code owner}'s lease went from {@code before} to {@code after} (either may be empty). */
-  default void leaseChanged(Owner owner, List<IpAddress> before, List<IpAddress> after) {}
+  /** {@code owner}'s lease went from {@code before} to {@code after} (null: none). */
+  default void leaseChanged(Owner owner, Lease before, Lease after) {}
 
   /**
    * Addresses came free. {@code waiting} are the owners whose last request could not be met (pool

@@ -1,37 +1,89 @@
 package io.gatun.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.gatun.control.v1.Backend;
 import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.LoadBalancerPort;
-import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.ipam.IpFamily;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** A LoadBalancer's backends, from whichever source its spec names. */
-interface BackendSet {
+/**
+ * A LoadBalancer's backends, from whichever source its spec names, and which of them take traffic:
+ * the ready ones, or, when none is ready, the terminating ones still serving (as kube-proxy does,
+ * so connections drain instead of failing while a rollout replaces every pod).
+ */
+final class BackendSet {
 
   /** Orders backends so equal sets give equal snapshots. */
-  Comparator<Backend> ORDER =
+  static final Comparator<Backend> ORDER =
       Comparator.comparing(Backend::getAddress).thenComparingInt(Backend::getPort);
 
-  BackendCounts counts();
+  private final List<BackendCandidate> all;
+  private final List<BackendCandidate> inRotation;
+  private final String whyNoneHealthy;
 
-  /** The backends traffic to {@code port} goes to: ready ones of the VIP's family, ordered. */
-  List<Backend> forPort(LoadBalancerPort port, IpFamily family);
-
-  /** Says why no backend takes traffic, for the Ready condition. */
-  String whyNoneHealthy();
-
-  static BackendSet of(LoadBalancerSpec spec, List<EndpointSlice> slices) {
-    var backends = spec == null ? null : spec.backends();
-    if (backends != null && backends.serviceRef() != null) {
-      return new EndpointSliceBackends(backends.serviceRef(), slices);
+  /**
+   * @param whyNoneHealthy what to tell the user when no endpoint takes traffic
+   */
+  BackendSet(List<BackendCandidate> endpoints, String whyNoneHealthy) {
+    // The same address may appear twice (e.g. in two slices while they are rebalanced): the best
+    // state wins.
+    var byAddress = new LinkedHashMap<String, BackendCandidate>();
+    for (BackendCandidate endpoint : endpoints) {
+      byAddress.merge(
+          endpoint.address().toString(),
+          endpoint,
+          (a, b) -> a.state().compareTo(b.state()) <= 0 ? a : b);
     }
-    return new StaticBackends(
-        backends == null || backends.staticBackends() == null
-            ? List.of()
-            : backends.staticBackends());
+    this.all = List.copyOf(byAddress.values());
+    var ready = all.stream().filter(e -> e.state() == BackendCandidate.State.READY).toList();
+    this.inRotation =
+        ready.isEmpty()
+            ? all.stream()
+                .filter(e -> e.state() == BackendCandidate.State.TERMINATING_SERVING)
+                .toList()
+            : ready;
+    this.whyNoneHealthy = whyNoneHealthy;
+  }
+
+  BackendCounts counts() {
+    return new BackendCounts(inRotation.size(), all.size());
+  }
+
+  /** The backends traffic to {@code port} goes to, of the VIP's family, ordered. */
+  List<Backend> forPort(LoadBalancerPort port, IpFamily family) {
+    return inRotation.stream()
+        .filter(e -> e.address().family() == family)
+        .map(
+            e ->
+                Backend.newBuilder()
+                    .setAddress(e.address().toString())
+                    .setPort(e.port().applyAsInt(port))
+                    .setWeight(e.weight())
+                    .build())
+        .sorted(ORDER)
+        .distinct()
+        .toList();
+  }
+
+  /** Where each backend runs (address to node), for node-local traffic. */
+  Map<String, String> nodes() {
+    var nodes = new LinkedHashMap<String, String>();
+    all.stream()
+        .filter(e -> e.node() != null)
+        .forEach(e -> nodes.put(e.address().toString(), e.node()));
+    return nodes;
+  }
+
+  String whyNoneHealthy() {
+    return whyNoneHealthy;
+  }
+
+  /** Whether every backend in rotation is a terminating one (for the condition message). */
+  boolean drainingOnly() {
+    return !inRotation.isEmpty()
+        && inRotation.getFirst().state() == BackendCandidate.State.TERMINATING_SERVING;
   }
 }

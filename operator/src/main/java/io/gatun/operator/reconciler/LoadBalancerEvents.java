@@ -5,15 +5,21 @@ import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.EventRecorder.Type;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns a LoadBalancer's condition transitions into events, so {@code kubectl describe} tells the
  * story once per change instead of once per reconcile.
  *
- * <p>Waiting states (Pending) and consequences of another condition (NotAccepted, NotAllocated)
- * stay quiet: the condition that caused them has its own event. Ready is derived and silent.
+ * <p>Waiting states (Pending) and consequences of another condition (NotValid, NotAllocated) stay
+ * quiet: the condition that caused them has its own event. Ready is derived and silent.
  */
 final class LoadBalancerEvents {
+
+  static final String VALIDATION_FAILED = "ValidationFailed";
+  static final String NO_HEALTHY_BACKENDS = "NoHealthyBackends";
+  private static final Set<String> PROGRAMMING_PROBLEMS =
+      Set.of("ApplyFailed", "NoForwarders", "Unsupported");
 
   private final EventRecorder recorder;
 
@@ -24,23 +30,28 @@ final class LoadBalancerEvents {
   void record(LoadBalancer lb, List<Condition> transitions) {
     for (Condition condition : transitions) {
       switch (condition.type()) {
-        case LoadBalancer.ACCEPTED -> {
+        case LoadBalancer.VALID -> {
           if (!condition.isTrue()) {
-            recorder.record(lb, Type.Warning, "ValidationFailed", condition.message());
+            recorder.record(lb, Type.Warning, VALIDATION_FAILED, condition.message());
           }
         }
         case LoadBalancer.ALLOCATED -> {
-          if (condition.isTrue()) {
-            recorder.record(lb, Type.Normal, "Allocated", condition.message());
-          } else if (!AddressOutcome.NOT_ACCEPTED.equals(condition.reason())) {
+          if (AddressOutcome.ALLOCATED.equals(condition.reason())) {
+            recorder.record(lb, Type.Normal, AddressOutcome.ALLOCATED, condition.message());
+          } else if (!AddressOutcome.NOT_VALID.equals(condition.reason())) {
             recorder.record(lb, Type.Warning, condition.reason(), condition.message());
           }
         }
         case LoadBalancer.PROGRAMMED -> {
           if (condition.isTrue()) {
             recorder.record(lb, Type.Normal, "Programmed", condition.message());
-          } else if (List.of("ApplyFailed", "NoForwarders").contains(condition.reason())) {
+          } else if (PROGRAMMING_PROBLEMS.contains(condition.reason())) {
             recorder.record(lb, Type.Warning, condition.reason(), condition.message());
+          }
+        }
+        case LoadBalancer.BACKENDS_HEALTHY -> {
+          if (!condition.isTrue()) {
+            recorder.record(lb, Type.Warning, NO_HEALTHY_BACKENDS, condition.message());
           }
         }
         default -> {}

@@ -1,7 +1,9 @@
 package io.gatun.operator.reconciler;
 
+import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerStatus;
+import io.gatun.operator.control.DesiredServices;
 import io.gatun.operator.control.DesiredState;
 import io.gatun.operator.control.FleetListener;
 import io.gatun.operator.control.ForwarderFleet;
@@ -33,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * Makes a LoadBalancer real: an address from IPAM, its virtual services in the desired state, and a
  * status saying how far the forwarders have got.
  *
- * <p>Runs again when the LoadBalancer, its Pool or its Service's EndpointSlices change, when a
- * forwarder connects, leaves or acknowledges a generation, and when addresses come free while it
- * waits for one.
+ * <p>Runs again when the LoadBalancer, its Pool, its backends (EndpointSlices, pods), its
+ * HealthProbe or its namespace's labels change, when a forwarder connects, leaves or acknowledges a
+ * generation, and when addresses come free while it waits for one.
  */
 @ControllerConfiguration(
     name = LoadBalancerReconciler.NAME,
@@ -55,8 +57,11 @@ public final class LoadBalancerReconciler
   private final DesiredState desiredState;
   private final ForwarderFleet fleet;
   private final GroupVersionKind endpointSliceVersion;
-  private final LoadBalancerObserver observer = new LoadBalancerObserver();
-  private final LoadBalancerValidator validator = new LoadBalancerValidator();
+  private final LoadBalancerObserver observer;
+  private final LoadBalancerValidator validator =
+      new LoadBalancerValidator(SchemaRules.forKind(LoadBalancer.class));
+  private final HealthProbeValidator probeValidator =
+      new HealthProbeValidator(SchemaRules.forKind(HealthProbe.class));
   private final LoadBalancerStatusBuilder statusBuilder;
   private final LoadBalancerEvents events;
   private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter =
@@ -64,6 +69,7 @@ public final class LoadBalancerReconciler
 
   public LoadBalancerReconciler(
       Ipam ipam,
+      PoolCatalogs pools,
       DesiredState desiredState,
       ForwarderFleet fleet,
       EventRecorder recorder,
@@ -71,6 +77,7 @@ public final class LoadBalancerReconciler
       GroupVersionKind endpointSliceVersion) {
     this.ipam = ipam;
     this.addresses = new AddressAllocator(ipam);
+    this.observer = new LoadBalancerObserver(pools);
     this.desiredState = desiredState;
     this.fleet = fleet;
     this.endpointSliceVersion = endpointSliceVersion;
@@ -84,12 +91,12 @@ public final class LoadBalancerReconciler
 
     ObservedState observed = observer.observe(lb, context);
 
-    Validation validation = validator.validate(lb.getSpec());
+    Validation validation = validator.validate(lb);
 
     LoadBalancerOutcome outcome =
-        validation.accepted()
+        validation.valid()
             ? program(owner, lb, observed, validation)
-            : refuse(owner, lb, observed, validation);
+            : hold(owner, lb, observed, validation);
 
     var update = statusBuilder.build(lb, outcome);
     if (statusWriter.writeIfChanged(lb, update.status(), context)) {
@@ -101,33 +108,67 @@ public final class LoadBalancerReconciler
   /** Holds an address and publishes the services (or withdraws them when no address is had). */
   private LoadBalancerOutcome program(
       Owner owner, LoadBalancer lb, ObservedState observed, Validation validation) {
-    var backends = BackendSet.of(lb.getSpec(), observed.endpointSlices());
-    AddressOutcome address = addresses.allocate(owner, lb.getSpec(), observed.pools());
+    var backends = BackendSources.of(lb.getSpec(), observed);
+    var eligibility =
+        new PoolEligibility(
+            owner.namespace(), observed.namespaceLabels(), LoadBalancerObserver.labels(lb));
+    AddressOutcome address = addresses.allocate(owner, lb.getSpec(), observed.pools(), eligibility);
+    String probeProblem = probeProblem(lb, observed.healthProbe());
+    HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
-    if (address instanceof AddressOutcome.Allocated allocated) {
-      long generation =
-          desiredState.publish(owner, VirtualServices.of(lb, allocated.addresses(), backends));
-      programming = fleet.programming(generation);
+    if (!address.addresses().isEmpty()) {
+      DesiredServices desired = VirtualServices.of(lb, address.addresses(), backends, probe);
+      long generation = desiredState.publish(owner, desired);
+      programming = fleet.programming(generation, desired.requires());
     } else {
       desiredState.withdraw(owner);
     }
-    return new LoadBalancerOutcome(
-        validation, address, backends.counts(), backends.whyNoneHealthy(), programming);
+    return new LoadBalancerOutcome(validation, address, backends, probeProblem, programming);
   }
 
-  /** A spec that is not accepted holds nothing and programs nothing. */
-  private LoadBalancerOutcome refuse(
+  /**
+   * A spec that is not valid programs nothing, but keeps the address it holds: a typo being fixed
+   * must not hand the VIP to someone else.
+   */
+  private LoadBalancerOutcome hold(
       Owner owner, LoadBalancer lb, ObservedState observed, Validation validation) {
     desiredState.withdraw(owner);
-    addresses.release(owner);
-    var backends = BackendSet.of(lb.getSpec(), observed.endpointSlices());
+    var held = ipam.leaseOf(owner);
+    AddressOutcome address =
+        held.isEmpty()
+            ? new AddressOutcome.NotAllocated(
+                AddressOutcome.NOT_VALID, "nothing is allocated while the spec is not valid")
+            : new AddressOutcome.Held(
+                held,
+                lb.getStatus() == null ? null : lb.getStatus().pool(),
+                ipam.sharingWith(owner),
+                AddressOutcome.ALLOCATED,
+                "keeps "
+                    + String.join(", ", held.stream().map(Object::toString).toList())
+                    + " while the spec is not valid (nothing is programmed)");
     return new LoadBalancerOutcome(
-        validation,
-        new AddressOutcome.NotAllocated(
-            AddressOutcome.NOT_ACCEPTED, "nothing is allocated while the spec is not accepted"),
-        backends.counts(),
-        backends.whyNoneHealthy(),
-        null);
+        validation, address, BackendSources.of(lb.getSpec(), observed), null, null);
+  }
+
+  /** Why the HealthProbe the spec names cannot be used; null when it can (or none is named). */
+  private String probeProblem(LoadBalancer lb, HealthProbe probe) {
+    String name = lb.getSpec().healthProbeRef();
+    if (name == null) {
+      return null;
+    }
+    if (probe == null) {
+      return "HealthProbe "
+          + name
+          + " does not exist, so backends are not probed: create it or fix spec.healthProbeRef";
+    }
+    Validation validation = probeValidator.validate(probe);
+    return validation.valid()
+        ? null
+        : "HealthProbe "
+            + name
+            + " is not valid ("
+            + validation.message()
+            + "), so backends are not probed: fix it";
   }
 
   @Override
@@ -136,7 +177,7 @@ public final class LoadBalancerReconciler
     // Withdraw first: the snapshot without these services is published before anyone else can
     // be given the address.
     desiredState.withdraw(owner);
-    addresses.release(owner);
+    ipam.release(owner);
     log.info("LoadBalancer {} deleted: services withdrawn, addresses released", owner);
     return DeleteControl.defaultDelete();
   }
@@ -167,6 +208,9 @@ public final class LoadBalancerReconciler
     return List.of(
         LoadBalancerWatches.pools(context),
         LoadBalancerWatches.endpointSlices(context, endpointSliceVersion),
+        LoadBalancerWatches.pods(context),
+        LoadBalancerWatches.namespaces(context),
+        LoadBalancerWatches.healthProbes(context),
         nudges);
   }
 

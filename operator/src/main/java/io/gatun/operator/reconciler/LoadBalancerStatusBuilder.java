@@ -6,11 +6,11 @@ import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerStatus;
 import io.gatun.operator.control.Programming;
 import io.gatun.operator.ipam.IpAddress;
+import io.gatun.operator.ipam.Owner;
 import io.gatun.operator.status.ConditionsBuilder;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Builds a LoadBalancer's whole status from one reconcile's {@link LoadBalancerOutcome}.
@@ -18,11 +18,14 @@ import java.util.stream.Stream;
  * <p>Conditions, each with a reason from a short fixed list:
  *
  * <ul>
- *   <li>Accepted: Accepted | Invalid | Unsupported
- *   <li>Allocated: Allocated | NotAccepted | PoolNotFound | PoolInvalid | NoAutoAssignPool |
- *       PoolExhausted | AddressInUse | AddressNotInPool
- *   <li>Programmed: Programmed | NotAccepted | NotAllocated | NoForwarders | Pending | ApplyFailed
- *   <li>Ready: Ready | NotAccepted | NotAllocated | NotProgrammed | NoHealthyBackends
+ *   <li>Valid: Valid | Invalid | Unsupported
+ *   <li>Allocated: Allocated | OutsidePool | NotValid | PoolNotFound | PoolInvalid | PoolNotAllowed
+ *       | NoPoolAvailable | PoolExhausted | NoPoolForFamily | AddressInUse | AddressNotInPool
+ *   <li>Programmed: Programmed | NotValid | NotAllocated | NoForwarders | Pending | ApplyFailed |
+ *       Unsupported
+ *   <li>BackendsHealthy: Healthy | NoHealthyBackends
+ *   <li>Ready: Ready, or the reason of the first condition above that blocks it, with its message:
+ *       {@code kubectl describe} then says on one line why traffic does not flow and what to do.
  * </ul>
  */
 final class LoadBalancerStatusBuilder {
@@ -40,121 +43,154 @@ final class LoadBalancerStatusBuilder {
     var conditions = new ConditionsBuilder(previous, generation, clock);
 
     var validation = outcome.validation();
-    boolean accepted = validation.accepted();
-    if (accepted) {
-      conditions.set(LoadBalancer.ACCEPTED, true, "Accepted", "the spec is valid and supported");
-    } else if (!validation.invalid().isEmpty()) {
-      conditions.set(
-          LoadBalancer.ACCEPTED,
-          false,
-          "Invalid",
-          joined(validation.invalid(), validation.unsupported()));
+    Blocker blocker = null;
+    if (validation.valid()) {
+      conditions.set(LoadBalancer.VALID, true, "Valid", "the spec is valid");
     } else {
-      conditions.set(
-          LoadBalancer.ACCEPTED, false, "Unsupported", joined(validation.unsupported(), List.of()));
+      conditions.set(LoadBalancer.VALID, false, validation.reason(), validation.message());
+      blocker = new Blocker(validation.reason(), "the spec is not valid: " + validation.message());
     }
 
-    List<IpAddress> addresses = List.of();
+    List<IpAddress> addresses = outcome.address().addresses();
     String pool = null;
+    List<String> sharedWith = List.of();
     switch (outcome.address()) {
-      case AddressOutcome.Allocated allocated -> {
-        addresses = allocated.addresses();
-        pool = allocated.pool();
-        conditions.set(
-            LoadBalancer.ALLOCATED, true, "Allocated", text(addresses) + " from Pool " + pool);
+      case AddressOutcome.Held held -> {
+        pool = held.pool();
+        sharedWith = held.sharedWith().stream().map(Owner::name).sorted().toList();
+        conditions.set(LoadBalancer.ALLOCATED, true, held.reason(), held.message());
       }
-      case AddressOutcome.NotAllocated notAllocated ->
-          conditions.set(
-              LoadBalancer.ALLOCATED, false, notAllocated.reason(), notAllocated.message());
+      case AddressOutcome.NotAllocated notAllocated -> {
+        conditions.set(
+            LoadBalancer.ALLOCATED, false, notAllocated.reason(), notAllocated.message());
+        if (blocker == null) {
+          blocker = new Blocker(notAllocated.reason(), notAllocated.message());
+        }
+      }
     }
-    boolean allocated = !addresses.isEmpty();
 
     var programming = outcome.programming();
-    boolean programmed = programming != null && programming.state() == Programming.State.PROGRAMMED;
-    if (!accepted) {
+    if (!validation.valid()) {
       conditions.set(
           LoadBalancer.PROGRAMMED,
           false,
-          "NotAccepted",
-          "nothing is programmed while the spec is not accepted");
-    } else if (!allocated || programming == null) {
+          AddressOutcome.NOT_VALID,
+          "nothing is programmed while the spec is not valid");
+    } else if (addresses.isEmpty() || programming == null) {
       conditions.set(
           LoadBalancer.PROGRAMMED, false, "NotAllocated", "nothing to program without an address");
     } else {
-      setProgrammed(conditions, programming);
+      var programmed = programmed(programming);
+      conditions.set(
+          LoadBalancer.PROGRAMMED,
+          programmed.reason().equals("Programmed"),
+          programmed.reason(),
+          programmed.message());
+      if (blocker == null && !programmed.reason().equals("Programmed")) {
+        blocker = programmed;
+      }
     }
 
-    int healthy = outcome.backends().healthy();
-    if (!accepted) {
-      conditions.set(LoadBalancer.READY, false, "NotAccepted", "the spec is not accepted");
-    } else if (!allocated) {
-      conditions.set(LoadBalancer.READY, false, "NotAllocated", "the LoadBalancer has no address");
-    } else if (!programmed) {
+    var counts = outcome.backends().counts();
+    String probeNote = outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem();
+    if (counts.healthy() > 0) {
       conditions.set(
-          LoadBalancer.READY,
-          false,
-          "NotProgrammed",
-          "the forwarders do not run the current configuration");
-    } else if (healthy == 0) {
-      conditions.set(
-          LoadBalancer.READY, false, "NoHealthyBackends", outcome.whyNoHealthyBackends());
+          LoadBalancer.BACKENDS_HEALTHY,
+          true,
+          "Healthy",
+          counts.healthy()
+              + " of "
+              + counts.total()
+              + (counts.total() == 1 ? " backend takes" : " backends take")
+              + " traffic"
+              + (outcome.backends().drainingOnly()
+                  ? " (terminating but serving: none is ready)"
+                  : "")
+              + probeNote);
     } else {
+      String why = outcome.backends().whyNoneHealthy() + probeNote;
+      conditions.set(LoadBalancer.BACKENDS_HEALTHY, false, "NoHealthyBackends", why);
+      if (blocker == null) {
+        blocker = new Blocker("NoHealthyBackends", why);
+      }
+    }
+
+    if (blocker == null) {
       conditions.set(
           LoadBalancer.READY,
           true,
           "Ready",
           "serving "
               + text(addresses)
-              + " with "
-              + healthy
-              + (healthy == 1 ? " backend" : " backends"));
+              + " ("
+              + ports(lb)
+              + ") with "
+              + counts.healthy()
+              + (counts.healthy() == 1 ? " backend" : " backends"));
+    } else {
+      conditions.set(LoadBalancer.READY, false, blocker.reason(), blocker.message());
     }
 
     var status =
         new LoadBalancerStatus(
             generation,
             addresses.stream().map(IpAddress::toString).toList(),
+            addresses.isEmpty() ? null : text(addresses),
             pool,
-            accepted ? ports(lb) : null,
-            outcome.backends(),
+            sharedWith,
+            validation.valid() ? ports(lb) : null,
+            counts,
+            List.of(),
             programming == null ? null : programming.generation(),
             programming == null
                 ? List.of()
                 : programming.forwarders().stream()
-                    .map(f -> new ForwarderProgramming(f.name(), f.programmed(), f.error()))
+                    .map(
+                        f ->
+                            new ForwarderProgramming(
+                                f.name(), f.programmed(), f.applied(), f.error()))
                     .toList(),
             conditions.build());
     return new StatusUpdate<>(status, conditions.transitions());
   }
 
-  private static void setProgrammed(ConditionsBuilder conditions, Programming programming) {
+  /** A condition that keeps the LoadBalancer from being Ready: its reason and message. */
+  private record Blocker(String reason, String message) {}
+
+  private static Blocker programmed(Programming programming) {
     long generation = programming.generation();
-    switch (programming.state()) {
+    return switch (programming.state()) {
       case PROGRAMMED ->
-          conditions.set(
-              LoadBalancer.PROGRAMMED,
-              true,
-              "Programmed",
-              "generation " + generation + " runs on " + programming.names(true));
+          new Blocker(
+              "Programmed", "generation " + generation + " runs on " + programming.names(true));
       case NO_FORWARDERS ->
-          conditions.set(
-              LoadBalancer.PROGRAMMED, false, "NoForwarders", "no forwarder is connected");
+          new Blocker(
+              "NoForwarders",
+              "no forwarder is connected: start one (gatun-forwarder --operator pointing at this"
+                  + " operator's control channel) or check why they cannot connect");
       case PENDING ->
-          conditions.set(
-              LoadBalancer.PROGRAMMED,
-              false,
+          new Blocker(
               "Pending",
               "waiting for " + programming.names(false) + " to apply generation " + generation);
       case FAILED ->
-          conditions.set(
-              LoadBalancer.PROGRAMMED,
-              false,
+          new Blocker(
               "ApplyFailed",
-              programming.forwarders().stream()
-                  .filter(f -> f.error() != null)
-                  .map(f -> f.name() + " rejected generation " + generation + ": " + f.error())
-                  .collect(Collectors.joining("; ")));
-    }
+              errors(programming, " rejected generation " + generation + ": ")
+                  + "; the previous configuration stays in force: fix the spec or the forwarder");
+      case UNSUPPORTED ->
+          new Blocker(
+              "Unsupported",
+              errors(programming, " cannot run this LoadBalancer: it ")
+                  + "; change the spec (forwarding mode, scheduling, families, protocols) or run"
+                  + " forwarders that support it");
+    };
+  }
+
+  private static String errors(Programming programming, String joiner) {
+    return programming.forwarders().stream()
+        .filter(f -> f.error() != null)
+        .map(f -> f.name() + joiner + f.error())
+        .collect(Collectors.joining("; "));
   }
 
   private static String ports(LoadBalancer lb) {
@@ -164,10 +200,6 @@ final class LoadBalancerStatusBuilder {
   }
 
   private static String text(List<IpAddress> addresses) {
-    return addresses.stream().map(IpAddress::toString).collect(Collectors.joining(", "));
-  }
-
-  private static String joined(List<String> first, List<String> second) {
-    return Stream.concat(first.stream(), second.stream()).collect(Collectors.joining("; "));
+    return addresses.stream().map(IpAddress::toString).collect(Collectors.joining(","));
   }
 }

@@ -1,82 +1,113 @@
 package io.gatun.operator.reconciler;
 
-import io.gatun.operator.api.Backends;
-import io.gatun.operator.api.ForwardingMode;
-import io.gatun.operator.api.LoadBalancerPort;
+import io.gatun.operator.api.IpFamilyName;
+import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerSpec;
-import io.gatun.operator.api.Scheduling;
+import io.gatun.operator.api.SessionAffinityType;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpAddress;
+import io.gatun.operator.ipam.IpFamily;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
 /**
- * Checks what the CRD schema cannot: rules between fields (the CRD's CEL rules, which API servers
- * before 1.25 ignore), exact address syntax, and features this version does not program yet.
+ * Checks what the API server may not: the CRD's CEL rules (servers before 1.25 ignore them), exact
+ * address syntax, label selectors, rules CEL cannot express (a prime table size, duplicate static
+ * backends), and what this version cannot program.
  */
 final class LoadBalancerValidator {
 
-  Validation validate(LoadBalancerSpec spec) {
-    var invalid = new ArrayList<String>();
-    var unsupported = new ArrayList<String>();
+  private final SchemaRules rules;
+
+  LoadBalancerValidator(SchemaRules rules) {
+    this.rules = rules;
+  }
+
+  Validation validate(LoadBalancer lb) {
+    LoadBalancerSpec spec = lb.getSpec();
     if (spec == null) {
       return new Validation(List.of("spec is missing"), List.of());
     }
-    checkPorts(spec.ports(), invalid);
-    checkBackends(spec.backends(), invalid);
-    for (String address : spec.addresses()) {
-      checkAddress("spec.addresses", address, invalid);
+    var invalid = new ArrayList<>(rules.check(lb));
+    var unsupported = new ArrayList<String>();
+    checkAddresses(spec, invalid);
+    checkBackends(spec, invalid);
+    if (spec.maglevTableSize() != null
+        && !BigInteger.valueOf(spec.maglevTableSize()).isProbablePrime(30)) {
+      invalid.add(
+          "spec.maglevTableSize: "
+              + spec.maglevTableSize()
+              + " is not prime: use a prime such as 65537 (the default) or 131071");
     }
-    if (spec.forwardingModeOrDefault() != ForwardingMode.FULL_NAT) {
+    if (spec.sessionAffinityOrDefault() == SessionAffinityType.ClientIP) {
       unsupported.add(
-          "forwarding mode "
-              + spec.forwardingModeOrDefault().apiName()
-              + " is not supported yet (this version programs FullNAT)");
+          "spec.sessionAffinity ClientIP is not carried to forwarders by this version: remove it");
     }
-    if (spec.schedulingOrDefault() != Scheduling.MAGLEV) {
+    if (spec.draining() != null) {
       unsupported.add(
-          "scheduling "
-              + spec.schedulingOrDefault().apiName()
-              + " is not supported yet (this version programs Maglev)");
+          "spec.draining is not carried to forwarders by this version (removed backends lose"
+              + " their flows at once): remove it");
     }
     return new Validation(invalid, unsupported);
   }
 
-  private static void checkPorts(List<LoadBalancerPort> ports, List<String> invalid) {
-    if (ports.isEmpty()) {
-      invalid.add("spec.ports needs at least one port");
-    }
-    var names = new HashSet<String>();
-    var portProtocols = new HashSet<String>();
-    for (LoadBalancerPort port : ports) {
-      if (!names.add(port.name())) {
-        invalid.add("port name " + port.name() + " is used twice");
-      }
-      if (port.port() != null && !portProtocols.add(port.port() + "/" + port.protocolOrDefault())) {
-        invalid.add("port " + port.port() + "/" + port.protocolOrDefault() + " is listed twice");
+  private static void checkAddresses(LoadBalancerSpec spec, List<String> invalid) {
+    var families = new HashSet<IpFamily>();
+    for (int i = 0; i < spec.addressesOrEmpty().size(); i++) {
+      String text = spec.addressesOrEmpty().get(i);
+      try {
+        IpAddress address = IpAddress.parse(text);
+        if (!families.add(address.family())) {
+          invalid.add(
+              "spec.addresses: two "
+                  + address.family().apiName()
+                  + " addresses; ask for at most one per family");
+        }
+        if (spec.ipFamilies() != null
+            && !spec.ipFamilies().isEmpty()
+            && !spec.ipFamilies().contains(familyName(address.family()))) {
+          invalid.add(
+              "spec.addresses["
+                  + i
+                  + "]: "
+                  + text
+                  + " is "
+                  + address.family().apiName()
+                  + ", which spec.ipFamilies does not list");
+        }
+      } catch (IllegalArgumentException e) {
+        invalid.add("spec.addresses[" + i + "]: " + e.getMessage());
       }
     }
   }
 
-  private static void checkBackends(Backends backends, List<String> invalid) {
-    if (backends == null
-        || (backends.serviceRef() == null) == (backends.staticBackends() == null)) {
-      invalid.add("spec.backends needs exactly one of serviceRef or static");
+  private static void checkBackends(LoadBalancerSpec spec, List<String> invalid) {
+    var backends = spec.backends();
+    if (backends == null) {
+      return; // the schema requires it; CEL and the server say so
+    }
+    invalid.addAll(LabelSelectors.problems(backends.selector(), "spec.backends.selector"));
+    if (backends.staticBackends() == null) {
       return;
     }
-    if (backends.staticBackends() != null) {
-      for (StaticBackend backend : backends.staticBackends()) {
-        checkAddress("spec.backends.static", backend.address(), invalid);
+    var seen = new HashSet<String>();
+    for (int i = 0; i < backends.staticBackends().size(); i++) {
+      StaticBackend backend = backends.staticBackends().get(i);
+      String field = "spec.backends.static[" + i + "]";
+      try {
+        String key = IpAddress.parse(backend.address()) + ":" + backend.port();
+        if (!seen.add(key)) {
+          invalid.add(field + ": " + backend.address() + " is listed twice: one entry per backend");
+        }
+      } catch (IllegalArgumentException e) {
+        invalid.add(field + ".address: " + e.getMessage());
       }
     }
   }
 
-  private static void checkAddress(String field, String text, List<String> invalid) {
-    try {
-      IpAddress.parse(text);
-    } catch (IllegalArgumentException e) {
-      invalid.add(field + ": " + e.getMessage());
-    }
+  private static IpFamilyName familyName(IpFamily family) {
+    return family == IpFamily.IPV4 ? IpFamilyName.IPv4 : IpFamilyName.IPv6;
   }
 }

@@ -1,21 +1,36 @@
 package io.gatun.operator.reconciler;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Every problem found in a spec, not just the first.
  *
  * @param invalid mistakes the user must fix
- * @param unsupported well-formed requests this operator version cannot serve yet
+ * @param unsupported well-formed requests this operator version cannot serve
  */
 record Validation(List<String> invalid, List<String> unsupported) {
+
+  static final Validation OK = new Validation(List.of(), List.of());
 
   Validation {
     invalid = List.copyOf(invalid);
     unsupported = List.copyOf(unsupported);
   }
 
-  boolean accepted() {
+  boolean valid() {
     return invalid.isEmpty() && unsupported.isEmpty();
+  }
+
+  /** The condition reason: Invalid when anything is wrong, Unsupported when only that. */
+  String reason() {
+    return !invalid.isEmpty() ? "Invalid" : "Unsupported";
+  }
+
+  /** Every problem, mistakes first, as one message. */
+  String message() {
+    var all = new ArrayList<>(invalid);
+    all.addAll(unsupported);
+    return String.join("; ", all);
   }
 }

@@ -2,9 +2,12 @@ package io.gatun.operator.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -22,8 +25,8 @@ class DesiredStateTest {
 
   @Test
   void aChangeBumpsTheGenerationAndRepublishingTheSameChangesNothing() {
-    long first = state.publish(web, List.of(service("default/web/http")));
-    long again = state.publish(web, List.of(service("default/web/http")));
+    long first = state.publish(web, desired(service("default/web/http")));
+    long again = state.publish(web, desired(service("default/web/http")));
 
     assertThat(first).isEqualTo(101);
     assertThat(again).isEqualTo(101);
@@ -33,10 +36,10 @@ class DesiredStateTest {
 
   @Test
   void theSnapshotHoldsEveryOwnersServicesOrderedByKey() {
-    state.publish(web, List.of(service("default/web/http"), service("default/web/dns")));
-    state.publish(echo, List.of(service("default/echo/http")));
+    state.publish(web, desired(service("default/web/http"), service("default/web/dns")));
+    state.publish(echo, desired(service("default/echo/http")));
 
-    var snapshot = state.snapshot();
+    var snapshot = state.snapshotFor(ANY);
 
     assertThat(snapshot.getGeneration()).isEqualTo(102);
     assertThat(snapshot.getServicesList())
@@ -46,12 +49,12 @@ class DesiredStateTest {
 
   @Test
   void withdrawingRemovesTheServicesOnceAndRemembersNothing() {
-    state.publish(web, List.of(service("default/web/http")));
+    state.publish(web, desired(service("default/web/http")));
 
     state.withdraw(web);
     state.withdraw(web);
 
-    assertThat(state.snapshot().getServicesCount()).isZero();
+    assertThat(state.snapshotFor(ANY).getServicesCount()).isZero();
     assertThat(state.generation()).isEqualTo(102);
     assertThat(state.generationOf(web)).isEmpty();
     assertThat(changes).hasValue(2);
@@ -59,9 +62,9 @@ class DesiredStateTest {
 
   @Test
   void remembersWhenEachOwnersCurrentServicesFirstAppeared() {
-    long webGeneration = state.publish(web, List.of(service("default/web/http")));
-    long echoGeneration = state.publish(echo, List.of(service("default/echo/http")));
-    state.publish(web, List.of(service("default/web/http")));
+    long webGeneration = state.publish(web, desired(service("default/web/http")));
+    long echoGeneration = state.publish(echo, desired(service("default/echo/http")));
+    state.publish(web, desired(service("default/web/http")));
 
     assertThat(state.generationOf(web)).hasValue(webGeneration);
     assertThat(state.publishedBetween(webGeneration, echoGeneration)).containsExactly(echo);
@@ -73,7 +76,7 @@ class DesiredStateTest {
     state.advancePast(5_000);
 
     assertThat(state.generation()).isEqualTo(5_001);
-    assertThat(state.publish(web, List.of(service("k")))).isEqualTo(5_002);
+    assertThat(state.publish(web, desired(service("k")))).isEqualTo(5_002);
 
     state.advancePast(10);
     assertThat(state.generation()).isEqualTo(5_002);
@@ -83,22 +86,75 @@ class DesiredStateTest {
   void holdsSnapshotsBackUntilEveryKnownOwnerWasHeardFrom() {
     state.holdUntilHeardFrom(Set.of(web, echo));
 
-    state.publish(web, List.of(service("default/web/http")));
-    assertThat(state.latest()).isEmpty();
+    state.publish(web, desired(service("default/web/http")));
+    assertThat(state.latestFor(ANY)).isEmpty();
 
     state.withdraw(echo); // had nothing to withdraw, but it has been heard from
-    assertThat(state.latest()).isPresent();
-    assertThat(state.latest().orElseThrow().getServicesCount()).isEqualTo(1);
+    assertThat(state.latestFor(ANY)).isPresent();
+    assertThat(state.latestFor(ANY).orElseThrow().getServicesCount()).isEqualTo(1);
     assertThat(changes).as("opening the hold notifies the senders").hasValue(2);
   }
 
   @Test
   void releasingTheHoldReportsWhoWasNeverHeardFrom() {
     state.holdUntilHeardFrom(Set.of(web, echo));
-    state.publish(web, List.of(service("default/web/http")));
+    state.publish(web, desired(service("default/web/http")));
 
     assertThat(state.releaseHold()).containsExactly(echo);
-    assertThat(state.latest()).isPresent();
+    assertThat(state.latestFor(ANY)).isPresent();
+  }
+
+  @Test
+  void aForwarderLackingACapabilityGetsNoneOfTheServicesThatNeedIt() {
+    state.publish(
+        web,
+        new DesiredServices(List.of(service("default/web/http")), Set.of("nat"), false, Map.of()));
+    state.publish(echo, desired(service("default/echo/http")));
+
+    var fullNatOnly = new ForwarderView("node-a", Set.of("ipv4", "fullnat"));
+    var natToo = new ForwarderView("node-b", Set.of("ipv4", "fullnat", "nat"));
+
+    assertThat(state.snapshotFor(fullNatOnly).getServicesList())
+        .extracting(VirtualService::getKey)
+        .containsExactly("default/echo/http");
+    assertThat(state.snapshotFor(natToo).getServicesList())
+        .extracting(VirtualService::getKey)
+        .containsExactly("default/echo/http", "default/web/http");
+    assertThat(state.snapshotFor(ANY).getServicesCount()).as("no capabilities: all").isEqualTo(2);
+  }
+
+  @Test
+  void nodeLocalServicesCarryOnlyTheBackendsOnTheForwardersNode() {
+    var service =
+        service("default/web/http").toBuilder()
+            .addBackends(Backend.newBuilder().setAddress("10.0.0.1").setPort(8080))
+            .addBackends(Backend.newBuilder().setAddress("10.0.0.2").setPort(8080))
+            .addBackends(Backend.newBuilder().setAddress("10.0.0.3").setPort(8080))
+            .build();
+    state.publish(
+        web,
+        new DesiredServices(
+            List.of(service),
+            Set.of(),
+            true,
+            Map.of("10.0.0.1", "node-a", "10.0.0.2", "node-b", "10.0.0.3", "node-a")));
+
+    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of()))))
+        .containsExactly("10.0.0.1", "10.0.0.3");
+    assertThat(backends(state.snapshotFor(new ForwarderView("node-b", Set.of()))))
+        .containsExactly("10.0.0.2");
+    assertThat(backends(state.snapshotFor(new ForwarderView("node-c", Set.of())))).isEmpty();
+  }
+
+  private static List<String> backends(Snapshot snapshot) {
+    return snapshot.getServices(0).getBackendsList().stream().map(Backend::getAddress).toList();
+  }
+
+  /** A forwarder that advertises no capabilities: it gets everything. */
+  static final ForwarderView ANY = new ForwarderView("node", Set.of());
+
+  static DesiredServices desired(VirtualService... services) {
+    return DesiredServices.of(List.of(services));
   }
 
   static VirtualService service(String key) {

@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import static io.gatun.operator.control.DesiredStateTest.desired;
 import static io.gatun.operator.control.DesiredStateTest.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +13,7 @@ import io.gatun.operator.ipam.Owner;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +44,7 @@ class ForwarderFleetTest {
 
   @Test
   void helloRegistersTheForwarderAndSendsTheLatestSnapshot() {
-    long generation = desiredState.publish(web, List.of(service("default/web/http")));
+    long generation = desiredState.publish(web, desired(service("default/web/http")));
     var stream = new RecordingStream();
 
     connect("fwd-a", stream);
@@ -59,9 +61,9 @@ class ForwarderFleetTest {
     var conversation = connect("fwd-a", stream);
     stream.ready = false;
 
-    desiredState.publish(web, List.of(service("v1")));
-    desiredState.publish(web, List.of(service("v2")));
-    long last = desiredState.publish(web, List.of(service("v3")));
+    desiredState.publish(web, desired(service("v1")));
+    desiredState.publish(web, desired(service("v2")));
+    long last = desiredState.publish(web, desired(service("v3")));
     assertThat(stream.generations()).containsExactly(100L);
 
     stream.ready = true;
@@ -74,7 +76,7 @@ class ForwarderFleetTest {
 
   @Test
   void programmingFollowsTheAcknowledgementsOfEveryConnectedForwarder() {
-    long generation = desiredState.publish(web, List.of(service("default/web/http")));
+    long generation = desiredState.publish(web, desired(service("default/web/http")));
     assertThat(fleet.programming(generation).state()).isEqualTo(State.NO_FORWARDERS);
 
     var a = connect("fwd-a", new RecordingStream());
@@ -84,8 +86,8 @@ class ForwarderFleetTest {
     a.onNext(ack(generation, true, ""));
     assertThat(fleet.programming(generation).forwarders())
         .containsExactly(
-            new ForwarderProgress("fwd-a", true, null),
-            new ForwarderProgress("fwd-b", false, null));
+            new ForwarderProgress("fwd-a", true, generation, null),
+            new ForwarderProgress("fwd-b", false, 0, null));
 
     b.onNext(ack(generation + 5, true, ""));
     assertThat(fleet.programming(generation).state()).isEqualTo(State.PROGRAMMED);
@@ -94,7 +96,7 @@ class ForwarderFleetTest {
 
   @Test
   void aRejectionFailsProgrammingUntilALaterGenerationApplies() {
-    long generation = desiredState.publish(web, List.of(service("default/web/http")));
+    long generation = desiredState.publish(web, desired(service("default/web/http")));
     var a = connect("fwd-a", new RecordingStream());
 
     a.onNext(ack(generation, false, "SCTP is not supported"));
@@ -102,7 +104,7 @@ class ForwarderFleetTest {
     assertThat(programming.state()).isEqualTo(State.FAILED);
     assertThat(programming.forwarders().getFirst().error()).isEqualTo("SCTP is not supported");
 
-    long next = desiredState.publish(web, List.of(service("default/web/http2")));
+    long next = desiredState.publish(web, desired(service("default/web/http2")));
     a.onNext(ack(next, true, ""));
     assertThat(fleet.programming(next).state()).isEqualTo(State.PROGRAMMED);
   }
@@ -121,6 +123,30 @@ class ForwarderFleetTest {
     second.onCompleted();
     assertThat(fleet.names()).isEmpty();
     assertThat(secondStream.completed).isTrue();
+  }
+
+  @Test
+  void aForwarderLackingACapabilityMakesTheConfigurationUnsupportedAndSaysWhatItLacks() {
+    long generation = desiredState.publish(web, desired(service("default/web/http")));
+    var stream = new RecordingStream();
+    var conversation = new ForwarderConversation(fleet, desiredState, stream);
+    conversation.onNext(
+        ForwarderMessage.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setForwarderName("fwd-a")
+                    .setNodeName("node-a")
+                    .addAllCapabilities(List.of("ipv4", "fullnat", "maglev", "tcp")))
+            .build());
+    conversation.onNext(ack(generation, true, ""));
+
+    var programming = fleet.programming(generation, Set.of("ipv4", "nat", "maglev", "tcp"));
+
+    assertThat(programming.state()).isEqualTo(State.UNSUPPORTED);
+    assertThat(programming.forwarders().getFirst().error())
+        .isEqualTo("lacks nat (offers fullnat, ipv4, maglev, tcp)");
+    assertThat(fleet.programming(generation, Set.of("ipv4", "tcp")).state())
+        .isEqualTo(State.PROGRAMMED);
   }
 
   @Test

@@ -59,4 +59,17 @@ class AddressRangeTest {
     assertThat(pool.capacity(IpFamily.IPV4)).isEqualTo(BigInteger.valueOf(5));
     assertThat(pool.capacity(IpFamily.IPV6)).isEqualTo(BigInteger.TWO.pow(64));
   }
+
+  @Test
+  void countsTheAddressesAvoidBuggyIpsSkips() {
+    assertThat(AddressRange.parse("198.18.0.0/23").buggyCount()).isEqualTo(BigInteger.valueOf(4));
+    assertThat(AddressRange.parse("198.18.0.0/22").buggyCount()).isEqualTo(BigInteger.valueOf(8));
+    assertThat(AddressRange.parse("198.18.4.255-198.18.5.1").buggyCount())
+        .isEqualTo(BigInteger.TWO);
+    assertThat(AddressRange.parse("198.18.0.1-198.18.0.254").buggyCount()).isZero();
+    assertThat(AddressRange.parse("2001:2::/120").buggyCount()).isZero();
+    assertThat(
+            PoolAddresses.parse("p", List.of("198.18.0.0/24"), true, true).capacity(IpFamily.IPV4))
+        .isEqualTo(BigInteger.valueOf(254));
+  }
 }

@@ -24,6 +24,7 @@ import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.testing.FakeForwarder;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -75,10 +76,11 @@ class LoadBalancerIT {
           assertThat(lb.getStatus().observedGeneration())
               .isEqualTo(lb.getMetadata().getGeneration());
           assertThat(lb.getStatus().backends()).isEqualTo(new BackendCounts(2, 2));
-          assertThat(state(lb, "Accepted")).isEqualTo("True/Accepted");
+          assertThat(state(lb, "Valid")).isEqualTo("True/Valid");
           assertThat(state(lb, "Allocated")).isEqualTo("True/Allocated");
           assertThat(state(lb, "Programmed")).isEqualTo("False/NoForwarders");
-          assertThat(state(lb, "Ready")).isEqualTo("False/NotProgrammed");
+          assertThat(state(lb, "BackendsHealthy")).isEqualTo("True/Healthy");
+          assertThat(state(lb, "Ready")).isEqualTo("False/NoForwarders");
           assertThat(lb.getStatus().conditions())
               .allSatisfy(
                   c ->
@@ -132,7 +134,8 @@ class LoadBalancerIT {
             assertThat(lb.getStatus().snapshotGeneration())
                 .isLessThanOrEqualTo(snapshot.getGeneration());
             assertThat(lb.getStatus().forwarders())
-                .containsExactly(new ForwarderProgramming("fwd-prog", true, null));
+                .containsExactly(
+                    new ForwarderProgramming("fwd-prog", true, snapshot.getGeneration(), null));
             assertThat(state(lb, "Ready")).isEqualTo("True/Ready");
           });
       eventually(
@@ -155,7 +158,7 @@ class LoadBalancerIT {
             assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
                 .contains("fwd-prog rejected generation")
                 .contains("no route to 198.18.0.13");
-            assertThat(state(lb, "Ready")).isEqualTo("False/NotProgrammed");
+            assertThat(state(lb, "Ready")).isEqualTo("False/ApplyFailed");
           });
     }
     // The stream closed: nobody runs the configuration any more.
@@ -282,14 +285,15 @@ class LoadBalancerIT {
     eventually(
         () -> {
           var lb = cluster.get("bad", "both");
-          assertThat(state(lb, "Accepted")).isEqualTo("False/Invalid");
-          assertThat(state(lb, "Allocated")).isEqualTo("False/NotAccepted");
+          assertThat(state(lb, "Valid")).isEqualTo("False/Invalid");
+          assertThat(state(lb, "Allocated")).isEqualTo("False/NotValid");
           assertThat(lb.getStatus().addresses()).isEmpty();
           assertThat(cluster.events("bad", "both"))
               .anySatisfy(
                   e -> {
                     assertThat(e.getReason()).isEqualTo("ValidationFailed");
-                    assertThat(e.getMessage()).contains("exactly one of serviceRef or static");
+                    assertThat(e.getMessage())
+                        .contains("exactly one of serviceRef, selector or static");
                   });
         });
   }

@@ -12,6 +12,7 @@ import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.BackendCounts;
+import io.gatun.operator.testing.FakeForwarder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,33 +1,35 @@
 package io.gatun.operator.reconciler;
 
+import static io.gatun.operator.reconciler.Fixtures.loadBalancer;
 import static io.gatun.operator.reconciler.Fixtures.port;
 import static io.gatun.operator.reconciler.Fixtures.staticBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.operator.api.Backends;
-import io.gatun.operator.api.Forwarding;
-import io.gatun.operator.api.ForwardingMode;
+import io.gatun.operator.api.Draining;
+import io.gatun.operator.api.IpFamilyName;
+import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
-import io.gatun.operator.api.Scheduling;
 import io.gatun.operator.api.StaticBackend;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The operator's own checks, CEL rules included, on the objects the API server stores. */
 class LoadBalancerValidatorTest {
 
-  private final LoadBalancerValidator validator = new LoadBalancerValidator();
+  private final LoadBalancerValidator validator =
+      new LoadBalancerValidator(SchemaRules.forKind(LoadBalancer.class));
   private final List<LoadBalancerPort> http = List.of(port("http", Protocol.TCP, 80, 8080));
 
   @Test
   void acceptsAPlainFullNatLoadBalancer() {
     var validation =
-        validator.validate(
-            new LoadBalancerSpec(
-                "demo", List.of(), http, staticBackends("198.18.0.11"), null, null));
+        validate(
+            new LoadBalancerSpec("demo", null, http, staticBackends("198.18.0.11"), null, null));
 
-    assertThat(validation.accepted()).isTrue();
+    assertThat(validation.valid()).isTrue();
   }
 
   @Test
@@ -41,20 +43,18 @@ class LoadBalancerValidatorTest {
             null,
             null);
 
-    var validation = validator.validate(spec);
-
-    assertThat(validation.invalid())
+    assertThat(validate(spec).invalid())
         .containsExactly(
-            "port name http is used twice",
-            "port 80/TCP is listed twice",
-            "spec.backends needs exactly one of serviceRef or static",
-            "spec.addresses: \"198.18.0.300\" has an octet above 255");
+            "spec: port names must be unique: rename the duplicate",
+            "spec: each port and protocol pair may appear once in ports: remove the duplicate",
+            "spec.backends: backends needs exactly one of serviceRef, selector or static",
+            "spec.addresses[0]: \"198.18.0.300\" has an octet above 255");
   }
 
   @Test
-  void aMissingSpecIsInvalidAndHasNoBackends() {
-    assertThat(validator.validate(null).invalid()).containsExactly("spec is missing");
-    assertThat(BackendSet.of(null, List.of()).counts().total()).isZero();
+  void aMissingSpecIsInvalid() {
+    assertThat(validator.validate(loadBalancer("x", null)).invalid())
+        .containsExactly("spec is missing");
   }
 
   @Test
@@ -63,40 +63,71 @@ class LoadBalancerValidatorTest {
         List.of(port("dns", Protocol.UDP, 53, null), port("dns-tcp", Protocol.TCP, 53, null));
 
     assertThat(
-            validator
-                .validate(
+            validate(
                     new LoadBalancerSpec(
                         null, null, ports, staticBackends("198.18.0.1"), null, null))
-                .accepted())
+                .valid())
         .isTrue();
   }
 
   @Test
-  void modesAndSchedulersNotProgrammedYetAreUnsupportedNotInvalid() {
+  void whatTheControlChannelCannotCarryIsUnsupportedNotInvalid() {
     var spec =
         new LoadBalancerSpec(
             null,
             null,
+            null,
+            null,
+            null,
             http,
             staticBackends("198.18.0.11"),
-            new Forwarding(ForwardingMode.DSR),
-            Scheduling.ROUND_ROBIN);
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new Draining(30));
 
-    var validation = validator.validate(spec);
+    var validation = validate(spec);
 
     assertThat(validation.invalid()).isEmpty();
+    assertThat(validation.reason()).isEqualTo("Unsupported");
     assertThat(validation.unsupported())
-        .containsExactly(
-            "forwarding mode DSR is not supported yet (this version programs FullNAT)",
-            "scheduling RoundRobin is not supported yet (this version programs Maglev)");
+        .singleElement()
+        .asString()
+        .startsWith("spec.draining is not carried to forwarders");
   }
 
   @Test
-  void staticBackendAddressesMustParse() {
+  void addressesMustParseAndMatchTheFamilies() {
     var spec =
-        new LoadBalancerSpec(null, null, http, staticBackends("198.18.0.11", "1.2.3"), null, null);
+        new LoadBalancerSpec(
+            null,
+            List.of("2001:2::1"),
+            null,
+            List.of(IpFamilyName.IPv4),
+            null,
+            http,
+            staticBackends("198.18.0.11", "1.2.3", "198.18.0.11"),
+            null,
+            null,
+            null,
+            65536,
+            null,
+            null,
+            null);
 
-    assertThat(validator.validate(spec).invalid())
-        .containsExactly("spec.backends.static: \"1.2.3\" is not an IPv4 or IPv6 address");
+    assertThat(validate(spec).invalid())
+        .containsExactly(
+            "spec.addresses[0]: 2001:2::1 is IPv6, which spec.ipFamilies does not list",
+            "spec.backends.static[1].address: \"1.2.3\" is not an IPv4 or IPv6 address",
+            "spec.backends.static[2]: 198.18.0.11 is listed twice: one entry per backend",
+            "spec.maglevTableSize: 65536 is not prime: use a prime such as 65537 (the default) or"
+                + " 131071");
+  }
+
+  private Validation validate(LoadBalancerSpec spec) {
+    return validator.validate(loadBalancer("x", spec));
   }
 }

@@ -1,22 +1,36 @@
 package io.gatun.operator.reconciler;
 
 import static io.gatun.operator.reconciler.Fixtures.loadBalancer;
-import static io.gatun.operator.reconciler.Fixtures.service;
-import static io.gatun.operator.reconciler.Fixtures.slice;
 import static io.gatun.operator.reconciler.Fixtures.spec;
 import static io.gatun.operator.reconciler.Fixtures.staticBackends;
 import static io.gatun.operator.reconciler.Fixtures.tcp;
 import static io.gatun.operator.reconciler.Fixtures.udp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.google.protobuf.ByteString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.ForwardingMode;
+import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Scheduling;
+import io.gatun.control.v1.StatusRange;
 import io.gatun.control.v1.VirtualService;
-import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.Backends;
+import io.gatun.operator.api.Encapsulation;
+import io.gatun.operator.api.Forwarding;
+import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.api.HealthProbeSpec;
+import io.gatun.operator.api.HttpMethod;
+import io.gatun.operator.api.HttpProbe;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerSpec;
+import io.gatun.operator.api.PayloadEncoding;
+import io.gatun.operator.api.ProbePayload;
+import io.gatun.operator.api.ProbeType;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.api.TlsProbe;
 import io.gatun.operator.ipam.IpAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,9 +50,9 @@ class VirtualServicesTest {
                 tcp("http", 80, 8080),
                 udp("dns", 53, 5353)));
 
-    var services = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of()));
+    var desired = VirtualServices.of(lb, VIP, backends(lb), null);
 
-    assertThat(services)
+    assertThat(desired.services())
         .containsExactly(
             VirtualService.newBuilder()
                 .setKey("default/web/dns")
@@ -62,6 +76,9 @@ class VirtualServicesTest {
                 .addBackends(backend("198.18.0.12", 8080))
                 .addBackends(backend("198.18.0.13", 8080))
                 .build());
+    assertThat(desired.requires())
+        .containsExactlyInAnyOrder("ipv4", "tcp", "udp", "fullnat", "maglev");
+    assertThat(desired.nodeLocal()).isFalse();
   }
 
   @Test
@@ -73,7 +90,7 @@ class VirtualServicesTest {
                 new Backends(null, List.of(new StaticBackend("198.18.0.11", 9000, 3))),
                 tcp("http", 80, null)));
 
-    var service = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of())).getFirst();
+    var service = VirtualServices.of(lb, VIP, backends(lb), null).services().getFirst();
 
     assertThat(service.getBackendsList())
         .containsExactly(
@@ -81,57 +98,125 @@ class VirtualServicesTest {
   }
 
   @Test
-  void serviceBackendsAreTheReadyEndpointsOnThePortOfTheSameName() {
-    var lb =
-        loadBalancer("echo", spec(service("echo"), tcp("http", 80, null), udp("dns", 53, 5300)));
-    var slices =
-        List.of(
-            slice(
-                "echo-a", List.of("http/TCP/8080", "dns/UDP/5353"), "198.18.0.12", "198.18.0.11!"),
-            slice("echo-b", List.of("http/TCP/8081"), "198.18.0.13", "198.18.0.12"));
-
-    var backends = BackendSet.of(lb.getSpec(), slices);
-    var services = VirtualServices.of(lb, VIP, backends);
-
-    assertThat(backends.counts()).isEqualTo(new BackendCounts(2, 3));
-    assertThat(services.get(1).getKey()).isEqualTo("default/echo/http");
-    assertThat(services.get(1).getBackendsList())
-        .as("ports follow each slice's port named http; the not-ready endpoint is left out")
-        .containsExactly(backend("198.18.0.12", 8080), backend("198.18.0.13", 8081));
-    assertThat(services.get(0).getBackendsList())
-        .as("an explicit targetPort wins over the slice's port")
-        .containsExactly(backend("198.18.0.12", 5300), backend("198.18.0.13", 5300));
-  }
-
-  @Test
-  void anEndpointReadyInAnySliceCountsOnceAsReady() {
-    var slices =
-        List.of(slice("a", List.of(), "198.18.0.11!"), slice("b", List.of(), "198.18.0.11"));
-
-    var backends = BackendSet.of(spec(service("echo")), slices);
-
-    assertThat(backends.counts()).isEqualTo(new BackendCounts(1, 1));
-  }
-
-  @Test
-  void saysWhyNoBackendIsHealthy() {
-    assertThat(BackendSet.of(spec(service("echo")), List.of()).whyNoneHealthy())
-        .isEqualTo("Service echo has no endpoints");
-    assertThat(
-            BackendSet.of(spec(service("echo")), List.of(slice("a", List.of(), "198.18.0.1!")))
-                .whyNoneHealthy())
-        .isEqualTo("none of the 1 endpoints of Service echo is ready");
-  }
-
-  @Test
-  void backendsOfAnotherFamilyThanTheVipAreLeftOut() {
+  void dualStackGivesOneServicePerFamilyWithThatFamilysBackends() {
     var lb =
         loadBalancer(
             "web", spec(staticBackends("198.18.0.11", "2001:2::11"), tcp("http", 80, null)));
+    var vips = List.of(IpAddress.parse("198.18.0.200"), IpAddress.parse("2001:2::200"));
 
-    var service = VirtualServices.of(lb, VIP, BackendSet.of(lb.getSpec(), List.of())).getFirst();
+    var desired = VirtualServices.of(lb, vips, backends(lb), null);
 
-    assertThat(service.getBackendsList()).containsExactly(backend("198.18.0.11", 80));
+    assertThat(desired.services())
+        .extracting(
+            VirtualService::getKey, VirtualService::getVip, s -> s.getBackends(0).getAddress())
+        .containsExactly(
+            tuple("default/web/http/IPv4", "198.18.0.200", "198.18.0.11"),
+            tuple("default/web/http/IPv6", "2001:2::200", "2001:2::11"));
+    assertThat(desired.requires()).contains("ipv4", "ipv6");
+  }
+
+  @Test
+  void dsrWithIpipAndAnotherSchedulerNeedThoseCapabilities() {
+    var base = spec(staticBackends("198.18.0.11"), tcp("http", 80, null));
+    var lb =
+        loadBalancer(
+            "web",
+            new LoadBalancerSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                base.ports(),
+                base.backends(),
+                null,
+                new Forwarding(io.gatun.operator.api.ForwardingMode.DSR, Encapsulation.IPIP),
+                io.gatun.operator.api.Scheduling.SOURCE_HASH,
+                null,
+                null,
+                null,
+                null));
+
+    var desired = VirtualServices.of(lb, VIP, backends(lb), null);
+
+    assertThat(desired.services().getFirst().getMode()).isEqualTo(ForwardingMode.DSR_IPIP);
+    assertThat(desired.services().getFirst().getScheduling()).isEqualTo(Scheduling.SOURCE_HASH);
+    assertThat(desired.requires()).contains("dsr-ipip", "sourcehash").doesNotContain("fullnat");
+  }
+
+  @Test
+  void aHealthProbeBecomesTheHealthCheckOfEveryService() {
+    var lb = loadBalancer("web", spec(staticBackends("198.18.0.11"), tcp("http", 80, null)));
+    var https = new HealthProbe();
+    https.setMetadata(
+        new ObjectMetaBuilder().withNamespace("default").withName("web-check").build());
+    https.setSpec(
+        new HealthProbeSpec(
+            ProbeType.HTTPS,
+            8443,
+            2000,
+            500,
+            1,
+            2,
+            null,
+            new HttpProbe(
+                "/healthz",
+                HttpMethod.HEAD,
+                "web.example",
+                List.of(new io.gatun.operator.api.StatusRange(200, 204))),
+            new TlsProbe("web.example", true)));
+
+    var check =
+        VirtualServices.of(lb, VIP, backends(lb), https).services().getFirst().getHealthCheck();
+
+    assertThat(check)
+        .isEqualTo(
+            HealthCheck.newBuilder()
+                .setProbe("default/web-check")
+                .setType(HealthCheck.Type.HTTPS)
+                .setPort(8443)
+                .setPeriodMillis(2000)
+                .setTimeoutMillis(500)
+                .setHealthyThreshold(1)
+                .setUnhealthyThreshold(2)
+                .setHttpPath("/healthz")
+                .setHttpMethod("HEAD")
+                .setHttpHost("web.example")
+                .addHttpExpectedStatuses(StatusRange.newBuilder().setFrom(200).setTo(204))
+                .setTlsServerName("web.example")
+                .setTlsSkipVerify(true)
+                .build());
+  }
+
+  @Test
+  void aUdpProbeCarriesItsPayloadAsBytesAndDefaultsTheRest() {
+    var probe = new HealthProbe();
+    probe.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("dns").build());
+    probe.setSpec(
+        new HealthProbeSpec(
+            ProbeType.UDP,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new ProbePayload("0a0b", "ff", PayloadEncoding.Hex),
+            null,
+            null));
+
+    var check = HealthChecks.of(probe);
+
+    assertThat(check.getSend()).isEqualTo(ByteString.copyFrom(new byte[] {0x0a, 0x0b}));
+    assertThat(check.getExpect()).isEqualTo(ByteString.copyFrom(new byte[] {(byte) 0xff}));
+    assertThat(check.getPeriodMillis()).isEqualTo(5000);
+    assertThat(check.getTimeoutMillis()).isEqualTo(1000);
+    assertThat(check.getHealthyThreshold()).isEqualTo(2);
+    assertThat(check.getUnhealthyThreshold()).isEqualTo(3);
+    assertThat(check.getPort()).isZero();
+  }
+
+  private static BackendSet backends(LoadBalancer lb) {
+    return StaticBackends.of(lb.getSpec().backends().staticBackends());
   }
 
   private static Backend backend(String address, int port) {

@@ -1,4 +1,4 @@
-package io.gatun.operator.it;
+package io.gatun.operator.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -6,31 +6,43 @@ import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.ControlPlaneGrpc;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
-/** A forwarder that speaks the real protocol over a real gRPC connection, and acks on demand. */
-final class FakeForwarder implements AutoCloseable {
+/**
+ * A forwarder that speaks the real protocol over a real gRPC connection: says Hello, records every
+ * snapshot, and acknowledges on demand or, with {@code autoAck}, each one as it arrives.
+ */
+public final class FakeForwarder implements AutoCloseable {
+
+  /** What the real forwarder advertises, and what the ITs' LoadBalancers need. */
+  public static final List<String> CAPABILITIES =
+      List.of("ipv4", "ipv6", "tcp", "udp", "sctp", "fullnat", "maglev");
 
   private final String name;
   private final ManagedChannel channel;
   private final List<Snapshot> received = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Status> ended = new AtomicReference<>();
+  private final boolean autoAck;
   private final StreamObserver<ForwarderMessage> requests;
 
-  private FakeForwarder(String name, int port) {
+  private FakeForwarder(String name, int port, ChannelCredentials credentials, boolean autoAck) {
     this.name = name;
-    this.channel =
-        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
-            .build();
+    this.autoAck = autoAck;
+    this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     this.requests =
         ControlPlaneGrpc.newStub(channel)
             .connect(
@@ -38,31 +50,54 @@ final class FakeForwarder implements AutoCloseable {
                   @Override
                   public void onNext(OperatorMessage message) {
                     received.add(message.getSnapshot());
+                    if (FakeForwarder.this.autoAck) {
+                      ack(message.getSnapshot().getGeneration());
+                    }
                   }
 
                   @Override
-                  public void onError(Throwable t) {}
+                  public void onError(Throwable t) {
+                    ended.set(Status.fromThrowable(t));
+                  }
 
                   @Override
-                  public void onCompleted() {}
+                  public void onCompleted() {
+                    ended.set(Status.OK);
+                  }
                 });
   }
 
-  static FakeForwarder connect(String name, int port) {
-    var forwarder = new FakeForwarder(name, port);
+  /** A forwarder named {@code name} on node {@code node-<name>}, acking by hand. */
+  public static FakeForwarder connect(String name, int port) {
+    return connect(name, "node-" + name, port, CAPABILITIES, false);
+  }
+
+  public static FakeForwarder connect(
+      String name, String node, int port, List<String> capabilities, boolean autoAck) {
+    return connect(name, node, port, capabilities, autoAck, InsecureChannelCredentials.create());
+  }
+
+  public static FakeForwarder connect(
+      String name,
+      String node,
+      int port,
+      List<String> capabilities,
+      boolean autoAck,
+      ChannelCredentials credentials) {
+    var forwarder = new FakeForwarder(name, port, credentials, autoAck);
     forwarder.send(
         ForwarderMessage.newBuilder()
             .setHello(
                 Hello.newBuilder()
                     .setForwarderName(name)
-                    .setNodeName("node-" + name)
-                    .addCapabilities("fullnat"))
+                    .setNodeName(node)
+                    .addAllCapabilities(capabilities))
             .build());
     return forwarder;
   }
 
   /** Waits for a snapshot matching {@code test} and returns the latest such. */
-  Snapshot awaitSnapshot(Predicate<Snapshot> test) {
+  public Snapshot awaitSnapshot(Predicate<Snapshot> test) {
     return await()
         .atMost(Duration.ofSeconds(20))
         .until(
@@ -70,36 +105,53 @@ final class FakeForwarder implements AutoCloseable {
             s -> s != null);
   }
 
-  Snapshot latest() {
+  public Snapshot latest() {
     return received.getLast();
   }
 
-  void ack(long generation) {
+  public List<Snapshot> received() {
+    return List.copyOf(received);
+  }
+
+  /** How the operator ended the stream; null while it is open. */
+  public Status ended() {
+    return ended.get();
+  }
+
+  public void ack(long generation) {
     send(
         ForwarderMessage.newBuilder()
             .setAck(Ack.newBuilder().setGeneration(generation).setApplied(true))
             .build());
   }
 
-  void reject(long generation, String error) {
+  public void reject(long generation, String error) {
     send(
         ForwarderMessage.newBuilder()
             .setAck(Ack.newBuilder().setGeneration(generation).setApplied(false).setError(error))
             .build());
   }
 
-  String name() {
+  public void observe(Observation observation) {
+    send(ForwarderMessage.newBuilder().setObservation(observation).build());
+  }
+
+  public String name() {
     return name;
   }
 
   private synchronized void send(ForwarderMessage message) {
-    requests.onNext(message);
+    if (ended.get() == null) {
+      requests.onNext(message);
+    }
   }
 
   @Override
   public void close() {
     synchronized (this) {
-      requests.onCompleted();
+      if (ended.get() == null) {
+        requests.onCompleted();
+      }
     }
     channel.shutdown();
     try {

@@ -1,0 +1,58 @@
+package io.gatun.operator.control;
+
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.VirtualService;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one LoadBalancer asks the forwarders to run.
+ *
+ * @param services its virtual services, with every backend
+ * @param requires the forwarder capabilities they need ("nat", "ipv6", ...); a forwarder that
+ *     advertises capabilities but not all of these does not get them
+ * @param nodeLocal externalTrafficPolicy Local: each forwarder gets only the backends on its node
+ * @param backendNodes backend address to the node it runs on (consulted when {@code nodeLocal})
+ */
+public record DesiredServices(
+    List<VirtualService> services,
+    Set<String> requires,
+    boolean nodeLocal,
+    Map<String, String> backendNodes) {
+
+  public DesiredServices {
+    services = List.copyOf(services);
+    requires = Set.copyOf(requires);
+    backendNodes = Map.copyOf(backendNodes);
+  }
+
+  public static DesiredServices of(List<VirtualService> services) {
+    return new DesiredServices(services, Set.of(), false, Map.of());
+  }
+
+  /** The services as {@code forwarder} must run them. */
+  List<VirtualService> forForwarder(ForwarderView forwarder) {
+    if (!forwarder.offers(requires)) {
+      return List.of();
+    }
+    if (!nodeLocal) {
+      return services;
+    }
+    return services.stream()
+        .map(
+            service ->
+                service.toBuilder()
+                    .clearBackends()
+                    .addAllBackends(
+                        service.getBackendsList().stream()
+                            .filter(b -> onNode(b, forwarder.node()))
+                            .toList())
+                    .build())
+        .toList();
+  }
+
+  private boolean onNode(Backend backend, String node) {
+    return node.equals(backendNodes.get(backend.getAddress()));
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * The generated CRDs, read back at run time: their CEL rules ({@code x-kubernetes-validations})
+ * evaluated with Google's CEL for Java, so servers that ignore them (Kubernetes before 1.25) still
+ * see them enforced, by the operator, with the same messages. The rules live in the Java model
+ * only; nothing here copies them.
+ */
+package io.gatun.operator.schema;
