@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * The data plane end to end, per forwarding mode and family: the fast path on a
+ * net_af_packet port of a test network (tools/testnet.sh, tools/testnet-modes.sh), real
+ * TCP and UDP clients and servers in network namespaces (tools/traffic.py, tools/backend.py).
+ * Full NAT, NAT and DSR (L2), IPv4 and IPv6, each must reach all three backends with no
+ * failed request, and every answer must come from the VIP. (IPIP is covered at the packet
+ * level: this kernel has no ipip module to decapsulate.)
+ *
+ *   e2e_modes TOOLS_DIR        needs root */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include "gatunfwd.h"
+
+static char tools[512], id[8];
+static int failures;
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char cmd[2048];
+	fflush(stdout);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+static void teardown(void)
+{
+	gfwd_shutdown();
+	run("%s/testnet.sh down %s", tools, id);
+}
+
+struct svc { uint8_t family, proto, mode; const char *vip; uint16_t port, backend_port; };
+
+static const char *BACKENDS4[] = { "198.18.0.11", "198.18.0.12", "198.18.0.13" };
+static const char *BACKENDS6[] = { "2001:2::11", "2001:2::12", "2001:2::13" };
+
+static const struct svc SERVICES[] = {
+	{ 4, IPPROTO_TCP, GFWD_MODE_FULLNAT, "198.18.0.200", 80, 8080 },
+	{ 4, IPPROTO_UDP, GFWD_MODE_FULLNAT, "198.18.0.200", 53, 5353 },
+	{ 4, IPPROTO_TCP, GFWD_MODE_NAT, "198.18.0.220", 80, 8080 },
+	{ 4, IPPROTO_UDP, GFWD_MODE_NAT, "198.18.0.220", 53, 5353 },
+	{ 4, IPPROTO_TCP, GFWD_MODE_DSR, "198.18.0.240", 8080, 8080 },
+	{ 4, IPPROTO_UDP, GFWD_MODE_DSR, "198.18.0.240", 5353, 5353 },
+	{ 6, IPPROTO_TCP, GFWD_MODE_FULLNAT, "2001:2::200", 80, 8080 },
+	{ 6, IPPROTO_UDP, GFWD_MODE_FULLNAT, "2001:2::200", 53, 5353 },
+	{ 6, IPPROTO_TCP, GFWD_MODE_NAT, "2001:2::220", 80, 8080 },
+	{ 6, IPPROTO_UDP, GFWD_MODE_NAT, "2001:2::220", 53, 5353 },
+	{ 6, IPPROTO_TCP, GFWD_MODE_DSR, "2001:2::240", 8080, 8080 },
+	{ 6, IPPROTO_UDP, GFWD_MODE_DSR, "2001:2::240", 5353, 5353 },
+};
+#define N_SERVICES (sizeof(SERVICES) / sizeof(SERVICES[0]))
+
+static void commit(void)
+{
+	struct gfwd_service s[N_SERVICES];
+	struct gfwd_backend b[N_SERVICES * 3];
+	for (size_t i = 0; i < N_SERVICES; i++) {
+		const struct svc *d = &SERVICES[i];
+		int af = d->family == 4 ? AF_INET : AF_INET6;
+		s[i] = (struct gfwd_service){ .family = d->family, .proto = d->proto, .port = d->port, .mode = d->mode,
+					      .sched = GFWD_SCHED_MAGLEV, .first_backend = (uint32_t)(3 * i), .n_backends = 3 };
+		inet_pton(af, d->vip, s[i].vip);
+		for (int j = 0; j < 3; j++) {
+			struct gfwd_backend *x = &b[3 * i + j];
+			*x = (struct gfwd_backend){ .family = d->family, .port = d->backend_port, .weight = 1 };
+			inet_pton(af, d->family == 4 ? BACKENDS4[j] : BACKENDS6[j], x->addr);
+		}
+	}
+	if (gfwd_commit(1, s, N_SERVICES, b, N_SERVICES * 3) != 0) {
+		fprintf(stderr, "commit: %s\n", gfwd_last_error());
+		exit(1);
+	}
+}
+
+/* 30 TCP and 30 UDP requests; every backend must answer both, nothing may fail. */
+static void traffic(const char *what, const char *vip, int tcp_port, int udp_port, const char *source)
+{
+	char src[64] = "";
+	if (source != NULL)
+		snprintf(src, sizeof(src), "--source %s", source);
+	int rc = run("ip netns exec gt%s-client python3 %s/traffic.py --vip %s --tcp-port %d --udp-port %d "
+		     "--requests 30 --timeout 2 %s | python3 -c 'import json, sys\n"
+		     "r = json.load(sys.stdin)\n"
+		     "ok = r[\"tcp_failed\"] == r[\"udp_failed\"] == 0 and len(r[\"tcp\"]) == len(r[\"udp\"]) == 3\n"
+		     "print(\"  %%-28s %%s TCP %%s failed %%d, UDP %%s failed %%d\" %% (\"%s\", \"ok  \" if ok else \"FAIL\","
+		     " dict(r[\"tcp\"]), r[\"tcp_failed\"], dict(r[\"udp\"]), r[\"udp_failed\"]))\n"
+		     "sys.exit(0 if ok else 1)'",
+		     id, tools, vip, tcp_port, udp_port, src, what);
+	if (rc != 0)
+		failures++;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || geteuid() != 0) {
+		fprintf(stderr, "usage (as root): e2e_modes TOOLS_DIR\n");
+		return 2;
+	}
+	snprintf(tools, sizeof(tools), "%s", argv[1]);
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	snprintf(id, sizeof(id), "m%04x", rand() & 0xffff);
+	if (run("%s/testnet.sh up %s 3 >/dev/null && %s/testnet-modes.sh %s >/dev/null", tools, id, tools, id) != 0) {
+		run("%s/testnet.sh down %s", tools, id);
+		return 1;
+	}
+
+	char prefix[32], devargs[64];
+	snprintf(prefix, sizeof(prefix), "e2e-modes-%s", id);
+	char *eal[] = { argv[0], "-l", "0-1", "--no-huge", "-m", "1024", "--no-pci", "--no-shconf", "--no-telemetry",
+			"--file-prefix", prefix, "--log-level", "*:warning", NULL };
+	if (gfwd_init(13, eal) != 0) {
+		fprintf(stderr, "gfwd_init: %s\n", gfwd_last_error());
+		run("%s/testnet.sh down %s", tools, id);
+		return 1;
+	}
+	atexit(teardown);
+	struct gfwd_port_conf pc = { .v4 = { .family = 4, .prefix_len = 24 }, .v6 = { .family = 6, .prefix_len = 64 } };
+	snprintf(devargs, sizeof(devargs), "net_af_packet0,iface=gt%sf", id);
+	snprintf(pc.devargs, sizeof(pc.devargs), "%s", devargs);
+	inet_pton(AF_INET, "198.18.0.2", pc.v4.addr);
+	inet_pton(AF_INET6, "2001:2::2", pc.v6.addr);
+	if (gfwd_port_add(&pc) != 0 || gfwd_start() != 1) {
+		fprintf(stderr, "port/start: %s\n", gfwd_last_error());
+		return 1;
+	}
+	commit();
+	sleep(1);   /* the backends' MACs: ARP and NDP answered within milliseconds */
+
+	printf("forwarding modes end to end (testnet %s):\n", id);
+	traffic("full NAT, IPv4", "198.18.0.200", 80, 53, NULL);
+	traffic("NAT, IPv4", "198.18.0.220", 80, 53, "198.18.1.100");
+	traffic("DSR (L2), IPv4", "198.18.0.240", 8080, 5353, NULL);
+	traffic("full NAT, IPv6", "2001:2::200", 80, 53, NULL);
+	traffic("NAT, IPv6", "2001:2::220", 80, 53, "2001:2:1::100");
+	traffic("DSR (L2), IPv6", "2001:2::240", 8080, 5353, NULL);
+	printf("e2e_modes: %d of 6 modes failed\n", failures);
+	return failures ? 1 : 0;
+}
