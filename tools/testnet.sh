@@ -106,11 +106,21 @@ case $cmd in
   up)
     backends=${3:-3}
     "$0" down "$id" 2>/dev/null || true
-    if holder=$(ip -br -4 addr show to "$node_addr/32" | awk '{print $1}' | grep .); then
-      echo "another test network holds the node address $node_addr on ${holder%%@*};" \
-        "test networks run one at a time (testnet.sh down its ID)" >&2
-      exit 1
-    fi
+    # One test network at a time (the node address lives in the root namespace): wait for
+    # another one to go, under a lock so two waiting runs do not both take the address.
+    mkdir -p /run/gatun-testnet
+    exec 9>/run/gatun-testnet/node.lock
+    flock 9
+    waited=0
+    while holder=$(ip -br -4 addr show to "$node_addr/32" | awk '{print $1}' | grep .); do
+      [ $waited -eq 0 ] && echo "waiting for test network ${holder%%@*} to go (one at a time)" >&2
+      if [ $waited -ge 900 ]; then
+        echo "test network ${holder%%@*} still holds $node_addr after 15 min;" \
+          "remove it with testnet.sh down ID" >&2
+        exit 1
+      fi
+      flock -u 9; sleep 1; waited=$((waited + 1)); flock 9
+    done
     trap '"$0" down "$id"' ERR   # a half-built network is removed, never left behind
     ip netns add "$lan"
     in_ns "$lan" ip link add br0 type bridge
@@ -135,6 +145,7 @@ case $cmd in
     ethtool -K "$node_if" tx off >/dev/null
     ip addr add "$node_addr/24" dev "$node_if"
     ip link set "$node_if" up
+    flock -u 9   # the node address is ours now
     make_certificates
     for n in $(seq "$backends"); do start_backend "$n"; done
     echo "testnet $id up: client 198.18.0.100, $backends backends, forwarder port $fwd_if," \

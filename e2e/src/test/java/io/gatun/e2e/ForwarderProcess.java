@@ -71,7 +71,11 @@ final class ForwarderProcess implements AutoCloseable {
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment()
         .put("GATUN_NATIVE_LIB", root.resolve("forwarder-native/build/libgatunfwd.so").toString());
-    return new ForwarderProcess(pb.start(), log, metricsPort);
+    Process process = pb.start();
+    // Also when the test JVM exits without running @AfterAll (a System.exit somewhere): a
+    // forwarder left behind busy-polls a core.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return new ForwarderProcess(process, log, metricsPort);
   }
 
   private static int freePort() throws IOException {

@@ -34,6 +34,8 @@ final class TestNetwork implements AutoCloseable {
                 .toHexDigits((short) ThreadLocalRandom.current().nextInt())
                 .substring(0, 4);
     TestNetwork net = new TestNetwork(root.resolve("tools"), id);
+    // Removed also when the test JVM exits without running @AfterAll (down is idempotent).
+    Runtime.getRuntime().addShutdownHook(new Thread(net::close));
     net.run(
         List.of(net.tools.resolve("testnet.sh").toString(), "up", id, Integer.toString(backends)));
     return net;

@@ -1,0 +1,147 @@
+package io.gatun.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.gatun.operator.GatunOperator;
+import io.gatun.operator.OperatorOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The control channel with the real operator: the operator dies while traffic runs and the data
+ * plane keeps forwarding with its last snapshot (zero failed requests); a LoadBalancer changed
+ * meanwhile is programmed once a new operator is up (the forwarder redials and resyncs), and its
+ * status is current again.
+ */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ControlChannelE2E {
+  private static final Path ROOT =
+      Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
+
+  private static KubeCluster cluster;
+  private static GatunOperator operator;
+  private static InetSocketAddress grpcAddress;
+  private static TestNetwork network;
+  private static ForwarderProcess forwarder;
+
+  @BeforeAll
+  static void up() throws IOException {
+    cluster = KubeCluster.start(ROOT);
+    grpcAddress = new InetSocketAddress("127.0.0.1", freePort());
+    operator = startOperator();
+    network = TestNetwork.up(ROOT, 3);
+    forwarder =
+        ForwarderProcess.start(
+            ROOT,
+            "e2e-cc-" + network.id,
+            "127.0.0.1:" + grpcAddress.getPort(),
+            network.forwarderInterface());
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: Pool
+        metadata: {name: control}
+        spec: {addresses: [198.18.0.220/30]}
+        """);
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: LoadBalancer
+        metadata: {name: steady, namespace: default}
+        spec:
+          poolRef: control
+          ports:
+            - {name: http, protocol: TCP, port: 80, targetPort: 8080}
+            - {name: dns, protocol: UDP, port: 53, targetPort: 5353}
+          backends:
+            static: [{address: 198.18.0.11}, {address: 198.18.0.12}, {address: 198.18.0.13}]
+        """);
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (forwarder != null) {
+      forwarder.close();
+    }
+    if (network != null) {
+      network.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static GatunOperator startOperator() {
+    return GatunOperator.start(
+        cluster.client, OperatorOptions.defaults().withGrpcAddress(grpcAddress));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String awaitReady() {
+    return cluster.awaitReady("default", "steady", Duration.ofSeconds(90), forwarder::alive);
+  }
+
+  @Test
+  void trafficOutlivesTheOperatorAndANewOperatorResyncsTheForwarder() throws Exception {
+    String vip = awaitReady();
+    assertThat(network.traffic(vip, 30).failed()).isZero();
+
+    CompletableFuture<Traffic> during =
+        network.trafficInBackground(vip, List.of("--requests", "1", "--duration", "8"));
+    Thread.sleep(1500);
+    operator.close(); // the operator dies
+    operator = null;
+    Thread.sleep(1500);
+    assertThat(forwarder.get("/readyz").body())
+        .as("still ready: forwarding with the last snapshot")
+        .contains("operator away");
+    // Changed while nobody reconciles: backend 3 leaves.
+    cluster
+        .loadBalancer("default", "steady")
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"test\",\"path\":\"/spec/backends/static/2/address\","
+                + "\"value\":\"198.18.0.13\"},"
+                + "{\"op\":\"remove\",\"path\":\"/spec/backends/static/2\"}]");
+    Thread.sleep(1500);
+    operator = startOperator(); // a new operator on the same address
+
+    Traffic t = during.join();
+    assertThat(t.failed()).as("failed requests while the operator was away or back").isZero();
+    assertThat(t.tcp()).containsKeys("backend-1", "backend-2");
+
+    awaitReady(); // programmed again: the forwarder redialled and applied the resync
+    Traffic after = network.traffic(vip, 30);
+    assertThat(after.failed()).isZero();
+    assertThat(after.tcp()).containsOnlyKeys("backend-1", "backend-2");
+    assertThat(after.udp()).containsOnlyKeys("backend-1", "backend-2");
+    Scrape metrics = new Scrape(forwarder.get("/metrics").body());
+    assertThat(metrics.value("gatun_control_disconnects_total", Map.of()))
+        .as("the stream ended once, when the operator died")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metrics.value("gatun_control_connected", Map.of())).isEqualTo(1);
+    assertThat(metrics.value("gatun_snapshots_total", Map.of("result", "stale")))
+        .as("the new operator numbered its snapshots above the running generation")
+        .isZero();
+  }
+}
