@@ -88,7 +88,10 @@ int gfwd_init(int argc, char **argv)
 	if (rte_eal_init(argc, argv) < 0)
 		return api_fail(-rte_errno, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 
-	dp.pool = rte_pktmbuf_pool_create("gfwd_mbufs", MBUF_POOL_SIZE, MBUF_CACHE_SIZE, 0,
+	/* GATUN_MBUFS: a bigger pool, e.g. for a benchmark replaying a large capture. */
+	const char *mbufs = getenv("GATUN_MBUFS");
+	unsigned pool_size = mbufs != NULL ? (unsigned)strtoul(mbufs, NULL, 10) : MBUF_POOL_SIZE;
+	dp.pool = rte_pktmbuf_pool_create("gfwd_mbufs", pool_size, MBUF_CACHE_SIZE, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	size_t rcu_size = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
 	dp.rcu = rte_zmalloc("gfwd_rcu", rcu_size, RTE_CACHE_LINE_SIZE);

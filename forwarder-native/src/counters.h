@@ -24,7 +24,9 @@
 	X(ICMP_ECHO_REPLIES, "icmp_echo_replies")                             \
 	X(ICMP_ERRORS_TRANSLATED, "icmp_errors_translated")                   \
 	X(ICMP_TOO_BIG_SENT, "icmp_too_big_sent")                             \
-	X(HANDOFFS,          "handoffs")             /* to the flow's worker */
+	X(HANDOFFS,          "handoffs")             /* to the flow's worker */ \
+	X(BUSY_CYCLES,       "busy_cycles")          /* TSC cycles processing bursts */ \
+	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \

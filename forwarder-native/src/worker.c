@@ -155,10 +155,17 @@ int worker_main(void *arg)
 			if (w->index >= dp.ports[p].n_rx_queues)
 				continue;
 			uint16_t n = rte_eth_rx_burst(dp.ports[p].eth_port, (uint16_t)w->index, pkts, BURST_SIZE);
-			if (n > 0 && dp.n_workers > 1)
+			if (n == 0)
+				continue;
+			/* Cycles per packet (rte_rdtsc around each burst: handoff, pipeline, tx). */
+			uint64_t t0 = rte_rdtsc();
+			w->cnt.event[EV_BURST_PACKETS] += n;
+			if (dp.n_workers > 1)
 				n = hand_off(w, cfg, p, pkts, n);
 			if (n > 0)
 				pipeline_burst(w, cfg, p, pkts, n);
+			worker_flush(w);
+			w->cnt.event[EV_BUSY_CYCLES] += rte_rdtsc() - t0;
 		}
 		if (dp.n_workers > 1)
 			drain_inbox(w, cfg);
