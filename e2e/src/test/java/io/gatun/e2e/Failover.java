@@ -22,9 +22,14 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
   /** How to break and restore one backend. */
   record Fault(String backendAddress, Runnable breakIt, Runnable restore) {}
 
+  /** Traffic before the break. */
+  static final Duration LEAD = Duration.ofMillis(1500);
+
   /**
+   * The backend stays broken for {@code brokenFor}; traffic runs 1.5 s before the break until 2.5 s
+   * after the restore.
+   *
    * @param trafficArgs traffic.py arguments (protocol choice, timeout); the duration is added
-   * @param brokenFor how long the backend stays broken
    */
   static Failover run(
       TestNetwork network,
@@ -33,19 +38,41 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
       List<String> trafficArgs,
       Fault fault,
       Duration brokenFor) {
+    return run(
+        network,
+        operator,
+        vip,
+        trafficArgs,
+        fault,
+        brokenFor,
+        LEAD.plus(brokenFor).plus(Duration.ofMillis(2500)));
+  }
+
+  /**
+   * The backend stays broken for {@code brokenFor} or until it is out of rotation, whichever is
+   * later; traffic runs for {@code trafficFor} from 1.5 s before the break.
+   */
+  static Failover run(
+      TestNetwork network,
+      ScriptedOperator operator,
+      String vip,
+      List<String> trafficArgs,
+      Fault fault,
+      Duration brokenFor,
+      Duration trafficFor) {
     operator.forgetHealth();
-    double seconds = 1.5 + brokenFor.toMillis() / 1000.0 + 2.5;
     List<String> args =
         new java.util.ArrayList<>(
-            List.of("--requests", "1", "--duration", Double.toString(seconds)));
+            List.of(
+                "--requests", "1", "--duration", Double.toString(trafficFor.toMillis() / 1000.0)));
     args.addAll(trafficArgs);
     CompletableFuture<Traffic> traffic = network.trafficInBackground(vip, args);
-    sleep(1500);
+    sleep(LEAD.toMillis());
     long brokenAt = System.currentTimeMillis();
     fault.breakIt().run();
     long outAt =
         operator
-            .awaitHealth(is(fault.backendAddress(), false), Duration.ofSeconds(10))
+            .awaitHealth(is(fault.backendAddress(), false), Duration.ofSeconds(60))
             .health()
             .getChangedAtUnixMillis();
     sleep(Math.max(0, brokenAt + brokenFor.toMillis() - System.currentTimeMillis()));
@@ -53,7 +80,7 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
     long restoredAt = System.currentTimeMillis();
     long backAt =
         operator
-            .awaitHealth(is(fault.backendAddress(), true), Duration.ofSeconds(10))
+            .awaitHealth(is(fault.backendAddress(), true), Duration.ofSeconds(60))
             .health()
             .getChangedAtUnixMillis();
     return new Failover(brokenAt, outAt, restoredAt, backAt, traffic.join());

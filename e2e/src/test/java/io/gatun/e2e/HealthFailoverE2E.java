@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class HealthFailoverE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
-  private static final String VIP = "198.18.0.200";
+  static final String VIP = "198.18.0.200";
   private static final int PERIOD_MILLIS = 200;
   private static final int HEALTHY_THRESHOLD = 2;
   private static final Duration BROKEN_FOR = Duration.ofSeconds(3);

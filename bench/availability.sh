@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Availability figures (make bench): a backend killed under TCP traffic through a forwarder on
+# af_packet, with TCP health probes at tight settings (200 ms x 3) and at the HealthProbe
+# defaults (5 s x 3), 20 kills each: time until it is out of rotation (median, max), requests
+# failed per kill, and requests that failed on a healthy backend (the goal is 0).
+# Writes bench/results/availability.json; needs root (network namespaces) and the build
+# (make build). Takes about ten minutes, most of it waiting for 5 s probes.
+#
+#   bench/availability.sh [KILLS]
+set -euo pipefail
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+root=$(cd "$(dirname "$0")/.." && pwd)
+JAVA_HOME=${JAVA_HOME:-$("$root/tools/find-jdk.sh")}
+export JAVA_HOME
+kills=${1:-20}
+out=$root/bench/results/availability.json
+mkdir -p "$(dirname "$out")"
+
+cd "$root"
+mvn -B -ntp -q -pl e2e verify \
+  -Dit.test=AvailabilityBench -Dfailsafe.failIfNoSpecifiedTests=false \
+  -Dgatun.bench.kills="$kills" -Dgatun.bench.out="$out"
+python3 - "$out" <<'PY'
+import json, sys
+for f in json.load(open(sys.argv[1])):
+    base = "" if f["baseline"] is None else f"  (baseline {f['baseline']:g} {f['unit']}, ratio {f['ratio']:.2f})"
+    print(f"  {f['name']}: {f['value']:g} {f['unit']}{base}")
+PY
+echo "wrote $out"

@@ -1,0 +1,168 @@
+package io.gatun.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gatun.control.v1.HealthCheck;
+import io.gatun.control.v1.Protocol;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Availability figures (a benchmark, run by bench/availability.sh, not by {@code make test}):
+ * backend killed under TCP traffic → out of rotation, at the HealthProbe defaults (5 s × 3) and at
+ * tight settings (200 ms × 3), over {@code gatun.bench.kills} kills each (default 20); requests
+ * failed per kill, and how many of them went to a healthy backend. Writes a JSON list of {@code
+ * {name, value, unit, baseline, ratio}} to {@code gatun.bench.out}.
+ */
+class AvailabilityBench {
+  private static final Path ROOT =
+      Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
+  private static final List<String> TRAFFIC =
+      List.of("--no-udp", "--timeout", "0.5", "--rate", "100");
+  private static final Duration TIGHT_GOAL = Duration.ofMillis(1500);
+
+  /** Probe settings under test. */
+  record Settings(String name, int periodMillis, int timeoutMillis, int unhealthy, int healthy) {
+    /** The most a kill can take to detect: every probe of the streak right after the kill. */
+    Duration bound() {
+      return Duration.ofMillis((long) unhealthy * periodMillis + timeoutMillis);
+    }
+  }
+
+  private static TestNetwork network;
+  private static ScriptedOperator operator;
+  private static ForwarderProcess forwarder;
+
+  @BeforeAll
+  static void up() throws IOException {
+    network = TestNetwork.up(ROOT, 3);
+    operator = new ScriptedOperator();
+    forwarder =
+        ForwarderProcess.start(
+            ROOT, "bench-av-" + network.id, operator.target(), network.forwarderInterface());
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (forwarder != null) {
+      forwarder.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  @Test
+  void backendKillToOutOfRotation() throws IOException {
+    int kills = Integer.getInteger("gatun.bench.kills", 20);
+    List<Map<String, Object>> figures = new ArrayList<>();
+    for (Settings s :
+        List.of(
+            new Settings("tight, 200 ms x 3", 200, 150, 3, 2),
+            new Settings("HealthProbe defaults, 5 s x 3", 5000, 1000, 3, 2))) {
+      figures.addAll(measure(s, kills));
+    }
+    Path out = Path.of(System.getProperty("gatun.bench.out", "target/availability.json"));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), figures);
+    System.out.println(Files.readString(out));
+  }
+
+  private static List<Map<String, Object>> measure(Settings s, int kills) {
+    HealthCheck.Builder check =
+        HealthCheck.newBuilder()
+            .setProbe("bench/tcp")
+            .setType(HealthCheck.Type.TCP)
+            .setPeriodMillis(s.periodMillis())
+            .setTimeoutMillis(s.timeoutMillis())
+            .setUnhealthyThreshold(s.unhealthy())
+            .setHealthyThreshold(s.healthy());
+    operator.apply(
+        HealthFailoverE2E.snapshot(
+            HealthFailoverE2E.service("http", Protocol.TCP, 80, 8080, check)));
+    Traffic warm = network.traffic(HealthFailoverE2E.VIP, List.of("--no-udp", "--requests", "30"));
+    assertThat(warm.failed()).isZero();
+
+    List<Long> outMillis = new ArrayList<>();
+    List<Long> failed = new ArrayList<>();
+    List<Long> failedHealthy = new ArrayList<>();
+    Duration trafficFor = Failover.LEAD.plus(s.bound()).plus(Duration.ofSeconds(1));
+    for (int i = 0; i < kills; i++) {
+      int victim = 1 + i % 3;
+      Failover f =
+          Failover.run(
+              network,
+              operator,
+              HealthFailoverE2E.VIP,
+              TRAFFIC,
+              new Failover.Fault(
+                  TestNetwork.backend(victim),
+                  () -> network.killBackend(victim),
+                  () -> network.startBackend(victim)),
+              Duration.ZERO,
+              trafficFor);
+      outMillis.add(f.outOfRotationMillis());
+      failed.add((long) f.failures().size());
+      failedHealthy.add((long) f.failuresOutsideTheWindow(600).size());
+      System.out.printf("%s, kill %d (backend-%d): %s%n", s.name(), i + 1, victim, f.summary());
+    }
+    double goal =
+        s.periodMillis() == 200 ? TIGHT_GOAL.toMillis() / 1000.0 : s.bound().toMillis() / 1000.0;
+    return List.of(
+        figure(
+            "backend kill -> out of rotation, median (" + s.name() + ")",
+            median(outMillis) / 1000.0,
+            "s",
+            goal),
+        figure(
+            "backend kill -> out of rotation, max (" + s.name() + ")",
+            max(outMillis) / 1000.0,
+            "s",
+            goal),
+        figure(
+            "requests failed per kill, median (" + s.name() + ", 100 req/s)",
+            median(failed),
+            "requests",
+            null),
+        figure(
+            "requests failed to healthy backends, all kills (" + s.name() + ")",
+            failedHealthy.stream().mapToLong(Long::longValue).sum(),
+            "requests",
+            null));
+  }
+
+  private static Map<String, Object> figure(
+      String name, double value, String unit, Double baseline) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("name", name);
+    f.put("value", value);
+    f.put("unit", unit);
+    f.put("baseline", baseline);
+    f.put("ratio", baseline == null || baseline == 0 ? null : value / baseline);
+    return f;
+  }
+
+  private static double median(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+  }
+
+  private static long max(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+}
