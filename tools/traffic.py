@@ -57,6 +57,7 @@ def main():
     p.add_argument("--no-tcp", action="store_true")
     p.add_argument("--udp-size", type=int, default=0, help="pad UDP requests to this many bytes")
     p.add_argument("--source", help="the client address to send from (IPv4 or IPv6, as the VIP)")
+    p.add_argument("--rate", type=float, default=0, help="at most this many rounds per second")
     args = p.parse_args()
 
     result = {"tcp": Counter(), "udp": Counter(), "tcp_failed": 0, "udp_failed": 0, "timeline": []}
@@ -66,6 +67,8 @@ def main():
     while True:
         for _ in range(args.requests):
             seq += 1
+            if args.rate:
+                time.sleep(max(0.0, start + seq / args.rate - time.monotonic()))
             if not args.no_tcp:
                 t = round(time.monotonic() - start, 3)
                 try:
