@@ -3,9 +3,12 @@ package io.gatun.operator.it;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatun.operator.GatunOperator;
+import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.LoadBalancer;
@@ -15,9 +18,11 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.awaitility.core.ThrowingRunnable;
@@ -34,10 +39,55 @@ final class Cluster {
   }
 
   void namespace(String name) {
+    namespace(name, Map.of());
+  }
+
+  void namespace(String name, Map<String, String> labels) {
     client
         .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .build())
         .create();
+  }
+
+  /** Creates the objects of a YAML text (documents separated by ---), as kubectl create would. */
+  void create(String yaml) {
+    for (String document : yaml.split("(?m)^---\\s*$")) {
+      if (!document.isBlank()) {
+        client
+            .resource(
+                client
+                    .getKubernetesSerialization()
+                    .unmarshal(document, GenericKubernetesResource.class))
+            .create();
+      }
+    }
+  }
+
+  /** The operator as the ITs run it: control channel on a free loopback port. */
+  static GatunOperator startOperator(KubernetesClient client, OperatorOptions options) {
+    return GatunOperator.start(
+        client, options.withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
+  }
+
+  static GatunOperator startOperator(KubernetesClient client) {
+    return startOperator(client, OperatorOptions.defaults());
+  }
+
+  void editPool(String name, Consumer<Pool> change) {
+    client
+        .resources(Pool.class)
+        .withName(name)
+        .edit(
+            pool -> {
+              change.accept(pool);
+              return pool;
+            });
   }
 
   Pool pool(String name, String... addresses) {
