@@ -119,9 +119,12 @@ int gfwd_init(int argc, char **argv)
 	if (n > MAX_WORKERS)
 		return api_fail(-EINVAL, "%u worker lcores exceed the limit of %d", n, MAX_WORKERS);
 	dp.n_workers = n;
+	/* GATUN_FLOWS: connections per worker, e.g. more for a benchmark at a million flows. */
+	const char *flows = getenv("GATUN_FLOWS");
+	uint32_t capacity = flows != NULL ? (uint32_t)strtoul(flows, NULL, 10) : FLOW_TABLE_FLOWS;
 	unsigned i = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore) {
-		dp.workers[i] = worker_create(i, n, lcore, FLOW_TABLE_FLOWS, (int)rte_lcore_to_socket_id(lcore));
+		dp.workers[i] = worker_create(i, n, lcore, capacity, (int)rte_lcore_to_socket_id(lcore));
 		if (dp.workers[i] == NULL)
 			return api_fail(-ENOMEM, "cannot allocate worker %u's flow table (give EAL more with -m)", i);
 		i++;
@@ -296,8 +299,11 @@ int gfwd_counters_read(uint64_t *values, uint32_t n)
 	if (values == NULL)
 		return api_fail(-EINVAL, "null values");
 	memset(values, 0, sizeof(uint64_t) * n);
-	for (unsigned w = 0; w < dp.n_workers; w++)
+	for (unsigned w = 0; w < dp.n_workers; w++) {
 		add_counters(values, n, &dp.workers[w]->cnt);
+		if (EV_FLOWS_EVICTED < n)
+			values[EV_FLOWS_EVICTED] += dp.workers[w]->flows->evicted;   /* kept by the table */
+	}
 	add_counters(values, n, &control_counters);
 	return (int)RTE_MIN(n, (uint32_t)COUNTER_TOTAL);
 }

@@ -80,14 +80,24 @@ static inline bool key_matches(const struct flow_table *ft, const struct flow *f
 	return memcmp(&fk, k, sizeof(fk)) == 0;
 }
 
+/* Two choices per key (the second from the hash's other bits): at a load factor of 1/2 a
+ * single bucket of 8 overflows often enough to evict live flows; two almost never do. */
+static inline struct flow_bucket *bucket_of(const struct flow_table *ft, uint32_t hash, int choice)
+{
+	uint32_t h = choice == 0 ? hash : (hash >> 16 | hash << 16) * 0x9e3779b1u;
+	return &ft->buckets[h & ft->bucket_mask];
+}
+
 static void slot_clear(struct flow_table *ft, uint32_t hash, uint32_t ref)
 {
-	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
-	for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-		if (b->ref[s] == ref) {
-			b->ref[s] = 0;
-			b->sig[s] = 0;
-			return;
+	for (int c = 0; c < 2; c++) {
+		struct flow_bucket *b = bucket_of(ft, hash, c);
+		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+			if (b->ref[s] == ref) {
+				b->ref[s] = 0;
+				b->sig[s] = 0;
+				return;
+			}
 		}
 	}
 }
@@ -108,61 +118,97 @@ void flow_remove(struct flow_table *ft, struct flow *f)
 struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
 			 uint32_t now, enum flow_dir *dir)
 {
-	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
 	uint32_t sig = sig_of(hash);
-	for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-		if (b->sig[s] != sig)
-			continue;
-		uint32_t ref = b->ref[s] - 1;
-		struct flow *f = &ft->flows[ref >> 1];
-		enum flow_dir d = ref & 1;
-		if (!key_matches(ft, f, d, k))
-			continue;
-		if (flow_expired(f, now)) {
-			flow_remove(ft, f);
-			return NULL;
+	for (int c = 0; c < 2; c++) {
+		struct flow_bucket *b = bucket_of(ft, hash, c);
+		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+			if (b->sig[s] != sig)
+				continue;
+			uint32_t ref = b->ref[s] - 1;
+			struct flow *f = &ft->flows[ref >> 1];
+			enum flow_dir d = ref & 1;
+			if (!key_matches(ft, f, d, k))
+				continue;
+			if (flow_expired(f, now)) {
+				flow_remove(ft, f);
+				return NULL;
+			}
+			*dir = d;
+			return f;
 		}
-		*dir = d;
-		return f;
 	}
 	return NULL;
 }
 
-/* A free slot in the bucket of `hash`, reclaiming an expired flow or, failing that,
- * evicting the flow nearest to expiry (never `keep`). */
-static int slot_for(struct flow_table *ft, uint32_t hash, uint32_t now, const struct flow *keep)
+/* A free slot for `hash` in its first bucket or else its second, reclaiming an
+ * expired flow or, failing that, evicting the flow nearest to expiry (never `keep`). */
+static struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32_t now,
+				    const struct flow *keep, int *slot)
 {
-	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
+	struct flow_bucket *victim_b = NULL;
 	int victim = -1;
 	int32_t victim_left = INT32_MAX;
-	for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-		if (b->ref[s] == 0)
-			return s;
-		struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
-		if (f == keep)
-			continue;
-		int32_t left = (int32_t)(f->expires - now);
-		if (left < victim_left) {
-			victim_left = left;
-			victim = s;
+	for (int c = 0; c < 2; c++) {
+		struct flow_bucket *b = bucket_of(ft, hash, c);
+		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+			if (b->ref[s] == 0) {
+				*slot = s;
+				return b;
+			}
+			struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
+			if (f == keep)
+				continue;
+			int32_t left = (int32_t)(f->expires - now);
+			if (left < victim_left) {
+				victim_left = left;
+				victim = s;
+				victim_b = b;
+			}
 		}
 	}
 	if (victim < 0)
-		return -1;
-	struct flow *f = &ft->flows[(b->ref[victim] - 1) >> 1];
+		return NULL;
+	struct flow *f = &ft->flows[(victim_b->ref[victim] - 1) >> 1];
 	if (!flow_expired(f, now))
 		ft->evicted++;
 	flow_remove(ft, f);
-	return victim;
+	*slot = victim;
+	return victim_b;
+}
+
+/* Every flow slot is taken: frees the flow nearest to expiry among those in hash's
+ * buckets, or in the buckets after them if those are empty. */
+static bool evict_one(struct flow_table *ft, uint32_t hash, uint32_t now)
+{
+	for (uint32_t step = 0; step <= ft->bucket_mask; step++) {
+		struct flow *victim = NULL;
+		for (int c = 0; c < 2; c++) {
+			struct flow_bucket *b = bucket_of(ft, hash + step, c);
+			for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+				if (b->ref[s] == 0)
+					continue;
+				struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
+				if (victim == NULL || (int32_t)(f->expires - victim->expires) < 0)
+					victim = f;
+			}
+		}
+		if (victim != NULL) {
+			if (!flow_expired(victim, now))
+				ft->evicted++;
+			flow_remove(ft, victim);
+			return true;
+		}
+	}
+	return false;
 }
 
 static bool slot_fill(struct flow_table *ft, uint32_t hash, uint32_t ref, uint32_t now,
 		      const struct flow *keep)
 {
-	int s = slot_for(ft, hash, now, keep);
-	if (s < 0)
+	int s;
+	struct flow_bucket *b = slot_for(ft, hash, now, keep, &s);
+	if (b == NULL)
 		return false;
-	struct flow_bucket *b = &ft->buckets[hash & ft->bucket_mask];
 	b->sig[s] = sig_of(hash);
 	b->ref[s] = ref;
 	return true;
@@ -175,12 +221,8 @@ struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_
 	flow_key_of(ft, tmpl, DIR_REVERSE, &kr);
 	uint32_t hf = flow_key_hash(&kf), hr = flow_key_hash(&kr);
 
-	if (ft->n_free == 0) {
-		/* Table full: make room in the forward bucket, which frees a flow. */
-		int s = slot_for(ft, hf, now, NULL);
-		if (s < 0 || ft->n_free == 0)
-			return NULL;
-	}
+	if (ft->n_free == 0 && !evict_one(ft, hf, now))
+		return NULL;
 	uint32_t idx = ft->free_list[--ft->n_free];
 	struct flow *f = &ft->flows[idx];
 	*f = *tmpl;

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Fast-path benchmark driver. One worker lcore, a net_pcap port replaying a capture it
+ * writes itself (infinite_rx: the PMD copies each stored frame into a fresh mbuf, exactly
+ * as it does for dpdk-testpmd, the baseline run on the same vdev and EAL flags).
+ *
+ *   bench_fastpath MODE KIND FLOWS PCAP SECONDS
+ *     MODE   fullnat | nat | dsr
+ *     KIND   established: the capture's flows are replayed over and over; measured after
+ *                         the first pass created them
+ *            new:         every frame of the capture opens a flow; measured over the first pass
+ *     FLOWS  flows in the table while measuring (the capture holds min(FLOWS, 262144) of
+ *            them; the rest are opened beforehand through the same pipeline)
+ *     SECONDS how long to measure; 0 only writes the capture (for the testpmd baseline)
+ *
+ * Prints one line: "mpps=<float> cycles_per_packet=<float> packets=<n> drops=<n>". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+#include "api_internal.h"
+#include "pipeline.h"
+#include "worker.h"
+#include "../tests/frame.h"
+
+#define MAX_CAPTURE 262144
+#define BACKENDS 16
+static const uint8_t PORT_MAC[6] = { 0x02, 0x67, 0x61, 0x74, 0x00, 0x01 };
+static const uint8_t PEER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
+
+/* Flow i's client: 10.x.y.z:port, unique for i < 2^32. (10/8 never leaves the process.) */
+static void client_of(uint32_t i, char *ip, size_t len, uint16_t *port)
+{
+	snprintf(ip, len, "10.%u.%u.%u", (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
+	*port = (uint16_t)(1024 + (i >> 24));
+}
+
+static void frame_for(struct frame *f, uint32_t i, uint16_t vport, uint8_t flags)
+{
+	char ip[32];
+	uint16_t port;
+	client_of(i, ip, sizeof(ip), &port);
+	*f = frame_new();
+	frame_eth(f, PORT_MAC, PEER_MAC);
+	frame_ipv4(f, ip, "198.18.0.200", IPPROTO_TCP);
+	frame_tcp(f, port, vport, flags);
+	frame_payload(f, "xx");   /* 66-byte frames: 64 plus a little */
+	frame_done(f);
+}
+
+static void write_capture(const char *path, uint32_t first, uint32_t n, uint16_t vport, uint8_t flags)
+{
+	FILE *out = fopen(path, "wb");
+	if (out == NULL) {
+		perror(path);
+		exit(1);
+	}
+	uint32_t global[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+	fwrite(global, 1, 24, out);
+	for (uint32_t i = 0; i < n; i++) {
+		struct frame f;
+		frame_for(&f, first + i, vport, flags);
+		uint32_t rec[4] = { 0, 0, f.len, f.len };
+		fwrite(rec, 1, 16, out);
+		fwrite(f.b, 1, f.len, out);
+	}
+	fclose(out);
+}
+
+static uint64_t counter(const char *name)
+{
+	uint64_t v[128];
+	uint32_t n = gfwd_counter_count();
+	gfwd_counters_read(v, n);
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(gfwd_counter_name(i), name) == 0)
+			return v[i];
+	return 0;
+}
+
+static uint64_t drops(void)
+{
+	uint64_t v[128], sum = 0;
+	uint32_t n = gfwd_counter_count();
+	gfwd_counters_read(v, n);
+	for (uint32_t i = 0; i < n; i++)
+		if (strncmp(gfwd_counter_name(i), "drop_", 5) == 0)
+			sum += v[i];
+	return sum;
+}
+
+/* Opens flows [first, first + n) on worker 0 before it runs, through the pipeline. */
+static void preload(uint32_t first, uint32_t n, uint16_t vport)
+{
+	struct worker *w = dp.workers[0];
+	const struct config *cfg = dp_config();
+	for (uint32_t i = 0; i < n; i++) {
+		struct frame f;
+		frame_for(&f, first + i, vport, TCP_ACK);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+		memcpy(rte_pktmbuf_append(m, f.len), f.b, f.len);
+		worker_tick(w);
+		pipeline_burst(w, cfg, 0, &m, 1);
+		for (uint16_t p = 0; p < dp.n_ports; p++) {
+			for (uint16_t k = 0; k < w->tx[p].n; k++)
+				rte_pktmbuf_free(w->tx[p].m[k]);
+			w->tx[p].n = 0;
+		}
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 6) {
+		fprintf(stderr, "usage: bench_fastpath fullnat|nat|dsr established|new FLOWS PCAP SECONDS\n");
+		return 2;
+	}
+	uint8_t mode = strcmp(argv[1], "nat") == 0 ? GFWD_MODE_NAT : strcmp(argv[1], "dsr") == 0 ? GFWD_MODE_DSR
+												: GFWD_MODE_FULLNAT;
+	int fresh = strcmp(argv[2], "new") == 0;
+	uint32_t flows = (uint32_t)strtoul(argv[3], NULL, 10);
+	const char *pcap = argv[4];
+	double seconds = atof(argv[5]);
+	uint32_t captured = flows < MAX_CAPTURE ? flows : MAX_CAPTURE;
+	uint16_t vport = mode == GFWD_MODE_DSR ? 8080 : 80;
+
+	/* New flows: the capture's tuples come after the preloaded ones. */
+	uint32_t preloaded = fresh ? flows : flows - captured;
+	write_capture(pcap, fresh ? flows : 0, captured, vport, fresh ? TCP_SYN : TCP_ACK);
+	if (seconds == 0)
+		return 0;   /* only the capture, for the baseline */
+
+	char vdev[512], prefix[64];
+	snprintf(vdev, sizeof(vdev), "net_pcap0,rx_pcap=%s,infinite_rx=1", pcap);
+	snprintf(prefix, sizeof(prefix), "gatun-bench-%d", getpid());
+	/* Memory flags as testpmd gets them: BENCH_MEMORY, e.g. "-m 3072" (hugepages) or
+	 * "--no-huge -m 3072". */
+	char memory[128];
+	snprintf(memory, sizeof(memory), "%s", getenv("BENCH_MEMORY") ? getenv("BENCH_MEMORY") : "--no-huge -m 3072");
+	char *eal[32] = { argv[0], "-l", "0-1", "--no-pci", "--no-shconf", "--no-telemetry", "--file-prefix", prefix,
+			  "--vdev", vdev, "--log-level", "*:error" };
+	int n_eal = 12;
+	for (char *tok = strtok(memory, " "); tok != NULL && n_eal < 31; tok = strtok(NULL, " "))
+		eal[n_eal++] = tok;
+	if (gfwd_init(n_eal, eal) != 0) {
+		fprintf(stderr, "gfwd_init: %s\n", gfwd_last_error());
+		return 1;
+	}
+	struct gfwd_port_conf pc = { .v4 = { .family = 4, .prefix_len = 24 }, .has_mac = 1 };
+	snprintf(pc.devargs, sizeof(pc.devargs), "net_pcap0");
+	memcpy(pc.mac, PORT_MAC, 6);
+	inet_pton(AF_INET, "198.18.0.2", pc.v4.addr);
+	if (gfwd_port_add(&pc) != 0) {
+		fprintf(stderr, "port: %s\n", gfwd_last_error());
+		return 1;
+	}
+	struct gfwd_backend b[BACKENDS];
+	for (int i = 0; i < BACKENDS; i++) {
+		char ip[32];
+		snprintf(ip, sizeof(ip), "198.18.0.%d", 11 + i);
+		b[i] = (struct gfwd_backend){ .family = 4, .port = vport == 80 ? 8080 : vport, .weight = 1 };
+		inet_pton(AF_INET, ip, b[i].addr);
+		uint8_t mac[6] = { 2, 0, 0, 0, 1, (uint8_t)i };
+		gfwd_neighbor_set(4, b[i].addr, mac);
+	}
+	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = vport, .mode = mode,
+				  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = BACKENDS };
+	inet_pton(AF_INET, "198.18.0.200", s.vip);
+	if (gfwd_commit(1, &s, 1, b, BACKENDS) != 0) {
+		fprintf(stderr, "commit: %s\n", gfwd_last_error());
+		return 1;
+	}
+	preload(fresh ? 0 : captured, preloaded, vport);
+
+	if (gfwd_start() != 1) {
+		fprintf(stderr, "start: %s\n", gfwd_last_error());
+		return 1;
+	}
+	double t0 = now_s();
+	uint64_t rx0 = 0, cyc0 = 0, pk0 = 0;
+	double start = t0;
+	if (!fresh) {
+		/* Warm: one full pass opens the captured flows. */
+		while (counter("rx_packets") < 2ull * captured && now_s() - t0 < 60)
+			usleep(10000);
+		start = now_s();
+		rx0 = counter("rx_packets");
+		cyc0 = counter("busy_cycles");
+		pk0 = counter("burst_packets");
+		usleep((useconds_t)(seconds * 1e6));
+	} else {
+		while (counter("rx_packets") < captured && now_s() - t0 < 60)
+			usleep(1000);
+	}
+	double elapsed = now_s() - start;
+	uint64_t rx = (fresh ? captured : counter("rx_packets") - rx0);
+	uint64_t cycles = counter("busy_cycles") - cyc0, packets = counter("burst_packets") - pk0;
+	if (fresh) {   /* only the first pass: the capture's packets, all new */
+		cycles = counter("busy_cycles");
+		packets = counter("burst_packets");
+	}
+	printf("mpps=%.3f cycles_per_packet=%.1f packets=%lu drops=%lu new_flows=%lu\n", rx / elapsed / 1e6,
+	       packets ? (double)cycles / packets : 0.0, (unsigned long)rx, (unsigned long)drops(),
+	       (unsigned long)counter("new_flows"));
+	gfwd_shutdown();
+	unlink(pcap);
+	return 0;
+}

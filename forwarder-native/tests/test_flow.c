@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * The connection table on its own: every flow findable from both directions, nothing
+ * evicted below capacity (two bucket choices), eviction counted when full, expiry, removal. */
+#include "harness.h"
+
+static struct flow flow_n(uint32_t n)
+{
+	struct flow f = { .client = addr_v4(rte_cpu_to_be_32(0x0a000000u | n)), .client_port = rte_cpu_to_be_16(1000),
+			  .backend = addr_v4(rte_cpu_to_be_32(0xc6120000u | (n % 64))), .backend_port = rte_cpu_to_be_16(8080),
+			  .vport = rte_cpu_to_be_16(80), .vip_id = 0, .snat_port = rte_cpu_to_be_16((uint16_t)(1024 + n % 60000)),
+			  .proto = IPPROTO_TCP, .family = GFWD_AF_INET, .expires = 100 };
+	return f;
+}
+
+static int findable(struct flow_table *ft, uint32_t n, uint32_t now)
+{
+	struct flow f = flow_n(n);
+	int ok = 1;
+	for (int d = DIR_FORWARD; d <= DIR_REVERSE; d++) {
+		struct flow_key k;
+		flow_key_of(ft, &f, d, &k);
+		enum flow_dir got;
+		struct flow *x = flow_lookup(ft, &k, flow_key_hash(&k), now, &got);
+		ok &= x != NULL && (int)got == d && addr_eq(&x->client, &f.client);
+	}
+	return ok;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	harness_init(argv[0]);
+	dp_vip_id(&(struct addr){ .q = { 0, 0 } });   /* VIP id 0 */
+	enum { CAPACITY = 65536, FILLED = CAPACITY * 95 / 100 };
+	struct flow_table *ft = flow_table_create(CAPACITY, 0, dp.vips, dp.snat_addrs);
+	CHECK(ft != NULL, "table created");
+
+	int inserted = 0, found = 0;
+	for (uint32_t n = 0; n < FILLED; n++) {
+		struct flow f = flow_n(n);
+		inserted += flow_insert(ft, &f, 0) != NULL;
+	}
+	for (uint32_t n = 0; n < FILLED; n++)
+		found += findable(ft, n, 0);
+	CHECK(inserted == FILLED && found == FILLED, "95%% full: every flow in, found both ways (%d, %d)", inserted, found);
+	CHECK(ft->evicted == 0, "nothing evicted below capacity (%lu)", (unsigned long)ft->evicted);
+	CHECK(flow_table_live(ft) == FILLED, "live count (%u)", flow_table_live(ft));
+
+	for (uint32_t n = FILLED; n < CAPACITY + 1000; n++) {
+		struct flow f = flow_n(n);
+		flow_insert(ft, &f, 0);
+	}
+	CHECK(ft->evicted >= 1000, "past capacity, flows are evicted and counted (%lu)", (unsigned long)ft->evicted);
+	CHECK(flow_table_live(ft) <= CAPACITY, "never more than capacity");
+	CHECK(findable(ft, CAPACITY + 999, 0), "the newest flow is in");
+
+	struct flow f = flow_n(CAPACITY + 999);
+	struct flow_key k;
+	flow_key_of(ft, &f, DIR_FORWARD, &k);
+	enum flow_dir dir;
+	CHECK(flow_lookup(ft, &k, flow_key_hash(&k), 101, &dir) == NULL, "an expired flow is not found");
+	CHECK(!findable(ft, CAPACITY + 999, 0), "and was reclaimed, both directions");
+	flow_table_free(ft);
+	return report("test_flow");
+}
