@@ -18,8 +18,26 @@ import java.util.Map;
  * when there is one port, and left at zero when there are several.
  */
 final class AgentReports implements ControlChannel.Reports {
+  /**
+   * What this data plane runs, named as the operator asks for it: protocols, forwarding modes,
+   * schedulings (their API names, lower case), active health checks. The address families follow
+   * the ports' addresses.
+   */
   static final List<String> CAPABILITIES =
-      List.of("ipv4", "fullnat", "maglev", "tcp", "udp", "health-check");
+      List.of(
+          "tcp",
+          "udp",
+          "sctp",
+          "fullnat",
+          "nat",
+          "dsr",
+          "dsr-ipip",
+          "maglev",
+          "roundrobin",
+          "weightedroundrobin",
+          "leastconnections",
+          "sourcehash",
+          "health-check");
 
   private final ForwarderConfig config;
   private final List<Port> ports;
@@ -55,11 +73,22 @@ final class AgentReports implements ControlChannel.Reports {
             .setForwarderName(config.name())
             .setNodeName(config.node())
             .addAllCapabilities(CAPABILITIES)
+            .addAllCapabilities(families())
             .setAppliedGeneration(applier.lastOperatorGeneration());
     for (int i = 0; i < ports.size(); i++) {
       hello.addPorts(ports.get(i).toBuilder().setLinkUp(dataPlane.linkUp(i)));
     }
     return hello.build();
+  }
+
+  /** "ipv4" and / or "ipv6": the families the ports have addresses of. */
+  private List<String> families() {
+    return ports.stream()
+        .flatMap(p -> p.getAddressesList().stream())
+        .map(cidr -> cidr.contains(":") ? "ipv6" : "ipv4")
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   @Override

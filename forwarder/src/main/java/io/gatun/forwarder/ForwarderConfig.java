@@ -1,6 +1,7 @@
 package io.gatun.forwarder;
 
 import io.gatun.fwd.Addresses;
+import io.gatun.fwd.PortAddress;
 import io.gatun.fwd.PortSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -105,21 +106,35 @@ public record ForwarderConfig(
         Duration.ofSeconds(5));
   }
 
-  /** {@code devargs@198.18.0.2/24} or {@code devargs@198.18.0.2/24@198.18.0.1}. */
+  /**
+   * {@code devargs@198.18.0.2/24}, with an optional gateway after each address ({@code
+   * devargs@198.18.0.2/24@198.18.0.1}) and at most one address per family ({@code
+   * devargs@198.18.0.2/24@2001:2::2/64}).
+   */
   static PortSpec port(String text) {
     String[] parts = text.split("@");
-    if (parts.length < 2 || parts.length > 3) {
+    if (parts.length < 2) {
       throw new IllegalArgumentException(
-          "--port wants DEVARGS@ADDRESS/PREFIX[@GATEWAY], got " + text);
+          "--port wants DEVARGS@ADDRESS/PREFIX[@GATEWAY][@ADDRESS/PREFIX[@GATEWAY]], got " + text);
     }
-    PortSpec base = PortSpec.of(parts[0], parts[1]);
-    return parts.length == 2
-        ? base
-        : new PortSpec(
-            base.devargs(),
-            base.address(),
-            base.prefixLength(),
-            Optional.of(Addresses.parse(parts[2])));
+    List<PortAddress> addresses = new ArrayList<>();
+    for (int i = 1; i < parts.length; i++) {
+      if (parts[i].contains("/")) {
+        addresses.add(PortAddress.parse(parts[i]));
+      } else if (!addresses.isEmpty() && addresses.getLast().gateway().isEmpty()) {
+        PortAddress last = addresses.removeLast();
+        addresses.add(
+            new PortAddress(
+                last.address(), last.prefixLength(), Optional.of(Addresses.parse(parts[i]))));
+      } else {
+        throw new IllegalArgumentException(
+            "--port: "
+                + parts[i]
+                + " is neither ADDRESS/PREFIX nor the gateway of one, in "
+                + text);
+      }
+    }
+    return new PortSpec(parts[0], addresses);
   }
 
   /** {@code 0.0.0.0:9101}, {@code [::]:9101}: address literals only, never a lookup. */

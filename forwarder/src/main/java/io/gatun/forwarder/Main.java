@@ -30,13 +30,16 @@ public final class Main {
     List<Port> ports = new ArrayList<>();
     for (PortSpec port : config.ports()) {
       int idx = dataPlane.addPort(port);
-      String cidr = port.address().getHostAddress() + "/" + port.prefixLength();
-      log.info("port {}: {} with {}", idx, port.devargs(), cidr);
+      List<String> cidrs =
+          port.addresses().stream()
+              .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
+              .toList();
+      log.info("port {}: {} with {}", idx, port.devargs(), String.join(", ", cidrs));
       ports.add(
           Port.newBuilder()
               .setName(ForwarderConfig.portName(port))
               .setMac(HexFormat.ofDelimiter(":").formatHex(dataPlane.portMac(idx)))
-              .addAddresses(cidr)
+              .addAllAddresses(cidrs)
               .build());
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());

@@ -113,7 +113,8 @@ public final class ServingState implements AutoCloseable {
         spec.mode(),
         spec.scheduling(),
         spec.maglevTableSize(),
-        healthy);
+        healthy,
+        spec.affinityTimeoutSeconds());
   }
 
   private static Map<BackendKey, HealthCheckSpec> probeTargets(List<DesiredService> services) {

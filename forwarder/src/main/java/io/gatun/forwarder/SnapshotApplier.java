@@ -145,7 +145,8 @@ public final class SnapshotApplier {
         vs.getMaglevTableSize() == 0
             ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE
             : vs.getMaglevTableSize(),
-        backends);
+        backends,
+        vs.getSessionAffinityTimeoutSeconds());
   }
 
   private static Protocol protocol(VirtualService vs) {
@@ -160,9 +161,12 @@ public final class SnapshotApplier {
   private static Scheduling scheduling(VirtualService vs) {
     return switch (vs.getScheduling()) {
       case MAGLEV, SCHEDULING_UNSPECIFIED -> Scheduling.MAGLEV;
+      case ROUND_ROBIN -> Scheduling.ROUND_ROBIN;
+      case WEIGHTED_ROUND_ROBIN -> Scheduling.WEIGHTED_ROUND_ROBIN;
+      case LEAST_CONNECTIONS -> Scheduling.LEAST_CONNECTIONS;
+      case SOURCE_HASH -> Scheduling.SOURCE_HASH;
       default ->
-          throw new IllegalArgumentException(
-              "scheduling " + vs.getScheduling() + " is not supported by this forwarder yet");
+          throw new IllegalArgumentException("unknown scheduling " + vs.getSchedulingValue());
     };
   }
 

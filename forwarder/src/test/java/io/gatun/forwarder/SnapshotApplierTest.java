@@ -64,6 +64,23 @@ class SnapshotApplierTest {
   }
 
   @Test
+  void schedulingAndSessionAffinityReachTheDataPlane() {
+    Snapshot s =
+        Snapshot.newBuilder()
+            .setGeneration(4)
+            .addServices(
+                service("198.18.0.11")
+                    .setScheduling(io.gatun.control.v1.Scheduling.LEAST_CONNECTIONS)
+                    .setSessionAffinityTimeoutSeconds(300))
+            .build();
+
+    assertThat(applier.apply(s).getApplied()).isTrue();
+    ServiceSpec spec = dataPlane.last().getFirst();
+    assertThat(spec.scheduling()).isEqualTo(io.gatun.fwd.Scheduling.LEAST_CONNECTIONS);
+    assertThat(spec.affinityTimeoutSeconds()).isEqualTo(300);
+  }
+
+  @Test
   void neverAppliesAnOlderGenerationOverANewerOne() {
     applier.apply(snapshot(7, "198.18.0.11"));
     Ack stale = applier.apply(snapshot(6, "198.18.0.99"));

@@ -1,0 +1,89 @@
+package io.gatun.forwarder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatun.fwd.PortSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ForwarderConfigTest {
+  private static final List<String> BASE =
+      List.of(
+          "--name",
+          "fwd-1",
+          "--operator",
+          "gatun-operator:9100",
+          "--eal",
+          "-l 0-1 --no-pci",
+          "--port",
+          "net_af_packet0,iface=eth1@198.18.0.2/24");
+
+  private static ForwarderConfig parse(String... extra) {
+    List<String> args = new ArrayList<>(BASE);
+    args.addAll(List.of(extra));
+    return ForwarderConfig.parse(args.toArray(String[]::new));
+  }
+
+  @Test
+  void mutualTlsFromFilesWithAnOptionalServerName() {
+    ForwarderConfig c =
+        parse(
+            "--tls-cert",
+            "/tls/tls.crt",
+            "--tls-key",
+            "/tls/tls.key",
+            "--tls-ca",
+            "/tls/ca.crt",
+            "--tls-server-name",
+            "gatun-operator.gatun-system.svc");
+
+    ControlTransport.Tls tls = c.tls().orElseThrow();
+    assertThat(tls.certificateChain()).isEqualTo(Path.of("/tls/tls.crt"));
+    assertThat(tls.privateKey()).isEqualTo(Path.of("/tls/tls.key"));
+    assertThat(tls.trustedCa()).isEqualTo(Path.of("/tls/ca.crt"));
+    assertThat(tls.serverName()).contains("gatun-operator.gatun-system.svc");
+    assertThat(c.metricsAddress().getPort()).isEqualTo(9101);
+  }
+
+  @Test
+  void plaintextOnlyWhenAskedForAndNeverTogetherWithTls() {
+    assertThat(parse("--plaintext").tls()).isEmpty();
+    assertThatThrownBy(() -> parse()).hasMessageContaining("either --tls-cert");
+    assertThatThrownBy(() -> parse("--plaintext", "--tls-ca", "/ca.crt"))
+        .hasMessageContaining("either --tls-cert");
+    assertThatThrownBy(() -> parse("--tls-cert", "/a", "--tls-key", "/b"))
+        .hasMessageContaining("all of --tls-cert, --tls-key and --tls-ca");
+  }
+
+  @Test
+  void portsTakeAnAddressPerFamilyEachWithAnOptionalGateway() {
+    PortSpec p =
+        ForwarderConfig.port("net_af_packet0,iface=eth1@198.18.0.2/24@198.18.0.1@2001:2::2/64");
+
+    assertThat(p.devargs()).isEqualTo("net_af_packet0,iface=eth1");
+    assertThat(p.addresses()).hasSize(2);
+    assertThat(p.addresses().get(0).gateway().orElseThrow().getHostAddress())
+        .isEqualTo("198.18.0.1");
+    assertThat(p.addresses().get(1).prefixLength()).isEqualTo(64);
+    assertThat(p.addresses().get(1).gateway()).isEmpty();
+    assertThatThrownBy(() -> ForwarderConfig.port("net_null0@198.18.0.1"))
+        .hasMessageContaining("neither ADDRESS/PREFIX nor the gateway");
+  }
+
+  @Test
+  void theMetricsAddressIsAnAddressLiteralAndPort() {
+    assertThat(parse("--plaintext", "--metrics-address", "127.0.0.1:0").metricsAddress().getPort())
+        .isZero();
+    assertThat(
+            parse("--plaintext", "--metrics-address", "[::1]:9200")
+                .metricsAddress()
+                .getAddress()
+                .getHostAddress())
+        .isEqualTo("0:0:0:0:0:0:0:1");
+    assertThatThrownBy(() -> parse("--plaintext", "--metrics-address", "localhost:9101"))
+        .hasMessageContaining("ADDRESS:PORT");
+  }
+}
