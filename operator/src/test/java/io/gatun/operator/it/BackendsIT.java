@@ -1,0 +1,281 @@
+package io.gatun.operator.it;
+
+import static io.gatun.operator.it.Cluster.eventually;
+import static io.gatun.operator.it.Cluster.state;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatun.control.v1.HealthCheck;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import io.gatun.operator.GatunOperator;
+import io.gatun.operator.api.BackendCounts;
+import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.testing.FakeForwarder;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where backends come from, against a real kube-apiserver: pods picked by a selector (their
+ * readiness set through the status subresource, as a kubelet would), node-local traffic with one
+ * forwarder per node, and HealthProbes carried to the forwarders.
+ */
+@EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
+class BackendsIT {
+
+  static KubernetesClient client;
+  static Cluster cluster;
+  static GatunOperator operator;
+
+  @BeforeAll
+  static void startOperator() throws Exception {
+    Crds.install(client);
+    cluster = new Cluster(client);
+    operator = Cluster.startOperator(client);
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void selectedPodsAreBackendsWhileReady() {
+    cluster.namespace("pods");
+    cluster.pool("pods", "198.18.30.0/30");
+    client
+        .serviceAccounts()
+        .inNamespace("pods")
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("default").endMetadata().build())
+        .create();
+    pod("pods", "web-1", "node-a", "198.18.0.41", true);
+    pod("pods", "web-2", "node-b", "198.18.0.42", false);
+    pod("pods", "other", "node-a", "198.18.0.49", true);
+
+    try (var forwarder =
+        FakeForwarder.connect(
+            "fwd-pods", "node-a", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: LoadBalancer
+          metadata: {name: web, namespace: pods}
+          spec:
+            poolRef: pods
+            ports: [{name: http, port: 80}]
+            backends: {selector: {matchLabels: {app: web}}}
+          """);
+
+      forwarder.awaitSnapshot(
+          s -> backends(s, "pods/web/http").equals(List.of("198.18.0.41:8080")));
+      eventually(
+          () ->
+              assertThat(cluster.get("pods", "web").getStatus().backends())
+                  .isEqualTo(new BackendCounts(1, 2)));
+
+      setReady("pods", "web-2", true);
+      forwarder.awaitSnapshot(
+          s ->
+              backends(s, "pods/web/http").equals(List.of("198.18.0.41:8080", "198.18.0.42:8080")));
+
+      setReady("pods", "web-1", false);
+      setReady("pods", "web-2", false);
+      eventually(
+          () -> {
+            var lb = cluster.get("pods", "web");
+            assertThat(state(lb, "BackendsHealthy")).isEqualTo("False/NoHealthyBackends");
+            assertThat(state(lb, "Ready")).isEqualTo("False/NoHealthyBackends");
+            assertThat(lb.getStatus().backends().summary()).isEqualTo("0/2");
+            assertThat(cluster.events("pods", "web"))
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("NoHealthyBackends"));
+          });
+    }
+  }
+
+  @Test
+  void nodeLocalTrafficGivesEachForwarderOnlyItsNodesEndpoints() {
+    cluster.namespace("local");
+    cluster.pool("local", "198.18.31.0/30");
+    cluster.create(
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: echo, namespace: local}
+        spec:
+          ports: [{name: http, port: 8080}]
+        ---
+        apiVersion: discovery.k8s.io/v1beta1
+        kind: EndpointSlice
+        metadata:
+          name: echo-1
+          namespace: local
+          labels: {kubernetes.io/service-name: echo}
+        addressType: IPv4
+        ports: [{name: http, port: 8080, protocol: TCP}]
+        endpoints:
+        - addresses: [198.18.0.51]
+          topology: {kubernetes.io/hostname: node-a}
+        - addresses: [198.18.0.52]
+          topology: {kubernetes.io/hostname: node-b}
+        - addresses: [198.18.0.53]
+          topology: {kubernetes.io/hostname: node-a}
+        """);
+    try (var a =
+            FakeForwarder.connect(
+                "fwd-a", "node-a", operator.grpcPort(), FakeForwarder.CAPABILITIES, true);
+        var b =
+            FakeForwarder.connect(
+                "fwd-b", "node-b", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: LoadBalancer
+          metadata: {name: echo, namespace: local}
+          spec:
+            poolRef: local
+            ports: [{name: http, port: 80}]
+            backends: {serviceRef: echo}
+            externalTrafficPolicy: Local
+          """);
+
+      a.awaitSnapshot(
+          s ->
+              backends(s, "local/echo/http")
+                  .equals(List.of("198.18.0.51:8080", "198.18.0.53:8080")));
+      b.awaitSnapshot(s -> backends(s, "local/echo/http").equals(List.of("198.18.0.52:8080")));
+      eventually(
+          () -> assertThat(state(cluster.get("local", "echo"), "Ready")).isEqualTo("True/Ready"));
+    }
+  }
+
+  @Test
+  void aHealthProbeTravelsWithTheServicesAndKnowsWhoUsesIt() {
+    cluster.namespace("probed");
+    cluster.pool("probed", "198.18.32.0/30");
+    try (var forwarder =
+        FakeForwarder.connect(
+            "fwd-probed", "node-p", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: LoadBalancer
+          metadata: {name: web, namespace: probed}
+          spec:
+            poolRef: probed
+            ports: [{name: http, port: 80, targetPort: 8080}]
+            backends: {static: [{address: 198.18.0.11}]}
+            healthProbeRef: web-check
+          """);
+      eventually(
+          () ->
+              assertThat(
+                      Cluster.condition(cluster.get("probed", "web"), "BackendsHealthy")
+                          .orElseThrow()
+                          .message())
+                  .contains("HealthProbe web-check does not exist, so backends are not probed"));
+
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: HealthProbe
+          metadata: {name: web-check, namespace: probed}
+          spec:
+            type: HTTP
+            periodMillis: 2000
+            http: {path: /healthz, expectedStatuses: [{from: 200, to: 299}]}
+          """);
+
+      Snapshot snapshot =
+          forwarder.awaitSnapshot(
+              s -> service(s, "probed/web/http").map(VirtualService::hasHealthCheck).orElse(false));
+      HealthCheck check = service(snapshot, "probed/web/http").orElseThrow().getHealthCheck();
+      assertThat(check.getProbe()).isEqualTo("probed/web-check");
+      assertThat(check.getType()).isEqualTo(HealthCheck.Type.HTTP);
+      assertThat(check.getHttpPath()).isEqualTo("/healthz");
+      assertThat(check.getPeriodMillis()).isEqualTo(2000);
+      assertThat(check.getUnhealthyThreshold()).as("defaulted by the server").isEqualTo(3);
+      eventually(
+          () -> {
+            var probe =
+                client
+                    .resources(HealthProbe.class)
+                    .inNamespace("probed")
+                    .withName("web-check")
+                    .get();
+            assertThat(probe.getStatus().usedBy()).isEqualTo(1);
+            assertThat(probe.getStatus().loadBalancers()).containsExactly("web");
+            assertThat(probe.getStatus().conditions().getFirst().reason()).isEqualTo("Valid");
+          });
+    }
+  }
+
+  private Pod pod(String namespace, String name, String node, String ip, boolean ready) {
+    var pod =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .addToLabels("app", name.startsWith("web") ? "web" : "other")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNodeName(node)
+                    .withAutomountServiceAccountToken(false)
+                    .addNewContainer()
+                    .withName("web")
+                    .withImage("example/web")
+                    .addNewPort()
+                    .withName("http")
+                    .withContainerPort(8080)
+                    .endPort()
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withPodIP(ip)
+            .addNewPodIP(ip)
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus(ready ? "True" : "False")
+            .endCondition()
+            .build());
+    return client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  private void setReady(String namespace, String name, boolean ready) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            pod -> {
+              pod.getStatus().getConditions().getFirst().setStatus(ready ? "True" : "False");
+              return pod;
+            });
+  }
+
+  private static Optional<VirtualService> service(Snapshot snapshot, String key) {
+    return snapshot.getServicesList().stream().filter(s -> s.getKey().equals(key)).findFirst();
+  }
+
+  private static List<String> backends(Snapshot snapshot, String key) {
+    return service(snapshot, key)
+        .map(
+            s -> s.getBackendsList().stream().map(b -> b.getAddress() + ":" + b.getPort()).toList())
+        .orElse(List.of());
+  }
+}
