@@ -27,7 +27,7 @@
 #include "../tests/frame.h"
 
 #define MAX_CAPTURE 262144
-#define BACKENDS 16
+#define BACKENDS 64   /* 64 x 64511 SNAT ports: a million flows leave most free */
 static const uint8_t PORT_MAC[6] = { 0x02, 0x67, 0x61, 0x74, 0x00, 0x01 };
 static const uint8_t PEER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
 
@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 	struct gfwd_backend b[BACKENDS];
 	for (int i = 0; i < BACKENDS; i++) {
 		char ip[32];
-		snprintf(ip, sizeof(ip), "198.18.0.%d", 11 + i);
+		snprintf(ip, sizeof(ip), "198.18.0.%d", 11 + i);   /* .11-.74 */
 		b[i] = (struct gfwd_backend){ .family = 4, .port = vport == 80 ? 8080 : vport, .weight = 1 };
 		inet_pton(AF_INET, ip, b[i].addr);
 		uint8_t mac[6] = { 2, 0, 0, 0, 1, (uint8_t)i };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include "flow.h"
 
 static inline uint32_t sig_of(uint32_t hash)
@@ -72,12 +73,21 @@ void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_di
 	}
 }
 
+/* Field by field, cheapest and likeliest-to-differ first; no key is built. */
 static inline bool key_matches(const struct flow_table *ft, const struct flow *f,
 			       enum flow_dir dir, const struct flow_key *k)
 {
-	struct flow_key fk;
-	flow_key_of(ft, f, dir, &fk);
-	return memcmp(&fk, k, sizeof(fk)) == 0;
+	if (f->proto != k->proto || f->family != k->family)
+		return false;
+	if (dir == DIR_FORWARD)
+		return f->client_port == k->sport && f->vport == k->dport && addr_eq(&f->client, &k->src) &&
+		       addr_eq(&ft->vips[f->vip_id], &k->dst);
+	if (f->backend_port != k->sport || !addr_eq(&f->backend, &k->src))
+		return false;
+	if (f->snat_port != 0)
+		return f->snat_port == k->dport &&
+		       addr_eq(&ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id], &k->dst);
+	return f->client_port == k->dport && addr_eq(&f->client, &k->dst);
 }
 
 /* Two choices per key (the second from the hash's other bits): at a load factor of 1/2 a
@@ -113,6 +123,12 @@ void flow_remove(struct flow_table *ft, struct flow *f)
 		slot_clear(ft, flow_key_hash(&k), ref_make(idx, d));
 	}
 	ft->free_list[ft->n_free++] = idx;
+}
+
+void flow_prefetch(const struct flow_table *ft, uint32_t hash)
+{
+	rte_prefetch0(bucket_of(ft, hash, 0));
+	rte_prefetch0(bucket_of(ft, hash, 1));
 }
 
 struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,

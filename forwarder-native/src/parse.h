@@ -32,6 +32,7 @@ struct pkt {
 	uint8_t icmp_type;
 	uint8_t icmp_code;
 	struct flow_key key;      /* family, proto, addresses and ports (ICMP: 0) */
+	uint32_t hash;            /* flow_key_hash(&key), for TCP, UDP and SCTP */
 };
 
 static inline struct rte_ipv4_hdr *pkt_ip4(const struct pkt *p)

@@ -219,7 +219,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		return;
 	}
 
-	uint32_t hash = flow_key_hash(&p->key);
+	uint32_t hash = p->hash;
 	enum flow_dir dir;
 	struct flow *f = flow_lookup(w->flows, &p->key, hash, w->now, &dir);
 	if (f != NULL) {
@@ -282,30 +282,44 @@ static inline enum gfwd_drop parse(struct pkt *p, const struct port *port)
 	return r == PARSE_OK ? parse_l4(p) : r;
 }
 
-static void packet_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct rte_mbuf *m)
-{
-	struct pkt p = { .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
-	enum gfwd_drop r = parse(&p, &dp.ports[in_port]);
-	if (unlikely(r != PARSE_OK)) {
-		drop(w, m, r);
-		return;
-	}
-	if (p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
-		arp_input(w, cfg, in_port, &p);
-	else
-		ip_input(w, cfg, in_port, &p);
-}
-
+/* Two passes over a burst: parse every packet and start loading its flow buckets, then
+ * process them, by which time the buckets are (mostly) in cache. */
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
 		    struct rte_mbuf **pkts, uint16_t n)
 {
+	struct pkt parsed[BURST_SIZE];
+	const struct port *port = &dp.ports[in_port];
 	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
-	for (uint16_t i = 0; i < n; i++) {
-		if (likely(i + 1 < n))
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		w->cnt.event[EV_RX_PACKETS]++;
-		w->cnt.event[EV_RX_BYTES] += rte_pktmbuf_pkt_len(pkts[i]);
-		packet_input(w, cfg, in_port, pkts[i]);
+	while (n > 0) {
+		uint16_t k = n < BURST_SIZE ? n : BURST_SIZE;
+		for (uint16_t i = 0; i < k; i++) {
+			struct rte_mbuf *m = pkts[i];
+			if (likely(i + 1 < k))
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+			w->cnt.event[EV_RX_PACKETS]++;
+			w->cnt.event[EV_RX_BYTES] += rte_pktmbuf_pkt_len(m);
+			struct pkt *p = &parsed[i];
+			*p = (struct pkt){ .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
+			enum gfwd_drop r = parse(p, port);
+			if (unlikely(r != PARSE_OK)) {
+				drop(w, m, r);
+				p->m = NULL;
+			} else if (p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+				p->hash = flow_key_hash(&p->key);
+				flow_prefetch(w->flows, p->hash);
+			}
+		}
+		for (uint16_t i = 0; i < k; i++) {
+			struct pkt *p = &parsed[i];
+			if (p->m == NULL)
+				continue;
+			if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+				arp_input(w, cfg, in_port, p);
+			else
+				ip_input(w, cfg, in_port, p);
+		}
+		pkts += k;
+		n -= k;
 	}
 }
 
