@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatun.operator.api.ApiGroup;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.status.EventRecorder;
@@ -20,6 +21,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.net.HttpURLConnection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,26 +81,17 @@ public final class ServiceReconciler implements Reconciler<Service> {
     }
 
     var translation = ServiceTranslation.of(service);
-    reportProblems(service, translation.problems());
+    reportProblems(service, translation.problems(), "InvalidAnnotation");
 
     LoadBalancer desired = desiredLoadBalancer(service, translation);
     if (generated.isPresent() && !ownedBy(generated.get(), service)) {
-      recorder.record(
-          service,
-          EventRecorder.Type.Warning,
-          "NameConflict",
-          "LoadBalancer "
-              + service.getMetadata().getName()
-              + " exists and was not generated from this Service: rename or delete it");
+      reportProblems(service, List.of(conflict(service)), "NameConflict");
       return UpdateControl.noUpdate();
     }
     if (generated.isEmpty()) {
-      client.resource(desired).create();
-      recorder.record(
-          service,
-          EventRecorder.Type.Normal,
-          "LoadBalancerCreated",
-          "generated LoadBalancer " + desired.getMetadata().getName());
+      if (!create(client, service, desired)) {
+        return UpdateControl.noUpdate();
+      }
     } else if (!Objects.equals(generated.get().getSpec(), desired.getSpec())
         || !Objects.equals(
             generated.get().getMetadata().getLabels(), desired.getMetadata().getLabels())) {
@@ -122,6 +115,35 @@ public final class ServiceReconciler implements Reconciler<Service> {
       writeIngress(client, service, addresses);
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Creates the generated LoadBalancer; false when a LoadBalancer of that name exists that is not
+   * this Service's (the informer only sees generated ones): that one is left alone and the
+   * Service's events say so.
+   */
+  private boolean create(KubernetesClient client, Service service, LoadBalancer desired) {
+    try {
+      client.resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      reportProblems(service, List.of(conflict(service)), "NameConflict");
+      return false;
+    }
+    recorder.record(
+        service,
+        EventRecorder.Type.Normal,
+        "LoadBalancerCreated",
+        "generated LoadBalancer " + desired.getMetadata().getName());
+    return true;
+  }
+
+  private static String conflict(Service service) {
+    return "LoadBalancer "
+        + service.getMetadata().getName()
+        + " exists and was not generated from this Service: rename or delete it";
   }
 
   private LoadBalancer desiredLoadBalancer(Service service, ServiceTranslation.Result translation) {
@@ -150,13 +172,13 @@ public final class ServiceReconciler implements Reconciler<Service> {
     return lb;
   }
 
-  private void reportProblems(Service service, List<String> problems) {
+  /** A Warning event, once per distinct set of problems (reconciles repeat, events should not). */
+  private void reportProblems(Service service, List<String> problems, String reason) {
     var id = ResourceID.fromResource(service);
     if (problems.isEmpty()) {
       reportedProblems.remove(id);
     } else if (!problems.equals(reportedProblems.put(id, problems))) {
-      recorder.record(
-          service, EventRecorder.Type.Warning, "InvalidAnnotation", String.join("; ", problems));
+      recorder.record(service, EventRecorder.Type.Warning, reason, String.join("; ", problems));
     }
   }
 
