@@ -209,9 +209,11 @@ int main(int argc, char **argv)
 		cycles = counter("busy_cycles");
 		packets = counter("burst_packets");
 	}
-	printf("mpps=%.3f cycles_per_packet=%.1f packets=%lu drops=%lu new_flows=%lu\n", rx / elapsed / 1e6,
-	       packets ? (double)cycles / packets : 0.0, (unsigned long)rx, (unsigned long)drops(),
-	       (unsigned long)counter("new_flows"));
+	const struct flow_table *ft = dp.workers[0]->flows;
+	double state = sizeof(struct flow) + (double)(ft->bucket_mask + 1) * sizeof(struct flow_bucket) / ft->capacity;
+	printf("mpps=%.3f cycles_per_packet=%.1f packets=%lu drops=%lu new_flows=%lu state_bytes_per_flow=%.0f\n",
+	       rx / elapsed / 1e6, packets ? (double)cycles / packets : 0.0, (unsigned long)rx, (unsigned long)drops(),
+	       (unsigned long)counter("new_flows"), state);
 	gfwd_shutdown();
 	unlink(pcap);
 	return 0;

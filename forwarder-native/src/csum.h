@@ -4,6 +4,7 @@
 #ifndef GFWD_CSUM_H
 #define GFWD_CSUM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -12,6 +13,22 @@ static inline uint16_t csum_fold(uint32_t sum)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
+}
+
+/* A 20-byte IPv4 header summed with its own checksum folds to 0xffff when valid: five
+ * 32-bit loads instead of a generic byte loop. */
+static inline bool ipv4_header_ok(const void *hdr, unsigned len)
+{
+	const uint8_t *p = hdr;
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < len; i += 4) {
+		uint32_t w;
+		memcpy(&w, p + i, 4);
+		sum += w;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	return csum_fold((uint32_t)(sum & 0xffff) + (uint32_t)(sum >> 16)) == 0xffff;
 }
 
 /* Checksum fields sit in packed headers, so they are reached through void pointers and
@@ -37,48 +54,39 @@ static inline void csum_replace2(void *csum, uint16_t old, uint16_t new_)
 	csum_store(csum, (uint16_t)~csum_fold(sum));
 }
 
-static inline void csum_replace4(void *csum, uint32_t old, uint32_t new_)
+
+
+/* Batched updates: sum the differences of every changed word first (csum_delta*), then
+ * fold once into each checksum that covers them (csum_apply). One fold instead of one per
+ * word, and the address delta serves both the IP and the L4 checksum. */
+static inline uint32_t csum_delta16(uint16_t old, uint16_t new_)
 {
-	uint32_t sum = (uint16_t)~csum_load(csum);
-	sum += (uint16_t)~(old & 0xffff);
-	sum += (uint16_t)~(old >> 16);
-	sum += new_ & 0xffff;
-	sum += new_ >> 16;
-	csum_store(csum, (uint16_t)~csum_fold(sum));
+	return (uint16_t)~old + (uint32_t)new_;
 }
 
-/* A 16-byte (IPv6) address in the pseudo header changed. */
-static inline void csum_replace16(void *csum, const uint8_t *old, const uint8_t *new_)
+static inline uint32_t csum_delta32(uint32_t old, uint32_t new_)
 {
-	uint32_t sum = (uint16_t)~csum_load(csum);
-	for (int i = 0; i < 16; i += 2) {
-		uint16_t o, n;
-		memcpy(&o, old + i, 2);
-		memcpy(&n, new_ + i, 2);
-		sum += (uint16_t)~o;
-		sum += n;
+	return (uint16_t)~(old & 0xffff) + (uint16_t)~(old >> 16) + (new_ & 0xffff) + (new_ >> 16);
+}
+
+static inline uint32_t csum_delta128(const uint8_t *old, const uint8_t *new_)
+{
+	uint32_t sum = 0;
+	for (int i = 0; i < 16; i += 4) {
+		uint32_t o, n;
+		memcpy(&o, old + i, 4);
+		memcpy(&n, new_ + i, 4);
+		sum += csum_delta32(o, n);
 	}
+	return sum;
+}
+
+static inline void csum_apply(void *csum, uint32_t delta)
+{
+	uint32_t sum = (uint16_t)~csum_load(csum) + delta;
 	csum_store(csum, (uint16_t)~csum_fold(sum));
 }
 
-/* UDP over IPv4 may carry no checksum (0): it must stay 0, and a computed 0 is sent as
- * 0xffff. */
-static inline void udp_csum_replace4(void *csum, uint32_t old, uint32_t new_)
-{
-	if (csum_load(csum) == 0)
-		return;
-	csum_replace4(csum, old, new_);
-	if (csum_load(csum) == 0)
-		csum_store(csum, 0xffff);
-}
 
-static inline void udp_csum_replace2(void *csum, uint16_t old, uint16_t new_)
-{
-	if (csum_load(csum) == 0)
-		return;
-	csum_replace2(csum, old, new_);
-	if (csum_load(csum) == 0)
-		csum_store(csum, 0xffff);
-}
 
 #endif

@@ -51,8 +51,7 @@ static inline bool neigh_mac(const struct neigh_table *t, uint16_t idx, struct r
 	uint64_t v = __atomic_load_n(&t->e[idx].mac, __ATOMIC_RELAXED);
 	if (!(v & NEIGH_VALID))
 		return false;
-	for (int i = 0; i < RTE_ETHER_ADDR_LEN; i++)
-		mac->addr_bytes[i] = (uint8_t)(v >> (8 * i));
+	memcpy(mac->addr_bytes, &v, RTE_ETHER_ADDR_LEN);   /* byte i sits in bits 8i (x86: little endian) */
 	return true;
 }
 

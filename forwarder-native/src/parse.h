@@ -14,11 +14,13 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 #include "counters.h"
+#include "csum.h"
 #include "flow.h"
 
 #define PARSE_OK DROP_MAX
 #define MAX_IPV6_EXT_HEADERS 8
 
+/* Filled by the parse steps; the caller sets m, data, len and zeroes key. */
 struct pkt {
 	struct rte_mbuf *m;
 	uint8_t *data;            /* frame start */
@@ -87,7 +89,7 @@ static inline enum gfwd_drop parse_ipv4(struct pkt *p)
 	/* Summed with its own checksum field, a valid header folds to 0xffff. Skipped when
 	 * the NIC already checked it. */
 	if (unlikely((p->m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-		     rte_raw_cksum(ip, ihl) != 0xffff))
+		     !ipv4_header_ok(ip, ihl)))
 		return DROP_BAD_IP_CHECKSUM;
 	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return DROP_IP_FRAGMENT;
@@ -95,8 +97,8 @@ static inline enum gfwd_drop parse_ipv4(struct pkt *p)
 	p->l4_len = (uint16_t)(total - ihl);
 	p->key.family = GFWD_AF_INET;
 	p->key.proto = ip->next_proto_id;
-	p->key.src = addr_v4(ip->src_addr);
-	p->key.dst = addr_v4(ip->dst_addr);
+	p->key.src.v4 = ip->src_addr;   /* the rest of the key is already zero */
+	p->key.dst.v4 = ip->dst_addr;
 	return PARSE_OK;
 }
 

@@ -299,7 +299,10 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			w->cnt.event[EV_RX_PACKETS]++;
 			w->cnt.event[EV_RX_BYTES] += rte_pktmbuf_pkt_len(m);
 			struct pkt *p = &parsed[i];
-			*p = (struct pkt){ .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
+			p->m = m;
+			p->data = rte_pktmbuf_mtod(m, uint8_t *);
+			p->len = rte_pktmbuf_data_len(m);
+			memset(&p->key, 0, sizeof(p->key));   /* hashed whole: padding included */
 			enum gfwd_drop r = parse(p, port);
 			if (unlikely(r != PARSE_OK)) {
 				drop(w, m, r);
