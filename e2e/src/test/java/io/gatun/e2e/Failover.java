@@ -12,9 +12,9 @@ import java.util.function.Predicate;
  * restored, the report says when it came back.
  *
  * @param brokenAt wall clock just before the backend was broken
- * @param outAt when the forwarder took it out of rotation (its report's changed_at)
+ * @param outAt when the forwarder's report that it took it out of rotation arrived
  * @param restoredAt wall clock once the backend was restored
- * @param backAt when the forwarder put it back
+ * @param backAt when the report that it is back arrived
  * @param traffic what the client saw during the whole run
  */
 record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic traffic) {
@@ -70,19 +70,18 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
     sleep(LEAD.toMillis());
     long brokenAt = System.currentTimeMillis();
     fault.breakIt().run();
+    // When the report arrived: the forwarder reports after its data plane runs without it.
     long outAt =
         operator
             .awaitHealth(is(fault.backendAddress(), false), Duration.ofSeconds(60))
-            .health()
-            .getChangedAtUnixMillis();
+            .receivedAtMillis();
     sleep(Math.max(0, brokenAt + brokenFor.toMillis() - System.currentTimeMillis()));
     fault.restore().run();
     long restoredAt = System.currentTimeMillis();
     long backAt =
         operator
             .awaitHealth(is(fault.backendAddress(), true), Duration.ofSeconds(60))
-            .health()
-            .getChangedAtUnixMillis();
+            .receivedAtMillis();
     return new Failover(brokenAt, outAt, restoredAt, backAt, traffic.join());
   }
 
@@ -117,6 +116,25 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
         .filter(Traffic.Request::failed)
         .filter(r -> r.atMillis() < brokenAt - inFlightMillis || r.atMillis() > outAt)
         .toList();
+  }
+
+  /** For failure messages: each request with its time relative to the break and the report. */
+  String around(List<Traffic.Request> requests) {
+    List<Traffic.Request> all = traffic.requests();
+    StringBuilder b = new StringBuilder();
+    for (Traffic.Request r : requests) {
+      int i = all.indexOf(r);
+      b.append(
+          String.format(
+              "%n  %+d ms after the break, %+d ms after the report: %s; neighbours: %s",
+              r.atMillis() - brokenAt,
+              r.atMillis() - outAt,
+              r.outcome(),
+              all.subList(Math.max(0, i - 3), Math.min(all.size(), i + 4)).stream()
+                  .map(n -> (n.atMillis() - brokenAt) + " " + n.outcome())
+                  .toList()));
+    }
+    return b.toString();
   }
 
   List<Traffic.Request> failures() {

@@ -54,11 +54,50 @@ final class KubeCluster implements AutoCloseable {
     try (Stream<Path> crds = Files.list(root.resolve("crds"))) {
       for (Path crd : crds.sorted().toList()) {
         try (var in = new FileInputStream(crd.toFile())) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+          var created = client.apiextensions().v1().customResourceDefinitions().load(in).create();
+          // Served only once Established: an operator started before would find no such kind.
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(created.getMetadata().getName())
+              .waitUntilCondition(
+                  c ->
+                      c.getStatus() != null
+                          && c.getStatus().getConditions() != null
+                          && c.getStatus().getConditions().stream()
+                              .anyMatch(
+                                  k ->
+                                      "Established".equals(k.getType())
+                                          && "True".equals(k.getStatus())),
+                  30,
+                  java.util.concurrent.TimeUnit.SECONDS);
+          awaitDiscovery(client, created);
         }
       }
     }
     return new KubeCluster(apiServer, client);
+  }
+
+  /** Until API discovery lists the kind (what an operator checks before it starts). */
+  private static void awaitDiscovery(
+      KubernetesClient client,
+      io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd) {
+    String apiVersion =
+        crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().getFirst().getName();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!client.supports(apiVersion, crd.getSpec().getNames().getKind())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "API discovery never listed " + crd.getMetadata().getName());
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   void create(String yaml) {

@@ -1,0 +1,136 @@
+package io.gatun.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.operator.GatunOperator;
+import io.gatun.operator.OperatorOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A HealthProbe from the user's side: a LoadBalancer names a TCP HealthProbe (200 ms x 3), the
+ * operator puts it in the forwarder's snapshot, and killing a backend under traffic takes it out of
+ * rotation within 1.5 s with no failed request to the other backends, without the operator doing
+ * anything.
+ */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ProbedLoadBalancerE2E {
+  private static final Path ROOT =
+      Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
+
+  private static KubeCluster cluster;
+  private static GatunOperator operator;
+  private static TestNetwork network;
+  private static ForwarderProcess forwarder;
+
+  @BeforeAll
+  static void up() throws IOException {
+    cluster = KubeCluster.start(ROOT);
+    operator =
+        GatunOperator.start(
+            cluster.client,
+            OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
+    network = TestNetwork.up(ROOT, 3);
+    forwarder =
+        ForwarderProcess.start(
+            ROOT,
+            "e2e-probe-" + network.id,
+            "127.0.0.1:" + operator.grpcPort(),
+            network.forwarderInterface());
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: Pool
+        metadata: {name: probed}
+        spec: {addresses: [198.18.0.224/30]}
+        """);
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: HealthProbe
+        metadata: {name: tcp-fast, namespace: default}
+        spec: {type: TCP, periodMillis: 200, timeoutMillis: 150, unhealthyThreshold: 3, healthyThreshold: 2}
+        """);
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: LoadBalancer
+        metadata: {name: probed, namespace: default}
+        spec:
+          poolRef: probed
+          healthProbeRef: tcp-fast
+          ports: [{name: http, protocol: TCP, port: 80, targetPort: 8080}]
+          backends:
+            static: [{address: 198.18.0.11}, {address: 198.18.0.12}, {address: 198.18.0.13}]
+        """);
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    if (forwarder != null) {
+      forwarder.close();
+    }
+    if (network != null) {
+      network.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aKilledBackendLeavesRotationOnItsProbeAndComesBackWhenRestarted() throws Exception {
+    String vip = cluster.awaitReady("default", "probed", Duration.ofSeconds(90), forwarder::alive);
+    assertThat(network.traffic(vip, List.of("--no-udp", "--requests", "30")).failed()).isZero();
+    Scrape before = new Scrape(forwarder.get("/metrics").body());
+    assertThat(
+            before.value(
+                "gatun_backend_healthy",
+                Map.of("probe", "default/tcp-fast", "backend", "198.18.0.12:8080")))
+        .as("the operator's snapshot carries the HealthProbe")
+        .isEqualTo(1);
+
+    CompletableFuture<Traffic> during =
+        network.trafficInBackground(
+            vip, List.of("--no-udp", "--timeout", "0.5", "--requests", "1", "--duration", "7"));
+    Thread.sleep(1500);
+    long killedAt = System.currentTimeMillis();
+    network.killBackend(2);
+    Thread.sleep(3000);
+    long restartedAt = System.currentTimeMillis();
+    network.startBackend(2);
+    Traffic t = during.join();
+
+    List<Traffic.Request> failures = t.requests().stream().filter(Traffic.Request::failed).toList();
+    assertThat(failures)
+        .as("failures: only requests to the killed backend, before it left rotation")
+        .allSatisfy(
+            r -> {
+              assertThat(r.atMillis()).isBetween(killedAt - 600, killedAt + 1500);
+              assertThat(r.outcome()).containsAnyOf("refused", "reset", "HTTP  from");
+            });
+    assertThat(
+            t.requests().stream()
+                .filter(r -> r.outcome().equals("backend-2") && r.atMillis() > restartedAt))
+        .as("backend-2 answers again after its restart")
+        .isNotEmpty();
+    assertThat(
+            new Scrape(forwarder.get("/metrics").body())
+                .value(
+                    "gatun_backend_health_transitions_total",
+                    Map.of("backend", "198.18.0.12:8080", "to", "unhealthy")))
+        .isEqualTo(1);
+  }
+}
