@@ -1,0 +1,215 @@
+package io.gatun.operator.it;
+
+import static io.gatun.operator.it.Cluster.eventually;
+import static io.gatun.operator.it.Cluster.state;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gatun.operator.GatunOperator;
+import io.gatun.operator.LeaderElection;
+import io.gatun.operator.OperatorOptions;
+import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.testing.FakeForwarder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator runs as the ServiceAccount of operator/deploy/rbac.yaml (impersonated) through every
+ * flow it has: pools, static / Service / selector backends, a HealthProbe, a Service of type
+ * LoadBalancer, deletions, events and leader election. If it needed a permission the file does not
+ * grant, a flow would stall on a 403 and this test would fail.
+ */
+@EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
+class RbacIT {
+
+  static KubernetesClient client;
+
+  @Test
+  void everyFlowWorksWithTheDeclaredPermissionsOnly() throws Exception {
+    Crds.install(client);
+    var cluster = new Cluster(client);
+    cluster.namespace("gatun-system");
+    cluster.namespace("rbac");
+    cluster.create(Files.readString(Path.of(System.getProperty("gatun.rbac"))));
+    var operatorClient = impersonating("system:serviceaccount:gatun-system:gatun-operator");
+    assertDenied(operatorClient);
+
+    cluster.pool("rbac", "198.18.60.0/29");
+    try (var operator =
+            Cluster.startOperator(
+                operatorClient,
+                OperatorOptions.defaults()
+                    .withDefaultClass(true)
+                    .withLeaderElection(
+                        LeaderElection.of("gatun-system", "rbac-replica")
+                            .withTimings(
+                                Duration.ofSeconds(4),
+                                Duration.ofSeconds(3),
+                                Duration.ofMillis(500))));
+        var forwarder = connectWhenLeading(operator)) {
+      cluster.create(IpamIT.lb("rbac", "static", "poolRef: rbac\nhealthProbeRef: check"));
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: HealthProbe
+          metadata: {name: check, namespace: rbac}
+          spec: {type: TCP}
+          ---
+          apiVersion: discovery.k8s.io/v1beta1
+          kind: EndpointSlice
+          metadata:
+            name: echo-1
+            namespace: rbac
+            labels: {kubernetes.io/service-name: echo}
+          addressType: IPv4
+          endpoints: [{addresses: [198.18.0.71]}]
+          ---
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: LoadBalancer
+          metadata: {name: echo, namespace: rbac}
+          spec:
+            poolRef: rbac
+            ports: [{name: http, port: 80}]
+            backends: {serviceRef: echo}
+          ---
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: LoadBalancer
+          metadata: {name: pods, namespace: rbac}
+          spec:
+            poolRef: rbac
+            ports: [{name: http, port: 80}]
+            backends: {selector: {matchLabels: {app: web}}}
+          """);
+      client
+          .serviceAccounts()
+          .inNamespace("rbac")
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .endMetadata()
+                  .build())
+          .create();
+      var pod =
+          client
+              .pods()
+              .inNamespace("rbac")
+              .resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withName("web-1")
+                      .addToLabels("app", "web")
+                      .endMetadata()
+                      .withNewSpec()
+                      .withAutomountServiceAccountToken(false)
+                      .addNewContainer()
+                      .withName("web")
+                      .withImage("example/web")
+                      .endContainer()
+                      .endSpec()
+                      .build())
+              .create();
+      pod.setStatus(
+          new PodStatusBuilder()
+              .withPhase("Running")
+              .withPodIP("198.18.0.72")
+              .addNewCondition()
+              .withType("Ready")
+              .withStatus("True")
+              .endCondition()
+              .build());
+      client.pods().inNamespace("rbac").resource(pod).updateStatus();
+      cluster.create(
+          """
+          apiVersion: v1
+          kind: Service
+          metadata: {name: svc, namespace: rbac, annotations: {lb.gatun.io/pool: rbac}}
+          spec:
+            type: LoadBalancer
+            ports: [{name: http, port: 80}]
+          """);
+
+      eventually(
+          () -> {
+            for (String name : new String[] {"static", "echo", "pods"}) {
+              assertThat(state(cluster.get("rbac", name), "Ready"))
+                  .as(name)
+                  .isEqualTo("True/Ready");
+            }
+            assertThat(cluster.get("rbac", "svc").getStatus().addresses()).hasSize(1);
+            var ingress = client.services().inNamespace("rbac").withName("svc").get().getStatus();
+            assertThat(ingress.getLoadBalancer().getIngress()).hasSize(1);
+            assertThat(
+                    client
+                        .resources(HealthProbe.class)
+                        .inNamespace("rbac")
+                        .withName("check")
+                        .get()
+                        .getStatus()
+                        .usedBy())
+                .isEqualTo(1);
+            assertThat(cluster.pool("rbac").getStatus().allocated()).isEqualTo(4L);
+            assertThat(cluster.events("rbac", "static")).isNotEmpty();
+          });
+
+      cluster.delete("rbac", "static");
+      client
+          .services()
+          .inNamespace("rbac")
+          .withName("svc")
+          .edit(s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build());
+      eventually(
+          () -> {
+            assertThat(cluster.get("rbac", "static")).isNull();
+            assertThat(cluster.get("rbac", "svc")).isNull();
+            assertThat(cluster.pool("rbac").getStatus().allocated()).isEqualTo(2L);
+          });
+    }
+  }
+
+  private static FakeForwarder connectWhenLeading(GatunOperator operator) {
+    await().atMost(Duration.ofSeconds(20)).until(operator::isLeading);
+    return FakeForwarder.connect(
+        "fwd-rbac", "node-rbac", operator.grpcPort(), FakeForwarder.CAPABILITIES, true);
+  }
+
+  /** The account really is limited: what the file does not grant is refused. */
+  private static void assertDenied(KubernetesClient limited) {
+    try {
+      limited.secrets().inNamespace("rbac").list();
+      throw new AssertionError("the operator account may list secrets");
+    } catch (KubernetesClientException e) {
+      assertThat(e.getCode()).isEqualTo(403);
+    }
+    try {
+      limited.resources(LoadBalancer.class).inNamespace("rbac").withName("x").delete();
+    } catch (KubernetesClientException e) {
+      throw new AssertionError("deleting LoadBalancers is granted, yet refused", e);
+    }
+  }
+
+  private static KubernetesClient impersonating(String user) {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(client.getConfiguration())
+                .withImpersonateUsername(user)
+                .withImpersonateGroups(
+                    "system:serviceaccounts",
+                    "system:serviceaccounts:gatun-system",
+                    "system:authenticated")
+                .build())
+        .build();
+  }
+}
