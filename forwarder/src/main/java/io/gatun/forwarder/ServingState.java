@@ -8,10 +8,12 @@ import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ServiceSpec;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ public final class ServingState implements AutoCloseable {
   private final HealthMonitor health;
   private final Consumer<HealthStatus> upstream;
   private final VipOwnership vips;
+  private final Timer recommitTime;
   private List<DesiredService> desired = List.of();
 
   /**
@@ -48,6 +51,11 @@ public final class ServingState implements AutoCloseable {
     this.upstream = upstream;
     this.health = new HealthMonitor(probes, this::healthChanged, clock, registry);
     this.vips = new VipOwnership(registry);
+    this.recommitTime =
+        Timer.builder("gatun.health.recommit")
+            .description(
+                "From a health verdict to the data plane running with or without the backend")
+            .register(registry);
   }
 
   /** Serves {@code next} from now on; throws, changing nothing, when the data plane refuses. */
@@ -74,8 +82,16 @@ public final class ServingState implements AutoCloseable {
 
   private void healthChanged(HealthStatus status) {
     synchronized (this) {
+      long started = System.nanoTime();
       try {
         commit(desired);
+        long nanos = System.nanoTime() - started;
+        recommitTime.record(nanos, TimeUnit.NANOSECONDS);
+        log.info(
+            "data plane runs {} {} rotation ({} us after the verdict)",
+            status.key(),
+            status.healthy() ? "in" : "out of",
+            nanos / 1000);
       } catch (RuntimeException e) {
         // A subset of a snapshot the data plane took: only a bug gets here; keep the state.
         log.error("recommitting after {} changed health failed", status.key(), e);
