@@ -47,8 +47,9 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 	w->flows->on_remove_ctx = w;
 	w->affinity = rte_zmalloc_socket("affinity", AFFINITY_SLOTS * sizeof(struct affinity),
 					 RTE_CACHE_LINE_SIZE, socket);
+	static unsigned created;   /* ring names are global: tests create several workers 0 */
 	char name[RTE_RING_NAMESIZE];
-	snprintf(name, sizeof(name), "gfwd_inbox_%u", index);
+	snprintf(name, sizeof(name), "gfwd_inbox_%u_%u", index, __atomic_fetch_add(&created, 1, __ATOMIC_RELAXED));
 	w->inbox = rte_ring_create(name, HANDOFF_RING_SIZE, socket, RING_F_SC_DEQ);
 	if (w->affinity == NULL || w->inbox == NULL) {
 		worker_free(w);

@@ -26,6 +26,43 @@ static int findable(struct flow_table *ft, uint32_t n, uint32_t now)
 	return ok;
 }
 
+/* A worker whose share of SNAT ports is a single port: the second client to the same
+ * backend finds it taken, and the drop is counted under its reason. */
+static void snat_exhaustion(void)
+{
+	struct gfwd_backend b = { .family = 4, .port = 8080, .weight = 1 };
+	inet_pton(AF_INET, "198.18.0.11", b.addr);
+	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = 80, .mode = GFWD_MODE_FULLNAT,
+				  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 251, .n_backends = 1 };
+	inet_pton(AF_INET, "198.18.0.200", s.vip);
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 11 };
+	gfwd_neighbor_set(4, b.addr, mac);
+	CHECK(gfwd_commit(1, &s, 1, &b, 1) == 0, "commit");
+	unsigned workers = SNAT_PORT_LAST - SNAT_PORT_FIRST;   /* share: one port each */
+	struct worker *w = worker_create(0, workers, 0, 1024, 0);
+	CHECK(w->snat_first == w->snat_last, "a single SNAT port (%u-%u)", w->snat_first, w->snat_last);
+	int sent = 0;
+	for (int c = 0; c < 2; c++) {
+		struct frame f = frame_new();
+		static const uint8_t client_mac[6] = { 2, 0, 0, 0, 0, 0x64 };
+		frame_eth(&f, PORT_MAC, client_mac);
+		frame_ipv4(&f, c == 0 ? "198.18.0.100" : "198.18.0.101", "198.18.0.200", IPPROTO_TCP);
+		frame_tcp(&f, 40000, 80, TCP_SYN);
+		frame_done(&f);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+		memcpy(rte_pktmbuf_append(m, f.len), f.b, f.len);
+		worker_tick(w);
+		pipeline_burst(w, dp_config(), 0, &m, 1);
+		sent += w->tx[0].n;
+		rte_pktmbuf_free_bulk(w->tx[0].m, w->tx[0].n);
+		w->tx[0].n = 0;
+	}
+	CHECK(sent == 1, "the first client gets the port (%d sent)", sent);
+	CHECK(w->cnt.drop[DROP_SNAT_EXHAUSTED] == 1, "the second is dropped as exhausted (%lu)",
+	      (unsigned long)w->cnt.drop[DROP_SNAT_EXHAUSTED]);
+	worker_free(w);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -61,5 +98,6 @@ int main(int argc, char **argv)
 	CHECK(flow_lookup(ft, &k, flow_key_hash(&k), 101, &dir) == NULL, "an expired flow is not found");
 	CHECK(!findable(ft, CAPACITY + 999, 0), "and was reclaimed, both directions");
 	flow_table_free(ft);
+	snat_exhaustion();
 	return report("test_flow");
 }

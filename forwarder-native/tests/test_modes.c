@@ -618,6 +618,32 @@ static void run_table(void)
 	}
 }
 
+/* A VIP takeover: unsolicited neighbour advertisements, as many as asked, for the VIP. */
+static void unsolicited_advertisements(void)
+{
+	uint8_t vip[16];
+	inet_pton(AF_INET6, VIP6, vip);
+	CHECK(gfwd_announce(6, vip, 2, 0) == 0, "announce");
+	housekeeper_run_once();
+	housekeeper_run_once();
+	housekeeper_run_once();   /* a third round sends nothing more */
+	struct frame want = frame_new();
+	static const uint8_t all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	frame_eth_type(&want, all_nodes, PORT_MAC, 0x86dd);
+	frame_ipv6_hop(&want, VIP6, "ff02::1", IPPROTO_ICMPV6, 255);
+	frame_nd(&want, 136, 0x20, VIP6, 2, PORT_MAC);
+	frame_done(&want);
+	int n = 0, same = 0;
+	struct rte_mbuf *m = NULL;
+	while (rte_ring_dequeue(dp.ports[0].ctrl_tx, (void **)&m) == 0) {
+		if (rte_pktmbuf_data_len(m) == want.len && memcmp(rte_pktmbuf_mtod(m, void *), want.b, want.len) == 0)
+			same++;
+		n++;
+		rte_pktmbuf_free(m);
+	}
+	CHECK(n == 2 && same == 2, "two unsolicited advertisements with the override flag (%d sent, %d as expected)", n, same);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -625,5 +651,6 @@ int main(int argc, char **argv)
 	harness_init(argv[0]);
 	commit_modes();
 	run_table();
+	unsolicited_advertisements();
 	return report("test_modes");
 }

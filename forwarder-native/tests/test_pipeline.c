@@ -556,6 +556,60 @@ static void active_flows_follow_rescheduling(void)
 	      s->n_backends, (unsigned long)s->active_flows, (unsigned long)sum);
 }
 
+/* Timeouts by state: a SYN-only flow lives 30 s, an established one 900 s, a closing one
+ * 10 s, UDP 60 s. A reply after the timeout finds no flow. */
+static int reply_after(uint16_t cport, uint8_t proto, uint8_t close_flags, uint32_t wait)
+{
+	const char *vip = proto == IPPROTO_TCP ? VIP3 : VIP;   /* VIP has the UDP service */
+	uint16_t vport = proto == IPPROTO_TCP ? 80 : 53, bport = proto == IPPROTO_TCP ? 8080 : 5353;
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, CLIENT, vip, proto);
+	if (proto == IPPROTO_TCP)
+		frame_tcp(&f, cport, vport, TCP_SYN);
+	else
+		frame_udp(&f, cport, vport);
+	frame_done(&f);
+	struct outcome o = push(&f);
+	if (o.port != 0)
+		return -1;
+	uint16_t snat = get16(o.out.b + 14 + 20);
+	uint8_t backend = o.out.b[14 + 19];
+	if (close_flags) {   /* the client's next segment: ACK (established) or FIN (closing) */
+		f = frame_new();
+		frame_eth(&f, PORT_MAC, CLIENT_MAC);
+		frame_ipv4(&f, CLIENT, vip, proto);
+		frame_tcp(&f, cport, vport, close_flags);
+		frame_done(&f);
+		push(&f);
+	}
+	clock_skew += wait;
+	char ip[20];
+	snprintf(ip, sizeof(ip), "198.18.0.%u", backend);
+	f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, ip, PORT_IP, proto);
+	if (proto == IPPROTO_TCP)
+		frame_tcp(&f, bport, snat, TCP_ACK);
+	else
+		frame_udp(&f, bport, snat);
+	frame_done(&f);
+	o = push(&f);
+	clock_skew -= wait;
+	return o.port == 0;
+}
+
+static void timeouts_by_state(void)
+{
+	CHECK(reply_after(61000, IPPROTO_TCP, 0, 29) == 1, "a SYN-only flow is alive at 29 s");
+	CHECK(reply_after(61001, IPPROTO_TCP, 0, 31) == 0, "and gone at 31 s");
+	CHECK(reply_after(61002, IPPROTO_TCP, TCP_ACK, 800) == 1, "an established flow is alive at 800 s");
+	CHECK(reply_after(61003, IPPROTO_TCP, TCP_ACK | TCP_FIN, 11) == 0, "a closing flow is gone at 11 s");
+	CHECK(reply_after(61004, IPPROTO_TCP, TCP_ACK | TCP_FIN, 9) == 1, "but alive at 9 s");
+	CHECK(reply_after(61005, IPPROTO_UDP, 0, 59) == 1, "a UDP flow is alive at 59 s");
+	CHECK(reply_after(61006, IPPROTO_UDP, 0, 61) == 0, "and gone at 61 s");
+}
+
 static void stale_commit_rejected(void)
 {
 	int rc = gfwd_commit(generation, NULL, 0, NULL, 0);
@@ -576,6 +630,7 @@ int main(int argc, char **argv)
 	traffic_counted_per_service_and_backend();
 	flows_survive_commits();
 	active_flows_follow_rescheduling();
+	timeouts_by_state();
 	stale_commit_rejected();
 	return report("test_pipeline");
 }
