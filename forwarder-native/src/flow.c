@@ -131,6 +131,17 @@ void flow_prefetch(const struct flow_table *ft, uint32_t hash)
 	rte_prefetch0(bucket_of(ft, hash, 1));
 }
 
+void flow_prefetch_match(const struct flow_table *ft, uint32_t hash)
+{
+	uint32_t sig = sig_of(hash);
+	for (int c = 0; c < 2; c++) {
+		const struct flow_bucket *b = bucket_of(ft, hash, c);
+		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++)
+			if (b->sig[s] == sig)
+				rte_prefetch0(&ft->flows[(b->ref[s] - 1) >> 1]);
+	}
+}
+
 struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
 			 uint32_t now, enum flow_dir *dir)
 {

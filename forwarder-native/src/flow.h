@@ -94,8 +94,10 @@ static inline uint32_t flow_key_hash(const struct flow_key *k)
 	return rte_hash_crc(k, sizeof(*k), 0x9e3779b9);
 }
 
-/* Starts loading the buckets a lookup of hash will read. */
+/* Starts loading the buckets a lookup of hash will read, then (once they are in) the
+ * flows whose signature matches: the two dependent misses of a lookup, hidden. */
 void flow_prefetch(const struct flow_table *ft, uint32_t hash);
+void flow_prefetch_match(const struct flow_table *ft, uint32_t hash);
 /* Finds the live flow whose `dir` slot matches k. */
 struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
 			 uint32_t now, enum flow_dir *dir);

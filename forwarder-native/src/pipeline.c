@@ -282,8 +282,9 @@ static inline enum gfwd_drop parse(struct pkt *p, const struct port *port)
 	return r == PARSE_OK ? parse_l4(p) : r;
 }
 
-/* Two passes over a burst: parse every packet and start loading its flow buckets, then
- * process them, by which time the buckets are (mostly) in cache. */
+/* Three passes over a burst: parse every packet and start loading its flow buckets; find
+ * the flows their signatures point at and start loading those; then process the packets,
+ * by which time what a lookup reads is (mostly) in cache. */
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
 		    struct rte_mbuf **pkts, uint16_t n)
 {
@@ -312,6 +313,9 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 				flow_prefetch(w->flows, p->hash);
 			}
 		}
+		for (uint16_t i = 0; i < k; i++)
+			if (parsed[i].m != NULL && parsed[i].ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
+				flow_prefetch_match(w->flows, parsed[i].hash);
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
