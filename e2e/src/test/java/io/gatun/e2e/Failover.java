@@ -68,6 +68,13 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
     args.addAll(trafficArgs);
     CompletableFuture<Traffic> traffic = network.trafficInBackground(vip, args);
     sleep(LEAD.toMillis());
+    List<ScriptedOperator.HealthReport> early = operator.healthReports();
+    if (!early.isEmpty()) {
+      // A verdict before anything broke (e.g. probes timing out on a starved machine) would make
+      // every figure below meaningless.
+      traffic.join();
+      throw new AssertionError("health changed before the backend was broken: " + early);
+    }
     long brokenAt = System.currentTimeMillis();
     fault.breakIt().run();
     // When the report arrived: the forwarder reports after its data plane runs without it.

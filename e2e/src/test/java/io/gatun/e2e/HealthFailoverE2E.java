@@ -71,7 +71,7 @@ class HealthFailoverE2E {
         .setProbe("e2e/" + type.name().toLowerCase())
         .setType(type)
         .setPeriodMillis(periodMillis)
-        .setTimeoutMillis(Math.min(150, periodMillis))
+        .setTimeoutMillis(periodMillis) // as long as the period allows: no false verdicts
         .setUnhealthyThreshold(unhealthy)
         .setHealthyThreshold(HEALTHY_THRESHOLD);
   }

@@ -58,7 +58,7 @@ class ProbedLoadBalancerE2E {
         apiVersion: lb.gatun.io/v1alpha1
         kind: HealthProbe
         metadata: {name: tcp-fast, namespace: default}
-        spec: {type: TCP, periodMillis: 200, timeoutMillis: 150, unhealthyThreshold: 3, healthyThreshold: 2}
+        spec: {type: TCP, periodMillis: 200, timeoutMillis: 200, unhealthyThreshold: 3, healthyThreshold: 2}
         """);
     cluster.create(
         """
