@@ -88,6 +88,20 @@ def serve_sctp(port):
     threading.Thread(target=loop, daemon=True).start()
 
 
+def serve_udp(port, body):
+    """Echoes datagrams after the name, from the address they were sent to: with DSR that
+    is the VIP on the loopback, not the interface's own address a plain sendto would pick."""
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
+    s.bind(("::", port))
+    while True:
+        data, ancillary, _, peer = s.recvmsg(65535, socket.CMSG_SPACE(20))
+        info = [(level, kind, d) for level, kind, d in ancillary
+                if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_PKTINFO]
+        s.sendmsg([body + b" " + data], info, 0, peer)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--name", required=True)
@@ -118,24 +132,12 @@ def main():
             except (OSError, ssl.SSLError):
                 pass
 
-    class Udp(socketserver.BaseRequestHandler):
-        def handle(self):
-            data, sock = self.request
-            sock.sendto(body + b" " + data, self.client_address)
-
     class TcpServer(socketserver.ThreadingTCPServer):
         # Dual stack: "::" with IPV6_V6ONLY off takes IPv4 (mapped) and IPv6 alike.
         address_family = socket.AF_INET6
         allow_reuse_address = True
         daemon_threads = True
         request_queue_size = 128
-
-        def server_bind(self):
-            self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-            super().server_bind()
-
-    class UdpServer(socketserver.ThreadingUDPServer):
-        address_family = socket.AF_INET6
 
         def server_bind(self):
             self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
@@ -148,8 +150,7 @@ def main():
 
     if args.sctp:
         serve_sctp(args.sctp)
-    udp = UdpServer(("::", args.udp), Udp)
-    threading.Thread(target=udp.serve_forever, daemon=True).start()
+    threading.Thread(target=serve_udp, args=(args.udp, body), daemon=True).start()
     if args.https:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.tls_cert, args.tls_key)

@@ -38,7 +38,9 @@ def udp_request(vip, port, timeout, seq, size, source=None):
             s.bind((source, 0))
         payload = (b"req-%d " % seq).ljust(size, b".")
         s.sendto(payload, (vip, port))
-        data, _ = s.recvfrom(65535)
+        data, peer = s.recvfrom(65535)
+    if socket.inet_pton(s.family, peer[0]) != socket.inet_pton(s.family, vip):
+        raise OSError("answer from %s, not from the VIP" % peer[0])
     name, _, echoed = data.partition(b" ")
     if echoed != payload:
         raise OSError("wrong echo")

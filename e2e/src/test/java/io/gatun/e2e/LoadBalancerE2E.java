@@ -82,6 +82,7 @@ class LoadBalancerE2E {
               .waitUntilCondition(
                   c ->
                       c.getStatus() != null
+                          && c.getStatus().getConditions() != null
                           && c.getStatus().getConditions().stream()
                               .anyMatch(
                                   x ->
