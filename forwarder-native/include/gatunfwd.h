@@ -160,6 +160,22 @@ int gfwd_ring_inject_queue(uint16_t port, uint16_t queue, const uint8_t *frame, 
 /* Copies the next transmitted frame into buf; returns its length, 0 if none, <0 on error. */
 int gfwd_ring_collect(uint16_t port, uint8_t *buf, uint32_t cap);
 
+/* A port's own counters, from its driver (rte_eth_stats). */
+struct gfwd_port_stats {
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+	uint64_t rx_missed;      /* no rx descriptor was free: the worker fell behind */
+	uint64_t rx_errors;
+	uint64_t tx_errors;
+	uint64_t rx_nombuf;      /* no mbuf to receive into */
+};
+int gfwd_port_stats(uint16_t port, struct gfwd_port_stats *out);
+/* Each worker's loop count (fills up to n; returns the number of workers): a count that
+ * stops moving is a stuck worker. */
+int gfwd_worker_loops(uint64_t *loops, uint32_t n);
+
 /* Port information for the agent (hello message, metrics). */
 int gfwd_port_mac(uint16_t port, uint8_t mac[6]);
 int gfwd_port_link_up(uint16_t port);

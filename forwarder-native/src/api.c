@@ -210,6 +210,13 @@ int gfwd_commit(uint64_t generation,
 	return 0;
 }
 
+int gfwd_worker_loops(uint64_t *loops, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && i < dp.n_workers; i++)
+		loops[i] = __atomic_load_n(&dp.workers[i]->loops, __ATOMIC_RELAXED);
+	return (int)dp.n_workers;
+}
+
 uint64_t gfwd_generation(void)
 {
 	return dp_config()->generation;

@@ -219,6 +219,21 @@ int gfwd_port_mac(uint16_t port, uint8_t mac[6])
 	return 0;
 }
 
+int gfwd_port_stats(uint16_t port, struct gfwd_port_stats *out)
+{
+	if (port >= dp.n_ports || out == NULL)
+		return api_fail(-EINVAL, "no port %u", port);
+	struct rte_eth_stats st;
+	int rc = rte_eth_stats_get(dp.ports[port].eth_port, &st);
+	if (rc != 0)
+		return api_fail(rc, "port %s: cannot read its statistics", dp.ports[port].name);
+	*out = (struct gfwd_port_stats){
+		.rx_packets = st.ipackets, .tx_packets = st.opackets, .rx_bytes = st.ibytes, .tx_bytes = st.obytes,
+		.rx_missed = st.imissed, .rx_errors = st.ierrors, .tx_errors = st.oerrors, .rx_nombuf = st.rx_nombuf,
+	};
+	return 0;
+}
+
 int gfwd_port_link_up(uint16_t port)
 {
 	if (port >= dp.n_ports)

@@ -150,6 +150,7 @@ int worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(dp.rcu, w->lcore_id);
 	rte_rcu_qsbr_thread_online(dp.rcu, w->lcore_id);
 	while (dp.running) {
+		__atomic_store_n(&w->loops, w->loops + 1, __ATOMIC_RELAXED);
 		worker_tick(w);
 		const struct config *cfg = dp_config();
 		for (uint16_t p = 0; p < dp.n_ports; p++) {

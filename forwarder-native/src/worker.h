@@ -43,6 +43,7 @@ struct worker {
 	struct tx_queue tx[MAX_PORTS];
 	struct affinity *affinity;  /* AFFINITY_SLOTS entries */
 	struct rte_ring *inbox;     /* packets other workers hand over (their flows are ours) */
+	uint64_t loops;             /* a heartbeat: every turn of the loop */
 	struct counters cnt;
 } __rte_cache_aligned;
 

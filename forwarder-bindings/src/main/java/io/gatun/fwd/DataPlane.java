@@ -271,6 +271,30 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
+  /** The port's driver counters: packets, bytes, missed (the worker fell behind), errors. */
+  public synchronized PortStats portStats(int port) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment st = arena.allocate(ValueLayout.JAVA_LONG, 8);
+      check(
+          "gfwd_port_stats",
+          (int) call("gfwd_port_stats", GatunFwd.gfwd_port_stats, (short) port, st));
+      long[] v = st.toArray(ValueLayout.JAVA_LONG);
+      return new PortStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+    }
+  }
+
+  /** Each worker's loop count; one that stops growing is a stuck worker. */
+  public synchronized long[] workerLoops() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment loops = arena.allocate(ValueLayout.JAVA_LONG, 128);
+      int n =
+          check(
+              "gfwd_worker_loops",
+              (int) call("gfwd_worker_loops", GatunFwd.gfwd_worker_loops, loops, 128));
+      return loops.asSlice(0, 8L * Math.min(n, 128)).toArray(ValueLayout.JAVA_LONG);
+    }
+  }
+
   public synchronized boolean linkUp(int port) {
     return check(
             "gfwd_port_link_up",

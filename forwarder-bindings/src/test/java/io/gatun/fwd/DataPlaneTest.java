@@ -221,6 +221,21 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(8)
+  void portCountersAndWorkerHeartbeats() throws InterruptedException {
+    PortStats stats = dataPlane.portStats(port);
+    assertThat(stats.rxPackets())
+        .as("the ring port's driver counted what we injected")
+        .isPositive();
+    assertThat(stats.txPackets()).isPositive();
+    long[] before = dataPlane.workerLoops();
+    Thread.sleep(20);
+    long[] after = dataPlane.workerLoops();
+    assertThat(before).hasSize(1);
+    assertThat(after[0]).as("the worker keeps looping").isGreaterThan(before[0]);
+  }
+
+  @Test
   @Order(7)
   void announcesATakenOverVipWithGratuitousArps() {
     dataPlane.announce(Addresses.parse(VIP), 3, Duration.ofMillis(50));

@@ -27,6 +27,7 @@ public final class Agent implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final DataPlaneControl dataPlane;
+  private final WorkerWatch workerWatch = new WorkerWatch();
   private final List<Port> ports;
   private final ServingState serving;
   private final SnapshotApplier applier;
@@ -59,6 +60,7 @@ public final class Agent implements AutoCloseable {
             this::namedServices,
             ports.stream().map(Port::getName).toList(),
             dataPlane::linkUp,
+            dataPlane::portStats,
             registry);
     this.channel =
         new ControlChannel(
@@ -102,15 +104,20 @@ public final class Agent implements AutoCloseable {
         .toList();
   }
 
-  /** Alive: the control loop runs and the data plane answers calls. */
+  /** Alive: the control loop runs, the data plane answers and every worker keeps looping. */
   private StatusServer.Check healthz() {
     Thread loop = controlLoop;
     if (loop == null || !loop.isAlive()) {
       return new StatusServer.Check(false, "the control loop is not running");
     }
     try {
+      String stuck = workerWatch.stuck(dataPlane.workerLoops());
+      if (stuck != null) {
+        return new StatusServer.Check(false, stuck);
+      }
       return new StatusServer.Check(
-          true, "control loop running, data plane at generation " + dataPlane.generation());
+          true,
+          "control loop and workers running, data plane at generation " + dataPlane.generation());
     } catch (RuntimeException e) {
       return new StatusServer.Check(false, "the data plane does not answer: " + e.getMessage());
     }

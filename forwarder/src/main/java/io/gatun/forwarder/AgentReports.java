@@ -114,10 +114,16 @@ final class AgentReports implements ControlChannel.Reports {
             .addAllVipsOwned(serving.vipsOwned());
     boolean onePort = ports.size() == 1;
     for (int i = 0; i < ports.size(); i++) {
+      var stats = dataPlane.portStats(i);
       PortState.Builder p =
-          PortState.newBuilder().setName(ports.get(i).getName()).setLinkUp(dataPlane.linkUp(i));
+          PortState.newBuilder()
+              .setName(ports.get(i).getName())
+              .setLinkUp(dataPlane.linkUp(i))
+              .setRxPackets(stats.rxPackets())
+              .setTxPackets(stats.txPackets())
+              .setMissedPackets(stats.rxMissed());
       if (onePort) {
-        p.setRxPackets(rx).setTxPackets(c.getOrDefault("tx_packets", 0L)).setDroppedPackets(drops);
+        p.setDroppedPackets(drops); /* the data plane's drop reasons are not per port */
       }
       o.addPorts(p);
     }

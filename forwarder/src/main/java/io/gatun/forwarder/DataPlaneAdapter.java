@@ -1,6 +1,7 @@
 package io.gatun.forwarder;
 
 import io.gatun.fwd.DataPlane;
+import io.gatun.fwd.PortStats;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
 import java.util.List;
@@ -37,5 +38,15 @@ final class DataPlaneAdapter implements DataPlaneControl {
   @Override
   public boolean linkUp(int port) {
     return dataPlane.linkUp(port);
+  }
+
+  @Override
+  public PortStats portStats(int port) {
+    return dataPlane.portStats(port);
+  }
+
+  @Override
+  public long[] workerLoops() {
+    return dataPlane.workerLoops();
   }
 }

@@ -1,5 +1,6 @@
 package io.gatun.forwarder;
 
+import io.gatun.fwd.PortStats;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
 import java.util.List;
@@ -19,4 +20,10 @@ public interface DataPlaneControl {
   List<ServiceStats> serviceStats();
 
   boolean linkUp(int port);
+
+  /** The port's driver counters (rx, tx, missed, errors). */
+  PortStats portStats(int port);
+
+  /** Each worker's loop count: one that stops growing is stuck. */
+  long[] workerLoops();
 }

@@ -1,5 +1,6 @@
 package io.gatun.forwarder;
 
+import io.gatun.fwd.PortStats;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
 import java.util.ArrayList;
@@ -18,6 +19,12 @@ final class RecordingDataPlane implements DataPlaneControl {
   volatile Map<String, Long> counters = new LinkedHashMap<>(Map.of("rx_packets", 0L));
   volatile List<ServiceStats> traffic = List.of();
   volatile boolean linkUp = true;
+  volatile PortStats portStats = new PortStats(0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** One worker whose loop count advances on every read, unless stuck. */
+  volatile boolean workerStuck;
+
+  private long loops;
 
   @Override
   public synchronized void commit(long generation, List<ServiceSpec> services) {
@@ -57,5 +64,18 @@ final class RecordingDataPlane implements DataPlaneControl {
 
   synchronized int commitCount() {
     return commits.size();
+  }
+
+  @Override
+  public PortStats portStats(int port) {
+    return portStats;
+  }
+
+  @Override
+  public synchronized long[] workerLoops() {
+    if (!workerStuck) {
+      loops++;
+    }
+    return new long[] {loops};
   }
 }

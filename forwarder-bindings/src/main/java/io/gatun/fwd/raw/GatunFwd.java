@@ -207,6 +207,10 @@ public final class GatunFwd {
       fn("gfwd_ring_collect", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_port_mac =
       fn("gfwd_port_mac", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+  public static final MethodHandle gfwd_port_stats =
+      fn("gfwd_port_stats", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
+  public static final MethodHandle gfwd_worker_loops =
+      fn("gfwd_worker_loops", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_port_link_up =
       fn("gfwd_port_link_up", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
   public static final MethodHandle gfwd_last_error =

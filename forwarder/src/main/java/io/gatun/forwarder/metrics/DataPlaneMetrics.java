@@ -38,6 +38,7 @@ public final class DataPlaneMetrics {
       Supplier<List<NamedService>> services,
       List<String> portNames,
       IntPredicate linkUp,
+      java.util.function.IntFunction<io.gatun.fwd.PortStats> portStats,
       MeterRegistry registry) {
     this.counters = counters;
     this.serviceStats = serviceStats;
@@ -50,7 +51,62 @@ public final class DataPlaneMetrics {
           .description("1 while the port's link is up")
           .tag("port", portNames.get(i))
           .register(registry);
+      String name = portNames.get(i);
+      portCounter(
+          registry,
+          name,
+          "gatun.port.rx.packets",
+          "Packets the port received",
+          () -> portStats.apply(port).rxPackets());
+      portCounter(
+          registry,
+          name,
+          "gatun.port.tx.packets",
+          "Packets the port sent",
+          () -> portStats.apply(port).txPackets());
+      portCounter(
+          registry,
+          name,
+          "gatun.port.rx.bytes",
+          "Bytes the port received",
+          () -> portStats.apply(port).rxBytes());
+      portCounter(
+          registry,
+          name,
+          "gatun.port.tx.bytes",
+          "Bytes the port sent",
+          () -> portStats.apply(port).txBytes());
+      portCounter(
+          registry,
+          name,
+          "gatun.port.rx.missed.packets",
+          "Packets the port missed: no free receive descriptor (the worker fell behind)",
+          () -> portStats.apply(port).rxMissed());
+      portCounter(
+          registry,
+          name,
+          "gatun.port.rx.errors",
+          "Receive errors",
+          () -> portStats.apply(port).rxErrors());
+      portCounter(
+          registry,
+          name,
+          "gatun.port.tx.errors",
+          "Transmit errors",
+          () -> portStats.apply(port).txErrors());
     }
+  }
+
+  private static void portCounter(
+      MeterRegistry registry,
+      String port,
+      String name,
+      String description,
+      java.util.function.LongSupplier value) {
+    FunctionCounter.builder(name, value, v -> (double) v.getAsLong())
+        .description(description)
+        .tag("port", port)
+        .register(registry);
   }
 
   /** Reads the data plane's counters now; the meters report these values until the next call. */
