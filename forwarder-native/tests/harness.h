@@ -140,6 +140,63 @@ static __attribute__((unused)) struct outcome push(const struct frame *in)
 	return o;
 }
 
+/* ---------------------------------------------------------------- packet tables */
+
+enum verdict { SENT, DROPPED, CONSUMED };
+
+/* One row of a packet table: an input frame, what must happen to it and, when a frame goes
+ * out, its exact bytes (on port 0). */
+struct packet_case {
+	const char *name;
+	void (*input)(struct frame *);
+	enum verdict verdict;
+	void (*expect)(struct frame *);
+	enum gfwd_drop reason;
+};
+
+static void hexdump_diff(const struct frame *got, const struct frame *want)
+{
+	fprintf(stderr, "  got %u bytes, want %u bytes\n", got->len, want->len);
+	int shown = 0;
+	for (unsigned i = 0; (i < got->len || i < want->len) && shown < 12; i++) {
+		int g = i < got->len ? got->b[i] : -1, w = i < want->len ? want->b[i] : -1;
+		if (g != w) {
+			fprintf(stderr, "  byte %u: got %02x want %02x\n", i, g & 0xff, w & 0xff);
+			shown++;
+		}
+	}
+}
+
+/* Runs the rows in order (they share the worker's flows), a leak check after each. */
+static __attribute__((unused)) void run_table(const struct packet_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct packet_case *c = &cases[i];
+		struct frame in = frame_new();
+		c->input(&in);
+		struct outcome o = push(&in);
+		CHECK(o.leaked == 0, "%s: %d mbufs leaked", c->name, o.leaked);
+		if (c->verdict == SENT) {
+			struct frame want = frame_new();
+			c->expect(&want);
+			CHECK(o.port == 0 && o.drop < 0, "%s: expected one frame out, got port %d drop %d", c->name, o.port, o.drop);
+			if (o.port != 0)
+				continue;
+			int same = o.out.len == want.len && memcmp(o.out.b, want.b, want.len) == 0;
+			CHECK(same, "%s: output differs", c->name);
+			if (!same)
+				hexdump_diff(&o.out, &want);
+			if (want.l3 >= 0)
+				CHECK(frame_checksums_ok(o.out.b, o.out.len, want.l3, want.l4), "%s: checksums wrong", c->name);
+		} else if (c->verdict == DROPPED) {
+			CHECK(o.port < 0 && o.drop == (int)c->reason, "%s: expected drop %d, got port %d drop %d",
+			      c->name, c->reason, o.port, o.drop);
+		} else {
+			CHECK(o.port < 0 && o.drop < 0, "%s: expected nothing out, got port %d drop %d", c->name, o.port, o.drop);
+		}
+	}
+}
+
 static int report(const char *name)
 {
 	corpus_write(corpus_run, corpus_run_len);

@@ -531,15 +531,6 @@ static void v6_multicast_udp(struct frame *f)
 
 /* ---------------------------------------------------------------- the table */
 
-enum verdict { SENT, DROPPED, CONSUMED };
-
-struct packet_case {
-	const char *name;
-	void (*input)(struct frame *);
-	enum verdict verdict;
-	void (*expect)(struct frame *);
-	enum gfwd_drop reason;
-};
 
 static const struct packet_case cases[] = {
 	{ "NDP: solicitation for the port's IPv6 address is answered", ns_for_port6, SENT, na_from_port6 },
@@ -576,47 +567,6 @@ static const struct packet_case cases[] = {
 	{ "IPv6 multicast UDP", v6_multicast_udp, DROPPED, NULL, DROP_NOT_FOR_US },
 };
 
-static void hexdump_diff(const struct frame *got, const struct frame *want)
-{
-	fprintf(stderr, "  got %u bytes, want %u bytes\n", got->len, want->len);
-	int shown = 0;
-	for (unsigned i = 0; (i < got->len || i < want->len) && shown < 12; i++) {
-		int g = i < got->len ? got->b[i] : -1, w = i < want->len ? want->b[i] : -1;
-		if (g != w) {
-			fprintf(stderr, "  byte %u: got %02x want %02x\n", i, g & 0xff, w & 0xff);
-			shown++;
-		}
-	}
-}
-
-static void run_table(void)
-{
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct packet_case *c = &cases[i];
-		struct frame in = frame_new();
-		c->input(&in);
-		struct outcome o = push(&in);
-		CHECK(o.leaked == 0, "%s: %d mbufs leaked", c->name, o.leaked);
-		if (c->verdict == SENT) {
-			struct frame want = frame_new();
-			c->expect(&want);
-			CHECK(o.port == 0 && o.drop < 0, "%s: expected one frame out, got port %d drop %d", c->name, o.port, o.drop);
-			if (o.port != 0)
-				continue;
-			int same = o.out.len == want.len && memcmp(o.out.b, want.b, want.len) == 0;
-			CHECK(same, "%s: output differs", c->name);
-			if (!same)
-				hexdump_diff(&o.out, &want);
-			if (want.l3 >= 0)
-				CHECK(frame_checksums_ok(o.out.b, o.out.len, want.l3, want.l4), "%s: checksums wrong", c->name);
-		} else if (c->verdict == DROPPED) {
-			CHECK(o.port < 0 && o.drop == (int)c->reason, "%s: expected drop %d, got port %d drop %d",
-			      c->name, c->reason, o.port, o.drop);
-		} else {
-			CHECK(o.port < 0 && o.drop < 0, "%s: expected nothing out, got port %d drop %d", c->name, o.port, o.drop);
-		}
-	}
-}
 
 /* A VIP takeover: unsolicited neighbour advertisements, as many as asked, for the VIP. */
 static void unsolicited_advertisements(void)
@@ -650,7 +600,7 @@ int main(int argc, char **argv)
 	memset(big_payload, 'x', sizeof(big_payload) - 1);
 	harness_init(argv[0]);
 	commit_modes();
-	run_table();
+	run_table(cases, sizeof(cases) / sizeof(cases[0]));
 	unsolicited_advertisements();
 	return report("test_modes");
 }

@@ -365,15 +365,6 @@ static void gre_to_vip(struct frame *f)
 
 /* ---------------------------------------------------------------- the table */
 
-enum verdict { SENT, DROPPED, CONSUMED };
-
-struct packet_case {
-	const char *name;
-	void (*input)(struct frame *);
-	enum verdict verdict;
-	void (*expect)(struct frame *);   /* SENT: the exact frame on port 0 */
-	enum gfwd_drop reason;            /* DROPPED */
-};
 
 static const struct packet_case cases[] = {
 	{ "ARP request for the port address is answered", arp_request_for_port, SENT, arp_reply_from_port },
@@ -412,49 +403,6 @@ static const struct packet_case cases[] = {
 	{ "GRE (no such service protocol)", gre_to_vip, DROPPED, NULL, DROP_UNSUPPORTED_PROTO },
 };
 
-static void hexdump_diff(const struct frame *got, const struct frame *want)
-{
-	fprintf(stderr, "  got  %u bytes, want %u bytes\n", got->len, want->len);
-	for (unsigned i = 0; i < got->len || i < want->len; i++) {
-		int g = i < got->len ? got->b[i] : -1, w = i < want->len ? want->b[i] : -1;
-		if (g != w)
-			fprintf(stderr, "  byte %u: got %02x want %02x\n", i, g & 0xff, w & 0xff);
-	}
-}
-
-static void run_table(void)
-{
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct packet_case *c = &cases[i];
-		struct frame in = frame_new();
-		c->input(&in);
-		struct outcome o = push(&in);
-		CHECK(o.leaked == 0, "%s: %d mbufs leaked", c->name, o.leaked);
-		switch (c->verdict) {
-		case SENT: {
-			struct frame want = frame_new();
-			c->expect(&want);
-			CHECK(o.port == 0 && o.drop < 0, "%s: expected one frame out, got port %d drop %d", c->name, o.port, o.drop);
-			if (o.port == 0) {
-				int same = o.out.len == want.len && memcmp(o.out.b, want.b, want.len) == 0;
-				CHECK(same, "%s: output differs", c->name);
-				if (!same)
-					hexdump_diff(&o.out, &want);
-				if (want.l3 >= 0)
-					CHECK(frame_checksums_ok(o.out.b, o.out.len, want.l3, want.l4), "%s: checksums wrong", c->name);
-			}
-			break;
-		}
-		case DROPPED:
-			CHECK(o.port < 0 && o.drop == (int)c->reason, "%s: expected drop %d, got port %d drop %d",
-			      c->name, c->reason, o.port, o.drop);
-			break;
-		case CONSUMED:
-			CHECK(o.port < 0 && o.drop < 0, "%s: expected nothing out, got port %d drop %d", c->name, o.port, o.drop);
-			break;
-		}
-	}
-}
 
 /* ---------------------------------------------------------------- flows across commits */
 
@@ -626,7 +574,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	harness_init(argv[0]);
 	commit(0, 0);
-	run_table();
+	run_table(cases, sizeof(cases) / sizeof(cases[0]));
 	traffic_counted_per_service_and_backend();
 	flows_survive_commits();
 	active_flows_follow_rescheduling();
