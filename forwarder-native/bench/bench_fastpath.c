@@ -7,7 +7,8 @@
  *     MODE   fullnat | nat | dsr
  *     KIND   established: the capture's flows are replayed over and over; measured after
  *                         the first pass created them
- *            new:         every frame of the capture opens a flow; measured over the first pass
+ *            new:         every frame of a 262,144-frame capture opens a flow; measured over
+ *                         its first pass, with FLOWS flows already in the table
  *     FLOWS  flows in the table while measuring (the capture holds min(FLOWS, 262144) of
  *            them; the rest are opened beforehand through the same pipeline)
  *     SECONDS how long to measure; 0 only writes the capture (for the testpmd baseline)
@@ -131,7 +132,8 @@ int main(int argc, char **argv)
 	uint32_t flows = (uint32_t)strtoul(argv[3], NULL, 10);
 	const char *pcap = argv[4];
 	double seconds = atof(argv[5]);
-	uint32_t captured = flows < MAX_CAPTURE ? flows : MAX_CAPTURE;
+	/* New flows: always a full capture of fresh tuples, measured over its first pass. */
+	uint32_t captured = fresh || flows > MAX_CAPTURE ? MAX_CAPTURE : flows;
 	uint16_t vport = mode == GFWD_MODE_DSR ? 8080 : 80;
 
 	/* New flows: the capture's tuples come after the preloaded ones. */
@@ -199,16 +201,16 @@ int main(int argc, char **argv)
 		pk0 = counter("burst_packets");
 		usleep((useconds_t)(seconds * 1e6));
 	} else {
+		/* From the first packet to the end of the first pass: every packet a new flow. */
+		while (counter("rx_packets") == 0 && now_s() - t0 < 10)
+			;
+		start = now_s();
 		while (counter("rx_packets") < captured && now_s() - t0 < 60)
-			usleep(1000);
+			;
 	}
 	double elapsed = now_s() - start;
-	uint64_t rx = (fresh ? captured : counter("rx_packets") - rx0);
+	uint64_t rx = fresh ? counter("rx_packets") : counter("rx_packets") - rx0;
 	uint64_t cycles = counter("busy_cycles") - cyc0, packets = counter("burst_packets") - pk0;
-	if (fresh) {   /* only the first pass: the capture's packets, all new */
-		cycles = counter("busy_cycles");
-		packets = counter("burst_packets");
-	}
 	const struct flow_table *ft = dp.workers[0]->flows;
 	double state = sizeof(struct flow) + (double)(ft->bucket_mask + 1) * sizeof(struct flow_bucket) / ft->capacity;
 	printf("mpps=%.3f cycles_per_packet=%.1f packets=%lu drops=%lu new_flows=%lu state_bytes_per_flow=%.0f\n",

@@ -6,6 +6,7 @@
  *   profile_pipeline FLOWS BURSTS */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <arpa/inet.h>
 #include <rte_cycles.h>
 #include "api_internal.h"
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 {
 	uint32_t flows = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000;
 	uint32_t bursts = argc > 2 ? (uint32_t)atoi(argv[2]) : 10000;
+	int fresh = argc > 3 && strcmp(argv[3], "new") == 0;   /* every packet a new flow */
 	char *eal[] = { argv[0], "-l", "0", "--no-huge", "-m", "1024", "--no-pci", "--no-shconf", "--no-telemetry",
 			"--log-level", "*:error", NULL };
 	if (gfwd_init(11, eal) != 0)
@@ -52,7 +54,7 @@ int main(int argc, char **argv)
 				  .sched = GFWD_SCHED_MAGLEV, .n_backends = 64 };
 	inet_pton(AF_INET, "198.18.0.200", s.vip);
 	gfwd_commit(1, &s, 1, b, 64);
-	struct worker *w = worker_create(0, 1, 0, flows * 2 + 64, 0);
+	struct worker *w = worker_create(0, 1, 0, flows * 2 + 64 + (fresh ? bursts * 32 : 0), 0);
 	const struct config *cfg = dp_config();
 
 	struct frame *frames = malloc(sizeof(struct frame) * flows);
@@ -62,7 +64,12 @@ int main(int argc, char **argv)
 	uint64_t cycles = 0, packets = 0;
 	for (uint32_t r = 0; r < bursts + flows / 32 + 1; r++) {
 		for (int k = 0; k < 32; k++) {
+			struct frame fresh_frame;
 			const struct frame *f = &frames[(r * 32 + k) % flows];
+			if (fresh && r > flows / 32) {
+				frame_for(&fresh_frame, flows + r * 32 + (uint32_t)k);
+				f = &fresh_frame;
+			}
 			m[k] = rte_pktmbuf_alloc(dp.pool);
 			memcpy(rte_pktmbuf_append(m[k], f->len), f->b, f->len);
 		}
@@ -78,6 +85,7 @@ int main(int argc, char **argv)
 			w->tx[p].n = 0;
 		}
 	}
-	printf("%u flows: %.1f cycles/packet in the pipeline (no PMD, no tx)\n", flows, (double)cycles / packets);
+	printf("%u flows, %s: %.1f cycles/packet in the pipeline (no PMD, no tx)\n", flows,
+	       fresh ? "new flows" : "established", (double)cycles / packets);
 	return 0;
 }

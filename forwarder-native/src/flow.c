@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <rte_malloc.h>
+#include <emmintrin.h>
 #include <rte_prefetch.h>
 #include "flow.h"
 
@@ -90,6 +91,16 @@ static inline bool key_matches(const struct flow_table *ft, const struct flow *f
 	return f->client_port == k->dport && addr_eq(&f->client, &k->dst);
 }
 
+/* A bit per slot of b whose signature is sig: two SSE2 compares of four lanes. */
+static inline uint32_t bucket_match(const struct flow_bucket *b, uint32_t sig)
+{
+	__m128i want = _mm_set1_epi32((int)sig);
+	__m128i lo = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)&b->sig[0]), want);
+	__m128i hi = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)&b->sig[4]), want);
+	return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(lo)) |
+	       (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(hi)) << 4;
+}
+
 /* Two choices per key (the second from the hash's other bits): at a load factor of 1/2 a
  * single bucket of 8 overflows often enough to evict live flows; two almost never do. */
 static inline struct flow_bucket *bucket_of(const struct flow_table *ft, uint32_t hash, int choice)
@@ -136,9 +147,8 @@ void flow_prefetch_match(const struct flow_table *ft, uint32_t hash)
 	uint32_t sig = sig_of(hash);
 	for (int c = 0; c < 2; c++) {
 		const struct flow_bucket *b = bucket_of(ft, hash, c);
-		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++)
-			if (b->sig[s] == sig)
-				rte_prefetch0(&ft->flows[(b->ref[s] - 1) >> 1]);
+		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1)
+			rte_prefetch0(&ft->flows[(b->ref[__builtin_ctz(hits)] - 1) >> 1]);
 	}
 }
 
@@ -148,9 +158,8 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
 	uint32_t sig = sig_of(hash);
 	for (int c = 0; c < 2; c++) {
 		struct flow_bucket *b = bucket_of(ft, hash, c);
-		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			if (b->sig[s] != sig)
-				continue;
+		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1) {
+			int s = __builtin_ctz(hits);
 			uint32_t ref = b->ref[s] - 1;
 			struct flow *f = &ft->flows[ref >> 1];
 			enum flow_dir d = ref & 1;
@@ -167,21 +176,27 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
 	return NULL;
 }
 
-/* A free slot for `hash` in its first bucket or else its second, reclaiming an
- * expired flow or, failing that, evicting the flow nearest to expiry (never `keep`). */
+/* A free slot for `hash` in its first bucket or else its second; only when both are full,
+ * reclaim an expired flow or, failing that, evict the flow nearest to expiry (never
+ * `keep`). Free slots are found from the bucket line alone: flows are read only to choose
+ * a victim. */
 static struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32_t now,
 				    const struct flow *keep, int *slot)
 {
+	for (int c = 0; c < 2; c++) {
+		struct flow_bucket *b = bucket_of(ft, hash, c);
+		uint32_t free = bucket_match(b, 0);   /* ref 0 is free; its signature is 0 too */
+		if (free != 0) {
+			*slot = __builtin_ctz(free);
+			return b;
+		}
+	}
 	struct flow_bucket *victim_b = NULL;
 	int victim = -1;
 	int32_t victim_left = INT32_MAX;
 	for (int c = 0; c < 2; c++) {
 		struct flow_bucket *b = bucket_of(ft, hash, c);
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			if (b->ref[s] == 0) {
-				*slot = s;
-				return b;
-			}
 			struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
 			if (f == keep)
 				continue;
