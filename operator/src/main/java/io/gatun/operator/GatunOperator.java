@@ -13,6 +13,7 @@ import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.ipam.Ipam;
 import io.gatun.operator.reconciler.EndpointSlices;
 import io.gatun.operator.reconciler.HealthProbeReconciler;
+import io.gatun.operator.reconciler.HealthProbeUsers;
 import io.gatun.operator.reconciler.LeaseRestorer;
 import io.gatun.operator.reconciler.LoadBalancerReconciler;
 import io.gatun.operator.reconciler.PoolCatalogs;
@@ -56,6 +57,7 @@ public final class GatunOperator implements AutoCloseable {
   private final ControlServer server;
   private final ForwarderFleet fleet;
   private final ScheduledExecutorService timer;
+  private final KubernetesEventRecorder recorder;
   private final AtomicBoolean leading;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> lostLeadership = new CompletableFuture<>();
@@ -65,11 +67,13 @@ public final class GatunOperator implements AutoCloseable {
       ControlServer server,
       ForwarderFleet fleet,
       ScheduledExecutorService timer,
+      KubernetesEventRecorder recorder,
       AtomicBoolean leading) {
     this.operator = operator;
     this.server = server;
     this.fleet = fleet;
     this.timer = timer;
+    this.recorder = recorder;
     this.leading = leading;
   }
 
@@ -126,6 +130,8 @@ public final class GatunOperator implements AutoCloseable {
               overrider
                   .withKubernetesClient(client)
                   .withCloseClientOnStop(false)
+                  // Finalizers by JSON patch: cheaper for the API server than server-side apply.
+                  .withUseSSAToPatchPrimaryResource(false)
                   .withConcurrentReconciliationThreads(options.reconcileThreads());
               if (options.leaderElection() != null) {
                 overrider.withLeaderElectionConfiguration(
@@ -139,19 +145,21 @@ public final class GatunOperator implements AutoCloseable {
                         }));
               }
             });
+    var probeUsers = new HealthProbeUsers();
     operator.register(new PoolReconciler(ipam, pools, recorder, clock));
     operator.register(
         new LoadBalancerReconciler(
             ipam,
             pools,
+            probeUsers,
             desiredState,
             fleet,
             recorder,
             clock,
             EndpointSlices.servedVersion(client)));
-    operator.register(new HealthProbeReconciler(recorder, clock));
+    operator.register(new HealthProbeReconciler(probeUsers, recorder, clock));
     operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));
-    var gatun = new GatunOperator(operator, server, fleet, timer, leading);
+    var gatun = new GatunOperator(operator, server, fleet, timer, recorder, leading);
     instance[0] = gatun;
     try {
       if (options.leaderElection() == null) {
@@ -161,6 +169,7 @@ public final class GatunOperator implements AutoCloseable {
     } catch (RuntimeException e) {
       server.close();
       timer.shutdownNow();
+      recorder.close();
       throw e;
     }
     log.info(
@@ -243,6 +252,7 @@ public final class GatunOperator implements AutoCloseable {
     fleet.closeAll();
     server.close();
     timer.shutdownNow();
+    recorder.close();
     log.info("Gatun operator stopped");
   }
 

@@ -3,6 +3,7 @@ package io.gatun.operator.control;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
  */
 public final class DesiredState {
 
-  private record Published(DesiredServices desired, long generation) {}
+  private record Published(DesiredServices desired, long generation, long atNanos) {}
 
   private final Map<Owner, Published> published = new HashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -86,7 +87,7 @@ public final class DesiredState {
         result = current.generation();
       } else {
         result = bump();
-        published.put(owner, new Published(desired, result));
+        published.put(owner, new Published(desired, result, System.nanoTime()));
         changed = true;
       }
     }
@@ -121,6 +122,14 @@ public final class DesiredState {
       bump();
     }
     notifyListeners();
+  }
+
+  /** How long ago the owner's current services were first published; empty when none are. */
+  public synchronized Optional<Duration> ageOf(Owner owner) {
+    var current = published.get(owner);
+    return current == null
+        ? Optional.empty()
+        : Optional.of(Duration.ofNanos(System.nanoTime() - current.atNanos()));
   }
 
   public synchronized OptionalLong generationOf(Owner owner) {

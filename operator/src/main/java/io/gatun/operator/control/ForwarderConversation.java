@@ -50,6 +50,8 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
           return;
         }
         fleet.acknowledged(member, message.getAck());
+        sender.answered(message.getAck().getGeneration());
+        sender.sendLatest();
       }
       case OBSERVATION -> {
         // Backend health and port state feed status in a later issue; accepted and ignored now.

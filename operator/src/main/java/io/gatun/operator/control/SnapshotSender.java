@@ -3,31 +3,70 @@ package io.gatun.operator.control;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Sends one forwarder the latest snapshot, and only the latest.
+ * Sends one forwarder the latest snapshot, and only the latest, one at a time.
  *
- * <p>Nothing is queued: {@link #sendLatest()} looks up the current snapshot at the moment the
- * stream can take it. A slow forwarder therefore skips the generations published while it was busy
- * and gets the newest one as soon as its stream drains (the transport calls {@link #sendLatest()}
- * again when it becomes ready).
+ * <p>Nothing is queued: {@link #sendLatest()} looks up the current snapshot at the moment it can
+ * go. It can go when the stream can take it and the forwarder has answered (applied or rejected)
+ * the previous one, as in xDS: changes made while a forwarder applies a snapshot are coalesced into
+ * the next, so a burst of ten thousand changes costs a handful of snapshots, not ten thousand. A
+ * forwarder that has not answered within {@link #ANSWER_WAIT} gets the latest anyway (a retry is
+ * scheduled for then).
  */
 final class SnapshotSender {
 
+  static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
+
   private final OutboundStream stream;
   private final Supplier<Optional<Snapshot>> latest;
+  private final LongSupplier nanoClock;
+  private final BiConsumer<Runnable, Duration> later;
+  private boolean retryScheduled;
   private long sentGeneration = -1;
+  private long answeredGeneration = -1;
+  private long sentAt;
   private boolean closed;
 
   SnapshotSender(OutboundStream stream, Supplier<Optional<Snapshot>> latest) {
+    this(stream, latest, System::nanoTime, SnapshotSender::runLater);
+  }
+
+  /**
+   * @param later runs a task after a delay (the retry when a forwarder does not answer)
+   */
+  SnapshotSender(
+      OutboundStream stream,
+      Supplier<Optional<Snapshot>> latest,
+      LongSupplier nanoClock,
+      BiConsumer<Runnable, Duration> later) {
     this.stream = stream;
     this.latest = latest;
+    this.nanoClock = nanoClock;
+    this.later = later;
   }
 
   synchronized void sendLatest() {
     if (closed || !stream.isReady()) {
+      return;
+    }
+    if (awaitingAnswer()) {
+      if (!retryScheduled) {
+        retryScheduled = true;
+        later.accept(
+            () -> {
+              synchronized (this) {
+                retryScheduled = false;
+              }
+              sendLatest();
+            },
+            Duration.ofNanos(sentAt + ANSWER_WAIT.toNanos() - nanoClock.getAsLong()));
+      }
       return;
     }
     Snapshot snapshot = latest.get().orElse(null);
@@ -36,6 +75,31 @@ final class SnapshotSender {
     }
     stream.send(OperatorMessage.newBuilder().setSnapshot(snapshot).build());
     sentGeneration = snapshot.getGeneration();
+    sentAt = nanoClock.getAsLong();
+  }
+
+  /** The forwarder applied or rejected {@code generation}: the next snapshot may go. */
+  synchronized void answered(long generation) {
+    answeredGeneration = Math.max(answeredGeneration, generation);
+  }
+
+  private static void runLater(Runnable task, Duration delay) {
+    Thread.ofVirtual()
+        .name("gatun-snapshot-retry")
+        .start(
+            () -> {
+              try {
+                Thread.sleep(delay.isNegative() ? Duration.ZERO : delay);
+                task.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+  }
+
+  private boolean awaitingAnswer() {
+    return sentGeneration > answeredGeneration
+        && nanoClock.getAsLong() - sentAt < ANSWER_WAIT.toNanos();
   }
 
   synchronized long sentGeneration() {

@@ -3,11 +3,9 @@ package io.gatun.operator.reconciler;
 import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.HealthProbeStatus;
-import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.status.ConditionsBuilder;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusWriter;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -15,10 +13,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reports whether a HealthProbe is valid and which LoadBalancers use it. Runs again when it changes
@@ -33,24 +30,20 @@ public final class HealthProbeReconciler implements Reconciler<HealthProbe> {
 
   private final HealthProbeValidator validator =
       new HealthProbeValidator(SchemaRules.forKind(HealthProbe.class));
+  private final HealthProbeUsers users;
   private final EventRecorder recorder;
   private final Clock clock;
-  private final StatusWriter<HealthProbe, HealthProbeStatus> statusWriter =
-      new StatusWriter<>(HealthProbe::new);
+  private final StatusWriter<HealthProbe, HealthProbeStatus> statusWriter = new StatusWriter<>();
 
-  public HealthProbeReconciler(EventRecorder recorder, Clock clock) {
+  public HealthProbeReconciler(HealthProbeUsers users, EventRecorder recorder, Clock clock) {
+    this.users = users;
     this.recorder = recorder;
     this.clock = clock;
   }
 
   @Override
   public UpdateControl<HealthProbe> reconcile(HealthProbe probe, Context<HealthProbe> context) {
-    List<String> users =
-        context
-            .getSecondaryResourcesAsStream(LoadBalancer.class)
-            .map(lb -> lb.getMetadata().getName())
-            .sorted()
-            .toList();
+    List<String> users = this.users.of(ResourceID.fromResource(probe));
 
     Validation validation = validator.validate(probe);
 
@@ -87,18 +80,8 @@ public final class HealthProbeReconciler implements Reconciler<HealthProbe> {
   @Override
   public List<EventSource<?, HealthProbe>> prepareEventSources(
       EventSourceContext<HealthProbe> context) {
-    var users =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(LoadBalancer.class, HealthProbe.class)
-                .withName(USERS)
-                .withSecondaryToPrimaryMapper(HealthProbeReconciler::probeOf)
-                .build(),
-            context);
-    return List.of(users);
-  }
-
-  private static Set<ResourceID> probeOf(LoadBalancer lb) {
-    String name = lb.getSpec() == null ? null : lb.getSpec().healthProbeRef();
-    return name == null ? Set.of() : Set.of(new ResourceID(name, lb.getMetadata().getNamespace()));
+    var usersChanged = new SimpleInboundEventSource<HealthProbe>(USERS);
+    users.addListener(usersChanged::propagateEvent);
+    return List.of(usersChanged);
   }
 }

@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -52,24 +53,28 @@ public final class LoadBalancerReconciler
 
   private static final Logger log = LoggerFactory.getLogger(LoadBalancerReconciler.class);
 
+  /** How long a just-published configuration's status waits for the forwarders' answers. */
+  static final Duration SETTLE = Duration.ofMillis(250);
+
   private final Ipam ipam;
   private final AddressAllocator addresses;
   private final DesiredState desiredState;
   private final ForwarderFleet fleet;
   private final GroupVersionKind endpointSliceVersion;
   private final LoadBalancerObserver observer;
+  private final HealthProbeUsers probeUsers;
   private final LoadBalancerValidator validator =
       new LoadBalancerValidator(SchemaRules.forKind(LoadBalancer.class));
   private final HealthProbeValidator probeValidator =
       new HealthProbeValidator(SchemaRules.forKind(HealthProbe.class));
   private final LoadBalancerStatusBuilder statusBuilder;
   private final LoadBalancerEvents events;
-  private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter =
-      new StatusWriter<>(LoadBalancer::new);
+  private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter = new StatusWriter<>();
 
   public LoadBalancerReconciler(
       Ipam ipam,
       PoolCatalogs pools,
+      HealthProbeUsers probeUsers,
       DesiredState desiredState,
       ForwarderFleet fleet,
       EventRecorder recorder,
@@ -78,6 +83,7 @@ public final class LoadBalancerReconciler
     this.ipam = ipam;
     this.addresses = new AddressAllocator(ipam);
     this.observer = new LoadBalancerObserver(pools);
+    this.probeUsers = probeUsers;
     this.desiredState = desiredState;
     this.fleet = fleet;
     this.endpointSliceVersion = endpointSliceVersion;
@@ -90,6 +96,7 @@ public final class LoadBalancerReconciler
     Owner owner = ownerOf(lb);
 
     ObservedState observed = observer.observe(lb, context);
+    probeUsers.set(owner, lb.getSpec() == null ? null : lb.getSpec().healthProbeRef());
 
     Validation validation = validator.validate(lb);
 
@@ -98,11 +105,33 @@ public final class LoadBalancerReconciler
             ? program(owner, lb, observed, validation)
             : hold(owner, lb, observed, validation);
 
+    Duration settle = settling(owner, outcome);
+    if (!settle.isZero()) {
+      return UpdateControl.<LoadBalancer>noUpdate().rescheduleAfter(settle);
+    }
     var update = statusBuilder.build(lb, outcome);
     if (statusWriter.writeIfChanged(lb, update.status(), context)) {
       events.record(lb, update.transitions());
     }
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A configuration published a moment ago is usually acknowledged a moment later: writing
+   * "Pending" in between would cost every new LoadBalancer a second status write (and the API
+   * server, at ten thousand of them, ten thousand writes). The status waits {@link #SETTLE} for the
+   * forwarders' answers, then is written whatever they said.
+   */
+  private Duration settling(Owner owner, LoadBalancerOutcome outcome) {
+    if (outcome.programming() == null
+        || outcome.programming().state() != Programming.State.PENDING) {
+      return Duration.ZERO;
+    }
+    return desiredState
+        .ageOf(owner)
+        .map(age -> SETTLE.minus(age))
+        .filter(left -> left.isPositive())
+        .orElse(Duration.ZERO);
   }
 
   /** Holds an address and publishes the services (or withdraws them when no address is had). */
@@ -178,6 +207,7 @@ public final class LoadBalancerReconciler
     // be given the address.
     desiredState.withdraw(owner);
     ipam.release(owner);
+    probeUsers.set(owner, null);
     log.info("LoadBalancer {} deleted: services withdrawn, addresses released", owner);
     return DeleteControl.defaultDelete();
   }

@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -44,7 +45,8 @@ public final class PoolReconciler implements Reconciler<Pool> {
   private final PoolCatalogs catalogs;
   private final EventRecorder recorder;
   private final PoolStatusBuilder statusBuilder;
-  private final StatusWriter<Pool, PoolStatus> statusWriter = new StatusWriter<>(Pool::new);
+  private final StatusWriter<Pool, PoolStatus> statusWriter = new StatusWriter<>();
+  private final StatusThrottle throttle = new StatusThrottle(Duration.ofSeconds(1));
 
   public PoolReconciler(Ipam ipam, PoolCatalogs catalogs, EventRecorder recorder, Clock clock) {
     this.ipam = ipam;
@@ -55,6 +57,12 @@ public final class PoolReconciler implements Reconciler<Pool> {
 
   @Override
   public UpdateControl<Pool> reconcile(Pool pool, Context<Pool> context) {
+    // A busy pool is reconciled after every allocation; its status is refreshed at most once a
+    // second (spec changes included: a second is nothing to a human reading it).
+    Duration wait = throttle.delayFor(pool.getMetadata().getName());
+    if (!wait.isZero()) {
+      return UpdateControl.<Pool>noUpdate().rescheduleAfter(wait);
+    }
     List<Pool> all =
         Stream.concat(Stream.of(pool), context.getPrimaryCache().list(p -> !sameName(p, pool)))
             .toList();
@@ -71,6 +79,7 @@ public final class PoolReconciler implements Reconciler<Pool> {
             .toList();
 
     var update = statusBuilder.build(pool, entry, usage, leases, outside);
+    throttle.ran(pool.getMetadata().getName());
     if (statusWriter.writeIfChanged(pool, update.status(), context)) {
       update.transitions().forEach(condition -> record(pool, condition));
     }

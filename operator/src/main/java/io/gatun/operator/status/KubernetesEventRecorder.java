@@ -1,5 +1,6 @@
 package io.gatun.operator.status;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -8,24 +9,42 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes core/v1 Events, the kind every kubectl version shows in {@code describe}.
  *
- * <p>Events are best effort: failing to record one is logged, never fails a reconcile.
- * Cluster-scoped objects get their events in {@code default}, as Kubernetes' own components do.
+ * <p>Events are best effort and off the reconcile path: they are posted by a few background threads
+ * from a bounded queue, so a slow API server delays them instead of every reconcile, and a flood
+ * drops the surplus (counted in the log) instead of growing without bound. Cluster-scoped objects
+ * get their events in {@code default}, as Kubernetes' own components do.
  */
-public final class KubernetesEventRecorder implements EventRecorder {
+public final class KubernetesEventRecorder implements EventRecorder, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesEventRecorder.class);
   static final String COMPONENT = "gatun-operator";
   private static final int MAX_MESSAGE = 1024;
+  private static final int QUEUE = 1_000;
+  private static final int POSTERS = 2;
 
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
+  private final AtomicLong dropped = new AtomicLong();
+  private final ThreadPoolExecutor posters =
+      new ThreadPoolExecutor(
+          POSTERS,
+          POSTERS,
+          0,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(QUEUE),
+          Thread.ofPlatform().daemon().name("gatun-events-", 0).factory());
 
   public KubernetesEventRecorder(KubernetesClient client, Clock clock, String instance) {
     this.client = client;
@@ -37,46 +56,74 @@ public final class KubernetesEventRecorder implements EventRecorder {
   public void record(HasMetadata regarding, Type type, String reason, String message) {
     var metadata = regarding.getMetadata();
     String namespace = metadata.getNamespace() != null ? metadata.getNamespace() : "default";
-    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    var event =
-        new EventBuilder()
-            .withNewMetadata()
-            .withNamespace(namespace)
-            .withName(metadata.getName() + "." + UUID.randomUUID().toString().substring(0, 13))
-            .endMetadata()
-            .withInvolvedObject(
-                new ObjectReferenceBuilder()
-                    .withApiVersion(regarding.getApiVersion())
-                    .withKind(regarding.getKind())
-                    .withNamespace(metadata.getNamespace())
-                    .withName(metadata.getName())
-                    .withUid(metadata.getUid())
-                    .withResourceVersion(metadata.getResourceVersion())
-                    .build())
-            .withType(type.name())
-            .withReason(reason)
-            .withMessage(truncate(message))
-            .withFirstTimestamp(now)
-            .withLastTimestamp(now)
-            .withCount(1)
-            .withNewSource()
-            .withComponent(COMPONENT)
-            .endSource()
-            .withReportingComponent("lb.gatun.io/" + COMPONENT)
-            .withReportingInstance(instance)
-            .build();
     log.info(
         "{} {}/{} {}: {}", regarding.getKind(), namespace, metadata.getName(), reason, message);
+    Event event = event(regarding, namespace, type, reason, message);
     try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
+      posters.execute(() -> post(event));
+    } catch (RejectedExecutionException e) {
+      long count = dropped.incrementAndGet();
+      if (count == 1 || count % 1000 == 0) {
+        log.warn("Event queue full: {} events dropped so far", count);
+      }
+    }
+  }
+
+  private Event event(
+      HasMetadata regarding, String namespace, Type type, String reason, String message) {
+    var metadata = regarding.getMetadata();
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    return new EventBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(metadata.getName() + "." + UUID.randomUUID().toString().substring(0, 13))
+        .endMetadata()
+        .withInvolvedObject(
+            new ObjectReferenceBuilder()
+                .withApiVersion(regarding.getApiVersion())
+                .withKind(regarding.getKind())
+                .withNamespace(metadata.getNamespace())
+                .withName(metadata.getName())
+                .withUid(metadata.getUid())
+                .withResourceVersion(metadata.getResourceVersion())
+                .build())
+        .withType(type.name())
+        .withReason(reason)
+        .withMessage(truncate(message))
+        .withFirstTimestamp(now)
+        .withLastTimestamp(now)
+        .withCount(1)
+        .withNewSource()
+        .withComponent(COMPONENT)
+        .endSource()
+        .withReportingComponent("lb.gatun.io/" + COMPONENT)
+        .withReportingInstance(instance)
+        .build();
+  }
+
+  private void post(Event event) {
+    try {
+      client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
     } catch (KubernetesClientException e) {
       log.warn(
           "Could not record event {} for {}/{}: {}",
-          reason,
-          namespace,
-          metadata.getName(),
+          event.getReason(),
+          event.getMetadata().getNamespace(),
+          event.getInvolvedObject().getName(),
           e.getMessage());
     }
+  }
+
+  /** Posts what is queued (for a few seconds at most), then stops. */
+  @Override
+  public void close() {
+    posters.shutdown();
+    try {
+      posters.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    posters.shutdownNow();
   }
 
   private static String truncate(String message) {

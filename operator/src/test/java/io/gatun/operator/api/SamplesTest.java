@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,26 @@ class SamplesTest {
         .containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13");
     assertThat(web.ports()).extracting(LoadBalancerPort::name).containsExactly("http", "dns");
     assertThat(echo.backends().serviceRef()).isEqualTo("echo");
+  }
+
+  @Test
+  void theHealthProbeAndServiceSamplesMatchTheirModels() throws IOException {
+    var probe =
+        STRICT.treeToValue(
+            only(documents("healthprobe.yaml"), "HealthProbe").get("spec"), HealthProbeSpec.class);
+    var service =
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(
+                    Path.of(
+                        System.getProperty("gatun.samples.dir"), "service", "web-service.yaml")),
+                Service.class);
+
+    assertThat(probe.type()).isEqualTo(ProbeType.HTTP);
+    assertThat(probe.http().path()).isEqualTo("/healthz");
+    assertThat(service.getSpec().getLoadBalancerClass()).isEqualTo(ApiGroup.LOAD_BALANCER_CLASS);
+    assertThat(service.getMetadata().getAnnotations())
+        .containsKeys("lb.gatun.io/pool", "lb.gatun.io/health-probe", "lb.gatun.io/sharing-key");
   }
 
   static List<JsonNode> documents(String sample) throws IOException {

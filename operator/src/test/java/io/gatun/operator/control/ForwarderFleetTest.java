@@ -59,6 +59,7 @@ class ForwarderFleetTest {
   void aSlowStreamOnlyEverGetsTheLatestSnapshot() {
     var stream = new RecordingStream();
     var conversation = connect("fwd-a", stream);
+    conversation.onNext(ack(100, true, ""));
     stream.ready = false;
 
     desiredState.publish(web, desired(service("v1")));
@@ -72,6 +73,21 @@ class ForwarderFleetTest {
 
     assertThat(stream.generations()).containsExactly(100L, last);
     assertThat(stream.sent.getLast().getSnapshot().getServices(0).getKey()).isEqualTo("v3");
+  }
+
+  @Test
+  void changesMadeWhileASnapshotIsUnansweredAreCoalescedIntoTheNextOne() {
+    var stream = new RecordingStream();
+    var conversation = connect("fwd-a", stream);
+
+    desiredState.publish(web, desired(service("v1")));
+    desiredState.publish(web, desired(service("v2")));
+    long last = desiredState.publish(web, desired(service("v3")));
+    assertThat(stream.generations()).as("100 is not answered yet").containsExactly(100L);
+
+    conversation.onNext(ack(100, false, "could not apply"));
+
+    assertThat(stream.generations()).containsExactly(100L, last);
   }
 
   @Test

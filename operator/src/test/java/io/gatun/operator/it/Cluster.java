@@ -149,6 +149,15 @@ final class Cluster {
     return lb.getStatus().conditions().stream().filter(c -> c.type().equals(type)).findFirst();
   }
 
+  /** "True/Reason" of a condition in a list, or "absent". */
+  static String condition2(List<Condition> conditions, String type) {
+    return conditions.stream()
+        .filter(c -> c.type().equals(type))
+        .map(c -> c.status() + "/" + c.reason())
+        .findFirst()
+        .orElse("absent");
+  }
+
   /** "True/Reason" for quick comparisons, or "absent". */
   static String state(LoadBalancer lb, String type) {
     return condition(lb, type).map(c -> c.status() + "/" + c.reason()).orElse("absent");

@@ -12,6 +12,7 @@ import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.BackendCounts;
+import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.testing.FakeForwarder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,7 +37,11 @@ class SamplesIT {
   void theSamplesAreStoredAsWrittenAndServeTheirBackends() throws IOException {
     Crds.install(client);
     for (String sample :
-        List.of("pool.yaml", "loadbalancer-static.yaml", "loadbalancer-service.yaml")) {
+        List.of(
+            "pool.yaml",
+            "loadbalancer-static.yaml",
+            "loadbalancer-service.yaml",
+            "healthprobe.yaml")) {
       for (var written : load(sample)) {
         var stored = client.resource(written).create();
         assertThat(stored.getAdditionalProperties())
@@ -69,6 +74,14 @@ class SamplesIT {
                 .containsExactlyInAnyOrder("198.18.0.200", "198.18.0.201");
             assertThat(echo.getStatus().backends()).isEqualTo(new BackendCounts(3, 3));
             assertThat(cluster.pool("demo").getStatus().allocated()).isEqualTo(2L);
+            var probe =
+                client
+                    .resources(HealthProbe.class)
+                    .inNamespace("default")
+                    .withName("web-check")
+                    .get();
+            assertThat(Cluster.condition2(probe.getStatus().conditions(), "Valid"))
+                .isEqualTo("True/Valid");
           });
 
       Map<String, String> backends =

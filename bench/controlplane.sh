@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Control-plane benchmark (not a test): 100 / 1,000 / 10,000 LoadBalancers created -> all
+# Allocated and -> all Programmed with one forwarder connected, against a real kube-apiserver
+# 1.20.2, and the operator's heap at 10,000. The operator runs from its fat jar in its own JVM;
+# the driver (operator/src/test/java/io/gatun/operator/bench/ControlPlaneBench.java) runs from the
+# operator's test classes. Writes bench/results/controlplane.json.
+#
+#   bench/controlplane.sh [SIZES]      e.g. bench/controlplane.sh 100,1000
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk.sh)}
+jar=operator/target/gatun-operator.jar
+if [ ! -f "$jar" ] || [ ! -d operator/target/test-classes/io/gatun/operator/bench ]; then
+  echo "controlplane: build first (make build, or mvn -pl forwarder-api,operator -am install -DskipTests)" >&2
+  exit 1
+fi
+[ -x "${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.20.2-linux-amd64/kube-apiserver" ] ||
+  { echo "controlplane: no kube-apiserver 1.20.2: run make kube-apiserver" >&2; exit 1; }
+work=$(mktemp -d /tmp/gatun-bench-cp.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mvn -q -B -ntp -o -pl operator dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/classpath" >/dev/null
+mkdir -p bench/results
+echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "operator/target/test-classes:operator/target/classes:$(cat "$work/classpath")" \
+  io.gatun.operator.bench.ControlPlaneBench "$jar" crds bench/results/controlplane.json "${1:-100,1000,10000}"
+echo "wrote bench/results/controlplane.json"

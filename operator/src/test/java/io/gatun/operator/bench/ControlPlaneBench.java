@@ -1,0 +1,375 @@
+package io.gatun.operator.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.gatun.operator.api.Backends;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerPort;
+import io.gatun.operator.api.LoadBalancerSpec;
+import io.gatun.operator.api.Pool;
+import io.gatun.operator.api.PoolSpec;
+import io.gatun.operator.api.Protocol;
+import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.testing.FakeForwarder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Control-plane benchmark (not a test): for 100, 1,000 and 10,000 LoadBalancers (two static
+ * backends each), the time from the first create to all Allocated and to all Programmed with one
+ * forwarder connected (a fake one speaking the real protocol over gRPC, acknowledging every
+ * snapshot), against a real kube-apiserver 1.20; and the operator's heap with 10,000. The operator
+ * is the fat jar in a JVM of its own, as deployed, so the heap figure is its own. Each size gets a
+ * fresh API server and operator.
+ *
+ * <pre>ControlPlaneBench OPERATOR_JAR CRDS_DIR OUT_JSON [SIZES]</pre>
+ */
+public final class ControlPlaneBench {
+
+  private record Figure(String name, double value, String unit, Double baseline, Double ratio) {
+
+    static Figure of(String name, double value, String unit, Double goal) {
+      return new Figure(name, value, unit, goal, goal == null ? null : value / goal);
+    }
+  }
+
+  /** Seconds to all Programmed that the issue sets as the goal. */
+  private static final Map<Integer, Double> GOALS = Map.of(1_000, 5.0, 10_000, 30.0);
+
+  private static final Duration PATIENCE = Duration.ofMinutes(10);
+  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+  private ControlPlaneBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path jar = Path.of(args[0]);
+    Path crds = Path.of(args[1]);
+    Path out = Path.of(args[2]);
+    List<Integer> sizes =
+        args.length > 3
+            ? List.of(args[3].split(",")).stream().map(Integer::parseInt).toList()
+            : List.of(100, 1_000, 10_000);
+    var figures = new ArrayList<Figure>();
+    int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+    for (int size : sizes) {
+      double alone = createOnly(size, crds);
+      figures.addAll(run(size, size == largest, jar, crds, alone));
+    }
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(
+        out,
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures)
+            + "\n");
+    for (Figure f : figures) {
+      System.out.printf("  %-64s %9.2f %s%n", f.name(), f.value(), f.unit());
+    }
+    System.exit(0);
+  }
+
+  /**
+   * The same creates against a fresh API server with no operator: what the server alone costs on
+   * this machine now, the baseline the other figures are read against.
+   */
+  private static double createOnly(int size, Path crds) throws Exception {
+    var apiServer = apiServer();
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
+            .build()) {
+      prepare(client, crds);
+      long start = System.nanoTime();
+      create(client, size);
+      return seconds(start);
+    } finally {
+      apiServer.stop();
+    }
+  }
+
+  private static KubeAPIServer apiServer() {
+    var apiServer =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withApiServerVersion("1.20.2")
+                .withOfflineMode(true)
+                .build());
+    apiServer.start();
+    return apiServer;
+  }
+
+  private static void create(KubernetesClient client, int size) {
+    try (var creators = Executors.newFixedThreadPool(16)) {
+      for (int i = 0; i < size; i++) {
+        int n = i;
+        creators.submit(() -> client.resource(loadBalancer(n)).create());
+      }
+    }
+  }
+
+  private static List<Figure> run(int size, boolean measureHeap, Path jar, Path crds, double alone)
+      throws Exception {
+    var apiServer = apiServer();
+    Path kubeconfig = Files.createTempFile("gatun-bench", ".kubeconfig");
+    Path log = Files.createTempFile("gatun-bench-operator", ".log");
+    Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
+    Process operator = null;
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
+            .build()) {
+      prepare(client, crds);
+      int grpcPort = freePort();
+      var command = new ArrayList<String>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("--sun-misc-unsafe-memory-access=allow");
+      // e.g. GATUN_OPERATOR_JAVA_OPTS=-XX:StartFlightRecording=filename=op.jfr to profile it
+      String extra = System.getenv().getOrDefault("GATUN_OPERATOR_JAVA_OPTS", "");
+      if (!extra.isBlank()) {
+        command.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      command.addAll(List.of("-jar", jar.toString(), "--grpc-address", "127.0.0.1:" + grpcPort));
+      var process = new ProcessBuilder(command);
+      process.environment().put("KUBECONFIG", kubeconfig.toString());
+      operator = process.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      return measure(client, size, grpcPort, measureHeap ? operator : null, alone);
+    } catch (RuntimeException | Error e) {
+      System.err.println("operator log: " + log);
+      throw e;
+    } finally {
+      if (operator != null) {
+        operator.destroy();
+        operator.waitFor(10, TimeUnit.SECONDS);
+      }
+      apiServer.stop();
+      Files.deleteIfExists(kubeconfig);
+    }
+  }
+
+  private static List<Figure> measure(
+      KubernetesClient client, int size, int grpcPort, Process heapOf, double alone)
+      throws Exception {
+    Set<String> allocated = ConcurrentHashMap.newKeySet();
+    Set<String> programmed = ConcurrentHashMap.newKeySet();
+    var informer =
+        client
+            .resources(LoadBalancer.class)
+            .inNamespace("bench")
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(LoadBalancer lb) {
+                    track(lb);
+                  }
+
+                  @Override
+                  public void onUpdate(LoadBalancer old, LoadBalancer lb) {
+                    track(lb);
+                  }
+
+                  @Override
+                  public void onDelete(LoadBalancer lb, boolean unknown) {}
+
+                  private void track(LoadBalancer lb) {
+                    if (lb.getStatus() == null) {
+                      return;
+                    }
+                    for (var c : lb.getStatus().conditions()) {
+                      if (c.isTrue() && c.type().equals(LoadBalancer.ALLOCATED)) {
+                        allocated.add(lb.getMetadata().getName());
+                      }
+                      if (c.isTrue() && c.type().equals(LoadBalancer.PROGRAMMED)) {
+                        programmed.add(lb.getMetadata().getName());
+                      }
+                    }
+                  }
+                });
+    try (var forwarder = connectedForwarder(grpcPort)) {
+      warmUp(client, programmed);
+      long start = System.nanoTime();
+      create(client, size);
+      double created = seconds(start);
+      await(() -> allocated.size() == size + 1, "all Allocated");
+      double toAllocated = seconds(start);
+      await(() -> programmed.size() == size + 1, "all Programmed");
+      double toProgrammed = seconds(start);
+      var figures = new ArrayList<Figure>();
+      String n = String.format("%,d", size);
+      figures.add(
+          Figure.of(n + " LoadBalancers: creates alone, no operator (baseline)", alone, "s", null));
+      figures.add(
+          Figure.of(n + " LoadBalancers: creates while the operator works", created, "s", alone));
+      figures.add(
+          Figure.of(n + " LoadBalancers created -> all Allocated", toAllocated, "s", alone));
+      figures.add(
+          Figure.of(
+              n + " LoadBalancers created -> all Programmed (1 forwarder)",
+              toProgrammed,
+              "s",
+              GOALS.get(size)));
+      figures.add(
+          Figure.of(
+              n + " LoadBalancers: throughput to Programmed", size / toProgrammed, "LB/s", null));
+      if (heapOf != null) {
+        figures.add(
+            Figure.of(
+                "operator heap after GC with " + n + " LoadBalancers",
+                heapMiB(heapOf),
+                "MiB",
+                null));
+      }
+      System.out.printf(
+          "%s LoadBalancers: creates alone %.2f s; with the operator: created %.2f s, Allocated"
+              + " %.2f s, Programmed %.2f s (forwarder got %d snapshots)%n",
+          n, alone, created, toAllocated, toProgrammed, forwarder.received().size());
+      return figures;
+    } finally {
+      informer.close();
+    }
+  }
+
+  /**
+   * The clock starts with the operator running, not starting: one LoadBalancer goes through first
+   * (and is left out of the counts).
+   */
+  private static void warmUp(KubernetesClient client, Set<String> programmed)
+      throws InterruptedException {
+    var warm = loadBalancer(-1);
+    warm.getMetadata().setName("warm-up");
+    client.resource(warm).create();
+    await(() -> programmed.contains("warm-up"), "the warm-up Programmed");
+  }
+
+  /** Connects once the operator listens and has sent its first (empty) snapshot. */
+  private static FakeForwarder connectedForwarder(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      var forwarder =
+          FakeForwarder.connect("bench-fwd", "bench-node", port, FakeForwarder.CAPABILITIES, true);
+      for (int i = 0; i < 20 && forwarder.ended() == null; i++) {
+        if (!forwarder.received().isEmpty()) {
+          return forwarder;
+        }
+        Thread.sleep(100);
+      }
+      forwarder.close();
+    }
+    throw new IllegalStateException("the operator did not serve forwarders within 90 s");
+  }
+
+  private static LoadBalancer loadBalancer(int n) {
+    var lb = new LoadBalancer();
+    lb.setMetadata(new ObjectMetaBuilder().withNamespace("bench").withName("lb-" + n).build());
+    lb.setSpec(
+        new LoadBalancerSpec(
+            "bench",
+            null,
+            List.of(new LoadBalancerPort("http", Protocol.TCP, 80, 8080)),
+            new Backends(
+                null,
+                List.of(
+                    new StaticBackend("10.1." + (n / 250) + "." + (n % 250 + 1), null, null),
+                    new StaticBackend("10.2." + (n / 250) + "." + (n % 250 + 1), null, null))),
+            null,
+            null));
+    return lb;
+  }
+
+  private static void prepare(KubernetesClient client, Path crds) throws IOException {
+    try (var files = Files.list(crds)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        var crd =
+            client
+                .getKubernetesSerialization()
+                .unmarshal(Files.readString(file), CustomResourceDefinition.class);
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .waitUntilCondition(ControlPlaneBench::established, 30, TimeUnit.SECONDS);
+      }
+    }
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build())
+        .create();
+    var pool = new Pool();
+    pool.setMetadata(new ObjectMetaBuilder().withName("bench").build());
+    pool.setSpec(new PoolSpec(List.of("198.18.128.0/17"), true));
+    client.resource(pool).create();
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Heap in use after a full GC, as the operator's JVM reports it. */
+  private static double heapMiB(Process operator) throws IOException, InterruptedException {
+    jcmd(operator, "GC.run");
+    String info = jcmd(operator, "GC.heap_info");
+    var used = HEAP_USED.matcher(info);
+    if (!used.find()) {
+      throw new IllegalStateException("no heap figure in: " + info);
+    }
+    return Long.parseLong(used.group(1)) / 1024.0;
+  }
+
+  private static String jcmd(Process process, String command)
+      throws IOException, InterruptedException {
+    var jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()),
+                command)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(jcmd.getInputStream().readAllBytes());
+    jcmd.waitFor(60, TimeUnit.SECONDS);
+    return output;
+  }
+
+  private static void await(BooleanSupplier done, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not " + what + " within " + PATIENCE);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.gatun.operator.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.Snapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SnapshotSenderTest {
+
+  private final AtomicLong now = new AtomicLong();
+  private final AtomicLong generation = new AtomicLong(1);
+  private final RecordingStream stream = new RecordingStream();
+  private final List<Runnable> scheduled = new ArrayList<>();
+  private final List<Duration> delays = new ArrayList<>();
+  private final SnapshotSender sender =
+      new SnapshotSender(
+          stream,
+          () -> Optional.of(Snapshot.newBuilder().setGeneration(generation.get()).build()),
+          now::get,
+          (task, delay) -> {
+            scheduled.add(task);
+            delays.add(delay);
+          });
+
+  @Test
+  void sendsTheNextSnapshotOnlyOnceTheForwarderAnswered() {
+    sender.sendLatest();
+    generation.set(2);
+    sender.sendLatest();
+    assertThat(stream.generations()).containsExactly(1L);
+
+    sender.answered(1);
+    sender.sendLatest();
+    sender.sendLatest();
+
+    assertThat(stream.generations()).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aForwarderThatNeverAnswersStillGetsTheLatestAfterAWhile() {
+    sender.sendLatest();
+    generation.set(5);
+    now.addAndGet(SnapshotSender.ANSWER_WAIT.toNanos() - 1);
+    sender.sendLatest();
+    assertThat(stream.generations()).containsExactly(1L);
+
+    now.addAndGet(1);
+    sender.sendLatest();
+
+    assertThat(stream.generations()).containsExactly(1L, 5L);
+  }
+
+  @Test
+  void withoutFurtherChangesTheRetryIsScheduledForWhenTheWaitEnds() {
+    sender.sendLatest();
+    generation.set(2);
+    now.addAndGet(1_000);
+    sender.sendLatest();
+    sender.sendLatest();
+
+    assertThat(delays).containsExactly(SnapshotSender.ANSWER_WAIT.minusNanos(1_000));
+    now.addAndGet(SnapshotSender.ANSWER_WAIT.toNanos());
+    scheduled.getFirst().run();
+
+    assertThat(stream.generations()).containsExactly(1L, 2L);
+  }
+}
