@@ -3,6 +3,7 @@ package io.gatun.operator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.Pool;
@@ -12,6 +13,7 @@ import io.gatun.operator.control.DesiredState;
 import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.ipam.Ipam;
 import io.gatun.operator.reconciler.EndpointSlices;
+import io.gatun.operator.reconciler.ForwarderReconciler;
 import io.gatun.operator.reconciler.HealthProbeReconciler;
 import io.gatun.operator.reconciler.HealthProbeUsers;
 import io.gatun.operator.reconciler.LeaseRestorer;
@@ -158,6 +160,7 @@ public final class GatunOperator implements AutoCloseable {
             clock,
             EndpointSlices.servedVersion(client)));
     operator.register(new HealthProbeReconciler(probeUsers, recorder, clock));
+    operator.register(new ForwarderReconciler(fleet, recorder, clock));
     operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));
     var gatun = new GatunOperator(operator, server, fleet, timer, recorder, leading);
     instance[0] = gatun;
@@ -200,7 +203,7 @@ public final class GatunOperator implements AutoCloseable {
 
   private static void requireCrds(KubernetesClient client) {
     for (Class<? extends HasMetadata> kind :
-        List.of(Pool.class, LoadBalancer.class, HealthProbe.class)) {
+        List.of(Pool.class, LoadBalancer.class, HealthProbe.class, Forwarder.class)) {
       if (!client.supports(kind)) {
         throw new IllegalStateException(
             "the CRD "

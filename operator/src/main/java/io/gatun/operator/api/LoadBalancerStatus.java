@@ -25,6 +25,10 @@ public record LoadBalancerStatus(
         String ports,
     @JsonPropertyDescription("How many backends there are and how many take traffic.")
         BackendCounts backends,
+    @JsonPropertyDescription(
+            "What the health probes last said about each backend (unhealthy first, at most 50);"
+                + " empty without a HealthProbe.")
+        List<BackendHealthStatus> backendHealth,
     @JsonPropertyDescription("The forwarders announcing the VIP(s).") List<String> announcedBy,
     @JsonPropertyDescription(
             "The control-channel snapshot generation that first carried this LoadBalancer's"
@@ -38,6 +42,7 @@ public record LoadBalancerStatus(
   public LoadBalancerStatus {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
     sharedWith = sharedWith == null ? List.of() : List.copyOf(sharedWith);
+    backendHealth = backendHealth == null ? List.of() : List.copyOf(backendHealth);
     announcedBy = announcedBy == null ? List.of() : List.copyOf(announcedBy);
     forwarders = forwarders == null ? List.of() : List.copyOf(forwarders);
     conditions = conditions == null ? List.of() : List.copyOf(conditions);

@@ -1,6 +1,9 @@
 package io.gatun.operator.control;
 
-/** Hears what changes the forwarders make to programming; called outside the fleet's lock. */
+import io.gatun.operator.ipam.Owner;
+import java.util.Set;
+
+/** Hears what changes the forwarders make; called outside the fleet's lock. */
 public interface FleetListener {
 
   /** A forwarder connected or went away: every LoadBalancer's programming may have changed. */
@@ -11,4 +14,10 @@ public interface FleetListener {
    * LoadBalancers whose configuration first appeared in that window are affected.
    */
   default void progressed(String forwarder, long after, long upTo) {}
+
+  /** Probe verdicts on the backends of {@code owners} changed. */
+  default void healthChanged(Set<Owner> owners) {}
+
+  /** What is known about {@code forwarder} changed (joined, left, acknowledged, observed). */
+  default void forwarderChanged(String forwarder) {}
 }

@@ -54,10 +54,11 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
         sender.sendLatest();
       }
       case OBSERVATION -> {
-        // Backend health and port state feed status in a later issue; accepted and ignored now.
         if (member == null) {
           refuse("the first message must be a Hello");
+          return;
         }
+        fleet.observed(member, message.getObservation());
       }
       case KIND_NOT_SET -> refuse("empty message");
     }

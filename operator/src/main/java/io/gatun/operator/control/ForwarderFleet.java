@@ -2,12 +2,18 @@ package io.gatun.operator.control;
 
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.PortState;
+import io.gatun.operator.ipam.Owner;
 import io.grpc.Status;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,14 +35,36 @@ public final class ForwarderFleet {
     private final String name;
     private final ForwarderView view;
     private final SnapshotSender sender;
+    private final Hello hello;
+    private final Instant connectedAt = Instant.now();
+    private Instant lastHeardAt = connectedAt;
     private long applied;
     private long rejected;
     private String rejectError;
+    private List<PortState> portStates = List.of();
+    private List<String> vipsOwned = List.of();
+    private double rxPacketsPerSecond;
 
-    private Member(String name, ForwarderView view, SnapshotSender sender) {
+    private Member(String name, ForwarderView view, SnapshotSender sender, Hello hello) {
       this.name = name;
       this.view = view;
       this.sender = sender;
+      this.hello = hello;
+    }
+
+    private ForwarderState state() {
+      return new ForwarderState(
+          name,
+          view.node(),
+          view.capabilities(),
+          hello.getPortsList(),
+          portStates,
+          applied,
+          rejected > applied ? rejectError : null,
+          vipsOwned,
+          rxPacketsPerSecond,
+          connectedAt,
+          lastHeardAt);
     }
 
     public String name() {
@@ -55,6 +83,7 @@ public final class ForwarderFleet {
   }
 
   private final Map<String, Member> members = new LinkedHashMap<>();
+  private final BackendHealthBook health = new BackendHealthBook();
   private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
 
   public void addListener(FleetListener listener) {
@@ -63,7 +92,7 @@ public final class ForwarderFleet {
 
   /** Registers a forwarder that said Hello; a newer connection under the same name wins. */
   Member join(Hello hello, SnapshotSender sender) {
-    var member = new Member(hello.getForwarderName(), viewOf(hello), sender);
+    var member = new Member(hello.getForwarderName(), viewOf(hello), sender, hello);
     Member replaced;
     synchronized (this) {
       replaced = members.put(member.name, member);
@@ -78,18 +107,64 @@ public final class ForwarderFleet {
         member.view.node(),
         hello.getCapabilitiesList());
     listeners.forEach(FleetListener::membershipChanged);
+    listeners.forEach(listener -> listener.forwarderChanged(member.name));
     return member;
   }
 
   /** Forgets a connection that ended; a stale one (already replaced) changes nothing. */
   void leave(Member member, String why) {
+    Set<Owner> probed;
     synchronized (this) {
       if (!members.remove(member.name, member)) {
         return;
       }
+      probed = health.forget(member.name);
     }
     log.info("Forwarder {} disconnected: {}", member.name, why);
     listeners.forEach(FleetListener::membershipChanged);
+    listeners.forEach(listener -> listener.forwarderChanged(member.name));
+    if (!probed.isEmpty()) {
+      listeners.forEach(listener -> listener.healthChanged(probed));
+    }
+  }
+
+  /** Takes in an observation: backend health, port state, VIPs owned, packet rate. */
+  void observed(Member member, Observation observation) {
+    Set<Owner> changed;
+    synchronized (this) {
+      if (members.get(member.name) != member) {
+        return;
+      }
+      member.lastHeardAt = Instant.now();
+      if (observation.getPortsCount() > 0) {
+        member.portStates = List.copyOf(observation.getPortsList());
+      }
+      member.vipsOwned = List.copyOf(observation.getVipsOwnedList());
+      member.rxPacketsPerSecond = observation.getRxPacketsPerSecond();
+      changed = health.record(member.name, observation);
+    }
+    listeners.forEach(listener -> listener.forwarderChanged(member.name));
+    if (!changed.isEmpty()) {
+      listeners.forEach(listener -> listener.healthChanged(changed));
+    }
+  }
+
+  /** Every probe verdict the connected forwarders hold on {@code owner}'s backends. */
+  public synchronized List<ProbeResult> healthOf(Owner owner) {
+    return health.of(owner);
+  }
+
+  /** The connected forwarders announcing any of {@code vips}, by name. */
+  public synchronized List<String> announcing(Collection<String> vips) {
+    return sortedMembers().stream()
+        .filter(m -> m.vipsOwned.stream().anyMatch(vips::contains))
+        .map(Member::name)
+        .toList();
+  }
+
+  /** What is known about a connected forwarder; empty when it is not connected. */
+  public synchronized Optional<ForwarderState> state(String name) {
+    return Optional.ofNullable(members.get(name)).map(Member::state);
   }
 
   void acknowledged(Member member, Ack ack) {
@@ -122,6 +197,7 @@ public final class ForwarderFleet {
           ack.getError());
     }
     listeners.forEach(listener -> listener.progressed(member.name, before, upTo));
+    listeners.forEach(listener -> listener.forwarderChanged(member.name));
   }
 
   /**

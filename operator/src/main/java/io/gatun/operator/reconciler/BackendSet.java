@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A LoadBalancer's backends, from whichever source its spec names, and which of them take traffic:
@@ -49,7 +50,14 @@ final class BackendSet {
   }
 
   BackendCounts counts() {
-    return new BackendCounts(inRotation.size(), all.size());
+    return counts(Set.of());
+  }
+
+  /** Counts, with the backends whose health probe fails taken out of the healthy ones. */
+  BackendCounts counts(Set<String> probedUnhealthy) {
+    long healthy =
+        inRotation.stream().filter(e -> !probedUnhealthy.contains(e.address().toString())).count();
+    return new BackendCounts((int) healthy, all.size());
   }
 
   /** The backends traffic to {@code port} goes to, of the VIP's family, ordered. */

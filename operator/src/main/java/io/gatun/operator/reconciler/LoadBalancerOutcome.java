@@ -1,16 +1,43 @@
 package io.gatun.operator.reconciler;
 
 import io.gatun.operator.control.Programming;
+import java.util.List;
 
 /**
  * Everything one LoadBalancer reconcile found out, the input of its status.
  *
  * @param probeProblem why the named HealthProbe is not used (missing, invalid); null when fine
+ * @param health the forwarders' probe verdicts on the backends
  * @param programming null when nothing was published (not valid or not allocated)
+ * @param announcedBy the forwarders announcing the VIP(s)
  */
 record LoadBalancerOutcome(
     Validation validation,
     AddressOutcome address,
     BackendSet backends,
     String probeProblem,
-    Programming programming) {}
+    BackendHealthReport health,
+    Programming programming,
+    List<String> announcedBy) {
+
+  LoadBalancerOutcome {
+    announcedBy = List.copyOf(announcedBy);
+  }
+
+  /** Without probe verdicts or announcements (nothing programmed yet, or in tests). */
+  LoadBalancerOutcome(
+      Validation validation,
+      AddressOutcome address,
+      BackendSet backends,
+      String probeProblem,
+      Programming programming) {
+    this(
+        validation,
+        address,
+        backends,
+        probeProblem,
+        BackendHealthReport.NONE,
+        programming,
+        List.of());
+  }
+}

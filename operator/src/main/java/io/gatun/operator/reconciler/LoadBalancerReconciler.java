@@ -8,6 +8,7 @@ import io.gatun.operator.control.DesiredState;
 import io.gatun.operator.control.FleetListener;
 import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.control.Programming;
+import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.ipam.Ipam;
 import io.gatun.operator.ipam.IpamListener;
 import io.gatun.operator.ipam.Owner;
@@ -145,14 +146,21 @@ public final class LoadBalancerReconciler
     String probeProblem = probeProblem(lb, observed.healthProbe());
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
+    List<String> announcedBy = List.of();
     if (!address.addresses().isEmpty()) {
       DesiredServices desired = VirtualServices.of(lb, address.addresses(), backends, probe);
       long generation = desiredState.publish(owner, desired);
       programming = fleet.programming(generation, desired.requires());
+      announcedBy =
+          fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
     } else {
       desiredState.withdraw(owner);
     }
-    return new LoadBalancerOutcome(validation, address, backends, probeProblem, programming);
+    var health =
+        BackendHealthReport.of(
+            fleet.healthOf(owner), probe == null ? null : HealthChecks.of(probe).getProbe());
+    return new LoadBalancerOutcome(
+        validation, address, backends, probeProblem, health, programming, announcedBy);
   }
 
   /**
@@ -226,6 +234,11 @@ public final class LoadBalancerReconciler
           @Override
           public void progressed(String forwarder, long after, long upTo) {
             nudge(nudges, desiredState.publishedBetween(after, upTo));
+          }
+
+          @Override
+          public void healthChanged(Set<Owner> owners) {
+            nudge(nudges, owners);
           }
         });
     ipam.addListener(

@@ -91,8 +91,10 @@ final class LoadBalancerStatusBuilder {
       }
     }
 
-    var counts = outcome.backends().counts();
+    var health = outcome.health();
+    var counts = outcome.backends().counts(health.unhealthyAddresses());
     String probeNote = outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem();
+    String failing = health.failures();
     if (counts.healthy() > 0) {
       conditions.set(
           LoadBalancer.BACKENDS_HEALTHY,
@@ -106,12 +108,19 @@ final class LoadBalancerStatusBuilder {
               + (outcome.backends().drainingOnly()
                   ? " (terminating but serving: none is ready)"
                   : "")
+              + (failing.isEmpty() ? "" : "; failing their health probe: " + failing)
               + probeNote);
     } else {
-      String why = outcome.backends().whyNoneHealthy() + probeNote;
-      conditions.set(LoadBalancer.BACKENDS_HEALTHY, false, "NoHealthyBackends", why);
+      String why =
+          outcome.backends().counts().healthy() > 0
+              ? "every backend fails its health probe: "
+                  + failing
+                  + ": check the backends, or the HealthProbe "
+                  + lb.getSpec().healthProbeRef()
+              : outcome.backends().whyNoneHealthy();
+      conditions.set(LoadBalancer.BACKENDS_HEALTHY, false, "NoHealthyBackends", why + probeNote);
       if (blocker == null) {
-        blocker = new Blocker("NoHealthyBackends", why);
+        blocker = new Blocker("NoHealthyBackends", why + probeNote);
       }
     }
 
@@ -140,7 +149,8 @@ final class LoadBalancerStatusBuilder {
             sharedWith,
             validation.valid() ? ports(lb) : null,
             counts,
-            List.of(),
+            health.listed(),
+            outcome.announcedBy(),
             programming == null ? null : programming.generation(),
             programming == null
                 ? List.of()

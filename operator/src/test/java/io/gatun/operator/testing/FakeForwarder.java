@@ -8,6 +8,7 @@ import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.v1.Port;
 import io.gatun.control.v1.Snapshot;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -91,7 +92,13 @@ public final class FakeForwarder implements AutoCloseable {
                 Hello.newBuilder()
                     .setForwarderName(name)
                     .setNodeName(node)
-                    .addAllCapabilities(capabilities))
+                    .addAllCapabilities(capabilities)
+                    .addPorts(
+                        Port.newBuilder()
+                            .setName("net_af_packet0")
+                            .setMac("02:00:00:00:00:01")
+                            .addAddresses("198.18.0.2/24")
+                            .setLinkUp(true)))
             .build());
     return forwarder;
   }

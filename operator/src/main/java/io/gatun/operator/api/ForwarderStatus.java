@@ -1,0 +1,33 @@
+package io.gatun.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** What the operator knows about a forwarder, kept from its Hello, acks and observations. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ForwarderStatus(
+    @JsonPropertyDescription("The node it runs on.") String node,
+    @JsonPropertyDescription("What its data plane supports (fullnat, ipv4, ...).")
+        List<String> capabilities,
+    @JsonPropertyDescription("Its data-plane ports and their link state.")
+        List<ForwarderPort> ports,
+    @JsonPropertyDescription("The last snapshot generation it applied.") Long appliedGeneration,
+    @JsonPropertyDescription(
+            "Why it rejected the last snapshot it rejected, if it still runs an older one.")
+        String lastError,
+    @JsonPropertyDescription("The VIPs it announces.") List<String> vipsOwned,
+    @JsonPropertyDescription("How many VIPs it announces (for kubectl get).") Integer vipCount,
+    @JsonPropertyDescription("Packets per second received on all ports, last observation period.")
+        Long rxPacketsPerSecond,
+    @JsonPropertyDescription("When its current connection began (RFC 3339).") String connectedSince,
+    @JsonPropertyDescription("When the operator last heard from it (RFC 3339).") String lastSeen,
+    @JsonPropertyDescription("Connected.") List<Condition> conditions) {
+
+  public ForwarderStatus {
+    capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+    ports = ports == null ? List.of() : List.copyOf(ports);
+    vipsOwned = vipsOwned == null ? List.of() : List.copyOf(vipsOwned);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
+  }
+}

@@ -1,0 +1,105 @@
+package io.gatun.operator.control;
+
+import io.gatun.control.v1.BackendHealth;
+import io.gatun.control.v1.Observation;
+import io.gatun.operator.ipam.Owner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the forwarders' probers last said about each backend, by forwarder and by LoadBalancer.
+ *
+ * <p>Observations carry threshold crossings as they happen; after a (re)connect one carries every
+ * probed backend ({@code complete_health}), which replaces what that forwarder said before, so
+ * backends it no longer probes are forgotten. A forwarder that leaves takes its verdicts with it.
+ * Not thread-safe: the fleet guards it.
+ */
+final class BackendHealthBook {
+
+  private record Key(String serviceKey, String address, int port) {}
+
+  private final Map<String, Map<Key, ProbeResult>> byForwarder = new HashMap<>();
+
+  /** Records an observation; returns the LoadBalancers whose backends' health changed. */
+  Set<Owner> record(String forwarder, Observation observation) {
+    var changed = new HashSet<Owner>();
+    var known = byForwarder.computeIfAbsent(forwarder, f -> new HashMap<>());
+    if (observation.getCompleteHealth()) {
+      var fresh = new HashMap<Key, ProbeResult>();
+      for (BackendHealth health : observation.getBackendHealthList()) {
+        fresh.put(key(health), result(forwarder, health));
+      }
+      for (var entry : known.entrySet()) {
+        if (!entry.getValue().equals(fresh.get(entry.getKey()))) {
+          ownerOf(entry.getKey().serviceKey()).ifPresent(changed::add);
+        }
+      }
+      for (var entry : fresh.entrySet()) {
+        if (!entry.getValue().equals(known.get(entry.getKey()))) {
+          ownerOf(entry.getKey().serviceKey()).ifPresent(changed::add);
+        }
+      }
+      byForwarder.put(forwarder, fresh);
+      return changed;
+    }
+    for (BackendHealth health : observation.getBackendHealthList()) {
+      var result = result(forwarder, health);
+      if (!result.equals(known.put(key(health), result))) {
+        ownerOf(health.getServiceKey()).ifPresent(changed::add);
+      }
+    }
+    return changed;
+  }
+
+  /** Forgets a forwarder's verdicts; returns the LoadBalancers they were about. */
+  Set<Owner> forget(String forwarder) {
+    var gone = byForwarder.remove(forwarder);
+    var owners = new HashSet<Owner>();
+    if (gone != null) {
+      gone.keySet().forEach(key -> ownerOf(key.serviceKey()).ifPresent(owners::add));
+    }
+    return owners;
+  }
+
+  /** Every verdict on the backends of {@code owner}'s services, from every forwarder. */
+  List<ProbeResult> of(Owner owner) {
+    String prefix = owner.namespace() + "/" + owner.name() + "/";
+    var results = new ArrayList<ProbeResult>();
+    for (var verdicts : byForwarder.values()) {
+      for (var entry : verdicts.entrySet()) {
+        if (entry.getKey().serviceKey().startsWith(prefix)) {
+          results.add(entry.getValue());
+        }
+      }
+    }
+    return results;
+  }
+
+  /** Service keys are {@code <namespace>/<name>/<port>[/<family>]}. */
+  static Optional<Owner> ownerOf(String serviceKey) {
+    String[] parts = serviceKey.split("/");
+    return parts.length >= 3 ? Optional.of(new Owner(parts[0], parts[1])) : Optional.empty();
+  }
+
+  private static Key key(BackendHealth health) {
+    return new Key(health.getServiceKey(), health.getAddress(), health.getPort());
+  }
+
+  private static ProbeResult result(String forwarder, BackendHealth health) {
+    return new ProbeResult(
+        forwarder,
+        health.getServiceKey(),
+        health.getAddress(),
+        health.getPort(),
+        health.getHealthy(),
+        health.getReason(),
+        health.getProbe(),
+        health.getChangedAtUnixMillis(),
+        health.getLastLatencyMicros());
+  }
+}
