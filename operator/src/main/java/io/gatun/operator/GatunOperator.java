@@ -94,7 +94,7 @@ public final class GatunOperator implements AutoCloseable {
     var server =
         ControlServer.start(
             options.grpcAddress(),
-            options.grpcCredentials(),
+            options.security().credentials(client, options.grpcAddress()),
             new ControlPlaneService(fleet, desiredState, leading::get));
     log.info(
         "Control channel listening on {} (port {})",

@@ -1,23 +1,29 @@
 package io.gatun.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gatun.operator.control.ControlChannelSecurity;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar gatun-operator.jar [--grpc-address HOST:PORT] [--default-class[=true|false]]
- * [--leader-election[=NAMESPACE]]}
- *
- * <p>Connects to the cluster the usual way (in-cluster service account, or KUBECONFIG / ~/.kube)
- * and runs until SIGTERM or SIGINT.
+ * The operator's command line (see {@link #USAGE}). Connects to the cluster the usual way
+ * (in-cluster service account, or KUBECONFIG / ~/.kube) and runs until SIGTERM or SIGINT.
  */
 public final class Main {
 
-  private static final String USAGE =
+  static final String USAGE =
       """
-      usage: gatun-operator [--grpc-address HOST:PORT] [--default-class[=true|false]]
-                            [--leader-election[=NAMESPACE]]
+      usage: gatun-operator [--grpc-address HOST:PORT] [--metrics-address HOST:PORT]
+                            [--tls-cert FILE --tls-key FILE --tls-ca FILE | --tls-secret NS/NAME
+                             | --plaintext]
+                            [--default-class[=true|false]] [--leader-election[=NAMESPACE]]
 
         --grpc-address     where forwarders dial in (default 0.0.0.0:9100)
+        --tls-cert/-key    the control channel's certificate and key (PEM); with --tls-ca, the CA
+        --tls-ca           forwarders' client certificates must chain to: mutual TLS
+        --tls-secret       the same from a Secret with tls.crt, tls.key and ca.crt
+        --plaintext        no TLS (without TLS material it is only allowed on a loopback address)
+        --metrics-address  serve /metrics (Prometheus), /healthz and /readyz there
         --default-class    also serve Services of type LoadBalancer without a loadBalancerClass
         --leader-election  run as one of several replicas: the holder of the Lease
                            gatun-operator (in NAMESPACE, default: the client's) is active
@@ -68,6 +74,11 @@ public final class Main {
   /** Returns null when help was asked for. */
   static OperatorOptions parse(String... args) {
     var options = OperatorOptions.defaults();
+    Path cert = null;
+    Path key = null;
+    Path ca = null;
+    String secret = null;
+    boolean plaintext = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -81,14 +92,19 @@ public final class Main {
           return null;
         }
         case "--grpc-address" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException("--grpc-address needs HOST:PORT");
-            }
-            value = args[++i];
-          }
+          value = value != null ? value : next(args, ++i, arg, "HOST:PORT");
           options = options.withGrpcAddress(OperatorOptions.parseAddress(value));
         }
+        case "--metrics-address" -> {
+          value = value != null ? value : next(args, ++i, arg, "HOST:PORT");
+          options = options.withMetricsAddress(OperatorOptions.parseAddress(value));
+        }
+        case "--tls-cert" -> cert = Path.of(value != null ? value : next(args, ++i, arg, "FILE"));
+        case "--tls-key" -> key = Path.of(value != null ? value : next(args, ++i, arg, "FILE"));
+        case "--tls-ca" -> ca = Path.of(value != null ? value : next(args, ++i, arg, "FILE"));
+        case "--tls-secret" ->
+            secret = value != null ? value : next(args, ++i, arg, "NAMESPACE/NAME");
+        case "--plaintext" -> plaintext = true;
         case "--leader-election" ->
             options =
                 options.withLeaderElection(
@@ -102,6 +118,40 @@ public final class Main {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    return options;
+    return options.withSecurity(security(cert, key, ca, secret, plaintext));
+  }
+
+  private static ControlChannelSecurity security(
+      Path cert, Path key, Path ca, String secret, boolean plaintext) {
+    boolean files = cert != null || key != null || ca != null;
+    if ((files ? 1 : 0) + (secret != null ? 1 : 0) + (plaintext ? 1 : 0) > 1) {
+      throw new IllegalArgumentException(
+          "choose one of --tls-cert/--tls-key/--tls-ca, --tls-secret and --plaintext");
+    }
+    if (files) {
+      if (cert == null || key == null || ca == null) {
+        throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together");
+      }
+      return new ControlChannelSecurity.TlsFiles(cert, key, ca);
+    }
+    if (secret != null) {
+      int slash = secret.indexOf('/');
+      if (slash <= 0 || slash == secret.length() - 1) {
+        throw new IllegalArgumentException(
+            "--tls-secret takes NAMESPACE/NAME, got \"" + secret + "\"");
+      }
+      return new ControlChannelSecurity.TlsSecret(
+          secret.substring(0, slash), secret.substring(slash + 1));
+    }
+    return plaintext
+        ? new ControlChannelSecurity.Plaintext()
+        : new ControlChannelSecurity.LoopbackOnly();
+  }
+
+  private static String next(String[] args, int i, String flag, String what) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(flag + " needs " + what);
+    }
+    return args[i];
   }
 }

@@ -1,6 +1,6 @@
 package io.gatun.operator;
 
-import io.grpc.InsecureServerCredentials;
+import io.gatun.operator.control.ControlChannelSecurity;
 import io.grpc.ServerCredentials;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -11,19 +11,23 @@ import java.time.Duration;
  * @param grpcAddress where forwarders dial in (port 0: any free port, see {@link
  *     GatunOperator#grpcPort()})
  * @param defaultClass whether Services of type LoadBalancer without a loadBalancerClass are ours
- * @param grpcCredentials transport security of the control channel
+ * @param security transport security of the control channel (mutual TLS, or plaintext when asked
+ *     for or on loopback)
  * @param initialSyncTimeout how long, after taking over, snapshots are held back waiting for every
  *     known LoadBalancer's first reconcile
  * @param leaderElection null: this replica is always active (a single replica, tests)
  * @param reconcileThreads how many reconciles run at once (they mostly wait on the API server)
+ * @param metricsAddress where Prometheus scrapes {@code /metrics} (and probes {@code /healthz},
+ *     {@code /readyz}); null: no HTTP endpoint
  */
 public record OperatorOptions(
     InetSocketAddress grpcAddress,
     boolean defaultClass,
-    ServerCredentials grpcCredentials,
+    ControlChannelSecurity security,
     Duration initialSyncTimeout,
     LeaderElection leaderElection,
-    int reconcileThreads) {
+    int reconcileThreads,
+    InetSocketAddress metricsAddress) {
 
   public static final int DEFAULT_GRPC_PORT = 9100;
 
@@ -31,45 +35,81 @@ public record OperatorOptions(
     return new OperatorOptions(
         new InetSocketAddress("0.0.0.0", DEFAULT_GRPC_PORT),
         false,
-        InsecureServerCredentials.create(),
+        new ControlChannelSecurity.LoopbackOnly(),
         Duration.ofSeconds(30),
         null,
-        32);
+        32,
+        null);
   }
 
   public OperatorOptions withGrpcAddress(InetSocketAddress address) {
     return new OperatorOptions(
         address,
         defaultClass,
-        grpcCredentials,
+        security,
         initialSyncTimeout,
         leaderElection,
-        reconcileThreads);
+        reconcileThreads,
+        metricsAddress);
   }
 
   public OperatorOptions withDefaultClass(boolean value) {
     return new OperatorOptions(
-        grpcAddress, value, grpcCredentials, initialSyncTimeout, leaderElection, reconcileThreads);
+        grpcAddress,
+        value,
+        security,
+        initialSyncTimeout,
+        leaderElection,
+        reconcileThreads,
+        metricsAddress);
   }
 
   public OperatorOptions withGrpcCredentials(ServerCredentials credentials) {
+    return withSecurity(new ControlChannelSecurity.Given(credentials));
+  }
+
+  public OperatorOptions withSecurity(ControlChannelSecurity security) {
     return new OperatorOptions(
         grpcAddress,
         defaultClass,
-        credentials,
+        security,
         initialSyncTimeout,
         leaderElection,
-        reconcileThreads);
+        reconcileThreads,
+        metricsAddress);
   }
 
   public OperatorOptions withLeaderElection(LeaderElection election) {
     return new OperatorOptions(
-        grpcAddress, defaultClass, grpcCredentials, initialSyncTimeout, election, reconcileThreads);
+        grpcAddress,
+        defaultClass,
+        security,
+        initialSyncTimeout,
+        election,
+        reconcileThreads,
+        metricsAddress);
   }
 
   public OperatorOptions withReconcileThreads(int threads) {
     return new OperatorOptions(
-        grpcAddress, defaultClass, grpcCredentials, initialSyncTimeout, leaderElection, threads);
+        grpcAddress,
+        defaultClass,
+        security,
+        initialSyncTimeout,
+        leaderElection,
+        threads,
+        metricsAddress);
+  }
+
+  public OperatorOptions withMetricsAddress(InetSocketAddress address) {
+    return new OperatorOptions(
+        grpcAddress,
+        defaultClass,
+        security,
+        initialSyncTimeout,
+        leaderElection,
+        reconcileThreads,
+        address);
   }
 
   /** Parses {@code host:port}, {@code [v6-literal]:port} or {@code :port} (all interfaces). */

@@ -3,7 +3,9 @@ package io.gatun.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatun.operator.control.ControlChannelSecurity;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -39,5 +41,42 @@ class MainTest {
     assertThatThrownBy(() -> Main.parse("--default-class=yes"))
         .hasMessageContaining("true or false");
     assertThat(Main.parse("--help")).isNull();
+  }
+
+  @Test
+  void choosesTheControlChannelSecurity() {
+    assertThat(Main.parse().security()).isEqualTo(new ControlChannelSecurity.LoopbackOnly());
+    assertThat(Main.parse("--plaintext").security())
+        .isEqualTo(new ControlChannelSecurity.Plaintext());
+    assertThat(
+            Main.parse("--tls-cert", "c.pem", "--tls-key=k.pem", "--tls-ca", "ca.pem").security())
+        .isEqualTo(
+            new ControlChannelSecurity.TlsFiles(
+                Path.of("c.pem"), Path.of("k.pem"), Path.of("ca.pem")));
+    assertThat(Main.parse("--tls-secret", "gatun-system/control-tls").security())
+        .isEqualTo(new ControlChannelSecurity.TlsSecret("gatun-system", "control-tls"));
+    assertThat(Main.parse("--metrics-address", ":9090").metricsAddress())
+        .isEqualTo(new InetSocketAddress("0.0.0.0", 9090));
+  }
+
+  @Test
+  void refusesHalfOrConflictingTlsSettings() {
+    assertThatThrownBy(() -> Main.parse("--tls-cert", "c.pem"))
+        .hasMessage("--tls-cert, --tls-key and --tls-ca go together");
+    assertThatThrownBy(() -> Main.parse("--tls-secret", "a/b", "--plaintext"))
+        .hasMessage("choose one of --tls-cert/--tls-key/--tls-ca, --tls-secret and --plaintext");
+    assertThatThrownBy(() -> Main.parse("--tls-secret", "nonamespace"))
+        .hasMessageContaining("NAMESPACE/NAME");
+  }
+
+  @Test
+  void withoutTlsOrPlaintextOnlyALoopbackAddressIsServed() {
+    var security = new ControlChannelSecurity.LoopbackOnly();
+
+    assertThat(security.credentials(null, new InetSocketAddress("127.0.0.1", 9100))).isNotNull();
+    assertThatThrownBy(() -> security.credentials(null, new InetSocketAddress("0.0.0.0", 9100)))
+        .hasMessage(
+            "the control channel would listen on 0.0.0.0:9100 without TLS: give --tls-cert,"
+                + " --tls-key and --tls-ca, or --tls-secret NAMESPACE/NAME, or say --plaintext");
   }
 }

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -17,19 +18,26 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.LeaderElection;
 import io.gatun.operator.OperatorOptions;
+import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.control.ControlChannelSecurity;
 import io.gatun.operator.testing.FakeForwarder;
+import io.gatun.operator.testing.TestCertificates;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operator runs as the ServiceAccount of operator/deploy/rbac.yaml (impersonated) through every
  * flow it has: pools, static / Service / selector backends, a HealthProbe, a Service of type
- * LoadBalancer, deletions, events and leader election. If it needed a permission the file does not
- * grant, a flow would stall on a 403 and this test would fail.
+ * LoadBalancer, deletions, events, leader election, its control channel's TLS material from a
+ * Secret, and a Forwarder resource for the forwarder that connects. If it needed a permission the
+ * file does not grant, a flow would stall on a 403 and this test would fail.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
 class RbacIT {
@@ -47,10 +55,26 @@ class RbacIT {
     assertDenied(operatorClient);
 
     cluster.pool("rbac", "198.18.60.0/29");
+    var pki = TestCertificates.create();
+    client
+        .secrets()
+        .inNamespace("gatun-system")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("gatun-operator-tls")
+                .endMetadata()
+                .addToData(ControlChannelSecurity.CERT, base64(pki.file("server.crt")))
+                .addToData(ControlChannelSecurity.KEY, base64(pki.file("server.key")))
+                .addToData(ControlChannelSecurity.CA, base64(pki.file("ca.crt")))
+                .build())
+        .create();
     try (var operator =
             Cluster.startOperator(
                 operatorClient,
                 OperatorOptions.defaults()
+                    .withSecurity(
+                        new ControlChannelSecurity.TlsSecret("gatun-system", "gatun-operator-tls"))
                     .withDefaultClass(true)
                     .withLeaderElection(
                         LeaderElection.of("gatun-system", "rbac-replica")
@@ -58,7 +82,7 @@ class RbacIT {
                                 Duration.ofSeconds(4),
                                 Duration.ofSeconds(3),
                                 Duration.ofMillis(500))));
-        var forwarder = connectWhenLeading(operator)) {
+        var forwarder = connectWhenLeading(operator, pki)) {
       cluster.create(IpamIT.lb("rbac", "static", "poolRef: rbac\nhealthProbeRef: check"));
       cluster.create(
           """
@@ -162,6 +186,8 @@ class RbacIT {
                 .isEqualTo(1);
             assertThat(cluster.pool("rbac").getStatus().allocated()).isEqualTo(4L);
             assertThat(cluster.events("rbac", "static")).isNotEmpty();
+            assertThat(client.resources(Forwarder.class).withName("fwd-rbac").get().getStatus())
+                .isNotNull();
           });
 
       cluster.delete("rbac", "static");
@@ -179,10 +205,23 @@ class RbacIT {
     }
   }
 
-  private static FakeForwarder connectWhenLeading(GatunOperator operator) {
+  private static FakeForwarder connectWhenLeading(GatunOperator operator, TestCertificates pki)
+      throws IOException {
     await().atMost(Duration.ofSeconds(20)).until(operator::isLeading);
     return FakeForwarder.connect(
-        "fwd-rbac", "node-rbac", operator.grpcPort(), FakeForwarder.CAPABILITIES, true);
+        "fwd-rbac",
+        "node-rbac",
+        operator.grpcPort(),
+        FakeForwarder.CAPABILITIES,
+        true,
+        TlsChannelCredentials.newBuilder()
+            .keyManager(pki.file("client.crt").toFile(), pki.file("client.key").toFile())
+            .trustManager(pki.file("ca.crt").toFile())
+            .build());
+  }
+
+  private static String base64(Path file) throws IOException {
+    return Base64.getEncoder().encodeToString(Files.readAllBytes(file));
   }
 
   /** The account really is limited: what the file does not grant is refused. */
