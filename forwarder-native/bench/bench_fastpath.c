@@ -201,15 +201,20 @@ int main(int argc, char **argv)
 		pk0 = counter("burst_packets");
 		usleep((useconds_t)(seconds * 1e6));
 	} else {
-		/* From the first packet to the end of the first pass: every packet a new flow. */
-		while (counter("rx_packets") == 0 && now_s() - t0 < 10)
+		/* From the first packet to the end of the first pass: every packet a new flow.
+		 * (The preload went through the same worker's counters.) */
+		uint64_t before = counter("rx_packets");
+		cyc0 = counter("busy_cycles");
+		pk0 = counter("burst_packets");
+		while (counter("rx_packets") == before && now_s() - t0 < 10)
 			;
 		start = now_s();
-		while (counter("rx_packets") < captured && now_s() - t0 < 60)
+		rx0 = counter("rx_packets");
+		while (counter("rx_packets") < before + captured && now_s() - t0 < 60)
 			;
 	}
 	double elapsed = now_s() - start;
-	uint64_t rx = fresh ? counter("rx_packets") : counter("rx_packets") - rx0;
+	uint64_t rx = counter("rx_packets") - rx0;
 	uint64_t cycles = counter("busy_cycles") - cyc0, packets = counter("burst_packets") - pk0;
 	const struct flow_table *ft = dp.workers[0]->flows;
 	double state = sizeof(struct flow) + (double)(ft->bucket_mask + 1) * sizeof(struct flow_bucket) / ft->capacity;
