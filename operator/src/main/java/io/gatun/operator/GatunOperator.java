@@ -12,6 +12,9 @@ import io.gatun.operator.control.ControlServer;
 import io.gatun.operator.control.DesiredState;
 import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.ipam.Ipam;
+import io.gatun.operator.metrics.MetricsServer;
+import io.gatun.operator.metrics.PoolMetrics;
+import io.gatun.operator.metrics.ReconcileMetrics;
 import io.gatun.operator.reconciler.EndpointSlices;
 import io.gatun.operator.reconciler.ForwarderReconciler;
 import io.gatun.operator.reconciler.HealthProbeReconciler;
@@ -26,6 +29,9 @@ import io.gatun.operator.status.KubernetesEventRecorder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -57,6 +63,8 @@ public final class GatunOperator implements AutoCloseable {
 
   private final Operator operator;
   private final ControlServer server;
+  private final MetricsServer metrics; // null without a metrics address
+  private final PrometheusMeterRegistry registry;
   private final ForwarderFleet fleet;
   private final ScheduledExecutorService timer;
   private final KubernetesEventRecorder recorder;
@@ -67,12 +75,16 @@ public final class GatunOperator implements AutoCloseable {
   private GatunOperator(
       Operator operator,
       ControlServer server,
+      MetricsServer metrics,
+      PrometheusMeterRegistry registry,
       ForwarderFleet fleet,
       ScheduledExecutorService timer,
       KubernetesEventRecorder recorder,
       AtomicBoolean leading) {
     this.operator = operator;
     this.server = server;
+    this.metrics = metrics;
+    this.registry = registry;
     this.fleet = fleet;
     this.timer = timer;
     this.recorder = recorder;
@@ -125,6 +137,16 @@ public final class GatunOperator implements AutoCloseable {
         };
 
     var recorder = new KubernetesEventRecorder(client, clock, instanceName());
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("gatun_forwarders_connected", fleet, f -> f.names().size())
+        .description("Forwarders holding a control-channel stream to this replica")
+        .register(registry);
+    Gauge.builder("gatun_desired_state_generation", desiredState, DesiredState::generation)
+        .description("The generation of the latest desired-state snapshot")
+        .register(registry);
+    Gauge.builder("gatun_leader", leading, l -> l.get() ? 1 : 0)
+        .description("1 when this replica is the active one")
+        .register(registry);
     var instance = new GatunOperator[1];
     var operator =
         new Operator(
@@ -134,7 +156,8 @@ public final class GatunOperator implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   // Finalizers by JSON patch: cheaper for the API server than server-side apply.
                   .withUseSSAToPatchPrimaryResource(false)
-                  .withConcurrentReconciliationThreads(options.reconcileThreads());
+                  .withConcurrentReconciliationThreads(options.reconcileThreads())
+                  .withMetrics(new ReconcileMetrics(registry));
               if (options.leaderElection() != null) {
                 overrider.withLeaderElectionConfiguration(
                     leaderElection(
@@ -148,7 +171,7 @@ public final class GatunOperator implements AutoCloseable {
               }
             });
     var probeUsers = new HealthProbeUsers();
-    operator.register(new PoolReconciler(ipam, pools, recorder, clock));
+    operator.register(new PoolReconciler(ipam, pools, new PoolMetrics(registry), recorder, clock));
     operator.register(
         new LoadBalancerReconciler(
             ipam,
@@ -162,7 +185,12 @@ public final class GatunOperator implements AutoCloseable {
     operator.register(new HealthProbeReconciler(probeUsers, recorder, clock));
     operator.register(new ForwarderReconciler(fleet, recorder, clock));
     operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));
-    var gatun = new GatunOperator(operator, server, fleet, timer, recorder, leading);
+    MetricsServer metrics =
+        options.metricsAddress() == null
+            ? null
+            : MetricsServer.start(options.metricsAddress(), registry, leading::get);
+    var gatun =
+        new GatunOperator(operator, server, metrics, registry, fleet, timer, recorder, leading);
     instance[0] = gatun;
     try {
       if (options.leaderElection() == null) {
@@ -173,6 +201,9 @@ public final class GatunOperator implements AutoCloseable {
       server.close();
       timer.shutdownNow();
       recorder.close();
+      if (metrics != null) {
+        metrics.close();
+      }
       throw e;
     }
     log.info(
@@ -201,15 +232,28 @@ public final class GatunOperator implements AutoCloseable {
     return builder.build();
   }
 
+  /**
+   * Refuses to start without the CRDs, saying how to install them. A CRD created a moment ago may
+   * not be in API discovery yet: that gets a few seconds.
+   */
   private static void requireCrds(KubernetesClient client) {
-    for (Class<? extends HasMetadata> kind :
-        List.of(Pool.class, LoadBalancer.class, HealthProbe.class, Forwarder.class)) {
-      if (!client.supports(kind)) {
-        throw new IllegalStateException(
-            "the CRD "
-                + HasMetadata.getFullResourceName(kind)
-                + " is not installed: run kubectl create -f crds/"
-                + " (against Kubernetes 1.20, add --validate=false)");
+    var kinds = List.of(Pool.class, LoadBalancer.class, HealthProbe.class, Forwarder.class);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (Class<? extends HasMetadata> kind : kinds) {
+      while (!client.supports(kind)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the CRD "
+                  + HasMetadata.getFullResourceName(kind)
+                  + " is not installed: run kubectl create -f crds/"
+                  + " (against Kubernetes 1.20, add --validate=false)");
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while looking for the CRDs", e);
+        }
       }
     }
   }
@@ -217,6 +261,11 @@ public final class GatunOperator implements AutoCloseable {
   /** The port forwarders dial. */
   public int grpcPort() {
     return server.port();
+  }
+
+  /** The port of the metrics endpoint; -1 without one. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** Whether this replica is the active one. */
@@ -256,6 +305,10 @@ public final class GatunOperator implements AutoCloseable {
     server.close();
     timer.shutdownNow();
     recorder.close();
+    if (metrics != null) {
+      metrics.close();
+    }
+    registry.close();
     log.info("Gatun operator stopped");
   }
 

@@ -8,6 +8,7 @@ import io.gatun.operator.ipam.IpamListener;
 import io.gatun.operator.ipam.Lease;
 import io.gatun.operator.ipam.Owner;
 import io.gatun.operator.ipam.PoolUsage;
+import io.gatun.operator.metrics.PoolMetrics;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -35,7 +36,7 @@ import java.util.stream.Stream;
  * hands out or takes back one of its addresses. Allocation itself belongs to the LoadBalancer
  * reconciler.
  */
-@ControllerConfiguration(name = PoolReconciler.NAME)
+@ControllerConfiguration(name = PoolReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public final class PoolReconciler implements Reconciler<Pool> {
 
   public static final String NAME = "pool";
@@ -43,13 +44,16 @@ public final class PoolReconciler implements Reconciler<Pool> {
 
   private final Ipam ipam;
   private final PoolCatalogs catalogs;
+  private final PoolMetrics metrics;
   private final EventRecorder recorder;
   private final PoolStatusBuilder statusBuilder;
   private final StatusWriter<Pool, PoolStatus> statusWriter = new StatusWriter<>();
   private final StatusThrottle throttle = new StatusThrottle(Duration.ofSeconds(1));
 
-  public PoolReconciler(Ipam ipam, PoolCatalogs catalogs, EventRecorder recorder, Clock clock) {
+  public PoolReconciler(
+      Ipam ipam, PoolCatalogs catalogs, PoolMetrics metrics, EventRecorder recorder, Clock clock) {
     this.ipam = ipam;
+    this.metrics = metrics;
     this.catalogs = catalogs;
     this.recorder = recorder;
     this.statusBuilder = new PoolStatusBuilder(clock);
@@ -57,6 +61,10 @@ public final class PoolReconciler implements Reconciler<Pool> {
 
   @Override
   public UpdateControl<Pool> reconcile(Pool pool, Context<Pool> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      metrics.forget(pool.getMetadata().getName()); // seen only so: pools carry no finalizer
+      return UpdateControl.noUpdate();
+    }
     // A busy pool is reconciled after every allocation; its status is refreshed at most once a
     // second (spec changes included: a second is nothing to a human reading it).
     Duration wait = throttle.delayFor(pool.getMetadata().getName());
@@ -79,6 +87,7 @@ public final class PoolReconciler implements Reconciler<Pool> {
             .toList();
 
     var update = statusBuilder.build(pool, entry, usage, leases, outside);
+    metrics.record(pool.getMetadata().getName(), PoolStatusBuilder.metrics(update.status()));
     throttle.ran(pool.getMetadata().getName());
     if (statusWriter.writeIfChanged(pool, update.status(), context)) {
       update.transitions().forEach(condition -> record(pool, condition));

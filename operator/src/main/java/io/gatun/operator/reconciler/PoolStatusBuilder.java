@@ -7,9 +7,11 @@ import io.gatun.operator.api.PoolStatus;
 import io.gatun.operator.ipam.IpFamily;
 import io.gatun.operator.ipam.Lease;
 import io.gatun.operator.ipam.PoolUsage;
+import io.gatun.operator.metrics.PoolMetrics;
 import io.gatun.operator.status.ConditionsBuilder;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -105,6 +107,23 @@ final class PoolStatusBuilder {
             heldOutside,
             conditions.build());
     return new StatusUpdate<>(status, conditions.transitions());
+  }
+
+  /** The per-family figures of a status, as metrics. */
+  static List<PoolMetrics.Usage> metrics(PoolStatus status) {
+    var usage = new ArrayList<PoolMetrics.Usage>();
+    if (status.ipv4() != null) {
+      usage.add(usage("IPv4", status.ipv4()));
+    }
+    if (status.ipv6() != null) {
+      usage.add(usage("IPv6", status.ipv6()));
+    }
+    return usage;
+  }
+
+  private static PoolMetrics.Usage usage(String family, AddressUsage figures) {
+    return new PoolMetrics.Usage(
+        family, figures.capacity(), figures.allocated(), figures.available());
   }
 
   private ConditionsBuilder conditions(Pool pool) {
