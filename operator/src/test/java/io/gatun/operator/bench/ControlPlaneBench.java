@@ -6,7 +6,6 @@ import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -19,6 +18,7 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -295,21 +295,7 @@ public final class ControlPlaneBench {
   }
 
   private static void prepare(KubernetesClient client, Path crds) throws IOException {
-    try (var files = Files.list(crds)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        var crd =
-            client
-                .getKubernetesSerialization()
-                .unmarshal(Files.readString(file), CustomResourceDefinition.class);
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .waitUntilCondition(ControlPlaneBench::established, 30, TimeUnit.SECONDS);
-      }
-    }
+    Crds.install(client, crds);
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build())
@@ -318,14 +304,6 @@ public final class ControlPlaneBench {
     pool.setMetadata(new ObjectMetaBuilder().withName("bench").build());
     pool.setSpec(new PoolSpec(List.of("198.18.128.0/17"), true));
     client.resource(pool).create();
-  }
-
-  private static boolean established(CustomResourceDefinition crd) {
-    return crd != null
-        && crd.getStatus() != null
-        && crd.getStatus().getConditions() != null
-        && crd.getStatus().getConditions().stream()
-            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Heap in use after a full GC, as the operator's JVM reports it. */

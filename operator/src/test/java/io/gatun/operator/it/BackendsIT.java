@@ -2,13 +2,11 @@ package io.gatun.operator.it;
 
 import static io.gatun.operator.it.Cluster.eventually;
 import static io.gatun.operator.it.Cluster.state;
+import static io.gatun.operator.testing.Snapshots.backends;
+import static io.gatun.operator.testing.Snapshots.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Snapshot;
@@ -16,9 +14,10 @@ import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,15 +50,10 @@ class BackendsIT {
   void selectedPodsAreBackendsWhileReady() {
     cluster.namespace("pods");
     cluster.pool("pods", "198.18.30.0/30");
-    client
-        .serviceAccounts()
-        .inNamespace("pods")
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName("default").endMetadata().build())
-        .create();
-    pod("pods", "web-1", "node-a", "198.18.0.41", true);
-    pod("pods", "web-2", "node-b", "198.18.0.42", false);
-    pod("pods", "other", "node-a", "198.18.0.49", true);
+    cluster.defaultServiceAccount("pods");
+    cluster.pod("pods", "web-1", Map.of("app", "web"), "node-a", "198.18.0.41", true);
+    cluster.pod("pods", "web-2", Map.of("app", "web"), "node-b", "198.18.0.42", false);
+    cluster.pod("pods", "other", Map.of("app", "other"), "node-a", "198.18.0.49", true);
 
     try (var forwarder =
         FakeForwarder.connect(
@@ -82,13 +76,13 @@ class BackendsIT {
               assertThat(cluster.get("pods", "web").getStatus().backends())
                   .isEqualTo(new BackendCounts(1, 2)));
 
-      setReady("pods", "web-2", true);
+      cluster.setPodReady("pods", "web-2", true);
       forwarder.awaitSnapshot(
           s ->
               backends(s, "pods/web/http").equals(List.of("198.18.0.41:8080", "198.18.0.42:8080")));
 
-      setReady("pods", "web-1", false);
-      setReady("pods", "web-2", false);
+      cluster.setPodReady("pods", "web-1", false);
+      cluster.setPodReady("pods", "web-2", false);
       eventually(
           () -> {
             var lb = cluster.get("pods", "web");
@@ -216,66 +210,5 @@ class BackendsIT {
             assertThat(probe.getStatus().conditions().getFirst().reason()).isEqualTo("Valid");
           });
     }
-  }
-
-  private Pod pod(String namespace, String name, String node, String ip, boolean ready) {
-    var pod =
-        client
-            .pods()
-            .inNamespace(namespace)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(name)
-                    .addToLabels("app", name.startsWith("web") ? "web" : "other")
-                    .endMetadata()
-                    .withNewSpec()
-                    .withNodeName(node)
-                    .withAutomountServiceAccountToken(false)
-                    .addNewContainer()
-                    .withName("web")
-                    .withImage("example/web")
-                    .addNewPort()
-                    .withName("http")
-                    .withContainerPort(8080)
-                    .endPort()
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-    pod.setStatus(
-        new PodStatusBuilder()
-            .withPhase("Running")
-            .withPodIP(ip)
-            .addNewPodIP(ip)
-            .addNewCondition()
-            .withType("Ready")
-            .withStatus(ready ? "True" : "False")
-            .endCondition()
-            .build());
-    return client.pods().inNamespace(namespace).resource(pod).updateStatus();
-  }
-
-  private void setReady(String namespace, String name, boolean ready) {
-    client
-        .pods()
-        .inNamespace(namespace)
-        .withName(name)
-        .editStatus(
-            pod -> {
-              pod.getStatus().getConditions().getFirst().setStatus(ready ? "True" : "False");
-              return pod;
-            });
-  }
-
-  private static Optional<VirtualService> service(Snapshot snapshot, String key) {
-    return snapshot.getServicesList().stream().filter(s -> s.getKey().equals(key)).findFirst();
-  }
-
-  private static List<String> backends(Snapshot snapshot, String key) {
-    return service(snapshot, key)
-        .map(
-            s -> s.getBackendsList().stream().map(b -> b.getAddress() + ":" + b.getPort()).toList())
-        .orElse(List.of());
   }
 }

@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
@@ -67,6 +71,77 @@ final class Cluster {
             .create();
       }
     }
+  }
+
+  /**
+   * A pod as a kubelet would report it: created, then its phase, IP and Ready condition set through
+   * the status subresource (there is no kubelet). Its namespace needs a ServiceAccount "default"
+   * ({@link #defaultServiceAccount}).
+   */
+  Pod pod(
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      String node,
+      String ip,
+      boolean ready) {
+    var pod =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withLabels(labels)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNodeName(node)
+                    .withAutomountServiceAccountToken(false)
+                    .addNewContainer()
+                    .withName("web")
+                    .withImage("example/web")
+                    .addNewPort()
+                    .withName("http")
+                    .withContainerPort(8080)
+                    .endPort()
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+    pod.setStatus(
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withPodIP(ip)
+            .addNewPodIP(ip)
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus(ready ? "True" : "False")
+            .endCondition()
+            .build());
+    return client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
+  void setPodReady(String namespace, String name, boolean ready) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            pod -> {
+              pod.getStatus().getConditions().getFirst().setStatus(ready ? "True" : "False");
+              return pod;
+            });
+  }
+
+  /** What the ServiceAccount admission of a real cluster expects (no controller makes it here). */
+  void defaultServiceAccount(String namespace) {
+    client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("default").endMetadata().build())
+        .create();
   }
 
   /** The operator as the ITs run it: control channel on a free loopback port. */

@@ -12,6 +12,7 @@ import io.gatun.operator.api.AddressUsage;
 import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.PoolSpec;
+import io.gatun.operator.testing.Crds;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.LeaderElection;
 import io.gatun.operator.OperatorOptions;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import io.grpc.Status;
 import java.time.Duration;

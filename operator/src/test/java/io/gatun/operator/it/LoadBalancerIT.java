@@ -2,6 +2,8 @@ package io.gatun.operator.it;
 
 import static io.gatun.operator.it.Cluster.eventually;
 import static io.gatun.operator.it.Cluster.state;
+import static io.gatun.operator.testing.Snapshots.backends;
+import static io.gatun.operator.testing.Snapshots.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -24,11 +26,11 @@ import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -243,8 +245,7 @@ class LoadBalancerIT {
 
       forwarder.awaitSnapshot(
           s ->
-              addresses(s, "svc/echo/http")
-                  .equals(List.of("198.18.0.21:8080", "198.18.0.22:8080")));
+              backends(s, "svc/echo/http").equals(List.of("198.18.0.21:8080", "198.18.0.22:8080")));
 
       slices
           .resource(
@@ -256,8 +257,7 @@ class LoadBalancerIT {
 
       forwarder.awaitSnapshot(
           s ->
-              addresses(s, "svc/echo/http")
-                  .equals(List.of("198.18.0.22:8080", "198.18.0.23:8080")));
+              backends(s, "svc/echo/http").equals(List.of("198.18.0.22:8080", "198.18.0.23:8080")));
       eventually(
           () ->
               assertThat(cluster.get("svc", "echo").getStatus().backends())
@@ -317,17 +317,6 @@ class LoadBalancerIT {
             assertThat(cluster.get("restart", "new").getStatus().addresses())
                 .containsExactly("198.18.6.1"));
     assertThat(cluster.get("restart", "old").getStatus().addresses()).containsExactly("198.18.6.0");
-  }
-
-  private static Optional<VirtualService> service(Snapshot snapshot, String key) {
-    return snapshot.getServicesList().stream().filter(s -> s.getKey().equals(key)).findFirst();
-  }
-
-  private static List<String> addresses(Snapshot snapshot, String key) {
-    return service(snapshot, key)
-        .map(
-            s -> s.getBackendsList().stream().map(b -> b.getAddress() + ":" + b.getPort()).toList())
-        .orElse(List.of());
   }
 
   private static LoadBalancerSpec withBackends(LoadBalancerSpec spec, String... addresses) {

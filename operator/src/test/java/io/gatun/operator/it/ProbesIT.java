@@ -13,6 +13,7 @@ import io.gatun.control.v1.PortState;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.BackendHealthStatus;
 import io.gatun.operator.api.Forwarder;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

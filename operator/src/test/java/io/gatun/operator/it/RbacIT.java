@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +19,7 @@ import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.control.ControlChannelSecurity;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import io.gatun.operator.testing.TestCertificates;
 import io.grpc.TlsChannelCredentials;
@@ -30,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -116,45 +115,8 @@ class RbacIT {
             ports: [{name: http, port: 80}]
             backends: {selector: {matchLabels: {app: web}}}
           """);
-      client
-          .serviceAccounts()
-          .inNamespace("rbac")
-          .resource(
-              new ServiceAccountBuilder()
-                  .withNewMetadata()
-                  .withName("default")
-                  .endMetadata()
-                  .build())
-          .create();
-      var pod =
-          client
-              .pods()
-              .inNamespace("rbac")
-              .resource(
-                  new PodBuilder()
-                      .withNewMetadata()
-                      .withName("web-1")
-                      .addToLabels("app", "web")
-                      .endMetadata()
-                      .withNewSpec()
-                      .withAutomountServiceAccountToken(false)
-                      .addNewContainer()
-                      .withName("web")
-                      .withImage("example/web")
-                      .endContainer()
-                      .endSpec()
-                      .build())
-              .create();
-      pod.setStatus(
-          new PodStatusBuilder()
-              .withPhase("Running")
-              .withPodIP("198.18.0.72")
-              .addNewCondition()
-              .withType("Ready")
-              .withStatus("True")
-              .endCondition()
-              .build());
-      client.pods().inNamespace("rbac").resource(pod).updateStatus();
+      cluster.defaultServiceAccount("rbac");
+      cluster.pod("rbac", "web-1", Map.of("app", "web"), null, "198.18.0.72", true);
       cluster.create(
           """
           apiVersion: v1

@@ -13,6 +13,7 @@ import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -14,6 +14,7 @@ import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.ExternalTrafficPolicy;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.Protocol;
+import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.gatun.operator.it;
+package io.gatun.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,12 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Installs the checked-in CRDs, as users and the demo do. */
-final class Crds {
+public final class Crds {
 
   private Crds() {}
 
-  static void install(KubernetesClient client) throws IOException {
-    try (Stream<Path> files = Files.list(Path.of(System.getProperty("gatun.crds.dir")))) {
+  /** The CRDs of {@code crds/}, as the build passes its location. */
+  public static void install(KubernetesClient client) throws IOException {
+    install(client, Path.of(System.getProperty("gatun.crds.dir")));
+  }
+
+  public static void install(KubernetesClient client, Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         var crd =
             client
