@@ -37,6 +37,7 @@ final class AgentReports implements ControlChannel.Reports {
           "weightedroundrobin",
           "leastconnections",
           "sourcehash",
+          "session-affinity",
           "health-check");
 
   private final ForwarderConfig config;

@@ -3,7 +3,6 @@ package io.gatun.operator.reconciler;
 import io.gatun.operator.api.IpFamilyName;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerSpec;
-import io.gatun.operator.api.SessionAffinityType;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.ipam.IpFamily;
@@ -40,10 +39,6 @@ final class LoadBalancerValidator {
           "spec.maglevTableSize: "
               + spec.maglevTableSize()
               + " is not prime: use a prime such as 65537 (the default) or 131071");
-    }
-    if (spec.sessionAffinityOrDefault() == SessionAffinityType.ClientIP) {
-      unsupported.add(
-          "spec.sessionAffinity ClientIP is not carried to forwarders by this version: remove it");
     }
     if (spec.draining() != null) {
       unsupported.add(

@@ -49,6 +49,7 @@ final class VirtualServices {
                 .setMode(mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault()))
                 .setScheduling(scheduling(spec.schedulingOrDefault()))
                 .setMaglevTableSize(spec.maglevTableSize() == null ? 0 : spec.maglevTableSize())
+                .setSessionAffinityTimeoutSeconds(affinitySeconds(spec))
                 .addAllBackends(backends.forPort(port, vip.family()));
         if (check != null) {
           service.setHealthCheck(check);
@@ -85,8 +86,22 @@ final class VirtualServices {
           default -> "fullnat";
         });
     needs.add(spec.schedulingOrDefault().apiName().toLowerCase());
+    if (affinitySeconds(spec) > 0) {
+      needs.add("session-affinity");
+    }
     return needs;
   }
+
+  /** ClientIP affinity's timeout, 3 hours unless given (Kubernetes Services' default); 0 = off. */
+  static int affinitySeconds(io.gatun.operator.api.LoadBalancerSpec spec) {
+    if (spec.sessionAffinityOrDefault() != io.gatun.operator.api.SessionAffinityType.ClientIP) {
+      return 0;
+    }
+    Integer timeout = spec.sessionAffinity().timeoutSeconds();
+    return timeout == null ? DEFAULT_AFFINITY_SECONDS : timeout;
+  }
+
+  static final int DEFAULT_AFFINITY_SECONDS = 10800;
 
   private static Protocol protocol(LoadBalancerPort port) {
     return switch (port.protocolOrDefault()) {

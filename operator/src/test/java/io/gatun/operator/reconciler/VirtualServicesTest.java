@@ -145,6 +145,47 @@ class VirtualServicesTest {
   }
 
   @Test
+  void clientIpAffinityIsCarriedWithItsTimeoutOrTheKubernetesDefault() {
+    var base = spec(staticBackends("198.18.0.11"), tcp("http", 80, null));
+    for (Integer timeout : new Integer[] {600, null}) {
+      var lb =
+          loadBalancer(
+              "web",
+              new LoadBalancerSpec(
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  base.ports(),
+                  base.backends(),
+                  null,
+                  null,
+                  null,
+                  null,
+                  new io.gatun.operator.api.SessionAffinity(
+                      io.gatun.operator.api.SessionAffinityType.ClientIP, timeout),
+                  null,
+                  null));
+
+      var desired = VirtualServices.of(lb, VIP, backends(lb), null);
+
+      assertThat(desired.services().getFirst().getSessionAffinityTimeoutSeconds())
+          .isEqualTo(timeout == null ? 10800 : timeout);
+      assertThat(desired.requires()).contains("session-affinity");
+    }
+    var none = loadBalancer("plain", base);
+    assertThat(
+            VirtualServices.of(none, VIP, backends(none), null)
+                .services()
+                .getFirst()
+                .getSessionAffinityTimeoutSeconds())
+        .isZero();
+    assertThat(VirtualServices.of(none, VIP, backends(none), null).requires())
+        .doesNotContain("session-affinity");
+  }
+
+  @Test
   void aHealthProbeBecomesTheHealthCheckOfEveryService() {
     var lb = loadBalancer("web", spec(staticBackends("198.18.0.11"), tcp("http", 80, null)));
     var https = new HealthProbe();
