@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Data-plane benchmark (not a test): Mpps per worker lcore for full NAT, NAT and DSR,
+# established and new flows, at 1k, 100k and 1M flows, each beside dpdk-testpmd
+# --forward-mode=io on the same vdev (net_pcap replaying the same capture) and EAL flags,
+# measured one after the other in one run; cycles per packet (rte_rdtsc around bursts);
+# bytes of state per flow. Writes bench/results/fastpath.json and BENCHMARKS.md's table.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tools/lib.sh"
+cd "$root"
+dpdk=$(tools/build-dpdk.sh)
+driver=forwarder-native/build/bench_fastpath
+[ -x "$driver" ] || { log "build it first: make native"; exit 1; }
+mkdir -p bench/results
+work=$(mktemp -d /tmp/gatun-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# Hugepages when the machine gives them (a forwarder runs on them); both runs use the same.
+memory="--no-huge -m 2560"
+if [ "$(id -u)" = 0 ]; then
+  grep -q ' hugetlbfs ' /proc/mounts || { mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages 2>/dev/null || true; }
+  [ "$(cat /proc/sys/vm/nr_hugepages)" -ge 1400 ] || echo 1400 > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+  rm -f /dev/hugepages/gatun-bench-*   # maps an interrupted run may have left
+  if grep -q ' hugetlbfs ' /proc/mounts && [ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" -ge 1300 ]; then
+    memory="-m 2560 --in-memory"   # in-memory: no map files to leave behind
+  fi
+fi
+export BENCH_MEMORY=$memory GATUN_MBUFS=300000 GATUN_FLOWS=2097152
+log "memory: $memory; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+testpmd_mpps() { # capture -> median Rx-pps of testpmd io over 6 s, in Mpps
+  local rc=0
+  timeout -s INT 8 "$dpdk/bin/dpdk-testpmd" -l 0-1 $memory --no-pci --no-shconf --no-telemetry \
+    --file-prefix "gatun-bench-testpmd-$$" --vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --log-level '*:error' \
+    -- --forward-mode=io --port-topology=loop --total-num-mbufs=300000 --stats-period=1 \
+    >"$work/testpmd.log" 2>&1 || rc=$?
+  [ $rc = 0 ] || [ $rc = 124 ] || { log "testpmd failed ($rc):"; tail -5 "$work/testpmd.log" >&2; exit 1; }
+  awk '/Rx-pps:/ && $2 > 0 {print $2}' "$work/testpmd.log" | sort -n \
+    | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e6}'
+}
+
+results=$work/results.txt
+: > "$results"
+for flows in 1000 100000 1000000; do
+  "$driver" fullnat established "$flows" "$work/capture.pcap" 0
+  base=$(testpmd_mpps "$work/capture.pcap")
+  log "$flows flows: testpmd io $base Mpps"
+  echo "testpmd io $flows $base" >> "$results"
+  for mode in fullnat nat dsr; do
+    for kind in established new; do
+      line=$("$driver" "$mode" "$kind" "$flows" "$work/run.pcap" 4)
+      log "$flows flows, $mode, $kind: $line"
+      echo "$mode $kind $flows $base $line" >> "$results"
+    done
+  done
+done
+
+python3 - "$results" "$memory" <<'PY'
+import json, sys
+rows, memory = open(sys.argv[1]).read().split("\n"), sys.argv[2]
+out, table = [], []
+def flows_name(n): return {"1000": "1k", "100000": "100k", "1000000": "1M"}[n]
+for row in filter(None, rows):
+    f = row.split()
+    if f[0] == "testpmd":
+        out.append({"name": f"testpmd-io.{flows_name(f[2])}-flows.mpps", "value": float(f[3]), "unit": "Mpps",
+                    "baseline": None, "ratio": None})
+        continue
+    mode, kind, flows, base = f[0], f[1], f[2], float(f[3])
+    kv = dict(x.split("=") for x in f[4:])
+    mpps, cycles = float(kv["mpps"]), float(kv["cycles_per_packet"])
+    name = f"{mode}.{kind}.{flows_name(flows)}-flows"
+    out.append({"name": name + ".mpps", "value": mpps, "unit": "Mpps", "baseline": base,
+                "ratio": round(mpps / base, 3) if base else None})
+    out.append({"name": name + ".cycles_per_packet", "value": cycles, "unit": "cycles/packet",
+                "baseline": None, "ratio": None})
+    state = float(kv["state_bytes_per_flow"])
+    table.append((mode, kind, flows_name(flows), mpps, base, mpps / base if base else 0, cycles, int(kv["drops"])))
+out.append({"name": "state_per_flow", "value": state, "unit": "bytes/flow", "baseline": None, "ratio": None})
+json.dump(out, open("bench/results/fastpath.json", "w"), indent=1)
+print(f"\nfast path, one worker lcore, memory {memory} (bench/results/fastpath.json):")
+print(f"{'mode':8} {'flows':12} {'table':>5} {'Mpps':>7} {'testpmd':>8} {'ratio':>6} {'cycles/pkt':>10} {'drops':>6}")
+for m, k, n, mpps, base, ratio, cyc, drops in table:
+    print(f"{m:8} {k:12} {n:>5} {mpps:7.2f} {base:8.2f} {ratio:6.3f} {cyc:10.1f} {drops:6d}")
+print(f"state per flow: {state:.0f} bytes (a 64-byte flow and its share of the two-choice index)")
+PY
