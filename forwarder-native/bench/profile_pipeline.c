@@ -17,14 +17,14 @@
 static const uint8_t PORT_MAC[6] = { 0x02, 0x67, 0x61, 0x74, 0x00, 0x01 };
 static const uint8_t PEER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
 
-static void frame_for(struct frame *f, uint32_t i)
+static void frame_for(struct frame *f, uint32_t i, uint8_t flags)
 {
 	char ip[32];
 	snprintf(ip, sizeof(ip), "10.%u.%u.%u", (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
 	*f = frame_new();
 	frame_eth(f, PORT_MAC, PEER_MAC);
 	frame_ipv4(f, ip, "198.18.0.200", IPPROTO_TCP);
-	frame_tcp(f, 1024, 80, TCP_ACK);
+	frame_tcp(f, 1024, 80, flags);
 	frame_payload(f, "xx");
 	frame_done(f);
 }
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 
 	struct frame *frames = malloc(sizeof(struct frame) * flows);
 	for (uint32_t i = 0; i < flows; i++)
-		frame_for(&frames[i], i);
+		frame_for(&frames[i], i, TCP_ACK);
 	struct rte_mbuf *m[32];
 	uint64_t cycles = 0, packets = 0;
 	for (uint32_t r = 0; r < bursts + flows / 32 + 1; r++) {
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 			struct frame fresh_frame;
 			const struct frame *f = &frames[(r * 32 + k) % flows];
 			if (fresh && r > flows / 32) {
-				frame_for(&fresh_frame, flows + r * 32 + (uint32_t)k);
+				frame_for(&fresh_frame, flows + r * 32 + (uint32_t)k, TCP_SYN);
 				f = &fresh_frame;
 			}
 			m[k] = rte_pktmbuf_alloc(dp.pool);
