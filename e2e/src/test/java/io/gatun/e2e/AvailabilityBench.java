@@ -44,25 +44,20 @@ class AvailabilityBench {
   private static ScriptedOperator operator;
   private static ForwarderProcess forwarder;
 
+  private static ScriptedRig rig;
+
   @BeforeAll
   static void up() throws IOException {
-    network = TestNetwork.up(ROOT, 3);
-    operator = new ScriptedOperator();
-    forwarder =
-        ForwarderProcess.start(
-            ROOT, "bench-av-" + network.id, operator.target(), network.forwarderInterface());
+    rig = ScriptedRig.up(ROOT, "bench-av");
+    network = rig.network;
+    operator = rig.operator;
+    forwarder = rig.forwarder;
   }
 
   @AfterAll
   static void down() throws Exception {
-    if (forwarder != null) {
-      forwarder.close();
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (network != null) {
-      network.close();
+    if (rig != null) {
+      rig.close();
     }
   }
 
