@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.gatun.operator.GatunOperator;
-import io.gatun.operator.OperatorOptions;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,25 +28,17 @@ class LoadBalancerE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
+  private static ClusterRig rig;
   private static KubeCluster cluster;
-  private static GatunOperator operator;
   private static TestNetwork network;
   private static ForwarderProcess forwarder;
 
   @BeforeAll
   static void startEverything() throws IOException {
-    cluster = KubeCluster.start(ROOT);
-    operator =
-        GatunOperator.start(
-            cluster.client,
-            OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
-    network = TestNetwork.up(ROOT, 3);
-    forwarder =
-        ForwarderProcess.start(
-            ROOT,
-            "e2e-fwd-" + network.id,
-            "127.0.0.1:" + operator.grpcPort(),
-            network.forwarderInterface());
+    rig = ClusterRig.up(ROOT, "e2e-fwd");
+    cluster = rig.cluster;
+    network = rig.network;
+    forwarder = rig.forwarder;
     for (String sample :
         List.of("pool.yaml", "loadbalancer-static.yaml", "loadbalancer-service.yaml")) {
       try (var in = new FileInputStream(ROOT.resolve("samples").resolve(sample).toFile())) {
@@ -60,17 +49,8 @@ class LoadBalancerE2E {
 
   @AfterAll
   static void stopEverything() throws Exception {
-    if (forwarder != null) {
-      forwarder.close();
-    }
-    if (network != null) {
-      network.close();
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (cluster != null) {
-      cluster.close();
+    if (rig != null) {
+      rig.close();
     }
   }
 

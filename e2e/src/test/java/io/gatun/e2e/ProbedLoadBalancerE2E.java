@@ -2,10 +2,7 @@ package io.gatun.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatun.operator.GatunOperator;
-import io.gatun.operator.OperatorOptions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,25 +24,17 @@ class ProbedLoadBalancerE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
+  private static ClusterRig rig;
   private static KubeCluster cluster;
-  private static GatunOperator operator;
   private static TestNetwork network;
   private static ForwarderProcess forwarder;
 
   @BeforeAll
   static void up() throws IOException {
-    cluster = KubeCluster.start(ROOT);
-    operator =
-        GatunOperator.start(
-            cluster.client,
-            OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
-    network = TestNetwork.up(ROOT, 3);
-    forwarder =
-        ForwarderProcess.start(
-            ROOT,
-            "e2e-probe-" + network.id,
-            "127.0.0.1:" + operator.grpcPort(),
-            network.forwarderInterface());
+    rig = ClusterRig.up(ROOT, "e2e-probe");
+    cluster = rig.cluster;
+    network = rig.network;
+    forwarder = rig.forwarder;
     cluster.create(
         """
         apiVersion: lb.gatun.io/v1alpha1
@@ -76,17 +65,8 @@ class ProbedLoadBalancerE2E {
 
   @AfterAll
   static void down() throws Exception {
-    if (forwarder != null) {
-      forwarder.close();
-    }
-    if (network != null) {
-      network.close();
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (cluster != null) {
-      cluster.close();
+    if (rig != null) {
+      rig.close();
     }
   }
 
