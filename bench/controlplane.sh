@@ -23,7 +23,7 @@ mvn -q -B -ntp -o -pl operator dependency:build-classpath -Dmdep.includeScope=te
   -Dmdep.outputFile="$work/classpath" >/dev/null
 mkdir -p bench/results
 echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g \
+"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g ${GATUN_BENCH_JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "operator/target/test-classes:operator/target/classes:$(cat "$work/classpath")" \
   io.gatun.operator.bench.ControlPlaneBench "$jar" crds bench/results/controlplane.json "${1:-100,1000,10000}"

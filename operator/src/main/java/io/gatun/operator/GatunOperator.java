@@ -136,8 +136,8 @@ public final class GatunOperator implements AutoCloseable {
           log.info("Leading: {} LoadBalancers known", existing.size());
         };
 
-    var recorder = new KubernetesEventRecorder(client, clock, instanceName());
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var recorder = new KubernetesEventRecorder(client, clock, instanceName(), registry);
     Gauge.builder("gatun_forwarders_connected", fleet, f -> f.names().size())
         .description("Forwarders holding a control-channel stream to this replica")
         .register(registry);

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -13,7 +15,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Events are best effort and off the reconcile path: they are posted by a few background threads
  * from a bounded queue, so a slow API server delays them instead of every reconcile, and a flood
- * drops the surplus (counted in the log) instead of growing without bound. Cluster-scoped objects
- * get their events in {@code default}, as Kubernetes' own components do.
+ * drops the surplus (counted in {@code gatun_events_total{result="dropped"}}) instead of growing
+ * without bound. They are also rate limited, as the kubelet limits its own (50 a second, bursts of
+ * 100): when ten thousand LoadBalancers arrive at once, the API server's writes go to their
+ * finalizers and statuses first, and their events follow. Cluster-scoped objects get their events
+ * in {@code default}, as Kubernetes' own components do.
  */
 public final class KubernetesEventRecorder implements EventRecorder, AutoCloseable {
 
@@ -32,11 +36,16 @@ public final class KubernetesEventRecorder implements EventRecorder, AutoCloseab
   private static final int MAX_MESSAGE = 1024;
   private static final int QUEUE = 1_000;
   private static final int POSTERS = 2;
+  static final double RATE = 50;
+  static final int BURST = 100;
 
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
-  private final AtomicLong dropped = new AtomicLong();
+  private final TokenBucket rate;
+  private final Counter posted;
+  private final Counter failed;
+  private final Counter dropped;
   private final ThreadPoolExecutor posters =
       new ThreadPoolExecutor(
           POSTERS,
@@ -46,10 +55,33 @@ public final class KubernetesEventRecorder implements EventRecorder, AutoCloseab
           new ArrayBlockingQueue<>(QUEUE),
           Thread.ofPlatform().daemon().name("gatun-events-", 0).factory());
 
-  public KubernetesEventRecorder(KubernetesClient client, Clock clock, String instance) {
+  public KubernetesEventRecorder(
+      KubernetesClient client, Clock clock, String instance, MeterRegistry registry) {
+    this(client, clock, instance, registry, new TokenBucket(RATE, BURST, System::nanoTime));
+  }
+
+  KubernetesEventRecorder(
+      KubernetesClient client,
+      Clock clock,
+      String instance,
+      MeterRegistry registry,
+      TokenBucket rate) {
     this.client = client;
     this.clock = clock;
     this.instance = instance;
+    this.rate = rate;
+    this.posted = events(registry, "posted");
+    this.failed = events(registry, "failed");
+    this.dropped = events(registry, "dropped");
+  }
+
+  private static Counter events(MeterRegistry registry, String result) {
+    return Counter.builder("gatun_events")
+        .description(
+            "Kubernetes events: posted, failed (the API server refused them) or dropped (the"
+                + " queue was full)")
+        .tag("result", result)
+        .register(registry);
   }
 
   @Override
@@ -62,7 +94,8 @@ public final class KubernetesEventRecorder implements EventRecorder, AutoCloseab
     try {
       posters.execute(() -> post(event));
     } catch (RejectedExecutionException e) {
-      long count = dropped.incrementAndGet();
+      dropped.increment();
+      long count = (long) dropped.count();
       if (count == 1 || count % 1000 == 0) {
         log.warn("Event queue full: {} events dropped so far", count);
       }
@@ -103,8 +136,13 @@ public final class KubernetesEventRecorder implements EventRecorder, AutoCloseab
 
   private void post(Event event) {
     try {
+      rate.acquire();
       client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+      posted.increment();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (KubernetesClientException e) {
+      failed.increment();
       log.warn(
           "Could not record event {} for {}/{}: {}",
           event.getReason(),
