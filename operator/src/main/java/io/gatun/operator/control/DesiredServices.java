@@ -31,12 +31,17 @@ public record DesiredServices(
     return new DesiredServices(services, Set.of(), false, Map.of());
   }
 
-  /** The services as {@code forwarder} must run them. */
+  /**
+   * The services as {@code forwarder} must run them: with node-local traffic only its node's
+   * backends, and without draining backends for a forwarder that cannot drain (it would take them
+   * for serving ones; without them it cuts their connections at once, as before draining).
+   */
   List<VirtualService> forForwarder(ForwarderView forwarder) {
     if (!forwarder.offers(requires)) {
       return List.of();
     }
-    if (!nodeLocal) {
+    boolean drains = forwarder.offers(Set.of(DRAINING));
+    if (!nodeLocal && (drains || services.stream().noneMatch(DesiredServices::hasDraining))) {
       return services;
     }
     return services.stream()
@@ -46,10 +51,18 @@ public record DesiredServices(
                     .clearBackends()
                     .addAllBackends(
                         service.getBackendsList().stream()
-                            .filter(b -> onNode(b, forwarder.node()))
+                            .filter(b -> !nodeLocal || onNode(b, forwarder.node()))
+                            .filter(b -> drains || !b.getDraining())
                             .toList())
                     .build())
         .toList();
+  }
+
+  /** The capability of a forwarder that keeps draining backends' connections. */
+  public static final String DRAINING = "draining";
+
+  private static boolean hasDraining(VirtualService service) {
+    return service.getBackendsList().stream().anyMatch(Backend::getDraining);
   }
 
   private boolean onNode(Backend backend, String node) {

@@ -10,6 +10,7 @@ import java.util.List;
  * @param health the forwarders' probe verdicts on the backends
  * @param programming null when nothing was published (not valid or not allocated)
  * @param announcedBy the forwarders announcing the VIP(s)
+ * @param drain the removed backends still draining
  */
 record LoadBalancerOutcome(
     Validation validation,
@@ -18,7 +19,8 @@ record LoadBalancerOutcome(
     String probeProblem,
     BackendHealthReport health,
     Programming programming,
-    List<String> announcedBy) {
+    List<String> announcedBy,
+    DrainingBackends.Drain drain) {
 
   LoadBalancerOutcome {
     announcedBy = List.copyOf(announcedBy);
@@ -38,6 +40,7 @@ record LoadBalancerOutcome(
         probeProblem,
         BackendHealthReport.NONE,
         programming,
-        List.of());
+        List.of(),
+        DrainingBackends.Drain.NONE);
   }
 }

@@ -71,6 +71,8 @@ public final class LoadBalancerReconciler
   private final LoadBalancerStatusBuilder statusBuilder;
   private final LoadBalancerEvents events;
   private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter = new StatusWriter<>();
+  private final DrainingBackends draining = new DrainingBackends();
+  private final Clock clock;
 
   public LoadBalancerReconciler(
       Ipam ipam,
@@ -88,6 +90,7 @@ public final class LoadBalancerReconciler
     this.desiredState = desiredState;
     this.fleet = fleet;
     this.endpointSliceVersion = endpointSliceVersion;
+    this.clock = clock;
     this.statusBuilder = new LoadBalancerStatusBuilder(clock);
     this.events = new LoadBalancerEvents(recorder);
   }
@@ -114,7 +117,9 @@ public final class LoadBalancerReconciler
     if (statusWriter.writeIfChanged(lb, update.status(), context)) {
       events.record(lb, update.transitions());
     }
-    return UpdateControl.noUpdate();
+    var control = UpdateControl.<LoadBalancer>noUpdate();
+    outcome.drain().endsIn().ifPresent(control::rescheduleAfter);
+    return control;
   }
 
   /**
@@ -147,20 +152,36 @@ public final class LoadBalancerReconciler
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
     List<String> announcedBy = List.of();
+    var drain = DrainingBackends.Drain.NONE;
     if (!address.addresses().isEmpty()) {
-      DesiredServices desired = VirtualServices.of(lb, address.addresses(), backends, probe);
+      var drained =
+          draining.apply(
+              owner,
+              VirtualServices.of(lb, address.addresses(), backends, probe),
+              drainTimeout(lb),
+              clock.instant());
+      DesiredServices desired = drained.desired();
+      drain = drained.drain();
       long generation = desiredState.publish(owner, desired);
       programming = fleet.programming(generation, desired.requires());
       announcedBy =
           fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
     } else {
+      draining.forget(owner);
       desiredState.withdraw(owner);
     }
     var health =
         BackendHealthReport.of(
             fleet.healthOf(owner), probe == null ? null : HealthChecks.of(probe).getProbe());
     return new LoadBalancerOutcome(
-        validation, address, backends, probeProblem, health, programming, announcedBy);
+        validation, address, backends, probeProblem, health, programming, announcedBy, drain);
+  }
+
+  private static Duration drainTimeout(LoadBalancer lb) {
+    var drain = lb.getSpec().draining();
+    return drain == null || drain.timeoutSeconds() == null
+        ? Duration.ZERO
+        : Duration.ofSeconds(drain.timeoutSeconds());
   }
 
   /**
@@ -169,6 +190,7 @@ public final class LoadBalancerReconciler
    */
   private LoadBalancerOutcome hold(
       Owner owner, LoadBalancer lb, ObservedState observed, Validation validation) {
+    draining.forget(owner);
     desiredState.withdraw(owner);
     var held = ipam.leaseOf(owner);
     AddressOutcome address =
@@ -213,6 +235,7 @@ public final class LoadBalancerReconciler
     Owner owner = ownerOf(lb);
     // Withdraw first: the snapshot without these services is published before anyone else can
     // be given the address.
+    draining.forget(owner);
     desiredState.withdraw(owner);
     ipam.release(owner);
     probeUsers.set(owner, null);

@@ -1,5 +1,6 @@
 package io.gatun.operator.reconciler;
 
+import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.ForwarderProgramming;
 import io.gatun.operator.api.LoadBalancer;
@@ -92,8 +93,19 @@ final class LoadBalancerStatusBuilder {
     }
 
     var health = outcome.health();
-    var counts = outcome.backends().counts(health.unhealthyAddresses());
-    String probeNote = outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem();
+    var serving = outcome.backends().counts(health.unhealthyAddresses());
+    int draining = outcome.drain().backends();
+    var counts = new BackendCounts(serving.healthy(), serving.total(), draining);
+    String probeNote =
+        (outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem())
+            + (draining == 0
+                ? ""
+                : "; "
+                    + draining
+                    + (draining == 1
+                        ? " removed backend keeps its"
+                        : " removed backends keep their")
+                    + " connections for spec.draining.timeoutSeconds, with no new ones");
     String failing = health.failures();
     if (counts.healthy() > 0) {
       conditions.set(

@@ -40,11 +40,6 @@ final class LoadBalancerValidator {
               + spec.maglevTableSize()
               + " is not prime: use a prime such as 65537 (the default) or 131071");
     }
-    if (spec.draining() != null) {
-      unsupported.add(
-          "spec.draining is not carried to forwarders by this version (removed backends lose"
-              + " their flows at once): remove it");
-    }
     return new Validation(invalid, unsupported);
   }
 

@@ -146,6 +146,23 @@ class DesiredStateTest {
     assertThat(backends(state.snapshotFor(new ForwarderView("node-c", Set.of())))).isEmpty();
   }
 
+  @Test
+  void aForwarderThatCannotDrainGetsNoDrainingBackends() {
+    var service =
+        service("default/web/http").toBuilder()
+            .addBackends(Backend.newBuilder().setAddress("10.0.0.1").setPort(8080))
+            .addBackends(
+                Backend.newBuilder().setAddress("10.0.0.2").setPort(8080).setDraining(true))
+            .build();
+    state.publish(web, desired(service));
+
+    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of("ipv4", "draining")))))
+        .containsExactly("10.0.0.1", "10.0.0.2");
+    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of("ipv4")))))
+        .as("it would take the draining one for a serving one")
+        .containsExactly("10.0.0.1");
+  }
+
   private static List<String> backends(Snapshot snapshot) {
     return snapshot.getServices(0).getBackendsList().stream().map(Backend::getAddress).toList();
   }

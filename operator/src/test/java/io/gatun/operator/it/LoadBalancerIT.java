@@ -21,6 +21,7 @@ import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.Backends;
+import io.gatun.operator.api.Draining;
 import io.gatun.operator.api.ForwarderProgramming;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
@@ -29,6 +30,8 @@ import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -263,6 +266,77 @@ class LoadBalancerIT {
               assertThat(cluster.get("svc", "echo").getStatus().backends())
                   .isEqualTo(new BackendCounts(2, 3)));
     }
+  }
+
+  @Test
+  void aRemovedBackendDrainsForTheTimeoutThenLeavesTheSnapshot() {
+    cluster.namespace("drain");
+    cluster.pool("drain", "198.18.4.8/30");
+    var capable = new ArrayList<>(FakeForwarder.CAPABILITIES);
+    capable.add("draining");
+    try (var forwarder =
+        FakeForwarder.connect("fwd-drain", "node-drain", operator.grpcPort(), capable, true)) {
+      cluster.loadBalancer("drain", "web", drainingSpec("198.18.0.31", "198.18.0.32"));
+      forwarder.awaitSnapshot(
+          s -> backends(s, "drain/web/http").equals(List.of("198.18.0.31:80", "198.18.0.32:80")));
+
+      long removedAt = System.nanoTime();
+      cluster.edit("drain", "web", lb -> lb.setSpec(drainingSpec("198.18.0.31")));
+
+      forwarder.awaitSnapshot(
+          s ->
+              service(s, "drain/web/http")
+                  .map(
+                      v ->
+                          v.getBackendsList().stream()
+                              .map(b -> b.getAddress() + (b.getDraining() ? " draining" : ""))
+                              .toList())
+                  .orElse(List.of())
+                  .equals(List.of("198.18.0.31", "198.18.0.32 draining")));
+      eventually(
+          () -> {
+            var lb = cluster.get("drain", "web");
+            assertThat(lb.getStatus().backends()).isEqualTo(new BackendCounts(1, 1, 1));
+            assertThat(lb.getStatus().backends().summary()).isEqualTo("1/1 (1 draining)");
+            assertThat(
+                    lb.getStatus().conditions().stream()
+                        .filter(c -> c.type().equals("BackendsHealthy"))
+                        .findFirst()
+                        .orElseThrow()
+                        .message())
+                .contains("1 removed backend keeps its connections");
+          });
+
+      forwarder.awaitSnapshot(s -> backends(s, "drain/web/http").equals(List.of("198.18.0.31:80")));
+      assertThat(Duration.ofNanos(System.nanoTime() - removedAt))
+          .as("not before the timeout")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(DRAIN_SECONDS));
+      eventually(
+          () ->
+              assertThat(cluster.get("drain", "web").getStatus().backends())
+                  .isEqualTo(new BackendCounts(1, 1)));
+    }
+  }
+
+  private static final int DRAIN_SECONDS = 3;
+
+  private static LoadBalancerSpec drainingSpec(String... backends) {
+    return new LoadBalancerSpec(
+        "drain",
+        null,
+        null,
+        null,
+        null,
+        List.of(new LoadBalancerPort("http", Protocol.TCP, 80, null)),
+        new Backends(
+            null, Arrays.stream(backends).map(a -> new StaticBackend(a, null, null)).toList()),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        new Draining(DRAIN_SECONDS));
   }
 
   @Test

@@ -62,7 +62,7 @@ class LoadBalancerStatusBuilderTest {
     assertThat(status.addressSummary()).isEqualTo("198.18.0.200");
     assertThat(status.pool()).isEqualTo("demo");
     assertThat(status.ports()).isEqualTo("80/TCP");
-    assertThat(status.backends()).isEqualTo(new BackendCounts(1, 1, "1/1"));
+    assertThat(status.backends()).isEqualTo(new BackendCounts(1, 1, null, "1/1"));
     assertThat(status.observedGeneration()).isEqualTo(1L);
     assertThat(status.snapshotGeneration()).isEqualTo(42L);
     assertThat(status.forwarders())

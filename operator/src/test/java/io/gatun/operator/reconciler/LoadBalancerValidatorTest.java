@@ -71,7 +71,7 @@ class LoadBalancerValidatorTest {
   }
 
   @Test
-  void whatTheControlChannelCannotCarryIsUnsupportedNotInvalid() {
+  void drainingIsValid() {
     var spec =
         new LoadBalancerSpec(
             null,
@@ -91,12 +91,8 @@ class LoadBalancerValidatorTest {
 
     var validation = validate(spec);
 
-    assertThat(validation.invalid()).isEmpty();
-    assertThat(validation.reason()).isEqualTo("Unsupported");
-    assertThat(validation.unsupported())
-        .singleElement()
-        .asString()
-        .startsWith("spec.draining is not carried to forwarders");
+    assertThat(validation.valid()).isTrue();
+    assertThat(validation.unsupported()).isEmpty();
   }
 
   @Test
