@@ -2,8 +2,12 @@
  * libFuzzer harness over the parser and the whole pipeline. An input is a sequence of
  * frames, each prefixed by its 16-bit length, pushed through one worker in order, so a
  * forward frame can open a flow its reply then uses. The configuration has a service in
- * every mode and family. After every input: no mbuf may be missing from the pool. ASan and
- * UBSan catch reads past the packet and undefined arithmetic. */
+ * every mode and family, each with three backends. A length prefix with the top bit set is
+ * not a frame but a commit: its low bits say which backends drain, whether one is removed
+ * and whether the commit carries a flag it must refuse (see recommit()), so established
+ * flows meet draining, removed and returning backends. After every input: no mbuf may be
+ * missing from the pool. ASan and UBSan catch reads past the packet and undefined
+ * arithmetic. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
@@ -13,18 +17,56 @@
 #include "pipeline.h"
 #include "worker.h"
 
-static struct worker *worker;
+#define N_SERVICES 10
+#define BACKENDS_PER_SERVICE 3   /* .11, .12, .13 (or ::11, ::12, ::13) */
 
-static void add_service(struct gfwd_service *s, struct gfwd_backend *b, int i, uint8_t family, const char *vip,
-			uint8_t proto, uint16_t port, uint8_t mode, uint8_t sched, const char *backend, uint16_t bport)
+static struct worker *worker;
+static struct gfwd_service services[N_SERVICES];
+static struct gfwd_backend backends[N_SERVICES * BACKENDS_PER_SERVICE];
+static uint64_t generation;
+static bool reconfigured;   /* an input committed: the next one starts from the baseline */
+
+static void add_service(int i, uint8_t family, const char *vip, uint8_t proto, uint16_t port, uint8_t mode,
+			uint8_t sched, const char *backend, uint16_t bport)
 {
 	int af = family == 4 ? AF_INET : AF_INET6;
-	s[i] = (struct gfwd_service){ .family = family, .proto = proto, .port = port, .mode = mode, .sched = sched,
-				      .maglev_size = 251, .first_backend = (uint32_t)i, .n_backends = 1,
-				      .affinity_timeout_s = sched == GFWD_SCHED_ROUND_ROBIN ? 30 : 0 };
-	inet_pton(af, vip, s[i].vip);
-	b[i] = (struct gfwd_backend){ .family = family, .port = bport, .weight = 1 };
-	inet_pton(af, backend, b[i].addr);
+	struct gfwd_service *s = &services[i];
+	*s = (struct gfwd_service){ .family = family, .proto = proto, .port = port, .mode = mode, .sched = sched,
+				    .maglev_size = 251, .first_backend = (uint32_t)(i * BACKENDS_PER_SERVICE),
+				    .n_backends = BACKENDS_PER_SERVICE,
+				    .affinity_timeout_s = sched == GFWD_SCHED_ROUND_ROBIN ? 30 : 0 };
+	inet_pton(af, vip, s->vip);
+	for (int j = 0; j < BACKENDS_PER_SERVICE; j++) {
+		struct gfwd_backend *b = &backends[s->first_backend + (uint32_t)j];
+		*b = (struct gfwd_backend){ .family = family, .port = bport, .weight = (uint32_t)j + 1 };
+		inet_pton(af, backend, b->addr);
+		b->addr[family == 4 ? 3 : 15] += (uint8_t)j;
+	}
+}
+
+/* Commits the baseline with, for ops bits: 0-2 backend j of every service draining (all
+ * three: nothing serves), 3 the last backend removed, 4 an unknown flag bit (refused: the
+ * running config stays). */
+static void recommit(uint16_t ops)
+{
+	struct gfwd_service s[N_SERVICES];
+	struct gfwd_backend b[N_SERVICES * BACKENDS_PER_SERVICE];
+	memcpy(s, services, sizeof(s));
+	memcpy(b, backends, sizeof(b));
+	for (int i = 0; i < N_SERVICES; i++) {
+		for (int j = 0; j < BACKENDS_PER_SERVICE; j++)
+			if (ops & (1u << j))
+				b[s[i].first_backend + (uint32_t)j].flags |= GFWD_BACKEND_DRAINING;
+		if (ops & 8)
+			s[i].n_backends--;
+		if (ops & 16)
+			b[s[i].first_backend].flags |= 0x40;
+	}
+	int rc = gfwd_commit(++generation, s, N_SERVICES, b, N_SERVICES * BACKENDS_PER_SERVICE);
+	if ((rc == 0) == ((ops & 16) != 0)) {
+		fprintf(stderr, "commit with ops 0x%x: rc %d (%s)\n", ops, rc, gfwd_last_error());
+		abort();
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -41,28 +83,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	inet_pton(AF_INET6, "2001:2::2", pc.v6.addr);
 	if (gfwd_port_add_ring("fuzz0", &pc) != 0)
 		exit(1);
-	struct gfwd_service s[10];
-	struct gfwd_backend b[10];
 	int n = 0;
-	add_service(s, b, n++, 4, "198.18.0.200", IPPROTO_TCP, 80, GFWD_MODE_FULLNAT, GFWD_SCHED_MAGLEV, "198.18.0.11", 8080);
-	add_service(s, b, n++, 4, "198.18.0.200", IPPROTO_UDP, 53, GFWD_MODE_FULLNAT, GFWD_SCHED_ROUND_ROBIN, "198.18.0.11", 5353);
-	add_service(s, b, n++, 4, "198.18.0.200", IPPROTO_SCTP, 3868, GFWD_MODE_FULLNAT, GFWD_SCHED_SOURCE_HASH, "198.18.0.11", 3868);
-	add_service(s, b, n++, 4, "198.18.0.210", IPPROTO_TCP, 80, GFWD_MODE_NAT, GFWD_SCHED_LEAST_CONNECTIONS, "198.18.0.11", 8080);
-	add_service(s, b, n++, 4, "198.18.0.210", IPPROTO_TCP, 8081, GFWD_MODE_DSR, GFWD_SCHED_MAGLEV, "198.18.0.11", 8081);
-	add_service(s, b, n++, 4, "198.18.0.210", IPPROTO_TCP, 8082, GFWD_MODE_DSR_IPIP, GFWD_SCHED_WEIGHTED_ROUND_ROBIN, "198.18.0.11", 8082);
-	add_service(s, b, n++, 6, "2001:2::200", IPPROTO_TCP, 80, GFWD_MODE_FULLNAT, GFWD_SCHED_MAGLEV, "2001:2::11", 8080);
-	add_service(s, b, n++, 6, "2001:2::200", IPPROTO_UDP, 53, GFWD_MODE_NAT, GFWD_SCHED_MAGLEV, "2001:2::11", 5353);
-	add_service(s, b, n++, 6, "2001:2::200", IPPROTO_TCP, 8081, GFWD_MODE_DSR, GFWD_SCHED_MAGLEV, "2001:2::11", 8081);
-	add_service(s, b, n++, 6, "2001:2::200", IPPROTO_TCP, 8082, GFWD_MODE_DSR_IPIP, GFWD_SCHED_MAGLEV, "2001:2::11", 8082);
-	if (gfwd_commit(1, s, (uint32_t)n, b, (uint32_t)n) != 0) {
-		fprintf(stderr, "commit: %s\n", gfwd_last_error());
-		exit(1);
+	add_service(n++, 4, "198.18.0.200", IPPROTO_TCP, 80, GFWD_MODE_FULLNAT, GFWD_SCHED_MAGLEV, "198.18.0.11", 8080);
+	add_service(n++, 4, "198.18.0.200", IPPROTO_UDP, 53, GFWD_MODE_FULLNAT, GFWD_SCHED_ROUND_ROBIN, "198.18.0.11", 5353);
+	add_service(n++, 4, "198.18.0.200", IPPROTO_SCTP, 3868, GFWD_MODE_FULLNAT, GFWD_SCHED_SOURCE_HASH, "198.18.0.11", 3868);
+	add_service(n++, 4, "198.18.0.210", IPPROTO_TCP, 80, GFWD_MODE_NAT, GFWD_SCHED_LEAST_CONNECTIONS, "198.18.0.11", 8080);
+	add_service(n++, 4, "198.18.0.210", IPPROTO_TCP, 8081, GFWD_MODE_DSR, GFWD_SCHED_MAGLEV, "198.18.0.11", 8081);
+	add_service(n++, 4, "198.18.0.210", IPPROTO_TCP, 8082, GFWD_MODE_DSR_IPIP, GFWD_SCHED_WEIGHTED_ROUND_ROBIN, "198.18.0.11", 8082);
+	add_service(n++, 6, "2001:2::200", IPPROTO_TCP, 80, GFWD_MODE_FULLNAT, GFWD_SCHED_MAGLEV, "2001:2::11", 8080);
+	add_service(n++, 6, "2001:2::200", IPPROTO_UDP, 53, GFWD_MODE_NAT, GFWD_SCHED_MAGLEV, "2001:2::11", 5353);
+	add_service(n++, 6, "2001:2::200", IPPROTO_TCP, 8081, GFWD_MODE_DSR, GFWD_SCHED_MAGLEV, "2001:2::11", 8081);
+	add_service(n++, 6, "2001:2::200", IPPROTO_TCP, 8082, GFWD_MODE_DSR_IPIP, GFWD_SCHED_MAGLEV, "2001:2::11", 8082);
+	recommit(0);
+	for (uint8_t j = 0; j < BACKENDS_PER_SERVICE; j++) {
+		uint8_t mac[6] = { 2, 0, 0, 0, 0, (uint8_t)(11 + j) }, a4[16] = { 0 }, a6[16];
+		inet_pton(AF_INET, "198.18.0.11", a4);
+		inet_pton(AF_INET6, "2001:2::11", a6);
+		a4[3] += j;
+		a6[15] += j;
+		gfwd_neighbor_set(4, a4, mac);
+		gfwd_neighbor_set(6, a6, mac);
 	}
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 11 }, a4[16] = { 0 }, a6[16];
-	inet_pton(AF_INET, "198.18.0.11", a4);
-	inet_pton(AF_INET6, "2001:2::11", a6);
-	gfwd_neighbor_set(4, a4, mac);
-	gfwd_neighbor_set(6, a6, mac);
 	worker = worker_create(0, 1, 0, 1024, 0);
 	return worker == NULL;
 }
@@ -70,12 +111,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned before = rte_mempool_avail_count(dp.pool);
+	if (reconfigured) {
+		recommit(0);
+		reconfigured = false;
+	}
 	const struct config *cfg = dp_config();
 	worker_tick(worker);
 	while (size >= 2) {
 		size_t len = (size_t)data[0] << 8 | data[1];
 		data += 2;
 		size -= 2;
+		if (len & 0x8000) {   /* a commit, not a frame */
+			recommit((uint16_t)(len & 0x1f));
+			reconfigured = true;
+			cfg = dp_config();
+			continue;
+		}
 		if (len > size)
 			len = size;
 		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);

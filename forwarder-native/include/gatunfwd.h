@@ -20,7 +20,9 @@
 extern "C" {
 #endif
 
-#define GFWD_ABI_VERSION 2
+/* Bumped whenever a struct's layout or a field's meaning changes; gfwd_abi_version() returns
+ * it so the bindings can refuse a library they do not match. 3: backend flags (draining). */
+#define GFWD_ABI_VERSION 3
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -70,15 +72,23 @@ struct gfwd_service {
 	uint32_t affinity_timeout_s;  /* session affinity per client address; 0 = off */
 };
 
+/* A draining backend gets no new connections; the ones it has keep going to it until a
+ * commit drops it. Every scheduler (and session affinity) picks among the serving backends
+ * only; a service whose backends all drain drops new connections (drop_no_backend). */
+#define GFWD_BACKEND_DRAINING 0x01
+
 struct gfwd_backend {
 	uint8_t addr[16];
 	uint8_t family;
-	uint8_t reserved;
+	uint8_t flags;           /* GFWD_BACKEND_*; any other bit is refused */
 	uint16_t port;
 	uint32_t weight;         /* 0 is treated as 1 */
 };
 
 #define GFWD_MAGLEV_DEFAULT_SIZE 65537u
+
+/* GFWD_ABI_VERSION of the library itself. */
+int gfwd_abi_version(void);
 
 /* Start-up: EAL arguments as on a DPDK command line (argv[0] is the program name). */
 int gfwd_init(int argc, char **argv);
@@ -130,7 +140,7 @@ struct gfwd_service_traffic {
 struct gfwd_backend_traffic {
 	uint8_t addr[16];
 	uint8_t family;
-	uint8_t reserved;
+	uint8_t flags;           /* as committed: GFWD_BACKEND_DRAINING */
 	uint16_t port;
 	uint32_t service;        /* index of its service */
 	uint64_t packets;

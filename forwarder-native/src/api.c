@@ -32,6 +32,11 @@ const char *gfwd_last_error(void)
 	return last_error;
 }
 
+int gfwd_abi_version(void)
+{
+	return GFWD_ABI_VERSION;
+}
+
 /* ---------------------------------------------------------------- address tables */
 
 #define VIP_SLOTS (2 * MAX_VIPS)
@@ -293,6 +298,7 @@ int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
 		memset(o, 0, sizeof(*o));
 		memcpy(o->addr, b->addr.b, 16);
 		o->family = c->services[b->service].family;
+		o->flags = b->flags;
 		o->port = rte_be_to_cpu_16(b->port);
 		o->service = b->service;
 		struct traffic t = config_traffic(c, c->n_services + i);

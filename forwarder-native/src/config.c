@@ -11,6 +11,8 @@
 #include "maglev.h"
 #include "neigh.h"
 
+_Static_assert(sizeof(struct service) == 64, "a service is read for every new flow: keep it 64 bytes");
+
 static uint32_t svc_hash(const struct addr *vip, uint16_t port, uint8_t proto)
 {
 	return rte_hash_crc_4byte((uint32_t)port << 8 | proto, rte_hash_crc(vip->b, 16, 0));
@@ -26,6 +28,15 @@ static int backend_cmp(const void *a, const void *b)
 	const struct backend *x = a, *y = b;
 	int c = addr_cmp(&x->addr, &y->addr);
 	return c != 0 ? c : (int)rte_be_to_cpu_16(x->port) - (int)rte_be_to_cpu_16(y->port);
+}
+
+/* Serving backends before draining ones, each part by (addr, port): the schedulers then
+ * see a prefix, and each part can be searched on its own. */
+static int serving_first_cmp(const void *a, const void *b)
+{
+	const struct backend *x = a, *y = b;
+	int dx = x->flags & GFWD_BACKEND_DRAINING, dy = y->flags & GFWD_BACKEND_DRAINING;
+	return dx != dy ? dx - dy : backend_cmp(a, b);
 }
 
 static struct addr addr_from(const uint8_t bytes[16], uint8_t family)
@@ -93,27 +104,28 @@ static uint32_t gcd(uint32_t a, uint32_t b)
 	return a;
 }
 
-/* Smooth weighted round robin: each backend turns up weight times per cycle, spread out
- * rather than in runs. Weights are divided by their gcd and scaled down if a cycle would
- * be longer than WRR_MAX_SEQUENCE. */
+/* Smooth weighted round robin over the serving backends: each turns up weight times per
+ * cycle, spread out rather than in runs. Weights are divided by their gcd and scaled down
+ * if a cycle would be longer than WRR_MAX_SEQUENCE. */
 static int build_wrr(struct service *svc, const struct backend *b)
 {
+	uint32_t n = svc->n_serving;
 	uint32_t g = 0;
 	uint64_t total = 0;
-	for (uint32_t j = 0; j < svc->n_backends; j++)
+	for (uint32_t j = 0; j < n; j++)
 		g = gcd(g, b[j].weight);
-	uint32_t *w = calloc(svc->n_backends ? svc->n_backends : 1, sizeof(*w));
-	int64_t *current = calloc(svc->n_backends ? svc->n_backends : 1, sizeof(*current));
+	uint32_t *w = calloc(n ? n : 1, sizeof(*w));
+	int64_t *current = calloc(n ? n : 1, sizeof(*current));
 	if (w == NULL || current == NULL) {
 		free(w);
 		free(current);
 		return -ENOMEM;
 	}
-	for (uint32_t j = 0; j < svc->n_backends; j++)
+	for (uint32_t j = 0; j < n; j++)
 		total += w[j] = b[j].weight / (g ? g : 1);
 	if (total > WRR_MAX_SEQUENCE) {
 		uint64_t scaled = 0;
-		for (uint32_t j = 0; j < svc->n_backends; j++)
+		for (uint32_t j = 0; j < n; j++)
 			scaled += w[j] = (uint32_t)RTE_MAX((uint64_t)1, (uint64_t)w[j] * WRR_MAX_SEQUENCE / total);
 		total = scaled;
 	}
@@ -126,7 +138,7 @@ static int build_wrr(struct service *svc, const struct backend *b)
 	}
 	for (uint32_t k = 0; k < total; k++) {
 		uint32_t best = 0;
-		for (uint32_t j = 0; j < svc->n_backends; j++) {
+		for (uint32_t j = 0; j < n; j++) {
 			current[j] += w[j];
 			if (current[j] > current[best])
 				best = j;
@@ -166,10 +178,17 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 			snprintf(err, err_len, "service %u: backend %u must have the service's family and a port", index, j);
 			return -EINVAL;
 		}
+		if (in->flags & ~GFWD_BACKEND_DRAINING) {
+			snprintf(err, err_len, "service %u: backend %u has unknown flags 0x%02x (known: draining 0x%02x)",
+				 index, j, in->flags, GFWD_BACKEND_DRAINING);
+			return -EINVAL;
+		}
 		b->addr = addr_from(in->addr, in->family);
 		b->port = rte_cpu_to_be_16(in->port);
 		b->weight = in->weight ? in->weight : 1;
 		b->service = index;
+		b->flags = in->flags;
+		svc->n_serving += !(in->flags & GFWD_BACKEND_DRAINING);
 		if ((s->mode == GFWD_MODE_DSR || s->mode == GFWD_MODE_DSR_IPIP) && in->port != s->port) {
 			snprintf(err, err_len, "service %u: DSR cannot translate ports: backend %u must listen on %u",
 				 index, j, s->port);
@@ -182,19 +201,23 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 		}
 	}
 	c->n_backends += s->n_backends;
+	/* Duplicates first, over both parts: a backend is serving or draining, not both. */
 	qsort(mine, svc->n_backends, sizeof(struct backend), backend_cmp);
 	for (uint32_t j = 1; j < svc->n_backends; j++)
 		if (backend_cmp(&mine[j - 1], &mine[j]) == 0) {
 			snprintf(err, err_len, "service %u: backend listed twice", index);
 			return -EINVAL;
 		}
+	qsort(mine, svc->n_backends, sizeof(struct backend), serving_first_cmp);
 
-	struct maglev_input *in = calloc(svc->n_backends ? svc->n_backends : 1, sizeof(*in));
+	/* Maglev and weighted round robin know only the serving backends: a draining one
+	 * owns no table entry, so no new flow can hash to it. */
+	struct maglev_input *in = calloc(svc->n_serving ? svc->n_serving : 1, sizeof(*in));
 	if (in == NULL)
 		return -ENOMEM;
-	for (uint32_t j = 0; j < svc->n_backends; j++)
+	for (uint32_t j = 0; j < svc->n_serving; j++)
 		in[j] = (struct maglev_input){ mine[j].addr, mine[j].port, mine[j].weight };
-	int rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_backends);
+	int rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_serving);
 	free(in);
 	return rc != 0 ? rc : build_wrr(svc, mine);
 }
@@ -345,11 +368,25 @@ bool config_has_vip(const struct config *c, const struct addr *vip)
 	return false;
 }
 
+static int64_t find_in(const struct config *c, uint32_t first, uint32_t n,
+		       const struct addr *addr, uint16_t port_be)
+{
+	struct backend key = { .addr = *addr, .port = port_be };
+	const struct backend *b = bsearch(&key, &c->backends[first], n, sizeof(struct backend), backend_cmp);
+	return b == NULL ? -1 : (int64_t)(b - c->backends);
+}
+
+int64_t config_find_serving_backend(const struct config *c, const struct service *s,
+				    const struct addr *addr, uint16_t port_be)
+{
+	return find_in(c, s->first_backend, s->n_serving, addr, port_be);
+}
+
 int64_t config_find_backend(const struct config *c, const struct service *s,
 			    const struct addr *addr, uint16_t port_be)
 {
-	struct backend key = { .addr = *addr, .port = port_be };
-	const struct backend *first = &c->backends[s->first_backend];
-	const struct backend *b = bsearch(&key, first, s->n_backends, sizeof(struct backend), backend_cmp);
-	return b == NULL ? -1 : (int64_t)(b - c->backends);
+	int64_t bi = config_find_serving_backend(c, s, addr, port_be);
+	if (bi >= 0 || s->n_serving == s->n_backends)
+		return bi;
+	return find_in(c, s->first_backend + s->n_serving, s->n_backends - s->n_serving, addr, port_be);
 }

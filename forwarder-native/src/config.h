@@ -19,6 +19,7 @@ struct backend {
 	uint16_t neigh;          /* next hop's neighbour entry */
 	uint32_t weight;
 	uint32_t service;        /* index of its service */
+	uint8_t flags;           /* GFWD_BACKEND_*, as committed (fills padding) */
 };
 
 struct service {
@@ -29,10 +30,14 @@ struct service {
 	uint8_t family;
 	uint8_t mode;
 	uint8_t sched;
-	uint32_t first_backend;  /* backends[first_backend .. + n_backends), sorted by (addr, port) */
+	/* backends[first_backend .. + n_backends): the serving ones, then the draining ones,
+	 * each part sorted by (addr, port). Schedulers choose among the first n_serving only;
+	 * established flows find a backend in either part. */
+	uint32_t first_backend;
 	uint32_t n_backends;
 	uint32_t maglev_size;
-	uint16_t *maglev;
+	uint32_t n_serving;      /* in what was padding: the struct stays 64 bytes */
+	uint16_t *maglev;        /* offsets into the serving backends */
 	uint32_t affinity_timeout_s;
 	uint32_t wrr_len;
 	uint16_t *wrr;           /* weighted round robin: backend offsets in serving order */
@@ -84,9 +89,12 @@ void config_carry_counters(struct config *c, const struct config *old);
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
 					  uint16_t port_be, uint8_t proto);
 bool config_has_vip(const struct config *c, const struct addr *vip);
-/* Index of the service's backend with that address and port, or -1. */
+/* Index of the service's backend with that address and port, serving or draining, or -1. */
 int64_t config_find_backend(const struct config *c, const struct service *s,
 			    const struct addr *addr, uint16_t port_be);
+/* The same among the serving backends only (those new flows may go to), or -1. */
+int64_t config_find_serving_backend(const struct config *c, const struct service *s,
+				    const struct addr *addr, uint16_t port_be);
 
 static inline struct traffic *traffic_service(const struct config *c, unsigned worker, uint32_t svc)
 {

@@ -44,7 +44,7 @@
 	X(UNSUPPORTED_ICMP,  "unsupported_icmp")                              \
 	X(NO_SERVICE,        "no_service")         /* no VIP:port matches */  \
 	X(NO_FLOW,           "no_flow")            /* reply without a flow */ \
-	X(NO_BACKEND,        "no_backend")         /* service has none */     \
+	X(NO_BACKEND,        "no_backend")         /* none serving */         \
 	X(SNAT_EXHAUSTED,    "snat_ports_exhausted")                          \
 	X(FLOW_TABLE_FULL,   "flow_table_full")                               \
 	X(ENCAP_TOO_BIG,     "encapsulated_too_big")                          \

@@ -13,13 +13,14 @@ static inline uint32_t maglev_at(const struct service *svc, uint32_t hash)
 	return svc->first_backend + svc->maglev[hash % svc->maglev_size];
 }
 
-/* Fewest of this worker's active flows per unit of weight; each worker balances its own
- * share, which RSS keeps even. Ties go to the first (backends are sorted). */
+/* Fewest of this worker's active flows per unit of weight, among the serving backends;
+ * each worker balances its own share, which RSS keeps even. Ties go to the first
+ * (backends are sorted). */
 static uint32_t least_connections(struct worker *w, const struct config *cfg, const struct service *svc)
 {
 	uint32_t best = svc->first_backend;
 	double best_load = -1;
-	for (uint32_t j = 0; j < svc->n_backends; j++) {
+	for (uint32_t j = 0; j < svc->n_serving; j++) {
 		uint32_t bi = svc->first_backend + j;
 		double load = (double)traffic_backend(cfg, w->index, bi)->active / cfg->backends[bi].weight;
 		if (best_load < 0 || load < best_load) {
@@ -36,7 +37,7 @@ static uint32_t by_policy(struct worker *w, const struct config *cfg, const stru
 	uint32_t *cursor = &cfg->cursor[w->index][svc - cfg->services];
 	switch (svc->sched) {
 	case GFWD_SCHED_ROUND_ROBIN:
-		return svc->first_backend + (*cursor)++ % svc->n_backends;
+		return svc->first_backend + (*cursor)++ % svc->n_serving;
 	case GFWD_SCHED_WEIGHTED_ROUND_ROBIN:
 		return svc->first_backend + svc->wrr[(*cursor)++ % svc->wrr_len];
 	case GFWD_SCHED_LEAST_CONNECTIONS:
@@ -74,12 +75,12 @@ static uint32_t with_affinity(struct worker *w, const struct config *cfg, const 
 		struct affinity *a = &w->affinity[(base + i) & (AFFINITY_SLOTS - 1)];
 		bool live = a->used && (int32_t)(a->expires - w->now) >= 0;
 		if (live && affinity_matches(a, svc, p)) {
-			int64_t bi = config_find_backend(cfg, svc, &a->backend, a->backend_port);
+			int64_t bi = config_find_serving_backend(cfg, svc, &a->backend, a->backend_port);
 			if (bi >= 0) {
 				a->expires = w->now + svc->affinity_timeout_s;
 				return (uint32_t)bi;
 			}
-			victim = a;   /* its backend is gone: choose again, in the same slot */
+			victim = a;   /* its backend is gone or draining: choose again, in the same slot */
 			break;
 		}
 		if (!live) {
@@ -104,8 +105,8 @@ static uint32_t with_affinity(struct worker *w, const struct config *cfg, const 
 uint32_t sched_pick(struct worker *w, const struct config *cfg, const struct service *svc,
 		    const struct pkt *p, uint32_t flow_hash)
 {
-	if (unlikely(svc->n_backends == 0))
-		return NO_BACKEND;
+	if (unlikely(svc->n_serving == 0))
+		return NO_BACKEND;   /* none, or every one draining */
 	if (svc->affinity_timeout_s != 0)
 		return with_affinity(w, cfg, svc, p, flow_hash);
 	if (likely(svc->sched == GFWD_SCHED_MAGLEV))

@@ -11,7 +11,8 @@
 
 #define NO_BACKEND UINT32_MAX
 
-/* Index into cfg->backends, or NO_BACKEND when the service has none. */
+/* Index into cfg->backends of a serving backend, or NO_BACKEND when the service has none
+ * (every backend draining counts as none). */
 uint32_t sched_pick(struct worker *w, const struct config *cfg, const struct service *svc,
 		    const struct pkt *p, uint32_t flow_hash);
 
