@@ -22,6 +22,8 @@ trap 'rm -rf "$work"' EXIT
 mvn -q -B -ntp -o -pl operator dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/classpath" >/dev/null
 mkdir -p bench/results
+# The operator runs with the flags it is deployed with, unless told otherwise.
+export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options)}
 echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g ${GATUN_BENCH_JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

@@ -46,7 +46,9 @@ k wait --for condition=established --timeout=60s crd --all >/dev/null
 
 step "operator (control channel on 127.0.0.1:9100)"
 grpc_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$java" --sun-misc-unsafe-memory-access=allow -jar "$root/operator/target/gatun-operator.jar" \
+# shellcheck disable=SC2046 # the flags are words
+"$java" --sun-misc-unsafe-memory-access=allow $(grep -v '^#' "$root/operator/jvm.options") \
+  -jar "$root/operator/target/gatun-operator.jar" \
   --grpc-address "127.0.0.1:$grpc_port" --plaintext >"$work/operator.log" 2>&1 &
 pids+=($!)
 
