@@ -4,9 +4,11 @@
  * TCP and UDP clients and servers in network namespaces (tools/traffic.py, tools/backend.py).
  * Full NAT, NAT and DSR (L2), IPv4 and IPv6, each must reach all three backends with no
  * failed request, and every answer must come from the VIP. (IPIP is covered at the packet
- * level: this kernel has no ipip module to decapsulate.)
+ * level: this kernel has no ipip module to decapsulate.) Draining: a long-lived TCP
+ * connection survives its backend being marked draining, while new connections all go to
+ * the other backends (tests/drain_peer.py at both ends).
  *
- *   e2e_modes TOOLS_DIR        needs root */
+ *   e2e_modes TOOLS_DIR TESTS_DIR        needs root */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +18,7 @@
 #include <arpa/inet.h>
 #include "gatunfwd.h"
 
-static char tools[512], id[8];
+static char tools[512], tests[512], id[8];
 static int failures;
 
 static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -60,12 +62,19 @@ static const struct svc SERVICES[] = {
 };
 #define N_SERVICES (sizeof(SERVICES) / sizeof(SERVICES[0]))
 
-static void commit(void)
+/* The last service: long-lived connections (drain_peer.py serve on every backend). */
+#define DRAIN_VIP "198.18.0.230"
+#define DRAIN_PORT 7070
+
+/* Every service above, each with the three backends, and DRAIN_VIP with backend
+ * `draining` (1-3; 0 = none) draining. */
+static void commit(uint64_t generation, int draining)
 {
-	struct gfwd_service s[N_SERVICES];
-	struct gfwd_backend b[N_SERVICES * 3];
-	for (size_t i = 0; i < N_SERVICES; i++) {
-		const struct svc *d = &SERVICES[i];
+	struct gfwd_service s[N_SERVICES + 1];
+	struct gfwd_backend b[(N_SERVICES + 1) * 3];
+	for (size_t i = 0; i <= N_SERVICES; i++) {
+		const struct svc drain = { 4, IPPROTO_TCP, GFWD_MODE_FULLNAT, DRAIN_VIP, DRAIN_PORT, DRAIN_PORT };
+		const struct svc *d = i < N_SERVICES ? &SERVICES[i] : &drain;
 		int af = d->family == 4 ? AF_INET : AF_INET6;
 		s[i] = (struct gfwd_service){ .family = d->family, .proto = d->proto, .port = d->port, .mode = d->mode,
 					      .sched = GFWD_SCHED_MAGLEV, .first_backend = (uint32_t)(3 * i), .n_backends = 3 };
@@ -73,10 +82,12 @@ static void commit(void)
 		for (int j = 0; j < 3; j++) {
 			struct gfwd_backend *x = &b[3 * i + j];
 			*x = (struct gfwd_backend){ .family = d->family, .port = d->backend_port, .weight = 1 };
+			if (i == N_SERVICES && j + 1 == draining)
+				x->flags = GFWD_BACKEND_DRAINING;
 			inet_pton(af, d->family == 4 ? BACKENDS4[j] : BACKENDS6[j], x->addr);
 		}
 	}
-	if (gfwd_commit(1, s, N_SERVICES, b, N_SERVICES * 3) != 0) {
+	if (gfwd_commit(generation, s, N_SERVICES + 1, b, (N_SERVICES + 1) * 3) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}
@@ -119,13 +130,65 @@ static void ipip_captured(const char *what, const char *filter, const char *vip,
 	unlink(out);
 }
 
+/* A connection held open from the client while its backend is marked draining: it must go
+ * on to the same backend, and 30 new connections must all go to the other two. */
+static void draining_keeps_connections(void)
+{
+	for (int n = 1; n <= 3; n++)
+		run("ip netns exec gt%s-b%d setsid python3 %s/drain_peer.py serve --port %d --name backend-%d "
+		    ">/dev/null 2>&1 < /dev/null &", id, n, tests, DRAIN_PORT, n);
+	run("for n in 1 2 3; do for _ in $(seq 50); do ip netns exec gt%s-b$n ss -ltn | grep -q ':%d ' && break; "
+	    "sleep 0.1; done; done", id, DRAIN_PORT);   /* until the servers listen */
+	char go[128], cmd[1024], line[128] = "", then[128] = "";
+	snprintf(go, sizeof(go), "/tmp/gatun-%s-drain-go", id);
+	unlink(go);
+	snprintf(cmd, sizeof(cmd), "ip netns exec gt%s-client python3 %s/drain_peer.py hold --vip %s --port %d --go %s",
+		 id, tests, DRAIN_VIP, DRAIN_PORT, go);
+	fflush(stdout);
+	FILE *held = popen(cmd, "r");
+	int b = 0;
+	if (held == NULL || fgets(line, sizeof(line), held) == NULL || sscanf(line, "first backend-%d", &b) != 1) {
+		printf("  %-28s FAIL no long-lived connection (%s)\n", "draining, full NAT, IPv4", line);
+		failures++;
+		if (held != NULL)
+			pclose(held);
+		return;
+	}
+	commit(2, b);   /* its backend drains */
+	int rc = run("ip netns exec gt%s-client python3 %s/drain_peer.py spread --vip %s --port %d --connections 30 "
+		     "| python3 -c 'import json, sys\n"
+		     "r = json.load(sys.stdin)\n"
+		     "a = r[\"answers\"]\n"
+		     "ok = r[\"failed\"] == 0 and \"backend-%d\" not in a and len(a) == 2\n"
+		     "print(\"  %%-28s %%s new connections %%s failed %%d, none to backend-%d\" %% (\"draining, full NAT, IPv4\","
+		     " \"ok  \" if ok else \"FAIL\", dict(a), r[\"failed\"]))\n"
+		     "sys.exit(0 if ok else 1)'",
+		     id, tests, DRAIN_VIP, DRAIN_PORT, b, b);
+	FILE *f = fopen(go, "w");
+	if (f != NULL)
+		fclose(f);
+	if (fgets(then, sizeof(then), held) == NULL)
+		snprintf(then, sizeof(then), "nothing");
+	then[strcspn(then, "\n")] = 0;
+	int held_rc = pclose(held);
+	char want[32];
+	snprintf(want, sizeof(want), "then backend-%d", b);
+	int kept = held_rc == 0 && strcmp(then, want) == 0;
+	printf("  %-28s %s the connection held since before stays on backend-%d (%s)\n", "", kept ? "ok  " : "FAIL", b,
+	       then);
+	if (rc != 0 || !kept)
+		failures++;
+	unlink(go);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2 || geteuid() != 0) {
-		fprintf(stderr, "usage (as root): e2e_modes TOOLS_DIR\n");
+	if (argc < 3 || geteuid() != 0) {
+		fprintf(stderr, "usage (as root): e2e_modes TOOLS_DIR TESTS_DIR\n");
 		return 2;
 	}
 	snprintf(tools, sizeof(tools), "%s", argv[1]);
+	snprintf(tests, sizeof(tests), "%s", argv[2]);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(id, sizeof(id), "m%04x", rand() & 0xffff);
 	if (run("%s/testnet.sh up %s 3 >/dev/null && %s/testnet-modes.sh %s >/dev/null", tools, id, tools, id) != 0) {
@@ -152,7 +215,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "port/start: %s\n", gfwd_last_error());
 		return 1;
 	}
-	commit();
+	commit(1, 0);
 	sleep(1);   /* the backends' MACs: ARP and NDP answered within milliseconds */
 
 	printf("forwarding modes end to end (testnet %s):\n", id);
@@ -166,6 +229,7 @@ int main(int argc, char **argv)
 		      "IP 198\\.18\\.0\\.2 > 198\\.18\\.0\\.1[123]: IP 198\\.18\\.0\\.100\\.[0-9]+ > 198\\.18\\.0\\.250\\.8080: Flags \\[S\\]");
 	ipip_captured("DSR over IPIP, IPv6", "ip6 proto 41", "2001:2::250",
 		      "IP6 2001:2::2 > 2001:2::1[123]: IP6 2001:2::100\\.[0-9]+ > 2001:2::250\\.8080: Flags \\[S\\]");
-	printf("e2e_modes: %d of 8 checks failed\n", failures);
+	draining_keeps_connections();
+	printf("e2e_modes: %d of 9 checks failed\n", failures);
 	return failures ? 1 : 0;
 }
