@@ -116,6 +116,7 @@ public final class DataPlane implements AutoCloseable {
               bes.asSlice(b * GatunFwd.Backend.LAYOUT.byteSize(), GatunFwd.Backend.LAYOUT);
           putAddress(seg, GatunFwd.Backend.ADDR, be.address());
           GatunFwd.Backend.FAMILY.set(seg, family(be.address()));
+          GatunFwd.Backend.FLAGS.set(seg, be.draining() ? GatunFwd.BACKEND_DRAINING : (byte) 0);
           GatunFwd.Backend.PORT.set(seg, (short) be.port());
           GatunFwd.Backend.WEIGHT.set(seg, be.weight());
           b++;
@@ -240,7 +241,8 @@ public final class DataPlane implements AutoCloseable {
                   (long) GatunFwd.BackendTraffic.PACKETS.get(b),
                   (long) GatunFwd.BackendTraffic.BYTES.get(b),
                   (long) GatunFwd.BackendTraffic.NEW_FLOWS.get(b),
-                  (long) GatunFwd.BackendTraffic.ACTIVE_FLOWS.get(b)));
+                  (long) GatunFwd.BackendTraffic.ACTIVE_FLOWS.get(b),
+                  ((byte) GatunFwd.BackendTraffic.FLAGS.get(b) & GatunFwd.BACKEND_DRAINING) != 0));
         }
         result.add(
             new ServiceStats(

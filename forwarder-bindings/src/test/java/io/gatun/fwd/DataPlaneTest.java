@@ -253,6 +253,87 @@ class DataPlaneTest {
     assertThat(dataPlane.counters().get("announcements")).isGreaterThanOrEqualTo(3);
   }
 
+  @Test
+  @Order(9)
+  void aDrainingBackendKeepsItsConnectionsAndGetsNoNewOnes() {
+    // Order(6) left four IPv6 connections, alternately on ::11 and ::12 (round robin).
+    var b1 = Addresses.parse(BACKEND6);
+    var b2 = Addresses.parse("2001:2::12");
+    long b2NewFlows = backendStats(VIP6, b2).newFlows();
+    dataPlane.commit(4, List.of(roundRobin6(false, true)));
+
+    BackendStats draining = backendStats(VIP6, b2);
+    assertThat(draining.draining()).as("read back as draining").isTrue();
+    assertThat(draining.newFlows()).isEqualTo(b2NewFlows);
+    assertThat(draining.activeFlows()).isEqualTo(2);
+    assertThat(backendStats(VIP6, b1).draining()).isFalse();
+
+    dataPlane.inject(port, Frames.tcp6(portMac, CLIENT_MAC, CLIENT6, 41001, VIP6, 80, TCP_ACK));
+    assertThat(Frames.dst6(awaitFrame(f -> Frames.etherType(f) == 0x86dd)))
+        .as("an established connection stays on the draining backend")
+        .isEqualTo(b2);
+    for (int i = 0; i < 4; i++) {
+      dataPlane.inject(
+          port, Frames.tcp6(portMac, CLIENT_MAC, CLIENT6, 42000 + i, VIP6, 80, TCP_SYN));
+      assertThat(Frames.dst6(awaitFrame(f -> Frames.etherType(f) == 0x86dd)))
+          .as("a new connection goes to the serving backend")
+          .isEqualTo(b1);
+    }
+    assertThat(backendStats(VIP6, b2).newFlows()).isEqualTo(b2NewFlows);
+    assertThat(backendStats(VIP6, b2).packets()).isGreaterThan(draining.packets());
+  }
+
+  @Test
+  @Order(10)
+  void whenEveryBackendDrainsNewConnectionsAreDroppedAndEstablishedOnesContinue() {
+    dataPlane.commit(5, List.of(roundRobin6(true, true)));
+    assertThat(dataPlane.serviceStats().getFirst().backends())
+        .hasSize(2)
+        .allMatch(BackendStats::draining);
+
+    long noBackend = dataPlane.counters().get("drop_no_backend");
+    dataPlane.inject(port, Frames.tcp6(portMac, CLIENT_MAC, CLIENT6, 43000, VIP6, 80, TCP_SYN));
+    awaitCounter("drop_no_backend", noBackend + 1);
+
+    dataPlane.inject(port, Frames.tcp6(portMac, CLIENT_MAC, CLIENT6, 42000, VIP6, 80, TCP_ACK));
+    assertThat(Frames.dst6(awaitFrame(f -> Frames.etherType(f) == 0x86dd)))
+        .isEqualTo(Addresses.parse(BACKEND6));
+  }
+
+  @Test
+  void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
+    assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
+        .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
+    assertThat(io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteSize()).isEqualTo(24);
+    assertThat(
+            io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteOffset(
+                java.lang.foreign.MemoryLayout.PathElement.groupElement("flags")))
+        .isEqualTo(17);
+  }
+
+  private static ServiceSpec roundRobin6(boolean firstDraining, boolean secondDraining) {
+    return new ServiceSpec(
+        Addresses.parse(VIP6),
+        Protocol.TCP,
+        80,
+        ForwardingMode.FULL_NAT,
+        Scheduling.ROUND_ROBIN,
+        ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE,
+        List.of(
+            new BackendSpec(Addresses.parse(BACKEND6), 8080, 1, firstDraining),
+            new BackendSpec(Addresses.parse("2001:2::12"), 8080, 1, secondDraining)),
+        0);
+  }
+
+  private static BackendStats backendStats(String vip, java.net.InetAddress backend) {
+    return dataPlane.serviceStats().stream()
+        .filter(s -> s.vip().getHostAddress().equals(Addresses.parse(vip).getHostAddress()))
+        .flatMap(s -> s.backends().stream())
+        .filter(b -> b.address().equals(backend))
+        .findFirst()
+        .orElseThrow();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private static byte[] awaitFrame(Predicate<byte[]> wanted) {

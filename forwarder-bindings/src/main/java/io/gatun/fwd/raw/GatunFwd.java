@@ -30,7 +30,11 @@ import java.nio.file.Path;
 public final class GatunFwd {
   private GatunFwd() {}
 
-  public static final int ABI_VERSION = 2;
+  /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
+  public static final int ABI_VERSION = 3;
+
+  /** {@code GFWD_BACKEND_DRAINING}: no new connections, the established ones continue. */
+  public static final byte BACKEND_DRAINING = 0x01;
 
   /** {@code struct gfwd_port_conf}. */
   public static final class PortConf {
@@ -106,11 +110,12 @@ public final class GatunFwd {
         MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
             JAVA_BYTE.withName("family"),
-            JAVA_BYTE.withName("reserved"),
+            JAVA_BYTE.withName("flags"),
             JAVA_SHORT.withName("port"),
             JAVA_INT.withName("weight"));
     public static final long ADDR = offset(LAYOUT, "addr");
     public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle FLAGS = field(LAYOUT, "flags");
     public static final VarHandle PORT = field(LAYOUT, "port");
     public static final VarHandle WEIGHT = field(LAYOUT, "weight");
   }
@@ -152,7 +157,7 @@ public final class GatunFwd {
         MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
             JAVA_BYTE.withName("family"),
-            JAVA_BYTE.withName("reserved"),
+            JAVA_BYTE.withName("flags"),
             JAVA_SHORT.withName("port"),
             JAVA_INT.withName("service"),
             JAVA_LONG.withName("packets"),
@@ -161,6 +166,7 @@ public final class GatunFwd {
             JAVA_LONG.withName("active_flows"));
     public static final long ADDR = offset(LAYOUT, "addr");
     public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle FLAGS = field(LAYOUT, "flags");
     public static final VarHandle PORT = field(LAYOUT, "port");
     public static final VarHandle PACKETS = field(LAYOUT, "packets");
     public static final VarHandle BYTES = field(LAYOUT, "bytes");
@@ -169,6 +175,13 @@ public final class GatunFwd {
   }
 
   private static final SymbolLookup LIBRARY = load();
+
+  public static final MethodHandle gfwd_abi_version =
+      fn("gfwd_abi_version", FunctionDescriptor.of(JAVA_INT));
+
+  static {
+    checkAbi();
+  }
 
   public static final MethodHandle gfwd_init =
       fn("gfwd_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -245,6 +258,27 @@ public final class GatunFwd {
       return SymbolLookup.libraryLookup(path, Arena.global());
     }
     return SymbolLookup.libraryLookup("libgatunfwd.so", Arena.global());
+  }
+
+  /**
+   * Refuses a library whose structs or flags mean something else than these layouts say: a mismatch
+   * would otherwise pass silently (a reserved byte read as a flag, or ignored).
+   */
+  private static void checkAbi() {
+    int library;
+    try {
+      library = (int) gfwd_abi_version.invokeExact();
+    } catch (Throwable t) {
+      throw new IllegalStateException("gfwd_abi_version failed", t);
+    }
+    if (library != ABI_VERSION) {
+      throw new IllegalStateException(
+          "libgatunfwd has ABI version "
+              + library
+              + ", these bindings need "
+              + ABI_VERSION
+              + ": library and bindings disagree (rebuild with `make native`)");
+    }
   }
 
   private static MethodHandle fn(String name, FunctionDescriptor descriptor) {
