@@ -20,8 +20,9 @@ import java.util.Map;
 final class AgentReports implements ControlChannel.Reports {
   /**
    * What this data plane runs, named as the operator asks for it: protocols, forwarding modes,
-   * schedulings (their API names, lower case), active health checks. The address families follow
-   * the ports' addresses.
+   * schedulings (their API names, lower case), session affinity, active health checks, draining
+   * backends (an operator sends draining backends only to forwarders that offer it: any other would
+   * serve them). The address families follow the ports' addresses.
    */
   static final List<String> CAPABILITIES =
       List.of(
@@ -38,7 +39,8 @@ final class AgentReports implements ControlChannel.Reports {
           "leastconnections",
           "sourcehash",
           "session-affinity",
-          "health-check");
+          "health-check",
+          "draining");
 
   private final ForwarderConfig config;
   private final List<Port> ports;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,14 @@ import org.slf4j.LoggerFactory;
  * once, before anyone upstream hears of it. Commits are whole-state, so flows to a backend that
  * left are rescheduled and every other flow keeps its backend.
  *
- * <p>When every backend of a service is unhealthy the service keeps all of them (fail open, as
- * cloud network load balancers do): a broken probe or a shared dependency must not turn a degraded
- * service into a black hole.
+ * <p>When every serving backend of a service is unhealthy the service keeps all of them (fail open,
+ * as cloud network load balancers do): a broken probe or a shared dependency must not turn a
+ * degraded service into a black hole.
+ *
+ * <p>Draining backends (removed by the operator, keeping the connections they have) are probed too,
+ * and one whose probe fails leaves at once: its connections have nowhere healthy to go on. They
+ * never count towards fail open, which serves new connections, and they stay draining. A service
+ * left with draining backends only is still committed, so their connections go on.
  */
 public final class ServingState implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServingState.class);
@@ -110,15 +116,21 @@ public final class ServingState implements AutoCloseable {
       return s.spec();
     }
     HealthCheckSpec check = s.healthCheck().get();
-    List<BackendSpec> healthy =
-        s.spec().backends().stream()
-            .filter(b -> health.healthyUnder(new BackendKey(s.key(), b.address(), b.port()), check))
-            .toList();
-    if (healthy.size() == s.spec().backends().size()) {
-      return s.spec();
+    Predicate<BackendSpec> healthy =
+        b -> health.healthyUnder(new BackendKey(s.key(), b.address(), b.port()), check);
+    List<BackendSpec> all = s.spec().backends();
+    boolean failOpen =
+        all.stream().anyMatch(b -> !b.draining())
+            && all.stream().noneMatch(b -> !b.draining() && healthy.test(b));
+    if (failOpen) {
+      log.warn(
+          "every serving backend of {} is unhealthy: serving all of them (fail open)", s.key());
     }
-    if (healthy.isEmpty()) {
-      log.warn("every backend of {} is unhealthy: serving all of them (fail open)", s.key());
+    // In the snapshot's order: serving ones kept when healthy (or failing open), draining ones
+    // only when healthy.
+    List<BackendSpec> kept =
+        all.stream().filter(b -> (failOpen && !b.draining()) || healthy.test(b)).toList();
+    if (kept.size() == all.size()) {
       return s.spec();
     }
     ServiceSpec spec = s.spec();
@@ -129,7 +141,7 @@ public final class ServingState implements AutoCloseable {
         spec.mode(),
         spec.scheduling(),
         spec.maglevTableSize(),
-        healthy,
+        kept,
         spec.affinityTimeoutSeconds());
   }
 

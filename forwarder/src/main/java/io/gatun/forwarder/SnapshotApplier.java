@@ -134,7 +134,10 @@ public final class SnapshotApplier {
     for (Backend b : vs.getBackendsList()) {
       backends.add(
           new BackendSpec(
-              Addresses.parse(b.getAddress()), b.getPort(), Math.max(1, b.getWeight())));
+              Addresses.parse(b.getAddress()),
+              b.getPort(),
+              Math.max(1, b.getWeight()),
+              b.getDraining()));
     }
     return new ServiceSpec(
         Addresses.parse(vs.getVip()),

@@ -160,4 +160,44 @@ class AgentTest {
                     new BackendStats(InetAddress.getByName("198.18.0.12"), 8080, 4, 400, 1, 0))));
     assertThat(h.scrape()).contains("gatun_backend_packets_total" + labels + " 14.0");
   }
+
+  @Test
+  void offersDrainingAndShowsWhichBackendsTheDataPlaneDrains() throws Exception {
+    assertThat(h.operator.next(ForwarderMessage::hasHello).getHello().getCapabilitiesList())
+        .as("operators send draining backends only to forwarders that offer it")
+        .contains("draining");
+    h.operator
+        .nextStream()
+        .onNext(
+            FakeOperator.snapshot(
+                Snapshot.newBuilder()
+                    .setGeneration(3)
+                    .addServices(
+                        SnapshotApplierTest.draining(
+                            SnapshotApplierTest.service("198.18.0.11"), "198.18.0.12"))
+                    .build()));
+    assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    InetAddress vip = InetAddress.getByName("198.18.0.200");
+    h.dataPlane.traffic =
+        List.of(
+            new ServiceStats(
+                vip,
+                Protocol.TCP,
+                80,
+                30,
+                3000,
+                3,
+                3,
+                List.of(
+                    new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 10, 1000, 1, 1),
+                    new BackendStats(
+                        InetAddress.getByName("198.18.0.12"), 8080, 20, 2000, 2, 2, true))));
+    String labels =
+        ",port=\"80\",protocol=\"TCP\",service=\"default/web/http\",vip=\"198.18.0.200\"}";
+    assertThat(h.scrape())
+        .contains("gatun_backend_draining{backend=\"198.18.0.12:8080\"" + labels + " 1.0")
+        .contains("gatun_backend_draining{backend=\"198.18.0.11:8080\"" + labels + " 0.0")
+        .contains(
+            "gatun_backend_active_connections{backend=\"198.18.0.12:8080\"" + labels + " 2.0");
+  }
 }

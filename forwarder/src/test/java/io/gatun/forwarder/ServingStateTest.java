@@ -55,11 +55,27 @@ class ServingStateTest {
   }
 
   private static List<DesiredService> desired(HealthCheck.Builder check, String... backends) {
-    var vs = SnapshotApplierTest.service(backends);
+    return desired(check, List.of(backends), List.of());
+  }
+
+  private static List<DesiredService> desired(
+      HealthCheck.Builder check, List<String> backends, List<String> draining) {
+    var vs =
+        SnapshotApplierTest.draining(
+            SnapshotApplierTest.service(backends.toArray(String[]::new)),
+            draining.toArray(String[]::new));
     if (check != null) {
       vs.setHealthCheck(check);
     }
     return SnapshotApplier.translate(Snapshot.newBuilder().addServices(vs).build());
+  }
+
+  /** What the data plane serves, a draining backend marked so. */
+  private List<String> servingAndDraining() {
+    ServiceSpec spec = dataPlane.last().getFirst();
+    return spec.backends().stream()
+        .map(b -> b.address().getHostAddress() + (b.draining() ? " draining" : ""))
+        .toList();
   }
 
   @Test
@@ -137,6 +153,81 @@ class ServingStateTest {
 
     assertThat(serving.desired().getFirst().healthCheck()).isPresent();
     assertThat(serving.healthStatuses()).hasSize(2);
+  }
+
+  @Test
+  void aDrainingBackendWhoseProbeFailsLeavesAndComesBackDraining() {
+    serving.replace(
+        desired(tcpCheck(20), List.of("198.18.0.11", "198.18.0.12"), List.of("198.18.0.13")));
+    assertThat(servingAndDraining())
+        .containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13 draining");
+
+    probe.down("198.18.0.13");
+    Await.until(() -> reported.size() == 1, SOON, () -> "draining backend never left");
+    assertThat(reported.getFirst())
+        .isEqualTo("198.18.0.13 unhealthy while serving [198.18.0.11, 198.18.0.12]");
+
+    probe.up("198.18.0.13");
+    Await.until(() -> reported.size() == 2, SOON, () -> "draining backend never came back");
+    assertThat(servingAndDraining())
+        .containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13 draining");
+  }
+
+  @Test
+  void failOpenServesEveryServingBackendAndDrainingOnesStayDraining() {
+    serving.replace(
+        desired(tcpCheck(20), List.of("198.18.0.11", "198.18.0.12"), List.of("198.18.0.13")));
+    probe.down("198.18.0.11");
+    probe.down("198.18.0.12");
+    Await.until(() -> reported.size() == 2, SOON, () -> "serving backends never failed");
+
+    assertThat(servingAndDraining())
+        .as("a healthy draining backend does not stop fail open: it takes no new connections")
+        .containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13 draining");
+
+    probe.down("198.18.0.13");
+    Await.until(() -> reported.size() == 3, SOON, () -> "draining backend never failed");
+    assertThat(servingAndDraining())
+        .as("failing open never keeps an unhealthy draining backend")
+        .containsExactly("198.18.0.11", "198.18.0.12");
+  }
+
+  @Test
+  void aServiceWithOnlyDrainingBackendsIsStillServedSoTheirConnectionsGoOn() {
+    serving.replace(desired(tcpCheck(20), List.of(), List.of("198.18.0.12", "198.18.0.13")));
+    assertThat(servingAndDraining())
+        .containsExactly("198.18.0.12 draining", "198.18.0.13 draining");
+
+    probe.down("198.18.0.12");
+    Await.until(() -> reported.size() == 1, SOON, () -> "draining backend never left");
+    assertThat(servingAndDraining()).containsExactly("198.18.0.13 draining");
+
+    probe.down("198.18.0.13");
+    Await.until(() -> reported.size() == 2, SOON, () -> "last draining backend never left");
+    assertThat(dataPlane.last())
+        .as("the service stays, without backends: no fail open for draining ones")
+        .singleElement()
+        .satisfies(spec -> assertThat(spec.backends()).isEmpty());
+  }
+
+  @Test
+  void aBackendKeepsItsHealthWhenItStartsDraining() {
+    serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12"));
+    probe.down("198.18.0.12");
+    Await.until(() -> reported.size() == 1, SOON, () -> "backend never left");
+
+    serving.replace(desired(tcpCheck(20), List.of("198.18.0.11"), List.of("198.18.0.12")));
+
+    assertThat(servingAndDraining()).containsExactly("198.18.0.11");
+    assertThat(serving.healthStatuses()).hasSize(2);
+  }
+
+  @Test
+  void withoutAHealthCheckDrainingBackendsPassThrough() {
+    serving.replace(desired(null, List.of("198.18.0.11"), List.of("198.18.0.12")));
+
+    assertThat(servingAndDraining()).containsExactly("198.18.0.11", "198.18.0.12 draining");
+    assertThat(serving.healthStatuses()).isEmpty();
   }
 
   private static void sleep(long millis) {

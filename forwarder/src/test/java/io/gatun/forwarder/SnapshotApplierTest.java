@@ -46,6 +46,28 @@ class SnapshotApplierTest {
     return vs;
   }
 
+  /** Adds backends the operator is draining (removed, keeping their connections). */
+  static VirtualService.Builder draining(VirtualService.Builder vs, String... backends) {
+    for (String b : backends) {
+      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080).setDraining(true));
+    }
+    return vs;
+  }
+
+  @Test
+  void drainingBackendsReachTheDataPlaneMarkedSo() {
+    Snapshot s =
+        Snapshot.newBuilder()
+            .setGeneration(5)
+            .addServices(draining(service("198.18.0.11"), "198.18.0.12"))
+            .build();
+
+    assertThat(applier.apply(s).getApplied()).isTrue();
+    assertThat(dataPlane.last().getFirst().backends())
+        .extracting(b -> b.address().getHostAddress() + (b.draining() ? " draining" : ""))
+        .containsExactly("198.18.0.11", "198.18.0.12 draining");
+  }
+
   @Test
   void appliesASnapshotAndAcknowledgesItsGeneration() {
     Ack ack = applier.apply(snapshot(7, "198.18.0.11", "198.18.0.12"));

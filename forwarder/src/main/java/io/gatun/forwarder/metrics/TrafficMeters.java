@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-VIP and per-backend traffic from the data plane's counters: packets and bytes (both
- * directions), connections opened, connections active. A series lives as long as its service (and
- * backend) is in the operator's snapshot, so an unhealthy backend's counters stay, flat.
+ * directions), connections opened, connections active; for a backend also whether the data plane
+ * runs it draining (its active connections going down is the drain progressing). A series lives as
+ * long as its service (and backend) is in the operator's snapshot, so an unhealthy backend's
+ * counters stay, flat.
  */
 final class TrafficMeters {
   /** A service as the data plane's statistics name it. */
@@ -48,10 +50,18 @@ final class TrafficMeters {
               "vip", s.vip().getHostAddress(),
               "protocol", id.protocol(),
               "port", Integer.toString(s.port()));
-      observe("vip", service, s.packets(), s.bytes(), s.newFlows(), s.activeFlows(), seen);
+      observe("vip", service, s.packets(), s.bytes(), s.newFlows(), s.activeFlows(), false, seen);
       for (BackendStats b : s.backends()) {
         Tags backend = service.and("backend", b.address().getHostAddress() + ":" + b.port());
-        observe("backend", backend, b.packets(), b.bytes(), b.newFlows(), b.activeFlows(), seen);
+        observe(
+            "backend",
+            backend,
+            b.packets(),
+            b.bytes(),
+            b.newFlows(),
+            b.activeFlows(),
+            b.draining(),
+            seen);
       }
     }
     Set<Tags> wanted = wanted(desired);
@@ -73,11 +83,12 @@ final class TrafficMeters {
       long bytes,
       long newFlows,
       long activeFlows,
+      boolean draining,
       Set<Tags> seen) {
     seen.add(tags);
     series
         .computeIfAbsent(tags, t -> new Series(registry, level, t))
-        .observe(packets, bytes, newFlows, activeFlows);
+        .observe(packets, bytes, newFlows, activeFlows, draining);
   }
 
   private static Set<Tags> wanted(Map<ServiceId, NamedService> desired) {
@@ -95,12 +106,13 @@ final class TrafficMeters {
     return wanted;
   }
 
-  /** The four meters of one VIP or backend. */
+  /** The four meters of one VIP or backend, and a backend's draining gauge. */
   private static final class Series {
     private final MonotonicTotal packets = new MonotonicTotal();
     private final MonotonicTotal bytes = new MonotonicTotal();
     private final MonotonicTotal connections = new MonotonicTotal();
     private final AtomicLong active = new AtomicLong();
+    private final AtomicLong draining = new AtomicLong();
     private final List<Meter> meters = new ArrayList<>();
 
     Series(MeterRegistry registry, String level, Tags tags) {
@@ -121,6 +133,15 @@ final class TrafficMeters {
               .description("Connections (flows) in the connection table")
               .tags(tags)
               .register(registry));
+      if (level.equals("backend")) {
+        meters.add(
+            Gauge.builder("gatun.backend.draining", draining, AtomicLong::get)
+                .description(
+                    "1 while the data plane runs the backend draining: no new connections, its"
+                        + " established ones continue")
+                .tags(tags)
+                .register(registry));
+      }
     }
 
     private static Meter counter(
@@ -131,11 +152,12 @@ final class TrafficMeters {
           .register(registry);
     }
 
-    void observe(long p, long b, long newFlows, long activeFlows) {
+    void observe(long p, long b, long newFlows, long activeFlows, boolean isDraining) {
       packets.observe(p);
       bytes.observe(b);
       connections.observe(newFlows);
       active.set(activeFlows);
+      draining.set(isDraining ? 1 : 0);
     }
 
     void absent() {
@@ -143,6 +165,7 @@ final class TrafficMeters {
       bytes.absent();
       connections.absent();
       active.set(0);
+      draining.set(0);
     }
 
     void remove(MeterRegistry registry) {
