@@ -9,7 +9,9 @@ public record ForwarderProgramming(
     @JsonPropertyDescription("The forwarder's name (in cluster: its node).") String name,
     @JsonPropertyDescription("True once it has applied snapshotGeneration or a later one.")
         boolean programmed,
-    @JsonPropertyDescription("The last generation it acknowledged applying.")
+    @JsonPropertyDescription(
+            "While it does not run this configuration: the last generation it acknowledged"
+                + " applying (the Forwarder's status has it always).")
         Long appliedGeneration,
     @JsonPropertyDescription(
             "Why it does not run this configuration: the error it rejected it with, or the"

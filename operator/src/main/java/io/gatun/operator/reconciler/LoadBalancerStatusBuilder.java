@@ -170,7 +170,13 @@ final class LoadBalancerStatusBuilder {
                     .map(
                         f ->
                             new ForwarderProgramming(
-                                f.name(), f.programmed(), f.applied(), f.error()))
+                                f.name(),
+                                f.programmed(),
+                                // Only while it lags: once it runs this configuration, its later
+                                // generations say nothing about this LoadBalancer, and writing
+                                // each of them would rewrite every status after every snapshot.
+                                f.programmed() ? null : f.applied(),
+                                f.error()))
                     .toList(),
             conditions.build());
     return new StatusUpdate<>(status, conditions.transitions());

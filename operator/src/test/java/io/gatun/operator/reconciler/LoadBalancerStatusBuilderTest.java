@@ -66,7 +66,8 @@ class LoadBalancerStatusBuilderTest {
     assertThat(status.observedGeneration()).isEqualTo(1L);
     assertThat(status.snapshotGeneration()).isEqualTo(42L);
     assertThat(status.forwarders())
-        .containsExactly(new ForwarderProgramming("fwd-a", true, 42L, null));
+        .as("the applied generation only while it lags")
+        .containsExactly(new ForwarderProgramming("fwd-a", true, null, null));
     assertThat(status.conditions())
         .extracting(Condition::type, Condition::status, Condition::reason, Condition::message)
         .containsExactly(
