@@ -25,7 +25,8 @@ import java.nio.file.Path;
  *
  * <p>The library is found through the {@code gatun.native.lib} system property, then the {@code
  * GATUN_NATIVE_LIB} environment variable, then the dynamic linker's search path. A missing library
- * or symbol fails at class initialisation, naming what is missing.
+ * or symbol fails at class initialisation, naming what is missing, and so does a library of another
+ * ABI version ({@link #ABI_VERSION}).
  */
 public final class GatunFwd {
   private GatunFwd() {}
