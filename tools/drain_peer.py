@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Both ends of e2e_modes' draining check: long-lived TCP connections through a VIP.
+"""Both ends of the draining checks (e2e_modes, LoadBalancerE2E): long-lived TCP connections
+through a VIP.
 
   drain_peer.py serve --port P --name NAME     answers every line on a connection with NAME,
                                                for as long as the client keeps it open

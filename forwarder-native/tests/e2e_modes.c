@@ -6,7 +6,7 @@
  * failed request, and every answer must come from the VIP. (IPIP is covered at the packet
  * level: this kernel has no ipip module to decapsulate.) Draining: a long-lived TCP
  * connection survives its backend being marked draining, while new connections all go to
- * the other backends (tests/drain_peer.py at both ends).
+ * the other backends (tools/drain_peer.py at both ends).
  *
  *   e2e_modes TOOLS_DIR TESTS_DIR        needs root */
 #include <stdarg.h>
@@ -18,7 +18,7 @@
 #include <arpa/inet.h>
 #include "gatunfwd.h"
 
-static char tools[512], tests[512], id[8];
+static char tools[512], id[8];
 static int failures;
 
 static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -136,14 +136,14 @@ static void draining_keeps_connections(void)
 {
 	for (int n = 1; n <= 3; n++)
 		run("ip netns exec gt%s-b%d setsid python3 %s/drain_peer.py serve --port %d --name backend-%d "
-		    ">/dev/null 2>&1 < /dev/null &", id, n, tests, DRAIN_PORT, n);
+		    ">/dev/null 2>&1 < /dev/null &", id, n, tools, DRAIN_PORT, n);
 	run("for n in 1 2 3; do for _ in $(seq 50); do ip netns exec gt%s-b$n ss -ltn | grep -q ':%d ' && break; "
 	    "sleep 0.1; done; done", id, DRAIN_PORT);   /* until the servers listen */
 	char go[128], cmd[1024], line[128] = "", then[128] = "";
 	snprintf(go, sizeof(go), "/tmp/gatun-%s-drain-go", id);
 	unlink(go);
 	snprintf(cmd, sizeof(cmd), "ip netns exec gt%s-client python3 %s/drain_peer.py hold --vip %s --port %d --go %s",
-		 id, tests, DRAIN_VIP, DRAIN_PORT, go);
+		 id, tools, DRAIN_VIP, DRAIN_PORT, go);
 	fflush(stdout);
 	FILE *held = popen(cmd, "r");
 	int b = 0;
@@ -163,7 +163,7 @@ static void draining_keeps_connections(void)
 		     "print(\"  %%-28s %%s new connections %%s failed %%d, none to backend-%d\" %% (\"draining, full NAT, IPv4\","
 		     " \"ok  \" if ok else \"FAIL\", dict(a), r[\"failed\"]))\n"
 		     "sys.exit(0 if ok else 1)'",
-		     id, tests, DRAIN_VIP, DRAIN_PORT, b, b);
+		     id, tools, DRAIN_VIP, DRAIN_PORT, b, b);
 	FILE *f = fopen(go, "w");
 	if (f != NULL)
 		fclose(f);
@@ -183,12 +183,11 @@ static void draining_keeps_connections(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3 || geteuid() != 0) {
-		fprintf(stderr, "usage (as root): e2e_modes TOOLS_DIR TESTS_DIR\n");
+	if (argc < 2 || geteuid() != 0) {
+		fprintf(stderr, "usage (as root): e2e_modes TOOLS_DIR\n");
 		return 2;
 	}
 	snprintf(tools, sizeof(tools), "%s", argv[1]);
-	snprintf(tests, sizeof(tests), "%s", argv[2]);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(id, sizeof(id), "m%04x", rand() & 0xffff);
 	if (run("%s/testnet.sh up %s 3 >/dev/null && %s/testnet-modes.sh %s >/dev/null", tools, id, tools, id) != 0) {
