@@ -6,9 +6,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -99,6 +102,70 @@ class LoadBalancerE2E {
     assertThat(t.failed()).isZero();
     assertThat(t.tcp()).containsOnlyKeys("backend-1", "backend-2");
     assertThat(t.udp()).containsOnlyKeys("backend-1", "backend-2");
+  }
+
+  @Test
+  @Order(4)
+  void aRemovedBackendKeepsItsConnectionsWhileDrainingAndGetsNoNewOnes() throws Exception {
+    var servers = new ArrayList<Process>();
+    try {
+      for (int n = 1; n <= 3; n++) {
+        servers.add(
+            network.startDrainPeer("b" + n, "serve", "--port", "9090", "--name", "backend-" + n));
+      }
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: LoadBalancer
+          metadata: {name: drain, namespace: default}
+          spec:
+            poolRef: demo
+            ports: [{name: chat, port: 90, targetPort: 9090}]
+            backends:
+              static: [{address: 198.18.0.11}, {address: 198.18.0.12}, {address: 198.18.0.13}]
+            draining: {timeoutSeconds: 300}
+          """);
+      String vip = awaitReady("drain");
+      Path go = Files.createTempFile("gatun-drain", ".go");
+      Files.delete(go);
+      Process held =
+          network.startDrainPeer(
+              "client", "hold", "--vip", vip, "--port", "90", "--go", go.toString());
+      var answers = held.inputReader();
+      String first = answers.readLine();
+      assertThat(first).as("the held connection's first answer").startsWith("first backend-");
+      String kept = first.substring("first ".length());
+      int keptIndex = Integer.parseInt(kept.substring("backend-".length()));
+
+      cluster
+          .loadBalancer("default", "drain")
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              "[{\"op\":\"remove\",\"path\":\"/spec/backends/static/" + (keptIndex - 1) + "\"}]");
+      awaitReady("drain");
+      assertThat(backendsSummary("drain")).isEqualTo("2/2 (1 draining)");
+
+      var spread = network.drainPeer("client", "spread", "--vip", vip, "--port", "90");
+      assertThat(spread).as("30 new connections").contains("\"failed\": 0").doesNotContain(kept);
+
+      Files.createFile(go);
+      assertThat(answers.readLine())
+          .as("the held connection, after its backend left")
+          .isEqualTo("then " + kept);
+      assertThat(held.waitFor()).isZero();
+      Files.deleteIfExists(go);
+    } finally {
+      cluster.loadBalancer("default", "drain").delete();
+      servers.forEach(Process::destroy);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String backendsSummary(String name) {
+    var status =
+        (Map<String, Object>)
+            cluster.loadBalancer("default", name).get().getAdditionalProperties().get("status");
+    return (String) ((Map<String, Object>) status.get("backends")).get("summary");
   }
 
   /** Waits until the LoadBalancer is Ready for its current generation; returns its VIP. */

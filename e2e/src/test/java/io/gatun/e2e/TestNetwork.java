@@ -138,6 +138,35 @@ final class TestNetwork implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts tools/drain_peer.py (mode first, then its options) in test host {@code host} ("client",
+   * "b1", ...); the caller reads its output and ends it.
+   */
+  Process startDrainPeer(String host, String... args) throws IOException {
+    return new ProcessBuilder(drainPeerCommand(host, args))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  /** Runs tools/drain_peer.py in test host {@code host} to the end; returns its output. */
+  String drainPeer(String host, String... args) {
+    return run(drainPeerCommand(host, args));
+  }
+
+  private List<String> drainPeerCommand(String host, String... args) {
+    var cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                "gt" + id + "-" + host,
+                "python3",
+                tools.resolve("drain_peer.py").toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
   @Override
   public void close() {
     run(List.of(tools.resolve("testnet.sh").toString(), "down", id));
