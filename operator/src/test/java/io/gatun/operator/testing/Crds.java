@@ -34,6 +34,28 @@ public final class Crds {
             .customResourceDefinitions()
             .withName(crd.getMetadata().getName())
             .waitUntilCondition(Crds::established, 30, TimeUnit.SECONDS);
+        awaitDiscovery(client, crd);
+      }
+    }
+  }
+
+  /**
+   * Established is not yet in API discovery, which generic resources are resolved through: wait
+   * until the client can see the kind too (a few hundred milliseconds at most).
+   */
+  private static void awaitDiscovery(KubernetesClient client, CustomResourceDefinition crd) {
+    String apiVersion =
+        crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().getFirst().getName();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!client.supports(apiVersion, crd.getSpec().getNames().getKind())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(apiVersion + " is not in API discovery after 30 s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
     }
   }
