@@ -26,6 +26,9 @@ public record LoadBalancerStatus(
     @JsonPropertyDescription("How many backends there are and how many take traffic.")
         BackendCounts backends,
     @JsonPropertyDescription(
+            "Removed backends still holding their connections (spec.draining), and since when.")
+        List<DrainingBackend> drainingBackends,
+    @JsonPropertyDescription(
             "What the health probes last said about each backend (unhealthy first, at most 50);"
                 + " empty without a HealthProbe.")
         List<BackendHealthStatus> backendHealth,
@@ -42,6 +45,7 @@ public record LoadBalancerStatus(
   public LoadBalancerStatus {
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
     sharedWith = sharedWith == null ? List.of() : List.copyOf(sharedWith);
+    drainingBackends = drainingBackends == null ? List.of() : List.copyOf(drainingBackends);
     backendHealth = backendHealth == null ? List.of() : List.copyOf(backendHealth);
     announcedBy = announcedBy == null ? List.of() : List.copyOf(announcedBy);
     forwarders = forwarders == null ? List.of() : List.copyOf(forwarders);

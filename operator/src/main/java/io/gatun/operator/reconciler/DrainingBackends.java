@@ -2,11 +2,13 @@ package io.gatun.operator.reconciler;
 
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.VirtualService;
+import io.gatun.operator.api.DrainingBackend;
 import io.gatun.operator.control.DesiredServices;
 import io.gatun.operator.ipam.Owner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * until the timeout, then go, and their remaining connections with them.
  *
  * <p>A backend that comes back before its timeout serves again. A service that goes (its port
- * removed) takes its backends with it: there is nothing left to drain them from. The book is in
- * memory: an operator restart ends the drains under way (forwarders then drop those backends).
+ * removed) takes its backends with it: there is nothing left to drain them from. The drains are
+ * also listed in the LoadBalancer's status, and a LoadBalancer this book has not seen yet (after a
+ * restart or a leader hand-over) starts from that list, so the drains under way run to their end.
  */
 final class DrainingBackends {
 
@@ -35,11 +38,11 @@ final class DrainingBackends {
       Map<Key, Departure> departed) {}
 
   /**
-   * How many backends are draining, and when the next drain ends (the LoadBalancer must be
-   * reconciled again then).
+   * The backends draining, and when the next drain ends (the LoadBalancer must be reconciled again
+   * then).
    */
-  record Drain(int backends, Optional<Duration> endsIn) {
-    static final Drain NONE = new Drain(0, Optional.empty());
+  record Drain(List<DrainingBackend> backends, Optional<Duration> endsIn) {
+    static final Drain NONE = new Drain(List.of(), Optional.empty());
   }
 
   /** The services with their draining backends added. */
@@ -50,12 +53,21 @@ final class DrainingBackends {
   /**
    * Takes the services a reconcile computed (serving backends only) and adds the backends that left
    * them less than {@code timeout} ago; a zero timeout drains nothing.
+   *
+   * @param recorded the drains the LoadBalancer's status lists, used when this book has no page for
+   *     it yet
    */
-  Drained apply(Owner owner, DesiredServices fresh, Duration timeout, Instant now) {
+  Drained apply(
+      Owner owner,
+      DesiredServices fresh,
+      Duration timeout,
+      Instant now,
+      List<DrainingBackend> recorded) {
     var serving = servingOf(fresh);
     var departed = new HashMap<Key, Departure>();
-    var previous = books.get(owner);
-    if (previous != null && timeout.isPositive()) {
+    Book previous =
+        books.computeIfAbsent(owner, o -> new Book(Map.of(), Map.of(), restore(recorded)));
+    if (timeout.isPositive()) {
       departed.putAll(previous.departed());
       previous
           .serving()
@@ -85,7 +97,45 @@ final class DrainingBackends {
         departed.values().stream().map(d -> d.since().plus(timeout)).min(Instant::compareTo).get();
     return new Drained(
         withDraining(fresh, departed),
-        new Drain(departed.size(), Optional.of(Duration.between(now, firstEnd))));
+        new Drain(listed(departed), Optional.of(Duration.between(now, firstEnd))));
+  }
+
+  private static Map<Key, Departure> restore(List<DrainingBackend> recorded) {
+    var departed = new HashMap<Key, Departure>();
+    for (DrainingBackend d : recorded) {
+      try {
+        departed.put(
+            new Key(d.service(), d.address(), d.port()),
+            new Departure(
+                Backend.newBuilder()
+                    .setAddress(d.address())
+                    .setPort(d.port())
+                    .setDraining(true)
+                    .build(),
+                d.node(),
+                Instant.parse(d.since())));
+      } catch (RuntimeException e) {
+        // Not ours to trust (edited by hand): that drain ends now.
+      }
+    }
+    return departed;
+  }
+
+  private static List<DrainingBackend> listed(Map<Key, Departure> departed) {
+    return departed.entrySet().stream()
+        .map(
+            e ->
+                new DrainingBackend(
+                    e.getKey().service(),
+                    e.getKey().address(),
+                    e.getKey().port(),
+                    e.getValue().node(),
+                    e.getValue().since().toString()))
+        .sorted(
+            Comparator.comparing(DrainingBackend::service)
+                .thenComparing(DrainingBackend::address)
+                .thenComparingInt(DrainingBackend::port))
+        .toList();
   }
 
   /** The LoadBalancer is gone or publishes nothing: nothing of it drains any more. */

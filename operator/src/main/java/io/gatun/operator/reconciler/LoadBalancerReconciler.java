@@ -161,7 +161,8 @@ public final class LoadBalancerReconciler
               owner,
               VirtualServices.of(lb, address.addresses(), backends, probe),
               drainTimeout(lb),
-              clock.instant());
+              clock.instant(),
+              lb.getStatus() == null ? List.of() : lb.getStatus().drainingBackends());
       DesiredServices desired = drained.desired();
       drain = drained.drain();
       long generation = desiredState.publish(owner, desired);

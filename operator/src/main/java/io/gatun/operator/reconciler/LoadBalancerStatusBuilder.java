@@ -94,7 +94,7 @@ final class LoadBalancerStatusBuilder {
 
     var health = outcome.health();
     var serving = outcome.backends().counts(health.unhealthyAddresses());
-    int draining = outcome.drain().backends();
+    int draining = outcome.drain().backends().size();
     var counts = new BackendCounts(serving.healthy(), serving.total(), draining);
     String probeNote =
         (outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem())
@@ -161,6 +161,7 @@ final class LoadBalancerStatusBuilder {
             sharedWith,
             validation.valid() ? ports(lb) : null,
             counts,
+            outcome.drain().backends(),
             health.listed(),
             outcome.announcedBy(),
             programming == null ? null : programming.generation(),

@@ -22,6 +22,7 @@ import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.Draining;
+import io.gatun.operator.api.DrainingBackend;
 import io.gatun.operator.api.ForwarderProgramming;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
@@ -317,11 +318,68 @@ class LoadBalancerIT {
     }
   }
 
+  @Test
+  void aDrainUnderWayOutlivesAnOperatorRestart() {
+    cluster.namespace("drain-restart");
+    cluster.pool("drain-restart", "198.18.4.12/30");
+    long removedAt;
+    try (var forwarder =
+        FakeForwarder.connect("fwd-dr1", "node-dr", operator.grpcPort(), drainingCapable(), true)) {
+      cluster.loadBalancer(
+          "drain-restart", "web", drainingSpec("drain-restart", 10, "198.18.0.31", "198.18.0.32"));
+      forwarder.awaitSnapshot(s -> backends(s, "drain-restart/web/http").size() == 2);
+      removedAt = System.nanoTime();
+      cluster.edit(
+          "drain-restart",
+          "web",
+          lb -> lb.setSpec(drainingSpec("drain-restart", 10, "198.18.0.31")));
+      eventually(
+          () ->
+              assertThat(cluster.get("drain-restart", "web").getStatus().drainingBackends())
+                  .extracting(DrainingBackend::service, DrainingBackend::address)
+                  .containsExactly(tuple("drain-restart/web/http", "198.18.0.32")));
+    }
+
+    operator.close();
+    operator = start();
+
+    try (var forwarder =
+        FakeForwarder.connect("fwd-dr2", "node-dr", operator.grpcPort(), drainingCapable(), true)) {
+      forwarder.awaitSnapshot(
+          s -> drainingIn(s, "drain-restart/web/http").equals(List.of("198.18.0.32")));
+      forwarder.awaitSnapshot(s -> backends(s, "drain-restart/web/http").size() == 1);
+      assertThat(Duration.ofNanos(System.nanoTime() - removedAt))
+          .as("the drain ran to its end across the restart, not before")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+    }
+  }
+
+  private static List<String> drainingIn(Snapshot snapshot, String key) {
+    return service(snapshot, key)
+        .map(
+            v ->
+                v.getBackendsList().stream()
+                    .filter(Backend::getDraining)
+                    .map(Backend::getAddress)
+                    .toList())
+        .orElse(List.of());
+  }
+
+  private static List<String> drainingCapable() {
+    var capable = new ArrayList<>(FakeForwarder.CAPABILITIES);
+    capable.add("draining");
+    return capable;
+  }
+
   private static final int DRAIN_SECONDS = 3;
 
   private static LoadBalancerSpec drainingSpec(String... backends) {
+    return drainingSpec("drain", DRAIN_SECONDS, backends);
+  }
+
+  private static LoadBalancerSpec drainingSpec(String pool, int seconds, String... backends) {
     return new LoadBalancerSpec(
-        "drain",
+        pool,
         null,
         null,
         null,
@@ -335,7 +393,7 @@ class LoadBalancerIT {
         null,
         null,
         null,
-        new Draining(DRAIN_SECONDS));
+        new Draining(seconds));
   }
 
   @Test

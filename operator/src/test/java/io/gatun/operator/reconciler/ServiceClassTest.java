@@ -152,6 +152,18 @@ class ServiceClassTest {
 
   private static LoadBalancerStatus statusWith(String address) {
     return new LoadBalancerStatus(
-        1L, List.of(address), address, "demo", null, "80/TCP", null, null, null, null, null, null);
+        1L,
+        List.of(address),
+        address,
+        "demo",
+        null,
+        "80/TCP",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 }
