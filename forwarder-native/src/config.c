@@ -326,6 +326,19 @@ struct traffic config_traffic(const struct config *c, uint32_t i)
 	return t;
 }
 
+/* Packets, bytes and new flows carry into base. Open connections stay with the worker that
+ * holds them: least connections balances each worker's own, and a count moved to base would
+ * leave every worker looking empty after any commit. */
+static void carry(struct config *c, uint32_t to, const struct config *old, uint32_t from)
+{
+	struct traffic t = config_traffic(old, from);
+	t.active = 0;
+	traffic_add(&c->base[to], &t);
+	unsigned n = RTE_MIN(c->n_workers, old->n_workers);
+	for (unsigned w = 0; w < n; w++)
+		c->live[w][to].active += old->live[w][from].active;
+}
+
 void config_carry_counters(struct config *c, const struct config *old)
 {
 	for (uint32_t i = 0; i < c->n_services; i++) {
@@ -333,16 +346,12 @@ void config_carry_counters(struct config *c, const struct config *old)
 		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
 		if (o == NULL)
 			continue;
-		uint32_t oi = (uint32_t)(o - old->services);
-		struct traffic t = config_traffic(old, oi);
-		traffic_add(&c->base[i], &t);
+		carry(c, i, old, (uint32_t)(o - old->services));
 		for (uint32_t j = 0; j < s->n_backends; j++) {
 			const struct backend *b = &c->backends[s->first_backend + j];
 			int64_t ob = config_find_backend(old, o, &b->addr, b->port);
-			if (ob < 0)
-				continue;
-			t = config_traffic(old, old->n_services + (uint32_t)ob);
-			traffic_add(&c->base[c->n_services + s->first_backend + j], &t);
+			if (ob >= 0)
+				carry(c, c->n_services + s->first_backend + j, old, old->n_services + (uint32_t)ob);
 		}
 	}
 }

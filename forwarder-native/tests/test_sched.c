@@ -10,11 +10,12 @@ static const uint8_t CLIENT_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
 enum { RR_PORT = 1, WRR_PORT = 2, LC_PORT = 3, SH_PORT = 4, AFF_PORT = 5 };
 
 static uint64_t generation;
+static int lc_equal_weights;   /* least connections' weights: 1:3, or 1:1 once set */
 
 static void commit_policies(int with_12)
 {
 	const char *ips[] = { "198.18.0.11", "198.18.0.12", "198.18.0.13" };
-	uint32_t weights_wrr[] = { 1, 2, 1 }, weights_lc[] = { 1, 3, 0 };
+	uint32_t weights_wrr[] = { 1, 2, 1 }, weights_lc[] = { 1, lc_equal_weights ? 1 : 3, 0 };
 	struct gfwd_backend b[16];
 	struct gfwd_service s[5];
 	uint32_t n = 0;
@@ -102,6 +103,16 @@ static void least_connections(void)
 	for (int i = 0; i < 8; i++)
 		count[connect_from("198.18.0.100", (uint16_t)(3000 + i), LC_PORT) & 0xff]++;
 	CHECK(count[11] == 2 && count[12] == 6, "least connections per weight 1:3 gives 2/6 (%d/%d)", count[11], count[12]);
+
+	/* A commit keeps the open connections counted: with the weights now equal, .11 (2 open)
+	 * takes every new connection until it has as many as .12 (6 open). */
+	lc_equal_weights = 1;
+	commit_policies(1);
+	int after[256] = { 0 };
+	for (int i = 0; i < 4; i++)
+		after[connect_from("198.18.0.100", (uint16_t)(3100 + i), LC_PORT) & 0xff]++;
+	CHECK(after[11] == 4 && after[12] == 0,
+	      "after a commit least connections still counts the open ones: 4/0 (%d/%d)", after[11], after[12]);
 }
 
 static void source_hash(void)
