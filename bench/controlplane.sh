@@ -12,7 +12,7 @@ cd "$root"
 export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk.sh)}
 jar=operator/target/gatun-operator.jar
 if [ ! -f "$jar" ] || [ ! -d operator/target/test-classes/io/gatun/operator/bench ]; then
-  echo "controlplane: build first (make build, or mvn -pl forwarder-api,operator -am install -DskipTests)" >&2
+  echo "controlplane: build the jars first: make build" >&2
   exit 1
 fi
 [ -x "${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.20.2-linux-amd64/kube-apiserver" ] ||

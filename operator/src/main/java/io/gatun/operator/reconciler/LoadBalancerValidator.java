@@ -30,7 +30,6 @@ final class LoadBalancerValidator {
       return new Validation(List.of("spec is missing"), List.of());
     }
     var invalid = new ArrayList<>(rules.check(lb));
-    var unsupported = new ArrayList<String>();
     checkAddresses(spec, invalid);
     checkBackends(spec, invalid);
     if (spec.maglevTableSize() != null
@@ -40,7 +39,8 @@ final class LoadBalancerValidator {
               + spec.maglevTableSize()
               + " is not prime: use a prime such as 65537 (the default) or 131071");
     }
-    return new Validation(invalid, unsupported);
+    // Every LoadBalancer field is carried to forwarders: nothing is Unsupported here.
+    return new Validation(invalid, List.of());
   }
 
   private static void checkAddresses(LoadBalancerSpec spec, List<String> invalid) {
