@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * <p>Conditions, each with a reason from a short fixed list:
  *
  * <ul>
- *   <li>Valid: Valid | Invalid | Unsupported
+ *   <li>Valid: Valid | Invalid
  *   <li>Allocated: Allocated | OutsidePool | NotValid | PoolNotFound | PoolInvalid | PoolNotAllowed
  *       | NoPoolAvailable | PoolExhausted | NoPoolForFamily | AddressInUse | AddressNotInPool
  *   <li>Programmed: Programmed | NotValid | NotAllocated | NoForwarders | Pending | ApplyFailed |

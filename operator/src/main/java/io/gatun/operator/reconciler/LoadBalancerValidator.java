@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Checks what the API server may not: the CRD's CEL rules (servers before 1.25 ignore them), exact
  * address syntax, label selectors, rules CEL cannot express (a prime table size, duplicate static
- * backends), and what this version cannot program.
+ * backends). Every LoadBalancer field is carried to the forwarders, so a LoadBalancer is never
+ * Unsupported: a problem is a mistake ({@code Invalid}).
  */
 final class LoadBalancerValidator {
 
@@ -27,7 +28,7 @@ final class LoadBalancerValidator {
   Validation validate(LoadBalancer lb) {
     LoadBalancerSpec spec = lb.getSpec();
     if (spec == null) {
-      return new Validation(List.of("spec is missing"), List.of());
+      return Validation.of(List.of("spec is missing"));
     }
     var invalid = new ArrayList<>(rules.check(lb));
     checkAddresses(spec, invalid);
@@ -39,8 +40,7 @@ final class LoadBalancerValidator {
               + spec.maglevTableSize()
               + " is not prime: use a prime such as 65537 (the default) or 131071");
     }
-    // Every LoadBalancer field is carried to forwarders: nothing is Unsupported here.
-    return new Validation(invalid, List.of());
+    return Validation.of(invalid);
   }
 
   private static void checkAddresses(LoadBalancerSpec spec, List<String> invalid) {

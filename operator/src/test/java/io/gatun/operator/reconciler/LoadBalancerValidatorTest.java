@@ -48,7 +48,8 @@ class LoadBalancerValidatorTest {
             "spec: port names must be unique: rename the duplicate",
             "spec: each port and protocol pair may appear once in ports: remove the duplicate",
             "spec.backends: backends needs exactly one of serviceRef, selector or static",
-            "spec.addresses[0]: \"198.18.0.300\" has an octet above 255");
+            "spec.addresses[0]: \"198.18.0.300\" has an octet above 255 (300): write each of its"
+                + " four numbers as 0 to 255");
   }
 
   @Test
@@ -89,10 +90,7 @@ class LoadBalancerValidatorTest {
             null,
             new Draining(30));
 
-    var validation = validate(spec);
-
-    assertThat(validation.valid()).isTrue();
-    assertThat(validation.unsupported()).isEmpty();
+    assertThat(validate(spec).valid()).isTrue();
   }
 
   @Test
@@ -117,10 +115,24 @@ class LoadBalancerValidatorTest {
     assertThat(validate(spec).invalid())
         .containsExactly(
             "spec.addresses[0]: 2001:2::1 is IPv6, which spec.ipFamilies does not list",
-            "spec.backends.static[1].address: \"1.2.3\" is not an IPv4 or IPv6 address",
+            "spec.backends.static[1].address: \"1.2.3\" is not an IPv4 or IPv6 address: write an"
+                + " IPv4 address (four numbers 0 to 255, such as 198.18.0.10) or an IPv6 address"
+                + " (such as 2001:db8::10)",
             "spec.backends.static[2]: 198.18.0.11 is listed twice: one entry per backend",
             "spec.maglevTableSize: 65536 is not prime: use a prime such as 65537 (the default) or"
                 + " 131071");
+  }
+
+  @Test
+  void aBackendHostNameIsRefusedWithWhatToWriteInstead() {
+    var spec =
+        new LoadBalancerSpec(
+            "demo", null, http, staticBackends("web-1.example.com", "198.18.0.11"), null, null);
+
+    assertThat(validate(spec).invalid())
+        .containsExactly(
+            "spec.backends.static[0].address: \"web-1.example.com\" is a host name, not an"
+                + " address: write the IP address it stands for (names are never resolved)");
   }
 
   private Validation validate(LoadBalancerSpec spec) {
