@@ -29,16 +29,15 @@ final class BackendSet {
    * @param whyNoneHealthy what to tell the user when no endpoint takes traffic
    */
   BackendSet(List<BackendCandidate> endpoints, String whyNoneHealthy) {
-    // The same address may appear twice (e.g. in two slices while they are rebalanced): the best
-    // state wins.
-    var byAddress = new LinkedHashMap<String, BackendCandidate>();
+    // The same backend may appear twice (e.g. an endpoint in two slices while they are
+    // rebalanced): the best state wins. Static backends on one address with ports of their own
+    // are different backends.
+    var byIdentity = new LinkedHashMap<BackendCandidate.Identity, BackendCandidate>();
     for (BackendCandidate endpoint : endpoints) {
-      byAddress.merge(
-          endpoint.address().toString(),
-          endpoint,
-          (a, b) -> a.state().compareTo(b.state()) <= 0 ? a : b);
+      byIdentity.merge(
+          endpoint.identity(), endpoint, (a, b) -> a.state().compareTo(b.state()) <= 0 ? a : b);
     }
-    this.all = List.copyOf(byAddress.values());
+    this.all = List.copyOf(byIdentity.values());
     var ready = all.stream().filter(e -> e.state() == BackendCandidate.State.READY).toList();
     this.inRotation =
         ready.isEmpty()
@@ -50,13 +49,22 @@ final class BackendSet {
   }
 
   BackendCounts counts() {
-    return counts(Set.of());
+    return counts(Map.of());
   }
 
-  /** Counts, with the backends whose health probe fails taken out of the healthy ones. */
-  BackendCounts counts(Set<String> probedUnhealthy) {
+  /**
+   * Counts, with the backends whose health probe fails taken out of the healthy ones.
+   *
+   * @param probedUnhealthy address to the ports a probe fails on
+   */
+  BackendCounts counts(Map<String, Set<Integer>> probedUnhealthy) {
     long healthy =
-        inRotation.stream().filter(e -> !probedUnhealthy.contains(e.address().toString())).count();
+        inRotation.stream()
+            .filter(
+                e ->
+                    probedUnhealthy.getOrDefault(e.address().toString(), Set.of()).stream()
+                        .noneMatch(e::probedOn))
+            .count();
     return new BackendCounts((int) healthy, all.size());
   }
 
@@ -68,7 +76,7 @@ final class BackendSet {
             e ->
                 Backend.newBuilder()
                     .setAddress(e.address().toString())
-                    .setPort(e.port().applyAsInt(port))
+                    .setPort(e.port(port))
                     .setWeight(e.weight())
                     .build())
         .sorted(ORDER)

@@ -93,7 +93,7 @@ final class LoadBalancerStatusBuilder {
     }
 
     var health = outcome.health();
-    var serving = outcome.backends().counts(health.unhealthyAddresses());
+    var serving = outcome.backends().counts(health.unhealthyPorts());
     int draining = outcome.drain().backends().size();
     var counts = new BackendCounts(serving.healthy(), serving.total(), draining);
     String probeNote =

@@ -2,12 +2,14 @@ package io.gatun.operator.reconciler;
 
 import io.gatun.operator.api.IpFamilyName;
 import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.ipam.IpFamily;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 
@@ -82,17 +84,42 @@ final class LoadBalancerValidator {
     if (backends.staticBackends() == null) {
       return;
     }
-    var seen = new HashSet<String>();
+    var seen = new HashMap<String, Integer>(); // "address port-field" -> first index
+    var effective = new HashMap<String, Integer>(); // "LB-port address port" -> first index
     for (int i = 0; i < backends.staticBackends().size(); i++) {
       StaticBackend backend = backends.staticBackends().get(i);
       String field = "spec.backends.static[" + i + "]";
+      IpAddress address;
       try {
-        String key = IpAddress.parse(backend.address()) + ":" + backend.port();
-        if (!seen.add(key)) {
-          invalid.add(field + ": " + backend.address() + " is listed twice: one entry per backend");
-        }
+        address = IpAddress.parse(backend.address());
       } catch (IllegalArgumentException e) {
         invalid.add(field + ".address: " + e.getMessage());
+        continue;
+      }
+      if (seen.putIfAbsent(address + " " + backend.port(), i) != null) {
+        invalid.add(field + ": " + backend.address() + " is listed twice: one entry per backend");
+        continue;
+      }
+      // A backend is its address and port: without a port of its own it takes each port's
+      // targetPort, which may be another entry's own port.
+      for (LoadBalancerPort port : spec.ports()) {
+        int target = backend.port() != null ? backend.port() : port.targetPortOrDefault();
+        Integer other = effective.putIfAbsent(port.name() + " " + address + " " + target, i);
+        if (other != null && other != i) {
+          invalid.add(
+              field
+                  + ": "
+                  + address
+                  + " port "
+                  + target
+                  + " is also static["
+                  + other
+                  + "] for port "
+                  + port.name()
+                  + " (a backend without a port takes the targetPort): one entry per address and"
+                  + " port, or give each its own port");
+          break;
+        }
       }
     }
   }

@@ -124,6 +124,30 @@ class LoadBalancerValidatorTest {
   }
 
   @Test
+  void staticBackendsAreTheSameBackendWhenTheirAddressAndPortAreForSomeLoadBalancerPort() {
+    var spec =
+        new LoadBalancerSpec(
+            "demo",
+            null,
+            http,
+            new Backends(
+                null,
+                List.of(
+                    new StaticBackend("10.0.0.1", 8080, null),
+                    new StaticBackend("10.0.0.1", 8081, null),
+                    new StaticBackend("10.0.0.1", null, null))),
+            null,
+            null);
+
+    assertThat(validate(spec).invalid())
+        .as("the third takes targetPort 8080, the first's own port")
+        .containsExactly(
+            "spec.backends.static[2]: 10.0.0.1 port 8080 is also static[0] for port http (a"
+                + " backend without a port takes the targetPort): one entry per address and port,"
+                + " or give each its own port");
+  }
+
+  @Test
   void aBackendHostNameIsRefusedWithWhatToWriteInstead() {
     var spec =
         new LoadBalancerSpec(
