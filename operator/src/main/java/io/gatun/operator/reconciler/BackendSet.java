@@ -24,6 +24,8 @@ final class BackendSet {
   private final List<BackendCandidate> all;
   private final List<BackendCandidate> inRotation;
   private final String whyNoneHealthy;
+  private final List<String> notes;
+  private final boolean keepsPorts;
 
   /**
    * @param whyNoneHealthy what to tell the user when no endpoint takes traffic
@@ -46,6 +48,37 @@ final class BackendSet {
                 .toList()
             : ready;
     this.whyNoneHealthy = whyNoneHealthy;
+    this.notes = List.of();
+    this.keepsPorts = false;
+  }
+
+  /** A set narrowed by {@link UsableBackends}. */
+  BackendSet(
+      List<BackendCandidate> all,
+      List<BackendCandidate> inRotation,
+      String whyNoneHealthy,
+      List<String> notes,
+      boolean keepsPorts) {
+    this.all = List.copyOf(all);
+    this.inRotation = List.copyOf(inRotation);
+    this.whyNoneHealthy = whyNoneHealthy;
+    this.notes = List.copyOf(notes);
+    this.keepsPorts = keepsPorts;
+  }
+
+  /** Every backend, whether it takes traffic or not. */
+  List<BackendCandidate> all() {
+    return all;
+  }
+
+  /** The backends that take traffic. */
+  List<BackendCandidate> inRotation() {
+    return inRotation;
+  }
+
+  /** What was left out and why, for the BackendsHealthy message; empty when nothing was. */
+  List<String> notes() {
+    return notes;
   }
 
   BackendCounts counts() {
@@ -68,10 +101,14 @@ final class BackendSet {
     return new BackendCounts((int) healthy, all.size());
   }
 
-  /** The backends traffic to {@code port} goes to, of the VIP's family, ordered. */
+  /**
+   * The backends traffic to {@code port} goes to, of the VIP's family (and, when the mode cannot
+   * translate ports, listening on the VIP's port), ordered.
+   */
   List<Backend> forPort(LoadBalancerPort port, IpFamily family) {
     return inRotation.stream()
         .filter(e -> e.address().family() == family)
+        .filter(e -> !keepsPorts || e.port(port) == port.port())
         .map(
             e ->
                 Backend.newBuilder()

@@ -150,6 +150,14 @@ public final class LoadBalancerReconciler
         new PoolEligibility(
             owner.namespace(), observed.namespaceLabels(), LoadBalancerObserver.labels(lb));
     AddressOutcome address = addresses.allocate(owner, lb.getSpec(), observed.pools(), eligibility);
+    if (!address.addresses().isEmpty()) {
+      // What only the VIPs tell: their families decide which backends a forwarder can reach.
+      Validation forVips = validator.validateFor(lb, address.addresses());
+      if (!forVips.valid()) {
+        return hold(owner, lb, observed, forVips);
+      }
+      backends = UsableBackends.of(backends, lb.getSpec(), address.addresses());
+    }
     String probeProblem = probeProblem(lb, observed.healthProbe());
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;

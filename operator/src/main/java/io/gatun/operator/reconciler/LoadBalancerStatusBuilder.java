@@ -97,7 +97,8 @@ final class LoadBalancerStatusBuilder {
     int draining = outcome.drain().backends().size();
     var counts = new BackendCounts(serving.healthy(), serving.total(), draining);
     String probeNote =
-        (outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem())
+        outcome.backends().notes().stream().map(note -> "; " + note).collect(Collectors.joining())
+            + (outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem())
             + (draining == 0
                 ? ""
                 : "; "

@@ -1,6 +1,7 @@
 package io.gatun.operator.reconciler;
 
 import io.gatun.operator.api.IpFamilyName;
+import io.gatun.operator.api.IpFamilyPolicy;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
@@ -15,9 +16,10 @@ import java.util.List;
 
 /**
  * Checks what the API server may not: the CRD's CEL rules (servers before 1.25 ignore them), exact
- * address syntax, label selectors, rules CEL cannot express (a prime table size, duplicate static
- * backends). Every LoadBalancer field is carried to the forwarders, so a LoadBalancer is never
- * Unsupported: a problem is a mistake ({@code Invalid}).
+ * address syntax, label selectors, and what the forwarders would refuse that CEL cannot express (a
+ * prime table size within their limit and larger than the backends, duplicate static backends,
+ * backends of the VIP's family). Every LoadBalancer field is carried to the forwarders, so a
+ * LoadBalancer is never Unsupported: a problem is a mistake ({@code Invalid}).
  */
 final class LoadBalancerValidator {
 
@@ -35,14 +37,100 @@ final class LoadBalancerValidator {
     var invalid = new ArrayList<>(rules.check(lb));
     checkAddresses(spec, invalid);
     checkBackends(spec, invalid);
-    if (spec.maglevTableSize() != null
-        && !BigInteger.valueOf(spec.maglevTableSize()).isProbablePrime(30)) {
-      invalid.add(
-          "spec.maglevTableSize: "
-              + spec.maglevTableSize()
-              + " is not prime: use a prime such as 65537 (the default) or 131071");
+    checkTableSize(spec, invalid);
+    return Validation.of(invalid);
+  }
+
+  /**
+   * What only the allocated VIPs tell: a SingleStack LoadBalancer has one VIP, and a static backend
+   * of the other family could never be reached from it (forwarders do not translate between
+   * families). Observed backends (endpoints, pods) of another family are left out instead, and said
+   * so in BackendsHealthy: a dual-stack Service legitimately has both.
+   */
+  Validation validateFor(LoadBalancer lb, List<IpAddress> vips) {
+    var spec = lb.getSpec();
+    if (vips.isEmpty()
+        || spec.ipFamilyPolicyOrDefault() != IpFamilyPolicy.SINGLE_STACK
+        || spec.backends() == null
+        || spec.backends().staticBackends() == null) {
+      return Validation.OK;
+    }
+    IpAddress vip = vips.getFirst();
+    var invalid = new ArrayList<String>();
+    var statics = spec.backends().staticBackends();
+    for (int i = 0; i < statics.size(); i++) {
+      IpAddress address;
+      try {
+        address = IpAddress.parse(statics.get(i).address());
+      } catch (IllegalArgumentException e) {
+        continue; // validate() reports it
+      }
+      if (address.family() != vip.family()) {
+        String other = address.family().apiName();
+        invalid.add(
+            "spec.backends.static["
+                + i
+                + "].address: "
+                + address
+                + " is "
+                + other
+                + ", but the VIP of this SingleStack LoadBalancer is "
+                + vip.family().apiName()
+                + " ("
+                + vip
+                + ") and forwarders do not translate between families: list "
+                + vip.family().apiName()
+                + " backends, or ask for an "
+                + other
+                + " VIP with spec.ipFamilies: ["
+                + other
+                + "]");
+      }
     }
     return Validation.of(invalid);
+  }
+
+  /**
+   * The data plane builds a table of a prime size no larger than its limit, one entry per backend
+   * at least.
+   */
+  private static void checkTableSize(LoadBalancerSpec spec, List<String> invalid) {
+    Integer size = spec.maglevTableSize();
+    if (size == null) {
+      return;
+    }
+    if (size > LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE) {
+      invalid.add(
+          "spec.maglevTableSize: "
+              + size
+              + " is larger than forwarders build ("
+              + LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE
+              + "): use a prime no larger, such as 65537 (the default) or 999983");
+    } else if (!BigInteger.valueOf(size).isProbablePrime(30)) {
+      invalid.add(
+          "spec.maglevTableSize: "
+              + size
+              + " is not prime: use a prime such as 65537 (the default) or 131071");
+    }
+    var statics = spec.backends() == null ? null : spec.backends().staticBackends();
+    if (statics != null && statics.size() >= size) {
+      invalid.add(
+          "spec.maglevTableSize: "
+              + size
+              + " is not larger than the "
+              + statics.size()
+              + " static backends: use a prime about 100 times the backends, such as "
+              + suggestedTableSize(statics.size()));
+    }
+  }
+
+  /** A prime about 100 times {@code backends}, within what forwarders build. */
+  static int suggestedTableSize(int backends) {
+    long target = Math.min(100L * backends, LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE);
+    var prime = BigInteger.valueOf(target - 1).nextProbablePrime();
+    return prime.intValueExact() > LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE
+        ? LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE
+        : prime.intValueExact();
   }
 
   private static void checkAddresses(LoadBalancerSpec spec, List<String> invalid) {

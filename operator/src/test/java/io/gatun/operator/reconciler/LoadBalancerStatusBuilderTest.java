@@ -95,6 +95,28 @@ class LoadBalancerStatusBuilderTest {
   }
 
   @Test
+  void backendsLeftOutForTheForwardersAreNamedInBackendsHealthy() {
+    var dualStackPods =
+        UsableBackends.of(
+            StaticBackends.of(
+                List.of(
+                    new StaticBackend("198.18.0.11", null, null),
+                    new StaticBackend("2001:2::11", null, null))),
+            lb.getSpec(),
+            allocated.addresses());
+
+    var update =
+        builder.build(
+            lb, new LoadBalancerOutcome(valid, allocated, dualStackPods, null, programmedOnFwdA));
+
+    assertThat(condition(update, "BackendsHealthy").message())
+        .isEqualTo(
+            "1 of 1 backend takes traffic; 1 backend of another family than the VIP (IPv4 only)"
+                + " is left out, since forwarders do not translate between families: 2001:2::11");
+    assertThat(ready(update)[0]).isEqualTo("True");
+  }
+
+  @Test
   void anExhaustedPoolMakesReadyFalseWithTheSameReasonAndRemedy() {
     var exhausted =
         new AddressOutcome.NotAllocated(

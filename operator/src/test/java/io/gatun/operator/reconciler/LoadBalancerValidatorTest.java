@@ -7,12 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.Draining;
+import io.gatun.operator.api.Forwarding;
+import io.gatun.operator.api.ForwardingMode;
 import io.gatun.operator.api.IpFamilyName;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.ipam.IpAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +160,86 @@ class LoadBalancerValidatorTest {
         .containsExactly(
             "spec.backends.static[0].address: \"web-1.example.com\" is a host name, not an"
                 + " address: write the IP address it stands for (names are never resolved)");
+  }
+
+  @Test
+  void theMaglevTableMustBeWithinWhatForwardersBuildAndLargerThanTheBackends() {
+    var tooLarge = withTable(staticBackends("198.18.0.11"), 1048573); // prime, above 1000003
+    var statics = new String[251];
+    for (int i = 0; i < statics.length; i++) {
+      statics[i] = "198.18." + (i / 250) + "." + (i % 250 + 1);
+    }
+    var tooSmall = withTable(staticBackends(statics), 251);
+
+    assertThat(validate(tooLarge).invalid())
+        .containsExactly(
+            "spec.maglevTableSize: 1048573 is larger than forwarders build (1000003): use a prime"
+                + " no larger, such as 65537 (the default) or 999983");
+    assertThat(validate(tooSmall).invalid())
+        .containsExactly(
+            "spec.maglevTableSize: 251 is not larger than the 251 static backends: use a prime"
+                + " about 100 times the backends, such as 25111");
+    assertThat(validate(withTable(staticBackends(statics), 25111)).valid()).isTrue();
+  }
+
+  @Test
+  void dsrCannotTranslatePortsNeitherByTargetPortNorByAStaticBackendsPort() {
+    var spec =
+        new LoadBalancerSpec(
+            "demo",
+            null,
+            http, // 80 -> 8080
+            new Backends(null, List.of(new StaticBackend("198.18.0.11", 8080, null))),
+            new Forwarding(ForwardingMode.DSR),
+            null);
+
+    assertThat(validate(spec).invalid())
+        .containsExactly(
+            "spec: forwarding mode DSR cannot translate ports (the backend answers the client from"
+                + " the VIP's port): leave targetPort out or equal to port, or use mode FullNAT or"
+                + " NAT",
+            "spec: forwarding mode DSR cannot translate ports: a static backend's port must equal"
+                + " the port of every entry in ports (or be left out), or use mode FullNAT or NAT");
+  }
+
+  @Test
+  void aSingleStackVipReachesNoStaticBackendOfTheOtherFamily() {
+    var lb =
+        loadBalancer(
+            "x",
+            new LoadBalancerSpec(
+                "demo",
+                null,
+                List.of(port("http", Protocol.TCP, 80, null)),
+                staticBackends("198.18.0.11", "2001:2::11"),
+                new Forwarding(ForwardingMode.DSR),
+                null));
+
+    assertThat(validator.validate(lb).valid()).as("the VIP's family is not known yet").isTrue();
+    assertThat(validator.validateFor(lb, List.of(IpAddress.parse("198.18.0.200"))).invalid())
+        .containsExactly(
+            "spec.backends.static[1].address: 2001:2::11 is IPv6, but the VIP of this SingleStack"
+                + " LoadBalancer is IPv4 (198.18.0.200) and forwarders do not translate between"
+                + " families: list IPv4 backends, or ask for an IPv6 VIP with spec.ipFamilies:"
+                + " [IPv6]");
+  }
+
+  private static LoadBalancerSpec withTable(Backends backends, int tableSize) {
+    return new LoadBalancerSpec(
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(port("http", Protocol.TCP, 80, 8080)),
+        backends,
+        null,
+        null,
+        null,
+        tableSize,
+        null,
+        null,
+        null);
   }
 
   private Validation validate(LoadBalancerSpec spec) {
