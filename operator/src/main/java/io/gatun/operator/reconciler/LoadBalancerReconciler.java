@@ -158,7 +158,7 @@ public final class LoadBalancerReconciler
       }
       backends = UsableBackends.of(backends, lb.getSpec(), address.addresses());
     }
-    String probeProblem = probeProblem(lb, observed.healthProbe());
+    ProbeProblem probeProblem = probeProblem(lb, observed.healthProbe());
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
     List<String> announcedBy = List.of();
@@ -221,24 +221,16 @@ public final class LoadBalancerReconciler
   }
 
   /** Why the HealthProbe the spec names cannot be used; null when it can (or none is named). */
-  private String probeProblem(LoadBalancer lb, HealthProbe probe) {
+  private ProbeProblem probeProblem(LoadBalancer lb, HealthProbe probe) {
     String name = lb.getSpec().healthProbeRef();
     if (name == null) {
       return null;
     }
     if (probe == null) {
-      return "HealthProbe "
-          + name
-          + " does not exist, so backends are not probed: create it or fix spec.healthProbeRef";
+      return ProbeProblem.notFound(name);
     }
     Validation validation = probeValidator.validate(probe);
-    return validation.valid()
-        ? null
-        : "HealthProbe "
-            + name
-            + " is not valid ("
-            + validation.message()
-            + "), so backends are not probed: fix it";
+    return validation.valid() ? null : ProbeProblem.invalid(name, validation.message());
   }
 
   @Override

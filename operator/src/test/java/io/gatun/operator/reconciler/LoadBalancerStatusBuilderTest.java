@@ -117,6 +117,55 @@ class LoadBalancerStatusBuilderTest {
   }
 
   @Test
+  void aMissingHealthProbeMakesBackendsHealthyFalseButLeavesTrafficFlowing() {
+    var update =
+        builder.build(
+            lb,
+            new LoadBalancerOutcome(
+                valid,
+                allocated,
+                oneBackend,
+                ProbeProblem.notFound("web-check"),
+                programmedOnFwdA));
+
+    assertThat(condition(update, "BackendsHealthy"))
+        .extracting(Condition::status, Condition::reason, Condition::message)
+        .containsExactly(
+            ConditionStatus.False,
+            "HealthProbeNotFound",
+            "HealthProbe web-check does not exist, so no backend is probed: 1 of 1 backend takes"
+                + " traffic on their readiness alone: create it, or fix or remove"
+                + " spec.healthProbeRef");
+    assertThat(ready(update))
+        .containsExactly(
+            "True",
+            "Ready",
+            "serving 198.18.0.200 (80/TCP) with 1 backend, unprobed: HealthProbe web-check does"
+                + " not exist");
+  }
+
+  @Test
+  void withoutHealthyBackendsAnInvalidHealthProbeIsNamedInNoHealthyBackends() {
+    var update =
+        builder.build(
+            lb,
+            new LoadBalancerOutcome(
+                valid,
+                allocated,
+                StaticBackends.of(List.of()),
+                ProbeProblem.invalid("web-check", "spec.type is missing"),
+                programmedOnFwdA));
+
+    assertThat(ready(update))
+        .containsExactly(
+            "False",
+            "NoHealthyBackends",
+            "spec.backends.static lists no backend: add one; HealthProbe web-check is not valid"
+                + " (spec.type is missing), so the backends are not probed: fix the HealthProbe,"
+                + " or name another in spec.healthProbeRef");
+  }
+
+  @Test
   void anExhaustedPoolMakesReadyFalseWithTheSameReasonAndRemedy() {
     var exhausted =
         new AddressOutcome.NotAllocated(
