@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs again when the LoadBalancer, its Pool, its backends (EndpointSlices, pods), its
  * HealthProbe or its namespace's labels change, when a forwarder connects, leaves or acknowledges a
- * generation, and when addresses come free while it waits for one.
+ * generation, when addresses come free while it waits for one, and when a LoadBalancer starts or
+ * stops sharing its VIP.
  */
 @ControllerConfiguration(
     name = LoadBalancerReconciler.NAME,
@@ -272,6 +273,11 @@ public final class LoadBalancerReconciler
           @Override
           public void addressesFreed(Set<Owner> waiting) {
             nudge(nudges, waiting);
+          }
+
+          @Override
+          public void sharingChanged(Set<Owner> owners) {
+            nudge(nudges, owners); // their status.sharedWith must name the newcomer (or not)
           }
         });
     return List.of(
