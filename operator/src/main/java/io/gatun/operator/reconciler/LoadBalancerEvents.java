@@ -18,7 +18,7 @@ final class LoadBalancerEvents {
 
   static final String VALIDATION_FAILED = "ValidationFailed";
   private static final Set<String> PROGRAMMING_PROBLEMS =
-      Set.of("ApplyFailed", "NoForwarders", "Unsupported");
+      Set.of("ApplyFailed", LoadBalancerStatusBuilder.REFUSED, "NoForwarders", "Unsupported");
 
   private final EventRecorder recorder;
 

@@ -175,7 +175,7 @@ public final class LoadBalancerReconciler
       DesiredServices desired = drained.desired();
       drain = drained.drain();
       long generation = desiredState.publish(owner, desired);
-      programming = fleet.programming(generation, desired.requires());
+      programming = fleet.programming(generation, desired);
       announcedBy =
           fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
     } else {
@@ -261,6 +261,11 @@ public final class LoadBalancerReconciler
           @Override
           public void progressed(String forwarder, long after, long upTo) {
             nudge(nudges, desiredState.publishedBetween(after, upTo));
+          }
+
+          @Override
+          public void refusalsChanged(Set<Owner> owners) {
+            nudge(nudges, owners);
           }
 
           @Override

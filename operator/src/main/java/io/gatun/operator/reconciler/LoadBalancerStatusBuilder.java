@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *   <li>Allocated: Allocated | OutsidePool | NotValid | PoolNotFound | PoolInvalid | PoolNotAllowed
  *       | NoPoolAvailable | PoolExhausted | NoPoolForFamily | AddressInUse | AddressNotInPool
  *   <li>Programmed: Programmed | NotValid | NotAllocated | NoForwarders | Pending | ApplyFailed |
- *       Unsupported
+ *       Refused | Unsupported
  *   <li>BackendsHealthy: Healthy | NoHealthyBackends | HealthProbeNotFound | HealthProbeInvalid
  *   <li>Ready: Ready, or the reason of the first condition above that blocks it, with its message:
  *       {@code kubectl describe} then says on one line why traffic does not flow and what to do. A
@@ -34,6 +34,9 @@ import java.util.stream.Collectors;
 final class LoadBalancerStatusBuilder {
 
   static final String NO_HEALTHY_BACKENDS = "NoHealthyBackends";
+
+  /** Programmed=False: a forwarder runs the snapshot but not (all of) this LoadBalancer. */
+  static final String REFUSED = "Refused";
 
   private final Clock clock;
 
@@ -226,6 +229,12 @@ final class LoadBalancerStatusBuilder {
               "ApplyFailed",
               errors(programming, " rejected generation " + generation + ": ")
                   + "; the previous configuration stays in force: fix the spec or the forwarder");
+      case REFUSED ->
+          new Blocker(
+              REFUSED,
+              errors(programming, " refused ")
+                  + "; its other services, and every other LoadBalancer, run: fix what the"
+                  + " forwarder names in the spec (or on the forwarder's side)");
       case UNSUPPORTED ->
           new Blocker(
               "Unsupported",

@@ -117,6 +117,30 @@ class LoadBalancerStatusBuilderTest {
   }
 
   @Test
+  void aRefusedServiceIsProgrammedFalseRefusedNamingTheForwarderAndWhy() {
+    var programming =
+        new Programming(
+            42,
+            Programming.State.REFUSED,
+            List.of(
+                new ForwarderProgress(
+                    "fwd-a", false, 42, "default/web/http: no route to backend 198.18.0.11"),
+                new ForwarderProgress("fwd-b", true, 42, null)));
+
+    var update =
+        builder.build(lb, new LoadBalancerOutcome(valid, allocated, oneBackend, null, programming));
+
+    String message =
+        "fwd-a refused default/web/http: no route to backend 198.18.0.11; its other services, and"
+            + " every other LoadBalancer, run: fix what the forwarder names in the spec (or on the"
+            + " forwarder's side)";
+    assertThat(condition(update, "Programmed"))
+        .extracting(Condition::status, Condition::reason, Condition::message)
+        .containsExactly(ConditionStatus.False, "Refused", message);
+    assertThat(ready(update)).containsExactly("False", "Refused", message);
+  }
+
+  @Test
   void aMissingHealthProbeMakesBackendsHealthyFalseButLeavesTrafficFlowing() {
     var update =
         builder.build(
