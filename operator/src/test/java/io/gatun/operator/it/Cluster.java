@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.operator.GatunOperator;
+import io.gatun.operator.LeaderElection;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.Condition;
@@ -22,6 +23,7 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.testing.Patience;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -34,7 +36,7 @@ import org.awaitility.core.ThrowingRunnable;
 /** What the ITs do to and read from the API server, in the words of the tests. */
 final class Cluster {
 
-  static final Duration PATIENCE = Duration.ofSeconds(20);
+  static final Duration PATIENCE = Patience.PATIENCE;
 
   private final KubernetesClient client;
 
@@ -148,6 +150,15 @@ final class Cluster {
   static GatunOperator startOperator(KubernetesClient client, OperatorOptions options) {
     return GatunOperator.start(
         client, options.withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
+  }
+
+  /**
+   * Leader election as the ITs run it: shorter than Kubernetes' 15 s lease so a takeover is quick,
+   * yet a leader must stall 8 s (not 3 s) to lose its lease, which a busy machine can do.
+   */
+  static LeaderElection leaderElection(String namespace, String identity) {
+    return LeaderElection.of(namespace, identity)
+        .withTimings(Duration.ofSeconds(10), Duration.ofSeconds(8), Duration.ofSeconds(1));
   }
 
   static GatunOperator startOperator(KubernetesClient client) {

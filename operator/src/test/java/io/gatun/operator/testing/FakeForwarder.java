@@ -17,7 +17,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,7 +110,7 @@ public final class FakeForwarder implements AutoCloseable {
   /** Waits for a snapshot matching {@code test} and returns the latest such. */
   public Snapshot awaitSnapshot(Predicate<Snapshot> test) {
     return await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Patience.PATIENCE)
         .until(
             () -> received.reversed().stream().filter(test).findFirst().orElse(null),
             s -> s != null);
