@@ -230,17 +230,19 @@ class BackendsIT {
                   .isEqualTo("True/Healthy"));
 
       // A probe the API server stored but the operator cannot use (1.20 ignores CEL rules).
-      client
-          .resources(HealthProbe.class)
-          .inNamespace("probed")
-          .withName("web-check")
-          .edit(
-              probe -> {
-                probe.setSpec(
-                    new HealthProbeSpec(
-                        ProbeType.TCP, null, 1000, 2000, null, null, null, null, null));
-                return probe;
-              });
+      Cluster.retryingConflicts(
+          () ->
+              client
+                  .resources(HealthProbe.class)
+                  .inNamespace("probed")
+                  .withName("web-check")
+                  .edit(
+                      probe -> {
+                        probe.setSpec(
+                            new HealthProbeSpec(
+                                ProbeType.TCP, null, 1000, 2000, null, null, null, null, null));
+                        return probe;
+                      }));
       eventually(
           () -> {
             var lb = cluster.get("probed", "web");

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.LeaderElection;
 import io.gatun.operator.OperatorOptions;
@@ -24,6 +25,7 @@ import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.testing.Patience;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -166,13 +168,39 @@ final class Cluster {
   }
 
   void editPool(String name, Consumer<Pool> change) {
-    client
-        .resources(Pool.class)
-        .withName(name)
-        .edit(
-            pool -> {
-              change.accept(pool);
-              return pool;
+    retryingConflicts(
+        () ->
+            client
+                .resources(Pool.class)
+                .withName(name)
+                .edit(
+                    pool -> {
+                      change.accept(pool);
+                      return pool;
+                    }));
+  }
+
+  /**
+   * Runs a read-modify-write again when the object changed in between (409 Conflict), as a user
+   * told "the object has been modified" would: the operator writes status and finalizers to the
+   * objects the tests edit, at moments a busy machine moves around.
+   */
+  static void retryingConflicts(Runnable edit) {
+    await()
+        .atMost(PATIENCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try {
+                edit.run();
+                return true;
+              } catch (KubernetesClientException e) {
+                if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                  return false;
+                }
+                throw e;
+              }
             });
   }
 
@@ -209,15 +237,17 @@ final class Cluster {
   }
 
   void edit(String namespace, String name, Consumer<LoadBalancer> change) {
-    client
-        .resources(LoadBalancer.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            lb -> {
-              change.accept(lb);
-              return lb;
-            });
+    retryingConflicts(
+        () ->
+            client
+                .resources(LoadBalancer.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(
+                    lb -> {
+                      change.accept(lb);
+                      return lb;
+                    }));
   }
 
   void delete(String namespace, String name) {

@@ -147,11 +147,19 @@ class RbacIT {
           });
 
       cluster.delete("rbac", "static");
-      client
-          .services()
-          .inNamespace("rbac")
-          .withName("svc")
-          .edit(s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build());
+      Cluster.retryingConflicts(
+          () ->
+              client
+                  .services()
+                  .inNamespace("rbac")
+                  .withName("svc")
+                  .edit(
+                      s ->
+                          new ServiceBuilder(s)
+                              .editSpec()
+                              .withType("ClusterIP")
+                              .endSpec()
+                              .build()));
       eventually(
           () -> {
             assertThat(cluster.get("rbac", "static")).isNull();
