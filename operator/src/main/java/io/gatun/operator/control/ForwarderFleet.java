@@ -261,6 +261,7 @@ public final class ForwarderFleet {
       Set<String> lacking = member.view.lacks(requires);
       boolean programmed = lacking.isEmpty() && member.applied >= generation;
       String error = null;
+      boolean refusing = false;
       if (!lacking.isEmpty()) {
         error =
             "lacks "
@@ -280,6 +281,7 @@ public final class ForwarderFleet {
         if (!refusals.isEmpty()) {
           programmed = false;
           error = refusals;
+          refusing = true;
           refused = true;
         }
       } else if (member.rejected >= generation) {
@@ -287,7 +289,8 @@ public final class ForwarderFleet {
         failed = true;
       }
       progress.add(
-          new Programming.ForwarderProgress(member.name, programmed, member.applied, error));
+          new Programming.ForwarderProgress(
+              member.name, programmed, member.applied, error, refusing));
       allProgrammed &= programmed;
     }
     Programming.State state;

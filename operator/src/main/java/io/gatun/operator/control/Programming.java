@@ -30,9 +30,16 @@ public record Programming(long generation, State state, List<ForwarderProgress> 
   /**
    * One forwarder's position relative to the generation: the last generation it applied, and an
    * {@code error} when it rejected the configuration, refused some of its services ("key: why",
-   * several joined by "; ") or lacks a capability for it.
+   * several joined by "; ", with {@code refused} set) or lacks a capability for it.
    */
-  public record ForwarderProgress(String name, boolean programmed, long applied, String error) {}
+  public record ForwarderProgress(
+      String name, boolean programmed, long applied, String error, boolean refused) {
+
+    /** A position without refusals: programmed, pending, rejected or lacking a capability. */
+    public ForwarderProgress(String name, boolean programmed, long applied, String error) {
+      this(name, programmed, applied, error, false);
+    }
+  }
 
   public Programming {
     forwarders = List.copyOf(forwarders);

@@ -227,26 +227,27 @@ final class LoadBalancerStatusBuilder {
       case FAILED ->
           new Blocker(
               "ApplyFailed",
-              errors(programming, " rejected generation " + generation + ": ")
+              errors(programming, " rejected generation " + generation + ": ", false)
                   + "; the previous configuration stays in force: fix the spec or the forwarder");
       case REFUSED ->
           new Blocker(
               REFUSED,
-              errors(programming, " refused ")
+              errors(programming, " refused ", true)
                   + "; its other services, and every other LoadBalancer, run: fix what the"
                   + " forwarder names in the spec (or on the forwarder's side)");
       case UNSUPPORTED ->
           new Blocker(
               "Unsupported",
-              errors(programming, " cannot run this LoadBalancer: it ")
+              errors(programming, " cannot run this LoadBalancer: it ", false)
                   + "; change the spec (forwarding mode, scheduling, families, protocols) or run"
                   + " forwarders that support it");
     };
   }
 
-  private static String errors(Programming programming, String joiner) {
+  /** The forwarders' errors of one kind (refusals, or the others), each after its name. */
+  private static String errors(Programming programming, String joiner, boolean refusals) {
     return programming.forwarders().stream()
-        .filter(f -> f.error() != null)
+        .filter(f -> f.error() != null && f.refused() == refusals)
         .map(f -> f.name() + joiner + f.error())
         .collect(Collectors.joining("; "));
   }

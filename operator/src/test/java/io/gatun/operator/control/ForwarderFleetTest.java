@@ -162,7 +162,8 @@ class ForwarderFleetTest {
                 "fwd-a",
                 false,
                 generation,
-                "default/web/dns: no route to backend 10.0.0.9: add a route"));
+                "default/web/dns: no route to backend 10.0.0.9: add a route",
+                true));
     assertThat(fleet.programming(generation, echoServices).state()).isEqualTo(State.PROGRAMMED);
     assertThat(fleet.state("fwd-a").orElseThrow().refused())
         .containsExactly(Map.entry("default/web/dns", "no route to backend 10.0.0.9: add a route"));

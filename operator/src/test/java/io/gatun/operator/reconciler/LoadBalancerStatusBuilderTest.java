@@ -124,8 +124,9 @@ class LoadBalancerStatusBuilderTest {
             Programming.State.REFUSED,
             List.of(
                 new ForwarderProgress(
-                    "fwd-a", false, 42, "default/web/http: no route to backend 198.18.0.11"),
-                new ForwarderProgress("fwd-b", true, 42, null)));
+                    "fwd-a", false, 42, "default/web/http: no route to backend 198.18.0.11", true),
+                new ForwarderProgress("fwd-b", true, 42, null),
+                new ForwarderProgress("fwd-c", false, 42, "lacks nat (offers fullnat)")));
 
     var update =
         builder.build(lb, new LoadBalancerOutcome(valid, allocated, oneBackend, null, programming));
