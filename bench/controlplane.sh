@@ -19,8 +19,12 @@ fi
   { echo "controlplane: no kube-apiserver 1.20.2: run make kube-apiserver" >&2; exit 1; }
 work=$(mktemp -d /tmp/gatun-bench-cp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mvn -q -B -ntp -o -pl operator dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$work/classpath" >/dev/null
+# Online, so a fresh machine fetches the plugin (pinned: the same class path everywhere); Maven's
+# -q still prints its errors, and the script stops on them.
+mvn -q -B -ntp -pl operator \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" ||
+  { echo "controlplane: could not resolve the operator's test class path (Maven's error above)" >&2; exit 1; }
 mkdir -p bench/results
 # The operator runs with the flags it is deployed with, unless told otherwise.
 export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options)}

@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.appliedGeneration",
     type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "VIPs", jsonPath = ".status.vipCount", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Refused", jsonPath = ".status.refusedCount", type = Type.INTEGER)
 @AdditionalPrinterColumn(
     name = "RX pps",
     jsonPath = ".status.rxPacketsPerSecond",

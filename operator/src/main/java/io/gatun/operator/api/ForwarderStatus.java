@@ -16,6 +16,12 @@ public record ForwarderStatus(
     @JsonPropertyDescription(
             "Why it rejected the last snapshot it rejected, if it still runs an older one.")
         String lastError,
+    @JsonPropertyDescription(
+            "How many services of the snapshot it runs it refused (the rest of the snapshot runs).")
+        Integer refusedCount,
+    @JsonPropertyDescription(
+            "The services it refused, each with the data plane's reason (the first 50 by key).")
+        List<RefusedService> refusedServices,
     @JsonPropertyDescription("The VIPs it announces.") List<String> vipsOwned,
     @JsonPropertyDescription("How many VIPs it announces (for kubectl get).") Integer vipCount,
     @JsonPropertyDescription("Packets per second received on all ports, last observation period.")
@@ -27,6 +33,7 @@ public record ForwarderStatus(
   public ForwarderStatus {
     capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
     ports = ports == null ? List.of() : List.copyOf(ports);
+    refusedServices = refusedServices == null ? List.of() : List.copyOf(refusedServices);
     vipsOwned = vipsOwned == null ? List.of() : List.copyOf(vipsOwned);
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
   }

@@ -49,6 +49,21 @@ import java.util.List;
 @ValidationRule(
     value = "!has(self.maglevTableSize) || self.scheduling == 'Maglev'",
     message = "maglevTableSize applies to scheduling Maglev only: remove it")
+@ValidationRule(
+    value =
+        "!has(self.forwarding) || !has(self.forwarding.mode) || self.forwarding.mode != 'DSR'"
+            + " || self.ports.all(p, !has(p.targetPort) || p.targetPort == p.port)",
+    message =
+        "forwarding mode DSR cannot translate ports (the backend answers the client from the"
+            + " VIP's port): leave targetPort out or equal to port, or use mode FullNAT or NAT")
+@ValidationRule(
+    value =
+        "!has(self.forwarding) || !has(self.forwarding.mode) || self.forwarding.mode != 'DSR'"
+            + " || !has(self.backends.static)"
+            + " || self.backends.static.all(b, !has(b.port) || self.ports.all(p, p.port == b.port))",
+    message =
+        "forwarding mode DSR cannot translate ports: a static backend's port must equal the port"
+            + " of every entry in ports (or be left out), or use mode FullNAT or NAT")
 public record LoadBalancerSpec(
     @Pattern(Names.DNS_SUBDOMAIN)
         @JsonPropertyDescription(
@@ -90,9 +105,10 @@ public record LoadBalancerSpec(
     @Default("Maglev") @JsonPropertyDescription("How a new flow picks its backend.")
         Scheduling scheduling,
     @Min(251)
-        @Max(1048573)
+        @Max(LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE)
         @JsonPropertyDescription(
-            "Maglev lookup table size; must be prime, about 100 x the backends (default 65537).")
+            "Maglev lookup table size; must be prime, larger than the number of backends, about"
+                + " 100 x the backends (default 65537), at most 1000003.")
         Integer maglevTableSize,
     @JsonPropertyDescription("Whether a client keeps its backend across connections.")
         SessionAffinity sessionAffinity,
@@ -101,6 +117,15 @@ public record LoadBalancerSpec(
             "A HealthProbe in this namespace that every forwarder runs against the backends.")
         String healthProbeRef,
     @JsonPropertyDescription("How flows of a removed backend are treated.") Draining draining) {
+
+  /** The largest Maglev table a forwarder builds (a prime; the data plane's MAGLEV_MAX_SIZE). */
+  public static final int MAX_MAGLEV_TABLE_SIZE = 1000003;
+
+  /** The table size a forwarder uses when none is given. */
+  public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
+
+  /** The most backends one service may have in a forwarder (the data plane's limit). */
+  public static final int MAX_BACKENDS_PER_SERVICE = 65534;
 
   public LoadBalancerSpec {
     addresses = addresses == null ? null : List.copyOf(addresses);
@@ -155,6 +180,15 @@ public record LoadBalancerSpec(
     return forwarding == null || forwarding.encapsulation() == null
         ? Encapsulation.None
         : forwarding.encapsulation();
+  }
+
+  public int maglevTableSizeOrDefault() {
+    return maglevTableSize == null ? DEFAULT_MAGLEV_TABLE_SIZE : maglevTableSize;
+  }
+
+  /** Whether the backends must listen on the VIP's ports (DSR: nothing translates ports). */
+  public boolean keepsPorts() {
+    return forwardingModeOrDefault() == ForwardingMode.DSR;
   }
 
   public Scheduling schedulingOrDefault() {

@@ -15,6 +15,13 @@ final class Names {
   /** Screens the alphabet of an IPv4 or IPv6 literal; the operator parses it exactly. */
   static final String IP_ADDRESS = "^[0-9A-Fa-f:.]+$";
 
+  /**
+   * What a backend address may look like to the server: an address's alphabet, and a host name's,
+   * so that a host name reaches the operator, whose message says to write the address instead (a
+   * pattern's message cannot say that).
+   */
+  static final String BACKEND_ADDRESS = "^[0-9A-Za-z:.-]+$";
+
   /** A sharing key: letters, digits, '-', '_' and '.', as label values are. */
   static final String SHARING_KEY = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
 

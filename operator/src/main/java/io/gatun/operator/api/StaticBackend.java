@@ -7,11 +7,16 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** A backend given by address. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StaticBackend(
-    @Required @Pattern(Names.IP_ADDRESS) @JsonPropertyDescription("The backend's address.")
+    @Required
+        @Size(max = 253)
+        @Pattern(Names.BACKEND_ADDRESS)
+        @JsonPropertyDescription(
+            "The backend's IPv4 or IPv6 address (host names are not resolved: write the address).")
         String address,
     @Min(1)
         @Max(65535)

@@ -15,6 +15,12 @@ public interface FleetListener {
    */
   default void progressed(String forwarder, long after, long upTo) {}
 
+  /**
+   * A forwarder began or stopped refusing some services of {@code owners} (or refuses them for
+   * another reason now): their programming changed though their generation did not.
+   */
+  default void refusalsChanged(Set<Owner> owners) {}
+
   /** Probe verdicts on the backends of {@code owners} changed. */
   default void healthChanged(Set<Owner> owners) {}
 

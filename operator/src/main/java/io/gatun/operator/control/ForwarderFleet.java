@@ -4,6 +4,7 @@ import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.PortState;
+import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
 import io.grpc.Status;
 import java.time.Instant;
@@ -13,10 +14,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,7 @@ public final class ForwarderFleet {
     private long applied;
     private long rejected;
     private String rejectError;
+    private Map<String, String> refused = Map.of(); // in the applied generation, by service key
     private List<PortState> portStates = List.of();
     private List<String> vipsOwned = List.of();
     private double rxPacketsPerSecond;
@@ -61,6 +66,7 @@ public final class ForwarderFleet {
           portStates,
           applied,
           rejected > applied ? rejectError : null,
+          new TreeMap<>(refused),
           vipsOwned,
           rxPacketsPerSecond,
           connectedAt,
@@ -170,12 +176,25 @@ public final class ForwarderFleet {
   void acknowledged(Member member, Ack ack) {
     long before;
     long upTo;
+    Set<Owner> refusalsChanged = Set.of();
     synchronized (this) {
       if (members.get(member.name) != member) {
         return;
       }
       before = member.applied;
       if (ack.getApplied()) {
+        if (ack.getGeneration() >= member.applied) {
+          // The refusals describe the generation the forwarder now runs, and only that one.
+          var refused = new TreeMap<String, String>();
+          ack.getRefusedList()
+              .forEach(
+                  r ->
+                      refused.put(
+                          r.getServiceKey(),
+                          r.getError().isEmpty() ? "no reason given" : r.getError()));
+          refusalsChanged = ownersOfChanges(member.refused, refused);
+          member.refused = refused;
+        }
         member.applied = Math.max(member.applied, ack.getGeneration());
         if (member.rejected <= member.applied) {
           member.rejected = 0;
@@ -187,32 +206,62 @@ public final class ForwarderFleet {
       }
       upTo = Math.max(member.applied, member.rejected);
     }
-    if (ack.getApplied()) {
-      log.debug("Forwarder {} applied generation {}", member.name, ack.getGeneration());
-    } else {
+    if (!ack.getApplied()) {
       log.warn(
           "Forwarder {} rejected generation {}: {}",
           member.name,
           ack.getGeneration(),
           ack.getError());
+    } else if (ack.getRefusedCount() > 0) {
+      log.warn(
+          "Forwarder {} applied generation {} but refused {} service(s), e.g. {}: {}",
+          member.name,
+          ack.getGeneration(),
+          ack.getRefusedCount(),
+          ack.getRefused(0).getServiceKey(),
+          ack.getRefused(0).getError());
+    } else {
+      log.debug("Forwarder {} applied generation {}", member.name, ack.getGeneration());
     }
     listeners.forEach(listener -> listener.progressed(member.name, before, upTo));
+    if (!refusalsChanged.isEmpty()) {
+      var owners = refusalsChanged;
+      listeners.forEach(listener -> listener.refusalsChanged(owners));
+    }
     listeners.forEach(listener -> listener.forwarderChanged(member.name));
   }
 
   /**
-   * Where every connected forwarder stands with respect to {@code generation}, for a configuration
-   * that needs the capabilities {@code requires}.
+   * The LoadBalancers with a service refused in one map and not the other, or for another reason.
    */
-  public synchronized Programming programming(long generation, Set<String> requires) {
+  private static Set<Owner> ownersOfChanges(Map<String, String> was, Map<String, String> now) {
+    var keys = new TreeSet<String>(was.keySet());
+    keys.addAll(now.keySet());
+    var owners = new TreeSet<Owner>();
+    for (String key : keys) {
+      if (!Objects.equals(was.get(key), now.get(key))) {
+        ServiceKeys.ownerOf(key).ifPresent(owners::add);
+      }
+    }
+    return owners;
+  }
+
+  /**
+   * Where every connected forwarder stands with respect to {@code generation}, for a configuration
+   * that needs the capabilities {@code requires} and consists of the services {@code keys}.
+   */
+  public synchronized Programming programming(
+      long generation, Set<String> requires, Set<String> keys) {
     var progress = new ArrayList<Programming.ForwarderProgress>();
     boolean failed = false;
+    boolean refused = false;
     boolean unsupported = false;
     boolean allProgrammed = true;
     for (Member member : sortedMembers()) {
       Set<String> lacking = member.view.lacks(requires);
       boolean programmed = lacking.isEmpty() && member.applied >= generation;
       String error = null;
+      boolean refusing = false;
       if (!lacking.isEmpty()) {
         error =
             "lacks "
@@ -221,12 +270,27 @@ public final class ForwarderFleet {
                 + String.join(", ", new TreeSet<>(member.view.capabilities()))
                 + ")";
         unsupported = true;
-      } else if (!programmed && member.rejected >= generation) {
+      } else if (programmed) {
+        // It runs the generation, except what it refused of it.
+        String refusals =
+            keys.stream()
+                .sorted()
+                .filter(member.refused::containsKey)
+                .map(key -> key + ": " + member.refused.get(key))
+                .collect(Collectors.joining("; "));
+        if (!refusals.isEmpty()) {
+          programmed = false;
+          error = refusals;
+          refusing = true;
+          refused = true;
+        }
+      } else if (member.rejected >= generation) {
         error = member.rejectError;
         failed = true;
       }
       progress.add(
-          new Programming.ForwarderProgress(member.name, programmed, member.applied, error));
+          new Programming.ForwarderProgress(
+              member.name, programmed, member.applied, error, refusing));
       allProgrammed &= programmed;
     }
     Programming.State state;
@@ -234,6 +298,8 @@ public final class ForwarderFleet {
       state = Programming.State.NO_FORWARDERS;
     } else if (failed) {
       state = Programming.State.FAILED;
+    } else if (refused) {
+      state = Programming.State.REFUSED;
     } else if (unsupported) {
       state = Programming.State.UNSUPPORTED;
     } else if (allProgrammed) {
@@ -242,6 +308,18 @@ public final class ForwarderFleet {
       state = Programming.State.PENDING;
     }
     return new Programming(generation, state, progress);
+  }
+
+  /** Where the forwarders stand with {@code desired}, published in {@code generation}. */
+  public Programming programming(long generation, DesiredServices desired) {
+    return programming(
+        generation,
+        desired.requires(),
+        desired.services().stream().map(VirtualService::getKey).collect(Collectors.toSet()));
+  }
+
+  public Programming programming(long generation, Set<String> requires) {
+    return programming(generation, requires, Set.of());
   }
 
   public Programming programming(long generation) {

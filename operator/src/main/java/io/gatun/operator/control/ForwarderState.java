@@ -3,8 +3,11 @@ package io.gatun.operator.control;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What the operator knows about one connected forwarder, for users (the Forwarder resource).
@@ -12,6 +15,7 @@ import java.util.Set;
  * @param ports as its Hello described them
  * @param portStates the latest counters and link state per port (from observations)
  * @param rejectError why it rejected its last rejected snapshot (null: none pending)
+ * @param refused the services of the snapshot it runs that it refused, by key, with why
  */
 public record ForwarderState(
     String name,
@@ -21,6 +25,7 @@ public record ForwarderState(
     List<PortState> portStates,
     long appliedGeneration,
     String rejectError,
+    SortedMap<String, String> refused,
     List<String> vipsOwned,
     double rxPacketsPerSecond,
     Instant connectedAt,
@@ -30,6 +35,7 @@ public record ForwarderState(
     capabilities = Set.copyOf(capabilities);
     ports = List.copyOf(ports);
     portStates = List.copyOf(portStates);
+    refused = Collections.unmodifiableSortedMap(new TreeMap<>(refused));
     vipsOwned = List.copyOf(vipsOwned);
   }
 }

@@ -16,6 +16,11 @@ public record Programming(long generation, State state, List<ForwarderProgress> 
     PENDING,
     /** A connected forwarder rejected a snapshot carrying the configuration. */
     FAILED,
+    /**
+     * A connected forwarder runs the generation but refused some of the configuration's services
+     * (every other service of the snapshot runs).
+     */
+    REFUSED,
     /** A connected forwarder lacks a capability the configuration needs. */
     UNSUPPORTED,
     /** Every connected forwarder runs the generation or a later one. */
@@ -24,9 +29,17 @@ public record Programming(long generation, State state, List<ForwarderProgress> 
 
   /**
    * One forwarder's position relative to the generation: the last generation it applied, and an
-   * {@code error} when it rejected the configuration or lacks a capability for it.
+   * {@code error} when it rejected the configuration, refused some of its services ("key: why",
+   * several joined by "; ", with {@code refused} set) or lacks a capability for it.
    */
-  public record ForwarderProgress(String name, boolean programmed, long applied, String error) {}
+  public record ForwarderProgress(
+      String name, boolean programmed, long applied, String error, boolean refused) {
+
+    /** A position without refusals: programmed, pending, rejected or lacking a capability. */
+    public ForwarderProgress(String name, boolean programmed, long applied, String error) {
+      this(name, programmed, applied, error, false);
+    }
+  }
 
   public Programming {
     forwarders = List.copyOf(forwarders);

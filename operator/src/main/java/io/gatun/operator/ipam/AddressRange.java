@@ -9,10 +9,22 @@ public record AddressRange(IpAddress first, IpAddress last) {
 
   public AddressRange {
     if (first.family() != last.family()) {
-      throw new IllegalArgumentException(first + "-" + last + " mixes IPv4 and IPv6");
+      throw new IllegalArgumentException(
+          first
+              + "-"
+              + last
+              + " mixes IPv4 and IPv6: a range is of one family, so list the IPv4 and the IPv6"
+              + " addresses as separate entries");
     }
     if (first.compareTo(last) > 0) {
-      throw new IllegalArgumentException(first + "-" + last + " ends before it starts");
+      throw new IllegalArgumentException(
+          first
+              + "-"
+              + last
+              + " ends before it starts: write the lower address first, "
+              + last
+              + "-"
+              + first);
     }
   }
 
@@ -49,7 +61,12 @@ public record AddressRange(IpAddress first, IpAddress last) {
     try {
       length = Integer.parseInt(lengthText.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("\"" + text + "\" has no valid prefix length");
+      throw new IllegalArgumentException(
+          "\""
+              + text
+              + "\" has no valid prefix length: write a number from 0 to "
+              + network.family().bits()
+              + " after the slash");
     }
     int bits = network.family().bits();
     if (length < 0 || length > bits) {

@@ -16,6 +16,18 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
       Pattern.compile(
           "(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})");
 
+  private static final String WRITE_AN_ADDRESS =
+      "write an IPv4 address (four numbers 0 to 255, such as 198.18.0.10) or an IPv6 address"
+          + " (such as 2001:db8::10)";
+
+  // A name as DNS spells it: what a backend's host name looks like when written for an address.
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?=.*[A-Za-z])[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?");
+
+  // "198.18.0.10:8080" or "[2001:db8::10]:8080" is caught by the bracket check above.
+  private static final Pattern WITH_PORT = Pattern.compile("([0-9.]+):([0-9]+)");
+
   public IpAddress {
     if (value.signum() < 0 || value.compareTo(family.max()) > 0) {
       throw new IllegalArgumentException(value + " is outside the " + family.apiName() + " space");
@@ -29,7 +41,7 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
    */
   public static IpAddress parse(String text) {
     if (text == null || text.isEmpty()) {
-      throw new IllegalArgumentException("empty address");
+      throw new IllegalArgumentException("empty address: " + WRITE_AN_ADDRESS);
     }
     if (text.indexOf(':') < 0) {
       return parseIpv4(text);
@@ -40,13 +52,18 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
   private static IpAddress parseIpv4(String text) {
     var matcher = IPV4.matcher(text);
     if (!matcher.matches()) {
-      throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 or IPv6 address");
+      throw new IllegalArgumentException(notAnAddress(text));
     }
     long value = 0;
     for (int group = 1; group <= 4; group++) {
       int octet = Integer.parseInt(matcher.group(group));
       if (octet > 255) {
-        throw new IllegalArgumentException("\"" + text + "\" has an octet above 255");
+        throw new IllegalArgumentException(
+            "\""
+                + text
+                + "\" has an octet above 255 ("
+                + octet
+                + "): write each of its four numbers as 0 to 255");
       }
       value = (value << 8) | octet;
     }
@@ -55,13 +72,19 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
 
   private static IpAddress parseIpv6(String text) {
     if (text.indexOf('%') >= 0 || text.indexOf('[') >= 0) {
-      throw new IllegalArgumentException("\"" + text + "\": zones and brackets are not allowed");
+      String bare = text;
+      if (bare.indexOf('[') >= 0 && bare.indexOf(']') > bare.indexOf('[')) {
+        bare = bare.substring(bare.indexOf('[') + 1, bare.indexOf(']'));
+      }
+      bare = bare.indexOf('%') >= 0 ? bare.substring(0, bare.indexOf('%')) : bare;
+      throw new IllegalArgumentException(
+          "\"" + text + "\": zones and brackets are not allowed: write the bare address, " + bare);
     }
     InetAddress address;
     try {
       address = InetAddress.ofLiteral(text); // a literal only: never a DNS lookup
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("\"" + text + "\" is not an IPv4 or IPv6 address");
+      throw new IllegalArgumentException(notAnAddress(text));
     }
     if (!(address instanceof Inet6Address)) {
       // ofLiteral turns IPv4-mapped IPv6 (::ffff:a.b.c.d) into IPv4: ambiguous, so refuse it.
@@ -69,6 +92,25 @@ public record IpAddress(IpFamily family, BigInteger value) implements Comparable
           "\"" + text + "\" is an IPv4-mapped IPv6 address; write the IPv4 address instead");
     }
     return new IpAddress(IpFamily.IPV6, new BigInteger(1, address.getAddress()));
+  }
+
+  /** Why {@code text} is not an address, and what to write instead. */
+  private static String notAnAddress(String text) {
+    if (HOST_NAME.matcher(text).matches()) {
+      return "\""
+          + text
+          + "\" is a host name, not an address: write the IP address it stands for (names are"
+          + " never resolved)";
+    }
+    var withPort = WITH_PORT.matcher(text);
+    if (withPort.matches()) {
+      return "\""
+          + text
+          + "\" has a port: write the address alone ("
+          + withPort.group(1)
+          + "); a port goes in its own field";
+    }
+    return "\"" + text + "\" is not an IPv4 or IPv6 address: " + WRITE_AN_ADDRESS;
   }
 
   /** The address {@code offset} places further on. */

@@ -82,7 +82,9 @@ public final class Ipam {
     Lease after;
     Allocation answer;
     Set<Owner> waitingNow;
+    Set<Owner> sharersChanged;
     synchronized (this) {
+      Set<Owner> sharersBefore = sharingWith(owner);
       Lease current = leases.get(owner);
       before = current;
       answer = current == null ? null : keep(current, request);
@@ -100,8 +102,10 @@ public final class Ipam {
       }
       waitingNow = Set.copyOf(waiting);
       after = leases.get(owner);
+      sharersChanged = symmetricDifference(sharersBefore, sharingWith(owner));
     }
     notifyChanged(owner, before, after, waitingNow);
+    notifySharing(sharersChanged);
     return answer;
   }
 
@@ -109,12 +113,15 @@ public final class Ipam {
   public void release(Owner owner) {
     Lease before;
     Set<Owner> waitingNow;
+    Set<Owner> sharersChanged;
     synchronized (this) {
+      sharersChanged = sharingWith(owner);
       before = drop(owner);
       waiting.remove(owner);
       waitingNow = Set.copyOf(waiting);
     }
     notifyChanged(owner, before, null, waitingNow);
+    notifySharing(sharersChanged);
   }
 
   public synchronized List<IpAddress> leaseOf(Owner owner) {
@@ -449,6 +456,21 @@ public final class Ipam {
       }
     }
     return lease;
+  }
+
+  /** Those who gained {@code owner} as a co-holder, and those who lost it. */
+  private static Set<Owner> symmetricDifference(Set<Owner> before, Set<Owner> after) {
+    var changed = new TreeSet<Owner>(before);
+    changed.addAll(after);
+    changed.removeIf(o -> before.contains(o) && after.contains(o));
+    return changed;
+  }
+
+  private void notifySharing(Set<Owner> owners) {
+    if (!owners.isEmpty()) {
+      var copy = Set.copyOf(owners);
+      listeners.forEach(listener -> listener.sharingChanged(copy));
+    }
   }
 
   private void notifyChanged(Owner owner, Lease before, Lease after, Set<Owner> waitingNow) {

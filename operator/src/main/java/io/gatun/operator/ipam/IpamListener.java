@@ -14,4 +14,11 @@ public interface IpamListener {
    * failed just before the release is never missed.
    */
   default void addressesFreed(Set<Owner> waiting) {}
+
+  /**
+   * The owners sharing an address with {@code owners} changed (one joined or left them): each of
+   * {@code owners} has a new set of co-holders to report. Computed under IPAM's lock, like {@link
+   * #addressesFreed}, so no change is missed whatever order reconciles run in.
+   */
+  default void sharingChanged(Set<Owner> owners) {}
 }

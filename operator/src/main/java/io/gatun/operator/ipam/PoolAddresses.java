@@ -19,8 +19,7 @@ public record PoolAddresses(
     ranges = ranges.stream().sorted(Comparator.comparing(AddressRange::first)).toList();
     for (int i = 1; i < ranges.size(); i++) {
       if (ranges.get(i - 1).overlaps(ranges.get(i))) {
-        throw new IllegalArgumentException(
-            "ranges " + ranges.get(i - 1) + " and " + ranges.get(i) + " overlap");
+        throw new IllegalArgumentException(overlap(ranges.get(i - 1), ranges.get(i)));
       }
     }
   }
@@ -46,18 +45,29 @@ public record PoolAddresses(
       }
     }
     if (texts.isEmpty()) {
-      problems.add("no addresses");
+      problems.add("no addresses: list at least one CIDR, first-last range or single address");
     }
     var sorted = ranges.stream().sorted(Comparator.comparing(AddressRange::first)).toList();
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i - 1).overlaps(sorted.get(i))) {
-        problems.add("ranges " + sorted.get(i - 1) + " and " + sorted.get(i) + " overlap");
+        problems.add(overlap(sorted.get(i - 1), sorted.get(i)));
       }
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     return new PoolAddresses(name, ranges, autoAssign, avoidBuggyIps);
+  }
+
+  /** Two ranges of one pool overlap (the first starts no later): say how to write them as one. */
+  private static String overlap(AddressRange earlier, AddressRange later) {
+    var last = earlier.last().compareTo(later.last()) >= 0 ? earlier.last() : later.last();
+    return "ranges "
+        + earlier
+        + " and "
+        + later
+        + " overlap: list each address once, e.g. the two as one range "
+        + new AddressRange(earlier.first(), last);
   }
 
   public static PoolAddresses parse(String name, List<String> texts, boolean autoAssign) {

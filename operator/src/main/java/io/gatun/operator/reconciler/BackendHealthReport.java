@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -83,12 +84,14 @@ record BackendHealthReport(List<BackendHealthStatus> backends) {
         latency == 0 ? null : latency);
   }
 
-  /** Addresses with a failing verdict on any port. */
-  Set<String> unhealthyAddresses() {
+  /** Each address with a failing verdict, and the ports it fails on. */
+  Map<String, Set<Integer>> unhealthyPorts() {
     return backends.stream()
         .filter(b -> !b.healthy())
-        .map(BackendHealthStatus::address)
-        .collect(Collectors.toSet());
+        .collect(
+            Collectors.groupingBy(
+                BackendHealthStatus::address,
+                Collectors.mapping(BackendHealthStatus::port, Collectors.toSet())));
   }
 
   /** The failing backends, for messages: "198.18.0.13:8080 (fwd-a: connect refused)". */

@@ -24,21 +24,22 @@ final class BackendSet {
   private final List<BackendCandidate> all;
   private final List<BackendCandidate> inRotation;
   private final String whyNoneHealthy;
+  private final List<String> notes;
+  private final boolean keepsPorts;
 
   /**
    * @param whyNoneHealthy what to tell the user when no endpoint takes traffic
    */
   BackendSet(List<BackendCandidate> endpoints, String whyNoneHealthy) {
-    // The same address may appear twice (e.g. in two slices while they are rebalanced): the best
-    // state wins.
-    var byAddress = new LinkedHashMap<String, BackendCandidate>();
+    // The same backend may appear twice (e.g. an endpoint in two slices while they are
+    // rebalanced): the best state wins. Static backends on one address with ports of their own
+    // are different backends.
+    var byIdentity = new LinkedHashMap<BackendCandidate.Identity, BackendCandidate>();
     for (BackendCandidate endpoint : endpoints) {
-      byAddress.merge(
-          endpoint.address().toString(),
-          endpoint,
-          (a, b) -> a.state().compareTo(b.state()) <= 0 ? a : b);
+      byIdentity.merge(
+          endpoint.identity(), endpoint, (a, b) -> a.state().compareTo(b.state()) <= 0 ? a : b);
     }
-    this.all = List.copyOf(byAddress.values());
+    this.all = List.copyOf(byIdentity.values());
     var ready = all.stream().filter(e -> e.state() == BackendCandidate.State.READY).toList();
     this.inRotation =
         ready.isEmpty()
@@ -47,28 +48,72 @@ final class BackendSet {
                 .toList()
             : ready;
     this.whyNoneHealthy = whyNoneHealthy;
+    this.notes = List.of();
+    this.keepsPorts = false;
+  }
+
+  /** A set narrowed by {@link UsableBackends}. */
+  BackendSet(
+      List<BackendCandidate> all,
+      List<BackendCandidate> inRotation,
+      String whyNoneHealthy,
+      List<String> notes,
+      boolean keepsPorts) {
+    this.all = List.copyOf(all);
+    this.inRotation = List.copyOf(inRotation);
+    this.whyNoneHealthy = whyNoneHealthy;
+    this.notes = List.copyOf(notes);
+    this.keepsPorts = keepsPorts;
+  }
+
+  /** Every backend, whether it takes traffic or not. */
+  List<BackendCandidate> all() {
+    return all;
+  }
+
+  /** The backends that take traffic. */
+  List<BackendCandidate> inRotation() {
+    return inRotation;
+  }
+
+  /** What was left out and why, for the BackendsHealthy message; empty when nothing was. */
+  List<String> notes() {
+    return notes;
   }
 
   BackendCounts counts() {
-    return counts(Set.of());
+    return counts(Map.of());
   }
 
-  /** Counts, with the backends whose health probe fails taken out of the healthy ones. */
-  BackendCounts counts(Set<String> probedUnhealthy) {
+  /**
+   * Counts, with the backends whose health probe fails taken out of the healthy ones.
+   *
+   * @param probedUnhealthy address to the ports a probe fails on
+   */
+  BackendCounts counts(Map<String, Set<Integer>> probedUnhealthy) {
     long healthy =
-        inRotation.stream().filter(e -> !probedUnhealthy.contains(e.address().toString())).count();
+        inRotation.stream()
+            .filter(
+                e ->
+                    probedUnhealthy.getOrDefault(e.address().toString(), Set.of()).stream()
+                        .noneMatch(e::probedOn))
+            .count();
     return new BackendCounts((int) healthy, all.size());
   }
 
-  /** The backends traffic to {@code port} goes to, of the VIP's family, ordered. */
+  /**
+   * The backends traffic to {@code port} goes to, of the VIP's family (and, when the mode cannot
+   * translate ports, listening on the VIP's port), ordered.
+   */
   List<Backend> forPort(LoadBalancerPort port, IpFamily family) {
     return inRotation.stream()
         .filter(e -> e.address().family() == family)
+        .filter(e -> !keepsPorts || e.port(port) == port.port())
         .map(
             e ->
                 Backend.newBuilder()
                     .setAddress(e.address().toString())
-                    .setPort(e.port().applyAsInt(port))
+                    .setPort(e.port(port))
                     .setWeight(e.weight())
                     .build())
         .sorted(ORDER)

@@ -6,6 +6,7 @@ import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.ForwarderPort;
 import io.gatun.operator.api.ForwarderStatus;
+import io.gatun.operator.api.RefusedService;
 import io.gatun.operator.control.ForwarderState;
 import io.gatun.operator.status.ConditionsBuilder;
 import java.time.Clock;
@@ -21,6 +22,9 @@ import java.util.stream.Collectors;
  * what was last seen, with Connected=False saying since when.
  */
 final class ForwarderStatusBuilder {
+
+  /** At most this many refused services are listed (all are counted). */
+  static final int LISTED_REFUSALS = 50;
 
   private final Clock clock;
 
@@ -48,6 +52,11 @@ final class ForwarderStatusBuilder {
             ports,
             state.appliedGeneration() == 0 ? null : state.appliedGeneration(),
             state.rejectError(),
+            state.refused().size(),
+            state.refused().entrySet().stream()
+                .limit(LISTED_REFUSALS)
+                .map(e -> new RefusedService(e.getKey(), e.getValue()))
+                .toList(),
             state.vipsOwned().stream().sorted().toList(),
             state.vipsOwned().size(),
             Math.round(state.rxPacketsPerSecond()),
@@ -83,6 +92,8 @@ final class ForwarderStatusBuilder {
                     .toList(),
             previous == null ? null : previous.appliedGeneration(),
             null,
+            null,
+            List.of(),
             List.of(),
             0,
             null,

@@ -17,9 +17,8 @@ import java.util.Set;
 final class LoadBalancerEvents {
 
   static final String VALIDATION_FAILED = "ValidationFailed";
-  static final String NO_HEALTHY_BACKENDS = "NoHealthyBackends";
   private static final Set<String> PROGRAMMING_PROBLEMS =
-      Set.of("ApplyFailed", "NoForwarders", "Unsupported");
+      Set.of("ApplyFailed", LoadBalancerStatusBuilder.REFUSED, "NoForwarders", "Unsupported");
 
   private final EventRecorder recorder;
 
@@ -51,7 +50,7 @@ final class LoadBalancerEvents {
         }
         case LoadBalancer.BACKENDS_HEALTHY -> {
           if (!condition.isTrue()) {
-            recorder.record(lb, Type.Warning, NO_HEALTHY_BACKENDS, condition.message());
+            recorder.record(lb, Type.Warning, condition.reason(), condition.message());
           }
         }
         default -> {}

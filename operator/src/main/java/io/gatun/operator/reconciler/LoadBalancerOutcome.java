@@ -16,7 +16,7 @@ record LoadBalancerOutcome(
     Validation validation,
     AddressOutcome address,
     BackendSet backends,
-    String probeProblem,
+    ProbeProblem probeProblem,
     BackendHealthReport health,
     Programming programming,
     List<String> announcedBy,
@@ -31,7 +31,7 @@ record LoadBalancerOutcome(
       Validation validation,
       AddressOutcome address,
       BackendSet backends,
-      String probeProblem,
+      ProbeProblem probeProblem,
       Programming programming) {
     this(
         validation,

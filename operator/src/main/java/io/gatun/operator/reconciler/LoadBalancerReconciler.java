@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs again when the LoadBalancer, its Pool, its backends (EndpointSlices, pods), its
  * HealthProbe or its namespace's labels change, when a forwarder connects, leaves or acknowledges a
- * generation, and when addresses come free while it waits for one.
+ * generation, when addresses come free while it waits for one, and when a LoadBalancer starts or
+ * stops sharing its VIP.
  */
 @ControllerConfiguration(
     name = LoadBalancerReconciler.NAME,
@@ -150,7 +151,15 @@ public final class LoadBalancerReconciler
         new PoolEligibility(
             owner.namespace(), observed.namespaceLabels(), LoadBalancerObserver.labels(lb));
     AddressOutcome address = addresses.allocate(owner, lb.getSpec(), observed.pools(), eligibility);
-    String probeProblem = probeProblem(lb, observed.healthProbe());
+    if (!address.addresses().isEmpty()) {
+      // What only the VIPs tell: their families decide which backends a forwarder can reach.
+      Validation forVips = validator.validateFor(lb, address.addresses());
+      if (!forVips.valid()) {
+        return hold(owner, lb, observed, forVips);
+      }
+      backends = UsableBackends.of(backends, lb.getSpec(), address.addresses());
+    }
+    ProbeProblem probeProblem = probeProblem(lb, observed.healthProbe());
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
     List<String> announcedBy = List.of();
@@ -166,7 +175,7 @@ public final class LoadBalancerReconciler
       DesiredServices desired = drained.desired();
       drain = drained.drain();
       long generation = desiredState.publish(owner, desired);
-      programming = fleet.programming(generation, desired.requires());
+      programming = fleet.programming(generation, desired);
       announcedBy =
           fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
     } else {
@@ -213,24 +222,16 @@ public final class LoadBalancerReconciler
   }
 
   /** Why the HealthProbe the spec names cannot be used; null when it can (or none is named). */
-  private String probeProblem(LoadBalancer lb, HealthProbe probe) {
+  private ProbeProblem probeProblem(LoadBalancer lb, HealthProbe probe) {
     String name = lb.getSpec().healthProbeRef();
     if (name == null) {
       return null;
     }
     if (probe == null) {
-      return "HealthProbe "
-          + name
-          + " does not exist, so backends are not probed: create it or fix spec.healthProbeRef";
+      return ProbeProblem.notFound(name);
     }
     Validation validation = probeValidator.validate(probe);
-    return validation.valid()
-        ? null
-        : "HealthProbe "
-            + name
-            + " is not valid ("
-            + validation.message()
-            + "), so backends are not probed: fix it";
+    return validation.valid() ? null : ProbeProblem.invalid(name, validation.message());
   }
 
   @Override
@@ -263,6 +264,11 @@ public final class LoadBalancerReconciler
           }
 
           @Override
+          public void refusalsChanged(Set<Owner> owners) {
+            nudge(nudges, owners);
+          }
+
+          @Override
           public void healthChanged(Set<Owner> owners) {
             nudge(nudges, owners);
           }
@@ -272,6 +278,11 @@ public final class LoadBalancerReconciler
           @Override
           public void addressesFreed(Set<Owner> waiting) {
             nudge(nudges, waiting);
+          }
+
+          @Override
+          public void sharingChanged(Set<Owner> owners) {
+            nudge(nudges, owners); // their status.sharedWith must name the newcomer (or not)
           }
         });
     return List.of(

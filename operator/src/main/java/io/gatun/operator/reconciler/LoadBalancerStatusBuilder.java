@@ -19,17 +19,24 @@ import java.util.stream.Collectors;
  * <p>Conditions, each with a reason from a short fixed list:
  *
  * <ul>
- *   <li>Valid: Valid | Invalid | Unsupported
+ *   <li>Valid: Valid | Invalid
  *   <li>Allocated: Allocated | OutsidePool | NotValid | PoolNotFound | PoolInvalid | PoolNotAllowed
  *       | NoPoolAvailable | PoolExhausted | NoPoolForFamily | AddressInUse | AddressNotInPool
  *   <li>Programmed: Programmed | NotValid | NotAllocated | NoForwarders | Pending | ApplyFailed |
- *       Unsupported
- *   <li>BackendsHealthy: Healthy | NoHealthyBackends
+ *       Refused | Unsupported
+ *   <li>BackendsHealthy: Healthy | NoHealthyBackends | HealthProbeNotFound | HealthProbeInvalid
  *   <li>Ready: Ready, or the reason of the first condition above that blocks it, with its message:
- *       {@code kubectl describe} then says on one line why traffic does not flow and what to do.
+ *       {@code kubectl describe} then says on one line why traffic does not flow and what to do. A
+ *       HealthProbe that is missing or invalid does not block it: traffic flows to the ready
+ *       backends, unprobed, and the Ready message says so.
  * </ul>
  */
 final class LoadBalancerStatusBuilder {
+
+  static final String NO_HEALTHY_BACKENDS = "NoHealthyBackends";
+
+  /** Programmed=False: a forwarder runs the snapshot but not (all of) this LoadBalancer. */
+  static final String REFUSED = "Refused";
 
   private final Clock clock;
 
@@ -93,11 +100,11 @@ final class LoadBalancerStatusBuilder {
     }
 
     var health = outcome.health();
-    var serving = outcome.backends().counts(health.unhealthyAddresses());
+    var serving = outcome.backends().counts(health.unhealthyPorts());
     int draining = outcome.drain().backends().size();
     var counts = new BackendCounts(serving.healthy(), serving.total(), draining);
-    String probeNote =
-        (outcome.probeProblem() == null ? "" : "; " + outcome.probeProblem())
+    String notes =
+        outcome.backends().notes().stream().map(note -> "; " + note).collect(Collectors.joining())
             + (draining == 0
                 ? ""
                 : "; "
@@ -107,21 +114,35 @@ final class LoadBalancerStatusBuilder {
                         : " removed backends keep their")
                     + " connections for spec.draining.timeoutSeconds, with no new ones");
     String failing = health.failures();
-    if (counts.healthy() > 0) {
+    ProbeProblem probeProblem = outcome.probeProblem();
+    String taking =
+        counts.healthy()
+            + " of "
+            + counts.total()
+            + (counts.total() == 1 ? " backend takes" : " backends take")
+            + " traffic"
+            + (outcome.backends().drainingOnly()
+                ? " (terminating but serving: none is ready)"
+                : "");
+    if (counts.healthy() > 0 && probeProblem == null) {
       conditions.set(
           LoadBalancer.BACKENDS_HEALTHY,
           true,
           "Healthy",
-          counts.healthy()
-              + " of "
-              + counts.total()
-              + (counts.total() == 1 ? " backend takes" : " backends take")
-              + " traffic"
-              + (outcome.backends().drainingOnly()
-                  ? " (terminating but serving: none is ready)"
-                  : "")
-              + (failing.isEmpty() ? "" : "; failing their health probe: " + failing)
-              + probeNote);
+          taking + (failing.isEmpty() ? "" : "; failing their health probe: " + failing) + notes);
+    } else if (counts.healthy() > 0) {
+      // Traffic flows, but nothing checks the backends the user asked to have checked: not
+      // healthy as far as anyone knows, yet no reason to stop serving (Ready stays True).
+      conditions.set(
+          LoadBalancer.BACKENDS_HEALTHY,
+          false,
+          probeProblem.reason(),
+          probeProblem.what()
+              + ", so no backend is probed: "
+              + taking
+              + " on their readiness alone: "
+              + probeProblem.fix()
+              + notes);
     } else {
       String why =
           outcome.backends().counts().healthy() > 0
@@ -130,9 +151,10 @@ final class LoadBalancerStatusBuilder {
                   + ": check the backends, or the HealthProbe "
                   + lb.getSpec().healthProbeRef()
               : outcome.backends().whyNoneHealthy();
-      conditions.set(LoadBalancer.BACKENDS_HEALTHY, false, "NoHealthyBackends", why + probeNote);
+      String message = why + (probeProblem == null ? "" : "; " + probeProblem) + notes;
+      conditions.set(LoadBalancer.BACKENDS_HEALTHY, false, NO_HEALTHY_BACKENDS, message);
       if (blocker == null) {
-        blocker = new Blocker("NoHealthyBackends", why + probeNote);
+        blocker = new Blocker(NO_HEALTHY_BACKENDS, message);
       }
     }
 
@@ -147,7 +169,8 @@ final class LoadBalancerStatusBuilder {
               + ports(lb)
               + ") with "
               + counts.healthy()
-              + (counts.healthy() == 1 ? " backend" : " backends"));
+              + (counts.healthy() == 1 ? " backend" : " backends")
+              + (probeProblem == null ? "" : ", unprobed: " + probeProblem.what()));
     } else {
       conditions.set(LoadBalancer.READY, false, blocker.reason(), blocker.message());
     }
@@ -204,20 +227,27 @@ final class LoadBalancerStatusBuilder {
       case FAILED ->
           new Blocker(
               "ApplyFailed",
-              errors(programming, " rejected generation " + generation + ": ")
+              errors(programming, " rejected generation " + generation + ": ", false)
                   + "; the previous configuration stays in force: fix the spec or the forwarder");
+      case REFUSED ->
+          new Blocker(
+              REFUSED,
+              errors(programming, " refused ", true)
+                  + "; its other services, and every other LoadBalancer, run: fix what the"
+                  + " forwarder names in the spec (or on the forwarder's side)");
       case UNSUPPORTED ->
           new Blocker(
               "Unsupported",
-              errors(programming, " cannot run this LoadBalancer: it ")
+              errors(programming, " cannot run this LoadBalancer: it ", false)
                   + "; change the spec (forwarding mode, scheduling, families, protocols) or run"
                   + " forwarders that support it");
     };
   }
 
-  private static String errors(Programming programming, String joiner) {
+  /** The forwarders' errors of one kind (refusals, or the others), each after its name. */
+  private static String errors(Programming programming, String joiner, boolean refusals) {
     return programming.forwarders().stream()
-        .filter(f -> f.error() != null)
+        .filter(f -> f.error() != null && f.refused() == refusals)
         .map(f -> f.name() + joiner + f.error())
         .collect(Collectors.joining("; "));
   }

@@ -1,20 +1,25 @@
 package io.gatun.operator.reconciler;
 
 import io.gatun.operator.api.IpFamilyName;
+import io.gatun.operator.api.IpFamilyPolicy;
 import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.ipam.IpFamily;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 
 /**
  * Checks what the API server may not: the CRD's CEL rules (servers before 1.25 ignore them), exact
- * address syntax, label selectors, rules CEL cannot express (a prime table size, duplicate static
- * backends), and what this version cannot program.
+ * address syntax, label selectors, and what the forwarders would refuse that CEL cannot express (a
+ * prime table size within their limit and larger than the backends, duplicate static backends,
+ * backends of the VIP's family). Every LoadBalancer field is carried to the forwarders, so a
+ * LoadBalancer is never Unsupported: a problem is a mistake ({@code Invalid}).
  */
 final class LoadBalancerValidator {
 
@@ -27,20 +32,105 @@ final class LoadBalancerValidator {
   Validation validate(LoadBalancer lb) {
     LoadBalancerSpec spec = lb.getSpec();
     if (spec == null) {
-      return new Validation(List.of("spec is missing"), List.of());
+      return Validation.of(List.of("spec is missing"));
     }
     var invalid = new ArrayList<>(rules.check(lb));
     checkAddresses(spec, invalid);
     checkBackends(spec, invalid);
-    if (spec.maglevTableSize() != null
-        && !BigInteger.valueOf(spec.maglevTableSize()).isProbablePrime(30)) {
+    checkTableSize(spec, invalid);
+    return Validation.of(invalid);
+  }
+
+  /**
+   * What only the allocated VIPs tell: a SingleStack LoadBalancer has one VIP, and a static backend
+   * of the other family could never be reached from it (forwarders do not translate between
+   * families). Observed backends (endpoints, pods) of another family are left out instead, and said
+   * so in BackendsHealthy: a dual-stack Service legitimately has both.
+   */
+  Validation validateFor(LoadBalancer lb, List<IpAddress> vips) {
+    var spec = lb.getSpec();
+    if (vips.isEmpty()
+        || spec.ipFamilyPolicyOrDefault() != IpFamilyPolicy.SINGLE_STACK
+        || spec.backends() == null
+        || spec.backends().staticBackends() == null) {
+      return Validation.OK;
+    }
+    IpAddress vip = vips.getFirst();
+    var invalid = new ArrayList<String>();
+    var statics = spec.backends().staticBackends();
+    for (int i = 0; i < statics.size(); i++) {
+      IpAddress address;
+      try {
+        address = IpAddress.parse(statics.get(i).address());
+      } catch (IllegalArgumentException e) {
+        continue; // validate() reports it
+      }
+      if (address.family() != vip.family()) {
+        String other = address.family().apiName();
+        invalid.add(
+            "spec.backends.static["
+                + i
+                + "].address: "
+                + address
+                + " is "
+                + other
+                + ", but the VIP of this SingleStack LoadBalancer is "
+                + vip.family().apiName()
+                + " ("
+                + vip
+                + ") and forwarders do not translate between families: list "
+                + vip.family().apiName()
+                + " backends, or ask for an "
+                + other
+                + " VIP with spec.ipFamilies: ["
+                + other
+                + "]");
+      }
+    }
+    return Validation.of(invalid);
+  }
+
+  /**
+   * The data plane builds a table of a prime size no larger than its limit, one entry per backend
+   * at least.
+   */
+  private static void checkTableSize(LoadBalancerSpec spec, List<String> invalid) {
+    Integer size = spec.maglevTableSize();
+    if (size == null) {
+      return;
+    }
+    if (size > LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE) {
       invalid.add(
           "spec.maglevTableSize: "
-              + spec.maglevTableSize()
+              + size
+              + " is larger than forwarders build ("
+              + LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE
+              + "): use a prime no larger, such as 65537 (the default) or 999983");
+    } else if (!BigInteger.valueOf(size).isProbablePrime(30)) {
+      invalid.add(
+          "spec.maglevTableSize: "
+              + size
               + " is not prime: use a prime such as 65537 (the default) or 131071");
     }
-    // Every LoadBalancer field is carried to forwarders: nothing is Unsupported here.
-    return new Validation(invalid, List.of());
+    var statics = spec.backends() == null ? null : spec.backends().staticBackends();
+    if (statics != null && statics.size() >= size) {
+      invalid.add(
+          "spec.maglevTableSize: "
+              + size
+              + " is not larger than the "
+              + statics.size()
+              + " static backends: use a prime about 100 times the backends, such as "
+              + suggestedTableSize(statics.size()));
+    }
+  }
+
+  /** A prime about 100 times {@code backends}, within what forwarders build. */
+  static int suggestedTableSize(int backends) {
+    long target = Math.min(100L * backends, LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE);
+    var prime = BigInteger.valueOf(target - 1).nextProbablePrime();
+    return prime.intValueExact() > LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE
+        ? LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE
+        : prime.intValueExact();
   }
 
   private static void checkAddresses(LoadBalancerSpec spec, List<String> invalid) {
@@ -82,17 +172,42 @@ final class LoadBalancerValidator {
     if (backends.staticBackends() == null) {
       return;
     }
-    var seen = new HashSet<String>();
+    var seen = new HashMap<String, Integer>(); // "address port-field" -> first index
+    var effective = new HashMap<String, Integer>(); // "LB-port address port" -> first index
     for (int i = 0; i < backends.staticBackends().size(); i++) {
       StaticBackend backend = backends.staticBackends().get(i);
       String field = "spec.backends.static[" + i + "]";
+      IpAddress address;
       try {
-        String key = IpAddress.parse(backend.address()) + ":" + backend.port();
-        if (!seen.add(key)) {
-          invalid.add(field + ": " + backend.address() + " is listed twice: one entry per backend");
-        }
+        address = IpAddress.parse(backend.address());
       } catch (IllegalArgumentException e) {
         invalid.add(field + ".address: " + e.getMessage());
+        continue;
+      }
+      if (seen.putIfAbsent(address + " " + backend.port(), i) != null) {
+        invalid.add(field + ": " + backend.address() + " is listed twice: one entry per backend");
+        continue;
+      }
+      // A backend is its address and port: without a port of its own it takes each port's
+      // targetPort, which may be another entry's own port.
+      for (LoadBalancerPort port : spec.ports()) {
+        int target = backend.port() != null ? backend.port() : port.targetPortOrDefault();
+        Integer other = effective.putIfAbsent(port.name() + " " + address + " " + target, i);
+        if (other != null && other != i) {
+          invalid.add(
+              field
+                  + ": "
+                  + address
+                  + " port "
+                  + target
+                  + " is also static["
+                  + other
+                  + "] for port "
+                  + port.name()
+                  + " (a backend without a port takes the targetPort): one entry per address and"
+                  + " port, or give each its own port");
+          break;
+        }
       }
     }
   }

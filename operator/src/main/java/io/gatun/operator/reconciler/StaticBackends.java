@@ -1,5 +1,6 @@
 package io.gatun.operator.reconciler;
 
+import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpAddress;
 import java.util.List;
@@ -19,8 +20,8 @@ final class StaticBackends {
                         BackendCandidate.State.READY,
                         null,
                         backend.weightOrDefault(),
-                        port ->
-                            backend.port() != null ? backend.port() : port.targetPortOrDefault()))
+                        backend.port(),
+                        LoadBalancerPort::targetPortOrDefault))
             .toList(),
         "spec.backends.static lists no backend: add one");
   }

@@ -13,6 +13,11 @@ record Validation(List<String> invalid, List<String> unsupported) {
 
   static final Validation OK = new Validation(List.of(), List.of());
 
+  /** Mistakes only: what a kind whose every field this version serves can find. */
+  static Validation of(List<String> invalid) {
+    return new Validation(invalid, List.of());
+  }
+
   Validation {
     invalid = List.copyOf(invalid);
     unsupported = List.copyOf(unsupported);

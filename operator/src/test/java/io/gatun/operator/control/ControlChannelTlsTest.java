@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import static io.gatun.operator.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,6 @@ import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +70,7 @@ class ControlChannelTlsTest {
 
   private static void assertRefused(ChannelCredentials credentials) {
     try (var forwarder = connect(credentials)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.ended() != null);
+      await().atMost(PATIENCE).until(() -> forwarder.ended() != null);
       assertThat(forwarder.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(forwarder.received()).isEmpty();
     }

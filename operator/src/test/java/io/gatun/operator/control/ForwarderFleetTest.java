@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.RefusedService;
 import io.gatun.operator.control.Programming.ForwarderProgress;
 import io.gatun.operator.control.Programming.State;
 import io.gatun.operator.ipam.Owner;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,11 @@ class ForwarderFleetTest {
           @Override
           public void progressed(String forwarder, long after, long upTo) {
             heard.add(forwarder + " " + after + ".." + upTo);
+          }
+
+          @Override
+          public void refusalsChanged(Set<Owner> owners) {
+            heard.add("refusals " + owners);
           }
         });
   }
@@ -123,6 +130,64 @@ class ForwarderFleetTest {
     long next = desiredState.publish(web, desired(service("default/web/http2")));
     a.onNext(ack(next, true, ""));
     assertThat(fleet.programming(next).state()).isEqualTo(State.PROGRAMMED);
+  }
+
+  @Test
+  void aRefusedServiceFailsOnlyItsOwnLoadBalancerAndTheRestOfTheGenerationIsProgrammed() {
+    var echo = new Owner("default", "echo");
+    var webServices = desired(service("default/web/http"), service("default/web/dns"));
+    var echoServices = desired(service("default/echo/http"));
+    desiredState.publish(web, webServices);
+    long generation = desiredState.publish(echo, echoServices);
+    var a = connect("fwd-a", new RecordingStream());
+    heard.clear();
+
+    a.onNext(
+        ForwarderMessage.newBuilder()
+            .setAck(
+                Ack.newBuilder()
+                    .setGeneration(generation)
+                    .setApplied(true)
+                    .addRefused(
+                        RefusedService.newBuilder()
+                            .setServiceKey("default/web/dns")
+                            .setError("no route to backend 10.0.0.9: add a route")))
+            .build());
+
+    var refused = fleet.programming(generation, webServices);
+    assertThat(refused.state()).isEqualTo(State.REFUSED);
+    assertThat(refused.forwarders())
+        .containsExactly(
+            new ForwarderProgress(
+                "fwd-a",
+                false,
+                generation,
+                "default/web/dns: no route to backend 10.0.0.9: add a route",
+                true));
+    assertThat(fleet.programming(generation, echoServices).state()).isEqualTo(State.PROGRAMMED);
+    assertThat(fleet.state("fwd-a").orElseThrow().refused())
+        .containsExactly(Map.entry("default/web/dns", "no route to backend 10.0.0.9: add a route"));
+    assertThat(heard).contains("refusals [default/web]");
+
+    // The next generation runs it: web's configuration (published earlier) is programmed now,
+    // and it hears so although its generation did not move.
+    heard.clear();
+    long next = desiredState.publish(new Owner("default", "other"), desired(service("x/y/z")));
+    a.onNext(ack(next, true, ""));
+    assertThat(fleet.programming(generation, webServices).state()).isEqualTo(State.PROGRAMMED);
+    assertThat(fleet.state("fwd-a").orElseThrow().refused()).isEmpty();
+    assertThat(heard).contains("refusals [default/web]");
+  }
+
+  @Test
+  void aWholeRejectionStillFailsEveryConfigurationOfTheGeneration() {
+    var services = desired(service("default/web/http"));
+    long generation = desiredState.publish(web, services);
+    var a = connect("fwd-a", new RecordingStream());
+
+    a.onNext(ack(generation, false, "snapshot could not be read"));
+
+    assertThat(fleet.programming(generation, services).state()).isEqualTo(State.FAILED);
   }
 
   @Test

@@ -35,11 +35,19 @@ class AddressRangeTest {
   @Test
   void refusesBackwardsAndMixedRanges() {
     assertThatThrownBy(() -> AddressRange.parse("198.18.0.20-198.18.0.10"))
-        .hasMessageContaining("ends before");
+        .hasMessage(
+            "\"198.18.0.20-198.18.0.10\": 198.18.0.20-198.18.0.10 ends before it starts: write"
+                + " the lower address first, 198.18.0.10-198.18.0.20");
     assertThatThrownBy(() -> AddressRange.parse("198.18.0.1-2001:2::1"))
-        .hasMessageContaining("mixes");
+        .hasMessage(
+            "\"198.18.0.1-2001:2::1\": 198.18.0.1-2001:2::1 mixes IPv4 and IPv6: a range is of one"
+                + " family, so list the IPv4 and the IPv6 addresses as separate entries");
     assertThatThrownBy(() -> AddressRange.parse("198.18.0.0/33"))
-        .hasMessageContaining("prefix length");
+        .hasMessage("\"198.18.0.0/33\": prefix length must be 0-32 for IPv4");
+    assertThatThrownBy(() -> AddressRange.parse("198.18.0.0/x"))
+        .hasMessage(
+            "\"198.18.0.0/x\" has no valid prefix length: write a number from 0 to 32 after the"
+                + " slash");
   }
 
   @Test
@@ -49,7 +57,13 @@ class AddressRangeTest {
         .hasMessageContaining("nonsense");
     assertThatThrownBy(
             () -> PoolAddresses.parse("p", List.of("198.18.0.0/29", "198.18.0.7-198.18.0.9"), true))
-        .hasMessageContaining("overlap");
+        .hasMessage(
+            "ranges 198.18.0.0-198.18.0.7 and 198.18.0.7-198.18.0.9 overlap: list each address"
+                + " once, e.g. the two as one range 198.18.0.0-198.18.0.9");
+    assertThatThrownBy(
+            () -> PoolAddresses.parse("p", List.of("198.18.0.0/24", "198.18.0.7-198.18.0.9"), true))
+        .as("one range inside the other")
+        .hasMessageEndingWith("one range 198.18.0.0-198.18.0.255");
   }
 
   @Test

@@ -311,6 +311,40 @@ class IpamTest {
   }
 
   @Test
+  void coHoldersHearWhenSomeoneStartsOrStopsSharingTheirAddress() {
+    var heard = new ArrayList<Set<Owner>>();
+    ipam.addListener(
+        new IpamListener() {
+          @Override
+          public void sharingChanged(Set<Owner> owners) {
+            heard.add(owners);
+          }
+        });
+    var group = new SharingGroup("default", "dns", "");
+    var third = new Owner("default", "third");
+
+    ipam.allocate(web, sharing(group, "TCP"));
+    assertThat(heard).as("alone: nobody to tell").isEmpty();
+
+    ipam.allocate(echo, sharing(group, "UDP"));
+    assertThat(heard).containsExactly(Set.of(web));
+
+    ipam.allocate(third, sharing(group, "SCTP"));
+    ipam.allocate(third, sharing(group, "SCTP"));
+    assertThat(heard)
+        .as("asking again changes nothing")
+        .containsExactly(Set.of(web), Set.of(web, echo));
+
+    ipam.release(echo);
+    assertThat(heard.getLast()).isEqualTo(Set.of(web, third));
+
+    // Its ports come to clash with a co-holder's: it moves away, and the one it left hears.
+    ipam.allocate(third, sharing(group, "TCP"));
+    assertThat(heard.getLast()).isEqualTo(Set.of(web));
+    assertThat(ipam.sharingWith(web)).isEmpty();
+  }
+
+  @Test
   void overlappingPortsAnotherKeyOrAnotherNamespaceDoNotShare() {
     var group = new SharingGroup("default", "dns", "");
     ipam.allocate(
@@ -399,6 +433,11 @@ class IpamTest {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private AddressRequest sharing(SharingGroup group, String protocol) {
+    return request(
+        List.of(demo), FamilyPolicy.SINGLE, null, group, Set.of(new PortKey(protocol, 53)));
+  }
 
   static PoolAddresses pool(String name, String... ranges) {
     return PoolAddresses.parse(name, List.of(ranges), true);

@@ -14,6 +14,8 @@ import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.api.HealthProbeSpec;
+import io.gatun.operator.api.ProbeType;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.util.List;
@@ -169,13 +171,26 @@ class BackendsIT {
             backends: {static: [{address: 198.18.0.11}]}
             healthProbeRef: web-check
           """);
+      // Unprobed: BackendsHealthy says so on its own reason, with an event; traffic still flows.
       eventually(
-          () ->
-              assertThat(
-                      Cluster.condition(cluster.get("probed", "web"), "BackendsHealthy")
-                          .orElseThrow()
-                          .message())
-                  .contains("HealthProbe web-check does not exist, so backends are not probed"));
+          () -> {
+            var lb = cluster.get("probed", "web");
+            assertThat(state(lb, "BackendsHealthy")).isEqualTo("False/HealthProbeNotFound");
+            assertThat(Cluster.condition(lb, "BackendsHealthy").orElseThrow().message())
+                .isEqualTo(
+                    "HealthProbe web-check does not exist, so no backend is probed: 1 of 1 backend"
+                        + " takes traffic on their readiness alone: create it, or fix or remove"
+                        + " spec.healthProbeRef");
+            assertThat(state(lb, "Ready")).isEqualTo("True/Ready");
+            assertThat(Cluster.condition(lb, "Ready").orElseThrow().message())
+                .endsWith("unprobed: HealthProbe web-check does not exist");
+            assertThat(cluster.events("probed", "web"))
+                .anySatisfy(
+                    e -> {
+                      assertThat(e.getType()).isEqualTo("Warning");
+                      assertThat(e.getReason()).isEqualTo("HealthProbeNotFound");
+                    });
+          });
 
       cluster.create(
           """
@@ -208,6 +223,34 @@ class BackendsIT {
             assertThat(probe.getStatus().usedBy()).isEqualTo(1);
             assertThat(probe.getStatus().loadBalancers()).containsExactly("web");
             assertThat(probe.getStatus().conditions().getFirst().reason()).isEqualTo("Valid");
+          });
+      eventually(
+          () ->
+              assertThat(state(cluster.get("probed", "web"), "BackendsHealthy"))
+                  .isEqualTo("True/Healthy"));
+
+      // A probe the API server stored but the operator cannot use (1.20 ignores CEL rules).
+      Cluster.retryingConflicts(
+          () ->
+              client
+                  .resources(HealthProbe.class)
+                  .inNamespace("probed")
+                  .withName("web-check")
+                  .edit(
+                      probe -> {
+                        probe.setSpec(
+                            new HealthProbeSpec(
+                                ProbeType.TCP, null, 1000, 2000, null, null, null, null, null));
+                        return probe;
+                      }));
+      eventually(
+          () -> {
+            var lb = cluster.get("probed", "web");
+            assertThat(state(lb, "BackendsHealthy")).isEqualTo("False/HealthProbeInvalid");
+            assertThat(Cluster.condition(lb, "BackendsHealthy").orElseThrow().message())
+                .startsWith("HealthProbe web-check is not valid (spec: timeoutMillis must not")
+                .endsWith("fix the HealthProbe, or name another in spec.healthProbeRef");
+            assertThat(state(lb, "Ready")).isEqualTo("True/Ready");
           });
     }
   }

@@ -11,7 +11,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatun.operator.GatunOperator;
+import io.gatun.operator.LeaderElection;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.Condition;
@@ -22,6 +24,8 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.testing.Patience;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -34,7 +38,7 @@ import org.awaitility.core.ThrowingRunnable;
 /** What the ITs do to and read from the API server, in the words of the tests. */
 final class Cluster {
 
-  static final Duration PATIENCE = Duration.ofSeconds(20);
+  static final Duration PATIENCE = Patience.PATIENCE;
 
   private final KubernetesClient client;
 
@@ -150,18 +154,53 @@ final class Cluster {
         client, options.withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
   }
 
+  /**
+   * Leader election as the ITs run it: shorter than Kubernetes' 15 s lease so a takeover is quick,
+   * yet a leader must stall 8 s (not 3 s) to lose its lease, which a busy machine can do.
+   */
+  static LeaderElection leaderElection(String namespace, String identity) {
+    return LeaderElection.of(namespace, identity)
+        .withTimings(Duration.ofSeconds(10), Duration.ofSeconds(8), Duration.ofSeconds(1));
+  }
+
   static GatunOperator startOperator(KubernetesClient client) {
     return startOperator(client, OperatorOptions.defaults());
   }
 
   void editPool(String name, Consumer<Pool> change) {
-    client
-        .resources(Pool.class)
-        .withName(name)
-        .edit(
-            pool -> {
-              change.accept(pool);
-              return pool;
+    retryingConflicts(
+        () ->
+            client
+                .resources(Pool.class)
+                .withName(name)
+                .edit(
+                    pool -> {
+                      change.accept(pool);
+                      return pool;
+                    }));
+  }
+
+  /**
+   * Runs a read-modify-write again when the object changed in between (409 Conflict), as a user
+   * told "the object has been modified" would: the operator writes status and finalizers to the
+   * objects the tests edit, at moments a busy machine moves around.
+   */
+  static void retryingConflicts(Runnable edit) {
+    await()
+        .atMost(PATIENCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try {
+                edit.run();
+                return true;
+              } catch (KubernetesClientException e) {
+                if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                  return false;
+                }
+                throw e;
+              }
             });
   }
 
@@ -198,15 +237,17 @@ final class Cluster {
   }
 
   void edit(String namespace, String name, Consumer<LoadBalancer> change) {
-    client
-        .resources(LoadBalancer.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            lb -> {
-              change.accept(lb);
-              return lb;
-            });
+    retryingConflicts(
+        () ->
+            client
+                .resources(LoadBalancer.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .edit(
+                    lb -> {
+                      change.accept(lb);
+                      return lb;
+                    }));
   }
 
   void delete(String namespace, String name) {

@@ -72,24 +72,32 @@ class IpamIT {
   void aSharingKeySharesOneVipBetweenDisjointPortsOnly() {
     cluster.namespace("share");
     cluster.pool("share", "198.18.21.0/30");
+    // One after the other, so the first has its status written before the second joins it: the
+    // first must be told (status.sharedWith), though nothing about it changed.
     cluster.create(
         lbWithPorts(
-                "share",
-                "dns-udp",
-                "poolRef: share\nsharingKey: dns",
-                "{name: dns, port: 53, protocol: UDP}")
-            + "---\n"
-            + lbWithPorts(
-                "share",
-                "dns-tcp",
-                "poolRef: share\nsharingKey: dns",
-                "{name: dns, port: 53, protocol: TCP}"));
+            "share",
+            "dns-tcp",
+            "poolRef: share\nsharingKey: dns",
+            "{name: dns, port: 53, protocol: TCP}"));
+    eventually(
+        () -> {
+          var alone = cluster.get("share", "dns-tcp").getStatus();
+          assertThat(alone.addresses()).containsExactly("198.18.21.0");
+          assertThat(alone.sharedWith()).isEmpty();
+        });
+    cluster.create(
+        lbWithPorts(
+            "share",
+            "dns-udp",
+            "poolRef: share\nsharingKey: dns",
+            "{name: dns, port: 53, protocol: UDP}"));
     eventually(
         () -> {
           assertThat(cluster.get("share", "dns-udp").getStatus().addresses())
               .containsExactly("198.18.21.0");
-          assertThat(cluster.get("share", "dns-tcp").getStatus().addresses())
-              .containsExactly("198.18.21.0");
+          assertThat(cluster.get("share", "dns-udp").getStatus().sharedWith())
+              .containsExactly("dns-tcp");
           assertThat(cluster.get("share", "dns-tcp").getStatus().sharedWith())
               .containsExactly("dns-udp");
           assertThat(cluster.pool("share").getStatus().allocated()).isEqualTo(1L);
@@ -103,9 +111,16 @@ class IpamIT {
             "poolRef: share\nsharingKey: dns",
             "{name: dns, port: 53, protocol: UDP}"));
     eventually(
-        () ->
-            assertThat(cluster.get("share", "dns-again").getStatus().addresses())
-                .containsExactly("198.18.21.1"));
+        () -> {
+          assertThat(cluster.get("share", "dns-again").getStatus().addresses())
+              .containsExactly("198.18.21.1");
+          assertThat(cluster.get("share", "dns-again").getStatus().sharedWith()).isEmpty();
+        });
+
+    // One leaves: the other no longer shares.
+    cluster.delete("share", "dns-udp");
+    eventually(
+        () -> assertThat(cluster.get("share", "dns-tcp").getStatus().sharedWith()).isEmpty());
   }
 
   @Test

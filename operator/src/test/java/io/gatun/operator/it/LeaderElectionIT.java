@@ -1,6 +1,7 @@
 package io.gatun.operator.it;
 
 import static io.gatun.operator.it.Cluster.eventually;
+import static io.gatun.operator.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import io.grpc.Status;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +34,7 @@ class LeaderElectionIT {
     cluster.pool("ha", "198.18.50.0/30");
 
     GatunOperator a = start("replica-a");
-    await().atMost(Duration.ofSeconds(20)).until(a::isLeading);
+    await().atMost(PATIENCE).until(a::isLeading);
     GatunOperator b = start("replica-b");
     try {
       cluster.create(IpamIT.lb("ha", "first", "poolRef: ha"));
@@ -44,13 +44,13 @@ class LeaderElectionIT {
                   .containsExactly("198.18.50.0"));
       assertThat(b.isLeading()).isFalse();
       try (var turnedAway = FakeForwarder.connect("fwd-standby", b.grpcPort())) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> turnedAway.ended() != null);
+        await().atMost(PATIENCE).until(() -> turnedAway.ended() != null);
         assertThat(turnedAway.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(turnedAway.received()).isEmpty();
       }
 
       a.close();
-      await().atMost(Duration.ofSeconds(30)).until(b::isLeading);
+      await().atMost(PATIENCE).until(b::isLeading);
       assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
 
       cluster.create(IpamIT.lb("ha", "second", "poolRef: ha"));
@@ -77,11 +77,7 @@ class LeaderElectionIT {
   private static GatunOperator start(String identity) {
     return Cluster.startOperator(
         client,
-        OperatorOptions.defaults()
-            .withLeaderElection(
-                LeaderElection.of("default", identity)
-                    .withTimings(
-                        Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500))));
+        OperatorOptions.defaults().withLeaderElection(Cluster.leaderElection("default", identity)));
   }
 
   private static Lease lease() {

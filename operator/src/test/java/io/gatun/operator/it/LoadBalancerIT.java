@@ -23,10 +23,12 @@ import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.Draining;
 import io.gatun.operator.api.DrainingBackend;
+import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.ForwarderProgramming;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
+import io.gatun.operator.api.RefusedService;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
@@ -427,6 +429,105 @@ class LoadBalancerIT {
                         .contains("exactly one of serviceRef, selector or static");
                   });
         });
+  }
+
+  @Test
+  void whatAForwarderWouldRefuseIsRefusedFirstNamingTheFieldAndTheFix() {
+    cluster.namespace("dsr");
+    cluster.pool("dsr", "198.18.7.0/30");
+
+    // DSR with port translation: a CEL rule (1.20 does not run it, the operator does).
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: LoadBalancer
+        metadata: {name: translated, namespace: dsr}
+        spec:
+          poolRef: dsr
+          forwarding: {mode: DSR}
+          ports: [{name: http, port: 80, targetPort: 8080}]
+          backends: {static: [{address: 198.18.0.11}]}
+        ---
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: LoadBalancer
+        metadata: {name: crossed, namespace: dsr}
+        spec:
+          poolRef: dsr
+          forwarding: {mode: DSR}
+          ports: [{name: http, port: 80}]
+          backends: {static: [{address: "2001:2::11"}]}
+        """);
+
+    eventually(
+        () -> {
+          var translated = cluster.get("dsr", "translated");
+          assertThat(state(translated, "Valid")).isEqualTo("False/Invalid");
+          assertThat(Cluster.condition(translated, "Valid").orElseThrow().message())
+              .isEqualTo(
+                  "spec: forwarding mode DSR cannot translate ports (the backend answers the client"
+                      + " from the VIP's port): leave targetPort out or equal to port, or use mode"
+                      + " FullNAT or NAT");
+          assertThat(state(translated, "Ready")).isEqualTo("False/Invalid");
+
+          // Known once its IPv4 VIP is: the address is kept, nothing is programmed.
+          var crossed = cluster.get("dsr", "crossed");
+          assertThat(state(crossed, "Valid")).isEqualTo("False/Invalid");
+          assertThat(Cluster.condition(crossed, "Valid").orElseThrow().message())
+              .startsWith(
+                  "spec.backends.static[0].address: 2001:2::11 is IPv6, but the VIP of this"
+                      + " SingleStack LoadBalancer is IPv4");
+          assertThat(state(crossed, "Allocated")).isEqualTo("True/Allocated");
+          assertThat(state(crossed, "Programmed")).isEqualTo("False/NotValid");
+          assertThat(state(crossed, "Ready")).isEqualTo("False/Invalid");
+        });
+  }
+
+  @Test
+  void aServiceAForwarderRefusesFailsItsLoadBalancerAloneAndTheForwarderListsIt() {
+    cluster.namespace("refuse");
+    cluster.pool("refuse", "198.18.8.0/30");
+    String why = "no route to backend 198.18.0.99 (or neighbour table full): add a route to it";
+    try (var forwarder =
+        FakeForwarder.connect(
+            "fwd-refuse", "node-refuse", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
+      forwarder.refuse("refuse/bad/http", why);
+      cluster.staticLoadBalancer("refuse", "bad", "refuse", "198.18.0.99");
+      cluster.staticLoadBalancer("refuse", "good", "refuse", "198.18.0.11");
+
+      eventually(
+          () -> {
+            var bad = cluster.get("refuse", "bad");
+            assertThat(state(bad, "Programmed")).isEqualTo("False/Refused");
+            assertThat(Cluster.condition(bad, "Programmed").orElseThrow().message())
+                .startsWith("fwd-refuse refused refuse/bad/http: " + why);
+            assertThat(state(bad, "Ready")).isEqualTo("False/Refused");
+            assertThat(cluster.events("refuse", "bad"))
+                .anySatisfy(
+                    e -> {
+                      assertThat(e.getType()).isEqualTo("Warning");
+                      assertThat(e.getReason()).isEqualTo("Refused");
+                    });
+            var good = cluster.get("refuse", "good");
+            assertThat(state(good, "Programmed")).isEqualTo("True/Programmed");
+            assertThat(state(good, "Ready")).isEqualTo("True/Ready");
+            var fwd = client.resources(Forwarder.class).withName("fwd-refuse").get().getStatus();
+            assertThat(fwd.refusedCount()).isEqualTo(1);
+            assertThat(fwd.refusedServices())
+                .containsExactly(new RefusedService("refuse/bad/http", why));
+          });
+
+      // The route appears: the next snapshot runs it whole, and the first LoadBalancer, whose
+      // configuration did not change, hears so.
+      forwarder.stopRefusing("refuse/bad/http");
+      cluster.staticLoadBalancer("refuse", "third", "refuse", "198.18.0.12");
+      eventually(
+          () -> {
+            assertThat(state(cluster.get("refuse", "bad"), "Ready")).isEqualTo("True/Ready");
+            assertThat(state(cluster.get("refuse", "third"), "Ready")).isEqualTo("True/Ready");
+            var fwd = client.resources(Forwarder.class).withName("fwd-refuse").get().getStatus();
+            assertThat(fwd.refusedCount()).isZero();
+          });
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.gatun.operator.it;
 
 import static io.gatun.operator.it.Cluster.eventually;
 import static io.gatun.operator.it.Cluster.state;
+import static io.gatun.operator.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatun.operator.GatunOperator;
-import io.gatun.operator.LeaderElection;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.HealthProbe;
@@ -26,7 +26,6 @@ import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,12 +74,7 @@ class RbacIT {
                     .withSecurity(
                         new ControlChannelSecurity.TlsSecret("gatun-system", "gatun-operator-tls"))
                     .withDefaultClass(true)
-                    .withLeaderElection(
-                        LeaderElection.of("gatun-system", "rbac-replica")
-                            .withTimings(
-                                Duration.ofSeconds(4),
-                                Duration.ofSeconds(3),
-                                Duration.ofMillis(500))));
+                    .withLeaderElection(Cluster.leaderElection("gatun-system", "rbac-replica")));
         var forwarder = connectWhenLeading(operator, pki)) {
       cluster.create(IpamIT.lb("rbac", "static", "poolRef: rbac\nhealthProbeRef: check"));
       cluster.create(
@@ -153,11 +147,19 @@ class RbacIT {
           });
 
       cluster.delete("rbac", "static");
-      client
-          .services()
-          .inNamespace("rbac")
-          .withName("svc")
-          .edit(s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build());
+      Cluster.retryingConflicts(
+          () ->
+              client
+                  .services()
+                  .inNamespace("rbac")
+                  .withName("svc")
+                  .edit(
+                      s ->
+                          new ServiceBuilder(s)
+                              .editSpec()
+                              .withType("ClusterIP")
+                              .endSpec()
+                              .build()));
       eventually(
           () -> {
             assertThat(cluster.get("rbac", "static")).isNull();
@@ -169,7 +171,7 @@ class RbacIT {
 
   private static FakeForwarder connectWhenLeading(GatunOperator operator, TestCertificates pki)
       throws IOException {
-    await().atMost(Duration.ofSeconds(20)).until(operator::isLeading);
+    await().atMost(PATIENCE).until(operator::isLeading);
     return FakeForwarder.connect(
         "fwd-rbac",
         "node-rbac",

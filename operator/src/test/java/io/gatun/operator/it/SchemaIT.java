@@ -113,7 +113,7 @@ class SchemaIT {
         refused(LB, PORTS, "spec.backends: Required value"),
         refused(
             LB,
-            PORTS + "backends: {static: [{address: not-an-ip}]}",
+            PORTS + "backends: {static: [{address: 198.18.0.1/32}]}",
             "spec.backends.static.address in body should match"),
         refused(
             LB,

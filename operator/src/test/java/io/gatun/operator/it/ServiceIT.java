@@ -117,11 +117,14 @@ class ServiceIT {
     }
 
     // Not a LoadBalancer any more: the generated one goes, and so does the ingress.
-    client
-        .services()
-        .inNamespace("svc")
-        .withName("web")
-        .edit(s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build());
+    Cluster.retryingConflicts(
+        () ->
+            client
+                .services()
+                .inNamespace("svc")
+                .withName("web")
+                .edit(
+                    s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build()));
     eventually(
         () -> {
           assertThat(cluster.get("svc", "web")).isNull();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatun.operator.api.BackendHealthStatus;
 import io.gatun.operator.control.ProbeResult;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BackendHealthReportTest {
@@ -31,7 +33,7 @@ class BackendHealthReportTest {
                 250L),
             new BackendHealthStatus(
                 "10.0.0.2", 8080, true, "HTTP 200", "2026-01-01T00:00:00Z", 250L));
-    assertThat(report.unhealthyAddresses()).containsExactly("10.0.0.1");
+    assertThat(report.unhealthyPorts()).isEqualTo(Map.of("10.0.0.1", Set.of(8080)));
     assertThat(report.failures()).isEqualTo("10.0.0.1:8080 (fwd-b: HTTP 503 not in 200-399)");
     assertThat(BackendHealthReport.of(results, null).listed()).isEmpty();
   }

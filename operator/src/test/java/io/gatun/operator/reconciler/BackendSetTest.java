@@ -12,9 +12,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.gatun.control.v1.Backend;
 import io.gatun.operator.api.BackendCounts;
+import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpFamily;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Which endpoints take traffic, from EndpointSlices and from pods. */
@@ -37,6 +39,26 @@ class BackendSetTest {
     assertThat(addresses(backends.forPort(tcp("http", 80, 9000), IpFamily.IPV4)))
         .as("an explicit targetPort wins over the slice's port")
         .containsExactly("198.18.0.12:9000", "198.18.0.13:9000");
+  }
+
+  @Test
+  void staticBackendsSharingAnAddressOnDifferentPortsAreCountedAndProbedApart() {
+    var backends =
+        StaticBackends.of(
+            List.of(
+                new StaticBackend("10.0.0.1", 8080, null),
+                new StaticBackend("10.0.0.1", 8081, null),
+                new StaticBackend("10.0.0.2", null, null)));
+
+    assertThat(backends.counts()).isEqualTo(new BackendCounts(3, 3));
+    assertThat(addresses(backends.forPort(tcp("http", 80, 9000), IpFamily.IPV4)))
+        .containsExactly("10.0.0.1:8080", "10.0.0.1:8081", "10.0.0.2:9000");
+    assertThat(backends.counts(Map.of("10.0.0.1", Set.of(8081))))
+        .as("only the backend on the failing port is out")
+        .isEqualTo(new BackendCounts(2, 3));
+    assertThat(backends.counts(Map.of("10.0.0.2", Set.of(9000))))
+        .as("a backend without a port of its own fails on any port of its address")
+        .isEqualTo(new BackendCounts(2, 3));
   }
 
   @Test

@@ -95,6 +95,102 @@ class LoadBalancerStatusBuilderTest {
   }
 
   @Test
+  void backendsLeftOutForTheForwardersAreNamedInBackendsHealthy() {
+    var dualStackPods =
+        UsableBackends.of(
+            StaticBackends.of(
+                List.of(
+                    new StaticBackend("198.18.0.11", null, null),
+                    new StaticBackend("2001:2::11", null, null))),
+            lb.getSpec(),
+            allocated.addresses());
+
+    var update =
+        builder.build(
+            lb, new LoadBalancerOutcome(valid, allocated, dualStackPods, null, programmedOnFwdA));
+
+    assertThat(condition(update, "BackendsHealthy").message())
+        .isEqualTo(
+            "1 of 1 backend takes traffic; 1 backend of another family than the VIP (IPv4 only)"
+                + " is left out, since forwarders do not translate between families: 2001:2::11");
+    assertThat(ready(update)[0]).isEqualTo("True");
+  }
+
+  @Test
+  void aRefusedServiceIsProgrammedFalseRefusedNamingTheForwarderAndWhy() {
+    var programming =
+        new Programming(
+            42,
+            Programming.State.REFUSED,
+            List.of(
+                new ForwarderProgress(
+                    "fwd-a", false, 42, "default/web/http: no route to backend 198.18.0.11", true),
+                new ForwarderProgress("fwd-b", true, 42, null),
+                new ForwarderProgress("fwd-c", false, 42, "lacks nat (offers fullnat)")));
+
+    var update =
+        builder.build(lb, new LoadBalancerOutcome(valid, allocated, oneBackend, null, programming));
+
+    String message =
+        "fwd-a refused default/web/http: no route to backend 198.18.0.11; its other services, and"
+            + " every other LoadBalancer, run: fix what the forwarder names in the spec (or on the"
+            + " forwarder's side)";
+    assertThat(condition(update, "Programmed"))
+        .extracting(Condition::status, Condition::reason, Condition::message)
+        .containsExactly(ConditionStatus.False, "Refused", message);
+    assertThat(ready(update)).containsExactly("False", "Refused", message);
+  }
+
+  @Test
+  void aMissingHealthProbeMakesBackendsHealthyFalseButLeavesTrafficFlowing() {
+    var update =
+        builder.build(
+            lb,
+            new LoadBalancerOutcome(
+                valid,
+                allocated,
+                oneBackend,
+                ProbeProblem.notFound("web-check"),
+                programmedOnFwdA));
+
+    assertThat(condition(update, "BackendsHealthy"))
+        .extracting(Condition::status, Condition::reason, Condition::message)
+        .containsExactly(
+            ConditionStatus.False,
+            "HealthProbeNotFound",
+            "HealthProbe web-check does not exist, so no backend is probed: 1 of 1 backend takes"
+                + " traffic on their readiness alone: create it, or fix or remove"
+                + " spec.healthProbeRef");
+    assertThat(ready(update))
+        .containsExactly(
+            "True",
+            "Ready",
+            "serving 198.18.0.200 (80/TCP) with 1 backend, unprobed: HealthProbe web-check does"
+                + " not exist");
+  }
+
+  @Test
+  void withoutHealthyBackendsAnInvalidHealthProbeIsNamedInNoHealthyBackends() {
+    var update =
+        builder.build(
+            lb,
+            new LoadBalancerOutcome(
+                valid,
+                allocated,
+                StaticBackends.of(List.of()),
+                ProbeProblem.invalid("web-check", "spec.type is missing"),
+                programmedOnFwdA));
+
+    assertThat(ready(update))
+        .containsExactly(
+            "False",
+            "NoHealthyBackends",
+            "spec.backends.static lists no backend: add one; HealthProbe web-check is not valid"
+                + " (spec.type is missing), so the backends are not probed: fix the HealthProbe,"
+                + " or name another in spec.healthProbeRef");
+  }
+
+  @Test
   void anExhaustedPoolMakesReadyFalseWithTheSameReasonAndRemedy() {
     var exhausted =
         new AddressOutcome.NotAllocated(

@@ -1,5 +1,6 @@
 package io.gatun.operator.reconciler;
 
+import static io.gatun.operator.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,6 @@ import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerStatus;
 import io.gatun.operator.status.EventRecorder;
 import io.javaoperatorsdk.operator.Operator;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +47,7 @@ class ServiceClassTest {
     long otherVersion = resourceVersion("metallb");
 
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(PATIENCE)
         .untilAsserted(() -> assertThat(loadBalancers()).containsExactly("ours"));
     assertThat(resourceVersion("metallb")).as("never written").isEqualTo(otherVersion);
     var generated =
@@ -60,7 +60,7 @@ class ServiceClassTest {
     generated.setStatus(statusWith("198.18.0.200"));
     client.resource(generated).updateStatus();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(PATIENCE)
         .untilAsserted(() -> assertThat(ingress("ours")).containsExactly("198.18.0.200"));
 
     // Leaving the class (here: the type) removes the LoadBalancer and the ingress Gatun wrote.
@@ -70,7 +70,7 @@ class ServiceClassTest {
         .withName("ours")
         .edit(s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build());
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(PATIENCE)
         .untilAsserted(
             () -> {
               assertThat(loadBalancers()).isEmpty();
@@ -86,7 +86,7 @@ class ServiceClassTest {
     create(service("metallb", "metallb.io/metallb"));
 
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(PATIENCE)
         .untilAsserted(() -> assertThat(loadBalancers()).containsExactly("classless"));
   }
 

@@ -31,8 +31,12 @@ import io.gatun.operator.api.ProbePayload;
 import io.gatun.operator.api.ProbeType;
 import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.api.TlsProbe;
+import io.gatun.operator.control.DesiredState;
+import io.gatun.operator.control.ForwarderView;
 import io.gatun.operator.ipam.IpAddress;
+import io.gatun.operator.ipam.Owner;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** How a LoadBalancer becomes snapshot content. */
@@ -254,6 +258,27 @@ class VirtualServicesTest {
     assertThat(check.getHealthyThreshold()).isEqualTo(2);
     assertThat(check.getUnhealthyThreshold()).isEqualTo(3);
     assertThat(check.getPort()).isZero();
+  }
+
+  @Test
+  void staticBackendsOnOneAddressWithTheirOwnPortsAreTwoBackendsInTheSnapshot() {
+    var lb =
+        loadBalancer(
+            "web",
+            spec(
+                new Backends(
+                    null,
+                    List.of(
+                        new StaticBackend("10.0.0.1", 8081, null),
+                        new StaticBackend("10.0.0.1", 8080, null))),
+                tcp("http", 80, null)));
+    var state = new DesiredState(1);
+
+    state.publish(new Owner("default", "web"), VirtualServices.of(lb, VIP, backends(lb), null));
+
+    var snapshot = state.snapshotFor(new ForwarderView("node-a", Set.of()));
+    assertThat(snapshot.getServices(0).getBackendsList())
+        .containsExactly(backend("10.0.0.1", 8080), backend("10.0.0.1", 8081));
   }
 
   private static BackendSet backends(LoadBalancer lb) {

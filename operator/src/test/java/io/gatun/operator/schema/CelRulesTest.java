@@ -127,6 +127,17 @@ class CelRulesTest {
             LB,
             LB_SPEC + "scheduling: RoundRobin\nmaglevTableSize: 65537",
             "spec: maglevTableSize applies to scheduling Maglev only: remove it"),
+        bad(
+            LB,
+            "ports: [{name: http, port: 80, targetPort: 8080}]\nbackends: {serviceRef: web}\nforwarding: {mode: DSR}",
+            "spec: forwarding mode DSR cannot translate ports (the backend answers the client from"
+                + " the VIP's port): leave targetPort out or equal to port, or use mode FullNAT or"
+                + " NAT"),
+        bad(
+            LB,
+            "ports: [{name: http, port: 80}]\nbackends: {static: [{address: 198.18.0.1, port: 8080}]}\nforwarding: {mode: DSR, encapsulation: IPIP}",
+            "spec: forwarding mode DSR cannot translate ports: a static backend's port must equal"
+                + " the port of every entry in ports (or be left out), or use mode FullNAT or NAT"),
         // HealthProbe
         bad(
             PROBE,
@@ -183,6 +194,15 @@ class CelRulesTest {
             LB_SPEC
                 + "ipFamilyPolicy: RequireDualStack\nipFamilies: [IPv6, IPv4]\naddresses: [2001:2::1, 198.18.0.1]"),
         good(LB, LB_SPEC + "ipFamilyPolicy: PreferDualStack\nipFamilies: [IPv6]"),
+        good(
+            LB,
+            "ports: [{name: http, port: 80, targetPort: 80}, {name: dns, port: 53, protocol: UDP}]\nbackends: {static: [{address: 198.18.0.1}]}\nforwarding: {mode: DSR}"),
+        good(
+            LB,
+            "ports: [{name: http, port: 80}]\nbackends: {static: [{address: 198.18.0.1}, {address: 198.18.0.2, port: 80}]}\nforwarding: {mode: DSR}"),
+        good(
+            LB,
+            "ports: [{name: http, port: 80, targetPort: 8080}]\nbackends: {static: [{address: 198.18.0.1, port: 8080}]}\nforwarding: {mode: NAT}"),
         good(PROBE, PROBE_SPEC),
         good(
             PROBE,
@@ -217,7 +237,7 @@ class CelRulesTest {
             .flatMap(rules -> rules.describe().stream())
             .map(rule -> rule.substring(rule.indexOf(" -> ") + 4))
             .toList();
-    assertThat(all).hasSize(22);
+    assertThat(all).hasSize(24);
     assertThat(exercised).containsExactlyInAnyOrderElementsOf(new HashSet<>(all));
   }
 

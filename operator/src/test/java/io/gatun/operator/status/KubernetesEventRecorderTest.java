@@ -1,5 +1,6 @@
 package io.gatun.operator.status;
 
+import static io.gatun.operator.testing.Patience.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.gatun.operator.status.EventRecorder.Type;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
@@ -31,7 +31,7 @@ class KubernetesEventRecorderTest {
     try (var recorder = new KubernetesEventRecorder(client, Clock.systemUTC(), "test", registry)) {
       recorder.record(regarding, Type.Warning, "PoolExhausted", "add addresses to the Pool");
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(PATIENCE)
           .until(() -> client.v1().events().inNamespace("ns").list().getItems().size() == 1);
     }
     var event = client.v1().events().inNamespace("ns").list().getItems().getFirst();

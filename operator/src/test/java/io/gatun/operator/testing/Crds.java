@@ -33,7 +33,7 @@ public final class Crds {
             .v1()
             .customResourceDefinitions()
             .withName(crd.getMetadata().getName())
-            .waitUntilCondition(Crds::established, 30, TimeUnit.SECONDS);
+            .waitUntilCondition(Crds::established, Patience.PATIENCE.toSeconds(), TimeUnit.SECONDS);
         awaitDiscovery(client, crd);
       }
     }
@@ -46,7 +46,7 @@ public final class Crds {
   private static void awaitDiscovery(KubernetesClient client, CustomResourceDefinition crd) {
     String apiVersion =
         crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().getFirst().getName();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + Patience.PATIENCE.toNanos();
     while (!client.supports(apiVersion, crd.getSpec().getNames().getKind())) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(apiVersion + " is not in API discovery after 30 s");

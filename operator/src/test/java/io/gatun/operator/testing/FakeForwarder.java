@@ -9,6 +9,7 @@ import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Port;
+import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Snapshot;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -16,8 +17,9 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,7 +27,8 @@ import java.util.function.Predicate;
 
 /**
  * A forwarder that speaks the real protocol over a real gRPC connection: says Hello, records every
- * snapshot, and acknowledges on demand or, with {@code autoAck}, each one as it arrives.
+ * snapshot, and acknowledges on demand or, with {@code autoAck}, each one as it arrives; told to,
+ * it refuses chosen services as a data plane would (the rest of the snapshot runs).
  */
 public final class FakeForwarder implements AutoCloseable {
 
@@ -37,6 +40,7 @@ public final class FakeForwarder implements AutoCloseable {
   private final ManagedChannel channel;
   private final List<Snapshot> received = new CopyOnWriteArrayList<>();
   private final AtomicReference<Status> ended = new AtomicReference<>();
+  private final Map<String, String> refusing = new ConcurrentHashMap<>(); // service key -> why
   private final boolean autoAck;
   private final StreamObserver<ForwarderMessage> requests;
 
@@ -106,7 +110,7 @@ public final class FakeForwarder implements AutoCloseable {
   /** Waits for a snapshot matching {@code test} and returns the latest such. */
   public Snapshot awaitSnapshot(Predicate<Snapshot> test) {
     return await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Patience.PATIENCE)
         .until(
             () -> received.reversed().stream().filter(test).findFirst().orElse(null),
             s -> s != null);
@@ -125,11 +129,36 @@ public final class FakeForwarder implements AutoCloseable {
     return ended.get();
   }
 
+  /**
+   * From now on, acknowledges snapshots as a data plane that refuses the service {@code key} (when
+   * the snapshot has it) and runs the rest.
+   */
+  public void refuse(String key, String error) {
+    refusing.put(key, error);
+  }
+
+  /** Stops refusing {@code key} from the next acknowledgement on. */
+  public void stopRefusing(String key) {
+    refusing.remove(key);
+  }
+
+  /** Applies {@code generation}, minus the services it is told to {@link #refuse}. */
   public void ack(long generation) {
-    send(
-        ForwarderMessage.newBuilder()
-            .setAck(Ack.newBuilder().setGeneration(generation).setApplied(true))
-            .build());
+    var ack = Ack.newBuilder().setGeneration(generation).setApplied(true);
+    received.stream()
+        .filter(s -> s.getGeneration() == generation)
+        .findFirst()
+        .ifPresent(
+            snapshot ->
+                snapshot.getServicesList().stream()
+                    .filter(service -> refusing.containsKey(service.getKey()))
+                    .forEach(
+                        service ->
+                            ack.addRefused(
+                                RefusedService.newBuilder()
+                                    .setServiceKey(service.getKey())
+                                    .setError(refusing.get(service.getKey())))));
+    send(ForwarderMessage.newBuilder().setAck(ack).build());
   }
 
   public void reject(long generation, String error) {
