@@ -14,6 +14,8 @@
 
 #define FLOW_TABLE_FLOWS        (1u << 20)  /* connections per worker */
 #define FLOW_BUCKET_SLOTS       8           /* slots per 64-byte bucket */
+#define FLOW_SWEEP_PERIOD_MS    1000        /* the sweep visits every flow of a table this often */
+#define FLOW_SWEEP_MAX          64          /* flows visited per worker loop at most */
 
 #define MAX_SERVICES            65535u      /* a service index fits 16 bits */
 #define MAX_BACKENDS            (1u << 20)  /* over all services */

@@ -61,6 +61,9 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 	w->snat_last = (uint16_t)(w->snat_first + share - 1);
 	w->snat_next = w->snat_first;
 	worker_tick(w);
+	uint64_t per_flow = rte_get_tsc_hz() * FLOW_SWEEP_PERIOD_MS / 1000 / flow_capacity;
+	w->sweep_tsc_per_flow = per_flow ? per_flow : 1;
+	w->sweep_tsc = w->now_tsc;
 	return w;
 }
 
@@ -78,6 +81,24 @@ void worker_tick(struct worker *w)
 {
 	w->now_tsc = rte_rdtsc();
 	w->now = (uint32_t)(w->now_tsc / rte_get_tsc_hz());
+}
+
+void worker_sweep(struct worker *w)
+{
+	uint64_t behind = w->now_tsc - w->sweep_tsc;
+	if (likely(behind < w->sweep_tsc_per_flow))
+		return;
+	/* After a long stall, catch up one period at most: older debt is the same flows again. */
+	uint64_t period = w->sweep_tsc_per_flow * w->flows->capacity;
+	if (unlikely(behind > period)) {
+		w->sweep_tsc = w->now_tsc - period;
+		behind = period;
+	}
+	uint64_t due = behind / w->sweep_tsc_per_flow;
+	if (due > FLOW_SWEEP_MAX)
+		due = FLOW_SWEEP_MAX;
+	w->sweep_tsc += due * w->sweep_tsc_per_flow;
+	flow_sweep(w->flows, w->now, (uint32_t)due);
 }
 
 void worker_flush(struct worker *w)
@@ -174,6 +195,8 @@ int worker_main(void *arg)
 		if (w->index == 0)
 			drain_control(w);
 		worker_flush(w);
+		w->cfg = cfg;
+		worker_sweep(w);
 		/* Done with cfg: a commit waiting to free it may go on. */
 		rte_rcu_qsbr_quiescent(dp.rcu, w->lcore_id);
 	}

@@ -37,6 +37,8 @@ struct worker {
 	const struct config *cfg;   /* the config of the burst in progress */
 	uint32_t now;               /* seconds since start, refreshed per loop */
 	uint64_t now_tsc;
+	uint64_t sweep_tsc;         /* the sweep has visited every flow due before this */
+	uint64_t sweep_tsc_per_flow;
 	uint16_t snat_first;        /* this worker's share of the SNAT ports (host order) */
 	uint16_t snat_last;
 	uint16_t snat_next;
@@ -72,5 +74,11 @@ int worker_main(void *arg);
 /* Sends what the pipeline queued; unsent frames are freed and counted. */
 void worker_flush(struct worker *w);
 void worker_tick(struct worker *w);
+/* Once per loop, after worker_tick() and with w->cfg set: visits as many flows as the time
+ * since the last call is worth (the whole table per FLOW_SWEEP_PERIOD_MS, at most
+ * FLOW_SWEEP_MAX per call) and removes the expired ones, so flows leave, and their
+ * services' and backends' active counts go down, within their timeout plus the period
+ * even when no packet of theirs comes again. */
+void worker_sweep(struct worker *w);
 
 #endif
