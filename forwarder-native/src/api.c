@@ -152,6 +152,7 @@ int gfwd_start(void)
 	}
 	dp.running = true;
 	for (unsigned i = 0; i < dp.n_workers; i++) {
+		dp.workers[i]->cfg_seen = NULL;   /* counts were carried for it while it was stopped */
 		int rc = rte_eal_remote_launch(worker_main, dp.workers[i], dp.workers[i]->lcore_id);
 		if (rc != 0) {
 			gfwd_stop();
@@ -205,10 +206,24 @@ int gfwd_commit(uint64_t generation,
 					dp.n_workers, dp_next_hop, dp_vip_id, err, sizeof(err));
 	if (c == NULL)
 		return api_fail(-EINVAL, "%s", err);
+	if (config_map_counters(c, old) != 0) {
+		config_free(c);
+		return api_fail(-ENOMEM, "out of memory");
+	}
 	__atomic_store_n(&dp.config, c, __ATOMIC_RELEASE);
-	/* Every worker has passed a quiescent point: none can still read or count into `old`. */
+	/* Every worker has passed a quiescent point: none can still read `old` from before. */
 	rte_rcu_qsbr_synchronize(dp.rcu, RTE_QSBR_THRID_INVALID);
-	config_carry_counters(c, old);
+	if (dp.started) {
+		/* Each worker carries its own open-connection counts when it first sees c, so no
+		 * two threads ever write one counter; then it no longer touches `old`. */
+		for (unsigned i = 0; i < dp.n_workers; i++)
+			while (__atomic_load_n(&dp.workers[i]->cfg_seen, __ATOMIC_ACQUIRE) != c)
+				rte_pause();
+	} else {
+		for (unsigned w = 0; w < c->n_workers; w++)   /* nothing runs: carry for them */
+			config_carry_active(c, old, w);
+	}
+	config_carry_totals(c, old);
 	config_free(old);
 	if (dp.started)
 		housekeeper_run_once();   /* ask for new backends now, not at the next tick */

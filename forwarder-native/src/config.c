@@ -67,6 +67,7 @@ void config_free(struct config *c)
 	free(c->backends);
 	free(c->svc_slots);
 	free(c->vip_slots);
+	free(c->carry_from);
 	free(c);
 }
 
@@ -326,33 +327,47 @@ struct traffic config_traffic(const struct config *c, uint32_t i)
 	return t;
 }
 
-/* Packets, bytes and new flows carry into base. Open connections stay with the worker that
- * holds them: least connections balances each worker's own, and a count moved to base would
- * leave every worker looking empty after any commit. */
-static void carry(struct config *c, uint32_t to, const struct config *old, uint32_t from)
+int config_map_counters(struct config *c, const struct config *old)
 {
-	struct traffic t = config_traffic(old, from);
-	t.active = 0;
-	traffic_add(&c->base[to], &t);
-	unsigned n = RTE_MIN(c->n_workers, old->n_workers);
-	for (unsigned w = 0; w < n; w++)
-		c->live[w][to].active += old->live[w][from].active;
-}
-
-void config_carry_counters(struct config *c, const struct config *old)
-{
+	c->prev = old;
+	c->carry_from = malloc(sizeof(uint32_t) * ((size_t)c->n_services + c->n_backends + 1));
+	if (c->carry_from == NULL)
+		return -ENOMEM;
 	for (uint32_t i = 0; i < c->n_services; i++) {
 		const struct service *s = &c->services[i];
 		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
-		if (o == NULL)
-			continue;
-		carry(c, i, old, (uint32_t)(o - old->services));
+		c->carry_from[i] = o == NULL ? CARRY_NONE : (uint32_t)(o - old->services);
 		for (uint32_t j = 0; j < s->n_backends; j++) {
 			const struct backend *b = &c->backends[s->first_backend + j];
-			int64_t ob = config_find_backend(old, o, &b->addr, b->port);
-			if (ob >= 0)
-				carry(c, c->n_services + s->first_backend + j, old, old->n_services + (uint32_t)ob);
+			int64_t ob = o == NULL ? -1 : config_find_backend(old, o, &b->addr, b->port);
+			c->carry_from[c->n_services + s->first_backend + j] =
+				ob < 0 ? CARRY_NONE : old->n_services + (uint32_t)ob;
 		}
+	}
+	return 0;
+}
+
+/* Open connections stay with the worker that holds them: least connections balances each
+ * worker's own, and a count moved to base would leave every worker looking empty. */
+void config_carry_active(struct config *c, const struct config *old, unsigned w)
+{
+	if (w >= c->n_workers || w >= old->n_workers)
+		return;
+	uint32_t entries = c->n_services + c->n_backends;
+	for (uint32_t i = 0; i < entries; i++)
+		if (c->carry_from[i] != CARRY_NONE)
+			c->live[w][i].active += old->live[w][c->carry_from[i]].active;
+}
+
+void config_carry_totals(struct config *c, const struct config *old)
+{
+	uint32_t entries = c->n_services + c->n_backends;
+	for (uint32_t i = 0; i < entries; i++) {
+		if (c->carry_from[i] == CARRY_NONE)
+			continue;
+		struct traffic t = config_traffic(old, c->carry_from[i]);
+		t.active = 0;
+		traffic_add(&c->base[i], &t);
 	}
 }
 

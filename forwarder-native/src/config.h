@@ -68,7 +68,13 @@ struct config {
 	struct traffic **live;
 	struct traffic *base;
 	uint32_t **cursor;          /* per worker, per service: round-robin position */
+	/* The config this one replaced, compared (never read) by workers, and where each of
+	 * this config's counter entries was in it (CARRY_NONE: new). */
+	const struct config *prev;
+	uint32_t *carry_from;
 };
+
+#define CARRY_NONE UINT32_MAX
 
 /* Resolves a backend address to its next hop's neighbour entry; returns NEIGH_NONE if
  * no port reaches it. Supplied by the caller so config stays free of port state. */
@@ -82,9 +88,16 @@ struct config *config_build(uint64_t generation,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
 			    char *err, size_t err_len);
 void config_free(struct config *c);
-/* Adds what `old` counted (base and every worker's live counters) to the base of the same
- * services and backends in `c`. Only once no worker can still write `old`. */
-void config_carry_counters(struct config *c, const struct config *old);
+/* Before c is published over old: records in c where each of its services and backends
+ * was in old, for the two carries below. */
+int config_map_counters(struct config *c, const struct config *old);
+/* Open connections: worker w's counts in old become its counts in c. Called by worker w
+ * itself when it first sees c (so only w ever writes its counts), or by the control side
+ * while no worker runs. */
+void config_carry_active(struct config *c, const struct config *old, unsigned w);
+/* Packets, bytes and new flows (base and every worker's) into c's base. Only once no
+ * worker can still count into old. */
+void config_carry_totals(struct config *c, const struct config *old);
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
 					  uint16_t port_be, uint8_t proto);

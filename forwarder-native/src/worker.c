@@ -163,6 +163,14 @@ static void drain_inbox(struct worker *w, const struct config *cfg)
 		pipeline_burst(w, cfg, pkts[i]->port, &pkts[i], 1);
 }
 
+void worker_adopt(struct worker *w, const struct config *cfg)
+{
+	if (w->cfg_seen != NULL && cfg->prev == w->cfg_seen)
+		config_carry_active((struct config *)cfg, w->cfg_seen, w->index);
+	w->cfg = cfg;
+	__atomic_store_n(&w->cfg_seen, cfg, __ATOMIC_RELEASE);
+}
+
 int worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -174,6 +182,8 @@ int worker_main(void *arg)
 		__atomic_store_n(&w->loops, w->loops + 1, __ATOMIC_RELAXED);
 		worker_tick(w);
 		const struct config *cfg = dp_config();
+		if (unlikely(cfg != w->cfg_seen))
+			worker_adopt(w, cfg);
 		for (uint16_t p = 0; p < dp.n_ports; p++) {
 			if (w->index >= dp.ports[p].n_rx_queues)
 				continue;

@@ -35,6 +35,7 @@ struct worker {
 	unsigned lcore_id;
 	struct flow_table *flows;
 	const struct config *cfg;   /* the config of the burst in progress */
+	const struct config *cfg_seen;  /* the last config this worker carried its counts into */
 	uint32_t now;               /* seconds since start, refreshed per loop */
 	uint64_t now_tsc;
 	uint64_t sweep_tsc;         /* the sweep has visited every flow due before this */
@@ -69,6 +70,10 @@ static inline void emit(struct worker *w, uint16_t port, struct rte_mbuf *m)
 struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_id,
 			     uint32_t flow_capacity, int socket);
 void worker_free(struct worker *w);
+/* First sight of a published config: carries this worker's open-connection counts from
+ * the config it replaced (when that is the one the worker ran), then says so in cfg_seen,
+ * which gfwd_commit() waits for before it frees the old one. */
+void worker_adopt(struct worker *w, const struct config *cfg);
 /* The lcore entry point (rte_eal_remote_launch). */
 int worker_main(void *arg);
 /* Sends what the pipeline queued; unsent frames are freed and counted. */
