@@ -108,7 +108,8 @@ int gfwd_init(int argc, char **argv)
 	rte_spinlock_init(&dp.neigh.lock);
 
 	char err[256];
-	dp.config = config_build(0, NULL, 0, NULL, 0, 1, dp_next_hop, dp_vip_id, err, sizeof(err));
+	uint32_t none;
+	dp.config = config_build(0, NULL, 0, NULL, 0, 1, dp_next_hop, dp_vip_id, NULL, 0, &none, err, sizeof(err));
 	if (dp.config == NULL)
 		return api_fail(-ENOMEM, "%s", err);
 
@@ -117,7 +118,8 @@ int gfwd_init(int argc, char **argv)
 		n++;
 	if (n > 1) {   /* the empty config needs a counter block per worker too */
 		config_free(dp.config);
-		dp.config = config_build(0, NULL, 0, NULL, 0, n, dp_next_hop, dp_vip_id, err, sizeof(err));
+		dp.config = config_build(0, NULL, 0, NULL, 0, n, dp_next_hop, dp_vip_id, NULL, 0, &none, err,
+					 sizeof(err));
 		if (dp.config == NULL)
 			return api_fail(-ENOMEM, "%s", err);
 	}
@@ -193,19 +195,22 @@ void gfwd_shutdown(void)
 
 int gfwd_commit(uint64_t generation,
 		const struct gfwd_service *services, uint32_t n_services,
-		const struct gfwd_backend *backends, uint32_t n_backends)
+		const struct gfwd_backend *backends, uint32_t n_backends,
+		struct gfwd_refusal *refusals, uint32_t refusals_cap)
 {
 	struct config *old = dp.config;
 	if (generation <= old->generation)
 		return api_fail(-ESTALE, "generation %lu is not newer than the running %lu",
 				(unsigned long)generation, (unsigned long)old->generation);
-	if ((n_services && services == NULL) || (n_backends && backends == NULL))
+	if ((n_services && services == NULL) || (n_backends && backends == NULL) ||
+	    (refusals_cap && refusals == NULL))
 		return api_fail(-EINVAL, "null array with a non-zero count");
 	char err[256];
-	struct config *c = config_build(generation, services, n_services, backends, n_backends,
-					dp.n_workers, dp_next_hop, dp_vip_id, err, sizeof(err));
+	uint32_t refused;
+	struct config *c = config_build(generation, services, n_services, backends, n_backends, dp.n_workers,
+					dp_next_hop, dp_vip_id, refusals, refusals_cap, &refused, err, sizeof(err));
 	if (c == NULL)
-		return api_fail(-EINVAL, "%s", err);
+		return api_fail(n_services > MAX_SERVICES ? -EINVAL : -ENOMEM, "%s", err);
 	if (config_map_counters(c, old) != 0) {
 		config_free(c);
 		return api_fail(-ENOMEM, "out of memory");
@@ -227,7 +232,7 @@ int gfwd_commit(uint64_t generation,
 	config_free(old);
 	if (dp.started)
 		housekeeper_run_once();   /* ask for new backends now, not at the next tick */
-	return 0;
+	return (int)refused;
 }
 
 int gfwd_worker_loops(uint64_t *loops, uint32_t n)

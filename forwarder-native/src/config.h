@@ -82,10 +82,14 @@ typedef uint16_t (*next_hop_fn)(const struct addr *dst, uint8_t family);
 /* Maps a VIP to its stable id; returns <0 when the id space is exhausted. */
 typedef int (*vip_id_fn)(const struct addr *vip);
 
+/* A configuration of every service that can run; the others are refused one by one (the
+ * first refusals_cap written to refusals, *n_refused counting them all). NULL, with err,
+ * only for what concerns the whole call (too many services, out of memory). */
 struct config *config_build(uint64_t generation,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+			    struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 			    char *err, size_t err_len);
 void config_free(struct config *c);
 /* Before c is published over old: records in c where each of its services and backends

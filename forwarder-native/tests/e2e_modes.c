@@ -87,7 +87,7 @@ static void commit(uint64_t generation, int draining)
 			inet_pton(af, d->family == 4 ? BACKENDS4[j] : BACKENDS6[j], x->addr);
 		}
 	}
-	if (gfwd_commit(generation, s, N_SERVICES + 1, b, (N_SERVICES + 1) * 3) != 0) {
+	if (gfwd_commit(generation, s, N_SERVICES + 1, b, (N_SERVICES + 1) * 3, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

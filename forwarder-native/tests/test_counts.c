@@ -36,7 +36,7 @@ static int commit(uint64_t g)
 					      .maglev_size = 251, .n_backends = BACKENDS };
 		inet_pton(AF_INET, VIP, s[i].vip);
 	}
-	return gfwd_commit(g, s, SERVICES, b, BACKENDS);
+	return gfwd_commit(g, s, SERVICES, b, BACKENDS, NULL, 0);
 }
 
 static void *churn(void *arg)

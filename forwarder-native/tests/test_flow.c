@@ -37,7 +37,7 @@ static void snat_exhaustion(void)
 	inet_pton(AF_INET, "198.18.0.200", s.vip);
 	uint8_t mac[6] = { 2, 0, 0, 0, 0, 11 };
 	gfwd_neighbor_set(4, b.addr, mac);
-	CHECK(gfwd_commit(1, &s, 1, &b, 1) == 0, "commit");
+	CHECK(gfwd_commit(1, &s, 1, &b, 1, NULL, 0) == 0, "commit");
 	unsigned workers = SNAT_PORT_LAST - SNAT_PORT_FIRST;   /* share: one port each */
 	struct worker *w = worker_create(0, workers, 0, 1024, 0);
 	CHECK(w->snat_first == w->snat_last, "a single SNAT port (%u-%u)", w->snat_first, w->snat_last);

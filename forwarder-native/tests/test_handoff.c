@@ -20,7 +20,7 @@ static void commit_both(void)
 	};
 	inet_pton(AF_INET, VIP, s[0].vip);
 	inet_pton(AF_INET, VIP, s[1].vip);
-	if (gfwd_commit(1, s, 2, &b, 1) != 0)
+	if (gfwd_commit(1, s, 2, &b, 1, NULL, 0) != 0)
 		die("commit");
 }
 

@@ -56,7 +56,7 @@ static void commit_modes(void)
 		b[i] = (struct gfwd_backend){ .family = d->family, .port = d->backend_port, .weight = 1 };
 		inet_pton(af, d->backend, b[i].addr);
 	}
-	if (gfwd_commit(1, s, N_SERVICES, b, N_SERVICES) != 0) {
+	if (gfwd_commit(1, s, N_SERVICES, b, N_SERVICES, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

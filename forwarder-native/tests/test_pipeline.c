@@ -59,7 +59,7 @@ static void commit(int extra, int removed)
 		service(VIP3, IPPROTO_TCP, 80, 3, n3),
 		service(VIP_EMPTY, IPPROTO_TCP, 80, 0, 0),
 	};
-	int rc = gfwd_commit(++generation, s, 5, b, 3 + n3);
+	int rc = gfwd_commit(++generation, s, 5, b, 3 + n3, NULL, 0);
 	if (rc != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
@@ -560,13 +560,85 @@ static void timeouts_by_state(void)
 
 static void stale_commit_rejected(void)
 {
-	int rc = gfwd_commit(generation, NULL, 0, NULL, 0);
+	int rc = gfwd_commit(generation, NULL, 0, NULL, 0, NULL, 0);
 	CHECK(rc == -ESTALE, "a generation not newer than the running one is refused (rc %d)", rc);
-	struct gfwd_service bad = service(VIP, IPPROTO_TCP, 80, 5, 1);
-	rc = gfwd_commit(generation + 100, &bad, 1, NULL, 0);
-	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "backend range") != NULL,
-	      "an invalid config is refused with a reason (%s)", gfwd_last_error());
+	rc = gfwd_commit(generation + 1, NULL, 3, NULL, 0, NULL, 0);
+	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "null array") != NULL,
+	      "a call with a null array is refused as a whole (rc %d: %s)", rc, gfwd_last_error());
 	CHECK(gfwd_generation() == generation, "a refused commit leaves the running config");
+}
+
+static struct outcome syn_to(const char *vip, uint16_t sport)
+{
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, CLIENT, vip, IPPROTO_TCP);
+	frame_tcp(&f, sport, 80, TCP_SYN);
+	frame_done(&f);
+	return push(&f);
+}
+
+/* "service 3": an array index, which a user cannot find anything by. */
+static int names_an_index(const char *reason)
+{
+	for (const char *p = reason; (p = strstr(p, "service ")) != NULL; p++)
+		if (p[8] >= '0' && p[8] <= '9')
+			return 1;
+	return 0;
+}
+
+/* Bad services among good ones: each bad one is refused on its own, named by VIP, port and
+ * protocol with the reason; every good one runs. */
+static void bad_services_refused_alone(void)
+{
+	struct gfwd_backend b[] = { backend("198.18.0.11", 8080), backend("198.19.5.5", 80), backend("198.18.0.12", 80) };
+	struct gfwd_service dsr = service("198.18.0.204", IPPROTO_TCP, 80, 0, 1);
+	dsr.mode = GFWD_MODE_DSR;
+	struct gfwd_service six = service("198.18.0.207", IPPROTO_TCP, 80, 0, 1);
+	six.family = GFWD_AF_INET6;
+	struct gfwd_service s[] = {
+		service("198.18.0.205", IPPROTO_TCP, 80, 0, 1),   /* good */
+		dsr,                                              /* DSR translating 80 to 8080 */
+		service("198.18.0.206", IPPROTO_TCP, 80, 1, 1),   /* no route to 198.19.5.5 */
+		service("198.18.0.205", IPPROTO_TCP, 80, 2, 1),   /* the first one again */
+		service("198.18.0.208", IPPROTO_UDP, 53, 5, 1),   /* outside the backend array */
+		six,                                              /* IPv4 backends for an IPv6 VIP */
+		service(VIP, IPPROTO_TCP, 80, 0, 1),              /* good */
+	};
+	struct gfwd_refusal r[8];
+	memset(r, 0, sizeof(r));
+	uint64_t g = ++generation;
+	int rc = gfwd_commit(g, s, 7, b, 3, r, 8);
+	CHECK(rc == 5, "five of seven services refused (rc %d: %s)", rc, rc < 0 ? gfwd_last_error() : "");
+	CHECK(gfwd_generation() == g, "the commit ran (generation %lu)", (unsigned long)gfwd_generation());
+	static const struct { uint32_t service; int error; const char *reason; } want[] = {
+		{ 1, -EINVAL, "198.18.0.204:80/TCP: DSR cannot translate ports: backend 198.18.0.11:8080 must listen on 80" },
+		{ 2, -EHOSTUNREACH, "198.18.0.206:80/TCP: no route to backend 198.19.5.5:80" },
+		{ 3, -EINVAL, "198.18.0.205:80/TCP: another service has the same VIP, port and protocol" },
+		{ 4, -EINVAL, "198.18.0.208:53/UDP: backend range [5, +1) is outside the backend array of 3" },
+		{ 5, -EINVAL, "is not IPv6 like the VIP" },
+	};
+	for (int i = 0; i < 5 && rc == 5; i++) {
+		CHECK(r[i].service == want[i].service && r[i].error == want[i].error &&
+		      strstr(r[i].reason, want[i].reason) != NULL && !names_an_index(r[i].reason),
+		      "refusal %d: service %u, error %d: %s", i, r[i].service, r[i].error, r[i].reason);
+	}
+	uint32_t n_svc, n_be;
+	gfwd_traffic_sizes(&n_svc, &n_be);
+	CHECK(n_svc == 2 && n_be == 2, "the two good services run (%u services, %u backends)", n_svc, n_be);
+	struct outcome o = syn_to("198.18.0.205", 45000);
+	CHECK(o.port == 0 && o.out.b[14 + 19] == 11, "a good service forwards (port %d, drop %d)", o.port, o.drop);
+	o = syn_to(VIP, 45001);
+	CHECK(o.port == 0, "so does the other one (port %d, drop %d)", o.port, o.drop);
+	o = syn_to("198.18.0.204", 45002);
+	CHECK(o.port < 0 && o.drop == DROP_NO_SERVICE, "a refused one does not (port %d, drop %d)", o.port, o.drop);
+	o = syn_to("198.18.0.206", 45003);
+	CHECK(o.port < 0 && o.drop == DROP_NO_SERVICE, "nor the unroutable one (port %d, drop %d)", o.port, o.drop);
+
+	rc = gfwd_commit(++generation, s, 7, b, 3, r, 2);
+	CHECK(rc == 5 && r[1].service == 2, "a short refusal array gets the first ones, the count is all (%d)", rc);
+	rc = gfwd_commit(++generation, s, 7, b, 3, NULL, 0);
+	CHECK(rc == 5 && gfwd_generation() == generation, "without one the count still comes back (%d)", rc);
 }
 
 int main(int argc, char **argv)
@@ -580,5 +652,6 @@ int main(int argc, char **argv)
 	active_flows_follow_rescheduling();
 	timeouts_by_state();
 	stale_commit_rejected();
+	bad_services_refused_alone();
 	return report("test_pipeline");
 }

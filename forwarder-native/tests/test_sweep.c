@@ -30,7 +30,7 @@ static void commit(void)
 	};
 	inet_pton(AF_INET, VIP, s[0].vip);
 	inet_pton(AF_INET, VIP, s[1].vip);
-	if (gfwd_commit(1, s, 2, b, 3) != 0) {
+	if (gfwd_commit(1, s, 2, b, 3, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

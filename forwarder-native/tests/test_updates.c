@@ -52,7 +52,7 @@ static int commit_generation(uint64_t g)
 		service(VIP2, 80, vip_n, n - vip_n),
 		service(VIP2, 8080, vip_n, 1),
 	};
-	return gfwd_commit(g, s, g % 3 == 0 ? 3 : 2, b, n);
+	return gfwd_commit(g, s, g % 3 == 0 ? 3 : 2, b, n, NULL, 0);
 }
 
 static void *churn(void *arg)
