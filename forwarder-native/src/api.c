@@ -14,6 +14,8 @@
 #include "api_internal.h"
 #include "worker.h"
 
+_Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout is 256 bytes");
+
 struct dataplane dp;
 extern struct counters control_counters;
 static char last_error[512];

@@ -170,21 +170,40 @@ class DataPlaneTest {
 
   @Test
   @Order(5)
-  void unroutableBackendIsRefusedAndTheRunningStateKept() {
-    ServiceSpec unroutable =
+  void anUnroutableServiceIsRefusedAloneAndTheOthersRun() {
+    ServiceSpec web =
         ServiceSpec.fullNat(
             Addresses.parse(VIP),
             Protocol.TCP,
             80,
+            List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)));
+    ServiceSpec unroutable =
+        ServiceSpec.fullNat(
+            Addresses.parse("198.18.0.201"),
+            Protocol.TCP,
+            80,
             List.of(new BackendSpec(Addresses.parse("198.19.5.5"), 80, 1)));
-    assertThatThrownBy(() -> dataPlane.commit(2, List.of(unroutable)))
-        .isInstanceOfSatisfying(
-            DataPlaneException.class,
-            e -> {
-              assertThat(e.error()).isEqualTo(NativeError.INVALID_ARGUMENT);
-              assertThat(e.getMessage()).contains("no route to backend");
+
+    List<ServiceRefusal> refused = dataPlane.commit(2, List.of(unroutable, web));
+
+    assertThat(refused)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.index()).isZero();
+              assertThat(r.service()).isEqualTo(unroutable);
+              assertThat(r.error()).isEqualTo(NativeError.HOST_UNREACHABLE);
+              assertThat(r.reason())
+                  .startsWith("198.18.0.201:80/TCP: no route to backend 198.19.5.5:80");
             });
-    assertThat(dataPlane.generation()).isEqualTo(1);
+    assertThat(dataPlane.generation()).isEqualTo(2);
+    assertThat(dataPlane.serviceStats())
+        .extracting(s -> s.vip().getHostAddress())
+        .containsExactly(VIP);
+    dataPlane.inject(port, Frames.tcp(portMac, CLIENT_MAC, CLIENT, 40100, VIP, 80, TCP_SYN, ""));
+    assertThat(Frames.dstIp(awaitFrame(f -> Frames.etherType(f) == 0x0800)))
+        .as("the other service forwards")
+        .isEqualTo(BACKEND);
   }
 
   @Test
@@ -305,6 +324,7 @@ class DataPlaneTest {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
     assertThat(io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteSize()).isEqualTo(24);
+    assertThat(io.gatun.fwd.raw.GatunFwd.Refusal.LAYOUT.byteSize()).isEqualTo(256);
     assertThat(
             io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteOffset(
                 java.lang.foreign.MemoryLayout.PathElement.groupElement("flags")))
