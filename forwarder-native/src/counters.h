@@ -49,7 +49,6 @@
 	X(FLOW_TABLE_FULL,   "flow_table_full")                               \
 	X(ENCAP_TOO_BIG,     "encapsulated_too_big")                          \
 	X(HANDOFF_FULL,      "handoff_queue_full")                            \
-	X(NO_ROUTE,          "no_route")                                      \
 	X(NEIGH_UNRESOLVED,  "neighbor_unresolved")                           \
 	X(TX_FULL,           "tx_queue_full")                                 \
 	X(NO_MBUF,           "no_mbuf")
