@@ -38,6 +38,7 @@
 	X(BAD_IP_HEADER,     "bad_ip_header")      /* ihl, lengths */         \
 	X(BAD_IP_CHECKSUM,   "bad_ip_checksum")                               \
 	X(IP_FRAGMENT,       "ip_fragment")                                   \
+	X(MARTIAN_SOURCE,    "martian_source")     /* RFC 1812 5.3.7, RFC 4291 */ \
 	X(TTL_EXCEEDED,      "ttl_exceeded")                                  \
 	X(BAD_L4_HEADER,     "bad_l4_header")                                 \
 	X(UNSUPPORTED_PROTO, "unsupported_protocol")                          \

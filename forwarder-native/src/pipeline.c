@@ -14,6 +14,7 @@
 #include "encap.h"
 #include "icmp.h"
 #include "l2.h"
+#include "martian.h"
 #include "nat.h"
 #include "parse.h"
 #include "pipeline.h"
@@ -206,6 +207,10 @@ static inline void reverse(struct worker *w, const struct config *cfg, struct fl
 static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
+		if (unlikely(martian_source(cfg, p) && !is_dad_probe(p))) {
+			drop(w, p->m, DROP_MARTIAN_SOURCE);   /* never answered, never translated */
+			return;
+		}
 		icmp_input(w, cfg, in_port, p, l2_answers_for(cfg, p->key.family, &p->key.dst));
 		return;
 	}
@@ -242,6 +247,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		}
 	}
 
+	if (unlikely(martian_source(cfg, p))) {
+		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
+		return;
+	}
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
 	if (svc == NULL) {
 		drop(w, p->m, dp_is_port_addr(p->key.family, &p->key.dst, NULL) ? DROP_NO_FLOW : DROP_NO_SERVICE);

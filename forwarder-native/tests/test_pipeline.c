@@ -363,6 +363,62 @@ static void gre_to_vip(struct frame *f)
 	frame_done(f);
 }
 
+/* Martian sources (RFC 1812 5.3.7): a SYN to a VIP's service from each, never forwarded. */
+#define SYN_FROM(name, src, dst)                                        \
+	static void name(struct frame *f)                               \
+	{                                                               \
+		frame_eth(f, PORT_MAC, CLIENT_MAC);                     \
+		frame_ipv4(f, src, dst, IPPROTO_TCP);                   \
+		frame_tcp(f, 40100, 80, TCP_SYN);                       \
+		frame_done(f);                                          \
+	}
+SYN_FROM(syn_from_zero, "0.0.0.0", VIP)
+SYN_FROM(syn_from_this_network, "0.1.2.3", VIP)
+SYN_FROM(syn_from_loopback, "127.0.0.1", VIP)
+SYN_FROM(syn_from_multicast, "224.0.0.1", VIP)
+SYN_FROM(syn_from_ssdp_multicast, "239.255.255.250", VIP)
+SYN_FROM(syn_from_class_e, "240.0.0.1", VIP)
+SYN_FROM(syn_from_broadcast, "255.255.255.255", VIP)
+SYN_FROM(syn_from_subnet_broadcast, "198.18.0.255", VIP)
+SYN_FROM(syn_from_other_vip, VIP3, VIP)
+SYN_FROM(syn_from_port_address, PORT_IP, VIP)
+SYN_FROM(syn_land, VIP, VIP)
+SYN_FROM(syn_land_port, PORT_IP, PORT_IP)
+static void udp_from_multicast(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, "224.0.0.251", VIP, IPPROTO_UDP);
+	frame_udp(f, 5353, 53);
+	frame_done(f);
+}
+static void ping_from_broadcast(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, "255.255.255.255", VIP, IPPROTO_ICMP);
+	frame_icmp_echo(f, 8, 7, 2);
+	frame_done(f);
+}
+static void ping_land(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, VIP, VIP, IPPROTO_ICMP);
+	frame_icmp_echo(f, 8, 7, 3);
+	frame_done(f);
+}
+static void unreachable_from_loopback(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, B11_MAC);
+	frame_ipv4(f, "127.0.0.1", PORT_IP, IPPROTO_ICMP);
+	put8(f, 3);
+	put8(f, 3);
+	put32(f, 0);
+	put16(f, 0);
+	struct frame sent = frame_new();
+	syn_to_backend(&sent);
+	frame_bytes(f, sent.b + 14, 28);
+	frame_done(f);
+}
+
 /* ---------------------------------------------------------------- the table */
 
 
@@ -401,6 +457,22 @@ static const struct packet_case cases[] = {
 	{ "service without backends", syn_to_empty, DROPPED, NULL, DROP_NO_BACKEND },
 	{ "SCTP without a chunk", sctp_without_chunk, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "GRE (no such service protocol)", gre_to_vip, DROPPED, NULL, DROP_UNSUPPORTED_PROTO },
+	{ "martian: SYN from 0.0.0.0", syn_from_zero, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 0/8 (this network)", syn_from_this_network, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 127.0.0.1", syn_from_loopback, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 224.0.0.1", syn_from_multicast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 239.255.255.250", syn_from_ssdp_multicast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 240.0.0.1 (reserved)", syn_from_class_e, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 255.255.255.255", syn_from_broadcast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from the port subnet's broadcast", syn_from_subnet_broadcast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from another VIP", syn_from_other_vip, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from the port's own address", syn_from_port_address, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land SYN (source = destination = VIP) gets no SYN-ACK", syn_land, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land SYN to the port's address", syn_land_port, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: UDP from 224.0.0.251", udp_from_multicast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: ping from 255.255.255.255 is not answered", ping_from_broadcast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land ping (VIP to VIP) is not answered", ping_land, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: ICMP error from 127.0.0.1 is not translated", unreachable_from_loopback, DROPPED, NULL, DROP_MARTIAN_SOURCE },
 };
 
 
@@ -587,6 +659,18 @@ static int names_an_index(const char *reason)
 	return 0;
 }
 
+/* Martian checks stop at martians: the subnet's last host is no broadcast address. */
+static void last_host_is_served(void)
+{
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, "198.18.0.254", VIP, IPPROTO_TCP);
+	frame_tcp(&f, 40100, 80, TCP_SYN);
+	frame_done(&f);
+	struct outcome o = push(&f);
+	CHECK(o.port == 0 && o.out.b[14 + 19] == 11, "198.18.0.254 is served (port %d, drop %d)", o.port, o.drop);
+}
+
 /* Bad services among good ones: each bad one is refused on its own, named by VIP, port and
  * protocol with the reason; every good one runs. */
 static void bad_services_refused_alone(void)
@@ -652,6 +736,7 @@ int main(int argc, char **argv)
 	active_flows_follow_rescheduling();
 	timeouts_by_state();
 	stale_commit_rejected();
+	last_host_is_served();
 	bad_services_refused_alone();
 	return report("test_pipeline");
 }
