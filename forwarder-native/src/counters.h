@@ -37,6 +37,7 @@
 	X(BAD_IP_VERSION,    "bad_ip_version")                                \
 	X(BAD_IP_HEADER,     "bad_ip_header")      /* ihl, lengths */         \
 	X(BAD_IP_CHECKSUM,   "bad_ip_checksum")                               \
+	X(BAD_IP_OPTIONS,    "bad_ip_options")     /* an option cannot be walked */ \
 	X(IP_FRAGMENT,       "ip_fragment")                                   \
 	X(MARTIAN_SOURCE,    "martian_source")     /* RFC 1812 5.3.7, RFC 4291 */ \
 	X(TTL_EXCEEDED,      "ttl_exceeded")                                  \

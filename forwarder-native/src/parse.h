@@ -74,6 +74,25 @@ static inline enum gfwd_drop parse_l2(struct pkt *p)
 	return PARSE_OK;
 }
 
+/* IPv4 options (RFC 791): end of list (0) ends them, no-operation (1) is one byte, every
+ * other option has a length byte of at least 2 that keeps it inside the header. Nothing
+ * after the header may be reached by a length that runs past it. */
+static inline bool ipv4_options_ok(const uint8_t *opt, unsigned len)
+{
+	for (unsigned i = 0; i < len;) {
+		if (opt[i] == 0)
+			return true;   /* the rest is padding */
+		if (opt[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || opt[i + 1] > len - i)
+			return false;
+		i += opt[i + 1];
+	}
+	return true;
+}
+
 static inline enum gfwd_drop parse_ipv4(struct pkt *p)
 {
 	uint32_t avail = p->len - p->l3_off;
@@ -91,6 +110,8 @@ static inline enum gfwd_drop parse_ipv4(struct pkt *p)
 	if (unlikely((p->m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 		     !ipv4_header_ok(ip, ihl)))
 		return DROP_BAD_IP_CHECKSUM;
+	if (unlikely(ihl > sizeof(*ip)) && !ipv4_options_ok((const uint8_t *)(ip + 1), ihl - (unsigned)sizeof(*ip)))
+		return DROP_BAD_IP_OPTIONS;
 	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 		return DROP_IP_FRAGMENT;
 	p->l4_off = (uint16_t)(p->l3_off + ihl);

@@ -419,6 +419,23 @@ static void unreachable_from_loopback(struct frame *f)
 	frame_done(f);
 }
 
+/* IPv4 options that cannot be walked (RFC 791). */
+#define SYN_WITH_OPTIONS(name, ...)                                     \
+	static void name(struct frame *f)                               \
+	{                                                               \
+		static const uint8_t opts[] = { __VA_ARGS__ };          \
+		frame_eth(f, PORT_MAC, CLIENT_MAC);                     \
+		frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);                \
+		frame_ipv4_options(f, opts, sizeof(opts));              \
+		frame_tcp(f, 40300, 80, TCP_SYN);                       \
+		frame_done(f);                                          \
+	}
+SYN_WITH_OPTIONS(option_length_0, 7, 0, 0, 0)
+SYN_WITH_OPTIONS(option_length_1, 68, 1, 0, 0)
+SYN_WITH_OPTIONS(option_past_the_header, 1, 7, 39, 4)
+SYN_WITH_OPTIONS(option_without_its_length, 1, 1, 1, 7)
+SYN_WITH_OPTIONS(option_past_the_header_after_a_valid_one, 7, 7, 4, 0, 0, 0, 0, 1, 130, 12, 0, 0)
+
 /* ---------------------------------------------------------------- the table */
 
 
@@ -457,6 +474,12 @@ static const struct packet_case cases[] = {
 	{ "service without backends", syn_to_empty, DROPPED, NULL, DROP_NO_BACKEND },
 	{ "SCTP without a chunk", sctp_without_chunk, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "GRE (no such service protocol)", gre_to_vip, DROPPED, NULL, DROP_UNSUPPORTED_PROTO },
+	{ "IPv4 option of length 0", option_length_0, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option of length 1", option_length_1, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option running past the header", option_past_the_header, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option whose length byte is missing", option_without_its_length, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option past the header after a valid one", option_past_the_header_after_a_valid_one, DROPPED, NULL,
+	  DROP_BAD_IP_OPTIONS },
 	{ "martian: SYN from 0.0.0.0", syn_from_zero, DROPPED, NULL, DROP_MARTIAN_SOURCE },
 	{ "martian: SYN from 0/8 (this network)", syn_from_this_network, DROPPED, NULL, DROP_MARTIAN_SOURCE },
 	{ "martian: SYN from 127.0.0.1", syn_from_loopback, DROPPED, NULL, DROP_MARTIAN_SOURCE },
@@ -671,6 +694,22 @@ static void last_host_is_served(void)
 	CHECK(o.port == 0 && o.out.b[14 + 19] == 11, "198.18.0.254 is served (port %d, drop %d)", o.port, o.drop);
 }
 
+/* Valid options (no-operation, record route, end of list and padding) pass and are kept. */
+static void valid_options_forwarded(void)
+{
+	static const uint8_t opts[] = { 1, 7, 7, 4, 0, 0, 0, 0, 0, 0xee, 0xee, 0xee };
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, CLIENT, VIP, IPPROTO_TCP);
+	frame_ipv4_options(&f, opts, sizeof(opts));
+	frame_tcp(&f, 40301, 80, TCP_SYN);
+	frame_done(&f);
+	struct outcome o = push(&f);
+	CHECK(o.port == 0 && o.out.b[14] == 0x48 && memcmp(o.out.b + 14 + 20, opts, sizeof(opts)) == 0,
+	      "forwarded with its options (port %d, drop %d)", o.port, o.drop);
+	CHECK(o.port == 0 && frame_checksums_ok(o.out.b, o.out.len, 14, 14 + 32), "checksums right after NAT");
+}
+
 /* Bad services among good ones: each bad one is refused on its own, named by VIP, port and
  * protocol with the reason; every good one runs. */
 static void bad_services_refused_alone(void)
@@ -737,6 +776,7 @@ int main(int argc, char **argv)
 	timeouts_by_state();
 	stale_commit_rejected();
 	last_host_is_served();
+	valid_options_forwarded();
 	bad_services_refused_alone();
 	return report("test_pipeline");
 }
