@@ -104,7 +104,7 @@ static void service_name(char *out, size_t len, const struct gfwd_service *s)
 
 /* What is wrong with a service, as a sentence: written into `why`, returned as an errno. */
 struct refusal_text {
-	char why[200];
+	char why[160];   /* with the service's name, fits gfwd_refusal.reason */
 };
 
 #define REFUSE(rc, ...) do { snprintf(r->why, sizeof(r->why), __VA_ARGS__); return (rc); } while (0)

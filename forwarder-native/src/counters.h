@@ -38,7 +38,8 @@
 	X(BAD_IP_HEADER,     "bad_ip_header")      /* ihl, lengths */         \
 	X(BAD_IP_CHECKSUM,   "bad_ip_checksum")                               \
 	X(BAD_IP_OPTIONS,    "bad_ip_options")     /* an option cannot be walked */ \
-	X(IP_FRAGMENT,       "ip_fragment")                                   \
+	X(IP_FRAGMENT,       "ip_fragment")        /* not TCP or UDP: not translated */ \
+	X(FRAGMENT_WITHOUT_FIRST, "fragment_without_first") /* its first fragment unseen */ \
 	X(MARTIAN_SOURCE,    "martian_source")     /* RFC 1812 5.3.7, RFC 4291 */ \
 	X(TTL_EXCEEDED,      "ttl_exceeded")                                  \
 	X(BAD_L4_HEADER,     "bad_l4_header")                                 \

@@ -12,6 +12,7 @@
 #include <rte_ip.h>
 #include "dataplane.h"
 #include "encap.h"
+#include "frag.h"
 #include "icmp.h"
 #include "l2.h"
 #include "martian.h"
@@ -202,6 +203,29 @@ static inline void reverse(struct worker *w, const struct config *cfg, struct fl
 	emit(w, f->in_port, p->m);
 }
 
+/* ---------------------------------------------------------------- fragments */
+
+/* A fragment after the first: it goes where its first fragment went (frag.h). */
+static void later_fragment(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
+{
+	enum flow_dir dir;
+	struct flow *f = frag_find(&w->frags, w->flows, p, w->now, &dir);
+	if (f == NULL) {
+		drop(w, p->m, DROP_FRAGMENT_WITHOUT_FIRST);
+		return;
+	}
+	const struct backend *b = flow_backend(cfg, f);
+	if (unlikely(b == NULL)) {
+		drop(w, p->m, DROP_NO_FLOW);   /* its backend left after the first fragment */
+		return;
+	}
+	f->expires = w->now + flow_timeout(f->state);
+	if (dir == DIR_FORWARD)
+		forward_any(w, cfg, f, b, p, in_port);
+	else
+		reverse(w, cfg, f, p);
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
 static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
@@ -224,6 +248,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		return;
 	}
 
+	if (unlikely(p->frag == FRAG_LATER)) {
+		later_fragment(w, cfg, in_port, p);
+		return;
+	}
 	uint32_t hash = p->hash;
 	enum flow_dir dir;
 	struct flow *f = flow_lookup(w->flows, &p->key, hash, w->now, &dir);
@@ -231,6 +259,8 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		const struct backend *b = flow_backend(cfg, f);
 		if (likely(b != NULL)) {
 			flow_track(f, p, dir, w->now);
+			if (unlikely(p->frag == FRAG_FIRST))
+				frag_note_first(&w->frags, w->flows, f, dir, p, w->now);
 			if (dir == DIR_FORWARD)
 				forward_any(w, cfg, f, b, p, in_port);
 			else
@@ -263,6 +293,8 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		return;
 	}
 	flow_track(f, p, DIR_FORWARD, w->now);
+	if (unlikely(p->frag == FRAG_FIRST))
+		frag_note_first(&w->frags, w->flows, f, DIR_FORWARD, p, w->now);
 	forward_any(w, cfg, f, &cfg->backends[f->backend_idx], p, in_port);
 }
 
@@ -313,6 +345,8 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			p->data = rte_pktmbuf_mtod(m, uint8_t *);
 			p->len = rte_pktmbuf_data_len(m);
 			memset(&p->key, 0, sizeof(p->key));   /* hashed whole: padding included */
+			p->frag = FRAG_NONE;
+			p->frag_hdr = 0;
 			enum gfwd_drop r = parse(p, port);
 			if (unlikely(r != PARSE_OK)) {
 				drop(w, m, r);
@@ -350,6 +384,13 @@ unsigned pipeline_owner(const struct config *cfg, uint16_t in_port, struct rte_m
 	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
 	    p.key.proto == IPPROTO_ICMP || p.key.proto == IPPROTO_ICMPV6)
 		return self;   /* dropped or local: any worker will do */
+	if (unlikely(p.frag == FRAG_LATER)) {
+		/* No ports: it belongs where its first fragment left a note. */
+		for (unsigned i = 0; i < n; i++)
+			if (frag_noted(&dp.workers[i]->frags, &p, __atomic_load_n(&dp.workers[i]->now, __ATOMIC_RELAXED)))
+				return i;
+		return self;
+	}
 	if (dp_is_port_addr(p.key.family, &p.key.dst, NULL)) {
 		/* A full-NAT reply: its port names the worker that chose it. */
 		uint16_t port = rte_be_to_cpu_16(p.key.dport);

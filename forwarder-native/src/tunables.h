@@ -26,6 +26,9 @@
 #define AFFINITY_PROBE          4           /* slots tried per lookup */
 #define WRR_MAX_SEQUENCE        65536       /* weighted round-robin schedule length */
 #define HANDOFF_RING_SIZE       4096        /* packets waiting for another worker */
+#define FRAG_SLOTS              4096        /* fragmented datagrams in flight per worker */
+#define FRAG_PROBE              4           /* slots tried per lookup */
+#define FRAG_TIMEOUT_S          2           /* a datagram's fragments arrive within this */
 
 /* Connection timeouts, seconds (IPVS defaults where a user would compare). */
 #define TCP_SYN_TIMEOUT_S       30

@@ -51,7 +51,7 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 	char name[RTE_RING_NAMESIZE];
 	snprintf(name, sizeof(name), "gfwd_inbox_%u_%u", index, __atomic_fetch_add(&created, 1, __ATOMIC_RELAXED));
 	w->inbox = rte_ring_create(name, HANDOFF_RING_SIZE, socket, RING_F_SC_DEQ);
-	if (w->affinity == NULL || w->inbox == NULL) {
+	if (w->affinity == NULL || w->inbox == NULL || frag_table_init(&w->frags, index, n_workers, socket) != 0) {
 		worker_free(w);
 		return NULL;
 	}
@@ -72,6 +72,7 @@ void worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	flow_table_free(w->flows);
+	frag_table_free(&w->frags);
 	rte_free(w->affinity);
 	rte_ring_free(w->inbox);
 	rte_free(w);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "counters.h"
 #include "flow.h"
+#include "frag.h"
 #include "tunables.h"
 
 #define TXQ_CAP (BURST_SIZE * 2)
@@ -45,6 +46,7 @@ struct worker {
 	uint16_t snat_next;
 	struct tx_queue tx[MAX_PORTS];
 	struct affinity *affinity;  /* AFFINITY_SLOTS entries */
+	struct frag_table frags;    /* where later fragments follow their first */
 	struct rte_ring *inbox;     /* packets other workers hand over (their flows are ours) */
 	uint64_t loops;             /* a heartbeat: every turn of the loop */
 	struct counters cnt;

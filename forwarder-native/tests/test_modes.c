@@ -476,10 +476,10 @@ static void v6_fragment(struct frame *f)
 	frame_ipv6(f, CLIENT6, VIP6, 44);
 	put8(f, IPPROTO_UDP);
 	put8(f, 0);
-	put16(f, 1);     /* more fragments */
+	put16(f, 1);     /* more fragments, offset 0: the first */
 	put32(f, 7);
 	frame_udp(f, 50000, 53);
-	frame_done(f);
+	frame_done(f);   /* the UDP length says this fragment is all of it: it cannot be the first */
 }
 static void v6_hop_limit_1(struct frame *f)
 {
@@ -606,7 +606,7 @@ static const struct packet_case cases[] = {
 	{ "SCTP full NAT reverse with CRC32c", sctp_init_ack, SENT, sctp_init_ack_to_client },
 	{ "ICMP unreachable from the backend reaches the client in its terms", unreachable_from_backend, SENT, unreachable_to_client },
 	{ "ICMPv6 packet too big from the backend side reaches the client", too_big6_from_router, SENT, too_big6_to_client },
-	{ "IPv6 fragment", v6_fragment, DROPPED, NULL, DROP_IP_FRAGMENT },
+	{ "IPv6 first fragment holding its whole datagram", v6_fragment, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "IPv6 hop limit 1", v6_hop_limit_1, DROPPED, NULL, DROP_TTL_EXCEEDED },
 	{ "IPv6 header truncated", v6_truncated, DROPPED, NULL, DROP_TOO_SHORT },
 	{ "IPv6 payload length beyond the frame", v6_payload_beyond_frame, DROPPED, NULL, DROP_BAD_IP_HEADER },

@@ -289,8 +289,8 @@ static void ip_fragment(struct frame *f)
 	frame_eth(f, PORT_MAC, CLIENT_MAC);
 	frame_ipv4(f, CLIENT, VIP, IPPROTO_UDP);
 	frame_udp(f, 50000, 53);
-	frame_payload(f, "first fragment");
-	f->b[f->l3 + 6] = 0x20;   /* more fragments */
+	frame_payload(f, "a later fragment");
+	f->b[f->l3 + 7] = 0x10;   /* offset 16 units, the last one: its first never came */
 	frame_done(f);
 }
 static void ttl_one(struct frame *f)
@@ -463,7 +463,7 @@ static const struct packet_case cases[] = {
 	{ "TCP data offset below 5", tcp_offset_too_small, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "TCP header truncated", tcp_truncated, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "UDP length beyond the packet", udp_length_beyond_packet, DROPPED, NULL, DROP_BAD_L4_HEADER },
-	{ "IPv4 fragment", ip_fragment, DROPPED, NULL, DROP_IP_FRAGMENT },
+	{ "IPv4 fragment whose first fragment never came", ip_fragment, DROPPED, NULL, DROP_FRAGMENT_WITHOUT_FIRST },
 	{ "TTL 1", ttl_one, DROPPED, NULL, DROP_TTL_EXCEEDED },
 	{ "unknown ethertype", ipv6_frame, DROPPED, NULL, DROP_BAD_ETHERTYPE },
 	{ "frame for another MAC", other_mac, DROPPED, NULL, DROP_NOT_FOR_US },
