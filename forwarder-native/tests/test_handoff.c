@@ -46,7 +46,7 @@ static int round_trip(uint16_t vport, uint16_t in, uint16_t out, uint16_t first_
 		frame_done(&syn);
 		inject(in, &syn);
 		struct frame fwd = frame_new();
-		if (!collect(&fwd, 2.0))
+		if (!collect(&fwd, PATIENCE_S))
 			continue;
 		/* The backend answers whoever the forwarder made the source. */
 		struct frame ans = frame_new();
@@ -60,7 +60,7 @@ static int round_trip(uint16_t vport, uint16_t in, uint16_t out, uint16_t first_
 		frame_done(&ans);
 		inject(out, &ans);
 		struct frame back = frame_new();
-		if (!collect(&back, 2.0))
+		if (!collect(&back, PATIENCE_S))
 			continue;
 		struct in_addr vip;
 		inet_pton(AF_INET, VIP, &vip);
@@ -99,12 +99,12 @@ static int fragments_on_both_queues(uint16_t first_queue, uint16_t later_queue, 
 	struct frame first = fragment(&d, 0, 1000), later = fragment(&d, 1000, 1208), out = frame_new();
 	int ok = 0;
 	inject(first_queue, &first);
-	if (!collect(&out, 30.0))
+	if (!collect(&out, PATIENCE_S))
 		return ok;
 	ok += memcmp(out.b + 14 + 16, "\xc6\x12\x00\x0b", 4) == 0;
 	uint16_t snat = get16(out.b + 14 + 20);
 	inject(later_queue, &later);
-	if (!collect(&out, 30.0))
+	if (!collect(&out, PATIENCE_S))
 		return ok;
 	ok += memcmp(out.b + 14 + 16, "\xc6\x12\x00\x0b", 4) == 0;
 
@@ -116,11 +116,11 @@ static int fragments_on_both_queues(uint16_t first_queue, uint16_t later_queue, 
 	frame_done(&a);
 	struct frame afirst = fragment(&a, 0, 1000), alater = fragment(&a, 1000, 1208);
 	inject(later_queue, &afirst);
-	if (!collect(&out, 30.0))
+	if (!collect(&out, PATIENCE_S))
 		return ok;
 	ok += get16(out.b + 14 + 22) == sport;
 	inject(first_queue, &alater);
-	if (!collect(&out, 30.0))
+	if (!collect(&out, PATIENCE_S))
 		return ok;
 	ok += memcmp(out.b + 14 + 16, "\xc6\x12\x00\x64", 4) == 0;   /* to the client */
 	return ok;

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 		tcp_to_vip(&f, (uint16_t)(20000 + i), TCP_SYN);
 		gfwd_ring_inject(0, f.b, f.len);
 		struct frame out = frame_new();
-		if (!collect(&out, 2.0))
+		if (!collect(&out, PATIENCE_S))
 			die("no SYN forwarded");
 		backend_of[i] = out.b[14 + 19];
 		snat_of[i] = get16(out.b + 14 + 20);
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 		}
 		for (int i = 0; i < FLOWS; i++) {
 			struct frame out = frame_new();
-			if (!collect(&out, 1.0))
+			if (!collect(&out, PATIENCE_S))
 				break;
 			received++;
 			uint16_t port = get16(out.b + 14 + 20);
