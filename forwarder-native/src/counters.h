@@ -25,6 +25,7 @@
 	X(ICMP_ERRORS_TRANSLATED, "icmp_errors_translated")                   \
 	X(ICMP_TOO_BIG_SENT, "icmp_too_big_sent")                             \
 	X(HANDOFFS,          "handoffs")             /* to the flow's worker */ \
+	X(FRAGMENTS,         "fragments")            /* of datagrams translated or forwarded */ \
 	X(BUSY_CYCLES,       "busy_cycles")          /* TSC cycles processing bursts */ \
 	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */
 

@@ -205,6 +205,13 @@ static inline void reverse(struct worker *w, const struct config *cfg, struct fl
 
 /* ---------------------------------------------------------------- fragments */
 
+/* The first fragment of a datagram, about to follow flow f: the later ones will follow it. */
+static inline void first_fragment(struct worker *w, const struct flow *f, enum flow_dir dir, struct pkt *p)
+{
+	frag_note_first(&w->frags, w->flows, f, dir, p, w->now);
+	w->cnt.event[EV_FRAGMENTS]++;
+}
+
 /* A fragment after the first: it goes where its first fragment went (frag.h). */
 static void later_fragment(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
 {
@@ -220,6 +227,7 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 		return;
 	}
 	f->expires = w->now + flow_timeout(f->state);
+	w->cnt.event[EV_FRAGMENTS]++;
 	if (dir == DIR_FORWARD)
 		forward_any(w, cfg, f, b, p, in_port);
 	else
@@ -260,7 +268,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		if (likely(b != NULL)) {
 			flow_track(f, p, dir, w->now);
 			if (unlikely(p->frag == FRAG_FIRST))
-				frag_note_first(&w->frags, w->flows, f, dir, p, w->now);
+				first_fragment(w, f, dir, p);
 			if (dir == DIR_FORWARD)
 				forward_any(w, cfg, f, b, p, in_port);
 			else
@@ -294,7 +302,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	}
 	flow_track(f, p, DIR_FORWARD, w->now);
 	if (unlikely(p->frag == FRAG_FIRST))
-		frag_note_first(&w->frags, w->flows, f, DIR_FORWARD, p, w->now);
+		first_fragment(w, f, DIR_FORWARD, p);
 	forward_any(w, cfg, f, &cfg->backends[f->backend_idx], p, in_port);
 }
 

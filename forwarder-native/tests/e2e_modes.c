@@ -10,7 +10,11 @@
  * raw from the client (tools/hostile_frames.py) cross the bridge and reach the port, each
  * dropped under its reason.
  *
- *   e2e_modes TOOLS_DIR TESTS_DIR        needs root */
+ * With `pcap` the port is net_pcap instead, on which fragments arrive as fragments (the
+ * af_packet PMD has the kernel reassemble them), and UDP datagrams of 3000 bytes go both ways
+ * through every mode in fragments.
+ *
+ *   e2e_modes TOOLS_DIR [pcap]        needs root */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +131,24 @@ static void traffic(const char *what, const char *vip, int tcp_port, int udp_por
 		     " dict(r[\"tcp\"]), r[\"tcp_failed\"], dict(r[\"udp\"]), r[\"udp_failed\"]))\n"
 		     "sys.exit(0 if ok else 1)'",
 		     id, tools, vip, tcp_port, udp_port, src, what);
+	verdict(rc == 0);
+}
+
+/* 30 UDP requests of 3000 bytes, each echoed whole: the client's kernel sends each in three
+ * fragments, the backend's kernel its answer too. Every backend must answer, nothing fail. */
+static void large_datagrams(const char *what, const char *vip, int udp_port, const char *source)
+{
+	char src[64] = "";
+	if (source != NULL)
+		snprintf(src, sizeof(src), "--source %s", source);
+	int rc = run("ip netns exec gt%s-client python3 %s/traffic.py --vip %s --udp-port %d --no-tcp --udp-size 3000 "
+		     "--requests 30 --timeout 2 %s | python3 -c 'import json, sys\n"
+		     "r = json.load(sys.stdin)\n"
+		     "ok = r[\"udp_failed\"] == 0 and len(r[\"udp\"]) == 3\n"
+		     "print(\"  %%-28s %%s UDP of 3000 bytes %%s failed %%d\" %% (\"%s\", \"ok  \" if ok else \"FAIL\","
+		     " dict(r[\"udp\"]), r[\"udp_failed\"]))\n"
+		     "sys.exit(0 if ok else 1)'",
+		     id, tools, vip, udp_port, src, what);
 	verdict(rc == 0);
 }
 
@@ -289,13 +311,32 @@ static void hostile_frames_reach_the_port(void)
 	verdict(all && port_after.rx_packets - port_before.rx_packets >= N);
 }
 
+/* On net_pcap, where fragments reach the data plane as fragments (the af_packet PMD has the
+ * kernel reassemble them): large UDP datagrams both ways through every mode. */
+static void fragments_end_to_end(void)
+{
+	uint64_t before = counter("fragments");
+	large_datagrams("full NAT, IPv4, fragments", "198.18.0.200", 53, NULL);
+	large_datagrams("NAT, IPv4, fragments", "198.18.0.220", 53, "198.18.1.100");
+	large_datagrams("DSR (L2), IPv4, fragments", "198.18.0.240", 5353, NULL);
+	large_datagrams("full NAT, IPv6, fragments", "2001:2::200", 53, NULL);
+	large_datagrams("NAT, IPv6, fragments", "2001:2::220", 53, "2001:2:1::100");
+	large_datagrams("DSR (L2), IPv6, fragments", "2001:2::240", 5353, NULL);
+	/* Six services, 30 queries of three fragments each; four of them also answers. */
+	uint64_t seen = counter("fragments") - before, want = 6 * 30 * 3 + 4 * 30 * 3;
+	printf("  %-28s %s %lu fragments translated (%lu sent)\n", "", seen >= want ? "ok  " : "FAIL",
+	       (unsigned long)seen, (unsigned long)want);
+	verdict(seen >= want);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || geteuid() != 0) {
-		fprintf(stderr, "usage (as root): e2e_modes TOOLS_DIR\n");
+		fprintf(stderr, "usage (as root): e2e_modes TOOLS_DIR [pcap]\n");
 		return 2;
 	}
 	snprintf(tools, sizeof(tools), "%s", argv[1]);
+	int pcap = argc > 2 && strcmp(argv[2], "pcap") == 0;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(id, sizeof(id), "m%04x", rand() & 0xffff);
 	if (run("%s/testnet.sh up %s 3 >/dev/null && %s/testnet-modes.sh %s >/dev/null", tools, id, tools, id) != 0) {
@@ -314,7 +355,7 @@ int main(int argc, char **argv)
 	}
 	atexit(teardown);
 	struct gfwd_port_conf pc = { .v4 = { .family = 4, .prefix_len = 24 }, .v6 = { .family = 6, .prefix_len = 64 } };
-	snprintf(devargs, sizeof(devargs), "net_af_packet0,iface=gt%sf", id);
+	snprintf(devargs, sizeof(devargs), pcap ? "net_pcap0,iface=gt%sf" : "net_af_packet0,iface=gt%sf", id);
 	snprintf(pc.devargs, sizeof(pc.devargs), "%s", devargs);
 	inet_pton(AF_INET, "198.18.0.2", pc.v4.addr);
 	inet_pton(AF_INET6, "2001:2::2", pc.v6.addr);
@@ -325,19 +366,23 @@ int main(int argc, char **argv)
 	commit(1, 0);
 	backends_resolved();
 
-	printf("forwarding modes end to end (testnet %s):\n", id);
-	traffic("full NAT, IPv4", "198.18.0.200", 80, 53, NULL);
-	traffic("NAT, IPv4", "198.18.0.220", 80, 53, "198.18.1.100");
-	traffic("DSR (L2), IPv4", "198.18.0.240", 8080, 5353, NULL);
-	traffic("full NAT, IPv6", "2001:2::200", 80, 53, NULL);
-	traffic("NAT, IPv6", "2001:2::220", 80, 53, "2001:2:1::100");
-	traffic("DSR (L2), IPv6", "2001:2::240", 8080, 5353, NULL);
-	ipip_captured("DSR over IPIP, IPv4", "ip proto 4", "198.18.0.250",
-		      "IP 198\\.18\\.0\\.2 > 198\\.18\\.0\\.1[123]: IP 198\\.18\\.0\\.100\\.[0-9]+ > 198\\.18\\.0\\.250\\.8080: Flags \\[S\\]");
-	ipip_captured("DSR over IPIP, IPv6", "ip6 proto 41", "2001:2::250",
-		      "IP6 2001:2::2 > 2001:2::1[123]: IP6 2001:2::100\\.[0-9]+ > 2001:2::250\\.8080: Flags \\[S\\]");
-	draining_keeps_connections();
-	hostile_frames_reach_the_port();
+	printf("forwarding modes end to end (testnet %s, %s):\n", id, pcap ? "net_pcap" : "net_af_packet");
+	if (pcap) {
+		fragments_end_to_end();
+	} else {
+		traffic("full NAT, IPv4", "198.18.0.200", 80, 53, NULL);
+		traffic("NAT, IPv4", "198.18.0.220", 80, 53, "198.18.1.100");
+		traffic("DSR (L2), IPv4", "198.18.0.240", 8080, 5353, NULL);
+		traffic("full NAT, IPv6", "2001:2::200", 80, 53, NULL);
+		traffic("NAT, IPv6", "2001:2::220", 80, 53, "2001:2:1::100");
+		traffic("DSR (L2), IPv6", "2001:2::240", 8080, 5353, NULL);
+		ipip_captured("DSR over IPIP, IPv4", "ip proto 4", "198.18.0.250",
+			      "IP 198\\.18\\.0\\.2 > 198\\.18\\.0\\.1[123]: IP 198\\.18\\.0\\.100\\.[0-9]+ > 198\\.18\\.0\\.250\\.8080: Flags \\[S\\]");
+		ipip_captured("DSR over IPIP, IPv6", "ip6 proto 41", "2001:2::250",
+			      "IP6 2001:2::2 > 2001:2::1[123]: IP6 2001:2::100\\.[0-9]+ > 2001:2::250\\.8080: Flags \\[S\\]");
+		draining_keeps_connections();
+		hostile_frames_reach_the_port();
+	}
 	printf("e2e_modes: %d of %d checks failed\n", failures, checks);
 	return failures ? 1 : 0;
 }
