@@ -8,7 +8,7 @@
 #   testnet.sh sick ID N          backend N answers HTTP with 503 (and SCTP with ABORT);
 #                                 `well ID N` makes it healthy again
 #
-#   gt<ID>-lan      bridge br0 joining everything
+#   gt<ID>-lan      bridge br0 joining everything (bridge netfilter off: frames pass as sent)
 #   gt<ID>-client   198.18.0.100
 #   gt<ID>-b<N>     198.18.0.(10+N), answering "backend-N": HTTP on TCP 8080, UDP 5353,
 #                   HTTPS on 8443 (only for SNI backend.gatun.test; CA in STATE/tls/ca.crt),
@@ -126,6 +126,12 @@ case $cmd in
     in_ns "$lan" ip link add br0 type bridge
     in_ns "$lan" ip link set br0 up
     in_ns "$lan" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    # With br_netfilter loaded the bridge would validate IPv4/IPv6 headers and silently drop
+    # malformed frames before the forwarder sees them: tests send such frames on purpose.
+    if in_ns "$lan" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+      in_ns "$lan" sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 \
+        net.bridge.bridge-nf-call-arptables=0
+    fi
     host client 198.18.0.100
     for n in $(seq "$backends"); do host "b$n" "198.18.0.$((10 + n))"; done
     ip link add "$fwd_if" type veth peer name fwd netns "$lan"

@@ -4,8 +4,8 @@
  * forward frame can open a flow its reply then uses. The configuration has a service in
  * every mode and family, each with three backends. A length prefix with the top bit set is
  * not a frame but a commit: its low bits say which backends drain, whether one is removed
- * and whether the commit carries a flag it must refuse (see recommit()), so established
- * flows meet draining, removed and returning backends. After every input: no mbuf may be
+ * and whether a service carries a flag that gets it refused (see recommit()), so
+ * established flows meet draining, removed, refused and returning backends. After every input: no mbuf may be
  * missing from the pool. ASan and UBSan catch reads past the packet and undefined
  * arithmetic. */
 #include <stdio.h>
@@ -45,8 +45,8 @@ static void add_service(int i, uint8_t family, const char *vip, uint8_t proto, u
 }
 
 /* Commits the baseline with, for ops bits: 0-2 backend j of every service draining (all
- * three: nothing serves), 3 the last backend removed, 4 an unknown flag bit (refused: the
- * running config stays). */
+ * three: nothing serves), 3 the last backend removed, 4 an unknown flag bit on the first
+ * service's first backend (that service alone is refused, so its flows lose it). */
 static void recommit(uint16_t ops)
 {
 	struct gfwd_service s[N_SERVICES];
@@ -59,11 +59,11 @@ static void recommit(uint16_t ops)
 				b[s[i].first_backend + (uint32_t)j].flags |= GFWD_BACKEND_DRAINING;
 		if (ops & 8)
 			s[i].n_backends--;
-		if (ops & 16)
-			b[s[i].first_backend].flags |= 0x40;
 	}
-	int rc = gfwd_commit(++generation, s, N_SERVICES, b, N_SERVICES * BACKENDS_PER_SERVICE);
-	if ((rc == 0) == ((ops & 16) != 0)) {
+	if (ops & 16)
+		b[s[0].first_backend].flags |= 0x40;
+	int rc = gfwd_commit(++generation, s, N_SERVICES, b, N_SERVICES * BACKENDS_PER_SERVICE, NULL, 0);
+	if (rc != ((ops & 16) != 0)) {
 		fprintf(stderr, "commit with ops 0x%x: rc %d (%s)\n", ops, rc, gfwd_last_error());
 		abort();
 	}

@@ -21,8 +21,9 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct's layout or a field's meaning changes; gfwd_abi_version() returns
- * it so the bindings can refuse a library they do not match. 3: backend flags (draining). */
-#define GFWD_ABI_VERSION 3
+ * it so the bindings can refuse a library they do not match. 3: backend flags (draining).
+ * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). */
+#define GFWD_ABI_VERSION 4
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -105,12 +106,27 @@ void gfwd_stop(void);
 /* Stops everything and releases EAL. The process must not call gfwd_init() again. */
 void gfwd_shutdown(void);
 
+/* A service gfwd_commit() would not run, and why. */
+struct gfwd_refusal {
+	uint32_t service;        /* its index in the services array given to gfwd_commit() */
+	int32_t error;           /* a negative errno: -EINVAL (the service or a backend is invalid),
+				  * -EHOSTUNREACH (no route to a backend), -ENOSPC (a limit) */
+	char reason[248];        /* names the service by VIP, port and protocol, says what is
+				  * wrong and what to write instead; NUL-terminated */
+};
+
 /* Replaces the whole desired state. Validated and built off the fast path, then published
- * by a pointer swap; the previous state is freed after an RCU grace period. On error the
- * running state is untouched. `generation` must grow. */
+ * by a pointer swap; the previous state is freed after an RCU grace period. `generation`
+ * must grow. A service that cannot run (invalid, a backend without a route, a duplicate)
+ * is refused on its own and every other one runs: the first `refusals_cap` refusals are
+ * written to `refusals`, and the return value is how many services were refused (0: all
+ * run). Only what concerns the whole call (a stale generation, a null array, more than
+ * 65535 services, out of memory) fails it, with a negative errno: the running state is
+ * then untouched. */
 int gfwd_commit(uint64_t generation,
 		const struct gfwd_service *services, uint32_t n_services,
-		const struct gfwd_backend *backends, uint32_t n_backends);
+		const struct gfwd_backend *backends, uint32_t n_backends,
+		struct gfwd_refusal *refusals, uint32_t refusals_cap);
 uint64_t gfwd_generation(void);
 
 /* Counters, summed over workers. gfwd_counters_read() fills up to `n` values in the order

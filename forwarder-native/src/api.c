@@ -14,6 +14,8 @@
 #include "api_internal.h"
 #include "worker.h"
 
+_Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout is 256 bytes");
+
 struct dataplane dp;
 extern struct counters control_counters;
 static char last_error[512];
@@ -108,7 +110,8 @@ int gfwd_init(int argc, char **argv)
 	rte_spinlock_init(&dp.neigh.lock);
 
 	char err[256];
-	dp.config = config_build(0, NULL, 0, NULL, 0, 1, dp_next_hop, dp_vip_id, err, sizeof(err));
+	uint32_t none;
+	dp.config = config_build(0, NULL, 0, NULL, 0, 1, dp_next_hop, dp_vip_id, NULL, 0, &none, err, sizeof(err));
 	if (dp.config == NULL)
 		return api_fail(-ENOMEM, "%s", err);
 
@@ -117,7 +120,8 @@ int gfwd_init(int argc, char **argv)
 		n++;
 	if (n > 1) {   /* the empty config needs a counter block per worker too */
 		config_free(dp.config);
-		dp.config = config_build(0, NULL, 0, NULL, 0, n, dp_next_hop, dp_vip_id, err, sizeof(err));
+		dp.config = config_build(0, NULL, 0, NULL, 0, n, dp_next_hop, dp_vip_id, NULL, 0, &none, err,
+					 sizeof(err));
 		if (dp.config == NULL)
 			return api_fail(-ENOMEM, "%s", err);
 	}
@@ -152,6 +156,7 @@ int gfwd_start(void)
 	}
 	dp.running = true;
 	for (unsigned i = 0; i < dp.n_workers; i++) {
+		dp.workers[i]->cfg_seen = NULL;   /* counts were carried for it while it was stopped */
 		int rc = rte_eal_remote_launch(worker_main, dp.workers[i], dp.workers[i]->lcore_id);
 		if (rc != 0) {
 			gfwd_stop();
@@ -192,27 +197,44 @@ void gfwd_shutdown(void)
 
 int gfwd_commit(uint64_t generation,
 		const struct gfwd_service *services, uint32_t n_services,
-		const struct gfwd_backend *backends, uint32_t n_backends)
+		const struct gfwd_backend *backends, uint32_t n_backends,
+		struct gfwd_refusal *refusals, uint32_t refusals_cap)
 {
 	struct config *old = dp.config;
 	if (generation <= old->generation)
 		return api_fail(-ESTALE, "generation %lu is not newer than the running %lu",
 				(unsigned long)generation, (unsigned long)old->generation);
-	if ((n_services && services == NULL) || (n_backends && backends == NULL))
+	if ((n_services && services == NULL) || (n_backends && backends == NULL) ||
+	    (refusals_cap && refusals == NULL))
 		return api_fail(-EINVAL, "null array with a non-zero count");
 	char err[256];
-	struct config *c = config_build(generation, services, n_services, backends, n_backends,
-					dp.n_workers, dp_next_hop, dp_vip_id, err, sizeof(err));
+	uint32_t refused;
+	struct config *c = config_build(generation, services, n_services, backends, n_backends, dp.n_workers,
+					dp_next_hop, dp_vip_id, refusals, refusals_cap, &refused, err, sizeof(err));
 	if (c == NULL)
-		return api_fail(-EINVAL, "%s", err);
+		return api_fail(n_services > MAX_SERVICES ? -EINVAL : -ENOMEM, "%s", err);
+	if (config_map_counters(c, old) != 0) {
+		config_free(c);
+		return api_fail(-ENOMEM, "out of memory");
+	}
 	__atomic_store_n(&dp.config, c, __ATOMIC_RELEASE);
-	/* Every worker has passed a quiescent point: none can still read or count into `old`. */
+	/* Every worker has passed a quiescent point: none can still read `old` from before. */
 	rte_rcu_qsbr_synchronize(dp.rcu, RTE_QSBR_THRID_INVALID);
-	config_carry_counters(c, old);
+	if (dp.started) {
+		/* Each worker carries its own open-connection counts when it first sees c, so no
+		 * two threads ever write one counter; then it no longer touches `old`. */
+		for (unsigned i = 0; i < dp.n_workers; i++)
+			while (__atomic_load_n(&dp.workers[i]->cfg_seen, __ATOMIC_ACQUIRE) != c)
+				rte_pause();
+	} else {
+		for (unsigned w = 0; w < c->n_workers; w++)   /* nothing runs: carry for them */
+			config_carry_active(c, old, w);
+	}
+	config_carry_totals(c, old);
 	config_free(old);
 	if (dp.started)
 		housekeeper_run_once();   /* ask for new backends now, not at the next tick */
-	return 0;
+	return (int)refused;
 }
 
 int gfwd_worker_loops(uint64_t *loops, uint32_t n)

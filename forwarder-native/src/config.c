@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_hash_crc.h>
@@ -67,31 +68,88 @@ void config_free(struct config *c)
 	free(c->backends);
 	free(c->svc_slots);
 	free(c->vip_slots);
+	free(c->carry_from);
 	free(c);
 }
 
 #define FAIL(...) do { snprintf(err, err_len, __VA_ARGS__); config_free(c); return NULL; } while (0)
 
-static const char *validate_service(const struct gfwd_service *s, uint32_t n_backends)
+/* ---------------------------------------------------------------- naming in refusals */
+
+static const char *proto_name(uint8_t proto)
+{
+	return proto == GFWD_PROTO_TCP ? "TCP" : proto == GFWD_PROTO_UDP ? "UDP" : proto == GFWD_PROTO_SCTP ? "SCTP" : NULL;
+}
+
+/* "198.18.0.11:8080", "[2001:2::11]:8080": an address and port as a user wrote them. */
+static void endpoint_name(char *out, size_t len, const uint8_t addr[16], uint8_t family, uint16_t port)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	if (family == GFWD_AF_INET || family == GFWD_AF_INET6)
+		inet_ntop(family == GFWD_AF_INET ? AF_INET : AF_INET6, addr, ip, sizeof(ip));
+	snprintf(out, len, family == GFWD_AF_INET6 ? "[%s]:%u" : "%s:%u", ip, port);
+}
+
+/* "198.18.0.200:80/TCP": how a refusal names its service (never by array index). */
+static void service_name(char *out, size_t len, const struct gfwd_service *s)
+{
+	char vip[INET6_ADDRSTRLEN + 8];
+	endpoint_name(vip, sizeof(vip), s->vip, s->family, s->port);
+	const char *proto = proto_name(s->proto);
+	if (proto != NULL)
+		snprintf(out, len, "%s/%s", vip, proto);
+	else
+		snprintf(out, len, "%s/protocol %u", vip, s->proto);
+}
+
+/* What is wrong with a service, as a sentence: written into `why`, returned as an errno. */
+struct refusal_text {
+	char why[160];   /* with the service's name, fits gfwd_refusal.reason */
+};
+
+#define REFUSE(rc, ...) do { snprintf(r->why, sizeof(r->why), __VA_ARGS__); return (rc); } while (0)
+
+static int validate_service(const struct gfwd_service *s, uint32_t n_backends, struct refusal_text *r)
 {
 	if (s->family != GFWD_AF_INET && s->family != GFWD_AF_INET6)
-		return "family must be 4 (IPv4) or 6 (IPv6)";
-	if (s->proto != GFWD_PROTO_TCP && s->proto != GFWD_PROTO_UDP && s->proto != GFWD_PROTO_SCTP)
-		return "protocol must be TCP, UDP or SCTP";
+		REFUSE(-EINVAL, "family %u is neither 4 (IPv4) nor 6 (IPv6)", s->family);
+	if (proto_name(s->proto) == NULL)
+		REFUSE(-EINVAL, "protocol %u is not one of TCP (6), UDP (17) or SCTP (132)", s->proto);
 	if (s->port == 0)
-		return "port must not be 0";
+		REFUSE(-EINVAL, "port 0 cannot be served: give the service a port from 1 to 65535");
 	if (s->mode < GFWD_MODE_FULLNAT || s->mode > GFWD_MODE_DSR_IPIP)
-		return "forwarding mode must be FullNAT, NAT, DSR or DSR with IPIP";
+		REFUSE(-EINVAL, "forwarding mode %u is not FullNAT (1), NAT (2), DSR (3) or DSR with IPIP (4)", s->mode);
 	if (s->sched < GFWD_SCHED_MAGLEV || s->sched > GFWD_SCHED_SOURCE_HASH)
-		return "scheduling must be Maglev, RoundRobin, WeightedRoundRobin, LeastConnections or SourceHash";
+		REFUSE(-EINVAL, "scheduling %u is not Maglev (1), RoundRobin (2), WeightedRoundRobin (3), "
+		       "LeastConnections (4) or SourceHash (5)", s->sched);
 	if (s->first_backend > n_backends || s->n_backends > n_backends - s->first_backend)
-		return "backend range is outside the backend array";
+		REFUSE(-EINVAL, "backend range [%u, +%u) is outside the backend array of %u", s->first_backend,
+		       s->n_backends, n_backends);
 	uint32_t size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
 	if (size > MAGLEV_MAX_SIZE || !maglev_is_prime(size))
-		return "Maglev table size must be a prime no larger than 1000003";
+		REFUSE(-EINVAL, "Maglev table size %u is not a prime up to %u: use a prime such as 65537", size,
+		       MAGLEV_MAX_SIZE);
 	if (s->n_backends >= size || s->n_backends > MAGLEV_MAX_BACKENDS)
-		return "more backends than the Maglev table has entries";
-	return NULL;
+		REFUSE(-EINVAL, "%u backends need a Maglev table larger than %u entries: use a prime above %u",
+		       s->n_backends, size, 100 * s->n_backends);
+	return 0;
+}
+
+static int validate_backend(const struct gfwd_service *s, const struct gfwd_backend *in, struct refusal_text *r)
+{
+	char be[INET6_ADDRSTRLEN + 8];
+	endpoint_name(be, sizeof(be), in->addr, in->family, in->port);
+	if (in->family != s->family)
+		REFUSE(-EINVAL, "backend %s is not %s like the VIP: give the service backends of its own family", be,
+		       s->family == GFWD_AF_INET ? "IPv4" : "IPv6");
+	if (in->port == 0)
+		REFUSE(-EINVAL, "backend %s has port 0: give it the port it listens on", be);
+	if (in->flags & ~GFWD_BACKEND_DRAINING)
+		REFUSE(-EINVAL, "backend %s has unknown flags 0x%02x (known: draining 0x%02x)", be, in->flags,
+		       GFWD_BACKEND_DRAINING);
+	if ((s->mode == GFWD_MODE_DSR || s->mode == GFWD_MODE_DSR_IPIP) && in->port != s->port)
+		REFUSE(-EINVAL, "DSR cannot translate ports: backend %s must listen on %u", be, s->port);
+	return 0;
 }
 
 static uint32_t gcd(uint32_t a, uint32_t b)
@@ -151,75 +209,73 @@ static int build_wrr(struct service *svc, const struct backend *b)
 	return 0;
 }
 
+/* Builds services[index] from s and its backends, or says why not (nothing of it is then
+ * left in c). -ENOMEM concerns the whole commit. */
 static int build_service(struct config *c, uint32_t index, const struct gfwd_service *s,
-			 const struct gfwd_backend *backends, next_hop_fn next_hop,
-			 char *err, size_t err_len)
+			 const struct gfwd_backend *backends, next_hop_fn next_hop, struct refusal_text *r)
 {
 	struct service *svc = &c->services[index];
-	svc->port = rte_cpu_to_be_16(s->port);
-	svc->proto = s->proto;
-	svc->family = s->family;
-	svc->mode = s->mode;
-	svc->sched = s->sched;
-	svc->vip = addr_from(s->vip, s->family);
-	svc->first_backend = c->n_backends;
-	svc->n_backends = s->n_backends;
-	svc->maglev_size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
-	svc->affinity_timeout_s = s->affinity_timeout_s;
-	svc->maglev = malloc(sizeof(uint16_t) * svc->maglev_size);
-	if (svc->maglev == NULL)
-		return -ENOMEM;
-
-	struct backend *mine = &c->backends[svc->first_backend];
+	struct backend *mine = &c->backends[c->n_backends];
 	for (uint32_t j = 0; j < s->n_backends; j++) {
 		const struct gfwd_backend *in = &backends[s->first_backend + j];
+		int rc = validate_backend(s, in, r);
+		if (rc != 0)
+			return rc;
 		struct backend *b = &mine[j];
-		if (in->family != s->family || in->port == 0) {
-			snprintf(err, err_len, "service %u: backend %u must have the service's family and a port", index, j);
-			return -EINVAL;
-		}
-		if (in->flags & ~GFWD_BACKEND_DRAINING) {
-			snprintf(err, err_len, "service %u: backend %u has unknown flags 0x%02x (known: draining 0x%02x)",
-				 index, j, in->flags, GFWD_BACKEND_DRAINING);
-			return -EINVAL;
-		}
 		b->addr = addr_from(in->addr, in->family);
 		b->port = rte_cpu_to_be_16(in->port);
 		b->weight = in->weight ? in->weight : 1;
 		b->service = index;
 		b->flags = in->flags;
-		svc->n_serving += !(in->flags & GFWD_BACKEND_DRAINING);
-		if ((s->mode == GFWD_MODE_DSR || s->mode == GFWD_MODE_DSR_IPIP) && in->port != s->port) {
-			snprintf(err, err_len, "service %u: DSR cannot translate ports: backend %u must listen on %u",
-				 index, j, s->port);
-			return -EINVAL;
+	}
+	/* Duplicates first, over both parts: a backend is serving or draining, not both. */
+	qsort(mine, s->n_backends, sizeof(struct backend), backend_cmp);
+	for (uint32_t j = 1; j < s->n_backends; j++)
+		if (backend_cmp(&mine[j - 1], &mine[j]) == 0) {
+			char be[INET6_ADDRSTRLEN + 8];
+			endpoint_name(be, sizeof(be), mine[j].addr.b, s->family, rte_be_to_cpu_16(mine[j].port));
+			REFUSE(-EINVAL, "backend %s is listed twice: list each address and port once", be);
 		}
-		b->neigh = next_hop(&b->addr, in->family);
-		if (b->neigh == NEIGH_NONE) {
-			snprintf(err, err_len, "service %u: no route to backend %u (or neighbour table full)", index, j);
-			return -EHOSTUNREACH;
+	/* Routes last: only a service that is otherwise valid asks for neighbours. */
+	for (uint32_t j = 0; j < s->n_backends; j++) {
+		mine[j].neigh = next_hop(&mine[j].addr, s->family);
+		if (mine[j].neigh == NEIGH_NONE) {
+			char be[INET6_ADDRSTRLEN + 8];
+			endpoint_name(be, sizeof(be), mine[j].addr.b, s->family, rte_be_to_cpu_16(mine[j].port));
+			REFUSE(-EHOSTUNREACH, "no route to backend %s: no port is on its prefix and none has a gateway "
+			       "(or the neighbour table is full)", be);
 		}
 	}
-	c->n_backends += s->n_backends;
-	/* Duplicates first, over both parts: a backend is serving or draining, not both. */
-	qsort(mine, svc->n_backends, sizeof(struct backend), backend_cmp);
-	for (uint32_t j = 1; j < svc->n_backends; j++)
-		if (backend_cmp(&mine[j - 1], &mine[j]) == 0) {
-			snprintf(err, err_len, "service %u: backend listed twice", index);
-			return -EINVAL;
-		}
-	qsort(mine, svc->n_backends, sizeof(struct backend), serving_first_cmp);
+	qsort(mine, s->n_backends, sizeof(struct backend), serving_first_cmp);
 
+	*svc = (struct service){
+		.vip = addr_from(s->vip, s->family), .port = rte_cpu_to_be_16(s->port), .proto = s->proto,
+		.family = s->family, .mode = s->mode, .sched = s->sched, .first_backend = c->n_backends,
+		.n_backends = s->n_backends, .affinity_timeout_s = s->affinity_timeout_s,
+		.maglev_size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE,
+	};
+	for (uint32_t j = 0; j < s->n_backends; j++)
+		svc->n_serving += !(mine[j].flags & GFWD_BACKEND_DRAINING);
+	svc->maglev = malloc(sizeof(uint16_t) * svc->maglev_size);
 	/* Maglev and weighted round robin know only the serving backends: a draining one
 	 * owns no table entry, so no new flow can hash to it. */
 	struct maglev_input *in = calloc(svc->n_serving ? svc->n_serving : 1, sizeof(*in));
-	if (in == NULL)
-		return -ENOMEM;
-	for (uint32_t j = 0; j < svc->n_serving; j++)
+	int rc = svc->maglev == NULL || in == NULL ? -ENOMEM : 0;
+	for (uint32_t j = 0; rc == 0 && j < svc->n_serving; j++)
 		in[j] = (struct maglev_input){ mine[j].addr, mine[j].port, mine[j].weight };
-	int rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_serving);
+	if (rc == 0)
+		rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_serving);
 	free(in);
-	return rc != 0 ? rc : build_wrr(svc, mine);
+	if (rc == 0)
+		rc = build_wrr(svc, mine);
+	if (rc != 0) {
+		free(svc->maglev);
+		free(svc->wrr);
+		memset(svc, 0, sizeof(*svc));
+		return rc == -ENOMEM ? rc : (snprintf(r->why, sizeof(r->why), "its Maglev table could not be built"), rc);
+	}
+	c->n_backends += s->n_backends;
+	return 0;
 }
 
 static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backends_max)
@@ -243,30 +299,42 @@ static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backe
 	return 0;
 }
 
+static void refuse(struct gfwd_refusal *out, uint32_t cap, uint32_t *n, uint32_t index,
+		   const struct gfwd_service *s, int rc, const struct refusal_text *r)
+{
+	if (*n < cap) {
+		char name[INET6_ADDRSTRLEN + 32];
+		service_name(name, sizeof(name), s);
+		out[*n].service = index;
+		out[*n].error = rc;
+		snprintf(out[*n].reason, sizeof(out[*n].reason), "%s: %s", name, r->why);
+	}
+	(*n)++;
+}
+
 struct config *config_build(uint64_t generation,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+			    struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 			    char *err, size_t err_len)
 {
+	*n_refused = 0;
 	struct config *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		FAIL("out of memory");
 	if (n_services > MAX_SERVICES)
 		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
-	/* Services may share input backends; each gets its own copy. */
-	uint64_t total = 0;
-	for (uint32_t i = 0; i < n_services; i++) {
-		const char *why = validate_service(&services[i], n_backends);
-		if (why != NULL)
-			FAIL("service %u: %s", i, why);
-		total += services[i].n_backends;
-	}
-	if (total > MAX_BACKENDS)
-		FAIL("%lu backends exceed the limit of %u", (unsigned long)total, MAX_BACKENDS);
+	/* Services may share input backends; each gets its own copy. Room for every service
+	 * whose backend range is inside the array (a refused one leaves it unused). */
+	uint64_t room = 0;
+	for (uint32_t i = 0; i < n_services; i++)
+		if (services[i].first_backend <= n_backends && services[i].n_backends <= n_backends - services[i].first_backend)
+			room += services[i].n_backends;
+	room = RTE_MIN(room, (uint64_t)MAX_BACKENDS);
 	c->generation = generation;
 	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
-	c->backends = calloc(total ? total : 1, sizeof(struct backend));
+	c->backends = calloc(room ? room : 1, sizeof(struct backend));
 	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));
 	c->svc_mask = c->vip_mask = slots - 1;
 	c->svc_slots = malloc(sizeof(int32_t) * slots);
@@ -277,33 +345,47 @@ struct config *config_build(uint64_t generation,
 	memset(c->vip_slots, 0xff, sizeof(int32_t) * slots);
 
 	for (uint32_t i = 0; i < n_services; i++) {
-		struct service *svc = &c->services[i];
-		c->n_services = i + 1;  /* so config_free() releases what was built */
-		int rc = build_service(c, i, &services[i], backends, next_hop, err, err_len);
+		const struct gfwd_service *in = &services[i];
+		struct refusal_text r;
+		int rc = validate_service(in, n_backends, &r);
+		struct addr vip = addr_from(in->vip, in->family);
+		uint16_t port = rte_cpu_to_be_16(in->port);
+		if (rc == 0 && config_find_service(c, &vip, port, in->proto) != NULL) {
+			rc = -EINVAL;
+			snprintf(r.why, sizeof(r.why), "another service has the same VIP, port and protocol: "
+				 "merge their backends into one");
+		}
+		if (rc == 0 && c->n_backends + (uint64_t)in->n_backends > MAX_BACKENDS) {
+			rc = -ENOSPC;
+			snprintf(r.why, sizeof(r.why), "its %u backends exceed the limit of %u over all services",
+				 in->n_backends, MAX_BACKENDS);
+		}
+		int id = -1;
+		if (rc == 0 && (id = vip_id(&vip)) < 0) {
+			rc = -ENOSPC;
+			snprintf(r.why, sizeof(r.why), "more than %u distinct VIPs since start: restart the forwarder",
+				 MAX_VIPS);
+		}
+		uint32_t k = c->n_services;
+		if (rc == 0)
+			rc = build_service(c, k, in, backends, next_hop, &r);
 		if (rc == -ENOMEM)
-			FAIL("out of memory building service %u", i);
-		if (rc < 0) {
-			config_free(c);
-			return NULL;
+			FAIL("out of memory building the services");
+		if (rc != 0) {
+			refuse(refusals, refusals_cap, n_refused, i, in, rc, &r);
+			continue;
 		}
-		int id = vip_id(&svc->vip);
-		if (id < 0)
-			FAIL("too many distinct VIPs (limit %u)", MAX_VIPS);
+		struct service *svc = &c->services[k];
 		svc->vip_id = (uint16_t)id;
-
+		c->n_services = k + 1;
 		uint32_t h = svc_hash(&svc->vip, svc->port, svc->proto) & c->svc_mask;
-		while (c->svc_slots[h] >= 0) {
-			const struct service *o = &c->services[c->svc_slots[h]];
-			if (addr_eq(&o->vip, &svc->vip) && o->port == svc->port && o->proto == svc->proto)
-				FAIL("service %u duplicates service %d (same VIP, port and protocol)", i, c->svc_slots[h]);
+		while (c->svc_slots[h] >= 0)
 			h = (h + 1) & c->svc_mask;
-		}
-		c->svc_slots[h] = (int32_t)i;
-
+		c->svc_slots[h] = (int32_t)k;
 		h = vip_hash(&svc->vip) & c->vip_mask;
 		while (c->vip_slots[h] >= 0 && !addr_eq(&c->services[c->vip_slots[h]].vip, &svc->vip))
 			h = (h + 1) & c->vip_mask;
-		c->vip_slots[h] = (int32_t)i;
+		c->vip_slots[h] = (int32_t)k;
 	}
 	if (alloc_counters(c, n_workers, c->n_backends) != 0)
 		FAIL("out of memory for traffic counters");
@@ -326,33 +408,47 @@ struct traffic config_traffic(const struct config *c, uint32_t i)
 	return t;
 }
 
-/* Packets, bytes and new flows carry into base. Open connections stay with the worker that
- * holds them: least connections balances each worker's own, and a count moved to base would
- * leave every worker looking empty after any commit. */
-static void carry(struct config *c, uint32_t to, const struct config *old, uint32_t from)
+int config_map_counters(struct config *c, const struct config *old)
 {
-	struct traffic t = config_traffic(old, from);
-	t.active = 0;
-	traffic_add(&c->base[to], &t);
-	unsigned n = RTE_MIN(c->n_workers, old->n_workers);
-	for (unsigned w = 0; w < n; w++)
-		c->live[w][to].active += old->live[w][from].active;
-}
-
-void config_carry_counters(struct config *c, const struct config *old)
-{
+	c->prev = old;
+	c->carry_from = malloc(sizeof(uint32_t) * ((size_t)c->n_services + c->n_backends + 1));
+	if (c->carry_from == NULL)
+		return -ENOMEM;
 	for (uint32_t i = 0; i < c->n_services; i++) {
 		const struct service *s = &c->services[i];
 		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
-		if (o == NULL)
-			continue;
-		carry(c, i, old, (uint32_t)(o - old->services));
+		c->carry_from[i] = o == NULL ? CARRY_NONE : (uint32_t)(o - old->services);
 		for (uint32_t j = 0; j < s->n_backends; j++) {
 			const struct backend *b = &c->backends[s->first_backend + j];
-			int64_t ob = config_find_backend(old, o, &b->addr, b->port);
-			if (ob >= 0)
-				carry(c, c->n_services + s->first_backend + j, old, old->n_services + (uint32_t)ob);
+			int64_t ob = o == NULL ? -1 : config_find_backend(old, o, &b->addr, b->port);
+			c->carry_from[c->n_services + s->first_backend + j] =
+				ob < 0 ? CARRY_NONE : old->n_services + (uint32_t)ob;
 		}
+	}
+	return 0;
+}
+
+/* Open connections stay with the worker that holds them: least connections balances each
+ * worker's own, and a count moved to base would leave every worker looking empty. */
+void config_carry_active(struct config *c, const struct config *old, unsigned w)
+{
+	if (w >= c->n_workers || w >= old->n_workers)
+		return;
+	uint32_t entries = c->n_services + c->n_backends;
+	for (uint32_t i = 0; i < entries; i++)
+		if (c->carry_from[i] != CARRY_NONE)
+			c->live[w][i].active += old->live[w][c->carry_from[i]].active;
+}
+
+void config_carry_totals(struct config *c, const struct config *old)
+{
+	uint32_t entries = c->n_services + c->n_backends;
+	for (uint32_t i = 0; i < entries; i++) {
+		if (c->carry_from[i] == CARRY_NONE)
+			continue;
+		struct traffic t = config_traffic(old, c->carry_from[i]);
+		t.active = 0;
+		traffic_add(&c->base[i], &t);
 	}
 }
 

@@ -68,7 +68,13 @@ struct config {
 	struct traffic **live;
 	struct traffic *base;
 	uint32_t **cursor;          /* per worker, per service: round-robin position */
+	/* The config this one replaced, compared (never read) by workers, and where each of
+	 * this config's counter entries was in it (CARRY_NONE: new). */
+	const struct config *prev;
+	uint32_t *carry_from;
 };
+
+#define CARRY_NONE UINT32_MAX
 
 /* Resolves a backend address to its next hop's neighbour entry; returns NEIGH_NONE if
  * no port reaches it. Supplied by the caller so config stays free of port state. */
@@ -76,15 +82,26 @@ typedef uint16_t (*next_hop_fn)(const struct addr *dst, uint8_t family);
 /* Maps a VIP to its stable id; returns <0 when the id space is exhausted. */
 typedef int (*vip_id_fn)(const struct addr *vip);
 
+/* A configuration of every service that can run; the others are refused one by one (the
+ * first refusals_cap written to refusals, *n_refused counting them all). NULL, with err,
+ * only for what concerns the whole call (too many services, out of memory). */
 struct config *config_build(uint64_t generation,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+			    struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 			    char *err, size_t err_len);
 void config_free(struct config *c);
-/* Adds what `old` counted (base and every worker's live counters) to the base of the same
- * services and backends in `c`. Only once no worker can still write `old`. */
-void config_carry_counters(struct config *c, const struct config *old);
+/* Before c is published over old: records in c where each of its services and backends
+ * was in old, for the two carries below. */
+int config_map_counters(struct config *c, const struct config *old);
+/* Open connections: worker w's counts in old become its counts in c. Called by worker w
+ * itself when it first sees c (so only w ever writes its counts), or by the control side
+ * while no worker runs. */
+void config_carry_active(struct config *c, const struct config *old, unsigned w);
+/* Packets, bytes and new flows (base and every worker's) into c's base. Only once no
+ * worker can still count into old. */
+void config_carry_totals(struct config *c, const struct config *old);
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
 					  uint16_t port_be, uint8_t proto);

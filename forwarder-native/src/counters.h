@@ -25,6 +25,7 @@
 	X(ICMP_ERRORS_TRANSLATED, "icmp_errors_translated")                   \
 	X(ICMP_TOO_BIG_SENT, "icmp_too_big_sent")                             \
 	X(HANDOFFS,          "handoffs")             /* to the flow's worker */ \
+	X(FRAGMENTS,         "fragments")            /* of datagrams translated or forwarded */ \
 	X(BUSY_CYCLES,       "busy_cycles")          /* TSC cycles processing bursts */ \
 	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */
 
@@ -37,7 +38,10 @@
 	X(BAD_IP_VERSION,    "bad_ip_version")                                \
 	X(BAD_IP_HEADER,     "bad_ip_header")      /* ihl, lengths */         \
 	X(BAD_IP_CHECKSUM,   "bad_ip_checksum")                               \
-	X(IP_FRAGMENT,       "ip_fragment")                                   \
+	X(BAD_IP_OPTIONS,    "bad_ip_options")     /* an option cannot be walked */ \
+	X(IP_FRAGMENT,       "ip_fragment")        /* not TCP or UDP: not translated */ \
+	X(FRAGMENT_WITHOUT_FIRST, "fragment_without_first") /* its first fragment unseen */ \
+	X(MARTIAN_SOURCE,    "martian_source")     /* RFC 1812 5.3.7, RFC 4291 */ \
 	X(TTL_EXCEEDED,      "ttl_exceeded")                                  \
 	X(BAD_L4_HEADER,     "bad_l4_header")                                 \
 	X(UNSUPPORTED_PROTO, "unsupported_protocol")                          \
@@ -49,7 +53,6 @@
 	X(FLOW_TABLE_FULL,   "flow_table_full")                               \
 	X(ENCAP_TOO_BIG,     "encapsulated_too_big")                          \
 	X(HANDOFF_FULL,      "handoff_queue_full")                            \
-	X(NO_ROUTE,          "no_route")                                      \
 	X(NEIGH_UNRESOLVED,  "neighbor_unresolved")                           \
 	X(TX_FULL,           "tx_queue_full")                                 \
 	X(NO_MBUF,           "no_mbuf")

@@ -123,6 +123,13 @@ static void slot_clear(struct flow_table *ft, uint32_t hash, uint32_t ref)
 	}
 }
 
+/* Back to the free list, marked free for the sweep. */
+static void flow_release(struct flow_table *ft, uint32_t idx)
+{
+	ft->flows[idx].proto = 0;
+	ft->free_list[ft->n_free++] = idx;
+}
+
 void flow_remove(struct flow_table *ft, struct flow *f)
 {
 	uint32_t idx = (uint32_t)(f - ft->flows);
@@ -133,7 +140,24 @@ void flow_remove(struct flow_table *ft, struct flow *f)
 		flow_key_of(ft, f, d, &k);
 		slot_clear(ft, flow_key_hash(&k), ref_make(idx, d));
 	}
-	ft->free_list[ft->n_free++] = idx;
+	flow_release(ft, idx);
+}
+
+uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n)
+{
+	uint32_t removed = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct flow *f = &ft->flows[ft->sweep_next];
+		if (++ft->sweep_next == ft->capacity)
+			ft->sweep_next = 0;
+		if (f->proto != 0 && flow_expired(f, now)) {
+			flow_remove(ft, f);
+			removed++;
+		}
+	}
+	/* What the next call reads is loaded meanwhile (it is usually one or two lines). */
+	rte_prefetch0(&ft->flows[ft->sweep_next]);
+	return removed;
 }
 
 void flow_prefetch(const struct flow_table *ft, uint32_t hash)
@@ -269,12 +293,12 @@ struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_
 	struct flow *f = &ft->flows[idx];
 	*f = *tmpl;
 	if (!slot_fill(ft, hf, ref_make(idx, DIR_FORWARD), now, f)) {
-		ft->free_list[ft->n_free++] = idx;
+		flow_release(ft, idx);
 		return NULL;
 	}
 	if (!slot_fill(ft, hr, ref_make(idx, DIR_REVERSE), now, f)) {
 		slot_clear(ft, hf, ref_make(idx, DIR_FORWARD));
-		ft->free_list[ft->n_free++] = idx;
+		flow_release(ft, idx);
 		return NULL;
 	}
 	return f;

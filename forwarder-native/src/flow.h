@@ -7,7 +7,8 @@
  * pairs, so a lookup touches one bucket line and one flow line. Keys are not stored: a
  * slot's key is rebuilt from the flow (VIP and SNAT addresses are short ids into tables
  * that never change an id's address), which is what keeps a flow at 64 bytes for IPv6.
- * Expired flows are reclaimed lazily when their slot is needed. */
+ * Expired flows leave when a lookup meets them, when their slot is needed, and in any case
+ * when the sweep (flow_sweep(), driven by the worker loop) passes them. */
 #ifndef GFWD_FLOW_H
 #define GFWD_FLOW_H
 
@@ -53,7 +54,7 @@ struct flow {
 	uint16_t svc;
 	uint32_t backend_idx;
 	uint8_t snat_id;          /* port index whose address is the SNAT source */
-	uint8_t proto;
+	uint8_t proto;            /* 0: a free entry (the sweep skips it) */
 	uint8_t family;
 	uint8_t state;            /* enum flow_state */
 	uint8_t in_port;          /* where the client's packets arrive */
@@ -76,6 +77,7 @@ struct flow_table {
 	uint32_t capacity;
 	uint32_t *free_list;
 	uint32_t n_free;
+	uint32_t sweep_next;      /* the flow the sweep visits next */
 	/* Address tables the keys are rebuilt from; shared and append-only. */
 	const struct addr *vips;
 	const struct addr (*snat_addrs)[MAX_PORTS];   /* by family index, then port */
@@ -109,6 +111,9 @@ void flow_remove(struct flow_table *ft, struct flow *f);
 void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
 		 struct flow_key *k);
 uint32_t flow_table_live(const struct flow_table *ft);
+/* Visits the next n flows in index order, removing the expired ones (through flow_remove,
+ * so on_remove hears of each); wraps around. Returns how many it removed. */
+uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n);
 
 static inline bool flow_expired(const struct flow *f, uint32_t now)
 {

@@ -31,13 +31,17 @@ static inline void sctp_fix_checksum(const struct pkt *p)
 }
 
 /* Full rewrite of the flow tuple as seen on the wire, TTL / hop limit decremented; key is
- * updated to match. Every checksum is updated once, from the summed differences. */
+ * updated to match. Every checksum is updated once, from the summed differences. A
+ * fragment also takes its new identification (frag.h); a later fragment has no L4 header,
+ * and the first one's L4 checksum covers the whole datagram, which the incremental update
+ * keeps right without seeing it (only addresses and ports change). */
 static inline void nat_rewrite(struct pkt *p, const struct addr *src, uint16_t sport,
 			       const struct addr *dst, uint16_t dport)
 {
+	bool has_l4 = p->frag != FRAG_LATER;
 	uint16_t *ports = (uint16_t *)pkt_l4(p);
-	uint32_t ports_delta = csum_delta16(ports[0], sport) + csum_delta16(ports[1], dport);
-	void *l4c = l4_csum_field(p);
+	uint32_t ports_delta = has_l4 ? csum_delta16(ports[0], sport) + csum_delta16(ports[1], dport) : 0;
+	void *l4c = has_l4 ? l4_csum_field(p) : NULL;
 	if (p->key.family == GFWD_AF_INET) {
 		struct rte_ipv4_hdr *ip = pkt_ip4(p);
 		uint32_t addr_delta = csum_delta32(ip->src_addr, src->v4) + csum_delta32(ip->dst_addr, dst->v4);
@@ -45,7 +49,13 @@ static inline void nat_rewrite(struct pkt *p, const struct addr *src, uint16_t s
 		memcpy(&ttl_before, &ip->time_to_live, 2);
 		ip->time_to_live--;
 		memcpy(&ttl_after, &ip->time_to_live, 2);
-		csum_apply(&ip->hdr_checksum, addr_delta + csum_delta16(ttl_before, ttl_after));
+		uint32_t id_delta = 0;
+		if (unlikely(p->frag != FRAG_NONE)) {
+			uint16_t id = rte_cpu_to_be_16((uint16_t)p->frag_new_id);
+			id_delta = csum_delta16(ip->packet_id, id);
+			ip->packet_id = id;
+		}
+		csum_apply(&ip->hdr_checksum, addr_delta + csum_delta16(ttl_before, ttl_after) + id_delta);
 		ip->src_addr = src->v4;
 		ip->dst_addr = dst->v4;
 		if (l4c != NULL && !(p->key.proto == IPPROTO_UDP && csum_load(l4c) == 0)) {
@@ -59,13 +69,19 @@ static inline void nat_rewrite(struct pkt *p, const struct addr *src, uint16_t s
 		memcpy(ip->src_addr, src->b, 16);
 		memcpy(ip->dst_addr, dst->b, 16);
 		ip->hop_limits--;
+		if (unlikely(p->frag != FRAG_NONE)) {
+			uint32_t id = rte_cpu_to_be_32(p->frag_new_id);
+			memcpy(p->data + p->frag_hdr + 4, &id, 4);   /* no checksum covers it */
+		}
 		if (l4c != NULL)
 			csum_apply(l4c, addr_delta + ports_delta);
 	}
-	ports[0] = sport;
-	ports[1] = dport;
 	p->key.src = *src;
 	p->key.dst = *dst;
+	if (!has_l4)
+		return;
+	ports[0] = sport;
+	ports[1] = dport;
 	p->key.sport = sport;
 	p->key.dport = dport;
 	if (p->key.proto == IPPROTO_SCTP)

@@ -12,8 +12,10 @@
 #include <rte_ip.h>
 #include "dataplane.h"
 #include "encap.h"
+#include "frag.h"
 #include "icmp.h"
 #include "l2.h"
+#include "martian.h"
 #include "nat.h"
 #include "parse.h"
 #include "pipeline.h"
@@ -201,11 +203,46 @@ static inline void reverse(struct worker *w, const struct config *cfg, struct fl
 	emit(w, f->in_port, p->m);
 }
 
+/* ---------------------------------------------------------------- fragments */
+
+/* The first fragment of a datagram, about to follow flow f: the later ones will follow it. */
+static inline void first_fragment(struct worker *w, const struct flow *f, enum flow_dir dir, struct pkt *p)
+{
+	frag_note_first(&w->frags, w->flows, f, dir, p, w->now);
+	w->cnt.event[EV_FRAGMENTS]++;
+}
+
+/* A fragment after the first: it goes where its first fragment went (frag.h). */
+static void later_fragment(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
+{
+	enum flow_dir dir;
+	struct flow *f = frag_find(&w->frags, w->flows, p, w->now, &dir);
+	if (f == NULL) {
+		drop(w, p->m, DROP_FRAGMENT_WITHOUT_FIRST);
+		return;
+	}
+	const struct backend *b = flow_backend(cfg, f);
+	if (unlikely(b == NULL)) {
+		drop(w, p->m, DROP_NO_FLOW);   /* its backend left after the first fragment */
+		return;
+	}
+	f->expires = w->now + flow_timeout(f->state);
+	w->cnt.event[EV_FRAGMENTS]++;
+	if (dir == DIR_FORWARD)
+		forward_any(w, cfg, f, b, p, in_port);
+	else
+		reverse(w, cfg, f, p);
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
 static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
+		if (unlikely(martian_source(cfg, p) && !is_dad_probe(p))) {
+			drop(w, p->m, DROP_MARTIAN_SOURCE);   /* never answered, never translated */
+			return;
+		}
 		icmp_input(w, cfg, in_port, p, l2_answers_for(cfg, p->key.family, &p->key.dst));
 		return;
 	}
@@ -219,6 +256,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		return;
 	}
 
+	if (unlikely(p->frag == FRAG_LATER)) {
+		later_fragment(w, cfg, in_port, p);
+		return;
+	}
 	uint32_t hash = p->hash;
 	enum flow_dir dir;
 	struct flow *f = flow_lookup(w->flows, &p->key, hash, w->now, &dir);
@@ -226,6 +267,8 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		const struct backend *b = flow_backend(cfg, f);
 		if (likely(b != NULL)) {
 			flow_track(f, p, dir, w->now);
+			if (unlikely(p->frag == FRAG_FIRST))
+				first_fragment(w, f, dir, p);
 			if (dir == DIR_FORWARD)
 				forward_any(w, cfg, f, b, p, in_port);
 			else
@@ -242,6 +285,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		}
 	}
 
+	if (unlikely(martian_source(cfg, p))) {
+		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
+		return;
+	}
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
 	if (svc == NULL) {
 		drop(w, p->m, dp_is_port_addr(p->key.family, &p->key.dst, NULL) ? DROP_NO_FLOW : DROP_NO_SERVICE);
@@ -254,6 +301,8 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		return;
 	}
 	flow_track(f, p, DIR_FORWARD, w->now);
+	if (unlikely(p->frag == FRAG_FIRST))
+		first_fragment(w, f, DIR_FORWARD, p);
 	forward_any(w, cfg, f, &cfg->backends[f->backend_idx], p, in_port);
 }
 
@@ -304,6 +353,8 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			p->data = rte_pktmbuf_mtod(m, uint8_t *);
 			p->len = rte_pktmbuf_data_len(m);
 			memset(&p->key, 0, sizeof(p->key));   /* hashed whole: padding included */
+			p->frag = FRAG_NONE;
+			p->frag_hdr = 0;
 			enum gfwd_drop r = parse(p, port);
 			if (unlikely(r != PARSE_OK)) {
 				drop(w, m, r);
@@ -341,6 +392,13 @@ unsigned pipeline_owner(const struct config *cfg, uint16_t in_port, struct rte_m
 	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
 	    p.key.proto == IPPROTO_ICMP || p.key.proto == IPPROTO_ICMPV6)
 		return self;   /* dropped or local: any worker will do */
+	if (unlikely(p.frag == FRAG_LATER)) {
+		/* No ports: it belongs where its first fragment left a note. */
+		for (unsigned i = 0; i < n; i++)
+			if (frag_noted(&dp.workers[i]->frags, &p, __atomic_load_n(&dp.workers[i]->now, __ATOMIC_RELAXED)))
+				return i;
+		return self;
+	}
 	if (dp_is_port_addr(p.key.family, &p.key.dst, NULL)) {
 		/* A full-NAT reply: its port names the worker that chose it. */
 		uint16_t port = rte_be_to_cpu_16(p.key.dport);

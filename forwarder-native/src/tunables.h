@@ -14,6 +14,8 @@
 
 #define FLOW_TABLE_FLOWS        (1u << 20)  /* connections per worker */
 #define FLOW_BUCKET_SLOTS       8           /* slots per 64-byte bucket */
+#define FLOW_SWEEP_PERIOD_MS    1000        /* the sweep visits every flow of a table this often */
+#define FLOW_SWEEP_MAX          64          /* flows visited per worker loop at most */
 
 #define MAX_SERVICES            65535u      /* a service index fits 16 bits */
 #define MAX_BACKENDS            (1u << 20)  /* over all services */
@@ -24,6 +26,9 @@
 #define AFFINITY_PROBE          4           /* slots tried per lookup */
 #define WRR_MAX_SEQUENCE        65536       /* weighted round-robin schedule length */
 #define HANDOFF_RING_SIZE       4096        /* packets waiting for another worker */
+#define FRAG_SLOTS              4096        /* fragmented datagrams in flight per worker */
+#define FRAG_PROBE              4           /* slots tried per lookup */
+#define FRAG_TIMEOUT_S          2           /* a datagram's fragments arrive within this */
 
 /* Connection timeouts, seconds (IPVS defaults where a user would compare). */
 #define TCP_SYN_TIMEOUT_S       30

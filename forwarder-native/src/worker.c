@@ -51,7 +51,7 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 	char name[RTE_RING_NAMESIZE];
 	snprintf(name, sizeof(name), "gfwd_inbox_%u_%u", index, __atomic_fetch_add(&created, 1, __ATOMIC_RELAXED));
 	w->inbox = rte_ring_create(name, HANDOFF_RING_SIZE, socket, RING_F_SC_DEQ);
-	if (w->affinity == NULL || w->inbox == NULL) {
+	if (w->affinity == NULL || w->inbox == NULL || frag_table_init(&w->frags, index, n_workers, socket) != 0) {
 		worker_free(w);
 		return NULL;
 	}
@@ -61,6 +61,9 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 	w->snat_last = (uint16_t)(w->snat_first + share - 1);
 	w->snat_next = w->snat_first;
 	worker_tick(w);
+	uint64_t per_flow = rte_get_tsc_hz() * FLOW_SWEEP_PERIOD_MS / 1000 / flow_capacity;
+	w->sweep_tsc_per_flow = per_flow ? per_flow : 1;
+	w->sweep_tsc = w->now_tsc;
 	return w;
 }
 
@@ -69,6 +72,7 @@ void worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	flow_table_free(w->flows);
+	frag_table_free(&w->frags);
 	rte_free(w->affinity);
 	rte_ring_free(w->inbox);
 	rte_free(w);
@@ -78,6 +82,24 @@ void worker_tick(struct worker *w)
 {
 	w->now_tsc = rte_rdtsc();
 	w->now = (uint32_t)(w->now_tsc / rte_get_tsc_hz());
+}
+
+void worker_sweep(struct worker *w)
+{
+	uint64_t behind = w->now_tsc - w->sweep_tsc;
+	if (likely(behind < w->sweep_tsc_per_flow))
+		return;
+	/* After a long stall, catch up one period at most: older debt is the same flows again. */
+	uint64_t period = w->sweep_tsc_per_flow * w->flows->capacity;
+	if (unlikely(behind > period)) {
+		w->sweep_tsc = w->now_tsc - period;
+		behind = period;
+	}
+	uint64_t due = behind / w->sweep_tsc_per_flow;
+	if (due > FLOW_SWEEP_MAX)
+		due = FLOW_SWEEP_MAX;
+	w->sweep_tsc += due * w->sweep_tsc_per_flow;
+	flow_sweep(w->flows, w->now, (uint32_t)due);
 }
 
 void worker_flush(struct worker *w)
@@ -142,6 +164,14 @@ static void drain_inbox(struct worker *w, const struct config *cfg)
 		pipeline_burst(w, cfg, pkts[i]->port, &pkts[i], 1);
 }
 
+void worker_adopt(struct worker *w, const struct config *cfg)
+{
+	if (w->cfg_seen != NULL && cfg->prev == w->cfg_seen)
+		config_carry_active((struct config *)cfg, w->cfg_seen, w->index);
+	w->cfg = cfg;
+	__atomic_store_n(&w->cfg_seen, cfg, __ATOMIC_RELEASE);
+}
+
 int worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -153,6 +183,8 @@ int worker_main(void *arg)
 		__atomic_store_n(&w->loops, w->loops + 1, __ATOMIC_RELAXED);
 		worker_tick(w);
 		const struct config *cfg = dp_config();
+		if (unlikely(cfg != w->cfg_seen))
+			worker_adopt(w, cfg);
 		for (uint16_t p = 0; p < dp.n_ports; p++) {
 			if (w->index >= dp.ports[p].n_rx_queues)
 				continue;
@@ -174,6 +206,8 @@ int worker_main(void *arg)
 		if (w->index == 0)
 			drain_control(w);
 		worker_flush(w);
+		w->cfg = cfg;
+		worker_sweep(w);
 		/* Done with cfg: a commit waiting to free it may go on. */
 		rte_rcu_qsbr_quiescent(dp.rcu, w->lcore_id);
 	}

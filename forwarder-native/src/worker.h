@@ -9,6 +9,7 @@
 #include "config.h"
 #include "counters.h"
 #include "flow.h"
+#include "frag.h"
 #include "tunables.h"
 
 #define TXQ_CAP (BURST_SIZE * 2)
@@ -35,13 +36,17 @@ struct worker {
 	unsigned lcore_id;
 	struct flow_table *flows;
 	const struct config *cfg;   /* the config of the burst in progress */
+	const struct config *cfg_seen;  /* the last config this worker carried its counts into */
 	uint32_t now;               /* seconds since start, refreshed per loop */
 	uint64_t now_tsc;
+	uint64_t sweep_tsc;         /* the sweep has visited every flow due before this */
+	uint64_t sweep_tsc_per_flow;
 	uint16_t snat_first;        /* this worker's share of the SNAT ports (host order) */
 	uint16_t snat_last;
 	uint16_t snat_next;
 	struct tx_queue tx[MAX_PORTS];
 	struct affinity *affinity;  /* AFFINITY_SLOTS entries */
+	struct frag_table frags;    /* where later fragments follow their first */
 	struct rte_ring *inbox;     /* packets other workers hand over (their flows are ours) */
 	uint64_t loops;             /* a heartbeat: every turn of the loop */
 	struct counters cnt;
@@ -67,10 +72,20 @@ static inline void emit(struct worker *w, uint16_t port, struct rte_mbuf *m)
 struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_id,
 			     uint32_t flow_capacity, int socket);
 void worker_free(struct worker *w);
+/* First sight of a published config: carries this worker's open-connection counts from
+ * the config it replaced (when that is the one the worker ran), then says so in cfg_seen,
+ * which gfwd_commit() waits for before it frees the old one. */
+void worker_adopt(struct worker *w, const struct config *cfg);
 /* The lcore entry point (rte_eal_remote_launch). */
 int worker_main(void *arg);
 /* Sends what the pipeline queued; unsent frames are freed and counted. */
 void worker_flush(struct worker *w);
 void worker_tick(struct worker *w);
+/* Once per loop, after worker_tick() and with w->cfg set: visits as many flows as the time
+ * since the last call is worth (the whole table per FLOW_SWEEP_PERIOD_MS, at most
+ * FLOW_SWEEP_MAX per call) and removes the expired ones, so flows leave, and their
+ * services' and backends' active counts go down, within their timeout plus the period
+ * even when no packet of theirs comes again. */
+void worker_sweep(struct worker *w);
 
 #endif

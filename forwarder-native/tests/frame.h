@@ -123,6 +123,15 @@ static inline void frame_ipv4(struct frame *f, const char *src, const char *dst,
 	frame_ipv4_ttl(f, src, dst, proto, 64);
 }
 
+/* IPv4 options after the header just built (n a multiple of 4): the header grows to hold
+ * them, and L4 follows them. */
+static inline void frame_ipv4_options(struct frame *f, const uint8_t *opts, size_t n)
+{
+	f->b[f->l3] = (uint8_t)(0x40 | (5 + n / 4));
+	put(f, opts, n);
+	f->l4 = (int16_t)f->len;
+}
+
 static inline void frame_ipv6_hop(struct frame *f, const char *src, const char *dst, uint8_t next, uint8_t hop)
 {
 	f->family = 6;
@@ -315,7 +324,7 @@ static inline void frame_done(struct frame *f)
 		if (!f->keep_lengths)
 			set16(ip + 2, (uint16_t)(f->len - f->l3));
 		set16(ip + 10, 0);
-		set16(ip + 10, (uint16_t)~fold(sum16(ip, 20, 0)) ^ (f->corrupt_ip_csum ? 0x5555 : 0));
+		set16(ip + 10, (uint16_t)~fold(sum16(ip, (size_t)(ip[0] & 0xf) * 4, 0)) ^ (f->corrupt_ip_csum ? 0x5555 : 0));
 	}
 	if (f->outer_l3 >= 0) {
 		uint8_t *o = f->b + f->outer_l3;

@@ -52,6 +52,10 @@ static double now_s(void)
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* How long a test waits for a frame the worker owes it: the worker shares two cores with
+ * builds and other tests, so this is long; a frame that comes returns at once. */
+#define PATIENCE_S 30.0
+
 /* The next transmitted frame within timeout_s, into f; 0 if none came. */
 static int collect(struct frame *f, double timeout_s)
 {

@@ -77,7 +77,7 @@ static int try_commit(enum b_state b12, int all_drain)
 	b[n++] = backend(11, 1, all);
 	b[n++] = backend(13, 1, all);
 	s[ALL_SERVICE].n_backends = 2;
-	return gfwd_commit(++generation, s, N_POLICIES + 1, b, n);
+	return gfwd_commit(++generation, s, N_POLICIES + 1, b, n, NULL, 0);
 }
 
 static void commit(enum b_state b12, int all_drain)
@@ -275,9 +275,11 @@ static struct config *build(const struct gfwd_backend *b, uint32_t n, uint8_t sc
 	struct gfwd_service s = service(MAGLEV_PORT, sched, 0, 0);
 	s.n_backends = n;
 	char err[256];
-	struct config *c = config_build(1, &s, 1, b, n, 1, any_hop, one_vip, err, sizeof(err));
-	if (c == NULL) {
-		fprintf(stderr, "config_build: %s\n", err);
+	struct gfwd_refusal r;
+	uint32_t refused;
+	struct config *c = config_build(1, &s, 1, b, n, 1, any_hop, one_vip, &r, 1, &refused, err, sizeof(err));
+	if (c == NULL || refused != 0) {
+		fprintf(stderr, "config_build: %s\n", c == NULL ? err : r.reason);
 		exit(1);
 	}
 	return c;
@@ -545,27 +547,34 @@ static void dropping_it_reschedules_as_before(void)
 	CHECK(open_conn(&c, "198.18.0.100", 12100, ALL_PORT, NULL) > 0, "a service serving again takes new connections");
 }
 
+/* A service with a bad backend flag, or a backend both serving and draining, is refused
+ * alone, named by its VIP, port and protocol. */
 static void commits_refused(void)
 {
-	uint64_t running = gfwd_generation();
-	struct gfwd_service s = service(MAGLEV_PORT, GFWD_SCHED_MAGLEV, 0, 0);
-	s.n_backends = 2;
+	struct gfwd_service s[2] = { service(MAGLEV_PORT, GFWD_SCHED_MAGLEV, 0, 0),
+				     service(RR_PORT, GFWD_SCHED_ROUND_ROBIN, 0, 0) };
+	s[0].n_backends = 2;
+	s[1].n_backends = 1;   /* .11 alone: good */
 	const uint8_t bad_flags[] = { 0x02, 0x80, GFWD_BACKEND_DRAINING | 0x04 };
+	struct gfwd_refusal r;
 	for (size_t i = 0; i < sizeof(bad_flags); i++) {
 		struct gfwd_backend b[] = { backend(11, 1, 0), backend(13, 1, bad_flags[i]) };
-		int rc = gfwd_commit(running + 1, &s, 1, b, 2);
-		CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "unknown flags") != NULL,
-		      "flags 0x%02x refused with a reason (rc %d: %s)", bad_flags[i], rc, gfwd_last_error());
+		int rc = gfwd_commit(gfwd_generation() + 1, s, 2, b, 2, &r, 1);
+		CHECK(rc == 1 && r.service == 0 && r.error == -EINVAL && strstr(r.reason, "unknown flags") != NULL &&
+		      strstr(r.reason, VIP ":1/TCP: backend 198.18.0.13:8080") == r.reason,
+		      "flags 0x%02x refused with a reason (rc %d: %s)", bad_flags[i], rc, r.reason);
 	}
 	struct gfwd_backend twice[] = { backend(11, 1, 0), backend(11, 1, GFWD_BACKEND_DRAINING) };
-	int rc = gfwd_commit(running + 1, &s, 1, twice, 2);
-	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "listed twice") != NULL,
-	      "a backend both serving and draining is refused (rc %d: %s)", rc, gfwd_last_error());
+	int rc = gfwd_commit(gfwd_generation() + 1, s, 2, twice, 2, &r, 1);
+	CHECK(rc == 1 && strstr(r.reason, "backend 198.18.0.11:8080 is listed twice") != NULL,
+	      "a backend both serving and draining is refused (rc %d: %s)", rc, r.reason);
 	struct gfwd_backend twice_draining[] = { backend(11, 1, GFWD_BACKEND_DRAINING), backend(11, 1, GFWD_BACKEND_DRAINING) };
-	rc = gfwd_commit(running + 1, &s, 1, twice_draining, 2);
-	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "listed twice") != NULL,
-	      "a backend draining twice is refused (rc %d: %s)", rc, gfwd_last_error());
-	CHECK(gfwd_generation() == running, "refused commits leave the running config");
+	rc = gfwd_commit(gfwd_generation() + 1, s, 2, twice_draining, 2, &r, 1);
+	CHECK(rc == 1 && strstr(r.reason, "listed twice") != NULL,
+	      "a backend draining twice is refused (rc %d: %s)", rc, r.reason);
+	uint32_t n_svc, n_be;
+	gfwd_traffic_sizes(&n_svc, &n_be);
+	CHECK(n_svc == 1, "the good service runs beside the refused one (%u)", n_svc);
 	CHECK(gfwd_abi_version() == GFWD_ABI_VERSION, "the library reports the ABI version of its header");
 }
 

@@ -37,7 +37,7 @@ static void snat_exhaustion(void)
 	inet_pton(AF_INET, "198.18.0.200", s.vip);
 	uint8_t mac[6] = { 2, 0, 0, 0, 0, 11 };
 	gfwd_neighbor_set(4, b.addr, mac);
-	CHECK(gfwd_commit(1, &s, 1, &b, 1) == 0, "commit");
+	CHECK(gfwd_commit(1, &s, 1, &b, 1, NULL, 0) == 0, "commit");
 	unsigned workers = SNAT_PORT_LAST - SNAT_PORT_FIRST;   /* share: one port each */
 	struct worker *w = worker_create(0, workers, 0, 1024, 0);
 	CHECK(w->snat_first == w->snat_last, "a single SNAT port (%u-%u)", w->snat_first, w->snat_last);
@@ -97,6 +97,21 @@ int main(int argc, char **argv)
 	enum flow_dir dir;
 	CHECK(flow_lookup(ft, &k, flow_key_hash(&k), 101, &dir) == NULL, "an expired flow is not found");
 	CHECK(!findable(ft, CAPACITY + 999, 0), "and was reclaimed, both directions");
+
+	/* The sweep: a pass while nothing has expired removes nothing; a pass later removes
+	 * every flow, each through flow_remove (both directions unfindable), in passes of any
+	 * length that wrap around the table. */
+	uint32_t live = flow_table_live(ft);
+	CHECK(flow_sweep(ft, 100, CAPACITY) == 0 && flow_table_live(ft) == live, "nothing expired, nothing swept");
+	uint32_t swept = 0;
+	for (uint32_t visited = 0; visited < CAPACITY; visited += 1000)
+		swept += flow_sweep(ft, 101, 1000);
+	CHECK(swept == live && flow_table_live(ft) == 0, "every expired flow swept (%u of %u, %u left)", swept, live,
+	      flow_table_live(ft));
+	CHECK(!findable(ft, CAPACITY - 1, 0) && !findable(ft, 7, 0), "swept flows are gone both ways");
+	CHECK(flow_sweep(ft, 101, 2 * CAPACITY) == 0, "free entries are skipped");
+	struct flow again = flow_n(7);
+	CHECK(flow_insert(ft, &again, 0) != NULL && findable(ft, 7, 0), "and reused");
 	flow_table_free(ft);
 	snat_exhaustion();
 	return report("test_flow");

@@ -12,15 +12,17 @@ static void commit_both(void)
 {
 	struct gfwd_backend b = { .family = GFWD_AF_INET, .port = 8080, .weight = 1 };
 	inet_pton(AF_INET, BACKEND, b.addr);
-	struct gfwd_service s[2] = {
+	struct gfwd_service s[3] = {
 		{ .family = GFWD_AF_INET, .proto = IPPROTO_TCP, .port = 80, .mode = GFWD_MODE_FULLNAT,
 		  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = 1 },
 		{ .family = GFWD_AF_INET, .proto = IPPROTO_TCP, .port = 81, .mode = GFWD_MODE_NAT,
 		  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = 1 },
+		{ .family = GFWD_AF_INET, .proto = IPPROTO_UDP, .port = 53, .mode = GFWD_MODE_FULLNAT,
+		  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = 1 },
 	};
-	inet_pton(AF_INET, VIP, s[0].vip);
-	inet_pton(AF_INET, VIP, s[1].vip);
-	if (gfwd_commit(1, s, 2, &b, 1) != 0)
+	for (int i = 0; i < 3; i++)
+		inet_pton(AF_INET, VIP, s[i].vip);
+	if (gfwd_commit(1, s, 3, &b, 1, NULL, 0) != 0)
 		die("commit");
 }
 
@@ -44,7 +46,7 @@ static int round_trip(uint16_t vport, uint16_t in, uint16_t out, uint16_t first_
 		frame_done(&syn);
 		inject(in, &syn);
 		struct frame fwd = frame_new();
-		if (!collect(&fwd, 2.0))
+		if (!collect(&fwd, PATIENCE_S))
 			continue;
 		/* The backend answers whoever the forwarder made the source. */
 		struct frame ans = frame_new();
@@ -58,13 +60,69 @@ static int round_trip(uint16_t vport, uint16_t in, uint16_t out, uint16_t first_
 		frame_done(&ans);
 		inject(out, &ans);
 		struct frame back = frame_new();
-		if (!collect(&back, 2.0))
+		if (!collect(&back, PATIENCE_S))
 			continue;
 		struct in_addr vip;
 		inet_pton(AF_INET, VIP, &vip);
 		ok += memcmp(back.b + 14 + 12, &vip, 4) == 0 && get16(back.b + 14 + 22) == sport &&
 		      get16(back.b + 14 + 20) == vport;
 	}
+	return ok;
+}
+
+/* IPv4 fragment of d covering L4 bytes [from, to). */
+static struct frame fragment(const struct frame *d, unsigned from, unsigned to)
+{
+	struct frame f = frame_new();
+	frame_bytes(&f, d->b, (size_t)d->l4);
+	uint8_t *ip = f.b + 14;
+	set16(ip + 2, (uint16_t)(20 + to - from));
+	set16(ip + 6, (uint16_t)((to < (unsigned)(d->len - d->l4) ? 0x2000 : 0) | from / 8));
+	set16(ip + 10, 0);
+	set16(ip + 10, (uint16_t)~fold(sum16(ip, 20, 0)));
+	frame_bytes(&f, d->b + d->l4 + from, to - from);
+	return f;
+}
+
+/* A datagram's later fragment may arrive on another queue than its first: it is handed to
+ * the worker that noted the first, in both directions. Returns how many of the four
+ * fragments came out where they belong. */
+static int fragments_on_both_queues(uint16_t first_queue, uint16_t later_queue, uint16_t sport)
+{
+	static uint8_t payload[1200];
+	struct frame d = frame_new();
+	frame_eth(&d, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&d, "198.18.0.100", VIP, IPPROTO_UDP);
+	frame_udp(&d, sport, 53);
+	frame_bytes(&d, payload, sizeof(payload));
+	frame_done(&d);
+	struct frame first = fragment(&d, 0, 1000), later = fragment(&d, 1000, 1208), out = frame_new();
+	int ok = 0;
+	inject(first_queue, &first);
+	if (!collect(&out, PATIENCE_S))
+		return ok;
+	ok += memcmp(out.b + 14 + 16, "\xc6\x12\x00\x0b", 4) == 0;
+	uint16_t snat = get16(out.b + 14 + 20);
+	inject(later_queue, &later);
+	if (!collect(&out, PATIENCE_S))
+		return ok;
+	ok += memcmp(out.b + 14 + 16, "\xc6\x12\x00\x0b", 4) == 0;
+
+	struct frame a = frame_new();
+	frame_eth(&a, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&a, BACKEND, PORT_IP, IPPROTO_UDP);
+	frame_udp(&a, 8080, snat);
+	frame_bytes(&a, payload, sizeof(payload));
+	frame_done(&a);
+	struct frame afirst = fragment(&a, 0, 1000), alater = fragment(&a, 1000, 1208);
+	inject(later_queue, &afirst);
+	if (!collect(&out, PATIENCE_S))
+		return ok;
+	ok += get16(out.b + 14 + 22) == sport;
+	inject(first_queue, &alater);
+	if (!collect(&out, PATIENCE_S))
+		return ok;
+	ok += memcmp(out.b + 14 + 16, "\xc6\x12\x00\x64", 4) == 0;   /* to the client */
 	return ok;
 }
 
@@ -82,10 +140,13 @@ int main(int argc, char **argv)
 	int b = round_trip(80, 1, 0, 20000);
 	int c = round_trip(81, 0, 1, 30000);
 	int d = round_trip(81, 1, 0, 40000);
+	int e = fragments_on_both_queues(0, 1, 50000);
+	int g = fragments_on_both_queues(1, 0, 50001);
 	printf("handoff: full NAT %d+%d, NAT %d+%d of %d each; %lu handed off\n", a, b, c, d, FLOWS,
 	       (unsigned long)counter("handoffs"));
 	CHECK(a == FLOWS && b == FLOWS, "full-NAT replies on the other queue reach the flow (%d, %d)", a, b);
 	CHECK(c == FLOWS && d == FLOWS, "NAT replies on the other queue reach the flow (%d, %d)", c, d);
+	CHECK(e == 4 && g == 4, "later fragments on the other queue follow their first, both ways (%d, %d of 4)", e, g);
 	CHECK(counter("handoffs") >= 2 * FLOWS, "replies were handed to the flow's worker (%lu)",
 	      (unsigned long)counter("handoffs"));
 	CHECK(drops_total() == 0, "nothing dropped (%lu)", (unsigned long)drops_total());

@@ -56,7 +56,7 @@ static void commit_modes(void)
 		b[i] = (struct gfwd_backend){ .family = d->family, .port = d->backend_port, .weight = 1 };
 		inet_pton(af, d->backend, b[i].addr);
 	}
-	if (gfwd_commit(1, s, N_SERVICES, b, N_SERVICES) != 0) {
+	if (gfwd_commit(1, s, N_SERVICES, b, N_SERVICES, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}
@@ -476,10 +476,10 @@ static void v6_fragment(struct frame *f)
 	frame_ipv6(f, CLIENT6, VIP6, 44);
 	put8(f, IPPROTO_UDP);
 	put8(f, 0);
-	put16(f, 1);     /* more fragments */
+	put16(f, 1);     /* more fragments, offset 0: the first */
 	put32(f, 7);
 	frame_udp(f, 50000, 53);
-	frame_done(f);
+	frame_done(f);   /* the UDP length says this fragment is all of it: it cannot be the first */
 }
 static void v6_hop_limit_1(struct frame *f)
 {
@@ -529,6 +529,54 @@ static void v6_multicast_udp(struct frame *f)
 	frame_done(f);
 }
 
+/* ---------------------------------------------------------------- martian sources */
+
+/* RFC 4291: a SYN to the IPv6 VIP from an address no host has. */
+#define SYN6_FROM(name, src, dst)                                       \
+	static void name(struct frame *f)                               \
+	{                                                               \
+		frame_eth_type(f, PORT_MAC, CLIENT_MAC, 0x86dd);        \
+		frame_ipv6(f, src, dst, IPPROTO_TCP);                   \
+		frame_tcp(f, 40200, 80, TCP_SYN);                       \
+		frame_done(f);                                          \
+	}
+SYN6_FROM(syn6_from_unspecified, "::", VIP6)
+SYN6_FROM(syn6_from_loopback, "::1", VIP6)
+SYN6_FROM(syn6_from_all_nodes, "ff02::1", VIP6)
+SYN6_FROM(syn6_from_global_multicast, "ff0e::101", VIP6)
+SYN6_FROM(syn6_land, VIP6, VIP6)
+SYN6_FROM(syn6_from_port_address, PORT_IP6, VIP6)
+static void ping6_from_all_nodes(struct frame *f)
+{
+	frame_eth_type(f, PORT_MAC, CLIENT_MAC, 0x86dd);
+	frame_ipv6(f, "ff02::1", VIP6, IPPROTO_ICMPV6);
+	frame_icmp_echo(f, 128, 9, 2);
+	frame_done(f);
+}
+static void ping6_land(struct frame *f)
+{
+	frame_eth_type(f, PORT_MAC, CLIENT_MAC, 0x86dd);
+	frame_ipv6(f, VIP6, VIP6, IPPROTO_ICMPV6);
+	frame_icmp_echo(f, 128, 9, 3);
+	frame_done(f);
+}
+/* Duplicate address detection for the VIP: from ::, no source link-layer option. */
+static void dad_ns_for_vip6(struct frame *f)
+{
+	frame_eth_type(f, SOLICITED_VIP6, CLIENT_MAC, 0x86dd);
+	frame_ipv6_hop(f, "::", "ff02::1:ff00:200", IPPROTO_ICMPV6, 255);
+	frame_nd(f, 135, 0, VIP6, 0, NULL);
+	frame_done(f);
+}
+static void dad_na_for_vip6(struct frame *f)
+{
+	static const uint8_t all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	frame_eth_type(f, all_nodes, PORT_MAC, 0x86dd);
+	frame_ipv6_hop(f, VIP6, "ff02::1", IPPROTO_ICMPV6, 255);
+	frame_nd(f, 136, 0x20, VIP6, 2, PORT_MAC);
+	frame_done(f);
+}
+
 /* ---------------------------------------------------------------- the table */
 
 
@@ -558,13 +606,22 @@ static const struct packet_case cases[] = {
 	{ "SCTP full NAT reverse with CRC32c", sctp_init_ack, SENT, sctp_init_ack_to_client },
 	{ "ICMP unreachable from the backend reaches the client in its terms", unreachable_from_backend, SENT, unreachable_to_client },
 	{ "ICMPv6 packet too big from the backend side reaches the client", too_big6_from_router, SENT, too_big6_to_client },
-	{ "IPv6 fragment", v6_fragment, DROPPED, NULL, DROP_IP_FRAGMENT },
+	{ "IPv6 first fragment holding its whole datagram", v6_fragment, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "IPv6 hop limit 1", v6_hop_limit_1, DROPPED, NULL, DROP_TTL_EXCEEDED },
 	{ "IPv6 header truncated", v6_truncated, DROPPED, NULL, DROP_TOO_SHORT },
 	{ "IPv6 payload length beyond the frame", v6_payload_beyond_frame, DROPPED, NULL, DROP_BAD_IP_HEADER },
 	{ "IPv6 extension header beyond the packet", v6_ext_header_beyond, DROPPED, NULL, DROP_BAD_IP_HEADER },
 	{ "ICMPv6 router advertisement", v6_router_advert, DROPPED, NULL, DROP_UNSUPPORTED_ICMP },
 	{ "IPv6 multicast UDP", v6_multicast_udp, DROPPED, NULL, DROP_NOT_FOR_US },
+	{ "martian: SYN from ::", syn6_from_unspecified, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from ::1", syn6_from_loopback, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from ff02::1", syn6_from_all_nodes, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from ff0e::101", syn6_from_global_multicast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land SYN (source = destination = IPv6 VIP)", syn6_land, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from the port's IPv6 address", syn6_from_port_address, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: ICMPv6 echo from ff02::1 is not answered", ping6_from_all_nodes, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land ICMPv6 echo is not answered", ping6_land, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "NDP: duplicate address detection from :: is answered to all nodes", dad_ns_for_vip6, SENT, dad_na_for_vip6 },
 };
 
 

@@ -59,7 +59,7 @@ static void commit(int extra, int removed)
 		service(VIP3, IPPROTO_TCP, 80, 3, n3),
 		service(VIP_EMPTY, IPPROTO_TCP, 80, 0, 0),
 	};
-	int rc = gfwd_commit(++generation, s, 5, b, 3 + n3);
+	int rc = gfwd_commit(++generation, s, 5, b, 3 + n3, NULL, 0);
 	if (rc != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
@@ -289,8 +289,8 @@ static void ip_fragment(struct frame *f)
 	frame_eth(f, PORT_MAC, CLIENT_MAC);
 	frame_ipv4(f, CLIENT, VIP, IPPROTO_UDP);
 	frame_udp(f, 50000, 53);
-	frame_payload(f, "first fragment");
-	f->b[f->l3 + 6] = 0x20;   /* more fragments */
+	frame_payload(f, "a later fragment");
+	f->b[f->l3 + 7] = 0x10;   /* offset 16 units, the last one: its first never came */
 	frame_done(f);
 }
 static void ttl_one(struct frame *f)
@@ -363,6 +363,79 @@ static void gre_to_vip(struct frame *f)
 	frame_done(f);
 }
 
+/* Martian sources (RFC 1812 5.3.7): a SYN to a VIP's service from each, never forwarded. */
+#define SYN_FROM(name, src, dst)                                        \
+	static void name(struct frame *f)                               \
+	{                                                               \
+		frame_eth(f, PORT_MAC, CLIENT_MAC);                     \
+		frame_ipv4(f, src, dst, IPPROTO_TCP);                   \
+		frame_tcp(f, 40100, 80, TCP_SYN);                       \
+		frame_done(f);                                          \
+	}
+SYN_FROM(syn_from_zero, "0.0.0.0", VIP)
+SYN_FROM(syn_from_this_network, "0.1.2.3", VIP)
+SYN_FROM(syn_from_loopback, "127.0.0.1", VIP)
+SYN_FROM(syn_from_multicast, "224.0.0.1", VIP)
+SYN_FROM(syn_from_ssdp_multicast, "239.255.255.250", VIP)
+SYN_FROM(syn_from_class_e, "240.0.0.1", VIP)
+SYN_FROM(syn_from_broadcast, "255.255.255.255", VIP)
+SYN_FROM(syn_from_subnet_broadcast, "198.18.0.255", VIP)
+SYN_FROM(syn_from_other_vip, VIP3, VIP)
+SYN_FROM(syn_from_port_address, PORT_IP, VIP)
+SYN_FROM(syn_land, VIP, VIP)
+SYN_FROM(syn_land_port, PORT_IP, PORT_IP)
+static void udp_from_multicast(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, "224.0.0.251", VIP, IPPROTO_UDP);
+	frame_udp(f, 5353, 53);
+	frame_done(f);
+}
+static void ping_from_broadcast(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, "255.255.255.255", VIP, IPPROTO_ICMP);
+	frame_icmp_echo(f, 8, 7, 2);
+	frame_done(f);
+}
+static void ping_land(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, VIP, VIP, IPPROTO_ICMP);
+	frame_icmp_echo(f, 8, 7, 3);
+	frame_done(f);
+}
+static void unreachable_from_loopback(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, B11_MAC);
+	frame_ipv4(f, "127.0.0.1", PORT_IP, IPPROTO_ICMP);
+	put8(f, 3);
+	put8(f, 3);
+	put32(f, 0);
+	put16(f, 0);
+	struct frame sent = frame_new();
+	syn_to_backend(&sent);
+	frame_bytes(f, sent.b + 14, 28);
+	frame_done(f);
+}
+
+/* IPv4 options that cannot be walked (RFC 791). */
+#define SYN_WITH_OPTIONS(name, ...)                                     \
+	static void name(struct frame *f)                               \
+	{                                                               \
+		static const uint8_t opts[] = { __VA_ARGS__ };          \
+		frame_eth(f, PORT_MAC, CLIENT_MAC);                     \
+		frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);                \
+		frame_ipv4_options(f, opts, sizeof(opts));              \
+		frame_tcp(f, 40300, 80, TCP_SYN);                       \
+		frame_done(f);                                          \
+	}
+SYN_WITH_OPTIONS(option_length_0, 7, 0, 0, 0)
+SYN_WITH_OPTIONS(option_length_1, 68, 1, 0, 0)
+SYN_WITH_OPTIONS(option_past_the_header, 1, 7, 39, 4)
+SYN_WITH_OPTIONS(option_without_its_length, 1, 1, 1, 7)
+SYN_WITH_OPTIONS(option_past_the_header_after_a_valid_one, 7, 7, 4, 0, 0, 0, 0, 1, 130, 12, 0, 0)
+
 /* ---------------------------------------------------------------- the table */
 
 
@@ -390,7 +463,7 @@ static const struct packet_case cases[] = {
 	{ "TCP data offset below 5", tcp_offset_too_small, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "TCP header truncated", tcp_truncated, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "UDP length beyond the packet", udp_length_beyond_packet, DROPPED, NULL, DROP_BAD_L4_HEADER },
-	{ "IPv4 fragment", ip_fragment, DROPPED, NULL, DROP_IP_FRAGMENT },
+	{ "IPv4 fragment whose first fragment never came", ip_fragment, DROPPED, NULL, DROP_FRAGMENT_WITHOUT_FIRST },
 	{ "TTL 1", ttl_one, DROPPED, NULL, DROP_TTL_EXCEEDED },
 	{ "unknown ethertype", ipv6_frame, DROPPED, NULL, DROP_BAD_ETHERTYPE },
 	{ "frame for another MAC", other_mac, DROPPED, NULL, DROP_NOT_FOR_US },
@@ -401,6 +474,28 @@ static const struct packet_case cases[] = {
 	{ "service without backends", syn_to_empty, DROPPED, NULL, DROP_NO_BACKEND },
 	{ "SCTP without a chunk", sctp_without_chunk, DROPPED, NULL, DROP_BAD_L4_HEADER },
 	{ "GRE (no such service protocol)", gre_to_vip, DROPPED, NULL, DROP_UNSUPPORTED_PROTO },
+	{ "IPv4 option of length 0", option_length_0, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option of length 1", option_length_1, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option running past the header", option_past_the_header, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option whose length byte is missing", option_without_its_length, DROPPED, NULL, DROP_BAD_IP_OPTIONS },
+	{ "IPv4 option past the header after a valid one", option_past_the_header_after_a_valid_one, DROPPED, NULL,
+	  DROP_BAD_IP_OPTIONS },
+	{ "martian: SYN from 0.0.0.0", syn_from_zero, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 0/8 (this network)", syn_from_this_network, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 127.0.0.1", syn_from_loopback, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 224.0.0.1", syn_from_multicast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 239.255.255.250", syn_from_ssdp_multicast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 240.0.0.1 (reserved)", syn_from_class_e, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from 255.255.255.255", syn_from_broadcast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from the port subnet's broadcast", syn_from_subnet_broadcast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from another VIP", syn_from_other_vip, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: SYN from the port's own address", syn_from_port_address, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land SYN (source = destination = VIP) gets no SYN-ACK", syn_land, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land SYN to the port's address", syn_land_port, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: UDP from 224.0.0.251", udp_from_multicast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: ping from 255.255.255.255 is not answered", ping_from_broadcast, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: land ping (VIP to VIP) is not answered", ping_land, DROPPED, NULL, DROP_MARTIAN_SOURCE },
+	{ "martian: ICMP error from 127.0.0.1 is not translated", unreachable_from_loopback, DROPPED, NULL, DROP_MARTIAN_SOURCE },
 };
 
 
@@ -560,13 +655,113 @@ static void timeouts_by_state(void)
 
 static void stale_commit_rejected(void)
 {
-	int rc = gfwd_commit(generation, NULL, 0, NULL, 0);
+	int rc = gfwd_commit(generation, NULL, 0, NULL, 0, NULL, 0);
 	CHECK(rc == -ESTALE, "a generation not newer than the running one is refused (rc %d)", rc);
-	struct gfwd_service bad = service(VIP, IPPROTO_TCP, 80, 5, 1);
-	rc = gfwd_commit(generation + 100, &bad, 1, NULL, 0);
-	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "backend range") != NULL,
-	      "an invalid config is refused with a reason (%s)", gfwd_last_error());
+	rc = gfwd_commit(generation + 1, NULL, 3, NULL, 0, NULL, 0);
+	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "null array") != NULL,
+	      "a call with a null array is refused as a whole (rc %d: %s)", rc, gfwd_last_error());
 	CHECK(gfwd_generation() == generation, "a refused commit leaves the running config");
+}
+
+static struct outcome syn_to(const char *vip, uint16_t sport)
+{
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, CLIENT, vip, IPPROTO_TCP);
+	frame_tcp(&f, sport, 80, TCP_SYN);
+	frame_done(&f);
+	return push(&f);
+}
+
+/* "service 3": an array index, which a user cannot find anything by. */
+static int names_an_index(const char *reason)
+{
+	for (const char *p = reason; (p = strstr(p, "service ")) != NULL; p++)
+		if (p[8] >= '0' && p[8] <= '9')
+			return 1;
+	return 0;
+}
+
+/* Martian checks stop at martians: the subnet's last host is no broadcast address. */
+static void last_host_is_served(void)
+{
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, "198.18.0.254", VIP, IPPROTO_TCP);
+	frame_tcp(&f, 40100, 80, TCP_SYN);
+	frame_done(&f);
+	struct outcome o = push(&f);
+	CHECK(o.port == 0 && o.out.b[14 + 19] == 11, "198.18.0.254 is served (port %d, drop %d)", o.port, o.drop);
+}
+
+/* Valid options (no-operation, record route, end of list and padding) pass and are kept. */
+static void valid_options_forwarded(void)
+{
+	static const uint8_t opts[] = { 1, 7, 7, 4, 0, 0, 0, 0, 0, 0xee, 0xee, 0xee };
+	struct frame f = frame_new();
+	frame_eth(&f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(&f, CLIENT, VIP, IPPROTO_TCP);
+	frame_ipv4_options(&f, opts, sizeof(opts));
+	frame_tcp(&f, 40301, 80, TCP_SYN);
+	frame_done(&f);
+	struct outcome o = push(&f);
+	CHECK(o.port == 0 && o.out.b[14] == 0x48 && memcmp(o.out.b + 14 + 20, opts, sizeof(opts)) == 0,
+	      "forwarded with its options (port %d, drop %d)", o.port, o.drop);
+	CHECK(o.port == 0 && frame_checksums_ok(o.out.b, o.out.len, 14, 14 + 32), "checksums right after NAT");
+}
+
+/* Bad services among good ones: each bad one is refused on its own, named by VIP, port and
+ * protocol with the reason; every good one runs. */
+static void bad_services_refused_alone(void)
+{
+	struct gfwd_backend b[] = { backend("198.18.0.11", 8080), backend("198.19.5.5", 80), backend("198.18.0.12", 80) };
+	struct gfwd_service dsr = service("198.18.0.204", IPPROTO_TCP, 80, 0, 1);
+	dsr.mode = GFWD_MODE_DSR;
+	struct gfwd_service six = service("198.18.0.207", IPPROTO_TCP, 80, 0, 1);
+	six.family = GFWD_AF_INET6;
+	struct gfwd_service s[] = {
+		service("198.18.0.205", IPPROTO_TCP, 80, 0, 1),   /* good */
+		dsr,                                              /* DSR translating 80 to 8080 */
+		service("198.18.0.206", IPPROTO_TCP, 80, 1, 1),   /* no route to 198.19.5.5 */
+		service("198.18.0.205", IPPROTO_TCP, 80, 2, 1),   /* the first one again */
+		service("198.18.0.208", IPPROTO_UDP, 53, 5, 1),   /* outside the backend array */
+		six,                                              /* IPv4 backends for an IPv6 VIP */
+		service(VIP, IPPROTO_TCP, 80, 0, 1),              /* good */
+	};
+	struct gfwd_refusal r[8];
+	memset(r, 0, sizeof(r));
+	uint64_t g = ++generation;
+	int rc = gfwd_commit(g, s, 7, b, 3, r, 8);
+	CHECK(rc == 5, "five of seven services refused (rc %d: %s)", rc, rc < 0 ? gfwd_last_error() : "");
+	CHECK(gfwd_generation() == g, "the commit ran (generation %lu)", (unsigned long)gfwd_generation());
+	static const struct { uint32_t service; int error; const char *reason; } want[] = {
+		{ 1, -EINVAL, "198.18.0.204:80/TCP: DSR cannot translate ports: backend 198.18.0.11:8080 must listen on 80" },
+		{ 2, -EHOSTUNREACH, "198.18.0.206:80/TCP: no route to backend 198.19.5.5:80" },
+		{ 3, -EINVAL, "198.18.0.205:80/TCP: another service has the same VIP, port and protocol" },
+		{ 4, -EINVAL, "198.18.0.208:53/UDP: backend range [5, +1) is outside the backend array of 3" },
+		{ 5, -EINVAL, "is not IPv6 like the VIP" },
+	};
+	for (int i = 0; i < 5 && rc == 5; i++) {
+		CHECK(r[i].service == want[i].service && r[i].error == want[i].error &&
+		      strstr(r[i].reason, want[i].reason) != NULL && !names_an_index(r[i].reason),
+		      "refusal %d: service %u, error %d: %s", i, r[i].service, r[i].error, r[i].reason);
+	}
+	uint32_t n_svc, n_be;
+	gfwd_traffic_sizes(&n_svc, &n_be);
+	CHECK(n_svc == 2 && n_be == 2, "the two good services run (%u services, %u backends)", n_svc, n_be);
+	struct outcome o = syn_to("198.18.0.205", 45000);
+	CHECK(o.port == 0 && o.out.b[14 + 19] == 11, "a good service forwards (port %d, drop %d)", o.port, o.drop);
+	o = syn_to(VIP, 45001);
+	CHECK(o.port == 0, "so does the other one (port %d, drop %d)", o.port, o.drop);
+	o = syn_to("198.18.0.204", 45002);
+	CHECK(o.port < 0 && o.drop == DROP_NO_SERVICE, "a refused one does not (port %d, drop %d)", o.port, o.drop);
+	o = syn_to("198.18.0.206", 45003);
+	CHECK(o.port < 0 && o.drop == DROP_NO_SERVICE, "nor the unroutable one (port %d, drop %d)", o.port, o.drop);
+
+	rc = gfwd_commit(++generation, s, 7, b, 3, r, 2);
+	CHECK(rc == 5 && r[1].service == 2, "a short refusal array gets the first ones, the count is all (%d)", rc);
+	rc = gfwd_commit(++generation, s, 7, b, 3, NULL, 0);
+	CHECK(rc == 5 && gfwd_generation() == generation, "without one the count still comes back (%d)", rc);
 }
 
 int main(int argc, char **argv)
@@ -580,5 +775,8 @@ int main(int argc, char **argv)
 	active_flows_follow_rescheduling();
 	timeouts_by_state();
 	stale_commit_rejected();
+	last_host_is_served();
+	valid_options_forwarded();
+	bad_services_refused_alone();
 	return report("test_pipeline");
 }

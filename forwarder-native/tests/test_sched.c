@@ -41,7 +41,7 @@ static void commit_policies(int with_12)
 		}
 		s[i].n_backends = n - s[i].first_backend;
 	}
-	if (gfwd_commit(++generation, s, 5, b, n) != 0) {
+	if (gfwd_commit(++generation, s, 5, b, n, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

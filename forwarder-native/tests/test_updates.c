@@ -52,7 +52,7 @@ static int commit_generation(uint64_t g)
 		service(VIP2, 80, vip_n, n - vip_n),
 		service(VIP2, 8080, vip_n, 1),
 	};
-	return gfwd_commit(g, s, g % 3 == 0 ? 3 : 2, b, n);
+	return gfwd_commit(g, s, g % 3 == 0 ? 3 : 2, b, n, NULL, 0);
 }
 
 static void *churn(void *arg)
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 		tcp_to_vip(&f, (uint16_t)(20000 + i), TCP_SYN);
 		gfwd_ring_inject(0, f.b, f.len);
 		struct frame out = frame_new();
-		if (!collect(&out, 2.0))
+		if (!collect(&out, PATIENCE_S))
 			die("no SYN forwarded");
 		backend_of[i] = out.b[14 + 19];
 		snat_of[i] = get16(out.b + 14 + 20);
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 		}
 		for (int i = 0; i < FLOWS; i++) {
 			struct frame out = frame_new();
-			if (!collect(&out, 1.0))
+			if (!collect(&out, PATIENCE_S))
 				break;
 			received++;
 			uint16_t port = get16(out.b + 14 + 20);

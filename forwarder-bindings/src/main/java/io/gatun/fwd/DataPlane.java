@@ -88,10 +88,13 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * Replaces the whole desired state atomically. The running state is untouched when this throws;
-   * {@code generation} must be larger than {@link #generation()}.
+   * Replaces the whole desired state atomically. A service the data plane cannot run (a backend
+   * without a route, DSR with port translation, a duplicate, ...) is refused on its own and comes
+   * back in the list; every other one runs. Throws, leaving the running state untouched, only for
+   * what concerns the whole call: {@code generation} not larger than {@link #generation()}, out of
+   * memory.
    */
-  public synchronized void commit(long generation, List<ServiceSpec> services) {
+  public synchronized List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
     int nBackends = services.stream().mapToInt(s -> s.backends().size()).sum();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment svcs = arena.allocate(GatunFwd.Service.LAYOUT, Math.max(1, services.size()));
@@ -122,17 +125,35 @@ public final class DataPlane implements AutoCloseable {
           b++;
         }
       }
-      check(
-          "gfwd_commit",
-          (int)
-              call(
-                  "gfwd_commit",
-                  GatunFwd.gfwd_commit,
-                  generation,
-                  svcs,
-                  services.size(),
-                  bes,
-                  nBackends));
+      int cap = Math.max(1, services.size());
+      MemorySegment refusals = arena.allocate(GatunFwd.Refusal.LAYOUT, cap);
+      int refused =
+          check(
+              "gfwd_commit",
+              (int)
+                  call(
+                      "gfwd_commit",
+                      GatunFwd.gfwd_commit,
+                      generation,
+                      svcs,
+                      services.size(),
+                      bes,
+                      nBackends,
+                      refusals,
+                      cap));
+      List<ServiceRefusal> result = new java.util.ArrayList<>(refused);
+      for (int i = 0; i < Math.min(refused, cap); i++) {
+        MemorySegment r =
+            refusals.asSlice(i * GatunFwd.Refusal.LAYOUT.byteSize(), GatunFwd.Refusal.LAYOUT);
+        int index = (int) GatunFwd.Refusal.SERVICE.get(r);
+        result.add(
+            new ServiceRefusal(
+                index,
+                services.get(index),
+                NativeError.of((int) GatunFwd.Refusal.ERROR.get(r)),
+                r.asSlice(GatunFwd.Refusal.REASON, GatunFwd.Refusal.REASON_LEN).getString(0)));
+      }
+      return List.copyOf(result);
     }
   }
 

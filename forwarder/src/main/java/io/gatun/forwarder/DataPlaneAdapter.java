@@ -2,6 +2,7 @@ package io.gatun.forwarder;
 
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortStats;
+import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
 import java.util.List;
@@ -16,8 +17,8 @@ final class DataPlaneAdapter implements DataPlaneControl {
   }
 
   @Override
-  public void commit(long generation, List<ServiceSpec> services) {
-    dataPlane.commit(generation, services);
+  public List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
+    return dataPlane.commit(generation, services);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.gatun.forwarder;
 
 import io.gatun.fwd.PortStats;
+import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
 import java.util.List;
@@ -8,12 +9,18 @@ import java.util.Map;
 
 /** What the agent needs from the data plane; a seam so the agent is testable without DPDK. */
 public interface DataPlaneControl {
-  /** Replaces the running state; throws when it cannot, leaving the running state in force. */
-  void commit(long generation, List<ServiceSpec> services);
+  /**
+   * Replaces the running state with every service the data plane can run; returns the others, each
+   * with its reason. Throws, leaving the running state in force, only when the whole call fails (a
+   * stale generation, out of memory).
+   */
+  List<ServiceRefusal> commit(long generation, List<ServiceSpec> services);
 
   long generation();
 
-  /** Every counter by name, summed over workers ({@code rx_packets}, {@code drop_no_route}, …). */
+  /**
+   * Every counter by name, summed over workers ({@code rx_packets}, {@code drop_no_service}, …).
+   */
   Map<String, Long> counters();
 
   /** Traffic per service and backend of the running state. */

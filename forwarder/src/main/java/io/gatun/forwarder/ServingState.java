@@ -6,11 +6,13 @@ import io.gatun.forwarder.health.HealthMonitor;
 import io.gatun.forwarder.health.HealthStatus;
 import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.fwd.BackendSpec;
+import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the data plane serves: the operator's latest snapshot minus the backends the prober found
- * unhealthy. A new snapshot replaces it all or nothing; a health threshold crossing recommits it at
- * once, before anyone upstream hears of it. Commits are whole-state, so flows to a backend that
- * left are rescheduled and every other flow keeps its backend.
+ * unhealthy. A new snapshot replaces it; a service the data plane refuses is left out on its own
+ * (and neither probed nor counted as owning its VIP), every other one runs. A health threshold
+ * crossing recommits it at once, before anyone upstream hears of it; refused services are refused
+ * again there and change nothing for the others. Commits are whole-state, so flows to a backend
+ * that left are rescheduled and every other flow keeps its backend.
  *
  * <p>When every serving backend of a service is unhealthy the service keeps all of them (fail open,
  * as cloud network load balancers do): a broken probe or a shared dependency must not turn a
@@ -64,12 +68,19 @@ public final class ServingState implements AutoCloseable {
             .register(registry);
   }
 
-  /** Serves {@code next} from now on; throws, changing nothing, when the data plane refuses. */
-  synchronized void replace(List<DesiredService> next) {
-    commit(next);
+  /**
+   * Serves {@code next} from now on, every service of it the data plane takes; returns the refused
+   * ones (key to the data plane's reason, in {@code next}'s order). Throws, changing nothing, when
+   * the data plane refuses the whole commit.
+   */
+  synchronized Map<String, String> replace(List<DesiredService> next) {
+    Map<String, String> refused = commit(next);
     desired = List.copyOf(next);
-    health.track(probeTargets(next));
-    vips.serving(next.stream().map(s -> s.spec().vip().getHostAddress()).toList());
+    List<DesiredService> running =
+        next.stream().filter(s -> !refused.containsKey(s.key())).toList();
+    health.track(probeTargets(running));
+    vips.serving(running.stream().map(s -> s.spec().vip().getHostAddress()).toList());
+    return refused;
   }
 
   /** The operator's services as last applied, every backend included. */
@@ -90,6 +101,7 @@ public final class ServingState implements AutoCloseable {
     synchronized (this) {
       long started = System.nanoTime();
       try {
+        // Refused services were reported with their snapshot; they stay refused here.
         commit(desired);
         long nanos = System.nanoTime() - started;
         recommitTime.record(nanos, TimeUnit.NANOSECONDS);
@@ -106,9 +118,13 @@ public final class ServingState implements AutoCloseable {
     upstream.accept(status);
   }
 
-  private void commit(List<DesiredService> services) {
+  private Map<String, String> commit(List<DesiredService> services) {
     List<ServiceSpec> specs = services.stream().map(this::serving).toList();
-    dataPlane.commit(dataPlane.generation() + 1, specs);
+    Map<String, String> refused = new LinkedHashMap<>();
+    for (ServiceRefusal r : dataPlane.commit(dataPlane.generation() + 1, specs)) {
+      refused.put(services.get(r.index()).key(), r.reason());
+    }
+    return refused;
   }
 
   private ServiceSpec serving(DesiredService s) {

@@ -2,6 +2,7 @@ package io.gatun.forwarder;
 
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.forwarder.health.HealthCheckSpec;
@@ -16,7 +17,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns operator snapshots into what the data plane serves, all or nothing, and says so in an Ack.
+ * Turns operator snapshots into what the data plane serves, and says so in an Ack. A service that
+ * cannot be read or that the data plane refuses is listed in {@code Ack.refused} with its reason
+ * and left out; every other service of the snapshot runs ({@code applied=true}). Only a snapshot
+ * that is stale or that the data plane refuses as a whole is not applied.
  *
  * <p>Generations only grow, across streams too: the Hello tells a (restarted) operator which
  * generation runs here, and the operator numbers its next snapshot above it. So a snapshot older
@@ -40,6 +46,7 @@ public final class SnapshotApplier {
   private final Counter applied;
   private final Counter rejected;
   private final Counter stale;
+  private final AtomicLong refusedServices = new AtomicLong();
 
   public SnapshotApplier(ServingState serving, MeterRegistry registry) {
     this.serving = serving;
@@ -53,6 +60,9 @@ public final class SnapshotApplier {
     this.applied = outcome(registry, "applied");
     this.rejected = outcome(registry, "rejected");
     this.stale = outcome(registry, "stale");
+    Gauge.builder("gatun.services.refused", refusedServices, AtomicLong::get)
+        .description("Services of the running snapshot this forwarder refused (see the Ack)")
+        .register(registry);
   }
 
   private static Counter outcome(MeterRegistry registry, String result) {
@@ -80,22 +90,30 @@ public final class SnapshotApplier {
       return Ack.newBuilder().setGeneration(generation).setApplied(true).build();
     }
     try {
-      List<DesiredService> services = translate(snapshot);
-      serving.replace(services);
+      Translation t = translate(snapshot);
+      Map<String, String> why = new LinkedHashMap<>(t.unreadable());
+      why.putAll(serving.replace(t.services()));
       lastGeneration.set(generation);
+      refusedServices.set(why.size());
       long nanos = System.nanoTime() - started;
       applyTime.record(nanos, TimeUnit.NANOSECONDS);
       applied.increment();
       log.info(
-          "applied snapshot generation {}: {} services in {} us",
+          "applied snapshot generation {}: {} services in {} us, {} refused",
           generation,
-          services.size(),
-          nanos / 1000);
-      return Ack.newBuilder()
-          .setGeneration(generation)
-          .setApplied(true)
-          .setApplyNanos(nanos)
-          .build();
+          snapshot.getServicesCount() - why.size(),
+          nanos / 1000,
+          why.size());
+      Ack.Builder ack =
+          Ack.newBuilder().setGeneration(generation).setApplied(true).setApplyNanos(nanos);
+      for (VirtualService vs : snapshot.getServicesList()) { // in the snapshot's order
+        String error = why.remove(vs.getKey());
+        if (error != null) {
+          log.warn("refused service {}: {}", vs.getKey(), error);
+          ack.addRefused(RefusedService.newBuilder().setServiceKey(vs.getKey()).setError(error));
+        }
+      }
+      return ack.build();
     } catch (RuntimeException e) {
       rejected.increment();
       log.warn("rejected snapshot generation {}: {}", generation, e.getMessage());
@@ -111,8 +129,13 @@ public final class SnapshotApplier {
         .build();
   }
 
-  static List<DesiredService> translate(Snapshot snapshot) {
+  /** A snapshot's services as the data plane takes them, and those that could not be read. */
+  record Translation(List<DesiredService> services, Map<String, String> unreadable) {}
+
+  /** Each service on its own: one that cannot be read is set aside with why, not the snapshot. */
+  static Translation translate(Snapshot snapshot) {
     List<DesiredService> services = new ArrayList<>();
+    Map<String, String> unreadable = new LinkedHashMap<>();
     for (VirtualService vs : snapshot.getServicesList()) {
       try {
         services.add(
@@ -123,10 +146,10 @@ public final class SnapshotApplier {
                     ? Optional.of(HealthCheckSpec.of(vs.getHealthCheck()))
                     : Optional.empty()));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("service " + vs.getKey() + ": " + e.getMessage(), e);
+        unreadable.put(vs.getKey(), e.getMessage());
       }
     }
-    return services;
+    return new Translation(List.copyOf(services), unreadable);
   }
 
   private static ServiceSpec spec(VirtualService vs) {

@@ -105,7 +105,8 @@ class AgentTest {
   void trafficCountersArePerVipAndPerBackendAndNeverGoBackwards() throws Exception {
     applySnapshot();
     InetAddress vip = InetAddress.getByName("198.18.0.200");
-    h.dataPlane.counters = Map.of("rx_packets", 30L, "tx_packets", 30L, "drop_no_route", 2L);
+    h.dataPlane.counters =
+        DeclaredCounters.of(Map.of("rx_packets", 30L, "tx_packets", 30L, "drop_no_service", 2L));
     h.dataPlane.traffic =
         List.of(
             new ServiceStats(
@@ -128,7 +129,7 @@ class AgentTest {
         .contains(
             "gatun_vip_packets_total{port=\"80\",protocol=\"TCP\",service=\"default/web/http\","
                 + "vip=\"198.18.0.200\"} 30.0")
-        .contains("gatun_dropped_packets_total{reason=\"no_route\"} 2.0")
+        .contains("gatun_dropped_packets_total{reason=\"no_service\"} 2.0")
         .contains("gatun_dataplane_rx_packets_total 30.0");
 
     // .12 leaves the data plane (unhealthy) and comes back counting from zero

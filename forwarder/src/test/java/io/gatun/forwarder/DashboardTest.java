@@ -40,7 +40,8 @@ class DashboardTest {
   void everyMetricTheDashboardQueriesExists() throws Exception {
     h.operator.nextStream().onNext(FakeOperator.snapshot(AgentTest.probedSnapshot(1)));
     assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
-    h.dataPlane.counters = Map.of("rx_packets", 1L, "tx_packets", 1L, "drop_no_route", 1L);
+    h.dataPlane.counters =
+        DeclaredCounters.of(Map.of("rx_packets", 1L, "tx_packets", 1L, "drop_no_service", 1L));
     h.dataPlane.traffic =
         List.of(
             new ServiceStats(

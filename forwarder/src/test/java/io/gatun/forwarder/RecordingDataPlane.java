@@ -1,21 +1,32 @@
 package io.gatun.forwarder;
 
+import io.gatun.fwd.NativeError;
 import io.gatun.fwd.PortStats;
+import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A DataPlaneControl that remembers commits, refuses any when told to, and reports whatever
- * counters and traffic the test sets.
+ * A DataPlaneControl that remembers what each commit runs, refuses services or whole commits when
+ * told to, and reports whatever counters and traffic the test sets.
  */
 final class RecordingDataPlane implements DataPlaneControl {
+  /** The services each commit runs (the refused ones left out, as the data plane does). */
   final List<List<ServiceSpec>> commits = new ArrayList<>();
+
   private long generation;
-  volatile String refuseWith;
+
+  /** While set, every commit fails as a whole (as out of memory would). */
+  volatile String failWith;
+
+  /** Services refused on their own, by VIP (host address), with the reason given. */
+  final Map<String, String> refuseVip = new ConcurrentHashMap<>();
+
   volatile Map<String, Long> counters = new LinkedHashMap<>(Map.of("rx_packets", 0L));
   volatile List<ServiceStats> traffic = List.of();
   volatile boolean linkUp = true;
@@ -27,15 +38,27 @@ final class RecordingDataPlane implements DataPlaneControl {
   private long loops;
 
   @Override
-  public synchronized void commit(long generation, List<ServiceSpec> services) {
+  public synchronized List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
     if (generation <= this.generation) {
       throw new IllegalStateException("stale data-plane generation " + generation);
     }
-    if (refuseWith != null) {
-      throw new IllegalArgumentException(refuseWith);
+    if (failWith != null) {
+      throw new IllegalArgumentException(failWith);
+    }
+    List<ServiceRefusal> refused = new ArrayList<>();
+    List<ServiceSpec> running = new ArrayList<>();
+    for (int i = 0; i < services.size(); i++) {
+      ServiceSpec s = services.get(i);
+      String why = refuseVip.get(s.vip().getHostAddress());
+      if (why != null) {
+        refused.add(new ServiceRefusal(i, s, NativeError.INVALID_ARGUMENT, why));
+      } else {
+        running.add(s);
+      }
     }
     this.generation = generation;
-    commits.add(services);
+    commits.add(List.copyOf(running));
+    return List.copyOf(refused);
   }
 
   @Override

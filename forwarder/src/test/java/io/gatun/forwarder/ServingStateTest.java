@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class ServingStateTest {
     if (check != null) {
       vs.setHealthCheck(check);
     }
-    return SnapshotApplier.translate(Snapshot.newBuilder().addServices(vs).build());
+    return SnapshotApplier.translate(Snapshot.newBuilder().addServices(vs).build()).services();
   }
 
   /** What the data plane serves, a draining backend marked so. */
@@ -143,16 +144,46 @@ class ServingStateTest {
   @Test
   void aRefusedSnapshotLeavesServingAndProbingAsTheyWere() {
     serving.replace(desired(tcpCheck(20), "198.18.0.11", "198.18.0.12"));
-    dataPlane.refuseWith = "table full";
+    dataPlane.failWith = "out of memory";
 
     try {
       serving.replace(desired(null, "198.18.0.13"));
     } catch (IllegalArgumentException expected) {
-      // the data plane's refusal
+      // the data plane's refusal of the whole commit
     }
 
     assertThat(serving.desired().getFirst().healthCheck()).isPresent();
     assertThat(serving.healthStatuses()).hasSize(2);
+  }
+
+  @Test
+  void aRefusedServiceIsNotProbedAndStaysRefusedWhileHealthRecommitsServeTheOthers() {
+    dataPlane.refuseVip.put("198.18.0.201", "198.18.0.201:80/TCP: no route to backend");
+    var good =
+        SnapshotApplierTest.service("198.18.0.11", "198.18.0.12").setHealthCheck(tcpCheck(20));
+    var bad =
+        SnapshotApplierTest.other("default/bad/http", "198.18.0.201", "198.18.0.12")
+            .setHealthCheck(tcpCheck(20));
+    List<DesiredService> both =
+        SnapshotApplier.translate(Snapshot.newBuilder().addServices(bad).addServices(good).build())
+            .services();
+
+    assertThat(serving.replace(both))
+        .containsExactly(Map.entry("default/bad/http", "198.18.0.201:80/TCP: no route to backend"));
+    assertThat(serving.healthStatuses())
+        .as("only the running service's backends are probed")
+        .hasSize(2)
+        .allMatch(h -> h.key().serviceKey().equals("default/web/http"));
+    assertThat(serving.vipsOwned()).containsExactly("198.18.0.200");
+
+    probe.down("198.18.0.12");
+    Await.until(() -> !reported.isEmpty(), SOON, () -> "no transition reported");
+    assertThat(reported.getFirst())
+        .as("the recommit runs the other service without the unhealthy backend")
+        .isEqualTo("198.18.0.12 unhealthy while serving [198.18.0.11]");
+    assertThat(dataPlane.last())
+        .extracting(spec -> spec.vip().getHostAddress())
+        .containsExactly("198.18.0.200");
   }
 
   @Test

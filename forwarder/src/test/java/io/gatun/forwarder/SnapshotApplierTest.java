@@ -124,13 +124,13 @@ class SnapshotApplierTest {
   }
 
   @Test
-  void aSnapshotTheDataPlaneRefusesIsReportedAndNothingChanges() {
+  void aSnapshotTheDataPlaneRefusesAsAWholeIsReportedAndNothingChanges() {
     applier.apply(snapshot(1, "198.18.0.11"));
-    dataPlane.refuseWith = "no route to backend 0";
+    dataPlane.failWith = "out of memory";
     Ack ack = applier.apply(snapshot(2, "198.19.0.11"));
 
     assertThat(ack.getApplied()).isFalse();
-    assertThat(ack.getError()).isEqualTo("no route to backend 0");
+    assertThat(ack.getError()).isEqualTo("out of memory");
     assertThat(applier.lastOperatorGeneration()).isEqualTo(1);
     assertThat(dataPlane.commits).hasSize(1);
     assertThat(serving.desired().getFirst().spec().backends())
@@ -138,28 +138,99 @@ class SnapshotApplierTest {
         .containsExactly("198.18.0.11");
   }
 
-  @Test
-  void anUnparsableSnapshotIsRejectedNamingTheService() {
-    Ack ack = applier.apply(snapshot(1, "not-an-address"));
-
-    assertThat(ack.getApplied()).isFalse();
-    assertThat(ack.getError()).contains("default/web/http").contains("not-an-address");
-    assertThat(dataPlane.commits).isEmpty();
+  /** A second service, on its own VIP. */
+  static VirtualService.Builder other(String key, String vip, String backend) {
+    return service(backend).setKey(key).setVip(vip);
   }
 
   @Test
-  void aHealthCheckWithoutATypeRejectsTheWholeSnapshot() {
+  void aServiceTheDataPlaneRefusesIsReportedAloneAndEveryOtherRuns() {
+    dataPlane.refuseVip.put(
+        "198.18.0.201",
+        "198.18.0.201:80/TCP: DSR cannot translate ports: backend 198.18.0.12:8080 must listen on"
+            + " 80");
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(3)
-            .addServices(service("198.18.0.11").setHealthCheck(HealthCheck.newBuilder()))
+            .setGeneration(8)
+            .addServices(other("default/dsr/http", "198.18.0.201", "198.18.0.12"))
+            .addServices(service("198.18.0.11"))
+            .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
             .build();
 
     Ack ack = applier.apply(s);
 
-    assertThat(ack.getApplied()).isFalse();
-    assertThat(ack.getError()).contains("default/web/http").contains("no type");
-    assertThat(dataPlane.commits).isEmpty();
-    assertThat(applier.lastOperatorGeneration()).isZero();
+    assertThat(ack.getApplied()).isTrue();
+    assertThat(ack.getError()).isEmpty();
+    assertThat(ack.getRefusedList())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getServiceKey()).isEqualTo("default/dsr/http");
+              assertThat(r.getError())
+                  .startsWith("198.18.0.201:80/TCP: DSR cannot translate ports");
+            });
+    assertThat(dataPlane.last())
+        .extracting(spec -> spec.vip().getHostAddress())
+        .containsExactly("198.18.0.200", "198.18.0.202");
+    assertThat(applier.lastOperatorGeneration()).isEqualTo(8);
+    assertThat(registry.get("gatun.services.refused").gauge().value()).isEqualTo(1);
+
+    // The next snapshot without it: nothing refused, and the others still run.
+    Ack next =
+        applier.apply(
+            Snapshot.newBuilder()
+                .setGeneration(9)
+                .addServices(service("198.18.0.11"))
+                .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
+                .build());
+    assertThat(next.getApplied()).isTrue();
+    assertThat(next.getRefusedList()).isEmpty();
+    assertThat(registry.get("gatun.services.refused").gauge().value()).isZero();
+  }
+
+  @Test
+  void anUnreadableServiceIsRefusedAloneNamingWhatIsWrong() {
+    Ack ack =
+        applier.apply(
+            Snapshot.newBuilder()
+                .setGeneration(1)
+                .addServices(service("not-an-address"))
+                .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
+                .build());
+
+    assertThat(ack.getApplied()).isTrue();
+    assertThat(ack.getRefusedList())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getServiceKey()).isEqualTo("default/web/http");
+              assertThat(r.getError()).contains("not-an-address");
+            });
+    assertThat(dataPlane.last())
+        .singleElement()
+        .satisfies(spec -> assertThat(spec.vip().getHostAddress()).isEqualTo("198.18.0.202"));
+  }
+
+  @Test
+  void aHealthCheckWithoutATypeRefusesItsServiceOnly() {
+    Snapshot s =
+        Snapshot.newBuilder()
+            .setGeneration(3)
+            .addServices(service("198.18.0.11").setHealthCheck(HealthCheck.newBuilder()))
+            .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
+            .build();
+
+    Ack ack = applier.apply(s);
+
+    assertThat(ack.getApplied()).isTrue();
+    assertThat(ack.getRefusedList())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getServiceKey()).isEqualTo("default/web/http");
+              assertThat(r.getError()).contains("no type");
+            });
+    assertThat(dataPlane.last()).hasSize(1);
+    assertThat(applier.lastOperatorGeneration()).isEqualTo(3);
   }
 }

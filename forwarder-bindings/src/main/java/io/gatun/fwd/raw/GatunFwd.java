@@ -32,7 +32,7 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 3;
+  public static final int ABI_VERSION = 4;
 
   /** {@code GFWD_BACKEND_DRAINING}: no new connections, the established ones continue. */
   public static final byte BACKEND_DRAINING = 0x01;
@@ -121,6 +121,21 @@ public final class GatunFwd {
     public static final VarHandle WEIGHT = field(LAYOUT, "weight");
   }
 
+  /** {@code struct gfwd_refusal}: a service {@code gfwd_commit} would not run, and why. */
+  public static final class Refusal {
+    private Refusal() {}
+
+    public static final int REASON_LEN = 248;
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            JAVA_INT.withName("service"),
+            JAVA_INT.withName("error"),
+            MemoryLayout.sequenceLayout(REASON_LEN, JAVA_BYTE).withName("reason"));
+    public static final VarHandle SERVICE = field(LAYOUT, "service");
+    public static final VarHandle ERROR = field(LAYOUT, "error");
+    public static final long REASON = offset(LAYOUT, "reason");
+  }
+
   /** {@code struct gfwd_service_traffic}. */
   public static final class ServiceTraffic {
     private ServiceTraffic() {}
@@ -196,7 +211,8 @@ public final class GatunFwd {
   public static final MethodHandle gfwd_commit =
       fn(
           "gfwd_commit",
-          FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+          FunctionDescriptor.of(
+              JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_generation =
       fn("gfwd_generation", FunctionDescriptor.of(JAVA_LONG));
   public static final MethodHandle gfwd_counter_count =
