@@ -107,6 +107,7 @@ def main(argv):
         edges[v].discard(v)
     for v in lowest_first(edges):
         print(f"{v}: {' '.join(sorted(edges[v]))}".rstrip())
+    sys.stdout.flush()
     found = circles(edges)
     for c in found:
         print("circle: " + ", ".join(c) + " reach each other", file=sys.stderr)

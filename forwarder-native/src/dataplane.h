@@ -66,6 +66,9 @@ struct dataplane {
 
 extern struct dataplane dp;
 
+/* The mbuf pool of that many mbufs, the RCU state, the VIP index; -ENOMEM. */
+int dp_init(unsigned mbufs);
+
 static inline const struct config *dp_config(void)
 {
 	return __atomic_load_n(&dp.config, __ATOMIC_ACQUIRE);

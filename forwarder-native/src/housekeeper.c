@@ -7,9 +7,10 @@
 #include <unistd.h>
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
-#include "api_internal.h"
-#include "counters.h"
+#include "dataplane.h"
+#include "housekeeper.h"
 #include "l2.h"
+#include "last_error.h"
 
 #define MAX_ANNOUNCEMENTS 256
 

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
-#include "api_internal.h"
+#include "dataplane.h"
+#include "housekeeper.h"
 #include "frame.h"
 #include "pipeline.h"
 #include "worker.h"
