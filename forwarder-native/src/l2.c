@@ -2,8 +2,8 @@
 #include <rte_arp.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include "csum.h"
 #include "dataplane.h"
-#include "icmp.h"
 #include "l2.h"
 
 #define ND_SOLICIT 135
