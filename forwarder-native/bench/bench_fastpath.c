@@ -24,7 +24,7 @@
 #include <rte_mbuf.h>
 #include "dataplane.h"
 #include "pipeline.h"
-#include "worker.h"
+#include "lcore.h"
 #include "../tests/frame.h"
 
 #define MAX_CAPTURE 262144

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include "config.h"
 #include "parse.h"
-#include "worker.h"
+#include "lcore.h"
 
 void arp_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p);
 /* ICMPv6 neighbour solicitations and advertisements. */

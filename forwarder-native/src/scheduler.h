@@ -7,7 +7,7 @@
 
 #include "config.h"
 #include "parse.h"
-#include "worker.h"
+#include "lcore.h"
 
 #define NO_BACKEND UINT32_MAX
 

@@ -13,7 +13,7 @@
 #include "housekeeper.h"
 #include "frame.h"
 #include "pipeline.h"
-#include "worker.h"
+#include "lcore.h"
 
 static int failures;
 static int checks;

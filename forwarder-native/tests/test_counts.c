@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include "live.h"
-#include "worker.h"
+#include "lcore.h"
 #include "dataplane.h"
 
 #define VIP "198.18.0.200"

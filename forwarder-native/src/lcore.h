@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  * A worker: one lcore running rx → pipeline → tx to completion, with its own flow table,
  * SNAT port range and counters. Nothing in here is shared with another worker. */
-#ifndef GFWD_WORKER_H
-#define GFWD_WORKER_H
+#ifndef GFWD_LCORE_H
+#define GFWD_LCORE_H
 
 #include <stdint.h>
 #include <rte_mbuf.h>
