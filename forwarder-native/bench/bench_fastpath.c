@@ -24,7 +24,7 @@
 #include <rte_mbuf.h>
 #include "dataplane.h"
 #include "pipeline.h"
-#include "lcore.h"
+#include "worker.h"
 #include "../tests/frame.h"
 
 #define MAX_CAPTURE 262144

@@ -12,7 +12,7 @@
 #include <rte_cycles.h>
 #include "dataplane.h"
 #include "pipeline.h"
-#include "lcore.h"
+#include "worker.h"
 #include "../tests/frame.h"
 
 static const uint8_t PORT_MAC[6] = { 0x02, 0x67, 0x61, 0x74, 0x00, 0x01 };

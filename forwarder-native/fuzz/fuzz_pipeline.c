@@ -15,7 +15,7 @@
 #include <sanitizer/asan_interface.h>
 #include "dataplane.h"
 #include "pipeline.h"
-#include "lcore.h"
+#include "worker.h"
 
 #define N_SERVICES 10
 #define BACKENDS_PER_SERVICE 3   /* .11, .12, .13 (or ::11, ::12, ::13) */

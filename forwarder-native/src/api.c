@@ -11,7 +11,7 @@
 #include "dataplane.h"
 #include "housekeeper.h"
 #include "last_error.h"
-#include "lcore.h"
+#include "worker.h"
 
 _Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout is 256 bytes");
 

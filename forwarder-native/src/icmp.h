@@ -7,8 +7,8 @@
 
 #include <stdbool.h>
 #include "config.h"
-#include "parse.h"
 #include "lcore.h"
+#include "parse.h"
 
 /* p is ICMP or ICMPv6; `local` says its destination is a port address or a VIP. */
 void icmp_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p, bool local);

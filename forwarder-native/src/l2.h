@@ -7,8 +7,8 @@
 
 #include <stdbool.h>
 #include "config.h"
-#include "parse.h"
 #include "lcore.h"
+#include "parse.h"
 
 void arp_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p);
 /* ICMPv6 neighbour solicitations and advertisements. */

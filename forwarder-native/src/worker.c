@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include "dataplane.h"
 #include "pipeline.h"
-#include "lcore.h"
+#include "worker.h"
 
 /* A flow ended: it no longer counts as active for its service and backend, where the
  * current config still has them (a removed one's counters went with the old config). */

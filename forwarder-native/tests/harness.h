@@ -10,10 +10,10 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include "dataplane.h"
-#include "housekeeper.h"
 #include "frame.h"
+#include "housekeeper.h"
 #include "pipeline.h"
-#include "lcore.h"
+#include "worker.h"
 
 static int failures;
 static int checks;
