@@ -7,9 +7,9 @@
 #include <unistd.h>
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
+#include "arp.h"
 #include "dataplane.h"
 #include "housekeeper.h"
-#include "l2.h"
 #include "last_error.h"
 
 #define MAX_ANNOUNCEMENTS 256

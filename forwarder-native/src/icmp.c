@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include "arp.h"
 #include "csum.h"
 #include "dataplane.h"
 #include "icmp.h"
-#include "l2.h"
 
 #define ICMP4_ECHO_REPLY 0
 #define ICMP4_UNREACHABLE 3

@@ -10,11 +10,11 @@
  * (VPP style), so no packet pays for a mode it does not use. */
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include "arp.h"
 #include "dataplane.h"
 #include "encap.h"
 #include "frag.h"
 #include "icmp.h"
-#include "l2.h"
 #include "martian.h"
 #include "nat.h"
 #include "parse.h"

@@ -2,8 +2,8 @@
  * Neighbour protocols in the data plane: ARP for IPv4, NDP (RFC 4861) for IPv6. Answers
  * for the ports' addresses and the VIPs, learns the MACs of known next hops, and builds
  * the requests and announcements the control side sends. */
-#ifndef GFWD_L2_H
-#define GFWD_L2_H
+#ifndef GFWD_ARP_H
+#define GFWD_ARP_H
 
 #include <stdbool.h>
 #include "config.h"

@@ -2,9 +2,9 @@
 #include <rte_arp.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include "arp.h"
 #include "csum.h"
 #include "dataplane.h"
-#include "l2.h"
 
 #define ND_SOLICIT 135
 #define ND_ADVERT 136
