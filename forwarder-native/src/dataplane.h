@@ -88,6 +88,12 @@ static inline bool dp_is_port_addr(uint8_t family, const struct addr *addr, uint
 	return false;
 }
 
+/* True when this forwarder answers for addr (ARP, NDP, ICMP echo): a port address or a VIP. */
+static inline bool dp_answers_for(const struct config *cfg, uint8_t family, const struct addr *addr)
+{
+	return dp_is_port_addr(family, addr, NULL) || config_has_vip(cfg, addr);
+}
+
 /* Next hop of dst: dst itself if a port is on its prefix, else a port's gateway. */
 uint16_t dp_next_hop(const struct addr *dst, uint8_t family);
 int dp_vip_id(const struct addr *vip);

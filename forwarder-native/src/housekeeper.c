@@ -11,6 +11,7 @@
 #include "dataplane.h"
 #include "housekeeper.h"
 #include "last_error.h"
+#include "ndp.h"
 
 #define MAX_ANNOUNCEMENTS 256
 

@@ -10,7 +10,8 @@
 #include "lcore.h"
 #include "parse.h"
 
-/* p is ICMP or ICMPv6; `local` says its destination is a port address or a VIP. */
+/* p is ICMP or ICMPv6 but not neighbour discovery (ndp.h); `local` says its destination
+ * is a port address or a VIP. */
 void icmp_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p, bool local);
 /* Answers p, which cannot be sent whole after adding `overhead` bytes, with "fragmentation
  * needed" (IPv4) or "packet too big" (IPv6) naming the MTU that fits. Consumes p. */
