@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
- * The forwarder's process-wide state: ports, address tables, the published config and
- * the workers. Written by the control side before start (ports) or through RCU (config). */
+ * The forwarder's process-wide state (dataplane.c owns it): ports, address tables, the
+ * published config and the workers. Written by the control side before start (ports) or
+ * through RCU (config); read by every layer above. */
 #ifndef GFWD_DATAPLANE_H
 #define GFWD_DATAPLANE_H
 
