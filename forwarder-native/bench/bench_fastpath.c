@@ -22,7 +22,7 @@
 #include <arpa/inet.h>
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
-#include "api_internal.h"
+#include "dataplane.h"
 #include "pipeline.h"
 #include "worker.h"
 #include "../tests/frame.h"

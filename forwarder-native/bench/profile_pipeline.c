@@ -10,7 +10,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <rte_cycles.h>
-#include "api_internal.h"
+#include "dataplane.h"
 #include "pipeline.h"
 #include "worker.h"
 #include "../tests/frame.h"

@@ -13,7 +13,7 @@
 #include <arpa/inet.h>
 #include <rte_mbuf.h>
 #include <sanitizer/asan_interface.h>
-#include "api_internal.h"
+#include "dataplane.h"
 #include "pipeline.h"
 #include "worker.h"
 

@@ -1,76 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0
  * gatunfwd.h: start-up, workers, commits and counters. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <rte_byteorder.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_hash_crc.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
-#include "api_internal.h"
+#include "dataplane.h"
+#include "housekeeper.h"
+#include "last_error.h"
 #include "worker.h"
 
 _Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout is 256 bytes");
-
-struct dataplane dp;
-extern struct counters control_counters;
-static char last_error[512];
-
-int api_fail(int rc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	va_end(ap);
-	return rc < 0 ? rc : -EIO;
-}
-
-const char *gfwd_last_error(void)
-{
-	return last_error;
-}
 
 int gfwd_abi_version(void)
 {
 	return GFWD_ABI_VERSION;
 }
 
-/* ---------------------------------------------------------------- address tables */
-
-#define VIP_SLOTS (2 * MAX_VIPS)
-
-int dp_vip_id(const struct addr *vip)
-{
-	uint32_t h = rte_hash_crc(vip->b, 16, 0) & (VIP_SLOTS - 1);
-	for (int32_t id; (id = dp.vip_index[h]) >= 0; h = (h + 1) & (VIP_SLOTS - 1))
-		if (addr_eq(&dp.vips[id], vip))
-			return id;
-	if (dp.n_vips == MAX_VIPS)
-		return -ENOSPC;
-	uint32_t id = dp.n_vips++;
-	dp.vips[id] = *vip;
-	dp.vip_index[h] = (int32_t)id;
-	return (int)id;
-}
-
-uint16_t dp_next_hop(const struct addr *dst, uint8_t family)
-{
-	for (uint16_t p = 0; p < dp.n_ports; p++) {
-		const struct port_addr *pa = &dp.ports[p].a[fam(family)];
-		if (pa->present && addr_same_prefix(dst, &pa->addr, pa->prefix_len))
-			return neigh_ensure(&dp.neigh, family, dst, p);
-	}
-	for (uint16_t p = 0; p < dp.n_ports; p++) {
-		const struct port_addr *pa = &dp.ports[p].a[fam(family)];
-		if (pa->present && pa->has_gateway)
-			return neigh_find(&dp.neigh, family, &pa->gateway);
-	}
-	return NEIGH_NONE;
-}
+/* ---------------------------------------------------------------- neighbours */
 
 int gfwd_neighbor_set(uint8_t family, const uint8_t addr[16], const uint8_t mac[6])
 {
@@ -98,16 +48,8 @@ int gfwd_init(int argc, char **argv)
 	/* GATUN_MBUFS: a bigger pool, e.g. for a benchmark replaying a large capture. */
 	const char *mbufs = getenv("GATUN_MBUFS");
 	unsigned pool_size = mbufs != NULL ? (unsigned)strtoul(mbufs, NULL, 10) : MBUF_POOL_SIZE;
-	dp.pool = rte_pktmbuf_pool_create("gfwd_mbufs", pool_size, MBUF_CACHE_SIZE, 0,
-					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	size_t rcu_size = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
-	dp.rcu = rte_zmalloc("gfwd_rcu", rcu_size, RTE_CACHE_LINE_SIZE);
-	dp.vip_index = malloc(sizeof(int32_t) * VIP_SLOTS);
-	if (dp.pool == NULL || dp.rcu == NULL || dp.vip_index == NULL)
+	if (dp_init(pool_size) != 0)
 		return api_fail(-ENOMEM, "out of memory at start-up (give EAL more with -m)");
-	memset(dp.vip_index, 0xff, sizeof(int32_t) * VIP_SLOTS);
-	rte_rcu_qsbr_init(dp.rcu, RTE_MAX_LCORE);
-	rte_spinlock_init(&dp.neigh.lock);
 
 	char err[256];
 	uint32_t none;

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0
- * Incremental Internet checksum updates (RFC 1624, eqn. 3): HC' = ~(~HC + ~m + m').
- * NAT changes a few 16/32-bit words; recomputing over the payload would cost per byte. */
+ * Every checksum the fast path computes or checks. Mostly incremental Internet checksum
+ * updates (RFC 1624, eqn. 3): HC' = ~(~HC + ~m + m'), as NAT changes a few 16/32-bit words
+ * and recomputing over the payload would cost per byte; whole sums only for messages the
+ * forwarder writes itself (ICMP), and SCTP's CRC32c. */
 #ifndef GFWD_CSUM_H
 #define GFWD_CSUM_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <rte_byteorder.h>
+#include <rte_hash_crc.h>
+#include <rte_ip.h>
 
 static inline uint16_t csum_fold(uint32_t sum)
 {
@@ -54,8 +59,6 @@ static inline void csum_replace2(void *csum, uint16_t old, uint16_t new_)
 	csum_store(csum, (uint16_t)~csum_fold(sum));
 }
 
-
-
 /* Batched updates: sum the differences of every changed word first (csum_delta*), then
  * fold once into each checksum that covers them (csum_apply). One fold instead of one per
  * word, and the address delta serves both the IP and the L4 checksum. */
@@ -87,6 +90,27 @@ static inline void csum_apply(void *csum, uint32_t delta)
 	csum_store(csum, (uint16_t)~csum_fold(sum));
 }
 
+/* Checksum of an ICMPv6 message of len bytes, pseudo header included (RFC 8200 §8.1),
+ * summed in memory order like rte_raw_cksum: ready to store. */
+static inline uint16_t icmp6_checksum(const struct rte_ipv6_hdr *ip, const void *icmp, uint32_t len)
+{
+	uint32_t sum = rte_raw_cksum(ip->src_addr, 32);
+	sum += rte_cpu_to_be_16((uint16_t)len);   /* the 32-bit length's high word is 0 */
+	sum += rte_cpu_to_be_16(IPPROTO_ICMPV6);
+	sum += rte_raw_cksum(icmp, len);
+	return (uint16_t)~csum_fold(sum);
+}
 
+static inline uint16_t icmp4_checksum(const void *icmp, uint32_t len)
+{
+	return (uint16_t)~rte_raw_cksum(icmp, len);
+}
+
+/* SCTP: CRC32c over the whole packet with the checksum field zero, sent as the complement
+ * in little-endian order (RFC 4960, appendix B): ready to store. */
+static inline uint32_t sctp_checksum(const void *sctp, uint32_t len)
+{
+	return rte_cpu_to_le_32(~rte_hash_crc(sctp, len, 0xffffffff));
+}
 
 #endif

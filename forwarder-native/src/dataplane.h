@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
- * The forwarder's process-wide state: ports, address tables, the published config and
- * the workers. Written by the control side before start (ports) or through RCU (config). */
+ * The forwarder's process-wide state (dataplane.c owns it): ports, address tables, the
+ * published config and the workers. Written by the control side before start (ports) or
+ * through RCU (config); read by every layer above. */
 #ifndef GFWD_DATAPLANE_H
 #define GFWD_DATAPLANE_H
 
@@ -66,6 +67,9 @@ struct dataplane {
 
 extern struct dataplane dp;
 
+/* The mbuf pool of that many mbufs, the RCU state, the VIP index; -ENOMEM. */
+int dp_init(unsigned mbufs);
+
 static inline const struct config *dp_config(void)
 {
 	return __atomic_load_n(&dp.config, __ATOMIC_ACQUIRE);
@@ -83,6 +87,12 @@ static inline bool dp_is_port_addr(uint8_t family, const struct addr *addr, uint
 		}
 	}
 	return false;
+}
+
+/* True when this forwarder answers for addr (ARP, NDP, ICMP echo): a port address or a VIP. */
+static inline bool dp_answers_for(const struct config *cfg, uint8_t family, const struct addr *addr)
+{
+	return dp_is_port_addr(family, addr, NULL) || config_has_vip(cfg, addr);
 }
 
 /* Next hop of dst: dst itself if a port is on its prefix, else a port's gateway. */

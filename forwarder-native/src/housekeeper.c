@@ -7,9 +7,11 @@
 #include <unistd.h>
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
-#include "api_internal.h"
-#include "counters.h"
-#include "l2.h"
+#include "arp.h"
+#include "dataplane.h"
+#include "housekeeper.h"
+#include "last_error.h"
+#include "ndp.h"
 
 #define MAX_ANNOUNCEMENTS 256
 

@@ -4,7 +4,6 @@
 #include "csum.h"
 #include "dataplane.h"
 #include "icmp.h"
-#include "l2.h"
 
 #define ICMP4_ECHO_REPLY 0
 #define ICMP4_UNREACHABLE 3
@@ -18,8 +17,6 @@
 #define ICMP6_PARAM_PROBLEM 4
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
-#define ICMP6_ND_SOLICIT 135
-#define ICMP6_ND_ADVERT 136
 #define IPV6_MIN_MTU 1280
 
 static void echo_reply(struct worker *w, uint16_t in_port, struct pkt *p)
@@ -211,9 +208,7 @@ void icmp_input(struct worker *w, const struct config *cfg, uint16_t in_port, st
 			drop(w, p->m, DROP_UNSUPPORTED_ICMP);
 		return;
 	}
-	if (t == ICMP6_ND_SOLICIT || t == ICMP6_ND_ADVERT)
-		nd_input(w, cfg, in_port, p);
-	else if (t == ICMP6_ECHO_REQUEST && p->icmp_code == 0 && local)
+	if (t == ICMP6_ECHO_REQUEST && p->icmp_code == 0 && local)
 		echo_reply(w, in_port, p);
 	else if (t == ICMP6_UNREACHABLE || t == ICMP6_TOO_BIG || t == ICMP6_TIME_EXCEEDED || t == ICMP6_PARAM_PROBLEM)
 		icmp_error(w, cfg, p);

@@ -44,12 +44,4 @@ static inline bool martian_source(const struct config *cfg, const struct pkt *p)
 	return addr_eq(src, &p->key.dst) || dp_is_port_addr(p->key.family, src, NULL) || config_has_vip(cfg, src);
 }
 
-/* Duplicate address detection (RFC 4862 §5.4.3): a neighbour solicitation from ::, the one
- * packet the unspecified source is meant for. */
-static inline bool is_dad_probe(const struct pkt *p)
-{
-	return p->key.family == GFWD_AF_INET6 && p->key.proto == IPPROTO_ICMPV6 && p->icmp_type == 135 &&
-	       addr_is_zero(&p->key.src);
-}
-
 #endif

@@ -5,7 +5,6 @@
 #ifndef GFWD_NAT_H
 #define GFWD_NAT_H
 
-#include <rte_hash_crc.h>
 #include "csum.h"
 #include "parse.h"
 
@@ -20,14 +19,11 @@ static inline void *l4_csum_field(const struct pkt *p)
 	}
 }
 
-/* SCTP: CRC32c over the whole packet with the checksum field zero, sent as the
- * complement in little-endian order (RFC 4960, appendix B). */
 static inline void sctp_fix_checksum(const struct pkt *p)
 {
 	struct rte_sctp_hdr *s = (struct rte_sctp_hdr *)pkt_l4(p);
 	s->cksum = 0;
-	uint32_t crc = ~rte_hash_crc(s, p->l4_len, 0xffffffff);
-	s->cksum = rte_cpu_to_le_32(crc);
+	s->cksum = sctp_checksum(s, p->l4_len);
 }
 
 /* Full rewrite of the flow tuple as seen on the wire, TTL / hop limit decremented; key is

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * The per-packet path, as a pipeline:
  *
- *   parse L2 ─ ARP ─────────────────────────────────────────────▶ l2.c
- *            └ IPv4 / IPv6 ─ parse L4 ─ ICMP / ICMPv6 / NDP ─────▶ icmp.c, l2.c
+ *   parse L2 ─ ARP ─────────────────────────────────────────────▶ arp.c
+ *            └ IPv4 / IPv6 ─ parse L4 ─ NDP ─────────────────────▶ ndp.c
+ *                                     ├ ICMP / ICMPv6 ───────────▶ icmp.c
  *                                     └ flow lookup ─ hit ─ forward(mode) / reverse(mode)
  *                                                   └ miss ─ service ─ schedule ─ flow ─ forward(mode)
  *
@@ -10,13 +11,14 @@
  * (VPP style), so no packet pays for a mode it does not use. */
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include "arp.h"
 #include "dataplane.h"
 #include "encap.h"
 #include "frag.h"
 #include "icmp.h"
-#include "l2.h"
 #include "martian.h"
 #include "nat.h"
+#include "ndp.h"
 #include "parse.h"
 #include "pipeline.h"
 #include "scheduler.h"
@@ -243,7 +245,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 			drop(w, p->m, DROP_MARTIAN_SOURCE);   /* never answered, never translated */
 			return;
 		}
-		icmp_input(w, cfg, in_port, p, l2_answers_for(cfg, p->key.family, &p->key.dst));
+		if (nd_message(p))
+			nd_input(w, cfg, in_port, p);
+		else
+			icmp_input(w, cfg, in_port, p, dp_answers_for(cfg, p->key.family, &p->key.dst));
 		return;
 	}
 	if (p->key.family == GFWD_AF_INET6 && p->key.dst.b[0] == 0xff) {

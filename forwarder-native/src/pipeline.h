@@ -6,7 +6,7 @@
 
 #include <rte_mbuf.h>
 #include "config.h"
-#include "worker.h"
+#include "lcore.h"
 
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
 		    struct rte_mbuf **pkts, uint16_t n);

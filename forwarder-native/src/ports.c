@@ -9,7 +9,8 @@
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
-#include "api_internal.h"
+#include "dataplane.h"
+#include "last_error.h"
 
 static void set_addr(struct port_addr *to, const struct gfwd_port_addr *from, size_t len)
 {
@@ -200,15 +201,6 @@ int gfwd_ring_collect(uint16_t port, uint8_t *buf, uint32_t cap)
 		memcpy(buf, data, len);
 	rte_pktmbuf_free(m);
 	return (int)len;
-}
-
-int dp_ctrl_send(uint16_t port, struct rte_mbuf *m)
-{
-	if (rte_ring_enqueue(dp.ports[port].ctrl_tx, m) != 0) {
-		rte_pktmbuf_free(m);
-		return -ENOBUFS;
-	}
-	return 0;
 }
 
 int gfwd_port_mac(uint16_t port, uint8_t mac[6])

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_hash_crc.h>
-#include "dataplane.h"
 #include "scheduler.h"
 
 static inline uint32_t source_hash(const struct pkt *p)

@@ -6,8 +6,8 @@
 #define GFWD_SCHEDULER_H
 
 #include "config.h"
+#include "lcore.h"
 #include "parse.h"
-#include "worker.h"
 
 #define NO_BACKEND UINT32_MAX
 

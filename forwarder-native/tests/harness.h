@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
-#include "api_internal.h"
+#include "dataplane.h"
 #include "frame.h"
+#include "housekeeper.h"
 #include "pipeline.h"
 #include "worker.h"
 

@@ -7,9 +7,9 @@
  * every backend's count must equal the flows its worker's table holds for it. */
 #include <pthread.h>
 #include <stdlib.h>
-#include "live.h"
-#include "worker.h"
 #include "dataplane.h"
+#include "lcore.h"
+#include "live.h"
 
 #define VIP "198.18.0.200"
 #define SERVICES 32

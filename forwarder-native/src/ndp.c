@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <rte_arp.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include "csum.h"
 #include "dataplane.h"
-#include "icmp.h"
-#include "l2.h"
+#include "ndp.h"
 
-#define ND_SOLICIT 135
-#define ND_ADVERT 136
 #define ND_OPT_SOURCE_LL 1
 #define ND_OPT_TARGET_LL 2
 #define ND_FLAG_SOLICITED 0x40
@@ -29,91 +26,9 @@ struct nd_opt_ll {
 	uint8_t mac[RTE_ETHER_ADDR_LEN];
 } __rte_packed;
 
-bool l2_answers_for(const struct config *cfg, uint8_t family, const struct addr *addr)
-{
-	return dp_is_port_addr(family, addr, NULL) || config_has_vip(cfg, addr);
-}
-
-/* ---------------------------------------------------------------- ARP */
-
-static struct rte_mbuf *arp_frame(uint16_t port, uint16_t op, const struct rte_ether_addr *dst,
-				  const struct addr *sender, const struct rte_ether_addr *target_mac,
-				  const struct addr *target)
-{
-	const struct port *pt = &dp.ports[port];
-	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
-	if (m == NULL)
-		return NULL;
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
-		sizeof(struct rte_ether_hdr) + sizeof(struct rte_arp_hdr));
-	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
-	rte_ether_addr_copy(dst, &eth->dst_addr);
-	rte_ether_addr_copy(&pt->mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = RTE_ETHER_ADDR_LEN;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	rte_ether_addr_copy(&pt->mac, &a->arp_data.arp_sha);
-	a->arp_data.arp_sip = sender->v4;
-	rte_ether_addr_copy(target_mac, &a->arp_data.arp_tha);
-	a->arp_data.arp_tip = target->v4;
-	return m;
-}
-
-static const struct rte_ether_addr BROADCAST = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-static const struct rte_ether_addr ZERO_MAC = { .addr_bytes = { 0 } };
-
-struct rte_mbuf *arp_request(uint16_t port, const struct addr *target)
-{
-	return arp_frame(port, RTE_ARP_OP_REQUEST, &BROADCAST, &dp.ports[port].a[0].addr, &ZERO_MAC, target);
-}
-
-struct rte_mbuf *arp_gratuitous(uint16_t port, const struct addr *addr)
-{
-	/* A request for itself (RFC 5227 announcement): updates every cache that has addr. */
-	return arp_frame(port, RTE_ARP_OP_REQUEST, &BROADCAST, addr, &ZERO_MAC, addr);
-}
-
-void arp_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
-{
-	if (unlikely(p->len < p->l3_off + sizeof(struct rte_arp_hdr))) {
-		drop(w, p->m, DROP_TOO_SHORT);
-		return;
-	}
-	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(p->data + p->l3_off);
-	if (a->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
-	    a->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
-	    a->arp_hlen != RTE_ETHER_ADDR_LEN || a->arp_plen != 4) {
-		drop(w, p->m, DROP_BAD_ARP);
-		return;
-	}
-	struct rte_arp_ipv4 *d = &a->arp_data;
-	struct addr sender = addr_v4(d->arp_sip), target = addr_v4(d->arp_tip);
-	neigh_learn(&dp.neigh, GFWD_AF_INET, &sender, &d->arp_sha, w->now_tsc);
-
-	if (a->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY)) {
-		rte_pktmbuf_free(p->m);   /* learnt above; nothing to answer */
-		return;
-	}
-	if (a->arp_opcode != RTE_BE16(RTE_ARP_OP_REQUEST) || !l2_answers_for(cfg, GFWD_AF_INET, &target)) {
-		drop(w, p->m, DROP_NOT_FOR_US);
-		return;
-	}
-	const struct port *port = &dp.ports[in_port];
-	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
-	rte_ether_addr_copy(&d->arp_sha, &d->arp_tha);
-	rte_ether_addr_copy(&port->mac, &d->arp_sha);
-	d->arp_tip = d->arp_sip;
-	d->arp_sip = target.v4;
-	rte_ether_addr_copy(&d->arp_tha, &p->eth->dst_addr);
-	rte_ether_addr_copy(&port->mac, &p->eth->src_addr);
-	w->cnt.event[EV_ARP_REPLIES]++;
-	emit(w, in_port, p->m);
-}
-
-/* ---------------------------------------------------------------- NDP */
+/* ff02::1, every node on the link, and its MAC. */
+static const uint8_t ALL_NODES[16] = { 0xff, 0x02, [15] = 0x01 };
+static const struct rte_ether_addr ALL_NODES_MAC = { .addr_bytes = { 0x33, 0x33, 0, 0, 0, 1 } };
 
 /* ff02::1:ffXX:XXXX and 33:33:ff:XX:XX:XX for target. */
 static void solicited_node(const struct addr *target, uint8_t ip[16], struct rte_ether_addr *mac)
@@ -169,9 +84,7 @@ struct rte_mbuf *nd_solicit(uint16_t port, const struct addr *target)
 
 struct rte_mbuf *nd_unsolicited_advert(uint16_t port, const struct addr *addr)
 {
-	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
-	static const struct rte_ether_addr all_nodes_mac = { .addr_bytes = { 0x33, 0x33, 0, 0, 0, 1 } };
-	return nd_frame(port, ND_ADVERT, ND_FLAG_OVERRIDE, addr, all_nodes, &all_nodes_mac, addr);
+	return nd_frame(port, ND_ADVERT, ND_FLAG_OVERRIDE, addr, ALL_NODES, &ALL_NODES_MAC, addr);
 }
 
 /* The link-layer address option of the given type into mac, if present and well formed. */
@@ -218,14 +131,12 @@ void nd_input(struct worker *w, const struct config *cfg, uint16_t in_port, stru
 	bool has_mac = nd_option(opts, opts_len, ND_OPT_SOURCE_LL, &mac);
 	if (!dad && has_mac)
 		neigh_learn(&dp.neigh, GFWD_AF_INET6, &src, &mac, w->now_tsc);
-	if (!l2_answers_for(cfg, GFWD_AF_INET6, &target)) {
+	if (!dp_answers_for(cfg, GFWD_AF_INET6, &target)) {
 		drop(w, p->m, DROP_NOT_FOR_US);
 		return;
 	}
-	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
-	static const struct rte_ether_addr all_nodes_mac = { .addr_bytes = { 0x33, 0x33, 0, 0, 0, 1 } };
 	struct rte_ether_addr to_mac = has_mac ? mac : p->eth->src_addr;
-	struct rte_mbuf *na = dad ? nd_frame(in_port, ND_ADVERT, ND_FLAG_OVERRIDE, &target, all_nodes, &all_nodes_mac, &target)
+	struct rte_mbuf *na = dad ? nd_frame(in_port, ND_ADVERT, ND_FLAG_OVERRIDE, &target, ALL_NODES, &ALL_NODES_MAC, &target)
 				  : nd_frame(in_port, ND_ADVERT, ND_FLAG_SOLICITED | ND_FLAG_OVERRIDE, &target,
 					     src.b, &to_mac, &target);
 	rte_pktmbuf_free(p->m);
