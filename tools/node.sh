@@ -382,6 +382,10 @@ up() {
   ip link set "$BRIDGE" up
   # The forwarder's hugepages: the kubelet advertises what is preallocated when it starts.
   sysctl -qw vm.nr_hugepages="${GATUN_NODE_HUGEPAGES:-512}"
+  # A node routes (pods, services). The CNI bridge would turn this on at the first pod; doing it
+  # now matters: changing it resets every interface's own forwarding setting, so test networks
+  # made after this point keep theirs (testnet.sh's forwarder port must not route).
+  sysctl -qw net.ipv4.ip_forward=1
 
   local etcd_port peer_port api_port kubelet_port
   etcd_port=$(free_port); peer_port=$(free_port); api_port=$(free_port); kubelet_port=$(free_port)
