@@ -114,6 +114,12 @@ node_pids() {
   return 0
 }
 
+# component_pids NAME...: the PIDs up recorded for these components.
+component_pids() {
+  for c in "$@"; do [ -f "$STATE/pids/$c.pid" ] && cat "$STATE/pids/$c.pid"; done
+  return 0
+}
+
 # stop PID...: SIGTERM, up to 20 s to exit, then SIGKILL.
 stop_pids() {
   [ $# -gt 0 ] || return 0
@@ -128,12 +134,12 @@ stop_pids() {
   sleep 0.2
 }
 
+# shellcheck disable=SC2046 # PIDs are words
 teardown() {
   local d=$1
-  # The kubelet first, so that nothing restarts what follows.
-  for c in kubelet kube-proxy kube-scheduler kube-controller-manager; do
-    [ -f "$STATE/pids/$c.pid" ] && stop_pids "$(cat "$STATE/pids/$c.pid")"
-  done
+  # The kubelet first, so that nothing restarts what follows; then the controllers together.
+  stop_pids $(component_pids kubelet)
+  stop_pids $(component_pids kube-proxy kube-scheduler kube-controller-manager)
   # Containers through containerd while it runs (their shims exit and clean up after themselves),
   # then whatever is left of them by PID.
   if [ -S "$d/containerd/containerd.sock" ] && [ -f "$STATE/pids/containerd.pid" ] \
@@ -146,9 +152,7 @@ teardown() {
   pids=$(node_pids "$d" | sort -u | xargs)
   # shellcheck disable=SC2086 # one word per PID
   [ -z "$pids" ] || { kill -9 $pids 2>/dev/null || true; sleep 0.5; }
-  for c in containerd kube-apiserver etcd; do
-    [ -f "$STATE/pids/$c.pid" ] && stop_pids "$(cat "$STATE/pids/$c.pid")"
-  done
+  stop_pids $(component_pids containerd kube-apiserver etcd)
   # Mounts under DIR (container root file systems, pod volumes, sandbox /dev/shm), deepest first.
   awk -v d="$d/" 'index($5 "/", d) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
