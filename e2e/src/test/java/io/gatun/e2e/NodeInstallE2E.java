@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +62,8 @@ class NodeInstallE2E {
 
   @BeforeAll
   static void upTheNode() throws Exception {
-    // The host before the node: compared with the host after `node.sh down` in tearDown.
+    // The host before the node: compared with the host after `node.sh down` in tearDown (no
+    // node directory exists yet: no mounts or processes of one).
     before = HostState.capture(Path.of("/nonexistent"));
     List<Path> images = KubeNode.buildImages(ROOT);
     version = imageVersion(images);
@@ -232,14 +237,10 @@ class NodeInstallE2E {
 
   /** The forwarder's non-zero drop counters (its metrics endpoint is on the host's loopback). */
   private static String drops() {
-    try (var http = java.net.http.HttpClient.newHttpClient()) {
+    try (var http = HttpClient.newHttpClient()) {
+      URI uri = URI.create("http://127.0.0.1:" + forwarderMetricsPort + "/metrics");
       String metrics =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(
-                              "http://127.0.0.1:" + forwarderMetricsPort + "/metrics"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
+          http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
               .body();
       return String.join(
           "\n",
