@@ -28,6 +28,19 @@ dpdk: deps ## build DPDK 22.11 from Debian's source package into the cache (once
 kube-apiserver: deps ## build kube-apiserver 1.20.2 from Debian's source package for tests (once)
 	@tools/build-kube-apiserver.sh >/dev/null
 
+.PHONY: kube
+kube: deps ## build the node's Kubernetes 1.20.2 binaries (kubelet, controller-manager, scheduler, proxy, pause) into the cache (once)
+	@tools/build-kube.sh >/dev/null
+
+.PHONY: images
+IMAGES_DIR := target/images
+images: build ## the operator and forwarder images as OCI archives in target/images (offline, reproducible)
+	@tools/build-images.sh $(IMAGES_DIR) >/dev/null
+
+.PHONY: test-images
+test-images: build ## check the images: reproducible (two builds, one digest), no shell, users, libraries
+	tools/test-images.sh
+
 .PHONY: native
 native: dpdk ## build libgatunfwd.so and the C tests (meson/ninja)
 	@export PKG_CONFIG_PATH=$$(tools/build-dpdk.sh)/lib/pkgconfig; \
@@ -44,10 +57,11 @@ crds: ## regenerate crds/ from the Java API model
 	operator/update-crds.sh --no-build
 
 .PHONY: test
-test: deps native kube-apiserver ## run every test: C packet tests, fuzzing (bounded), Java unit, operator IT, netns E2E (needs root)
+test: deps native kube-apiserver kube ## run every test: C packet tests, fuzzing (bounded), Java unit, operator IT, netns and node E2E, images (needs root)
 	meson test -C $(NATIVE_BUILD) --print-errorlogs
 	$(MAKE) --no-print-directory fuzz
 	$(MVN) install
+	tools/test-images.sh
 
 .PHONY: test-c
 test-c: native ## C fast-path tests only

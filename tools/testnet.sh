@@ -143,6 +143,10 @@ case $cmd in
     # addresses on it, never announce them from it, never route what arrives on it.
     sysctl -qw "net.ipv4.conf.$fwd_if.arp_ignore=1" "net.ipv4.conf.$fwd_if.arp_announce=2" \
       "net.ipv4.conf.$fwd_if.forwarding=0"
+    # Strict reverse-path filtering too: whatever flips net.ipv4.ip_forward (a Kubernetes node
+    # does) resets forwarding=0 above, and the host would then route copies of the frames sent
+    # to the forwarder's MAC back onto the LAN, looping until their TTL runs out.
+    sysctl -qw "net.ipv4.conf.$fwd_if.rp_filter=1"
     ip link set "$fwd_if" up
     # The node's own path to the backends, beside the data plane (health probes use it).
     ip link add "$node_if" type veth peer name node netns "$lan"

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Builds Gatun's container images offline and reproducibly, as OCI archives:
+#
+#   build-images.sh [OUTDIR]      (default: target/images)
+#
+#   OUTDIR/gatun-operator-VERSION.oci.tar    docker.io/gatun/operator:VERSION
+#   OUTDIR/gatun-forwarder-VERSION.oci.tar   docker.io/gatun/forwarder:VERSION
+#   OUTDIR/images.json                       name, digest, sizes of each (one JSON line each)
+#
+# Layers, bottom first (the first two are the same in both images, so a node stores them once):
+#   base      Debian bookworm's libc6, base-files and netbase (mmdebstrap --variant=extract from
+#             the machine's own apt sources): no shell, no package manager; /etc/passwd with
+#             root and nonroot (65532)
+#   runtime   /opt/java: JDK 25 jlinked to the modules both jars need (jdeps tells)
+#   libs      (forwarder) the shared libraries libgatunfwd.so links, from the Debian packages
+#             that ship them (ldd tells)
+#   app       /opt/gatun: the jar (and libgatunfwd.so)
+#
+# Every timestamp is SOURCE_DATE_EPOCH (default: the last commit's time), tar entries are
+# sorted and owned by 0:0: two builds of the same inputs give the same digests.
+# Needs the jars and the native library built (make build) and root (mmdebstrap --mode=root).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tools/lib.sh"
+JAVA_HOME=${JAVA_HOME:-$("$root/tools/find-jdk.sh")}
+
+out=$(realpath -m "${1:-$root/target/images}")
+operator_jar=$root/operator/target/gatun-operator.jar
+forwarder_jar=$root/forwarder/target/gatun-forwarder.jar
+native_lib=$root/forwarder-native/build/libgatunfwd.so
+for f in "$operator_jar" "$forwarder_jar" "$native_lib"; do
+  [ -f "$f" ] || { log "missing $f: run make build first"; exit 1; }
+done
+version=$(python3 - "$root/pom.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+print(ET.parse(sys.argv[1]).getroot().find("m:version", ns).text)
+PY
+)
+epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}
+
+work=$(mktemp -d /tmp/gatun-images.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# The machine's Debian archives, as apt knows them (mirror, security, updates), never a name
+# written here: one sources.list line per suite that has binary packages.
+debian_sources() {
+  apt-get indextargets --format '$(ORIGIN) $(REPO_URI) $(RELEASE) $(COMPONENT)' 'Created-By: Packages' \
+    | awk '$1 == "Debian" && $3 ~ /^bookworm/ {
+        print "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] " $2, $3, $4 }' \
+    | sort -u
+}
+debian_sources > "$work/sources.list"
+[ -s "$work/sources.list" ] || { log "apt knows no Debian bookworm archive (apt-get update?)"; exit 1; }
+
+log "base: mmdebstrap --variant=extract libc6 base-files netbase"
+mmdebstrap --quiet --variant=extract --mode=root --include=libc6,base-files,netbase \
+  --format=directory bookworm "$work/base" "$work/sources.list" >/dev/null
+# What an image must not carry: the host's resolver and name (the runtime mounts its own), apt
+# state, device nodes (the runtime provides /dev), and awk, base-files' one interpreter.
+(cd "$work/base" && rm -rf etc/apt var/lib/apt var/cache/apt var/lib/dpkg etc/resolv.conf \
+  etc/hostname etc/fstab usr/bin/mawk dev/* var/log/*)
+cat > "$work/base/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/usr/sbin/nologin
+nonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin
+EOF
+cat > "$work/base/etc/group" <<'EOF'
+root:x:0:
+nonroot:x:65532:
+EOF
+mkdir -p "$work/base/home/nonroot"
+chmod 1777 "$work/base/tmp"
+
+log "runtime: jdeps + jlink (JDK $("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.version = //p'))"
+modules=$(for jar in "$operator_jar" "$forwarder_jar"; do
+  "$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar"
+done | tr ',' '\n' | sort -u | paste -sd,)
+mkdir -p "$work/runtime/opt"
+"$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
+  --compress=zip-6 --output "$work/runtime/opt/java"
+
+log "libs: the Debian packages of what libgatunfwd.so links (ldd)"
+packages=$(ldd "$native_lib" | awk '/=> \//{print $3}' | while read -r lib; do
+  dpkg -S "$(realpath "$lib")" 2>/dev/null || dpkg -S "$lib"
+done | cut -d: -f1 | sort -u | grep -vx libc6 || true)
+mkdir -p "$work/debs" "$work/libs"
+# shellcheck disable=SC2086 # one word per package
+(cd "$work/debs" && apt-get download -qq $packages 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+for p in $packages; do
+  deb=$(ls "$work/debs/${p}_"*.deb 2>/dev/null | head -1)
+  [ -n "$deb" ] || { log "apt-get download $p gave nothing"; exit 1; }
+  dpkg-deb -x "$deb" "$work/libs"
+done
+# Libraries and their licences only: no documentation, manuals or bug-report scripts.
+find "$work/libs/usr/share" -mindepth 1 -maxdepth 1 ! -name doc -exec rm -rf {} +
+find "$work/libs/usr/share/doc" -type f ! -name copyright -delete
+mkdir -p "$work/operator-app/opt/gatun" "$work/forwarder-app/opt/gatun/lib"
+install -m 0644 "$operator_jar" "$work/operator-app/opt/gatun/gatun-operator.jar"
+install -m 0644 "$forwarder_jar" "$work/forwarder-app/opt/gatun/gatun-forwarder.jar"
+install -m 0755 "$native_lib" "$work/forwarder-app/opt/gatun/lib/libgatunfwd.so"
+
+mkdir -p "$out"
+java=/opt/java/bin/java
+common=(--epoch "$epoch" --env JAVA_HOME=/opt/java --env PATH=/opt/java/bin:/usr/bin
+  --workdir / --label "org.opencontainers.image.version=$version"
+  --label "org.opencontainers.image.vendor=Gatun")
+jvm_options=$(grep -v '^#' "$root/operator/jvm.options" | xargs)
+entry() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
+
+# shellcheck disable=SC2086 # the JVM options are words
+python3 "$root/tools/oci_image.py" pack --name "docker.io/gatun/operator:$version" "${common[@]}" \
+  --label org.opencontainers.image.title=gatun-operator \
+  --layer "base=$work/base" --layer "runtime=$work/runtime" --layer "app=$work/operator-app" \
+  --user 65532:65532 \
+  --entrypoint "$(entry $java --sun-misc-unsafe-memory-access=allow $jvm_options -jar /opt/gatun/gatun-operator.jar)" \
+  --out "$out/gatun-operator-$version.oci.tar" > "$work/operator.json"
+
+# The forwarder runs as UID 0 with only the capabilities its pod adds (IPC_LOCK, NET_ADMIN,
+# NET_RAW): Kubernetes 1.20 gives added capabilities to root processes only (no ambient
+# capabilities), and DPDK needs them to lock hugepage memory and open raw packet sockets.
+python3 "$root/tools/oci_image.py" pack --name "docker.io/gatun/forwarder:$version" "${common[@]}" \
+  --label org.opencontainers.image.title=gatun-forwarder \
+  --layer "base=$work/base" --layer "runtime=$work/runtime" --layer "libs=$work/libs" \
+  --layer "app=$work/forwarder-app" \
+  --user 0:0 --env GATUN_NATIVE_LIB=/opt/gatun/lib/libgatunfwd.so \
+  --entrypoint "$(entry $java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar /opt/gatun/gatun-forwarder.jar)" \
+  --out "$out/gatun-forwarder-$version.oci.tar" > "$work/forwarder.json"
+
+cat "$work/operator.json" "$work/forwarder.json" > "$out/images.json"
+python3 - "$out/images.json" <<'PY' >&2
+import json, sys
+for line in open(sys.argv[1]):
+    i = json.loads(line)
+    print(f"  {i['name']}  {i['digest'][:19]}  {i['compressed'] / 2**20:.1f} MiB compressed,"
+          f" {i['uncompressed'] / 2**20:.1f} MiB uncompressed")
+PY
+echo "$out"
