@@ -156,6 +156,8 @@ public final class GatunOperator implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   // Finalizers by JSON patch: cheaper for the API server than server-side apply.
                   .withUseSSAToPatchPrimaryResource(false)
+                  // A generated LoadBalancer carries what its Service gives it, no JOSDK marker.
+                  .withPreviousAnnotationForDependentResources(false)
                   .withConcurrentReconciliationThreads(options.reconcileThreads())
                   .withMetrics(new ReconcileMetrics(registry));
               if (options.leaderElection() != null) {

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * A CRD's CEL rules, compiled once, and how to check an object against them as an API server would:
  * defaults applied first, then every rule at every node the object has, all failures reported (not
- * just the first).
+ * just the first). The defaults alone give an object as the API server stores it.
  *
  * <p>Only standard CEL is available (no Kubernetes library functions), so the model's rules stick
  * to it; a rule that does not compile fails here, at start-up and in the build.
@@ -80,6 +80,14 @@ public final class CrdRules {
   /** "path: message" for every rule {@code object} breaks. */
   public List<String> check(HasMetadata object) {
     return check(SERIALIZATION.convertValue(object, JsonNode.class));
+  }
+
+  /** {@code object} with the schema's defaults filled in, as the API server stores it. */
+  @SuppressWarnings("unchecked")
+  public <T extends HasMetadata> T withDefaults(T object) {
+    Object value = JsonValues.of(SERIALIZATION.convertValue(object, JsonNode.class));
+    Defaults.apply(schema, value);
+    return (T) SERIALIZATION.convertValue(value, object.getClass());
   }
 
   /**

@@ -14,15 +14,19 @@ import io.gatun.operator.status.EventRecorder;
 import io.javaoperatorsdk.operator.Operator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * spec.loadBalancerClass filtering through the real reconciler and informers, against fabric8's
- * mock API server: the 1.20 server used by the ITs prunes that field.
+ * Services of Gatun's class through the real reconciler and informers, against fabric8's mock API
+ * server: the 1.20 server used by the ITs prunes spec.loadBalancerClass.
  */
 @EnableKubernetesMockClient(crud = true)
 class ServiceClassTest {
+
+  private static final String POOL = "lb.gatun.io/pool";
+  private static final String SHARING_KEY = "lb.gatun.io/sharing-key";
 
   static KubernetesClient client;
 
@@ -79,6 +83,49 @@ class ServiceClassTest {
   }
 
   @Test
+  void theGeneratedLoadBalancerFollowsItsServiceDownToWhatItDrops() {
+    namespace = "follows";
+    start(false);
+    var service = service("web", "lb.gatun.io/dpdk");
+    service.getMetadata().setLabels(Map.of("team", "web", "tier", "front"));
+    service.getMetadata().setAnnotations(Map.of(POOL, "a", SHARING_KEY, "shared-vip"));
+    create(service);
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              var lb = loadBalancer("web");
+              assertThat(lb).isNotNull();
+              assertThat(lb.getMetadata().getLabels()).containsKeys("team", "tier");
+              assertThat(lb.getSpec().sharingKey()).isEqualTo("shared-vip");
+            });
+
+    // A label and an annotation dropped, nothing else changed: the LoadBalancer follows.
+    client
+        .services()
+        .inNamespace(namespace)
+        .withName("web")
+        .edit(
+            s ->
+                new ServiceBuilder(s)
+                    .editMetadata()
+                    .withLabels(Map.of("team", "web"))
+                    .withAnnotations(Map.of(POOL, "a"))
+                    .endMetadata()
+                    .build());
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              var lb = loadBalancer("web");
+              assertThat(lb.getMetadata().getLabels())
+                  .containsOnlyKeys("team", "lb.gatun.io/service");
+              assertThat(lb.getSpec().sharingKey()).isNull();
+              assertThat(lb.getSpec().poolRef()).isEqualTo("a");
+            });
+  }
+
+  @Test
   void asTheDefaultClassItAlsoServesServicesWithoutAClass() {
     namespace = "default-class";
     start(true);
@@ -131,6 +178,10 @@ class ServiceClassTest {
             .get()
             .getMetadata()
             .getResourceVersion());
+  }
+
+  private static LoadBalancer loadBalancer(String name) {
+    return client.resources(LoadBalancer.class).inNamespace(namespace).withName(name).get();
   }
 
   private static List<String> loadBalancers() {

@@ -19,7 +19,8 @@ public final class Fixtures {
 
   private Fixtures() {}
 
-  public static LoadBalancerPort port(String name, Protocol protocol, int port, Integer targetPort) {
+  public static LoadBalancerPort port(
+      String name, Protocol protocol, int port, Integer targetPort) {
     return new LoadBalancerPort(name, protocol, port, targetPort);
   }
 
