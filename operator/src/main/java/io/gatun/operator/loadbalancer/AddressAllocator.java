@@ -105,6 +105,26 @@ final class AddressAllocator {
   }
 
   /**
+   * What a LoadBalancer whose spec is not valid holds: what it held (a typo being fixed must not
+   * hand its VIP to someone else), or nothing.
+   *
+   * @param pool the pool its status names
+   */
+  AddressOutcome keptWhileInvalid(Owner owner, String pool) {
+    var held = ipam.leaseOf(owner);
+    if (held.isEmpty()) {
+      return new AddressOutcome.NotAllocated(
+          AddressOutcome.NOT_VALID, "nothing is allocated while the spec is not valid");
+    }
+    return new AddressOutcome.Held(
+        held,
+        pool,
+        ipam.sharingWith(owner),
+        AddressOutcome.ALLOCATED,
+        "keeps " + text(held) + " while the spec is not valid (nothing is programmed)");
+  }
+
+  /**
    * The lease a LoadBalancer's status records (addresses and pool), on the terms its spec sets:
    * what IPAM is rebuilt from at start-up.
    */

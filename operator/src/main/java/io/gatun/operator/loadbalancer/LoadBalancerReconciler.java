@@ -8,7 +8,6 @@ import io.gatun.operator.backends.LabelSelectors;
 import io.gatun.operator.backends.UsableBackends;
 import io.gatun.operator.control.DesiredServices;
 import io.gatun.operator.control.DesiredState;
-import io.gatun.operator.control.FleetListener;
 import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.control.Programming;
 import io.gatun.operator.healthprobe.HealthChecks;
@@ -16,7 +15,6 @@ import io.gatun.operator.healthprobe.HealthProbeUsers;
 import io.gatun.operator.healthprobe.HealthProbeValidator;
 import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.ipam.Ipam;
-import io.gatun.operator.ipam.IpamListener;
 import io.gatun.operator.ipam.Owner;
 import io.gatun.operator.pool.PoolCatalogs;
 import io.gatun.operator.pool.PoolEligibility;
@@ -32,14 +30,10 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +163,8 @@ public final class LoadBalancerReconciler
       }
       backends = UsableBackends.of(backends, lb.getSpec(), address.addresses());
     }
-    ProbeProblem probeProblem = probeProblem(lb, observed.healthProbe());
+    ProbeProblem probeProblem =
+        ProbeProblem.of(lb.getSpec().healthProbeRef(), observed.healthProbe(), probeValidator);
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
     List<String> announcedBy = List.of();
@@ -214,34 +209,10 @@ public final class LoadBalancerReconciler
       Owner owner, LoadBalancer lb, ObservedState observed, Validation validation) {
     draining.forget(owner);
     desiredState.withdraw(owner);
-    var held = ipam.leaseOf(owner);
     AddressOutcome address =
-        held.isEmpty()
-            ? new AddressOutcome.NotAllocated(
-                AddressOutcome.NOT_VALID, "nothing is allocated while the spec is not valid")
-            : new AddressOutcome.Held(
-                held,
-                lb.getStatus() == null ? null : lb.getStatus().pool(),
-                ipam.sharingWith(owner),
-                AddressOutcome.ALLOCATED,
-                "keeps "
-                    + String.join(", ", held.stream().map(Object::toString).toList())
-                    + " while the spec is not valid (nothing is programmed)");
+        addresses.keptWhileInvalid(owner, lb.getStatus() == null ? null : lb.getStatus().pool());
     return new LoadBalancerOutcome(
         validation, address, observed.backends(lb.getSpec()), null, null);
-  }
-
-  /** Why the HealthProbe the spec names cannot be used; null when it can (or none is named). */
-  private ProbeProblem probeProblem(LoadBalancer lb, HealthProbe probe) {
-    String name = lb.getSpec().healthProbeRef();
-    if (name == null) {
-      return null;
-    }
-    if (probe == null) {
-      return ProbeProblem.notFound(name);
-    }
-    Validation validation = probeValidator.validate(probe);
-    return validation.valid() ? null : ProbeProblem.invalid(name, validation.message());
   }
 
   @Override
@@ -260,53 +231,13 @@ public final class LoadBalancerReconciler
   @Override
   public List<EventSource<?, LoadBalancer>> prepareEventSources(
       EventSourceContext<LoadBalancer> context) {
-    var nudges = new SimpleInboundEventSource<LoadBalancer>("nudges");
-    fleet.addListener(
-        new FleetListener() {
-          @Override
-          public void membershipChanged() {
-            nudge(nudges, desiredState.owners());
-          }
-
-          @Override
-          public void progressed(String forwarder, long after, long upTo) {
-            nudge(nudges, desiredState.publishedBetween(after, upTo));
-          }
-
-          @Override
-          public void refusalsChanged(Set<Owner> owners) {
-            nudge(nudges, owners);
-          }
-
-          @Override
-          public void healthChanged(Set<Owner> owners) {
-            nudge(nudges, owners);
-          }
-        });
-    ipam.addListener(
-        new IpamListener() {
-          @Override
-          public void addressesFreed(Set<Owner> waiting) {
-            nudge(nudges, waiting);
-          }
-
-          @Override
-          public void sharingChanged(Set<Owner> owners) {
-            nudge(nudges, owners); // their status.sharedWith must name the newcomer (or not)
-          }
-        });
     return List.of(
         LoadBalancerWatches.pools(context),
         LoadBalancerWatches.endpointSlices(context, endpointSliceVersion),
         LoadBalancerWatches.pods(context),
         LoadBalancerWatches.namespaces(context),
         LoadBalancerWatches.healthProbes(context),
-        nudges);
-  }
-
-  private static void nudge(
-      SimpleInboundEventSource<LoadBalancer> nudges, Collection<Owner> owners) {
-    owners.forEach(owner -> nudges.propagateEvent(new ResourceID(owner.name(), owner.namespace())));
+        LoadBalancerNudges.from(fleet, desiredState, ipam));
   }
 
   static Owner ownerOf(LoadBalancer lb) {

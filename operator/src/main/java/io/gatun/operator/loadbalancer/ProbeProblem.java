@@ -1,5 +1,9 @@
 package io.gatun.operator.loadbalancer;
 
+import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.healthprobe.HealthProbeValidator;
+import io.gatun.operator.schema.Validation;
+
 /**
  * Why the HealthProbe a LoadBalancer names is not used, so its backends go unprobed.
  *
@@ -11,6 +15,22 @@ record ProbeProblem(String reason, String what, String fix) {
 
   static final String NOT_FOUND = "HealthProbeNotFound";
   static final String INVALID = "HealthProbeInvalid";
+
+  /**
+   * Why the HealthProbe {@code name} cannot be used; null when it can, or when none is named.
+   *
+   * @param probe the HealthProbe of that name; null when there is none
+   */
+  static ProbeProblem of(String name, HealthProbe probe, HealthProbeValidator validator) {
+    if (name == null) {
+      return null;
+    }
+    if (probe == null) {
+      return notFound(name);
+    }
+    Validation validation = validator.validate(probe);
+    return validation.valid() ? null : invalid(name, validation.message());
+  }
 
   static ProbeProblem notFound(String name) {
     return new ProbeProblem(
