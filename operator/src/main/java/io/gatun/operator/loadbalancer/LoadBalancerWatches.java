@@ -10,6 +10,7 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.backends.EndpointSlices;
 import io.gatun.operator.backends.LabelSelectors;
 import io.gatun.operator.backends.PodBackendFacts;
+import io.gatun.operator.watch.SpecChanged;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The Kubernetes resources a LoadBalancer depends on besides itself, and how a change to one of
@@ -44,15 +46,11 @@ final class LoadBalancerWatches {
             .withSecondaryToPrimaryMapper(
                 pool ->
                     matching(
-                        context,
+                        context.getPrimaryCache().list(),
                         spec ->
                             spec.poolRef() == null
                                 || spec.poolRef().equals(pool.getMetadata().getName())))
-            .withOnUpdateFilter(
-                (newPool, oldPool) ->
-                    !Objects.equals(
-                        newPool.getMetadata().getGeneration(),
-                        oldPool.getMetadata().getGeneration()))
+            .withOnUpdateFilter(SpecChanged.FILTER)
             .build();
     return new InformerEventSource<>(config, context);
   }
@@ -68,8 +66,7 @@ final class LoadBalancerWatches {
                 slice -> {
                   String service = EndpointSlices.serviceName(slice);
                   return matching(
-                      context,
-                      slice.getMetadata().getNamespace(),
+                      context.getPrimaryCache().list(slice.getMetadata().getNamespace()),
                       spec ->
                           spec.backends() != null
                               && Objects.equals(service, spec.backends().serviceRef()));
@@ -86,8 +83,7 @@ final class LoadBalancerWatches {
             .withSecondaryToPrimaryMapper(
                 pod ->
                     matching(
-                        context,
-                        pod.getMetadata().getNamespace(),
+                        context.getPrimaryCache().list(pod.getMetadata().getNamespace()),
                         spec ->
                             spec.backends() != null
                                 && spec.backends().selector() != null
@@ -106,7 +102,9 @@ final class LoadBalancerWatches {
         InformerEventSourceConfiguration.from(Namespace.class, LoadBalancer.class)
             .withName(NAMESPACES)
             .withSecondaryToPrimaryMapper(
-                ns -> matching(context, ns.getMetadata().getName(), spec -> true))
+                ns ->
+                    matching(
+                        context.getPrimaryCache().list(ns.getMetadata().getName()), spec -> true))
             .withOnUpdateFilter(
                 (newNs, oldNs) ->
                     !Objects.equals(
@@ -125,35 +123,19 @@ final class LoadBalancerWatches {
             .withSecondaryToPrimaryMapper(
                 probe ->
                     matching(
-                        context,
-                        probe.getMetadata().getNamespace(),
+                        context.getPrimaryCache().list(probe.getMetadata().getNamespace()),
                         spec ->
                             Objects.equals(probe.getMetadata().getName(), spec.healthProbeRef())))
-            .withOnUpdateFilter(
-                (newProbe, oldProbe) ->
-                    !Objects.equals(
-                        newProbe.getMetadata().getGeneration(),
-                        oldProbe.getMetadata().getGeneration()))
+            .withOnUpdateFilter(SpecChanged.FILTER)
             .build();
     return new InformerEventSource<>(config, context);
   }
 
+  /** The LoadBalancers of {@code candidates} whose spec passes {@code test}. */
   private static Set<ResourceID> matching(
-      EventSourceContext<LoadBalancer> context, Predicate<LoadBalancerSpec> test) {
-    return context
-        .getPrimaryCache()
-        .list(lb -> lb.getSpec() != null && test.test(lb.getSpec()))
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
-  }
-
-  private static Set<ResourceID> matching(
-      EventSourceContext<LoadBalancer> context,
-      String namespace,
-      Predicate<LoadBalancerSpec> test) {
-    return context
-        .getPrimaryCache()
-        .list(namespace, lb -> lb.getSpec() != null && test.test(lb.getSpec()))
+      Stream<LoadBalancer> candidates, Predicate<LoadBalancerSpec> test) {
+    return candidates
+        .filter(lb -> lb.getSpec() != null && test.test(lb.getSpec()))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }

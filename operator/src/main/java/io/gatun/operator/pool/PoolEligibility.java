@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which pools may serve a LoadBalancer, most preferred first (MetalLB's rules for
@@ -55,21 +56,20 @@ public record PoolEligibility(
     if (notEmpty(allocation.namespaces())) {
       parts.add("namespaces " + String.join(", ", allocation.namespaces()));
     }
-    if (notEmpty(allocation.namespaceSelectors())) {
-      parts.add(
-          "namespaces labelled "
-              + String.join(
-                  " or ",
-                  allocation.namespaceSelectors().stream().map(LabelSelectors::describe).toList()));
-    }
-    if (notEmpty(allocation.serviceSelectors())) {
-      parts.add(
-          "LoadBalancers labelled "
-              + String.join(
-                  " or ",
-                  allocation.serviceSelectors().stream().map(LabelSelectors::describe).toList()));
-    }
+    labelled("namespaces", allocation.namespaceSelectors()).ifPresent(parts::add);
+    labelled("LoadBalancers", allocation.serviceSelectors()).ifPresent(parts::add);
     return parts.isEmpty() ? "everyone" : String.join("; ", parts);
+  }
+
+  /** "namespaces labelled a=b or c in (d)"; empty without selectors. */
+  private static Optional<String> labelled(String who, List<LabelSelector> selectors) {
+    if (!notEmpty(selectors)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        who
+            + " labelled "
+            + String.join(" or ", selectors.stream().map(LabelSelectors::describe).toList()));
   }
 
   private List<PoolAddresses> ordered(List<PoolCatalog.Entry> usable) {

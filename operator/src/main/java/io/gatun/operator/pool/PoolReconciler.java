@@ -13,6 +13,7 @@ import io.gatun.operator.schema.Validation;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusThrottle;
 import io.gatun.operator.status.StatusWriter;
+import io.gatun.operator.watch.SpecChanged;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -151,11 +152,7 @@ public final class PoolReconciler implements Reconciler<Pool> {
                             .list(p -> !sameName(p, changed))
                             .map(ResourceID::fromResource)
                             .collect(Collectors.toSet()))
-                .withOnUpdateFilter(
-                    (newPool, oldPool) ->
-                        !Objects.equals(
-                            newPool.getMetadata().getGeneration(),
-                            oldPool.getMetadata().getGeneration()))
+                .withOnUpdateFilter(SpecChanged.FILTER)
                 .build(),
             context);
     return List.of(leaseChanges, otherPools);
