@@ -67,12 +67,12 @@ public final class BackendSet {
   }
 
   /** Every backend, whether it takes traffic or not. */
-  public List<BackendCandidate> all() {
+  List<BackendCandidate> all() {
     return all;
   }
 
   /** The backends that take traffic. */
-  public List<BackendCandidate> inRotation() {
+  List<BackendCandidate> inRotation() {
     return inRotation;
   }
 

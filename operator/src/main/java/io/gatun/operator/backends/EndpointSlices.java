@@ -15,8 +15,8 @@ import io.javaoperatorsdk.operator.processing.GroupVersionKind;
  */
 public final class EndpointSlices {
 
-  public static final String GROUP = "discovery.k8s.io";
-  public static final String KIND = "EndpointSlice";
+  private static final String GROUP = "discovery.k8s.io";
+  private static final String KIND = "EndpointSlice";
 
   /** The label tying a slice to its Service. */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";

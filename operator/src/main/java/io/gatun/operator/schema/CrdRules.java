@@ -52,7 +52,7 @@ public final class CrdRules {
   }
 
   /** The rules of the CRD the build generated for {@code name}, e.g. "pools.lb.gatun.io". */
-  public static CrdRules forCrd(String name) {
+  private static CrdRules forCrd(String name) {
     String resource = "/META-INF/fabric8/" + name + "-v1.yml";
     try (InputStream in = CrdRules.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -10,7 +10,7 @@ import io.gatun.operator.api.ApiGroup;
  */
 public record ServiceClass(boolean defaultClass) {
 
-  public boolean serves(Service service) {
+  boolean serves(Service service) {
     var spec = service.getSpec();
     if (spec == null || !"LoadBalancer".equals(spec.getType())) {
       return false;
