@@ -7,24 +7,24 @@ import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.Pool;
+import io.gatun.operator.backends.EndpointSlices;
 import io.gatun.operator.control.ControlPlaneService;
 import io.gatun.operator.control.ControlServer;
 import io.gatun.operator.control.DesiredState;
 import io.gatun.operator.control.ForwarderFleet;
+import io.gatun.operator.forwarder.ForwarderReconciler;
+import io.gatun.operator.healthprobe.HealthProbeReconciler;
+import io.gatun.operator.healthprobe.HealthProbeUsers;
 import io.gatun.operator.ipam.Ipam;
+import io.gatun.operator.loadbalancer.LeaseRestorer;
+import io.gatun.operator.loadbalancer.LoadBalancerReconciler;
 import io.gatun.operator.metrics.MetricsServer;
 import io.gatun.operator.metrics.PoolMetrics;
 import io.gatun.operator.metrics.ReconcileMetrics;
-import io.gatun.operator.reconciler.EndpointSlices;
-import io.gatun.operator.reconciler.ForwarderReconciler;
-import io.gatun.operator.reconciler.HealthProbeReconciler;
-import io.gatun.operator.reconciler.HealthProbeUsers;
-import io.gatun.operator.reconciler.LeaseRestorer;
-import io.gatun.operator.reconciler.LoadBalancerReconciler;
-import io.gatun.operator.reconciler.PoolCatalogs;
-import io.gatun.operator.reconciler.PoolReconciler;
-import io.gatun.operator.reconciler.ServiceClass;
-import io.gatun.operator.reconciler.ServiceReconciler;
+import io.gatun.operator.pool.PoolCatalogs;
+import io.gatun.operator.pool.PoolReconciler;
+import io.gatun.operator.service.ServiceClass;
+import io.gatun.operator.service.ServiceReconciler;
 import io.gatun.operator.status.KubernetesEventRecorder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -156,6 +156,8 @@ public final class GatunOperator implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   // Finalizers by JSON patch: cheaper for the API server than server-side apply.
                   .withUseSSAToPatchPrimaryResource(false)
+                  // A generated LoadBalancer carries what its Service gives it, no JOSDK marker.
+                  .withPreviousAnnotationForDependentResources(false)
                   .withConcurrentReconciliationThreads(options.reconcileThreads())
                   .withMetrics(new ReconcileMetrics(registry));
               if (options.leaderElection() != null) {

@@ -1,6 +1,7 @@
 /**
- * The server side of the control channel (DESIGN.md §3): forwarders dial in, receive complete,
- * versioned desired-state snapshots and acknowledge the generation they apply.
+ * The server side of the control channel (docs/architecture.md, Control channel): forwarders dial
+ * in, receive complete, versioned desired-state snapshots and acknowledge the generation they
+ * apply.
  *
  * <p>{@link io.gatun.operator.control.DesiredState} holds what every forwarder should run; {@link
  * io.gatun.operator.control.ForwarderFleet} knows who is connected and what each one runs; {@link

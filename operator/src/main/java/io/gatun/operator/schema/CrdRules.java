@@ -7,6 +7,7 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
@@ -21,7 +22,7 @@ import java.util.Map;
 /**
  * A CRD's CEL rules, compiled once, and how to check an object against them as an API server would:
  * defaults applied first, then every rule at every node the object has, all failures reported (not
- * just the first).
+ * just the first). The defaults alone give an object as the API server stores it.
  *
  * <p>Only standard CEL is available (no Kubernetes library functions), so the model's rules stick
  * to it; a rule that does not compile fails here, at start-up and in the build.
@@ -34,6 +35,8 @@ public final class CrdRules {
           .addVar("self", SimpleType.DYN)
           .build();
 
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   private final JSONSchemaProps schema;
   private final List<CelRule> rules;
 
@@ -43,14 +46,19 @@ public final class CrdRules {
     collect(schema, "", rules);
   }
 
+  /** The rules of {@code kind}'s CRD, as the build generated it. */
+  public static CrdRules forKind(Class<? extends HasMetadata> kind) {
+    return forCrd(HasMetadata.getFullResourceName(kind));
+  }
+
   /** The rules of the CRD the build generated for {@code name}, e.g. "pools.lb.gatun.io". */
-  public static CrdRules forCrd(String name) {
+  private static CrdRules forCrd(String name) {
     String resource = "/META-INF/fabric8/" + name + "-v1.yml";
     try (InputStream in = CrdRules.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("no generated CRD " + resource + " on the class path");
       }
-      return of(new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class));
+      return of(SERIALIZATION.unmarshal(in, CustomResourceDefinition.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -67,6 +75,19 @@ public final class CrdRules {
 
   public int size() {
     return rules.size();
+  }
+
+  /** "path: message" for every rule {@code object} breaks. */
+  public List<String> check(HasMetadata object) {
+    return check(SERIALIZATION.convertValue(object, JsonNode.class));
+  }
+
+  /** {@code object} with the schema's defaults filled in, as the API server stores it. */
+  @SuppressWarnings("unchecked")
+  public <T extends HasMetadata> T withDefaults(T object) {
+    Object value = JsonValues.of(SERIALIZATION.convertValue(object, JsonNode.class));
+    Defaults.apply(schema, value);
+    return (T) SERIALIZATION.convertValue(value, object.getClass());
   }
 
   /**

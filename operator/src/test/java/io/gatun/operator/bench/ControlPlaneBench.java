@@ -22,7 +22,7 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
-import io.gatun.operator.reconciler.LoadBalancerReconciler;
+import io.gatun.operator.loadbalancer.LoadBalancerReconciler;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.io.IOException;

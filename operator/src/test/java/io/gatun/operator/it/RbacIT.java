@@ -31,11 +31,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator runs as the ServiceAccount of operator/deploy/rbac.yaml (impersonated) through every
- * flow it has: pools, static / Service / selector backends, a HealthProbe, a Service of type
- * LoadBalancer, deletions, events, leader election, its control channel's TLS material from a
- * Secret, and a Forwarder resource for the forwarder that connects. If it needed a permission the
- * file does not grant, a flow would stall on a 403 and this test would fail.
+ * The operator runs as the ServiceAccount of deploy/rbac.yaml (impersonated) through every flow it
+ * has: pools, static / Service / selector backends, a HealthProbe, a Service of type LoadBalancer
+ * (created, changed, leaving the class), deletions, events, leader election, its control channel's
+ * TLS material from a Secret, and a Forwarder resource for the forwarder that connects. If it
+ * needed a permission the file does not grant, a flow would stall on a 403 and this test would
+ * fail.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
 class RbacIT {
@@ -145,6 +146,23 @@ class RbacIT {
             assertThat(client.resources(Forwarder.class).withName("fwd-rbac").get().getStatus())
                 .isNotNull();
           });
+
+      // The Service changes: its LoadBalancer is brought in step.
+      Cluster.retryingConflicts(
+          () ->
+              client
+                  .services()
+                  .inNamespace("rbac")
+                  .withName("svc")
+                  .edit(
+                      s ->
+                          new ServiceBuilder(s)
+                              .editMetadata()
+                              .addToAnnotations("lb.gatun.io/sharing-key", "rbac")
+                              .endMetadata()
+                              .build()));
+      eventually(
+          () -> assertThat(cluster.get("rbac", "svc").getSpec().sharingKey()).isEqualTo("rbac"));
 
       cluster.delete("rbac", "static");
       Cluster.retryingConflicts(

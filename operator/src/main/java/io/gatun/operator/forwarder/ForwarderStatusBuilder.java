@@ -1,0 +1,132 @@
+package io.gatun.operator.forwarder;
+
+import io.gatun.control.v1.Port;
+import io.gatun.control.v1.PortState;
+import io.gatun.operator.api.Condition;
+import io.gatun.operator.api.Forwarder;
+import io.gatun.operator.api.ForwarderPort;
+import io.gatun.operator.api.ForwarderStatus;
+import io.gatun.operator.api.RefusedService;
+import io.gatun.operator.control.ForwarderState;
+import io.gatun.operator.status.ConditionsBuilder;
+import io.gatun.operator.status.StatusUpdate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A Forwarder's status from what the fleet knows: everything while it is connected; when it is not,
+ * what was last seen, with Connected=False saying since when.
+ */
+final class ForwarderStatusBuilder {
+
+  /** At most this many refused services are listed (all are counted). */
+  static final int LISTED_REFUSALS = 50;
+
+  private final Clock clock;
+
+  ForwarderStatusBuilder(Clock clock) {
+    this.clock = clock;
+  }
+
+  StatusUpdate<ForwarderStatus> connected(Forwarder forwarder, ForwarderState state) {
+    var conditions =
+        conditions(forwarder)
+            .set(
+                Forwarder.CONNECTED,
+                true,
+                "Connected",
+                "connected since " + time(state.connectedAt()));
+    Map<String, PortState> counters =
+        state.portStates().stream()
+            .collect(Collectors.toMap(PortState::getName, Function.identity(), (a, b) -> b));
+    List<ForwarderPort> ports =
+        state.ports().stream().map(port -> port(port, counters.get(port.getName()))).toList();
+    var status =
+        new ForwarderStatus(
+            state.node(),
+            state.capabilities().stream().sorted().toList(),
+            ports,
+            state.appliedGeneration() == 0 ? null : state.appliedGeneration(),
+            state.rejectError(),
+            state.refused().size(),
+            state.refused().entrySet().stream()
+                .limit(LISTED_REFUSALS)
+                .map(e -> new RefusedService(e.getKey(), e.getValue()))
+                .toList(),
+            state.vipsOwned().stream().sorted().toList(),
+            state.vipsOwned().size(),
+            Math.round(state.rxPacketsPerSecond()),
+            time(state.connectedAt()),
+            time(state.lastHeardAt()),
+            conditions.build());
+    return new StatusUpdate<>(status, conditions.transitions());
+  }
+
+  StatusUpdate<ForwarderStatus> disconnected(Forwarder forwarder) {
+    var previous = forwarder.getStatus();
+    String lastSeen = previous == null ? null : previous.lastSeen();
+    var conditions =
+        conditions(forwarder)
+            .set(
+                Forwarder.CONNECTED,
+                false,
+                "Disconnected",
+                (lastSeen == null ? "not connected" : "not connected since " + lastSeen)
+                    + ": a running forwarder keeps forwarding with its last snapshot and redials;"
+                    + " check its pod and its logs");
+    var status =
+        new ForwarderStatus(
+            previous == null ? null : previous.node(),
+            previous == null ? List.of() : previous.capabilities(),
+            previous == null
+                ? List.of()
+                : previous.ports().stream()
+                    .map(
+                        p ->
+                            new ForwarderPort(
+                                p.name(), p.mac(), p.addresses(), null, null, null, null, null))
+                    .toList(),
+            previous == null ? null : previous.appliedGeneration(),
+            null,
+            null,
+            List.of(),
+            List.of(),
+            0,
+            null,
+            null,
+            lastSeen,
+            conditions.build());
+    return new StatusUpdate<>(status, conditions.transitions());
+  }
+
+  private ConditionsBuilder conditions(Forwarder forwarder) {
+    List<Condition> previous =
+        forwarder.getStatus() == null ? List.of() : forwarder.getStatus().conditions();
+    long generation =
+        forwarder.getMetadata().getGeneration() == null
+            ? 0
+            : forwarder.getMetadata().getGeneration();
+    return new ConditionsBuilder(previous, generation, clock);
+  }
+
+  private static ForwarderPort port(Port port, PortState counters) {
+    return new ForwarderPort(
+        port.getName(),
+        port.getMac().isEmpty() ? null : port.getMac(),
+        port.getAddressesList(),
+        counters == null ? port.getLinkUp() : counters.getLinkUp(),
+        counters == null ? null : counters.getRxPackets(),
+        counters == null ? null : counters.getTxPackets(),
+        counters == null ? null : counters.getDroppedPackets(),
+        counters == null ? null : counters.getMissedPackets());
+  }
+
+  private static String time(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

@@ -1,0 +1,68 @@
+package io.gatun.operator.loadbalancer;
+
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.control.DesiredState;
+import io.gatun.operator.control.FleetListener;
+import io.gatun.operator.control.ForwarderFleet;
+import io.gatun.operator.ipam.Ipam;
+import io.gatun.operator.ipam.IpamListener;
+import io.gatun.operator.ipam.Owner;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * What wakes LoadBalancers from inside the operator rather than from the API: a forwarder connects,
+ * leaves, acknowledges a generation, refuses a service or reports backend health; addresses come
+ * free while they wait for one; a LoadBalancer starts or stops sharing their VIP.
+ */
+final class LoadBalancerNudges {
+
+  private LoadBalancerNudges() {}
+
+  static SimpleInboundEventSource<LoadBalancer> from(
+      ForwarderFleet fleet, DesiredState desiredState, Ipam ipam) {
+    var nudges = new SimpleInboundEventSource<LoadBalancer>("nudges");
+    fleet.addListener(
+        new FleetListener() {
+          @Override
+          public void membershipChanged() {
+            nudge(nudges, desiredState.owners());
+          }
+
+          @Override
+          public void progressed(String forwarder, long after, long upTo) {
+            nudge(nudges, desiredState.publishedBetween(after, upTo));
+          }
+
+          @Override
+          public void refusalsChanged(Set<Owner> owners) {
+            nudge(nudges, owners);
+          }
+
+          @Override
+          public void healthChanged(Set<Owner> owners) {
+            nudge(nudges, owners);
+          }
+        });
+    ipam.addListener(
+        new IpamListener() {
+          @Override
+          public void addressesFreed(Set<Owner> waiting) {
+            nudge(nudges, waiting);
+          }
+
+          @Override
+          public void sharingChanged(Set<Owner> owners) {
+            nudge(nudges, owners); // their status.sharedWith must name the newcomer (or not)
+          }
+        });
+    return nudges;
+  }
+
+  private static void nudge(
+      SimpleInboundEventSource<LoadBalancer> nudges, Collection<Owner> owners) {
+    owners.forEach(owner -> nudges.propagateEvent(new ResourceID(owner.name(), owner.namespace())));
+  }
+}

@@ -1,0 +1,246 @@
+package io.gatun.operator.loadbalancer;
+
+import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerStatus;
+import io.gatun.operator.backends.BackendHealthReport;
+import io.gatun.operator.backends.LabelSelectors;
+import io.gatun.operator.backends.UsableBackends;
+import io.gatun.operator.control.DesiredServices;
+import io.gatun.operator.control.DesiredState;
+import io.gatun.operator.control.ForwarderFleet;
+import io.gatun.operator.control.Programming;
+import io.gatun.operator.healthprobe.HealthChecks;
+import io.gatun.operator.healthprobe.HealthProbeUsers;
+import io.gatun.operator.healthprobe.HealthProbeValidator;
+import io.gatun.operator.ipam.IpAddress;
+import io.gatun.operator.ipam.Ipam;
+import io.gatun.operator.ipam.Owner;
+import io.gatun.operator.pool.PoolCatalogs;
+import io.gatun.operator.pool.PoolEligibility;
+import io.gatun.operator.schema.CrdRules;
+import io.gatun.operator.schema.Validation;
+import io.gatun.operator.status.EventRecorder;
+import io.gatun.operator.status.StatusWriter;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a LoadBalancer real: an address from IPAM, its virtual services in the desired state, and a
+ * status saying how far the forwarders have got.
+ *
+ * <p>Runs again when the LoadBalancer, its Pool, its backends (EndpointSlices, pods), its
+ * HealthProbe or its namespace's labels change, when a forwarder connects, leaves or acknowledges a
+ * generation, when addresses come free while it waits for one, and when a LoadBalancer starts or
+ * stops sharing its VIP.
+ */
+@ControllerConfiguration(
+    name = LoadBalancerReconciler.NAME,
+    finalizerName = LoadBalancerReconciler.FINALIZER)
+public final class LoadBalancerReconciler
+    implements Reconciler<LoadBalancer>, Cleaner<LoadBalancer> {
+
+  public static final String NAME = "loadbalancer";
+
+  /** Held until the address is released and the services withdrawn. */
+  public static final String FINALIZER = "lb.gatun.io/finalizer";
+
+  private static final Logger log = LoggerFactory.getLogger(LoadBalancerReconciler.class);
+
+  /** How long a just-published configuration's status waits for the forwarders' answers. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
+  private final Ipam ipam;
+  private final AddressAllocator addresses;
+  private final DesiredState desiredState;
+  private final ForwarderFleet fleet;
+  private final GroupVersionKind endpointSliceVersion;
+  private final LoadBalancerObserver observer;
+  private final HealthProbeUsers probeUsers;
+  private final LoadBalancerValidator validator =
+      new LoadBalancerValidator(CrdRules.forKind(LoadBalancer.class));
+  private final HealthProbeValidator probeValidator =
+      new HealthProbeValidator(CrdRules.forKind(HealthProbe.class));
+  private final LoadBalancerStatusBuilder statusBuilder;
+  private final LoadBalancerEvents events;
+  private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter = new StatusWriter<>();
+  private final DrainingBackends draining = new DrainingBackends();
+  private final Clock clock;
+
+  public LoadBalancerReconciler(
+      Ipam ipam,
+      PoolCatalogs pools,
+      HealthProbeUsers probeUsers,
+      DesiredState desiredState,
+      ForwarderFleet fleet,
+      EventRecorder recorder,
+      Clock clock,
+      GroupVersionKind endpointSliceVersion) {
+    this.ipam = ipam;
+    this.addresses = new AddressAllocator(ipam);
+    this.observer = new LoadBalancerObserver(pools);
+    this.probeUsers = probeUsers;
+    this.desiredState = desiredState;
+    this.fleet = fleet;
+    this.endpointSliceVersion = endpointSliceVersion;
+    this.clock = clock;
+    this.statusBuilder = new LoadBalancerStatusBuilder(clock);
+    this.events = new LoadBalancerEvents(recorder);
+  }
+
+  @Override
+  public UpdateControl<LoadBalancer> reconcile(LoadBalancer lb, Context<LoadBalancer> context) {
+    Owner owner = ownerOf(lb);
+
+    ObservedState observed = observer.observe(lb, context);
+    probeUsers.set(owner, lb.getSpec() == null ? null : lb.getSpec().healthProbeRef());
+
+    Validation validation = validator.validate(lb);
+
+    LoadBalancerOutcome outcome =
+        validation.valid()
+            ? program(owner, lb, observed, validation)
+            : hold(owner, lb, observed, validation);
+
+    Duration settle = settling(owner, outcome);
+    if (!settle.isZero()) {
+      return UpdateControl.<LoadBalancer>noUpdate().rescheduleAfter(settle);
+    }
+    var update = statusBuilder.build(lb, outcome);
+    if (statusWriter.writeIfChanged(lb, update.status(), context)) {
+      events.record(lb, update.transitions());
+    }
+    var control = UpdateControl.<LoadBalancer>noUpdate();
+    outcome.drain().endsIn().ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  /**
+   * A configuration published a moment ago is usually acknowledged a moment later: writing
+   * "Pending" in between would cost every new LoadBalancer a second status write (and the API
+   * server, at ten thousand of them, ten thousand writes). The status waits {@link #SETTLE} for the
+   * forwarders' answers, then is written whatever they said. Two seconds, because in a burst the
+   * answer comes a snapshot or two later: with 250 ms, 1,000 new LoadBalancers cost 1.7 status
+   * writes each instead of 1.0 (bench/controlplane.sh prints the API requests per LoadBalancer).
+   */
+  private Duration settling(Owner owner, LoadBalancerOutcome outcome) {
+    if (outcome.programming() == null
+        || outcome.programming().state() != Programming.State.PENDING) {
+      return Duration.ZERO;
+    }
+    return desiredState
+        .ageOf(owner)
+        .map(age -> SETTLE.minus(age))
+        .filter(left -> left.isPositive())
+        .orElse(Duration.ZERO);
+  }
+
+  /** Holds an address and publishes the services (or withdraws them when no address is had). */
+  private LoadBalancerOutcome program(
+      Owner owner, LoadBalancer lb, ObservedState observed, Validation validation) {
+    var backends = observed.backends(lb.getSpec());
+    var eligibility =
+        new PoolEligibility(
+            owner.namespace(), observed.namespaceLabels(), LabelSelectors.labelsOf(lb));
+    AddressOutcome address = addresses.allocate(owner, lb.getSpec(), observed.pools(), eligibility);
+    if (!address.addresses().isEmpty()) {
+      // What only the VIPs tell: their families decide which backends a forwarder can reach.
+      Validation forVips = validator.validateFor(lb, address.addresses());
+      if (!forVips.valid()) {
+        return hold(owner, lb, observed, forVips);
+      }
+      backends = UsableBackends.of(backends, lb.getSpec(), address.addresses());
+    }
+    ProbeProblem probeProblem =
+        ProbeProblem.of(lb.getSpec().healthProbeRef(), observed.healthProbe(), probeValidator);
+    HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
+    Programming programming = null;
+    List<String> announcedBy = List.of();
+    var drain = DrainingBackends.Drain.NONE;
+    if (!address.addresses().isEmpty()) {
+      var drained =
+          draining.apply(
+              owner,
+              VirtualServices.of(lb, address.addresses(), backends, probe),
+              drainTimeout(lb),
+              clock.instant(),
+              lb.getStatus() == null ? List.of() : lb.getStatus().drainingBackends());
+      DesiredServices desired = drained.desired();
+      drain = drained.drain();
+      long generation = desiredState.publish(owner, desired);
+      programming = fleet.programming(generation, desired);
+      announcedBy =
+          fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
+    } else {
+      draining.forget(owner);
+      desiredState.withdraw(owner);
+    }
+    var health =
+        BackendHealthReport.of(
+            fleet.healthOf(owner), probe == null ? null : HealthChecks.of(probe).getProbe());
+    return new LoadBalancerOutcome(
+        validation, address, backends, probeProblem, health, programming, announcedBy, drain);
+  }
+
+  private static Duration drainTimeout(LoadBalancer lb) {
+    var drain = lb.getSpec().draining();
+    return drain == null || drain.timeoutSeconds() == null
+        ? Duration.ZERO
+        : Duration.ofSeconds(drain.timeoutSeconds());
+  }
+
+  /**
+   * A spec that is not valid programs nothing, but keeps the address it holds: a typo being fixed
+   * must not hand the VIP to someone else.
+   */
+  private LoadBalancerOutcome hold(
+      Owner owner, LoadBalancer lb, ObservedState observed, Validation validation) {
+    draining.forget(owner);
+    desiredState.withdraw(owner);
+    AddressOutcome address =
+        addresses.keptWhileInvalid(owner, lb.getStatus() == null ? null : lb.getStatus().pool());
+    return new LoadBalancerOutcome(
+        validation, address, observed.backends(lb.getSpec()), null, null);
+  }
+
+  @Override
+  public DeleteControl cleanup(LoadBalancer lb, Context<LoadBalancer> context) {
+    Owner owner = ownerOf(lb);
+    // Withdraw first: the snapshot without these services is published before anyone else can
+    // be given the address.
+    draining.forget(owner);
+    desiredState.withdraw(owner);
+    ipam.release(owner);
+    probeUsers.set(owner, null);
+    log.info("LoadBalancer {} deleted: services withdrawn, addresses released", owner);
+    return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public List<EventSource<?, LoadBalancer>> prepareEventSources(
+      EventSourceContext<LoadBalancer> context) {
+    return List.of(
+        LoadBalancerWatches.pools(context),
+        LoadBalancerWatches.endpointSlices(context, endpointSliceVersion),
+        LoadBalancerWatches.pods(context),
+        LoadBalancerWatches.namespaces(context),
+        LoadBalancerWatches.healthProbes(context),
+        LoadBalancerNudges.from(fleet, desiredState, ipam));
+  }
+
+  static Owner ownerOf(LoadBalancer lb) {
+    return new Owner(lb.getMetadata().getNamespace(), lb.getMetadata().getName());
+  }
+}

@@ -1,0 +1,135 @@
+package io.gatun.operator.loadbalancer;
+
+import io.gatun.control.v1.ForwardingMode;
+import io.gatun.control.v1.HealthCheck;
+import io.gatun.control.v1.Protocol;
+import io.gatun.control.v1.Scheduling;
+import io.gatun.control.v1.VirtualService;
+import io.gatun.operator.api.Encapsulation;
+import io.gatun.operator.api.ExternalTrafficPolicy;
+import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.api.LoadBalancerPort;
+import io.gatun.operator.backends.BackendSet;
+import io.gatun.operator.control.DesiredServices;
+import io.gatun.operator.healthprobe.HealthChecks;
+import io.gatun.operator.ipam.IpAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Translates a valid, allocated LoadBalancer into what forwarders run: its virtual services and the
+ * capabilities they need.
+ */
+final class VirtualServices {
+
+  private VirtualServices() {}
+
+  /**
+   * One service per (VIP, port), keyed {@code <namespace>/<name>/<port name>}; with two VIPs (dual
+   * stack) the key gains {@code /<family>} so keys stay unique.
+   *
+   * @param probe the HealthProbe to run against the backends; null for none
+   */
+  static DesiredServices of(
+      LoadBalancer lb, List<IpAddress> vips, BackendSet backends, HealthProbe probe) {
+    var spec = lb.getSpec();
+    var services = new ArrayList<VirtualService>();
+    HealthCheck check = probe == null ? null : HealthChecks.of(probe);
+    for (IpAddress vip : vips) {
+      for (LoadBalancerPort port : spec.ports()) {
+        var service =
+            VirtualService.newBuilder()
+                .setKey(key(lb, port, vips.size() > 1 ? vip : null))
+                .setVip(vip.toString())
+                .setPort(port.port())
+                .setProtocol(protocol(port))
+                .setMode(mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault()))
+                .setScheduling(scheduling(spec.schedulingOrDefault()))
+                .setMaglevTableSize(spec.maglevTableSize() == null ? 0 : spec.maglevTableSize())
+                .setSessionAffinityTimeoutSeconds(affinitySeconds(spec))
+                .addAllBackends(backends.forPort(port, vip.family()));
+        if (check != null) {
+          service.setHealthCheck(check);
+        }
+        services.add(service.build());
+      }
+    }
+    services.sort(Comparator.comparing(VirtualService::getKey));
+    boolean nodeLocal = spec.externalTrafficPolicyOrDefault() == ExternalTrafficPolicy.Local;
+    return new DesiredServices(
+        services, requires(lb, vips), nodeLocal, nodeLocal ? backends.nodes() : Map.of());
+  }
+
+  static String key(LoadBalancer lb, LoadBalancerPort port, IpAddress vipWhenSeveral) {
+    String key =
+        lb.getMetadata().getNamespace() + "/" + lb.getMetadata().getName() + "/" + port.name();
+    return vipWhenSeveral == null ? key : key + "/" + vipWhenSeveral.family().apiName();
+  }
+
+  /**
+   * The forwarder capabilities the services need, named as forwarders advertise them in Hello:
+   * address families, protocols, forwarding mode and scheduling.
+   */
+  static Set<String> requires(LoadBalancer lb, List<IpAddress> vips) {
+    var spec = lb.getSpec();
+    var needs = new TreeSet<String>();
+    vips.forEach(vip -> needs.add(vip.family().apiName().toLowerCase()));
+    spec.ports().forEach(port -> needs.add(port.protocolOrDefault().name().toLowerCase()));
+    needs.add(
+        switch (mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault())) {
+          case NAT -> "nat";
+          case DSR -> "dsr";
+          case DSR_IPIP -> "dsr-ipip";
+          default -> "fullnat";
+        });
+    needs.add(spec.schedulingOrDefault().apiName().toLowerCase());
+    if (affinitySeconds(spec) > 0) {
+      needs.add("session-affinity");
+    }
+    return needs;
+  }
+
+  /** ClientIP affinity's timeout, 3 hours unless given (Kubernetes Services' default); 0 = off. */
+  static int affinitySeconds(io.gatun.operator.api.LoadBalancerSpec spec) {
+    if (spec.sessionAffinityOrDefault() != io.gatun.operator.api.SessionAffinityType.ClientIP) {
+      return 0;
+    }
+    Integer timeout = spec.sessionAffinity().timeoutSeconds();
+    return timeout == null ? DEFAULT_AFFINITY_SECONDS : timeout;
+  }
+
+  static final int DEFAULT_AFFINITY_SECONDS = 10800;
+
+  private static Protocol protocol(LoadBalancerPort port) {
+    return switch (port.protocolOrDefault()) {
+      case TCP -> Protocol.TCP;
+      case UDP -> Protocol.UDP;
+      case SCTP -> Protocol.SCTP;
+    };
+  }
+
+  private static ForwardingMode mode(
+      io.gatun.operator.api.ForwardingMode mode, Encapsulation encapsulation) {
+    return switch (mode) {
+      case FULL_NAT -> ForwardingMode.FULL_NAT;
+      case NAT -> ForwardingMode.NAT;
+      case DSR ->
+          encapsulation == Encapsulation.IPIP ? ForwardingMode.DSR_IPIP : ForwardingMode.DSR;
+    };
+  }
+
+  private static Scheduling scheduling(io.gatun.operator.api.Scheduling scheduling) {
+    return switch (scheduling) {
+      case MAGLEV -> Scheduling.MAGLEV;
+      case ROUND_ROBIN -> Scheduling.ROUND_ROBIN;
+      case WEIGHTED_ROUND_ROBIN -> Scheduling.WEIGHTED_ROUND_ROBIN;
+      case LEAST_CONNECTIONS -> Scheduling.LEAST_CONNECTIONS;
+      case SOURCE_HASH -> Scheduling.SOURCE_HASH;
+    };
+  }
+}
