@@ -120,7 +120,7 @@ class NodeInstallE2E {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
-    try (var in = new FileInputStream(ROOT.resolve("operator/deploy/rbac.yaml").toFile())) {
+    try (var in = new FileInputStream(ROOT.resolve("deploy/rbac.yaml").toFile())) {
       node.create(in);
     }
     secret("gatun-operator-tls", "operator");
