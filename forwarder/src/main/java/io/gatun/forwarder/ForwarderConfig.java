@@ -3,13 +3,18 @@ package io.gatun.forwarder;
 import io.gatun.fwd.Addresses;
 import io.gatun.fwd.PortAddress;
 import io.gatun.fwd.PortSpec;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What a forwarder is told at start-up: who it is, where the operator is and how to reach it
@@ -42,7 +47,13 @@ public record ForwarderConfig(
       usage: gatun-forwarder --name NAME --operator HOST:PORT \\
                (--tls-cert FILE --tls-key FILE --tls-ca FILE [--tls-server-name NAME] | --plaintext) \\
                --eal "EAL ARGS" --port DEVARGS@ADDRESS/PREFIX[@GATEWAY] [--port ...] \\
-               [--node NODE] [--metrics-address HOST:PORT]
+               [--node NODE] [--metrics-address HOST:PORT] [--termination-log FILE]
+        --port DEVARGS     (without addresses) with --port-address-file: the addresses from FILE
+        --port-pci-env VAR a port on the PCI device named by VAR (an SR-IOV device plugin's
+                           PCIDEVICE_...), with --port-address-file
+        --port-address-file FILE  one ADDRESS/PREFIX[@GATEWAY] per line, one per family
+        --termination-log  where to write why the forwarder could not start (Kubernetes:
+                           /dev/termination-log, which the pod's status shows)
         --tls-*            PEM files of a mounted Secret: the forwarder's certificate and PKCS#8
                            key, and the CA of the operator's certificate (mutual TLS)
         --plaintext        no TLS on the control channel: only for demos and tests
@@ -53,7 +64,16 @@ public record ForwarderConfig(
           .formatted(DEFAULT_METRICS_ADDRESS);
 
   public static ForwarderConfig parse(String[] args) {
+    return parse(args, System.getenv());
+  }
+
+  /**
+   * @param env where {@code --port-pci-env} looks
+   */
+  static ForwarderConfig parse(String[] args, Map<String, String> env) {
     String name = null, node = null, operator = null, eal = null;
+    String addressFile = null;
+    List<String> bareDevargs = new ArrayList<>();
     String cert = null, key = null, ca = null, serverName = null;
     String metrics = DEFAULT_METRICS_ADDRESS;
     boolean plaintext = false;
@@ -65,7 +85,17 @@ public record ForwarderConfig(
         case "--node" -> node = value(args, ++i, a);
         case "--operator" -> operator = value(args, ++i, a);
         case "--eal" -> eal = value(args, ++i, a);
-        case "--port" -> ports.add(port(value(args, ++i, a)));
+        case "--port" -> {
+          String port = value(args, ++i, a);
+          if (port.contains("@")) {
+            ports.add(port(port));
+          } else {
+            bareDevargs.add(port);
+          }
+        }
+        case "--port-pci-env" -> bareDevargs.add(pciAddress(value(args, ++i, a), env));
+        case "--port-address-file" -> addressFile = value(args, ++i, a);
+        case "--termination-log" -> value(args, ++i, a); // read by terminationLog()
         case "--plaintext" -> plaintext = true;
         case "--tls-cert" -> cert = value(args, ++i, a);
         case "--tls-key" -> key = value(args, ++i, a);
@@ -73,6 +103,19 @@ public record ForwarderConfig(
         case "--tls-server-name" -> serverName = value(args, ++i, a);
         case "--metrics-address" -> metrics = value(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown argument " + a + "\n" + USAGE);
+      }
+    }
+    if (!bareDevargs.isEmpty()) {
+      if (addressFile == null) {
+        throw new IllegalArgumentException(
+            "--port "
+                + bareDevargs.getFirst()
+                + " has no address: write DEVARGS@ADDRESS/PREFIX or add --port-address-file\n"
+                + USAGE);
+      }
+      String addresses = addressesFrom(Path.of(addressFile));
+      for (String devargs : bareDevargs) {
+        ports.add(port(devargs + "@" + addresses));
       }
     }
     if (name == null || operator == null || eal == null || ports.isEmpty()) {
@@ -100,7 +143,7 @@ public record ForwarderConfig(
         node == null ? name : node,
         operator,
         tls,
-        Arrays.stream(eal.trim().split("\\s+")).toList(),
+        ealArgs(eal, ports),
         ports,
         hostPort(metrics, "--metrics-address"),
         Duration.ofSeconds(5));
@@ -135,6 +178,72 @@ public record ForwarderConfig(
       }
     }
     return new PortSpec(parts[0], addresses);
+  }
+
+  /** Where {@code --termination-log} says to write why the forwarder could not start. */
+  public static Optional<Path> terminationLog(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--termination-log")) {
+        return Optional.of(Path.of(args[i + 1]));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The EAL arguments, with each PCI port allow-listed ({@code -a}): EAL would otherwise probe
+   * every device of the node the pod can see.
+   */
+  private static List<String> ealArgs(String eal, List<PortSpec> ports) {
+    List<String> args = new ArrayList<>(Arrays.stream(eal.trim().split("\\s+")).toList());
+    for (PortSpec port : ports) {
+      if (PCI_ADDRESS.matcher(portName(port)).matches()) {
+        args.addAll(List.of("-a", portName(port)));
+      }
+    }
+    return args;
+  }
+
+  private static final Pattern PCI_ADDRESS =
+      Pattern.compile("^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]$");
+
+  /** The first PCI address the device plugin put in {@code variable}. */
+  private static String pciAddress(String variable, Map<String, String> env) {
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          variable
+              + " is not set: the pod got no VF from the SR-IOV device plugin (check that the"
+              + " ForwarderSet's spec.dataPort.virtualFunction.resourceName is the plugin's"
+              + " resource and that the node has a free VF)");
+    }
+    String first = value.split(",")[0].strip();
+    if (!PCI_ADDRESS.matcher(first).matches()) {
+      throw new IllegalArgumentException(
+          variable + " is \"" + value + "\", not a PCI address such as 0000:3b:02.1");
+    }
+    return first;
+  }
+
+  /** The lines of the node's address file, joined as {@link #port} reads them. */
+  private static String addressesFrom(Path file) {
+    List<String> lines;
+    try {
+      lines =
+          Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(
+          "no data address for this node: "
+              + file
+              + " does not exist (add the node to the ForwarderSet's spec.dataPort.addresses)");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    if (lines.isEmpty()) {
+      throw new IllegalArgumentException(
+          file + " is empty: write ADDRESS/PREFIX[@GATEWAY], one line per family");
+    }
+    return String.join("@", lines);
   }
 
   /** {@code 0.0.0.0:9101}, {@code [::]:9101}: address literals only, never a lookup. */

@@ -4,10 +4,14 @@ import io.gatun.control.v1.Port;
 import io.gatun.forwarder.health.Probes;
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,31 +22,23 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    Optional<Path> terminationLog = ForwarderConfig.terminationLog(args);
     ForwarderConfig config;
     try {
       config = ForwarderConfig.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
+      exit(terminationLog, e.getMessage(), 2);
       return;
     }
-    DataPlane dataPlane = DataPlane.open(config.ealArgs());
+    DataPlane dataPlane;
     List<Port> ports = new ArrayList<>();
-    for (PortSpec port : config.ports()) {
-      int idx = dataPlane.addPort(port);
-      List<String> cidrs =
-          port.addresses().stream()
-              .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
-              .toList();
-      log.info("port {}: {} with {}", idx, port.devargs(), String.join(", ", cidrs));
-      ports.add(
-          Port.newBuilder()
-              .setName(ForwarderConfig.portName(port))
-              .setMac(HexFormat.ofDelimiter(":").formatHex(dataPlane.portMac(idx)))
-              .addAllAddresses(cidrs)
-              .build());
+    try {
+      dataPlane = startDataPlane(config, ports);
+    } catch (RuntimeException e) {
+      log.error("the data plane did not start", e);
+      exit(terminationLog, "the data port failed to start: " + e.getMessage(), 1);
+      return;
     }
-    log.info("data plane running on {} worker(s)", dataPlane.start());
 
     Probes probes = Probes.withDefaultTrust();
     Agent agent =
@@ -65,5 +61,42 @@ public final class Main {
                   dataPlane.close();
                 }));
     agent.run();
+  }
+
+  private static DataPlane startDataPlane(ForwarderConfig config, List<Port> ports) {
+    DataPlane dataPlane = DataPlane.open(config.ealArgs());
+    for (PortSpec port : config.ports()) {
+      int idx = dataPlane.addPort(port);
+      List<String> cidrs =
+          port.addresses().stream()
+              .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
+              .toList();
+      log.info("port {}: {} with {}", idx, port.devargs(), String.join(", ", cidrs));
+      ports.add(
+          Port.newBuilder()
+              .setName(ForwarderConfig.portName(port))
+              .setMac(HexFormat.ofDelimiter(":").formatHex(dataPlane.portMac(idx)))
+              .addAllAddresses(cidrs)
+              .build());
+    }
+    log.info("data plane running on {} worker(s)", dataPlane.start());
+    return dataPlane;
+  }
+
+  /**
+   * Says why the forwarder cannot run, on stderr and where Kubernetes reads it into the pod's
+   * status (the operator reports it on the ForwarderSet), then exits.
+   */
+  private static void exit(Optional<Path> terminationLog, String why, int status) {
+    System.err.println(why);
+    terminationLog.ifPresent(
+        file -> {
+          try {
+            Files.writeString(file, why + System.lineSeparator());
+          } catch (IOException e) {
+            System.err.println("cannot write the termination log " + file + ": " + e);
+          }
+        });
+    System.exit(status);
   }
 }

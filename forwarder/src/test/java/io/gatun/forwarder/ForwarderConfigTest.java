@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatun.fwd.PortSpec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ForwarderConfigTest {
   private static final List<String> BASE =
@@ -85,5 +89,92 @@ class ForwarderConfigTest {
         .isEqualTo("0:0:0:0:0:0:0:1");
     assertThatThrownBy(() -> parse("--plaintext", "--metrics-address", "localhost:9101"))
         .hasMessageContaining("ADDRESS:PORT");
+  }
+
+  @Test
+  void aPortWithoutAddressesTakesThemFromTheNodesAddressFile(@TempDir Path dir) throws IOException {
+    Path file =
+        Files.writeString(dir.resolve("node-1"), "198.18.0.2/24@198.18.0.1\n2001:2::2/64\n");
+    ForwarderConfig c =
+        ForwarderConfig.parse(
+            new String[] {
+              "--name",
+              "n",
+              "--operator",
+              "o:1",
+              "--plaintext",
+              "--eal",
+              "-l 0-1 --no-pci",
+              "--port",
+              "net_af_packet0,iface=eth1",
+              "--port-address-file",
+              file.toString(),
+              "--termination-log",
+              "/dev/termination-log"
+            },
+            Map.of());
+    PortSpec port = c.ports().getFirst();
+    assertThat(port.devargs()).isEqualTo("net_af_packet0,iface=eth1");
+    assertThat(port.addresses()).hasSize(2);
+    assertThat(port.addresses().getFirst().gateway()).isPresent();
+    assertThat(c.ealArgs()).containsExactly("-l", "0-1", "--no-pci");
+  }
+
+  @Test
+  void aNodeWithoutAnAddressFileIsToldWhereToAddOne(@TempDir Path dir) {
+    assertThatThrownBy(
+            () ->
+                ForwarderConfig.parse(
+                    new String[] {
+                      "--name",
+                      "n",
+                      "--operator",
+                      "o:1",
+                      "--plaintext",
+                      "--eal",
+                      "-l 0-1",
+                      "--port",
+                      "net_af_packet0,iface=eth1",
+                      "--port-address-file",
+                      dir.resolve("node-7").toString()
+                    },
+                    Map.of()))
+        .hasMessageContaining("node-7 does not exist")
+        .hasMessageContaining("spec.dataPort.addresses");
+  }
+
+  @Test
+  void aVirtualFunctionIsThePciDeviceTheDevicePluginNamedAndOnlyItIsProbed(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("node-1"), "198.18.0.2/24\n");
+    String[] args = {
+      "--name",
+      "n",
+      "--operator",
+      "o:1",
+      "--plaintext",
+      "--eal",
+      "-l 0-1",
+      "--port-pci-env",
+      "PCIDEVICE_INTEL_COM_SRIOV",
+      "--port-address-file",
+      file.toString()
+    };
+    ForwarderConfig c =
+        ForwarderConfig.parse(
+            args, Map.of("PCIDEVICE_INTEL_COM_SRIOV", "0000:3b:02.1,0000:3b:02.2"));
+    assertThat(c.ports().getFirst().devargs()).isEqualTo("0000:3b:02.1");
+    assertThat(c.ealArgs()).containsExactly("-l", "0-1", "-a", "0000:3b:02.1");
+
+    assertThatThrownBy(() -> ForwarderConfig.parse(args, Map.of()))
+        .hasMessageContaining("PCIDEVICE_INTEL_COM_SRIOV is not set")
+        .hasMessageContaining("spec.dataPort.virtualFunction.resourceName");
+  }
+
+  @Test
+  void theTerminationLogIsFoundEvenWhenTheRestCannotBeParsed() {
+    assertThat(ForwarderConfig.terminationLog(new String[] {"--bogus", "--termination-log", "/x"}))
+        .contains(Path.of("/x"));
+    assertThat(ForwarderConfig.terminationLog(new String[] {"--name", "n"})).isEmpty();
   }
 }

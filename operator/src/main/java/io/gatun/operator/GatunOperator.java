@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.gatun.operator.api.Forwarder;
+import io.gatun.operator.api.ForwarderSet;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.Pool;
@@ -13,6 +14,7 @@ import io.gatun.operator.control.ControlServer;
 import io.gatun.operator.control.DesiredState;
 import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.forwarder.ForwarderReconciler;
+import io.gatun.operator.forwarderset.ForwarderSetReconciler;
 import io.gatun.operator.healthprobe.HealthProbeReconciler;
 import io.gatun.operator.healthprobe.HealthProbeUsers;
 import io.gatun.operator.ipam.Ipam;
@@ -187,6 +189,9 @@ public final class GatunOperator implements AutoCloseable {
     operator.register(new HealthProbeReconciler(probeUsers, recorder, clock));
     operator.register(new ForwarderReconciler(fleet, recorder, clock));
     operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));
+    operator.register(
+        new ForwarderSetReconciler(options.forwarderSets().defaultImage(), recorder, clock),
+        override -> override.settingNamespace(options.forwarderSets().namespace()));
     MetricsServer metrics =
         options.metricsAddress() == null
             ? null
@@ -239,7 +244,9 @@ public final class GatunOperator implements AutoCloseable {
    * not be in API discovery yet: that gets a few seconds.
    */
   private static void requireCrds(KubernetesClient client) {
-    var kinds = List.of(Pool.class, LoadBalancer.class, HealthProbe.class, Forwarder.class);
+    var kinds =
+        List.of(
+            Pool.class, LoadBalancer.class, HealthProbe.class, Forwarder.class, ForwarderSet.class);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (Class<? extends HasMetadata> kind : kinds) {
       while (!client.supports(kind)) {

@@ -17,6 +17,7 @@ public final class Main {
                             [--tls-cert FILE --tls-key FILE --tls-ca FILE | --tls-secret NS/NAME
                              | --plaintext]
                             [--default-class[=true|false]] [--leader-election[=NAMESPACE]]
+                            [--namespace NAMESPACE] [--forwarder-image IMAGE]
 
         --grpc-address     where forwarders dial in (default 0.0.0.0:9100)
         --tls-cert/-key    the control channel's certificate and key (PEM); with --tls-ca, the CA
@@ -27,6 +28,10 @@ public final class Main {
         --default-class    also serve Services of type LoadBalancer without a loadBalancerClass
         --leader-election  run as one of several replicas: the holder of the Lease
                            gatun-operator (in NAMESPACE, default: the client's) is active
+        --namespace        where ForwarderSets are rendered into DaemonSets (default: the pod's
+                           namespace, or gatun-system outside a pod)
+        --forwarder-image  the image of ForwarderSets without spec.image (default:
+                           docker.io/gatun/forwarder:<this version>)
       """;
 
   private Main() {}
@@ -109,6 +114,18 @@ public final class Main {
             options =
                 options.withLeaderElection(
                     LeaderElection.of(value == null || value.isBlank() ? null : value, null));
+        case "--namespace" ->
+            options =
+                options.withForwarderSets(
+                    options
+                        .forwarderSets()
+                        .withNamespace(value != null ? value : next(args, ++i, arg, "NAMESPACE")));
+        case "--forwarder-image" ->
+            options =
+                options.withForwarderSets(
+                    options
+                        .forwarderSets()
+                        .withDefaultImage(value != null ? value : next(args, ++i, arg, "IMAGE")));
         case "--default-class" -> {
           if (value != null && !value.equals("true") && !value.equals("false")) {
             throw new IllegalArgumentException("--default-class takes true or false");

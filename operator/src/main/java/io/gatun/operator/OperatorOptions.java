@@ -1,6 +1,7 @@
 package io.gatun.operator;
 
 import io.gatun.operator.control.ControlChannelSecurity;
+import io.gatun.operator.forwarderset.ForwarderSetOptions;
 import io.grpc.ServerCredentials;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param reconcileThreads how many reconciles run at once (they mostly wait on the API server)
  * @param metricsAddress where Prometheus scrapes {@code /metrics} (and probes {@code /healthz},
  *     {@code /readyz}); null: no HTTP endpoint
+ * @param forwarderSets where ForwarderSets are served and their default image
  */
 public record OperatorOptions(
     InetSocketAddress grpcAddress,
@@ -27,7 +29,8 @@ public record OperatorOptions(
     Duration initialSyncTimeout,
     LeaderElection leaderElection,
     int reconcileThreads,
-    InetSocketAddress metricsAddress) {
+    InetSocketAddress metricsAddress,
+    ForwarderSetOptions forwarderSets) {
 
   public static final int DEFAULT_GRPC_PORT = 9100;
 
@@ -39,7 +42,8 @@ public record OperatorOptions(
         Duration.ofSeconds(30),
         null,
         32,
-        null);
+        null,
+        ForwarderSetOptions.fromEnvironment());
   }
 
   public OperatorOptions withGrpcAddress(InetSocketAddress address) {
@@ -50,7 +54,8 @@ public record OperatorOptions(
         initialSyncTimeout,
         leaderElection,
         reconcileThreads,
-        metricsAddress);
+        metricsAddress,
+        forwarderSets);
   }
 
   public OperatorOptions withDefaultClass(boolean value) {
@@ -61,7 +66,8 @@ public record OperatorOptions(
         initialSyncTimeout,
         leaderElection,
         reconcileThreads,
-        metricsAddress);
+        metricsAddress,
+        forwarderSets);
   }
 
   public OperatorOptions withGrpcCredentials(ServerCredentials credentials) {
@@ -76,7 +82,8 @@ public record OperatorOptions(
         initialSyncTimeout,
         leaderElection,
         reconcileThreads,
-        metricsAddress);
+        metricsAddress,
+        forwarderSets);
   }
 
   public OperatorOptions withLeaderElection(LeaderElection election) {
@@ -87,7 +94,8 @@ public record OperatorOptions(
         initialSyncTimeout,
         election,
         reconcileThreads,
-        metricsAddress);
+        metricsAddress,
+        forwarderSets);
   }
 
   public OperatorOptions withReconcileThreads(int threads) {
@@ -98,7 +106,8 @@ public record OperatorOptions(
         initialSyncTimeout,
         leaderElection,
         threads,
-        metricsAddress);
+        metricsAddress,
+        forwarderSets);
   }
 
   public OperatorOptions withMetricsAddress(InetSocketAddress address) {
@@ -109,7 +118,20 @@ public record OperatorOptions(
         initialSyncTimeout,
         leaderElection,
         reconcileThreads,
-        address);
+        address,
+        forwarderSets);
+  }
+
+  public OperatorOptions withForwarderSets(ForwarderSetOptions value) {
+    return new OperatorOptions(
+        grpcAddress,
+        defaultClass,
+        security,
+        initialSyncTimeout,
+        leaderElection,
+        reconcileThreads,
+        metricsAddress,
+        value);
   }
 
   /** Parses {@code host:port}, {@code [v6-literal]:port} or {@code :port} (all interfaces). */

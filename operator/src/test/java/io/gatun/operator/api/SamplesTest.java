@@ -72,6 +72,18 @@ class SamplesTest {
         .containsKeys("lb.gatun.io/pool", "lb.gatun.io/health-probe", "lb.gatun.io/sharing-key");
   }
 
+  @Test
+  void theForwarderSetSampleMatchesTheModel() throws IOException {
+    var spec =
+        STRICT.treeToValue(
+            only(documents("forwarders/forwarderset.yaml"), "ForwarderSet").get("spec"),
+            ForwarderSetSpec.class);
+
+    assertThat(spec.dataPort().interfaceName()).isEqualTo("eth1");
+    assertThat(spec.dataPort().addresses()).containsKeys("worker-1", "worker-2");
+    assertThat(spec.hugepages().amount()).isEqualTo("1Gi");
+  }
+
   static List<JsonNode> documents(String sample) throws IOException {
     var path = Path.of(System.getProperty("gatun.samples.dir"), sample);
     var yaml = new YAMLFactory();

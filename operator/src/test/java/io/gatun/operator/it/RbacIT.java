@@ -16,9 +16,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.Forwarder;
+import io.gatun.operator.api.ForwarderSet;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.control.ControlChannelSecurity;
+import io.gatun.operator.forwarderset.ForwarderSetOptions;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import io.gatun.operator.testing.TestCertificates;
@@ -34,9 +36,9 @@ import org.junit.jupiter.api.Test;
  * The operator runs as the ServiceAccount of deploy/rbac.yaml (impersonated) through every flow it
  * has: pools, static / Service / selector backends, a HealthProbe, a Service of type LoadBalancer
  * (created, changed, leaving the class), deletions, events, leader election, its control channel's
- * TLS material from a Secret, and a Forwarder resource for the forwarder that connects. If it
- * needed a permission the file does not grant, a flow would stall on a 403 and this test would
- * fail.
+ * TLS material from a Secret, a Forwarder resource for the forwarder that connects, and a
+ * ForwarderSet rendered into its DaemonSet and ConfigMap with its status written. If it needed a
+ * permission the file does not grant, a flow would stall on a 403 and this test would fail.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
 class RbacIT {
@@ -75,7 +77,9 @@ class RbacIT {
                     .withSecurity(
                         new ControlChannelSecurity.TlsSecret("gatun-system", "gatun-operator-tls"))
                     .withDefaultClass(true)
-                    .withLeaderElection(Cluster.leaderElection("gatun-system", "rbac-replica")));
+                    .withLeaderElection(Cluster.leaderElection("gatun-system", "rbac-replica"))
+                    .withForwarderSets(
+                        new ForwarderSetOptions("gatun-system", "example/forwarder:1")));
         var forwarder = connectWhenLeading(operator, pki)) {
       cluster.create(IpamIT.lb("rbac", "static", "poolRef: rbac\nhealthProbeRef: check"));
       cluster.create(
@@ -109,6 +113,14 @@ class RbacIT {
             poolRef: rbac
             ports: [{name: http, port: 80}]
             backends: {selector: {matchLabels: {app: web}}}
+          """);
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: ForwarderSet
+          metadata: {name: edge, namespace: gatun-system}
+          spec:
+            dataPort: {interfaceName: eth1, addresses: {node-1: [198.18.0.2/24]}}
           """);
       cluster.defaultServiceAccount("rbac");
       cluster.pod("rbac", "web-1", Map.of("app", "web"), null, "198.18.0.72", true);
@@ -145,6 +157,25 @@ class RbacIT {
             assertThat(cluster.events("rbac", "static")).isNotEmpty();
             assertThat(client.resources(Forwarder.class).withName("fwd-rbac").get().getStatus())
                 .isNotNull();
+            assertThat(
+                    client.apps().daemonSets().inNamespace("gatun-system").withName("edge").get())
+                .isNotNull();
+            assertThat(
+                    client
+                        .configMaps()
+                        .inNamespace("gatun-system")
+                        .withName("edge-data-addresses")
+                        .get())
+                .isNotNull();
+            assertThat(
+                    client
+                        .resources(ForwarderSet.class)
+                        .inNamespace("gatun-system")
+                        .withName("edge")
+                        .get()
+                        .getStatus()
+                        .daemonSet())
+                .isEqualTo("edge");
           });
 
       // The Service changes: its LoadBalancer is brought in step.

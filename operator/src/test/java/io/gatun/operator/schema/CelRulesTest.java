@@ -34,6 +34,7 @@ class CelRulesTest {
   private static final String POOL = "pools.lb.gatun.io";
   private static final String LB = "loadbalancers.lb.gatun.io";
   private static final String PROBE = "healthprobes.lb.gatun.io";
+  private static final String FORWARDER_SET = "forwardersets.lb.gatun.io";
 
   private static final String POOL_SPEC = "addresses: [198.18.0.0/24]";
   private static final String LB_SPEC =
@@ -169,7 +170,19 @@ class CelRulesTest {
         bad(
             PROBE,
             "type: ICMP\nport: 80",
-            "spec: port does not apply to type ICMP (echo has no port): remove it"));
+            "spec: port does not apply to type ICMP (echo has no port): remove it"),
+        // ForwarderSet
+        bad(
+            FORWARDER_SET,
+            "dataPort: {addresses: {n: [198.18.0.2/24]}}",
+            "spec.dataPort: set exactly one of interfaceName (a host interface, net_af_packet) and"
+                + " virtualFunction (an SR-IOV VF from the device plugin)"),
+        bad(
+            FORWARDER_SET,
+            "dataPort: {interfaceName: eth1, virtualFunction: {resourceName: intel.com/vf},"
+                + " addresses: {n: [198.18.0.2/24]}}",
+            "spec.dataPort: set exactly one of interfaceName (a host interface, net_af_packet) and"
+                + " virtualFunction (an SR-IOV VF from the device plugin)"));
   }
 
   /** Objects that use the rules' features correctly; defaults fill in what they leave out. */
@@ -208,7 +221,11 @@ class CelRulesTest {
             PROBE,
             "type: HTTPS\nhttp: {path: /healthz, expectedStatuses: [{from: 200, to: 204}, {from: 301}]}\ntls: {serverName: web.example, insecureSkipVerify: true}"),
         good(PROBE, "type: UDP\nport: 53\npayload: {send: 0a0b, expect: ff, encoding: Hex}"),
-        good(PROBE, "type: ICMP\nperiodMillis: 1000\ntimeoutMillis: 1000"));
+        good(PROBE, "type: ICMP\nperiodMillis: 1000\ntimeoutMillis: 1000"),
+        good(FORWARDER_SET, "dataPort: {interfaceName: eth1, addresses: {n: [198.18.0.2/24]}}"),
+        good(
+            FORWARDER_SET,
+            "dataPort: {virtualFunction: {resourceName: intel.com/vf}, addresses: {n: [198.18.0.2/24]}}"));
   }
 
   @ParameterizedTest(name = "{0}: {2}")
@@ -237,7 +254,7 @@ class CelRulesTest {
             .flatMap(rules -> rules.describe().stream())
             .map(rule -> rule.substring(rule.indexOf(" -> ") + 4))
             .toList();
-    assertThat(all).hasSize(24);
+    assertThat(all).hasSize(25);
     assertThat(exercised).containsExactlyInAnyOrderElementsOf(new HashSet<>(all));
   }
 

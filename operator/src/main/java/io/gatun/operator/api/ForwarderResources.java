@@ -1,0 +1,20 @@
+package io.gatun.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** CPU and memory of a forwarder pod: requested and limited alike (Guaranteed QoS). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ForwarderResources(
+    @Default("2")
+        @Pattern("^[1-9][0-9]*$")
+        @JsonPropertyDescription(
+            "Whole CPUs (at least the lcores' count, so the static CPU manager can give them"
+                + " exclusively).")
+        String cpu,
+    @Default("1Gi")
+        @Pattern("^[1-9][0-9]*(Mi|Gi)$")
+        @JsonPropertyDescription("Memory besides hugepages (the JVM and the agent), e.g. 768Mi.")
+        String memory) {}
