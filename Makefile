@@ -56,6 +56,11 @@ crds: ## regenerate crds/ from the Java API model
 	$(MVN) -q -pl operator -am install -DskipTests
 	operator/update-crds.sh --no-build
 
+.PHONY: bundle
+bundle: ## regenerate olm-bundle/ and deploy/ from the model, samples and deploy/rbac.yaml (checked: OLM's rules), and pack the bundle image in target/images
+	$(MVN) -q -Pgenerate -pl bundle -am process-classes
+	@tools/build-bundle-image.sh $(IMAGES_DIR) >/dev/null
+
 .PHONY: test
 test: deps native kube-apiserver kube ## run every test: C packet tests, fuzzing (bounded), Java unit, operator IT, netns and node E2E, images (needs root)
 	meson test -C $(NATIVE_BUILD) --print-errorlogs

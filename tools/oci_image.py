@@ -105,7 +105,9 @@ def build(args):
         layers.append({"mediaType": LAYER, "digest": blobs.add(data), "size": len(data)})
         history.append({"created": created, "created_by": comment})
 
-    config = {"User": args.user, "Entrypoint": json.loads(args.entrypoint)}
+    config = {"User": args.user}
+    if args.entrypoint:
+        config["Entrypoint"] = json.loads(args.entrypoint)
     if args.cmd:
         config["Cmd"] = json.loads(args.cmd)
     if args.env:
@@ -199,7 +201,7 @@ def main():
     pack.add_argument("--epoch", type=int, required=True, help="every timestamp (SOURCE_DATE_EPOCH)")
     pack.add_argument("--layer", action="append", required=True, help="NAME=DIRECTORY, bottom first")
     pack.add_argument("--user", default="0:0")
-    pack.add_argument("--entrypoint", required=True, help="JSON list")
+    pack.add_argument("--entrypoint", help="JSON list (none for a data-only image, e.g. an OLM bundle)")
     pack.add_argument("--cmd", help="JSON list")
     pack.add_argument("--env", action="append", default=[], help="KEY=VALUE")
     pack.add_argument("--workdir")

@@ -1,0 +1,158 @@
+package io.gatun.bundle;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The operator as it runs on a cluster, one definition for the CSV's install strategy and for
+ * deploy/: one replica with leader election (a rolling update starts the new pod as a standby, so
+ * two operators never program the forwarders at once), the image's non-root user, a read-only root
+ * file system, probes on the metrics port, and the control channel's Service.
+ */
+public final class OperatorDeployment {
+
+  public static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", Project.NAME);
+  public static final int GRPC_PORT = 9100;
+  public static final int METRICS_PORT = 9102;
+
+  /** The control channel's TLS material (tls.crt, tls.key, ca.crt), in the operator's namespace. */
+  public static final String TLS_SECRET = Project.NAME + "-tls";
+
+  private OperatorDeployment() {}
+
+  public static DeploymentSpec spec(Project project) {
+    return new DeploymentSpecBuilder()
+        .withReplicas(1)
+        .withNewSelector()
+        .withMatchLabels(LABELS)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(LABELS)
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(Project.NAME)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("operator")
+        .withImage(project.operatorImage())
+        .withImagePullPolicy("IfNotPresent")
+        // The namespace OLM (or the user) installed into: where the Lease and the Secret are.
+        .addNewEnv()
+        .withName("POD_NAMESPACE")
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath("metadata.namespace")
+        .endFieldRef()
+        .endValueFrom()
+        .endEnv()
+        .withArgs(
+            "--grpc-address",
+            "0.0.0.0:" + GRPC_PORT,
+            "--metrics-address",
+            "0.0.0.0:" + METRICS_PORT,
+            "--tls-secret",
+            "$(POD_NAMESPACE)/" + TLS_SECRET,
+            "--leader-election")
+        .addNewPort()
+        .withName("grpc")
+        .withContainerPort(GRPC_PORT)
+        .endPort()
+        .addNewPort()
+        .withName("metrics")
+        .withContainerPort(METRICS_PORT)
+        .endPort()
+        .withNewReadinessProbe()
+        .withNewHttpGet()
+        .withPath("/readyz")
+        .withPort(new IntOrString("metrics"))
+        .endHttpGet()
+        .withPeriodSeconds(2)
+        .endReadinessProbe()
+        .withNewLivenessProbe()
+        .withNewHttpGet()
+        .withPath("/healthz")
+        .withPort(new IntOrString("metrics"))
+        .endHttpGet()
+        .withInitialDelaySeconds(60)
+        .withPeriodSeconds(10)
+        .endLivenessProbe()
+        .withNewResources()
+        .withRequests(
+            new TreeMap<>(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi"))))
+        .withLimits(Map.of("memory", new Quantity("512Mi")))
+        .endResources()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop(List.of("ALL"))
+        .endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount()
+        .withName("tmp")
+        .withMountPath("/tmp")
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("tmp")
+        .withNewEmptyDir()
+        .withMedium("Memory")
+        .withSizeLimit(new Quantity("64Mi"))
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .endTemplate()
+        .build();
+  }
+
+  /** The Deployment the plain manifests carry (OLM makes its own from the CSV's spec). */
+  public static Deployment deployment(Project project, String namespace) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(Project.NAME)
+        .withNamespace(namespace)
+        .withLabels(LABELS)
+        .endMetadata()
+        .withSpec(spec(project))
+        .build();
+  }
+
+  /** Where forwarders dial the control channel, and Prometheus scrapes the metrics. */
+  public static Service service(String namespace) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(Project.NAME)
+        .withNamespace(namespace)
+        .withLabels(LABELS)
+        .endMetadata()
+        .withNewSpec()
+        .withSelector(LABELS)
+        .addNewPort()
+        .withName("grpc")
+        .withPort(GRPC_PORT)
+        .withTargetPort(new IntOrString("grpc"))
+        .endPort()
+        .addNewPort()
+        .withName("metrics")
+        .withPort(METRICS_PORT)
+        .withTargetPort(new IntOrString("metrics"))
+        .endPort()
+        .endSpec()
+        .build();
+  }
+}
