@@ -153,7 +153,11 @@ public final class ClusterServiceVersions {
     return annotations;
   }
 
-  /** The samples' objects of Gatun's kinds, as a console pre-fills its forms with them. */
+  /**
+   * The samples' objects of Gatun's kinds, as a console pre-fills its forms with them. Without
+   * their namespace: a console creates an example in the namespace it is looking at, and a
+   * ForwarderSet only counts in the namespace the operator was installed in, whatever it is.
+   */
   static String almExamples(List<GenericKubernetesResource> examples) {
     var list = new ArrayList<Map<String, Object>>();
     for (var example : examples) {
@@ -162,9 +166,6 @@ public final class ClusterServiceVersions {
       object.put("kind", example.getKind());
       var metadata = new LinkedHashMap<String, Object>();
       metadata.put("name", example.getMetadata().getName());
-      if (example.getMetadata().getNamespace() != null) {
-        metadata.put("namespace", example.getMetadata().getNamespace());
-      }
       object.put("metadata", metadata);
       object.putAll(example.getAdditionalProperties());
       list.add(object);

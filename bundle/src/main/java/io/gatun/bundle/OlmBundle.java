@@ -1,6 +1,7 @@
 package io.gatun.bundle;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -37,6 +38,19 @@ public final class OlmBundle {
         "manifests/" + Project.NAME + ".service.yaml",
         Yaml.header("The control channel forwarders dial, and the operator's metrics")
             + Yaml.of(service));
+    // OLM creates the operator's own account from the CSV; any other (the forwarder pods') is a
+    // manifest of its own, which OLM applies in the install namespace.
+    for (var account : OperatorRbac.of(project.rbac()).otherAccounts()) {
+      var copy =
+          new ServiceAccountBuilder(account)
+              .editMetadata()
+              .withNamespace(null)
+              .endMetadata()
+              .build();
+      files.put(
+          "manifests/" + account.getMetadata().getName() + ".serviceaccount.yaml",
+          Yaml.header("An account the operator's rendered pods run as") + Yaml.of(copy));
+    }
     files.put(
         "metadata/annotations.yaml",
         Yaml.header("What the bundle is: registry+v1, package " + Project.NAME)

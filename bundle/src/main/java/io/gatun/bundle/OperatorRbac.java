@@ -16,23 +16,37 @@ import java.util.List;
  * rules become the CSV's {@code clusterPermissions}, its Roles' (in the operator's namespace)
  * {@code permissions}; OLM then creates the ServiceAccount, roles and bindings itself. The file
  * stays hand-written because every rule is commented with the call that needs it and RbacIT runs
- * the operator under exactly these rules.
+ * the operator under exactly these rules. Other ServiceAccounts there (the forwarder pods' own,
+ * which has no role) are not the operator's: they travel as bundle manifests of their own.
+ *
+ * @param otherAccounts the ServiceAccounts that are not the operator's, as the file declares them
  */
 public record OperatorRbac(
-    String serviceAccount, List<PolicyRule> clusterRules, List<PolicyRule> namespaceRules) {
+    String serviceAccount,
+    List<PolicyRule> clusterRules,
+    List<PolicyRule> namespaceRules,
+    List<ServiceAccount> otherAccounts) {
 
   public static OperatorRbac of(List<HasMetadata> objects) {
     String account = null;
+    var others = new ArrayList<ServiceAccount>();
     var cluster = new ArrayList<PolicyRule>();
     var namespaced = new ArrayList<PolicyRule>();
     for (HasMetadata object : objects) {
       switch (object) {
         case ServiceAccount sa -> {
-          require(account == null, "deploy/rbac.yaml has more than one ServiceAccount");
-          account = sa.getMetadata().getName();
           require(
               Project.NAMESPACE.equals(sa.getMetadata().getNamespace()),
-              "deploy/rbac.yaml: the ServiceAccount must be in " + Project.NAMESPACE);
+              "deploy/rbac.yaml: ServiceAccount "
+                  + sa.getMetadata().getName()
+                  + " must be in "
+                  + Project.NAMESPACE);
+          if (Project.NAME.equals(sa.getMetadata().getName())) {
+            require(account == null, "deploy/rbac.yaml declares " + Project.NAME + " twice");
+            account = Project.NAME;
+          } else {
+            others.add(sa);
+          }
         }
         case ClusterRole role -> cluster.addAll(role.getRules());
         case Role role -> {
@@ -56,10 +70,9 @@ public record OperatorRbac(
                     + "; it holds the ServiceAccount, roles and bindings only");
       }
     }
-    require(account != null, "deploy/rbac.yaml has no ServiceAccount");
-    require(
-        account.equals(Project.NAME), "deploy/rbac.yaml: the ServiceAccount is " + Project.NAME);
-    return new OperatorRbac(account, List.copyOf(cluster), List.copyOf(namespaced));
+    require(account != null, "deploy/rbac.yaml has no ServiceAccount " + Project.NAME);
+    return new OperatorRbac(
+        account, List.copyOf(cluster), List.copyOf(namespaced), List.copyOf(others));
   }
 
   private static void requireBindsAccount(List<Subject> subjects, HasMetadata binding) {

@@ -2,6 +2,7 @@ package io.gatun.bundle;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.gatun.operator.api.Forwarder;
+import io.gatun.operator.api.ForwarderSet;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.Pool;
@@ -67,7 +68,19 @@ public record OwnedApi(
                   + " applied, VIPs owned, services refused and packet rate. Kept by the"
                   + " operator.",
               true,
-              List.of(LOAD_BALANCERS)));
+              List.of(LOAD_BALANCERS)),
+          new OwnedApi(
+              ForwarderSet.class,
+              "Forwarder Set",
+              "The forwarders of the cluster: the operator renders it into a DaemonSet of DPDK"
+                  + " forwarder pods (hugepages, data port or SR-IOV VF, EAL cores, placement,"
+                  + " resources) and reports how many are ready.",
+              false,
+              List.of(
+                  new Related("DaemonSet", "daemonsets", "v1"),
+                  new Related("ConfigMap", "configmaps", "v1"),
+                  new Related("Pod", "pods", "v1"),
+                  FORWARDERS)));
 
   public String kind() {
     return HasMetadata.getKind(type);

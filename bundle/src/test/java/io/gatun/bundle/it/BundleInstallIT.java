@@ -70,6 +70,14 @@ class BundleInstallIT {
         .isEqualTo(
             csv.getSpec().getInstall().getSpec().getClusterPermissions().getFirst().getRules());
 
+    // Namespaced examples go where a console would create them: the install namespace.
+    var namespacedKinds =
+        manifests.stream()
+            .filter(CustomResourceDefinition.class::isInstance)
+            .map(CustomResourceDefinition.class::cast)
+            .filter(crd -> "Namespaced".equals(crd.getSpec().getScope()))
+            .map(crd -> crd.getSpec().getNames().getKind())
+            .toList();
     var mapper = new ObjectMapper();
     JsonNode examples = mapper.readTree(csv.getMetadata().getAnnotations().get("alm-examples"));
     assertThat(examples)
@@ -80,6 +88,9 @@ class BundleInstallIT {
           client
               .getKubernetesSerialization()
               .unmarshal(example.toString(), GenericKubernetesResource.class);
+      if (namespacedKinds.contains(resource.getKind())) {
+        resource.getMetadata().setNamespace(NAMESPACE);
+      }
       var created = client.resource(resource).create();
       JsonNode stored = mapper.valueToTree(created);
       assertKeptEveryKey(
