@@ -1,6 +1,7 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.v1.Port;
+import io.gatun.forwarder.dataplane.DataPlaneAdapter;
 import io.gatun.forwarder.health.Probes;
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortSpec;

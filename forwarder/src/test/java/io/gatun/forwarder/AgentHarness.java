@@ -1,6 +1,9 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.v1.Port;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.RecordingDataPlane;
+import io.gatun.forwarder.testing.ScriptedProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

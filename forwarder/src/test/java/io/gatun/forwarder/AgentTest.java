@@ -6,6 +6,10 @@ import io.gatun.control.v1.BackendHealth;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Snapshot;
+import io.gatun.forwarder.testing.Await;
+import io.gatun.forwarder.testing.DeclaredCounters;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.Snapshots;
 import io.gatun.fwd.BackendStats;
 import io.gatun.fwd.Protocol;
 import io.gatun.fwd.ServiceStats;
@@ -29,7 +33,7 @@ class AgentTest {
     return Snapshot.newBuilder()
         .setGeneration(generation)
         .addServices(
-            SnapshotApplierTest.service("198.18.0.11", "198.18.0.12", "198.18.0.13")
+            Snapshots.service("198.18.0.11", "198.18.0.12", "198.18.0.13")
                 .setHealthCheck(
                     HealthCheck.newBuilder()
                         .setProbe("default/tcp")
@@ -174,8 +178,7 @@ class AgentTest {
                 Snapshot.newBuilder()
                     .setGeneration(3)
                     .addServices(
-                        SnapshotApplierTest.draining(
-                            SnapshotApplierTest.service("198.18.0.11"), "198.18.0.12"))
+                        Snapshots.draining(Snapshots.service("198.18.0.11"), "198.18.0.12"))
                     .build()));
     assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
     InetAddress vip = InetAddress.getByName("198.18.0.200");

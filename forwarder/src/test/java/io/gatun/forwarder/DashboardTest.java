@@ -3,6 +3,8 @@ package io.gatun.forwarder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.forwarder.testing.DeclaredCounters;
+import io.gatun.forwarder.testing.FakeOperator;
 import io.gatun.fwd.BackendStats;
 import io.gatun.fwd.Protocol;
 import io.gatun.fwd.ServiceStats;

@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.StatusRange;
-import io.gatun.forwarder.TestCertificates;
+import io.gatun.forwarder.testing.TestCertificates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

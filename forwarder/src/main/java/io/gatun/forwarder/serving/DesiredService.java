@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.serving;
 
 import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.fwd.ServiceSpec;
@@ -9,4 +9,4 @@ import java.util.Optional;
  * healthy, and how to check them (none: the endpoints' readiness, already applied by the operator,
  * is all there is).
  */
-record DesiredService(String key, ServiceSpec spec, Optional<HealthCheckSpec> healthCheck) {}
+public record DesiredService(String key, ServiceSpec spec, Optional<HealthCheckSpec> healthCheck) {}

@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.serving;
 
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;

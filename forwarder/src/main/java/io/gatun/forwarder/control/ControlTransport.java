@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.control;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * plaintext when explicitly asked for (demo, tests). The files are read again for every connection,
  * so a rotated Secret is picked up on the next reconnect.
  */
-final class ControlTransport {
+public final class ControlTransport {
   /**
    * PEM files for mutual TLS.
    *
@@ -25,12 +25,13 @@ final class ControlTransport {
    * @param serverName the name the operator's certificate must carry when it differs from the host
    *     dialled (e.g. dialling an address)
    */
-  record Tls(Path certificateChain, Path privateKey, Path trustedCa, Optional<String> serverName) {}
+  public record Tls(
+      Path certificateChain, Path privateKey, Path trustedCa, Optional<String> serverName) {}
 
   private final String target;
   private final Optional<Tls> tls;
 
-  ControlTransport(String target, Optional<Tls> tls) {
+  public ControlTransport(String target, Optional<Tls> tls) {
     this.target = target;
     this.tls = tls;
   }

@@ -1,5 +1,6 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.testing;
 
+import io.gatun.forwarder.dataplane.DataPlaneControl;
 import io.gatun.fwd.NativeError;
 import io.gatun.fwd.PortStats;
 import io.gatun.fwd.ServiceRefusal;
@@ -15,25 +16,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * A DataPlaneControl that remembers what each commit runs, refuses services or whole commits when
  * told to, and reports whatever counters and traffic the test sets.
  */
-final class RecordingDataPlane implements DataPlaneControl {
+public final class RecordingDataPlane implements DataPlaneControl {
   /** The services each commit runs (the refused ones left out, as the data plane does). */
-  final List<List<ServiceSpec>> commits = new ArrayList<>();
+  public final List<List<ServiceSpec>> commits = new ArrayList<>();
 
   private long generation;
 
   /** While set, every commit fails as a whole (as out of memory would). */
-  volatile String failWith;
+  public volatile String failWith;
 
   /** Services refused on their own, by VIP (host address), with the reason given. */
-  final Map<String, String> refuseVip = new ConcurrentHashMap<>();
+  public final Map<String, String> refuseVip = new ConcurrentHashMap<>();
 
-  volatile Map<String, Long> counters = new LinkedHashMap<>(Map.of("rx_packets", 0L));
-  volatile List<ServiceStats> traffic = List.of();
-  volatile boolean linkUp = true;
-  volatile PortStats portStats = new PortStats(0, 0, 0, 0, 0, 0, 0, 0);
+  public volatile Map<String, Long> counters = new LinkedHashMap<>(Map.of("rx_packets", 0L));
+  public volatile List<ServiceStats> traffic = List.of();
+  public volatile boolean linkUp = true;
+  public volatile PortStats portStats = new PortStats(0, 0, 0, 0, 0, 0, 0, 0);
 
   /** One worker whose loop count advances on every read, unless stuck. */
-  volatile boolean workerStuck;
+  public volatile boolean workerStuck;
 
   private long loops;
 
@@ -81,11 +82,11 @@ final class RecordingDataPlane implements DataPlaneControl {
     return linkUp;
   }
 
-  synchronized List<ServiceSpec> last() {
+  public synchronized List<ServiceSpec> last() {
     return commits.getLast();
   }
 
-  synchronized int commitCount() {
+  public synchronized int commitCount() {
     return commits.size();
   }
 

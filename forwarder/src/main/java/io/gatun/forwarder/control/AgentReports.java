@@ -1,11 +1,15 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.control;
 
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
+import io.gatun.forwarder.ForwarderConfig;
+import io.gatun.forwarder.dataplane.DataPlaneControl;
 import io.gatun.forwarder.health.HealthStatus;
 import io.gatun.forwarder.metrics.DataPlaneMetrics;
+import io.gatun.forwarder.serving.ServingState;
+import io.gatun.forwarder.serving.SnapshotApplier;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +21,7 @@ import java.util.Map;
  * <p>The data plane counts packets over all ports together: a port's rx / tx / drops are reported
  * when there is one port, and left at zero when there are several.
  */
-final class AgentReports implements ControlChannel.Reports {
+public final class AgentReports implements ControlChannel.Reports {
   /**
    * What this data plane runs, named as the operator asks for it: protocols, forwarding modes,
    * schedulings (their API names, lower case), session affinity, active health checks, draining
@@ -54,7 +58,7 @@ final class AgentReports implements ControlChannel.Reports {
   /**
    * @param ports each port's name, MAC and addresses (its link state is read when reported)
    */
-  AgentReports(
+  public AgentReports(
       ForwarderConfig config,
       List<Port> ports,
       DataPlaneControl dataPlane,
@@ -140,7 +144,7 @@ final class AgentReports implements ControlChannel.Reports {
     return o.build();
   }
 
-  static Observation transition(HealthStatus status) {
+  public static Observation transition(HealthStatus status) {
     return Observation.newBuilder().addBackendHealth(status.toProto()).build();
   }
 }

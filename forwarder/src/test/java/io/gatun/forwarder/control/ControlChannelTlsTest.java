@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,13 @@ import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.forwarder.health.Probes;
+import io.gatun.forwarder.serving.ServingState;
+import io.gatun.forwarder.serving.SnapshotApplier;
+import io.gatun.forwarder.testing.Await;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.RecordingDataPlane;
+import io.gatun.forwarder.testing.Snapshots;
+import io.gatun.forwarder.testing.TestCertificates;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -119,9 +126,7 @@ class ControlChannelTlsTest {
 
     assertThat(operator.next(ForwarderMessage::hasHello).getHello().getForwarderName())
         .isEqualTo("fwd-tls");
-    operator
-        .nextStream()
-        .onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(1, "198.18.0.11")));
+    operator.nextStream().onNext(FakeOperator.snapshot(Snapshots.snapshot(1, "198.18.0.11")));
     assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
   }
 

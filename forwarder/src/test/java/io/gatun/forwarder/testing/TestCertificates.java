@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

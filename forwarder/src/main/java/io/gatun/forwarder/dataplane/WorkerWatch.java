@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.dataplane;
 
 import java.util.Arrays;
 
@@ -6,11 +6,11 @@ import java.util.Arrays;
  * Tells a stuck data-plane worker from a busy one: a worker's loop count must have moved since the
  * previous look. (A worker busy-polls, so even an idle one loops millions of times a second.)
  */
-final class WorkerWatch {
+public final class WorkerWatch {
   private long[] previous;
 
   /** Null when every worker moved since the last call, else which did not. */
-  synchronized String stuck(long[] loops) {
+  public synchronized String stuck(long[] loops) {
     long[] before = previous;
     previous = loops.clone();
     if (before == null || before.length != loops.length) {

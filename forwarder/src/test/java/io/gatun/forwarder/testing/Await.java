@@ -1,14 +1,15 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds or time runs out. */
-final class Await {
+public final class Await {
   private Await() {}
 
-  static void until(BooleanSupplier condition, Duration within, Supplier<String> whatFailed) {
+  public static void until(
+      BooleanSupplier condition, Duration within, Supplier<String> whatFailed) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

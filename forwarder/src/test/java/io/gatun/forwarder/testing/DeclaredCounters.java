@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  * The counter names the data plane declares (forwarder-native/src/counters.h), so fake counters in
  * tests can only use names a real data plane reports.
  */
-final class DeclaredCounters {
+public final class DeclaredCounters {
   private static final Path HEADER = Path.of("..", "forwarder-native", "src", "counters.h");
   private static final Pattern EVENT = Pattern.compile("X\\(\\w+,\\s*\"(\\w+)\"\\)");
 
   private DeclaredCounters() {}
 
   /** Every name, drop reasons with their {@code drop_} prefix as gfwd_counter_name gives them. */
-  static Set<String> names() {
+  public static Set<String> names() {
     String header;
     try {
       header = Files.readString(HEADER);
@@ -38,7 +38,7 @@ final class DeclaredCounters {
   }
 
   /** The values as given, once every name is checked against the header. */
-  static Map<String, Long> of(Map<String, Long> values) {
+  public static Map<String, Long> of(Map<String, Long> values) {
     Set<String> declared = names();
     for (String name : values.keySet()) {
       if (!declared.contains(name)) {

@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.testing;
 
 import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.forwarder.health.Probe;
@@ -8,14 +8,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A probe whose verdicts the test decides: every target answers unless marked down. */
-final class ScriptedProbe implements Probe {
+public final class ScriptedProbe implements Probe {
   private final Set<String> down = ConcurrentHashMap.newKeySet();
 
-  void down(String address) {
+  public void down(String address) {
     down.add(address);
   }
 
-  void up(String address) {
+  public void up(String address) {
     down.remove(address);
   }
 

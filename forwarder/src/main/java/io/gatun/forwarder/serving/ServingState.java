@@ -1,5 +1,6 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.serving;
 
+import io.gatun.forwarder.dataplane.DataPlaneControl;
 import io.gatun.forwarder.health.BackendKey;
 import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.forwarder.health.HealthMonitor;
@@ -84,7 +85,7 @@ public final class ServingState implements AutoCloseable {
   }
 
   /** The operator's services as last applied, every backend included. */
-  synchronized List<DesiredService> desired() {
+  public synchronized List<DesiredService> desired() {
     return desired;
   }
 

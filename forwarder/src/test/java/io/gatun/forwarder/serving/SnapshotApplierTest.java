@@ -1,15 +1,16 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.serving;
 
+import static io.gatun.forwarder.testing.Snapshots.draining;
+import static io.gatun.forwarder.testing.Snapshots.service;
+import static io.gatun.forwarder.testing.Snapshots.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Ack;
-import io.gatun.control.v1.Backend;
-import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.HealthCheck;
-import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.forwarder.health.Probes;
+import io.gatun.forwarder.testing.RecordingDataPlane;
 import io.gatun.fwd.ServiceSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -26,32 +27,6 @@ class SnapshotApplierTest {
   @AfterEach
   void stop() {
     serving.close();
-  }
-
-  static Snapshot snapshot(long generation, String... backends) {
-    return Snapshot.newBuilder().setGeneration(generation).addServices(service(backends)).build();
-  }
-
-  static VirtualService.Builder service(String... backends) {
-    VirtualService.Builder vs =
-        VirtualService.newBuilder()
-            .setKey("default/web/http")
-            .setVip("198.18.0.200")
-            .setPort(80)
-            .setProtocol(Protocol.TCP)
-            .setMode(ForwardingMode.FULL_NAT);
-    for (String b : backends) {
-      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080));
-    }
-    return vs;
-  }
-
-  /** Adds backends the operator is draining (removed, keeping their connections). */
-  static VirtualService.Builder draining(VirtualService.Builder vs, String... backends) {
-    for (String b : backends) {
-      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080).setDraining(true));
-    }
-    return vs;
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,11 @@ import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.forwarder.health.Probes;
+import io.gatun.forwarder.serving.ServingState;
+import io.gatun.forwarder.serving.SnapshotApplier;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.RecordingDataPlane;
+import io.gatun.forwarder.testing.Snapshots;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -84,9 +89,9 @@ class ControlChannelTest {
         .as("the first observation on a stream is complete")
         .isTrue();
 
-    first.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(5, "198.18.0.11")));
+    first.onNext(FakeOperator.snapshot(Snapshots.snapshot(5, "198.18.0.11")));
     assertThat(operator.next(ForwarderMessage::hasAck).getAck().getGeneration()).isEqualTo(5);
-    first.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(4, "198.18.0.12")));
+    first.onNext(FakeOperator.snapshot(Snapshots.snapshot(4, "198.18.0.12")));
     assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied())
         .as("an older generation is refused")
         .isFalse();
@@ -101,9 +106,9 @@ class ControlChannelTest {
         .isEqualTo(5);
     assertThat(operator.next(ForwarderMessage::hasObservation).getObservation().getCompleteHealth())
         .isTrue();
-    second.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(5, "198.18.0.11")));
+    second.onNext(FakeOperator.snapshot(Snapshots.snapshot(5, "198.18.0.11")));
     assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
-    second.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(6, "198.18.0.13")));
+    second.onNext(FakeOperator.snapshot(Snapshots.snapshot(6, "198.18.0.13")));
     assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
     assertThat(dataPlane.commits).hasSize(2);
     assertThat(registry.get("gatun.control.disconnects").counter().count()).isEqualTo(1);
@@ -113,12 +118,12 @@ class ControlChannelTest {
   void aStaleGenerationOnANewStreamIsNeverAppliedOverANewerOne() throws Exception {
     startForwarder();
     StreamObserver<OperatorMessage> first = operator.nextStream();
-    first.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(9, "198.18.0.11")));
+    first.onNext(FakeOperator.snapshot(Snapshots.snapshot(9, "198.18.0.11")));
     assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
 
     first.onError(io.grpc.Status.UNAVAILABLE.asRuntimeException());
     StreamObserver<OperatorMessage> second = operator.nextStream();
-    second.onNext(FakeOperator.snapshot(SnapshotApplierTest.snapshot(3, "198.18.0.99")));
+    second.onNext(FakeOperator.snapshot(Snapshots.snapshot(3, "198.18.0.99")));
 
     var ack = operator.next(ForwarderMessage::hasAck).getAck();
     assertThat(ack.getApplied()).isFalse();

@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.dataplane;
 
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortStats;
@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /** The real data plane behind the agent's seam. */
-final class DataPlaneAdapter implements DataPlaneControl {
+public final class DataPlaneAdapter implements DataPlaneControl {
   private final DataPlane dataPlane;
 
-  DataPlaneAdapter(DataPlane dataPlane) {
+  public DataPlaneAdapter(DataPlane dataPlane) {
     this.dataPlane = dataPlane;
   }
 

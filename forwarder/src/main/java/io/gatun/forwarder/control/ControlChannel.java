@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.control;
 
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.ControlPlaneGrpc;
@@ -56,7 +56,7 @@ public final class ControlChannel implements AutoCloseable {
   private volatile StreamObserver<ForwarderMessage> current;
   private volatile ManagedChannel channel;
 
-  ControlChannel(
+  public ControlChannel(
       ControlTransport transport,
       Function<Snapshot, Ack> onSnapshot,
       Reports reports,

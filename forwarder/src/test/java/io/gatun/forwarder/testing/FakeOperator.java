@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,17 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real gRPC server on loopback standing in for the operator, scripted by the test. */
-final class FakeOperator implements AutoCloseable {
-  final BlockingQueue<ForwarderMessage> received = new LinkedBlockingQueue<>();
-  final BlockingQueue<StreamObserver<OperatorMessage>> streams = new LinkedBlockingQueue<>();
+public final class FakeOperator implements AutoCloseable {
+  public final BlockingQueue<ForwarderMessage> received = new LinkedBlockingQueue<>();
+  public final BlockingQueue<StreamObserver<OperatorMessage>> streams = new LinkedBlockingQueue<>();
   private final Server server;
   private volatile StreamObserver<OperatorMessage> latest;
 
-  FakeOperator() {
+  public FakeOperator() {
     this(InsecureServerCredentials.create());
   }
 
-  FakeOperator(ServerCredentials credentials) {
+  public FakeOperator(ServerCredentials credentials) {
     try {
       server =
           NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
@@ -42,18 +42,19 @@ final class FakeOperator implements AutoCloseable {
     }
   }
 
-  String target() {
+  public String target() {
     return "127.0.0.1:" + server.getPort();
   }
 
-  StreamObserver<OperatorMessage> nextStream() throws InterruptedException {
+  public StreamObserver<OperatorMessage> nextStream() throws InterruptedException {
     StreamObserver<OperatorMessage> s = streams.poll(10, TimeUnit.SECONDS);
     assertThat(s).as("the forwarder dials").isNotNull();
     return s;
   }
 
   /** Ends the forwarder's current stream (as an operator restart would); waits for the redial. */
-  StreamObserver<OperatorMessage> nextStreamAfterClosingCurrent() throws InterruptedException {
+  public StreamObserver<OperatorMessage> nextStreamAfterClosingCurrent()
+      throws InterruptedException {
     StreamObserver<OperatorMessage> current = latest;
     if (current != null) {
       current.onCompleted();
@@ -62,7 +63,7 @@ final class FakeOperator implements AutoCloseable {
   }
 
   /** The next message the forwarder sent that matches, skipping others. */
-  ForwarderMessage next(Predicate<ForwarderMessage> wanted) throws InterruptedException {
+  public ForwarderMessage next(Predicate<ForwarderMessage> wanted) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       ForwarderMessage m = received.poll(100, TimeUnit.MILLISECONDS);
@@ -73,7 +74,7 @@ final class FakeOperator implements AutoCloseable {
     throw new AssertionError("no such message from the forwarder within 10 s");
   }
 
-  static OperatorMessage snapshot(Snapshot s) {
+  public static OperatorMessage snapshot(Snapshot s) {
     return OperatorMessage.newBuilder().setSnapshot(s).build();
   }
 

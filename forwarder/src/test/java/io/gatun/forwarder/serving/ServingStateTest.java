@@ -1,10 +1,14 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.forwarder.testing.Await;
+import io.gatun.forwarder.testing.RecordingDataPlane;
+import io.gatun.forwarder.testing.ScriptedProbe;
+import io.gatun.forwarder.testing.Snapshots;
 import io.gatun.fwd.ServiceSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -62,9 +66,8 @@ class ServingStateTest {
   private static List<DesiredService> desired(
       HealthCheck.Builder check, List<String> backends, List<String> draining) {
     var vs =
-        SnapshotApplierTest.draining(
-            SnapshotApplierTest.service(backends.toArray(String[]::new)),
-            draining.toArray(String[]::new));
+        Snapshots.draining(
+            Snapshots.service(backends.toArray(String[]::new)), draining.toArray(String[]::new));
     if (check != null) {
       vs.setHealthCheck(check);
     }
@@ -159,8 +162,7 @@ class ServingStateTest {
   @Test
   void aRefusedServiceIsNotProbedAndStaysRefusedWhileHealthRecommitsServeTheOthers() {
     dataPlane.refuseVip.put("198.18.0.201", "198.18.0.201:80/TCP: no route to backend");
-    var good =
-        SnapshotApplierTest.service("198.18.0.11", "198.18.0.12").setHealthCheck(tcpCheck(20));
+    var good = Snapshots.service("198.18.0.11", "198.18.0.12").setHealthCheck(tcpCheck(20));
     var bad =
         SnapshotApplierTest.other("default/bad/http", "198.18.0.201", "198.18.0.12")
             .setHealthCheck(tcpCheck(20));

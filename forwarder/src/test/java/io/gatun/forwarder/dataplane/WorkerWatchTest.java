@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.dataplane;
 
 import io.gatun.fwd.PortStats;
 import io.gatun.fwd.ServiceRefusal;

@@ -1,4 +1,4 @@
-package io.gatun.forwarder;
+package io.gatun.forwarder.serving;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
