@@ -95,7 +95,6 @@ class AvailabilityBench {
     List<Long> outMillis = new ArrayList<>();
     List<Long> failed = new ArrayList<>();
     List<Long> failedHealthy = new ArrayList<>();
-    Duration trafficFor = Failover.LEAD.plus(s.bound()).plus(Duration.ofSeconds(1));
     for (int i = 0; i < kills; i++) {
       int victim = 1 + i % 3;
       Failover f =
@@ -105,11 +104,8 @@ class AvailabilityBench {
               HealthFailoverE2E.VIP,
               TRAFFIC,
               new Failover.Fault(
-                  TestNetwork.backend(victim),
-                  () -> network.killBackend(victim),
-                  () -> network.startBackend(victim)),
-              Duration.ZERO,
-              trafficFor);
+                  victim, () -> network.killBackend(victim), () -> network.startBackend(victim)),
+              Duration.ZERO);
       outMillis.add(f.outOfRotationMillis());
       failed.add((long) f.failures().size());
       failedHealthy.add((long) f.failuresOutsideTheWindow(600).size());

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,31 +101,53 @@ class ControlChannelE2E {
     return cluster.awaitReady("default", "steady", Duration.ofSeconds(90), forwarder::alive);
   }
 
+  /** Waits until /readyz says {@code what}; {@code meaning} names it in the failure. */
+  private static void awaitReadyz(String what, String meaning, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      body = forwarder.get("/readyz").body();
+      if (body.contains(what)) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError(meaning + ": /readyz never said '" + what + "'; last: " + body);
+  }
+
   @Test
   void trafficOutlivesTheOperatorAndANewOperatorResyncsTheForwarder() throws Exception {
     String vip = awaitReady();
     assertThat(network.traffic(vip, 30).failed()).isZero();
 
-    CompletableFuture<Traffic> during =
-        network.trafficInBackground(vip, List.of("--requests", "1", "--duration", "8"));
-    Thread.sleep(1500);
-    operator.close(); // the operator dies
-    operator = null;
-    Thread.sleep(1500);
-    assertThat(forwarder.get("/readyz").body())
-        .as("still ready: forwarding with the last snapshot")
-        .contains("operator away");
-    // Changed while nobody reconciles: a fourth backend joins.
-    cluster
-        .loadBalancer("default", "steady")
-        .patch(
-            PatchContext.of(PatchType.JSON),
-            "[{\"op\":\"add\",\"path\":\"/spec/backends/static/-\","
-                + "\"value\":{\"address\":\"198.18.0.14\"}}]");
-    Thread.sleep(1500);
-    operator = startOperator(); // a new operator on the same address
-
-    Traffic t = during.join();
+    List<String> serving = List.of("backend-1", "backend-2", "backend-3");
+    Traffic t;
+    try (LiveTraffic during = network.liveTraffic(vip, List.of())) {
+      during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      operator.close(); // the operator dies
+      operator = null;
+      awaitReadyz(
+          "operator away",
+          "still ready: forwarding with the last snapshot",
+          Duration.ofSeconds(30));
+      // Changed while nobody reconciles: a fourth backend joins.
+      cluster
+          .loadBalancer("default", "steady")
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              "[{\"op\":\"add\",\"path\":\"/spec/backends/static/-\","
+                  + "\"value\":{\"address\":\"198.18.0.14\"}}]");
+      // Traffic goes on while the operator is away.
+      during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      operator = startOperator(); // a new operator on the same address
+      during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      t = during.stop();
+    }
     assertThat(t.failed())
         .as(
             "failed requests while the operator was away or back: %s",

@@ -3,7 +3,6 @@ package io.gatun.e2e;
 import io.gatun.control.v1.BackendHealth;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
@@ -19,17 +18,29 @@ import java.util.function.Predicate;
  */
 record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic traffic) {
 
-  /** How to break and restore one backend. */
-  record Fault(String backendAddress, Runnable breakIt, Runnable restore) {}
+  /** How to break and restore backend N ("backend-N"). */
+  record Fault(int backend, Runnable breakIt, Runnable restore) {
+    String address() {
+      return TestNetwork.backend(backend);
+    }
 
-  /** Traffic before the break. */
-  static final Duration LEAD = Duration.ofMillis(1500);
+    String name() {
+      return "backend-" + backend;
+    }
+  }
+
+  /** Answers from every backend before the break, and from the victim once it is back. */
+  static final int ANSWERS = 3;
+
+  /** How long traffic may take to get going, and the victim to answer again: a busy machine. */
+  static final Duration TRAFFIC_BOUND = Duration.ofSeconds(60);
 
   /**
-   * The backend stays broken for {@code brokenFor}; traffic runs 1.5 s before the break until 2.5 s
-   * after the restore.
+   * Traffic runs until every backend answered {@link #ANSWERS} requests; then the backend is broken
+   * and stays so for {@code brokenFor} or until it is out of rotation, whichever is later; traffic
+   * runs on until the restored backend is back in rotation and answered again.
    *
-   * @param trafficArgs traffic.py arguments (protocol choice, timeout); the duration is added
+   * @param trafficArgs traffic.py arguments (protocol choice, timeout, rate)
    */
   static Failover run(
       TestNetwork network,
@@ -38,58 +49,33 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
       List<String> trafficArgs,
       Fault fault,
       Duration brokenFor) {
-    return run(
-        network,
-        operator,
-        vip,
-        trafficArgs,
-        fault,
-        brokenFor,
-        LEAD.plus(brokenFor).plus(Duration.ofMillis(2500)));
-  }
-
-  /**
-   * The backend stays broken for {@code brokenFor} or until it is out of rotation, whichever is
-   * later; traffic runs for {@code trafficFor} from 1.5 s before the break.
-   */
-  static Failover run(
-      TestNetwork network,
-      ScriptedOperator operator,
-      String vip,
-      List<String> trafficArgs,
-      Fault fault,
-      Duration brokenFor,
-      Duration trafficFor) {
     operator.forgetHealth();
-    List<String> args =
-        new java.util.ArrayList<>(
-            List.of(
-                "--requests", "1", "--duration", Double.toString(trafficFor.toMillis() / 1000.0)));
-    args.addAll(trafficArgs);
-    CompletableFuture<Traffic> traffic = network.trafficInBackground(vip, args);
-    sleep(LEAD.toMillis());
-    List<ScriptedOperator.HealthReport> early = operator.healthReports();
-    if (!early.isEmpty()) {
-      // A verdict before anything broke (e.g. probes timing out on a starved machine) would make
-      // every figure below meaningless.
-      traffic.join();
-      throw new AssertionError("health changed before the backend was broken: " + early);
+    try (LiveTraffic traffic = network.liveTraffic(vip, trafficArgs)) {
+      traffic.awaitAnswers(
+          network.backendNames(), ANSWERS, System.currentTimeMillis(), TRAFFIC_BOUND);
+      List<ScriptedOperator.HealthReport> early = operator.healthReports();
+      if (!early.isEmpty()) {
+        // A verdict before anything broke (e.g. probes timing out on a starved machine) would
+        // make every figure below meaningless.
+        throw new AssertionError("health changed before the backend was broken: " + early);
+      }
+      long brokenAt = System.currentTimeMillis();
+      fault.breakIt().run();
+      // When the report arrived: the forwarder reports after its data plane runs without it.
+      long outAt =
+          operator
+              .awaitHealth(is(fault.address(), false), Duration.ofSeconds(60))
+              .receivedAtMillis();
+      sleep(Math.max(0, brokenAt + brokenFor.toMillis() - System.currentTimeMillis()));
+      fault.restore().run();
+      long restoredAt = System.currentTimeMillis();
+      long backAt =
+          operator
+              .awaitHealth(is(fault.address(), true), Duration.ofSeconds(60))
+              .receivedAtMillis();
+      traffic.awaitAnswers(List.of(fault.name()), 1, backAt, TRAFFIC_BOUND);
+      return new Failover(brokenAt, outAt, restoredAt, backAt, traffic.stop());
     }
-    long brokenAt = System.currentTimeMillis();
-    fault.breakIt().run();
-    // When the report arrived: the forwarder reports after its data plane runs without it.
-    long outAt =
-        operator
-            .awaitHealth(is(fault.backendAddress(), false), Duration.ofSeconds(60))
-            .receivedAtMillis();
-    sleep(Math.max(0, brokenAt + brokenFor.toMillis() - System.currentTimeMillis()));
-    fault.restore().run();
-    long restoredAt = System.currentTimeMillis();
-    long backAt =
-        operator
-            .awaitHealth(is(fault.backendAddress(), true), Duration.ofSeconds(60))
-            .receivedAtMillis();
-    return new Failover(brokenAt, outAt, restoredAt, backAt, traffic.join());
   }
 
   private static Predicate<BackendHealth> is(String address, boolean healthy) {

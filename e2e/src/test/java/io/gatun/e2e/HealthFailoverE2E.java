@@ -156,10 +156,7 @@ class HealthFailoverE2E {
             operator,
             VIP,
             tcpOnly,
-            new Failover.Fault(
-                TestNetwork.backend(2),
-                () -> network.killBackend(2),
-                () -> network.startBackend(2)),
+            new Failover.Fault(2, () -> network.killBackend(2), () -> network.startBackend(2)),
             BROKEN_FOR);
 
     assertFailover(f, "backend-2", "backend-1", "backend-3");
@@ -191,8 +188,7 @@ class HealthFailoverE2E {
             operator,
             VIP,
             tcpOnly,
-            new Failover.Fault(
-                TestNetwork.backend(3), () -> network.sick(3), () -> network.well(3)),
+            new Failover.Fault(3, () -> network.sick(3), () -> network.well(3)),
             BROKEN_FOR);
 
     assertFailover(f, "backend-3", "backend-1", "backend-2");
@@ -226,10 +222,7 @@ class HealthFailoverE2E {
             operator,
             VIP,
             udpOnly,
-            new Failover.Fault(
-                TestNetwork.backend(1),
-                () -> network.killBackend(1),
-                () -> network.startBackend(1)),
+            new Failover.Fault(1, () -> network.killBackend(1), () -> network.startBackend(1)),
             BROKEN_FOR);
 
     assertFailover(f, "backend-1", "backend-2", "backend-3");

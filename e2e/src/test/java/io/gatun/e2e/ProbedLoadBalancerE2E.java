@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,16 +81,26 @@ class ProbedLoadBalancerE2E {
         .as("the operator's snapshot carries the HealthProbe")
         .isEqualTo(1);
 
-    CompletableFuture<Traffic> during =
-        network.trafficInBackground(
-            vip, List.of("--no-udp", "--timeout", "0.5", "--requests", "1", "--duration", "7"));
-    Thread.sleep(1500);
-    long killedAt = System.currentTimeMillis();
-    network.killBackend(2);
-    Thread.sleep(3000);
-    long restartedAt = System.currentTimeMillis();
-    network.startBackend(2);
-    Traffic t = during.join();
+    long killedAt;
+    long restartedAt;
+    Traffic t;
+    try (LiveTraffic during = network.liveTraffic(vip, List.of("--no-udp", "--timeout", "0.5"))) {
+      during.awaitAnswers(
+          network.backendNames(), 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      killedAt = System.currentTimeMillis();
+      network.killBackend(2);
+      Scrape.await(
+          () -> forwarder.get("/metrics").body(),
+          "gatun_backend_healthy",
+          Map.of("backend", "198.18.0.12:8080"),
+          0,
+          Duration.ofSeconds(60));
+      Thread.sleep(Math.max(0, killedAt + 3000 - System.currentTimeMillis())); // down 3 s at least
+      restartedAt = System.currentTimeMillis();
+      network.startBackend(2);
+      during.awaitAnswers(List.of("backend-2"), 1, restartedAt, Duration.ofSeconds(60));
+      t = during.stop();
+    }
 
     List<Traffic.Request> failures = t.requests().stream().filter(Traffic.Request::failed).toList();
     assertThat(failures)

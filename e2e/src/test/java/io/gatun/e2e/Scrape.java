@@ -1,7 +1,9 @@
 package io.gatun.e2e;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,39 @@ record Scrape(String text) {
       }
     }
     throw new AssertionError("no sample " + name + labels + " in:\n" + text);
+  }
+
+  /**
+   * Scrapes until the sample with this name and labels has {@code value}; the last scrape on
+   * failure.
+   */
+  static void await(
+      Supplier<String> scrape,
+      String name,
+      Map<String, String> labels,
+      double value,
+      Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      Scrape last = new Scrape(scrape.get());
+      try {
+        if (last.value(name, labels) == value) {
+          return;
+        }
+      } catch (AssertionError notYet) {
+        // no such sample yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "not " + name + labels + " = " + value + " within " + within + ":\n" + last.text());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   private static Map<String, String> labels(String text) {

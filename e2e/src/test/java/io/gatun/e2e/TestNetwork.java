@@ -21,10 +21,12 @@ final class TestNetwork implements AutoCloseable {
 
   private final Path tools;
   final String id;
+  private final int backends;
 
-  private TestNetwork(Path tools, String id) {
+  private TestNetwork(Path tools, String id, int backends) {
     this.tools = tools;
     this.id = id;
+    this.backends = backends;
   }
 
   static TestNetwork up(Path root, int backends) {
@@ -33,7 +35,7 @@ final class TestNetwork implements AutoCloseable {
             + HexFormat.of()
                 .toHexDigits((short) ThreadLocalRandom.current().nextInt())
                 .substring(0, 4);
-    TestNetwork net = new TestNetwork(root.resolve("tools"), id);
+    TestNetwork net = new TestNetwork(root.resolve("tools"), id, backends);
     // Removed also when the test JVM exits without running @AfterAll (down is idempotent).
     Runtime.getRuntime().addShutdownHook(new Thread(net::close));
     net.run(
@@ -63,6 +65,13 @@ final class TestNetwork implements AutoCloseable {
     run(List.of(tools.resolve("testnet.sh").toString(), "well", id, Integer.toString(n)));
   }
 
+  /** What every backend answers with: "backend-1", ... */
+  List<String> backendNames() {
+    return java.util.stream.IntStream.rangeClosed(1, backends)
+        .mapToObj(n -> "backend-" + n)
+        .toList();
+  }
+
   /** Backend N's address. */
   static String backend(int n) {
     return "198.18.0." + (10 + n);
@@ -85,17 +94,7 @@ final class TestNetwork implements AutoCloseable {
 
   /** Runs tools/traffic.py in the client namespace with these arguments (after --vip). */
   Traffic traffic(String vip, List<String> args) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "ip",
-                "netns",
-                "exec",
-                "gt" + id + "-client",
-                "python3",
-                tools.resolve("traffic.py").toString(),
-                "--vip",
-                vip));
+    List<String> cmd = new ArrayList<>(trafficCommand(vip));
     cmd.addAll(args);
     try {
       return new ObjectMapper().readValue(run(cmd), Traffic.class);
@@ -111,31 +110,35 @@ final class TestNetwork implements AutoCloseable {
 
   /** Rounds of traffic for {@code seconds}, with a timeline of which backend answered when. */
   Traffic traffic(String vip, int requests, double seconds) {
-    List<String> cmd =
+    List<String> args =
         new ArrayList<>(
             List.of(
-                "ip",
-                "netns",
-                "exec",
-                "gt" + id + "-client",
-                "python3",
-                tools.resolve("traffic.py").toString(),
-                "--vip",
-                vip,
-                "--tcp-port",
-                "80",
-                "--udp-port",
-                "53",
-                "--requests",
-                Integer.toString(requests)));
+                "--tcp-port", "80", "--udp-port", "53", "--requests", Integer.toString(requests)));
     if (seconds > 0) {
-      cmd.addAll(List.of("--duration", Double.toString(seconds)));
+      args.addAll(List.of("--duration", Double.toString(seconds)));
     }
-    try {
-      return new ObjectMapper().readValue(run(cmd), Traffic.class);
-    } catch (IOException e) {
-      throw new IllegalStateException("unreadable traffic result", e);
-    }
+    return traffic(vip, args);
+  }
+
+  /**
+   * One request a round from the client to the VIP until stopped, watched as it goes; {@code args}
+   * as for {@link #traffic(String, List)} (protocols, timeout, rate).
+   */
+  LiveTraffic liveTraffic(String vip, List<String> args) {
+    return LiveTraffic.start(trafficCommand(vip), args);
+  }
+
+  /** tools/traffic.py in the client's namespace, up to its --vip. */
+  private List<String> trafficCommand(String vip) {
+    return List.of(
+        "ip",
+        "netns",
+        "exec",
+        "gt" + id + "-client",
+        "python3",
+        tools.resolve("traffic.py").toString(),
+        "--vip",
+        vip);
   }
 
   /**
