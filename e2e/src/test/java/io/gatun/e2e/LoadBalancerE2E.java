@@ -113,6 +113,9 @@ class LoadBalancerE2E {
         servers.add(
             network.startDrainPeer("b" + n, "serve", "--port", "9090", "--name", "backend-" + n));
       }
+      for (int n = 1; n <= 3; n++) {
+        network.awaitListening(n, 9090, Duration.ofSeconds(30));
+      }
       cluster.create(
           """
           apiVersion: lb.gatun.io/v1alpha1

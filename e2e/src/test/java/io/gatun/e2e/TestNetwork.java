@@ -1,8 +1,12 @@
 package io.gatun.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatun.forwarder.testing.Await;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -70,6 +74,25 @@ final class TestNetwork implements AutoCloseable {
     return java.util.stream.IntStream.rangeClosed(1, backends)
         .mapToObj(n -> "backend-" + n)
         .toList();
+  }
+
+  /**
+   * Waits until backend N accepts TCP connections on {@code port} (from this namespace, as the
+   * agent's probes do): a server just started may not listen yet, and a connection through the VIP
+   * would then be refused by the backend itself.
+   */
+  void awaitListening(int n, int port, Duration within) {
+    Await.until(
+        () -> {
+          try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(backend(n), port), 1000);
+            return true;
+          } catch (IOException notYet) {
+            return false;
+          }
+        },
+        within,
+        () -> "backend-" + n + " does not listen on " + port);
   }
 
   /** Backend N's address. */
