@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
+import io.gatun.e2e.rig.Failover;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +47,14 @@ class AvailabilityBench {
   }
 
   private static TestNetwork network;
-  private static ScriptedOperator operator;
-  private static ForwarderProcess forwarder;
+  private static FakeOperator operator;
+  private static TestForwarder forwarder;
 
-  private static ScriptedRig rig;
+  private static Rig<FakeOperator> rig;
 
   @BeforeAll
   static void up() throws IOException {
-    rig = ScriptedRig.up(ROOT, "bench-av");
+    rig = Rig.scripted(ROOT, "bench-av");
     network = rig.network;
     operator = rig.operator;
     forwarder = rig.forwarder;

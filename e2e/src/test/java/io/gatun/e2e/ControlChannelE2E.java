@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.gatun.operator.GatunOperator;
-import io.gatun.operator.OperatorOptions;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.gatun.e2e.rig.KubeCluster;
+import io.gatun.e2e.rig.KubeOperator;
+import io.gatun.e2e.rig.LiveTraffic;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.Scrape;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,24 +33,17 @@ class ControlChannelE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
+  private static Rig<KubeOperator> rig;
   private static KubeCluster cluster;
-  private static GatunOperator operator;
-  private static InetSocketAddress grpcAddress;
   private static TestNetwork network;
-  private static ForwarderProcess forwarder;
+  private static TestForwarder forwarder;
 
   @BeforeAll
-  static void up() throws IOException {
-    cluster = KubeCluster.start(ROOT);
-    grpcAddress = new InetSocketAddress("127.0.0.1", freePort());
-    operator = startOperator();
-    network = TestNetwork.up(ROOT, 4);
-    forwarder =
-        ForwarderProcess.start(
-            ROOT,
-            "e2e-cc-" + network.id,
-            "127.0.0.1:" + grpcAddress.getPort(),
-            network.forwarderInterface());
+  static void up() {
+    rig = Rig.cluster(ROOT, "e2e-cc", 4);
+    cluster = rig.operator.cluster;
+    network = rig.network;
+    forwarder = rig.forwarder;
     cluster.create(
         """
         apiVersion: lb.gatun.io/v1alpha1
@@ -72,28 +68,8 @@ class ControlChannelE2E {
 
   @AfterAll
   static void down() throws Exception {
-    if (forwarder != null) {
-      forwarder.close();
-    }
-    if (network != null) {
-      network.close();
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private static GatunOperator startOperator() {
-    return GatunOperator.start(
-        cluster.client, OperatorOptions.defaults().withGrpcAddress(grpcAddress));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    if (rig != null) {
+      rig.close();
     }
   }
 
@@ -129,8 +105,7 @@ class ControlChannelE2E {
     Traffic t;
     try (LiveTraffic during = network.liveTraffic(vip, List.of())) {
       during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
-      operator.close(); // the operator dies
-      operator = null;
+      rig.operator.stop(); // the operator dies
       awaitReadyz(
           "operator away",
           "still ready: forwarding with the last snapshot",
@@ -144,7 +119,7 @@ class ControlChannelE2E {
                   + "\"value\":{\"address\":\"198.18.0.14\"}}]");
       // Traffic goes on while the operator is away.
       during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
-      operator = startOperator(); // a new operator on the same address
+      rig.operator.restart(); // a new operator on the same address
       during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
       t = during.stop();
     }

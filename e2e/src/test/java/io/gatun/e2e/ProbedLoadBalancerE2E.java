@@ -2,6 +2,14 @@ package io.gatun.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatun.e2e.rig.KubeCluster;
+import io.gatun.e2e.rig.KubeOperator;
+import io.gatun.e2e.rig.LiveTraffic;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.Scrape;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,15 +31,15 @@ class ProbedLoadBalancerE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
-  private static ClusterRig rig;
+  private static Rig<KubeOperator> rig;
   private static KubeCluster cluster;
   private static TestNetwork network;
-  private static ForwarderProcess forwarder;
+  private static TestForwarder forwarder;
 
   @BeforeAll
   static void up() throws IOException {
-    rig = ClusterRig.up(ROOT, "e2e-probe");
-    cluster = rig.cluster;
+    rig = Rig.cluster(ROOT, "e2e-probe", 3);
+    cluster = rig.operator.cluster;
     network = rig.network;
     forwarder = rig.forwarder;
     cluster.create(

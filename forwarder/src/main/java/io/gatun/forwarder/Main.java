@@ -18,6 +18,18 @@ public final class Main {
 
   private Main() {}
 
+  /** A data-plane port as the operator hears of it: name, MAC, addresses (CIDR). */
+  public static Port describe(PortSpec port, byte[] mac) {
+    return Port.newBuilder()
+        .setName(ForwarderConfig.portName(port))
+        .setMac(HexFormat.ofDelimiter(":").formatHex(mac))
+        .addAllAddresses(
+            port.addresses().stream()
+                .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
+                .toList())
+        .build();
+  }
+
   public static void main(String[] args) throws InterruptedException {
     ForwarderConfig config;
     try {
@@ -31,17 +43,13 @@ public final class Main {
     List<Port> ports = new ArrayList<>();
     for (PortSpec port : config.ports()) {
       int idx = dataPlane.addPort(port);
-      List<String> cidrs =
-          port.addresses().stream()
-              .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
-              .toList();
-      log.info("port {}: {} with {}", idx, port.devargs(), String.join(", ", cidrs));
-      ports.add(
-          Port.newBuilder()
-              .setName(ForwarderConfig.portName(port))
-              .setMac(HexFormat.ofDelimiter(":").formatHex(dataPlane.portMac(idx)))
-              .addAllAddresses(cidrs)
-              .build());
+      Port described = describe(port, dataPlane.portMac(idx));
+      log.info(
+          "port {}: {} with {}",
+          idx,
+          port.devargs(),
+          String.join(", ", described.getAddressesList()));
+      ports.add(described);
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());
 

@@ -1,4 +1,4 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** What tools/traffic.py reports: answers per backend and failures, per protocol. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record Traffic(
+public record Traffic(
     @JsonProperty("tcp") Map<String, Integer> tcp,
     @JsonProperty("udp") Map<String, Integer> udp,
     @JsonProperty("tcp_failed") int tcpFailed,
@@ -16,18 +16,18 @@ record Traffic(
     @JsonProperty("started_at") double startedAt) {
 
   /** One request of a timed run: when it left (wall clock), its protocol, who answered. */
-  record Request(long atMillis, String protocol, String outcome) {
-    boolean failed() {
+  public record Request(long atMillis, String protocol, String outcome) {
+    public boolean failed() {
       return outcome.startsWith("failed");
     }
   }
 
-  int failed() {
+  public int failed() {
     return tcpFailed + udpFailed;
   }
 
   /** The timeline (runs with --duration) on the wall clock. */
-  List<Request> requests() {
+  public List<Request> requests() {
     return timeline.stream()
         .map(
             e ->

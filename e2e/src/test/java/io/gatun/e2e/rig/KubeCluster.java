@@ -1,4 +1,4 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /** A real kube-apiserver 1.20 with Gatun's CRDs, and the LoadBalancer lookups tests need. */
-final class KubeCluster implements AutoCloseable {
+public final class KubeCluster implements AutoCloseable {
   private static final ResourceDefinitionContext LOAD_BALANCERS =
       new ResourceDefinitionContext.Builder()
           .withGroup("lb.gatun.io")
@@ -32,14 +32,14 @@ final class KubeCluster implements AutoCloseable {
           .build();
 
   private final KubeAPIServer apiServer;
-  final KubernetesClient client;
+  public final KubernetesClient client;
 
   private KubeCluster(KubeAPIServer apiServer, KubernetesClient client) {
     this.apiServer = apiServer;
     this.client = client;
   }
 
-  static KubeCluster start(Path root) throws IOException {
+  public static KubeCluster start(Path root) throws IOException {
     KubeAPIServer apiServer =
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -100,11 +100,11 @@ final class KubeCluster implements AutoCloseable {
     }
   }
 
-  void create(String yaml) {
+  public void create(String yaml) {
     client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).create();
   }
 
-  Resource<GenericKubernetesResource> loadBalancer(String namespace, String name) {
+  public Resource<GenericKubernetesResource> loadBalancer(String namespace, String name) {
     return client.genericKubernetesResources(LOAD_BALANCERS).inNamespace(namespace).withName(name);
   }
 
@@ -114,7 +114,7 @@ final class KubeCluster implements AutoCloseable {
    * @param alive checked on every poll (e.g. the forwarder process still runs)
    */
   @SuppressWarnings("unchecked")
-  String awaitReady(String namespace, String name, Duration within, BooleanSupplier alive) {
+  public String awaitReady(String namespace, String name, Duration within, BooleanSupplier alive) {
     long deadline = System.nanoTime() + within.toNanos();
     GenericKubernetesResource lb = null;
     while (System.nanoTime() < deadline && alive.getAsBoolean()) {

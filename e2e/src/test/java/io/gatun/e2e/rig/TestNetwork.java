@@ -1,4 +1,4 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatun.forwarder.testing.Await;
@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
  * Client and backend hosts in network namespaces (tools/testnet.sh), with a unique ID so a crashed
  * run never collides with the next, and real traffic from the client (tools/traffic.py).
  */
-final class TestNetwork implements AutoCloseable {
-  static final String FORWARDER_ADDRESS = "198.18.0.2/24";
+public final class TestNetwork implements AutoCloseable {
+  public static final String FORWARDER_ADDRESS = "198.18.0.2/24";
 
   /** The root namespace's own address on the test LAN, where the agent's probes come from. */
-  static final String NODE_ADDRESS = "198.18.0.3";
+  public static final String NODE_ADDRESS = "198.18.0.3";
 
   private final Path tools;
-  final String id;
+  public final String id;
   private final int backends;
 
   private TestNetwork(Path tools, String id, int backends) {
@@ -33,7 +33,7 @@ final class TestNetwork implements AutoCloseable {
     this.backends = backends;
   }
 
-  static TestNetwork up(Path root, int backends) {
+  public static TestNetwork up(Path root, int backends) {
     String id =
         "e"
             + HexFormat.of()
@@ -48,29 +48,29 @@ final class TestNetwork implements AutoCloseable {
   }
 
   /** The root-namespace interface the forwarder's af_packet port opens. */
-  String forwarderInterface() {
+  public String forwarderInterface() {
     return "gt" + id + "f";
   }
 
-  void killBackend(int n) {
+  public void killBackend(int n) {
     run(List.of(tools.resolve("testnet.sh").toString(), "kill", id, Integer.toString(n)));
   }
 
-  void startBackend(int n) {
+  public void startBackend(int n) {
     run(List.of(tools.resolve("testnet.sh").toString(), "start", id, Integer.toString(n)));
   }
 
   /** Backend N answers HTTP with 503 (and SCTP INITs with ABORT) until {@link #well}. */
-  void sick(int n) {
+  public void sick(int n) {
     run(List.of(tools.resolve("testnet.sh").toString(), "sick", id, Integer.toString(n)));
   }
 
-  void well(int n) {
+  public void well(int n) {
     run(List.of(tools.resolve("testnet.sh").toString(), "well", id, Integer.toString(n)));
   }
 
   /** What every backend answers with: "backend-1", ... */
-  List<String> backendNames() {
+  public List<String> backendNames() {
     return java.util.stream.IntStream.rangeClosed(1, backends)
         .mapToObj(n -> "backend-" + n)
         .toList();
@@ -81,7 +81,7 @@ final class TestNetwork implements AutoCloseable {
    * agent's probes do): a server just started may not listen yet, and a connection through the VIP
    * would then be refused by the backend itself.
    */
-  void awaitListening(int n, int port, Duration within) {
+  public void awaitListening(int n, int port, Duration within) {
     Await.until(
         () -> {
           try (Socket s = new Socket()) {
@@ -96,27 +96,17 @@ final class TestNetwork implements AutoCloseable {
   }
 
   /** Backend N's address. */
-  static String backend(int n) {
+  public static String backend(int n) {
     return "198.18.0." + (10 + n);
   }
 
   /** The CA that signed every backend's HTTPS certificate (for backend.gatun.test). */
-  Path backendCa() {
+  public Path backendCa() {
     return Path.of("/run/gatun-testnet", id, "tls", "ca.crt");
   }
 
-  /**
-   * Runs tools/traffic.py in the client namespace in the background with these arguments (after
-   * --vip); the future completes with its report.
-   */
-  java.util.concurrent.CompletableFuture<Traffic> trafficInBackground(
-      String vip, List<String> args) {
-    return java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> traffic(vip, args), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-  }
-
   /** Runs tools/traffic.py in the client namespace with these arguments (after --vip). */
-  Traffic traffic(String vip, List<String> args) {
+  public Traffic traffic(String vip, List<String> args) {
     List<String> cmd = new ArrayList<>(trafficCommand(vip));
     cmd.addAll(args);
     try {
@@ -127,12 +117,12 @@ final class TestNetwork implements AutoCloseable {
   }
 
   /** {@code requests} TCP requests (a connection each) and as many UDP requests to the VIP. */
-  Traffic traffic(String vip, int requests) {
+  public Traffic traffic(String vip, int requests) {
     return traffic(vip, requests, 0);
   }
 
   /** Rounds of traffic for {@code seconds}, with a timeline of which backend answered when. */
-  Traffic traffic(String vip, int requests, double seconds) {
+  public Traffic traffic(String vip, int requests, double seconds) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -147,7 +137,7 @@ final class TestNetwork implements AutoCloseable {
    * One request a round from the client to the VIP until stopped, watched as it goes; {@code args}
    * as for {@link #traffic(String, List)} (protocols, timeout, rate).
    */
-  LiveTraffic liveTraffic(String vip, List<String> args) {
+  public LiveTraffic liveTraffic(String vip, List<String> args) {
     return LiveTraffic.start(trafficCommand(vip), args);
   }
 
@@ -168,14 +158,14 @@ final class TestNetwork implements AutoCloseable {
    * Starts tools/drain_peer.py (mode first, then its options) in test host {@code host} ("client",
    * "b1", ...); the caller reads its output and ends it.
    */
-  Process startDrainPeer(String host, String... args) throws IOException {
+  public Process startDrainPeer(String host, String... args) throws IOException {
     return new ProcessBuilder(drainPeerCommand(host, args))
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
   }
 
   /** Runs tools/drain_peer.py in test host {@code host} to the end; returns its output. */
-  String drainPeer(String host, String... args) {
+  public String drainPeer(String host, String... args) {
     return run(drainPeerCommand(host, args));
   }
 

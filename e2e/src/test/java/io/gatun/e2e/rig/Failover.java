@@ -1,6 +1,7 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import io.gatun.control.v1.BackendHealth;
+import io.gatun.forwarder.testing.FakeOperator;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -16,24 +17,24 @@ import java.util.function.Predicate;
  * @param backAt when the report that it is back arrived
  * @param traffic what the client saw during the whole run
  */
-record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic traffic) {
+public record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic traffic) {
 
   /** How to break and restore backend N ("backend-N"). */
-  record Fault(int backend, Runnable breakIt, Runnable restore) {
-    String address() {
+  public record Fault(int backend, Runnable breakIt, Runnable restore) {
+    public String address() {
       return TestNetwork.backend(backend);
     }
 
-    String name() {
+    public String name() {
       return "backend-" + backend;
     }
   }
 
   /** Answers from every backend before the break, and from the victim once it is back. */
-  static final int ANSWERS = 3;
+  public static final int ANSWERS = 3;
 
   /** How long traffic may take to get going, and the victim to answer again: a busy machine. */
-  static final Duration TRAFFIC_BOUND = Duration.ofSeconds(60);
+  public static final Duration TRAFFIC_BOUND = Duration.ofSeconds(60);
 
   /**
    * Traffic runs until every backend answered {@link #ANSWERS} requests; then the backend is broken
@@ -42,9 +43,9 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
    *
    * @param trafficArgs traffic.py arguments (protocol choice, timeout, rate)
    */
-  static Failover run(
+  public static Failover run(
       TestNetwork network,
-      ScriptedOperator operator,
+      FakeOperator operator,
       String vip,
       List<String> trafficArgs,
       Fault fault,
@@ -53,7 +54,7 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
     try (LiveTraffic traffic = network.liveTraffic(vip, trafficArgs)) {
       traffic.awaitAnswers(
           network.backendNames(), ANSWERS, System.currentTimeMillis(), TRAFFIC_BOUND);
-      List<ScriptedOperator.HealthReport> early = operator.healthReports();
+      List<FakeOperator.HealthReport> early = operator.healthReports();
       if (!early.isEmpty()) {
         // A verdict before anything broke (e.g. probes timing out on a starved machine) would
         // make every figure below meaningless.
@@ -83,7 +84,7 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
   }
 
   /** One line for the test log. */
-  String summary() {
+  public String summary() {
     return "out of rotation "
         + outOfRotationMillis()
         + " ms after the break, back "
@@ -95,16 +96,16 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
         + " requests failed";
   }
 
-  long outOfRotationMillis() {
+  public long outOfRotationMillis() {
     return outAt - brokenAt;
   }
 
-  long backInRotationMillis() {
+  public long backInRotationMillis() {
     return backAt - restoredAt;
   }
 
   /** Failed requests that left outside the window in which the broken backend was in rotation. */
-  List<Traffic.Request> failuresOutsideTheWindow(long inFlightMillis) {
+  public List<Traffic.Request> failuresOutsideTheWindow(long inFlightMillis) {
     return traffic.requests().stream()
         .filter(Traffic.Request::failed)
         .filter(r -> r.atMillis() < brokenAt - inFlightMillis || r.atMillis() > outAt)
@@ -112,7 +113,7 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
   }
 
   /** For failure messages: each request with its time relative to the break and the report. */
-  String around(List<Traffic.Request> requests) {
+  public String around(List<Traffic.Request> requests) {
     List<Traffic.Request> all = traffic.requests();
     StringBuilder b = new StringBuilder();
     for (Traffic.Request r : requests) {
@@ -130,12 +131,12 @@ record Failover(long brokenAt, long outAt, long restoredAt, long backAt, Traffic
     return b.toString();
   }
 
-  List<Traffic.Request> failures() {
+  public List<Traffic.Request> failures() {
     return traffic.requests().stream().filter(Traffic.Request::failed).toList();
   }
 
   /** Requests a backend answered that left in [from, to). */
-  long answeredBy(String backend, long from, long to) {
+  public long answeredBy(String backend, long from, long to) {
     return traffic.requests().stream()
         .filter(r -> r.outcome().equals(backend) && r.atMillis() >= from && r.atMillis() < to)
         .count();

@@ -1,4 +1,4 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * network namespaces, the pod bridge, the kubelet's cgroups, and mounts and processes of a node
  * directory. Two captures compare equal when the host is as it was.
  */
-record HostState(
+public record HostState(
     Map<String, String> sysctls,
     List<String> iptablesChains,
     List<String> cniNetworkNamespaces,
@@ -26,7 +26,7 @@ record HostState(
     List<String> nodeMounts,
     List<String> nodeProcesses) {
 
-  static final List<String> SYSCTLS =
+  public static final List<String> SYSCTLS =
       List.of(
           "kernel.panic",
           "kernel.panic_on_oops",
@@ -39,7 +39,7 @@ record HostState(
           "net.ipv4.conf.all.route_localnet");
 
   /** The host now; mounts and processes are those naming {@code nodeDir}. */
-  static HostState capture(Path nodeDir) {
+  public static HostState capture(Path nodeDir) {
     Map<String, String> sysctls = new TreeMap<>();
     for (String key : SYSCTLS) {
       Path file = Path.of("/proc/sys", key.replace('.', '/'));

@@ -1,6 +1,7 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatun.forwarder.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * (tools/traffic.py --progress --stop-file), so a test waits for what it needs to have seen (every
  * backend answering, a backend answering again) instead of sleeping and hoping the machine kept up.
  */
-final class LiveTraffic implements AutoCloseable {
+public final class LiveTraffic implements AutoCloseable {
   /** Bounds a run whose test never stops it (traffic.py's --duration). */
   private static final Duration AT_MOST = Duration.ofMinutes(3);
 
@@ -79,24 +80,21 @@ final class LiveTraffic implements AutoCloseable {
    * Waits until each of {@code backends} ("backend-1", ...) answered at least {@code answers}
    * requests that left at or after {@code sinceMillis} (wall clock).
    */
-  void awaitAnswers(Collection<String> backends, int answers, long sinceMillis, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!backends.stream().allMatch(b -> answeredBy(b, sinceMillis) >= answers)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError(
+  public void awaitAnswers(
+      Collection<String> backends, int answers, long sinceMillis, Duration within) {
+    Await.until(
+        () -> backends.stream().allMatch(b -> answeredBy(b, sinceMillis) >= answers),
+        within,
+        () ->
             String.format(
-                "not %d answers from each of %s within %s (traffic %s); answers so far: %s%s",
+                "not %d answers from each of %s (traffic %s); answers so far: %s%s",
                 answers,
                 backends,
-                within,
                 process.isAlive() ? "running" : "ended",
                 backends.stream().map(b -> b + " " + answeredBy(b, sinceMillis)).toList(),
                 otherOutput.isEmpty()
                     ? ""
                     : "\ntraffic.py said: " + String.join("\n", otherOutput)));
-      }
-      sleep(20);
-    }
   }
 
   private long answeredBy(String backend, long sinceMillis) {
@@ -106,7 +104,7 @@ final class LiveTraffic implements AutoCloseable {
   }
 
   /** Ends the run after its current request; what the client saw during all of it. */
-  Traffic stop() {
+  public Traffic stop() {
     try {
       Files.createFile(stopFile);
       String report = new String(process.getInputStream().readAllBytes());
@@ -131,15 +129,6 @@ final class LiveTraffic implements AutoCloseable {
       Files.deleteIfExists(stopFile);
     } catch (IOException e) {
       // a leftover temporary file harms nothing
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

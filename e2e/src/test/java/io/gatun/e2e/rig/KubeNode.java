@@ -1,4 +1,4 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
@@ -24,12 +24,12 @@ import java.util.stream.Stream;
  * the control plane, built from Debian's source), with Gatun's images imported, for one test class.
  * {@link #close} takes it down and fails when anything of it is left on the host.
  */
-final class KubeNode implements AutoCloseable {
+public final class KubeNode implements AutoCloseable {
   private final Path root;
-  final Path dir;
+  public final Path dir;
 
   /** The admin's client (set once the node is up). */
-  KubernetesClient client;
+  public KubernetesClient client;
 
   private boolean down;
 
@@ -42,7 +42,7 @@ final class KubeNode implements AutoCloseable {
    * Builds the images from the jars and native library in {@code root} (tools/build-images.sh) into
    * {@code root/e2e/target/images}; returns the archives.
    */
-  static List<Path> buildImages(Path root) {
+  public static List<Path> buildImages(Path root) {
     Path out = root.resolve("e2e/target/images");
     run(
         root,
@@ -57,7 +57,7 @@ final class KubeNode implements AutoCloseable {
   }
 
   /** Brings a node up in a new directory, with these image archives imported. */
-  static KubeNode up(Path root, List<Path> images) throws IOException {
+  public static KubeNode up(Path root, List<Path> images) throws IOException {
     Path dir = Files.createTempDirectory("gatun-node-");
     KubeNode node = new KubeNode(root, dir);
     // Taken down also when the test JVM exits without running @AfterAll.
@@ -78,11 +78,11 @@ final class KubeNode implements AutoCloseable {
   }
 
   /** Creates every object in this YAML (several documents allowed). */
-  List<HasMetadata> create(String yaml) {
+  public List<HasMetadata> create(String yaml) {
     return create(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
   }
 
-  List<HasMetadata> create(InputStream yaml) {
+  public List<HasMetadata> create(InputStream yaml) {
     return client.load(yaml).create();
   }
 
@@ -90,7 +90,7 @@ final class KubeNode implements AutoCloseable {
    * Until the namespace's default ServiceAccount exists: the ServiceAccount admission rejects pods
    * before the controller-manager has made it.
    */
-  void awaitServiceAccount(String namespace) {
+  public void awaitServiceAccount(String namespace) {
     await(
         "the default ServiceAccount in " + namespace,
         Duration.ofSeconds(60),
@@ -103,7 +103,7 @@ final class KubeNode implements AutoCloseable {
   }
 
   /** A pod's log (the last lines), for failure messages. */
-  String podLog(String namespace, String name) {
+  public String podLog(String namespace, String name) {
     try {
       return client.pods().inNamespace(namespace).withName(name).tailingLines(40).getLog();
     } catch (RuntimeException e) {
@@ -112,7 +112,7 @@ final class KubeNode implements AutoCloseable {
   }
 
   /** The node's own component logs (kubelet, containerd, ...), last lines, for failure messages. */
-  String componentLog(String component) {
+  public String componentLog(String component) {
     try {
       List<String> lines = Files.readAllLines(dir.resolve("logs").resolve(component + ".log"));
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
@@ -121,7 +121,7 @@ final class KubeNode implements AutoCloseable {
     }
   }
 
-  static void await(String what, Duration within, BooleanSupplier condition) {
+  public static void await(String what, Duration within, BooleanSupplier condition) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -194,7 +194,7 @@ final class KubeNode implements AutoCloseable {
    * Runs a command to its end, its output appended to e2e/target/node.log (the forked test JVM's
    * own output is Surefire's channel); fails with the output's last lines on a non-zero exit.
    */
-  static void run(Path root, Duration within, String... cmd) {
+  public static void run(Path root, Duration within, String... cmd) {
     Path log = root.resolve("e2e/target/node.log");
     try {
       Files.createDirectories(log.getParent());

@@ -1,4 +1,4 @@
-package io.gatun.e2e;
+package io.gatun.e2e.rig;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,14 +8,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A Prometheus text exposition, parsed enough to look samples up by name and labels. */
-record Scrape(String text) {
+public record Scrape(String text) {
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$", Pattern.MULTILINE);
   private static final Pattern LABEL =
       Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** The value of the sample with this name whose labels include all of {@code labels}. */
-  double value(String name, Map<String, String> labels) {
+  public double value(String name, Map<String, String> labels) {
     Matcher m = SAMPLE.matcher(text);
     while (m.find()) {
       if (m.group(1).equals(name) && labels(m.group(2)).entrySet().containsAll(labels.entrySet())) {
@@ -29,7 +29,7 @@ record Scrape(String text) {
    * Scrapes until the sample with this name and labels has {@code value}; the last scrape on
    * failure.
    */
-  static void await(
+  public static void await(
       Supplier<String> scrape,
       String name,
       Map<String, String> labels,
