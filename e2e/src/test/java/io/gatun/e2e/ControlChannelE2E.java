@@ -11,6 +11,7 @@ import io.gatun.e2e.rig.Rig;
 import io.gatun.e2e.rig.Scrape;
 import io.gatun.e2e.rig.TestNetwork;
 import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.Await;
 import io.gatun.forwarder.testing.TestForwarder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,21 +80,11 @@ class ControlChannelE2E {
 
   /** Waits until /readyz says {@code what}; {@code meaning} names it in the failure. */
   private static void awaitReadyz(String what, String meaning, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      body = forwarder.get("/readyz").body();
-      if (body.contains(what)) {
-        return;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(meaning + ": /readyz never said '" + what + "'; last: " + body);
+    String[] body = {""};
+    Await.until(
+        () -> (body[0] = forwarder.get("/readyz").body()).contains(what),
+        within,
+        () -> meaning + ": /readyz never said '" + what + "'; last: " + body[0]);
   }
 
   @Test

@@ -29,15 +29,7 @@ class AgentTest {
   private final ScriptedProbe probe = new ScriptedProbe();
   private final FakeOperator operator = new FakeOperator();
   private final TestForwarder forwarder =
-      TestForwarder.inProcess(
-          TestForwarder.args(
-              "fwd-agent-test",
-              operator.target(),
-              "net_null0@198.18.0.2/24",
-              "-l 0",
-              List.of("--plaintext")),
-          dataPlane,
-          type -> probe);
+      TestForwarder.inProcess(operator, dataPlane, type -> probe);
 
   @AfterEach
   void stop() throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.gatun.e2e.rig;
 
+import io.gatun.forwarder.testing.Await;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,27 +36,18 @@ public record Scrape(String text) {
       Map<String, String> labels,
       double value,
       Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (true) {
-      Scrape last = new Scrape(scrape.get());
-      try {
-        if (last.value(name, labels) == value) {
-          return;
-        }
-      } catch (AssertionError notYet) {
-        // no such sample yet
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "not " + name + labels + " = " + value + " within " + within + ":\n" + last.text());
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    String[] last = {""};
+    Await.until(
+        () -> {
+          last[0] = scrape.get();
+          try {
+            return new Scrape(last[0]).value(name, labels) == value;
+          } catch (AssertionError noSuchSampleYet) {
+            return false;
+          }
+        },
+        within,
+        () -> name + labels + " is not " + value + ":\n" + last[0]);
   }
 
   private static Map<String, String> labels(String text) {

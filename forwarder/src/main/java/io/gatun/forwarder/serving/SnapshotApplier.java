@@ -6,6 +6,7 @@ import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.forwarder.health.HealthCheckSpec;
+import io.gatun.forwarder.metrics.Meters;
 import io.gatun.fwd.Addresses;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ForwardingMode;
@@ -66,10 +67,12 @@ public final class SnapshotApplier {
   }
 
   private static Counter outcome(MeterRegistry registry, String result) {
-    return Counter.builder("gatun.snapshots")
-        .description("Snapshots received, by what became of them")
-        .tag("result", result)
-        .register(registry);
+    return Meters.counter(
+        registry,
+        "gatun.snapshots",
+        "Snapshots received, by what became of them",
+        "result",
+        result);
   }
 
   /** The operator generation the data plane runs; 0 until the first snapshot is applied. */

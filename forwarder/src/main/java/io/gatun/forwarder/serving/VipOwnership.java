@@ -1,5 +1,6 @@
 package io.gatun.forwarder.serving;
 
+import io.gatun.forwarder.metrics.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,17 +19,12 @@ final class VipOwnership {
   private volatile Set<String> owned = Set.of();
 
   VipOwnership(MeterRegistry registry) {
-    this.acquired = changes(registry, "acquired");
-    this.released = changes(registry, "released");
+    String changes = "gatun.vip.ownership.changes";
+    String help = "VIPs this forwarder started or stopped answering for";
+    this.acquired = Meters.counter(registry, changes, help, "change", "acquired");
+    this.released = Meters.counter(registry, changes, help, "change", "released");
     Gauge.builder("gatun.vips.owned", this, v -> v.owned.size())
         .description("VIPs this forwarder answers for")
-        .register(registry);
-  }
-
-  private static Counter changes(MeterRegistry registry, String change) {
-    return Counter.builder("gatun.vip.ownership.changes")
-        .description("VIPs this forwarder started or stopped answering for")
-        .tag("change", change)
         .register(registry);
   }
 

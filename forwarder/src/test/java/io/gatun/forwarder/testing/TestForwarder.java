@@ -70,6 +70,23 @@ public final class TestForwarder implements AutoCloseable {
     return args;
   }
 
+  /**
+   * The agent in this JVM on {@code dataPlane}, dialling {@code operator} in plaintext, one null
+   * port: what the agent's own tests run.
+   */
+  public static TestForwarder inProcess(
+      FakeOperator operator, DataPlaneControl dataPlane, ProbeSet probes) {
+    return inProcess(
+        args(
+            "fwd-agent-test",
+            operator.target(),
+            "net_null0@198.18.0.2/24",
+            "-l 0",
+            List.of("--plaintext")),
+        dataPlane,
+        probes);
+  }
+
   /** The agent in this JVM on {@code dataPlane}, its ports given made-up MACs. */
   public static TestForwarder inProcess(
       List<String> args, DataPlaneControl dataPlane, ProbeSet probes) {
