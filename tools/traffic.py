@@ -5,10 +5,15 @@ Prints one JSON object: answers per backend name and failures, per protocol. Wit
 --duration it keeps going in rounds for that many seconds and also reports a timeline of
 every request ([seconds since started_at, protocol, backend or "failed: why"]) for failover
 measurements; started_at is the wall clock (Unix seconds) when the first request left.
+--progress also writes each request to stderr as it completes ("WALL_CLOCK PROTOCOL OUTCOME",
+the wall clock when it left), so a test can wait for what it needs to see instead of sleeping;
+--stop-file ends a --duration run early, after the round in which that file appeared.
 """
+import os
 import argparse
 import json
 import socket
+import sys
 import time
 from collections import Counter
 
@@ -47,6 +52,12 @@ def udp_request(vip, port, timeout, seq, size, source=None):
     return name.decode()
 
 
+def record(result, args, t, protocol, outcome):
+    result["timeline"].append([t, protocol, outcome])
+    if args.progress:
+        print("%.3f %s %s" % (result["started_at"] + t, protocol, outcome), file=sys.stderr, flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--vip", required=True)
@@ -60,6 +71,8 @@ def main():
     p.add_argument("--udp-size", type=int, default=0, help="pad UDP requests to this many bytes")
     p.add_argument("--source", help="the client address to send from (IPv4 or IPv6, as the VIP)")
     p.add_argument("--rate", type=float, default=0, help="at most this many rounds per second")
+    p.add_argument("--progress", action="store_true", help="each request to stderr as it completes")
+    p.add_argument("--stop-file", help="end the run once this file exists")
     args = p.parse_args()
 
     result = {"tcp": Counter(), "udp": Counter(), "tcp_failed": 0, "udp_failed": 0, "timeline": []}
@@ -76,20 +89,22 @@ def main():
                 try:
                     name = tcp_request(args.vip, args.tcp_port, args.timeout, args.source)
                     result["tcp"][name] += 1
-                    result["timeline"].append([t, "tcp", name])
+                    record(result, args, t, "tcp", name)
                 except OSError as e:
                     result["tcp_failed"] += 1
-                    result["timeline"].append([t, "tcp", "failed: %s" % e])
+                    record(result, args, t, "tcp", "failed: %s" % e)
             if not args.no_udp:
                 t = round(time.monotonic() - start, 3)
                 try:
                     name = udp_request(args.vip, args.udp_port, args.timeout, seq, args.udp_size, args.source)
                     result["udp"][name] += 1
-                    result["timeline"].append([t, "udp", name])
+                    record(result, args, t, "udp", name)
                 except OSError as e:
                     result["udp_failed"] += 1
-                    result["timeline"].append([t, "udp", "failed: %s" % (e or "timeout")])
+                    record(result, args, t, "udp", "failed: %s" % (e or "timeout"))
         if time.monotonic() - start >= args.duration:
+            break
+        if args.stop_file and os.path.exists(args.stop_file):
             break
     if not args.duration:
         del result["timeline"]

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
+import io.gatun.e2e.rig.Failover;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +47,14 @@ class AvailabilityBench {
   }
 
   private static TestNetwork network;
-  private static ScriptedOperator operator;
-  private static ForwarderProcess forwarder;
+  private static FakeOperator operator;
+  private static TestForwarder forwarder;
 
-  private static ScriptedRig rig;
+  private static Rig<FakeOperator> rig;
 
   @BeforeAll
   static void up() throws IOException {
-    rig = ScriptedRig.up(ROOT, "bench-av");
+    rig = Rig.scripted(ROOT, "bench-av");
     network = rig.network;
     operator = rig.operator;
     forwarder = rig.forwarder;
@@ -95,7 +101,6 @@ class AvailabilityBench {
     List<Long> outMillis = new ArrayList<>();
     List<Long> failed = new ArrayList<>();
     List<Long> failedHealthy = new ArrayList<>();
-    Duration trafficFor = Failover.LEAD.plus(s.bound()).plus(Duration.ofSeconds(1));
     for (int i = 0; i < kills; i++) {
       int victim = 1 + i % 3;
       Failover f =
@@ -105,11 +110,8 @@ class AvailabilityBench {
               HealthFailoverE2E.VIP,
               TRAFFIC,
               new Failover.Fault(
-                  TestNetwork.backend(victim),
-                  () -> network.killBackend(victim),
-                  () -> network.startBackend(victim)),
-              Duration.ZERO,
-              trafficFor);
+                  victim, () -> network.killBackend(victim), () -> network.startBackend(victim)),
+              Duration.ZERO);
       outMillis.add(f.outOfRotationMillis());
       failed.add((long) f.failures().size());
       failedHealthy.add((long) f.failuresOutsideTheWindow(600).size());

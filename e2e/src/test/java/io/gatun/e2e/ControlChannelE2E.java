@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.gatun.operator.GatunOperator;
-import io.gatun.operator.OperatorOptions;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.gatun.e2e.rig.KubeCluster;
+import io.gatun.e2e.rig.KubeOperator;
+import io.gatun.e2e.rig.LiveTraffic;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.Scrape;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.Await;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,24 +34,17 @@ class ControlChannelE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
+  private static Rig<KubeOperator> rig;
   private static KubeCluster cluster;
-  private static GatunOperator operator;
-  private static InetSocketAddress grpcAddress;
   private static TestNetwork network;
-  private static ForwarderProcess forwarder;
+  private static TestForwarder forwarder;
 
   @BeforeAll
-  static void up() throws IOException {
-    cluster = KubeCluster.start(ROOT);
-    grpcAddress = new InetSocketAddress("127.0.0.1", freePort());
-    operator = startOperator();
-    network = TestNetwork.up(ROOT, 4);
-    forwarder =
-        ForwarderProcess.start(
-            ROOT,
-            "e2e-cc-" + network.id,
-            "127.0.0.1:" + grpcAddress.getPort(),
-            network.forwarderInterface());
+  static void up() {
+    rig = Rig.cluster(ROOT, "e2e-cc", 4);
+    cluster = rig.operator.cluster;
+    network = rig.network;
+    forwarder = rig.forwarder;
     cluster.create(
         """
         apiVersion: lb.gatun.io/v1alpha1
@@ -73,28 +69,8 @@ class ControlChannelE2E {
 
   @AfterAll
   static void down() throws Exception {
-    if (forwarder != null) {
-      forwarder.close();
-    }
-    if (network != null) {
-      network.close();
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private static GatunOperator startOperator() {
-    return GatunOperator.start(
-        cluster.client, OperatorOptions.defaults().withGrpcAddress(grpcAddress));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    if (rig != null) {
+      rig.close();
     }
   }
 
@@ -102,31 +78,42 @@ class ControlChannelE2E {
     return cluster.awaitReady("default", "steady", Duration.ofSeconds(90), forwarder::alive);
   }
 
+  /** Waits until /readyz says {@code what}; {@code meaning} names it in the failure. */
+  private static void awaitReadyz(String what, String meaning, Duration within) {
+    String[] body = {""};
+    Await.until(
+        () -> (body[0] = forwarder.get("/readyz").body()).contains(what),
+        within,
+        () -> meaning + ": /readyz never said '" + what + "'; last: " + body[0]);
+  }
+
   @Test
   void trafficOutlivesTheOperatorAndANewOperatorResyncsTheForwarder() throws Exception {
     String vip = awaitReady();
     assertThat(network.traffic(vip, 30).failed()).isZero();
 
-    CompletableFuture<Traffic> during =
-        network.trafficInBackground(vip, List.of("--requests", "1", "--duration", "8"));
-    Thread.sleep(1500);
-    operator.close(); // the operator dies
-    operator = null;
-    Thread.sleep(1500);
-    assertThat(forwarder.get("/readyz").body())
-        .as("still ready: forwarding with the last snapshot")
-        .contains("operator away");
-    // Changed while nobody reconciles: a fourth backend joins.
-    cluster
-        .loadBalancer("default", "steady")
-        .patch(
-            PatchContext.of(PatchType.JSON),
-            "[{\"op\":\"add\",\"path\":\"/spec/backends/static/-\","
-                + "\"value\":{\"address\":\"198.18.0.14\"}}]");
-    Thread.sleep(1500);
-    operator = startOperator(); // a new operator on the same address
-
-    Traffic t = during.join();
+    List<String> serving = List.of("backend-1", "backend-2", "backend-3");
+    Traffic t;
+    try (LiveTraffic during = network.liveTraffic(vip, List.of())) {
+      during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      rig.operator.stop(); // the operator dies
+      awaitReadyz(
+          "operator away",
+          "still ready: forwarding with the last snapshot",
+          Duration.ofSeconds(30));
+      // Changed while nobody reconciles: a fourth backend joins.
+      cluster
+          .loadBalancer("default", "steady")
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              "[{\"op\":\"add\",\"path\":\"/spec/backends/static/-\","
+                  + "\"value\":{\"address\":\"198.18.0.14\"}}]");
+      // Traffic goes on while the operator is away.
+      during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      rig.operator.restart(); // a new operator on the same address
+      during.awaitAnswers(serving, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      t = during.stop();
+    }
     assertThat(t.failed())
         .as(
             "failed requests while the operator was away or back: %s",

@@ -9,6 +9,12 @@ import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
+import io.gatun.e2e.rig.Failover;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,14 +47,14 @@ class HealthFailoverE2E {
 
   private static final AtomicLong generation = new AtomicLong(System.currentTimeMillis());
   private static TestNetwork network;
-  private static ScriptedOperator operator;
-  private static ForwarderProcess forwarder;
+  private static FakeOperator operator;
+  private static TestForwarder forwarder;
 
-  private static ScriptedRig rig;
+  private static Rig<FakeOperator> rig;
 
   @BeforeAll
   static void up() throws IOException {
-    rig = ScriptedRig.up(ROOT, "e2e-hc");
+    rig = Rig.scripted(ROOT, "e2e-hc");
     network = rig.network;
     operator = rig.operator;
     forwarder = rig.forwarder;
@@ -156,10 +162,7 @@ class HealthFailoverE2E {
             operator,
             VIP,
             tcpOnly,
-            new Failover.Fault(
-                TestNetwork.backend(2),
-                () -> network.killBackend(2),
-                () -> network.startBackend(2)),
+            new Failover.Fault(2, () -> network.killBackend(2), () -> network.startBackend(2)),
             BROKEN_FOR);
 
     assertFailover(f, "backend-2", "backend-1", "backend-3");
@@ -191,8 +194,7 @@ class HealthFailoverE2E {
             operator,
             VIP,
             tcpOnly,
-            new Failover.Fault(
-                TestNetwork.backend(3), () -> network.sick(3), () -> network.well(3)),
+            new Failover.Fault(3, () -> network.sick(3), () -> network.well(3)),
             BROKEN_FOR);
 
     assertFailover(f, "backend-3", "backend-1", "backend-2");
@@ -226,10 +228,7 @@ class HealthFailoverE2E {
             operator,
             VIP,
             udpOnly,
-            new Failover.Fault(
-                TestNetwork.backend(1),
-                () -> network.killBackend(1),
-                () -> network.startBackend(1)),
+            new Failover.Fault(1, () -> network.killBackend(1), () -> network.startBackend(1)),
             BROKEN_FOR);
 
     assertFailover(f, "backend-1", "backend-2", "backend-3");

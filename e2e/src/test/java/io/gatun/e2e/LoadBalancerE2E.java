@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.gatun.e2e.rig.KubeCluster;
+import io.gatun.e2e.rig.KubeOperator;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,15 +37,15 @@ class LoadBalancerE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
-  private static ClusterRig rig;
+  private static Rig<KubeOperator> rig;
   private static KubeCluster cluster;
   private static TestNetwork network;
-  private static ForwarderProcess forwarder;
+  private static TestForwarder forwarder;
 
   @BeforeAll
   static void startEverything() throws IOException {
-    rig = ClusterRig.up(ROOT, "e2e-fwd");
-    cluster = rig.cluster;
+    rig = Rig.cluster(ROOT, "e2e-fwd", 3);
+    cluster = rig.operator.cluster;
     network = rig.network;
     forwarder = rig.forwarder;
     for (String sample :
@@ -112,6 +118,9 @@ class LoadBalancerE2E {
       for (int n = 1; n <= 3; n++) {
         servers.add(
             network.startDrainPeer("b" + n, "serve", "--port", "9090", "--name", "backend-" + n));
+      }
+      for (int n = 1; n <= 3; n++) {
+        network.awaitListening(n, 9090, Duration.ofSeconds(30));
       }
       cluster.create(
           """

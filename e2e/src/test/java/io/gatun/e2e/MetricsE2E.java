@@ -8,6 +8,12 @@ import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.Scrape;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,14 +42,14 @@ class MetricsE2E {
   private static final int FRAME_OVERHEAD = 14 + 20 + 8;
 
   private static TestNetwork network;
-  private static ScriptedOperator operator;
-  private static ForwarderProcess forwarder;
+  private static FakeOperator operator;
+  private static TestForwarder forwarder;
 
-  private static ScriptedRig rig;
+  private static Rig<FakeOperator> rig;
 
   @BeforeAll
   static void up() throws IOException {
-    rig = ScriptedRig.up(ROOT, "e2e-metrics");
+    rig = Rig.scripted(ROOT, "e2e-metrics");
     network = rig.network;
     operator = rig.operator;
     forwarder = rig.forwarder;

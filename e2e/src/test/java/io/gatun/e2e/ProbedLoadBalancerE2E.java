@@ -2,12 +2,19 @@ package io.gatun.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatun.e2e.rig.KubeCluster;
+import io.gatun.e2e.rig.KubeOperator;
+import io.gatun.e2e.rig.LiveTraffic;
+import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.Scrape;
+import io.gatun.e2e.rig.TestNetwork;
+import io.gatun.e2e.rig.Traffic;
+import io.gatun.forwarder.testing.TestForwarder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,15 +31,15 @@ class ProbedLoadBalancerE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
 
-  private static ClusterRig rig;
+  private static Rig<KubeOperator> rig;
   private static KubeCluster cluster;
   private static TestNetwork network;
-  private static ForwarderProcess forwarder;
+  private static TestForwarder forwarder;
 
   @BeforeAll
   static void up() throws IOException {
-    rig = ClusterRig.up(ROOT, "e2e-probe");
-    cluster = rig.cluster;
+    rig = Rig.cluster(ROOT, "e2e-probe", 3);
+    cluster = rig.operator.cluster;
     network = rig.network;
     forwarder = rig.forwarder;
     cluster.create(
@@ -82,16 +89,26 @@ class ProbedLoadBalancerE2E {
         .as("the operator's snapshot carries the HealthProbe")
         .isEqualTo(1);
 
-    CompletableFuture<Traffic> during =
-        network.trafficInBackground(
-            vip, List.of("--no-udp", "--timeout", "0.5", "--requests", "1", "--duration", "7"));
-    Thread.sleep(1500);
-    long killedAt = System.currentTimeMillis();
-    network.killBackend(2);
-    Thread.sleep(3000);
-    long restartedAt = System.currentTimeMillis();
-    network.startBackend(2);
-    Traffic t = during.join();
+    long killedAt;
+    long restartedAt;
+    Traffic t;
+    try (LiveTraffic during = network.liveTraffic(vip, List.of("--no-udp", "--timeout", "0.5"))) {
+      during.awaitAnswers(
+          network.backendNames(), 3, System.currentTimeMillis(), Duration.ofSeconds(60));
+      killedAt = System.currentTimeMillis();
+      network.killBackend(2);
+      Scrape.await(
+          () -> forwarder.get("/metrics").body(),
+          "gatun_backend_healthy",
+          Map.of("backend", "198.18.0.12:8080"),
+          0,
+          Duration.ofSeconds(60));
+      Thread.sleep(Math.max(0, killedAt + 3000 - System.currentTimeMillis())); // down 3 s at least
+      restartedAt = System.currentTimeMillis();
+      network.startBackend(2);
+      during.awaitAnswers(List.of("backend-2"), 1, restartedAt, Duration.ofSeconds(60));
+      t = during.stop();
+    }
 
     List<Traffic.Request> failures = t.requests().stream().filter(Traffic.Request::failed).toList();
     assertThat(failures)

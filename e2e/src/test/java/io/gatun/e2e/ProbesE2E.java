@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.StatusRange;
+import io.gatun.e2e.rig.TestNetwork;
 import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.forwarder.health.ProbeResult;
 import io.gatun.forwarder.health.Probes;

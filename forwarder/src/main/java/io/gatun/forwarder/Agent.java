@@ -1,11 +1,18 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.v1.Port;
+import io.gatun.forwarder.control.AgentReports;
+import io.gatun.forwarder.control.ControlChannel;
+import io.gatun.forwarder.control.ControlTransport;
+import io.gatun.forwarder.dataplane.DataPlaneControl;
+import io.gatun.forwarder.dataplane.WorkerWatch;
 import io.gatun.forwarder.health.HealthStatus;
 import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.forwarder.http.StatusServer;
 import io.gatun.forwarder.metrics.DataPlaneMetrics;
 import io.gatun.forwarder.metrics.NamedService;
+import io.gatun.forwarder.serving.ServingState;
+import io.gatun.forwarder.serving.SnapshotApplier;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;

@@ -1,5 +1,6 @@
 package io.gatun.forwarder;
 
+import io.gatun.forwarder.control.ControlTransport;
 import io.gatun.fwd.Addresses;
 import io.gatun.fwd.PortAddress;
 import io.gatun.fwd.PortSpec;

@@ -1,6 +1,7 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.v1.Port;
+import io.gatun.forwarder.dataplane.DataPlaneAdapter;
 import io.gatun.forwarder.health.Probes;
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortSpec;
@@ -20,6 +21,18 @@ public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
+
+  /** A data-plane port as the operator hears of it: name, MAC, addresses (CIDR). */
+  public static Port describe(PortSpec port, byte[] mac) {
+    return Port.newBuilder()
+        .setName(ForwarderConfig.portName(port))
+        .setMac(HexFormat.ofDelimiter(":").formatHex(mac))
+        .addAllAddresses(
+            port.addresses().stream()
+                .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
+                .toList())
+        .build();
+  }
 
   public static void main(String[] args) throws InterruptedException {
     Optional<Path> terminationLog = ForwarderConfig.terminationLog(args);
@@ -67,17 +80,13 @@ public final class Main {
     DataPlane dataPlane = DataPlane.open(config.ealArgs());
     for (PortSpec port : config.ports()) {
       int idx = dataPlane.addPort(port);
-      List<String> cidrs =
-          port.addresses().stream()
-              .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
-              .toList();
-      log.info("port {}: {} with {}", idx, port.devargs(), String.join(", ", cidrs));
-      ports.add(
-          Port.newBuilder()
-              .setName(ForwarderConfig.portName(port))
-              .setMac(HexFormat.ofDelimiter(":").formatHex(dataPlane.portMac(idx)))
-              .addAllAddresses(cidrs)
-              .build());
+      Port described = describe(port, dataPlane.portMac(idx));
+      log.info(
+          "port {}: {} with {}",
+          idx,
+          port.devargs(),
+          String.join(", ", described.getAddressesList()));
+      ports.add(described);
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());
     return dataPlane;

@@ -6,6 +6,13 @@ import io.gatun.control.v1.BackendHealth;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Snapshot;
+import io.gatun.forwarder.testing.Await;
+import io.gatun.forwarder.testing.DeclaredCounters;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.RecordingDataPlane;
+import io.gatun.forwarder.testing.ScriptedProbe;
+import io.gatun.forwarder.testing.Snapshots;
+import io.gatun.forwarder.testing.TestForwarder;
 import io.gatun.fwd.BackendStats;
 import io.gatun.fwd.Protocol;
 import io.gatun.fwd.ServiceStats;
@@ -18,18 +25,23 @@ import org.junit.jupiter.api.Test;
 
 /** The agent as a whole: control channel, prober, data plane, status endpoints. */
 class AgentTest {
-  private final AgentHarness h = new AgentHarness();
+  private final RecordingDataPlane dataPlane = new RecordingDataPlane();
+  private final ScriptedProbe probe = new ScriptedProbe();
+  private final FakeOperator operator = new FakeOperator();
+  private final TestForwarder forwarder =
+      TestForwarder.inProcess(operator, dataPlane, type -> probe);
 
   @AfterEach
   void stop() throws InterruptedException {
-    h.close();
+    forwarder.close();
+    operator.close();
   }
 
   static Snapshot probedSnapshot(long generation) {
     return Snapshot.newBuilder()
         .setGeneration(generation)
         .addServices(
-            SnapshotApplierTest.service("198.18.0.11", "198.18.0.12", "198.18.0.13")
+            Snapshots.service("198.18.0.11", "198.18.0.12", "198.18.0.13")
                 .setHealthCheck(
                     HealthCheck.newBuilder()
                         .setProbe("default/tcp")
@@ -43,24 +55,26 @@ class AgentTest {
 
   /** Sends the probed snapshot and waits for its acknowledgement. */
   void applySnapshot() throws InterruptedException {
-    h.operator.nextStream().onNext(FakeOperator.snapshot(probedSnapshot(3)));
-    assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    operator.nextStream().onNext(FakeOperator.snapshot(probedSnapshot(3)));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
   }
 
   @Test
   void readyOnlyOnceASnapshotRunsAndWhileTheLinkIsUp() throws InterruptedException {
-    assertThat(h.get("/readyz").statusCode()).isEqualTo(503);
-    assertThat(h.get("/readyz").body()).contains("no snapshot");
+    assertThat(forwarder.get("/readyz").statusCode()).isEqualTo(503);
+    assertThat(forwarder.get("/readyz").body()).contains("no snapshot");
     Await.until(
-        () -> h.get("/healthz").statusCode() == 200, Duration.ofSeconds(5), () -> "never alive");
+        () -> forwarder.get("/healthz").statusCode() == 200,
+        Duration.ofSeconds(5),
+        () -> "never alive");
 
     applySnapshot();
-    assertThat(h.get("/readyz").statusCode()).isEqualTo(200);
+    assertThat(forwarder.get("/readyz").statusCode()).isEqualTo(200);
 
-    h.dataPlane.linkUp = false;
-    assertThat(h.get("/readyz").statusCode()).isEqualTo(503);
-    assertThat(h.get("/readyz").body()).contains("link down on net_null0");
-    assertThat(h.get("/healthz").statusCode()).as("alive all the same").isEqualTo(200);
+    dataPlane.linkUp = false;
+    assertThat(forwarder.get("/readyz").statusCode()).isEqualTo(503);
+    assertThat(forwarder.get("/readyz").body()).contains("link down on net_null0");
+    assertThat(forwarder.get("/healthz").statusCode()).as("alive all the same").isEqualTo(200);
   }
 
   @Test
@@ -68,9 +82,9 @@ class AgentTest {
       throws InterruptedException {
     applySnapshot();
 
-    h.probe.down("198.18.0.12");
+    probe.down("198.18.0.12");
     BackendHealth transition =
-        h.operator
+        operator
             .next(m -> m.hasObservation() && m.getObservation().getBackendHealthCount() == 1)
             .getObservation()
             .getBackendHealth(0);
@@ -80,19 +94,19 @@ class AgentTest {
     assertThat(transition.getReason()).isEqualTo("scripted down");
     assertThat(transition.getProbe()).isEqualTo("default/tcp");
     assertThat(transition.getServiceKey()).isEqualTo("default/web/http");
-    assertThat(h.dataPlane.last().getFirst().backends())
+    assertThat(dataPlane.last().getFirst().backends())
         .extracting(b -> b.address().getHostAddress())
         .containsExactly("198.18.0.11", "198.18.0.13");
-    assertThat(h.scrape())
+    assertThat(forwarder.scrape())
         .contains(
             "gatun_backend_healthy{backend=\"198.18.0.12:8080\",probe=\"default/tcp\","
                 + "service=\"default/web/http\",type=\"TCP\"} 0.0");
 
-    h.operator.streams.clear();
-    h.operator.received.clear();
-    h.operator.nextStreamAfterClosingCurrent();
+    operator.streams.clear();
+    operator.received.clear();
+    operator.nextStreamAfterClosingCurrent();
     var complete =
-        h.operator
+        operator
             .next(m -> m.hasObservation() && m.getObservation().getCompleteHealth())
             .getObservation();
     assertThat(complete.getBackendHealthList())
@@ -105,9 +119,9 @@ class AgentTest {
   void trafficCountersArePerVipAndPerBackendAndNeverGoBackwards() throws Exception {
     applySnapshot();
     InetAddress vip = InetAddress.getByName("198.18.0.200");
-    h.dataPlane.counters =
+    dataPlane.counters =
         DeclaredCounters.of(Map.of("rx_packets", 30L, "tx_packets", 30L, "drop_no_service", 2L));
-    h.dataPlane.traffic =
+    dataPlane.traffic =
         List.of(
             new ServiceStats(
                 vip,
@@ -123,7 +137,7 @@ class AgentTest {
     String labels =
         "{backend=\"198.18.0.12:8080\",port=\"80\",protocol=\"TCP\",service=\"default/web/http\","
             + "vip=\"198.18.0.200\"}";
-    assertThat(h.scrape())
+    assertThat(forwarder.scrape())
         .contains("gatun_backend_packets_total" + labels + " 10.0")
         .contains("gatun_backend_bytes_total" + labels + " 1000.0")
         .contains(
@@ -133,7 +147,7 @@ class AgentTest {
         .contains("gatun_dataplane_rx_packets_total 30.0");
 
     // .12 leaves the data plane (unhealthy) and comes back counting from zero
-    h.dataPlane.traffic =
+    dataPlane.traffic =
         List.of(
             new ServiceStats(
                 vip,
@@ -145,8 +159,8 @@ class AgentTest {
                 1,
                 List.of(
                     new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 20, 2000, 2, 1))));
-    h.scrape();
-    h.dataPlane.traffic =
+    forwarder.scrape();
+    dataPlane.traffic =
         List.of(
             new ServiceStats(
                 vip,
@@ -159,27 +173,26 @@ class AgentTest {
                 List.of(
                     new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 20, 2000, 2, 1),
                     new BackendStats(InetAddress.getByName("198.18.0.12"), 8080, 4, 400, 1, 0))));
-    assertThat(h.scrape()).contains("gatun_backend_packets_total" + labels + " 14.0");
+    assertThat(forwarder.scrape()).contains("gatun_backend_packets_total" + labels + " 14.0");
   }
 
   @Test
   void offersDrainingAndShowsWhichBackendsTheDataPlaneDrains() throws Exception {
-    assertThat(h.operator.next(ForwarderMessage::hasHello).getHello().getCapabilitiesList())
+    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getCapabilitiesList())
         .as("operators send draining backends only to forwarders that offer it")
         .contains("draining");
-    h.operator
+    operator
         .nextStream()
         .onNext(
             FakeOperator.snapshot(
                 Snapshot.newBuilder()
                     .setGeneration(3)
                     .addServices(
-                        SnapshotApplierTest.draining(
-                            SnapshotApplierTest.service("198.18.0.11"), "198.18.0.12"))
+                        Snapshots.draining(Snapshots.service("198.18.0.11"), "198.18.0.12"))
                     .build()));
-    assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
     InetAddress vip = InetAddress.getByName("198.18.0.200");
-    h.dataPlane.traffic =
+    dataPlane.traffic =
         List.of(
             new ServiceStats(
                 vip,
@@ -195,7 +208,7 @@ class AgentTest {
                         InetAddress.getByName("198.18.0.12"), 8080, 20, 2000, 2, 2, true))));
     String labels =
         ",port=\"80\",protocol=\"TCP\",service=\"default/web/http\",vip=\"198.18.0.200\"}";
-    assertThat(h.scrape())
+    assertThat(forwarder.scrape())
         .contains("gatun_backend_draining{backend=\"198.18.0.12:8080\"" + labels + " 1.0")
         .contains("gatun_backend_draining{backend=\"198.18.0.11:8080\"" + labels + " 0.0")
         .contains(

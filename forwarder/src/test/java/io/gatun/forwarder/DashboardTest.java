@@ -3,6 +3,11 @@ package io.gatun.forwarder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.forwarder.testing.DeclaredCounters;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.RecordingDataPlane;
+import io.gatun.forwarder.testing.ScriptedProbe;
+import io.gatun.forwarder.testing.TestForwarder;
 import io.gatun.fwd.BackendStats;
 import io.gatun.fwd.Protocol;
 import io.gatun.fwd.ServiceStats;
@@ -29,20 +34,25 @@ class DashboardTest {
   private static final Path DASHBOARD = Path.of("..", "deploy", "grafana", "gatun-forwarder.json");
   private static final Pattern METRIC = Pattern.compile("\\bgatun_[a-z0-9_]+");
 
-  private final AgentHarness h = new AgentHarness();
+  private final RecordingDataPlane dataPlane = new RecordingDataPlane();
+  private final ScriptedProbe probe = new ScriptedProbe();
+  private final FakeOperator operator = new FakeOperator();
+  private final TestForwarder forwarder =
+      TestForwarder.inProcess(operator, dataPlane, type -> probe);
 
   @AfterEach
   void stop() throws InterruptedException {
-    h.close();
+    forwarder.close();
+    operator.close();
   }
 
   @Test
   void everyMetricTheDashboardQueriesExists() throws Exception {
-    h.operator.nextStream().onNext(FakeOperator.snapshot(AgentTest.probedSnapshot(1)));
-    assertThat(h.operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
-    h.dataPlane.counters =
+    operator.nextStream().onNext(FakeOperator.snapshot(AgentTest.probedSnapshot(1)));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    dataPlane.counters =
         DeclaredCounters.of(Map.of("rx_packets", 1L, "tx_packets", 1L, "drop_no_service", 1L));
-    h.dataPlane.traffic =
+    dataPlane.traffic =
         List.of(
             new ServiceStats(
                 InetAddress.getByName("198.18.0.200"),
@@ -54,11 +64,12 @@ class DashboardTest {
                 1,
                 List.of(
                     new BackendStats(InetAddress.getByName("198.18.0.11"), 8080, 2, 200, 1, 1))));
-    h.probe.down("198.18.0.12");
-    h.operator.next(m -> m.hasObservation() && m.getObservation().getBackendHealthCount() == 1);
+    probe.down("198.18.0.12");
+    operator.next(m -> m.hasObservation() && m.getObservation().getBackendHealthCount() == 1);
 
     Set<String> exposed =
-        h.scrape()
+        forwarder
+            .scrape()
             .lines()
             .filter(l -> !l.startsWith("#") && !l.isBlank())
             .map(l -> l.split("[{ ]", 2)[0])

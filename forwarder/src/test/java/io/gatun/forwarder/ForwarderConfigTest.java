@@ -3,6 +3,7 @@ package io.gatun.forwarder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatun.forwarder.control.ControlTransport;
 import io.gatun.fwd.PortSpec;
 import java.io.IOException;
 import java.nio.file.Files;

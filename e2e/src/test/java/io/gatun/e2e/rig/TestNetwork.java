@@ -1,0 +1,207 @@
+package io.gatun.e2e.rig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatun.forwarder.testing.Await;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Client and backend hosts in network namespaces (tools/testnet.sh), with a unique ID so a crashed
+ * run never collides with the next, and real traffic from the client (tools/traffic.py).
+ */
+public final class TestNetwork implements AutoCloseable {
+  public static final String FORWARDER_ADDRESS = "198.18.0.2/24";
+
+  /** The root namespace's own address on the test LAN, where the agent's probes come from. */
+  public static final String NODE_ADDRESS = "198.18.0.3";
+
+  private final Path tools;
+  public final String id;
+  private final int backends;
+
+  private TestNetwork(Path tools, String id, int backends) {
+    this.tools = tools;
+    this.id = id;
+    this.backends = backends;
+  }
+
+  public static TestNetwork up(Path root, int backends) {
+    String id =
+        "e"
+            + HexFormat.of()
+                .toHexDigits((short) ThreadLocalRandom.current().nextInt())
+                .substring(0, 4);
+    TestNetwork net = new TestNetwork(root.resolve("tools"), id, backends);
+    // Removed also when the test JVM exits without running @AfterAll (down is idempotent).
+    Runtime.getRuntime().addShutdownHook(new Thread(net::close));
+    net.run(
+        List.of(net.tools.resolve("testnet.sh").toString(), "up", id, Integer.toString(backends)));
+    return net;
+  }
+
+  /** The root-namespace interface the forwarder's af_packet port opens. */
+  public String forwarderInterface() {
+    return "gt" + id + "f";
+  }
+
+  public void killBackend(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "kill", id, Integer.toString(n)));
+  }
+
+  public void startBackend(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "start", id, Integer.toString(n)));
+  }
+
+  /** Backend N answers HTTP with 503 (and SCTP INITs with ABORT) until {@link #well}. */
+  public void sick(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "sick", id, Integer.toString(n)));
+  }
+
+  public void well(int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), "well", id, Integer.toString(n)));
+  }
+
+  /** What every backend answers with: "backend-1", ... */
+  public List<String> backendNames() {
+    return java.util.stream.IntStream.rangeClosed(1, backends)
+        .mapToObj(n -> "backend-" + n)
+        .toList();
+  }
+
+  /**
+   * Waits until backend N accepts TCP connections on {@code port} (from this namespace, as the
+   * agent's probes do): a server just started may not listen yet, and a connection through the VIP
+   * would then be refused by the backend itself.
+   */
+  public void awaitListening(int n, int port, Duration within) {
+    Await.until(
+        () -> {
+          try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(backend(n), port), 1000);
+            return true;
+          } catch (IOException notYet) {
+            return false;
+          }
+        },
+        within,
+        () -> "backend-" + n + " does not listen on " + port);
+  }
+
+  /** Backend N's address. */
+  public static String backend(int n) {
+    return "198.18.0." + (10 + n);
+  }
+
+  /** The CA that signed every backend's HTTPS certificate (for backend.gatun.test). */
+  public Path backendCa() {
+    return Path.of("/run/gatun-testnet", id, "tls", "ca.crt");
+  }
+
+  /** Runs tools/traffic.py in the client namespace with these arguments (after --vip). */
+  public Traffic traffic(String vip, List<String> args) {
+    List<String> cmd = new ArrayList<>(trafficCommand(vip));
+    cmd.addAll(args);
+    try {
+      return new ObjectMapper().readValue(run(cmd), Traffic.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable traffic result", e);
+    }
+  }
+
+  /** {@code requests} TCP requests (a connection each) and as many UDP requests to the VIP. */
+  public Traffic traffic(String vip, int requests) {
+    return traffic(vip, requests, 0);
+  }
+
+  /** Rounds of traffic for {@code seconds}, with a timeline of which backend answered when. */
+  public Traffic traffic(String vip, int requests, double seconds) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--tcp-port", "80", "--udp-port", "53", "--requests", Integer.toString(requests)));
+    if (seconds > 0) {
+      args.addAll(List.of("--duration", Double.toString(seconds)));
+    }
+    return traffic(vip, args);
+  }
+
+  /**
+   * One request a round from the client to the VIP until stopped, watched as it goes; {@code args}
+   * as for {@link #traffic(String, List)} (protocols, timeout, rate).
+   */
+  public LiveTraffic liveTraffic(String vip, List<String> args) {
+    return LiveTraffic.start(trafficCommand(vip), args);
+  }
+
+  /** tools/traffic.py in the client's namespace, up to its --vip. */
+  private List<String> trafficCommand(String vip) {
+    return List.of(
+        "ip",
+        "netns",
+        "exec",
+        "gt" + id + "-client",
+        "python3",
+        tools.resolve("traffic.py").toString(),
+        "--vip",
+        vip);
+  }
+
+  /**
+   * Starts tools/drain_peer.py (mode first, then its options) in test host {@code host} ("client",
+   * "b1", ...); the caller reads its output and ends it.
+   */
+  public Process startDrainPeer(String host, String... args) throws IOException {
+    return new ProcessBuilder(drainPeerCommand(host, args))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  /** Runs tools/drain_peer.py in test host {@code host} to the end; returns its output. */
+  public String drainPeer(String host, String... args) {
+    return run(drainPeerCommand(host, args));
+  }
+
+  private List<String> drainPeerCommand(String host, String... args) {
+    var cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                "gt" + id + "-" + host,
+                "python3",
+                tools.resolve("drain_peer.py").toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  @Override
+  public void close() {
+    run(List.of(tools.resolve("testnet.sh").toString(), "down", id));
+  }
+
+  private static String run(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      String err = new String(p.getErrorStream().readAllBytes());
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + err + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.gatun.forwarder.control;
+
+import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.Port;
+import io.gatun.control.v1.PortState;
+import io.gatun.forwarder.ForwarderConfig;
+import io.gatun.forwarder.dataplane.DataPlaneControl;
+import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.forwarder.metrics.DataPlaneMetrics;
+import io.gatun.forwarder.serving.ServingState;
+import io.gatun.forwarder.serving.SnapshotApplier;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the agent tells the operator: who it is (Hello), how its ports and traffic are (periodic
+ * observations), and how its backends are (health, complete after every (re)connect, else one
+ * transition at a time).
+ *
+ * <p>The data plane counts packets over all ports together: a port's rx / tx / drops are reported
+ * when there is one port, and left at zero when there are several.
+ */
+public final class AgentReports implements ControlChannel.Reports {
+  /**
+   * What this data plane runs, named as the operator asks for it: protocols, forwarding modes,
+   * schedulings (their API names, lower case), session affinity, active health checks, draining
+   * backends (an operator sends draining backends only to forwarders that offer it: any other would
+   * serve them). The address families follow the ports' addresses.
+   */
+  static final List<String> CAPABILITIES =
+      List.of(
+          "tcp",
+          "udp",
+          "sctp",
+          "fullnat",
+          "nat",
+          "dsr",
+          "dsr-ipip",
+          "maglev",
+          "roundrobin",
+          "weightedroundrobin",
+          "leastconnections",
+          "sourcehash",
+          "session-affinity",
+          "health-check",
+          "draining");
+
+  private final ForwarderConfig config;
+  private final List<Port> ports;
+  private final DataPlaneControl dataPlane;
+  private final DataPlaneMetrics metrics;
+  private final SnapshotApplier applier;
+  private final ServingState serving;
+  private long lastRxPackets = -1;
+  private long lastRxAtNanos;
+
+  /**
+   * @param ports each port's name, MAC and addresses (its link state is read when reported)
+   */
+  public AgentReports(
+      ForwarderConfig config,
+      List<Port> ports,
+      DataPlaneControl dataPlane,
+      DataPlaneMetrics metrics,
+      SnapshotApplier applier,
+      ServingState serving) {
+    this.config = config;
+    this.ports = List.copyOf(ports);
+    this.dataPlane = dataPlane;
+    this.metrics = metrics;
+    this.applier = applier;
+    this.serving = serving;
+  }
+
+  @Override
+  public Hello hello() {
+    Hello.Builder hello =
+        Hello.newBuilder()
+            .setForwarderName(config.name())
+            .setNodeName(config.node())
+            .addAllCapabilities(CAPABILITIES)
+            .addAllCapabilities(families())
+            .setAppliedGeneration(applier.lastOperatorGeneration());
+    for (int i = 0; i < ports.size(); i++) {
+      hello.addPorts(ports.get(i).toBuilder().setLinkUp(dataPlane.linkUp(i)));
+    }
+    return hello.build();
+  }
+
+  /** "ipv4" and / or "ipv6": the families the ports have addresses of. */
+  private List<String> families() {
+    return ports.stream()
+        .flatMap(p -> p.getAddressesList().stream())
+        .map(cidr -> cidr.contains(":") ? "ipv6" : "ipv4")
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  @Override
+  public synchronized Observation periodic() {
+    metrics.refresh();
+    Map<String, Long> c = metrics.latest();
+    long rx = c.getOrDefault("rx_packets", 0L);
+    long now = System.nanoTime();
+    double rate =
+        lastRxPackets < 0 || now == lastRxAtNanos
+            ? 0
+            : (rx - lastRxPackets) * 1e9 / (now - lastRxAtNanos);
+    lastRxPackets = rx;
+    lastRxAtNanos = now;
+    long drops =
+        c.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("drop_"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    Observation.Builder o =
+        Observation.newBuilder()
+            .setRxPacketsPerSecond(Math.max(0, rate))
+            .addAllVipsOwned(serving.vipsOwned());
+    boolean onePort = ports.size() == 1;
+    for (int i = 0; i < ports.size(); i++) {
+      var stats = dataPlane.portStats(i);
+      PortState.Builder p =
+          PortState.newBuilder()
+              .setName(ports.get(i).getName())
+              .setLinkUp(dataPlane.linkUp(i))
+              .setRxPackets(stats.rxPackets())
+              .setTxPackets(stats.txPackets())
+              .setMissedPackets(stats.rxMissed());
+      if (onePort) {
+        p.setDroppedPackets(drops); /* the data plane's drop reasons are not per port */
+      }
+      o.addPorts(p);
+    }
+    return o.build();
+  }
+
+  @Override
+  public Observation complete() {
+    Observation.Builder o = periodic().toBuilder().setCompleteHealth(true);
+    serving.healthStatuses().forEach(s -> o.addBackendHealth(s.toProto()));
+    return o.build();
+  }
+
+  public static Observation transition(HealthStatus status) {
+    return Observation.newBuilder().addBackendHealth(status.toProto()).build();
+  }
+}

@@ -1,0 +1,240 @@
+package io.gatun.forwarder.control;
+
+import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.ControlPlaneGrpc;
+import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.v1.Snapshot;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The forwarder's side of the control channel: dials the operator, says hello, reports the health
+ * of every probed backend, applies every snapshot it receives and acknowledges it, sends
+ * observations periodically and on every health transition, and redials with jittered exponential
+ * backoff when the stream ends. A new stream is a full resync: the operator answers the Hello with
+ * its complete latest snapshot. The data plane keeps running its last snapshot meanwhile.
+ */
+public final class ControlChannel implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+  private static final Duration STABLE = Duration.ofSeconds(10);
+
+  /** What the channel reports. */
+  public interface Reports {
+    Hello hello();
+
+    /** Ports, rates, VIPs: sent every observation period. */
+    Observation periodic();
+
+    /** Periodic plus the health of every probed backend: sent after each (re)connect. */
+    Observation complete();
+  }
+
+  private final ControlTransport transport;
+  private final Function<Snapshot, Ack> onSnapshot;
+  private final Reports reports;
+  private final Duration observationPeriod;
+  private final Duration maxBackoff;
+  private final Counter streamsEnded;
+  private volatile boolean connected;
+  private volatile boolean closed;
+  private volatile StreamObserver<ForwarderMessage> current;
+  private volatile ManagedChannel channel;
+
+  public ControlChannel(
+      ControlTransport transport,
+      Function<Snapshot, Ack> onSnapshot,
+      Reports reports,
+      Duration observationPeriod,
+      Duration maxBackoff,
+      MeterRegistry registry) {
+    this.transport = transport;
+    this.onSnapshot = onSnapshot;
+    this.reports = reports;
+    this.observationPeriod = observationPeriod;
+    this.maxBackoff = maxBackoff;
+    Gauge.builder("gatun.control.connected", this, c -> c.connected ? 1 : 0)
+        .description("1 while the control stream to the operator is up")
+        .register(registry);
+    this.streamsEnded =
+        Counter.builder("gatun.control.disconnects")
+            .description("Control streams to the operator that ended (each followed by a redial)")
+            .register(registry);
+  }
+
+  /** Whether a stream is up and the operator has spoken on it. */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** Runs until {@link #close()}: one stream at a time, redialled with backoff. */
+  public void run() throws InterruptedException {
+    Thread observer = Thread.ofVirtual().name("observations").start(this::observeForever);
+    try {
+      Duration backoff = FIRST_BACKOFF;
+      while (!closed) {
+        long started = System.nanoTime();
+        Throwable ended = streamOnce();
+        if (closed) {
+          break;
+        }
+        streamsEnded.increment();
+        boolean wasStable = Duration.ofNanos(System.nanoTime() - started).compareTo(STABLE) > 0;
+        backoff = wasStable ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
+        long sleep =
+            backoff.toMillis() / 2
+                + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
+        log.warn(
+            "control stream to the operator ended ({}); the data plane keeps its last snapshot;"
+                + " redialling in {} ms",
+            describe(ended),
+            sleep);
+        Thread.sleep(sleep);
+      }
+    } finally {
+      observer.interrupt();
+    }
+  }
+
+  private Throwable streamOnce() throws InterruptedException {
+    ManagedChannel ch;
+    try {
+      ch = transport.open();
+    } catch (IOException | RuntimeException e) {
+      return e;
+    }
+    channel = ch;
+    CompletableFuture<Throwable> done = new CompletableFuture<>();
+    try {
+      current = ControlPlaneGrpc.newStub(ch).connect(new Inbound(done));
+      send(ForwarderMessage.newBuilder().setHello(reports.hello()).build());
+      send(ForwarderMessage.newBuilder().setObservation(reports.complete()).build());
+      log.info("dialled the operator at {}", transport);
+      return done.get();
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } finally {
+      connected = false;
+      current = null;
+      ch.shutdownNow();
+    }
+  }
+
+  /** Sends an observation now if a stream is up (e.g. a health transition); else drops it. */
+  public void report(Observation observation) {
+    send(ForwarderMessage.newBuilder().setObservation(observation).build());
+  }
+
+  private void send(ForwarderMessage message) {
+    StreamObserver<ForwarderMessage> out = current;
+    if (out == null) {
+      return;
+    }
+    synchronized (this) { // a StreamObserver is not thread-safe
+      try {
+        out.onNext(message);
+      } catch (RuntimeException e) {
+        log.debug("send failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  private void observeForever() {
+    while (!closed) {
+      try {
+        Thread.sleep(observationPeriod);
+        if (connected) {
+          report(reports.periodic());
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.debug("observation failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  private final class Inbound implements StreamObserver<OperatorMessage> {
+    private final CompletableFuture<Throwable> done;
+
+    Inbound(CompletableFuture<Throwable> done) {
+      this.done = done;
+    }
+
+    @Override
+    public void onNext(OperatorMessage message) {
+      if (!connected) {
+        connected = true;
+        log.info("control stream to {} is up", transport);
+      }
+      if (message.hasSnapshot()) {
+        Ack ack = onSnapshot.apply(message.getSnapshot());
+        send(ForwarderMessage.newBuilder().setAck(ack).build());
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done.complete(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      done.complete(null);
+    }
+  }
+
+  /** One line: the status code, its description, and the cause gRPC wrapped (e.g. TLS's). */
+  private static String describe(Throwable ended) {
+    if (ended == null) {
+      return "closed by the operator";
+    }
+    Status status = Status.fromThrowable(ended);
+    String description =
+        status.getDescription() == null
+            ? ""
+            : ": " + status.getDescription().lines().findFirst().orElse("");
+    Throwable cause = status.getCause();
+    return status.getCode()
+        + description
+        + (cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    StreamObserver<ForwarderMessage> out = current;
+    if (out != null) {
+      synchronized (this) {
+        try {
+          out.onCompleted();
+        } catch (RuntimeException e) {
+          log.debug("closing the stream: {}", e.getMessage());
+        }
+      }
+    }
+    ManagedChannel ch = channel;
+    if (ch != null) {
+      ch.shutdownNow();
+    }
+  }
+}

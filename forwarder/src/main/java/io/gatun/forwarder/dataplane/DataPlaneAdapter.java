@@ -1,0 +1,53 @@
+package io.gatun.forwarder.dataplane;
+
+import io.gatun.fwd.DataPlane;
+import io.gatun.fwd.PortStats;
+import io.gatun.fwd.ServiceRefusal;
+import io.gatun.fwd.ServiceSpec;
+import io.gatun.fwd.ServiceStats;
+import java.util.List;
+import java.util.Map;
+
+/** The real data plane behind the agent's seam. */
+public final class DataPlaneAdapter implements DataPlaneControl {
+  private final DataPlane dataPlane;
+
+  public DataPlaneAdapter(DataPlane dataPlane) {
+    this.dataPlane = dataPlane;
+  }
+
+  @Override
+  public List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
+    return dataPlane.commit(generation, services);
+  }
+
+  @Override
+  public long generation() {
+    return dataPlane.generation();
+  }
+
+  @Override
+  public Map<String, Long> counters() {
+    return dataPlane.counters();
+  }
+
+  @Override
+  public List<ServiceStats> serviceStats() {
+    return dataPlane.serviceStats();
+  }
+
+  @Override
+  public boolean linkUp(int port) {
+    return dataPlane.linkUp(port);
+  }
+
+  @Override
+  public PortStats portStats(int port) {
+    return dataPlane.portStats(port);
+  }
+
+  @Override
+  public long[] workerLoops() {
+    return dataPlane.workerLoops();
+  }
+}

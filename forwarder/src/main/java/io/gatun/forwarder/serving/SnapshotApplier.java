@@ -1,0 +1,211 @@
+package io.gatun.forwarder.serving;
+
+import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.RefusedService;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import io.gatun.forwarder.health.HealthCheckSpec;
+import io.gatun.forwarder.metrics.Meters;
+import io.gatun.fwd.Addresses;
+import io.gatun.fwd.BackendSpec;
+import io.gatun.fwd.ForwardingMode;
+import io.gatun.fwd.Protocol;
+import io.gatun.fwd.Scheduling;
+import io.gatun.fwd.ServiceSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns operator snapshots into what the data plane serves, and says so in an Ack. A service that
+ * cannot be read or that the data plane refuses is listed in {@code Ack.refused} with its reason
+ * and left out; every other service of the snapshot runs ({@code applied=true}). Only a snapshot
+ * that is stale or that the data plane refuses as a whole is not applied.
+ *
+ * <p>Generations only grow, across streams too: the Hello tells a (restarted) operator which
+ * generation runs here, and the operator numbers its next snapshot above it. So a snapshot older
+ * than the one running is refused whichever stream brings it, and the one running, sent again after
+ * a reconnect, is acknowledged without a commit.
+ */
+public final class SnapshotApplier {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotApplier.class);
+
+  private final ServingState serving;
+  private final AtomicLong lastGeneration = new AtomicLong();
+  private final Timer applyTime;
+  private final Counter applied;
+  private final Counter rejected;
+  private final Counter stale;
+  private final AtomicLong refusedServices = new AtomicLong();
+
+  public SnapshotApplier(ServingState serving, MeterRegistry registry) {
+    this.serving = serving;
+    Gauge.builder("gatun.snapshot.generation", lastGeneration, AtomicLong::get)
+        .description("Generation of the operator snapshot the data plane runs (0: none yet)")
+        .register(registry);
+    this.applyTime =
+        Timer.builder("gatun.snapshot.apply")
+            .description("From receipt of a snapshot to the data plane running it")
+            .register(registry);
+    this.applied = outcome(registry, "applied");
+    this.rejected = outcome(registry, "rejected");
+    this.stale = outcome(registry, "stale");
+    Gauge.builder("gatun.services.refused", refusedServices, AtomicLong::get)
+        .description("Services of the running snapshot this forwarder refused (see the Ack)")
+        .register(registry);
+  }
+
+  private static Counter outcome(MeterRegistry registry, String result) {
+    return Meters.counter(
+        registry,
+        "gatun.snapshots",
+        "Snapshots received, by what became of them",
+        "result",
+        result);
+  }
+
+  /** The operator generation the data plane runs; 0 until the first snapshot is applied. */
+  public long lastOperatorGeneration() {
+    return lastGeneration.get();
+  }
+
+  public synchronized Ack apply(Snapshot snapshot) {
+    long started = System.nanoTime();
+    long generation = snapshot.getGeneration();
+    long running = lastGeneration.get();
+    if (generation < running) {
+      stale.increment();
+      log.warn("refusing snapshot generation {}: generation {} runs", generation, running);
+      return refused(generation, "stale generation " + generation + " (running " + running + ")");
+    }
+    if (generation == running) {
+      return Ack.newBuilder().setGeneration(generation).setApplied(true).build();
+    }
+    try {
+      Translation t = translate(snapshot);
+      Map<String, String> why = new LinkedHashMap<>(t.unreadable());
+      why.putAll(serving.replace(t.services()));
+      lastGeneration.set(generation);
+      refusedServices.set(why.size());
+      long nanos = System.nanoTime() - started;
+      applyTime.record(nanos, TimeUnit.NANOSECONDS);
+      applied.increment();
+      log.info(
+          "applied snapshot generation {}: {} services in {} us, {} refused",
+          generation,
+          snapshot.getServicesCount() - why.size(),
+          nanos / 1000,
+          why.size());
+      Ack.Builder ack =
+          Ack.newBuilder().setGeneration(generation).setApplied(true).setApplyNanos(nanos);
+      for (VirtualService vs : snapshot.getServicesList()) { // in the snapshot's order
+        String error = why.remove(vs.getKey());
+        if (error != null) {
+          log.warn("refused service {}: {}", vs.getKey(), error);
+          ack.addRefused(RefusedService.newBuilder().setServiceKey(vs.getKey()).setError(error));
+        }
+      }
+      return ack.build();
+    } catch (RuntimeException e) {
+      rejected.increment();
+      log.warn("rejected snapshot generation {}: {}", generation, e.getMessage());
+      return refused(generation, e.getMessage());
+    }
+  }
+
+  private static Ack refused(long generation, String why) {
+    return Ack.newBuilder()
+        .setGeneration(generation)
+        .setApplied(false)
+        .setError(why == null ? "refused" : why)
+        .build();
+  }
+
+  /** A snapshot's services as the data plane takes them, and those that could not be read. */
+  record Translation(List<DesiredService> services, Map<String, String> unreadable) {}
+
+  /** Each service on its own: one that cannot be read is set aside with why, not the snapshot. */
+  static Translation translate(Snapshot snapshot) {
+    List<DesiredService> services = new ArrayList<>();
+    Map<String, String> unreadable = new LinkedHashMap<>();
+    for (VirtualService vs : snapshot.getServicesList()) {
+      try {
+        services.add(
+            new DesiredService(
+                vs.getKey(),
+                spec(vs),
+                vs.hasHealthCheck()
+                    ? Optional.of(HealthCheckSpec.of(vs.getHealthCheck()))
+                    : Optional.empty()));
+      } catch (IllegalArgumentException e) {
+        unreadable.put(vs.getKey(), e.getMessage());
+      }
+    }
+    return new Translation(List.copyOf(services), unreadable);
+  }
+
+  private static ServiceSpec spec(VirtualService vs) {
+    List<BackendSpec> backends = new ArrayList<>();
+    for (Backend b : vs.getBackendsList()) {
+      backends.add(
+          new BackendSpec(
+              Addresses.parse(b.getAddress()),
+              b.getPort(),
+              Math.max(1, b.getWeight()),
+              b.getDraining()));
+    }
+    return new ServiceSpec(
+        Addresses.parse(vs.getVip()),
+        protocol(vs),
+        vs.getPort(),
+        mode(vs),
+        scheduling(vs),
+        vs.getMaglevTableSize() == 0
+            ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE
+            : vs.getMaglevTableSize(),
+        backends,
+        vs.getSessionAffinityTimeoutSeconds());
+  }
+
+  private static Protocol protocol(VirtualService vs) {
+    return switch (vs.getProtocol()) {
+      case TCP -> Protocol.TCP;
+      case UDP -> Protocol.UDP;
+      case SCTP -> Protocol.SCTP;
+      default -> throw new IllegalArgumentException("no protocol");
+    };
+  }
+
+  private static Scheduling scheduling(VirtualService vs) {
+    return switch (vs.getScheduling()) {
+      case MAGLEV, SCHEDULING_UNSPECIFIED -> Scheduling.MAGLEV;
+      case ROUND_ROBIN -> Scheduling.ROUND_ROBIN;
+      case WEIGHTED_ROUND_ROBIN -> Scheduling.WEIGHTED_ROUND_ROBIN;
+      case LEAST_CONNECTIONS -> Scheduling.LEAST_CONNECTIONS;
+      case SOURCE_HASH -> Scheduling.SOURCE_HASH;
+      default ->
+          throw new IllegalArgumentException("unknown scheduling " + vs.getSchedulingValue());
+    };
+  }
+
+  private static ForwardingMode mode(VirtualService vs) {
+    return switch (vs.getMode()) {
+      case FULL_NAT, FORWARDING_MODE_UNSPECIFIED -> ForwardingMode.FULL_NAT;
+      case NAT -> ForwardingMode.NAT;
+      case DSR -> ForwardingMode.DSR;
+      case DSR_IPIP -> ForwardingMode.DSR_IPIP;
+      default -> throw new IllegalArgumentException("unknown forwarding mode " + vs.getModeValue());
+    };
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * What the data plane serves: {@link io.gatun.forwarder.serving.SnapshotApplier} turns operator
+ * snapshots into desired services (generations, acks, refusals), {@link
+ * io.gatun.forwarder.serving.ServingState} keeps "snapshot minus unhealthy backends" committed and
+ * recommits on every health verdict, and the VIPs it answers for are tracked beside it.
+ */
+package io.gatun.forwarder.serving;

@@ -1,0 +1,134 @@
+package io.gatun.forwarder.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.OperatorMessage;
+import io.gatun.forwarder.health.Probes;
+import io.gatun.forwarder.serving.ServingState;
+import io.gatun.forwarder.serving.SnapshotApplier;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.RecordingDataPlane;
+import io.gatun.forwarder.testing.Snapshots;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against a real gRPC server on loopback standing in for the operator. */
+class ControlChannelTest {
+  private final RecordingDataPlane dataPlane = new RecordingDataPlane();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ServingState serving =
+      new ServingState(dataPlane, Probes.withDefaultTrust(), h -> {}, Clock.systemUTC(), registry);
+  private final SnapshotApplier applier = new SnapshotApplier(serving, registry);
+  private final FakeOperator operator = new FakeOperator();
+  private ControlChannel channel;
+
+  private void startForwarder() {
+    channel =
+        new ControlChannel(
+            new ControlTransport(operator.target(), Optional.empty()),
+            applier::apply,
+            new ControlChannel.Reports() {
+              @Override
+              public Hello hello() {
+                return Hello.newBuilder()
+                    .setForwarderName("fwd-test")
+                    .setAppliedGeneration(applier.lastOperatorGeneration())
+                    .build();
+              }
+
+              @Override
+              public Observation periodic() {
+                return Observation.newBuilder().addVipsOwned("198.18.0.200").build();
+              }
+
+              @Override
+              public Observation complete() {
+                return periodic().toBuilder().setCompleteHealth(true).build();
+              }
+            },
+            Duration.ofMillis(100),
+            Duration.ofMillis(400),
+            registry);
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                channel.run();
+              } catch (InterruptedException ignored) {
+                // test over
+              }
+            });
+  }
+
+  @AfterEach
+  void stop() {
+    if (channel != null) {
+      channel.close();
+    }
+    operator.close();
+    serving.close();
+  }
+
+  @Test
+  void helloAndCompleteHealthThenAcknowledgedSnapshotsThenAFullResyncAfterTheStreamDrops()
+      throws Exception {
+    startForwarder();
+
+    StreamObserver<OperatorMessage> first = operator.nextStream();
+    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedGeneration())
+        .isZero();
+    assertThat(operator.next(ForwarderMessage::hasObservation).getObservation().getCompleteHealth())
+        .as("the first observation on a stream is complete")
+        .isTrue();
+
+    first.onNext(FakeOperator.snapshot(Snapshots.snapshot(5, "198.18.0.11")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getGeneration()).isEqualTo(5);
+    first.onNext(FakeOperator.snapshot(Snapshots.snapshot(4, "198.18.0.12")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied())
+        .as("an older generation is refused")
+        .isFalse();
+    assertThat(operator.next(m -> m.hasObservation() && !m.getObservation().getCompleteHealth()))
+        .as("periodic observations keep the stream alive")
+        .isNotNull();
+
+    first.onCompleted(); // the operator goes away
+    StreamObserver<OperatorMessage> second = operator.nextStream();
+    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedGeneration())
+        .as("the Hello says what runs, so a new operator numbers above it")
+        .isEqualTo(5);
+    assertThat(operator.next(ForwarderMessage::hasObservation).getObservation().getCompleteHealth())
+        .isTrue();
+    second.onNext(FakeOperator.snapshot(Snapshots.snapshot(5, "198.18.0.11")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    second.onNext(FakeOperator.snapshot(Snapshots.snapshot(6, "198.18.0.13")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    assertThat(dataPlane.commits).hasSize(2);
+    assertThat(registry.get("gatun.control.disconnects").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aStaleGenerationOnANewStreamIsNeverAppliedOverANewerOne() throws Exception {
+    startForwarder();
+    StreamObserver<OperatorMessage> first = operator.nextStream();
+    first.onNext(FakeOperator.snapshot(Snapshots.snapshot(9, "198.18.0.11")));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+
+    first.onError(io.grpc.Status.UNAVAILABLE.asRuntimeException());
+    StreamObserver<OperatorMessage> second = operator.nextStream();
+    second.onNext(FakeOperator.snapshot(Snapshots.snapshot(3, "198.18.0.99")));
+
+    var ack = operator.next(ForwarderMessage::hasAck).getAck();
+    assertThat(ack.getApplied()).isFalse();
+    assertThat(ack.getError()).contains("stale generation 3 (running 9)");
+    assertThat(dataPlane.last().getFirst().backends().getFirst().address().getHostAddress())
+        .isEqualTo("198.18.0.11");
+  }
+}

@@ -1,0 +1,198 @@
+package io.gatun.forwarder.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.BackendHealth;
+import io.gatun.control.v1.ControlPlaneGrpc;
+import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.v1.Snapshot;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real gRPC control-channel server on loopback standing in for the operator, for the agent's unit
+ * tests (in-process agent) and the end-to-end tests (forwarder process) alike. Scripted two ways:
+ * message by message on the streams the forwarder opens ({@link #nextStream}, {@link #next}), or by
+ * the standing snapshot {@link #apply} sends, again on every Hello as the operator resyncs. Health
+ * reports are kept with the wall-clock time they arrived.
+ */
+public final class FakeOperator implements AutoCloseable {
+  /** A backend health report and when it arrived (this machine's wall clock). */
+  public record HealthReport(BackendHealth health, long receivedAtMillis) {}
+
+  /** Everything the forwarder sent, in order, for {@link #next}. */
+  public final BlockingQueue<ForwarderMessage> received = new LinkedBlockingQueue<>();
+
+  /** Every stream the forwarder opened, for {@link #nextStream}. */
+  public final BlockingQueue<StreamObserver<OperatorMessage>> streams = new LinkedBlockingQueue<>();
+
+  private final Server server;
+  private final List<Ack> acks = new CopyOnWriteArrayList<>();
+  private final List<HealthReport> health = new CopyOnWriteArrayList<>();
+  private volatile StreamObserver<OperatorMessage> latest;
+  private volatile StreamObserver<OperatorMessage> greeted;
+  private volatile Snapshot standing;
+
+  public FakeOperator() {
+    this(InsecureServerCredentials.create());
+  }
+
+  public FakeOperator(ServerCredentials credentials) {
+    try {
+      server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
+              .addService(new Service())
+              .permitKeepAliveTime(5, TimeUnit.SECONDS) // the agent pings every 10 s
+              .permitKeepAliveWithoutCalls(true)
+              .build()
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String target() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  public StreamObserver<OperatorMessage> nextStream() throws InterruptedException {
+    StreamObserver<OperatorMessage> s = streams.poll(10, TimeUnit.SECONDS);
+    assertThat(s).as("the forwarder dials").isNotNull();
+    return s;
+  }
+
+  /** Ends the forwarder's current stream (as an operator restart would); waits for the redial. */
+  public StreamObserver<OperatorMessage> nextStreamAfterClosingCurrent()
+      throws InterruptedException {
+    StreamObserver<OperatorMessage> current = latest;
+    if (current != null) {
+      current.onCompleted();
+    }
+    return nextStream();
+  }
+
+  /** The next message the forwarder sent that matches, skipping others. */
+  public ForwarderMessage next(Predicate<ForwarderMessage> wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      ForwarderMessage m = received.poll(100, TimeUnit.MILLISECONDS);
+      if (m != null && wanted.test(m)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no such message from the forwarder within 10 s");
+  }
+
+  public static OperatorMessage snapshot(Snapshot s) {
+    return OperatorMessage.newBuilder().setSnapshot(s).build();
+  }
+
+  /**
+   * Sends a snapshot now and after every reconnect; waits (60 s for a forwarder still starting)
+   * until the forwarder acknowledged it, and fails if it did not apply it.
+   */
+  public void apply(Snapshot snapshot) {
+    standing = snapshot;
+    Await.until(() -> greeted != null, Duration.ofSeconds(60), () -> "the forwarder never dialled");
+    send(greeted, snapshot);
+    Await.until(
+        () -> ackFor(snapshot.getGeneration()) != null,
+        Duration.ofSeconds(10),
+        () -> "no ack for generation " + snapshot.getGeneration());
+    Ack ack = ackFor(snapshot.getGeneration());
+    if (!ack.getApplied()) {
+      throw new AssertionError("snapshot refused: " + ack.getError());
+    }
+  }
+
+  private Ack ackFor(long generation) {
+    return acks.stream().filter(a -> a.getGeneration() == generation).findFirst().orElse(null);
+  }
+
+  /** The first health transition reported that matches, waiting for it up to {@code within}. */
+  public HealthReport awaitHealth(Predicate<BackendHealth> wanted, Duration within) {
+    Await.until(
+        () -> health.stream().anyMatch(r -> wanted.test(r.health())),
+        within,
+        () -> "no such health report; got " + health);
+    return health.stream().filter(r -> wanted.test(r.health())).findFirst().orElseThrow();
+  }
+
+  /** Health transitions reported since the start or {@link #forgetHealth()}. */
+  public List<HealthReport> healthReports() {
+    return List.copyOf(health);
+  }
+
+  public void forgetHealth() {
+    health.clear();
+  }
+
+  private synchronized void send(StreamObserver<OperatorMessage> out, Snapshot snapshot) {
+    out.onNext(snapshot(snapshot)); // a StreamObserver is not thread-safe
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+
+  private final class Service extends ControlPlaneGrpc.ControlPlaneImplBase {
+    @Override
+    public StreamObserver<ForwarderMessage> connect(StreamObserver<OperatorMessage> out) {
+      streams.add(out);
+      latest = out;
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ForwarderMessage m) {
+          long now = System.currentTimeMillis();
+          received.add(m);
+          switch (m.getKindCase()) {
+            case HELLO -> {
+              greeted = out;
+              Snapshot s = standing;
+              if (s != null) {
+                send(out, s);
+              }
+            }
+            case ACK -> acks.add(m.getAck());
+            case OBSERVATION -> {
+              if (!m.getObservation().getCompleteHealth()) {
+                m.getObservation()
+                    .getBackendHealthList()
+                    .forEach(h -> health.add(new HealthReport(h, now)));
+              }
+            }
+            default -> {}
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {
+          try {
+            out.onCompleted();
+          } catch (IllegalStateException alreadyClosed) {
+            // the test closed this stream first (nextStreamAfterClosingCurrent)
+          }
+        }
+      };
+    }
+  }
+}

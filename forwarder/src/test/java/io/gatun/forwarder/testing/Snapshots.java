@@ -1,0 +1,38 @@
+package io.gatun.forwarder.testing;
+
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.ForwardingMode;
+import io.gatun.control.v1.Protocol;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+
+/** Snapshots as the operator sends them: one TCP service on 198.18.0.200:80, backends on 8080. */
+public final class Snapshots {
+  private Snapshots() {}
+
+  public static Snapshot snapshot(long generation, String... backends) {
+    return Snapshot.newBuilder().setGeneration(generation).addServices(service(backends)).build();
+  }
+
+  public static VirtualService.Builder service(String... backends) {
+    VirtualService.Builder vs =
+        VirtualService.newBuilder()
+            .setKey("default/web/http")
+            .setVip("198.18.0.200")
+            .setPort(80)
+            .setProtocol(Protocol.TCP)
+            .setMode(ForwardingMode.FULL_NAT);
+    for (String b : backends) {
+      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080));
+    }
+    return vs;
+  }
+
+  /** Adds backends the operator is draining (removed, keeping their connections). */
+  public static VirtualService.Builder draining(VirtualService.Builder vs, String... backends) {
+    for (String b : backends) {
+      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080).setDraining(true));
+    }
+    return vs;
+  }
+}
