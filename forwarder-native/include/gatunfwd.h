@@ -22,8 +22,9 @@ extern "C" {
 
 /* Bumped whenever a struct's layout or a field's meaning changes; gfwd_abi_version() returns
  * it so the bindings can refuse a library they do not match. 3: backend flags (draining).
- * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). */
-#define GFWD_ABI_VERSION 4
+ * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). 5: the fleet's
+ * functions (frames sent and punted, owned VIPs, conflicts, idle back-off). */
+#define GFWD_ABI_VERSION 5
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -201,6 +202,38 @@ int gfwd_port_stats(uint16_t port, struct gfwd_port_stats *out);
 /* Each worker's loop count (fills up to n; returns the number of workers): a count that
  * stops moving is a stuck worker. */
 int gfwd_worker_loops(uint64_t *loops, uint32_t n);
+
+/* ---------------------------------------------------------------- the fleet
+ *
+ * Forwarders on one segment learn each other's liveness from advertisements the agents
+ * build and check (HMAC, sequence) in Java; the data plane only carries them, so that a
+ * forwarder whose workers stop or whose port is down falls silent. See README.md, "The
+ * fleet". */
+
+/* Advertisements: Ethernet frames of this EtherType (IEEE local experimental) to this
+ * locally administered multicast MAC. */
+#define GFWD_FLEET_ETHERTYPE 0x88B5
+#define GFWD_FLEET_MAC { 0x03, 0x00, 0x47, 0x54, 0x4e, 0x00 }
+
+/* Queues a complete Ethernet frame (destination MAC first, no FCS; 14 bytes up to the
+ * port's MTU plus 18) for worker 0 to transmit on `port` on its next loop turn, the way it
+ * sends ARP requests. Copies the bytes. A full queue (a worker that stopped looping) gives
+ * -ENOBUFS and counts drop_control_ring_full: the frame is not sent. */
+int gfwd_send_frame(uint16_t port, const uint8_t *frame, uint32_t len);
+
+/* What the workers hand to the agent (gfwd_punt_read): */
+enum gfwd_punt_kind {
+	GFWD_PUNT_FLEET = 1,     /* a frame of GFWD_FLEET_ETHERTYPE to GFWD_FLEET_MAC or the port's
+				  * MAC, as received (Ethernet header first) */
+	GFWD_PUNT_CONFLICT = 2,  /* a struct gfwd_conflict */
+};
+
+/* Takes the next punted item: copies it into buf and returns its length, 0 when there is
+ * none (never waits: poll it, e.g. every millisecond, from one thread). *port is where it
+ * arrived, *kind an enum gfwd_punt_kind. An item longer than cap is consumed and gives
+ * -EMSGSIZE. Items the workers could not queue (the agent fell behind by more than 1024)
+ * are counted as drop_punt_ring_full. */
+int gfwd_punt_read(uint8_t *buf, uint32_t cap, uint16_t *port, uint8_t *kind);
 
 /* Port information for the agent (hello message, metrics). */
 int gfwd_port_mac(uint16_t port, uint8_t mac[6]);

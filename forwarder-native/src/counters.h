@@ -27,7 +27,8 @@
 	X(HANDOFFS,          "handoffs")             /* to the flow's worker */ \
 	X(FRAGMENTS,         "fragments")            /* of datagrams translated or forwarded */ \
 	X(BUSY_CYCLES,       "busy_cycles")          /* TSC cycles processing bursts */ \
-	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */
+	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */ \
+	X(PUNTED,            "punted")               /* handed to the agent: gfwd_punt_read */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \
@@ -55,7 +56,9 @@
 	X(HANDOFF_FULL,      "handoff_queue_full")                            \
 	X(NEIGH_UNRESOLVED,  "neighbor_unresolved")                           \
 	X(TX_FULL,           "tx_queue_full")                                 \
-	X(NO_MBUF,           "no_mbuf")
+	X(NO_MBUF,           "no_mbuf")                                       \
+	X(PUNT_RING_FULL,    "punt_ring_full")     /* the agent did not read punted frames */ \
+	X(CONTROL_RING_FULL, "control_ring_full")  /* worker 0 did not send the control side's */
 
 enum gfwd_event {
 #define X(id, name) EV_##id,

@@ -59,6 +59,7 @@ struct dataplane {
 	struct neigh_table neigh;
 	struct config *config;                  /* RCU-published */
 	struct rte_rcu_qsbr *rcu;
+	struct rte_ring *punt;                  /* workers → agent (gfwd_punt_read): mbufs */
 	unsigned n_workers;
 	struct worker *workers[MAX_WORKERS];
 	volatile bool running;
@@ -67,7 +68,7 @@ struct dataplane {
 
 extern struct dataplane dp;
 
-/* The mbuf pool of that many mbufs, the RCU state, the VIP index; -ENOMEM. */
+/* The mbuf pool of that many mbufs, the RCU state, the VIP index, the punt ring; -ENOMEM. */
 int dp_init(unsigned mbufs);
 
 static inline const struct config *dp_config(void)

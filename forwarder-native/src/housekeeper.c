@@ -38,7 +38,7 @@ static void send_ctrl(uint16_t port, struct rte_mbuf *m, enum gfwd_event what)
 	if (dp_ctrl_send(port, m) == 0)
 		control_counters.event[what]++;
 	else
-		control_counters.drop[DROP_TX_FULL]++;
+		control_counters.drop[DROP_CONTROL_RING_FULL]++;
 }
 
 static void maintain_neighbours(uint64_t now, uint64_t hz)

@@ -2,6 +2,7 @@
  * The per-packet path, as a pipeline:
  *
  *   parse L2 ─ ARP ─────────────────────────────────────────────▶ arp.c
+ *            ├ the fleet's advertisements ──────────────────────▶ punt.h (to the agent)
  *            └ IPv4 / IPv6 ─ parse L4 ─ NDP ─────────────────────▶ ndp.c
  *                                     ├ ICMP / ICMPv6 ───────────▶ icmp.c
  *                                     └ flow lookup ─ hit ─ forward(mode) / reverse(mode)
@@ -21,6 +22,7 @@
 #include "ndp.h"
 #include "parse.h"
 #include "pipeline.h"
+#include "punt.h"
 #include "scheduler.h"
 
 static inline const struct backend *flow_backend(const struct config *cfg, struct flow *f)
@@ -325,6 +327,8 @@ static inline enum gfwd_drop parse(struct pkt *p, const struct port *port)
 	enum gfwd_drop r = parse_l2(p);
 	if (r != PARSE_OK)
 		return r;
+	if (unlikely(p->ether_type == RTE_BE16(GFWD_FLEET_ETHERTYPE)))
+		return is_fleet_frame(p, port) ? PARSE_OK : DROP_NOT_FOR_US;   /* for the agent */
 	if (unlikely(!frame_for_us(p->eth, port)))
 		return DROP_NOT_FOR_US;
 	if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
@@ -334,6 +338,12 @@ static inline enum gfwd_drop parse(struct pkt *p, const struct port *port)
 	else
 		return p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ? PARSE_OK : DROP_BAD_ETHERTYPE;
 	return r == PARSE_OK ? parse_l4(p) : r;
+}
+
+/* ARP and the fleet's frames have no flow key. */
+static inline bool is_ip(const struct pkt *p)
+{
+	return p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) && p->ether_type != RTE_BE16(GFWD_FLEET_ETHERTYPE);
 }
 
 /* Three passes over a burst: parse every packet and start loading its flow buckets; find
@@ -364,22 +374,24 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			if (unlikely(r != PARSE_OK)) {
 				drop(w, m, r);
 				p->m = NULL;
-			} else if (p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+			} else if (likely(is_ip(p))) {
 				p->hash = flow_key_hash(&p->key);
 				flow_prefetch(w->flows, p->hash);
 			}
 		}
 		for (uint16_t i = 0; i < k; i++)
-			if (parsed[i].m != NULL && parsed[i].ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
+			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
 				flow_prefetch_match(w->flows, parsed[i].hash);
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
 				continue;
-			if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			if (likely(is_ip(p)))
+				ip_input(w, cfg, in_port, p);
+			else if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 				arp_input(w, cfg, in_port, p);
 			else
-				ip_input(w, cfg, in_port, p);
+				punt(w, p->m, in_port, GFWD_PUNT_FLEET);
 		}
 		pkts += k;
 		n -= k;
@@ -394,7 +406,7 @@ unsigned pipeline_owner(const struct config *cfg, uint16_t in_port, struct rte_m
 	if (n <= 1)
 		return self;
 	struct pkt p = { .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
-	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
+	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || !is_ip(&p) ||
 	    p.key.proto == IPPROTO_ICMP || p.key.proto == IPPROTO_ICMPV6)
 		return self;   /* dropped or local: any worker will do */
 	if (unlikely(p.frag == FRAG_LATER)) {

@@ -49,6 +49,9 @@
 #define NEIGH_STALE_S           90      /* no answer for this long: entry unresolved again */
 #define SERVICE_TICK_MS         100     /* housekeeping thread period */
 
+#define CONTROL_RING_SIZE       1024    /* frames from the control side per port, for worker 0 */
+#define PUNT_RING_SIZE          1024    /* frames and reports waiting for the agent */
+
 #define TX_DRAIN_US             100     /* flush partly filled tx buffers after this */
 
 #endif

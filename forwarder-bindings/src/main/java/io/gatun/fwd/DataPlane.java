@@ -21,6 +21,15 @@ import java.util.Optional;
  */
 public final class DataPlane implements AutoCloseable {
   private static final int MAX_FRAME = 16 * 1024;
+
+  /** The EtherType of the fleet's advertisements (IEEE local experimental 1). */
+  public static final int FLEET_ETHERTYPE = GatunFwd.FLEET_ETHERTYPE;
+
+  /** The multicast group the fleet's advertisements go to: {@code 03:00:47:54:4e:00}. */
+  public static byte[] fleetMac() {
+    return GatunFwd.fleetMac();
+  }
+
   private static boolean opened;
 
   private final List<String> counterNames;
@@ -214,6 +223,58 @@ public final class DataPlane implements AutoCloseable {
                   arena.allocateFrom(ValueLayout.JAVA_BYTE, padded(address)),
                   count,
                   (int) interval.toMillis()));
+    }
+  }
+
+  /**
+   * Queues a complete Ethernet frame (destination MAC first, no FCS) for worker 0 to send on {@code
+   * port} on its next loop turn, as it sends ARP requests: so a forwarder whose worker stops
+   * looping falls silent. Returns false, counting {@code drop_control_ring_full}, when the queue is
+   * full (1023 frames wait: the worker is not looping); the frame is then not sent. Throws for a
+   * bad port or length.
+   */
+  public synchronized boolean sendFrame(int port, byte[] frame) {
+    try (Arena arena = Arena.ofConfined()) {
+      int rc =
+          (int)
+              call(
+                  "gfwd_send_frame",
+                  GatunFwd.gfwd_send_frame,
+                  (short) port,
+                  arena.allocateFrom(ValueLayout.JAVA_BYTE, frame),
+                  frame.length);
+      if (rc == -NativeError.NO_BUFFERS.errno()) {
+        return false;
+      }
+      check("gfwd_send_frame", rc);
+      return true;
+    }
+  }
+
+  /**
+   * The next item the workers handed to the agent, if any; never waits. Poll it from one thread
+   * (every millisecond or so: the workers queue up to 1023 items, then count {@code
+   * drop_punt_ring_full}).
+   */
+  public synchronized Optional<Punted> readPunted() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(MAX_FRAME);
+      MemorySegment port = arena.allocate(ValueLayout.JAVA_SHORT);
+      MemorySegment kind = arena.allocate(ValueLayout.JAVA_BYTE);
+      int len =
+          check(
+              "gfwd_punt_read",
+              (int) call("gfwd_punt_read", GatunFwd.gfwd_punt_read, buf, MAX_FRAME, port, kind));
+      if (len == 0) {
+        return Optional.empty();
+      }
+      int from = Short.toUnsignedInt(port.get(ValueLayout.JAVA_SHORT, 0));
+      byte[] bytes = buf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+      byte k = kind.get(ValueLayout.JAVA_BYTE, 0);
+      if (k == GatunFwd.PUNT_FLEET) {
+        return Optional.of(new Punted.FleetFrame(from, bytes));
+      }
+      throw new IllegalStateException("the library punted an item of unknown kind " + k);
     }
   }
 

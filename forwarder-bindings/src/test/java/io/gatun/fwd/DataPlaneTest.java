@@ -33,6 +33,7 @@ class DataPlaneTest {
   private static final String CLIENT6 = "2001:2::100";
   private static final byte[] CLIENT_MAC = mac("02:00:00:00:00:64");
   private static final byte[] BACKEND_MAC = mac("02:00:00:00:00:0b");
+  private static final byte[] PEER_MAC = mac("02:00:00:00:00:42");
 
   /**
    * How long to wait for what the worker owes: it shares a busy machine, so this is long; what
@@ -331,6 +332,33 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(11)
+  void sendsTheAgentsFramesThroughWorkerZero() {
+    byte[] advert = Frames.fleet(DataPlane.fleetMac(), portMac, "GTUN from the agent");
+    assertThat(dataPlane.sendFrame(port, advert)).isTrue();
+
+    assertThat(awaitFrame(f -> Frames.etherType(f) == DataPlane.FLEET_ETHERTYPE))
+        .as("sent as given")
+        .isEqualTo(advert);
+    assertThatThrownBy(() -> dataPlane.sendFrame(port, new byte[13]))
+        .isInstanceOfSatisfying(
+            DataPlaneException.class,
+            e -> assertThat(e.error()).isEqualTo(NativeError.MESSAGE_TOO_LONG));
+  }
+
+  @Test
+  @Order(12)
+  void handsTheFleetsAdvertisementsToTheAgent() {
+    byte[] advert = Frames.fleet(DataPlane.fleetMac(), PEER_MAC, "GTUN from a peer");
+    long punted = dataPlane.counters().get("punted");
+    dataPlane.inject(port, advert);
+
+    assertThat(awaitPunted()).isEqualTo(new Punted.FleetFrame(port, advert));
+    assertThat(dataPlane.counters().get("punted")).isEqualTo(punted + 1);
+    assertThat(dataPlane.readPunted()).isEmpty();
+  }
+
+  @Test
   void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
@@ -387,6 +415,18 @@ class DataPlaneTest {
       }
     }
     return null;
+  }
+
+  private static Punted awaitPunted() {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      var punted = dataPlane.readPunted();
+      if (punted.isPresent()) {
+        return punted.get();
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("nothing punted within " + PATIENCE);
   }
 
   private static void awaitCounter(String name, long atLeast) {

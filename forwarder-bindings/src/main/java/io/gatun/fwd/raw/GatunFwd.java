@@ -32,10 +32,23 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 4;
+  public static final int ABI_VERSION = 5;
 
   /** {@code GFWD_BACKEND_DRAINING}: no new connections, the established ones continue. */
   public static final byte BACKEND_DRAINING = 0x01;
+
+  /** {@code GFWD_FLEET_ETHERTYPE}: the fleet's advertisements. */
+  public static final int FLEET_ETHERTYPE = 0x88B5;
+
+  /** {@code GFWD_FLEET_MAC}: the group the fleet's advertisements go to. */
+  public static byte[] fleetMac() {
+    return new byte[] {0x03, 0x00, 0x47, 0x54, 0x4e, 0x00};
+  }
+
+  /** {@code enum gfwd_punt_kind}. */
+  public static final byte PUNT_FLEET = 1;
+
+  public static final byte PUNT_CONFLICT = 2;
 
   /** {@code struct gfwd_port_conf}. */
   public static final class PortConf {
@@ -231,6 +244,10 @@ public final class GatunFwd {
       fn("gfwd_neighbor_set", FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, ADDRESS, ADDRESS));
   public static final MethodHandle gfwd_announce =
       fn("gfwd_announce", FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, ADDRESS, JAVA_INT, JAVA_INT));
+  public static final MethodHandle gfwd_send_frame =
+      fn("gfwd_send_frame", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_punt_read =
+      fn("gfwd_punt_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
   public static final MethodHandle gfwd_ring_inject =
       fn("gfwd_ring_inject", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_ring_collect =

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * The fleet's functions with a real worker lcore, through the public API only: frames the
+ * agent sends go out through worker 0, and fall silent when it does not loop. */
+#include <errno.h>
+#include "live.h"
+
+static const uint8_t FLEET_GROUP[6] = GFWD_FLEET_MAC;
+
+static struct frame advertisement(uint8_t seq)
+{
+	struct frame f = frame_new();
+	frame_eth_type(&f, FLEET_GROUP, PORT_MAC, GFWD_FLEET_ETHERTYPE);
+	frame_payload(&f, "GTUN advertisement, sequence ");
+	frame_bytes(&f, &seq, 1);
+	return f;
+}
+
+/* The frame goes out on the port byte for byte; bad arguments are refused by name. */
+static void sends_frames(void)
+{
+	struct frame f = advertisement(1), got = frame_new();
+	CHECK(gfwd_send_frame(0, f.b, f.len) == 0, "send_frame: %s", gfwd_last_error());
+	int came = 0;
+	double deadline = now_s() + PATIENCE_S;
+	while (!came && now_s() < deadline)   /* skip the housekeeper's ARP, if any */
+		came = collect(&got, 1.0) && got.len == f.len && memcmp(got.b, f.b, f.len) == 0;
+	CHECK(came, "the frame went out through worker 0 as given");
+
+	CHECK(gfwd_send_frame(1, f.b, f.len) == -EINVAL, "no port 1: -EINVAL");
+	CHECK(strstr(gfwd_last_error(), "no port 1") != NULL, "says which: %s", gfwd_last_error());
+	CHECK(gfwd_send_frame(0, f.b, 13) == -EMSGSIZE, "shorter than an Ethernet header: -EMSGSIZE");
+	CHECK(strstr(gfwd_last_error(), "14 to 1518 bytes") != NULL, "says how long: %s", gfwd_last_error());
+	static uint8_t big[1519];
+	CHECK(gfwd_send_frame(0, big, sizeof(big)) == -EMSGSIZE, "longer than MTU + 18: -EMSGSIZE");
+}
+
+/* A worker that stops looping leaves the queue full: the agent is told at once (and the
+ * frames stop), which is how a stuck forwarder falls silent to its peers. */
+static void falls_silent_when_the_worker_stops(void)
+{
+	gfwd_stop();
+	uint64_t full = counter("drop_control_ring_full");
+	struct frame f = advertisement(2);
+	int sent = 0, rc;
+	while ((rc = gfwd_send_frame(0, f.b, f.len)) == 0 && sent < 100000)
+		sent++;
+	CHECK(rc == -ENOBUFS, "a full queue gives -ENOBUFS, got %d after %d", rc, sent);
+	CHECK(sent == 1023, "the queue held 1023 frames, not %d", sent);
+	CHECK(strstr(gfwd_last_error(), "is it looping?") != NULL, "says why: %s", gfwd_last_error());
+	CHECK(counter("drop_control_ring_full") == full + 1, "counted as drop_control_ring_full");
+
+	if (gfwd_start() != 1)
+		die("restart");
+	int out = 0;
+	struct frame got = frame_new();
+	while (out < sent && collect(&got, PATIENCE_S))
+		out += got.len == f.len && memcmp(got.b, f.b, f.len) == 0;
+	CHECK(out == sent, "a worker looping again sends what waited: %d of %d", out, sent);
+	CHECK(gfwd_send_frame(0, f.b, f.len) == 0, "and the queue takes frames again");
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	live_init(argv[0], "0@0,1@1");
+	if (gfwd_start() != 1)
+		die("start");
+	sends_frames();
+	falls_silent_when_the_worker_stops();
+	gfwd_shutdown();
+	printf("test_fleet_live: %d checks, %d failures\n", checks, failures);
+	return failures ? 1 : 0;
+}
