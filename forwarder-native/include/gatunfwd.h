@@ -235,6 +235,28 @@ enum gfwd_punt_kind {
  * are counted as drop_punt_ring_full. */
 int gfwd_punt_read(uint8_t *buf, uint32_t cap, uint16_t *port, uint8_t *kind);
 
+/* An address this forwarder owns: a VIP, or an address owned like one (the gateway NAT-mode
+ * backends route their replies through, when it is not the VIP). */
+struct gfwd_vip {
+	uint8_t addr[16];        /* IPv4 in the first 4 bytes */
+	uint8_t family;          /* enum gfwd_family */
+	uint8_t reserved[3];
+};
+
+/* Ownership. Traffic to every VIP of the configuration is forwarded whoever owns it; what
+ * ownership decides is who answers for an address: ARP requests, neighbour solicitations
+ * and ICMP echo for it (the ports' own addresses are always answered), and which addresses
+ * count as this forwarder's in conflict reports.
+ *
+ * Until the first gfwd_owned_set() (and after gfwd_owned_all()) this forwarder answers for
+ * every VIP of its configuration: a lone forwarder, or BGP mode. gfwd_owned_set() replaces
+ * the owned set as a whole (n may be 0: answer for none), published to the workers at once
+ * and without stopping them; it returns when no worker still answers from the old set.
+ * On gaining a VIP set it owned first, then gfwd_announce() it; on losing one, set it no
+ * longer owned (a peer announces). -EINVAL names an invalid entry by index. */
+int gfwd_owned_set(const struct gfwd_vip *vips, uint32_t n);
+int gfwd_owned_all(void);
+
 /* Port information for the agent (hello message, metrics). */
 int gfwd_port_mac(uint16_t port, uint8_t mac[6]);
 int gfwd_port_link_up(uint16_t port);

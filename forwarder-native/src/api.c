@@ -14,6 +14,7 @@
 #include "worker.h"
 
 _Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout is 256 bytes");
+_Static_assert(sizeof(struct gfwd_vip) == 20, "the bindings' Vip layout is 20 bytes");
 
 int gfwd_abi_version(void)
 {

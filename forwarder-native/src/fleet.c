@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * gatunfwd.h, the fleet: frames the agent sends through worker 0 and the frames and reports
- * the workers punt to it. */
+ * the workers punt to it, and the addresses it owns. */
 #include <errno.h>
 #include <string.h>
 #include <rte_ether.h>
@@ -59,4 +59,32 @@ int gfwd_punt_read(uint8_t *buf, uint32_t cap, uint16_t *port, uint8_t *kind)
 		memcpy(buf, data, len);
 	rte_pktmbuf_free(m);
 	return (int)len;
+}
+
+/* Publishes s (NULL: every VIP of the configuration) and frees the set it replaces once no
+ * worker can still be reading it. */
+static void owned_publish(struct owned_set *s)
+{
+	struct owned_set *old = __atomic_exchange_n(&dp.owned, s, __ATOMIC_ACQ_REL);
+	rte_rcu_qsbr_synchronize(dp.rcu, RTE_QSBR_THRID_INVALID);
+	owned_free(old);
+}
+
+int gfwd_owned_set(const struct gfwd_vip *vips, uint32_t n)
+{
+	if (n > 0 && vips == NULL)
+		return api_fail(-EINVAL, "null owned addresses with a count of %u", n);
+	char err[256];
+	struct owned_set *s;
+	int rc = owned_build(vips, n, &s, err, sizeof(err));
+	if (rc != 0)
+		return api_fail(rc, "%s", err);
+	owned_publish(s);
+	return 0;
+}
+
+int gfwd_owned_all(void)
+{
+	owned_publish(NULL);
+	return 0;
 }

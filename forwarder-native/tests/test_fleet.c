@@ -1,10 +1,85 @@
 /* SPDX-License-Identifier: Apache-2.0
  * The data plane's share of the fleet, table-driven through the real pipeline: the fleet's
- * advertisements handed to the agent (and what is not one). */
+ * advertisements handed to the agent (and what is not one); answering only for what this
+ * forwarder owns while forwarding for every VIP. */
 #include <errno.h>
 #include "harness.h"
 
 static const uint8_t PEER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+static const uint8_t CLIENT_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
+static const uint8_t B11_MAC[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+static const uint8_t SOLICITED_VIP6[6] = { 0x33, 0x33, 0xff, 0x00, 0x02, 0x00 };
+#define CLIENT "198.18.0.100"
+#define CLIENT6 "2001:2::100"
+#define VIP "198.18.0.200"
+#define VIP6 "2001:2::200"
+#define B11 "198.18.0.11"
+#define B11_6 "2001:2::11"
+#define RETURN_GW "198.18.0.250"     /* owned like a VIP: NAT backends' gateway */
+
+/* ---------------------------------------------------------------- configuration */
+
+static uint64_t generation;
+
+static struct gfwd_service nat_service(uint8_t family, const char *vip, uint16_t port, uint32_t first, uint32_t n)
+{
+	struct gfwd_service s = { .family = family, .proto = IPPROTO_TCP, .port = port, .mode = GFWD_MODE_NAT,
+				  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 251, .first_backend = first, .n_backends = n };
+	inet_pton(family == GFWD_AF_INET ? AF_INET : AF_INET6, vip, s.vip);
+	return s;
+}
+
+static struct gfwd_backend backend(uint8_t family, const char *ip, uint16_t port)
+{
+	struct gfwd_backend b = { .family = family, .port = port, .weight = 1 };
+	inet_pton(family == GFWD_AF_INET ? AF_INET : AF_INET6, ip, b.addr);
+	return b;
+}
+
+static void neighbour(uint8_t family, const char *ip, const uint8_t mac[6])
+{
+	uint8_t a[16] = { 0 };
+	inet_pton(family == GFWD_AF_INET ? AF_INET : AF_INET6, ip, a);
+	if (gfwd_neighbor_set(family, a, mac) != 0) {
+		fprintf(stderr, "neighbour %s: %s\n", ip, gfwd_last_error());
+		exit(1);
+	}
+}
+
+static void configure(void)
+{
+	struct gfwd_backend b[] = {
+		backend(GFWD_AF_INET, B11, 8080),
+		backend(GFWD_AF_INET6, B11_6, 8080),
+	};
+	struct gfwd_service s[] = {
+		nat_service(GFWD_AF_INET, VIP, 80, 0, 1),
+		nat_service(GFWD_AF_INET6, VIP6, 80, 1, 1),
+	};
+	if (gfwd_commit(++generation, s, RTE_DIM(s), b, RTE_DIM(b), NULL, 0) != 0) {
+		fprintf(stderr, "commit: %s\n", gfwd_last_error());
+		exit(1);
+	}
+	neighbour(GFWD_AF_INET, B11, B11_MAC);
+	neighbour(GFWD_AF_INET6, B11_6, B11_MAC);
+	neighbour(GFWD_AF_INET, CLIENT, CLIENT_MAC);
+	neighbour(GFWD_AF_INET6, CLIENT6, CLIENT_MAC);
+}
+
+static struct gfwd_vip owned(uint8_t family, const char *ip)
+{
+	struct gfwd_vip v = { .family = family };
+	inet_pton(family == GFWD_AF_INET ? AF_INET : AF_INET6, ip, v.addr);
+	return v;
+}
+
+static void own(const struct gfwd_vip *vips, uint32_t n)
+{
+	if (gfwd_owned_set(vips, n) != 0) {
+		fprintf(stderr, "owned_set: %s\n", gfwd_last_error());
+		exit(1);
+	}
+}
 static const uint8_t FLEET_GROUP[6] = GFWD_FLEET_MAC;
 static const uint8_t OTHER_GROUP[6] = { 0x03, 0x00, 0x47, 0x54, 0x4e, 0x01 };
 
@@ -39,6 +114,136 @@ static const struct packet_case punt_cases[] = {
 	  .punted = fleet_type_truncated, .punt_kind = GFWD_PUNT_FLEET },
 	{ "the EtherType to another group: not ours", advert_other_group, DROPPED, .reason = DROP_NOT_FOR_US },
 };
+
+/* ---------------------------------------------------------------- ownership */
+
+static void arp_for(struct frame *f, const char *ip)
+{
+	frame_eth_type(f, BCAST_MAC, CLIENT_MAC, 0x0806);
+	frame_arp(f, 1, CLIENT_MAC, CLIENT, ZERO_MAC, ip);
+}
+static void arp_answer(struct frame *f, const char *ip)
+{
+	frame_eth_type(f, CLIENT_MAC, PORT_MAC, 0x0806);
+	frame_arp(f, 2, PORT_MAC, ip, CLIENT_MAC, CLIENT);
+}
+static void arp_for_vip(struct frame *f) { arp_for(f, VIP); }
+static void arp_answer_vip(struct frame *f) { arp_answer(f, VIP); }
+static void arp_for_port(struct frame *f) { arp_for(f, PORT_IP); }
+static void arp_answer_port(struct frame *f) { arp_answer(f, PORT_IP); }
+static void arp_for_gateway(struct frame *f) { arp_for(f, RETURN_GW); }
+static void arp_answer_gateway(struct frame *f) { arp_answer(f, RETURN_GW); }
+static void ns_for_vip6(struct frame *f)
+{
+	frame_eth_type(f, SOLICITED_VIP6, CLIENT_MAC, 0x86dd);
+	frame_ipv6_hop(f, CLIENT6, "ff02::1:ff00:200", IPPROTO_ICMPV6, 255);
+	frame_nd(f, 135, 0, VIP6, 1, CLIENT_MAC);
+	frame_done(f);
+}
+static void na_for_vip6(struct frame *f)
+{
+	frame_eth_type(f, CLIENT_MAC, PORT_MAC, 0x86dd);
+	frame_ipv6_hop(f, VIP6, CLIENT6, IPPROTO_ICMPV6, 255);
+	frame_nd(f, 136, 0x60, VIP6, 2, PORT_MAC);
+	frame_done(f);
+}
+static void ping_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_ICMP);
+	frame_icmp_echo(f, 8, 7, 1);
+	frame_done(f);
+}
+static void pong_vip(struct frame *f)
+{
+	frame_eth(f, CLIENT_MAC, PORT_MAC);
+	frame_ipv4(f, VIP, CLIENT, IPPROTO_ICMP);
+	frame_icmp_echo(f, 0, 7, 1);
+	frame_done(f);
+}
+static void syn_to_vip(struct frame *f)
+{
+	frame_eth(f, PORT_MAC, CLIENT_MAC);
+	frame_ipv4(f, CLIENT, VIP, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_SYN);
+	frame_done(f);
+}
+static void syn_to_b11(struct frame *f)
+{
+	frame_eth(f, B11_MAC, PORT_MAC);
+	frame_ipv4_ttl(f, CLIENT, B11, IPPROTO_TCP, 63);
+	frame_tcp(f, 40000, 8080, TCP_SYN);
+	frame_done(f);
+}
+static void syn_to_vip6(struct frame *f)
+{
+	frame_eth_type(f, PORT_MAC, CLIENT_MAC, 0x86dd);
+	frame_ipv6(f, CLIENT6, VIP6, IPPROTO_TCP);
+	frame_tcp(f, 40000, 80, TCP_SYN);
+	frame_done(f);
+}
+static void syn_to_b11_6(struct frame *f)
+{
+	frame_eth_type(f, B11_MAC, PORT_MAC, 0x86dd);
+	frame_ipv6_hop(f, CLIENT6, B11_6, IPPROTO_TCP, 63);
+	frame_tcp(f, 40000, 8080, TCP_SYN);
+	frame_done(f);
+}
+
+/* Before gfwd_owned_set(): every VIP of the configuration, as a lone forwarder. */
+static const struct packet_case lone_cases[] = {
+	{ "no owned set yet: ARP for a VIP answered", arp_for_vip, SENT, arp_answer_vip },
+	{ "no owned set yet: NS for an IPv6 VIP answered", ns_for_vip6, SENT, na_for_vip6 },
+	{ "no owned set yet: an address that is no VIP is not answered", arp_for_gateway, DROPPED, .reason = DROP_NOT_FOR_US },
+};
+
+/* Owning nothing: silent for the VIPs, still forwarding to them, still answering for the port. */
+static const struct packet_case owning_none_cases[] = {
+	{ "not owned: ARP for the VIP unanswered", arp_for_vip, DROPPED, .reason = DROP_NOT_FOR_US },
+	{ "not owned: NS for the IPv6 VIP unanswered", ns_for_vip6, DROPPED, .reason = DROP_NOT_FOR_US },
+	{ "not owned: echo to the VIP unanswered", ping_vip, DROPPED, .reason = DROP_NOT_FOR_US },
+	{ "not owned: traffic to the VIP forwarded all the same", syn_to_vip, SENT, syn_to_b11 },
+	{ "not owned: IPv6 traffic to the VIP forwarded all the same", syn_to_vip6, SENT, syn_to_b11_6 },
+	{ "the port's own address is always answered", arp_for_port, SENT, arp_answer_port },
+};
+
+static const struct packet_case owning_cases[] = {
+	{ "owned: ARP for the VIP answered", arp_for_vip, SENT, arp_answer_vip },
+	{ "owned: NS for the IPv6 VIP answered", ns_for_vip6, SENT, na_for_vip6 },
+	{ "owned: echo to the VIP answered", ping_vip, SENT, pong_vip },
+	{ "owned like a VIP: the return-path gateway answered", arp_for_gateway, SENT, arp_answer_gateway },
+	{ "owned: traffic to the VIP forwarded", syn_to_vip, SENT, syn_to_b11 },
+};
+
+static void ownership(void)
+{
+	run_table(lone_cases, RTE_DIM(lone_cases));
+	own(NULL, 0);
+	run_table(owning_none_cases, RTE_DIM(owning_none_cases));
+	struct gfwd_vip mine[] = { owned(GFWD_AF_INET, VIP), owned(GFWD_AF_INET6, VIP6), owned(GFWD_AF_INET, RETURN_GW),
+				   owned(GFWD_AF_INET, VIP) };
+	own(mine, RTE_DIM(mine));
+	CHECK(dp.owned->n == 3, "a duplicate counts once: %u", dp.owned->n);
+	run_table(owning_cases, RTE_DIM(owning_cases));
+	struct gfwd_vip only_v6[] = { owned(GFWD_AF_INET6, VIP6) };
+	own(only_v6, 1);
+	struct packet_case lost = { "the set replaced: the VIP left it is no longer answered", arp_for_vip, DROPPED,
+				    .reason = DROP_NOT_FOR_US };
+	run_table(&lost, 1);
+	CHECK(gfwd_owned_all() == 0, "owned_all");
+	CHECK(dp.owned == NULL, "owned_all: every VIP of the configuration again");
+	run_table(lone_cases, 1);
+
+	struct gfwd_vip bad[] = { owned(GFWD_AF_INET, VIP), { .family = 5 } };
+	CHECK(gfwd_owned_set(bad, 2) == -EINVAL, "family 5 refused");
+	CHECK(strstr(gfwd_last_error(), "owned address 1: family must be 4 or 6, not 5") != NULL, "named: %s",
+	      gfwd_last_error());
+	struct gfwd_vip zero[] = { { .family = GFWD_AF_INET6 } };
+	CHECK(gfwd_owned_set(zero, 1) == -EINVAL, ":: refused");
+	CHECK(strstr(gfwd_last_error(), "owned address 0 is unspecified") != NULL, "named: %s", gfwd_last_error());
+	CHECK(gfwd_owned_set(NULL, 1) == -EINVAL, "null with a count refused");
+	CHECK(dp.owned == NULL, "a refused set leaves the running one");
+}
 
 /* The agent stops reading: the ring fills, then every further frame is dropped and counted,
  * and nothing leaks. Reading again empties it in order. */
@@ -82,10 +287,12 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	harness_init(argv[0]);
+	configure();
 	uint64_t punted = test_worker->cnt.event[EV_PUNTED];
 	run_table(punt_cases, RTE_DIM(punt_cases));
 	CHECK(test_worker->cnt.event[EV_PUNTED] - punted == 4, "four frames counted as punted");
 	punt_ring_full();
 	punt_read_errors();
+	ownership();
 	return report("test_fleet");
 }

@@ -278,6 +278,35 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on this forwarder answers ARP, neighbour solicitations and ICMP echo only for these
+   * addresses (VIPs, or addresses owned like one, such as the gateway NAT-mode backends route
+   * replies through) besides its ports' own; it keeps forwarding traffic to every VIP of its
+   * configuration. Replaces the whole set; returns once no worker answers from the previous one. On
+   * gaining a VIP, own it first, then {@link #announce} it.
+   */
+  public synchronized void setOwned(java.util.Collection<InetAddress> addresses) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment vips = arena.allocate(GatunFwd.Vip.LAYOUT, Math.max(1, addresses.size()));
+      int i = 0;
+      for (InetAddress a : addresses) {
+        MemorySegment v = vips.asSlice(i++ * GatunFwd.Vip.LAYOUT.byteSize(), GatunFwd.Vip.LAYOUT);
+        putAddress(v, GatunFwd.Vip.ADDR, a);
+        GatunFwd.Vip.FAMILY.set(v, family(a));
+      }
+      check(
+          "gfwd_owned_set",
+          (int) call("gfwd_owned_set", GatunFwd.gfwd_owned_set, vips, addresses.size()));
+    }
+  }
+
+  /**
+   * Back to the default: answer for every VIP of the configuration (a lone forwarder, or BGP mode).
+   */
+  public synchronized void ownEveryVip() {
+    check("gfwd_owned_all", (int) call("gfwd_owned_all", GatunFwd.gfwd_owned_all));
+  }
+
   private static byte[] padded(InetAddress address) {
     return java.util.Arrays.copyOf(address.getAddress(), 16);
   }

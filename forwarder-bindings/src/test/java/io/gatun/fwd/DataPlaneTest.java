@@ -359,11 +359,43 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(13)
+  void answersOnlyForTheVipsItOwnsAndForwardsForAll() {
+    dataPlane.commit(
+        6,
+        List.of(
+            ServiceSpec.fullNat(
+                Addresses.parse(VIP),
+                Protocol.TCP,
+                80,
+                List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
+    dataPlane.setOwned(List.of());
+    long notForUs = dataPlane.counters().get("drop_not_for_us");
+    dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], VIP));
+    awaitCounter("drop_not_for_us", notForUs + 1);
+    dataPlane.inject(port, Frames.tcp(portMac, CLIENT_MAC, CLIENT, 44000, VIP, 80, TCP_SYN, ""));
+    assertThat(Frames.dstIp(awaitFrame(f -> Frames.etherType(f) == 0x0800)))
+        .as("forwarded although a peer owns the VIP")
+        .isEqualTo(BACKEND);
+
+    dataPlane.setOwned(List.of(Addresses.parse(VIP)));
+    dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], VIP));
+    byte[] reply = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 2);
+    assertThat(Frames.arpSenderIp(reply)).isEqualTo(VIP);
+
+    dataPlane.ownEveryVip();
+    assertThatThrownBy(() -> dataPlane.setOwned(List.of(Addresses.parse("0.0.0.0"))))
+        .isInstanceOf(DataPlaneException.class)
+        .hasMessageContaining("owned address 0 is unspecified");
+  }
+
+  @Test
   void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
     assertThat(io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteSize()).isEqualTo(24);
     assertThat(io.gatun.fwd.raw.GatunFwd.Refusal.LAYOUT.byteSize()).isEqualTo(256);
+    assertThat(io.gatun.fwd.raw.GatunFwd.Vip.LAYOUT.byteSize()).isEqualTo(20);
     assertThat(
             io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteOffset(
                 java.lang.foreign.MemoryLayout.PathElement.groupElement("flags")))

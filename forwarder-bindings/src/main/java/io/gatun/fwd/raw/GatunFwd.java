@@ -134,6 +134,19 @@ public final class GatunFwd {
     public static final VarHandle WEIGHT = field(LAYOUT, "weight");
   }
 
+  /** {@code struct gfwd_vip}: an address this forwarder owns. */
+  public static final class Vip {
+    private Vip() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_BYTE.withName("family"),
+            MemoryLayout.sequenceLayout(3, JAVA_BYTE).withName("reserved"));
+    public static final long ADDR = offset(LAYOUT, "addr");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+  }
+
   /** {@code struct gfwd_refusal}: a service {@code gfwd_commit} would not run, and why. */
   public static final class Refusal {
     private Refusal() {}
@@ -248,6 +261,10 @@ public final class GatunFwd {
       fn("gfwd_send_frame", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_punt_read =
       fn("gfwd_punt_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+  public static final MethodHandle gfwd_owned_set =
+      fn("gfwd_owned_set", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_owned_all =
+      fn("gfwd_owned_all", FunctionDescriptor.of(JAVA_INT));
   public static final MethodHandle gfwd_ring_inject =
       fn("gfwd_ring_inject", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_ring_collect =
