@@ -174,9 +174,13 @@ int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
 
 /* A static neighbour (no ARP/NDP needed), e.g. for benchmarks on ports without peers. */
 int gfwd_neighbor_set(uint8_t family, const uint8_t addr[16], const uint8_t mac[6]);
-/* Announces that this forwarder now answers for addr: `count` gratuitous ARPs (IPv4) or
- * unsolicited neighbour advertisements (IPv6), `interval_ms` apart, on every port of the
- * address's family. For VIP takeover. */
+/* Announces that this forwarder now answers for addr: `count` (1 to 100) gratuitous ARPs
+ * (IPv4: requests for addr from addr, RFC 5227 §3, to the broadcast) or unsolicited
+ * neighbour advertisements (IPv6: override flag, to ff02::1), `interval_ms` apart, on every
+ * port with an address of the family, sent by worker 0 like the agent's frames. The first
+ * goes at once, the others on time to the millisecond (the housekeeping thread wakes for
+ * them). Announcing addr again restarts its series. Counted as garps_sent. For VIP
+ * takeover: gfwd_owned_set() first, so that the answers match the announcement. */
 int gfwd_announce(uint8_t family, const uint8_t addr[16], uint32_t count, uint32_t interval_ms);
 
 /* Test / benchmark plumbing for ring ports. */

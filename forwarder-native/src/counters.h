@@ -20,7 +20,7 @@
 	X(ARP_REQUESTS,      "arp_requests")                                  \
 	X(ND_SOLICITS,       "nd_solicitations")                              \
 	X(ND_ADVERTS,        "nd_advertisements")                             \
-	X(ANNOUNCEMENTS,     "announcements")        /* GARP, unsolicited NA */ \
+	X(GARPS_SENT,        "garps_sent")           /* gratuitous ARP, unsolicited NA */ \
 	X(ICMP_ECHO_REPLIES, "icmp_echo_replies")                             \
 	X(ICMP_ERRORS_TRANSLATED, "icmp_errors_translated")                   \
 	X(ICMP_TOO_BIG_SENT, "icmp_too_big_sent")                             \

@@ -3,6 +3,7 @@
  * agent sends go out through worker 0, and fall silent when it does not loop. */
 #include <errno.h>
 #include "live.h"
+#include "housekeeper.h"
 
 static const uint8_t FLEET_GROUP[6] = GFWD_FLEET_MAC;
 
@@ -59,6 +60,44 @@ static void falls_silent_when_the_worker_stops(void)
 	CHECK(gfwd_send_frame(0, f.b, f.len) == 0, "and the queue takes frames again");
 }
 
+/* Takeover: gratuitous ARPs in request form (RFC 5227 §3), the first at once, then spaced
+ * by the interval asked for rather than by the housekeeper's 100 ms tick. */
+static void announces_on_time(void)
+{
+	uint8_t vip[16] = { 0 };
+	inet_pton(AF_INET, "198.18.0.200", vip);
+	struct frame want = frame_new();
+	static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, ZERO[6] = { 0 };
+	frame_eth_type(&want, BCAST, PORT_MAC, 0x0806);
+	frame_arp(&want, 1, PORT_MAC, "198.18.0.200", ZERO, "198.18.0.200");
+
+	uint64_t garps = counter("garps_sent");
+	double t[3];
+	double start = now_s();
+	CHECK(gfwd_announce(GFWD_AF_INET, vip, 3, 150) == 0, "announce: %s", gfwd_last_error());
+	CHECK(counter("garps_sent") == garps + 1, "the first is queued before gfwd_announce returns");
+	CHECK(housekeeper_sleep_us() <= 150000, "the housekeeper wakes for the next, not after a tick: %lu us",
+	      (unsigned long)housekeeper_sleep_us());
+	int n = 0;
+	struct frame got = frame_new();
+	while (n < 3 && collect(&got, PATIENCE_S)) {
+		if (got.len != want.len || memcmp(got.b, want.b, want.len) != 0)
+			continue;   /* the housekeeper's own ARP requests */
+		t[n++] = now_s();
+	}
+	CHECK(n == 3, "three gratuitous ARPs, byte for byte, got %d", n);
+	if (n == 3) {
+		/* Lower bounds only, from before the call: a busy machine may delay a frame or
+		 * our reading it, never hurry it. */
+		CHECK(t[1] - start >= 0.15 && t[2] - start >= 0.30, "spaced by the interval: %.3f s, %.3f s after the call",
+		      t[1] - start, t[2] - start);
+		printf("announcements: first after %.1f ms, then %.1f ms and %.1f ms apart (interval 150 ms)\n",
+		       (t[0] - start) * 1e3, (t[1] - t[0]) * 1e3, (t[2] - t[1]) * 1e3);
+	}
+	CHECK(counter("garps_sent") == garps + 3, "garps_sent counts the three");
+	CHECK(gfwd_announce(GFWD_AF_INET, vip, 0, 150) == -EINVAL, "count 0 refused");
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -67,6 +106,7 @@ int main(int argc, char **argv)
 		die("start");
 	sends_frames();
 	falls_silent_when_the_worker_stops();
+	announces_on_time();
 	gfwd_shutdown();
 	printf("test_fleet_live: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;

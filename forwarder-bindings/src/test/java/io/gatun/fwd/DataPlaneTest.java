@@ -281,7 +281,7 @@ class DataPlaneTest {
       assertThat(Frames.slice(garp, 0, 6)).isEqualTo(BROADCAST);
       assertThat(Frames.slice(garp, 6, 6)).isEqualTo(portMac);
     }
-    assertThat(dataPlane.counters().get("announcements")).isGreaterThanOrEqualTo(3);
+    assertThat(dataPlane.counters().get("garps_sent")).isGreaterThanOrEqualTo(3);
   }
 
   @Test
