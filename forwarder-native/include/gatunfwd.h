@@ -232,6 +232,21 @@ enum gfwd_punt_kind {
 	GFWD_PUNT_CONFLICT = 2,  /* a struct gfwd_conflict */
 };
 
+/* Another MAC claims an address this forwarder owns (dp: gfwd_owned_set, or every VIP
+ * without one): an ARP (request, reply or gratuitous) whose sender address it is, a
+ * neighbour advertisement whose target it is, or a solicitation from it, sent by a MAC that
+ * is none of this forwarder's ports. Every one counts as address_conflicts; at most one per
+ * address per second per worker is reported. A peer forwarder's port MAC means a healing
+ * partition, any other a foreign device. */
+enum gfwd_conflict_via { GFWD_CONFLICT_ARP = 1, GFWD_CONFLICT_NDP = 2 };
+
+struct gfwd_conflict {
+	uint8_t addr[16];        /* the address claimed (IPv4 in the first 4 bytes) */
+	uint8_t family;          /* enum gfwd_family */
+	uint8_t mac[6];          /* who claims it: the ARP sender / ND link-layer address */
+	uint8_t via;             /* enum gfwd_conflict_via */
+};
+
 /* Takes the next punted item: copies it into buf and returns its length, 0 when there is
  * none (never waits: poll it, e.g. every millisecond, from one thread). *port is where it
  * arrived, *kind an enum gfwd_punt_kind. An item longer than cap is consumed and gives

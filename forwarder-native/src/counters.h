@@ -28,7 +28,8 @@
 	X(FRAGMENTS,         "fragments")            /* of datagrams translated or forwarded */ \
 	X(BUSY_CYCLES,       "busy_cycles")          /* TSC cycles processing bursts */ \
 	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */ \
-	X(PUNTED,            "punted")               /* handed to the agent: gfwd_punt_read */
+	X(PUNTED,            "punted")               /* handed to the agent: gfwd_punt_read */ \
+	X(ADDRESS_CONFLICTS, "address_conflicts")    /* another MAC claims an owned address */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \

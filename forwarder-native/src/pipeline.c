@@ -243,11 +243,14 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
-		if (unlikely(martian_source(cfg, p) && !is_dad_probe(p))) {
+		/* Neighbour discovery may come from a VIP: a peer announcing one, which is how a
+		 * conflict over it shows. */
+		bool nd = nd_message(p);
+		if (unlikely(nd ? martian_address(p) && !is_dad_probe(p) : martian_source(cfg, p))) {
 			drop(w, p->m, DROP_MARTIAN_SOURCE);   /* never answered, never translated */
 			return;
 		}
-		if (nd_message(p))
+		if (nd)
 			nd_input(w, cfg, in_port, p);
 		else
 			icmp_input(w, cfg, in_port, p, dp_answers_for(cfg, p->key.family, &p->key.dst));

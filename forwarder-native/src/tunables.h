@@ -51,6 +51,8 @@
 
 #define CONTROL_RING_SIZE       1024    /* frames from the control side per port, for worker 0 */
 #define PUNT_RING_SIZE          1024    /* frames and reports waiting for the agent */
+#define CONFLICT_SLOTS          64      /* addresses a worker remembers reporting (direct mapped) */
+#define CONFLICT_REPORT_MS      1000    /* one conflict report per address per worker this often */
 
 #define TX_DRAIN_US             100     /* flush partly filled tx buffers after this */
 

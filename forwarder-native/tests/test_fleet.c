@@ -16,6 +16,9 @@ static const uint8_t SOLICITED_VIP6[6] = { 0x33, 0x33, 0xff, 0x00, 0x02, 0x00 };
 #define B11 "198.18.0.11"
 #define B11_6 "2001:2::11"
 #define RETURN_GW "198.18.0.250"     /* owned like a VIP: NAT backends' gateway */
+#define VIP_B "198.18.0.201"         /* owned, no service */
+#define NOT_OWNED "198.18.0.203"
+static const uint8_t FOREIGN_MAC[6] = { 0x02, 0, 0, 0, 0, 0xee };
 
 /* ---------------------------------------------------------------- configuration */
 
@@ -245,6 +248,102 @@ static void ownership(void)
 	CHECK(dp.owned == NULL, "a refused set leaves the running one");
 }
 
+/* ---------------------------------------------------------------- conflicts */
+
+static void conflict_record(struct frame *f, uint8_t family, const char *ip, const uint8_t mac[6], uint8_t via)
+{
+	struct gfwd_conflict c = { .family = family, .via = via };
+	inet_pton(family == GFWD_AF_INET ? AF_INET : AF_INET6, ip, c.addr);
+	memcpy(c.mac, mac, 6);
+	frame_bytes(f, &c, sizeof(c));
+}
+
+static void foreign_garp_vip(struct frame *f)
+{
+	frame_eth_type(f, BCAST_MAC, FOREIGN_MAC, 0x0806);
+	frame_arp(f, 1, FOREIGN_MAC, VIP, ZERO_MAC, VIP);
+}
+static void defend_vip(struct frame *f)   /* our answer to its request for the VIP */
+{
+	frame_eth_type(f, FOREIGN_MAC, PORT_MAC, 0x0806);
+	frame_arp(f, 2, PORT_MAC, VIP, FOREIGN_MAC, VIP);
+}
+static void conflict_vip(struct frame *f) { conflict_record(f, GFWD_AF_INET, VIP, FOREIGN_MAC, GFWD_CONFLICT_ARP); }
+static void foreign_reply_gateway(struct frame *f)
+{
+	frame_eth_type(f, PORT_MAC, FOREIGN_MAC, 0x0806);
+	frame_arp(f, 2, FOREIGN_MAC, RETURN_GW, PORT_MAC, PORT_IP);
+}
+static void conflict_gateway(struct frame *f)
+{
+	conflict_record(f, GFWD_AF_INET, RETURN_GW, FOREIGN_MAC, GFWD_CONFLICT_ARP);
+}
+static void peer_asks_from_vip_b(struct frame *f)   /* a peer that also believes it owns VIP_B */
+{
+	frame_eth_type(f, BCAST_MAC, PEER_MAC, 0x0806);
+	frame_arp(f, 1, PEER_MAC, VIP_B, ZERO_MAC, CLIENT);
+}
+static void conflict_vip_b(struct frame *f) { conflict_record(f, GFWD_AF_INET, VIP_B, PEER_MAC, GFWD_CONFLICT_ARP); }
+static void own_reply_looped(struct frame *f)
+{
+	frame_eth_type(f, BCAST_MAC, PORT_MAC, 0x0806);
+	frame_arp(f, 2, PORT_MAC, VIP, ZERO_MAC, VIP);
+}
+static void foreign_garp_not_owned(struct frame *f)
+{
+	frame_eth_type(f, BCAST_MAC, FOREIGN_MAC, 0x0806);
+	frame_arp(f, 1, FOREIGN_MAC, NOT_OWNED, ZERO_MAC, NOT_OWNED);
+}
+static void foreign_na_vip6(struct frame *f)
+{
+	frame_eth_type(f, (const uint8_t[6]){ 0x33, 0x33, 0, 0, 0, 1 }, FOREIGN_MAC, 0x86dd);
+	frame_ipv6_hop(f, VIP6, "ff02::1", IPPROTO_ICMPV6, 255);
+	frame_nd(f, 136, 0x20, VIP6, 2, FOREIGN_MAC);
+	frame_done(f);
+}
+static void conflict_vip6(struct frame *f) { conflict_record(f, GFWD_AF_INET6, VIP6, FOREIGN_MAC, GFWD_CONFLICT_NDP); }
+
+static const struct packet_case conflict_cases[] = {
+	{ "a foreign device's gratuitous ARP for an owned VIP: defended and reported", foreign_garp_vip, SENT, defend_vip,
+	  .punted = conflict_vip, .punt_kind = GFWD_PUNT_CONFLICT },
+	{ "the same within a second: defended, counted, not reported again", foreign_garp_vip, SENT, defend_vip },
+	{ "an ARP reply from the owned gateway address", foreign_reply_gateway, CONSUMED,
+	  .punted = conflict_gateway, .punt_kind = GFWD_PUNT_CONFLICT },
+	{ "a peer's request sent from an owned VIP: reported with the peer's MAC", peer_asks_from_vip_b, DROPPED,
+	  .reason = DROP_NOT_FOR_US, .punted = conflict_vip_b, .punt_kind = GFWD_PUNT_CONFLICT },
+	{ "an unsolicited NA for the owned IPv6 VIP", foreign_na_vip6, CONSUMED,
+	  .punted = conflict_vip6, .punt_kind = GFWD_PUNT_CONFLICT },
+	{ "our own port's MAC: no conflict", own_reply_looped, CONSUMED },
+	{ "an address not owned: no conflict", foreign_garp_not_owned, DROPPED, .reason = DROP_NOT_FOR_US },
+	{ "a client asking for the VIP: no conflict", arp_for_vip, SENT, arp_answer_vip },
+};
+
+/* For the rate limit: every report this worker remembers made a second earlier. */
+static void a_second_passes(void)
+{
+	for (int i = 0; i < CONFLICT_SLOTS; i++)
+		test_worker->conflicts[i].tsc -= rte_get_tsc_hz() * CONFLICT_REPORT_MS / 1000;
+}
+
+static void conflicts(void)
+{
+	struct gfwd_vip mine[] = { owned(GFWD_AF_INET, VIP), owned(GFWD_AF_INET6, VIP6), owned(GFWD_AF_INET, RETURN_GW),
+				   owned(GFWD_AF_INET, VIP_B) };
+	own(mine, RTE_DIM(mine));
+	uint64_t seen = test_worker->cnt.event[EV_ADDRESS_CONFLICTS];
+	run_table(conflict_cases, RTE_DIM(conflict_cases));
+	CHECK(test_worker->cnt.event[EV_ADDRESS_CONFLICTS] - seen == 5, "five conflicts counted, got %lu",
+	      (unsigned long)(test_worker->cnt.event[EV_ADDRESS_CONFLICTS] - seen));
+	/* A second later the VIP's conflict is reported again. */
+	a_second_passes();
+	run_table(conflict_cases, 1);
+	/* Without an owned set, every VIP of the configuration is ours to defend. */
+	gfwd_owned_all();
+	a_second_passes();
+	run_table(conflict_cases, 1);
+	CHECK(test_worker->cnt.event[EV_ADDRESS_CONFLICTS] - seen == 7, "and counted");
+}
+
 /* The agent stops reading: the ring fills, then every further frame is dropped and counted,
  * and nothing leaks. Reading again empties it in order. */
 static void punt_ring_full(void)
@@ -294,5 +393,6 @@ int main(int argc, char **argv)
 	punt_ring_full();
 	punt_read_errors();
 	ownership();
+	conflicts();
 	return report("test_fleet");
 }

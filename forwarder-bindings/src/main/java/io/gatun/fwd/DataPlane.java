@@ -274,6 +274,9 @@ public final class DataPlane implements AutoCloseable {
       if (k == GatunFwd.PUNT_FLEET) {
         return Optional.of(new Punted.FleetFrame(from, bytes));
       }
+      if (k == GatunFwd.PUNT_CONFLICT && len == GatunFwd.Conflict.LAYOUT.byteSize()) {
+        return Optional.of(conflict(from, buf));
+      }
       throw new IllegalStateException("the library punted an item of unknown kind " + k);
     }
   }
@@ -305,6 +308,17 @@ public final class DataPlane implements AutoCloseable {
    */
   public synchronized void ownEveryVip() {
     check("gfwd_owned_all", (int) call("gfwd_owned_all", GatunFwd.gfwd_owned_all));
+  }
+
+  private static Punted.AddressConflict conflict(int port, MemorySegment c) {
+    byte via = (byte) GatunFwd.Conflict.VIA.get(c);
+    return new Punted.AddressConflict(
+        port,
+        address(c, GatunFwd.Conflict.ADDR, (byte) GatunFwd.Conflict.FAMILY.get(c)),
+        c.asSlice(GatunFwd.Conflict.MAC, 6).toArray(ValueLayout.JAVA_BYTE),
+        via == GatunFwd.Conflict.VIA_NDP
+            ? Punted.AddressConflict.Via.NDP
+            : Punted.AddressConflict.Via.ARP);
   }
 
   private static byte[] padded(InetAddress address) {

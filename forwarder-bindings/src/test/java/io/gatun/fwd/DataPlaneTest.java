@@ -390,12 +390,29 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(14)
+  void reportsAForeignDeviceClaimingAnOwnedVip() {
+    byte[] foreign = mac("02:00:00:00:00:ee");
+    long conflicts = dataPlane.counters().get("address_conflicts");
+    dataPlane.inject(port, Frames.arp(1, BROADCAST, foreign, VIP, new byte[6], VIP));
+
+    Punted report = awaitPunted();
+    assertThat(report)
+        .isEqualTo(
+            new Punted.AddressConflict(
+                port, Addresses.parse(VIP), foreign, Punted.AddressConflict.Via.ARP));
+    assertThat(((Punted.AddressConflict) report).macText()).isEqualTo("02:00:00:00:00:ee");
+    assertThat(dataPlane.counters().get("address_conflicts")).isEqualTo(conflicts + 1);
+  }
+
+  @Test
   void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
     assertThat(io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteSize()).isEqualTo(24);
     assertThat(io.gatun.fwd.raw.GatunFwd.Refusal.LAYOUT.byteSize()).isEqualTo(256);
     assertThat(io.gatun.fwd.raw.GatunFwd.Vip.LAYOUT.byteSize()).isEqualTo(20);
+    assertThat(io.gatun.fwd.raw.GatunFwd.Conflict.LAYOUT.byteSize()).isEqualTo(24);
     assertThat(
             io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteOffset(
                 java.lang.foreign.MemoryLayout.PathElement.groupElement("flags")))

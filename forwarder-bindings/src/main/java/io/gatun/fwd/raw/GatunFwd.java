@@ -147,6 +147,27 @@ public final class GatunFwd {
     public static final VarHandle FAMILY = field(LAYOUT, "family");
   }
 
+  /** {@code struct gfwd_conflict}: what a {@link #PUNT_CONFLICT} item holds. */
+  public static final class Conflict {
+    private Conflict() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_BYTE.withName("family"),
+            MemoryLayout.sequenceLayout(6, JAVA_BYTE).withName("mac"),
+            JAVA_BYTE.withName("via"));
+    public static final long ADDR = offset(LAYOUT, "addr");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final long MAC = offset(LAYOUT, "mac");
+    public static final VarHandle VIA = field(LAYOUT, "via");
+
+    /** {@code enum gfwd_conflict_via}. */
+    public static final byte VIA_ARP = 1;
+
+    public static final byte VIA_NDP = 2;
+  }
+
   /** {@code struct gfwd_refusal}: a service {@code gfwd_commit} would not run, and why. */
   public static final class Refusal {
     private Refusal() {}
