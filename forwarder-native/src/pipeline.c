@@ -97,6 +97,14 @@ static uint16_t snat_port_alloc(struct worker *w, const struct flow *t)
 	return 0;
 }
 
+/* A TCP flow opened by a packet other than a SYN is a connection established elsewhere
+ * (through a forwarder that owned the VIP before, Katran style): it continues here on the
+ * backend the same Maglev table gives, with the established timeout from the start. */
+static inline uint8_t tcp_opening_state(uint8_t flags)
+{
+	return flags & RTE_TCP_SYN_FLAG ? FLOW_TCP_SYN : FLOW_TCP_ESTABLISHED;
+}
+
 /* A new connection: schedule a backend and record the flow (both directions). */
 static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
 			      const struct pkt *p, uint32_t hash, uint16_t in_port, enum gfwd_drop *why)
@@ -114,7 +122,7 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
 		.proto = p->key.proto, .family = p->key.family,
-		.state = p->key.proto == IPPROTO_TCP ? FLOW_TCP_SYN
+		.state = p->key.proto == IPPROTO_TCP ? tcp_opening_state(p->tcp_flags)
 			 : p->key.proto == IPPROTO_SCTP ? FLOW_SCTP : FLOW_UDP,
 		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
@@ -132,6 +140,8 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		return NULL;
 	}
 	w->cnt.event[EV_NEW_FLOWS]++;
+	if (t.state == FLOW_TCP_ESTABLISHED)
+		w->cnt.event[EV_MIDSTREAM_FLOWS]++;
 	struct traffic *ts = traffic_service(cfg, w->index, t.svc);
 	struct traffic *tb = traffic_backend(cfg, w->index, bi);
 	ts->new_flows++;
@@ -297,6 +307,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 
 	if (unlikely(martian_source(cfg, p))) {
 		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
+		return;
+	}
+	if (unlikely(p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG))) {
+		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
 		return;
 	}
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);

@@ -344,6 +344,77 @@ static void conflicts(void)
 	CHECK(test_worker->cnt.event[EV_ADDRESS_CONFLICTS] - seen == 7, "and counted");
 }
 
+/* ---------------------------------------------------------------- flows seen elsewhere */
+
+#define TCP_URG 0x20
+#define TCP_ECE 0x40
+
+/* A TCP packet of a connection this forwarder never saw (established through the VIP's
+ * previous owner), for every flag combination: anything but a reset opens a flow through
+ * the scheduler, established (its timeout the established one) unless it is a SYN. */
+static void midstream_flows(void)
+{
+	static const struct {
+		uint8_t flags;
+		int opens;
+		uint8_t state;
+	} rows[] = {
+		{ TCP_ACK, 1, FLOW_TCP_ESTABLISHED },
+		{ TCP_ACK | TCP_PSH, 1, FLOW_TCP_ESTABLISHED },
+		{ TCP_PSH, 1, FLOW_TCP_ESTABLISHED },
+		{ 0, 1, FLOW_TCP_ESTABLISHED },
+		{ TCP_ACK | TCP_URG, 1, FLOW_TCP_ESTABLISHED },
+		{ TCP_ACK | TCP_ECE, 1, FLOW_TCP_ESTABLISHED },
+		{ TCP_FIN | TCP_ACK, 1, FLOW_TCP_CLOSING },
+		{ TCP_FIN, 1, FLOW_TCP_CLOSING },
+		{ TCP_SYN, 1, FLOW_TCP_SYN },
+		{ TCP_SYN | TCP_ACK, 1, FLOW_TCP_SYN },
+		{ TCP_RST, 0, 0 },
+		{ TCP_RST | TCP_ACK, 0, 0 },
+	};
+	static const uint32_t timeout[] = { [FLOW_TCP_SYN] = TCP_SYN_TIMEOUT_S,
+					    [FLOW_TCP_ESTABLISHED] = TCP_ESTABLISHED_TIMEOUT_S,
+					    [FLOW_TCP_CLOSING] = TCP_CLOSING_TIMEOUT_S };
+	for (unsigned i = 0; i < RTE_DIM(rows); i++) {
+		uint16_t sport = (uint16_t)(41000 + i);
+		uint64_t midstream = test_worker->cnt.event[EV_MIDSTREAM_FLOWS];
+		struct frame in = frame_new(), want = frame_new();
+		frame_eth(&in, PORT_MAC, CLIENT_MAC);
+		frame_ipv4(&in, CLIENT, VIP, IPPROTO_TCP);
+		frame_tcp(&in, sport, 80, rows[i].flags);
+		frame_payload(&in, "mid-stream");
+		frame_done(&in);
+		frame_eth(&want, B11_MAC, PORT_MAC);
+		frame_ipv4_ttl(&want, CLIENT, B11, IPPROTO_TCP, 63);
+		frame_tcp(&want, sport, 8080, rows[i].flags);
+		frame_payload(&want, "mid-stream");
+		frame_done(&want);
+		struct outcome o = push(&in);
+		CHECK(o.leaked == 0, "flags %#x: leak", rows[i].flags);
+		struct flow_key k = { .proto = IPPROTO_TCP, .family = GFWD_AF_INET, .sport = rte_cpu_to_be_16(sport),
+				      .dport = rte_cpu_to_be_16(80) };
+		inet_pton(AF_INET, CLIENT, k.src.b);
+		inet_pton(AF_INET, VIP, k.dst.b);
+		enum flow_dir dir;
+		struct flow *f = flow_lookup(test_worker->flows, &k, flow_key_hash(&k), test_worker->now, &dir);
+		if (!rows[i].opens) {
+			CHECK(o.port < 0 && o.drop == DROP_RST_WITHOUT_FLOW, "flags %#x: dropped as rst_without_flow, got port %d drop %d",
+			      rows[i].flags, o.port, o.drop);
+			CHECK(f == NULL, "flags %#x: no flow", rows[i].flags);
+			continue;
+		}
+		CHECK(o.port == 0 && o.out.len == want.len && memcmp(o.out.b, want.b, want.len) == 0,
+		      "flags %#x: forwarded to the backend as it came, got port %d drop %d", rows[i].flags, o.port, o.drop);
+		CHECK(f != NULL && f->state == rows[i].state, "flags %#x: flow in state %d, got %d", rows[i].flags,
+		      rows[i].state, f ? f->state : -1);
+		if (f != NULL)
+			CHECK(f->expires - test_worker->now == timeout[rows[i].state], "flags %#x: timeout %u s, got %u",
+			      rows[i].flags, timeout[rows[i].state], f->expires - test_worker->now);
+		uint64_t counted = test_worker->cnt.event[EV_MIDSTREAM_FLOWS] - midstream;
+		CHECK(counted == !(rows[i].flags & TCP_SYN), "flags %#x: midstream_flows counts non-SYN openings", rows[i].flags);
+	}
+}
+
 /* The agent stops reading: the ring fills, then every further frame is dropped and counted,
  * and nothing leaks. Reading again empties it in order. */
 static void punt_ring_full(void)
@@ -394,5 +465,6 @@ int main(int argc, char **argv)
 	punt_read_errors();
 	ownership();
 	conflicts();
+	midstream_flows();
 	return report("test_fleet");
 }
