@@ -276,6 +276,13 @@ struct gfwd_vip {
 int gfwd_owned_set(const struct gfwd_vip *vips, uint32_t n);
 int gfwd_owned_all(void);
 
+/* Idle back-off for machines where forwarders share cores (tests, demos): after 100 empty
+ * loop turns a worker pauses, after 1,000 it sleeps, from 1 us doubling up to max_us; any
+ * packet (received, handed over, or to send) resets it. 0, the default, busy-polls: the
+ * production setting. At most 100,000 us. A sleeping worker adds up to max_us to the first
+ * packet's latency and to commits, which wait for every worker to pass a loop turn. */
+int gfwd_idle_sleep_set(uint32_t max_us);
+
 /* Port information for the agent (hello message, metrics). */
 int gfwd_port_mac(uint16_t port, uint8_t mac[6]);
 int gfwd_port_link_up(uint16_t port);

@@ -64,6 +64,7 @@ struct dataplane {
 	struct rte_ring *punt;                  /* workers → agent (gfwd_punt_read): mbufs */
 	unsigned n_workers;
 	struct worker *workers[MAX_WORKERS];
+	uint32_t idle_sleep_us;                 /* the idle back-off's cap; 0 = busy polling */
 	volatile bool running;
 	bool started;
 };

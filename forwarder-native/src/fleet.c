@@ -88,3 +88,12 @@ int gfwd_owned_all(void)
 	owned_publish(NULL);
 	return 0;
 }
+
+int gfwd_idle_sleep_set(uint32_t max_us)
+{
+	if (max_us > IDLE_SLEEP_MAX_US)
+		return api_fail(-EINVAL, "idle sleep of %u us exceeds %u us: give 0 (busy polling) to %u",
+				max_us, IDLE_SLEEP_MAX_US, IDLE_SLEEP_MAX_US);
+	__atomic_store_n(&dp.idle_sleep_us, max_us, __ATOMIC_RELAXED);
+	return 0;
+}

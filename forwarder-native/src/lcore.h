@@ -57,6 +57,8 @@ struct worker {
 	struct rte_ring *inbox;     /* packets other workers hand over (their flows are ours) */
 	uint64_t loops;             /* a heartbeat: every turn of the loop */
 	struct conflict_note conflicts[CONFLICT_SLOTS];
+	uint32_t idle_polls;        /* loop turns without a packet since the last one */
+	uint32_t idle_sleep_us;     /* the back-off's current sleep */
 	struct counters cnt;
 } __rte_cache_aligned;
 

@@ -98,6 +98,39 @@ static void announces_on_time(void)
 	CHECK(gfwd_announce(GFWD_AF_INET, vip, 0, 150) == -EINVAL, "count 0 refused");
 }
 
+static uint64_t loops(void)
+{
+	uint64_t n[1];
+	gfwd_worker_loops(n, 1);
+	return n[0];
+}
+
+/* With the back-off on, an idle worker sleeps (at most a loop turn per millisecond once it
+ * backed off) and still sends what comes, within about the cap. */
+static void idle_backoff(void)
+{
+	CHECK(gfwd_idle_sleep_set(1000) == 0, "idle_sleep_set: %s", gfwd_last_error());
+	usleep(100000);   /* it backs off after 1,100 empty turns */
+	uint64_t before = loops();
+	double t0 = now_s();
+	usleep(500000);
+	uint64_t turns = loops() - before;
+	double span = now_s() - t0;
+	CHECK(turns <= span * 1000 + 1100, "an idle worker sleeps: %lu turns in %.3f s", (unsigned long)turns, span);
+	struct frame f = advertisement(3), got = frame_new();
+	double sent = now_s();
+	CHECK(gfwd_send_frame(0, f.b, f.len) == 0, "send while idle");
+	int came = 0;
+	while (!came && collect(&got, PATIENCE_S))
+		came = got.len == f.len && memcmp(got.b, f.b, f.len) == 0;
+	CHECK(came, "a sleeping worker still sends");
+	printf("idle back-off at 1000 us: %lu loop turns in %.3f s idle; a frame out %.2f ms after it was queued\n",
+	       (unsigned long)turns, span, (now_s() - sent) * 1e3);
+	CHECK(gfwd_idle_sleep_set(200000) == -EINVAL, "a cap above 100 ms refused");
+	CHECK(strstr(gfwd_last_error(), "give 0 (busy polling) to 100000") != NULL, "says what to give: %s", gfwd_last_error());
+	CHECK(gfwd_idle_sleep_set(0) == 0, "off again");
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -107,6 +140,7 @@ int main(int argc, char **argv)
 	sends_frames();
 	falls_silent_when_the_worker_stops();
 	announces_on_time();
+	idle_backoff();
 	gfwd_shutdown();
 	printf("test_fleet_live: %d checks, %d failures\n", checks, failures);
 	return failures ? 1 : 0;

@@ -310,6 +310,17 @@ public final class DataPlane implements AutoCloseable {
     check("gfwd_owned_all", (int) call("gfwd_owned_all", GatunFwd.gfwd_owned_all));
   }
 
+  /**
+   * Idle back-off for forwarders sharing cores (tests, demos; the agent's {@code --idle-sleep-us}):
+   * an idle worker pauses, then sleeps from 1 us doubling up to {@code maxMicros} (at most
+   * 100,000); any packet resets it. 0, the default, busy-polls: the production setting.
+   */
+  public synchronized void setIdleSleep(int maxMicros) {
+    check(
+        "gfwd_idle_sleep_set",
+        (int) call("gfwd_idle_sleep_set", GatunFwd.gfwd_idle_sleep_set, maxMicros));
+  }
+
   private static Punted.AddressConflict conflict(int port, MemorySegment c) {
     byte via = (byte) GatunFwd.Conflict.VIA.get(c);
     return new Punted.AddressConflict(

@@ -406,6 +406,22 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(15)
+  void anIdleWorkerBacksOffAndStillAnswers() {
+    dataPlane.setIdleSleep(1000);
+    try {
+      dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], PORT_IP));
+      assertThat(awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 2))
+          .isNotNull();
+      assertThatThrownBy(() -> dataPlane.setIdleSleep(200_000))
+          .isInstanceOf(DataPlaneException.class)
+          .hasMessageContaining("give 0 (busy polling) to 100000");
+    } finally {
+      dataPlane.setIdleSleep(0);
+    }
+  }
+
+  @Test
   void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);

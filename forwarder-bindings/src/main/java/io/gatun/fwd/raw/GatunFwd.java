@@ -286,6 +286,8 @@ public final class GatunFwd {
       fn("gfwd_owned_set", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_owned_all =
       fn("gfwd_owned_all", FunctionDescriptor.of(JAVA_INT));
+  public static final MethodHandle gfwd_idle_sleep_set =
+      fn("gfwd_idle_sleep_set", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
   public static final MethodHandle gfwd_ring_inject =
       fn("gfwd_ring_inject", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_ring_collect =
