@@ -87,7 +87,7 @@ fuzz: dpdk ## fuzz the parser and pipeline (libFuzzer, ASan, UBSan) for FUZZ_SEC
 .PHONY: corpus
 corpus: native ## regenerate the fuzzing seeds from the packet tests' frames
 	rm -rf forwarder-native/fuzz/corpus && mkdir -p forwarder-native/fuzz/corpus
-	for t in test_pipeline test_modes test_sched test_frag; do GATUN_WRITE_CORPUS=forwarder-native/fuzz/corpus $(NATIVE_BUILD)/$$t >/dev/null; done
+	for t in test_pipeline test_modes test_sched test_frag test_fleet; do GATUN_WRITE_CORPUS=forwarder-native/fuzz/corpus $(NATIVE_BUILD)/$$t >/dev/null; done
 
 .PHONY: demo
 demo: deps native kube-apiserver ## the local demo: API server, operator, forwarder, netns hosts, traffic through a VIP

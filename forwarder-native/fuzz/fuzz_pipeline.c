@@ -154,6 +154,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				rte_pktmbuf_free(worker->tx[p].m[i]);
 			worker->tx[p].n = 0;
 		}
+		struct rte_mbuf *punted;   /* what the agent would read */
+		while (rte_ring_dequeue(dp.punt, (void **)&punted) == 0)
+			rte_pktmbuf_free(punted);
 		data += len;
 		size -= len;
 	}

@@ -22,8 +22,9 @@ extern "C" {
 
 /* Bumped whenever a struct's layout or a field's meaning changes; gfwd_abi_version() returns
  * it so the bindings can refuse a library they do not match. 3: backend flags (draining).
- * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). */
-#define GFWD_ABI_VERSION 4
+ * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). 5: the fleet's
+ * functions (frames sent and punted, owned VIPs, conflicts, idle back-off). */
+#define GFWD_ABI_VERSION 5
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -173,9 +174,13 @@ int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
 
 /* A static neighbour (no ARP/NDP needed), e.g. for benchmarks on ports without peers. */
 int gfwd_neighbor_set(uint8_t family, const uint8_t addr[16], const uint8_t mac[6]);
-/* Announces that this forwarder now answers for addr: `count` gratuitous ARPs (IPv4) or
- * unsolicited neighbour advertisements (IPv6), `interval_ms` apart, on every port of the
- * address's family. For VIP takeover. */
+/* Announces that this forwarder now answers for addr: `count` (1 to 100) gratuitous ARPs
+ * (IPv4: requests for addr from addr, RFC 5227 §3, to the broadcast) or unsolicited
+ * neighbour advertisements (IPv6: override flag, to ff02::1), `interval_ms` apart, on every
+ * port with an address of the family, sent by worker 0 like the agent's frames. The first
+ * goes at once, the others on time to the millisecond (the housekeeping thread wakes for
+ * them). Announcing addr again restarts its series. Counted as garps_sent. For VIP
+ * takeover: gfwd_owned_set() first, so that the answers match the announcement. */
 int gfwd_announce(uint8_t family, const uint8_t addr[16], uint32_t count, uint32_t interval_ms);
 
 /* Test / benchmark plumbing for ring ports. */
@@ -201,6 +206,82 @@ int gfwd_port_stats(uint16_t port, struct gfwd_port_stats *out);
 /* Each worker's loop count (fills up to n; returns the number of workers): a count that
  * stops moving is a stuck worker. */
 int gfwd_worker_loops(uint64_t *loops, uint32_t n);
+
+/* ---------------------------------------------------------------- the fleet
+ *
+ * Forwarders on one segment learn each other's liveness from advertisements the agents
+ * build and check (HMAC, sequence) in Java; the data plane only carries them, so that a
+ * forwarder whose workers stop or whose port is down falls silent. See README.md, "The
+ * fleet". */
+
+/* Advertisements: Ethernet frames of this EtherType (IEEE local experimental) to this
+ * locally administered multicast MAC. */
+#define GFWD_FLEET_ETHERTYPE 0x88B5
+#define GFWD_FLEET_MAC { 0x03, 0x00, 0x47, 0x54, 0x4e, 0x00 }
+
+/* Queues a complete Ethernet frame (destination MAC first, no FCS; 14 bytes up to the
+ * port's MTU plus 18) for worker 0 to transmit on `port` on its next loop turn, the way it
+ * sends ARP requests. Copies the bytes. A full queue (a worker that stopped looping) gives
+ * -ENOBUFS and counts drop_control_ring_full: the frame is not sent. */
+int gfwd_send_frame(uint16_t port, const uint8_t *frame, uint32_t len);
+
+/* What the workers hand to the agent (gfwd_punt_read): */
+enum gfwd_punt_kind {
+	GFWD_PUNT_FLEET = 1,     /* a frame of GFWD_FLEET_ETHERTYPE to GFWD_FLEET_MAC or the port's
+				  * MAC, as received (Ethernet header first) */
+	GFWD_PUNT_CONFLICT = 2,  /* a struct gfwd_conflict */
+};
+
+/* Another MAC claims an address this forwarder owns (dp: gfwd_owned_set, or every VIP
+ * without one): an ARP (request, reply or gratuitous) whose sender address it is, a
+ * neighbour advertisement whose target it is, or a solicitation from it, sent by a MAC that
+ * is none of this forwarder's ports. Every one counts as address_conflicts; at most one per
+ * address per second per worker is reported. A peer forwarder's port MAC means a healing
+ * partition, any other a foreign device. */
+enum gfwd_conflict_via { GFWD_CONFLICT_ARP = 1, GFWD_CONFLICT_NDP = 2 };
+
+struct gfwd_conflict {
+	uint8_t addr[16];        /* the address claimed (IPv4 in the first 4 bytes) */
+	uint8_t family;          /* enum gfwd_family */
+	uint8_t mac[6];          /* who claims it: the ARP sender / ND link-layer address */
+	uint8_t via;             /* enum gfwd_conflict_via */
+};
+
+/* Takes the next punted item: copies it into buf and returns its length, 0 when there is
+ * none (never waits: poll it, e.g. every millisecond, from one thread). *port is where it
+ * arrived, *kind an enum gfwd_punt_kind. An item longer than cap is consumed and gives
+ * -EMSGSIZE. Items the workers could not queue (the agent fell behind by more than 1024)
+ * are counted as drop_punt_ring_full. */
+int gfwd_punt_read(uint8_t *buf, uint32_t cap, uint16_t *port, uint8_t *kind);
+
+/* An address this forwarder owns: a VIP, or an address owned like one (the gateway NAT-mode
+ * backends route their replies through, when it is not the VIP). */
+struct gfwd_vip {
+	uint8_t addr[16];        /* IPv4 in the first 4 bytes */
+	uint8_t family;          /* enum gfwd_family */
+	uint8_t reserved[3];
+};
+
+/* Ownership. Traffic to every VIP of the configuration is forwarded whoever owns it; what
+ * ownership decides is who answers for an address: ARP requests, neighbour solicitations
+ * and ICMP echo for it (the ports' own addresses are always answered), and which addresses
+ * count as this forwarder's in conflict reports.
+ *
+ * Until the first gfwd_owned_set() (and after gfwd_owned_all()) this forwarder answers for
+ * every VIP of its configuration: a lone forwarder, or BGP mode. gfwd_owned_set() replaces
+ * the owned set as a whole (n may be 0: answer for none), published to the workers at once
+ * and without stopping them; it returns when no worker still answers from the old set.
+ * On gaining a VIP set it owned first, then gfwd_announce() it; on losing one, set it no
+ * longer owned (a peer announces). -EINVAL names an invalid entry by index. */
+int gfwd_owned_set(const struct gfwd_vip *vips, uint32_t n);
+int gfwd_owned_all(void);
+
+/* Idle back-off for machines where forwarders share cores (tests, demos): after 100 empty
+ * loop turns a worker pauses, after 1,000 it sleeps, from 1 us doubling up to max_us; any
+ * packet (received, handed over, or to send) resets it. 0, the default, busy-polls: the
+ * production setting. At most 100,000 us. A sleeping worker adds up to max_us to the first
+ * packet's latency and to commits, which wait for every worker to pass a loop turn. */
+int gfwd_idle_sleep_set(uint32_t max_us);
 
 /* Port information for the agent (hello message, metrics). */
 int gfwd_port_mac(uint16_t port, uint8_t mac[6]);

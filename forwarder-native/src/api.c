@@ -14,6 +14,8 @@
 #include "worker.h"
 
 _Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout is 256 bytes");
+_Static_assert(sizeof(struct gfwd_vip) == 20, "the bindings' Vip layout is 20 bytes");
+_Static_assert(sizeof(struct gfwd_conflict) == 24, "the bindings' Conflict layout is 24 bytes");
 
 int gfwd_abi_version(void)
 {

@@ -2,6 +2,7 @@
 #include <rte_arp.h>
 #include <rte_ether.h>
 #include "arp.h"
+#include "conflict.h"
 #include "dataplane.h"
 
 static struct rte_mbuf *arp_frame(uint16_t port, uint16_t op, const struct rte_ether_addr *dst,
@@ -60,6 +61,7 @@ void arp_input(struct worker *w, const struct config *cfg, uint16_t in_port, str
 	struct rte_arp_ipv4 *d = &a->arp_data;
 	struct addr sender = addr_v4(d->arp_sip), target = addr_v4(d->arp_tip);
 	neigh_learn(&dp.neigh, GFWD_AF_INET, &sender, &d->arp_sha, w->now_tsc);
+	address_claimed(w, cfg, in_port, GFWD_AF_INET, &sender, &d->arp_sha, GFWD_CONFLICT_ARP);
 
 	if (a->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY)) {
 		rte_pktmbuf_free(p->m);   /* learnt above; nothing to answer */

@@ -20,14 +20,17 @@
 	X(ARP_REQUESTS,      "arp_requests")                                  \
 	X(ND_SOLICITS,       "nd_solicitations")                              \
 	X(ND_ADVERTS,        "nd_advertisements")                             \
-	X(ANNOUNCEMENTS,     "announcements")        /* GARP, unsolicited NA */ \
+	X(GARPS_SENT,        "garps_sent")           /* gratuitous ARP, unsolicited NA */ \
 	X(ICMP_ECHO_REPLIES, "icmp_echo_replies")                             \
 	X(ICMP_ERRORS_TRANSLATED, "icmp_errors_translated")                   \
 	X(ICMP_TOO_BIG_SENT, "icmp_too_big_sent")                             \
 	X(HANDOFFS,          "handoffs")             /* to the flow's worker */ \
 	X(FRAGMENTS,         "fragments")            /* of datagrams translated or forwarded */ \
 	X(BUSY_CYCLES,       "busy_cycles")          /* TSC cycles processing bursts */ \
-	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */
+	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */ \
+	X(PUNTED,            "punted")               /* handed to the agent: gfwd_punt_read */ \
+	X(ADDRESS_CONFLICTS, "address_conflicts")    /* another MAC claims an owned address */ \
+	X(MIDSTREAM_FLOWS,   "midstream_flows")      /* opened by a TCP packet other than a SYN */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \
@@ -48,6 +51,7 @@
 	X(UNSUPPORTED_ICMP,  "unsupported_icmp")                              \
 	X(NO_SERVICE,        "no_service")         /* no VIP:port matches */  \
 	X(NO_FLOW,           "no_flow")            /* reply without a flow */ \
+	X(RST_WITHOUT_FLOW,  "rst_without_flow")   /* a reset opens nothing */ \
 	X(NO_BACKEND,        "no_backend")         /* none serving */         \
 	X(SNAT_EXHAUSTED,    "snat_ports_exhausted")                          \
 	X(FLOW_TABLE_FULL,   "flow_table_full")                               \
@@ -55,7 +59,9 @@
 	X(HANDOFF_FULL,      "handoff_queue_full")                            \
 	X(NEIGH_UNRESOLVED,  "neighbor_unresolved")                           \
 	X(TX_FULL,           "tx_queue_full")                                 \
-	X(NO_MBUF,           "no_mbuf")
+	X(NO_MBUF,           "no_mbuf")                                       \
+	X(PUNT_RING_FULL,    "punt_ring_full")     /* the agent did not read punted frames */ \
+	X(CONTROL_RING_FULL, "control_ring_full")  /* worker 0 did not send the control side's */
 
 enum gfwd_event {
 #define X(id, name) EV_##id,

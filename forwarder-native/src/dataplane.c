@@ -21,7 +21,9 @@ int dp_init(unsigned mbufs)
 	size_t rcu_size = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
 	dp.rcu = rte_zmalloc("gfwd_rcu", rcu_size, RTE_CACHE_LINE_SIZE);
 	dp.vip_index = malloc(sizeof(int32_t) * VIP_SLOTS);
-	if (dp.pool == NULL || dp.rcu == NULL || dp.vip_index == NULL)
+	/* Any worker may punt; only the agent's one reader takes. */
+	dp.punt = rte_ring_create("gfwd_punt", PUNT_RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (dp.pool == NULL || dp.rcu == NULL || dp.vip_index == NULL || dp.punt == NULL)
 		return -ENOMEM;
 	memset(dp.vip_index, 0xff, sizeof(int32_t) * VIP_SLOTS);
 	rte_rcu_qsbr_init(dp.rcu, RTE_MAX_LCORE);

@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "config.h"
 #include "neigh.h"
+#include "owned.h"
 #include "tunables.h"
 
 /* Index of a family in per-family arrays: 0 = IPv4, 1 = IPv6. */
@@ -58,16 +59,19 @@ struct dataplane {
 	int32_t *vip_index;                     /* open addressing over vips[] */
 	struct neigh_table neigh;
 	struct config *config;                  /* RCU-published */
+	struct owned_set *owned;                /* RCU-published; NULL: every VIP of config */
 	struct rte_rcu_qsbr *rcu;
+	struct rte_ring *punt;                  /* workers → agent (gfwd_punt_read): mbufs */
 	unsigned n_workers;
 	struct worker *workers[MAX_WORKERS];
+	uint32_t idle_sleep_us;                 /* the idle back-off's cap; 0 = busy polling */
 	volatile bool running;
 	bool started;
 };
 
 extern struct dataplane dp;
 
-/* The mbuf pool of that many mbufs, the RCU state, the VIP index; -ENOMEM. */
+/* The mbuf pool of that many mbufs, the RCU state, the VIP index, the punt ring; -ENOMEM. */
 int dp_init(unsigned mbufs);
 
 static inline const struct config *dp_config(void)
@@ -89,10 +93,19 @@ static inline bool dp_is_port_addr(uint8_t family, const struct addr *addr, uint
 	return false;
 }
 
-/* True when this forwarder answers for addr (ARP, NDP, ICMP echo): a port address or a VIP. */
+/* True when this forwarder owns addr (gfwd_owned_set): one of the owned set, or without
+ * one, a VIP of cfg. */
+static inline bool dp_owns(const struct config *cfg, uint8_t family, const struct addr *addr)
+{
+	const struct owned_set *o = __atomic_load_n(&dp.owned, __ATOMIC_ACQUIRE);
+	return o == NULL ? config_has_vip(cfg, addr) : owned_has(o, family, addr);
+}
+
+/* True when this forwarder answers for addr (ARP, NDP, ICMP echo): a port address or an
+ * address it owns. */
 static inline bool dp_answers_for(const struct config *cfg, uint8_t family, const struct addr *addr)
 {
-	return dp_is_port_addr(family, addr, NULL) || config_has_vip(cfg, addr);
+	return dp_is_port_addr(family, addr, NULL) || dp_owns(cfg, family, addr);
 }
 
 /* Next hop of dst: dst itself if a port is on its prefix, else a port's gateway. */

@@ -38,7 +38,7 @@ static void send_ctrl(uint16_t port, struct rte_mbuf *m, enum gfwd_event what)
 	if (dp_ctrl_send(port, m) == 0)
 		control_counters.event[what]++;
 	else
-		control_counters.drop[DROP_TX_FULL]++;
+		control_counters.drop[DROP_CONTROL_RING_FULL]++;
 }
 
 static void maintain_neighbours(uint64_t now, uint64_t hz)
@@ -76,7 +76,7 @@ static void send_announcements(uint64_t now)
 				continue;
 			send_ctrl(p, a->family == GFWD_AF_INET ? arp_gratuitous(p, &a->addr)
 							       : nd_unsolicited_advert(p, &a->addr),
-				  EV_ANNOUNCEMENTS);
+				  EV_GARPS_SENT);
 		}
 		a->left--;
 		a->next_tsc = now + a->interval_tsc;
@@ -125,12 +125,26 @@ int gfwd_announce(uint8_t family, const uint8_t addr[16], uint32_t count, uint32
 	return 0;
 }
 
+uint64_t housekeeper_sleep_us(void)
+{
+	pthread_mutex_lock(&lock);
+	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz();
+	uint64_t wait = hz * SERVICE_TICK_MS / 1000;
+	for (int i = 0; i < MAX_ANNOUNCEMENTS; i++) {
+		const struct announcement *a = &announcements[i];
+		if (a->left > 0)
+			wait = RTE_MIN(wait, a->next_tsc > now ? a->next_tsc - now : 0);
+	}
+	pthread_mutex_unlock(&lock);
+	return wait * 1000000 / hz;
+}
+
 static void *housekeeper_main(void *arg)
 {
 	(void)arg;
 	while (!stopping) {
 		housekeeper_run_once();
-		usleep(SERVICE_TICK_MS * 1000);
+		usleep((useconds_t)housekeeper_sleep_us());
 	}
 	return NULL;
 }

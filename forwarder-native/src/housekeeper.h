@@ -11,6 +11,9 @@ extern struct counters control_counters;
 
 /* One round now, as the thread does every SERVICE_TICK_MS. */
 void housekeeper_run_once(void);
+/* How long the thread sleeps before its next round: a tick, or less when an announcement
+ * is due sooner (so announcements keep their interval, not the tick's). */
+uint64_t housekeeper_sleep_us(void);
 int housekeeper_start(void);
 void housekeeper_stop(void);
 

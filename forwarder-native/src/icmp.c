@@ -199,6 +199,11 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 void icmp_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p, bool local)
 {
 	uint8_t t = p->icmp_type;
+	bool echo = t == (p->key.family == GFWD_AF_INET ? ICMP4_ECHO_REQUEST : ICMP6_ECHO_REQUEST);
+	if (unlikely(echo && !local && p->icmp_code == 0)) {
+		drop(w, p->m, DROP_NOT_FOR_US);   /* a VIP a peer owns, or no address of ours */
+		return;
+	}
 	if (p->key.family == GFWD_AF_INET) {
 		if (t == ICMP4_ECHO_REQUEST && p->icmp_code == 0 && local)
 			echo_reply(w, in_port, p);

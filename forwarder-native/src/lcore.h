@@ -27,6 +27,12 @@ struct affinity {
 	uint32_t expires;           /* worker clock, seconds */
 };
 
+/* When this worker last reported a conflict over an address (rate limit). */
+struct conflict_note {
+	struct addr addr;
+	uint64_t tsc;
+};
+
 struct tx_queue {
 	uint16_t n;
 	struct rte_mbuf *m[TXQ_CAP];
@@ -50,6 +56,9 @@ struct worker {
 	struct frag_table frags;    /* where later fragments follow their first */
 	struct rte_ring *inbox;     /* packets other workers hand over (their flows are ours) */
 	uint64_t loops;             /* a heartbeat: every turn of the loop */
+	struct conflict_note conflicts[CONFLICT_SLOTS];
+	uint32_t idle_polls;        /* loop turns without a packet since the last one */
+	uint32_t idle_sleep_us;     /* the back-off's current sleep */
 	struct counters cnt;
 } __rte_cache_aligned;
 

@@ -25,7 +25,8 @@ static inline bool is_directed_broadcast(uint32_t a)
 	return false;
 }
 
-static inline bool martian_source(const struct config *cfg, const struct pkt *p)
+/* A source no host may have: "this network", loopback, multicast, reserved, broadcast. */
+static inline bool martian_address(const struct pkt *p)
 {
 	const struct addr *src = &p->key.src;
 	if (p->key.family == GFWD_AF_INET) {
@@ -40,8 +41,15 @@ static inline bool martian_source(const struct config *cfg, const struct pkt *p)
 		if (unspecified_or_loopback || src->b[0] == 0xff)   /* ::, ::1, ff00::/8 multicast */
 			return true;
 	}
-	/* Ourselves: a "land" packet (source = destination), a VIP or a port's address. */
-	return addr_eq(src, &p->key.dst) || dp_is_port_addr(p->key.family, src, NULL) || config_has_vip(cfg, src);
+	return false;
+}
+
+/* A martian address, or ourselves: a "land" packet (source = destination), a VIP or a
+ * port's address. */
+static inline bool martian_source(const struct config *cfg, const struct pkt *p)
+{
+	const struct addr *src = &p->key.src;
+	return martian_address(p) || addr_eq(src, &p->key.dst) || dp_is_port_addr(p->key.family, src, NULL) || config_has_vip(cfg, src);
 }
 
 #endif

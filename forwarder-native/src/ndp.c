@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include "conflict.h"
 #include "csum.h"
 #include "dataplane.h"
 #include "ndp.h"
@@ -122,6 +123,7 @@ void nd_input(struct worker *w, const struct config *cfg, uint16_t in_port, stru
 		if (!nd_option(opts, opts_len, ND_OPT_TARGET_LL, &mac))
 			mac = p->eth->src_addr;
 		neigh_learn(&dp.neigh, GFWD_AF_INET6, &target, &mac, w->now_tsc);
+		address_claimed(w, cfg, in_port, GFWD_AF_INET6, &target, &mac, GFWD_CONFLICT_NDP);
 		rte_pktmbuf_free(p->m);
 		return;
 	}
@@ -131,6 +133,9 @@ void nd_input(struct worker *w, const struct config *cfg, uint16_t in_port, stru
 	bool has_mac = nd_option(opts, opts_len, ND_OPT_SOURCE_LL, &mac);
 	if (!dad && has_mac)
 		neigh_learn(&dp.neigh, GFWD_AF_INET6, &src, &mac, w->now_tsc);
+	if (!dad)
+		address_claimed(w, cfg, in_port, GFWD_AF_INET6, &src, has_mac ? &mac : &p->eth->src_addr,
+				GFWD_CONFLICT_NDP);
 	if (!dp_answers_for(cfg, GFWD_AF_INET6, &target)) {
 		drop(w, p->m, DROP_NOT_FOR_US);
 		return;

@@ -2,6 +2,7 @@
  * The per-packet path, as a pipeline:
  *
  *   parse L2 ─ ARP ─────────────────────────────────────────────▶ arp.c
+ *            ├ the fleet's advertisements ──────────────────────▶ punt.h (to the agent)
  *            └ IPv4 / IPv6 ─ parse L4 ─ NDP ─────────────────────▶ ndp.c
  *                                     ├ ICMP / ICMPv6 ───────────▶ icmp.c
  *                                     └ flow lookup ─ hit ─ forward(mode) / reverse(mode)
@@ -21,6 +22,7 @@
 #include "ndp.h"
 #include "parse.h"
 #include "pipeline.h"
+#include "punt.h"
 #include "scheduler.h"
 
 static inline const struct backend *flow_backend(const struct config *cfg, struct flow *f)
@@ -95,6 +97,14 @@ static uint16_t snat_port_alloc(struct worker *w, const struct flow *t)
 	return 0;
 }
 
+/* A TCP flow opened by a packet other than a SYN is a connection established elsewhere
+ * (through a forwarder that owned the VIP before, Katran style): it continues here on the
+ * backend the same Maglev table gives, with the established timeout from the start. */
+static inline uint8_t tcp_opening_state(uint8_t flags)
+{
+	return flags & RTE_TCP_SYN_FLAG ? FLOW_TCP_SYN : FLOW_TCP_ESTABLISHED;
+}
+
 /* A new connection: schedule a backend and record the flow (both directions). */
 static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
 			      const struct pkt *p, uint32_t hash, uint16_t in_port, enum gfwd_drop *why)
@@ -112,7 +122,7 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
 		.proto = p->key.proto, .family = p->key.family,
-		.state = p->key.proto == IPPROTO_TCP ? FLOW_TCP_SYN
+		.state = p->key.proto == IPPROTO_TCP ? tcp_opening_state(p->tcp_flags)
 			 : p->key.proto == IPPROTO_SCTP ? FLOW_SCTP : FLOW_UDP,
 		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
@@ -130,6 +140,8 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		return NULL;
 	}
 	w->cnt.event[EV_NEW_FLOWS]++;
+	if (t.state == FLOW_TCP_ESTABLISHED)
+		w->cnt.event[EV_MIDSTREAM_FLOWS]++;
 	struct traffic *ts = traffic_service(cfg, w->index, t.svc);
 	struct traffic *tb = traffic_backend(cfg, w->index, bi);
 	ts->new_flows++;
@@ -241,11 +253,14 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
-		if (unlikely(martian_source(cfg, p) && !is_dad_probe(p))) {
+		/* Neighbour discovery may come from a VIP: a peer announcing one, which is how a
+		 * conflict over it shows. */
+		bool nd = nd_message(p);
+		if (unlikely(nd ? martian_address(p) && !is_dad_probe(p) : martian_source(cfg, p))) {
 			drop(w, p->m, DROP_MARTIAN_SOURCE);   /* never answered, never translated */
 			return;
 		}
-		if (nd_message(p))
+		if (nd)
 			nd_input(w, cfg, in_port, p);
 		else
 			icmp_input(w, cfg, in_port, p, dp_answers_for(cfg, p->key.family, &p->key.dst));
@@ -294,6 +309,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
 		return;
 	}
+	if (unlikely(p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG))) {
+		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
+		return;
+	}
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
 	if (svc == NULL) {
 		drop(w, p->m, dp_is_port_addr(p->key.family, &p->key.dst, NULL) ? DROP_NO_FLOW : DROP_NO_SERVICE);
@@ -325,6 +344,8 @@ static inline enum gfwd_drop parse(struct pkt *p, const struct port *port)
 	enum gfwd_drop r = parse_l2(p);
 	if (r != PARSE_OK)
 		return r;
+	if (unlikely(p->ether_type == RTE_BE16(GFWD_FLEET_ETHERTYPE)))
+		return is_fleet_frame(p, port) ? PARSE_OK : DROP_NOT_FOR_US;   /* for the agent */
 	if (unlikely(!frame_for_us(p->eth, port)))
 		return DROP_NOT_FOR_US;
 	if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
@@ -334,6 +355,12 @@ static inline enum gfwd_drop parse(struct pkt *p, const struct port *port)
 	else
 		return p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ? PARSE_OK : DROP_BAD_ETHERTYPE;
 	return r == PARSE_OK ? parse_l4(p) : r;
+}
+
+/* ARP and the fleet's frames have no flow key. */
+static inline bool is_ip(const struct pkt *p)
+{
+	return p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) && p->ether_type != RTE_BE16(GFWD_FLEET_ETHERTYPE);
 }
 
 /* Three passes over a burst: parse every packet and start loading its flow buckets; find
@@ -364,22 +391,24 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			if (unlikely(r != PARSE_OK)) {
 				drop(w, m, r);
 				p->m = NULL;
-			} else if (p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+			} else if (likely(is_ip(p))) {
 				p->hash = flow_key_hash(&p->key);
 				flow_prefetch(w->flows, p->hash);
 			}
 		}
 		for (uint16_t i = 0; i < k; i++)
-			if (parsed[i].m != NULL && parsed[i].ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
+			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
 				flow_prefetch_match(w->flows, parsed[i].hash);
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
 				continue;
-			if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			if (likely(is_ip(p)))
+				ip_input(w, cfg, in_port, p);
+			else if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 				arp_input(w, cfg, in_port, p);
 			else
-				ip_input(w, cfg, in_port, p);
+				punt(w, p->m, in_port, GFWD_PUNT_FLEET);
 		}
 		pkts += k;
 		n -= k;
@@ -394,7 +423,7 @@ unsigned pipeline_owner(const struct config *cfg, uint16_t in_port, struct rte_m
 	if (n <= 1)
 		return self;
 	struct pkt p = { .m = m, .data = rte_pktmbuf_mtod(m, uint8_t *), .len = rte_pktmbuf_data_len(m) };
-	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || p.ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP) ||
+	if (parse(&p, &dp.ports[in_port]) != PARSE_OK || !is_ip(&p) ||
 	    p.key.proto == IPPROTO_ICMP || p.key.proto == IPPROTO_ICMPV6)
 		return self;   /* dropped or local: any worker will do */
 	if (unlikely(p.frag == FRAG_LATER)) {

@@ -99,7 +99,7 @@ static int port_setup(uint16_t eth_port, const char *name, const struct gfwd_por
 	}
 	char ring_name[RTE_RING_NAMESIZE];
 	snprintf(ring_name, sizeof(ring_name), "gfwd_ctrl_%u", idx);
-	p->ctrl_tx = rte_ring_create(ring_name, 1024, socket, RING_F_SC_DEQ);
+	p->ctrl_tx = rte_ring_create(ring_name, CONTROL_RING_SIZE, socket, RING_F_SC_DEQ);
 	if (p->ctrl_tx == NULL)
 		return api_fail(-ENOMEM, "port %s: cannot create its control ring", name);
 	dp.snat_addrs[0][idx] = p->a[0].addr;

@@ -49,6 +49,17 @@
 #define NEIGH_STALE_S           90      /* no answer for this long: entry unresolved again */
 #define SERVICE_TICK_MS         100     /* housekeeping thread period */
 
+#define CONTROL_RING_SIZE       1024    /* frames from the control side per port, for worker 0 */
+#define PUNT_RING_SIZE          1024    /* frames and reports waiting for the agent */
+#define CONFLICT_SLOTS          64      /* addresses a worker remembers reporting (direct mapped) */
+#define CONFLICT_REPORT_MS      1000    /* one conflict report per address per worker this often */
+
+/* Idle back-off (gfwd_idle_sleep_set; off by default): after this many empty loop turns a
+ * worker pauses, after the second many it sleeps, 1 us doubling up to the cap. */
+#define IDLE_POLLS_BEFORE_PAUSE 100
+#define IDLE_POLLS_BEFORE_SLEEP 1000
+#define IDLE_SLEEP_MAX_US       100000  /* the largest cap accepted */
+
 #define TX_DRAIN_US             100     /* flush partly filled tx buffers after this */
 
 #endif

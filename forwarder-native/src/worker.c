@@ -123,14 +123,39 @@ void worker_flush(struct worker *w)
 	}
 }
 
-/* Worker 0 also sends what the control side queued (ARP requests, gratuitous ARP). */
-static void drain_control(struct worker *w)
+/* Worker 0 also sends what the control side queued (ARP requests, gratuitous ARP, the
+ * agent's frames). Returns how many. */
+static unsigned drain_control(struct worker *w)
 {
+	unsigned n = 0;
 	for (uint16_t p = 0; p < dp.n_ports; p++) {
 		struct tx_queue *q = &w->tx[p];
-		q->n += (uint16_t)rte_ring_dequeue_burst(dp.ports[p].ctrl_tx, (void **)&q->m[q->n],
-							 TXQ_CAP - q->n, NULL);
+		unsigned k = rte_ring_dequeue_burst(dp.ports[p].ctrl_tx, (void **)&q->m[q->n], TXQ_CAP - q->n, NULL);
+		q->n += (uint16_t)k;
+		n += k;
 	}
+	return n;
+}
+
+/* l3fwd-power style, for machines where forwarders share cores: after a run of empty turns
+ * pause, then sleep, longer each time up to the cap; any packet resets it. With the cap at
+ * 0 (the default) this is one load and a branch per turn. */
+static inline void idle_backoff(struct worker *w, bool busy)
+{
+	uint32_t cap = __atomic_load_n(&dp.idle_sleep_us, __ATOMIC_RELAXED);
+	if (likely(busy || cap == 0)) {
+		w->idle_polls = 0;
+		w->idle_sleep_us = 0;
+		return;
+	}
+	if (++w->idle_polls < IDLE_POLLS_BEFORE_PAUSE)
+		return;
+	if (w->idle_polls < IDLE_POLLS_BEFORE_SLEEP) {
+		rte_pause();
+		return;
+	}
+	w->idle_sleep_us = w->idle_sleep_us ? RTE_MIN(w->idle_sleep_us * 2, cap) : 1;
+	rte_delay_us_sleep(w->idle_sleep_us);
 }
 
 /* Keeps what this worker owns, hands the rest to their owners (m->port carries the port
@@ -156,12 +181,13 @@ static uint16_t hand_off(struct worker *w, const struct config *cfg, uint16_t po
 	return kept;
 }
 
-static void drain_inbox(struct worker *w, const struct config *cfg)
+static unsigned drain_inbox(struct worker *w, const struct config *cfg)
 {
 	struct rte_mbuf *pkts[BURST_SIZE];
 	unsigned n = rte_ring_dequeue_burst(w->inbox, (void **)pkts, BURST_SIZE, NULL);
 	for (unsigned i = 0; i < n; i++)   /* one at a time: each names its own port */
 		pipeline_burst(w, cfg, pkts[i]->port, &pkts[i], 1);
+	return n;
 }
 
 void worker_adopt(struct worker *w, const struct config *cfg)
@@ -185,12 +211,14 @@ int worker_main(void *arg)
 		const struct config *cfg = dp_config();
 		if (unlikely(cfg != w->cfg_seen))
 			worker_adopt(w, cfg);
+		unsigned got = 0;
 		for (uint16_t p = 0; p < dp.n_ports; p++) {
 			if (w->index >= dp.ports[p].n_rx_queues)
 				continue;
 			uint16_t n = rte_eth_rx_burst(dp.ports[p].eth_port, (uint16_t)w->index, pkts, BURST_SIZE);
 			if (n == 0)
 				continue;
+			got += n;
 			/* Cycles per packet (rte_rdtsc around each burst: handoff, pipeline, tx). */
 			uint64_t t0 = rte_rdtsc();
 			w->cnt.event[EV_BURST_PACKETS] += n;
@@ -202,14 +230,15 @@ int worker_main(void *arg)
 			w->cnt.event[EV_BUSY_CYCLES] += rte_rdtsc() - t0;
 		}
 		if (dp.n_workers > 1)
-			drain_inbox(w, cfg);
+			got += drain_inbox(w, cfg);
 		if (w->index == 0)
-			drain_control(w);
+			got += drain_control(w);
 		worker_flush(w);
 		w->cfg = cfg;
 		worker_sweep(w);
 		/* Done with cfg: a commit waiting to free it may go on. */
 		rte_rcu_qsbr_quiescent(dp.rcu, w->lcore_id);
+		idle_backoff(w, got > 0);
 	}
 	rte_rcu_qsbr_thread_offline(dp.rcu, w->lcore_id);
 	rte_rcu_qsbr_thread_unregister(dp.rcu, w->lcore_id);

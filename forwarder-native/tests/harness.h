@@ -66,7 +66,28 @@ struct outcome {
 	struct frame out;
 	int drop;                 /* drop reason counted, -1 if none */
 	int leaked;               /* mbufs missing from the pool afterwards */
+	int punted;               /* items handed to the agent (gfwd_punt_read) */
+	struct frame punt;        /* the first of them, */
+	uint8_t punt_kind;        /* its enum gfwd_punt_kind */
+	uint16_t punt_port;
 };
+
+/* Reads what the pipeline punted, as the agent does, into o. */
+static void read_punted(struct outcome *o)
+{
+	struct frame f = frame_new();
+	uint16_t port;
+	uint8_t kind;
+	int n;
+	while ((n = gfwd_punt_read(f.b, sizeof(f.b), &port, &kind)) > 0) {
+		if (o->punted++ == 0) {
+			o->punt = f;
+			o->punt.len = (uint16_t)n;
+			o->punt_kind = kind;
+			o->punt_port = port;
+		}
+	}
+}
 
 /* With GATUN_WRITE_CORPUS=DIR, every frame pushed becomes a fuzzing seed (a file of one
  * length-prefixed frame), and the whole run one more (every frame in order, so flows open
@@ -134,6 +155,7 @@ static __attribute__((unused)) struct outcome push(const struct frame *in)
 		}
 		q->n = 0;
 	}
+	read_punted(&o);
 	for (int d = 0; d < DROP_MAX; d++)
 		if (w->cnt.drop[d] != drops[d])
 			o.drop = o.drop < 0 ? d : 1000;
@@ -146,13 +168,16 @@ static __attribute__((unused)) struct outcome push(const struct frame *in)
 enum verdict { SENT, DROPPED, CONSUMED };
 
 /* One row of a packet table: an input frame, what must happen to it and, when a frame goes
- * out, its exact bytes (on port 0). */
+ * out, its exact bytes (on port 0); when something is handed to the agent, its exact bytes
+ * and kind (nothing may be when `punted` is NULL). */
 struct packet_case {
 	const char *name;
 	void (*input)(struct frame *);
 	enum verdict verdict;
 	void (*expect)(struct frame *);
 	enum gfwd_drop reason;
+	void (*punted)(struct frame *);
+	uint8_t punt_kind;
 };
 
 static void hexdump_diff(const struct frame *got, const struct frame *want)
@@ -168,6 +193,25 @@ static void hexdump_diff(const struct frame *got, const struct frame *want)
 	}
 }
 
+static void check_punted(const struct packet_case *c, const struct outcome *o)
+{
+	if (c->punted == NULL) {
+		CHECK(o->punted == 0, "%s: expected nothing punted, got %d", c->name, o->punted);
+		return;
+	}
+	CHECK(o->punted == 1 && o->punt_kind == c->punt_kind && o->punt_port == 0,
+	      "%s: expected one item of kind %u punted from port 0, got %d of kind %u from port %u", c->name,
+	      c->punt_kind, o->punted, o->punt_kind, o->punt_port);
+	struct frame want = frame_new();
+	c->punted(&want);
+	if (o->punted == 0)
+		return;
+	int same = o->punt.len == want.len && memcmp(o->punt.b, want.b, want.len) == 0;
+	CHECK(same, "%s: punted item differs", c->name);
+	if (!same)
+		hexdump_diff(&o->punt, &want);
+}
+
 /* Runs the rows in order (they share the worker's flows), a leak check after each. */
 static __attribute__((unused)) void run_table(const struct packet_case *cases, size_t n)
 {
@@ -177,6 +221,7 @@ static __attribute__((unused)) void run_table(const struct packet_case *cases, s
 		c->input(&in);
 		struct outcome o = push(&in);
 		CHECK(o.leaked == 0, "%s: %d mbufs leaked", c->name, o.leaked);
+		check_punted(c, &o);
 		if (c->verdict == SENT) {
 			struct frame want = frame_new();
 			c->expect(&want);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 #include "frame.h"
 #include "gatunfwd.h"
 
@@ -66,6 +67,8 @@ static int collect(struct frame *f, double timeout_s)
 			f->len = (uint16_t)n;
 			return 1;
 		}
+		/* Yield: EAL pinned this thread and the housekeeper it started to one core. */
+		usleep(20);
 	} while (now_s() < deadline);
 	return 0;
 }

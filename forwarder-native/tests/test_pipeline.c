@@ -302,7 +302,7 @@ static void ttl_one(struct frame *f)
 }
 static void ipv6_frame(struct frame *f)
 {
-	frame_eth_type(f, PORT_MAC, CLIENT_MAC, 0x88b5);  /* local experimental ethertype */
+	frame_eth_type(f, PORT_MAC, CLIENT_MAC, 0x88b6);  /* local experimental 2 (the fleet has 1) */
 	frame_payload(f, "not a protocol we speak");
 }
 static void other_mac(struct frame *f)

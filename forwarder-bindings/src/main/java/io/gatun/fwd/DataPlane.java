@@ -21,6 +21,15 @@ import java.util.Optional;
  */
 public final class DataPlane implements AutoCloseable {
   private static final int MAX_FRAME = 16 * 1024;
+
+  /** The EtherType of the fleet's advertisements (IEEE local experimental 1). */
+  public static final int FLEET_ETHERTYPE = GatunFwd.FLEET_ETHERTYPE;
+
+  /** The multicast group the fleet's advertisements go to: {@code 03:00:47:54:4e:00}. */
+  public static byte[] fleetMac() {
+    return GatunFwd.fleetMac();
+  }
+
   private static boolean opened;
 
   private final List<String> counterNames;
@@ -215,6 +224,112 @@ public final class DataPlane implements AutoCloseable {
                   count,
                   (int) interval.toMillis()));
     }
+  }
+
+  /**
+   * Queues a complete Ethernet frame (destination MAC first, no FCS) for worker 0 to send on {@code
+   * port} on its next loop turn, as it sends ARP requests: so a forwarder whose worker stops
+   * looping falls silent. Returns false, counting {@code drop_control_ring_full}, when the queue is
+   * full (1023 frames wait: the worker is not looping); the frame is then not sent. Throws for a
+   * bad port or length.
+   */
+  public synchronized boolean sendFrame(int port, byte[] frame) {
+    try (Arena arena = Arena.ofConfined()) {
+      int rc =
+          (int)
+              call(
+                  "gfwd_send_frame",
+                  GatunFwd.gfwd_send_frame,
+                  (short) port,
+                  arena.allocateFrom(ValueLayout.JAVA_BYTE, frame),
+                  frame.length);
+      if (rc == -NativeError.NO_BUFFERS.errno()) {
+        return false;
+      }
+      check("gfwd_send_frame", rc);
+      return true;
+    }
+  }
+
+  /**
+   * The next item the workers handed to the agent, if any; never waits. Poll it from one thread
+   * (every millisecond or so: the workers queue up to 1023 items, then count {@code
+   * drop_punt_ring_full}).
+   */
+  public synchronized Optional<Punted> readPunted() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(MAX_FRAME);
+      MemorySegment port = arena.allocate(ValueLayout.JAVA_SHORT);
+      MemorySegment kind = arena.allocate(ValueLayout.JAVA_BYTE);
+      int len =
+          check(
+              "gfwd_punt_read",
+              (int) call("gfwd_punt_read", GatunFwd.gfwd_punt_read, buf, MAX_FRAME, port, kind));
+      if (len == 0) {
+        return Optional.empty();
+      }
+      int from = Short.toUnsignedInt(port.get(ValueLayout.JAVA_SHORT, 0));
+      byte[] bytes = buf.asSlice(0, len).toArray(ValueLayout.JAVA_BYTE);
+      byte k = kind.get(ValueLayout.JAVA_BYTE, 0);
+      if (k == GatunFwd.PUNT_FLEET) {
+        return Optional.of(new Punted.FleetFrame(from, bytes));
+      }
+      if (k == GatunFwd.PUNT_CONFLICT && len == GatunFwd.Conflict.LAYOUT.byteSize()) {
+        return Optional.of(conflict(from, buf));
+      }
+      throw new IllegalStateException("the library punted an item of unknown kind " + k);
+    }
+  }
+
+  /**
+   * From now on this forwarder answers ARP, neighbour solicitations and ICMP echo only for these
+   * addresses (VIPs, or addresses owned like one, such as the gateway NAT-mode backends route
+   * replies through) besides its ports' own; it keeps forwarding traffic to every VIP of its
+   * configuration. Replaces the whole set; returns once no worker answers from the previous one. On
+   * gaining a VIP, own it first, then {@link #announce} it.
+   */
+  public synchronized void setOwned(java.util.Collection<InetAddress> addresses) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment vips = arena.allocate(GatunFwd.Vip.LAYOUT, Math.max(1, addresses.size()));
+      int i = 0;
+      for (InetAddress a : addresses) {
+        MemorySegment v = vips.asSlice(i++ * GatunFwd.Vip.LAYOUT.byteSize(), GatunFwd.Vip.LAYOUT);
+        putAddress(v, GatunFwd.Vip.ADDR, a);
+        GatunFwd.Vip.FAMILY.set(v, family(a));
+      }
+      check(
+          "gfwd_owned_set",
+          (int) call("gfwd_owned_set", GatunFwd.gfwd_owned_set, vips, addresses.size()));
+    }
+  }
+
+  /**
+   * Back to the default: answer for every VIP of the configuration (a lone forwarder, or BGP mode).
+   */
+  public synchronized void ownEveryVip() {
+    check("gfwd_owned_all", (int) call("gfwd_owned_all", GatunFwd.gfwd_owned_all));
+  }
+
+  /**
+   * Idle back-off for forwarders sharing cores (tests, demos; the agent's {@code --idle-sleep-us}):
+   * an idle worker pauses, then sleeps from 1 us doubling up to {@code maxMicros} (at most
+   * 100,000); any packet resets it. 0, the default, busy-polls: the production setting.
+   */
+  public synchronized void setIdleSleep(int maxMicros) {
+    check(
+        "gfwd_idle_sleep_set",
+        (int) call("gfwd_idle_sleep_set", GatunFwd.gfwd_idle_sleep_set, maxMicros));
+  }
+
+  private static Punted.AddressConflict conflict(int port, MemorySegment c) {
+    byte via = (byte) GatunFwd.Conflict.VIA.get(c);
+    return new Punted.AddressConflict(
+        port,
+        address(c, GatunFwd.Conflict.ADDR, (byte) GatunFwd.Conflict.FAMILY.get(c)),
+        c.asSlice(GatunFwd.Conflict.MAC, 6).toArray(ValueLayout.JAVA_BYTE),
+        via == GatunFwd.Conflict.VIA_NDP
+            ? Punted.AddressConflict.Via.NDP
+            : Punted.AddressConflict.Via.ARP);
   }
 
   private static byte[] padded(InetAddress address) {

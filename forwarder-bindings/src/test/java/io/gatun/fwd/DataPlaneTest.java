@@ -33,6 +33,7 @@ class DataPlaneTest {
   private static final String CLIENT6 = "2001:2::100";
   private static final byte[] CLIENT_MAC = mac("02:00:00:00:00:64");
   private static final byte[] BACKEND_MAC = mac("02:00:00:00:00:0b");
+  private static final byte[] PEER_MAC = mac("02:00:00:00:00:42");
 
   /**
    * How long to wait for what the worker owes: it shares a busy machine, so this is long; what
@@ -280,7 +281,7 @@ class DataPlaneTest {
       assertThat(Frames.slice(garp, 0, 6)).isEqualTo(BROADCAST);
       assertThat(Frames.slice(garp, 6, 6)).isEqualTo(portMac);
     }
-    assertThat(dataPlane.counters().get("announcements")).isGreaterThanOrEqualTo(3);
+    assertThat(dataPlane.counters().get("garps_sent")).isGreaterThanOrEqualTo(3);
   }
 
   @Test
@@ -331,11 +332,103 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(11)
+  void sendsTheAgentsFramesThroughWorkerZero() {
+    byte[] advert = Frames.fleet(DataPlane.fleetMac(), portMac, "GTUN from the agent");
+    assertThat(dataPlane.sendFrame(port, advert)).isTrue();
+
+    assertThat(awaitFrame(f -> Frames.etherType(f) == DataPlane.FLEET_ETHERTYPE))
+        .as("sent as given")
+        .isEqualTo(advert);
+    assertThatThrownBy(() -> dataPlane.sendFrame(port, new byte[13]))
+        .isInstanceOfSatisfying(
+            DataPlaneException.class,
+            e -> assertThat(e.error()).isEqualTo(NativeError.MESSAGE_TOO_LONG));
+  }
+
+  @Test
+  @Order(12)
+  void handsTheFleetsAdvertisementsToTheAgent() {
+    byte[] advert = Frames.fleet(DataPlane.fleetMac(), PEER_MAC, "GTUN from a peer");
+    long punted = dataPlane.counters().get("punted");
+    dataPlane.inject(port, advert);
+
+    assertThat(awaitPunted()).isEqualTo(new Punted.FleetFrame(port, advert));
+    assertThat(dataPlane.counters().get("punted")).isEqualTo(punted + 1);
+    assertThat(dataPlane.readPunted()).isEmpty();
+  }
+
+  @Test
+  @Order(13)
+  void answersOnlyForTheVipsItOwnsAndForwardsForAll() {
+    dataPlane.commit(
+        6,
+        List.of(
+            ServiceSpec.fullNat(
+                Addresses.parse(VIP),
+                Protocol.TCP,
+                80,
+                List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
+    dataPlane.setOwned(List.of());
+    long notForUs = dataPlane.counters().get("drop_not_for_us");
+    dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], VIP));
+    awaitCounter("drop_not_for_us", notForUs + 1);
+    dataPlane.inject(port, Frames.tcp(portMac, CLIENT_MAC, CLIENT, 44000, VIP, 80, TCP_SYN, ""));
+    assertThat(Frames.dstIp(awaitFrame(f -> Frames.etherType(f) == 0x0800)))
+        .as("forwarded although a peer owns the VIP")
+        .isEqualTo(BACKEND);
+
+    dataPlane.setOwned(List.of(Addresses.parse(VIP)));
+    dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], VIP));
+    byte[] reply = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 2);
+    assertThat(Frames.arpSenderIp(reply)).isEqualTo(VIP);
+
+    dataPlane.ownEveryVip();
+    assertThatThrownBy(() -> dataPlane.setOwned(List.of(Addresses.parse("0.0.0.0"))))
+        .isInstanceOf(DataPlaneException.class)
+        .hasMessageContaining("owned address 0 is unspecified");
+  }
+
+  @Test
+  @Order(14)
+  void reportsAForeignDeviceClaimingAnOwnedVip() {
+    byte[] foreign = mac("02:00:00:00:00:ee");
+    long conflicts = dataPlane.counters().get("address_conflicts");
+    dataPlane.inject(port, Frames.arp(1, BROADCAST, foreign, VIP, new byte[6], VIP));
+
+    Punted report = awaitPunted();
+    assertThat(report)
+        .isEqualTo(
+            new Punted.AddressConflict(
+                port, Addresses.parse(VIP), foreign, Punted.AddressConflict.Via.ARP));
+    assertThat(((Punted.AddressConflict) report).macText()).isEqualTo("02:00:00:00:00:ee");
+    assertThat(dataPlane.counters().get("address_conflicts")).isEqualTo(conflicts + 1);
+  }
+
+  @Test
+  @Order(15)
+  void anIdleWorkerBacksOffAndStillAnswers() {
+    dataPlane.setIdleSleep(1000);
+    try {
+      dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], PORT_IP));
+      assertThat(awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 2))
+          .isNotNull();
+      assertThatThrownBy(() -> dataPlane.setIdleSleep(200_000))
+          .isInstanceOf(DataPlaneException.class)
+          .hasMessageContaining("give 0 (busy polling) to 100000");
+    } finally {
+      dataPlane.setIdleSleep(0);
+    }
+  }
+
+  @Test
   void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
     assertThat(io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteSize()).isEqualTo(24);
     assertThat(io.gatun.fwd.raw.GatunFwd.Refusal.LAYOUT.byteSize()).isEqualTo(256);
+    assertThat(io.gatun.fwd.raw.GatunFwd.Vip.LAYOUT.byteSize()).isEqualTo(20);
+    assertThat(io.gatun.fwd.raw.GatunFwd.Conflict.LAYOUT.byteSize()).isEqualTo(24);
     assertThat(
             io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteOffset(
                 java.lang.foreign.MemoryLayout.PathElement.groupElement("flags")))
@@ -387,6 +480,18 @@ class DataPlaneTest {
       }
     }
     return null;
+  }
+
+  private static Punted awaitPunted() {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      var punted = dataPlane.readPunted();
+      if (punted.isPresent()) {
+        return punted.get();
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("nothing punted within " + PATIENCE);
   }
 
   private static void awaitCounter(String name, long atLeast) {

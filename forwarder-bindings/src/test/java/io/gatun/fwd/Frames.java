@@ -37,6 +37,14 @@ public final class Frames {
     return b.array();
   }
 
+  /** A frame of the fleet's EtherType with {@code payload} after the Ethernet header. */
+  public static byte[] fleet(byte[] dstMac, byte[] srcMac, String payload) {
+    byte[] text = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    ByteBuffer b = ByteBuffer.allocate(ETH + text.length);
+    b.put(dstMac).put(srcMac).putShort((short) DataPlane.FLEET_ETHERTYPE).put(text);
+    return b.array();
+  }
+
   public static byte[] tcp(
       byte[] dstMac,
       byte[] srcMac,

@@ -32,10 +32,23 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 4;
+  public static final int ABI_VERSION = 5;
 
   /** {@code GFWD_BACKEND_DRAINING}: no new connections, the established ones continue. */
   public static final byte BACKEND_DRAINING = 0x01;
+
+  /** {@code GFWD_FLEET_ETHERTYPE}: the fleet's advertisements. */
+  public static final int FLEET_ETHERTYPE = 0x88B5;
+
+  /** {@code GFWD_FLEET_MAC}: the group the fleet's advertisements go to. */
+  public static byte[] fleetMac() {
+    return new byte[] {0x03, 0x00, 0x47, 0x54, 0x4e, 0x00};
+  }
+
+  /** {@code enum gfwd_punt_kind}. */
+  public static final byte PUNT_FLEET = 1;
+
+  public static final byte PUNT_CONFLICT = 2;
 
   /** {@code struct gfwd_port_conf}. */
   public static final class PortConf {
@@ -119,6 +132,40 @@ public final class GatunFwd {
     public static final VarHandle FLAGS = field(LAYOUT, "flags");
     public static final VarHandle PORT = field(LAYOUT, "port");
     public static final VarHandle WEIGHT = field(LAYOUT, "weight");
+  }
+
+  /** {@code struct gfwd_vip}: an address this forwarder owns. */
+  public static final class Vip {
+    private Vip() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_BYTE.withName("family"),
+            MemoryLayout.sequenceLayout(3, JAVA_BYTE).withName("reserved"));
+    public static final long ADDR = offset(LAYOUT, "addr");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+  }
+
+  /** {@code struct gfwd_conflict}: what a {@link #PUNT_CONFLICT} item holds. */
+  public static final class Conflict {
+    private Conflict() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_BYTE.withName("family"),
+            MemoryLayout.sequenceLayout(6, JAVA_BYTE).withName("mac"),
+            JAVA_BYTE.withName("via"));
+    public static final long ADDR = offset(LAYOUT, "addr");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final long MAC = offset(LAYOUT, "mac");
+    public static final VarHandle VIA = field(LAYOUT, "via");
+
+    /** {@code enum gfwd_conflict_via}. */
+    public static final byte VIA_ARP = 1;
+
+    public static final byte VIA_NDP = 2;
   }
 
   /** {@code struct gfwd_refusal}: a service {@code gfwd_commit} would not run, and why. */
@@ -231,6 +278,16 @@ public final class GatunFwd {
       fn("gfwd_neighbor_set", FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, ADDRESS, ADDRESS));
   public static final MethodHandle gfwd_announce =
       fn("gfwd_announce", FunctionDescriptor.of(JAVA_INT, JAVA_BYTE, ADDRESS, JAVA_INT, JAVA_INT));
+  public static final MethodHandle gfwd_send_frame =
+      fn("gfwd_send_frame", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_punt_read =
+      fn("gfwd_punt_read", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+  public static final MethodHandle gfwd_owned_set =
+      fn("gfwd_owned_set", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_owned_all =
+      fn("gfwd_owned_all", FunctionDescriptor.of(JAVA_INT));
+  public static final MethodHandle gfwd_idle_sleep_set =
+      fn("gfwd_idle_sleep_set", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
   public static final MethodHandle gfwd_ring_inject =
       fn("gfwd_ring_inject", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_ring_collect =
