@@ -22,8 +22,9 @@ extern "C" {
 
 /* Bumped whenever a struct's layout or a field's meaning changes; gfwd_abi_version() returns
  * it so the bindings can refuse a library they do not match. 3: backend flags (draining).
- * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). */
-#define GFWD_ABI_VERSION 4
+ * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). 5: a Maglev table size
+ * or a backend weight of 0 is refused instead of defaulted (the operator resolves defaults). */
+#define GFWD_ABI_VERSION 5
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -67,7 +68,7 @@ struct gfwd_service {
 	uint8_t mode;            /* enum gfwd_mode */
 	uint8_t sched;           /* enum gfwd_sched */
 	uint16_t reserved;
-	uint32_t maglev_size;    /* prime; 0 = GFWD_MAGLEV_DEFAULT_SIZE */
+	uint32_t maglev_size;    /* a prime; 0 is refused */
 	uint32_t first_backend;
 	uint32_t n_backends;
 	uint32_t affinity_timeout_s;  /* session affinity per client address; 0 = off */
@@ -83,10 +84,8 @@ struct gfwd_backend {
 	uint8_t family;
 	uint8_t flags;           /* GFWD_BACKEND_*; any other bit is refused */
 	uint16_t port;
-	uint32_t weight;         /* 0 is treated as 1 */
+	uint32_t weight;         /* a relative share of new flows, 1 or more; 0 is refused */
 };
-
-#define GFWD_MAGLEV_DEFAULT_SIZE 65537u
 
 /* GFWD_ABI_VERSION of the library itself. */
 int gfwd_abi_version(void);

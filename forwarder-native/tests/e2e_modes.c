@@ -101,7 +101,8 @@ static void commit(uint64_t generation, int draining)
 		const struct svc *d = i < N_SERVICES ? &SERVICES[i] : &drain;
 		int af = d->family == 4 ? AF_INET : AF_INET6;
 		s[i] = (struct gfwd_service){ .family = d->family, .proto = d->proto, .port = d->port, .mode = d->mode,
-					      .sched = GFWD_SCHED_MAGLEV, .first_backend = (uint32_t)(3 * i), .n_backends = 3 };
+					      .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .first_backend = (uint32_t)(3 * i),
+					      .n_backends = 3 };
 		inet_pton(af, d->vip, s[i].vip);
 		for (int j = 0; j < 3; j++) {
 			struct gfwd_backend *x = &b[3 * i + j];

@@ -764,6 +764,36 @@ static void bad_services_refused_alone(void)
 	CHECK(rc == 5 && gfwd_generation() == generation, "without one the count still comes back (%d)", rc);
 }
 
+/* Defaults are resolved by the operator: a zero table size or weight is refused on its own,
+ * naming the service and what to write, never quietly replaced. */
+static void zero_size_or_weight_refused(void)
+{
+	struct gfwd_backend b[] = { backend("198.18.0.11", 8080), backend("198.18.0.12", 8080) };
+	b[1].weight = 0;
+	struct gfwd_service no_size = service("198.18.0.205", IPPROTO_TCP, 80, 0, 1);
+	no_size.maglev_size = 0;
+	struct gfwd_service s[] = {
+		no_size,
+		service("198.18.0.206", IPPROTO_TCP, 80, 0, 2),   /* .12 has weight 0 */
+		service(VIP, IPPROTO_TCP, 80, 0, 1),              /* good */
+	};
+	struct gfwd_refusal r[4];
+	memset(r, 0, sizeof(r));
+	int rc = gfwd_commit(++generation, s, 3, b, 2, r, 4);
+	CHECK(rc == 2, "two of three services refused (rc %d: %s)", rc, rc < 0 ? gfwd_last_error() : "");
+	CHECK(rc == 2 && r[0].service == 0 && r[0].error == -EINVAL &&
+	      strstr(r[0].reason, "198.18.0.205:80/TCP: Maglev table size 0: give a prime") != NULL,
+	      "a zero table size is refused: %s", r[0].reason);
+	CHECK(rc == 2 && r[1].service == 1 && r[1].error == -EINVAL &&
+	      strstr(r[1].reason, "198.18.0.206:80/TCP: backend 198.18.0.12:8080 has weight 0: give it a weight of 1") != NULL,
+	      "a zero weight is refused: %s", r[1].reason);
+	struct outcome o = syn_to("198.18.0.205", 45100);
+	CHECK(o.port < 0 && o.drop == DROP_NO_SERVICE, "the service without a size does not run (port %d, drop %d)",
+	      o.port, o.drop);
+	o = syn_to(VIP, 45101);
+	CHECK(o.port == 0, "the good one does (port %d, drop %d)", o.port, o.drop);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -778,5 +808,6 @@ int main(int argc, char **argv)
 	last_host_is_served();
 	valid_options_forwarded();
 	bad_services_refused_alone();
+	zero_size_or_weight_refused();
 	return report("test_pipeline");
 }

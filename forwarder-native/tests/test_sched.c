@@ -15,7 +15,7 @@ static int lc_equal_weights;   /* least connections' weights: 1:3, or 1:1 once s
 static void commit_policies(int with_12)
 {
 	const char *ips[] = { "198.18.0.11", "198.18.0.12", "198.18.0.13" };
-	uint32_t weights_wrr[] = { 1, 2, 1 }, weights_lc[] = { 1, lc_equal_weights ? 1 : 3, 0 };
+	uint32_t weights_wrr[] = { 1, 2, 1 }, weights_lc[] = { 1, lc_equal_weights ? 1 : 3 };
 	struct gfwd_backend b[16];
 	struct gfwd_service s[5];
 	uint32_t n = 0;

@@ -24,7 +24,7 @@ static struct gfwd_backend backend(const char *ip, uint16_t port)
 static struct gfwd_service service(const char *vip, uint16_t port, uint32_t first, uint32_t n)
 {
 	struct gfwd_service s = { .family = GFWD_AF_INET, .proto = IPPROTO_TCP, .port = port,
-				  .mode = GFWD_MODE_FULLNAT, .sched = GFWD_SCHED_MAGLEV,
+				  .mode = GFWD_MODE_FULLNAT, .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537,
 				  .first_backend = first, .n_backends = n };
 	inet_pton(AF_INET, vip, s.vip);
 	return s;

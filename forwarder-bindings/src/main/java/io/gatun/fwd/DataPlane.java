@@ -106,10 +106,10 @@ public final class DataPlane implements AutoCloseable {
             svcs.asSlice(i * GatunFwd.Service.LAYOUT.byteSize(), GatunFwd.Service.LAYOUT);
         putAddress(svc, GatunFwd.Service.VIP, s.vip());
         GatunFwd.Service.FAMILY.set(svc, family(s.vip()));
-        GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code);
+        GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code());
         GatunFwd.Service.PORT.set(svc, (short) s.port());
-        GatunFwd.Service.MODE.set(svc, (byte) s.mode().code);
-        GatunFwd.Service.SCHED.set(svc, (byte) s.scheduling().code);
+        GatunFwd.Service.MODE.set(svc, (byte) s.mode().code());
+        GatunFwd.Service.SCHED.set(svc, (byte) s.scheduling().code());
         GatunFwd.Service.MAGLEV_SIZE.set(svc, s.maglevTableSize());
         GatunFwd.Service.FIRST_BACKEND.set(svc, b);
         GatunFwd.Service.N_BACKENDS.set(svc, s.backends().size());
@@ -394,7 +394,8 @@ public final class DataPlane implements AutoCloseable {
   }
 
   private static InetAddress address(MemorySegment seg, long offset, byte family) {
-    byte[] bytes = seg.asSlice(offset, family == 4 ? 4 : 16).toArray(ValueLayout.JAVA_BYTE);
+    byte[] bytes =
+        seg.asSlice(offset, family == GatunFwd.AF_INET ? 4 : 16).toArray(ValueLayout.JAVA_BYTE);
     try {
       return InetAddress.getByAddress(bytes);
     } catch (java.net.UnknownHostException e) {
@@ -403,7 +404,7 @@ public final class DataPlane implements AutoCloseable {
   }
 
   private static byte family(InetAddress address) {
-    return (byte) (address instanceof Inet4Address ? 4 : 6);
+    return (byte) (address instanceof Inet4Address ? GatunFwd.AF_INET : GatunFwd.AF_INET6);
   }
 
   private static int check(String function, int rc) {
