@@ -50,7 +50,7 @@ final class VirtualServices {
                 .setProtocol(protocol(port))
                 .setMode(mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault()))
                 .setScheduling(scheduling(spec.schedulingOrDefault()))
-                .setMaglevTableSize(spec.maglevTableSize() == null ? 0 : spec.maglevTableSize())
+                .setMaglevTableSize(spec.maglevTableSizeOrDefault())
                 .setSessionAffinityTimeoutSeconds(affinitySeconds(spec))
                 .addAllBackends(backends.forPort(port, vip.family()));
         if (check != null) {

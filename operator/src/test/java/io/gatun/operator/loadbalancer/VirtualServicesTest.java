@@ -68,6 +68,7 @@ class VirtualServicesTest {
                 .setProtocol(Protocol.UDP)
                 .setMode(ForwardingMode.FULL_NAT)
                 .setScheduling(Scheduling.MAGLEV)
+                .setMaglevTableSize(65537)
                 .addBackends(backend("198.18.0.11", 5353))
                 .addBackends(backend("198.18.0.12", 5353))
                 .addBackends(backend("198.18.0.13", 5353))
@@ -79,6 +80,7 @@ class VirtualServicesTest {
                 .setProtocol(Protocol.TCP)
                 .setMode(ForwardingMode.FULL_NAT)
                 .setScheduling(Scheduling.MAGLEV)
+                .setMaglevTableSize(65537)
                 .addBackends(backend("198.18.0.11", 8080))
                 .addBackends(backend("198.18.0.12", 8080))
                 .addBackends(backend("198.18.0.13", 8080))
@@ -102,6 +104,38 @@ class VirtualServicesTest {
     assertThat(service.getBackendsList())
         .containsExactly(
             Backend.newBuilder().setAddress("198.18.0.11").setPort(9000).setWeight(3).build());
+  }
+
+  @Test
+  void defaultsAreResolvedHereSoForwardersNeverSeeAZero() {
+    var unset =
+        loadBalancer(
+            "web",
+            spec(
+                new Backends(null, List.of(new StaticBackend("198.18.0.11", null, null))),
+                tcp("http", 80, 8080)));
+    var given =
+        loadBalancer(
+            "given",
+            withMaglevTableSize(
+                spec(
+                    new Backends(null, List.of(new StaticBackend("198.18.0.11", null, 7))),
+                    tcp("http", 80, 8080)),
+                251));
+
+    var resolved = VirtualServices.of(unset, VIP, backends(unset), null).services().getFirst();
+    var kept = VirtualServices.of(given, VIP, backends(given), null).services().getFirst();
+
+    assertThat(resolved.getMaglevTableSize())
+        .as("the LoadBalancer's default table size, not 0")
+        .isEqualTo(LoadBalancerSpec.DEFAULT_MAGLEV_TABLE_SIZE)
+        .isEqualTo(65537);
+    assertThat(resolved.getBackends(0).getWeight())
+        .as("the default weight, not 0")
+        .isEqualTo(StaticBackend.DEFAULT_WEIGHT)
+        .isEqualTo(1);
+    assertThat(kept.getMaglevTableSize()).isEqualTo(251);
+    assertThat(kept.getBackends(0).getWeight()).isEqualTo(7);
   }
 
   @Test
@@ -282,6 +316,24 @@ class VirtualServicesTest {
     var snapshot = state.snapshotFor(new ForwarderView("node-a", Set.of()));
     assertThat(snapshot.getServices(0).getBackendsList())
         .containsExactly(backend("10.0.0.1", 8080), backend("10.0.0.1", 8081));
+  }
+
+  private static LoadBalancerSpec withMaglevTableSize(LoadBalancerSpec s, int size) {
+    return new LoadBalancerSpec(
+        s.poolRef(),
+        s.addresses(),
+        s.ipFamilyPolicy(),
+        s.ipFamilies(),
+        s.sharingKey(),
+        s.ports(),
+        s.backends(),
+        s.externalTrafficPolicy(),
+        s.forwarding(),
+        s.scheduling(),
+        size,
+        s.sessionAffinity(),
+        s.healthProbeRef(),
+        s.draining());
   }
 
   private static BackendSet backends(LoadBalancer lb) {
