@@ -105,31 +105,22 @@ final class VirtualServices {
 
   static final int DEFAULT_AFFINITY_SECONDS = 10800;
 
-  private static Protocol protocol(LoadBalancerPort port) {
-    return switch (port.protocolOrDefault()) {
-      case TCP -> Protocol.TCP;
-      case UDP -> Protocol.UDP;
-      case SCTP -> Protocol.SCTP;
-    };
+  // The API's enums and the control channel's share their names (the API spells them for users
+  // through @JsonProperty): each value is the other's of the same name, nothing re-spelled.
+
+  static Protocol protocol(LoadBalancerPort port) {
+    return Protocol.valueOf(port.protocolOrDefault().name());
   }
 
-  private static ForwardingMode mode(
+  /** The API's mode, except that DSR with IPIP is one mode of its own on the channel. */
+  static ForwardingMode mode(
       io.gatun.operator.api.ForwardingMode mode, Encapsulation encapsulation) {
-    return switch (mode) {
-      case FULL_NAT -> ForwardingMode.FULL_NAT;
-      case NAT -> ForwardingMode.NAT;
-      case DSR ->
-          encapsulation == Encapsulation.IPIP ? ForwardingMode.DSR_IPIP : ForwardingMode.DSR;
-    };
+    return mode == io.gatun.operator.api.ForwardingMode.DSR && encapsulation == Encapsulation.IPIP
+        ? ForwardingMode.DSR_IPIP
+        : ForwardingMode.valueOf(mode.name());
   }
 
-  private static Scheduling scheduling(io.gatun.operator.api.Scheduling scheduling) {
-    return switch (scheduling) {
-      case MAGLEV -> Scheduling.MAGLEV;
-      case ROUND_ROBIN -> Scheduling.ROUND_ROBIN;
-      case WEIGHTED_ROUND_ROBIN -> Scheduling.WEIGHTED_ROUND_ROBIN;
-      case LEAST_CONNECTIONS -> Scheduling.LEAST_CONNECTIONS;
-      case SOURCE_HASH -> Scheduling.SOURCE_HASH;
-    };
+  static Scheduling scheduling(io.gatun.operator.api.Scheduling scheduling) {
+    return Scheduling.valueOf(scheduling.name());
   }
 }

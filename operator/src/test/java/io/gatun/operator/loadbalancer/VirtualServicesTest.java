@@ -139,6 +139,25 @@ class VirtualServicesTest {
   }
 
   @Test
+  void everyApiValueIsTheChannelValueOfItsName() {
+    for (var mode : io.gatun.operator.api.ForwardingMode.values()) {
+      assertThat(VirtualServices.mode(mode, Encapsulation.None).name()).isEqualTo(mode.name());
+    }
+    assertThat(VirtualServices.mode(io.gatun.operator.api.ForwardingMode.DSR, Encapsulation.IPIP))
+        .isEqualTo(ForwardingMode.DSR_IPIP);
+    for (var scheduling : io.gatun.operator.api.Scheduling.values()) {
+      assertThat(VirtualServices.scheduling(scheduling).name()).isEqualTo(scheduling.name());
+    }
+    for (var protocol : io.gatun.operator.api.Protocol.values()) {
+      assertThat(
+              VirtualServices.protocol(
+                      new io.gatun.operator.api.LoadBalancerPort("p", protocol, 80, null))
+                  .name())
+          .isEqualTo(protocol.name());
+    }
+  }
+
+  @Test
   void dualStackGivesOneServicePerFamilyWithThatFamilysBackends() {
     var lb =
         loadBalancer(
