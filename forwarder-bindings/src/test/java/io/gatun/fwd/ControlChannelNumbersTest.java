@@ -22,6 +22,14 @@ class ControlChannelNumbersTest {
   }
 
   @Test
+  void familiesAreGfwdFamilies() {
+    assertThat(io.gatun.control.v1.Family.IPV4.getNumber())
+        .isEqualTo(io.gatun.fwd.raw.GatunFwd.AF_INET);
+    assertThat(io.gatun.control.v1.Family.IPV6.getNumber())
+        .isEqualTo(io.gatun.fwd.raw.GatunFwd.AF_INET6);
+  }
+
+  @Test
   void forwardingModesAreGfwdModes() {
     assertSame(io.gatun.control.v1.ForwardingMode.values(), ForwardingMode.values());
   }

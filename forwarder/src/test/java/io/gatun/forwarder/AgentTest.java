@@ -164,9 +164,14 @@ class AgentTest {
 
   @Test
   void offersDrainingAndShowsWhichBackendsTheDataPlaneDrains() throws Exception {
-    assertThat(h.operator.next(ForwarderMessage::hasHello).getHello().getCapabilitiesList())
+    assertThat(
+            h.operator
+                .next(ForwarderMessage::hasHello)
+                .getHello()
+                .getCapabilities()
+                .getFeaturesList())
         .as("operators send draining backends only to forwarders that offer it")
-        .contains("draining");
+        .contains(io.gatun.control.v1.Feature.DRAINING);
     h.operator
         .nextStream()
         .onNext(

@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
@@ -61,7 +62,7 @@ public final class ForwarderFleet {
       return new ForwarderState(
           name,
           view.node(),
-          view.capabilities(),
+          ForwarderView.names(view.capabilities()),
           hello.getPortsList(),
           portStates,
           applied,
@@ -85,7 +86,7 @@ public final class ForwarderFleet {
   /** The node a forwarder serves: its Hello's node_name, or its name when that is empty. */
   static ForwarderView viewOf(Hello hello) {
     String node = hello.getNodeName().isBlank() ? hello.getForwarderName() : hello.getNodeName();
-    return new ForwarderView(node, Set.copyOf(hello.getCapabilitiesList()));
+    return ForwarderView.of(node, hello.getCapabilities());
   }
 
   private final Map<String, Member> members = new LinkedHashMap<>();
@@ -111,7 +112,7 @@ public final class ForwarderFleet {
         "Forwarder {} connected (node {}, capabilities {})",
         member.name,
         member.view.node(),
-        hello.getCapabilitiesList());
+        ForwarderView.names(member.view.capabilities()));
     listeners.forEach(FleetListener::membershipChanged);
     listeners.forEach(listener -> listener.forwarderChanged(member.name));
     return member;
@@ -251,7 +252,7 @@ public final class ForwarderFleet {
    * that needs the capabilities {@code requires} and consists of the services {@code keys}.
    */
   public synchronized Programming programming(
-      long generation, Set<String> requires, Set<String> keys) {
+      long generation, Set<? extends ProtocolMessageEnum> requires, Set<String> keys) {
     var progress = new ArrayList<Programming.ForwarderProgress>();
     boolean failed = false;
     boolean refused = false;
@@ -267,7 +268,7 @@ public final class ForwarderFleet {
             "lacks "
                 + String.join(", ", lacking)
                 + " (offers "
-                + String.join(", ", new TreeSet<>(member.view.capabilities()))
+                + String.join(", ", ForwarderView.names(member.view.capabilities()))
                 + ")";
         unsupported = true;
       } else if (programmed) {
@@ -318,7 +319,7 @@ public final class ForwarderFleet {
         desired.services().stream().map(VirtualService::getKey).collect(Collectors.toSet()));
   }
 
-  public Programming programming(long generation, Set<String> requires) {
+  public Programming programming(long generation, Set<? extends ProtocolMessageEnum> requires) {
     return programming(generation, requires, Set.of());
   }
 

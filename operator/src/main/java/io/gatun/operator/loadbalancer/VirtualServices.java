@@ -1,5 +1,8 @@
 package io.gatun.operator.loadbalancer;
 
+import com.google.protobuf.ProtocolMessageEnum;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
@@ -16,10 +19,10 @@ import io.gatun.operator.healthprobe.HealthChecks;
 import io.gatun.operator.ipam.IpAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Translates a valid, allocated LoadBalancer into what forwarders run: its virtual services and the
@@ -72,24 +75,18 @@ final class VirtualServices {
   }
 
   /**
-   * The forwarder capabilities the services need, named as forwarders advertise them in Hello:
-   * address families, protocols, forwarding mode and scheduling.
+   * The forwarder capabilities the services need, as forwarders advertise them in Hello: the
+   * services' own family, protocol, forwarding mode and scheduling values, and session affinity.
    */
-  static Set<String> requires(LoadBalancer lb, List<IpAddress> vips) {
+  static Set<ProtocolMessageEnum> requires(LoadBalancer lb, List<IpAddress> vips) {
     var spec = lb.getSpec();
-    var needs = new TreeSet<String>();
-    vips.forEach(vip -> needs.add(vip.family().apiName().toLowerCase()));
-    spec.ports().forEach(port -> needs.add(port.protocolOrDefault().name().toLowerCase()));
-    needs.add(
-        switch (mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault())) {
-          case NAT -> "nat";
-          case DSR -> "dsr";
-          case DSR_IPIP -> "dsr-ipip";
-          default -> "fullnat";
-        });
-    needs.add(spec.schedulingOrDefault().apiName().toLowerCase());
+    var needs = new HashSet<ProtocolMessageEnum>();
+    vips.forEach(vip -> needs.add(Family.valueOf(vip.family().name())));
+    spec.ports().forEach(port -> needs.add(protocol(port)));
+    needs.add(mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault()));
+    needs.add(scheduling(spec.schedulingOrDefault()));
     if (affinitySeconds(spec) > 0) {
-      needs.add("session-affinity");
+      needs.add(Feature.SESSION_AFFINITY);
     }
     return needs;
   }

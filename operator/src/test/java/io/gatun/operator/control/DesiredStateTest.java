@@ -3,6 +3,9 @@ package io.gatun.operator.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
+import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
@@ -108,11 +111,14 @@ class DesiredStateTest {
   void aForwarderLackingACapabilityGetsNoneOfTheServicesThatNeedIt() {
     state.publish(
         web,
-        new DesiredServices(List.of(service("default/web/http")), Set.of("nat"), false, Map.of()));
+        new DesiredServices(
+            List.of(service("default/web/http")), Set.of(ForwardingMode.NAT), false, Map.of()));
     state.publish(echo, desired(service("default/echo/http")));
 
-    var fullNatOnly = new ForwarderView("node-a", Set.of("ipv4", "fullnat"));
-    var natToo = new ForwarderView("node-b", Set.of("ipv4", "fullnat", "nat"));
+    var fullNatOnly = new ForwarderView("node-a", Set.of(Family.IPV4, ForwardingMode.FULL_NAT));
+    var natToo =
+        new ForwarderView(
+            "node-b", Set.of(Family.IPV4, ForwardingMode.FULL_NAT, ForwardingMode.NAT));
 
     assertThat(state.snapshotFor(fullNatOnly).getServicesList())
         .extracting(VirtualService::getKey)
@@ -156,9 +162,12 @@ class DesiredStateTest {
             .build();
     state.publish(web, desired(service));
 
-    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of("ipv4", "draining")))))
+    assertThat(
+            backends(
+                state.snapshotFor(
+                    new ForwarderView("node-a", Set.of(Family.IPV4, Feature.DRAINING)))))
         .containsExactly("10.0.0.1", "10.0.0.2");
-    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of("ipv4")))))
+    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of(Family.IPV4)))))
         .as("it would take the draining one for a serving one")
         .containsExactly("10.0.0.1");
   }

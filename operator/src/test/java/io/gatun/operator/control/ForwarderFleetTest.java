@@ -5,9 +5,14 @@ import static io.gatun.operator.control.DesiredStateTest.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.Capabilities;
+import io.gatun.control.v1.Family;
 import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.RefusedService;
+import io.gatun.control.v1.Scheduling;
 import io.gatun.operator.control.Programming.ForwarderProgress;
 import io.gatun.operator.control.Programming.State;
 import io.gatun.operator.ipam.Owner;
@@ -217,16 +222,23 @@ class ForwarderFleetTest {
                 Hello.newBuilder()
                     .setForwarderName("fwd-a")
                     .setNodeName("node-a")
-                    .addAllCapabilities(List.of("ipv4", "fullnat", "maglev", "tcp")))
+                    .setCapabilities(
+                        Capabilities.newBuilder()
+                            .addFamilies(Family.IPV4)
+                            .addModes(ForwardingMode.FULL_NAT)
+                            .addSchedulings(Scheduling.MAGLEV)
+                            .addProtocols(Protocol.TCP)))
             .build());
     conversation.onNext(ack(generation, true, ""));
 
-    var programming = fleet.programming(generation, Set.of("ipv4", "nat", "maglev", "tcp"));
+    var programming =
+        fleet.programming(
+            generation, Set.of(Family.IPV4, ForwardingMode.NAT, Scheduling.MAGLEV, Protocol.TCP));
 
     assertThat(programming.state()).isEqualTo(State.UNSUPPORTED);
     assertThat(programming.forwarders().getFirst().error())
-        .isEqualTo("lacks nat (offers fullnat, ipv4, maglev, tcp)");
-    assertThat(fleet.programming(generation, Set.of("ipv4", "tcp")).state())
+        .isEqualTo("lacks NAT (offers FULL_NAT, IPV4, MAGLEV, TCP)");
+    assertThat(fleet.programming(generation, Set.of(Family.IPV4, Protocol.TCP)).state())
         .isEqualTo(State.PROGRAMMED);
   }
 

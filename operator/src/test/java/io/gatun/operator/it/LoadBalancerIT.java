@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Capabilities;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.GatunOperator;
@@ -34,7 +35,6 @@ import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -274,8 +274,7 @@ class LoadBalancerIT {
   void aRemovedBackendDrainsForTheTimeoutThenLeavesTheSnapshot() {
     cluster.namespace("drain");
     cluster.pool("drain", "198.18.4.8/30");
-    var capable = new ArrayList<>(FakeForwarder.CAPABILITIES);
-    capable.add("draining");
+    var capable = FakeForwarder.DRAINING_CAPABLE;
     try (var forwarder =
         FakeForwarder.connect("fwd-drain", "node-drain", operator.grpcPort(), capable, true)) {
       cluster.loadBalancer("drain", "web", drainingSpec("198.18.0.31", "198.18.0.32"));
@@ -367,10 +366,8 @@ class LoadBalancerIT {
         .orElse(List.of());
   }
 
-  private static List<String> drainingCapable() {
-    var capable = new ArrayList<>(FakeForwarder.CAPABILITIES);
-    capable.add("draining");
-    return capable;
+  private static Capabilities drainingCapable() {
+    return FakeForwarder.DRAINING_CAPABLE;
   }
 
   private static final int DRAIN_SECONDS = 3;

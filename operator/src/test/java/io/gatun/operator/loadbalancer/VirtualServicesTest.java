@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.google.protobuf.ByteString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
@@ -86,7 +88,8 @@ class VirtualServicesTest {
                 .addBackends(backend("198.18.0.13", 8080))
                 .build());
     assertThat(desired.requires())
-        .containsExactlyInAnyOrder("ipv4", "tcp", "udp", "fullnat", "maglev");
+        .containsExactlyInAnyOrder(
+            Family.IPV4, Protocol.TCP, Protocol.UDP, ForwardingMode.FULL_NAT, Scheduling.MAGLEV);
     assertThat(desired.nodeLocal()).isFalse();
   }
 
@@ -172,7 +175,7 @@ class VirtualServicesTest {
         .containsExactly(
             tuple("default/web/http/IPv4", "198.18.0.200", "198.18.0.11"),
             tuple("default/web/http/IPv6", "2001:2::200", "2001:2::11"));
-    assertThat(desired.requires()).contains("ipv4", "ipv6");
+    assertThat(desired.requires()).contains(Family.IPV4, Family.IPV6);
   }
 
   @Test
@@ -201,7 +204,9 @@ class VirtualServicesTest {
 
     assertThat(desired.services().getFirst().getMode()).isEqualTo(ForwardingMode.DSR_IPIP);
     assertThat(desired.services().getFirst().getScheduling()).isEqualTo(Scheduling.SOURCE_HASH);
-    assertThat(desired.requires()).contains("dsr-ipip", "sourcehash").doesNotContain("fullnat");
+    assertThat(desired.requires())
+        .contains(ForwardingMode.DSR_IPIP, Scheduling.SOURCE_HASH)
+        .doesNotContain(ForwardingMode.FULL_NAT);
   }
 
   @Test
@@ -232,7 +237,7 @@ class VirtualServicesTest {
 
       assertThat(desired.services().getFirst().getSessionAffinityTimeoutSeconds())
           .isEqualTo(timeout == null ? 10800 : timeout);
-      assertThat(desired.requires()).contains("session-affinity");
+      assertThat(desired.requires()).contains(Feature.SESSION_AFFINITY);
     }
     var none = loadBalancer("plain", base);
     assertThat(
@@ -242,7 +247,7 @@ class VirtualServicesTest {
                 .getSessionAffinityTimeoutSeconds())
         .isZero();
     assertThat(VirtualServices.of(none, VIP, backends(none), null).requires())
-        .doesNotContain("session-affinity");
+        .doesNotContain(Feature.SESSION_AFFINITY);
   }
 
   @Test
