@@ -92,7 +92,7 @@ class DataPlaneTest {
     dataPlane.commit(
         1,
         List.of(
-            ServiceSpec.fullNat(
+            fullNat(
                 Addresses.parse(VIP),
                 Protocol.TCP,
                 80,
@@ -179,13 +179,13 @@ class DataPlaneTest {
   @Order(5)
   void anUnroutableServiceIsRefusedAloneAndTheOthersRun() {
     ServiceSpec web =
-        ServiceSpec.fullNat(
+        fullNat(
             Addresses.parse(VIP),
             Protocol.TCP,
             80,
             List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)));
     ServiceSpec unroutable =
-        ServiceSpec.fullNat(
+        fullNat(
             Addresses.parse("198.18.0.201"),
             Protocol.TCP,
             80,
@@ -225,7 +225,7 @@ class DataPlaneTest {
             80,
             ForwardingMode.FULL_NAT,
             Scheduling.ROUND_ROBIN,
-            ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE,
+            TABLE_SIZE,
             List.of(
                 new BackendSpec(Addresses.parse(BACKEND6), 8080, 1),
                 new BackendSpec(Addresses.parse("2001:2::12"), 8080, 1)),
@@ -342,6 +342,15 @@ class DataPlaneTest {
         .isEqualTo(17);
   }
 
+  /** The table size the operator sends when a LoadBalancer gives none. */
+  private static final int TABLE_SIZE = 65537;
+
+  private static ServiceSpec fullNat(
+      java.net.InetAddress vip, Protocol protocol, int port, List<BackendSpec> backends) {
+    return new ServiceSpec(
+        vip, protocol, port, ForwardingMode.FULL_NAT, Scheduling.MAGLEV, TABLE_SIZE, backends);
+  }
+
   private static ServiceSpec roundRobin6(boolean firstDraining, boolean secondDraining) {
     return new ServiceSpec(
         Addresses.parse(VIP6),
@@ -349,7 +358,7 @@ class DataPlaneTest {
         80,
         ForwardingMode.FULL_NAT,
         Scheduling.ROUND_ROBIN,
-        ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE,
+        TABLE_SIZE,
         List.of(
             new BackendSpec(Addresses.parse(BACKEND6), 8080, 1, firstDraining),
             new BackendSpec(Addresses.parse("2001:2::12"), 8080, 1, secondDraining)),

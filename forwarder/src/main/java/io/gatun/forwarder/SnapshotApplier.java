@@ -152,57 +152,25 @@ public final class SnapshotApplier {
     return new Translation(List.copyOf(services), unreadable);
   }
 
+  /**
+   * The service as the data plane takes it, as sent: the operator resolved every default, and the
+   * enums carry C's numbers (a value C does not know is refused here, naming it).
+   */
   private static ServiceSpec spec(VirtualService vs) {
     List<BackendSpec> backends = new ArrayList<>();
     for (Backend b : vs.getBackendsList()) {
       backends.add(
           new BackendSpec(
-              Addresses.parse(b.getAddress()),
-              b.getPort(),
-              Math.max(1, b.getWeight()),
-              b.getDraining()));
+              Addresses.parse(b.getAddress()), b.getPort(), b.getWeight(), b.getDraining()));
     }
     return new ServiceSpec(
         Addresses.parse(vs.getVip()),
-        protocol(vs),
+        Protocol.of(vs.getProtocolValue()),
         vs.getPort(),
-        mode(vs),
-        scheduling(vs),
-        vs.getMaglevTableSize() == 0
-            ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE
-            : vs.getMaglevTableSize(),
+        ForwardingMode.of(vs.getModeValue()),
+        Scheduling.of(vs.getSchedulingValue()),
+        vs.getMaglevTableSize(),
         backends,
         vs.getSessionAffinityTimeoutSeconds());
-  }
-
-  private static Protocol protocol(VirtualService vs) {
-    return switch (vs.getProtocol()) {
-      case TCP -> Protocol.TCP;
-      case UDP -> Protocol.UDP;
-      case SCTP -> Protocol.SCTP;
-      default -> throw new IllegalArgumentException("no protocol");
-    };
-  }
-
-  private static Scheduling scheduling(VirtualService vs) {
-    return switch (vs.getScheduling()) {
-      case MAGLEV, SCHEDULING_UNSPECIFIED -> Scheduling.MAGLEV;
-      case ROUND_ROBIN -> Scheduling.ROUND_ROBIN;
-      case WEIGHTED_ROUND_ROBIN -> Scheduling.WEIGHTED_ROUND_ROBIN;
-      case LEAST_CONNECTIONS -> Scheduling.LEAST_CONNECTIONS;
-      case SOURCE_HASH -> Scheduling.SOURCE_HASH;
-      default ->
-          throw new IllegalArgumentException("unknown scheduling " + vs.getSchedulingValue());
-    };
-  }
-
-  private static ForwardingMode mode(VirtualService vs) {
-    return switch (vs.getMode()) {
-      case FULL_NAT, FORWARDING_MODE_UNSPECIFIED -> ForwardingMode.FULL_NAT;
-      case NAT -> ForwardingMode.NAT;
-      case DSR -> ForwardingMode.DSR;
-      case DSR_IPIP -> ForwardingMode.DSR_IPIP;
-      default -> throw new IllegalArgumentException("unknown forwarding mode " + vs.getModeValue());
-    };
   }
 }

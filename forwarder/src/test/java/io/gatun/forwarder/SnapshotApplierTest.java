@@ -39,9 +39,11 @@ class SnapshotApplierTest {
             .setVip("198.18.0.200")
             .setPort(80)
             .setProtocol(Protocol.TCP)
-            .setMode(ForwardingMode.FULL_NAT);
+            .setMode(ForwardingMode.FULL_NAT)
+            .setScheduling(io.gatun.control.v1.Scheduling.MAGLEV)
+            .setMaglevTableSize(251);
     for (String b : backends) {
-      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080));
+      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080).setWeight(1));
     }
     return vs;
   }
@@ -49,7 +51,8 @@ class SnapshotApplierTest {
   /** Adds backends the operator is draining (removed, keeping their connections). */
   static VirtualService.Builder draining(VirtualService.Builder vs, String... backends) {
     for (String b : backends) {
-      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080).setDraining(true));
+      vs.addBackends(
+          Backend.newBuilder().setAddress(b).setPort(8080).setWeight(1).setDraining(true));
     }
     return vs;
   }
@@ -81,7 +84,7 @@ class SnapshotApplierTest {
         .extracting(b -> b.address().getHostAddress())
         .containsExactly("198.18.0.11", "198.18.0.12");
     assertThat(s.backends()).allSatisfy(b -> assertThat(b.weight()).isEqualTo(1));
-    assertThat(s.maglevTableSize()).isEqualTo(ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE);
+    assertThat(s.maglevTableSize()).isEqualTo(251);
     assertThat(registry.get("gatun.snapshot.generation").gauge().value()).isEqualTo(7);
   }
 
@@ -186,6 +189,38 @@ class SnapshotApplierTest {
     assertThat(next.getApplied()).isTrue();
     assertThat(next.getRefusedList()).isEmpty();
     assertThat(registry.get("gatun.services.refused").gauge().value()).isZero();
+  }
+
+  @Test
+  void theOperatorsValuesReachTheDataPlaneAsSentNeverDefaulted() {
+    var zeros = service("198.18.0.11").setMaglevTableSize(0);
+    zeros.setBackends(0, zeros.getBackends(0).toBuilder().setWeight(0));
+
+    assertThat(applier.apply(Snapshot.newBuilder().setGeneration(1).addServices(zeros).build()))
+        .satisfies(ack -> assertThat(ack.getApplied()).isTrue());
+
+    ServiceSpec s = dataPlane.last().getFirst();
+    assertThat(s.maglevTableSize()).as("the data plane refuses 0, with the service's key").isZero();
+    assertThat(s.backends().getFirst().weight()).isZero();
+  }
+
+  @Test
+  void aServiceWithoutAModeIsRefusedNamingTheNumber() {
+    Ack ack =
+        applier.apply(
+            Snapshot.newBuilder()
+                .setGeneration(1)
+                .addServices(service("198.18.0.11").clearMode())
+                .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
+                .build());
+
+    assertThat(ack.getRefusedList())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getServiceKey()).isEqualTo("default/web/http");
+              assertThat(r.getError()).contains("ForwardingMode number 0");
+            });
   }
 
   @Test
