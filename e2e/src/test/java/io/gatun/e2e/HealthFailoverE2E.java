@@ -96,7 +96,7 @@ class HealthFailoverE2E {
 
   static Snapshot snapshot(VirtualService service) {
     return Snapshot.newBuilder()
-        .setGeneration(generation.incrementAndGet())
+        .setSnapshotVersion(generation.incrementAndGet())
         .addServices(service)
         .build();
   }

@@ -77,7 +77,10 @@ class MetricsE2E {
           Backend.newBuilder().setAddress(TestNetwork.backend(n)).setPort(5353).setWeight(1));
     }
     operator.apply(
-        Snapshot.newBuilder().setGeneration(System.currentTimeMillis()).addServices(dns).build());
+        Snapshot.newBuilder()
+            .setSnapshotVersion(System.currentTimeMillis())
+            .addServices(dns)
+            .build());
     assertThat(forwarder.get("/readyz").statusCode()).isEqualTo(200);
 
     Traffic t =
@@ -126,7 +129,7 @@ class MetricsE2E {
         .isCloseTo(totalPackets, within(BURST));
     assertThat(scrape.value("gatun_dataplane_rx_packets_total", Map.of()))
         .isGreaterThanOrEqualTo(totalPackets);
-    assertThat(scrape.value("gatun_snapshot_generation", Map.of())).isPositive();
+    assertThat(scrape.value("gatun_snapshot_version", Map.of())).isPositive();
     assertThat(scrape.value("gatun_port_link_up", Map.of("port", "net_af_packet0"))).isEqualTo(1);
   }
 

@@ -60,11 +60,14 @@ final class ScriptedOperator implements AutoCloseable {
       stream.onNext(OperatorMessage.newBuilder().setSnapshot(snapshot).build());
     }
     awaitCondition(
-        () -> acks.stream().anyMatch(a -> a.getGeneration() == snapshot.getGeneration()),
+        () -> acks.stream().anyMatch(a -> a.getSnapshotVersion() == snapshot.getSnapshotVersion()),
         Duration.ofSeconds(10),
-        "no ack for generation " + snapshot.getGeneration());
+        "no ack for generation " + snapshot.getSnapshotVersion());
     Ack ack =
-        acks.stream().filter(a -> a.getGeneration() == snapshot.getGeneration()).findFirst().get();
+        acks.stream()
+            .filter(a -> a.getSnapshotVersion() == snapshot.getSnapshotVersion())
+            .findFirst()
+            .get();
     if (!ack.getApplied()) {
       throw new AssertionError("snapshot refused: " + ack.getError());
     }

@@ -83,7 +83,7 @@ final class AgentReports implements ControlChannel.Reports {
             .setForwarderName(config.name())
             .setNodeName(config.node())
             .setCapabilities(CAPABILITIES.toBuilder().addAllFamilies(families()))
-            .setAppliedGeneration(applier.lastOperatorGeneration());
+            .setAppliedSnapshotVersion(applier.lastSnapshotVersion());
     for (int i = 0; i < ports.size(); i++) {
       hello.addPorts(ports.get(i).toBuilder().setLinkUp(dataPlane.linkUp(i)));
     }

@@ -32,16 +32,16 @@ import org.slf4j.LoggerFactory;
  * and left out; every other service of the snapshot runs ({@code applied=true}). Only a snapshot
  * that is stale or that the data plane refuses as a whole is not applied.
  *
- * <p>Generations only grow, across streams too: the Hello tells a (restarted) operator which
- * generation runs here, and the operator numbers its next snapshot above it. So a snapshot older
- * than the one running is refused whichever stream brings it, and the one running, sent again after
- * a reconnect, is acknowledged without a commit.
+ * <p>Snapshot versions only grow, across streams too: the Hello tells a (restarted) operator which
+ * snapshot version runs here, and the operator numbers its next snapshot above it. So a snapshot
+ * older than the one running is refused whichever stream brings it, and the one running, sent again
+ * after a reconnect, is acknowledged without a commit.
  */
 public final class SnapshotApplier {
   private static final Logger log = LoggerFactory.getLogger(SnapshotApplier.class);
 
   private final ServingState serving;
-  private final AtomicLong lastGeneration = new AtomicLong();
+  private final AtomicLong lastSnapshotVersion = new AtomicLong();
   private final Timer applyTime;
   private final Counter applied;
   private final Counter rejected;
@@ -50,8 +50,8 @@ public final class SnapshotApplier {
 
   public SnapshotApplier(ServingState serving, MeterRegistry registry) {
     this.serving = serving;
-    Gauge.builder("gatun.snapshot.generation", lastGeneration, AtomicLong::get)
-        .description("Generation of the operator snapshot the data plane runs (0: none yet)")
+    Gauge.builder("gatun.snapshot.version", lastSnapshotVersion, AtomicLong::get)
+        .description("Version of the operator snapshot the data plane runs (0: none yet)")
         .register(registry);
     this.applyTime =
         Timer.builder("gatun.snapshot.apply")
@@ -72,40 +72,45 @@ public final class SnapshotApplier {
         .register(registry);
   }
 
-  /** The operator generation the data plane runs; 0 until the first snapshot is applied. */
-  public long lastOperatorGeneration() {
-    return lastGeneration.get();
+  /** The operator snapshot version the data plane runs; 0 until the first snapshot is applied. */
+  public long lastSnapshotVersion() {
+    return lastSnapshotVersion.get();
   }
 
   public synchronized Ack apply(Snapshot snapshot) {
     long started = System.nanoTime();
-    long generation = snapshot.getGeneration();
-    long running = lastGeneration.get();
-    if (generation < running) {
+    long snapshotVersion = snapshot.getSnapshotVersion();
+    long running = lastSnapshotVersion.get();
+    if (snapshotVersion < running) {
       stale.increment();
-      log.warn("refusing snapshot generation {}: generation {} runs", generation, running);
-      return refused(generation, "stale generation " + generation + " (running " + running + ")");
+      log.warn("refusing snapshot version {}: snapshot version {} runs", snapshotVersion, running);
+      return refused(
+          snapshotVersion,
+          "stale snapshot version " + snapshotVersion + " (running " + running + ")");
     }
-    if (generation == running) {
-      return Ack.newBuilder().setGeneration(generation).setApplied(true).build();
+    if (snapshotVersion == running) {
+      return Ack.newBuilder().setSnapshotVersion(snapshotVersion).setApplied(true).build();
     }
     try {
       Translation t = translate(snapshot);
       Map<String, String> why = new LinkedHashMap<>(t.unreadable());
       why.putAll(serving.replace(t.services()));
-      lastGeneration.set(generation);
+      lastSnapshotVersion.set(snapshotVersion);
       refusedServices.set(why.size());
       long nanos = System.nanoTime() - started;
       applyTime.record(nanos, TimeUnit.NANOSECONDS);
       applied.increment();
       log.info(
-          "applied snapshot generation {}: {} services in {} us, {} refused",
-          generation,
+          "applied snapshot version {}: {} services in {} us, {} refused",
+          snapshotVersion,
           snapshot.getServicesCount() - why.size(),
           nanos / 1000,
           why.size());
       Ack.Builder ack =
-          Ack.newBuilder().setGeneration(generation).setApplied(true).setApplyNanos(nanos);
+          Ack.newBuilder()
+              .setSnapshotVersion(snapshotVersion)
+              .setApplied(true)
+              .setApplyNanos(nanos);
       for (VirtualService vs : snapshot.getServicesList()) { // in the snapshot's order
         String error = why.remove(vs.getKey());
         if (error != null) {
@@ -116,14 +121,14 @@ public final class SnapshotApplier {
       return ack.build();
     } catch (RuntimeException e) {
       rejected.increment();
-      log.warn("rejected snapshot generation {}: {}", generation, e.getMessage());
-      return refused(generation, e.getMessage());
+      log.warn("rejected snapshot version {}: {}", snapshotVersion, e.getMessage());
+      return refused(snapshotVersion, e.getMessage());
     }
   }
 
-  private static Ack refused(long generation, String why) {
+  private static Ack refused(long snapshotVersion, String why) {
     return Ack.newBuilder()
-        .setGeneration(generation)
+        .setSnapshotVersion(snapshotVersion)
         .setApplied(false)
         .setError(why == null ? "refused" : why)
         .build();

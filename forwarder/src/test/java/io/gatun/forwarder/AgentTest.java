@@ -25,9 +25,9 @@ class AgentTest {
     h.close();
   }
 
-  static Snapshot probedSnapshot(long generation) {
+  static Snapshot probedSnapshot(long snapshotVersion) {
     return Snapshot.newBuilder()
-        .setGeneration(generation)
+        .setSnapshotVersion(snapshotVersion)
         .addServices(
             SnapshotApplierTest.service("198.18.0.11", "198.18.0.12", "198.18.0.13")
                 .setHealthCheck(
@@ -177,7 +177,7 @@ class AgentTest {
         .onNext(
             FakeOperator.snapshot(
                 Snapshot.newBuilder()
-                    .setGeneration(3)
+                    .setSnapshotVersion(3)
                     .addServices(
                         SnapshotApplierTest.draining(
                             SnapshotApplierTest.service("198.18.0.11"), "198.18.0.12"))

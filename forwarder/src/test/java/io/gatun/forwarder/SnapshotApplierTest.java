@@ -28,8 +28,11 @@ class SnapshotApplierTest {
     serving.close();
   }
 
-  static Snapshot snapshot(long generation, String... backends) {
-    return Snapshot.newBuilder().setGeneration(generation).addServices(service(backends)).build();
+  static Snapshot snapshot(long snapshotVersion, String... backends) {
+    return Snapshot.newBuilder()
+        .setSnapshotVersion(snapshotVersion)
+        .addServices(service(backends))
+        .build();
   }
 
   static VirtualService.Builder service(String... backends) {
@@ -61,7 +64,7 @@ class SnapshotApplierTest {
   void drainingBackendsReachTheDataPlaneMarkedSo() {
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(5)
+            .setSnapshotVersion(5)
             .addServices(draining(service("198.18.0.11"), "198.18.0.12"))
             .build();
 
@@ -72,11 +75,11 @@ class SnapshotApplierTest {
   }
 
   @Test
-  void appliesASnapshotAndAcknowledgesItsGeneration() {
+  void appliesASnapshotAndAcknowledgesItsSnapshotVersion() {
     Ack ack = applier.apply(snapshot(7, "198.18.0.11", "198.18.0.12"));
 
     assertThat(ack.getApplied()).isTrue();
-    assertThat(ack.getGeneration()).isEqualTo(7);
+    assertThat(ack.getSnapshotVersion()).isEqualTo(7);
     assertThat(ack.getApplyNanos()).isPositive();
     ServiceSpec s = dataPlane.last().getFirst();
     assertThat(s.vip().getHostAddress()).isEqualTo("198.18.0.200");
@@ -85,14 +88,14 @@ class SnapshotApplierTest {
         .containsExactly("198.18.0.11", "198.18.0.12");
     assertThat(s.backends()).allSatisfy(b -> assertThat(b.weight()).isEqualTo(1));
     assertThat(s.maglevTableSize()).isEqualTo(251);
-    assertThat(registry.get("gatun.snapshot.generation").gauge().value()).isEqualTo(7);
+    assertThat(registry.get("gatun.snapshot.version").gauge().value()).isEqualTo(7);
   }
 
   @Test
   void schedulingAndSessionAffinityReachTheDataPlane() {
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(4)
+            .setSnapshotVersion(4)
             .addServices(
                 service("198.18.0.11")
                     .setScheduling(io.gatun.control.v1.Scheduling.LEAST_CONNECTIONS)
@@ -106,7 +109,7 @@ class SnapshotApplierTest {
   }
 
   @Test
-  void neverAppliesAnOlderGenerationOverANewerOne() {
+  void neverAppliesAnOlderSnapshotVersionOverANewerOne() {
     applier.apply(snapshot(7, "198.18.0.11"));
     Ack stale = applier.apply(snapshot(6, "198.18.0.99"));
 
@@ -118,7 +121,7 @@ class SnapshotApplierTest {
   }
 
   @Test
-  void theRunningGenerationSentAgainIsAcknowledgedWithoutACommit() {
+  void theRunningSnapshotVersionSentAgainIsAcknowledgedWithoutACommit() {
     applier.apply(snapshot(7, "198.18.0.11"));
     Ack again = applier.apply(snapshot(7, "198.18.0.11")); // e.g. the resync after a reconnect
 
@@ -134,7 +137,7 @@ class SnapshotApplierTest {
 
     assertThat(ack.getApplied()).isFalse();
     assertThat(ack.getError()).isEqualTo("out of memory");
-    assertThat(applier.lastOperatorGeneration()).isEqualTo(1);
+    assertThat(applier.lastSnapshotVersion()).isEqualTo(1);
     assertThat(dataPlane.commits).hasSize(1);
     assertThat(serving.desired().getFirst().spec().backends())
         .extracting(b -> b.address().getHostAddress())
@@ -154,7 +157,7 @@ class SnapshotApplierTest {
             + " 80");
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(8)
+            .setSnapshotVersion(8)
             .addServices(other("default/dsr/http", "198.18.0.201", "198.18.0.12"))
             .addServices(service("198.18.0.11"))
             .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
@@ -175,14 +178,14 @@ class SnapshotApplierTest {
     assertThat(dataPlane.last())
         .extracting(spec -> spec.vip().getHostAddress())
         .containsExactly("198.18.0.200", "198.18.0.202");
-    assertThat(applier.lastOperatorGeneration()).isEqualTo(8);
+    assertThat(applier.lastSnapshotVersion()).isEqualTo(8);
     assertThat(registry.get("gatun.services.refused").gauge().value()).isEqualTo(1);
 
     // The next snapshot without it: nothing refused, and the others still run.
     Ack next =
         applier.apply(
             Snapshot.newBuilder()
-                .setGeneration(9)
+                .setSnapshotVersion(9)
                 .addServices(service("198.18.0.11"))
                 .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
                 .build());
@@ -196,7 +199,8 @@ class SnapshotApplierTest {
     var zeros = service("198.18.0.11").setMaglevTableSize(0);
     zeros.setBackends(0, zeros.getBackends(0).toBuilder().setWeight(0));
 
-    assertThat(applier.apply(Snapshot.newBuilder().setGeneration(1).addServices(zeros).build()))
+    assertThat(
+            applier.apply(Snapshot.newBuilder().setSnapshotVersion(1).addServices(zeros).build()))
         .satisfies(ack -> assertThat(ack.getApplied()).isTrue());
 
     ServiceSpec s = dataPlane.last().getFirst();
@@ -209,7 +213,7 @@ class SnapshotApplierTest {
     Ack ack =
         applier.apply(
             Snapshot.newBuilder()
-                .setGeneration(1)
+                .setSnapshotVersion(1)
                 .addServices(service("198.18.0.11").clearMode())
                 .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
                 .build());
@@ -228,7 +232,7 @@ class SnapshotApplierTest {
     Ack ack =
         applier.apply(
             Snapshot.newBuilder()
-                .setGeneration(1)
+                .setSnapshotVersion(1)
                 .addServices(service("not-an-address"))
                 .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
                 .build());
@@ -250,7 +254,7 @@ class SnapshotApplierTest {
   void aHealthCheckWithoutATypeRefusesItsServiceOnly() {
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(3)
+            .setSnapshotVersion(3)
             .addServices(service("198.18.0.11").setHealthCheck(HealthCheck.newBuilder()))
             .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
             .build();
@@ -266,6 +270,6 @@ class SnapshotApplierTest {
               assertThat(r.getError()).contains("no type");
             });
     assertThat(dataPlane.last()).hasSize(1);
-    assertThat(applier.lastOperatorGeneration()).isEqualTo(3);
+    assertThat(applier.lastSnapshotVersion()).isEqualTo(3);
   }
 }

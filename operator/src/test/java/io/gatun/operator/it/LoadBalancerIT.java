@@ -130,7 +130,7 @@ class LoadBalancerIT {
               assertThat(state(cluster.get("prog", "web"), "Programmed"))
                   .isEqualTo("False/Pending"));
 
-      forwarder.ack(snapshot.getGeneration());
+      forwarder.ack(snapshot.getSnapshotVersion());
 
       eventually(
           () -> {
@@ -138,9 +138,9 @@ class LoadBalancerIT {
             assertThat(state(lb, "Programmed")).isEqualTo("True/Programmed");
             assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
                 .isEqualTo(
-                    "generation " + lb.getStatus().snapshotGeneration() + " runs on fwd-prog");
-            assertThat(lb.getStatus().snapshotGeneration())
-                .isLessThanOrEqualTo(snapshot.getGeneration());
+                    "snapshot version " + lb.getStatus().snapshotVersion() + " runs on fwd-prog");
+            assertThat(lb.getStatus().snapshotVersion())
+                .isLessThanOrEqualTo(snapshot.getSnapshotVersion());
             assertThat(lb.getStatus().forwarders())
                 .containsExactly(new ForwarderProgramming("fwd-prog", true, null, null));
             assertThat(state(lb, "Ready")).isEqualTo("True/Ready");
@@ -156,14 +156,14 @@ class LoadBalancerIT {
       Snapshot changed =
           forwarder.awaitSnapshot(
               s -> service(s, "prog/web/http").map(v -> v.getBackendsCount() == 1).orElse(false));
-      forwarder.reject(changed.getGeneration(), "no route to 198.18.0.13");
+      forwarder.reject(changed.getSnapshotVersion(), "no route to 198.18.0.13");
 
       eventually(
           () -> {
             var lb = cluster.get("prog", "web");
             assertThat(state(lb, "Programmed")).isEqualTo("False/ApplyFailed");
             assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
-                .contains("fwd-prog rejected generation")
+                .contains("fwd-prog rejected snapshot version")
                 .contains("no route to 198.18.0.13");
             assertThat(state(lb, "Ready")).isEqualTo("False/ApplyFailed");
           });

@@ -71,7 +71,7 @@ public final class FakeForwarder implements AutoCloseable {
                   public void onNext(OperatorMessage message) {
                     received.add(message.getSnapshot());
                     if (FakeForwarder.this.autoAck) {
-                      ack(message.getSnapshot().getGeneration());
+                      ack(message.getSnapshot().getSnapshotVersion());
                     }
                   }
 
@@ -157,11 +157,11 @@ public final class FakeForwarder implements AutoCloseable {
     refusing.remove(key);
   }
 
-  /** Applies {@code generation}, minus the services it is told to {@link #refuse}. */
-  public void ack(long generation) {
-    var ack = Ack.newBuilder().setGeneration(generation).setApplied(true);
+  /** Applies {@code snapshotVersion}, minus the services it is told to {@link #refuse}. */
+  public void ack(long snapshotVersion) {
+    var ack = Ack.newBuilder().setSnapshotVersion(snapshotVersion).setApplied(true);
     received.stream()
-        .filter(s -> s.getGeneration() == generation)
+        .filter(s -> s.getSnapshotVersion() == snapshotVersion)
         .findFirst()
         .ifPresent(
             snapshot ->
@@ -176,10 +176,14 @@ public final class FakeForwarder implements AutoCloseable {
     send(ForwarderMessage.newBuilder().setAck(ack).build());
   }
 
-  public void reject(long generation, String error) {
+  public void reject(long snapshotVersion, String error) {
     send(
         ForwarderMessage.newBuilder()
-            .setAck(Ack.newBuilder().setGeneration(generation).setApplied(false).setError(error))
+            .setAck(
+                Ack.newBuilder()
+                    .setSnapshotVersion(snapshotVersion)
+                    .setApplied(false)
+                    .setError(error))
             .build());
   }
 
