@@ -317,7 +317,7 @@ static void refuse(struct gfwd_refusal *out, uint32_t cap, uint32_t *n, uint32_t
 	(*n)++;
 }
 
-struct config *config_build(uint64_t generation,
+struct config *config_build(uint64_t seq,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
@@ -337,7 +337,7 @@ struct config *config_build(uint64_t generation,
 		if (services[i].first_backend <= n_backends && services[i].n_backends <= n_backends - services[i].first_backend)
 			room += services[i].n_backends;
 	room = RTE_MIN(room, (uint64_t)MAX_BACKENDS);
-	c->generation = generation;
+	c->seq = seq;
 	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
 	c->backends = calloc(room ? room : 1, sizeof(struct backend));
 	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));

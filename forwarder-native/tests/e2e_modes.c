@@ -92,7 +92,7 @@ static const struct svc SERVICES[] = {
 
 /* Every service above, each with the three backends, and DRAIN_VIP with backend
  * `draining` (1-3; 0 = none) draining. */
-static void commit(uint64_t generation, int draining)
+static void commit(uint64_t commit_seq, int draining)
 {
 	struct gfwd_service s[N_SERVICES + 1];
 	struct gfwd_backend b[(N_SERVICES + 1) * 3];
@@ -112,7 +112,7 @@ static void commit(uint64_t generation, int draining)
 			inet_pton(af, d->family == 4 ? BACKENDS4[j] : BACKENDS6[j], x->addr);
 		}
 	}
-	if (gfwd_commit(generation, s, N_SERVICES + 1, b, (N_SERVICES + 1) * 3, NULL, 0) != 0) {
+	if (gfwd_commit(commit_seq, s, N_SERVICES + 1, b, (N_SERVICES + 1) * 3, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

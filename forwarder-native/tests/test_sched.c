@@ -9,7 +9,7 @@ static const uint8_t CLIENT_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
 
 enum { RR_PORT = 1, WRR_PORT = 2, LC_PORT = 3, SH_PORT = 4, AFF_PORT = 5 };
 
-static uint64_t generation;
+static uint64_t commit_seq;
 static int lc_equal_weights;   /* least connections' weights: 1:3, or 1:1 once set */
 
 static void commit_policies(int with_12)
@@ -41,7 +41,7 @@ static void commit_policies(int with_12)
 		}
 		s[i].n_backends = n - s[i].first_backend;
 	}
-	if (gfwd_commit(++generation, s, 5, b, n, NULL, 0) != 0) {
+	if (gfwd_commit(++commit_seq, s, 5, b, n, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

@@ -91,10 +91,9 @@ public final class DataPlane implements AutoCloseable {
    * Replaces the whole desired state atomically. A service the data plane cannot run (a backend
    * without a route, DSR with port translation, a duplicate, ...) is refused on its own and comes
    * back in the list; every other one runs. Throws, leaving the running state untouched, only for
-   * what concerns the whole call: {@code generation} not larger than {@link #generation()}, out of
-   * memory.
+   * what concerns the whole call: {@code seq} not larger than {@link #commitSeq()}, out of memory.
    */
-  public synchronized List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
+  public synchronized List<ServiceRefusal> commit(long seq, List<ServiceSpec> services) {
     int nBackends = services.stream().mapToInt(s -> s.backends().size()).sum();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment svcs = arena.allocate(GatunFwd.Service.LAYOUT, Math.max(1, services.size()));
@@ -134,7 +133,7 @@ public final class DataPlane implements AutoCloseable {
                   call(
                       "gfwd_commit",
                       GatunFwd.gfwd_commit,
-                      generation,
+                      seq,
                       svcs,
                       services.size(),
                       bes,
@@ -157,9 +156,9 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
-  /** The generation the workers run now. */
-  public synchronized long generation() {
-    return (long) call("gfwd_generation", GatunFwd.gfwd_generation);
+  /** The seq of the commit the workers run now (0: none yet). */
+  public synchronized long commitSeq() {
+    return (long) call("gfwd_commit_seq", GatunFwd.gfwd_commit_seq);
   }
 
   /**

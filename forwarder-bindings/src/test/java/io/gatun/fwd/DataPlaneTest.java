@@ -97,7 +97,7 @@ class DataPlaneTest {
                 Protocol.TCP,
                 80,
                 List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
-    assertThat(dataPlane.generation()).isEqualTo(1);
+    assertThat(dataPlane.commitSeq()).isEqualTo(1);
 
     byte[] who = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 1);
     assertThat(Frames.arpTargetIp(who))
@@ -172,7 +172,7 @@ class DataPlaneTest {
         .isInstanceOfSatisfying(
             DataPlaneException.class,
             e -> assertThat(e.error()).isEqualTo(NativeError.STALE_GENERATION));
-    assertThat(dataPlane.generation()).isEqualTo(1);
+    assertThat(dataPlane.commitSeq()).isEqualTo(1);
   }
 
   @Test
@@ -203,7 +203,7 @@ class DataPlaneTest {
               assertThat(r.reason())
                   .startsWith("198.18.0.201:80/TCP: no route to backend 198.19.5.5:80");
             });
-    assertThat(dataPlane.generation()).isEqualTo(2);
+    assertThat(dataPlane.commitSeq()).isEqualTo(2);
     assertThat(dataPlane.serviceStats())
         .extracting(s -> s.vip().getHostAddress())
         .containsExactly(VIP);

@@ -116,8 +116,7 @@ public final class Agent implements AutoCloseable {
         return new StatusServer.Check(false, stuck);
       }
       return new StatusServer.Check(
-          true,
-          "control loop and workers running, data plane at generation " + dataPlane.generation());
+          true, "control loop and workers running, data plane at commit " + dataPlane.commitSeq());
     } catch (RuntimeException e) {
       return new StatusServer.Check(false, "the data plane does not answer: " + e.getMessage());
     }

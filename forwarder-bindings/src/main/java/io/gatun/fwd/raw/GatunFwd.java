@@ -235,8 +235,8 @@ public final class GatunFwd {
           "gfwd_commit",
           FunctionDescriptor.of(
               JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-  public static final MethodHandle gfwd_generation =
-      fn("gfwd_generation", FunctionDescriptor.of(JAVA_LONG));
+  public static final MethodHandle gfwd_commit_seq =
+      fn("gfwd_commit_seq", FunctionDescriptor.of(JAVA_LONG));
   public static final MethodHandle gfwd_counter_count =
       fn("gfwd_counter_count", FunctionDescriptor.of(JAVA_INT));
   public static final MethodHandle gfwd_counter_name =
