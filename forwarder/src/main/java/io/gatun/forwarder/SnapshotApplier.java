@@ -1,12 +1,12 @@
 package io.gatun.forwarder;
 
+import io.gatun.control.Address;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.forwarder.health.HealthCheckSpec;
-import io.gatun.fwd.Addresses;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ForwardingMode;
 import io.gatun.fwd.Protocol;
@@ -166,10 +166,13 @@ public final class SnapshotApplier {
     for (Backend b : vs.getBackendsList()) {
       backends.add(
           new BackendSpec(
-              Addresses.parse(b.getAddress()), b.getPort(), b.getWeight(), b.getDraining()));
+              Address.parse(b.getAddress()).toInetAddress(),
+              b.getPort(),
+              b.getWeight(),
+              b.getDraining()));
     }
     return new ServiceSpec(
-        Addresses.parse(vs.getVip()),
+        Address.parse(vs.getVip()).toInetAddress(),
         Protocol.of(vs.getProtocolValue()),
         vs.getPort(),
         ForwardingMode.of(vs.getModeValue()),

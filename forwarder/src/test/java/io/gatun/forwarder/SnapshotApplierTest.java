@@ -243,7 +243,11 @@ class SnapshotApplierTest {
         .satisfies(
             r -> {
               assertThat(r.getServiceKey()).isEqualTo("default/web/http");
-              assertThat(r.getError()).contains("not-an-address");
+              assertThat(r.getError())
+                  .as("the operator's validator says the same of a CR")
+                  .isEqualTo(
+                      "\"not-an-address\" is a host name, not an address: write the IP address it"
+                          + " stands for (names are never resolved)");
             });
     assertThat(dataPlane.last())
         .singleElement()
