@@ -176,7 +176,8 @@ int main(int argc, char **argv)
 		gfwd_neighbor_set(4, b[i].addr, mac);
 	}
 	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = vport, .mode = mode,
-				  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = BACKENDS };
+				  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .first_backend = 0,
+				  .n_backends = BACKENDS };
 	inet_pton(AF_INET, "198.18.0.200", s.vip);
 	if (gfwd_commit(1, &s, 1, b, BACKENDS, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());

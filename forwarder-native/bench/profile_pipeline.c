@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 		gfwd_neighbor_set(4, b[i].addr, mac);
 	}
 	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = 80, .mode = GFWD_MODE_FULLNAT,
-				  .sched = GFWD_SCHED_MAGLEV, .n_backends = 64 };
+				  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .n_backends = 64 };
 	inet_pton(AF_INET, "198.18.0.200", s.vip);
 	gfwd_commit(1, &s, 1, b, 64, NULL, 0);
 	struct worker *w = worker_create(0, 1, 0, flows * 2 + 64 + (fresh ? bursts * 32 : 0), 0);

@@ -23,7 +23,7 @@
 static struct worker *worker;
 static struct gfwd_service services[N_SERVICES];
 static struct gfwd_backend backends[N_SERVICES * BACKENDS_PER_SERVICE];
-static uint64_t generation;
+static uint64_t commit_seq;
 static bool reconfigured;   /* an input committed: the next one starts from the baseline */
 
 static void add_service(int i, uint8_t family, const char *vip, uint8_t proto, uint16_t port, uint8_t mode,
@@ -62,7 +62,7 @@ static void recommit(uint16_t ops)
 	}
 	if (ops & 16)
 		b[s[0].first_backend].flags |= 0x40;
-	int rc = gfwd_commit(++generation, s, N_SERVICES, b, N_SERVICES * BACKENDS_PER_SERVICE, NULL, 0);
+	int rc = gfwd_commit(++commit_seq, s, N_SERVICES, b, N_SERVICES * BACKENDS_PER_SERVICE, NULL, 0);
 	if (rc != ((ops & 16) != 0)) {
 		fprintf(stderr, "commit with ops 0x%x: rc %d (%s)\n", ops, rc, gfwd_last_error());
 		abort();

@@ -23,8 +23,10 @@ extern "C" {
 /* Bumped whenever a struct's layout or a field's meaning changes; gfwd_abi_version() returns
  * it so the bindings can refuse a library they do not match. 3: backend flags (draining).
  * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). 5: the fleet's
- * functions (frames sent and punted, owned VIPs, conflicts, idle back-off). */
-#define GFWD_ABI_VERSION 5
+ * functions (frames sent and punted, owned VIPs, conflicts, idle back-off). 6: a Maglev table
+ * size or a backend weight of 0 is refused instead of defaulted (the operator resolves
+ * defaults); gfwd_generation() is gfwd_commit_seq(). */
+#define GFWD_ABI_VERSION 6
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -68,7 +70,7 @@ struct gfwd_service {
 	uint8_t mode;            /* enum gfwd_mode */
 	uint8_t sched;           /* enum gfwd_sched */
 	uint16_t reserved;
-	uint32_t maglev_size;    /* prime; 0 = GFWD_MAGLEV_DEFAULT_SIZE */
+	uint32_t maglev_size;    /* a prime; 0 is refused */
 	uint32_t first_backend;
 	uint32_t n_backends;
 	uint32_t affinity_timeout_s;  /* session affinity per client address; 0 = off */
@@ -84,10 +86,8 @@ struct gfwd_backend {
 	uint8_t family;
 	uint8_t flags;           /* GFWD_BACKEND_*; any other bit is refused */
 	uint16_t port;
-	uint32_t weight;         /* 0 is treated as 1 */
+	uint32_t weight;         /* a relative share of new flows, 1 or more; 0 is refused */
 };
-
-#define GFWD_MAGLEV_DEFAULT_SIZE 65537u
 
 /* GFWD_ABI_VERSION of the library itself. */
 int gfwd_abi_version(void);
@@ -117,18 +117,20 @@ struct gfwd_refusal {
 };
 
 /* Replaces the whole desired state. Validated and built off the fast path, then published
- * by a pointer swap; the previous state is freed after an RCU grace period. `generation`
- * must grow. A service that cannot run (invalid, a backend without a route, a duplicate)
+ * by a pointer swap; the previous state is freed after an RCU grace period. `seq`, the
+ * caller's count of its commits, must grow (a forwarder's agent numbers its own: the operator's
+ * snapshot version is another counter). A service that cannot run (invalid, a backend without a route, a duplicate)
  * is refused on its own and every other one runs: the first `refusals_cap` refusals are
  * written to `refusals`, and the return value is how many services were refused (0: all
- * run). Only what concerns the whole call (a stale generation, a null array, more than
+ * run). Only what concerns the whole call (a stale seq, a null array, more than
  * 65535 services, out of memory) fails it, with a negative errno: the running state is
  * then untouched. */
-int gfwd_commit(uint64_t generation,
+int gfwd_commit(uint64_t seq,
 		const struct gfwd_service *services, uint32_t n_services,
 		const struct gfwd_backend *backends, uint32_t n_backends,
 		struct gfwd_refusal *refusals, uint32_t refusals_cap);
-uint64_t gfwd_generation(void);
+/* The seq of the running commit (0: none yet). */
+uint64_t gfwd_commit_seq(void);
 
 /* Counters, summed over workers. gfwd_counters_read() fills up to `n` values in the order
  * of gfwd_counter_name(i); gfwd_counter_count() tells how many exist. Drop reasons are

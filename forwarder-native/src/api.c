@@ -139,21 +139,21 @@ void gfwd_shutdown(void)
 
 /* ---------------------------------------------------------------- configuration */
 
-int gfwd_commit(uint64_t generation,
+int gfwd_commit(uint64_t seq,
 		const struct gfwd_service *services, uint32_t n_services,
 		const struct gfwd_backend *backends, uint32_t n_backends,
 		struct gfwd_refusal *refusals, uint32_t refusals_cap)
 {
 	struct config *old = dp.config;
-	if (generation <= old->generation)
-		return api_fail(-ESTALE, "generation %lu is not newer than the running %lu",
-				(unsigned long)generation, (unsigned long)old->generation);
+	if (seq <= old->seq)
+		return api_fail(-ESTALE, "commit %lu is not newer than the running %lu",
+				(unsigned long)seq, (unsigned long)old->seq);
 	if ((n_services && services == NULL) || (n_backends && backends == NULL) ||
 	    (refusals_cap && refusals == NULL))
 		return api_fail(-EINVAL, "null array with a non-zero count");
 	char err[256];
 	uint32_t refused;
-	struct config *c = config_build(generation, services, n_services, backends, n_backends, dp.n_workers,
+	struct config *c = config_build(seq, services, n_services, backends, n_backends, dp.n_workers,
 					dp_next_hop, dp_vip_id, refusals, refusals_cap, &refused, err, sizeof(err));
 	if (c == NULL)
 		return api_fail(n_services > MAX_SERVICES ? -EINVAL : -ENOMEM, "%s", err);
@@ -188,9 +188,9 @@ int gfwd_worker_loops(uint64_t *loops, uint32_t n)
 	return (int)dp.n_workers;
 }
 
-uint64_t gfwd_generation(void)
+uint64_t gfwd_commit_seq(void)
 {
-	return dp_config()->generation;
+	return dp_config()->seq;
 }
 
 /* ---------------------------------------------------------------- counters */

@@ -125,7 +125,10 @@ static int validate_service(const struct gfwd_service *s, uint32_t n_backends, s
 	if (s->first_backend > n_backends || s->n_backends > n_backends - s->first_backend)
 		REFUSE(-EINVAL, "backend range [%u, +%u) is outside the backend array of %u", s->first_backend,
 		       s->n_backends, n_backends);
-	uint32_t size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE;
+	/* The operator resolves the default; a zero here is a caller that forgot to. */
+	if (s->maglev_size == 0)
+		REFUSE(-EINVAL, "Maglev table size 0: give a prime up to %u, such as 65537", MAGLEV_MAX_SIZE);
+	uint32_t size = s->maglev_size;
 	if (size > MAGLEV_MAX_SIZE || !maglev_is_prime(size))
 		REFUSE(-EINVAL, "Maglev table size %u is not a prime up to %u: use a prime such as 65537", size,
 		       MAGLEV_MAX_SIZE);
@@ -144,6 +147,8 @@ static int validate_backend(const struct gfwd_service *s, const struct gfwd_back
 		       s->family == GFWD_AF_INET ? "IPv4" : "IPv6");
 	if (in->port == 0)
 		REFUSE(-EINVAL, "backend %s has port 0: give it the port it listens on", be);
+	if (in->weight == 0)
+		REFUSE(-EINVAL, "backend %s has weight 0: give it a weight of 1 or more (1 for an equal share)", be);
 	if (in->flags & ~GFWD_BACKEND_DRAINING)
 		REFUSE(-EINVAL, "backend %s has unknown flags 0x%02x (known: draining 0x%02x)", be, in->flags,
 		       GFWD_BACKEND_DRAINING);
@@ -224,7 +229,7 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 		struct backend *b = &mine[j];
 		b->addr = addr_from(in->addr, in->family);
 		b->port = rte_cpu_to_be_16(in->port);
-		b->weight = in->weight ? in->weight : 1;
+		b->weight = in->weight;
 		b->service = index;
 		b->flags = in->flags;
 	}
@@ -252,7 +257,7 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 		.vip = addr_from(s->vip, s->family), .port = rte_cpu_to_be_16(s->port), .proto = s->proto,
 		.family = s->family, .mode = s->mode, .sched = s->sched, .first_backend = c->n_backends,
 		.n_backends = s->n_backends, .affinity_timeout_s = s->affinity_timeout_s,
-		.maglev_size = s->maglev_size ? s->maglev_size : GFWD_MAGLEV_DEFAULT_SIZE,
+		.maglev_size = s->maglev_size,
 	};
 	for (uint32_t j = 0; j < s->n_backends; j++)
 		svc->n_serving += !(mine[j].flags & GFWD_BACKEND_DRAINING);
@@ -312,7 +317,7 @@ static void refuse(struct gfwd_refusal *out, uint32_t cap, uint32_t *n, uint32_t
 	(*n)++;
 }
 
-struct config *config_build(uint64_t generation,
+struct config *config_build(uint64_t seq,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
@@ -332,7 +337,7 @@ struct config *config_build(uint64_t generation,
 		if (services[i].first_backend <= n_backends && services[i].n_backends <= n_backends - services[i].first_backend)
 			room += services[i].n_backends;
 	room = RTE_MIN(room, (uint64_t)MAX_BACKENDS);
-	c->generation = generation;
+	c->seq = seq;
 	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
 	c->backends = calloc(room ? room : 1, sizeof(struct backend));
 	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));

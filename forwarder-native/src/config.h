@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
- * One configuration generation: services, their backends and Maglev tables, built off
+ * One configuration, as one commit built it: services, their backends and Maglev tables, built off
  * the fast path and read-only once published, plus the per-worker traffic counters of
- * that generation (the only part workers write). */
+ * that configuration (the only part workers write). */
 #ifndef GFWD_CONFIG_H
 #define GFWD_CONFIG_H
 
@@ -44,7 +44,7 @@ struct service {
 };
 
 /* Traffic of one service or backend as seen by one worker (or carried over from earlier
- * generations, in `base`). Both directions count. `active` goes down when a flow ends. */
+ * configurations, in `base`). Both directions count. `active` goes down when a flow ends. */
 struct traffic {
 	uint64_t packets;
 	uint64_t bytes;
@@ -53,7 +53,7 @@ struct traffic {
 };
 
 struct config {
-	uint64_t generation;
+	uint64_t seq;            /* the commit's sequence number, as gfwd_commit() got it */
 	uint32_t n_services;
 	struct service *services;
 	uint32_t n_backends;
@@ -63,7 +63,7 @@ struct config {
 	uint32_t vip_mask;          /* open addressing over VIPs (ARP, ICMP) */
 	int32_t *vip_slots;
 	/* Counters: live[w] is worker w's, laid out services first, then backends; base holds
-	 * what earlier generations counted for the same service or backend. */
+	 * what earlier configurations counted for the same service or backend. */
 	unsigned n_workers;
 	struct traffic **live;
 	struct traffic *base;
@@ -85,7 +85,7 @@ typedef int (*vip_id_fn)(const struct addr *vip);
 /* A configuration of every service that can run; the others are refused one by one (the
  * first refusals_cap written to refusals, *n_refused counting them all). NULL, with err,
  * only for what concerns the whole call (too many services, out of memory). */
-struct config *config_build(uint64_t generation,
+struct config *config_build(uint64_t seq,
 			    const struct gfwd_service *services, uint32_t n_services,
 			    const struct gfwd_backend *backends, uint32_t n_backends,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,

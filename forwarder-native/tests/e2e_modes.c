@@ -92,7 +92,7 @@ static const struct svc SERVICES[] = {
 
 /* Every service above, each with the three backends, and DRAIN_VIP with backend
  * `draining` (1-3; 0 = none) draining. */
-static void commit(uint64_t generation, int draining)
+static void commit(uint64_t commit_seq, int draining)
 {
 	struct gfwd_service s[N_SERVICES + 1];
 	struct gfwd_backend b[(N_SERVICES + 1) * 3];
@@ -101,7 +101,8 @@ static void commit(uint64_t generation, int draining)
 		const struct svc *d = i < N_SERVICES ? &SERVICES[i] : &drain;
 		int af = d->family == 4 ? AF_INET : AF_INET6;
 		s[i] = (struct gfwd_service){ .family = d->family, .proto = d->proto, .port = d->port, .mode = d->mode,
-					      .sched = GFWD_SCHED_MAGLEV, .first_backend = (uint32_t)(3 * i), .n_backends = 3 };
+					      .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .first_backend = (uint32_t)(3 * i),
+					      .n_backends = 3 };
 		inet_pton(af, d->vip, s[i].vip);
 		for (int j = 0; j < 3; j++) {
 			struct gfwd_backend *x = &b[3 * i + j];
@@ -111,7 +112,7 @@ static void commit(uint64_t generation, int draining)
 			inet_pton(af, d->family == 4 ? BACKENDS4[j] : BACKENDS6[j], x->addr);
 		}
 	}
-	if (gfwd_commit(generation, s, N_SERVICES + 1, b, (N_SERVICES + 1) * 3, NULL, 0) != 0) {
+	if (gfwd_commit(commit_seq, s, N_SERVICES + 1, b, (N_SERVICES + 1) * 3, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

@@ -36,7 +36,7 @@ static const struct policy {
 /* ---------------------------------------------------------------- configuration */
 
 enum b_state { SERVING, DRAINING, REMOVED };
-static uint64_t generation;
+static uint64_t commit_seq;
 
 static struct gfwd_backend backend(uint8_t octet, uint32_t weight, uint8_t flags)
 {
@@ -77,7 +77,7 @@ static int try_commit(enum b_state b12, int all_drain)
 	b[n++] = backend(11, 1, all);
 	b[n++] = backend(13, 1, all);
 	s[ALL_SERVICE].n_backends = 2;
-	return gfwd_commit(++generation, s, N_POLICIES + 1, b, n, NULL, 0);
+	return gfwd_commit(++commit_seq, s, N_POLICIES + 1, b, n, NULL, 0);
 }
 
 static void commit(enum b_state b12, int all_drain)
@@ -559,17 +559,17 @@ static void commits_refused(void)
 	struct gfwd_refusal r;
 	for (size_t i = 0; i < sizeof(bad_flags); i++) {
 		struct gfwd_backend b[] = { backend(11, 1, 0), backend(13, 1, bad_flags[i]) };
-		int rc = gfwd_commit(gfwd_generation() + 1, s, 2, b, 2, &r, 1);
+		int rc = gfwd_commit(gfwd_commit_seq() + 1, s, 2, b, 2, &r, 1);
 		CHECK(rc == 1 && r.service == 0 && r.error == -EINVAL && strstr(r.reason, "unknown flags") != NULL &&
 		      strstr(r.reason, VIP ":1/TCP: backend 198.18.0.13:8080") == r.reason,
 		      "flags 0x%02x refused with a reason (rc %d: %s)", bad_flags[i], rc, r.reason);
 	}
 	struct gfwd_backend twice[] = { backend(11, 1, 0), backend(11, 1, GFWD_BACKEND_DRAINING) };
-	int rc = gfwd_commit(gfwd_generation() + 1, s, 2, twice, 2, &r, 1);
+	int rc = gfwd_commit(gfwd_commit_seq() + 1, s, 2, twice, 2, &r, 1);
 	CHECK(rc == 1 && strstr(r.reason, "backend 198.18.0.11:8080 is listed twice") != NULL,
 	      "a backend both serving and draining is refused (rc %d: %s)", rc, r.reason);
 	struct gfwd_backend twice_draining[] = { backend(11, 1, GFWD_BACKEND_DRAINING), backend(11, 1, GFWD_BACKEND_DRAINING) };
-	rc = gfwd_commit(gfwd_generation() + 1, s, 2, twice_draining, 2, &r, 1);
+	rc = gfwd_commit(gfwd_commit_seq() + 1, s, 2, twice_draining, 2, &r, 1);
 	CHECK(rc == 1 && strstr(r.reason, "listed twice") != NULL,
 	      "a backend draining twice is refused (rc %d: %s)", rc, r.reason);
 	uint32_t n_svc, n_be;

@@ -14,11 +14,11 @@ static void commit_both(void)
 	inet_pton(AF_INET, BACKEND, b.addr);
 	struct gfwd_service s[3] = {
 		{ .family = GFWD_AF_INET, .proto = IPPROTO_TCP, .port = 80, .mode = GFWD_MODE_FULLNAT,
-		  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = 1 },
+		  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .first_backend = 0, .n_backends = 1 },
 		{ .family = GFWD_AF_INET, .proto = IPPROTO_TCP, .port = 81, .mode = GFWD_MODE_NAT,
-		  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = 1 },
+		  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .first_backend = 0, .n_backends = 1 },
 		{ .family = GFWD_AF_INET, .proto = IPPROTO_UDP, .port = 53, .mode = GFWD_MODE_FULLNAT,
-		  .sched = GFWD_SCHED_MAGLEV, .first_backend = 0, .n_backends = 1 },
+		  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .first_backend = 0, .n_backends = 1 },
 	};
 	for (int i = 0; i < 3; i++)
 		inet_pton(AF_INET, VIP, s[i].vip);

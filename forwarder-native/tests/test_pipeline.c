@@ -36,7 +36,7 @@ static struct gfwd_service service(const char *vip, uint8_t proto, uint16_t port
 	return s;
 }
 
-static uint64_t generation;
+static uint64_t commit_seq;
 
 /* VIP3's backends are .11 .12 .13 plus any of `extra` (a last octet), minus `removed`. */
 static void commit(int extra, int removed)
@@ -59,7 +59,7 @@ static void commit(int extra, int removed)
 		service(VIP3, IPPROTO_TCP, 80, 3, n3),
 		service(VIP_EMPTY, IPPROTO_TCP, 80, 0, 0),
 	};
-	int rc = gfwd_commit(++generation, s, 5, b, 3 + n3, NULL, 0);
+	int rc = gfwd_commit(++commit_seq, s, 5, b, 3 + n3, NULL, 0);
 	if (rc != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
@@ -655,12 +655,12 @@ static void timeouts_by_state(void)
 
 static void stale_commit_rejected(void)
 {
-	int rc = gfwd_commit(generation, NULL, 0, NULL, 0, NULL, 0);
-	CHECK(rc == -ESTALE, "a generation not newer than the running one is refused (rc %d)", rc);
-	rc = gfwd_commit(generation + 1, NULL, 3, NULL, 0, NULL, 0);
+	int rc = gfwd_commit(commit_seq, NULL, 0, NULL, 0, NULL, 0);
+	CHECK(rc == -ESTALE, "a commit not newer than the running one is refused (rc %d)", rc);
+	rc = gfwd_commit(commit_seq + 1, NULL, 3, NULL, 0, NULL, 0);
 	CHECK(rc == -EINVAL && strstr(gfwd_last_error(), "null array") != NULL,
 	      "a call with a null array is refused as a whole (rc %d: %s)", rc, gfwd_last_error());
-	CHECK(gfwd_generation() == generation, "a refused commit leaves the running config");
+	CHECK(gfwd_commit_seq() == commit_seq, "a refused commit leaves the running config");
 }
 
 static struct outcome syn_to(const char *vip, uint16_t sport)
@@ -730,10 +730,10 @@ static void bad_services_refused_alone(void)
 	};
 	struct gfwd_refusal r[8];
 	memset(r, 0, sizeof(r));
-	uint64_t g = ++generation;
+	uint64_t g = ++commit_seq;
 	int rc = gfwd_commit(g, s, 7, b, 3, r, 8);
 	CHECK(rc == 5, "five of seven services refused (rc %d: %s)", rc, rc < 0 ? gfwd_last_error() : "");
-	CHECK(gfwd_generation() == g, "the commit ran (generation %lu)", (unsigned long)gfwd_generation());
+	CHECK(gfwd_commit_seq() == g, "the commit ran (commit %lu)", (unsigned long)gfwd_commit_seq());
 	static const struct { uint32_t service; int error; const char *reason; } want[] = {
 		{ 1, -EINVAL, "198.18.0.204:80/TCP: DSR cannot translate ports: backend 198.18.0.11:8080 must listen on 80" },
 		{ 2, -EHOSTUNREACH, "198.18.0.206:80/TCP: no route to backend 198.19.5.5:80" },
@@ -758,10 +758,40 @@ static void bad_services_refused_alone(void)
 	o = syn_to("198.18.0.206", 45003);
 	CHECK(o.port < 0 && o.drop == DROP_NO_SERVICE, "nor the unroutable one (port %d, drop %d)", o.port, o.drop);
 
-	rc = gfwd_commit(++generation, s, 7, b, 3, r, 2);
+	rc = gfwd_commit(++commit_seq, s, 7, b, 3, r, 2);
 	CHECK(rc == 5 && r[1].service == 2, "a short refusal array gets the first ones, the count is all (%d)", rc);
-	rc = gfwd_commit(++generation, s, 7, b, 3, NULL, 0);
-	CHECK(rc == 5 && gfwd_generation() == generation, "without one the count still comes back (%d)", rc);
+	rc = gfwd_commit(++commit_seq, s, 7, b, 3, NULL, 0);
+	CHECK(rc == 5 && gfwd_commit_seq() == commit_seq, "without one the count still comes back (%d)", rc);
+}
+
+/* Defaults are resolved by the operator: a zero table size or weight is refused on its own,
+ * naming the service and what to write, never quietly replaced. */
+static void zero_size_or_weight_refused(void)
+{
+	struct gfwd_backend b[] = { backend("198.18.0.11", 8080), backend("198.18.0.12", 8080) };
+	b[1].weight = 0;
+	struct gfwd_service no_size = service("198.18.0.205", IPPROTO_TCP, 80, 0, 1);
+	no_size.maglev_size = 0;
+	struct gfwd_service s[] = {
+		no_size,
+		service("198.18.0.206", IPPROTO_TCP, 80, 0, 2),   /* .12 has weight 0 */
+		service(VIP, IPPROTO_TCP, 80, 0, 1),              /* good */
+	};
+	struct gfwd_refusal r[4];
+	memset(r, 0, sizeof(r));
+	int rc = gfwd_commit(++commit_seq, s, 3, b, 2, r, 4);
+	CHECK(rc == 2, "two of three services refused (rc %d: %s)", rc, rc < 0 ? gfwd_last_error() : "");
+	CHECK(rc == 2 && r[0].service == 0 && r[0].error == -EINVAL &&
+	      strstr(r[0].reason, "198.18.0.205:80/TCP: Maglev table size 0: give a prime") != NULL,
+	      "a zero table size is refused: %s", r[0].reason);
+	CHECK(rc == 2 && r[1].service == 1 && r[1].error == -EINVAL &&
+	      strstr(r[1].reason, "198.18.0.206:80/TCP: backend 198.18.0.12:8080 has weight 0: give it a weight of 1") != NULL,
+	      "a zero weight is refused: %s", r[1].reason);
+	struct outcome o = syn_to("198.18.0.205", 45100);
+	CHECK(o.port < 0 && o.drop == DROP_NO_SERVICE, "the service without a size does not run (port %d, drop %d)",
+	      o.port, o.drop);
+	o = syn_to(VIP, 45101);
+	CHECK(o.port == 0, "the good one does (port %d, drop %d)", o.port, o.drop);
 }
 
 int main(int argc, char **argv)
@@ -778,5 +808,6 @@ int main(int argc, char **argv)
 	last_host_is_served();
 	valid_options_forwarded();
 	bad_services_refused_alone();
+	zero_size_or_weight_refused();
 	return report("test_pipeline");
 }

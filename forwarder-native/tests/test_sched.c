@@ -9,13 +9,13 @@ static const uint8_t CLIENT_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
 
 enum { RR_PORT = 1, WRR_PORT = 2, LC_PORT = 3, SH_PORT = 4, AFF_PORT = 5 };
 
-static uint64_t generation;
+static uint64_t commit_seq;
 static int lc_equal_weights;   /* least connections' weights: 1:3, or 1:1 once set */
 
 static void commit_policies(int with_12)
 {
 	const char *ips[] = { "198.18.0.11", "198.18.0.12", "198.18.0.13" };
-	uint32_t weights_wrr[] = { 1, 2, 1 }, weights_lc[] = { 1, lc_equal_weights ? 1 : 3, 0 };
+	uint32_t weights_wrr[] = { 1, 2, 1 }, weights_lc[] = { 1, lc_equal_weights ? 1 : 3 };
 	struct gfwd_backend b[16];
 	struct gfwd_service s[5];
 	uint32_t n = 0;
@@ -41,7 +41,7 @@ static void commit_policies(int with_12)
 		}
 		s[i].n_backends = n - s[i].first_backend;
 	}
-	if (gfwd_commit(++generation, s, 5, b, n, NULL, 0) != 0) {
+	if (gfwd_commit(++commit_seq, s, 5, b, n, NULL, 0) != 0) {
 		fprintf(stderr, "commit: %s\n", gfwd_last_error());
 		exit(1);
 	}

@@ -24,15 +24,15 @@ static struct gfwd_backend backend(const char *ip, uint16_t port)
 static struct gfwd_service service(const char *vip, uint16_t port, uint32_t first, uint32_t n)
 {
 	struct gfwd_service s = { .family = GFWD_AF_INET, .proto = IPPROTO_TCP, .port = port,
-				  .mode = GFWD_MODE_FULLNAT, .sched = GFWD_SCHED_MAGLEV,
+				  .mode = GFWD_MODE_FULLNAT, .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537,
 				  .first_backend = first, .n_backends = n };
 	inet_pton(AF_INET, vip, s.vip);
 	return s;
 }
 
-/* Generation g: VIP keeps .11-.13 (where the flows are) and gains .14 on even ones; VIP2 flips between
- * one and three backends; VIP2:8080 exists every third generation. */
-static int commit_generation(uint64_t g)
+/* Commit g: VIP keeps .11-.13 (where the flows are) and gains .14 on even ones; VIP2 flips between
+ * one and three backends; VIP2:8080 exists every third commit. */
+static int commit_number(uint64_t g)
 {
 	struct gfwd_backend b[16];
 	uint32_t n = 0;
@@ -59,7 +59,7 @@ static void *churn(void *arg)
 {
 	(void)arg;
 	for (uint64_t g = 2; g < 2 + COMMITS; g++) {
-		if (commit_generation(g) != 0) {
+		if (commit_number(g) != 0) {
 			fprintf(stderr, "commit %lu: %s\n", (unsigned long)g, gfwd_last_error());
 			break;
 		}
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 		snprintf(ip, sizeof(ip), "198.18.0.%u", i);
 		static_neighbor(ip, i);
 	}
-	if (commit_generation(1) != 0)
+	if (commit_number(1) != 0)
 		die("commit");
 	if (gfwd_start() != 1)
 		die("start");
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 	       commits_done, (unsigned long)sent, (unsigned long)rounds, (unsigned long)received,
 	       (unsigned long)(sent - received), (unsigned long)misrouted);
 	CHECK(commits_done == COMMITS, "all %d commits applied (%d)", COMMITS, commits_done);
-	CHECK(gfwd_generation() == 1 + COMMITS, "the last generation runs (%lu)", (unsigned long)gfwd_generation());
+	CHECK(gfwd_commit_seq() == 1 + COMMITS, "the last commit runs (%lu)", (unsigned long)gfwd_commit_seq());
 	CHECK(sent == received, "no packet lost (%lu sent, %lu forwarded)", (unsigned long)sent, (unsigned long)received);
 	CHECK(misrouted == 0, "every flow kept its backend and SNAT port (%lu moved)", (unsigned long)misrouted);
 	CHECK(drops_total() == 0, "nothing dropped (%lu)", (unsigned long)drops_total());

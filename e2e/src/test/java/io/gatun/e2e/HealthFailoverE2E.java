@@ -7,6 +7,7 @@ import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
+import io.gatun.control.v1.Scheduling;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.e2e.rig.Failover;
@@ -86,16 +87,22 @@ class HealthFailoverE2E {
             .setPort(port)
             .setProtocol(protocol)
             .setMode(ForwardingMode.FULL_NAT)
+            .setScheduling(Scheduling.MAGLEV)
+            .setMaglevTableSize(65537) // as the operator resolves them: forwarders default nothing
             .setHealthCheck(check);
     for (int n = 1; n <= 3; n++) {
-      vs.addBackends(Backend.newBuilder().setAddress(TestNetwork.backend(n)).setPort(backendPort));
+      vs.addBackends(
+          Backend.newBuilder()
+              .setAddress(TestNetwork.backend(n))
+              .setPort(backendPort)
+              .setWeight(1));
     }
     return vs.build();
   }
 
   static Snapshot snapshot(VirtualService service) {
     return Snapshot.newBuilder()
-        .setGeneration(generation.incrementAndGet())
+        .setSnapshotVersion(generation.incrementAndGet())
         .addServices(service)
         .build();
   }

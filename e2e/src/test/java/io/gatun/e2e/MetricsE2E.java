@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Protocol;
+import io.gatun.control.v1.Scheduling;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.e2e.rig.Rig;
@@ -74,12 +75,18 @@ class MetricsE2E {
             .setVip(VIP)
             .setPort(53)
             .setProtocol(Protocol.UDP)
-            .setMode(ForwardingMode.FULL_NAT);
+            .setMode(ForwardingMode.FULL_NAT)
+            .setScheduling(Scheduling.MAGLEV)
+            .setMaglevTableSize(65537); // as the operator resolves them: forwarders default nothing
     for (int n = 1; n <= 3; n++) {
-      dns.addBackends(Backend.newBuilder().setAddress(TestNetwork.backend(n)).setPort(5353));
+      dns.addBackends(
+          Backend.newBuilder().setAddress(TestNetwork.backend(n)).setPort(5353).setWeight(1));
     }
     operator.apply(
-        Snapshot.newBuilder().setGeneration(System.currentTimeMillis()).addServices(dns).build());
+        Snapshot.newBuilder()
+            .setSnapshotVersion(System.currentTimeMillis())
+            .addServices(dns)
+            .build());
     assertThat(forwarder.get("/readyz").statusCode()).isEqualTo(200);
 
     Traffic t =
@@ -128,7 +135,7 @@ class MetricsE2E {
         .isCloseTo(totalPackets, within(BURST));
     assertThat(scrape.value("gatun_dataplane_rx_packets_total", Map.of()))
         .isGreaterThanOrEqualTo(totalPackets);
-    assertThat(scrape.value("gatun_snapshot_generation", Map.of())).isPositive();
+    assertThat(scrape.value("gatun_snapshot_version", Map.of())).isPositive();
     assertThat(scrape.value("gatun_port_link_up", Map.of("port", "net_af_packet0"))).isEqualTo(1);
   }
 

@@ -100,10 +100,9 @@ public final class DataPlane implements AutoCloseable {
    * Replaces the whole desired state atomically. A service the data plane cannot run (a backend
    * without a route, DSR with port translation, a duplicate, ...) is refused on its own and comes
    * back in the list; every other one runs. Throws, leaving the running state untouched, only for
-   * what concerns the whole call: {@code generation} not larger than {@link #generation()}, out of
-   * memory.
+   * what concerns the whole call: {@code seq} not larger than {@link #commitSeq()}, out of memory.
    */
-  public synchronized List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
+  public synchronized List<ServiceRefusal> commit(long seq, List<ServiceSpec> services) {
     int nBackends = services.stream().mapToInt(s -> s.backends().size()).sum();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment svcs = arena.allocate(GatunFwd.Service.LAYOUT, Math.max(1, services.size()));
@@ -115,10 +114,10 @@ public final class DataPlane implements AutoCloseable {
             svcs.asSlice(i * GatunFwd.Service.LAYOUT.byteSize(), GatunFwd.Service.LAYOUT);
         putAddress(svc, GatunFwd.Service.VIP, s.vip());
         GatunFwd.Service.FAMILY.set(svc, family(s.vip()));
-        GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code);
+        GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code());
         GatunFwd.Service.PORT.set(svc, (short) s.port());
-        GatunFwd.Service.MODE.set(svc, (byte) s.mode().code);
-        GatunFwd.Service.SCHED.set(svc, (byte) s.scheduling().code);
+        GatunFwd.Service.MODE.set(svc, (byte) s.mode().code());
+        GatunFwd.Service.SCHED.set(svc, (byte) s.scheduling().code());
         GatunFwd.Service.MAGLEV_SIZE.set(svc, s.maglevTableSize());
         GatunFwd.Service.FIRST_BACKEND.set(svc, b);
         GatunFwd.Service.N_BACKENDS.set(svc, s.backends().size());
@@ -143,7 +142,7 @@ public final class DataPlane implements AutoCloseable {
                   call(
                       "gfwd_commit",
                       GatunFwd.gfwd_commit,
-                      generation,
+                      seq,
                       svcs,
                       services.size(),
                       bes,
@@ -166,9 +165,9 @@ public final class DataPlane implements AutoCloseable {
     }
   }
 
-  /** The generation the workers run now. */
-  public synchronized long generation() {
-    return (long) call("gfwd_generation", GatunFwd.gfwd_generation);
+  /** The seq of the commit the workers run now (0: none yet). */
+  public synchronized long commitSeq() {
+    return (long) call("gfwd_commit_seq", GatunFwd.gfwd_commit_seq);
   }
 
   /**
@@ -509,7 +508,8 @@ public final class DataPlane implements AutoCloseable {
   }
 
   private static InetAddress address(MemorySegment seg, long offset, byte family) {
-    byte[] bytes = seg.asSlice(offset, family == 4 ? 4 : 16).toArray(ValueLayout.JAVA_BYTE);
+    byte[] bytes =
+        seg.asSlice(offset, family == GatunFwd.AF_INET ? 4 : 16).toArray(ValueLayout.JAVA_BYTE);
     try {
       return InetAddress.getByAddress(bytes);
     } catch (java.net.UnknownHostException e) {
@@ -518,7 +518,7 @@ public final class DataPlane implements AutoCloseable {
   }
 
   private static byte family(InetAddress address) {
-    return (byte) (address instanceof Inet4Address ? 4 : 6);
+    return (byte) (address instanceof Inet4Address ? GatunFwd.AF_INET : GatunFwd.AF_INET6);
   }
 
   private static int check(String function, int rc) {

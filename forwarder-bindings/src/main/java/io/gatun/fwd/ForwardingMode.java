@@ -1,15 +1,26 @@
 package io.gatun.fwd;
 
-/** How packets reach backends; codes mirror {@code enum gfwd_mode}. */
-public enum ForwardingMode {
-  FULL_NAT(1),
-  NAT(2),
-  DSR(3),
-  DSR_IPIP(4);
+import io.gatun.fwd.raw.GatunFwd;
 
-  final int code;
+/** How packets reach backends: {@code enum gfwd_mode}. */
+public enum ForwardingMode implements NativeCode {
+  FULL_NAT(GatunFwd.MODE_FULLNAT),
+  NAT(GatunFwd.MODE_NAT),
+  DSR(GatunFwd.MODE_DSR),
+  DSR_IPIP(GatunFwd.MODE_DSR_IPIP);
+
+  private final int code;
 
   ForwardingMode(int code) {
     this.code = code;
+  }
+
+  @Override
+  public int code() {
+    return code;
+  }
+
+  public static ForwardingMode of(int code) {
+    return NativeCode.of(ForwardingMode.class, code);
   }
 }

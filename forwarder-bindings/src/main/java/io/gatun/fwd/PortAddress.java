@@ -19,18 +19,6 @@ public record PortAddress(InetAddress address, int prefixLength, Optional<InetAd
     }
   }
 
-  /** Parses {@code 198.18.0.2/24} or {@code 2001:2::2/64}. */
-  public static PortAddress parse(String cidr) {
-    int slash = cidr.indexOf('/');
-    if (slash < 0) {
-      throw new IllegalArgumentException("expected address/prefix, got " + cidr);
-    }
-    return new PortAddress(
-        Addresses.parse(cidr.substring(0, slash)),
-        Integer.parseInt(cidr.substring(slash + 1)),
-        Optional.empty());
-  }
-
   public boolean isIpv4() {
     return address instanceof Inet4Address;
   }

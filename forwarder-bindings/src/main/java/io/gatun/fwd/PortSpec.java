@@ -30,11 +30,6 @@ public record PortSpec(String devargs, List<PortAddress> addresses) {
     this(devargs, List.of(new PortAddress(address, prefixLength, gateway)));
   }
 
-  /** Parses {@code 198.18.0.2/24}; more addresses with {@link #with}. */
-  public static PortSpec of(String devargs, String cidr) {
-    return new PortSpec(devargs, List.of(PortAddress.parse(cidr)));
-  }
-
   /** This port with one more address (of the other family). */
   public PortSpec with(PortAddress address) {
     return new PortSpec(

@@ -1,23 +1,25 @@
 package io.gatun.fwd;
 
-/** L4 protocols a virtual service can carry; codes are IANA protocol numbers. */
-public enum Protocol {
-  TCP(6),
-  UDP(17),
-  SCTP(132);
+import io.gatun.fwd.raw.GatunFwd;
 
-  final int code;
+/** L4 protocols a virtual service can carry: {@code enum gfwd_proto}, IANA protocol numbers. */
+public enum Protocol implements NativeCode {
+  TCP(GatunFwd.PROTO_TCP),
+  UDP(GatunFwd.PROTO_UDP),
+  SCTP(GatunFwd.PROTO_SCTP);
+
+  private final int code;
 
   Protocol(int code) {
     this.code = code;
   }
 
-  static Protocol of(int code) {
-    for (Protocol p : values()) {
-      if (p.code == code) {
-        return p;
-      }
-    }
-    throw new IllegalArgumentException("unknown protocol number " + code);
+  @Override
+  public int code() {
+    return code;
+  }
+
+  public static Protocol of(int code) {
+    return NativeCode.of(Protocol.class, code);
   }
 }

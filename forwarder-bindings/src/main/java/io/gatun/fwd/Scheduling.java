@@ -1,16 +1,27 @@
 package io.gatun.fwd;
 
-/** How new connections pick a backend; codes mirror {@code enum gfwd_sched}. */
-public enum Scheduling {
-  MAGLEV(1),
-  ROUND_ROBIN(2),
-  WEIGHTED_ROUND_ROBIN(3),
-  LEAST_CONNECTIONS(4),
-  SOURCE_HASH(5);
+import io.gatun.fwd.raw.GatunFwd;
 
-  final int code;
+/** How new connections pick a backend: {@code enum gfwd_sched}. */
+public enum Scheduling implements NativeCode {
+  MAGLEV(GatunFwd.SCHED_MAGLEV),
+  ROUND_ROBIN(GatunFwd.SCHED_ROUND_ROBIN),
+  WEIGHTED_ROUND_ROBIN(GatunFwd.SCHED_WEIGHTED_ROUND_ROBIN),
+  LEAST_CONNECTIONS(GatunFwd.SCHED_LEAST_CONNECTIONS),
+  SOURCE_HASH(GatunFwd.SCHED_SOURCE_HASH);
+
+  private final int code;
 
   Scheduling(int code) {
     this.code = code;
+  }
+
+  @Override
+  public int code() {
+    return code;
+  }
+
+  public static Scheduling of(int code) {
+    return NativeCode.of(Scheduling.class, code);
   }
 }

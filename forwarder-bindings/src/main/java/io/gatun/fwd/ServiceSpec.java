@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 
-/** A virtual service: (VIP, port, protocol) and the backends behind it. */
+/**
+ * A virtual service: (VIP, port, protocol) and the backends behind it. Nothing is defaulted here:
+ * the data plane refuses a Maglev table size of 0 (the operator resolves the LoadBalancer's).
+ */
 public record ServiceSpec(
     InetAddress vip,
     Protocol protocol,
@@ -14,8 +17,6 @@ public record ServiceSpec(
     int maglevTableSize,
     List<BackendSpec> backends,
     int affinityTimeoutSeconds) {
-  public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
-
   public ServiceSpec(
       InetAddress vip,
       Protocol protocol,
@@ -39,17 +40,5 @@ public record ServiceSpec(
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("service port " + port + " is outside 1-65535");
     }
-  }
-
-  public static ServiceSpec fullNat(
-      InetAddress vip, Protocol protocol, int port, List<BackendSpec> backends) {
-    return new ServiceSpec(
-        vip,
-        protocol,
-        port,
-        ForwardingMode.FULL_NAT,
-        Scheduling.MAGLEV,
-        DEFAULT_MAGLEV_TABLE_SIZE,
-        backends);
   }
 }

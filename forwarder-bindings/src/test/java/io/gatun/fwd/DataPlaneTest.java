@@ -7,8 +7,10 @@ import static io.gatun.fwd.Frames.mac;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +67,11 @@ class DataPlaneTest {
     port =
         dataPlane.addRingPort(
             "jring0",
-            PortSpec.of("jring0", PORT_IP + "/24").with(PortAddress.parse(PORT_IP6 + "/64")));
+            new PortSpec(
+                "jring0",
+                List.of(
+                    new PortAddress(InetAddress.ofLiteral(PORT_IP), 24, Optional.empty()),
+                    new PortAddress(InetAddress.ofLiteral(PORT_IP6), 64, Optional.empty()))));
     assertThat(dataPlane.start()).isEqualTo(1);
     portMac = dataPlane.portMac(port);
   }
@@ -93,12 +99,12 @@ class DataPlaneTest {
     dataPlane.commit(
         1,
         List.of(
-            ServiceSpec.fullNat(
-                Addresses.parse(VIP),
+            fullNat(
+                InetAddress.ofLiteral(VIP),
                 Protocol.TCP,
                 80,
-                List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
-    assertThat(dataPlane.generation()).isEqualTo(1);
+                List.of(new BackendSpec(InetAddress.ofLiteral(BACKEND), 8080, 1)))));
+    assertThat(dataPlane.commitSeq()).isEqualTo(1);
 
     byte[] who = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 1);
     assertThat(Frames.arpTargetIp(who))
@@ -173,24 +179,24 @@ class DataPlaneTest {
         .isInstanceOfSatisfying(
             DataPlaneException.class,
             e -> assertThat(e.error()).isEqualTo(NativeError.STALE_GENERATION));
-    assertThat(dataPlane.generation()).isEqualTo(1);
+    assertThat(dataPlane.commitSeq()).isEqualTo(1);
   }
 
   @Test
   @Order(5)
   void anUnroutableServiceIsRefusedAloneAndTheOthersRun() {
     ServiceSpec web =
-        ServiceSpec.fullNat(
-            Addresses.parse(VIP),
+        fullNat(
+            InetAddress.ofLiteral(VIP),
             Protocol.TCP,
             80,
-            List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)));
+            List.of(new BackendSpec(InetAddress.ofLiteral(BACKEND), 8080, 1)));
     ServiceSpec unroutable =
-        ServiceSpec.fullNat(
-            Addresses.parse("198.18.0.201"),
+        fullNat(
+            InetAddress.ofLiteral("198.18.0.201"),
             Protocol.TCP,
             80,
-            List.of(new BackendSpec(Addresses.parse("198.19.5.5"), 80, 1)));
+            List.of(new BackendSpec(InetAddress.ofLiteral("198.19.5.5"), 80, 1)));
 
     List<ServiceRefusal> refused = dataPlane.commit(2, List.of(unroutable, web));
 
@@ -204,7 +210,7 @@ class DataPlaneTest {
               assertThat(r.reason())
                   .startsWith("198.18.0.201:80/TCP: no route to backend 198.19.5.5:80");
             });
-    assertThat(dataPlane.generation()).isEqualTo(2);
+    assertThat(dataPlane.commitSeq()).isEqualTo(2);
     assertThat(dataPlane.serviceStats())
         .extracting(s -> s.vip().getHostAddress())
         .containsExactly(VIP);
@@ -217,19 +223,19 @@ class DataPlaneTest {
   @Test
   @Order(6)
   void ipv6FullNatToAStaticNeighbourWithRoundRobin() {
-    dataPlane.setNeighbor(Addresses.parse(BACKEND6), BACKEND_MAC);
-    dataPlane.setNeighbor(Addresses.parse("2001:2::12"), BACKEND_MAC);
+    dataPlane.setNeighbor(InetAddress.ofLiteral(BACKEND6), BACKEND_MAC);
+    dataPlane.setNeighbor(InetAddress.ofLiteral("2001:2::12"), BACKEND_MAC);
     ServiceSpec v6 =
         new ServiceSpec(
-            Addresses.parse(VIP6),
+            InetAddress.ofLiteral(VIP6),
             Protocol.TCP,
             80,
             ForwardingMode.FULL_NAT,
             Scheduling.ROUND_ROBIN,
-            ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE,
+            TABLE_SIZE,
             List.of(
-                new BackendSpec(Addresses.parse(BACKEND6), 8080, 1),
-                new BackendSpec(Addresses.parse("2001:2::12"), 8080, 1)),
+                new BackendSpec(InetAddress.ofLiteral(BACKEND6), 8080, 1),
+                new BackendSpec(InetAddress.ofLiteral("2001:2::12"), 8080, 1)),
             0);
     dataPlane.commit(3, List.of(v6));
 
@@ -238,12 +244,12 @@ class DataPlaneTest {
       dataPlane.inject(
           port, Frames.tcp6(portMac, CLIENT_MAC, CLIENT6, 41000 + i, VIP6, 80, TCP_SYN));
       byte[] out = awaitFrame(f -> Frames.etherType(f) == 0x86dd);
-      assertThat(Frames.src6(out)).isEqualTo(Addresses.parse(PORT_IP6));
+      assertThat(Frames.src6(out)).isEqualTo(InetAddress.ofLiteral(PORT_IP6));
       assertThat(Frames.checksumsValid6(out)).isTrue();
       backends.add(Frames.dst6(out));
     }
-    var b1 = Addresses.parse(BACKEND6);
-    var b2 = Addresses.parse("2001:2::12");
+    var b1 = InetAddress.ofLiteral(BACKEND6);
+    var b2 = InetAddress.ofLiteral("2001:2::12");
     assertThat(backends).containsExactly(b1, b2, b1, b2);
   }
 
@@ -269,7 +275,7 @@ class DataPlaneTest {
   @Test
   @Order(7)
   void announcesATakenOverVipWithGratuitousArps() {
-    dataPlane.announce(Addresses.parse(VIP), 3, Duration.ofMillis(50));
+    dataPlane.announce(InetAddress.ofLiteral(VIP), 3, Duration.ofMillis(50));
 
     for (int i = 0; i < 3; i++) {
       byte[] garp =
@@ -288,8 +294,8 @@ class DataPlaneTest {
   @Order(9)
   void aDrainingBackendKeepsItsConnectionsAndGetsNoNewOnes() {
     // Order(6) left four IPv6 connections, alternately on ::11 and ::12 (round robin).
-    var b1 = Addresses.parse(BACKEND6);
-    var b2 = Addresses.parse("2001:2::12");
+    var b1 = InetAddress.ofLiteral(BACKEND6);
+    var b2 = InetAddress.ofLiteral("2001:2::12");
     long b2NewFlows = backendStats(VIP6, b2).newFlows();
     dataPlane.commit(4, List.of(roundRobin6(false, true)));
 
@@ -328,7 +334,7 @@ class DataPlaneTest {
 
     dataPlane.inject(port, Frames.tcp6(portMac, CLIENT_MAC, CLIENT6, 42000, VIP6, 80, TCP_ACK));
     assertThat(Frames.dst6(awaitFrame(f -> Frames.etherType(f) == 0x86dd)))
-        .isEqualTo(Addresses.parse(BACKEND6));
+        .isEqualTo(InetAddress.ofLiteral(BACKEND6));
   }
 
   @Test
@@ -364,11 +370,11 @@ class DataPlaneTest {
     dataPlane.commit(
         6,
         List.of(
-            ServiceSpec.fullNat(
-                Addresses.parse(VIP),
+            fullNat(
+                InetAddress.ofLiteral(VIP),
                 Protocol.TCP,
                 80,
-                List.of(new BackendSpec(Addresses.parse(BACKEND), 8080, 1)))));
+                List.of(new BackendSpec(InetAddress.ofLiteral(BACKEND), 8080, 1)))));
     dataPlane.setOwned(List.of());
     long notForUs = dataPlane.counters().get("drop_not_for_us");
     dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], VIP));
@@ -378,13 +384,13 @@ class DataPlaneTest {
         .as("forwarded although a peer owns the VIP")
         .isEqualTo(BACKEND);
 
-    dataPlane.setOwned(List.of(Addresses.parse(VIP)));
+    dataPlane.setOwned(List.of(InetAddress.ofLiteral(VIP)));
     dataPlane.inject(port, Frames.arp(1, BROADCAST, CLIENT_MAC, CLIENT, new byte[6], VIP));
     byte[] reply = awaitFrame(f -> Frames.etherType(f) == 0x0806 && Frames.arpOp(f) == 2);
     assertThat(Frames.arpSenderIp(reply)).isEqualTo(VIP);
 
     dataPlane.ownEveryVip();
-    assertThatThrownBy(() -> dataPlane.setOwned(List.of(Addresses.parse("0.0.0.0"))))
+    assertThatThrownBy(() -> dataPlane.setOwned(List.of(InetAddress.ofLiteral("0.0.0.0"))))
         .isInstanceOf(DataPlaneException.class)
         .hasMessageContaining("owned address 0 is unspecified");
   }
@@ -400,7 +406,7 @@ class DataPlaneTest {
     assertThat(report)
         .isEqualTo(
             new Punted.AddressConflict(
-                port, Addresses.parse(VIP), foreign, Punted.AddressConflict.Via.ARP));
+                port, InetAddress.ofLiteral(VIP), foreign, Punted.AddressConflict.Via.ARP));
     assertThat(((Punted.AddressConflict) report).macText()).isEqualTo("02:00:00:00:00:ee");
     assertThat(dataPlane.counters().get("address_conflicts")).isEqualTo(conflicts + 1);
   }
@@ -435,23 +441,32 @@ class DataPlaneTest {
         .isEqualTo(17);
   }
 
+  /** The table size the operator sends when a LoadBalancer gives none. */
+  private static final int TABLE_SIZE = 65537;
+
+  private static ServiceSpec fullNat(
+      java.net.InetAddress vip, Protocol protocol, int port, List<BackendSpec> backends) {
+    return new ServiceSpec(
+        vip, protocol, port, ForwardingMode.FULL_NAT, Scheduling.MAGLEV, TABLE_SIZE, backends);
+  }
+
   private static ServiceSpec roundRobin6(boolean firstDraining, boolean secondDraining) {
     return new ServiceSpec(
-        Addresses.parse(VIP6),
+        InetAddress.ofLiteral(VIP6),
         Protocol.TCP,
         80,
         ForwardingMode.FULL_NAT,
         Scheduling.ROUND_ROBIN,
-        ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE,
+        TABLE_SIZE,
         List.of(
-            new BackendSpec(Addresses.parse(BACKEND6), 8080, 1, firstDraining),
-            new BackendSpec(Addresses.parse("2001:2::12"), 8080, 1, secondDraining)),
+            new BackendSpec(InetAddress.ofLiteral(BACKEND6), 8080, 1, firstDraining),
+            new BackendSpec(InetAddress.ofLiteral("2001:2::12"), 8080, 1, secondDraining)),
         0);
   }
 
   private static BackendStats backendStats(String vip, java.net.InetAddress backend) {
     return dataPlane.serviceStats().stream()
-        .filter(s -> s.vip().getHostAddress().equals(Addresses.parse(vip).getHostAddress()))
+        .filter(s -> s.vip().getHostAddress().equals(InetAddress.ofLiteral(vip).getHostAddress()))
         .flatMap(s -> s.backends().stream())
         .filter(b -> b.address().equals(backend))
         .findFirst()

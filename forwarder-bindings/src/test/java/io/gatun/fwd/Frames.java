@@ -25,7 +25,7 @@ public final class Frames {
   }
 
   public static byte[] ip(String dotted) {
-    return Addresses.parse(dotted).getAddress();
+    return java.net.InetAddress.ofLiteral(dotted).getAddress();
   }
 
   public static byte[] arp(

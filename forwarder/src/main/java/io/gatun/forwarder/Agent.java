@@ -123,8 +123,7 @@ public final class Agent implements AutoCloseable {
         return new StatusServer.Check(false, stuck);
       }
       return new StatusServer.Check(
-          true,
-          "control loop and workers running, data plane at generation " + dataPlane.generation());
+          true, "control loop and workers running, data plane at commit " + dataPlane.commitSeq());
     } catch (RuntimeException e) {
       return new StatusServer.Check(false, "the data plane does not answer: " + e.getMessage());
     }
@@ -140,14 +139,14 @@ public final class Agent implements AutoCloseable {
     if (!down.isEmpty()) {
       return new StatusServer.Check(false, "link down on " + String.join(", ", down));
     }
-    long generation = applier.lastOperatorGeneration();
-    if (generation == 0) {
+    long version = applier.lastSnapshotVersion();
+    if (version == 0) {
       return new StatusServer.Check(false, "no snapshot from the operator applied yet");
     }
     return new StatusServer.Check(
         true,
-        "links up, snapshot generation "
-            + generation
+        "links up, snapshot version "
+            + version
             + (channel.connected() ? "" : " (operator away: forwarding with the last snapshot)"));
   }
 

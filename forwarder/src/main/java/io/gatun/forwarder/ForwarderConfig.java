@@ -1,10 +1,11 @@
 package io.gatun.forwarder;
 
+import io.gatun.control.Address;
 import io.gatun.forwarder.control.ControlTransport;
-import io.gatun.fwd.Addresses;
 import io.gatun.fwd.PortAddress;
 import io.gatun.fwd.PortSpec;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -164,12 +165,11 @@ public record ForwarderConfig(
     List<PortAddress> addresses = new ArrayList<>();
     for (int i = 1; i < parts.length; i++) {
       if (parts[i].contains("/")) {
-        addresses.add(PortAddress.parse(parts[i]));
+        addresses.add(portAddress(parts[i]));
       } else if (!addresses.isEmpty() && addresses.getLast().gateway().isEmpty()) {
         PortAddress last = addresses.removeLast();
         addresses.add(
-            new PortAddress(
-                last.address(), last.prefixLength(), Optional.of(Addresses.parse(parts[i]))));
+            new PortAddress(last.address(), last.prefixLength(), Optional.of(literal(parts[i]))));
       } else {
         throw new IllegalArgumentException(
             "--port: "
@@ -247,6 +247,23 @@ public record ForwarderConfig(
     return String.join("@", lines);
   }
 
+  /** {@code 198.18.0.2/24} or {@code 2001:2::2/64}. */
+  private static PortAddress portAddress(String cidr) {
+    int slash = cidr.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("expected address/prefix, got " + cidr);
+    }
+    return new PortAddress(
+        literal(cidr.substring(0, slash)),
+        Integer.parseInt(cidr.substring(slash + 1)),
+        Optional.empty());
+  }
+
+  /** An address literal, read as the control channel reads them: never a lookup. */
+  private static InetAddress literal(String text) {
+    return Address.parse(text.strip()).toInetAddress();
+  }
+
   /** {@code 0.0.0.0:9101}, {@code [::]:9101}: address literals only, never a lookup. */
   static InetSocketAddress hostPort(String text, String flag) {
     int colon = text.lastIndexOf(':');
@@ -256,7 +273,7 @@ public record ForwarderConfig(
     String host = text.substring(0, colon).replaceAll("^\\[|\\]$", "");
     try {
       int port = Integer.parseInt(text.substring(colon + 1));
-      return new InetSocketAddress(Addresses.parse(host), port);
+      return new InetSocketAddress(literal(host), port);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(flag + " wants ADDRESS:PORT, got " + text, e);
     }

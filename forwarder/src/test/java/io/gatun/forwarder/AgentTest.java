@@ -37,9 +37,9 @@ class AgentTest {
     operator.close();
   }
 
-  static Snapshot probedSnapshot(long generation) {
+  static Snapshot probedSnapshot(long snapshotVersion) {
     return Snapshot.newBuilder()
-        .setGeneration(generation)
+        .setSnapshotVersion(snapshotVersion)
         .addServices(
             Snapshots.service("198.18.0.11", "198.18.0.12", "198.18.0.13")
                 .setHealthCheck(
@@ -178,15 +178,20 @@ class AgentTest {
 
   @Test
   void offersDrainingAndShowsWhichBackendsTheDataPlaneDrains() throws Exception {
-    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getCapabilitiesList())
+    assertThat(
+            operator
+                .next(ForwarderMessage::hasHello)
+                .getHello()
+                .getCapabilities()
+                .getFeaturesList())
         .as("operators send draining backends only to forwarders that offer it")
-        .contains("draining");
+        .contains(io.gatun.control.v1.Feature.DRAINING);
     operator
         .nextStream()
         .onNext(
             FakeOperator.snapshot(
                 Snapshot.newBuilder()
-                    .setGeneration(3)
+                    .setSnapshotVersion(3)
                     .addServices(
                         Snapshots.draining(Snapshots.service("198.18.0.11"), "198.18.0.12"))
                     .build()));

@@ -99,7 +99,7 @@ public final class GatunOperator implements AutoCloseable {
 
     var ipam = new Ipam();
     var pools = new PoolCatalogs();
-    // Seeded from the clock so generations keep growing across restarts (see DesiredState).
+    // Seeded from the clock so snapshot versions keep growing across restarts (see DesiredState).
     var desiredState = new DesiredState(clock.millis());
     var fleet = new ForwarderFleet();
     desiredState.addListener(fleet::sendLatestToAll);
@@ -143,8 +143,9 @@ public final class GatunOperator implements AutoCloseable {
     Gauge.builder("gatun_forwarders_connected", fleet, f -> f.names().size())
         .description("Forwarders holding a control-channel stream to this replica")
         .register(registry);
-    Gauge.builder("gatun_desired_state_generation", desiredState, DesiredState::generation)
-        .description("The generation of the latest desired-state snapshot")
+    Gauge.builder(
+            "gatun_desired_state_snapshot_version", desiredState, DesiredState::snapshotVersion)
+        .description("The version of the latest desired-state snapshot")
         .register(registry);
     Gauge.builder("gatun_leader", leading, l -> l.get() ? 1 : 0)
         .description("1 when this replica is the active one")

@@ -32,7 +32,29 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 5;
+  public static final int ABI_VERSION = 6;
+
+  // enum gfwd_family
+  public static final int AF_INET = 4;
+  public static final int AF_INET6 = 6;
+
+  // enum gfwd_proto: IANA protocol numbers
+  public static final int PROTO_TCP = 6;
+  public static final int PROTO_UDP = 17;
+  public static final int PROTO_SCTP = 132;
+
+  // enum gfwd_mode
+  public static final int MODE_FULLNAT = 1;
+  public static final int MODE_NAT = 2;
+  public static final int MODE_DSR = 3;
+  public static final int MODE_DSR_IPIP = 4;
+
+  // enum gfwd_sched
+  public static final int SCHED_MAGLEV = 1;
+  public static final int SCHED_ROUND_ROBIN = 2;
+  public static final int SCHED_WEIGHTED_ROUND_ROBIN = 3;
+  public static final int SCHED_LEAST_CONNECTIONS = 4;
+  public static final int SCHED_SOURCE_HASH = 5;
 
   /** {@code GFWD_BACKEND_DRAINING}: no new connections, the established ones continue. */
   public static final byte BACKEND_DRAINING = 0x01;
@@ -260,8 +282,8 @@ public final class GatunFwd {
           "gfwd_commit",
           FunctionDescriptor.of(
               JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-  public static final MethodHandle gfwd_generation =
-      fn("gfwd_generation", FunctionDescriptor.of(JAVA_LONG));
+  public static final MethodHandle gfwd_commit_seq =
+      fn("gfwd_commit_seq", FunctionDescriptor.of(JAVA_LONG));
   public static final MethodHandle gfwd_counter_count =
       fn("gfwd_counter_count", FunctionDescriptor.of(JAVA_INT));
   public static final MethodHandle gfwd_counter_name =

@@ -1,15 +1,22 @@
 package io.gatun.forwarder.control;
 
+import io.gatun.control.v1.Capabilities;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
+import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
+import io.gatun.control.v1.Protocol;
+import io.gatun.control.v1.Scheduling;
 import io.gatun.forwarder.ForwarderConfig;
 import io.gatun.forwarder.dataplane.DataPlaneControl;
 import io.gatun.forwarder.health.HealthStatus;
 import io.gatun.forwarder.metrics.DataPlaneMetrics;
 import io.gatun.forwarder.serving.ServingState;
 import io.gatun.forwarder.serving.SnapshotApplier;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -23,28 +30,28 @@ import java.util.Map;
  */
 public final class AgentReports implements ControlChannel.Reports {
   /**
-   * What this data plane runs, named as the operator asks for it: protocols, forwarding modes,
-   * schedulings (their API names, lower case), session affinity, active health checks, draining
-   * backends (an operator sends draining backends only to forwarders that offer it: any other would
-   * serve them). The address families follow the ports' addresses.
+   * What this data plane runs: every protocol, forwarding mode and scheduling the bindings know
+   * (the channel's values of the same numbers), session affinity and draining backends (an operator
+   * sends draining backends only to forwarders that offer it: any other would serve them). The
+   * address families follow the ports' addresses.
    */
-  static final List<String> CAPABILITIES =
-      List.of(
-          "tcp",
-          "udp",
-          "sctp",
-          "fullnat",
-          "nat",
-          "dsr",
-          "dsr-ipip",
-          "maglev",
-          "roundrobin",
-          "weightedroundrobin",
-          "leastconnections",
-          "sourcehash",
-          "session-affinity",
-          "health-check",
-          "draining");
+  static final Capabilities CAPABILITIES =
+      Capabilities.newBuilder()
+          .addAllProtocols(
+              Arrays.stream(io.gatun.fwd.Protocol.values())
+                  .map(p -> Protocol.forNumber(p.code()))
+                  .toList())
+          .addAllModes(
+              Arrays.stream(io.gatun.fwd.ForwardingMode.values())
+                  .map(m -> ForwardingMode.forNumber(m.code()))
+                  .toList())
+          .addAllSchedulings(
+              Arrays.stream(io.gatun.fwd.Scheduling.values())
+                  .map(s -> Scheduling.forNumber(s.code()))
+                  .toList())
+          .addFeatures(Feature.SESSION_AFFINITY)
+          .addFeatures(Feature.DRAINING)
+          .build();
 
   private final ForwarderConfig config;
   private final List<Port> ports;
@@ -79,20 +86,19 @@ public final class AgentReports implements ControlChannel.Reports {
         Hello.newBuilder()
             .setForwarderName(config.name())
             .setNodeName(config.node())
-            .addAllCapabilities(CAPABILITIES)
-            .addAllCapabilities(families())
-            .setAppliedGeneration(applier.lastOperatorGeneration());
+            .setCapabilities(CAPABILITIES.toBuilder().addAllFamilies(families()))
+            .setAppliedSnapshotVersion(applier.lastSnapshotVersion());
     for (int i = 0; i < ports.size(); i++) {
       hello.addPorts(ports.get(i).toBuilder().setLinkUp(dataPlane.linkUp(i)));
     }
     return hello.build();
   }
 
-  /** "ipv4" and / or "ipv6": the families the ports have addresses of. */
-  private List<String> families() {
+  /** The families the ports have addresses of. */
+  private List<Family> families() {
     return ports.stream()
         .flatMap(p -> p.getAddressesList().stream())
-        .map(cidr -> cidr.contains(":") ? "ipv6" : "ipv4")
+        .map(cidr -> cidr.contains(":") ? Family.IPV6 : Family.IPV4)
         .distinct()
         .sorted()
         .toList();

@@ -17,13 +17,13 @@ public final class DataPlaneAdapter implements DataPlaneControl {
   }
 
   @Override
-  public List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
-    return dataPlane.commit(generation, services);
+  public List<ServiceRefusal> commit(long seq, List<ServiceSpec> services) {
+    return dataPlane.commit(seq, services);
   }
 
   @Override
-  public long generation() {
-    return dataPlane.generation();
+  public long commitSeq() {
+    return dataPlane.commitSeq();
   }
 
   @Override

@@ -12,11 +12,11 @@ public interface DataPlaneControl {
   /**
    * Replaces the running state with every service the data plane can run; returns the others, each
    * with its reason. Throws, leaving the running state in force, only when the whole call fails (a
-   * stale generation, out of memory).
+   * stale commit seq, out of memory).
    */
-  List<ServiceRefusal> commit(long generation, List<ServiceSpec> services);
+  List<ServiceRefusal> commit(long seq, List<ServiceSpec> services);
 
-  long generation();
+  long commitSeq();
 
   /**
    * Every counter by name, summed over workers ({@code rx_packets}, {@code drop_no_service}, …).

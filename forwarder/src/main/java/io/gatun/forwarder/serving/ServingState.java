@@ -122,7 +122,7 @@ public final class ServingState implements AutoCloseable {
   private Map<String, String> commit(List<DesiredService> services) {
     List<ServiceSpec> specs = services.stream().map(this::serving).toList();
     Map<String, String> refused = new LinkedHashMap<>();
-    for (ServiceRefusal r : dataPlane.commit(dataPlane.generation() + 1, specs)) {
+    for (ServiceRefusal r : dataPlane.commit(dataPlane.commitSeq() + 1, specs)) {
       refused.put(services.get(r.index()).key(), r.reason());
     }
     return refused;

@@ -1,5 +1,6 @@
 package io.gatun.forwarder.serving;
 
+import io.gatun.control.Address;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.RefusedService;
@@ -7,7 +8,6 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.forwarder.metrics.Meters;
-import io.gatun.fwd.Addresses;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ForwardingMode;
 import io.gatun.fwd.Protocol;
@@ -33,16 +33,16 @@ import org.slf4j.LoggerFactory;
  * and left out; every other service of the snapshot runs ({@code applied=true}). Only a snapshot
  * that is stale or that the data plane refuses as a whole is not applied.
  *
- * <p>Generations only grow, across streams too: the Hello tells a (restarted) operator which
- * generation runs here, and the operator numbers its next snapshot above it. So a snapshot older
- * than the one running is refused whichever stream brings it, and the one running, sent again after
- * a reconnect, is acknowledged without a commit.
+ * <p>Snapshot versions only grow, across streams too: the Hello tells a (restarted) operator which
+ * snapshot version runs here, and the operator numbers its next snapshot above it. So a snapshot
+ * older than the one running is refused whichever stream brings it, and the one running, sent again
+ * after a reconnect, is acknowledged without a commit.
  */
 public final class SnapshotApplier {
   private static final Logger log = LoggerFactory.getLogger(SnapshotApplier.class);
 
   private final ServingState serving;
-  private final AtomicLong lastGeneration = new AtomicLong();
+  private final AtomicLong lastSnapshotVersion = new AtomicLong();
   private final Timer applyTime;
   private final Counter applied;
   private final Counter rejected;
@@ -51,8 +51,8 @@ public final class SnapshotApplier {
 
   public SnapshotApplier(ServingState serving, MeterRegistry registry) {
     this.serving = serving;
-    Gauge.builder("gatun.snapshot.generation", lastGeneration, AtomicLong::get)
-        .description("Generation of the operator snapshot the data plane runs (0: none yet)")
+    Gauge.builder("gatun.snapshot.version", lastSnapshotVersion, AtomicLong::get)
+        .description("Version of the operator snapshot the data plane runs (0: none yet)")
         .register(registry);
     this.applyTime =
         Timer.builder("gatun.snapshot.apply")
@@ -75,40 +75,45 @@ public final class SnapshotApplier {
         result);
   }
 
-  /** The operator generation the data plane runs; 0 until the first snapshot is applied. */
-  public long lastOperatorGeneration() {
-    return lastGeneration.get();
+  /** The operator snapshot version the data plane runs; 0 until the first snapshot is applied. */
+  public long lastSnapshotVersion() {
+    return lastSnapshotVersion.get();
   }
 
   public synchronized Ack apply(Snapshot snapshot) {
     long started = System.nanoTime();
-    long generation = snapshot.getGeneration();
-    long running = lastGeneration.get();
-    if (generation < running) {
+    long snapshotVersion = snapshot.getSnapshotVersion();
+    long running = lastSnapshotVersion.get();
+    if (snapshotVersion < running) {
       stale.increment();
-      log.warn("refusing snapshot generation {}: generation {} runs", generation, running);
-      return refused(generation, "stale generation " + generation + " (running " + running + ")");
+      log.warn("refusing snapshot version {}: snapshot version {} runs", snapshotVersion, running);
+      return refused(
+          snapshotVersion,
+          "stale snapshot version " + snapshotVersion + " (running " + running + ")");
     }
-    if (generation == running) {
-      return Ack.newBuilder().setGeneration(generation).setApplied(true).build();
+    if (snapshotVersion == running) {
+      return Ack.newBuilder().setSnapshotVersion(snapshotVersion).setApplied(true).build();
     }
     try {
       Translation t = translate(snapshot);
       Map<String, String> why = new LinkedHashMap<>(t.unreadable());
       why.putAll(serving.replace(t.services()));
-      lastGeneration.set(generation);
+      lastSnapshotVersion.set(snapshotVersion);
       refusedServices.set(why.size());
       long nanos = System.nanoTime() - started;
       applyTime.record(nanos, TimeUnit.NANOSECONDS);
       applied.increment();
       log.info(
-          "applied snapshot generation {}: {} services in {} us, {} refused",
-          generation,
+          "applied snapshot version {}: {} services in {} us, {} refused",
+          snapshotVersion,
           snapshot.getServicesCount() - why.size(),
           nanos / 1000,
           why.size());
       Ack.Builder ack =
-          Ack.newBuilder().setGeneration(generation).setApplied(true).setApplyNanos(nanos);
+          Ack.newBuilder()
+              .setSnapshotVersion(snapshotVersion)
+              .setApplied(true)
+              .setApplyNanos(nanos);
       for (VirtualService vs : snapshot.getServicesList()) { // in the snapshot's order
         String error = why.remove(vs.getKey());
         if (error != null) {
@@ -119,14 +124,14 @@ public final class SnapshotApplier {
       return ack.build();
     } catch (RuntimeException e) {
       rejected.increment();
-      log.warn("rejected snapshot generation {}: {}", generation, e.getMessage());
-      return refused(generation, e.getMessage());
+      log.warn("rejected snapshot version {}: {}", snapshotVersion, e.getMessage());
+      return refused(snapshotVersion, e.getMessage());
     }
   }
 
-  private static Ack refused(long generation, String why) {
+  private static Ack refused(long snapshotVersion, String why) {
     return Ack.newBuilder()
-        .setGeneration(generation)
+        .setSnapshotVersion(snapshotVersion)
         .setApplied(false)
         .setError(why == null ? "refused" : why)
         .build();
@@ -155,57 +160,28 @@ public final class SnapshotApplier {
     return new Translation(List.copyOf(services), unreadable);
   }
 
+  /**
+   * The service as the data plane takes it, as sent: the operator resolved every default, and the
+   * enums carry C's numbers (a value C does not know is refused here, naming it).
+   */
   private static ServiceSpec spec(VirtualService vs) {
     List<BackendSpec> backends = new ArrayList<>();
     for (Backend b : vs.getBackendsList()) {
       backends.add(
           new BackendSpec(
-              Addresses.parse(b.getAddress()),
+              Address.parse(b.getAddress()).toInetAddress(),
               b.getPort(),
-              Math.max(1, b.getWeight()),
+              b.getWeight(),
               b.getDraining()));
     }
     return new ServiceSpec(
-        Addresses.parse(vs.getVip()),
-        protocol(vs),
+        Address.parse(vs.getVip()).toInetAddress(),
+        Protocol.of(vs.getProtocolValue()),
         vs.getPort(),
-        mode(vs),
-        scheduling(vs),
-        vs.getMaglevTableSize() == 0
-            ? ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE
-            : vs.getMaglevTableSize(),
+        ForwardingMode.of(vs.getModeValue()),
+        Scheduling.of(vs.getSchedulingValue()),
+        vs.getMaglevTableSize(),
         backends,
         vs.getSessionAffinityTimeoutSeconds());
-  }
-
-  private static Protocol protocol(VirtualService vs) {
-    return switch (vs.getProtocol()) {
-      case TCP -> Protocol.TCP;
-      case UDP -> Protocol.UDP;
-      case SCTP -> Protocol.SCTP;
-      default -> throw new IllegalArgumentException("no protocol");
-    };
-  }
-
-  private static Scheduling scheduling(VirtualService vs) {
-    return switch (vs.getScheduling()) {
-      case MAGLEV, SCHEDULING_UNSPECIFIED -> Scheduling.MAGLEV;
-      case ROUND_ROBIN -> Scheduling.ROUND_ROBIN;
-      case WEIGHTED_ROUND_ROBIN -> Scheduling.WEIGHTED_ROUND_ROBIN;
-      case LEAST_CONNECTIONS -> Scheduling.LEAST_CONNECTIONS;
-      case SOURCE_HASH -> Scheduling.SOURCE_HASH;
-      default ->
-          throw new IllegalArgumentException("unknown scheduling " + vs.getSchedulingValue());
-    };
-  }
-
-  private static ForwardingMode mode(VirtualService vs) {
-    return switch (vs.getMode()) {
-      case FULL_NAT, FORWARDING_MODE_UNSPECIFIED -> ForwardingMode.FULL_NAT;
-      case NAT -> ForwardingMode.NAT;
-      case DSR -> ForwardingMode.DSR;
-      case DSR_IPIP -> ForwardingMode.DSR_IPIP;
-      default -> throw new IllegalArgumentException("unknown forwarding mode " + vs.getModeValue());
-    };
   }
 }

@@ -40,7 +40,7 @@ class ControlChannelTest {
               public Hello hello() {
                 return Hello.newBuilder()
                     .setForwarderName("fwd-test")
-                    .setAppliedGeneration(applier.lastOperatorGeneration())
+                    .setAppliedSnapshotVersion(applier.lastSnapshotVersion())
                     .build();
               }
 
@@ -83,17 +83,17 @@ class ControlChannelTest {
     startForwarder();
 
     StreamObserver<OperatorMessage> first = operator.nextStream();
-    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedGeneration())
+    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedSnapshotVersion())
         .isZero();
     assertThat(operator.next(ForwarderMessage::hasObservation).getObservation().getCompleteHealth())
         .as("the first observation on a stream is complete")
         .isTrue();
 
     first.onNext(FakeOperator.snapshot(Snapshots.snapshot(5, "198.18.0.11")));
-    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getGeneration()).isEqualTo(5);
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getSnapshotVersion()).isEqualTo(5);
     first.onNext(FakeOperator.snapshot(Snapshots.snapshot(4, "198.18.0.12")));
     assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied())
-        .as("an older generation is refused")
+        .as("an older snapshot version is refused")
         .isFalse();
     assertThat(operator.next(m -> m.hasObservation() && !m.getObservation().getCompleteHealth()))
         .as("periodic observations keep the stream alive")
@@ -101,7 +101,7 @@ class ControlChannelTest {
 
     first.onCompleted(); // the operator goes away
     StreamObserver<OperatorMessage> second = operator.nextStream();
-    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedGeneration())
+    assertThat(operator.next(ForwarderMessage::hasHello).getHello().getAppliedSnapshotVersion())
         .as("the Hello says what runs, so a new operator numbers above it")
         .isEqualTo(5);
     assertThat(operator.next(ForwarderMessage::hasObservation).getObservation().getCompleteHealth())
@@ -115,7 +115,7 @@ class ControlChannelTest {
   }
 
   @Test
-  void aStaleGenerationOnANewStreamIsNeverAppliedOverANewerOne() throws Exception {
+  void aStaleSnapshotVersionOnANewStreamIsNeverAppliedOverANewerOne() throws Exception {
     startForwarder();
     StreamObserver<OperatorMessage> first = operator.nextStream();
     first.onNext(FakeOperator.snapshot(Snapshots.snapshot(9, "198.18.0.11")));
@@ -127,7 +127,7 @@ class ControlChannelTest {
 
     var ack = operator.next(ForwarderMessage::hasAck).getAck();
     assertThat(ack.getApplied()).isFalse();
-    assertThat(ack.getError()).contains("stale generation 3 (running 9)");
+    assertThat(ack.getError()).contains("stale snapshot version 3 (running 9)");
     assertThat(dataPlane.last().getFirst().backends().getFirst().address().getHostAddress())
         .isEqualTo("198.18.0.11");
   }

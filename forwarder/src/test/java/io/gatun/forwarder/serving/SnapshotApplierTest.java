@@ -33,7 +33,7 @@ class SnapshotApplierTest {
   void drainingBackendsReachTheDataPlaneMarkedSo() {
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(5)
+            .setSnapshotVersion(5)
             .addServices(draining(service("198.18.0.11"), "198.18.0.12"))
             .build();
 
@@ -44,11 +44,11 @@ class SnapshotApplierTest {
   }
 
   @Test
-  void appliesASnapshotAndAcknowledgesItsGeneration() {
+  void appliesASnapshotAndAcknowledgesItsSnapshotVersion() {
     Ack ack = applier.apply(snapshot(7, "198.18.0.11", "198.18.0.12"));
 
     assertThat(ack.getApplied()).isTrue();
-    assertThat(ack.getGeneration()).isEqualTo(7);
+    assertThat(ack.getSnapshotVersion()).isEqualTo(7);
     assertThat(ack.getApplyNanos()).isPositive();
     ServiceSpec s = dataPlane.last().getFirst();
     assertThat(s.vip().getHostAddress()).isEqualTo("198.18.0.200");
@@ -56,15 +56,15 @@ class SnapshotApplierTest {
         .extracting(b -> b.address().getHostAddress())
         .containsExactly("198.18.0.11", "198.18.0.12");
     assertThat(s.backends()).allSatisfy(b -> assertThat(b.weight()).isEqualTo(1));
-    assertThat(s.maglevTableSize()).isEqualTo(ServiceSpec.DEFAULT_MAGLEV_TABLE_SIZE);
-    assertThat(registry.get("gatun.snapshot.generation").gauge().value()).isEqualTo(7);
+    assertThat(s.maglevTableSize()).isEqualTo(251);
+    assertThat(registry.get("gatun.snapshot.version").gauge().value()).isEqualTo(7);
   }
 
   @Test
   void schedulingAndSessionAffinityReachTheDataPlane() {
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(4)
+            .setSnapshotVersion(4)
             .addServices(
                 service("198.18.0.11")
                     .setScheduling(io.gatun.control.v1.Scheduling.LEAST_CONNECTIONS)
@@ -78,7 +78,7 @@ class SnapshotApplierTest {
   }
 
   @Test
-  void neverAppliesAnOlderGenerationOverANewerOne() {
+  void neverAppliesAnOlderSnapshotVersionOverANewerOne() {
     applier.apply(snapshot(7, "198.18.0.11"));
     Ack stale = applier.apply(snapshot(6, "198.18.0.99"));
 
@@ -90,7 +90,7 @@ class SnapshotApplierTest {
   }
 
   @Test
-  void theRunningGenerationSentAgainIsAcknowledgedWithoutACommit() {
+  void theRunningSnapshotVersionSentAgainIsAcknowledgedWithoutACommit() {
     applier.apply(snapshot(7, "198.18.0.11"));
     Ack again = applier.apply(snapshot(7, "198.18.0.11")); // e.g. the resync after a reconnect
 
@@ -106,7 +106,7 @@ class SnapshotApplierTest {
 
     assertThat(ack.getApplied()).isFalse();
     assertThat(ack.getError()).isEqualTo("out of memory");
-    assertThat(applier.lastOperatorGeneration()).isEqualTo(1);
+    assertThat(applier.lastSnapshotVersion()).isEqualTo(1);
     assertThat(dataPlane.commits).hasSize(1);
     assertThat(serving.desired().getFirst().spec().backends())
         .extracting(b -> b.address().getHostAddress())
@@ -126,7 +126,7 @@ class SnapshotApplierTest {
             + " 80");
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(8)
+            .setSnapshotVersion(8)
             .addServices(other("default/dsr/http", "198.18.0.201", "198.18.0.12"))
             .addServices(service("198.18.0.11"))
             .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
@@ -147,14 +147,14 @@ class SnapshotApplierTest {
     assertThat(dataPlane.last())
         .extracting(spec -> spec.vip().getHostAddress())
         .containsExactly("198.18.0.200", "198.18.0.202");
-    assertThat(applier.lastOperatorGeneration()).isEqualTo(8);
+    assertThat(applier.lastSnapshotVersion()).isEqualTo(8);
     assertThat(registry.get("gatun.services.refused").gauge().value()).isEqualTo(1);
 
     // The next snapshot without it: nothing refused, and the others still run.
     Ack next =
         applier.apply(
             Snapshot.newBuilder()
-                .setGeneration(9)
+                .setSnapshotVersion(9)
                 .addServices(service("198.18.0.11"))
                 .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
                 .build());
@@ -164,11 +164,44 @@ class SnapshotApplierTest {
   }
 
   @Test
+  void theOperatorsValuesReachTheDataPlaneAsSentNeverDefaulted() {
+    var zeros = service("198.18.0.11").setMaglevTableSize(0);
+    zeros.setBackends(0, zeros.getBackends(0).toBuilder().setWeight(0));
+
+    assertThat(
+            applier.apply(Snapshot.newBuilder().setSnapshotVersion(1).addServices(zeros).build()))
+        .satisfies(ack -> assertThat(ack.getApplied()).isTrue());
+
+    ServiceSpec s = dataPlane.last().getFirst();
+    assertThat(s.maglevTableSize()).as("the data plane refuses 0, with the service's key").isZero();
+    assertThat(s.backends().getFirst().weight()).isZero();
+  }
+
+  @Test
+  void aServiceWithoutAModeIsRefusedNamingTheNumber() {
+    Ack ack =
+        applier.apply(
+            Snapshot.newBuilder()
+                .setSnapshotVersion(1)
+                .addServices(service("198.18.0.11").clearMode())
+                .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
+                .build());
+
+    assertThat(ack.getRefusedList())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getServiceKey()).isEqualTo("default/web/http");
+              assertThat(r.getError()).contains("ForwardingMode number 0");
+            });
+  }
+
+  @Test
   void anUnreadableServiceIsRefusedAloneNamingWhatIsWrong() {
     Ack ack =
         applier.apply(
             Snapshot.newBuilder()
-                .setGeneration(1)
+                .setSnapshotVersion(1)
                 .addServices(service("not-an-address"))
                 .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
                 .build());
@@ -179,7 +212,11 @@ class SnapshotApplierTest {
         .satisfies(
             r -> {
               assertThat(r.getServiceKey()).isEqualTo("default/web/http");
-              assertThat(r.getError()).contains("not-an-address");
+              assertThat(r.getError())
+                  .as("the operator's validator says the same of a CR")
+                  .isEqualTo(
+                      "\"not-an-address\" is a host name, not an address: write the IP address it"
+                          + " stands for (names are never resolved)");
             });
     assertThat(dataPlane.last())
         .singleElement()
@@ -190,7 +227,7 @@ class SnapshotApplierTest {
   void aHealthCheckWithoutATypeRefusesItsServiceOnly() {
     Snapshot s =
         Snapshot.newBuilder()
-            .setGeneration(3)
+            .setSnapshotVersion(3)
             .addServices(service("198.18.0.11").setHealthCheck(HealthCheck.newBuilder()))
             .addServices(other("default/api/http", "198.18.0.202", "198.18.0.13"))
             .build();
@@ -206,6 +243,6 @@ class SnapshotApplierTest {
               assertThat(r.getError()).contains("no type");
             });
     assertThat(dataPlane.last()).hasSize(1);
-    assertThat(applier.lastOperatorGeneration()).isEqualTo(3);
+    assertThat(applier.lastSnapshotVersion()).isEqualTo(3);
   }
 }

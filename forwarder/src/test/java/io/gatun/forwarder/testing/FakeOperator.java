@@ -111,17 +111,20 @@ public final class FakeOperator implements AutoCloseable {
     Await.until(() -> greeted != null, Duration.ofSeconds(60), () -> "the forwarder never dialled");
     send(greeted, snapshot);
     Await.until(
-        () -> ackFor(snapshot.getGeneration()) != null,
+        () -> ackFor(snapshot.getSnapshotVersion()) != null,
         Duration.ofSeconds(10),
-        () -> "no ack for generation " + snapshot.getGeneration());
-    Ack ack = ackFor(snapshot.getGeneration());
+        () -> "no ack for snapshot version " + snapshot.getSnapshotVersion());
+    Ack ack = ackFor(snapshot.getSnapshotVersion());
     if (!ack.getApplied()) {
       throw new AssertionError("snapshot refused: " + ack.getError());
     }
   }
 
-  private Ack ackFor(long generation) {
-    return acks.stream().filter(a -> a.getGeneration() == generation).findFirst().orElse(null);
+  private Ack ackFor(long snapshotVersion) {
+    return acks.stream()
+        .filter(a -> a.getSnapshotVersion() == snapshotVersion)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The first health transition reported that matches, waiting for it up to {@code within}. */

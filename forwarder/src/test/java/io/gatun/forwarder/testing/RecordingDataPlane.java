@@ -20,7 +20,7 @@ public final class RecordingDataPlane implements DataPlaneControl {
   /** The services each commit runs (the refused ones left out, as the data plane does). */
   public final List<List<ServiceSpec>> commits = new ArrayList<>();
 
-  private long generation;
+  private long commitSeq;
 
   /** While set, every commit fails as a whole (as out of memory would). */
   public volatile String failWith;
@@ -39,9 +39,9 @@ public final class RecordingDataPlane implements DataPlaneControl {
   private long loops;
 
   @Override
-  public synchronized List<ServiceRefusal> commit(long generation, List<ServiceSpec> services) {
-    if (generation <= this.generation) {
-      throw new IllegalStateException("stale data-plane generation " + generation);
+  public synchronized List<ServiceRefusal> commit(long seq, List<ServiceSpec> services) {
+    if (seq <= this.commitSeq) {
+      throw new IllegalStateException("stale data-plane commit " + seq);
     }
     if (failWith != null) {
       throw new IllegalArgumentException(failWith);
@@ -57,14 +57,14 @@ public final class RecordingDataPlane implements DataPlaneControl {
         running.add(s);
       }
     }
-    this.generation = generation;
+    this.commitSeq = seq;
     commits.add(List.copyOf(running));
     return List.copyOf(refused);
   }
 
   @Override
-  public synchronized long generation() {
-    return generation;
+  public synchronized long commitSeq() {
+    return commitSeq;
   }
 
   @Override

@@ -6,12 +6,18 @@ import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 
-/** Snapshots as the operator sends them: one TCP service on 198.18.0.200:80, backends on 8080. */
+/**
+ * Snapshots as the operator sends them, defaults resolved: one TCP service on 198.18.0.200:80,
+ * Maglev, backends on 8080 of weight 1.
+ */
 public final class Snapshots {
   private Snapshots() {}
 
-  public static Snapshot snapshot(long generation, String... backends) {
-    return Snapshot.newBuilder().setGeneration(generation).addServices(service(backends)).build();
+  public static Snapshot snapshot(long snapshotVersion, String... backends) {
+    return Snapshot.newBuilder()
+        .setSnapshotVersion(snapshotVersion)
+        .addServices(service(backends))
+        .build();
   }
 
   public static VirtualService.Builder service(String... backends) {
@@ -21,9 +27,11 @@ public final class Snapshots {
             .setVip("198.18.0.200")
             .setPort(80)
             .setProtocol(Protocol.TCP)
-            .setMode(ForwardingMode.FULL_NAT);
+            .setMode(ForwardingMode.FULL_NAT)
+            .setScheduling(io.gatun.control.v1.Scheduling.MAGLEV)
+            .setMaglevTableSize(251);
     for (String b : backends) {
-      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080));
+      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080).setWeight(1));
     }
     return vs;
   }
@@ -31,7 +39,8 @@ public final class Snapshots {
   /** Adds backends the operator is draining (removed, keeping their connections). */
   public static VirtualService.Builder draining(VirtualService.Builder vs, String... backends) {
     for (String b : backends) {
-      vs.addBackends(Backend.newBuilder().setAddress(b).setPort(8080).setDraining(true));
+      vs.addBackends(
+          Backend.newBuilder().setAddress(b).setPort(8080).setWeight(1).setDraining(true));
     }
     return vs;
   }

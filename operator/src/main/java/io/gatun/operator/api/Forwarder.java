@@ -28,8 +28,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Connected\")].status",
     type = Type.STRING)
 @AdditionalPrinterColumn(
-    name = "Generation",
-    jsonPath = ".status.appliedGeneration",
+    name = "Snapshot",
+    jsonPath = ".status.appliedSnapshotVersion",
     type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "VIPs", jsonPath = ".status.vipCount", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Refused", jsonPath = ".status.refusedCount", type = Type.INTEGER)

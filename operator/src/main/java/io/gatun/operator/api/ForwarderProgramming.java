@@ -7,12 +7,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ForwarderProgramming(
     @JsonPropertyDescription("The forwarder's name (in cluster: its node).") String name,
-    @JsonPropertyDescription("True once it has applied snapshotGeneration or a later one.")
+    @JsonPropertyDescription("True once it has applied snapshotVersion or a later one.")
         boolean programmed,
     @JsonPropertyDescription(
-            "While it does not run this configuration: the last generation it acknowledged"
+            "While it does not run this configuration: the last snapshot version it acknowledged"
                 + " applying (the Forwarder's status has it always).")
-        Long appliedGeneration,
+        Long appliedSnapshotVersion,
     @JsonPropertyDescription(
             "Why it does not run this configuration: the error it rejected it with, or the"
                 + " capability it lacks.")

@@ -12,7 +12,7 @@ public record ForwarderStatus(
         List<String> capabilities,
     @JsonPropertyDescription("Its data-plane ports and their link state.")
         List<ForwarderPort> ports,
-    @JsonPropertyDescription("The last snapshot generation it applied.") Long appliedGeneration,
+    @JsonPropertyDescription("The last snapshot version it applied.") Long appliedSnapshotVersion,
     @JsonPropertyDescription(
             "Why it rejected the last snapshot it rejected, if it still runs an older one.")
         String lastError,

@@ -121,7 +121,7 @@ public record LoadBalancerSpec(
   /** The largest Maglev table a forwarder builds (a prime; the data plane's MAGLEV_MAX_SIZE). */
   public static final int MAX_MAGLEV_TABLE_SIZE = 1000003;
 
-  /** The table size a forwarder uses when none is given. */
+  /** The table size when none is given: resolved here, sent to every forwarder. */
   public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
 
   /** The most backends one service may have in a forwarder (the data plane's limit). */

@@ -34,9 +34,9 @@ public record LoadBalancerStatus(
         List<BackendHealthStatus> backendHealth,
     @JsonPropertyDescription("The forwarders announcing the VIP(s).") List<String> announcedBy,
     @JsonPropertyDescription(
-            "The control-channel snapshot generation that first carried this LoadBalancer's"
+            "The control-channel snapshot version that first carried this LoadBalancer's"
                 + " current configuration; a forwarder running it or a later one is programmed.")
-        Long snapshotGeneration,
+        Long snapshotVersion,
     @JsonPropertyDescription("Per connected forwarder: whether it runs the current configuration.")
         List<ForwarderProgramming> forwarders,
     @JsonPropertyDescription("Valid, Allocated, Programmed, BackendsHealthy and Ready.")

@@ -26,7 +26,13 @@ public record StaticBackend(
     @Default("1") @Min(1) @Max(65535) @JsonPropertyDescription("Relative share of new flows.")
         Integer weight) {
 
+  /**
+   * The weight of a backend that gives none, and of every endpoint and pod: an equal share. The
+   * operator resolves it; forwarders take the weight they are sent.
+   */
+  public static final int DEFAULT_WEIGHT = 1;
+
   public int weightOrDefault() {
-    return weight == null ? 1 : weight;
+    return weight == null ? DEFAULT_WEIGHT : weight;
   }
 }

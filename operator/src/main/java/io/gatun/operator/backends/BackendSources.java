@@ -3,7 +3,6 @@ package io.gatun.operator.backends;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.gatun.operator.api.LoadBalancerSpec;
-import io.gatun.operator.ipam.IpAddress;
 import java.util.List;
 
 /** Picks a LoadBalancer's backend source: serviceRef, selector or static. */
@@ -26,15 +25,6 @@ public final class BackendSources {
     return StaticBackends.of(
         backends == null || backends.staticBackends() == null
             ? List.of()
-            : backends.staticBackends().stream().filter(b -> parses(b.address())).toList());
-  }
-
-  private static boolean parses(String address) {
-    try {
-      IpAddress.parse(address);
-      return true;
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return false;
-    }
+            : backends.staticBackends());
   }
 }

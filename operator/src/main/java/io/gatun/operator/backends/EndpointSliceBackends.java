@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.gatun.operator.api.LoadBalancerPort;
+import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class EndpointSliceBackends {
                             address,
                             state(endpoint.getConditions()),
                             node(endpoint),
-                            1,
+                            StaticBackend.DEFAULT_WEIGHT,
                             port -> backendPort(port, ports))));
       }
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.gatun.operator.api.LoadBalancerPort;
+import io.gatun.operator.api.StaticBackend;
 import io.gatun.operator.ipam.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,12 @@ final class PodBackends {
       String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
       for (IpAddress address : addresses(pod)) {
         endpoints.add(
-            new BackendCandidate(address, state, node, 1, port -> backendPort(port, pod)));
+            new BackendCandidate(
+                address,
+                state,
+                node,
+                StaticBackend.DEFAULT_WEIGHT,
+                port -> backendPort(port, pod)));
       }
     }
     String selected = LabelSelectors.describe(selector);

@@ -1,6 +1,8 @@
 package io.gatun.operator.control;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.VirtualService;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +12,14 @@ import java.util.Set;
  * What one LoadBalancer asks the forwarders to run.
  *
  * @param services its virtual services, with every backend
- * @param requires the forwarder capabilities they need ("nat", "ipv6", ...); a forwarder that
+ * @param requires the forwarder capabilities they need (NAT, IPV6, ...); a forwarder that
  *     advertises capabilities but not all of these does not get them
  * @param nodeLocal externalTrafficPolicy Local: each forwarder gets only the backends on its node
  * @param backendNodes backend address to the node it runs on (consulted when {@code nodeLocal})
  */
 public record DesiredServices(
     List<VirtualService> services,
-    Set<String> requires,
+    Set<ProtocolMessageEnum> requires,
     boolean nodeLocal,
     Map<String, String> backendNodes) {
 
@@ -40,7 +42,7 @@ public record DesiredServices(
     if (!forwarder.offers(requires)) {
       return List.of();
     }
-    boolean drains = forwarder.offers(Set.of(DRAINING));
+    boolean drains = forwarder.offers(Set.of(Feature.DRAINING));
     if (!nodeLocal && (drains || services.stream().noneMatch(DesiredServices::hasDraining))) {
       return services;
     }
@@ -57,9 +59,6 @@ public record DesiredServices(
                     .build())
         .toList();
   }
-
-  /** The capability of a forwarder that keeps draining backends' connections. */
-  public static final String DRAINING = "draining";
 
   private static boolean hasDraining(VirtualService service) {
     return service.getBackendsList().stream().anyMatch(Backend::getDraining);

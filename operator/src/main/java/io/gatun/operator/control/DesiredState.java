@@ -17,37 +17,37 @@ import java.util.stream.Collectors;
 
 /**
  * The complete desired state for the data plane: every LoadBalancer's virtual services, under one
- * monotonic generation.
+ * monotonic snapshot version.
  *
- * <p>Each real change bumps the generation and tells the listeners (who push the latest snapshot to
- * the forwarders); publishing the same services again changes nothing. For each LoadBalancer it
- * remembers the generation in which its current services first appeared: a forwarder that runs that
- * generation or a later one runs that LoadBalancer's configuration.
+ * <p>Each real change bumps the snapshot version and tells the listeners (who push the latest
+ * snapshot to the forwarders); publishing the same services again changes nothing. For each
+ * LoadBalancer it remembers the snapshot version in which its current services first appeared: a
+ * forwarder that runs that snapshot version or a later one runs that LoadBalancer's configuration.
  *
  * <p>After a restart the first snapshot must be complete, or forwarders would drop every service
  * not yet reconciled: {@link #holdUntilHeardFrom} keeps snapshots back until each LoadBalancer
  * known at start-up has published or withdrawn once.
  *
- * <p>Generations must keep growing across operator restarts, because a forwarder never applies a
- * generation lower than the one it runs. The first one is seeded from the clock, and {@link
- * #advancePast} lifts it above whatever a connecting forwarder reports.
+ * <p>Snapshot versions must keep growing across operator restarts, because a forwarder never
+ * applies a snapshot version lower than the one it runs. The first one is seeded from the clock,
+ * and {@link #advancePast} lifts it above whatever a connecting forwarder reports.
  */
 public final class DesiredState {
 
-  private record Published(DesiredServices desired, long generation, long atNanos) {}
+  private record Published(DesiredServices desired, long snapshotVersion, long atNanos) {}
 
   private final Map<Owner, Published> published = new HashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private long generation;
+  private long snapshotVersion;
   private final Map<ForwarderView, Snapshot> snapshots = new HashMap<>(); // built lazily
   private final Set<Owner> awaited =
       new HashSet<>(); // owners to hear from before any snapshot goes out
 
   /**
-   * @param initialGeneration the generation of the (empty) state before the first change
+   * @param initialSnapshotVersion the snapshot version of the (empty) state before the first change
    */
-  public DesiredState(long initialGeneration) {
-    this.generation = initialGeneration;
+  public DesiredState(long initialSnapshotVersion) {
+    this.snapshotVersion = initialSnapshotVersion;
   }
 
   /** {@code listener} runs after every change, outside this object's lock. */
@@ -75,7 +75,8 @@ public final class DesiredState {
   /**
    * Makes {@code services} the owner's desired services.
    *
-   * @return the generation in which these services first appeared (an older one when unchanged)
+   * @return the snapshot version in which these services first appeared (an older one when
+   *     unchanged)
    */
   public long publish(Owner owner, DesiredServices desired) {
     long result;
@@ -84,7 +85,7 @@ public final class DesiredState {
       changed = heardFrom(owner);
       var current = published.get(owner);
       if (current != null && current.desired().equals(desired)) {
-        result = current.generation();
+        result = current.snapshotVersion();
       } else {
         result = bump();
         published.put(owner, new Published(desired, result, System.nanoTime()));
@@ -112,13 +113,16 @@ public final class DesiredState {
     }
   }
 
-  /** Makes the next generation exceed {@code seen} (a generation some forwarder already runs). */
+  /**
+   * Makes the next snapshot version exceed {@code seen} (a snapshot version some forwarder already
+   * runs).
+   */
   public void advancePast(long seen) {
     synchronized (this) {
-      if (generation > seen) {
+      if (snapshotVersion > seen) {
         return;
       }
-      generation = seen;
+      snapshotVersion = seen;
       bump();
     }
     notifyListeners();
@@ -132,19 +136,20 @@ public final class DesiredState {
         : Optional.of(Duration.ofNanos(System.nanoTime() - current.atNanos()));
   }
 
-  public synchronized OptionalLong generationOf(Owner owner) {
+  public synchronized OptionalLong snapshotVersionOf(Owner owner) {
     var current = published.get(owner);
-    return current == null ? OptionalLong.empty() : OptionalLong.of(current.generation());
+    return current == null ? OptionalLong.empty() : OptionalLong.of(current.snapshotVersion());
   }
 
-  public synchronized long generation() {
-    return generation;
+  public synchronized long snapshotVersion() {
+    return snapshotVersion;
   }
 
   /** Owners whose current services first appeared after {@code after}, up to {@code upTo}. */
   public synchronized Set<Owner> publishedBetween(long after, long upTo) {
     return published.entrySet().stream()
-        .filter(e -> e.getValue().generation() > after && e.getValue().generation() <= upTo)
+        .filter(
+            e -> e.getValue().snapshotVersion() > after && e.getValue().snapshotVersion() <= upTo)
         .map(Map.Entry::getKey)
         .collect(Collectors.toSet());
   }
@@ -168,7 +173,7 @@ public final class DesiredState {
         forwarder,
         view ->
             Snapshot.newBuilder()
-                .setGeneration(generation)
+                .setSnapshotVersion(snapshotVersion)
                 .addAllServices(
                     published.values().stream()
                         .flatMap(p -> p.desired().forForwarder(view).stream())
@@ -184,7 +189,7 @@ public final class DesiredState {
 
   private long bump() {
     snapshots.clear();
-    return ++generation;
+    return ++snapshotVersion;
   }
 
   private void notifyListeners() {

@@ -17,7 +17,7 @@ public interface FleetListener {
 
   /**
    * A forwarder began or stopped refusing some services of {@code owners} (or refuses them for
-   * another reason now): their programming changed though their generation did not.
+   * another reason now): their programming changed though their snapshot version did not.
    */
   default void refusalsChanged(Set<Owner> owners) {}
 

@@ -50,7 +50,7 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
           return;
         }
         fleet.acknowledged(member, message.getAck());
-        sender.answered(message.getAck().getGeneration());
+        sender.answered(message.getAck().getSnapshotVersion());
         sender.sendLatest();
       }
       case OBSERVATION -> {
@@ -73,9 +73,9 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
       refuse("Hello needs a forwarder_name");
       return;
     }
-    // Generations keep growing across operator restarts: what this forwarder runs may come
+    // Snapshot versions keep growing across operator restarts: what this forwarder runs may come
     // from a previous instance, and it would ignore anything not newer.
-    desiredState.advancePast(hello.getAppliedGeneration());
+    desiredState.advancePast(hello.getAppliedSnapshotVersion());
     member = fleet.join(hello, sender);
     sender.sendLatest();
   }

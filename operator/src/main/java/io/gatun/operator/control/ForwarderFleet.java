@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The connected forwarders and what each one runs.
  *
- * <p>Only acknowledgements count as progress: the generation a forwarder claims in its Hello may
- * come from an earlier operator instance whose snapshot had other contents.
+ * <p>Only acknowledgements count as progress: the snapshot version a forwarder claims in its Hello
+ * may come from an earlier operator instance whose snapshot had other contents.
  */
 public final class ForwarderFleet {
 
@@ -45,7 +46,8 @@ public final class ForwarderFleet {
     private long applied;
     private long rejected;
     private String rejectError;
-    private Map<String, String> refused = Map.of(); // in the applied generation, by service key
+    private Map<String, String> refused =
+        Map.of(); // in the applied snapshot version, by service key
     private List<PortState> portStates = List.of();
     private List<String> vipsOwned = List.of();
     private double rxPacketsPerSecond;
@@ -61,7 +63,7 @@ public final class ForwarderFleet {
       return new ForwarderState(
           name,
           view.node(),
-          view.capabilities(),
+          ForwarderView.names(view.capabilities()),
           hello.getPortsList(),
           portStates,
           applied,
@@ -85,7 +87,7 @@ public final class ForwarderFleet {
   /** The node a forwarder serves: its Hello's node_name, or its name when that is empty. */
   static ForwarderView viewOf(Hello hello) {
     String node = hello.getNodeName().isBlank() ? hello.getForwarderName() : hello.getNodeName();
-    return new ForwarderView(node, Set.copyOf(hello.getCapabilitiesList()));
+    return ForwarderView.of(node, hello.getCapabilities());
   }
 
   private final Map<String, Member> members = new LinkedHashMap<>();
@@ -111,7 +113,7 @@ public final class ForwarderFleet {
         "Forwarder {} connected (node {}, capabilities {})",
         member.name,
         member.view.node(),
-        hello.getCapabilitiesList());
+        ForwarderView.names(member.view.capabilities()));
     listeners.forEach(FleetListener::membershipChanged);
     listeners.forEach(listener -> listener.forwarderChanged(member.name));
     return member;
@@ -183,8 +185,8 @@ public final class ForwarderFleet {
       }
       before = member.applied;
       if (ack.getApplied()) {
-        if (ack.getGeneration() >= member.applied) {
-          // The refusals describe the generation the forwarder now runs, and only that one.
+        if (ack.getSnapshotVersion() >= member.applied) {
+          // The refusals describe the snapshot version the forwarder now runs, and only that one.
           var refused = new TreeMap<String, String>();
           ack.getRefusedList()
               .forEach(
@@ -195,33 +197,33 @@ public final class ForwarderFleet {
           refusalsChanged = ownersOfChanges(member.refused, refused);
           member.refused = refused;
         }
-        member.applied = Math.max(member.applied, ack.getGeneration());
+        member.applied = Math.max(member.applied, ack.getSnapshotVersion());
         if (member.rejected <= member.applied) {
           member.rejected = 0;
           member.rejectError = null;
         }
       } else {
-        member.rejected = Math.max(member.rejected, ack.getGeneration());
+        member.rejected = Math.max(member.rejected, ack.getSnapshotVersion());
         member.rejectError = ack.getError().isEmpty() ? "no reason given" : ack.getError();
       }
       upTo = Math.max(member.applied, member.rejected);
     }
     if (!ack.getApplied()) {
       log.warn(
-          "Forwarder {} rejected generation {}: {}",
+          "Forwarder {} rejected snapshot version {}: {}",
           member.name,
-          ack.getGeneration(),
+          ack.getSnapshotVersion(),
           ack.getError());
     } else if (ack.getRefusedCount() > 0) {
       log.warn(
-          "Forwarder {} applied generation {} but refused {} service(s), e.g. {}: {}",
+          "Forwarder {} applied snapshot version {} but refused {} service(s), e.g. {}: {}",
           member.name,
-          ack.getGeneration(),
+          ack.getSnapshotVersion(),
           ack.getRefusedCount(),
           ack.getRefused(0).getServiceKey(),
           ack.getRefused(0).getError());
     } else {
-      log.debug("Forwarder {} applied generation {}", member.name, ack.getGeneration());
+      log.debug("Forwarder {} applied snapshot version {}", member.name, ack.getSnapshotVersion());
     }
     listeners.forEach(listener -> listener.progressed(member.name, before, upTo));
     if (!refusalsChanged.isEmpty()) {
@@ -247,11 +249,12 @@ public final class ForwarderFleet {
   }
 
   /**
-   * Where every connected forwarder stands with respect to {@code generation}, for a configuration
-   * that needs the capabilities {@code requires} and consists of the services {@code keys}.
+   * Where every connected forwarder stands with respect to {@code snapshotVersion}, for a
+   * configuration that needs the capabilities {@code requires} and consists of the services {@code
+   * keys}.
    */
   public synchronized Programming programming(
-      long generation, Set<String> requires, Set<String> keys) {
+      long snapshotVersion, Set<? extends ProtocolMessageEnum> requires, Set<String> keys) {
     var progress = new ArrayList<Programming.ForwarderProgress>();
     boolean failed = false;
     boolean refused = false;
@@ -259,7 +262,7 @@ public final class ForwarderFleet {
     boolean allProgrammed = true;
     for (Member member : sortedMembers()) {
       Set<String> lacking = member.view.lacks(requires);
-      boolean programmed = lacking.isEmpty() && member.applied >= generation;
+      boolean programmed = lacking.isEmpty() && member.applied >= snapshotVersion;
       String error = null;
       boolean refusing = false;
       if (!lacking.isEmpty()) {
@@ -267,11 +270,11 @@ public final class ForwarderFleet {
             "lacks "
                 + String.join(", ", lacking)
                 + " (offers "
-                + String.join(", ", new TreeSet<>(member.view.capabilities()))
+                + String.join(", ", ForwarderView.names(member.view.capabilities()))
                 + ")";
         unsupported = true;
       } else if (programmed) {
-        // It runs the generation, except what it refused of it.
+        // It runs the snapshot version, except what it refused of it.
         String refusals =
             keys.stream()
                 .sorted()
@@ -284,7 +287,7 @@ public final class ForwarderFleet {
           refusing = true;
           refused = true;
         }
-      } else if (member.rejected >= generation) {
+      } else if (member.rejected >= snapshotVersion) {
         error = member.rejectError;
         failed = true;
       }
@@ -307,23 +310,24 @@ public final class ForwarderFleet {
     } else {
       state = Programming.State.PENDING;
     }
-    return new Programming(generation, state, progress);
+    return new Programming(snapshotVersion, state, progress);
   }
 
-  /** Where the forwarders stand with {@code desired}, published in {@code generation}. */
-  public Programming programming(long generation, DesiredServices desired) {
+  /** Where the forwarders stand with {@code desired}, published in {@code snapshotVersion}. */
+  public Programming programming(long snapshotVersion, DesiredServices desired) {
     return programming(
-        generation,
+        snapshotVersion,
         desired.requires(),
         desired.services().stream().map(VirtualService::getKey).collect(Collectors.toSet()));
   }
 
-  public Programming programming(long generation, Set<String> requires) {
-    return programming(generation, requires, Set.of());
+  public Programming programming(
+      long snapshotVersion, Set<? extends ProtocolMessageEnum> requires) {
+    return programming(snapshotVersion, requires, Set.of());
   }
 
-  public Programming programming(long generation) {
-    return programming(generation, Set.of());
+  public Programming programming(long snapshotVersion) {
+    return programming(snapshotVersion, Set.of());
   }
 
   /** Offers every connected forwarder the latest snapshot. */

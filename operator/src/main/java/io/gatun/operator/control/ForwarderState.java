@@ -23,7 +23,7 @@ public record ForwarderState(
     Set<String> capabilities,
     List<Port> ports,
     List<PortState> portStates,
-    long appliedGeneration,
+    long appliedSnapshotVersion,
     String rejectError,
     SortedMap<String, String> refused,
     List<String> vipsOwned,

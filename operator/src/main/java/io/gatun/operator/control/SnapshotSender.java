@@ -28,8 +28,8 @@ final class SnapshotSender {
   private final LongSupplier nanoClock;
   private final BiConsumer<Runnable, Duration> later;
   private boolean retryScheduled;
-  private long sentGeneration = -1;
-  private long answeredGeneration = -1;
+  private long sentSnapshotVersion = -1;
+  private long answeredSnapshotVersion = -1;
   private long sentAt;
   private boolean closed;
 
@@ -70,17 +70,17 @@ final class SnapshotSender {
       return;
     }
     Snapshot snapshot = latest.get().orElse(null);
-    if (snapshot == null || snapshot.getGeneration() <= sentGeneration) {
+    if (snapshot == null || snapshot.getSnapshotVersion() <= sentSnapshotVersion) {
       return;
     }
     stream.send(OperatorMessage.newBuilder().setSnapshot(snapshot).build());
-    sentGeneration = snapshot.getGeneration();
+    sentSnapshotVersion = snapshot.getSnapshotVersion();
     sentAt = nanoClock.getAsLong();
   }
 
-  /** The forwarder applied or rejected {@code generation}: the next snapshot may go. */
-  synchronized void answered(long generation) {
-    answeredGeneration = Math.max(answeredGeneration, generation);
+  /** The forwarder applied or rejected {@code snapshotVersion}: the next snapshot may go. */
+  synchronized void answered(long snapshotVersion) {
+    answeredSnapshotVersion = Math.max(answeredSnapshotVersion, snapshotVersion);
   }
 
   private static void runLater(Runnable task, Duration delay) {
@@ -98,12 +98,12 @@ final class SnapshotSender {
   }
 
   private boolean awaitingAnswer() {
-    return sentGeneration > answeredGeneration
+    return sentSnapshotVersion > answeredSnapshotVersion
         && nanoClock.getAsLong() - sentAt < ANSWER_WAIT.toNanos();
   }
 
-  synchronized long sentGeneration() {
-    return sentGeneration;
+  synchronized long sentSnapshotVersion() {
+    return sentSnapshotVersion;
   }
 
   synchronized void complete() {

@@ -1,6 +1,6 @@
 /**
  * The server side of the control channel (docs/architecture.md, Control channel): forwarders dial
- * in, receive complete, versioned desired-state snapshots and acknowledge the generation they
+ * in, receive complete, versioned desired-state snapshots and acknowledge the snapshot version they
  * apply.
  *
  * <p>{@link io.gatun.operator.control.DesiredState} holds what every forwarder should run; {@link

@@ -51,7 +51,7 @@ final class ForwarderStatusBuilder {
             state.node(),
             state.capabilities().stream().sorted().toList(),
             ports,
-            state.appliedGeneration() == 0 ? null : state.appliedGeneration(),
+            state.appliedSnapshotVersion() == 0 ? null : state.appliedSnapshotVersion(),
             state.rejectError(),
             state.refused().size(),
             state.refused().entrySet().stream()
@@ -91,7 +91,7 @@ final class ForwarderStatusBuilder {
                             new ForwarderPort(
                                 p.name(), p.mac(), p.addresses(), null, null, null, null, null))
                     .toList(),
-            previous == null ? null : previous.appliedGeneration(),
+            previous == null ? null : previous.appliedSnapshotVersion(),
             null,
             null,
             List.of(),

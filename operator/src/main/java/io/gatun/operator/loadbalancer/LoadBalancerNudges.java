@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * What wakes LoadBalancers from inside the operator rather than from the API: a forwarder connects,
- * leaves, acknowledges a generation, refuses a service or reports backend health; addresses come
- * free while they wait for one; a LoadBalancer starts or stops sharing their VIP.
+ * leaves, acknowledges a snapshot version, refuses a service or reports backend health; addresses
+ * come free while they wait for one; a LoadBalancer starts or stops sharing their VIP.
  */
 final class LoadBalancerNudges {
 

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs again when the LoadBalancer, its Pool, its backends (EndpointSlices, pods), its
  * HealthProbe or its namespace's labels change, when a forwarder connects, leaves or acknowledges a
- * generation, when addresses come free while it waits for one, and when a LoadBalancer starts or
- * stops sharing its VIP.
+ * snapshot version, when addresses come free while it waits for one, and when a LoadBalancer starts
+ * or stops sharing its VIP.
  */
 @ControllerConfiguration(
     name = LoadBalancerReconciler.NAME,
@@ -179,8 +179,8 @@ public final class LoadBalancerReconciler
               lb.getStatus() == null ? List.of() : lb.getStatus().drainingBackends());
       DesiredServices desired = drained.desired();
       drain = drained.drain();
-      long generation = desiredState.publish(owner, desired);
-      programming = fleet.programming(generation, desired);
+      long snapshotVersion = desiredState.publish(owner, desired);
+      programming = fleet.programming(snapshotVersion, desired);
       announcedBy =
           fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
     } else {

@@ -188,7 +188,7 @@ final class LoadBalancerStatusBuilder {
             outcome.drain().backends(),
             health.listed(),
             outcome.announcedBy(),
-            programming == null ? null : programming.generation(),
+            programming == null ? null : programming.snapshotVersion(),
             programming == null
                 ? List.of()
                 : programming.forwarders().stream()
@@ -198,7 +198,7 @@ final class LoadBalancerStatusBuilder {
                                 f.name(),
                                 f.programmed(),
                                 // Only while it lags: once it runs this configuration, its later
-                                // generations say nothing about this LoadBalancer, and writing
+                                // snapshots say nothing about this LoadBalancer, and writing
                                 // each of them would rewrite every status after every snapshot.
                                 f.programmed() ? null : f.applied(),
                                 f.error()))
@@ -211,11 +211,11 @@ final class LoadBalancerStatusBuilder {
   private record Blocker(String reason, String message) {}
 
   private static Blocker programmed(Programming programming) {
-    long generation = programming.generation();
+    long version = programming.snapshotVersion();
     return switch (programming.state()) {
       case PROGRAMMED ->
           new Blocker(
-              "Programmed", "generation " + generation + " runs on " + programming.names(true));
+              "Programmed", "snapshot version " + version + " runs on " + programming.names(true));
       case NO_FORWARDERS ->
           new Blocker(
               "NoForwarders",
@@ -224,11 +224,11 @@ final class LoadBalancerStatusBuilder {
       case PENDING ->
           new Blocker(
               "Pending",
-              "waiting for " + programming.names(false) + " to apply generation " + generation);
+              "waiting for " + programming.names(false) + " to apply snapshot version " + version);
       case FAILED ->
           new Blocker(
               "ApplyFailed",
-              errors(programming, " rejected generation " + generation + ": ", false)
+              errors(programming, " rejected snapshot version " + version + ": ", false)
                   + "; the previous configuration stays in force: fix the spec or the forwarder");
       case REFUSED ->
           new Blocker(

@@ -1,5 +1,8 @@
 package io.gatun.operator.loadbalancer;
 
+import com.google.protobuf.ProtocolMessageEnum;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
@@ -16,10 +19,10 @@ import io.gatun.operator.healthprobe.HealthChecks;
 import io.gatun.operator.ipam.IpAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Translates a valid, allocated LoadBalancer into what forwarders run: its virtual services and the
@@ -50,7 +53,7 @@ final class VirtualServices {
                 .setProtocol(protocol(port))
                 .setMode(mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault()))
                 .setScheduling(scheduling(spec.schedulingOrDefault()))
-                .setMaglevTableSize(spec.maglevTableSize() == null ? 0 : spec.maglevTableSize())
+                .setMaglevTableSize(spec.maglevTableSizeOrDefault())
                 .setSessionAffinityTimeoutSeconds(affinitySeconds(spec))
                 .addAllBackends(backends.forPort(port, vip.family()));
         if (check != null) {
@@ -72,24 +75,18 @@ final class VirtualServices {
   }
 
   /**
-   * The forwarder capabilities the services need, named as forwarders advertise them in Hello:
-   * address families, protocols, forwarding mode and scheduling.
+   * The forwarder capabilities the services need, as forwarders advertise them in Hello: the
+   * services' own family, protocol, forwarding mode and scheduling values, and session affinity.
    */
-  static Set<String> requires(LoadBalancer lb, List<IpAddress> vips) {
+  static Set<ProtocolMessageEnum> requires(LoadBalancer lb, List<IpAddress> vips) {
     var spec = lb.getSpec();
-    var needs = new TreeSet<String>();
-    vips.forEach(vip -> needs.add(vip.family().apiName().toLowerCase()));
-    spec.ports().forEach(port -> needs.add(port.protocolOrDefault().name().toLowerCase()));
-    needs.add(
-        switch (mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault())) {
-          case NAT -> "nat";
-          case DSR -> "dsr";
-          case DSR_IPIP -> "dsr-ipip";
-          default -> "fullnat";
-        });
-    needs.add(spec.schedulingOrDefault().apiName().toLowerCase());
+    var needs = new HashSet<ProtocolMessageEnum>();
+    vips.forEach(vip -> needs.add(Family.valueOf(vip.family().name())));
+    spec.ports().forEach(port -> needs.add(protocol(port)));
+    needs.add(mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault()));
+    needs.add(scheduling(spec.schedulingOrDefault()));
     if (affinitySeconds(spec) > 0) {
-      needs.add("session-affinity");
+      needs.add(Feature.SESSION_AFFINITY);
     }
     return needs;
   }
@@ -105,31 +102,22 @@ final class VirtualServices {
 
   static final int DEFAULT_AFFINITY_SECONDS = 10800;
 
-  private static Protocol protocol(LoadBalancerPort port) {
-    return switch (port.protocolOrDefault()) {
-      case TCP -> Protocol.TCP;
-      case UDP -> Protocol.UDP;
-      case SCTP -> Protocol.SCTP;
-    };
+  // The API's enums and the control channel's share their names (the API spells them for users
+  // through @JsonProperty): each value is the other's of the same name, nothing re-spelled.
+
+  static Protocol protocol(LoadBalancerPort port) {
+    return Protocol.valueOf(port.protocolOrDefault().name());
   }
 
-  private static ForwardingMode mode(
+  /** The API's mode, except that DSR with IPIP is one mode of its own on the channel. */
+  static ForwardingMode mode(
       io.gatun.operator.api.ForwardingMode mode, Encapsulation encapsulation) {
-    return switch (mode) {
-      case FULL_NAT -> ForwardingMode.FULL_NAT;
-      case NAT -> ForwardingMode.NAT;
-      case DSR ->
-          encapsulation == Encapsulation.IPIP ? ForwardingMode.DSR_IPIP : ForwardingMode.DSR;
-    };
+    return mode == io.gatun.operator.api.ForwardingMode.DSR && encapsulation == Encapsulation.IPIP
+        ? ForwardingMode.DSR_IPIP
+        : ForwardingMode.valueOf(mode.name());
   }
 
-  private static Scheduling scheduling(io.gatun.operator.api.Scheduling scheduling) {
-    return switch (scheduling) {
-      case MAGLEV -> Scheduling.MAGLEV;
-      case ROUND_ROBIN -> Scheduling.ROUND_ROBIN;
-      case WEIGHTED_ROUND_ROBIN -> Scheduling.WEIGHTED_ROUND_ROBIN;
-      case LEAST_CONNECTIONS -> Scheduling.LEAST_CONNECTIONS;
-      case SOURCE_HASH -> Scheduling.SOURCE_HASH;
-    };
+  static Scheduling scheduling(io.gatun.operator.api.Scheduling scheduling) {
+    return Scheduling.valueOf(scheduling.name());
   }
 }

@@ -52,7 +52,7 @@ class ControlChannelTlsTest {
   @Test
   void aForwarderWithACertificateFromTheRightCaIsServed() throws IOException {
     try (var forwarder = connect(client("client"))) {
-      forwarder.awaitSnapshot(s -> s.getGeneration() == 100);
+      forwarder.awaitSnapshot(s -> s.getSnapshotVersion() == 100);
     }
   }
 

@@ -3,6 +3,9 @@ package io.gatun.operator.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
+import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
@@ -24,13 +27,13 @@ class DesiredStateTest {
   }
 
   @Test
-  void aChangeBumpsTheGenerationAndRepublishingTheSameChangesNothing() {
+  void aChangeBumpsTheSnapshotVersionAndRepublishingTheSameChangesNothing() {
     long first = state.publish(web, desired(service("default/web/http")));
     long again = state.publish(web, desired(service("default/web/http")));
 
     assertThat(first).isEqualTo(101);
     assertThat(again).isEqualTo(101);
-    assertThat(state.generation()).isEqualTo(101);
+    assertThat(state.snapshotVersion()).isEqualTo(101);
     assertThat(changes).hasValue(1);
   }
 
@@ -41,7 +44,7 @@ class DesiredStateTest {
 
     var snapshot = state.snapshotFor(ANY);
 
-    assertThat(snapshot.getGeneration()).isEqualTo(102);
+    assertThat(snapshot.getSnapshotVersion()).isEqualTo(102);
     assertThat(snapshot.getServicesList())
         .extracting(VirtualService::getKey)
         .containsExactly("default/echo/http", "default/web/dns", "default/web/http");
@@ -55,31 +58,32 @@ class DesiredStateTest {
     state.withdraw(web);
 
     assertThat(state.snapshotFor(ANY).getServicesCount()).isZero();
-    assertThat(state.generation()).isEqualTo(102);
-    assertThat(state.generationOf(web)).isEmpty();
+    assertThat(state.snapshotVersion()).isEqualTo(102);
+    assertThat(state.snapshotVersionOf(web)).isEmpty();
     assertThat(changes).hasValue(2);
   }
 
   @Test
   void remembersWhenEachOwnersCurrentServicesFirstAppeared() {
-    long webGeneration = state.publish(web, desired(service("default/web/http")));
-    long echoGeneration = state.publish(echo, desired(service("default/echo/http")));
+    long webSnapshotVersion = state.publish(web, desired(service("default/web/http")));
+    long echoSnapshotVersion = state.publish(echo, desired(service("default/echo/http")));
     state.publish(web, desired(service("default/web/http")));
 
-    assertThat(state.generationOf(web)).hasValue(webGeneration);
-    assertThat(state.publishedBetween(webGeneration, echoGeneration)).containsExactly(echo);
+    assertThat(state.snapshotVersionOf(web)).hasValue(webSnapshotVersion);
+    assertThat(state.publishedBetween(webSnapshotVersion, echoSnapshotVersion))
+        .containsExactly(echo);
     assertThat(state.publishedBetween(0, Long.MAX_VALUE)).containsExactlyInAnyOrder(web, echo);
   }
 
   @Test
-  void advancesPastAGenerationAForwarderAlreadyRuns() {
+  void advancesPastASnapshotVersionAForwarderAlreadyRuns() {
     state.advancePast(5_000);
 
-    assertThat(state.generation()).isEqualTo(5_001);
+    assertThat(state.snapshotVersion()).isEqualTo(5_001);
     assertThat(state.publish(web, desired(service("k")))).isEqualTo(5_002);
 
     state.advancePast(10);
-    assertThat(state.generation()).isEqualTo(5_002);
+    assertThat(state.snapshotVersion()).isEqualTo(5_002);
   }
 
   @Test
@@ -108,11 +112,14 @@ class DesiredStateTest {
   void aForwarderLackingACapabilityGetsNoneOfTheServicesThatNeedIt() {
     state.publish(
         web,
-        new DesiredServices(List.of(service("default/web/http")), Set.of("nat"), false, Map.of()));
+        new DesiredServices(
+            List.of(service("default/web/http")), Set.of(ForwardingMode.NAT), false, Map.of()));
     state.publish(echo, desired(service("default/echo/http")));
 
-    var fullNatOnly = new ForwarderView("node-a", Set.of("ipv4", "fullnat"));
-    var natToo = new ForwarderView("node-b", Set.of("ipv4", "fullnat", "nat"));
+    var fullNatOnly = new ForwarderView("node-a", Set.of(Family.IPV4, ForwardingMode.FULL_NAT));
+    var natToo =
+        new ForwarderView(
+            "node-b", Set.of(Family.IPV4, ForwardingMode.FULL_NAT, ForwardingMode.NAT));
 
     assertThat(state.snapshotFor(fullNatOnly).getServicesList())
         .extracting(VirtualService::getKey)
@@ -156,9 +163,12 @@ class DesiredStateTest {
             .build();
     state.publish(web, desired(service));
 
-    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of("ipv4", "draining")))))
+    assertThat(
+            backends(
+                state.snapshotFor(
+                    new ForwarderView("node-a", Set.of(Family.IPV4, Feature.DRAINING)))))
         .containsExactly("10.0.0.1", "10.0.0.2");
-    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of("ipv4")))))
+    assertThat(backends(state.snapshotFor(new ForwarderView("node-a", Set.of(Family.IPV4)))))
         .as("it would take the draining one for a serving one")
         .containsExactly("10.0.0.1");
   }

@@ -5,9 +5,14 @@ import static io.gatun.operator.control.DesiredStateTest.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.Capabilities;
+import io.gatun.control.v1.Family;
 import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.RefusedService;
+import io.gatun.control.v1.Scheduling;
 import io.gatun.operator.control.Programming.ForwarderProgress;
 import io.gatun.operator.control.Programming.State;
 import io.gatun.operator.ipam.Owner;
@@ -51,12 +56,12 @@ class ForwarderFleetTest {
 
   @Test
   void helloRegistersTheForwarderAndSendsTheLatestSnapshot() {
-    long generation = desiredState.publish(web, desired(service("default/web/http")));
+    long snapshotVersion = desiredState.publish(web, desired(service("default/web/http")));
     var stream = new RecordingStream();
 
     connect("fwd-a", stream);
 
-    assertThat(stream.generations()).containsExactly(generation);
+    assertThat(stream.snapshotVersions()).containsExactly(snapshotVersion);
     assertThat(stream.sent.getFirst().getSnapshot().getServicesList()).hasSize(1);
     assertThat(fleet.names()).containsExactly("fwd-a");
     assertThat(heard).containsExactly("membership");
@@ -72,13 +77,13 @@ class ForwarderFleetTest {
     desiredState.publish(web, desired(service("v1")));
     desiredState.publish(web, desired(service("v2")));
     long last = desiredState.publish(web, desired(service("v3")));
-    assertThat(stream.generations()).containsExactly(100L);
+    assertThat(stream.snapshotVersions()).containsExactly(100L);
 
     stream.ready = true;
     conversation.onReady();
     conversation.onReady();
 
-    assertThat(stream.generations()).containsExactly(100L, last);
+    assertThat(stream.snapshotVersions()).containsExactly(100L, last);
     assertThat(stream.sent.getLast().getSnapshot().getServices(0).getKey()).isEqualTo("v3");
   }
 
@@ -90,40 +95,40 @@ class ForwarderFleetTest {
     desiredState.publish(web, desired(service("v1")));
     desiredState.publish(web, desired(service("v2")));
     long last = desiredState.publish(web, desired(service("v3")));
-    assertThat(stream.generations()).as("100 is not answered yet").containsExactly(100L);
+    assertThat(stream.snapshotVersions()).as("100 is not answered yet").containsExactly(100L);
 
     conversation.onNext(ack(100, false, "could not apply"));
 
-    assertThat(stream.generations()).containsExactly(100L, last);
+    assertThat(stream.snapshotVersions()).containsExactly(100L, last);
   }
 
   @Test
   void programmingFollowsTheAcknowledgementsOfEveryConnectedForwarder() {
-    long generation = desiredState.publish(web, desired(service("default/web/http")));
-    assertThat(fleet.programming(generation).state()).isEqualTo(State.NO_FORWARDERS);
+    long snapshotVersion = desiredState.publish(web, desired(service("default/web/http")));
+    assertThat(fleet.programming(snapshotVersion).state()).isEqualTo(State.NO_FORWARDERS);
 
     var a = connect("fwd-a", new RecordingStream());
     var b = connect("fwd-b", new RecordingStream());
-    assertThat(fleet.programming(generation).state()).isEqualTo(State.PENDING);
+    assertThat(fleet.programming(snapshotVersion).state()).isEqualTo(State.PENDING);
 
-    a.onNext(ack(generation, true, ""));
-    assertThat(fleet.programming(generation).forwarders())
+    a.onNext(ack(snapshotVersion, true, ""));
+    assertThat(fleet.programming(snapshotVersion).forwarders())
         .containsExactly(
-            new ForwarderProgress("fwd-a", true, generation, null),
+            new ForwarderProgress("fwd-a", true, snapshotVersion, null),
             new ForwarderProgress("fwd-b", false, 0, null));
 
-    b.onNext(ack(generation + 5, true, ""));
-    assertThat(fleet.programming(generation).state()).isEqualTo(State.PROGRAMMED);
-    assertThat(heard).contains("fwd-a 0.." + generation, "fwd-b 0.." + (generation + 5));
+    b.onNext(ack(snapshotVersion + 5, true, ""));
+    assertThat(fleet.programming(snapshotVersion).state()).isEqualTo(State.PROGRAMMED);
+    assertThat(heard).contains("fwd-a 0.." + snapshotVersion, "fwd-b 0.." + (snapshotVersion + 5));
   }
 
   @Test
-  void aRejectionFailsProgrammingUntilALaterGenerationApplies() {
-    long generation = desiredState.publish(web, desired(service("default/web/http")));
+  void aRejectionFailsProgrammingUntilALaterSnapshotVersionApplies() {
+    long snapshotVersion = desiredState.publish(web, desired(service("default/web/http")));
     var a = connect("fwd-a", new RecordingStream());
 
-    a.onNext(ack(generation, false, "SCTP is not supported"));
-    var programming = fleet.programming(generation);
+    a.onNext(ack(snapshotVersion, false, "SCTP is not supported"));
+    var programming = fleet.programming(snapshotVersion);
     assertThat(programming.state()).isEqualTo(State.FAILED);
     assertThat(programming.forwarders().getFirst().error()).isEqualTo("SCTP is not supported");
 
@@ -133,12 +138,12 @@ class ForwarderFleetTest {
   }
 
   @Test
-  void aRefusedServiceFailsOnlyItsOwnLoadBalancerAndTheRestOfTheGenerationIsProgrammed() {
+  void aRefusedServiceFailsOnlyItsOwnLoadBalancerAndTheRestOfTheSnapshotVersionIsProgrammed() {
     var echo = new Owner("default", "echo");
     var webServices = desired(service("default/web/http"), service("default/web/dns"));
     var echoServices = desired(service("default/echo/http"));
     desiredState.publish(web, webServices);
-    long generation = desiredState.publish(echo, echoServices);
+    long snapshotVersion = desiredState.publish(echo, echoServices);
     var a = connect("fwd-a", new RecordingStream());
     heard.clear();
 
@@ -146,7 +151,7 @@ class ForwarderFleetTest {
         ForwarderMessage.newBuilder()
             .setAck(
                 Ack.newBuilder()
-                    .setGeneration(generation)
+                    .setSnapshotVersion(snapshotVersion)
                     .setApplied(true)
                     .addRefused(
                         RefusedService.newBuilder()
@@ -154,40 +159,41 @@ class ForwarderFleetTest {
                             .setError("no route to backend 10.0.0.9: add a route")))
             .build());
 
-    var refused = fleet.programming(generation, webServices);
+    var refused = fleet.programming(snapshotVersion, webServices);
     assertThat(refused.state()).isEqualTo(State.REFUSED);
     assertThat(refused.forwarders())
         .containsExactly(
             new ForwarderProgress(
                 "fwd-a",
                 false,
-                generation,
+                snapshotVersion,
                 "default/web/dns: no route to backend 10.0.0.9: add a route",
                 true));
-    assertThat(fleet.programming(generation, echoServices).state()).isEqualTo(State.PROGRAMMED);
+    assertThat(fleet.programming(snapshotVersion, echoServices).state())
+        .isEqualTo(State.PROGRAMMED);
     assertThat(fleet.state("fwd-a").orElseThrow().refused())
         .containsExactly(Map.entry("default/web/dns", "no route to backend 10.0.0.9: add a route"));
     assertThat(heard).contains("refusals [default/web]");
 
-    // The next generation runs it: web's configuration (published earlier) is programmed now,
-    // and it hears so although its generation did not move.
+    // The next snapshot version runs it: web's configuration (published earlier) is programmed now,
+    // and it hears so although its snapshot version did not move.
     heard.clear();
     long next = desiredState.publish(new Owner("default", "other"), desired(service("x/y/z")));
     a.onNext(ack(next, true, ""));
-    assertThat(fleet.programming(generation, webServices).state()).isEqualTo(State.PROGRAMMED);
+    assertThat(fleet.programming(snapshotVersion, webServices).state()).isEqualTo(State.PROGRAMMED);
     assertThat(fleet.state("fwd-a").orElseThrow().refused()).isEmpty();
     assertThat(heard).contains("refusals [default/web]");
   }
 
   @Test
-  void aWholeRejectionStillFailsEveryConfigurationOfTheGeneration() {
+  void aWholeRejectionStillFailsEveryConfigurationOfTheSnapshotVersion() {
     var services = desired(service("default/web/http"));
-    long generation = desiredState.publish(web, services);
+    long snapshotVersion = desiredState.publish(web, services);
     var a = connect("fwd-a", new RecordingStream());
 
-    a.onNext(ack(generation, false, "snapshot could not be read"));
+    a.onNext(ack(snapshotVersion, false, "snapshot could not be read"));
 
-    assertThat(fleet.programming(generation, services).state()).isEqualTo(State.FAILED);
+    assertThat(fleet.programming(snapshotVersion, services).state()).isEqualTo(State.FAILED);
   }
 
   @Test
@@ -208,7 +214,7 @@ class ForwarderFleetTest {
 
   @Test
   void aForwarderLackingACapabilityMakesTheConfigurationUnsupportedAndSaysWhatItLacks() {
-    long generation = desiredState.publish(web, desired(service("default/web/http")));
+    long snapshotVersion = desiredState.publish(web, desired(service("default/web/http")));
     var stream = new RecordingStream();
     var conversation = new ForwarderConversation(fleet, desiredState, stream);
     conversation.onNext(
@@ -217,16 +223,24 @@ class ForwarderFleetTest {
                 Hello.newBuilder()
                     .setForwarderName("fwd-a")
                     .setNodeName("node-a")
-                    .addAllCapabilities(List.of("ipv4", "fullnat", "maglev", "tcp")))
+                    .setCapabilities(
+                        Capabilities.newBuilder()
+                            .addFamilies(Family.IPV4)
+                            .addModes(ForwardingMode.FULL_NAT)
+                            .addSchedulings(Scheduling.MAGLEV)
+                            .addProtocols(Protocol.TCP)))
             .build());
-    conversation.onNext(ack(generation, true, ""));
+    conversation.onNext(ack(snapshotVersion, true, ""));
 
-    var programming = fleet.programming(generation, Set.of("ipv4", "nat", "maglev", "tcp"));
+    var programming =
+        fleet.programming(
+            snapshotVersion,
+            Set.of(Family.IPV4, ForwardingMode.NAT, Scheduling.MAGLEV, Protocol.TCP));
 
     assertThat(programming.state()).isEqualTo(State.UNSUPPORTED);
     assertThat(programming.forwarders().getFirst().error())
-        .isEqualTo("lacks nat (offers fullnat, ipv4, maglev, tcp)");
-    assertThat(fleet.programming(generation, Set.of("ipv4", "tcp")).state())
+        .isEqualTo("lacks NAT (offers FULL_NAT, IPV4, MAGLEV, TCP)");
+    assertThat(fleet.programming(snapshotVersion, Set.of(Family.IPV4, Protocol.TCP)).state())
         .isEqualTo(State.PROGRAMMED);
   }
 
@@ -242,13 +256,13 @@ class ForwarderFleetTest {
   }
 
   @Test
-  void aHelloFromTheFutureLiftsTheGenerationSoTheForwarderAcceptsOurs() {
+  void aHelloFromTheFutureLiftsTheSnapshotVersionSoTheForwarderAcceptsOurs() {
     var stream = new RecordingStream();
     var conversation = new ForwarderConversation(fleet, desiredState, stream);
 
     conversation.onNext(hello("fwd-a", 9_000));
 
-    assertThat(stream.generations()).containsExactly(9_001L);
+    assertThat(stream.snapshotVersions()).containsExactly(9_001L);
   }
 
   private ForwarderConversation connect(String name, RecordingStream stream) {
@@ -263,13 +277,17 @@ class ForwarderFleetTest {
             Hello.newBuilder()
                 .setForwarderName(name)
                 .setNodeName("node")
-                .setAppliedGeneration(applied))
+                .setAppliedSnapshotVersion(applied))
         .build();
   }
 
-  private static ForwarderMessage ack(long generation, boolean applied, String error) {
+  private static ForwarderMessage ack(long snapshotVersion, boolean applied, String error) {
     return ForwarderMessage.newBuilder()
-        .setAck(Ack.newBuilder().setGeneration(generation).setApplied(applied).setError(error))
+        .setAck(
+            Ack.newBuilder()
+                .setSnapshotVersion(snapshotVersion)
+                .setApplied(applied)
+                .setError(error))
         .build();
   }
 }

@@ -34,7 +34,10 @@ final class RecordingStream implements OutboundStream {
     failure = status;
   }
 
-  List<Long> generations() {
-    return sent.stream().map(OperatorMessage::getSnapshot).map(Snapshot::getGeneration).toList();
+  List<Long> snapshotVersions() {
+    return sent.stream()
+        .map(OperatorMessage::getSnapshot)
+        .map(Snapshot::getSnapshotVersion)
+        .toList();
   }
 }

@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 class SnapshotSenderTest {
 
   private final AtomicLong now = new AtomicLong();
-  private final AtomicLong generation = new AtomicLong(1);
+  private final AtomicLong snapshotVersion = new AtomicLong(1);
   private final RecordingStream stream = new RecordingStream();
   private final List<Runnable> scheduled = new ArrayList<>();
   private final List<Duration> delays = new ArrayList<>();
   private final SnapshotSender sender =
       new SnapshotSender(
           stream,
-          () -> Optional.of(Snapshot.newBuilder().setGeneration(generation.get()).build()),
+          () ->
+              Optional.of(Snapshot.newBuilder().setSnapshotVersion(snapshotVersion.get()).build()),
           now::get,
           (task, delay) -> {
             scheduled.add(task);
@@ -30,35 +31,35 @@ class SnapshotSenderTest {
   @Test
   void sendsTheNextSnapshotOnlyOnceTheForwarderAnswered() {
     sender.sendLatest();
-    generation.set(2);
+    snapshotVersion.set(2);
     sender.sendLatest();
-    assertThat(stream.generations()).containsExactly(1L);
+    assertThat(stream.snapshotVersions()).containsExactly(1L);
 
     sender.answered(1);
     sender.sendLatest();
     sender.sendLatest();
 
-    assertThat(stream.generations()).containsExactly(1L, 2L);
+    assertThat(stream.snapshotVersions()).containsExactly(1L, 2L);
   }
 
   @Test
   void aForwarderThatNeverAnswersStillGetsTheLatestAfterAWhile() {
     sender.sendLatest();
-    generation.set(5);
+    snapshotVersion.set(5);
     now.addAndGet(SnapshotSender.ANSWER_WAIT.toNanos() - 1);
     sender.sendLatest();
-    assertThat(stream.generations()).containsExactly(1L);
+    assertThat(stream.snapshotVersions()).containsExactly(1L);
 
     now.addAndGet(1);
     sender.sendLatest();
 
-    assertThat(stream.generations()).containsExactly(1L, 5L);
+    assertThat(stream.snapshotVersions()).containsExactly(1L, 5L);
   }
 
   @Test
   void withoutFurtherChangesTheRetryIsScheduledForWhenTheWaitEnds() {
     sender.sendLatest();
-    generation.set(2);
+    snapshotVersion.set(2);
     now.addAndGet(1_000);
     sender.sendLatest();
     sender.sendLatest();
@@ -67,6 +68,6 @@ class SnapshotSenderTest {
     now.addAndGet(SnapshotSender.ANSWER_WAIT.toNanos());
     scheduled.getFirst().run();
 
-    assertThat(stream.generations()).containsExactly(1L, 2L);
+    assertThat(stream.snapshotVersions()).containsExactly(1L, 2L);
   }
 }

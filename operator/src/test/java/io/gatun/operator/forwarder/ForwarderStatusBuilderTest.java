@@ -53,7 +53,7 @@ class ForwarderStatusBuilderTest {
     return new ForwarderState(
         "fwd-a",
         "node-a",
-        Set.of("ipv4"),
+        Set.of("IPV4"),
         List.of(),
         List.of(),
         42,

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Capabilities;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.GatunOperator;
@@ -34,7 +35,6 @@ import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -130,7 +130,7 @@ class LoadBalancerIT {
               assertThat(state(cluster.get("prog", "web"), "Programmed"))
                   .isEqualTo("False/Pending"));
 
-      forwarder.ack(snapshot.getGeneration());
+      forwarder.ack(snapshot.getSnapshotVersion());
 
       eventually(
           () -> {
@@ -138,9 +138,9 @@ class LoadBalancerIT {
             assertThat(state(lb, "Programmed")).isEqualTo("True/Programmed");
             assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
                 .isEqualTo(
-                    "generation " + lb.getStatus().snapshotGeneration() + " runs on fwd-prog");
-            assertThat(lb.getStatus().snapshotGeneration())
-                .isLessThanOrEqualTo(snapshot.getGeneration());
+                    "snapshot version " + lb.getStatus().snapshotVersion() + " runs on fwd-prog");
+            assertThat(lb.getStatus().snapshotVersion())
+                .isLessThanOrEqualTo(snapshot.getSnapshotVersion());
             assertThat(lb.getStatus().forwarders())
                 .containsExactly(new ForwarderProgramming("fwd-prog", true, null, null));
             assertThat(state(lb, "Ready")).isEqualTo("True/Ready");
@@ -156,14 +156,14 @@ class LoadBalancerIT {
       Snapshot changed =
           forwarder.awaitSnapshot(
               s -> service(s, "prog/web/http").map(v -> v.getBackendsCount() == 1).orElse(false));
-      forwarder.reject(changed.getGeneration(), "no route to 198.18.0.13");
+      forwarder.reject(changed.getSnapshotVersion(), "no route to 198.18.0.13");
 
       eventually(
           () -> {
             var lb = cluster.get("prog", "web");
             assertThat(state(lb, "Programmed")).isEqualTo("False/ApplyFailed");
             assertThat(Cluster.condition(lb, "Programmed").orElseThrow().message())
-                .contains("fwd-prog rejected generation")
+                .contains("fwd-prog rejected snapshot version")
                 .contains("no route to 198.18.0.13");
             assertThat(state(lb, "Ready")).isEqualTo("False/ApplyFailed");
           });
@@ -274,8 +274,7 @@ class LoadBalancerIT {
   void aRemovedBackendDrainsForTheTimeoutThenLeavesTheSnapshot() {
     cluster.namespace("drain");
     cluster.pool("drain", "198.18.4.8/30");
-    var capable = new ArrayList<>(FakeForwarder.CAPABILITIES);
-    capable.add("draining");
+    var capable = FakeForwarder.DRAINING_CAPABLE;
     try (var forwarder =
         FakeForwarder.connect("fwd-drain", "node-drain", operator.grpcPort(), capable, true)) {
       cluster.loadBalancer("drain", "web", drainingSpec("198.18.0.31", "198.18.0.32"));
@@ -367,10 +366,8 @@ class LoadBalancerIT {
         .orElse(List.of());
   }
 
-  private static List<String> drainingCapable() {
-    var capable = new ArrayList<>(FakeForwarder.CAPABILITIES);
-    capable.add("draining");
-    return capable;
+  private static Capabilities drainingCapable() {
+    return FakeForwarder.DRAINING_CAPABLE;
   }
 
   private static final int DRAIN_SECONDS = 3;

@@ -115,7 +115,8 @@ class ProbesIT {
           assertThat(status.vipsOwned()).containsExactly("198.18.70.0");
           assertThat(status.vipCount()).isEqualTo(1);
           assertThat(status.rxPacketsPerSecond()).isEqualTo(1234L);
-          assertThat(status.appliedGeneration()).isEqualTo(forwarder.latest().getGeneration());
+          assertThat(status.appliedSnapshotVersion())
+              .isEqualTo(forwarder.latest().getSnapshotVersion());
           assertThat(status.ports())
               .singleElement()
               .satisfies(

@@ -60,7 +60,7 @@ class SamplesIT {
                 OperatorOptions.defaults().withGrpcAddress(new InetSocketAddress("127.0.0.1", 0)));
         var forwarder = FakeForwarder.connect("demo-forwarder", operator.grpcPort())) {
       Snapshot snapshot = forwarder.awaitSnapshot(s -> s.getServicesCount() == 4);
-      forwarder.ack(snapshot.getGeneration());
+      forwarder.ack(snapshot.getSnapshotVersion());
 
       eventually(
           () -> {

@@ -69,16 +69,16 @@ class LoadBalancerStatusBuilderTest {
     assertThat(status.ports()).isEqualTo("80/TCP");
     assertThat(status.backends()).isEqualTo(new BackendCounts(1, 1, null, "1/1"));
     assertThat(status.observedGeneration()).isEqualTo(1L);
-    assertThat(status.snapshotGeneration()).isEqualTo(42L);
+    assertThat(status.snapshotVersion()).isEqualTo(42L);
     assertThat(status.forwarders())
-        .as("the applied generation only while it lags")
+        .as("the applied snapshot version only while it lags")
         .containsExactly(new ForwarderProgramming("fwd-a", true, null, null));
     assertThat(status.conditions())
         .extracting(Condition::type, Condition::status, Condition::reason, Condition::message)
         .containsExactly(
             tuple("Valid", TRUE, "Valid", "the spec is valid"),
             tuple("Allocated", TRUE, "Allocated", "198.18.0.200 from Pool demo"),
-            tuple("Programmed", TRUE, "Programmed", "generation 42 runs on fwd-a"),
+            tuple("Programmed", TRUE, "Programmed", "snapshot version 42 runs on fwd-a"),
             tuple("BackendsHealthy", TRUE, "Healthy", "1 of 1 backend takes traffic"),
             tuple("Ready", TRUE, "Ready", "serving 198.18.0.200 (80/TCP) with 1 backend"));
     assertThat(status.conditions())
@@ -229,7 +229,7 @@ class LoadBalancerStatusBuilderTest {
 
     assertThat(condition(update, "Programmed").reason()).isEqualTo("ApplyFailed");
     assertThat(condition(update, "Programmed").message())
-        .startsWith("fwd-a rejected generation 7: no SCTP; the previous configuration stays");
+        .startsWith("fwd-a rejected snapshot version 7: no SCTP; the previous configuration stays");
     assertThat(update.status().forwarders())
         .containsExactly(new ForwarderProgramming("fwd-a", false, 6L, "no SCTP"));
     assertThat(ready(update)[1]).isEqualTo("ApplyFailed");

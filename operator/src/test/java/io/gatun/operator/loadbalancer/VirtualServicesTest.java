@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.google.protobuf.ByteString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
@@ -68,6 +70,7 @@ class VirtualServicesTest {
                 .setProtocol(Protocol.UDP)
                 .setMode(ForwardingMode.FULL_NAT)
                 .setScheduling(Scheduling.MAGLEV)
+                .setMaglevTableSize(65537)
                 .addBackends(backend("198.18.0.11", 5353))
                 .addBackends(backend("198.18.0.12", 5353))
                 .addBackends(backend("198.18.0.13", 5353))
@@ -79,12 +82,14 @@ class VirtualServicesTest {
                 .setProtocol(Protocol.TCP)
                 .setMode(ForwardingMode.FULL_NAT)
                 .setScheduling(Scheduling.MAGLEV)
+                .setMaglevTableSize(65537)
                 .addBackends(backend("198.18.0.11", 8080))
                 .addBackends(backend("198.18.0.12", 8080))
                 .addBackends(backend("198.18.0.13", 8080))
                 .build());
     assertThat(desired.requires())
-        .containsExactlyInAnyOrder("ipv4", "tcp", "udp", "fullnat", "maglev");
+        .containsExactlyInAnyOrder(
+            Family.IPV4, Protocol.TCP, Protocol.UDP, ForwardingMode.FULL_NAT, Scheduling.MAGLEV);
     assertThat(desired.nodeLocal()).isFalse();
   }
 
@@ -105,6 +110,57 @@ class VirtualServicesTest {
   }
 
   @Test
+  void defaultsAreResolvedHereSoForwardersNeverSeeAZero() {
+    var unset =
+        loadBalancer(
+            "web",
+            spec(
+                new Backends(null, List.of(new StaticBackend("198.18.0.11", null, null))),
+                tcp("http", 80, 8080)));
+    var given =
+        loadBalancer(
+            "given",
+            withMaglevTableSize(
+                spec(
+                    new Backends(null, List.of(new StaticBackend("198.18.0.11", null, 7))),
+                    tcp("http", 80, 8080)),
+                251));
+
+    var resolved = VirtualServices.of(unset, VIP, backends(unset), null).services().getFirst();
+    var kept = VirtualServices.of(given, VIP, backends(given), null).services().getFirst();
+
+    assertThat(resolved.getMaglevTableSize())
+        .as("the LoadBalancer's default table size, not 0")
+        .isEqualTo(LoadBalancerSpec.DEFAULT_MAGLEV_TABLE_SIZE)
+        .isEqualTo(65537);
+    assertThat(resolved.getBackends(0).getWeight())
+        .as("the default weight, not 0")
+        .isEqualTo(StaticBackend.DEFAULT_WEIGHT)
+        .isEqualTo(1);
+    assertThat(kept.getMaglevTableSize()).isEqualTo(251);
+    assertThat(kept.getBackends(0).getWeight()).isEqualTo(7);
+  }
+
+  @Test
+  void everyApiValueIsTheChannelValueOfItsName() {
+    for (var mode : io.gatun.operator.api.ForwardingMode.values()) {
+      assertThat(VirtualServices.mode(mode, Encapsulation.None).name()).isEqualTo(mode.name());
+    }
+    assertThat(VirtualServices.mode(io.gatun.operator.api.ForwardingMode.DSR, Encapsulation.IPIP))
+        .isEqualTo(ForwardingMode.DSR_IPIP);
+    for (var scheduling : io.gatun.operator.api.Scheduling.values()) {
+      assertThat(VirtualServices.scheduling(scheduling).name()).isEqualTo(scheduling.name());
+    }
+    for (var protocol : io.gatun.operator.api.Protocol.values()) {
+      assertThat(
+              VirtualServices.protocol(
+                      new io.gatun.operator.api.LoadBalancerPort("p", protocol, 80, null))
+                  .name())
+          .isEqualTo(protocol.name());
+    }
+  }
+
+  @Test
   void dualStackGivesOneServicePerFamilyWithThatFamilysBackends() {
     var lb =
         loadBalancer(
@@ -119,7 +175,7 @@ class VirtualServicesTest {
         .containsExactly(
             tuple("default/web/http/IPv4", "198.18.0.200", "198.18.0.11"),
             tuple("default/web/http/IPv6", "2001:2::200", "2001:2::11"));
-    assertThat(desired.requires()).contains("ipv4", "ipv6");
+    assertThat(desired.requires()).contains(Family.IPV4, Family.IPV6);
   }
 
   @Test
@@ -148,7 +204,9 @@ class VirtualServicesTest {
 
     assertThat(desired.services().getFirst().getMode()).isEqualTo(ForwardingMode.DSR_IPIP);
     assertThat(desired.services().getFirst().getScheduling()).isEqualTo(Scheduling.SOURCE_HASH);
-    assertThat(desired.requires()).contains("dsr-ipip", "sourcehash").doesNotContain("fullnat");
+    assertThat(desired.requires())
+        .contains(ForwardingMode.DSR_IPIP, Scheduling.SOURCE_HASH)
+        .doesNotContain(ForwardingMode.FULL_NAT);
   }
 
   @Test
@@ -179,7 +237,7 @@ class VirtualServicesTest {
 
       assertThat(desired.services().getFirst().getSessionAffinityTimeoutSeconds())
           .isEqualTo(timeout == null ? 10800 : timeout);
-      assertThat(desired.requires()).contains("session-affinity");
+      assertThat(desired.requires()).contains(Feature.SESSION_AFFINITY);
     }
     var none = loadBalancer("plain", base);
     assertThat(
@@ -189,7 +247,7 @@ class VirtualServicesTest {
                 .getSessionAffinityTimeoutSeconds())
         .isZero();
     assertThat(VirtualServices.of(none, VIP, backends(none), null).requires())
-        .doesNotContain("session-affinity");
+        .doesNotContain(Feature.SESSION_AFFINITY);
   }
 
   @Test
@@ -282,6 +340,24 @@ class VirtualServicesTest {
     var snapshot = state.snapshotFor(new ForwarderView("node-a", Set.of()));
     assertThat(snapshot.getServices(0).getBackendsList())
         .containsExactly(backend("10.0.0.1", 8080), backend("10.0.0.1", 8081));
+  }
+
+  private static LoadBalancerSpec withMaglevTableSize(LoadBalancerSpec s, int size) {
+    return new LoadBalancerSpec(
+        s.poolRef(),
+        s.addresses(),
+        s.ipFamilyPolicy(),
+        s.ipFamilies(),
+        s.sharingKey(),
+        s.ports(),
+        s.backends(),
+        s.externalTrafficPolicy(),
+        s.forwarding(),
+        s.scheduling(),
+        size,
+        s.sessionAffinity(),
+        s.healthProbeRef(),
+        s.draining());
   }
 
   private static BackendSet backends(LoadBalancer lb) {

@@ -3,13 +3,19 @@ package io.gatun.operator.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.Capabilities;
 import io.gatun.control.v1.ControlPlaneGrpc;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwarderMessage;
+import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Port;
+import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.RefusedService;
+import io.gatun.control.v1.Scheduling;
 import io.gatun.control.v1.Snapshot;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -33,8 +39,17 @@ import java.util.function.Predicate;
 public final class FakeForwarder implements AutoCloseable {
 
   /** What the real forwarder advertises, and what the ITs' LoadBalancers need. */
-  public static final List<String> CAPABILITIES =
-      List.of("ipv4", "ipv6", "tcp", "udp", "sctp", "fullnat", "maglev");
+  public static final Capabilities CAPABILITIES =
+      Capabilities.newBuilder()
+          .addAllFamilies(List.of(Family.IPV4, Family.IPV6))
+          .addAllProtocols(List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP))
+          .addModes(ForwardingMode.FULL_NAT)
+          .addSchedulings(Scheduling.MAGLEV)
+          .build();
+
+  /** {@link #CAPABILITIES} and draining backends. */
+  public static final Capabilities DRAINING_CAPABLE =
+      CAPABILITIES.toBuilder().addFeatures(Feature.DRAINING).build();
 
   private final String name;
   private final ManagedChannel channel;
@@ -56,7 +71,7 @@ public final class FakeForwarder implements AutoCloseable {
                   public void onNext(OperatorMessage message) {
                     received.add(message.getSnapshot());
                     if (FakeForwarder.this.autoAck) {
-                      ack(message.getSnapshot().getGeneration());
+                      ack(message.getSnapshot().getSnapshotVersion());
                     }
                   }
 
@@ -78,7 +93,7 @@ public final class FakeForwarder implements AutoCloseable {
   }
 
   public static FakeForwarder connect(
-      String name, String node, int port, List<String> capabilities, boolean autoAck) {
+      String name, String node, int port, Capabilities capabilities, boolean autoAck) {
     return connect(name, node, port, capabilities, autoAck, InsecureChannelCredentials.create());
   }
 
@@ -86,7 +101,7 @@ public final class FakeForwarder implements AutoCloseable {
       String name,
       String node,
       int port,
-      List<String> capabilities,
+      Capabilities capabilities,
       boolean autoAck,
       ChannelCredentials credentials) {
     var forwarder = new FakeForwarder(name, port, credentials, autoAck);
@@ -96,7 +111,7 @@ public final class FakeForwarder implements AutoCloseable {
                 Hello.newBuilder()
                     .setForwarderName(name)
                     .setNodeName(node)
-                    .addAllCapabilities(capabilities)
+                    .setCapabilities(capabilities)
                     .addPorts(
                         Port.newBuilder()
                             .setName("net_af_packet0")
@@ -142,11 +157,11 @@ public final class FakeForwarder implements AutoCloseable {
     refusing.remove(key);
   }
 
-  /** Applies {@code generation}, minus the services it is told to {@link #refuse}. */
-  public void ack(long generation) {
-    var ack = Ack.newBuilder().setGeneration(generation).setApplied(true);
+  /** Applies {@code snapshotVersion}, minus the services it is told to {@link #refuse}. */
+  public void ack(long snapshotVersion) {
+    var ack = Ack.newBuilder().setSnapshotVersion(snapshotVersion).setApplied(true);
     received.stream()
-        .filter(s -> s.getGeneration() == generation)
+        .filter(s -> s.getSnapshotVersion() == snapshotVersion)
         .findFirst()
         .ifPresent(
             snapshot ->
@@ -161,10 +176,14 @@ public final class FakeForwarder implements AutoCloseable {
     send(ForwarderMessage.newBuilder().setAck(ack).build());
   }
 
-  public void reject(long generation, String error) {
+  public void reject(long snapshotVersion, String error) {
     send(
         ForwarderMessage.newBuilder()
-            .setAck(Ack.newBuilder().setGeneration(generation).setApplied(false).setError(error))
+            .setAck(
+                Ack.newBuilder()
+                    .setSnapshotVersion(snapshotVersion)
+                    .setApplied(false)
+                    .setError(error))
             .build());
   }
 
