@@ -9,6 +9,7 @@ import io.gatun.e2e.rig.TestNetwork;
 import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.forwarder.health.ProbeResult;
 import io.gatun.forwarder.health.Probes;
+import io.gatun.forwarder.testing.Snapshots;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,7 +65,7 @@ class ProbesE2E {
   }
 
   private static HealthCheck.Builder of(HealthCheck.Type type) {
-    return HealthCheck.newBuilder().setProbe("e2e/" + type.name().toLowerCase()).setType(type);
+    return Snapshots.healthCheck(type, "e2e/" + type.name().toLowerCase());
   }
 
   private static ByteString text(String s) {
@@ -111,6 +112,7 @@ class ProbesE2E {
     HealthCheck.Builder teapot =
         of(HealthCheck.Type.HTTP)
             .setHttpPath("/status/418")
+            .clearHttpExpectedStatuses()
             .addHttpExpectedStatuses(StatusRange.newBuilder().setFrom(418).setTo(418));
     assertThat(check(1, 8080, teapot).success()).isTrue();
   }

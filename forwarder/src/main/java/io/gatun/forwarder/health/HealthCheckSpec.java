@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How to probe the backends of one service, from the snapshot's {@code HealthCheck}, with the
- * forwarder's defaults filled in and the settings checked. Two specs are equal when their source
- * messages are: a changed probe restarts the backends' health from scratch.
+ * How to probe the backends of one service, from the snapshot's {@code HealthCheck}, its settings
+ * checked. Two specs are equal when their source messages are: a changed probe restarts the
+ * backends' health from scratch.
  *
  * @param source the operator's message, kept for equality and for the payloads
  */
@@ -24,32 +24,31 @@ public record HealthCheckSpec(
     String httpMethod,
     List<StatusRange> expectedStatuses) {
 
-  // Used when the operator leaves a field at zero; the HealthProbe CRD has its own defaults.
-  static final Duration DEFAULT_PERIOD = Duration.ofSeconds(5);
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
-  static final int DEFAULT_HEALTHY_THRESHOLD = 2;
-  static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
-  private static final List<StatusRange> DEFAULT_STATUSES =
-      List.of(StatusRange.newBuilder().setFrom(200).setTo(399).build());
-
-  /** Reads and checks a snapshot's health check; throws naming the bad setting. */
+  /**
+   * Reads and checks a snapshot's health check; throws naming the bad setting. The operator
+   * resolves every default (the HealthProbe CRD's), so a zero or empty setting is refused, never
+   * filled in here.
+   */
   public static HealthCheckSpec of(HealthCheck check) {
+    String name = "health check " + (check.getProbe().isEmpty() ? "" : check.getProbe() + " ");
     HealthCheck.Type type = check.getType();
     if (type == HealthCheck.Type.TYPE_UNSPECIFIED || type == HealthCheck.Type.UNRECOGNIZED) {
-      throw new IllegalArgumentException(
-          "health check "
-              + (check.getProbe().isEmpty() ? "" : check.getProbe() + " ")
-              + "has no type");
+      throw new IllegalArgumentException(name + "has no type");
     }
     if (check.getPort() > 65535) {
-      throw new IllegalArgumentException("health check port " + check.getPort() + " > 65535");
+      throw new IllegalArgumentException(name + "port " + check.getPort() + " > 65535");
     }
-    Duration period =
-        check.getPeriodMillis() == 0 ? DEFAULT_PERIOD : Duration.ofMillis(check.getPeriodMillis());
-    Duration timeout =
-        check.getTimeoutMillis() == 0
-            ? min(DEFAULT_TIMEOUT, period)
-            : Duration.ofMillis(check.getTimeoutMillis());
+    boolean http = type == HealthCheck.Type.HTTP || type == HealthCheck.Type.HTTPS;
+    if (http) {
+      if (!check.getHttpPath().startsWith("/") || check.getHttpMethod().isEmpty()) {
+        throw new IllegalArgumentException(
+            name + "has no HTTP path or method (the operator sends the HealthProbe's, / and GET)");
+      }
+      if (check.getHttpExpectedStatusesCount() == 0) {
+        throw new IllegalArgumentException(
+            name + "expects no HTTP status (the operator sends the HealthProbe's, 200-399)");
+      }
+    }
     for (StatusRange r : check.getHttpExpectedStatusesList()) {
       if (r.getFrom() < 100 || r.getTo() > 599 || r.getFrom() > r.getTo()) {
         throw new IllegalArgumentException(
@@ -64,15 +63,13 @@ public record HealthCheckSpec(
         check,
         type,
         check.getPort(),
-        period,
-        timeout,
-        orDefault(check.getHealthyThreshold(), DEFAULT_HEALTHY_THRESHOLD),
-        orDefault(check.getUnhealthyThreshold(), DEFAULT_UNHEALTHY_THRESHOLD),
-        check.getHttpPath().isEmpty() ? "/" : check.getHttpPath(),
-        check.getHttpMethod().isEmpty() ? "GET" : check.getHttpMethod(),
-        check.getHttpExpectedStatusesCount() == 0
-            ? DEFAULT_STATUSES
-            : List.copyOf(check.getHttpExpectedStatusesList()));
+        Duration.ofMillis(positive(check.getPeriodMillis(), name, "period_millis")),
+        Duration.ofMillis(positive(check.getTimeoutMillis(), name, "timeout_millis")),
+        positive(check.getHealthyThreshold(), name, "healthy_threshold"),
+        positive(check.getUnhealthyThreshold(), name, "unhealthy_threshold"),
+        check.getHttpPath(),
+        check.getHttpMethod(),
+        List.copyOf(check.getHttpExpectedStatusesList()));
   }
 
   /** The HealthProbe's name ({@code namespace/name}), echoed in reports. */
@@ -122,11 +119,11 @@ public record HealthCheckSpec(
             .toList());
   }
 
-  private static int orDefault(int value, int fallback) {
-    return value == 0 ? fallback : value;
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) < 0 ? a : b;
+  private static int positive(int value, String name, String field) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(
+          name + field + " is " + value + " (the operator sends the HealthProbe's, never 0)");
+    }
+    return value;
   }
 }

@@ -2,16 +2,18 @@ package io.gatun.forwarder.health;
 
 import com.google.protobuf.ByteString;
 import io.gatun.control.v1.HealthCheck;
+import io.gatun.forwarder.testing.Snapshots;
 import java.nio.charset.StandardCharsets;
 
-/** Health checks for probe tests: short timeouts, everything else at its default. */
+/**
+ * Health checks for probe tests as the operator sends them, every default resolved (the agent
+ * refuses zero settings): short periods and timeouts, HTTP ones asking GET / for 200-399.
+ */
 final class Checks {
   private Checks() {}
 
   static HealthCheck.Builder of(HealthCheck.Type type) {
-    return HealthCheck.newBuilder()
-        .setProbe("test/" + type.name().toLowerCase())
-        .setType(type)
+    return Snapshots.healthCheck(type, "test/" + type.name().toLowerCase())
         .setPeriodMillis(1000)
         .setTimeoutMillis(300);
   }

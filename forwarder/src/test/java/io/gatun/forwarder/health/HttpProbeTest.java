@@ -87,11 +87,12 @@ class HttpProbeTest {
   }
 
   @Test
-  void expectedStatusRangesReplaceTheDefault() throws IOException {
+  void expectedStatusRangesAreTheChecksOwn() throws IOException {
     InetSocketAddress target = http();
     HealthCheck.Builder teapot =
         Checks.of(HealthCheck.Type.HTTP)
             .setHttpPath("/teapot")
+            .clearHttpExpectedStatuses()
             .addHttpExpectedStatuses(StatusRange.newBuilder().setFrom(200).setTo(299))
             .addHttpExpectedStatuses(StatusRange.newBuilder().setFrom(418).setTo(418));
 

@@ -2,8 +2,10 @@ package io.gatun.forwarder.testing;
 
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.ForwardingMode;
+import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.StatusRange;
 import io.gatun.control.v1.VirtualService;
 
 /**
@@ -43,5 +45,24 @@ public final class Snapshots {
           Backend.newBuilder().setAddress(b).setPort(8080).setWeight(1).setDraining(true));
     }
     return vs;
+  }
+
+  /** What the operator sends for a HealthProbe that gives only its type: its CRD's defaults. */
+  public static HealthCheck.Builder healthCheck(HealthCheck.Type type, String probe) {
+    HealthCheck.Builder check =
+        HealthCheck.newBuilder()
+            .setProbe(probe)
+            .setType(type)
+            .setPeriodMillis(5000)
+            .setTimeoutMillis(1000)
+            .setHealthyThreshold(2)
+            .setUnhealthyThreshold(3);
+    if (type == HealthCheck.Type.HTTP || type == HealthCheck.Type.HTTPS) {
+      check
+          .setHttpPath("/")
+          .setHttpMethod("GET")
+          .addHttpExpectedStatuses(StatusRange.newBuilder().setFrom(200).setTo(399));
+    }
+    return check;
   }
 }

@@ -2,16 +2,23 @@ package io.gatun.operator.healthprobe;
 
 import com.google.protobuf.ByteString;
 import io.gatun.control.v1.HealthCheck;
-import io.gatun.control.v1.StatusRange;
 import io.gatun.operator.api.HealthProbe;
+import io.gatun.operator.api.HttpProbe;
 import io.gatun.operator.api.PayloadEncoding;
 import io.gatun.operator.api.ProbePayload;
 import io.gatun.operator.api.ProbeType;
+import io.gatun.operator.api.StatusRange;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 
-/** A HealthProbe as the control channel carries it. */
+/**
+ * A HealthProbe as the control channel carries it, every default resolved (the forwarder refuses a
+ * zero or empty setting rather than filling it in).
+ */
 public final class HealthChecks {
+  /** The HTTP statuses that pass when the HealthProbe names none, as its CRD documents. */
+  static final List<StatusRange> DEFAULT_EXPECTED_STATUSES = List.of(new StatusRange(200, 399));
 
   private HealthChecks() {}
 
@@ -31,22 +38,23 @@ public final class HealthChecks {
       check.setSend(bytes(payload.send(), payload.encoding()));
       check.setExpect(bytes(payload.expect(), payload.encoding()));
     }
-    var http = spec.http();
-    if (http != null) {
+    if (spec.type() == ProbeType.HTTP || spec.type() == ProbeType.HTTPS) {
+      HttpProbe http = spec.http() == null ? new HttpProbe(null, null, null, null) : spec.http();
       check.setHttpPath(http.path() == null ? "/" : http.path());
       check.setHttpMethod(http.method() == null ? "GET" : http.method().name());
       if (http.host() != null) {
         check.setHttpHost(http.host());
       }
-      if (http.expectedStatuses() != null) {
-        http.expectedStatuses()
-            .forEach(
-                range ->
-                    check.addHttpExpectedStatuses(
-                        StatusRange.newBuilder().setFrom(range.from()).setTo(range.toOrDefault())));
-      }
-    } else if (spec.type() == ProbeType.HTTP || spec.type() == ProbeType.HTTPS) {
-      check.setHttpPath("/").setHttpMethod("GET");
+      List<StatusRange> statuses =
+          http.expectedStatuses() == null || http.expectedStatuses().isEmpty()
+              ? DEFAULT_EXPECTED_STATUSES
+              : http.expectedStatuses();
+      statuses.forEach(
+          range ->
+              check.addHttpExpectedStatuses(
+                  io.gatun.control.v1.StatusRange.newBuilder()
+                      .setFrom(range.from())
+                      .setTo(range.toOrDefault())));
     }
     if (spec.tls() != null) {
       if (spec.tls().serverName() != null) {

@@ -322,6 +322,22 @@ class VirtualServicesTest {
   }
 
   @Test
+  void anHttpProbeWithoutARequestIsSentWithTheDocumentedDefaults() {
+    var probe = new HealthProbe();
+    probe.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("web").build());
+    probe.setSpec(
+        new HealthProbeSpec(ProbeType.HTTP, null, null, null, null, null, null, null, null));
+
+    var check = HealthChecks.of(probe);
+
+    assertThat(check.getHttpPath()).isEqualTo("/");
+    assertThat(check.getHttpMethod()).isEqualTo("GET");
+    assertThat(check.getHttpExpectedStatusesList())
+        .as("the forwarder refuses an HTTP check expecting nothing: the default is resolved here")
+        .containsExactly(StatusRange.newBuilder().setFrom(200).setTo(399).build());
+  }
+
+  @Test
   void staticBackendsOnOneAddressWithTheirOwnPortsAreTwoBackendsInTheSnapshot() {
     var lb =
         loadBalancer(
