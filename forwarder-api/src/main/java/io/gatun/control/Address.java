@@ -53,6 +53,14 @@ public final class Address {
   }
 
   /**
+   * The canonical text of a Java address (dotted quad or RFC 5952), as the operator writes it:
+   * {@link InetAddress#getHostAddress()} writes IPv6 uncompressed, which matches nothing.
+   */
+  public static String text(InetAddress address) {
+    return of(address.getAddress()).toString();
+  }
+
+  /**
    * Parses an IPv4 dotted quad or an IPv6 literal; never consults DNS.
    *
    * @throws IllegalArgumentException naming the text, saying what to write instead

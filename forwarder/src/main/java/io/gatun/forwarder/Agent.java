@@ -1,5 +1,6 @@
 package io.gatun.forwarder;
 
+import io.gatun.control.Address;
 import io.gatun.control.v1.Port;
 import io.gatun.forwarder.control.AgentReports;
 import io.gatun.forwarder.control.ControlChannel;
@@ -106,7 +107,7 @@ public final class Agent implements AutoCloseable {
                     s.spec().port(),
                     s.key(),
                     s.spec().backends().stream()
-                        .map(b -> b.address().getHostAddress() + ":" + b.port())
+                        .map(b -> Address.text(b.address()) + ":" + b.port())
                         .collect(java.util.stream.Collectors.toSet())))
         .toList();
   }

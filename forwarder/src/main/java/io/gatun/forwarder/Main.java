@@ -1,5 +1,6 @@
 package io.gatun.forwarder;
 
+import io.gatun.control.Address;
 import io.gatun.control.v1.Port;
 import io.gatun.forwarder.dataplane.DataPlaneAdapter;
 import io.gatun.forwarder.health.Probes;
@@ -29,7 +30,7 @@ public final class Main {
         .setMac(HexFormat.ofDelimiter(":").formatHex(mac))
         .addAllAddresses(
             port.addresses().stream()
-                .map(a -> a.address().getHostAddress() + "/" + a.prefixLength())
+                .map(a -> Address.text(a.address()) + "/" + a.prefixLength())
                 .toList())
         .build();
   }

@@ -1,5 +1,6 @@
 package io.gatun.forwarder.health;
 
+import io.gatun.control.Address;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Comparator;
@@ -75,7 +76,7 @@ public final class HealthMonitor implements AutoCloseable {
         .map(l -> l.state().status())
         .sorted(
             Comparator.comparing((HealthStatus s) -> s.key().serviceKey())
-                .thenComparing(s -> s.key().address().getHostAddress())
+                .thenComparing(s -> Address.text(s.key().address()))
                 .thenComparingInt(s -> s.key().port()))
         .toList();
   }

@@ -1,5 +1,6 @@
 package io.gatun.forwarder.health;
 
+import io.gatun.control.Address;
 import io.gatun.control.v1.BackendHealth;
 
 /**
@@ -19,7 +20,7 @@ public record HealthStatus(
   public BackendHealth toProto() {
     return BackendHealth.newBuilder()
         .setServiceKey(key.serviceKey())
-        .setAddress(key.address().getHostAddress())
+        .setAddress(Address.text(key.address()))
         .setPort(key.port())
         .setHealthy(healthy)
         .setReason(reason)

@@ -1,5 +1,6 @@
 package io.gatun.forwarder.health;
 
+import io.gatun.control.Address;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -69,7 +70,7 @@ final class ProbeLoop implements Runnable {
     Tags tags =
         Tags.of(
             "service", key.serviceKey(),
-            "backend", key.address().getHostAddress() + ":" + key.port(),
+            "backend", Address.text(key.address()) + ":" + key.port(),
             "probe", spec.probe(),
             "type", spec.type().name());
     this.successes =

@@ -1,5 +1,6 @@
 package io.gatun.forwarder.metrics;
 
+import io.gatun.control.Address;
 import io.gatun.fwd.BackendStats;
 import io.gatun.fwd.ServiceStats;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -47,12 +48,12 @@ final class TrafficMeters {
       Tags service =
           Tags.of(
               "service", d.key(),
-              "vip", s.vip().getHostAddress(),
+              "vip", Address.text(s.vip()),
               "protocol", id.protocol(),
               "port", Integer.toString(s.port()));
       observe("vip", service, s.packets(), s.bytes(), s.newFlows(), s.activeFlows(), false, seen);
       for (BackendStats b : s.backends()) {
-        Tags backend = service.and("backend", b.address().getHostAddress() + ":" + b.port());
+        Tags backend = service.and("backend", Address.text(b.address()) + ":" + b.port());
         observe(
             "backend",
             backend,
@@ -97,7 +98,7 @@ final class TrafficMeters {
       Tags service =
           Tags.of(
               "service", d.key(),
-              "vip", d.vip().getHostAddress(),
+              "vip", Address.text(d.vip()),
               "protocol", d.protocol(),
               "port", Integer.toString(d.port()));
       wanted.add(service);

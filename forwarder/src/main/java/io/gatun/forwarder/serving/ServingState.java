@@ -1,5 +1,6 @@
 package io.gatun.forwarder.serving;
 
+import io.gatun.control.Address;
 import io.gatun.forwarder.dataplane.DataPlaneControl;
 import io.gatun.forwarder.health.BackendKey;
 import io.gatun.forwarder.health.HealthCheckSpec;
@@ -80,7 +81,7 @@ public final class ServingState implements AutoCloseable {
     List<DesiredService> running =
         next.stream().filter(s -> !refused.containsKey(s.key())).toList();
     health.track(probeTargets(running));
-    vips.serving(running.stream().map(s -> s.spec().vip().getHostAddress()).toList());
+    vips.serving(running.stream().map(s -> Address.text(s.spec().vip())).toList());
     return refused;
   }
 
