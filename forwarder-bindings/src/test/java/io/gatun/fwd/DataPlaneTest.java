@@ -130,7 +130,9 @@ class DataPlaneTest {
     dataPlane.inject(
         port,
         Frames.tcp(portMac, BACKEND_MAC, BACKEND, 8080, PORT_IP, snatPort, TCP_SYN | TCP_ACK, ""));
-    byte[] reverse = awaitFrame(f -> Frames.etherType(f) == 0x0800);
+    // Matched by destination: a retried SYN of the loop above may still be on its way out.
+    byte[] reverse =
+        awaitFrame(f -> Frames.etherType(f) == 0x0800 && Frames.dstIp(f).equals(CLIENT));
     assertThat(Frames.slice(reverse, 0, 6)).isEqualTo(CLIENT_MAC);
     assertThat(Frames.srcIp(reverse)).isEqualTo(VIP);
     assertThat(Frames.srcPort(reverse)).isEqualTo(80);
