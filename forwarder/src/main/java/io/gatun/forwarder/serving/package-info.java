@@ -1,6 +1,6 @@
 /**
  * What the data plane serves: {@link io.gatun.forwarder.serving.SnapshotApplier} turns operator
- * snapshots into desired services (generations, acks, refusals), {@link
+ * snapshots into desired services (snapshot versions, acks, refusals), {@link
  * io.gatun.forwarder.serving.ServingState} keeps "snapshot minus unhealthy backends" committed and
  * recommits on every health verdict, and the VIPs it answers for are tracked beside it.
  */
