@@ -15,6 +15,7 @@ import io.gatun.e2e.rig.Rig;
 import io.gatun.e2e.rig.TestNetwork;
 import io.gatun.e2e.rig.Traffic;
 import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.Snapshots;
 import io.gatun.forwarder.testing.TestForwarder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,7 @@ class HealthFailoverE2E {
   }
 
   static HealthCheck.Builder check(HealthCheck.Type type, int periodMillis, int unhealthy) {
-    return HealthCheck.newBuilder()
-        .setProbe("e2e/" + type.name().toLowerCase())
-        .setType(type)
+    return Snapshots.healthCheck(type, "e2e/" + type.name().toLowerCase())
         .setPeriodMillis(periodMillis)
         .setTimeoutMillis(periodMillis) // as long as the period allows: no false verdicts
         .setUnhealthyThreshold(unhealthy)
