@@ -140,6 +140,10 @@ static int validate_service(const struct gfwd_service *s, uint32_t n_backends, s
 
 static int validate_backend(const struct gfwd_service *s, const struct gfwd_backend *in, struct refusal_text *r)
 {
+	bool dsr = s->mode == GFWD_MODE_DSR || s->mode == GFWD_MODE_DSR_IPIP;
+	if (in->family == s->family && in->port != 0 && in->weight != 0 && !(in->flags & ~GFWD_BACKEND_DRAINING) &&
+	    !(dsr && in->port != s->port))
+		return 0;   /* the common case: no name to write (formatting it cost most of a commit) */
 	char be[INET6_ADDRSTRLEN + 8];
 	endpoint_name(be, sizeof(be), in->addr, in->family, in->port);
 	if (in->family != s->family)
