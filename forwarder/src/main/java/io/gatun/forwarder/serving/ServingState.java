@@ -7,6 +7,7 @@ import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.forwarder.health.HealthMonitor;
 import io.gatun.forwarder.health.HealthStatus;
 import io.gatun.forwarder.health.ProbeSet;
+import io.gatun.forwarder.metrics.CommitMeters;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
@@ -48,6 +49,7 @@ public final class ServingState implements AutoCloseable {
   private final Consumer<HealthStatus> upstream;
   private final VipOwnership vips;
   private final Timer recommitTime;
+  private final CommitMeters commits;
   private List<DesiredService> desired = List.of();
 
   /**
@@ -63,6 +65,7 @@ public final class ServingState implements AutoCloseable {
     this.upstream = upstream;
     this.health = new HealthMonitor(probes, this::healthChanged, clock, registry);
     this.vips = new VipOwnership(registry);
+    this.commits = new CommitMeters(registry);
     this.recommitTime =
         Timer.builder("gatun.health.recommit")
             .description(
@@ -126,6 +129,7 @@ public final class ServingState implements AutoCloseable {
     for (ServiceRefusal r : dataPlane.commit(dataPlane.commitSeq() + 1, specs)) {
       refused.put(services.get(r.index()).key(), r.reason());
     }
+    commits.record(dataPlane.commitStats());
     return refused;
   }
 
