@@ -33,9 +33,11 @@ public final class FleetMetrics {
     this.released = Meters.counter(registry, changes, help, "change", "released");
     Gauge.builder("gatun.vips.owned", owned, s -> s.get().doubleValue())
         .description("VIPs (and return-path gateways) this forwarder answers for")
+        .strongReference(true) // a lambda: nothing else holds it
         .register(registry);
     Gauge.builder("gatun.fleet.peers.alive", peers, s -> s.get().doubleValue())
         .description("Forwarders of the fleet this one hears advertise")
+        .strongReference(true)
         .register(registry);
     this.garps =
         Counter.builder("gatun.fleet.garps")
