@@ -394,7 +394,9 @@ public final class Fleet implements Announcer {
         metrics.garps(settings.garpCount());
       }
       if (!gained.isEmpty() && detectedAt >= 0) {
-        metrics.failover(nanos.getAsLong() - detectedAt);
+        long took = nanos.getAsLong() - detectedAt;
+        metrics.failover(took);
+        log.info("takeover: first GARP {} us after the peer was found gone", took / 1000);
       }
       metrics.acquired(gained.size());
       metrics.released(lost.size());

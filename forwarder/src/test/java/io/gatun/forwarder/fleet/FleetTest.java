@@ -291,4 +291,24 @@ class FleetTest {
     assertThat(fleets.get(0).owned()).doesNotContain(ofTwo);
     assertThat(counter(0, "gatun.fleet.address.conflicts", "claimant", "peer")).isEqualTo(1);
   }
+
+  @Test
+  void aPartitionDoublesOwnershipAndItsHealingEndsItTheSameWayEveryTime() {
+    start(1);
+    start(2);
+    run(1_000);
+    List<String> ofOne = fleets.get(0).owned();
+
+    segment.partition(ports.get(0), ports.get(1));
+    run(600);
+    assertThat(fleets.get(0).owned())
+        .as("each side answers for everything: no address unanswered")
+        .containsExactlyInAnyOrderElementsOf(everyTarget());
+    assertThat(fleets.get(1).owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+
+    segment.heal();
+    run(300);
+    assertEachOwnedOnce();
+    assertThat(fleets.get(0).owned()).as("the same split as before the partition").isEqualTo(ofOne);
+  }
 }

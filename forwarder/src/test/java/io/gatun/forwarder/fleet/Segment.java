@@ -21,6 +21,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Segment {
   private final List<Member> members = new CopyOnWriteArrayList<>();
 
+  /** Pairs of members whose frames do not reach each other (a partition), by MAC's last byte. */
+  final Set<String> cut = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  void partition(Member a, Member b) {
+    cut.add(a.mac[5] + "-" + b.mac[5]);
+    cut.add(b.mac[5] + "-" + a.mac[5]);
+  }
+
+  void heal() {
+    cut.clear();
+  }
+
   Member join(int n) {
     Member m = new Member(n);
     members.add(m);
@@ -77,7 +89,7 @@ final class Segment {
         return sending;
       }
       for (Member m : members) {
-        if (m != this && m.linkUp) {
+        if (m != this && m.linkUp && !cut.contains(mac[5] + "-" + m.mac[5])) {
           m.punted.add(new Punted.FleetFrame(0, frame));
         }
       }
