@@ -16,6 +16,7 @@ import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,7 +59,8 @@ public final class ServingState implements AutoCloseable {
   private final PassiveWatch passive;
   private final RotationMeters rotation;
   private final Consumer<HealthStatus> upstream;
-  private final VipOwnership vips;
+  private volatile List<InetAddress> vipsServed = List.of();
+  private volatile Consumer<List<InetAddress>> servedListener = vips -> {};
   private final Timer recommitTime;
   private final CommitMeters commits;
   private List<DesiredService> desired = List.of();
@@ -77,7 +79,6 @@ public final class ServingState implements AutoCloseable {
     this.health = new HealthMonitor(probes, this::healthChanged, clock, registry);
     this.passive = new PassiveWatch(health, dataPlane::serviceStats, clock);
     this.rotation = new RotationMeters(registry);
-    this.vips = new VipOwnership(registry);
     this.commits = new CommitMeters(registry);
     this.recommitTime =
         Timer.builder("gatun.health.recommit")
@@ -99,7 +100,8 @@ public final class ServingState implements AutoCloseable {
         next.stream().filter(s -> !refused.containsKey(s.key())).toList();
     health.track(probeTargets(running));
     passive.track(passiveTargets(running));
-    vips.serving(running.stream().map(s -> Address.text(s.spec().vip())).toList());
+    vipsServed = running.stream().map(s -> s.spec().vip()).distinct().toList();
+    servedListener.accept(vipsServed);
     return refused;
   }
 
@@ -113,8 +115,18 @@ public final class ServingState implements AutoCloseable {
     return health.statuses();
   }
 
-  public List<String> vipsOwned() {
-    return vips.owned();
+  /**
+   * The VIPs of the running services (refused ones left out), sorted as text: what this forwarder
+   * may answer for. Which of them it does answer for is the fleet's decision.
+   */
+  public List<String> vipsServed() {
+    return vipsServed.stream().map(Address::text).sorted().toList();
+  }
+
+  /** Told the running services' VIPs after every snapshot (the announcer). */
+  public void onVipsServed(Consumer<List<InetAddress>> listener) {
+    this.servedListener = listener;
+    listener.accept(vipsServed);
   }
 
   private void healthChanged(HealthStatus status) {
