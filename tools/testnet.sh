@@ -2,7 +2,8 @@
 # The test network: network namespaces and veth pairs on one L2 segment, all addresses in
 # 198.18.0.0/24 (RFC 2544 benchmarking space), nothing routed off the machine.
 #
-#   testnet.sh up ID [BACKENDS]   create hosts, start the servers on every backend
+#   testnet.sh up ID [BACKENDS [PORTS]]  create hosts, start the servers on every backend;
+#                                 PORTS forwarder ports (default 1: a fleet's tests use 3)
 #   testnet.sh down ID            remove everything with this ID (safe to repeat)
 #   testnet.sh kill ID N          stop backend N's servers; `start ID N` starts them again
 #   testnet.sh sick ID N          backend N answers HTTP with 503 (and SCTP with ABORT);
@@ -16,6 +17,8 @@
 #   gt<ID>f         (root namespace) the forwarder's port, opened by DPDK's af_packet PMD;
 #                   the forwarder itself is 198.18.0.2 on it. No address, and the kernel never
 #                   answers ARP on it: the data plane owns that port.
+#   gt<ID>f2, f3..  (root namespace) more forwarder ports on the same segment, when PORTS > 1
+#                   (forwarders of one fleet; their addresses are the tests' choice)
 #   gt<ID>n         (root namespace) 198.18.0.3: the node's own kernel path to the backends,
 #                   which the forwarder agent's health probes take (in production the node's
 #                   networking; the DPDK port is an SR-IOV VF).
@@ -134,20 +137,24 @@ case $cmd in
     fi
     host client 198.18.0.100
     for n in $(seq "$backends"); do host "b$n" "198.18.0.$((10 + n))"; done
-    ip link add "$fwd_if" type veth peer name fwd netns "$lan"
-    in_ns "$lan" ip link set fwd master br0 up
-    sysctl -qw "net.ipv6.conf.$fwd_if.disable_ipv6=1"
-    # The kernel must not touch the forwarder's frames: no offloads, no merging.
-    ethtool -K "$fwd_if" tx off rx off gro off gso off tso off >/dev/null 2>&1 || true
-    # Address-less, and it must stay that way to the kernel: never answer ARP for the node's
-    # addresses on it, never announce them from it, never route what arrives on it.
-    sysctl -qw "net.ipv4.conf.$fwd_if.arp_ignore=1" "net.ipv4.conf.$fwd_if.arp_announce=2" \
-      "net.ipv4.conf.$fwd_if.forwarding=0"
-    # Strict reverse-path filtering too: whatever flips net.ipv4.ip_forward (a Kubernetes node
-    # does) resets forwarding=0 above, and the host would then route copies of the frames sent
-    # to the forwarder's MAC back onto the LAN, looping until their TTL runs out.
-    sysctl -qw "net.ipv4.conf.$fwd_if.rp_filter=1"
-    ip link set "$fwd_if" up
+    ports=${4:-1}
+    for p in $(seq "$ports"); do
+      if [ "$p" -eq 1 ]; then port_if=$fwd_if; peer=fwd; else port_if=$fwd_if$p; peer=fwd$p; fi
+      ip link add "$port_if" type veth peer name "$peer" netns "$lan"
+      in_ns "$lan" ip link set "$peer" master br0 up
+      sysctl -qw "net.ipv6.conf.$port_if.disable_ipv6=1"
+      # The kernel must not touch the forwarder's frames: no offloads, no merging.
+      ethtool -K "$port_if" tx off rx off gro off gso off tso off >/dev/null 2>&1 || true
+      # Address-less, and it must stay that way to the kernel: never answer ARP for the node's
+      # addresses on it, never announce them from it, never route what arrives on it.
+      sysctl -qw "net.ipv4.conf.$port_if.arp_ignore=1" "net.ipv4.conf.$port_if.arp_announce=2" \
+        "net.ipv4.conf.$port_if.forwarding=0"
+      # Strict reverse-path filtering too: whatever flips net.ipv4.ip_forward (a Kubernetes node
+      # does) resets forwarding=0 above, and the host would then route copies of the frames sent
+      # to the forwarder's MAC back onto the LAN, looping until their TTL runs out.
+      sysctl -qw "net.ipv4.conf.$port_if.rp_filter=1"
+      ip link set "$port_if" up
+    done
     # The node's own path to the backends, beside the data plane (health probes use it).
     ip link add "$node_if" type veth peer name node netns "$lan"
     in_ns "$lan" ip link set node master br0 up
@@ -167,6 +174,7 @@ case $cmd in
       ip netns delete "$n" 2>/dev/null || true
     done
     ip link delete "$fwd_if" 2>/dev/null || true
+    for p in 2 3 4 5 6 7 8; do ip link delete "$fwd_if$p" 2>/dev/null || true; done
     ip link delete "$node_if" 2>/dev/null || true
     rm -rf "$state"
     ;;

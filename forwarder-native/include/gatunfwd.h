@@ -26,8 +26,9 @@ extern "C" {
  * functions (frames sent and punted, owned VIPs, conflicts, idle back-off). 6: a Maglev table
  * size or a backend weight of 0 is refused instead of defaulted (the operator resolves
  * defaults); gfwd_generation() is gfwd_commit_seq(). 7: gfwd_commit_stats() (unchanged services
- * keep their tables across commits). */
-#define GFWD_ABI_VERSION 7
+ * keep their tables across commits). 8: struct gfwd_backend_traffic ends in the passive health
+ * counters. */
+#define GFWD_ABI_VERSION 8
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -184,6 +185,16 @@ struct gfwd_backend_traffic {
 	uint64_t bytes;
 	uint64_t new_flows;
 	uint64_t active_flows;
+	/* Passive health: how the backend answered new connections, as only the data plane sees
+	 * it. The TCP answers cross the forwarder in NAT and full NAT only (in DSR they go to the
+	 * client directly: syn_acks, syn_resets stay 0). */
+	uint64_t syns;                 /* new TCP connections forwarded to it (the opening SYN) */
+	uint64_t syn_retransmits;      /* SYNs again on a connection still waiting for its SYN-ACK */
+	uint64_t syn_acks;             /* SYN-ACKs it returned to a waiting connection */
+	uint64_t syn_resets;           /* RSTs it returned to a waiting connection */
+	uint64_t unreachable;          /* ICMP/ICMPv6 destination unreachable about a packet sent to
+					* it, from it or from a router (not "fragmentation needed") */
+	uint64_t udp_port_unreachable; /* of those: port unreachable about a UDP datagram */
 };
 
 /* How many services and backends the running config has (to size the arrays). */

@@ -303,6 +303,12 @@ int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
 		o->service = b->service;
 		struct traffic t = config_traffic(c, c->n_services + i);
 		FILL_TRAFFIC(o, t);
+		o->syns = t.passive.syns;
+		o->syn_retransmits = t.passive.syn_retransmits;
+		o->syn_acks = t.passive.syn_acks;
+		o->syn_resets = t.passive.syn_resets;
+		o->unreachable = t.passive.unreachable;
+		o->udp_port_unreachable = t.passive.udp_port_unreachable;
 	}
 	return (int)c->n_services;
 }

@@ -397,6 +397,7 @@ static void traffic_add(struct traffic *to, const struct traffic *from)
 	to->bytes += from->bytes;
 	to->new_flows += from->new_flows;
 	to->active += from->active;
+	passive_add(&to->passive, &from->passive);
 }
 
 struct traffic config_traffic(const struct config *c, uint32_t i)

@@ -10,6 +10,7 @@
 #include <rte_common.h>
 #include "addr.h"
 #include "gatunfwd.h"
+#include "passive.h"
 
 struct sched_tables;
 
@@ -46,12 +47,14 @@ struct service {
 };
 
 /* Traffic of one service or backend as seen by one worker (or carried over from earlier
- * configurations, in `base`). Both directions count. `active` goes down when a flow ends. */
+ * configurations, in `base`). Both directions count. `active` goes down when a flow ends.
+ * `passive` is counted for backends only (passive.h). */
 struct traffic {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t new_flows;
 	int64_t active;
+	struct passive passive;
 };
 
 struct config {

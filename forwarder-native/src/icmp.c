@@ -4,6 +4,7 @@
 #include "csum.h"
 #include "dataplane.h"
 #include "icmp.h"
+#include "passive.h"
 
 #define ICMP4_ECHO_REPLY 0
 #define ICMP4_UNREACHABLE 3
@@ -166,7 +167,12 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 	}
 	const struct addr *vip = &dp.vips[f->vip_id];
 	if (dir == DIR_REVERSE) {
-		/* About what we sent the backend: tell the client about its packet to the VIP. */
+		/* About what we sent the backend: a sign of its health (passive.h), and the client
+		 * hears about its packet to the VIP. */
+		if (flow_backend_in(cfg, &f->svc, &f->backend_idx, f->vip_id, vip, f->vport, f->proto, &f->backend,
+				    f->backend_port) != NULL)
+			passive_icmp(&traffic_backend(cfg, w->index, f->backend_idx)->passive, p->key.family,
+				     p->icmp_type, p->icmp_code, q.p.key.proto);
 		rewrite_quoted(&q, &f->client, f->client_port, vip, f->vport);
 		outer_readdress(p, vip, &f->client);
 		rte_ether_addr_copy((const struct rte_ether_addr *)f->client_mac, &p->eth->dst_addr);

@@ -21,6 +21,7 @@
 #include "nat.h"
 #include "ndp.h"
 #include "parse.h"
+#include "passive.h"
 #include "pipeline.h"
 #include "punt.h"
 #include "scheduler.h"
@@ -148,6 +149,8 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 	ts->active++;
 	tb->new_flows++;
 	tb->active++;
+	if (t.state == FLOW_TCP_SYN)
+		tb->passive.syns++;
 	return f;
 }
 
@@ -286,6 +289,9 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	if (f != NULL) {
 		const struct backend *b = flow_backend(cfg, f);
 		if (likely(b != NULL)) {
+			if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
+				passive_tcp(&traffic_backend(cfg, w->index, f->backend_idx)->passive, f->state,
+					    p->tcp_flags, dir);
 			flow_track(f, p, dir, w->now);
 			if (unlikely(p->frag == FRAG_FIRST))
 				first_fragment(w, f, dir, p);

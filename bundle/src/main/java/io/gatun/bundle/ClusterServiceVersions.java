@@ -65,10 +65,15 @@ public final class ClusterServiceVersions {
       endpoints or pods by selector. A Service of type LoadBalancer with \
       `loadBalancerClass: lb.gatun.io/dpdk` gets one generated.
       * **HealthProbe**: how forwarders check backends.
+      * **ForwarderSet**: the forwarders' DaemonSet (hugepages, data port, placement), \
+      rendered by the operator in its namespace.
       * **Forwarder**: kept by the operator, one per connected forwarder.
 
-      The operator needs the Secret `gatun-operator-tls` (tls.crt, tls.key, ca.crt) in its \
-      namespace for the control channel's mutual TLS.
+      The control channel uses mutual TLS from the Secrets `gatun-operator-tls` and \
+      `gatun-forwarder-tls` (tls.crt, tls.key, ca.crt) in the operator's namespace; the operator \
+      makes both from its own CA (`gatun-control-ca`) when they are absent. Set \
+      `GATUN_DEFAULT_CLASS=true` in the Subscription's `spec.config.env` to serve Services of \
+      type LoadBalancer that name no loadBalancerClass.
       """;
 
   private ClusterServiceVersions() {}

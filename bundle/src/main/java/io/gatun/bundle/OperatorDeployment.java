@@ -60,6 +60,13 @@ public final class OperatorDeployment {
         .endFieldRef()
         .endValueFrom()
         .endEnv()
+        // Whether Services of type LoadBalancer without a loadBalancerClass are Gatun's: off, as
+        // a cluster may run another load balancer; OLM users turn it on in the Subscription's
+        // spec.config.env (which replaces this value), others edit it here.
+        .addNewEnv()
+        .withName("GATUN_DEFAULT_CLASS")
+        .withValue("false")
+        .endEnv()
         .withArgs(
             "--grpc-address",
             "0.0.0.0:" + GRPC_PORT,

@@ -7,6 +7,7 @@ import java.net.InetAddress;
  *
  * @param draining committed as draining: its {@code activeFlows} going down is its connections
  *     ending
+ * @param passive how it answered new connections (passive health)
  */
 public record BackendStats(
     InetAddress address,
@@ -15,10 +16,23 @@ public record BackendStats(
     long bytes,
     long newFlows,
     long activeFlows,
-    boolean draining) {
+    boolean draining,
+    PassiveCounters passive) {
   /** A serving backend's traffic. */
   public BackendStats(
       InetAddress address, int port, long packets, long bytes, long newFlows, long activeFlows) {
     this(address, port, packets, bytes, newFlows, activeFlows, false);
+  }
+
+  /** A backend's traffic without passive health counts. */
+  public BackendStats(
+      InetAddress address,
+      int port,
+      long packets,
+      long bytes,
+      long newFlows,
+      long activeFlows,
+      boolean draining) {
+    this(address, port, packets, bytes, newFlows, activeFlows, draining, PassiveCounters.NONE);
   }
 }

@@ -396,7 +396,14 @@ public final class DataPlane implements AutoCloseable {
                   (long) GatunFwd.BackendTraffic.BYTES.get(b),
                   (long) GatunFwd.BackendTraffic.NEW_FLOWS.get(b),
                   (long) GatunFwd.BackendTraffic.ACTIVE_FLOWS.get(b),
-                  ((byte) GatunFwd.BackendTraffic.FLAGS.get(b) & GatunFwd.BACKEND_DRAINING) != 0));
+                  ((byte) GatunFwd.BackendTraffic.FLAGS.get(b) & GatunFwd.BACKEND_DRAINING) != 0,
+                  new PassiveCounters(
+                      (long) GatunFwd.BackendTraffic.SYNS.get(b),
+                      (long) GatunFwd.BackendTraffic.SYN_RETRANSMITS.get(b),
+                      (long) GatunFwd.BackendTraffic.SYN_ACKS.get(b),
+                      (long) GatunFwd.BackendTraffic.SYN_RESETS.get(b),
+                      (long) GatunFwd.BackendTraffic.UNREACHABLE.get(b),
+                      (long) GatunFwd.BackendTraffic.UDP_PORT_UNREACHABLE.get(b))));
         }
         result.add(
             new ServiceStats(

@@ -7,6 +7,8 @@ import io.gatun.forwarder.control.ControlChannel;
 import io.gatun.forwarder.control.ControlTransport;
 import io.gatun.forwarder.dataplane.DataPlaneControl;
 import io.gatun.forwarder.dataplane.WorkerWatch;
+import io.gatun.forwarder.fleet.Announcer;
+import io.gatun.forwarder.fleet.LoneAnnouncer;
 import io.gatun.forwarder.health.HealthStatus;
 import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.forwarder.http.StatusServer;
@@ -14,6 +16,7 @@ import io.gatun.forwarder.metrics.DataPlaneMetrics;
 import io.gatun.forwarder.metrics.NamedService;
 import io.gatun.forwarder.serving.ServingState;
 import io.gatun.forwarder.serving.SnapshotApplier;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -23,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -42,6 +46,7 @@ public final class Agent implements AutoCloseable {
   private final DataPlaneMetrics metrics;
   private final ControlChannel channel;
   private final StatusServer status;
+  private final Announcer announcer;
   private volatile Thread controlLoop;
 
   /**
@@ -53,6 +58,20 @@ public final class Agent implements AutoCloseable {
       List<Port> ports,
       ProbeSet probes,
       Clock clock) {
+    this(config, dataPlane, ports, probes, clock, LoneAnnouncer::silent);
+  }
+
+  /**
+   * @param announcer decides which served VIPs this forwarder answers for (a {@code Fleet}, or a
+   *     {@code LoneAnnouncer}), given the agent's meter registry
+   */
+  public Agent(
+      ForwarderConfig config,
+      DataPlaneControl dataPlane,
+      List<Port> ports,
+      ProbeSet probes,
+      Clock clock,
+      Function<MeterRegistry, Announcer> announcer) {
     this.dataPlane = dataPlane;
     this.ports = List.copyOf(ports);
     new JvmMemoryMetrics().bindTo(registry);
@@ -61,6 +80,9 @@ public final class Agent implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     this.serving = new ServingState(dataPlane, probes, this::healthChanged, clock, registry);
     this.applier = new SnapshotApplier(serving, registry);
+    this.announcer = announcer.apply(registry);
+    serving.onVipsServed(this.announcer::serve);
+    this.announcer.start();
     this.metrics =
         new DataPlaneMetrics(
             dataPlane::counters,
@@ -74,7 +96,7 @@ public final class Agent implements AutoCloseable {
         new ControlChannel(
             new ControlTransport(config.operator(), config.tls()),
             applier::apply,
-            new AgentReports(config, ports, dataPlane, metrics, applier, serving),
+            new AgentReports(config, ports, dataPlane, metrics, applier, serving, this.announcer),
             OBSERVATION_PERIOD,
             config.reconnectMax(),
             registry);
@@ -151,8 +173,18 @@ public final class Agent implements AutoCloseable {
             + (channel.connected() ? "" : " (operator away: forwarding with the last snapshot)"));
   }
 
+  /**
+   * A planned stop, first half: hands this forwarder's VIPs to its peers; it keeps forwarding until
+   * {@link #close()}. Returns how long to wait before closing ({@code --drain-grace-ms}).
+   */
+  public Duration leave() {
+    announcer.leave();
+    return announcer.drainGrace();
+  }
+
   @Override
   public void close() throws InterruptedException {
+    announcer.close();
     channel.close();
     status.close();
     serving.close();

@@ -2,6 +2,8 @@ package io.gatun.forwarder;
 
 import io.gatun.control.Address;
 import io.gatun.forwarder.control.ControlTransport;
+import io.gatun.forwarder.fleet.FleetKey;
+import io.gatun.forwarder.fleet.FleetSettings;
 import io.gatun.fwd.PortAddress;
 import io.gatun.fwd.PortSpec;
 import java.io.IOException;
@@ -31,6 +33,11 @@ import java.util.regex.Pattern;
  * @param ports DPDK ports with the forwarder's address on each
  * @param metricsAddress where {@code /metrics}, {@code /healthz} and {@code /readyz} are served
  * @param reconnectMax the longest wait between reconnection attempts
+ * @param fleet how it shares its VIPs with the other forwarders of the cluster; empty: it answers
+ *     for every VIP it serves
+ * @param garpCount gratuitous ARPs / unsolicited NAs sent for a VIP it starts answering for
+ * @param garpInterval between them
+ * @param idleSleepMicros the data plane's idle back-off (0: busy-poll, production)
  */
 public record ForwarderConfig(
     String name,
@@ -40,7 +47,11 @@ public record ForwarderConfig(
     List<String> ealArgs,
     List<PortSpec> ports,
     InetSocketAddress metricsAddress,
-    Duration reconnectMax) {
+    Duration reconnectMax,
+    Optional<FleetSettings> fleet,
+    int garpCount,
+    Duration garpInterval,
+    int idleSleepMicros) {
 
   static final String DEFAULT_METRICS_ADDRESS = "0.0.0.0:9101";
 
@@ -60,6 +71,18 @@ public record ForwarderConfig(
                            key, and the CA of the operator's certificate (mutual TLS)
         --plaintext        no TLS on the control channel: only for demos and tests
         --metrics-address  /metrics, /healthz, /readyz (default %s)
+        --fleet-key-file FILE  with --cluster-id: share VIPs with the cluster's other forwarders
+                           on the segment (each VIP answered by one); FILE holds the HMAC key
+                           (16+ bytes, a mounted Secret). Without it: answer for every VIP.
+        --cluster-id ID    the fleet's identity, the same on every forwarder of the cluster
+        --fleet-interval-ms N  advertisement interval (default 100)
+        --fleet-multiplier N   advertisements missed before a peer counts as gone (default 3)
+        --fleet-gateway ADDRESS  an address owned like a VIP (the gateway NAT-mode backends
+                           route replies through); repeatable
+        --drain-grace-ms N on SIGTERM, forward this long after handing VIPs over (default 3000)
+        --garp-count N     gratuitous ARPs / NAs on taking a VIP (default 3)
+        --garp-interval-ms N  between them (default 100)
+        --idle-sleep-us N  idle workers sleep up to N us (default 0: busy-poll; for shared cores)
         e.g. --eal "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf" \\
              --port "net_af_packet0,iface=eth1@198.18.0.2/24"
       """
@@ -80,6 +103,14 @@ public record ForwarderConfig(
     String metrics = DEFAULT_METRICS_ADDRESS;
     boolean plaintext = false;
     List<PortSpec> ports = new ArrayList<>();
+    String fleetKeyFile = null, clusterId = null;
+    long fleetInterval = FleetSettings.DEFAULT_INTERVAL.toMillis();
+    long multiplier = FleetSettings.DEFAULT_MULTIPLIER;
+    long garpCount = FleetSettings.DEFAULT_GARP_COUNT;
+    long garpInterval = FleetSettings.DEFAULT_GARP_INTERVAL.toMillis();
+    long drainGrace = FleetSettings.DEFAULT_DRAIN_GRACE.toMillis();
+    long idleSleep = 0;
+    List<InetAddress> gateways = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -104,6 +135,15 @@ public record ForwarderConfig(
         case "--tls-ca" -> ca = value(args, ++i, a);
         case "--tls-server-name" -> serverName = value(args, ++i, a);
         case "--metrics-address" -> metrics = value(args, ++i, a);
+        case "--fleet-key-file" -> fleetKeyFile = value(args, ++i, a);
+        case "--cluster-id" -> clusterId = value(args, ++i, a);
+        case "--fleet-interval-ms" -> fleetInterval = number(args, ++i, a);
+        case "--fleet-multiplier" -> multiplier = number(args, ++i, a);
+        case "--fleet-gateway" -> gateways.add(address(value(args, ++i, a), a));
+        case "--drain-grace-ms" -> drainGrace = number(args, ++i, a);
+        case "--garp-count" -> garpCount = number(args, ++i, a);
+        case "--garp-interval-ms" -> garpInterval = number(args, ++i, a);
+        case "--idle-sleep-us" -> idleSleep = number(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown argument " + a + "\n" + USAGE);
       }
     }
@@ -140,6 +180,36 @@ public record ForwarderConfig(
                 new ControlTransport.Tls(
                     Path.of(cert), Path.of(key), Path.of(ca), Optional.ofNullable(serverName)))
             : Optional.empty();
+    if ((fleetKeyFile == null) != (clusterId == null)) {
+      throw new IllegalArgumentException(
+          "a fleet needs both --fleet-key-file and --cluster-id (or neither, for a forwarder that"
+              + " answers for every VIP)\n"
+              + USAGE);
+    }
+    if (fleetKeyFile == null && !gateways.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--fleet-gateway needs a fleet (--fleet-key-file and --cluster-id): a lone forwarder's"
+              + " backends route through its port address\n"
+              + USAGE);
+    }
+    FleetSettings.requireIn("--idle-sleep-us", idleSleep, 0, 100_000);
+    FleetSettings.requireIn("--fleet-multiplier", multiplier, 2, 255);
+    FleetSettings.requireIn("--fleet-interval-ms", fleetInterval, 10, 10_000);
+    FleetSettings.requireIn("--garp-count", garpCount, 1, 100);
+    FleetSettings.requireIn("--garp-interval-ms", garpInterval, 1, 10_000);
+    FleetSettings.requireIn("--drain-grace-ms", drainGrace, 0, 600_000);
+    Optional<FleetSettings> fleet =
+        fleetKeyFile == null
+            ? Optional.empty()
+            : Optional.of(
+                new FleetSettings(
+                    FleetKey.read(clusterId, Path.of(fleetKeyFile)),
+                    Duration.ofMillis(fleetInterval),
+                    (int) multiplier,
+                    (int) garpCount,
+                    Duration.ofMillis(garpInterval),
+                    Duration.ofMillis(drainGrace),
+                    gateways));
     return new ForwarderConfig(
         name,
         node == null ? name : node,
@@ -148,7 +218,11 @@ public record ForwarderConfig(
         ealArgs(eal, ports),
         ports,
         hostPort(metrics, "--metrics-address"),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        fleet,
+        (int) garpCount,
+        Duration.ofMillis(garpInterval),
+        (int) idleSleep);
   }
 
   /**
@@ -282,6 +356,24 @@ public record ForwarderConfig(
   /** The short name of a port for reports and labels: its DPDK device name. */
   static String portName(PortSpec port) {
     return port.devargs().split(",")[0];
+  }
+
+  private static long number(String[] args, int i, String flag) {
+    String text = value(args, i, flag);
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " wants a whole number, got \"" + text + "\"");
+    }
+  }
+
+  private static InetAddress address(String text, String flag) {
+    try {
+      return literal(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          flag + " wants an IPv4 or IPv6 address, got \"" + text + "\"", e);
+    }
   }
 
   private static String value(String[] args, int i, String flag) {

@@ -3,13 +3,20 @@ package io.gatun.forwarder;
 import io.gatun.control.Address;
 import io.gatun.control.v1.Port;
 import io.gatun.forwarder.dataplane.DataPlaneAdapter;
+import io.gatun.forwarder.fleet.Announcer;
+import io.gatun.forwarder.fleet.Fleet;
+import io.gatun.forwarder.fleet.FleetDataPlane;
+import io.gatun.forwarder.fleet.LoneAnnouncer;
+import io.gatun.forwarder.fleet.NativeFleetDataPlane;
 import io.gatun.forwarder.health.Probes;
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -55,8 +62,15 @@ public final class Main {
     }
 
     Probes probes = Probes.withDefaultTrust();
+    FleetDataPlane fleetPort = new NativeFleetDataPlane(dataPlane, ports.size());
     Agent agent =
-        new Agent(config, new DataPlaneAdapter(dataPlane), ports, probes, Clock.systemUTC());
+        new Agent(
+            config,
+            new DataPlaneAdapter(dataPlane),
+            ports,
+            probes,
+            Clock.systemUTC(),
+            registry -> announcer(config, fleetPort, registry));
     log.info(
         "metrics, healthz and readyz on {}:{}",
         config.metricsAddress().getHostString(),
@@ -67,6 +81,11 @@ public final class Main {
                 () -> {
                   log.info("shutting down");
                   try {
+                    Duration grace = agent.leave();
+                    if (grace.isPositive()) {
+                      log.info("forwarding {} ms more before stopping", grace.toMillis());
+                      Thread.sleep(grace);
+                    }
                     agent.close();
                     probes.close();
                   } catch (InterruptedException e) {
@@ -75,6 +94,18 @@ public final class Main {
                   dataPlane.close();
                 }));
     agent.run();
+  }
+
+  /** L2 ownership among the cluster's forwarders, or every VIP when no fleet is configured. */
+  private static Announcer announcer(
+      ForwarderConfig config, FleetDataPlane dataPlane, MeterRegistry registry) {
+    return config
+        .fleet()
+        .<Announcer>map(
+            fleet -> Fleet.running(fleet, config.name(), config.node(), dataPlane, registry))
+        .orElseGet(
+            () ->
+                new LoneAnnouncer(dataPlane, config.garpCount(), config.garpInterval(), registry));
   }
 
   private static DataPlane startDataPlane(ForwarderConfig config, List<Port> ports) {
@@ -88,6 +119,10 @@ public final class Main {
           port.devargs(),
           String.join(", ", described.getAddressesList()));
       ports.add(described);
+    }
+    if (config.idleSleepMicros() > 0) {
+      dataPlane.setIdleSleep(config.idleSleepMicros());
+      log.info("idle workers sleep up to {} us (shared cores)", config.idleSleepMicros());
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());
     return dataPlane;

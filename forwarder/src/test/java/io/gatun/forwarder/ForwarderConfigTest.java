@@ -178,4 +178,64 @@ class ForwarderConfigTest {
         .contains(Path.of("/x"));
     assertThat(ForwarderConfig.terminationLog(new String[] {"--name", "n"})).isEmpty();
   }
+
+  @Test
+  void aFleetFromItsKeyFileAndClusterIdWithDefaults(@TempDir Path dir) throws IOException {
+    Path key = dir.resolve("key");
+    Files.writeString(key, "0123456789abcdef0123456789abcdef\n");
+    ForwarderConfig c =
+        parse(
+            "--plaintext",
+            "--fleet-key-file",
+            key.toString(),
+            "--cluster-id",
+            "prod",
+            "--fleet-gateway",
+            "198.18.0.1",
+            "--idle-sleep-us",
+            "500");
+
+    var fleet = c.fleet().orElseThrow();
+    assertThat(fleet.key().clusterId()).isEqualTo("prod");
+    assertThat(fleet.interval()).isEqualTo(java.time.Duration.ofMillis(100));
+    assertThat(fleet.multiplier()).isEqualTo(3);
+    assertThat(fleet.gateways()).extracting(a -> a.getHostAddress()).containsExactly("198.18.0.1");
+    assertThat(c.idleSleepMicros()).isEqualTo(500);
+    assertThat(parse("--plaintext").fleet()).as("no fleet: every VIP").isEmpty();
+  }
+
+  @Test
+  void fleetFlagsAreCheckedNamingTheFlag(@TempDir Path dir) throws IOException {
+    Path key = dir.resolve("key");
+    Files.writeString(key, "0123456789abcdef");
+    String k = key.toString();
+    assertThatThrownBy(() -> parse("--plaintext", "--cluster-id", "prod"))
+        .hasMessageContaining("both --fleet-key-file and --cluster-id");
+    assertThatThrownBy(() -> parse("--plaintext", "--fleet-gateway", "198.18.0.1"))
+        .hasMessageContaining("--fleet-gateway needs a fleet");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--plaintext",
+                    "--fleet-key-file",
+                    k,
+                    "--cluster-id",
+                    "p",
+                    "--fleet-interval-ms",
+                    "5"))
+        .hasMessageContaining("--fleet-interval-ms is 5");
+    assertThatThrownBy(() -> parse("--plaintext", "--fleet-multiplier", "x"))
+        .hasMessageContaining("--fleet-multiplier wants a whole number");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--plaintext",
+                    "--fleet-key-file",
+                    dir.resolve("none").toString(),
+                    "--cluster-id",
+                    "p"))
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> parse("--plaintext", "--idle-sleep-us", "200000"))
+        .hasMessageContaining("--idle-sleep-us is 200000");
+  }
 }

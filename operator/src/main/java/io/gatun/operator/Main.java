@@ -3,6 +3,7 @@ package io.gatun.operator;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gatun.operator.control.ControlChannelSecurity;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -26,6 +27,7 @@ public final class Main {
         --plaintext        no TLS (without TLS material it is only allowed on a loopback address)
         --metrics-address  serve /metrics (Prometheus), /healthz and /readyz there
         --default-class    also serve Services of type LoadBalancer without a loadBalancerClass
+                           (default: the environment variable GATUN_DEFAULT_CLASS, else false)
         --leader-election  run as one of several replicas: the holder of the Lease
                            gatun-operator (in NAMESPACE, default: the client's) is active
         --namespace        where ForwarderSets are rendered into DaemonSets (default: the pod's
@@ -76,9 +78,25 @@ public final class Main {
     stopped.await();
   }
 
+  /** Where installers without a command line (OLM's Subscription config) switch the default. */
+  static final String DEFAULT_CLASS_VARIABLE = "GATUN_DEFAULT_CLASS";
+
   /** Returns null when help was asked for. */
   static OperatorOptions parse(String... args) {
+    return parse(System.getenv(), args);
+  }
+
+  /** The environment gives defaults ({@value #DEFAULT_CLASS_VARIABLE}); the arguments win. */
+  static OperatorOptions parse(Map<String, String> environment, String... args) {
     var options = OperatorOptions.defaults();
+    String defaultClass = environment.get(DEFAULT_CLASS_VARIABLE);
+    if (defaultClass != null && !defaultClass.isBlank()) {
+      if (!defaultClass.equals("true") && !defaultClass.equals("false")) {
+        throw new IllegalArgumentException(
+            DEFAULT_CLASS_VARIABLE + " takes true or false, got \"" + defaultClass + "\"");
+      }
+      options = options.withDefaultClass(Boolean.parseBoolean(defaultClass));
+    }
     Path cert = null;
     Path key = null;
     Path ca = null;

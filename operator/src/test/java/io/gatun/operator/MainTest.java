@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatun.operator.control.ControlChannelSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -30,6 +31,17 @@ class MainTest {
   void takesTheDefaultClassFlag() {
     assertThat(Main.parse("--default-class").defaultClass()).isTrue();
     assertThat(Main.parse("--default-class=false").defaultClass()).isFalse();
+  }
+
+  @Test
+  void takesTheDefaultClassFromTheEnvironmentUnlessTheFlagSaysOtherwise() {
+    var on = Map.of("GATUN_DEFAULT_CLASS", "true");
+    assertThat(Main.parse(on).defaultClass()).isTrue();
+    assertThat(Main.parse(on, "--default-class=false").defaultClass()).isFalse();
+    assertThat(Main.parse(Map.of("GATUN_DEFAULT_CLASS", "false")).defaultClass()).isFalse();
+    assertThat(Main.parse(Map.of("GATUN_DEFAULT_CLASS", "")).defaultClass()).isFalse();
+    assertThatThrownBy(() -> Main.parse(Map.of("GATUN_DEFAULT_CLASS", "yes")))
+        .hasMessageContaining("GATUN_DEFAULT_CLASS takes true or false");
   }
 
   @Test

@@ -34,6 +34,14 @@ public final class TestNetwork implements AutoCloseable {
   }
 
   public static TestNetwork up(Path root, int backends) {
+    return up(root, backends, 1);
+  }
+
+  /**
+   * With {@code ports} forwarder ports on the segment ({@link #forwarderInterface(int)}): a fleet's
+   * forwarders.
+   */
+  public static TestNetwork up(Path root, int backends, int ports) {
     String id =
         "e"
             + HexFormat.of()
@@ -43,13 +51,42 @@ public final class TestNetwork implements AutoCloseable {
     // Removed also when the test JVM exits without running @AfterAll (down is idempotent).
     Runtime.getRuntime().addShutdownHook(new Thread(net::close));
     net.run(
-        List.of(net.tools.resolve("testnet.sh").toString(), "up", id, Integer.toString(backends)));
+        List.of(
+            net.tools.resolve("testnet.sh").toString(),
+            "up",
+            id,
+            Integer.toString(backends),
+            Integer.toString(ports)));
     return net;
   }
 
   /** The root-namespace interface the forwarder's af_packet port opens. */
   public String forwarderInterface() {
     return "gt" + id + "f";
+  }
+
+  /** Forwarder port {@code n} (1 is {@link #forwarderInterface()}). */
+  public String forwarderInterface(int n) {
+    return n == 1 ? forwarderInterface() : forwarderInterface() + n;
+  }
+
+  /**
+   * Runs tools/fleet_probe.py in the client's namespace (whohas, forge, garp); returns its output.
+   */
+  public String fleetProbe(String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                "gt" + id + "-client",
+                "python3",
+                tools.resolve("fleet_probe.py").toString(),
+                "--iface",
+                "eth0"));
+    cmd.addAll(List.of(args));
+    return run(cmd);
   }
 
   public void killBackend(int n) {

@@ -32,7 +32,7 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 7;
+  public static final int ABI_VERSION = 8;
 
   // enum gfwd_family
   public static final int AF_INET = 4;
@@ -248,7 +248,13 @@ public final class GatunFwd {
             JAVA_LONG.withName("packets"),
             JAVA_LONG.withName("bytes"),
             JAVA_LONG.withName("new_flows"),
-            JAVA_LONG.withName("active_flows"));
+            JAVA_LONG.withName("active_flows"),
+            JAVA_LONG.withName("syns"),
+            JAVA_LONG.withName("syn_retransmits"),
+            JAVA_LONG.withName("syn_acks"),
+            JAVA_LONG.withName("syn_resets"),
+            JAVA_LONG.withName("unreachable"),
+            JAVA_LONG.withName("udp_port_unreachable"));
     public static final long ADDR = offset(LAYOUT, "addr");
     public static final VarHandle FAMILY = field(LAYOUT, "family");
     public static final VarHandle FLAGS = field(LAYOUT, "flags");
@@ -257,6 +263,12 @@ public final class GatunFwd {
     public static final VarHandle BYTES = field(LAYOUT, "bytes");
     public static final VarHandle NEW_FLOWS = field(LAYOUT, "new_flows");
     public static final VarHandle ACTIVE_FLOWS = field(LAYOUT, "active_flows");
+    public static final VarHandle SYNS = field(LAYOUT, "syns");
+    public static final VarHandle SYN_RETRANSMITS = field(LAYOUT, "syn_retransmits");
+    public static final VarHandle SYN_ACKS = field(LAYOUT, "syn_acks");
+    public static final VarHandle SYN_RESETS = field(LAYOUT, "syn_resets");
+    public static final VarHandle UNREACHABLE = field(LAYOUT, "unreachable");
+    public static final VarHandle UDP_PORT_UNREACHABLE = field(LAYOUT, "udp_port_unreachable");
   }
 
   /** {@code struct gfwd_commit_stats}. */

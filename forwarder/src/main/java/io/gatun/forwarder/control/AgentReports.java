@@ -12,6 +12,7 @@ import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Scheduling;
 import io.gatun.forwarder.ForwarderConfig;
 import io.gatun.forwarder.dataplane.DataPlaneControl;
+import io.gatun.forwarder.fleet.Announcer;
 import io.gatun.forwarder.health.HealthStatus;
 import io.gatun.forwarder.metrics.DataPlaneMetrics;
 import io.gatun.forwarder.serving.ServingState;
@@ -22,8 +23,8 @@ import java.util.Map;
 
 /**
  * What the agent tells the operator: who it is (Hello), how its ports and traffic are (periodic
- * observations), and how its backends are (health, complete after every (re)connect, else one
- * transition at a time).
+ * observations, with the VIPs it answers for and the fleet as it sees it), and how its backends are
+ * (health, complete after every (re)connect, else one transition at a time).
  *
  * <p>The data plane counts packets over all ports together: a port's rx / tx / drops are reported
  * when there is one port, and left at zero when there are several.
@@ -60,6 +61,7 @@ public final class AgentReports implements ControlChannel.Reports {
   private final DataPlaneMetrics metrics;
   private final SnapshotApplier applier;
   private final ServingState serving;
+  private final Announcer announcer;
   private long lastRxPackets = -1;
   private long lastRxAtNanos;
 
@@ -72,13 +74,15 @@ public final class AgentReports implements ControlChannel.Reports {
       DataPlaneControl dataPlane,
       DataPlaneMetrics metrics,
       SnapshotApplier applier,
-      ServingState serving) {
+      ServingState serving,
+      Announcer announcer) {
     this.config = config;
     this.ports = List.copyOf(ports);
     this.dataPlane = dataPlane;
     this.metrics = metrics;
     this.applier = applier;
     this.serving = serving;
+    this.announcer = announcer;
   }
 
   @Override
@@ -125,7 +129,8 @@ public final class AgentReports implements ControlChannel.Reports {
     Observation.Builder o =
         Observation.newBuilder()
             .setRxPacketsPerSecond(Math.max(0, rate))
-            .addAllVipsOwned(serving.vipsOwned());
+            .addAllVipsOwned(announcer.owned());
+    announcer.describe(o);
     boolean onePort = ports.size() == 1;
     for (int i = 0; i < ports.size(); i++) {
       var stats = dataPlane.portStats(i);

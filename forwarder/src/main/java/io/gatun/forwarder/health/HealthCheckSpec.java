@@ -2,8 +2,10 @@ package io.gatun.forwarder.health;
 
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.StatusRange;
+import io.gatun.forwarder.health.passive.PassiveSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How to probe the backends of one service, from the snapshot's {@code HealthCheck}, its settings
@@ -11,6 +13,7 @@ import java.util.List;
  * backends' health from scratch.
  *
  * @param source the operator's message, kept for equality and for the payloads
+ * @param passive the data plane's passive verdict, when asked for ({@code type} PASSIVE: alone)
  */
 public record HealthCheckSpec(
     HealthCheck source,
@@ -22,7 +25,8 @@ public record HealthCheckSpec(
     int unhealthyThreshold,
     String httpPath,
     String httpMethod,
-    List<StatusRange> expectedStatuses) {
+    List<StatusRange> expectedStatuses,
+    Optional<PassiveSpec> passive) {
 
   /**
    * Reads and checks a snapshot's health check; throws naming the bad setting. The operator
@@ -34,6 +38,18 @@ public record HealthCheckSpec(
     HealthCheck.Type type = check.getType();
     if (type == HealthCheck.Type.TYPE_UNSPECIFIED || type == HealthCheck.Type.UNRECOGNIZED) {
       throw new IllegalArgumentException(name + "has no type");
+    }
+    Optional<PassiveSpec> passive =
+        check.hasPassive()
+            ? Optional.of(PassiveSpec.of(check.getPassive(), name))
+            : Optional.empty();
+    if (type == HealthCheck.Type.PASSIVE) {
+      // No probe runs: period, timeout and thresholds are the probe's and may be 0.
+      if (passive.isEmpty()) {
+        throw new IllegalArgumentException(name + "is passive only but has no passive settings");
+      }
+      return new HealthCheckSpec(
+          check, type, 0, Duration.ZERO, Duration.ZERO, 1, 1, "", "", List.of(), passive);
     }
     if (check.getPort() > 65535) {
       throw new IllegalArgumentException(name + "port " + check.getPort() + " > 65535");
@@ -69,7 +85,8 @@ public record HealthCheckSpec(
         positive(check.getUnhealthyThreshold(), name, "unhealthy_threshold"),
         check.getHttpPath(),
         check.getHttpMethod(),
-        List.copyOf(check.getHttpExpectedStatusesList()));
+        List.copyOf(check.getHttpExpectedStatusesList()),
+        passive);
   }
 
   /** The HealthProbe's name ({@code namespace/name}), echoed in reports. */

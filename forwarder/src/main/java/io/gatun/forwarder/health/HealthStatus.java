@@ -8,6 +8,7 @@ import io.gatun.control.v1.BackendHealth;
  *
  * @param changedAtMillis when it last changed state (or started being probed), Unix epoch ms
  * @param lastLatencyMicros latency of the last successful probe (0 if none yet)
+ * @param passiveFailure out of rotation on the data plane's passive verdict, not a probe's
  */
 public record HealthStatus(
     BackendKey key,
@@ -15,7 +16,19 @@ public record HealthStatus(
     String reason,
     String probe,
     long changedAtMillis,
-    long lastLatencyMicros) {
+    long lastLatencyMicros,
+    boolean passiveFailure) {
+
+  /** A probe's verdict. */
+  public HealthStatus(
+      BackendKey key,
+      boolean healthy,
+      String reason,
+      String probe,
+      long changedAtMillis,
+      long lastLatencyMicros) {
+    this(key, healthy, reason, probe, changedAtMillis, lastLatencyMicros, false);
+  }
 
   public BackendHealth toProto() {
     return BackendHealth.newBuilder()
@@ -27,6 +40,7 @@ public record HealthStatus(
         .setProbe(probe)
         .setChangedAtUnixMillis(changedAtMillis)
         .setLastLatencyMicros(lastLatencyMicros)
+        .setPassiveFailure(passiveFailure)
         .build();
   }
 }

@@ -46,7 +46,7 @@ public final class Probes implements ProbeSet, AutoCloseable {
       case HTTPS -> https;
       case ICMP -> icmp;
       case SCTP -> sctp;
-      case TYPE_UNSPECIFIED, UNRECOGNIZED ->
+      case PASSIVE, TYPE_UNSPECIFIED, UNRECOGNIZED ->
           throw new IllegalArgumentException("no probe of type " + type);
     };
   }

@@ -6,21 +6,27 @@ import io.gatun.forwarder.health.BackendKey;
 import io.gatun.forwarder.health.HealthCheckSpec;
 import io.gatun.forwarder.health.HealthMonitor;
 import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.forwarder.health.PassiveService;
+import io.gatun.forwarder.health.PassiveWatch;
 import io.gatun.forwarder.health.ProbeSet;
+import io.gatun.forwarder.health.RotationMeters;
 import io.gatun.forwarder.metrics.CommitMeters;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +46,21 @@ import org.slf4j.LoggerFactory;
  * and one whose probe fails leaves at once: its connections have nowhere healthy to go on. They
  * never count towards fail open, which serves new connections, and they stay draining. A service
  * left with draining backends only is still committed, so their connections go on.
+ *
+ * <p>A health check with passive settings also lets the data plane's own view take a backend out
+ * ({@link PassiveWatch}): the same way out, the same recommit, reported with {@code
+ * passive_failure}.
  */
 public final class ServingState implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServingState.class);
 
   private final DataPlaneControl dataPlane;
   private final HealthMonitor health;
+  private final PassiveWatch passive;
+  private final RotationMeters rotation;
   private final Consumer<HealthStatus> upstream;
-  private final VipOwnership vips;
+  private volatile List<InetAddress> vipsServed = List.of();
+  private volatile Consumer<List<InetAddress>> servedListener = vips -> {};
   private final Timer recommitTime;
   private final CommitMeters commits;
   private List<DesiredService> desired = List.of();
@@ -64,13 +77,15 @@ public final class ServingState implements AutoCloseable {
     this.dataPlane = dataPlane;
     this.upstream = upstream;
     this.health = new HealthMonitor(probes, this::healthChanged, clock, registry);
-    this.vips = new VipOwnership(registry);
+    this.passive = new PassiveWatch(health, dataPlane::serviceStats, clock);
+    this.rotation = new RotationMeters(registry);
     this.commits = new CommitMeters(registry);
     this.recommitTime =
         Timer.builder("gatun.health.recommit")
             .description(
                 "From a health verdict to the data plane running with or without the backend")
             .register(registry);
+    passive.start();
   }
 
   /**
@@ -84,7 +99,9 @@ public final class ServingState implements AutoCloseable {
     List<DesiredService> running =
         next.stream().filter(s -> !refused.containsKey(s.key())).toList();
     health.track(probeTargets(running));
-    vips.serving(running.stream().map(s -> Address.text(s.spec().vip())).toList());
+    passive.track(passiveTargets(running));
+    vipsServed = running.stream().map(s -> s.spec().vip()).distinct().toList();
+    servedListener.accept(vipsServed);
     return refused;
   }
 
@@ -98,11 +115,22 @@ public final class ServingState implements AutoCloseable {
     return health.statuses();
   }
 
-  public List<String> vipsOwned() {
-    return vips.owned();
+  /**
+   * The VIPs of the running services (refused ones left out), sorted as text: what this forwarder
+   * may answer for. Which of them it does answer for is the fleet's decision.
+   */
+  public List<String> vipsServed() {
+    return vipsServed.stream().map(Address::text).sorted().toList();
+  }
+
+  /** Told the running services' VIPs after every snapshot (the announcer). */
+  public void onVipsServed(Consumer<List<InetAddress>> listener) {
+    this.servedListener = listener;
+    listener.accept(vipsServed);
   }
 
   private void healthChanged(HealthStatus status) {
+    rotation.transition(status);
     synchronized (this) {
       long started = System.nanoTime();
       try {
@@ -181,8 +209,32 @@ public final class ServingState implements AutoCloseable {
     return targets;
   }
 
+  private static List<PassiveService> passiveTargets(List<DesiredService> services) {
+    return services.stream()
+        .filter(s -> s.healthCheck().flatMap(HealthCheckSpec::passive).isPresent())
+        .map(
+            s -> {
+              HealthCheckSpec check = s.healthCheck().get();
+              Set<BackendKey> members =
+                  s.spec().backends().stream()
+                      .filter(b -> !b.draining())
+                      .map(b -> new BackendKey(s.key(), b.address(), b.port()))
+                      .collect(Collectors.toSet());
+              return new PassiveService(
+                  s.key(),
+                  s.spec().vip(),
+                  s.spec().protocol(),
+                  s.spec().port(),
+                  members,
+                  check.passive().get(),
+                  check.type() != io.gatun.control.v1.HealthCheck.Type.PASSIVE);
+            })
+        .toList();
+  }
+
   @Override
   public void close() {
+    passive.close();
     health.close();
   }
 }

@@ -176,7 +176,7 @@ class ServingStateTest {
         .as("only the running service's backends are probed")
         .hasSize(2)
         .allMatch(h -> h.key().serviceKey().equals("default/web/http"));
-    assertThat(serving.vipsOwned()).containsExactly("198.18.0.200");
+    assertThat(serving.vipsServed()).containsExactly("198.18.0.200");
 
     probe.down("198.18.0.12");
     Await.until(() -> !reported.isEmpty(), SOON, () -> "no transition reported");

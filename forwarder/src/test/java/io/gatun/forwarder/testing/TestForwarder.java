@@ -189,6 +189,11 @@ public final class TestForwarder implements AutoCloseable {
     }
   }
 
+  /** kill -9: a forwarder process dies without a word (no hand-over, no drain). */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   @Override
   public void close() throws InterruptedException {
     if (agent != null) {

@@ -17,4 +17,24 @@ public record BackendHealthStatus(
     @JsonPropertyDescription("When it last changed state (RFC 3339, forwarder clock).")
         String since,
     @JsonPropertyDescription("Latency of the last successful probe, microseconds.")
-        Long latencyMicros) {}
+        Long latencyMicros,
+    @JsonPropertyDescription(
+            "Why it is out of rotation, when it is: PassiveFailure (a forwarder's data plane saw"
+                + " new connections to it fail: RST, ICMP unreachable, SYNs unanswered) or"
+                + " ProbeFailure (a health probe failed).")
+        String outOfRotation) {
+
+  public static final String PASSIVE_FAILURE = "PassiveFailure";
+  public static final String PROBE_FAILURE = "ProbeFailure";
+
+  /** A backend's health without a cause for being out of rotation. */
+  public BackendHealthStatus(
+      String address,
+      Integer port,
+      boolean healthy,
+      String reason,
+      String since,
+      Long latencyMicros) {
+    this(address, port, healthy, reason, since, latencyMicros, null);
+  }
+}

@@ -9,10 +9,11 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ForwarderResources(
     @Default("2")
-        @Pattern("^[1-9][0-9]*$")
+        @Pattern("^([1-9][0-9]*|[1-9][0-9]*m)$")
         @JsonPropertyDescription(
-            "Whole CPUs (at least the lcores' count, so the static CPU manager can give them"
-                + " exclusively).")
+            "Whole CPUs, at least the lcores' count, so the static CPU manager can give them"
+                + " exclusively; or millicores (e.g. 1500m) on small nodes and in tests, where the"
+                + " lcores share the node's CPUs and a polling worker is throttled to the limit.")
         String cpu,
     @Default("1Gi")
         @Pattern("^[1-9][0-9]*(Mi|Gi)$")

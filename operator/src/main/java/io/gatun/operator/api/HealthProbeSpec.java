@@ -25,8 +25,20 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "!has(self.port) || self.type != 'ICMP'",
     message = "port does not apply to type ICMP (echo has no port): remove it")
+@ValidationRule(
+    value = "self.type != 'PASSIVE' || has(self.passive)",
+    message =
+        "type PASSIVE needs passive settings: add passive: {} for the defaults, or choose an active"
+            + " probe type")
+@ValidationRule(
+    value = "!has(self.port) || self.type != 'PASSIVE'",
+    message = "port does not apply to type PASSIVE (no probe is sent): remove it")
 public record HealthProbeSpec(
-    @Required @JsonPropertyDescription("ICMP, TCP, UDP, SCTP, HTTP or HTTPS.") ProbeType type,
+    @Required
+        @JsonPropertyDescription(
+            "ICMP, TCP, UDP, SCTP, HTTP or HTTPS; PASSIVE for the data plane's passive verdict"
+                + " alone (spec.passive), without an active probe.")
+        ProbeType type,
     @Min(1)
         @Max(65535)
         @JsonPropertyDescription("The port to probe; each backend's own port when unset.")
@@ -54,7 +66,36 @@ public record HealthProbeSpec(
     @JsonPropertyDescription("UDP and SCTP: what to send and expect.") ProbePayload payload,
     @JsonPropertyDescription("HTTP and HTTPS: the request and the statuses that pass.")
         HttpProbe http,
-    @JsonPropertyDescription("HTTPS: SNI and certificate checking.") TlsProbe tls) {
+    @JsonPropertyDescription("HTTPS: SNI and certificate checking.") TlsProbe tls,
+    @JsonPropertyDescription(
+            "Passive health: the data plane takes a backend out of rotation when new connections"
+                + " to it fail (RST, ICMP unreachable, SYNs unanswered), before a probe notices."
+                + " Unset: off.")
+        PassiveHealth passive) {
+
+  /** A probe without passive health. */
+  public HealthProbeSpec(
+      ProbeType type,
+      Integer port,
+      Integer periodMillis,
+      Integer timeoutMillis,
+      Integer healthyThreshold,
+      Integer unhealthyThreshold,
+      ProbePayload payload,
+      HttpProbe http,
+      TlsProbe tls) {
+    this(
+        type,
+        port,
+        periodMillis,
+        timeoutMillis,
+        healthyThreshold,
+        unhealthyThreshold,
+        payload,
+        http,
+        tls,
+        null);
+  }
 
   public int periodMillisOrDefault() {
     return periodMillis == null ? 5000 : periodMillis;

@@ -13,5 +13,7 @@ public enum ProbeType {
   /** An HTTP request, healthy on an expected status. */
   HTTP,
   /** An HTTP request over TLS. */
-  HTTPS
+  HTTPS,
+  /** No probe is sent: only the data plane's passive verdict ({@code spec.passive}) counts. */
+  PASSIVE
 }

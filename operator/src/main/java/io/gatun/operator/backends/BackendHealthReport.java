@@ -81,7 +81,12 @@ public record BackendHealthReport(List<BackendHealthStatus> backends) {
         changedAt == 0
             ? null
             : Instant.ofEpochMilli(changedAt).truncatedTo(ChronoUnit.SECONDS).toString(),
-        latency == 0 ? null : latency);
+        latency == 0 ? null : latency,
+        healthy
+            ? null
+            : failing.stream().anyMatch(v -> !v.passiveFailure())
+                ? BackendHealthStatus.PROBE_FAILURE
+                : BackendHealthStatus.PASSIVE_FAILURE);
   }
 
   /** Each address with a failing verdict, and the ports it fails on. */

@@ -100,6 +100,7 @@ final class BackendHealthBook {
         health.getReason(),
         health.getProbe(),
         health.getChangedAtUnixMillis(),
-        health.getLastLatencyMicros());
+        health.getLastLatencyMicros(),
+        health.getPassiveFailure());
   }
 }

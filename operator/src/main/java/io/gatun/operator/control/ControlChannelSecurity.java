@@ -2,6 +2,7 @@ package io.gatun.operator.control;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gatun.operator.tls.ControlChannelSecrets;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
@@ -72,10 +73,14 @@ public sealed interface ControlChannelSecurity {
     }
   }
 
-  /** Mutual TLS from a Secret holding tls.crt, tls.key and ca.crt. */
+  /**
+   * Mutual TLS from a Secret holding tls.crt, tls.key and ca.crt; made, with the forwarders' and a
+   * CA, when absent ({@link ControlChannelSecrets}).
+   */
   record TlsSecret(String namespace, String name) implements ControlChannelSecurity {
     @Override
     public ServerCredentials credentials(KubernetesClient client, InetSocketAddress address) {
+      new ControlChannelSecrets(client, namespace).ensure(name);
       Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
       if (secret == null) {
         throw new IllegalStateException("the Secret " + namespace + "/" + name + " does not exist");

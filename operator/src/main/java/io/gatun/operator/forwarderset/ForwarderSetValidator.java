@@ -57,18 +57,24 @@ final class ForwarderSetValidator {
               + ": raise the amount or lower the memory");
     }
     int lcores = countCpus(spec.eal().lcores());
-    int cpus = Integer.parseInt(spec.resources().cpu());
-    if (lcores > cpus) {
+    String cpu = spec.resources().cpu();
+    // Millicores: shared CPUs, nothing to count the lcores against (see ForwarderResources).
+    if (!cpu.matches("[1-9][0-9]{0,5}m?")) {
+      problems.add(
+          "spec.resources.cpu \""
+              + cpu
+              + "\" is neither whole CPUs nor millicores: write e.g. 2 or 1500m");
+    } else if (!cpu.endsWith("m") && lcores > Integer.parseInt(cpu)) {
       problems.add(
           "spec.eal.lcores "
               + spec.eal().lcores()
               + " names "
               + lcores
               + " CPUs but spec.resources.cpu is "
-              + cpus
+              + cpu
               + ": raise spec.resources.cpu to "
               + lcores
-              + " or name fewer lcores");
+              + " or name fewer lcores (or give millicores, e.g. 1500m, to share CPUs)");
     }
     return Validation.of(problems);
   }

@@ -2,6 +2,7 @@ package io.gatun.operator.healthprobe;
 
 import com.google.protobuf.ByteString;
 import io.gatun.control.v1.HealthCheck;
+import io.gatun.control.v1.PassiveCheck;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.HttpProbe;
 import io.gatun.operator.api.PayloadEncoding;
@@ -55,6 +56,15 @@ public final class HealthChecks {
                   io.gatun.control.v1.StatusRange.newBuilder()
                       .setFrom(range.from())
                       .setTo(range.toOrDefault())));
+    }
+    if (spec.passive() != null) {
+      var passive = spec.passive();
+      check.setPassive(
+          PassiveCheck.newBuilder()
+              .setConsecutiveFailures(passive.consecutiveFailuresOrDefault())
+              .setWindowMillis(passive.windowMillisOrDefault())
+              .setEjectionTimeMillis(passive.ejectionTimeMillisOrDefault())
+              .setMaxEjectedPercent(passive.maxEjectedPercentOrDefault()));
     }
     if (spec.tls() != null) {
       if (spec.tls().serverName() != null) {

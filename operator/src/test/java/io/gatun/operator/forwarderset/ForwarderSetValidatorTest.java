@@ -77,6 +77,20 @@ class ForwarderSetValidatorTest {
   }
 
   @Test
+  void millicoresShareCpusAndAreNotCountedAgainstTheLcores() {
+    var shared =
+        ForwarderSets.withResources(
+            ForwarderSets.withEal(ForwarderSets.onInterface("eth1"), new Eal("0-1", 512, null)),
+            new ForwarderResources("1500m", "768Mi"));
+    assertThat(validator.validate(ForwarderSets.stored(shared)).valid()).isTrue();
+    var bad =
+        ForwarderSets.withResources(
+            ForwarderSets.onInterface("eth1"), new ForwarderResources("1.5", "768Mi"));
+    assertThat(validator.validate(ForwarderSets.stored(bad)).message())
+        .contains("spec.resources.cpu");
+  }
+
+  @Test
   void lcoreListsAreCounted() {
     assertThat(ForwarderSetValidator.countCpus("0-1")).isEqualTo(2);
     assertThat(ForwarderSetValidator.countCpus("2,4-6,9")).isEqualTo(5);

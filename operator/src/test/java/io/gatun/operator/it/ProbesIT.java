@@ -98,7 +98,8 @@ class ProbesIT {
                       false,
                       "Probe-Fwd: connect refused",
                       "2026-01-01T00:00:00Z",
-                      null));
+                      null,
+                      BackendHealthStatus.PROBE_FAILURE));
           assertThat(lb.getStatus().backendHealth()).hasSize(3);
           assertThat(Cluster.condition(lb, "BackendsHealthy").orElseThrow().message())
               .isEqualTo(

@@ -171,6 +171,15 @@ class CelRulesTest {
             PROBE,
             "type: ICMP\nport: 80",
             "spec: port does not apply to type ICMP (echo has no port): remove it"),
+        bad(
+            PROBE,
+            "type: PASSIVE",
+            "spec: type PASSIVE needs passive settings: add passive: {} for the defaults, or"
+                + " choose an active probe type"),
+        bad(
+            PROBE,
+            "type: PASSIVE\npassive: {}\nport: 8080",
+            "spec: port does not apply to type PASSIVE (no probe is sent): remove it"),
         // ForwarderSet
         bad(
             FORWARDER_SET,
@@ -222,6 +231,8 @@ class CelRulesTest {
             "type: HTTPS\nhttp: {path: /healthz, expectedStatuses: [{from: 200, to: 204}, {from: 301}]}\ntls: {serverName: web.example, insecureSkipVerify: true}"),
         good(PROBE, "type: UDP\nport: 53\npayload: {send: 0a0b, expect: ff, encoding: Hex}"),
         good(PROBE, "type: ICMP\nperiodMillis: 1000\ntimeoutMillis: 1000"),
+        good(PROBE, "type: PASSIVE\npassive: {}"),
+        good(PROBE, "type: TCP\npassive: {consecutiveFailures: 5, maxEjectedPercent: 34}"),
         good(FORWARDER_SET, "dataPort: {interfaceName: eth1, addresses: {n: [198.18.0.2/24]}}"),
         good(
             FORWARDER_SET,
@@ -254,7 +265,7 @@ class CelRulesTest {
             .flatMap(rules -> rules.describe().stream())
             .map(rule -> rule.substring(rule.indexOf(" -> ") + 4))
             .toList();
-    assertThat(all).hasSize(25);
+    assertThat(all).hasSize(27);
     assertThat(exercised).containsExactlyInAnyOrderElementsOf(new HashSet<>(all));
   }
 

@@ -1,0 +1,483 @@
+package io.gatun.forwarder.fleet;
+
+import io.gatun.control.Address;
+import io.gatun.control.v1.FleetPeer;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.VipMove;
+import io.gatun.forwarder.dataplane.WorkerWatch;
+import io.gatun.fwd.Punted;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * L2 ownership among the forwarders of one cluster, learned on the data segment itself. Every
+ * interval this forwarder advertises itself on each port (through worker 0, so a forwarder whose
+ * workers stop looping falls silent, and one whose port is down cannot be heard: "cannot hear the
+ * owner" means "clients here cannot reach it either"); it reads its peers' advertisements from the
+ * data plane's punt queue, and owns each served address whose rendezvous winner among the live
+ * forwarders it is. On gaining an address it sets the data plane's owned set first, then sends
+ * gratuitous ARPs / unsolicited NAs; on losing one it stops answering but keeps forwarding (every
+ * forwarder forwards every VIP), so a move loses nothing in flight.
+ *
+ * <p>Like a VRRP backup, a forwarder listens for a down interval before it claims anything (at
+ * start and after its port or workers recover), so a joining forwarder learns who is there instead
+ * of claiming every VIP for a moment. It advertises meanwhile, marked listening: peers count it as
+ * a candidate, but an owner keeps an address the listener will take until the listener claims it
+ * (and has announced it), so no address goes unanswered in between; forwarders starting together
+ * each claim only their share.
+ *
+ * <p>Two forwarders answering for one address (a healing partition, heard as the data plane's
+ * conflict report) resolve it by rendezvous between the two: the loser yields the address for a
+ * while, the winner announces again. A foreign MAC is counted and reported.
+ *
+ * <p>One thread runs {@link #tick} every millisecond; the tests call it with their own clock.
+ */
+public final class Fleet implements Announcer {
+  private static final Logger log = LoggerFactory.getLogger(Fleet.class);
+  private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
+  private static final int MAX_PUNTED_PER_TURN = 256;
+
+  /** Looks at a still loop count before the workers count as stopped (idle back-off sleeps). */
+  private static final int STUCK_LOOKS = 3;
+
+  static final int MAX_MOVES = 32;
+  static final int LEAVING_ADVERTISEMENTS = 3;
+
+  private final FleetSettings settings;
+  private final String self;
+  private final String node;
+  private final FleetDataPlane dataPlane;
+  private final FleetMetrics metrics;
+  private final AdvertisementCodec codec;
+  private final PeerTable peers;
+  private final Candidates candidates;
+  private final LongSupplier nanos;
+  private final LongSupplier unixMillis;
+  private final List<byte[]> portMacs;
+  private final WorkerWatch workers = new WorkerWatch();
+  private final ConflictBook conflicts = new ConflictBook();
+  private final Deque<VipMove> moves = new ArrayDeque<>();
+  private final Set<Rejection> rejectionsLogged = EnumSet.noneOf(Rejection.class);
+
+  /** Addresses yielded to a peer after a conflict, until when. */
+  private final Map<String, Long> yielded = new HashMap<>();
+
+  private Set<InetAddress> served = Set.of();
+  private Map<String, InetAddress> owned = new TreeMap<>();
+  private volatile List<String> ownedText = List.of();
+  private volatile int peersAlive;
+  private long sequence;
+  private boolean started;
+  private long nextAdvertisementAt;
+  private boolean listening = true;
+  private long listenUntil;
+  private boolean healthy = true;
+  private int stillLooks;
+  private boolean leaving;
+
+  /** False at first: the data plane answers for every VIP until it is given an owned set. */
+  private boolean dataPlaneInSync = false;
+
+  private boolean dirty = true;
+  private String why = "served";
+  private long detectedAt = -1;
+  private volatile boolean running;
+  private Thread thread;
+
+  /**
+   * @param self this forwarder's name (its id in the fleet)
+   * @param nanos a monotonic clock ({@link System#nanoTime})
+   * @param unixMillis the wall clock: reports, and the first sequence number
+   */
+  public Fleet(
+      FleetSettings settings,
+      String self,
+      String node,
+      FleetDataPlane dataPlane,
+      Candidates candidates,
+      MeterRegistry registry,
+      LongSupplier nanos,
+      LongSupplier unixMillis) {
+    this.settings = settings;
+    this.self = self;
+    this.node = node;
+    this.dataPlane = dataPlane;
+    this.candidates = candidates;
+    this.codec = new AdvertisementCodec(settings.key());
+    this.peers = new PeerTable(settings.multiplier());
+    this.nanos = nanos;
+    this.unixMillis = unixMillis;
+    this.metrics = new FleetMetrics(registry, () -> ownedText.size(), () -> peersAlive);
+    this.portMacs =
+        java.util.stream.IntStream.range(0, dataPlane.portCount())
+            .mapToObj(dataPlane::portMac)
+            .toList();
+    // Above every number an earlier run of this forwarder used (peers remember them).
+    this.sequence = unixMillis.getAsLong() * 1000;
+  }
+
+  public static Fleet running(
+      FleetSettings settings,
+      String self,
+      String node,
+      FleetDataPlane dataPlane,
+      MeterRegistry registry) {
+    return new Fleet(
+        settings,
+        self,
+        node,
+        dataPlane,
+        Candidates.EVERY_LIVE,
+        registry,
+        System::nanoTime,
+        System::currentTimeMillis);
+  }
+
+  @Override
+  public synchronized void start() {
+    running = true;
+    thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("fleet")
+            .start(
+                () -> {
+                  while (running) {
+                    try {
+                      tick(nanos.getAsLong());
+                    } catch (RuntimeException e) {
+                      log.error("fleet turn failed; going on", e);
+                    }
+                    LockSupport.parkNanos(POLL_NANOS);
+                  }
+                });
+  }
+
+  @Override
+  public synchronized void serve(Collection<InetAddress> vips) {
+    Set<InetAddress> next = Set.copyOf(vips);
+    if (!next.equals(served)) {
+      served = next;
+      changed("served");
+    }
+  }
+
+  @Override
+  public List<String> owned() {
+    return ownedText;
+  }
+
+  /** One turn: read what was punted, expire peers, advertise when due, re-elect on a change. */
+  synchronized void tick(long now) {
+    if (!started) {
+      started = true;
+      listenUntil = now + settings.downInterval().toNanos();
+      nextAdvertisementAt = now; // heard at once, as listening
+      log.info(
+          "fleet {}: listening {} ms for peers before claiming addresses",
+          settings.key().clusterId(),
+          settings.downInterval().toMillis());
+    }
+    for (int i = 0; i < MAX_PUNTED_PER_TURN; i++) {
+      Optional<Punted> punted = dataPlane.readPunted();
+      if (punted.isEmpty()) {
+        break;
+      }
+      switch (punted.get()) {
+        case Punted.FleetFrame f -> heard(f, now);
+        case Punted.AddressConflict c -> conflict(c, now);
+      }
+    }
+    for (Peer gone : peers.expire(now)) {
+      log.info("peer {} ({}) fell silent: taking over what it owned", gone.id(), gone.node());
+      detected(now);
+      changed("peer " + gone.id() + " gone");
+    }
+    if (yielded.values().removeIf(until -> now - until >= 0)) {
+      changed("conflict yield over");
+    }
+    if (listening && now - listenUntil >= 0) {
+      listening = false;
+      changed("listened for peers");
+    }
+    if (now - nextAdvertisementAt >= 0) {
+      nextAdvertisementAt = now + settings.interval().toNanos();
+      checkSelf(now);
+      if (healthy && !leaving) {
+        advertise(Advertisement.DEFAULT_PRIORITY);
+      }
+    }
+    if (dirty) {
+      elect(now);
+    }
+  }
+
+  private void heard(Punted.FleetFrame frame, long now) {
+    switch (codec.decode(frame.frame())) {
+      case AdvertisementCodec.Rejected r -> {
+        metrics.rejected(r.reason());
+        if (rejectionsLogged.add(r.reason())) {
+          log.warn(
+              "ignoring a fleet advertisement ({}: {}); further ones are only counted",
+              r.reason().label(),
+              r.detail());
+        }
+      }
+      case AdvertisementCodec.Accepted a -> {
+        Advertisement ad = a.advertisement();
+        if (ad.forwarderId().equals(self)) {
+          return; // our own, looped back by the segment
+        }
+        metrics.received();
+        switch (peers.heard(ad, a.mac(), now)) {
+          case JOINED -> {
+            log.info(
+                "peer {} ({}, {}) joined{}",
+                ad.forwarderId(),
+                ad.node(),
+                a.mac(),
+                ad.listening() ? ", listening" : "");
+            changed("peer " + ad.forwarderId() + " joined");
+          }
+          case CLAIMING -> {
+            log.info("peer {} ({}) claims its share", ad.forwarderId(), ad.node());
+            changed("peer " + ad.forwarderId() + " joined");
+          }
+          case LEFT -> {
+            log.info(
+                "peer {} ({}) is leaving: taking over what it owned", ad.forwarderId(), ad.node());
+            detected(now);
+            changed("peer " + ad.forwarderId() + " left");
+          }
+          case REFRESHED -> {}
+        }
+      }
+    }
+  }
+
+  private void conflict(Punted.AddressConflict c, long now) {
+    String address = Address.text(c.address());
+    Optional<String> peer = peers.whoseMac(c.macText()).filter(id -> !id.equals(self));
+    metrics.conflict(peer.isPresent());
+    conflicts.record(c, peer, unixMillis.getAsLong());
+    if (!owned.containsKey(address)) {
+      return; // reported for an address given up since
+    }
+    if (peer.isEmpty()) {
+      log.warn(
+          "address conflict: {}, owned here, is claimed by {} (via {}), no forwarder of this fleet",
+          address,
+          c.macText(),
+          c.via());
+      return;
+    }
+    String winner =
+        Rendezvous.owner(address, candidates.among(address, Set.of(self, peer.get()))).orElse(self);
+    if (winner.equals(self)) {
+      log.warn(
+          "{} answers for {} too; it loses to this forwarder: announcing again",
+          peer.get(),
+          address);
+      dataPlane.announce(c.address(), settings.garpCount(), settings.garpInterval());
+      metrics.garps(settings.garpCount());
+    } else {
+      log.warn("{} answers for {} too and wins it: yielding it", peer.get(), address);
+      yielded.put(address, now + 3 * settings.downInterval().toNanos());
+      changed("conflict with " + peer.get());
+    }
+  }
+
+  /** Stops advertising when its port is down or its workers stopped; listens again after. */
+  private void checkSelf(long now) {
+    boolean linksUp = !portMacs.isEmpty();
+    for (int i = 0; i < portMacs.size(); i++) {
+      linksUp &= dataPlane.linkUp(i);
+    }
+    String stuck = workers.stuck(dataPlane.workerLoops());
+    stillLooks = stuck == null ? 0 : stillLooks + 1;
+    boolean fine = linksUp && stillLooks < STUCK_LOOKS;
+    if (healthy && !fine) {
+      healthy = false;
+      String reason = linksUp ? stuck : "port down";
+      log.warn("giving every address up and falling silent: {}", reason);
+      peers.clear();
+      changed(reason);
+    } else if (!healthy && fine) {
+      healthy = true;
+      listening = true;
+      listenUntil = now + settings.downInterval().toNanos();
+      log.info("port and workers fine again: listening for peers before claiming addresses");
+    }
+  }
+
+  private void advertise(int priority) {
+    Advertisement ad =
+        new Advertisement(
+            settings.key().clusterId(),
+            self,
+            node,
+            priority,
+            ++sequence,
+            settings.interval(),
+            listening);
+    for (int port = 0; port < portMacs.size(); port++) {
+      if (dataPlane.sendFrame(port, codec.encode(ad, portMacs.get(port)))) {
+        metrics.sent();
+      }
+    }
+  }
+
+  private void detected(long now) {
+    if (detectedAt < 0) {
+      detectedAt = now;
+    }
+  }
+
+  private void changed(String reason) {
+    dirty = true;
+    why = reason;
+  }
+
+  /** Owns what rendezvous gives this forwarder among the live ones, and tells the data plane. */
+  private void elect(long now) {
+    dirty = false;
+    Map<String, InetAddress> next = new TreeMap<>();
+    Set<String> alive = peers.alive();
+    peersAlive = alive.size();
+    if (healthy && !leaving) {
+      Set<String> live = new TreeSet<>(alive);
+      live.add(self);
+      Set<String> waiting = peers.listening();
+      for (InetAddress address : targets()) {
+        String text = Address.text(address);
+        String winner = Rendezvous.owner(text, candidates.among(text, live)).orElse("");
+        boolean mine = winner.equals(self) && !listening;
+        // Kept for a listening winner until it claims it: it announces before this one stops.
+        boolean handingOver = waiting.contains(winner) && owned.containsKey(text);
+        if (!yielded.containsKey(text) && (mine || handingOver)) {
+          next.put(text, address);
+        }
+      }
+    }
+    Set<String> gained = new TreeSet<>(next.keySet());
+    gained.removeAll(owned.keySet());
+    Set<String> lost = new TreeSet<>(owned.keySet());
+    lost.removeAll(next.keySet());
+    if (!gained.isEmpty() || !lost.isEmpty() || !dataPlaneInSync) {
+      // A stopped worker never passes the owned set's grace period: leave the set alone then
+      // (the worker answers nothing anyway) and set it once it loops again.
+      dataPlaneInSync = stillLooks == 0;
+      if (dataPlaneInSync) {
+        dataPlane.setOwned(next.values());
+      }
+      owned = next;
+      ownedText = List.copyOf(next.keySet());
+      for (String address : gained) {
+        dataPlane.announce(next.get(address), settings.garpCount(), settings.garpInterval());
+        metrics.garps(settings.garpCount());
+      }
+      if (!gained.isEmpty() && detectedAt >= 0) {
+        long took = nanos.getAsLong() - detectedAt;
+        metrics.failover(took);
+        log.info("takeover: first GARP {} us after the peer was found gone", took / 1000);
+      }
+      metrics.acquired(gained.size());
+      metrics.released(lost.size());
+      gained.forEach(a -> moved(a, true));
+      lost.forEach(a -> moved(a, false));
+      if (!gained.isEmpty() || !lost.isEmpty()) {
+        log.info("took {}, gave up {} ({}); owning {}", gained, lost, why, ownedText);
+      }
+    }
+    detectedAt = -1;
+  }
+
+  private Set<InetAddress> targets() {
+    Set<InetAddress> all = new LinkedHashSet<>(served);
+    all.addAll(settings.gateways());
+    return all;
+  }
+
+  private void moved(String address, boolean gained) {
+    moves.addLast(
+        VipMove.newBuilder()
+            .setAddress(address)
+            .setGained(gained)
+            .setReason(why)
+            .setAtUnixMillis(unixMillis.getAsLong())
+            .build());
+    while (moves.size() > MAX_MOVES) {
+      moves.removeFirst();
+    }
+  }
+
+  @Override
+  public synchronized void describe(Observation.Builder observation) {
+    for (Peer p : peers.peers()) {
+      observation.addPeersSeen(
+          FleetPeer.newBuilder()
+              .setName(p.id())
+              .setNode(p.node())
+              .setMac(p.mac())
+              .setPriority(p.priority()));
+    }
+    observation.addAllAddressConflicts(conflicts.all());
+    observation.addAllVipMoves(moves);
+  }
+
+  @Override
+  public synchronized void leave() {
+    if (leaving) {
+      return;
+    }
+    leaving = true;
+    log.info(
+        "leaving the fleet: handing every address over, forwarding for {} ms more",
+        settings.drainGrace().toMillis());
+    if (healthy && !listening) {
+      for (int i = 0; i < LEAVING_ADVERTISEMENTS; i++) {
+        advertise(Advertisement.LEAVING);
+      }
+    }
+    changed("leaving");
+    elect(nanos.getAsLong());
+  }
+
+  @Override
+  public Duration drainGrace() {
+    return settings.drainGrace();
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      running = false;
+      t = thread;
+    }
+    if (t != null) {
+      try {
+        t.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package io.gatun.forwarder.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.Address;
+import io.gatun.control.v1.Observation;
+import io.gatun.fwd.Punted;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Three forwarders on an in-memory segment, driven turn by turn on one made-up clock. */
+class FleetTest {
+  private static final long MS = 1_000_000;
+  private static final List<InetAddress> VIPS =
+      IntStream.range(0, 12).mapToObj(i -> address("198.18.0." + (200 + i))).toList();
+  private static final InetAddress GATEWAY = address("198.18.0.1");
+
+  private final Segment segment = new Segment();
+  private final List<Segment.Member> ports = new ArrayList<>();
+  private final List<Fleet> fleets = new ArrayList<>();
+  private final List<SimpleMeterRegistry> registries = new ArrayList<>();
+  private final Set<Integer> stopped = new HashSet<>();
+  private long now = 1_000 * MS;
+
+  private static InetAddress address(String text) {
+    return Address.parse(text).toInetAddress();
+  }
+
+  private static FleetSettings settings(List<InetAddress> gateways) {
+    return new FleetSettings(
+        new FleetKey("prod", AdvertisementCodecTest.KEY),
+        Duration.ofMillis(100),
+        3,
+        3,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(1),
+        gateways);
+  }
+
+  private Fleet start(int n) {
+    Segment.Member port = segment.join(n);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Fleet fleet =
+        new Fleet(
+            settings(List.of(GATEWAY)),
+            "fwd-" + n,
+            "node-" + n,
+            port,
+            Candidates.EVERY_LIVE,
+            registry,
+            () -> now,
+            () -> now / MS);
+    fleet.serve(VIPS);
+    ports.add(port);
+    fleets.add(fleet);
+    registries.add(registry);
+    return fleet;
+  }
+
+  /** Runs every live forwarder for {@code millis} of made-up time, a turn per millisecond. */
+  private void run(long millis) {
+    for (long i = 0; i < millis; i++) {
+      now += MS;
+      for (int f = 0; f < fleets.size(); f++) {
+        if (!stopped.contains(f)) {
+          fleets.get(f).tick(now);
+        }
+      }
+    }
+  }
+
+  private Set<String> everyTarget() {
+    Set<String> all = new TreeSet<>();
+    VIPS.forEach(v -> all.add(Address.text(v)));
+    all.add(Address.text(GATEWAY));
+    return all;
+  }
+
+  /** Every address owned by exactly one of the live forwarders, in the agent and the data plane. */
+  private void assertEachOwnedOnce() {
+    List<String> owned = new ArrayList<>();
+    for (int f = 0; f < fleets.size(); f++) {
+      if (!stopped.contains(f)) {
+        assertThat(ports.get(f).owned).containsExactlyInAnyOrderElementsOf(fleets.get(f).owned());
+        owned.addAll(fleets.get(f).owned());
+      }
+    }
+    assertThat(owned).containsExactlyInAnyOrderElementsOf(everyTarget());
+  }
+
+  private double counter(int f, String name, String tag, String value) {
+    return registries.get(f).get(name).tag(tag, value).counter().count();
+  }
+
+  @Test
+  void everyAddressHasOneOwnerAndEachOwnerAnnouncedWhatItTook() {
+    start(1);
+    start(2);
+    start(3);
+    run(1);
+    assertThat(fleets.getFirst().owned()).as("nothing claimed while listening").isEmpty();
+    assertThat(ports.getFirst().owned)
+        .as("nor answered: the default (every VIP) is replaced")
+        .isEmpty();
+
+    run(1_000);
+
+    assertEachOwnedOnce();
+    for (int f = 0; f < 3; f++) {
+      assertThat(fleets.get(f).owned()).as("fwd-%d owns a share", f + 1).isNotEmpty();
+      assertThat(ports.get(f).announced).containsExactlyInAnyOrderElementsOf(fleets.get(f).owned());
+      assertThat(registries.get(f).get("gatun.fleet.peers.alive").gauge().value()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aSilentOwnersAddressesMoveAfterTheDownIntervalAndOnlyThose() {
+    start(1);
+    start(2);
+    start(3);
+    run(1_000);
+    List<String> ofTwo = fleets.get(1).owned();
+    List<String> ofOne = fleets.get(0).owned();
+
+    stopped.add(1); // kill -9
+    run(200);
+    assertThat(fleets.get(0).owned()).as("not yet: 3 intervals + skew").isEqualTo(ofOne);
+    run(300);
+
+    assertEachOwnedOnce();
+    assertThat(fleets.get(0).owned()).containsAll(ofOne);
+    List<String> announcedAfter = new ArrayList<>(ports.get(0).announced);
+    announcedAfter.addAll(ports.get(2).announced);
+    assertThat(announcedAfter).containsAll(ofTwo);
+    double failovers =
+        registries.get(0).get("gatun.fleet.failover").timer().count()
+            + registries.get(2).get("gatun.fleet.failover").timer().count();
+    assertThat(failovers).isPositive();
+  }
+
+  @Test
+  void aLeavingForwarderHandsOverAtOnce() {
+    start(1);
+    start(2);
+    run(1_000);
+    List<String> ofTwo = fleets.get(1).owned();
+    assertThat(ofTwo).isNotEmpty();
+
+    fleets.get(1).leave();
+    assertThat(fleets.get(1).owned()).as("it stops answering at once").isEmpty();
+    assertThat(ports.get(1).owned).isEmpty();
+    run(2);
+
+    assertThat(fleets.get(0).owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+    assertThat(ports.get(0).announced).containsAll(ofTwo);
+    assertThat(counter(1, "gatun.vip.ownership.changes", "change", "released"))
+        .isEqualTo(ofTwo.size());
+  }
+
+  @Test
+  void aJoiningForwarderTakesItsShareAndTheOldOwnerStopsAnswering() {
+    start(1);
+    run(1_000);
+    assertThat(fleets.getFirst().owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+
+    start(2);
+    run(399);
+    assertThat(fleets.get(1).owned()).as("listening").isEmpty();
+    assertThat(fleets.get(0).owned())
+        .as("the old owner keeps what the listener will take until it claims it")
+        .containsExactlyInAnyOrderElementsOf(everyTarget());
+    run(200);
+
+    assertEachOwnedOnce();
+    assertThat(fleets.get(1).owned()).isNotEmpty();
+    assertThat(ports.get(1).announced).containsExactlyInAnyOrderElementsOf(fleets.get(1).owned());
+  }
+
+  @Test
+  void aForwarderWhosePortWentDownGivesEverythingUpAndListensBeforeClaimingAgain() {
+    start(1);
+    start(2);
+    run(1_000);
+
+    ports.get(0).linkUp = false;
+    run(600);
+    assertThat(fleets.get(0).owned()).isEmpty();
+    assertThat(ports.get(0).owned).isEmpty();
+    assertThat(fleets.get(1).owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+
+    ports.get(0).linkUp = true;
+    run(1_000);
+    assertEachOwnedOnce();
+    assertThat(fleets.get(0).owned()).isNotEmpty();
+  }
+
+  @Test
+  void forgedForeignAndReplayedAdvertisementsMoveNothingAndAreCounted() {
+    start(1);
+    start(2);
+    run(1_000);
+    List<String> before = fleets.get(0).owned();
+
+    byte[] wrongKey = AdvertisementCodecTest.KEY.clone();
+    wrongKey[3] ^= 1;
+    Advertisement leaving =
+        new Advertisement("prod", "fwd-2", "node-2", 0, Long.MAX_VALUE, Duration.ofMillis(100));
+    segment.inject(
+        new AdvertisementCodec(new FleetKey("prod", wrongKey)).encode(leaving, new byte[6]));
+    Advertisement theirs =
+        new Advertisement("other", "fwd-2", "node-2", 0, Long.MAX_VALUE, Duration.ofMillis(100));
+    segment.inject(
+        new AdvertisementCodec(new FleetKey("other", AdvertisementCodecTest.KEY))
+            .encode(theirs, new byte[6]));
+    // A genuine advertisement of fwd-2, captured and sent again.
+    Advertisement old = new Advertisement("prod", "fwd-2", "node-2", 0, 1, Duration.ofMillis(100));
+    segment.inject(
+        new AdvertisementCodec(new FleetKey("prod", AdvertisementCodecTest.KEY))
+            .encode(old, ports.get(1).mac));
+    run(50);
+
+    assertThat(fleets.get(0).owned()).isEqualTo(before);
+    assertThat(counter(0, "gatun.fleet.advertisements.rejected", "reason", "bad_hmac"))
+        .isEqualTo(1);
+    assertThat(counter(0, "gatun.fleet.advertisements.rejected", "reason", "foreign_cluster"))
+        .isEqualTo(1);
+    assertThat(counter(0, "gatun.fleet.advertisements.rejected", "reason", "replay")).isEqualTo(1);
+  }
+
+  @Test
+  void aForeignMacClaimingAnOwnedAddressIsCountedAndReported() {
+    start(1);
+    run(1_000);
+    InetAddress vip = VIPS.getFirst();
+    byte[] foreign = HexFormat.of().parseHex("0200000000ee");
+    ports
+        .get(0)
+        .punted
+        .add(new Punted.AddressConflict(0, vip, foreign, Punted.AddressConflict.Via.ARP));
+    run(2);
+
+    assertThat(counter(0, "gatun.fleet.address.conflicts", "claimant", "foreign")).isEqualTo(1);
+    assertThat(fleets.get(0).owned())
+        .as("a foreign device does not make it yield")
+        .contains("198.18.0.200");
+    Observation.Builder o = Observation.newBuilder();
+    fleets.get(0).describe(o);
+    assertThat(o.getAddressConflictsList())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getAddress()).isEqualTo("198.18.0.200");
+              assertThat(c.getMac()).isEqualTo("02:00:00:00:00:ee");
+              assertThat(c.getPeer()).isEmpty();
+            });
+    assertThat(o.getVipMovesList()).isNotEmpty();
+  }
+
+  @Test
+  void aPeerAnsweringForAnAddressThatRendezvousGivesItMakesThisOneYield() {
+    start(1);
+    start(2);
+    run(1_000);
+    // Partition: fwd-1 stops hearing fwd-2 and takes everything; then fwd-2's answers show up.
+    ports.get(1).sending = false;
+    run(500);
+    assertThat(fleets.get(0).owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+    String ofTwo =
+        everyTarget().stream()
+            .filter(
+                a -> Rendezvous.owner(a, List.of("fwd-1", "fwd-2")).orElseThrow().equals("fwd-2"))
+            .findFirst()
+            .orElseThrow();
+    ports
+        .get(0)
+        .punted
+        .add(
+            new Punted.AddressConflict(
+                0, address(ofTwo), ports.get(1).mac, Punted.AddressConflict.Via.ARP));
+    run(2);
+
+    assertThat(fleets.get(0).owned()).doesNotContain(ofTwo);
+    assertThat(counter(0, "gatun.fleet.address.conflicts", "claimant", "peer")).isEqualTo(1);
+  }
+
+  @Test
+  void aPartitionDoublesOwnershipAndItsHealingEndsItTheSameWayEveryTime() {
+    start(1);
+    start(2);
+    run(1_000);
+    List<String> ofOne = fleets.get(0).owned();
+
+    segment.partition(ports.get(0), ports.get(1));
+    run(600);
+    assertThat(fleets.get(0).owned())
+        .as("each side answers for everything: no address unanswered")
+        .containsExactlyInAnyOrderElementsOf(everyTarget());
+    assertThat(fleets.get(1).owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+
+    segment.heal();
+    run(300);
+    assertEachOwnedOnce();
+    assertThat(fleets.get(0).owned()).as("the same split as before the partition").isEqualTo(ofOne);
+  }
+}

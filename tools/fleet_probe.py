@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Looks at and pokes a forwarder fleet from a test host (raw AF_PACKET on its interface).
+
+  fleet_probe.py --iface eth0 whohas ADDRESS [--timeout S]
+      sends one ARP request for ADDRESS, prints every MAC that answered within the timeout
+      (one per line, lower case); nothing when nobody answered
+  fleet_probe.py --iface eth0 forge [--cluster ID] [--id NAME]
+      sends a fleet advertisement (EtherType 0x88B5 to 03:00:47:54:4e:00) of cluster ID from
+      NAME, priority 255, signed with a key nobody has: it must move nothing and be counted
+  fleet_probe.py --iface eth0 garp ADDRESS [--mac MAC]
+      sends a gratuitous ARP claiming ADDRESS for MAC (default 02:00:00:00:00:ee, a foreign
+      device): the owner must count and report the conflict
+"""
+import argparse
+import hashlib
+import hmac
+import os
+import select
+import socket
+import struct
+import time
+
+ETH_P_ARP = 0x0806
+FLEET_TYPE = 0x88B5
+FLEET_MAC = bytes.fromhex("030047544e00")
+BROADCAST = b"\xff" * 6
+
+
+def mac_bytes(text):
+    return bytes.fromhex(text.replace(":", ""))
+
+
+def mac_text(b):
+    return ":".join("%02x" % x for x in b)
+
+
+def own(iface):
+    with open("/sys/class/net/%s/address" % iface) as f:
+        return mac_bytes(f.read().strip())
+
+
+def own_ip(iface):
+    out = os.popen("ip -4 -o addr show dev %s" % iface).read().split()
+    return out[out.index("inet") + 1].split("/")[0]
+
+
+def arp(op, sender_mac, sender_ip, target_mac, target_ip):
+    return struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, sender_mac, socket.inet_aton(sender_ip),
+                       target_mac, socket.inet_aton(target_ip))
+
+
+def whohas(s, iface, address, timeout):
+    me = own(iface)
+    s.send(BROADCAST + me + struct.pack("!H", ETH_P_ARP) +
+           arp(1, me, own_ip(iface), b"\0" * 6, address))
+    seen = []
+    end = time.monotonic() + timeout
+    while True:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([s], [], [], left)[0]:
+            break
+        frame = s.recv(2048)
+        if len(frame) < 42 or struct.unpack("!H", frame[12:14])[0] != ETH_P_ARP:
+            continue
+        op, sha, spa = struct.unpack("!H6s4s", frame[20:32])
+        if op == 2 and socket.inet_ntoa(spa) == address and mac_text(sha) not in seen:
+            seen.append(mac_text(sha))
+    for m in seen:
+        print(m)
+
+
+def forge(s, iface, cluster, name):
+    me = own(iface)
+    c, n = cluster.encode(), name.encode()
+    # version 1, priority 255, flags 0, interval 100 ms, a sequence above any real one
+    payload = struct.pack("!BBBHQ", 1, 255, 0, 100, int(time.time() * 1e6) + 10 ** 12)
+    payload += bytes([len(c)]) + c + bytes([len(n)]) + n + bytes([4]) + b"evil"
+    mac = hmac.new(os.urandom(32), me + payload, hashlib.sha256).digest()
+    frame = FLEET_MAC + me + struct.pack("!H", FLEET_TYPE) + payload + mac
+    s.send(frame.ljust(60, b"\0"))
+    print(1)
+
+
+def garp(s, address, mac):
+    m = mac_bytes(mac)
+    s.send(BROADCAST + m + struct.pack("!H", ETH_P_ARP) + arp(1, m, address, b"\0" * 6, address))
+    print(1)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--iface", default="eth0")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    w = sub.add_parser("whohas")
+    w.add_argument("address")
+    w.add_argument("--timeout", type=float, default=1.0)
+    f = sub.add_parser("forge")
+    f.add_argument("--cluster", default="e2e")
+    f.add_argument("--id", default="fwd-evil")
+    g = sub.add_parser("garp")
+    g.add_argument("address")
+    g.add_argument("--mac", default="02:00:00:00:00:ee")
+    a = p.parse_args()
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP))
+    s.bind((a.iface, 0))
+    if a.cmd == "whohas":
+        whohas(s, a.iface, a.address, a.timeout)
+    elif a.cmd == "forge":
+        forge(s, a.iface, a.cluster, a.id)
+    else:
+        garp(s, a.address, a.mac)
+
+
+if __name__ == "__main__":
+    main()
