@@ -134,5 +134,31 @@ class ControlChannelE2E {
     assertThat(metrics.value("gatun_snapshots_total", Map.of("result", "stale")))
         .as("the new operator numbered its snapshots above the running generation")
         .isZero();
+    assertThat(metrics.value("gatun_control_snapshot_messages_total", Map.of("kind", "complete")))
+        .as("each stream starts with a complete snapshot")
+        .isGreaterThanOrEqualTo(2);
+
+    // A change now travels as a delta (the forwarder offers DELTA_SNAPSHOTS) and is programmed.
+    cluster
+        .loadBalancer("default", "steady")
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"add\",\"path\":\"/spec/backends/static/0/weight\",\"value\":2}]");
+    Await.until(
+        () ->
+            new Scrape(forwarder.get("/metrics").body())
+                    .value("gatun_control_snapshot_messages_total", Map.of("kind", "delta"))
+                >= 1,
+        Duration.ofSeconds(60),
+        () -> "no snapshot delta reached the forwarder after a weight change");
+    awaitReady();
+    Traffic weighted = network.traffic(vip, 60);
+    assertThat(weighted.failed()).isZero();
+    assertThat(weighted.tcp()).containsOnlyKeys("backend-1", "backend-2", "backend-3", "backend-4");
+    assertThat(
+            new Scrape(forwarder.get("/metrics").body())
+                .value("gatun_control_snapshot_messages_total", Map.of("kind", "gap")))
+        .as("no delta missed its base")
+        .isZero();
   }
 }

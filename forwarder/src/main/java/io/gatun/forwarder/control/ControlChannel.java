@@ -56,6 +56,9 @@ public final class ControlChannel implements AutoCloseable {
   private final Duration observationPeriod;
   private final Duration maxBackoff;
   private final Counter streamsEnded;
+  private final Counter completeSnapshots;
+  private final Counter deltas;
+  private final Counter gaps;
   private volatile boolean connected;
   private volatile boolean closed;
   private volatile StreamObserver<ForwarderMessage> current;
@@ -80,6 +83,18 @@ public final class ControlChannel implements AutoCloseable {
         Counter.builder("gatun.control.disconnects")
             .description("Control streams to the operator that ended (each followed by a redial)")
             .register(registry);
+    this.completeSnapshots = received(registry, "complete");
+    this.deltas = received(registry, "delta");
+    this.gaps = received(registry, "gap");
+  }
+
+  private static Counter received(MeterRegistry registry, String kind) {
+    return Counter.builder("gatun.control.snapshot.messages")
+        .description(
+            "Snapshot messages from the operator: complete, delta, or a delta that did not build"
+                + " on the last one (gap: a complete snapshot is asked for)")
+        .tag("kind", kind)
+        .register(registry);
   }
 
   /** Whether a stream is up and the operator has spoken on it. */
@@ -189,10 +204,12 @@ public final class ControlChannel implements AutoCloseable {
         log.info("control stream to {} is up", transport);
       }
       if (message.hasSnapshot()) {
+        completeSnapshots.increment();
         Ack ack = onSnapshot.apply(assembly.complete(message.getSnapshot()));
         send(ForwarderMessage.newBuilder().setAck(ack).build());
       } else if (message.hasDelta()) {
         SnapshotDelta delta = message.getDelta();
+        deltas.increment();
         long had = assembly.version();
         Ack ack =
             assembly
@@ -200,6 +217,7 @@ public final class ControlChannel implements AutoCloseable {
                 .map(onSnapshot)
                 .orElseGet(
                     () -> {
+                      gaps.increment();
                       log.warn(
                           "snapshot delta {} builds on {}, but {} came last: asking for a complete"
                               + " snapshot",

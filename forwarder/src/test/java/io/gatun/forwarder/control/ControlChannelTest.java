@@ -177,5 +177,10 @@ class ControlChannelTest {
     assertThat(gap.getFullSnapshotWanted()).as("7 never came: a gap").isTrue();
     assertThat(gap.getApplied()).isFalse();
     assertThat(dataPlane.last()).as("nothing applied from a gapped delta").hasSize(1);
+    assertThat(
+            registry.get("gatun.control.snapshot.messages").tag("kind", "delta").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("gatun.control.snapshot.messages").tag("kind", "gap").counter().count())
+        .isEqualTo(1);
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Capabilities;
 import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Hello;
@@ -263,6 +264,49 @@ class ForwarderFleetTest {
     conversation.onNext(hello("fwd-a", 9_000));
 
     assertThat(stream.snapshotVersions()).containsExactly(9_001L);
+  }
+
+  @Test
+  void aForwarderOfferingDeltasGetsChangesOnlyAndACompleteSnapshotWhenItAsks() {
+    desiredState.publish(web, desired(service("default/web/http")));
+    var stream = new RecordingStream();
+    var conversation = new ForwarderConversation(fleet, desiredState, stream);
+    conversation.onNext(
+        ForwarderMessage.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setForwarderName("fwd-a")
+                    .setNodeName("node")
+                    .setCapabilities(
+                        Capabilities.newBuilder().addFeatures(Feature.DELTA_SNAPSHOTS)))
+            .build());
+    long first = stream.snapshotVersions().getFirst();
+    conversation.onNext(ack(first, true, ""));
+
+    long second =
+        desiredState.publish(new Owner("default", "api"), desired(service("default/api/http")));
+    var delta = stream.sent.getLast().getDelta();
+    assertThat(stream.completeOrDelta()).containsExactly(true, false);
+    assertThat(delta.getBaseSnapshotVersion()).isEqualTo(first);
+    assertThat(delta.getServicesList())
+        .as("only the service added")
+        .singleElement()
+        .satisfies(v -> assertThat(v.getService().getKey()).isEqualTo("default/api/http"));
+
+    conversation.onNext(
+        ForwarderMessage.newBuilder()
+            .setAck(
+                Ack.newBuilder()
+                    .setSnapshotVersion(second)
+                    .setError("delta builds on a version it does not have")
+                    .setFullSnapshotWanted(true))
+            .build());
+
+    assertThat(stream.completeOrDelta()).containsExactly(true, false, true);
+    assertThat(stream.sent.getLast().getSnapshot().getServicesCount()).isEqualTo(2);
+    assertThat(fleet.state("fwd-a").orElseThrow().rejectError())
+        .as("a gap is no rejection users should see")
+        .isNull();
   }
 
   private ForwarderConversation connect(String name, RecordingStream stream) {
