@@ -25,9 +25,10 @@ extern "C" {
  * 4: gfwd_commit() refuses services one by one (struct gfwd_refusal). 5: the fleet's
  * functions (frames sent and punted, owned VIPs, conflicts, idle back-off). 6: a Maglev table
  * size or a backend weight of 0 is refused instead of defaulted (the operator resolves
- * defaults); gfwd_generation() is gfwd_commit_seq(). 7: struct gfwd_backend_traffic ends in the
- * passive health counters. */
-#define GFWD_ABI_VERSION 7
+ * defaults); gfwd_generation() is gfwd_commit_seq(). 7: gfwd_commit_stats() (unchanged services
+ * keep their tables across commits). 8: struct gfwd_backend_traffic ends in the passive health
+ * counters. */
+#define GFWD_ABI_VERSION 8
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -132,6 +133,23 @@ int gfwd_commit(uint64_t seq,
 		struct gfwd_refusal *refusals, uint32_t refusals_cap);
 /* The seq of the running commit (0: none yet). */
 uint64_t gfwd_commit_seq(void);
+
+/* What the last successful gfwd_commit() did. A commit costs what changed: a service whose
+ * Maglev table size and serving backends (address, port, weight; draining ones excluded) are
+ * those of the running commit keeps its tables (shared, freed with the last commit holding
+ * them); any other service gets its own, built in this commit. */
+struct gfwd_commit_stats {
+	uint64_t seq;              /* the commit described (0: none yet) */
+	uint32_t services;         /* services it runs */
+	uint32_t tables_built;     /* services whose Maglev and round-robin tables it built */
+	uint32_t tables_reused;    /* services that kept the previous commit's tables */
+	uint32_t reserved;
+	uint64_t bytes_allocated;  /* the tables it built and the configuration's own arrays */
+	uint64_t table_bytes;      /* every table the running configuration holds, shared or not */
+	uint64_t build_ns;         /* validating and building, before the configuration is published */
+	uint64_t commit_ns;        /* the whole call: build, publish, grace period, old state freed */
+};
+int gfwd_commit_stats(struct gfwd_commit_stats *out);
 
 /* Counters, summed over workers. gfwd_counters_read() fills up to `n` values in the order
  * of gfwd_counter_name(i); gfwd_counter_count() tells how many exist. Drop reasons are

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -11,11 +12,15 @@
 #include "dataplane.h"
 #include "housekeeper.h"
 #include "last_error.h"
+#include "tables.h"
 #include "worker.h"
 
 _Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout is 256 bytes");
 _Static_assert(sizeof(struct gfwd_vip) == 20, "the bindings' Vip layout is 20 bytes");
 _Static_assert(sizeof(struct gfwd_conflict) == 24, "the bindings' Conflict layout is 24 bytes");
+_Static_assert(sizeof(struct gfwd_commit_stats) == 56, "the bindings' CommitStats layout is 56 bytes");
+
+static struct gfwd_commit_stats last_commit;   /* written by gfwd_commit only */
 
 int gfwd_abi_version(void)
 {
@@ -139,6 +144,24 @@ void gfwd_shutdown(void)
 
 /* ---------------------------------------------------------------- configuration */
 
+static uint64_t cycles_to_ns(uint64_t cycles)
+{
+	return (uint64_t)((double)cycles * 1e9 / (double)rte_get_timer_hz());
+}
+
+static void record_commit(const struct config *c, uint64_t start, uint64_t built, uint64_t end)
+{
+	uint64_t table_bytes = 0;
+	for (uint32_t i = 0; i < c->n_services; i++)
+		table_bytes += c->tables[i]->bytes;
+	last_commit = (struct gfwd_commit_stats){
+		.seq = c->seq, .services = c->n_services, .tables_built = c->tables_built,
+		.tables_reused = c->tables_reused, .bytes_allocated = c->table_bytes_built + c->own_bytes,
+		.table_bytes = table_bytes, .build_ns = cycles_to_ns(built - start),
+		.commit_ns = cycles_to_ns(end - start),
+	};
+}
+
 int gfwd_commit(uint64_t seq,
 		const struct gfwd_service *services, uint32_t n_services,
 		const struct gfwd_backend *backends, uint32_t n_backends,
@@ -151,16 +174,18 @@ int gfwd_commit(uint64_t seq,
 	if ((n_services && services == NULL) || (n_backends && backends == NULL) ||
 	    (refusals_cap && refusals == NULL))
 		return api_fail(-EINVAL, "null array with a non-zero count");
+	uint64_t start = rte_get_timer_cycles();
 	char err[256];
 	uint32_t refused;
-	struct config *c = config_build(seq, services, n_services, backends, n_backends, dp.n_workers,
-					dp_next_hop, dp_vip_id, refusals, refusals_cap, &refused, err, sizeof(err));
+	struct config *c = config_build_over(old, seq, services, n_services, backends, n_backends, dp.n_workers,
+					     dp_next_hop, dp_vip_id, refusals, refusals_cap, &refused, err, sizeof(err));
 	if (c == NULL)
 		return api_fail(n_services > MAX_SERVICES ? -EINVAL : -ENOMEM, "%s", err);
 	if (config_map_counters(c, old) != 0) {
 		config_free(c);
 		return api_fail(-ENOMEM, "out of memory");
 	}
+	uint64_t built = rte_get_timer_cycles();
 	__atomic_store_n(&dp.config, c, __ATOMIC_RELEASE);
 	/* Every worker has passed a quiescent point: none can still read `old` from before. */
 	rte_rcu_qsbr_synchronize(dp.rcu, RTE_QSBR_THRID_INVALID);
@@ -178,7 +203,16 @@ int gfwd_commit(uint64_t seq,
 	config_free(old);
 	if (dp.started)
 		housekeeper_run_once();   /* ask for new backends now, not at the next tick */
+	record_commit(c, start, built, rte_get_timer_cycles());
 	return (int)refused;
+}
+
+int gfwd_commit_stats(struct gfwd_commit_stats *out)
+{
+	if (out == NULL)
+		return api_fail(-EINVAL, "null stats");
+	*out = last_commit;
+	return 0;
 }
 
 int gfwd_worker_loops(uint64_t *loops, uint32_t n)

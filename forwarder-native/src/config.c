@@ -11,6 +11,7 @@
 #include "tunables.h"
 #include "maglev.h"
 #include "neigh.h"
+#include "tables.h"
 
 _Static_assert(sizeof(struct service) == 64, "a service is read for every new flow: keep it 64 bytes");
 
@@ -51,10 +52,9 @@ void config_free(struct config *c)
 {
 	if (c == NULL)
 		return;
-	for (uint32_t i = 0; i < c->n_services; i++) {
-		free(c->services[i].maglev);
-		free(c->services[i].wrr);
-	}
+	for (uint32_t i = 0; c->tables != NULL && i < c->n_services; i++)
+		tables_release(c->tables[i]);
+	free(c->tables);
 	for (unsigned w = 0; w < c->n_workers; w++) {
 		if (c->live != NULL)
 			rte_free(c->live[w]);
@@ -140,6 +140,10 @@ static int validate_service(const struct gfwd_service *s, uint32_t n_backends, s
 
 static int validate_backend(const struct gfwd_service *s, const struct gfwd_backend *in, struct refusal_text *r)
 {
+	bool dsr = s->mode == GFWD_MODE_DSR || s->mode == GFWD_MODE_DSR_IPIP;
+	if (in->family == s->family && in->port != 0 && in->weight != 0 && !(in->flags & ~GFWD_BACKEND_DRAINING) &&
+	    !(dsr && in->port != s->port))
+		return 0;   /* the common case: no name to write (formatting it cost most of a commit) */
 	char be[INET6_ADDRSTRLEN + 8];
 	endpoint_name(be, sizeof(be), in->addr, in->family, in->port);
 	if (in->family != s->family)
@@ -157,66 +161,29 @@ static int validate_backend(const struct gfwd_service *s, const struct gfwd_back
 	return 0;
 }
 
-static uint32_t gcd(uint32_t a, uint32_t b)
+/* The tables of the same service in old when they fit svc as they are: the same table size
+ * and the same serving backends (address, port, weight; both sorted the same way). NULL
+ * when svc needs its own (or sharing is off). */
+static struct sched_tables *same_tables(const struct config *old, const struct service *svc,
+					const struct backend *mine)
 {
-	while (b != 0) {
-		uint32_t t = a % b;
-		a = b;
-		b = t;
-	}
-	return a;
+	if (old == NULL || old->tables == NULL || !tables_sharing())
+		return NULL;
+	const struct service *o = config_find_service(old, &svc->vip, svc->port, svc->proto);
+	if (o == NULL || o->family != svc->family || o->maglev_size != svc->maglev_size ||
+	    o->n_serving != svc->n_serving)
+		return NULL;
+	const struct backend *theirs = &old->backends[o->first_backend];
+	for (uint32_t j = 0; j < svc->n_serving; j++)
+		if (theirs[j].port != mine[j].port || theirs[j].weight != mine[j].weight ||
+		    !addr_eq(&theirs[j].addr, &mine[j].addr))
+			return NULL;
+	return old->tables[o - old->services];
 }
 
-/* Smooth weighted round robin over the serving backends: each turns up weight times per
- * cycle, spread out rather than in runs. Weights are divided by their gcd and scaled down
- * if a cycle would be longer than WRR_MAX_SEQUENCE. */
-static int build_wrr(struct service *svc, const struct backend *b)
-{
-	uint32_t n = svc->n_serving;
-	uint32_t g = 0;
-	uint64_t total = 0;
-	for (uint32_t j = 0; j < n; j++)
-		g = gcd(g, b[j].weight);
-	uint32_t *w = calloc(n ? n : 1, sizeof(*w));
-	int64_t *current = calloc(n ? n : 1, sizeof(*current));
-	if (w == NULL || current == NULL) {
-		free(w);
-		free(current);
-		return -ENOMEM;
-	}
-	for (uint32_t j = 0; j < n; j++)
-		total += w[j] = b[j].weight / (g ? g : 1);
-	if (total > WRR_MAX_SEQUENCE) {
-		uint64_t scaled = 0;
-		for (uint32_t j = 0; j < n; j++)
-			scaled += w[j] = (uint32_t)RTE_MAX((uint64_t)1, (uint64_t)w[j] * WRR_MAX_SEQUENCE / total);
-		total = scaled;
-	}
-	svc->wrr_len = (uint32_t)total;
-	svc->wrr = malloc(sizeof(uint16_t) * (total ? total : 1));
-	if (svc->wrr == NULL) {
-		free(w);
-		free(current);
-		return -ENOMEM;
-	}
-	for (uint32_t k = 0; k < total; k++) {
-		uint32_t best = 0;
-		for (uint32_t j = 0; j < n; j++) {
-			current[j] += w[j];
-			if (current[j] > current[best])
-				best = j;
-		}
-		current[best] -= (int64_t)total;
-		svc->wrr[k] = (uint16_t)best;
-	}
-	free(w);
-	free(current);
-	return 0;
-}
-
-/* Builds services[index] from s and its backends, or says why not (nothing of it is then
- * left in c). -ENOMEM concerns the whole commit. */
-static int build_service(struct config *c, uint32_t index, const struct gfwd_service *s,
+/* Builds services[index] from s and its backends, taking over old's tables for it when they
+ * fit, or says why not (nothing of it is then left in c). -ENOMEM concerns the whole commit. */
+static int build_service(struct config *c, const struct config *old, uint32_t index, const struct gfwd_service *s,
 			 const struct gfwd_backend *backends, next_hop_fn next_hop, struct refusal_text *r)
 {
 	struct service *svc = &c->services[index];
@@ -261,24 +228,34 @@ static int build_service(struct config *c, uint32_t index, const struct gfwd_ser
 	};
 	for (uint32_t j = 0; j < s->n_backends; j++)
 		svc->n_serving += !(mine[j].flags & GFWD_BACKEND_DRAINING);
-	svc->maglev = malloc(sizeof(uint16_t) * svc->maglev_size);
-	/* Maglev and weighted round robin know only the serving backends: a draining one
-	 * owns no table entry, so no new flow can hash to it. */
-	struct maglev_input *in = calloc(svc->n_serving ? svc->n_serving : 1, sizeof(*in));
-	int rc = svc->maglev == NULL || in == NULL ? -ENOMEM : 0;
-	for (uint32_t j = 0; rc == 0 && j < svc->n_serving; j++)
-		in[j] = (struct maglev_input){ mine[j].addr, mine[j].port, mine[j].weight };
-	if (rc == 0)
-		rc = maglev_build(svc->maglev, svc->maglev_size, in, svc->n_serving);
-	free(in);
-	if (rc == 0)
-		rc = build_wrr(svc, mine);
-	if (rc != 0) {
-		free(svc->maglev);
-		free(svc->wrr);
-		memset(svc, 0, sizeof(*svc));
-		return rc == -ENOMEM ? rc : (snprintf(r->why, sizeof(r->why), "its Maglev table could not be built"), rc);
+	struct sched_tables *t = same_tables(old, svc, mine);
+	if (t != NULL) {
+		c->tables[index] = tables_hold(t);
+		c->tables_reused++;
+	} else {
+		/* Maglev and weighted round robin know only the serving backends: a draining one
+		 * owns no table entry, so no new flow can hash to it. */
+		struct maglev_input *in = calloc(svc->n_serving ? svc->n_serving : 1, sizeof(*in));
+		if (in == NULL) {
+			memset(svc, 0, sizeof(*svc));
+			return -ENOMEM;
+		}
+		for (uint32_t j = 0; j < svc->n_serving; j++)
+			in[j] = (struct maglev_input){ mine[j].addr, mine[j].port, mine[j].weight };
+		int rc = tables_build(in, svc->n_serving, svc->maglev_size, &t);
+		free(in);
+		if (rc != 0) {
+			memset(svc, 0, sizeof(*svc));
+			return rc == -ENOMEM ? rc
+					     : (snprintf(r->why, sizeof(r->why), "its Maglev table could not be built"), rc);
+		}
+		c->tables[index] = t;
+		c->tables_built++;
+		c->table_bytes_built += t->bytes;
 	}
+	svc->maglev = t->maglev;
+	svc->wrr = t->wrr;
+	svc->wrr_len = t->wrr_len;
 	c->n_backends += s->n_backends;
 	return 0;
 }
@@ -301,6 +278,8 @@ static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backe
 		if (c->live[w] == NULL || c->cursor[w] == NULL)
 			return -ENOMEM;
 	}
+	c->own_bytes += (entries ? entries : 1) * sizeof(struct traffic) * (c->n_workers + 1) +
+			(c->n_services ? c->n_services : 1) * sizeof(uint32_t) * c->n_workers;
 	return 0;
 }
 
@@ -324,6 +303,17 @@ struct config *config_build(uint64_t seq,
 			    struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 			    char *err, size_t err_len)
 {
+	return config_build_over(NULL, seq, services, n_services, backends, n_backends, n_workers, next_hop,
+				 vip_id, refusals, refusals_cap, n_refused, err, err_len);
+}
+
+struct config *config_build_over(const struct config *old, uint64_t seq,
+				 const struct gfwd_service *services, uint32_t n_services,
+				 const struct gfwd_backend *backends, uint32_t n_backends,
+				 unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+				 struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
+				 char *err, size_t err_len)
+{
 	*n_refused = 0;
 	struct config *c = calloc(1, sizeof(*c));
 	if (c == NULL)
@@ -344,7 +334,11 @@ struct config *config_build(uint64_t seq,
 	c->svc_mask = c->vip_mask = slots - 1;
 	c->svc_slots = malloc(sizeof(int32_t) * slots);
 	c->vip_slots = malloc(sizeof(int32_t) * slots);
-	if (c->services == NULL || c->backends == NULL || c->svc_slots == NULL || c->vip_slots == NULL)
+	c->tables = calloc(n_services ? n_services : 1, sizeof(*c->tables));
+	c->own_bytes = (n_services ? n_services : 1) * (sizeof(struct service) + sizeof(*c->tables)) +
+		       (room ? room : 1) * sizeof(struct backend) + 2 * sizeof(int32_t) * slots;
+	if (c->services == NULL || c->backends == NULL || c->svc_slots == NULL || c->vip_slots == NULL ||
+	    c->tables == NULL)
 		FAIL("out of memory");
 	memset(c->svc_slots, 0xff, sizeof(int32_t) * slots);
 	memset(c->vip_slots, 0xff, sizeof(int32_t) * slots);
@@ -373,7 +367,7 @@ struct config *config_build(uint64_t seq,
 		}
 		uint32_t k = c->n_services;
 		if (rc == 0)
-			rc = build_service(c, k, in, backends, next_hop, &r);
+			rc = build_service(c, old, k, in, backends, next_hop, &r);
 		if (rc == -ENOMEM)
 			FAIL("out of memory building the services");
 		if (rc != 0) {

@@ -12,6 +12,8 @@
 #include "gatunfwd.h"
 #include "passive.h"
 
+struct sched_tables;
+
 #define SERVICE_NONE UINT16_MAX
 
 struct backend {
@@ -75,6 +77,15 @@ struct config {
 	 * this config's counter entries was in it (CARRY_NONE: new). */
 	const struct config *prev;
 	uint32_t *carry_from;
+	/* Each service's scheduling tables (services[i].maglev and .wrr point into them), held
+	 * by reference: an unchanged service shares them with the config it replaced. */
+	struct sched_tables **tables;
+	/* What building this config cost (gfwd_commit_stats): tables built and their bytes,
+	 * tables taken over, and the bytes of the config's own arrays. */
+	uint32_t tables_built;
+	uint32_t tables_reused;
+	uint64_t table_bytes_built;
+	uint64_t own_bytes;
 };
 
 #define CARRY_NONE UINT32_MAX
@@ -94,6 +105,15 @@ struct config *config_build(uint64_t seq,
 			    unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
 			    struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 			    char *err, size_t err_len);
+/* The same, taking over old's scheduling tables for every service whose table size and
+ * serving backends are unchanged (old stays valid and untouched; NULL: build every table). */
+struct config *config_build_over(const struct config *old, uint64_t seq,
+				 const struct gfwd_service *services, uint32_t n_services,
+				 const struct gfwd_backend *backends, uint32_t n_backends,
+				 unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+				 struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
+				 char *err, size_t err_len);
+/* Frees c and lets go of its tables (freed with the last config holding them). */
 void config_free(struct config *c);
 /* Before c is published over old: records in c where each of its services and backends
  * was in old, for the two carries below. */

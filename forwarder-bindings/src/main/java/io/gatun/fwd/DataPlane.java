@@ -171,6 +171,25 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
+   * What the last successful commit built, took over and cost ({@link CommitStats#NONE} before).
+   */
+  public synchronized CommitStats commitStats() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment st = arena.allocate(GatunFwd.CommitStats.LAYOUT);
+      check("gfwd_commit_stats", (int) call("gfwd_commit_stats", GatunFwd.gfwd_commit_stats, st));
+      return new CommitStats(
+          (long) GatunFwd.CommitStats.SEQ.get(st),
+          (int) GatunFwd.CommitStats.SERVICES.get(st),
+          (int) GatunFwd.CommitStats.TABLES_BUILT.get(st),
+          (int) GatunFwd.CommitStats.TABLES_REUSED.get(st),
+          (long) GatunFwd.CommitStats.BYTES_ALLOCATED.get(st),
+          (long) GatunFwd.CommitStats.TABLE_BYTES.get(st),
+          (long) GatunFwd.CommitStats.BUILD_NS.get(st),
+          (long) GatunFwd.CommitStats.COMMIT_NS.get(st));
+    }
+  }
+
+  /**
    * Every counter, summed over workers, by name ({@code rx_packets}, {@code drop_no_service}, ...).
    */
   public synchronized Map<String, Long> counters() {

@@ -430,6 +430,41 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(16)
+  void aCommitBuildsTablesOnlyForTheServiceThatChanged() {
+    var web =
+        fullNat(
+            InetAddress.ofLiteral(VIP),
+            Protocol.TCP,
+            80,
+            List.of(new BackendSpec(InetAddress.ofLiteral(BACKEND), 8080, 1)));
+    var tls =
+        fullNat(
+            InetAddress.ofLiteral(VIP),
+            Protocol.TCP,
+            443,
+            List.of(new BackendSpec(InetAddress.ofLiteral(BACKEND), 8443, 1)));
+    long seq = dataPlane.commitSeq();
+    dataPlane.commit(seq + 1, List.of(web, tls));
+    var tls2 =
+        fullNat(
+            InetAddress.ofLiteral(VIP),
+            Protocol.TCP,
+            443,
+            List.of(new BackendSpec(InetAddress.ofLiteral(BACKEND), 8443, 2)));
+
+    dataPlane.commit(seq + 2, List.of(web, tls2));
+
+    CommitStats stats = dataPlane.commitStats();
+    assertThat(stats.seq()).isEqualTo(seq + 2);
+    assertThat(stats.services()).isEqualTo(2);
+    assertThat(stats.tablesBuilt()).as("the changed weight's service").isEqualTo(1);
+    assertThat(stats.tablesReused()).as("the unchanged service").isEqualTo(1);
+    assertThat(stats.tableBytes()).isGreaterThanOrEqualTo(2L * 2 * TABLE_SIZE);
+    assertThat(stats.commitNanos()).isGreaterThanOrEqualTo(stats.buildNanos()).isPositive();
+  }
+
+  @Test
   void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
@@ -437,6 +472,7 @@ class DataPlaneTest {
     assertThat(io.gatun.fwd.raw.GatunFwd.Refusal.LAYOUT.byteSize()).isEqualTo(256);
     assertThat(io.gatun.fwd.raw.GatunFwd.Vip.LAYOUT.byteSize()).isEqualTo(20);
     assertThat(io.gatun.fwd.raw.GatunFwd.Conflict.LAYOUT.byteSize()).isEqualTo(24);
+    assertThat(io.gatun.fwd.raw.GatunFwd.CommitStats.LAYOUT.byteSize()).isEqualTo(56);
     assertThat(
             io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteOffset(
                 java.lang.foreign.MemoryLayout.PathElement.groupElement("flags")))

@@ -32,7 +32,7 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 7;
+  public static final int ABI_VERSION = 8;
 
   // enum gfwd_family
   public static final int AF_INET = 4;
@@ -271,6 +271,31 @@ public final class GatunFwd {
     public static final VarHandle UDP_PORT_UNREACHABLE = field(LAYOUT, "udp_port_unreachable");
   }
 
+  /** {@code struct gfwd_commit_stats}. */
+  public static final class CommitStats {
+    private CommitStats() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            JAVA_LONG.withName("seq"),
+            JAVA_INT.withName("services"),
+            JAVA_INT.withName("tables_built"),
+            JAVA_INT.withName("tables_reused"),
+            JAVA_INT.withName("reserved"),
+            JAVA_LONG.withName("bytes_allocated"),
+            JAVA_LONG.withName("table_bytes"),
+            JAVA_LONG.withName("build_ns"),
+            JAVA_LONG.withName("commit_ns"));
+    public static final VarHandle SEQ = field(LAYOUT, "seq");
+    public static final VarHandle SERVICES = field(LAYOUT, "services");
+    public static final VarHandle TABLES_BUILT = field(LAYOUT, "tables_built");
+    public static final VarHandle TABLES_REUSED = field(LAYOUT, "tables_reused");
+    public static final VarHandle BYTES_ALLOCATED = field(LAYOUT, "bytes_allocated");
+    public static final VarHandle TABLE_BYTES = field(LAYOUT, "table_bytes");
+    public static final VarHandle BUILD_NS = field(LAYOUT, "build_ns");
+    public static final VarHandle COMMIT_NS = field(LAYOUT, "commit_ns");
+  }
+
   private static final SymbolLookup LIBRARY = load();
 
   public static final MethodHandle gfwd_abi_version =
@@ -296,6 +321,8 @@ public final class GatunFwd {
               JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
   public static final MethodHandle gfwd_commit_seq =
       fn("gfwd_commit_seq", FunctionDescriptor.of(JAVA_LONG));
+  public static final MethodHandle gfwd_commit_stats =
+      fn("gfwd_commit_stats", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   public static final MethodHandle gfwd_counter_count =
       fn("gfwd_counter_count", FunctionDescriptor.of(JAVA_INT));
   public static final MethodHandle gfwd_counter_name =

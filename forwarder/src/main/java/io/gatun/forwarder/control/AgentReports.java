@@ -51,6 +51,7 @@ public final class AgentReports implements ControlChannel.Reports {
                   .toList())
           .addFeatures(Feature.SESSION_AFFINITY)
           .addFeatures(Feature.DRAINING)
+          .addFeatures(Feature.DELTA_SNAPSHOTS)
           .build();
 
   private final ForwarderConfig config;

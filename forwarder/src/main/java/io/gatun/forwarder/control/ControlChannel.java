@@ -1,5 +1,6 @@
 package io.gatun.forwarder.control;
 
+import io.gatun.control.delta.DeltaAssembly;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.ControlPlaneGrpc;
 import io.gatun.control.v1.ForwarderMessage;
@@ -7,6 +8,7 @@ import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.SnapshotDelta;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * of every probed backend, applies every snapshot it receives and acknowledges it, sends
  * observations periodically and on every health transition, and redials with jittered exponential
  * backoff when the stream ends. A new stream is a full resync: the operator answers the Hello with
- * its complete latest snapshot. The data plane keeps running its last snapshot meanwhile.
+ * its complete latest snapshot, and after it sends only what changed ({@code SnapshotDelta}), which
+ * a {@link DeltaAssembly} per stream turns back into the complete snapshot it stands for. A delta
+ * that does not build on the last message (a gap) is answered with a request for a complete one.
+ * The data plane keeps running its last snapshot meanwhile.
  */
 public final class ControlChannel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
@@ -171,6 +176,7 @@ public final class ControlChannel implements AutoCloseable {
 
   private final class Inbound implements StreamObserver<OperatorMessage> {
     private final CompletableFuture<Throwable> done;
+    private final DeltaAssembly assembly = new DeltaAssembly();
 
     Inbound(CompletableFuture<Throwable> done) {
       this.done = done;
@@ -183,7 +189,34 @@ public final class ControlChannel implements AutoCloseable {
         log.info("control stream to {} is up", transport);
       }
       if (message.hasSnapshot()) {
-        Ack ack = onSnapshot.apply(message.getSnapshot());
+        Ack ack = onSnapshot.apply(assembly.complete(message.getSnapshot()));
+        send(ForwarderMessage.newBuilder().setAck(ack).build());
+      } else if (message.hasDelta()) {
+        SnapshotDelta delta = message.getDelta();
+        long had = assembly.version();
+        Ack ack =
+            assembly
+                .delta(delta)
+                .map(onSnapshot)
+                .orElseGet(
+                    () -> {
+                      log.warn(
+                          "snapshot delta {} builds on {}, but {} came last: asking for a complete"
+                              + " snapshot",
+                          delta.getSnapshotVersion(),
+                          delta.getBaseSnapshotVersion(),
+                          had);
+                      return Ack.newBuilder()
+                          .setSnapshotVersion(delta.getSnapshotVersion())
+                          .setError(
+                              "delta builds on snapshot version "
+                                  + delta.getBaseSnapshotVersion()
+                                  + ", the forwarder has "
+                                  + had
+                                  + ": send a complete snapshot")
+                          .setFullSnapshotWanted(true)
+                          .build();
+                    });
         send(ForwarderMessage.newBuilder().setAck(ack).build());
       }
     }

@@ -1,5 +1,6 @@
 package io.gatun.forwarder.dataplane;
 
+import io.gatun.fwd.CommitStats;
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortStats;
 import io.gatun.fwd.ServiceRefusal;
@@ -24,6 +25,11 @@ public final class DataPlaneAdapter implements DataPlaneControl {
   @Override
   public long commitSeq() {
     return dataPlane.commitSeq();
+  }
+
+  @Override
+  public CommitStats commitStats() {
+    return dataPlane.commitStats();
   }
 
   @Override

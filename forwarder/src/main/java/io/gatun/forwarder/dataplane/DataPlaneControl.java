@@ -1,5 +1,6 @@
 package io.gatun.forwarder.dataplane;
 
+import io.gatun.fwd.CommitStats;
 import io.gatun.fwd.PortStats;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
@@ -17,6 +18,11 @@ public interface DataPlaneControl {
   List<ServiceRefusal> commit(long seq, List<ServiceSpec> services);
 
   long commitSeq();
+
+  /** What the last commit built and reused; {@link CommitStats#NONE} when not told. */
+  default CommitStats commitStats() {
+    return CommitStats.NONE;
+  }
 
   /**
    * Every counter by name, summed over workers ({@code rx_packets}, {@code drop_no_service}, …).

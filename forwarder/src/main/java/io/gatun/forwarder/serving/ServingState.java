@@ -10,6 +10,7 @@ import io.gatun.forwarder.health.PassiveService;
 import io.gatun.forwarder.health.PassiveWatch;
 import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.forwarder.health.RotationMeters;
+import io.gatun.forwarder.metrics.CommitMeters;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
@@ -59,6 +60,7 @@ public final class ServingState implements AutoCloseable {
   private final Consumer<HealthStatus> upstream;
   private final VipOwnership vips;
   private final Timer recommitTime;
+  private final CommitMeters commits;
   private List<DesiredService> desired = List.of();
 
   /**
@@ -76,6 +78,7 @@ public final class ServingState implements AutoCloseable {
     this.passive = new PassiveWatch(health, dataPlane::serviceStats, clock);
     this.rotation = new RotationMeters(registry);
     this.vips = new VipOwnership(registry);
+    this.commits = new CommitMeters(registry);
     this.recommitTime =
         Timer.builder("gatun.health.recommit")
             .description(
@@ -142,6 +145,7 @@ public final class ServingState implements AutoCloseable {
     for (ServiceRefusal r : dataPlane.commit(dataPlane.commitSeq() + 1, specs)) {
       refused.put(services.get(r.index()).key(), r.reason());
     }
+    commits.record(dataPlane.commitStats());
     return refused;
   }
 

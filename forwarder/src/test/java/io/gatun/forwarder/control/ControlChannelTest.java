@@ -6,6 +6,9 @@ import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.SnapshotDelta;
+import io.gatun.control.v1.VersionedService;
 import io.gatun.forwarder.health.Probes;
 import io.gatun.forwarder.serving.ServingState;
 import io.gatun.forwarder.serving.SnapshotApplier;
@@ -130,5 +133,49 @@ class ControlChannelTest {
     assertThat(ack.getError()).contains("stale snapshot version 3 (running 9)");
     assertThat(dataPlane.last().getFirst().backends().getFirst().address().getHostAddress())
         .isEqualTo("198.18.0.11");
+  }
+
+  @Test
+  void deltasAfterACompleteSnapshotAreAppliedAsTheSnapshotTheyStandForAndAGapAsksForAll()
+      throws Exception {
+    startForwarder();
+    StreamObserver<OperatorMessage> stream = operator.nextStream();
+    var web = Snapshots.service("198.18.0.11").build();
+    var api = Snapshots.service("198.18.0.21").setKey("default/api/http").setPort(81).build();
+    stream.onNext(
+        FakeOperator.snapshot(
+            Snapshot.newBuilder().setSnapshotVersion(5).addServices(api).addServices(web).build()));
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+
+    var web2 = Snapshots.service("198.18.0.11", "198.18.0.12").build();
+    stream.onNext(
+        OperatorMessage.newBuilder()
+            .setDelta(
+                SnapshotDelta.newBuilder()
+                    .setSnapshotVersion(6)
+                    .setBaseSnapshotVersion(5)
+                    .addServices(VersionedService.newBuilder().setService(web2).setVersion(6))
+                    .addRemoved("default/api/http"))
+            .build());
+    var ack = operator.next(ForwarderMessage::hasAck).getAck();
+    assertThat(ack.getSnapshotVersion()).isEqualTo(6);
+    assertThat(ack.getApplied()).isTrue();
+    assertThat(dataPlane.last())
+        .as("api removed, web with its two backends: what a complete snapshot 6 gives")
+        .singleElement()
+        .satisfies(s -> assertThat(s.backends()).hasSize(2));
+
+    stream.onNext(
+        OperatorMessage.newBuilder()
+            .setDelta(
+                SnapshotDelta.newBuilder()
+                    .setSnapshotVersion(8)
+                    .setBaseSnapshotVersion(7)
+                    .addRemoved("default/web/http"))
+            .build());
+    var gap = operator.next(ForwarderMessage::hasAck).getAck();
+    assertThat(gap.getFullSnapshotWanted()).as("7 never came: a gap").isTrue();
+    assertThat(gap.getApplied()).isFalse();
+    assertThat(dataPlane.last()).as("nothing applied from a gapped delta").hasSize(1);
   }
 }

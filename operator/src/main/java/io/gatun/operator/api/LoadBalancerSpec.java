@@ -108,7 +108,8 @@ public record LoadBalancerSpec(
         @Max(LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE)
         @JsonPropertyDescription(
             "Maglev lookup table size; must be prime, larger than the number of backends, about"
-                + " 100 x the backends (default 65537), at most 1000003.")
+                + " 100 x the backends, at most 1000003. Default: the smallest of 251, 509, 1021,"
+                + " 2039, 4093, 8191, 16381, 32749 and 65537 with 100 entries per backend.")
         Integer maglevTableSize,
     @JsonPropertyDescription("Whether a client keeps its backend across connections.")
         SessionAffinity sessionAffinity,
@@ -120,9 +121,6 @@ public record LoadBalancerSpec(
 
   /** The largest Maglev table a forwarder builds (a prime; the data plane's MAGLEV_MAX_SIZE). */
   public static final int MAX_MAGLEV_TABLE_SIZE = 1000003;
-
-  /** The table size when none is given: resolved here, sent to every forwarder. */
-  public static final int DEFAULT_MAGLEV_TABLE_SIZE = 65537;
 
   /** The most backends one service may have in a forwarder (the data plane's limit). */
   public static final int MAX_BACKENDS_PER_SERVICE = 65534;
@@ -182,8 +180,11 @@ public record LoadBalancerSpec(
         : forwarding.encapsulation();
   }
 
-  public int maglevTableSizeOrDefault() {
-    return maglevTableSize == null ? DEFAULT_MAGLEV_TABLE_SIZE : maglevTableSize;
+  /**
+   * The size given, or the default for a service of that many backends ({@link MaglevTableSize}).
+   */
+  public int maglevTableSizeFor(int backends) {
+    return maglevTableSize == null ? MaglevTableSize.forBackends(backends) : maglevTableSize;
   }
 
   /** Whether the backends must listen on the VIP's ports (DSR: nothing translates ports). */

@@ -111,7 +111,7 @@ public final class UsableBackends {
 
   /** A forwarder builds a service with fewer backends than its Maglev table has entries. */
   private void withinTheTable() {
-    int size = spec.maglevTableSizeOrDefault();
+    int size = spec.maglevTableSizeFor(inRotation.size());
     int limit = Math.min(size - 1, LoadBalancerSpec.MAX_BACKENDS_PER_SERVICE);
     if (inRotation.size() <= limit) {
       return;

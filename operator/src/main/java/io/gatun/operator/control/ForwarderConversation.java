@@ -1,5 +1,7 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.grpc.Status;
@@ -49,8 +51,14 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
           refuse("the first message must be a Hello");
           return;
         }
-        fleet.acknowledged(member, message.getAck());
-        sender.answered(message.getAck().getSnapshotVersion());
+        Ack ack = message.getAck();
+        if (ack.getFullSnapshotWanted()) {
+          // A gap in deltas, not a verdict on the snapshot: nothing for users to see.
+          sender.resync(ack.getSnapshotVersion());
+        } else {
+          fleet.acknowledged(member, ack);
+        }
+        sender.answered(ack.getSnapshotVersion());
         sender.sendLatest();
       }
       case OBSERVATION -> {
@@ -76,6 +84,9 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
     // Snapshot versions keep growing across operator restarts: what this forwarder runs may come
     // from a previous instance, and it would ignore anything not newer.
     desiredState.advancePast(hello.getAppliedSnapshotVersion());
+    sender.offerDeltas(
+        hello.hasCapabilities()
+            && hello.getCapabilities().getFeaturesList().contains(Feature.DELTA_SNAPSHOTS));
     member = fleet.join(hello, sender);
     sender.sendLatest();
   }

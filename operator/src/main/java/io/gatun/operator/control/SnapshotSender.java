@@ -1,6 +1,6 @@
 package io.gatun.operator.control;
 
-import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.delta.SentServices;
 import io.gatun.control.v1.Snapshot;
 import io.grpc.Status;
 import java.time.Duration;
@@ -18,6 +18,10 @@ import java.util.function.Supplier;
  * the next, so a burst of ten thousand changes costs a handful of snapshots, not ten thousand. A
  * forwarder that has not answered within {@link #ANSWER_WAIT} gets the latest anyway (a retry is
  * scheduled for then).
+ *
+ * <p>To a forwarder that offers deltas ({@link #offerDeltas}), every snapshot after the first goes
+ * as what changed since the one before ({@link SentServices}); an Ack asking for a complete
+ * snapshot ({@link #resync}) gets one, even of the version it already has.
  */
 final class SnapshotSender {
 
@@ -32,6 +36,8 @@ final class SnapshotSender {
   private long answeredSnapshotVersion = -1;
   private long sentAt;
   private boolean closed;
+  private SentServices sent = new SentServices(false);
+  private boolean resyncPending;
 
   SnapshotSender(OutboundStream stream, Supplier<Optional<Snapshot>> latest) {
     this(stream, latest, System::nanoTime, SnapshotSender::runLater);
@@ -70,12 +76,25 @@ final class SnapshotSender {
       return;
     }
     Snapshot snapshot = latest.get().orElse(null);
-    if (snapshot == null || snapshot.getSnapshotVersion() <= sentSnapshotVersion) {
+    if (snapshot == null
+        || (snapshot.getSnapshotVersion() <= sentSnapshotVersion && !resyncPending)) {
       return;
     }
-    stream.send(OperatorMessage.newBuilder().setSnapshot(snapshot).build());
+    resyncPending = false;
+    stream.send(sent.next(snapshot));
     sentSnapshotVersion = snapshot.getSnapshotVersion();
     sentAt = nanoClock.getAsLong();
+  }
+
+  /** Whether the forwarder takes deltas (its Hello said so); before anything is sent. */
+  synchronized void offerDeltas(boolean deltas) {
+    sent = new SentServices(deltas);
+  }
+
+  /** The forwarder's answer to {@code snapshotVersion} asked for a complete snapshot. */
+  synchronized void resync(long snapshotVersion) {
+    sent.resync(snapshotVersion);
+    resyncPending = sent.resyncing();
   }
 
   /** The forwarder applied or rejected {@code snapshotVersion}: the next snapshot may go. */

@@ -109,12 +109,10 @@ final class LoadBalancerValidator {
               + size
               + " is larger than forwarders build ("
               + LoadBalancerSpec.MAX_MAGLEV_TABLE_SIZE
-              + "): use a prime no larger, such as 65537 (the default) or 999983");
+              + "): use a prime no larger, such as 65537 or 999983");
     } else if (!BigInteger.valueOf(size).isProbablePrime(30)) {
       invalid.add(
-          "spec.maglevTableSize: "
-              + size
-              + " is not prime: use a prime such as 65537 (the default) or 131071");
+          "spec.maglevTableSize: " + size + " is not prime: use a prime such as 65537 or 131071");
     }
     var statics = spec.backends() == null ? null : spec.backends().staticBackends();
     if (statics != null && statics.size() >= size) {

@@ -45,6 +45,7 @@ final class VirtualServices {
     HealthCheck check = probe == null ? null : HealthChecks.of(probe);
     for (IpAddress vip : vips) {
       for (LoadBalancerPort port : spec.ports()) {
+        var serving = backends.forPort(port, vip.family());
         var service =
             VirtualService.newBuilder()
                 .setKey(key(lb, port, vips.size() > 1 ? vip : null))
@@ -53,9 +54,9 @@ final class VirtualServices {
                 .setProtocol(protocol(port))
                 .setMode(mode(spec.forwardingModeOrDefault(), spec.encapsulationOrDefault()))
                 .setScheduling(scheduling(spec.schedulingOrDefault()))
-                .setMaglevTableSize(spec.maglevTableSizeOrDefault())
+                .setMaglevTableSize(spec.maglevTableSizeFor(serving.size()))
                 .setSessionAffinityTimeoutSeconds(affinitySeconds(spec))
-                .addAllBackends(backends.forPort(port, vip.family()));
+                .addAllBackends(serving);
         if (check != null) {
           service.setHealthCheck(check);
         }

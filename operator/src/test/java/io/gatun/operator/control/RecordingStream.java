@@ -1,7 +1,6 @@
 package io.gatun.operator.control;
 
 import io.gatun.control.v1.OperatorMessage;
-import io.gatun.control.v1.Snapshot;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +33,19 @@ final class RecordingStream implements OutboundStream {
     failure = status;
   }
 
+  /** The snapshot version of every message sent, complete or delta. */
   List<Long> snapshotVersions() {
     return sent.stream()
-        .map(OperatorMessage::getSnapshot)
-        .map(Snapshot::getSnapshotVersion)
+        .map(
+            m ->
+                m.hasDelta()
+                    ? m.getDelta().getSnapshotVersion()
+                    : m.getSnapshot().getSnapshotVersion())
         .toList();
+  }
+
+  /** Whether each message sent was a complete snapshot (true) or a delta (false). */
+  List<Boolean> completeOrDelta() {
+    return sent.stream().map(OperatorMessage::hasSnapshot).toList();
   }
 }

@@ -70,4 +70,53 @@ class SnapshotSenderTest {
 
     assertThat(stream.snapshotVersions()).containsExactly(1L, 2L);
   }
+
+  @Test
+  void aForwarderOfferingDeltasGetsTheFirstSnapshotCompleteThenOnlyWhatChanged() {
+    sender.offerDeltas(true);
+    sender.sendLatest();
+    sender.answered(1);
+    snapshotVersion.set(2);
+    sender.sendLatest();
+    sender.answered(2);
+
+    assertThat(stream.snapshotVersions()).containsExactly(1L, 2L);
+    assertThat(stream.completeOrDelta()).containsExactly(true, false);
+    assertThat(stream.sent.getLast().getDelta().getBaseSnapshotVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void anAckAskingForACompleteSnapshotGetsOneEvenOfTheSameVersion() {
+    sender.offerDeltas(true);
+    sender.sendLatest();
+    sender.answered(1);
+    snapshotVersion.set(2);
+    sender.sendLatest();
+
+    sender.resync(2);
+    sender.answered(2);
+    sender.sendLatest();
+
+    assertThat(stream.snapshotVersions()).containsExactly(1L, 2L, 2L);
+    assertThat(stream.completeOrDelta()).containsExactly(true, false, true);
+  }
+
+  @Test
+  void aLateRequestForAnOlderMessageDoesNotResyncAgain() {
+    sender.offerDeltas(true);
+    sender.sendLatest();
+    sender.answered(1);
+    snapshotVersion.set(2);
+    sender.sendLatest();
+    sender.resync(2);
+    sender.answered(2);
+    sender.sendLatest(); // complete, version 2
+
+    sender.resync(1); // answers something sent before that complete snapshot
+    snapshotVersion.set(3);
+    sender.answered(2);
+    sender.sendLatest();
+
+    assertThat(stream.completeOrDelta()).containsExactly(true, false, true, false);
+  }
 }

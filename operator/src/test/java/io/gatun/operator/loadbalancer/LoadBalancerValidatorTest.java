@@ -124,8 +124,7 @@ class LoadBalancerValidatorTest {
                 + " IPv4 address (four numbers 0 to 255, such as 198.18.0.10) or an IPv6 address"
                 + " (such as 2001:db8::10)",
             "spec.backends.static[2]: 198.18.0.11 is listed twice: one entry per backend",
-            "spec.maglevTableSize: 65536 is not prime: use a prime such as 65537 (the default) or"
-                + " 131071");
+            "spec.maglevTableSize: 65536 is not prime: use a prime such as 65537 or 131071");
   }
 
   @Test
@@ -176,7 +175,7 @@ class LoadBalancerValidatorTest {
     assertThat(validate(tooLarge).invalid())
         .containsExactly(
             "spec.maglevTableSize: 1048573 is larger than forwarders build (1000003): use a prime"
-                + " no larger, such as 65537 (the default) or 999983");
+                + " no larger, such as 65537 or 999983");
     assertThat(validate(tooSmall).invalid())
         .containsExactly(
             "spec.maglevTableSize: 251 is not larger than the 251 static backends: use a prime"

@@ -28,6 +28,7 @@ import io.gatun.operator.api.HttpMethod;
 import io.gatun.operator.api.HttpProbe;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerSpec;
+import io.gatun.operator.api.MaglevTableSize;
 import io.gatun.operator.api.PayloadEncoding;
 import io.gatun.operator.api.ProbePayload;
 import io.gatun.operator.api.ProbeType;
@@ -70,7 +71,7 @@ class VirtualServicesTest {
                 .setProtocol(Protocol.UDP)
                 .setMode(ForwardingMode.FULL_NAT)
                 .setScheduling(Scheduling.MAGLEV)
-                .setMaglevTableSize(65537)
+                .setMaglevTableSize(509) // 3 backends: the smallest rung with 300 entries
                 .addBackends(backend("198.18.0.11", 5353))
                 .addBackends(backend("198.18.0.12", 5353))
                 .addBackends(backend("198.18.0.13", 5353))
@@ -82,7 +83,7 @@ class VirtualServicesTest {
                 .setProtocol(Protocol.TCP)
                 .setMode(ForwardingMode.FULL_NAT)
                 .setScheduling(Scheduling.MAGLEV)
-                .setMaglevTableSize(65537)
+                .setMaglevTableSize(509) // 3 backends: the smallest rung with 300 entries
                 .addBackends(backend("198.18.0.11", 8080))
                 .addBackends(backend("198.18.0.12", 8080))
                 .addBackends(backend("198.18.0.13", 8080))
@@ -130,9 +131,9 @@ class VirtualServicesTest {
     var kept = VirtualServices.of(given, VIP, backends(given), null).services().getFirst();
 
     assertThat(resolved.getMaglevTableSize())
-        .as("the LoadBalancer's default table size, not 0")
-        .isEqualTo(LoadBalancerSpec.DEFAULT_MAGLEV_TABLE_SIZE)
-        .isEqualTo(65537);
+        .as("the default table size for one backend, not 0")
+        .isEqualTo(MaglevTableSize.forBackends(1))
+        .isEqualTo(251);
     assertThat(resolved.getBackends(0).getWeight())
         .as("the default weight, not 0")
         .isEqualTo(StaticBackend.DEFAULT_WEIGHT)

@@ -1,0 +1,70 @@
+package io.gatun.control.delta;
+
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.SnapshotDelta;
+import io.gatun.control.v1.VersionedService;
+import io.gatun.control.v1.VirtualService;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The forwarder's side of {@link SentServices}: the services of the last message received on one
+ * stream, so that a delta turns into the very complete snapshot the operator would have sent
+ * (services ordered by key, as the operator orders them). A delta whose base is not what this
+ * assembly holds (a gap, or a delta before any complete snapshot) gives nothing: the forwarder then
+ * asks for a complete snapshot, and applies nothing meanwhile.
+ *
+ * <p>One per stream: a new stream starts with a complete snapshot. Not thread-safe.
+ */
+public final class DeltaAssembly {
+  private final TreeMap<String, VirtualService> services = new TreeMap<>();
+  private final TreeMap<String, Long> versions = new TreeMap<>();
+  private long version = -1; // -1: no complete snapshot yet
+
+  /** A complete snapshot: replaces everything. Returns it as it is. */
+  public Snapshot complete(Snapshot snapshot) {
+    services.clear();
+    versions.clear();
+    for (VirtualService s : snapshot.getServicesList()) {
+      services.put(s.getKey(), s);
+      versions.put(s.getKey(), snapshot.getSnapshotVersion());
+    }
+    version = snapshot.getSnapshotVersion();
+    return snapshot;
+  }
+
+  /**
+   * The complete snapshot {@code delta} brings, or empty when it does not build on what this
+   * assembly holds; then nothing changes until the next complete snapshot.
+   */
+  public Optional<Snapshot> delta(SnapshotDelta delta) {
+    if (version < 0 || delta.getBaseSnapshotVersion() != version) {
+      version = -1; // whatever comes next must be complete
+      return Optional.empty();
+    }
+    for (String key : delta.getRemovedList()) {
+      services.remove(key);
+      versions.remove(key);
+    }
+    for (VersionedService v : delta.getServicesList()) {
+      services.put(v.getService().getKey(), v.getService());
+      versions.put(v.getService().getKey(), v.getVersion());
+    }
+    version = delta.getSnapshotVersion();
+    return Optional.of(
+        Snapshot.newBuilder()
+            .setSnapshotVersion(version)
+            .addAllServices(services.values())
+            .build());
+  }
+
+  /** The snapshot version of the last message assembled; -1 before a complete snapshot. */
+  public long version() {
+    return version;
+  }
+
+  /** The snapshot version in which the service last changed, as the operator sent it; -1: none. */
+  public long versionOf(String key) {
+    return versions.getOrDefault(key, -1L);
+  }
+}

@@ -1,0 +1,96 @@
+package io.gatun.control.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.Protocol;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bytes on the channel per change do not grow with the number of services: one endpoint change, one
+ * service added and one removed cost the same at 100, 1,000 and 10,000 services (the complete
+ * snapshot, for comparison, grows with them). Prints the figures BENCHMARKS.md quotes.
+ */
+class DeltaBytesTest {
+
+  private record Cost(int complete, int changed, int added, int removed) {}
+
+  @Test
+  void aChangeCostsTheSameWhateverTheNumberOfServices() {
+    Map<Integer, Cost> costs = new TreeMap<>();
+    for (int n : List.of(100, 1000, 10000)) {
+      costs.put(n, measure(n));
+    }
+    costs.forEach(
+        (n, c) ->
+            System.out.printf(
+                "delta bytes at %d services: complete %d, one endpoint changed %d, one service"
+                    + " added %d, one removed %d%n",
+                n, c.complete(), c.changed(), c.added(), c.removed()));
+    Cost small = costs.get(100);
+    Cost large = costs.get(10000);
+    // Keys and addresses of larger numbers take a few more characters: a handful of bytes.
+    assertThat(large.changed()).isCloseTo(small.changed(), within(16));
+    assertThat(large.added()).isCloseTo(small.added(), within(16));
+    assertThat(large.removed()).isCloseTo(small.removed(), within(16));
+    assertThat(large.complete()).isGreaterThan(50 * small.complete());
+  }
+
+  private static Cost measure(int n) {
+    var desired = new TreeMap<String, VirtualService>();
+    for (int i = 0; i < n; i++) {
+      var s = service(i, 3);
+      desired.put(s.getKey(), s);
+    }
+    long version = 1;
+    var sent = new SentServices(true);
+    int complete = sent.next(snapshot(desired, version)).getSerializedSize();
+
+    var changed = service(n / 2, 4);
+    desired.put(changed.getKey(), changed);
+    int changedBytes = sent.next(snapshot(desired, ++version)).getSerializedSize();
+
+    var added = service(n, 3);
+    desired.put(added.getKey(), added);
+    int addedBytes = sent.next(snapshot(desired, ++version)).getSerializedSize();
+
+    desired.remove(service(n / 3, 3).getKey());
+    int removedBytes = sent.next(snapshot(desired, ++version)).getSerializedSize();
+    return new Cost(complete, changedBytes, addedBytes, removedBytes);
+  }
+
+  private static Snapshot snapshot(Map<String, VirtualService> desired, long version) {
+    return Snapshot.newBuilder()
+        .setSnapshotVersion(version)
+        .addAllServices(desired.values())
+        .build();
+  }
+
+  /** A two-port LoadBalancer's http port with {@code backends} endpoints. */
+  private static VirtualService service(int i, int backends) {
+    List<Backend> list = new ArrayList<>();
+    for (int b = 0; b < backends; b++) {
+      list.add(
+          Backend.newBuilder()
+              .setAddress("10." + (i >> 8 & 255) + "." + (i & 255) + "." + (b + 1))
+              .setPort(8080)
+              .setWeight(1)
+              .build());
+    }
+    return VirtualService.newBuilder()
+        .setKey("default/lb-" + i + "/http")
+        .setVip("198.18." + (i / 250) + "." + (1 + i % 250))
+        .setPort(80)
+        .setProtocol(Protocol.TCP)
+        .setMaglevTableSize(509)
+        .addAllBackends(list)
+        .build();
+  }
+}

@@ -1,0 +1,154 @@
+package io.gatun.control.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.v1.Protocol;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delta channel converges to exactly the state complete snapshots give: thousands of random
+ * adds, changes and removals, sent coalesced or one by one, with random reconnects and lost
+ * messages (a gap), and the forwarder's assembly equals, after every message it takes, the complete
+ * snapshot of that version — the same services, in the same order, field for field.
+ */
+class DeltaConvergenceTest {
+
+  private static final int STEPS = 5000;
+  private static final int KEYS = 300;
+
+  /** The operator's desired state and its snapshot versions, as DesiredState keeps them. */
+  private static final class Operator {
+    final TreeMap<String, VirtualService> desired = new TreeMap<>();
+    long version = 1000;
+
+    Snapshot snapshot() {
+      return Snapshot.newBuilder()
+          .setSnapshotVersion(version)
+          .addAllServices(desired.values())
+          .build();
+    }
+  }
+
+  /** One stream: the operator's memory of it and the forwarder's assembly, new on reconnect. */
+  private static final class Stream {
+    final SentServices sent;
+    final DeltaAssembly assembly = new DeltaAssembly();
+
+    Stream(boolean deltas) {
+      sent = new SentServices(deltas);
+    }
+  }
+
+  @Test
+  void randomChangesReconnectsAndGapsConvergeToTheCompleteSnapshot() {
+    for (long seed = 1; seed <= 4; seed++) {
+      run(new Random(seed), true);
+    }
+  }
+
+  @Test
+  void aForwarderWithoutDeltasGetsCompleteSnapshotsOnly() {
+    run(new Random(7), false);
+  }
+
+  private static void run(Random random, boolean deltas) {
+    var operator = new Operator();
+    var stream = new Stream(deltas);
+    int completes = 0;
+    int deltasTaken = 0;
+    int gaps = 0;
+    for (int step = 0; step < STEPS; step++) {
+      int changes = random.nextInt(10) == 0 ? 1 + random.nextInt(20) : 1; // sometimes coalesced
+      for (int c = 0; c < changes; c++) {
+        change(operator, random);
+      }
+      int roll = random.nextInt(100);
+      if (roll < 3) {
+        stream = new Stream(deltas); // reconnect
+      }
+      Snapshot latest = operator.snapshot();
+      OperatorMessage message = stream.sent.next(latest);
+      if (roll >= 3 && roll < 6) {
+        continue; // lost on the way: the next delta's base is not what the forwarder holds
+      }
+      Optional<Snapshot> assembled = take(stream, message);
+      if (assembled.isEmpty()) {
+        gaps++;
+        stream.sent.resync(message.getDelta().getSnapshotVersion());
+        message = stream.sent.next(latest);
+        assertThat(message.hasSnapshot()).as("after a gap, a complete snapshot").isTrue();
+        assembled = take(stream, message);
+      }
+      if (message.hasSnapshot()) {
+        completes++;
+      } else {
+        deltasTaken++;
+      }
+      assertThat(assembled).as("step %d", step).contains(latest);
+    }
+    if (deltas) {
+      assertThat(deltasTaken).as("most messages are deltas").isGreaterThan(STEPS / 2);
+      assertThat(gaps).as("gaps were exercised").isPositive();
+    } else {
+      assertThat(deltasTaken).isZero();
+    }
+    assertThat(completes).isPositive();
+  }
+
+  private static Optional<Snapshot> take(Stream stream, OperatorMessage message) {
+    return message.hasSnapshot()
+        ? Optional.of(stream.assembly.complete(message.getSnapshot()))
+        : stream.assembly.delta(message.getDelta());
+  }
+
+  /** One random add, change or removal, under a new snapshot version. */
+  private static void change(Operator operator, Random random) {
+    operator.version++;
+    String key = "ns/lb-" + random.nextInt(KEYS) + "/http";
+    VirtualService current = operator.desired.get(key);
+    int what = random.nextInt(3);
+    if (current == null || what == 0) {
+      operator.desired.put(key, service(key, random));
+    } else if (what == 1) {
+      operator.desired.put(
+          key, current.toBuilder().clearBackends().addAllBackends(backends(random)).build());
+    } else {
+      operator.desired.remove(key);
+    }
+  }
+
+  static VirtualService service(String key, Random random) {
+    return VirtualService.newBuilder()
+        .setKey(key)
+        .setVip("198.18." + random.nextInt(4) + "." + (1 + random.nextInt(250)))
+        .setPort(80 + random.nextInt(3))
+        .setProtocol(Protocol.TCP)
+        .setMaglevTableSize(509)
+        .addAllBackends(backends(random))
+        .build();
+  }
+
+  private static List<Backend> backends(Random random) {
+    var list = new ArrayList<Backend>();
+    int n = 1 + random.nextInt(5);
+    for (int i = 0; i < n; i++) {
+      list.add(
+          Backend.newBuilder()
+              .setAddress("198.18.9." + (1 + random.nextInt(250)))
+              .setPort(8080)
+              .setWeight(1 + random.nextInt(3))
+              .setDraining(random.nextInt(10) == 0)
+              .build());
+    }
+    return list;
+  }
+}
