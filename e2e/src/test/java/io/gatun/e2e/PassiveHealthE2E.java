@@ -176,6 +176,44 @@ class PassiveHealthE2E {
   }
 
   @Test
+  void aSilentHostLeavesOnUnansweredSynsAndReturnsOnTrial() {
+    // Passive alone (a probe would see the silence too): SYNs unanswered for the window while the
+    // other backends answer, then back on trial after the ejection time.
+    serve(
+        HealthCheck.newBuilder()
+            .setProbe("e2e/passive-silent")
+            .setType(HealthCheck.Type.PASSIVE)
+            .setPassive(passive().setEjectionTimeMillis(3000)));
+    Failover.Fault fault =
+        new Failover.Fault(1, () -> network.silent(1, true), () -> network.silent(1, false));
+
+    Failover f = Failover.run(network, operator, HealthFailoverE2E.VIP, TRAFFIC, fault, BROKEN_FOR);
+
+    System.out.printf("passive health, %s silent: %s%n", fault.name(), f.summary());
+    BackendHealth out =
+        operator
+            .awaitHealth(
+                h -> h.getAddress().equals(fault.address()) && !h.getHealthy(), Duration.ZERO)
+            .health();
+    assertThat(out.getPassiveFailure()).isTrue();
+    assertThat(out.getReason())
+        .contains(" unanswered after 2000 ms")
+        .doesNotContain(" 0 unanswered");
+    assertThat(f.failuresOutsideTheWindow(IN_FLIGHT_MILLIS))
+        .as("failed requests once the silent backend was out of rotation")
+        .isEmpty();
+    assertThat(f.failures())
+        .as("failed requests: each waited for the client's timeout while the window ran")
+        .hasSizeLessThanOrEqualTo(3 * FAILED_BOUND);
+    BackendHealth back =
+        operator
+            .awaitHealth(
+                h -> h.getAddress().equals(fault.address()) && h.getHealthy(), Duration.ZERO)
+            .health();
+    assertThat(back.getReason()).startsWith("back on trial after ");
+  }
+
+  @Test
   void whenEveryBackendFailsNoMoreThanMaxEjectedPercentLeave() {
     // Passive alone: the probes, refused too, would take the others out on their own.
     serve(

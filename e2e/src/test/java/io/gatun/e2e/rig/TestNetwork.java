@@ -86,6 +86,11 @@ public final class TestNetwork implements AutoCloseable {
     testnet(on ? "slow" : "fast", n);
   }
 
+  /** Backend N drops everything it receives (a host that stopped), or stops doing so. */
+  public void silent(int n, boolean on) {
+    testnet(on ? "silent" : "unsilent", n);
+  }
+
   private void testnet(String command, int n) {
     run(List.of(tools.resolve("testnet.sh").toString(), command, id, Integer.toString(n)));
   }
