@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Availability figures (make bench): a backend killed under TCP traffic through a forwarder on
 # af_packet, with TCP health probes at tight settings (200 ms x 3) and at the HealthProbe
-# defaults (5 s x 3), 20 kills each: time until it is out of rotation (median, max), requests
-# failed per kill, and requests that failed on a healthy backend (the goal is 0).
+# defaults (5 s x 3), each without and with passive health (the data plane's verdict, issue 16),
+# 20 kills each: time until it is out of rotation (median, max), requests failed per kill (with
+# passive health against the same probe settings without it: the goal is a tenth), and requests
+# that failed on a healthy backend (the goal is 0).
 # Writes bench/results/availability.json; needs root (network namespaces) and the build
-# (make build). Takes about ten minutes, most of it waiting for 5 s probes.
+# (make build). Takes about fifteen minutes, most of it waiting for 5 s probes.
 #
 #   bench/availability.sh [KILLS]
 set -euo pipefail

@@ -8,6 +8,15 @@
 #   testnet.sh kill ID N          stop backend N's servers; `start ID N` starts them again
 #   testnet.sh sick ID N          backend N answers HTTP with 503 (and SCTP with ABORT);
 #                                 `well ID N` makes it healthy again
+#   testnet.sh reject ID N        backend N's kernel answers TCP 8080 with ICMP port
+#                                 unreachable (a firewall's REJECT); `unreject ID N` undoes it
+#   testnet.sh slow ID N          backend N drops the first SYN of every connection the
+#                                 forwarder (198.18.0.2) opens to TCP 8080 and takes the
+#                                 client's retransmission: every SYN-ACK comes 1 s late, the
+#                                 probes (from 198.18.0.3) are answered at once; `fast ID N`
+#                                 undoes it
+#   testnet.sh silent ID N        backend N drops everything it receives (a host that stopped);
+#                                 `unsilent ID N` undoes it
 #
 #   gt<ID>-lan      bridge br0 joining everything (bridge netfilter off: frames pass as sent)
 #   gt<ID>-client   198.18.0.100
@@ -29,7 +38,7 @@ set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 here=$(cd "$(dirname "$0")" && pwd)
 
-cmd=${1:?usage: testnet.sh up|down|kill|start|sick|well ID [N]}
+cmd=${1:?usage: testnet.sh up|down|kill|start|sick|well|reject|unreject|slow|fast|silent|unsilent ID [N]}
 id=${2:?missing ID}
 [[ $id =~ ^[a-z0-9]{1,6}$ ]] || { echo "ID must be 1-6 lowercase letters or digits" >&2; exit 2; }
 ns=gt$id
@@ -182,5 +191,30 @@ case $cmd in
   start) start_backend "${3:?N}" ;;
   sick) signal_backend "${3:?N}" USR1 ;;
   well) signal_backend "${3:?N}" USR2 ;;
+  reject|unreject|silent|unsilent)
+    n=${3:?N}
+    case $cmd in
+      reject|unreject) rule=(-p tcp --dport 8080 -j REJECT --reject-with icmp-port-unreachable) ;;
+      *) rule=(-j DROP) ;;
+    esac
+    case $cmd in
+      reject|silent) in_ns "$ns-b$n" iptables -w -I INPUT "${rule[@]}" ;;
+      *) in_ns "$ns-b$n" iptables -w -D INPUT "${rule[@]}" ;;
+    esac
+    ;;
+  slow|fast)
+    n=${3:?N}
+    syn=(-s 198.18.0.2 -p tcp --dport 8080 --syn)
+    # The second SYN of a (source, port) within a minute is over the limit of one: accepted.
+    again=("${syn[@]}" -m hashlimit --hashlimit-above 1/min --hashlimit-burst 1
+      --hashlimit-mode srcip,srcport --hashlimit-name "slow$n" -j ACCEPT)
+    if [ "$cmd" = slow ]; then
+      in_ns "$ns-b$n" iptables -w -I INPUT 1 "${again[@]}"
+      in_ns "$ns-b$n" iptables -w -I INPUT 2 "${syn[@]}" -j DROP
+    else
+      in_ns "$ns-b$n" iptables -w -D INPUT "${again[@]}"
+      in_ns "$ns-b$n" iptables -w -D INPUT "${syn[@]}" -j DROP
+    fi
+    ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

@@ -106,6 +106,32 @@ public final class TestNetwork implements AutoCloseable {
     run(List.of(tools.resolve("testnet.sh").toString(), "well", id, Integer.toString(n)));
   }
 
+  /**
+   * Backend N's kernel answers TCP 8080 with ICMP port unreachable (a firewall's REJECT), or stops
+   * doing so.
+   */
+  public void reject(int n, boolean on) {
+    testnet(on ? "reject" : "unreject", n);
+  }
+
+  /**
+   * The forwarder's SYNs to backend N's TCP 8080 get their SYN-ACK a second late (the first SYN of
+   * each connection is dropped, the client's retransmission answered); the probes' are answered at
+   * once.
+   */
+  public void slow(int n, boolean on) {
+    testnet(on ? "slow" : "fast", n);
+  }
+
+  /** Backend N drops everything it receives (a host that stopped), or stops doing so. */
+  public void silent(int n, boolean on) {
+    testnet(on ? "silent" : "unsilent", n);
+  }
+
+  private void testnet(String command, int n) {
+    run(List.of(tools.resolve("testnet.sh").toString(), command, id, Integer.toString(n)));
+  }
+
   /** What every backend answers with: "backend-1", ... */
   public List<String> backendNames() {
     return java.util.stream.IntStream.rangeClosed(1, backends)
