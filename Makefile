@@ -95,7 +95,7 @@ demo: deps native kube-apiserver ## the local demo: API server, operator, forwar
 	tools/demo.sh
 
 .PHONY: bench
-BENCHES := dataplane commit controlplane availability
+BENCHES := dataplane commit controlplane availability iptables
 bench: deps native kube-apiserver ## run every benchmark; figures go to bench/results/*.json and BENCHMARKS.md
 	$(MVN) -q install -DskipTests
 	@for b in $(BENCHES); do \
@@ -103,7 +103,7 @@ bench: deps native kube-apiserver ## run every benchmark; figures go to bench/re
 	  bench/$$b.sh || exit 1; \
 	done
 
-bench-%: deps native ## run one benchmark: bench-dataplane, bench-commit, bench-controlplane, bench-availability
+bench-%: deps native ## run one benchmark: bench-dataplane, bench-commit, bench-controlplane, bench-availability, bench-iptables
 	bench/$*.sh
 
 .PHONY: fmt

@@ -13,6 +13,8 @@ packages=(
   golang-go rsync etcd-server golang-github-modern-go-reflect2-dev
   # test hosts and traffic
   iproute2 ethtool iputils-ping socat curl tcpdump
+  # the iptables benchmark's load generator (bench/iptables.sh)
+  wrk
   # images (build-images.sh: a Debian root file system without a package manager)
   mmdebstrap
   # the single-node Kubernetes (node.sh): container runtime, pod networking, kube-proxy
