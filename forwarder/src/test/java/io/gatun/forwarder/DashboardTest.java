@@ -2,6 +2,10 @@ package io.gatun.forwarder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.forwarder.testing.DeclaredCounters;
 import io.gatun.forwarder.testing.FakeOperator;
@@ -15,6 +19,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,6 +83,36 @@ class DashboardTest {
 
     assertThat(referenced).as("the dashboard queries gatun metrics").hasSizeGreaterThan(15);
     assertThat(exposed).as("metrics the dashboard queries").containsAll(referenced);
+  }
+
+  @Test
+  void panelsHaveDistinctIdsAndDoNotOverlap() throws Exception {
+    // Grafana keys panels by id: a repeated id makes one panel's edits land on the other, and
+    // overlapping grid positions hide a panel behind another (both happened when two rows were
+    // added on separate branches).
+    JsonArray panels =
+        JsonParser.parseString(Files.readString(DASHBOARD))
+            .getAsJsonObject()
+            .getAsJsonArray("panels");
+    Set<Integer> ids = new TreeSet<>();
+    List<int[]> cells = new ArrayList<>();
+    for (JsonElement e : panels) {
+      JsonObject panel = e.getAsJsonObject();
+      String title = panel.get("title").getAsString();
+      assertThat(ids.add(panel.get("id").getAsInt()))
+          .as("id of panel '%s' is unique", title)
+          .isTrue();
+      JsonObject at = panel.getAsJsonObject("gridPos");
+      int x = at.get("x").getAsInt();
+      int y = at.get("y").getAsInt();
+      int[] cell = {x, y, x + at.get("w").getAsInt(), y + at.get("h").getAsInt()};
+      for (int[] other : cells) {
+        boolean overlap =
+            cell[0] < other[2] && other[0] < cell[2] && cell[1] < other[3] && other[1] < cell[3];
+        assertThat(overlap).as("panel '%s' overlaps another", title).isFalse();
+      }
+      cells.add(cell);
+    }
   }
 
   private static Set<String> referencedMetrics() throws IOException {
