@@ -255,6 +255,10 @@ class FleetFailoverBench {
   }
 
   private static Process keepalived(int n, String advert) throws IOException {
+    // A killed node's pid files stay behind, and keepalived refuses to start while its VRRP pid
+    // file names a live process (a reused pid).
+    Files.deleteIfExists(work.resolve("ka-" + n + ".pid"));
+    Files.deleteIfExists(work.resolve("ka-vrrp-" + n + ".pid"));
     Path conf = work.resolve("keepalived-" + n + ".conf");
     Files.writeString(
         conf,

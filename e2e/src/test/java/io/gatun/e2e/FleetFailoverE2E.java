@@ -37,9 +37,10 @@ import org.junit.jupiter.api.Timeout;
  * network's bridge), each fed by its own scripted operator the same full-NAT VIPs: each VIP is
  * answered by exactly one of them; a forged advertisement and a foreign device's gratuitous ARP
  * move nothing and are counted; with the operators stopped, killing a VIP's owner (kill -9) makes
- * another forwarder answer for it and new connections succeed; a graceful stop fails no request.
- * The tests run in order on the same fleet, which shrinks as they go. Bounds are generous (a busy
- * machine); the failover time measured is printed, the goal is a benchmark figure.
+ * another forwarder answer for it and new connections succeed; a graceful stop fails no UDP request
+ * and at most the full-NAT TCP connection open at the switch. The tests run in order on the same
+ * fleet, which shrinks as they go. Bounds are generous (a busy machine); the failover time measured
+ * is printed, the goal is a benchmark figure.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -318,7 +319,7 @@ class FleetFailoverE2E {
 
   @Test
   @Order(5)
-  void aGracefulStopFailsNoRequest() throws Exception {
+  void aGracefulStopFailsNoUdpRequestAndAtMostTheTcpConnectionCaughtBySwitch() throws Exception {
     Map<String, Integer> before = owners();
     String vip = VIPS.stream().filter(v -> before.get(v) != null).findFirst().orElseThrow();
     int leaving = before.get(vip);
@@ -331,11 +332,21 @@ class FleetFailoverE2E {
       live.awaitAnswers(BACKENDS, 3, System.currentTimeMillis(), Duration.ofSeconds(60));
       t = live.stop();
     }
-    assertThat(t.failed())
-        .as(
-            "failed requests across the graceful stop: %s",
-            t.requests().stream().filter(Traffic.Request::failed).toList())
-        .isZero();
+    List<Traffic.Request> failed = t.requests().stream().filter(Traffic.Request::failed).toList();
+    assertThat(failed)
+        .as("UDP requests across the graceful stop: the old owner forwards for its grace period")
+        .noneMatch(r -> r.protocol().equals("udp"));
+    // Full NAT: a TCP connection opened through the leaving forwarder whose next packet reaches
+    // the new owner (after its gratuitous ARP) is reset by the backend, which knows it by the old
+    // forwarder's SNAT address. At most the one connection open at the switch: in NAT and DSR
+    // modes (the client's address kept) it continues (not testable on this rig: backends here
+    // answer clients directly).
+    assertThat(failed)
+        .as("full-NAT TCP connections caught by the switch: %s", failed)
+        .hasSizeLessThanOrEqualTo(1);
+    System.out.printf(
+        "FleetFailoverE2E: graceful stop: %d of %d requests failed%n",
+        failed.size(), t.requests().size());
     int last = IntStream.range(0, 3).filter(i -> !gone[i]).findFirst().orElseThrow();
     assertThat(owners().values()).as("the last forwarder owns everything").containsOnly(last);
   }
