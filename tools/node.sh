@@ -50,7 +50,12 @@ ctr_() { ctr --address "$(sock)" --namespace k8s.io "$@"; }
 
 # --- host state: what up found, what down restores and check compares with -----------------
 
-sysctls() { sysctl -a 2>/dev/null | grep -Ev "$VOLATILE_SYSCTLS" | sort; }
+# Per-interface settings come and go with the interfaces (VOLATILE_SYSCTLS), but kube-proxy sets
+# route_localnet on `all` as soon as a Service has a node port (a Service of type LoadBalancer).
+sysctls() {
+  { sysctl -a 2>/dev/null | grep -Ev "$VOLATILE_SYSCTLS"
+    sysctl net.ipv4.conf.all.route_localnet 2>/dev/null; } | sort
+}
 
 snapshot_host() {
   mkdir -p "$STATE/before"

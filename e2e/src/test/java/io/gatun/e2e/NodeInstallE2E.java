@@ -259,7 +259,7 @@ class NodeInstallE2E {
     // Nothing came back to the forwarder in a loop (the host routing what it receives).
     assertThat(drops()).doesNotContain("ttl_exceeded");
     assertThat(kubectl("describe", "loadbalancers.lb.gatun.io", "-n", "default", "web"))
-        .containsPattern("Ready\\s+True");
+        .containsPattern("Status:\\s+True\\s+Type:\\s+Ready");
   }
 
   @Test
@@ -338,7 +338,7 @@ class NodeInstallE2E {
     assertThat(t.failed()).as("failed requests (%s); forwarder drops:\n%s", t, drops()).isZero();
     assertThat(t.tcp()).containsOnlyKeys(pods.toArray(String[]::new));
     assertThat(kubectl("describe", "loadbalancers.lb.gatun.io", "-n", ECHO_NS, "echo"))
-        .containsPattern("Ready\\s+True");
+        .containsPattern("Status:\\s+True\\s+Type:\\s+Ready");
   }
 
   @Test
