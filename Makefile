@@ -90,12 +90,17 @@ corpus: native ## regenerate the fuzzing seeds from the packet tests' frames
 	for t in test_pipeline test_modes test_sched test_frag test_fleet; do GATUN_WRITE_CORPUS=forwarder-native/fuzz/corpus $(NATIVE_BUILD)/$$t >/dev/null; done
 
 .PHONY: demo
-demo: deps native kube-apiserver ## the local demo: API server, operator, forwarder, netns hosts, traffic through a VIP
+demo: deps kube images ## the demo on a real node: Gatun installed from olm-bundle/, pods behind a Service, traffic through the VIP
+	@tools/build-echo-image.sh $(IMAGES_DIR) >/dev/null
+	tools/demo-node.sh $(IMAGES_DIR)
+
+.PHONY: demo-local
+demo-local: deps native kube-apiserver ## the fast demo as processes: API server, operator, forwarder, netns hosts, traffic through a VIP
 	$(MVN) -q install -DskipTests
 	tools/demo.sh
 
 .PHONY: bench
-BENCHES := dataplane commit controlplane availability iptables
+BENCHES := dataplane commit controlplane availability failover iptables
 bench: deps native kube-apiserver ## run every benchmark; figures go to bench/results/*.json and BENCHMARKS.md
 	$(MVN) -q install -DskipTests
 	@for b in $(BENCHES); do \
@@ -103,7 +108,7 @@ bench: deps native kube-apiserver ## run every benchmark; figures go to bench/re
 	  bench/$$b.sh || exit 1; \
 	done
 
-bench-%: deps native ## run one benchmark: bench-dataplane, bench-commit, bench-controlplane, bench-availability, bench-iptables
+bench-%: deps native ## run one benchmark: bench-dataplane, bench-commit, bench-controlplane, bench-availability, bench-failover, bench-iptables
 	bench/$*.sh
 
 .PHONY: fmt

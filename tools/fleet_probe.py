@@ -4,6 +4,10 @@
   fleet_probe.py --iface eth0 whohas ADDRESS [--timeout S]
       sends one ARP request for ADDRESS, prints every MAC that answered within the timeout
       (one per line, lower case); nothing when nobody answered
+  fleet_probe.py --iface eth0 watch ADDRESS --old MAC [--timeout S]
+      prints "ready", then asks who has ADDRESS every 10 ms and, once a MAC other than MAC
+      answers, prints the wall-clock time of that answer (Unix epoch, milliseconds) and exits;
+      exits 1 after the timeout (default 30 s). For failover timing without a process per probe.
   fleet_probe.py --iface eth0 forge [--cluster ID] [--id NAME]
       sends a fleet advertisement (EtherType 0x88B5 to 03:00:47:54:4e:00) of cluster ID from
       NAME, priority 255, signed with a key nobody has: it must move nothing and be counted
@@ -69,6 +73,29 @@ def whohas(s, iface, address, timeout):
         print(m)
 
 
+def watch(s, iface, address, old, timeout):
+    me = own(iface)
+    request = BROADCAST + me + struct.pack("!H", ETH_P_ARP) + arp(1, me, own_ip(iface), b"\0" * 6, address)
+    print("ready", flush=True)
+    end = time.monotonic() + timeout
+    next_ask = 0.0
+    while time.monotonic() < end:
+        now = time.monotonic()
+        if now >= next_ask:
+            s.send(request)
+            next_ask = now + 0.01
+        if not select.select([s], [], [], max(0.0, next_ask - time.monotonic()))[0]:
+            continue
+        frame = s.recv(2048)
+        if len(frame) < 42 or struct.unpack("!H", frame[12:14])[0] != ETH_P_ARP:
+            continue
+        op, sha, spa = struct.unpack("!H6s4s", frame[20:32])
+        if op == 2 and socket.inet_ntoa(spa) == address and mac_text(sha) != old:
+            print(int(time.time() * 1000), flush=True)
+            return 0
+    return 1
+
+
 def forge(s, iface, cluster, name):
     me = own(iface)
     c, n = cluster.encode(), name.encode()
@@ -94,6 +121,10 @@ def main():
     w = sub.add_parser("whohas")
     w.add_argument("address")
     w.add_argument("--timeout", type=float, default=1.0)
+    w2 = sub.add_parser("watch")
+    w2.add_argument("address")
+    w2.add_argument("--old", required=True)
+    w2.add_argument("--timeout", type=float, default=30.0)
     f = sub.add_parser("forge")
     f.add_argument("--cluster", default="e2e")
     f.add_argument("--id", default="fwd-evil")
@@ -105,6 +136,8 @@ def main():
     s.bind((a.iface, 0))
     if a.cmd == "whohas":
         whohas(s, a.iface, a.address, a.timeout)
+    elif a.cmd == "watch":
+        raise SystemExit(watch(s, a.iface, a.address, a.old.lower(), a.timeout))
     elif a.cmd == "forge":
         forge(s, a.iface, a.cluster, a.id)
     else:

@@ -13,6 +13,8 @@ packages=(
   golang-go rsync etcd-server golang-github-modern-go-reflect2-dev
   # test hosts and traffic
   iproute2 ethtool iputils-ping socat curl tcpdump
+  # bench/failover.sh's baseline (VRRPv3)
+  keepalived
   # the iptables benchmark's load generator (bench/iptables.sh)
   wrk
   # images (build-images.sh: a Debian root file system without a package manager)

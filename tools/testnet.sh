@@ -148,8 +148,15 @@ case $cmd in
     for n in $(seq "$backends"); do host "b$n" "198.18.0.$((10 + n))"; done
     ports=${4:-1}
     for p in $(seq "$ports"); do
-      if [ "$p" -eq 1 ]; then port_if=$fwd_if; peer=fwd; else port_if=$fwd_if$p; peer=fwd$p; fi
-      ip link add "$port_if" type veth peer name "$peer" netns "$lan"
+      if [ "$p" -eq 1 ]; then port_if=$fwd_if; peer=fwd; index=(); else
+        port_if=$fwd_if$p; peer=fwd$p
+        # DPDK's af_packet PMD names its PACKET_FANOUT group (pid XOR ifindex) & 0xffff, and
+        # groups are per namespace: forwarders started one after the other (pids p, p+1) on
+        # ports with consecutive indexes (i, i+1) would share a group and the second fail to
+        # start (EINVAL). Indexes far apart in bits 13-15 keep their groups apart.
+        index=(index $((16384 * (p - 1) + 8192 + RANDOM % 4096)))
+      fi
+      ip link add "$port_if" "${index[@]}" type veth peer name "$peer" netns "$lan"
       in_ns "$lan" ip link set "$peer" master br0 up
       sysctl -qw "net.ipv6.conf.$port_if.disable_ipv6=1"
       # The kernel must not touch the forwarder's frames: no offloads, no merging.

@@ -3,11 +3,11 @@ package io.gatun.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.gatun.e2e.rig.BundleInstall;
 import io.gatun.e2e.rig.HostState;
 import io.gatun.e2e.rig.KubeNode;
 import io.gatun.e2e.rig.TestNetwork;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +36,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Gatun installed on a real Kubernetes node from its own images: the CRDs and the operator's RBAC
- * applied, the operator image as a Deployment (non-root, read-only root file system) under its
- * ServiceAccount, a forwarder pod from the forwarder image (not privileged: IPC_LOCK, NET_ADMIN,
- * NET_RAW only; hugepages from an emptyDir) dialling the operator through its Service with mutual
- * TLS, then a Pool and a LoadBalancer with static backends in network namespaces and real traffic
- * through the VIP. Taking the node down must leave the host as it was.
+ * Gatun installed on a real Kubernetes node the way OLM installs it, from {@code olm-bundle/} and
+ * nothing else ({@link BundleInstall}: the CRDs, the bundle's Service and ServiceAccount, and from
+ * the CSV the operator's ServiceAccount, Roles, ClusterRole, bindings and Deployment, with a
+ * Subscription's {@code GATUN_DEFAULT_CLASS=true}). The operator makes its control channel's TLS
+ * Secrets itself. A ForwarderSet makes the operator render the forwarders' DaemonSet, whose pod
+ * (not privileged: IPC_LOCK, NET_ADMIN, NET_RAW only; hugepages from an emptyDir) drives a veth
+ * with DPDK's net_af_packet and dials the operator with mutual TLS. Then a Pool, a LoadBalancer
+ * with static backends in network namespaces, and a Service of type LoadBalancer with three echo
+ * pods: a client namespace gets answers from every backend through each VIP. A ForwarderSet that
+ * cannot get its hugepages is reported, and uninstalling leaves nothing; taking the node down must
+ * leave the host as it was.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 45, unit = TimeUnit.MINUTES)
@@ -50,19 +54,24 @@ class NodeInstallE2E {
   private static final Path ROOT =
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
   private static final String NS = "gatun-system";
+  private static final String NODE = "gatun-node";
+  private static final String ECHO_NS = "gatun-echo";
   private static final ResourceDefinitionContext FORWARDERS = crd("Forwarder", "forwarders", false);
+  private static final ResourceDefinitionContext FORWARDER_SETS =
+      crd("ForwarderSet", "forwardersets", true);
   private static final ResourceDefinitionContext LOAD_BALANCERS =
       crd("LoadBalancer", "loadbalancers", true);
 
   /** Capabilities the forwarder's process may use: IPC_LOCK (14), NET_ADMIN (12), NET_RAW (13). */
   private static final long FORWARDER_CAPABILITIES = (1L << 14) | (1L << 12) | (1L << 13);
 
+  private static final long started = System.nanoTime();
   private static HostState before;
   private static KubeNode node;
   private static TestNetwork network;
-  private static String version;
-  private static Path pki;
+  private static BundleInstall bundle;
   private static int forwarderMetricsPort;
+  private static String serviceVip;
 
   @BeforeAll
   static void upTheNode() throws Exception {
@@ -70,11 +79,12 @@ class NodeInstallE2E {
     // node directory exists yet: no mounts or processes of one).
     before = HostState.capture(Path.of("/nonexistent"));
     List<Path> images = KubeNode.buildImages(ROOT);
-    version = imageVersion(images);
     node = KubeNode.up(ROOT, images);
     network = TestNetwork.up(ROOT, 3);
-    pki = Files.createTempDirectory("gatun-node-pki");
-    makePki(pki);
+    // What a Subscription with spec.config.env would give: the node's 1.20 API server prunes
+    // spec.loadBalancerClass, so Services of type LoadBalancer name no class.
+    bundle = BundleInstall.read(ROOT.resolve("olm-bundle"), Map.of("GATUN_DEFAULT_CLASS", "true"));
+    assertThat(bundle.namespace).as("the CSV's suggested namespace").isEqualTo(NS);
   }
 
   @AfterAll
@@ -89,6 +99,9 @@ class NodeInstallE2E {
         node.close(); // node.sh down: fails itself when it cannot restore the host
       }
     }
+    System.out.printf(
+        "NodeInstallE2E: %d s from the image build to the node's teardown%n",
+        Duration.ofNanos(System.nanoTime() - started).toSeconds());
     if (dir != null) {
       HostState after = HostState.capture(dir);
       assertThat(after)
@@ -107,95 +120,105 @@ class NodeInstallE2E {
 
   @Test
   @Order(1)
-  void theOperatorImageRunsAsANonRootDeploymentAndBecomesReady() throws Exception {
-    for (Path crd : list(ROOT.resolve("crds"))) {
-      try (var in = new FileInputStream(crd.toFile())) {
-        // create, not apply: the 1.20 server fails server-side apply of x-kubernetes-validations
-        node.create(in);
-      }
-    }
-    KubeNode.await(
-        "every Gatun CRD served",
-        Duration.ofSeconds(60),
-        () ->
-            Stream.of("Pool", "LoadBalancer", "HealthProbe", "Forwarder")
-                .allMatch(kind -> node.client.supports("lb.gatun.io/v1alpha1", kind)));
-    node.client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    try (var in = new FileInputStream(ROOT.resolve("deploy/rbac.yaml").toFile())) {
-      node.create(in);
-    }
-    secret("gatun-operator-tls", "operator");
-    secret("gatun-forwarder-tls", "forwarder");
-    node.awaitServiceAccount(NS);
-    node.create(
-        resource("operator.yaml").replace("${OPERATOR_IMAGE}", "gatun/operator:" + version));
-
+  void theBundleInstallsTheOperatorWhichMakesItsOwnTlsSecrets() throws Exception {
+    bundle.install(node.client);
     try {
-      KubeNode.await(
-          "the operator Deployment available",
-          Duration.ofMinutes(5),
-          () -> {
-            Deployment d =
-                node.client.apps().deployments().inNamespace(NS).withName("gatun-operator").get();
-            return d.getStatus() != null
-                && Integer.valueOf(1).equals(d.getStatus().getAvailableReplicas());
-          });
+      bundle.awaitAvailable(node.client, Duration.ofMinutes(5));
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; pods: " + podsReport(), e);
     }
 
     Pod pod = onlyPod("app.kubernetes.io/name", "gatun-operator");
     assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("gatun-operator");
-    var security = pod.getSpec().getContainers().getFirst().getSecurityContext();
+    var container = pod.getSpec().getContainers().getFirst();
+    assertThat(container.getImage())
+        .isEqualTo(
+            bundle
+                .deployments()
+                .getFirst()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getImage());
+    assertThat(container.getEnv())
+        .anyMatch(e -> e.getName().equals("GATUN_DEFAULT_CLASS") && "true".equals(e.getValue()));
+    var security = container.getSecurityContext();
     assertThat(security.getReadOnlyRootFilesystem()).isTrue();
     assertThat(security.getRunAsUser()).as("the user is the image's own").isNull();
     // The process itself, as the host sees it: the image's user 65532, no capabilities.
     long pid = hostPid("/opt/gatun/gatun-operator.jar");
     assertThat(status(pid, "Uid")).startsWith("65532\t65532");
     assertThat(Long.parseLong(status(pid, "CapEff"), 16)).isZero();
+
+    // Nobody provided the control channel's Secrets: the operator made them, from one CA.
+    for (String name : List.of("gatun-control-ca", "gatun-operator-tls", "gatun-forwarder-tls")) {
+      Secret secret = node.client.secrets().inNamespace(NS).withName(name).get();
+      assertThat(secret).as("Secret " + name).isNotNull();
+      assertThat(secret.getMetadata().getLabels())
+          .containsEntry("lb.gatun.io/made-by", "gatun-operator");
+    }
+    assertThat(
+            node.client
+                .secrets()
+                .inNamespace(NS)
+                .withName("gatun-operator-tls")
+                .get()
+                .getData()
+                .get("ca.crt"))
+        .isEqualTo(
+            node.client
+                .secrets()
+                .inNamespace(NS)
+                .withName("gatun-forwarder-tls")
+                .get()
+                .getData()
+                .get("ca.crt"));
   }
 
   @Test
   @Order(2)
-  void aForwarderPodFromTheForwarderImageDialsTheOperatorServiceAndIsListed() throws Exception {
-    String name = "fwd-" + network.id;
+  void aForwarderSetBringsAForwarderPodUpThatDialsTheOperator() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       forwarderMetricsPort = s.getLocalPort();
     }
+    // 198.18.0.3, the node's own address on the test LAN, is the gateway to the pod network.
     node.create(
-        resource("forwarder-pod.yaml")
-            .replace("${NAME}", name)
-            .replace("${IMAGE}", "gatun/forwarder:" + version)
-            .replace(
-                "${PORT}",
-                "net_af_packet0,iface="
-                    + network.forwarderInterface()
-                    + "@"
-                    + TestNetwork.FORWARDER_ADDRESS)
-            .replace("${METRICS_PORT}", Integer.toString(forwarderMetricsPort)));
-
+        forwarderSet(
+            "forwarders",
+            "[" + TestNetwork.FORWARDER_ADDRESS + "@" + TestNetwork.NODE_ADDRESS + "]",
+            "512Mi",
+            forwarderMetricsPort));
     try {
       KubeNode.await(
-          "forwarder " + name + " connected to the operator",
+          "forwarder " + NODE + " connected to the operator",
           Duration.ofMinutes(5),
           () -> {
             GenericKubernetesResource f =
-                node.client.genericKubernetesResources(FORWARDERS).withName(name).get();
+                node.client.genericKubernetesResources(FORWARDERS).withName(NODE).get();
             return f != null && conditionTrue(f, "Connected");
           });
+      KubeNode.await(
+          "ForwarderSet forwarders: one ready",
+          Duration.ofMinutes(2),
+          () -> Integer.valueOf(1).equals(status(forwarderSet("forwarders")).get("ready")));
     } catch (AssertionError e) {
       throw new AssertionError(
-          e.getMessage() + "; pods: " + podsReport() + "\nforwarder log:\n" + node.podLog(NS, name),
+          e.getMessage()
+              + "; ForwarderSet: "
+              + status(forwarderSet("forwarders"))
+              + "; pods: "
+              + podsReport(),
           e);
     }
     GenericKubernetesResource forwarder =
-        node.client.genericKubernetesResources(FORWARDERS).withName(name).get();
-    assertThat(status(forwarder).get("node")).isEqualTo("gatun-node");
+        node.client.genericKubernetesResources(FORWARDERS).withName(NODE).get();
+    assertThat(status(forwarder).get("node")).isEqualTo(NODE);
 
-    Pod pod = node.client.pods().inNamespace(NS).withName(name).get();
+    Pod pod = onlyPod("lb.gatun.io/forwarderset", "forwarders");
+    assertThat(pod.getMetadata().getOwnerReferences().getFirst().getKind()).isEqualTo("DaemonSet");
+    assertThat(pod.getStatus().getQosClass()).isEqualTo("Guaranteed");
     var security = pod.getSpec().getContainers().getFirst().getSecurityContext();
     assertThat(security.getPrivileged()).isFalse();
     assertThat(security.getReadOnlyRootFilesystem()).isTrue();
@@ -229,12 +252,251 @@ class NodeInstallE2E {
     assertThat(t.failed())
         .as(
             "failed requests (%s); forwarder drops:\n%s\nforwarder log:\n%s",
-            t, drops(), node.podLog(NS, "fwd-" + network.id))
+            t, drops(), forwarderLog())
         .isZero();
     assertThat(t.tcp()).containsOnlyKeys("backend-1", "backend-2", "backend-3");
     assertThat(t.udp()).containsOnlyKeys("backend-1", "backend-2", "backend-3");
     // Nothing came back to the forwarder in a loop (the host routing what it receives).
     assertThat(drops()).doesNotContain("ttl_exceeded");
+    assertThat(kubectl("describe", "loadbalancers.lb.gatun.io", "-n", "default", "web"))
+        .containsPattern("Ready\\s+True");
+  }
+
+  @Test
+  @Order(4)
+  void aServiceOfTypeLoadBalancerAnswersFromEveryPodThroughItsVip() throws Exception {
+    node.create(
+        """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: %s}
+        """
+            .formatted(ECHO_NS));
+    node.awaitServiceAccount(ECHO_NS);
+    node.create(echoWorkload(ECHO_NS));
+    List<String> pods = new ArrayList<>();
+    try {
+      KubeNode.await(
+          "three echo pods ready",
+          Duration.ofMinutes(3),
+          () -> {
+            pods.clear();
+            node
+                .client
+                .pods()
+                .inNamespace(ECHO_NS)
+                .withLabel("app", "echo")
+                .list()
+                .getItems()
+                .stream()
+                .filter(
+                    p ->
+                        p.getStatus().getConditions().stream()
+                            .anyMatch(
+                                c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
+                .forEach(p -> pods.add(p.getMetadata().getName()));
+            return pods.size() == 3;
+          });
+      KubeNode.await(
+          "the Service's VIP in status.loadBalancer.ingress",
+          Duration.ofMinutes(2),
+          () -> {
+            Service s = node.client.services().inNamespace(ECHO_NS).withName("echo").get();
+            var ingress = s.getStatus().getLoadBalancer().getIngress();
+            return ingress != null && !ingress.isEmpty();
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; pods: " + podsReport(ECHO_NS), e);
+    }
+    serviceVip =
+        node.client
+            .services()
+            .inNamespace(ECHO_NS)
+            .withName("echo")
+            .get()
+            .getStatus()
+            .getLoadBalancer()
+            .getIngress()
+            .getFirst()
+            .getIp();
+    awaitReady(ECHO_NS, "echo");
+    // The first packets to a pod wait for the gateway's MAC address: until every pod answered.
+    KubeNode.await(
+        "an answer from every echo pod through " + serviceVip,
+        Duration.ofSeconds(90),
+        () ->
+            network
+                    .traffic(
+                        serviceVip, List.of("--tcp-port", "80", "--no-udp", "--requests", "12"))
+                    .tcp()
+                    .size()
+                == 3);
+
+    Traffic t =
+        network.traffic(serviceVip, List.of("--tcp-port", "80", "--no-udp", "--requests", "30"));
+
+    assertThat(t.failed()).as("failed requests (%s); forwarder drops:\n%s", t, drops()).isZero();
+    assertThat(t.tcp()).containsOnlyKeys(pods.toArray(String[]::new));
+    assertThat(kubectl("describe", "loadbalancers.lb.gatun.io", "-n", ECHO_NS, "echo"))
+        .containsPattern("Ready\\s+True");
+  }
+
+  @Test
+  @Order(5)
+  void aForwarderSetWithoutItsHugepagesIsReportedByNodeAndCause() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // 64 GiB of hugepages: no node here has them. The scheduler says so; the operator must too.
+    node.create(forwarderSet("greedy", "[198.18.0.9/24]", "64Gi", port));
+    try {
+      KubeNode.await(
+          "ForwarderSet greedy reports InsufficientHugepages on " + NODE,
+          Duration.ofMinutes(2),
+          () ->
+              status(forwarderSet("greedy")).get("problems") instanceof List<?> problems
+                  && problems.stream()
+                      .map(p -> (Map<?, ?>) p)
+                      .anyMatch(
+                          p ->
+                              NODE.equals(p.get("node"))
+                                  && "InsufficientHugepages".equals(p.get("reason"))));
+      KubeNode.await(
+          "a Warning event InsufficientHugepages naming " + NODE,
+          Duration.ofMinutes(1),
+          () ->
+              node.client.v1().events().inNamespace(NS).list().getItems().stream()
+                  .anyMatch(
+                      e ->
+                          "greedy".equals(e.getInvolvedObject().getName())
+                              && "InsufficientHugepages".equals(e.getReason())
+                              && e.getMessage().contains(NODE)
+                              && e.getMessage().contains("spec.hugepages.amount")));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + "; ForwarderSet: " + status(forwarderSet("greedy")), e);
+    }
+    assertThat(kubectl("describe", "forwardersets.lb.gatun.io", "-n", NS, "greedy"))
+        .contains("InsufficientHugepages");
+    // The other ForwarderSet's forwarder is untouched and the VIP still answers.
+    assertThat(
+            conditionTrue(
+                node.client.genericKubernetesResources(FORWARDERS).withName(NODE).get(),
+                "Connected"))
+        .isTrue();
+    assertThat(
+            network
+                .traffic(serviceVip, List.of("--tcp-port", "80", "--no-udp", "--requests", "6"))
+                .failed())
+        .isZero();
+    node.client
+        .genericKubernetesResources(FORWARDER_SETS)
+        .inNamespace(NS)
+        .withName("greedy")
+        .delete();
+  }
+
+  @Test
+  @Order(6)
+  void uninstallingLeavesNoPodRuleNorNamespace() throws Exception {
+    // The user's workload first (its generated LoadBalancer goes with the Service), then Gatun.
+    node.client.namespaces().withName(ECHO_NS).delete();
+    KubeNode.await(
+        "namespace " + ECHO_NS + " gone",
+        Duration.ofMinutes(3),
+        () -> node.client.namespaces().withName(ECHO_NS).get() == null);
+    try {
+      bundle.uninstall(node.client, Duration.ofMinutes(3));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; left: " + bundle.objects(node.client), e);
+    }
+    KubeNode.await(
+        "no pod of Gatun left",
+        Duration.ofMinutes(2),
+        () ->
+            node.client.pods().inAnyNamespace().list().getItems().stream()
+                .noneMatch(p -> p.getMetadata().getNamespace().equals(NS)));
+    assertThat(hostPids("/opt/gatun/")).as("Gatun's processes on the host").isEmpty();
+    // kube-proxy's rules for the Service's VIP went with the Service.
+    KubeNode.await(
+        "no iptables rule naming " + serviceVip,
+        Duration.ofMinutes(1),
+        () -> !iptablesSave().contains(serviceVip + "/32"));
+    assertThat(node.client.namespaces().withName(NS).get()).isNull();
+    assertThat(node.client.apiextensions().v1().customResourceDefinitions().list().getItems())
+        .noneMatch(c -> c.getSpec().getGroup().equals("lb.gatun.io"));
+  }
+
+  // --- the objects the test applies ----------------------------------------------------------
+
+  private static String forwarderSet(
+      String name, String addresses, String hugepages, int metricsPort) {
+    return """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: ForwarderSet
+        metadata: {name: %s, namespace: %s}
+        spec:
+          dataPort:
+            interfaceName: %s
+            addresses: {%s: %s}
+          hugepages: {pageSize: 2Mi, amount: %s}
+          eal: {lcores: "0-1", memoryMegabytes: 512, extraArgs: ["--log-level=*:warning"]}
+          resources: {cpu: 1500m, memory: 768Mi}
+          metricsPort: %d
+        """
+        .formatted(name, NS, network.forwarderInterface(), NODE, addresses, hugepages, metricsPort);
+  }
+
+  private static GenericKubernetesResource forwarderSet(String name) {
+    return node.client
+        .genericKubernetesResources(FORWARDER_SETS)
+        .inNamespace(NS)
+        .withName(name)
+        .get();
+  }
+
+  /** Three echo pods (tools/echo-backend.c) answering with their names, behind a Service. */
+  private static String echoWorkload(String namespace) {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: echo, namespace: %1$s}
+        spec:
+          replicas: 3
+          selector: {matchLabels: {app: echo}}
+          template:
+            metadata: {labels: {app: echo}}
+            spec:
+              automountServiceAccountToken: false
+              containers:
+                - name: echo
+                  image: docker.io/gatun/echo-backend:1
+                  imagePullPolicy: Never
+                  env:
+                    - name: POD_NAME
+                      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+                  ports: [{containerPort: 8080}]
+                  readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 2}
+                  resources: {requests: {cpu: 10m, memory: 8Mi}, limits: {memory: 16Mi}}
+                  securityContext:
+                    runAsNonRoot: true
+                    allowPrivilegeEscalation: false
+                    readOnlyRootFilesystem: true
+                    capabilities: {drop: [ALL]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: echo
+          namespace: %1$s
+          annotations: {lb.gatun.io/pool: demo}
+        spec:
+          type: LoadBalancer
+          selector: {app: echo}
+          ports: [{name: http, protocol: TCP, port: 80, targetPort: 8080}]
+        """
+        .formatted(namespace);
   }
 
   // --- helpers --------------------------------------------------------------------------------
@@ -270,131 +532,6 @@ class NodeInstallE2E {
         .build();
   }
 
-  /** gatun-operator-0.1.0-SNAPSHOT.oci.tar -> 0.1.0-SNAPSHOT */
-  private static String imageVersion(List<Path> images) {
-    String operator =
-        images.stream()
-            .map(p -> p.getFileName().toString())
-            .filter(n -> n.startsWith("gatun-operator-"))
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("no operator image in " + images));
-    return operator.substring("gatun-operator-".length(), operator.length() - ".oci.tar".length());
-  }
-
-  private static List<Path> list(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.sorted().toList();
-    }
-  }
-
-  private static String resource(String name) throws IOException {
-    try (var in = NodeInstallE2E.class.getResourceAsStream("/node/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("no test resource node/" + name);
-      }
-      return new String(in.readAllBytes());
-    }
-  }
-
-  /**
-   * A CA, the operator's server certificate (for the Service's name, which the forwarder checks),
-   * and a forwarder client certificate, made with openssl; keys in PKCS#8.
-   */
-  private static void makePki(Path dir) throws Exception {
-    openssl(
-        dir,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=gatun-node-test-ca",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt");
-    leaf(
-        dir,
-        "operator",
-        "/CN=gatun-operator",
-        "subjectAltName=DNS:gatun-operator.gatun-system.svc\nextendedKeyUsage=serverAuth");
-    leaf(dir, "forwarder", "/CN=gatun-forwarder", "extendedKeyUsage=clientAuth");
-  }
-
-  private static void leaf(Path dir, String name, String subject, String extensions)
-      throws Exception {
-    Files.writeString(dir.resolve(name + ".ext"), extensions + "\n");
-    openssl(
-        dir,
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        subject,
-        "-keyout",
-        name + ".key",
-        "-out",
-        name + ".csr");
-    openssl(
-        dir,
-        "x509",
-        "-req",
-        "-in",
-        name + ".csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        name + ".ext",
-        "-out",
-        name + ".crt");
-  }
-
-  private static void openssl(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("openssl"));
-    cmd.addAll(List.of(args));
-    Process p =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("openssl " + String.join(" ", args) + " failed");
-    }
-  }
-
-  /** A Secret with tls.crt, tls.key (of {@code name}) and ca.crt, as cert-manager writes them. */
-  private static void secret(String secretName, String name) throws IOException {
-    Base64.Encoder b64 = Base64.getEncoder();
-    node.client
-        .secrets()
-        .inNamespace(NS)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(secretName)
-                .endMetadata()
-                .withType("kubernetes.io/tls")
-                .withData(
-                    Map.of(
-                        "tls.crt",
-                            b64.encodeToString(Files.readAllBytes(pki.resolve(name + ".crt"))),
-                        "tls.key",
-                            b64.encodeToString(Files.readAllBytes(pki.resolve(name + ".key"))),
-                        "ca.crt", b64.encodeToString(Files.readAllBytes(pki.resolve("ca.crt")))))
-                .build())
-        .create();
-  }
-
   private static Pod onlyPod(String label, String value) {
     List<Pod> pods = node.client.pods().inNamespace(NS).withLabel(label, value).list().getItems();
     assertThat(pods).hasSize(1);
@@ -403,14 +540,18 @@ class NodeInstallE2E {
 
   /** Every pod in gatun-system with its phase and container states, for failure messages. */
   private static String podsReport() {
+    return podsReport(NS);
+  }
+
+  private static String podsReport(String namespace) {
     StringBuilder s = new StringBuilder();
-    for (Pod p : node.client.pods().inNamespace(NS).list().getItems()) {
+    for (Pod p : node.client.pods().inNamespace(namespace).list().getItems()) {
       s.append("\n  ").append(p.getMetadata().getName()).append(' ');
       s.append(p.getStatus().getPhase()).append(' ').append(p.getStatus().getConditions());
       s.append(' ').append(p.getStatus().getContainerStatuses());
-      s.append("\n  log: ").append(node.podLog(NS, p.getMetadata().getName()));
+      s.append("\n  log: ").append(node.podLog(namespace, p.getMetadata().getName()));
     }
-    var events = node.client.v1().events().inNamespace(NS).list().getItems();
+    var events = node.client.v1().events().inNamespace(namespace).list().getItems();
     for (var e : events) {
       s.append("\n  event: ").append(e.getInvolvedObject().getName()).append(": ");
       s.append(e.getReason()).append(' ').append(e.getMessage());
@@ -420,12 +561,19 @@ class NodeInstallE2E {
 
   /** The host PID of the one java process running {@code jar} (a container's, seen from here). */
   private static long hostPid(String jar) throws IOException {
+    List<Long> found = hostPids(jar);
+    assertThat(found).as("processes running " + jar).hasSize(1);
+    return found.getFirst();
+  }
+
+  /** Host PIDs of java processes whose command line names {@code path}. */
+  private static List<Long> hostPids(String path) throws IOException {
     List<Long> found = new ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
         try {
           String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
-          if (cmdline.startsWith("/opt/java/bin/java ") && cmdline.contains(jar)) {
+          if (cmdline.startsWith("/opt/java/bin/java ") && cmdline.contains(path)) {
             found.add(Long.parseLong(p.getFileName().toString()));
           }
         } catch (IOException gone) {
@@ -433,8 +581,48 @@ class NodeInstallE2E {
         }
       }
     }
-    assertThat(found).as("processes running " + jar).hasSize(1);
-    return found.getFirst();
+    return found;
+  }
+
+  /** The forwarder pod's log, for failure messages. */
+  private static String forwarderLog() {
+    return node
+        .client
+        .pods()
+        .inNamespace(NS)
+        .withLabel("lb.gatun.io/forwarderset", "forwarders")
+        .list()
+        .getItems()
+        .stream()
+        .map(p -> node.podLog(NS, p.getMetadata().getName()))
+        .findFirst()
+        .orElse("(no forwarder pod)");
+  }
+
+  /** kubectl 1.32 against the node, its output (the version-skew warning dropped). */
+  private static String kubectl(String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("kubectl", "--kubeconfig", node.dir.resolve("kubeconfig").toString()));
+    cmd.addAll(List.of(args));
+    return command(cmd);
+  }
+
+  private static String iptablesSave() {
+    try {
+      return command(List.of("iptables-save"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String command(List<String> cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + out);
+    }
+    return out;
   }
 
   /** A field of /proc/PID/status (e.g. Uid, CapEff). */

@@ -138,6 +138,9 @@ class PassiveHealthE2E {
     assertEjectedPassively(f, fault);
     assertThat(f.failures())
         .allSatisfy(r -> assertThat(r.outcome()).containsAnyOf("refused", "reset", "timed out"));
+    assertThat(backendCounter("gatun_backend_syn_resets_total", fault.address()))
+        .as("the RSTs that ejected it, in the metrics though its counters left the data plane")
+        .isGreaterThanOrEqualTo(CONSECUTIVE_FAILURES);
   }
 
   @Test
@@ -149,6 +152,20 @@ class PassiveHealthE2E {
     Failover f = Failover.run(network, operator, HealthFailoverE2E.VIP, TRAFFIC, fault, BROKEN_FOR);
 
     assertEjectedPassively(f, fault);
+    assertThat(backendCounter("gatun_backend_icmp_unreachable_total", fault.address()))
+        .as("the ICMP unreachables that ejected it, in the metrics")
+        .isGreaterThanOrEqualTo(CONSECUTIVE_FAILURES);
+  }
+
+  /** One of the agent's per-backend counters for the backend at {@code address}, port 8080. */
+  private static double backendCounter(String metric, String address) {
+    String backend = "backend=\"" + address + ":8080\"";
+    return forwarder
+        .scrape()
+        .lines()
+        .filter(l -> l.startsWith(metric + "{") && l.contains(backend))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Test

@@ -92,6 +92,7 @@ public final class Agent implements AutoCloseable {
             dataPlane::linkUp,
             dataPlane::portStats,
             registry);
+    serving.beforePassiveVerdicts(metrics::observe);
     this.channel =
         new ControlChannel(
             new ControlTransport(config.operator(), config.tls()),

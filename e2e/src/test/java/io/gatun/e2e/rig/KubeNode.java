@@ -39,8 +39,9 @@ public final class KubeNode implements AutoCloseable {
   }
 
   /**
-   * Builds the images from the jars and native library in {@code root} (tools/build-images.sh) into
-   * {@code root/e2e/target/images}; returns the archives.
+   * Builds the images from the jars and native library in {@code root} (tools/build-images.sh), and
+   * the echo backend's for pods behind a Service (tools/build-echo-image.sh), into {@code
+   * root/e2e/target/images}; returns the archives.
    */
   public static List<Path> buildImages(Path root) {
     Path out = root.resolve("e2e/target/images");
@@ -48,6 +49,11 @@ public final class KubeNode implements AutoCloseable {
         root,
         Duration.ofMinutes(15),
         root.resolve("tools/build-images.sh").toString(),
+        out.toString());
+    run(
+        root,
+        Duration.ofMinutes(2),
+        root.resolve("tools/build-echo-image.sh").toString(),
         out.toString());
     try (Stream<Path> files = Files.list(out)) {
       return files.filter(f -> f.toString().endsWith(".oci.tar")).sorted().toList();

@@ -74,6 +74,17 @@ public final class TestNetwork implements AutoCloseable {
    * Runs tools/fleet_probe.py in the client's namespace (whohas, forge, garp); returns its output.
    */
   public String fleetProbe(String... args) {
+    return run(fleetProbeCommand(args));
+  }
+
+  /** Starts tools/fleet_probe.py (e.g. watch) in the client's namespace; the caller reads it. */
+  public Process startFleetProbe(String... args) throws IOException {
+    return new ProcessBuilder(fleetProbeCommand(args))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
+  private List<String> fleetProbeCommand(String... args) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -86,7 +97,7 @@ public final class TestNetwork implements AutoCloseable {
                 "--iface",
                 "eth0"));
     cmd.addAll(List.of(args));
-    return run(cmd);
+    return cmd;
   }
 
   public void killBackend(int n) {

@@ -219,7 +219,9 @@ public final class Fleet implements Announcer {
     }
     if (now - nextAdvertisementAt >= 0) {
       nextAdvertisementAt = now + settings.interval().toNanos();
-      checkSelf(now);
+      if (!leaving) {
+        checkSelf(now); // a leaving forwarder owns nothing whatever its state
+      }
       if (healthy && !leaving) {
         advertise(Advertisement.DEFAULT_PRIORITY);
       }

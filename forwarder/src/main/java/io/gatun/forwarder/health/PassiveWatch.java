@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,13 @@ public final class PassiveWatch implements AutoCloseable {
   private final Supplier<List<ServiceStats>> stats;
   private final Clock clock;
   private final Map<String, Target> targets = new LinkedHashMap<>();
+  private volatile Consumer<List<ServiceStats>> beforeVerdicts = reading -> {};
   private volatile boolean running;
   private volatile Thread thread;
 
   private record Target(PassiveService service, OutlierDetector<BackendKey> detector) {}
+
+  private record Judgement(List<ServiceStats> reading, List<Verdict<BackendKey>> verdicts) {}
 
   public PassiveWatch(HealthMonitor health, Supplier<List<ServiceStats>> stats, Clock clock) {
     this.health = health;
@@ -84,9 +88,22 @@ public final class PassiveWatch implements AutoCloseable {
                 });
   }
 
+  /**
+   * Hands {@code listener} every reading that leads to a verdict, before the verdict is applied: an
+   * ejection recommits without the backend, and the data plane drops its counters with it, so the
+   * metrics read here the very counts the detector judged (a scrape would come too late).
+   */
+  public void beforeVerdicts(Consumer<List<ServiceStats>> listener) {
+    this.beforeVerdicts = listener;
+  }
+
   /** One reading and its verdicts, applied before it returns. */
   public void poll() {
-    List<Verdict<BackendKey>> verdicts = judge();
+    Judgement judgement = judge();
+    List<Verdict<BackendKey>> verdicts = judgement.verdicts();
+    if (!verdicts.isEmpty()) {
+      beforeVerdicts.accept(judgement.reading());
+    }
     // Outside this object's lock: an ejection recommits, which may wait for track().
     for (Verdict<BackendKey> v : verdicts) {
       boolean done =
@@ -104,12 +121,13 @@ public final class PassiveWatch implements AutoCloseable {
     }
   }
 
-  private synchronized List<Verdict<BackendKey>> judge() {
+  private synchronized Judgement judge() {
     if (targets.isEmpty()) {
-      return List.of();
+      return new Judgement(List.of(), List.of());
     }
+    List<ServiceStats> reading = stats.get();
     Map<String, ServiceStats> byId = new HashMap<>();
-    for (ServiceStats s : stats.get()) {
+    for (ServiceStats s : reading) {
       byId.put(id(Address.text(s.vip()), s.protocol().name(), s.port()), s);
     }
     long now = clock.millis();
@@ -131,7 +149,7 @@ public final class PassiveWatch implements AutoCloseable {
               .detector()
               .observe(service.members(), readings, health.outOfRotation(service.key()), now));
     }
-    return verdicts;
+    return new Judgement(reading, verdicts);
   }
 
   private static String id(PassiveService s) {

@@ -120,6 +120,14 @@ public final class DataPlaneMetrics {
     traffic.update(serviceStats.get(), services.get());
   }
 
+  /**
+   * Takes in a reading of the per-service statistics made elsewhere (the passive health watch's,
+   * just before its verdict drops a backend and, with it, the backend's counters).
+   */
+  public synchronized void observe(List<ServiceStats> stats) {
+    traffic.update(stats, services.get());
+  }
+
   /** The counters as of the last {@link #refresh()}. */
   public Map<String, Long> latest() {
     return latest;

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Per-VIP and per-backend traffic from the data plane's counters: packets and bytes (both
  * directions), connections opened, connections active; for a backend also whether the data plane
- * runs it draining (its active connections going down is the drain progressing). A series lives as
- * long as its service (and backend) is in the operator's snapshot, so an unhealthy backend's
- * counters stay, flat.
+ * runs it draining (its active connections going down is the drain progressing) and how it answered
+ * new connections ({@link PassiveTotals}). A series lives as long as its service (and backend) is
+ * in the operator's snapshot, so an unhealthy backend's counters stay, flat.
  */
 final class TrafficMeters {
   /** A service as the data plane's statistics name it. */
@@ -54,15 +54,17 @@ final class TrafficMeters {
       observe("vip", service, s.packets(), s.bytes(), s.newFlows(), s.activeFlows(), false, seen);
       for (BackendStats b : s.backends()) {
         Tags backend = service.and("backend", Address.text(b.address()) + ":" + b.port());
-        observe(
-            "backend",
-            backend,
-            b.packets(),
-            b.bytes(),
-            b.newFlows(),
-            b.activeFlows(),
-            b.draining(),
-            seen);
+        Series traffic =
+            observe(
+                "backend",
+                backend,
+                b.packets(),
+                b.bytes(),
+                b.newFlows(),
+                b.activeFlows(),
+                b.draining(),
+                seen);
+        traffic.passive.observe(b.passive());
       }
     }
     Set<Tags> wanted = wanted(desired);
@@ -77,7 +79,7 @@ final class TrafficMeters {
     }
   }
 
-  private void observe(
+  private Series observe(
       String level,
       Tags tags,
       long packets,
@@ -87,9 +89,9 @@ final class TrafficMeters {
       boolean draining,
       Set<Tags> seen) {
     seen.add(tags);
-    series
-        .computeIfAbsent(tags, t -> new Series(registry, level, t))
-        .observe(packets, bytes, newFlows, activeFlows, draining);
+    Series s = series.computeIfAbsent(tags, t -> new Series(registry, level, t));
+    s.observe(packets, bytes, newFlows, activeFlows, draining);
+    return s;
   }
 
   private static Set<Tags> wanted(Map<ServiceId, NamedService> desired) {
@@ -107,13 +109,17 @@ final class TrafficMeters {
     return wanted;
   }
 
-  /** The four meters of one VIP or backend, and a backend's draining gauge. */
+  /**
+   * The four meters of one VIP or backend, and a backend's draining gauge and passive health
+   * counters (unregistered at a VIP).
+   */
   private static final class Series {
     private final MonotonicTotal packets = new MonotonicTotal();
     private final MonotonicTotal bytes = new MonotonicTotal();
     private final MonotonicTotal connections = new MonotonicTotal();
     private final AtomicLong active = new AtomicLong();
     private final AtomicLong draining = new AtomicLong();
+    private final PassiveTotals passive = new PassiveTotals();
     private final List<Meter> meters = new ArrayList<>();
 
     Series(MeterRegistry registry, String level, Tags tags) {
@@ -142,6 +148,7 @@ final class TrafficMeters {
                         + " established ones continue")
                 .tags(tags)
                 .register(registry));
+        meters.addAll(passive.register(registry, tags));
       }
     }
 
@@ -167,6 +174,7 @@ final class TrafficMeters {
       connections.absent();
       active.set(0);
       draining.set(0);
+      passive.absent();
     }
 
     void remove(MeterRegistry registry) {

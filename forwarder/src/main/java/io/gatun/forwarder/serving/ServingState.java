@@ -14,6 +14,7 @@ import io.gatun.forwarder.metrics.CommitMeters;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
+import io.gatun.fwd.ServiceStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
@@ -121,6 +122,14 @@ public final class ServingState implements AutoCloseable {
    */
   public List<String> vipsServed() {
     return vipsServed.stream().map(Address::text).sorted().toList();
+  }
+
+  /**
+   * Given every data-plane reading that leads to a passive verdict, before the verdict recommits
+   * (the metrics: an ejected backend's counters leave the data plane with it).
+   */
+  public void beforePassiveVerdicts(Consumer<List<ServiceStats>> listener) {
+    passive.beforeVerdicts(listener);
   }
 
   /** Told the running services' VIPs after every snapshot (the announcer). */

@@ -6,6 +6,8 @@ import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.PassiveCheck;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.forwarder.health.HealthStatus;
+import io.gatun.forwarder.metrics.DataPlaneMetrics;
+import io.gatun.forwarder.metrics.NamedService;
 import io.gatun.forwarder.testing.Await;
 import io.gatun.forwarder.testing.RecordingDataPlane;
 import io.gatun.forwarder.testing.ScriptedProbe;
@@ -20,6 +22,8 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,5 +186,55 @@ class PassiveServingTest {
     assertThat(reported.get(1).healthy()).isTrue();
     assertThat(reported.get(1).reason()).isEqualTo("back on trial after 300 ms out of rotation");
     assertThat(servedThen.get(1)).containsExactly("198.18.0.11", "198.18.0.12", "198.18.0.13");
+  }
+
+  @Test
+  void theMetricsKeepTheCountsThatEjectedABackendThoughItsCountersLeaveWithIt() {
+    var metrics =
+        new DataPlaneMetrics(
+            Map::of,
+            dataPlane::serviceStats,
+            () ->
+                List.of(
+                    new NamedService(
+                        ip("198.18.0.200"),
+                        "TCP",
+                        80,
+                        "default/web/http",
+                        Set.of("198.18.0.11:8080", "198.18.0.12:8080", "198.18.0.13:8080"))),
+            List.of(),
+            port -> true,
+            port -> null,
+            registry);
+    serving.beforePassiveVerdicts(metrics::observe);
+    counters(0);
+    serve(
+        Snapshots.healthCheck(HealthCheck.Type.TCP, "default/tcp")
+            .setPeriodMillis(20)
+            .setPassive(passive(30_000)));
+    resetUntilReported();
+
+    // The recommit left .12 out: the data plane has no counters for it any more.
+    dataPlane.traffic =
+        List.of(
+            new ServiceStats(
+                ip("198.18.0.200"),
+                Protocol.TCP,
+                80,
+                0,
+                0,
+                0,
+                0,
+                List.of(backend("198.18.0.11", 10, 0), backend("198.18.0.13", 10, 0))));
+    metrics.refresh();
+
+    assertThat(
+            registry
+                .get("gatun.backend.syn.resets")
+                .tag("backend", "198.18.0.12:8080")
+                .functionCounter()
+                .count())
+        .as("the resets the detector judged (3 in a row at least), though no scrape saw them")
+        .isGreaterThanOrEqualTo(3);
   }
 }

@@ -17,7 +17,12 @@ import java.util.Set;
  * <p>Observations carry threshold crossings as they happen; after a (re)connect one carries every
  * probed backend ({@code complete_health}), which replaces what that forwarder said before, so
  * backends it no longer probes are forgotten. A forwarder that leaves takes its verdicts with it.
- * Not thread-safe: the fleet guards it.
+ *
+ * <p>It also tells the passive ejections and returns it sees ({@link PassiveCrossing}), for events.
+ * A complete report is compared only with verdicts held from the same forwarder before it: the
+ * first one after a (re)connect is a baseline (the status shows who is out of rotation), not news,
+ * so an operator's restart does not repeat every ejection still in force. Not thread-safe: the
+ * fleet guards it.
  */
 final class BackendHealthBook {
 
@@ -25,8 +30,11 @@ final class BackendHealthBook {
 
   private final Map<String, Map<Key, ProbeResult>> byForwarder = new HashMap<>();
 
-  /** Records an observation; returns the LoadBalancers whose backends' health changed. */
-  Set<Owner> record(String forwarder, Observation observation) {
+  /**
+   * Records an observation; returns the LoadBalancers whose backends' health changed, and adds the
+   * passive ejections and returns it carries to {@code crossings}.
+   */
+  Set<Owner> record(String forwarder, Observation observation, List<PassiveCrossing> crossings) {
     var changed = new HashSet<Owner>();
     var known = byForwarder.computeIfAbsent(forwarder, f -> new HashMap<>());
     if (observation.getCompleteHealth()) {
@@ -40,8 +48,12 @@ final class BackendHealthBook {
         }
       }
       for (var entry : fresh.entrySet()) {
-        if (!entry.getValue().equals(known.get(entry.getKey()))) {
+        var before = known.get(entry.getKey());
+        if (!entry.getValue().equals(before)) {
           ownerOf(entry.getKey().serviceKey()).ifPresent(changed::add);
+          if (before != null) {
+            PassiveCrossing.between(before, entry.getValue()).ifPresent(crossings::add);
+          }
         }
       }
       byForwarder.put(forwarder, fresh);
@@ -49,8 +61,10 @@ final class BackendHealthBook {
     }
     for (BackendHealth health : observation.getBackendHealthList()) {
       var result = result(forwarder, health);
-      if (!result.equals(known.put(key(health), result))) {
+      var before = known.put(key(health), result);
+      if (!result.equals(before)) {
         ownerOf(health.getServiceKey()).ifPresent(changed::add);
+        PassiveCrossing.between(before, result).ifPresent(crossings::add);
       }
     }
     return changed;

@@ -1,6 +1,7 @@
 package io.gatun.operator.control;
 
 import io.gatun.operator.ipam.Owner;
+import java.util.List;
 import java.util.Set;
 
 /** Hears what changes the forwarders make; called outside the fleet's lock. */
@@ -23,6 +24,12 @@ public interface FleetListener {
 
   /** Probe verdicts on the backends of {@code owners} changed. */
   default void healthChanged(Set<Owner> owners) {}
+
+  /**
+   * Forwarders took backends out of rotation on their data plane's passive verdict, or put such
+   * backends back, in this order.
+   */
+  default void passiveCrossings(List<PassiveCrossing> crossings) {}
 
   /** What is known about {@code forwarder} changed (joined, left, acknowledged, observed). */
   default void forwarderChanged(String forwarder) {}

@@ -139,6 +139,7 @@ public final class ForwarderFleet {
   /** Takes in an observation: backend health, port state, VIPs owned, packet rate. */
   void observed(Member member, Observation observation) {
     Set<Owner> changed;
+    var crossings = new ArrayList<PassiveCrossing>();
     synchronized (this) {
       if (members.get(member.name) != member) {
         return;
@@ -149,11 +150,15 @@ public final class ForwarderFleet {
       }
       member.vipsOwned = List.copyOf(observation.getVipsOwnedList());
       member.rxPacketsPerSecond = observation.getRxPacketsPerSecond();
-      changed = health.record(member.name, observation);
+      changed = health.record(member.name, observation, crossings);
     }
     listeners.forEach(listener -> listener.forwarderChanged(member.name));
     if (!changed.isEmpty()) {
       listeners.forEach(listener -> listener.healthChanged(changed));
+    }
+    if (!crossings.isEmpty()) {
+      var passive = List.copyOf(crossings);
+      listeners.forEach(listener -> listener.passiveCrossings(passive));
     }
   }
 

@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +76,7 @@ public final class LoadBalancerReconciler
       new HealthProbeValidator(CrdRules.forKind(HealthProbe.class));
   private final LoadBalancerStatusBuilder statusBuilder;
   private final LoadBalancerEvents events;
+  private final EventRecorder recorder;
   private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter = new StatusWriter<>();
   private final DrainingBackends draining = new DrainingBackends();
   private final Clock clock;
@@ -98,6 +100,7 @@ public final class LoadBalancerReconciler
     this.clock = clock;
     this.statusBuilder = new LoadBalancerStatusBuilder(clock);
     this.events = new LoadBalancerEvents(recorder);
+    this.recorder = recorder;
   }
 
   @Override
@@ -231,6 +234,10 @@ public final class LoadBalancerReconciler
   @Override
   public List<EventSource<?, LoadBalancer>> prepareEventSources(
       EventSourceContext<LoadBalancer> context) {
+    var cache = context.getPrimaryCache();
+    fleet.addListener(
+        new PassiveEvents(
+            recorder, owner -> cache.get(new ResourceID(owner.name(), owner.namespace()))));
     return List.of(
         LoadBalancerWatches.pools(context),
         LoadBalancerWatches.endpointSlices(context, endpointSliceVersion),

@@ -166,6 +166,107 @@ class ProbesIT {
         });
   }
 
+  @Test
+  void aPassiveEjectionAndTheReturnAreEventsOnTheLoadBalancer() {
+    cluster.namespace("passive");
+    cluster.pool("passive", "198.18.70.4/30");
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: HealthProbe
+        metadata: {name: check, namespace: passive}
+        spec: {type: TCP, periodMillis: 1000}
+        ---
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: LoadBalancer
+        metadata: {name: web, namespace: passive}
+        spec:
+          poolRef: passive
+          ports: [{name: http, port: 80, targetPort: 8080}]
+          backends: {static: [{address: 198.18.0.21}, {address: 198.18.0.22}]}
+          healthProbeRef: check
+        """);
+    var forwarder =
+        FakeForwarder.connect(
+            "Passive-Fwd", "node-q", operator.grpcPort(), FakeForwarder.CAPABILITIES, true);
+    try {
+      forwarder.awaitSnapshot(s -> s.getServicesCount() == 1 && s.getServices(0).hasHealthCheck());
+      forwarder.observe(
+          Observation.newBuilder()
+              .setCompleteHealth(true)
+              .addBackendHealth(passiveVerdict("198.18.0.21", true, false, "connected in 0.2 ms"))
+              .addBackendHealth(passiveVerdict("198.18.0.22", true, false, "connected in 0.3 ms"))
+              .build());
+      String saw =
+          "PassiveFailure: 5 new connections failed in a row (5 reset, 0 unreachable, 0"
+              + " unanswered after 1000 ms)";
+      forwarder.observe(
+          Observation.newBuilder()
+              .addBackendHealth(passiveVerdict("198.18.0.22", false, true, saw))
+              .build());
+      eventually(
+          () -> {
+            var lb = cluster.get("passive", "web");
+            assertThat(lb.getStatus().backendHealth())
+                .first()
+                .satisfies(
+                    b ->
+                        assertThat(b.outOfRotation())
+                            .isEqualTo(BackendHealthStatus.PASSIVE_FAILURE));
+            assertThat(cluster.events("passive", "web"))
+                .filteredOn(e -> e.getReason().equals("BackendEjected"))
+                .singleElement()
+                .satisfies(
+                    e -> {
+                      assertThat(e.getType()).isEqualTo("Warning");
+                      assertThat(e.getMessage())
+                          .isEqualTo(
+                              "forwarder Passive-Fwd took backend 198.18.0.22:8080 of"
+                                  + " passive/web/http out of rotation: "
+                                  + saw);
+                    });
+          });
+
+      forwarder.observe(
+          Observation.newBuilder()
+              .addBackendHealth(passiveVerdict("198.18.0.22", true, false, "connected in 0.4 ms"))
+              .build());
+      eventually(
+          () ->
+              assertThat(cluster.events("passive", "web"))
+                  .filteredOn(e -> e.getReason().equals("BackendReturned"))
+                  .singleElement()
+                  .satisfies(
+                      e -> {
+                        assertThat(e.getType()).isEqualTo("Normal");
+                        assertThat(e.getMessage())
+                            .isEqualTo(
+                                "forwarder Passive-Fwd put backend 198.18.0.22:8080 of"
+                                    + " passive/web/http back in rotation: connected in 0.4 ms");
+                      }));
+      assertThat(cluster.events("passive", "web"))
+          .extracting(Event::getReason)
+          .as("one event per crossing")
+          .containsOnlyOnce("BackendEjected", "BackendReturned");
+    } finally {
+      forwarder.close();
+    }
+  }
+
+  private static BackendHealth passiveVerdict(
+      String address, boolean healthy, boolean passive, String reason) {
+    return BackendHealth.newBuilder()
+        .setServiceKey("passive/web/http")
+        .setAddress(address)
+        .setPort(8080)
+        .setHealthy(healthy)
+        .setReason(reason)
+        .setProbe("passive/check")
+        .setChangedAtUnixMillis(1_767_225_600_000L)
+        .setPassiveFailure(passive)
+        .build();
+  }
+
   private static BackendHealth verdict(String address, boolean healthy, String reason) {
     return BackendHealth.newBuilder()
         .setServiceKey("probes/web/http")

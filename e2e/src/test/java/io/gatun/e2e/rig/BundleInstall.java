@@ -1,0 +1,250 @@
+package io.gatun.e2e.rig;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.openshift.api.model.operatorhub.v1alpha1.ClusterServiceVersion;
+import io.gatun.bundle.OlmInstall;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Gatun installed from {@code olm-bundle/} exactly as OLM would, where OLM is absent: the namespace
+ * from the CSV's suggested-namespace template (what the console creates), the bundle's CRDs and its
+ * other manifests (Service, ServiceAccount) in that namespace, then what OLM makes of the CSV's
+ * install strategy ({@link OlmInstall}: ServiceAccounts, Roles and ClusterRoles with bindings, the
+ * Deployment), with a Subscription's {@code spec.config.env} applied to every container as OLM
+ * applies it (an entry replaces one of the same name). Nothing is written by hand.
+ *
+ * <p>{@link #uninstall} is what a user does to remove it: the Gatun objects first, while the
+ * operator still runs to release their finalizers, then the CSV's objects (OLM deletes them with
+ * the CSV), the CRDs and the namespace, each awaited until the API server no longer has it.
+ */
+public final class BundleInstall {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final String NAMESPACE_TEMPLATE =
+      "operatorframework.io/suggested-namespace-template";
+
+  /** Gatun's kinds whose objects carry the operator's finalizers, deleted before it goes. */
+  private static final List<String> FINALIZED =
+      List.of("loadbalancers", "healthprobes", "pools", "forwardersets");
+
+  public final ClusterServiceVersion csv;
+  public final String namespace;
+  private final List<CustomResourceDefinition> crds = new ArrayList<>();
+  private final List<HasMetadata> manifests = new ArrayList<>();
+  private final List<HasMetadata> strategy;
+  private final Namespace namespaceObject;
+
+  private BundleInstall(Path bundle, Map<String, String> subscriptionEnv) throws IOException {
+    ClusterServiceVersion found = null;
+    try (Stream<Path> files = Files.list(bundle.resolve("manifests"))) {
+      for (Path file : files.sorted().toList()) {
+        String yaml = Files.readString(file);
+        if (file.getFileName().toString().endsWith(".clusterserviceversion.yaml")) {
+          found = OlmInstall.csv(yaml);
+        } else if (YAML.unmarshal(yaml) instanceof HasMetadata object) {
+          if (object instanceof CustomResourceDefinition crd) {
+            crds.add(crd);
+          } else {
+            manifests.add(object);
+          }
+        }
+      }
+    }
+    if (found == null) {
+      throw new IllegalStateException("no ClusterServiceVersion in " + bundle);
+    }
+    csv = found;
+    namespaceObject =
+        YAML.unmarshal(csv.getMetadata().getAnnotations().get(NAMESPACE_TEMPLATE), Namespace.class);
+    namespace = namespaceObject.getMetadata().getName();
+    strategy = OlmInstall.objects(csv, namespace);
+    for (HasMetadata object : strategy) {
+      if (object instanceof Deployment d) {
+        d.getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .forEach(c -> override(c.getEnv(), subscriptionEnv));
+      }
+    }
+  }
+
+  /** Reads {@code bundle} (olm-bundle/) for installing into its suggested namespace. */
+  public static BundleInstall read(Path bundle, Map<String, String> subscriptionEnv)
+      throws IOException {
+    return new BundleInstall(bundle, subscriptionEnv);
+  }
+
+  /** The Deployments of the CSV's install strategy, as they will be created. */
+  public List<Deployment> deployments() {
+    return strategy.stream()
+        .filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast)
+        .toList();
+  }
+
+  public void install(KubernetesClient client) {
+    client.resource(namespaceObject).create();
+    for (CustomResourceDefinition crd : crds) {
+      // create, not apply: the 1.20 server fails server-side apply of x-kubernetes-validations
+      client.resource(crd).create();
+    }
+    KubeNode.await(
+        "every CRD of the bundle established",
+        Duration.ofSeconds(60),
+        () ->
+            crds.stream()
+                .allMatch(
+                    crd -> {
+                      var served =
+                          client
+                              .apiextensions()
+                              .v1()
+                              .customResourceDefinitions()
+                              .withName(crd.getMetadata().getName())
+                              .get();
+                      return served != null
+                          && served.getStatus() != null
+                          && served.getStatus().getConditions().stream()
+                              .anyMatch(
+                                  c ->
+                                      "Established".equals(c.getType())
+                                          && "True".equals(c.getStatus()));
+                    }));
+    for (HasMetadata object : manifests) {
+      client.resource(object).inNamespace(namespace).create();
+    }
+    for (HasMetadata object : strategy) {
+      client.resource(object).create();
+    }
+  }
+
+  /** Until every Deployment of the install strategy has all its replicas available. */
+  public void awaitAvailable(KubernetesClient client, Duration within) {
+    for (Deployment d : deployments()) {
+      KubeNode.await(
+          "Deployment " + namespace + "/" + d.getMetadata().getName() + " available",
+          within,
+          () -> {
+            Deployment now =
+                client
+                    .apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withName(d.getMetadata().getName())
+                    .get();
+            return now != null
+                && now.getStatus() != null
+                && d.getSpec().getReplicas().equals(now.getStatus().getAvailableReplicas());
+          });
+    }
+  }
+
+  /**
+   * Removes everything Gatun: its objects in every namespace (the operator releases their
+   * finalizers), the CSV's objects, the bundle's manifests, the CRDs and the namespace.
+   */
+  public void uninstall(KubernetesClient client, Duration within) {
+    for (String plural : FINALIZED) {
+      var kind = kind(plural);
+      if (kind == null) {
+        continue;
+      }
+      var ops = client.genericKubernetesResources(kind);
+      for (GenericKubernetesResource r : ops.inAnyNamespace().list().getItems()) {
+        String ns = r.getMetadata().getNamespace();
+        (ns == null
+                ? ops.withName(r.getMetadata().getName())
+                : ops.inNamespace(ns).withName(r.getMetadata().getName()))
+            .delete();
+      }
+      KubeNode.await(
+          "every " + plural + " gone (finalizers released by the operator)",
+          within,
+          () ->
+              client.genericKubernetesResources(kind).inAnyNamespace().list().getItems().isEmpty());
+    }
+    for (HasMetadata object : strategy.reversed()) {
+      client.resource(object).delete();
+    }
+    for (HasMetadata object : manifests) {
+      client.resource(object).inNamespace(namespace).delete();
+    }
+    for (CustomResourceDefinition crd : crds) {
+      client.resource(crd).delete();
+    }
+    client.namespaces().withName(namespace).delete();
+    KubeNode.await(
+        "namespace " + namespace + " and every Gatun CRD gone",
+        within,
+        () ->
+            client.namespaces().withName(namespace).get() == null
+                && crds.stream()
+                    .allMatch(
+                        crd ->
+                            client
+                                    .apiextensions()
+                                    .v1()
+                                    .customResourceDefinitions()
+                                    .withName(crd.getMetadata().getName())
+                                    .get()
+                                == null));
+  }
+
+  /** The bundle's CRD for {@code plural}, as a context for generic access (null if absent). */
+  public ResourceDefinitionContext kind(String plural) {
+    return crds.stream()
+        .filter(crd -> crd.getSpec().getNames().getPlural().equals(plural))
+        .findFirst()
+        .map(
+            crd ->
+                new ResourceDefinitionContext.Builder()
+                    .withGroup(crd.getSpec().getGroup())
+                    .withVersion(crd.getSpec().getVersions().getFirst().getName())
+                    .withKind(crd.getSpec().getNames().getKind())
+                    .withPlural(plural)
+                    .withNamespaced("Namespaced".equals(crd.getSpec().getScope()))
+                    .build())
+        .orElse(null);
+  }
+
+  /** OLM's Subscription config: an entry replaces the container's variable of that name. */
+  private static void override(List<EnvVar> env, Map<String, String> subscriptionEnv) {
+    subscriptionEnv.forEach(
+        (name, value) -> {
+          env.removeIf(e -> e.getName().equals(name));
+          env.add(new EnvVar(name, value, null));
+        });
+  }
+
+  /** For messages: what the Gatun kinds hold now. */
+  public String objects(KubernetesClient client) {
+    var s = new StringBuilder();
+    for (String plural : FINALIZED) {
+      var kind = kind(plural);
+      if (kind != null) {
+        for (GenericKubernetesResource r :
+            client.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
+          s.append(plural).append(' ').append(r.getMetadata().getName());
+          s.append(" finalizers=").append(r.getMetadata().getFinalizers()).append('\n');
+        }
+      }
+    }
+    return s.toString();
+  }
+}
