@@ -24,7 +24,10 @@ if [ "${1:-}" = --smoke ]; then smoke=1; seconds=3; else seconds=${1:-20}; fi
 command -v wrk >/dev/null || { echo "wrk is missing: run tools/install-packages.sh" >&2; exit 1; }
 out=$root/bench/results/iptables.json
 raw=$(mktemp -d)
-trap 'rm -rf "$raw"' EXIT
+
+# What the load and the rules printed (bench/iptables-load.sh, kube-proxy-node.sh), also on failure.
+show() { [ -f "$raw/commands.log" ] && { echo "--- $raw/commands.log"; cat "$raw/commands.log"; } || true; }
+trap 'show; rm -rf "$raw"' EXIT
 
 cd "$root"
 # With -am: the forwarder jar and the e2e rig from this tree, not whatever ~/.m2 holds; unit

@@ -11,6 +11,7 @@ import io.gatun.forwarder.testing.FakeOperator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ class IptablesBench {
   @Test
   void gatunBesideIptables() throws Exception {
     String seconds = System.getProperty("gatun.bench.seconds", "20");
-    Path raw = Path.of(System.getProperty("gatun.bench.raw", "target/iptables-bench"));
+    Path raw = raw();
     Files.createDirectories(raw);
     TestNetwork network = rig.network;
     // Probes every 5 s (the HealthProbe default): the load, not the probes, is what is measured.
@@ -93,13 +94,30 @@ class IptablesBench {
         out.toAbsolutePath().toString());
   }
 
-  /** Runs a command with this process's output; it must succeed within a generous bound. */
+  /**
+   * Runs a command, its output appended to {@code gatun.bench.raw}/commands.log (not inherited: a
+   * forked test JVM's stdout is failsafe's channel); it must succeed within a generous bound.
+   */
   private static void run(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    Path log = raw().resolve("commands.log");
+    Files.writeString(
+        log,
+        "$ " + String.join(" ", cmd) + "\n",
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     if (!p.waitFor(15, TimeUnit.MINUTES)) {
       p.destroyForcibly().waitFor();
       throw new AssertionError("still running after 15 minutes: " + cmd);
     }
-    assertThat(p.exitValue()).as("exit status of %s", cmd).isZero();
+    assertThat(p.exitValue()).as("exit status of %s (output in %s)", cmd, log).isZero();
+  }
+
+  private static Path raw() {
+    return Path.of(System.getProperty("gatun.bench.raw", "target/iptables-bench"));
   }
 }
