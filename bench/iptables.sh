@@ -32,7 +32,7 @@ trap 'show; rm -rf "$raw"' EXIT
 cd "$root"
 # With -am: the forwarder jar and the e2e rig from this tree, not whatever ~/.m2 holds; unit
 # tests skipped (make test runs them), only this benchmark among the integration tests.
-mvn -B -ntp -q -o -pl e2e -am verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -ntp -q -pl e2e -am verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=IptablesBench -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dgatun.bench.seconds="$seconds" -Dgatun.bench.raw="$raw"
 [ "$smoke" = 1 ] && dest=$raw/figures.json || dest=$out
