@@ -9,6 +9,7 @@ import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
+import io.gatun.e2e.rig.FleetMember;
 import io.gatun.e2e.rig.LiveTraffic;
 import io.gatun.e2e.rig.Scrape;
 import io.gatun.e2e.rig.TestNetwork;
@@ -129,29 +130,16 @@ class FleetFailoverBench {
       throws IOException {
     String name = "bfleet" + (i + 1) + "-" + network.id;
     List<String> args =
-        new ArrayList<>(
-            TestForwarder.args(
-                name,
-                operator.target(),
-                "net_af_packet0,iface="
-                    + network.forwarderInterface(i + 1)
-                    + "@"
-                    + ADDRESSES.get(i)
-                    + "/24",
-                "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --file-prefix "
-                    + name
-                    + " --log-level *:warning",
-                List.of("--plaintext")));
-    args.addAll(
-        List.of(
-            "--fleet-key-file",
-            key.toString(),
-            "--cluster-id",
+        FleetMember.args(
+            network,
+            i + 1,
+            name,
+            operator.target(),
+            ADDRESSES.get(i),
+            key,
             "bench",
             "--fleet-interval-ms",
-            Integer.toString(intervalMs),
-            "--idle-sleep-us",
-            "1000"));
+            Integer.toString(intervalMs));
     return TestForwarder.process(ROOT, args, work.resolve(name + "-" + run + ".log"));
   }
 
@@ -159,9 +147,7 @@ class FleetFailoverBench {
   private static Map<String, Double> gatun(int intervalMs, int kills) throws Exception {
     List<String> macs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      macs.add(
-          Files.readString(Path.of("/sys/class/net", network.forwarderInterface(i + 1), "address"))
-              .strip());
+      macs.add(FleetMember.mac(network, i + 1));
     }
     List<FakeOperator> operators = new ArrayList<>();
     TestForwarder[] forwarders = new TestForwarder[3];

@@ -6,6 +6,7 @@ import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
+import io.gatun.e2e.rig.FleetMember;
 import io.gatun.e2e.rig.LiveTraffic;
 import io.gatun.e2e.rig.Scrape;
 import io.gatun.e2e.rig.TestNetwork;
@@ -72,34 +73,19 @@ class FleetFailoverE2E {
       operators.add(operator);
       String name = "fleet" + (i + 1) + "-" + network.id;
       List<String> args =
-          new ArrayList<>(
-              TestForwarder.args(
-                  name,
-                  operator.target(),
-                  "net_af_packet0,iface="
-                      + network.forwarderInterface(i + 1)
-                      + "@"
-                      + ADDRESSES.get(i)
-                      + "/24",
-                  "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --file-prefix "
-                      + name
-                      + " --log-level *:warning",
-                  List.of("--plaintext")));
-      args.addAll(
-          List.of(
-              "--fleet-key-file",
-              key.toString(),
-              "--cluster-id",
+          FleetMember.args(
+              network,
+              i + 1,
+              name,
+              operator.target(),
+              ADDRESSES.get(i),
+              key,
               CLUSTER,
-              "--idle-sleep-us",
-              "1000",
               "--drain-grace-ms",
-              "3000"));
+              "3000");
       forwarders.add(
           TestForwarder.process(ROOT, args, ROOT.resolve("e2e/target/forwarder-" + name + ".log")));
-      macs.add(
-          Files.readString(Path.of("/sys/class/net", network.forwarderInterface(i + 1), "address"))
-              .strip());
+      macs.add(FleetMember.mac(network, i + 1));
     }
     for (FakeOperator operator : operators) {
       operator.apply(snapshot);
