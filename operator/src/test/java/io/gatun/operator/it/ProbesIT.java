@@ -190,7 +190,12 @@ class ProbesIT {
         FakeForwarder.connect(
             "Passive-Fwd", "node-q", operator.grpcPort(), FakeForwarder.CAPABILITIES, true);
     try {
-      forwarder.awaitSnapshot(s -> s.getServicesCount() == 1 && s.getServices(0).hasHealthCheck());
+      // The other test's LoadBalancer may still be in the snapshot (test order is not fixed):
+      // wait for this one's service, probed.
+      forwarder.awaitSnapshot(
+          s ->
+              s.getServicesList().stream()
+                  .anyMatch(v -> v.getKey().equals("passive/web/http") && v.hasHealthCheck()));
       forwarder.observe(
           Observation.newBuilder()
               .setCompleteHealth(true)
