@@ -154,6 +154,17 @@ public final class DesiredState {
         .collect(Collectors.toSet());
   }
 
+  /** Owners with a service published on one of {@code vips}. */
+  public synchronized Set<Owner> ownersOf(Set<String> vips) {
+    return published.entrySet().stream()
+        .filter(
+            e ->
+                e.getValue().desired().services().stream()
+                    .anyMatch(service -> vips.contains(service.getVip())))
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toSet());
+  }
+
   /** Owners with services published. */
   public synchronized Set<Owner> owners() {
     return Set.copyOf(published.keySet());

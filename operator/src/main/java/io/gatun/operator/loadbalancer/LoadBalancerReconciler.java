@@ -35,6 +35,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,7 +127,13 @@ public final class LoadBalancerReconciler
       events.record(lb, update.transitions());
     }
     var control = UpdateControl.<LoadBalancer>noUpdate();
-    outcome.drain().endsIn().ifPresent(control::rescheduleAfter);
+    // Whichever comes first: a drain ends, or a conflict no longer reported counts as over.
+    var wake =
+        Stream.concat(
+                outcome.drain().endsIn().stream(),
+                outcome.announcing().conflictsEndIn(clock.instant()).stream())
+            .min(Duration::compareTo);
+    wake.ifPresent(control::rescheduleAfter);
     return control;
   }
 
@@ -170,7 +177,7 @@ public final class LoadBalancerReconciler
         ProbeProblem.of(lb.getSpec().healthProbeRef(), observed.healthProbe(), probeValidator);
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
-    List<String> announcedBy = List.of();
+    Announcing announcing = Announcing.NONE;
     var drain = DrainingBackends.Drain.NONE;
     if (!address.addresses().isEmpty()) {
       var drained =
@@ -184,8 +191,9 @@ public final class LoadBalancerReconciler
       drain = drained.drain();
       long snapshotVersion = desiredState.publish(owner, desired);
       programming = fleet.programming(snapshotVersion, desired);
-      announcedBy =
-          fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
+      List<String> vips = address.addresses().stream().map(IpAddress::toString).toList();
+      announcing =
+          new Announcing(vips, fleet.announcers(vips), fleet.conflicts(vips, clock.instant()));
     } else {
       draining.forget(owner);
       desiredState.withdraw(owner);
@@ -194,7 +202,7 @@ public final class LoadBalancerReconciler
         BackendHealthReport.of(
             fleet.healthOf(owner), probe == null ? null : HealthChecks.of(probe).getProbe());
     return new LoadBalancerOutcome(
-        validation, address, backends, probeProblem, health, programming, announcedBy, drain);
+        validation, address, backends, probeProblem, health, programming, announcing, drain);
   }
 
   private static Duration drainTimeout(LoadBalancer lb) {
@@ -238,6 +246,15 @@ public final class LoadBalancerReconciler
     fleet.addListener(
         new PassiveEvents(
             recorder, owner -> cache.get(new ResourceID(owner.name(), owner.namespace()))));
+    fleet.addListener(
+        new AnnouncementEvents(
+            recorder,
+            address ->
+                cache
+                    .list(
+                        lb ->
+                            lb.getStatus() != null && lb.getStatus().addresses().contains(address))
+                    .toList()));
     return List.of(
         LoadBalancerWatches.pools(context),
         LoadBalancerWatches.endpointSlices(context, endpointSliceVersion),
