@@ -187,6 +187,22 @@ public final class ForwarderFleet {
     return health.of(owner);
   }
 
+  /** The port names of each connected forwarder, by its node. */
+  public synchronized Map<String, Set<String>> portsByNode() {
+    var ports = new TreeMap<String, Set<String>>();
+    for (Member member : members.values()) {
+      member
+          .hello
+          .getPortsList()
+          .forEach(
+              port ->
+                  ports
+                      .computeIfAbsent(member.view.node(), n -> new TreeSet<>())
+                      .add(port.getName()));
+    }
+    return ports;
+  }
+
   /** Who answers for each of {@code vips} now, as the connected forwarders report it. */
   public synchronized List<VipAnnouncer> announcers(Collection<String> vips) {
     return announcements.announcers(vips);

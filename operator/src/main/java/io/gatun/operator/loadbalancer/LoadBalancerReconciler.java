@@ -187,11 +187,11 @@ public final class LoadBalancerReconciler
               drainTimeout(lb),
               clock.instant(),
               lb.getStatus() == null ? List.of() : lb.getStatus().drainingBackends());
-      DesiredServices desired = drained.desired();
+      List<String> vips = address.addresses().stream().map(IpAddress::toString).toList();
+      DesiredServices desired = withFleetShare(drained.desired(), address, vips, observed);
       drain = drained.drain();
       long snapshotVersion = desiredState.publish(owner, desired);
       programming = fleet.programming(snapshotVersion, desired);
-      List<String> vips = address.addresses().stream().map(IpAddress::toString).toList();
       announcing =
           new Announcing(vips, fleet.announcers(vips), fleet.conflicts(vips, clock.instant()));
     } else {
@@ -203,6 +203,28 @@ public final class LoadBalancerReconciler
             fleet.healthOf(owner), probe == null ? null : HealthChecks.of(probe).getProbe());
     return new LoadBalancerOutcome(
         validation, address, backends, probeProblem, health, programming, announcing, drain);
+  }
+
+  /** Adds who may own the VIPs, and the Pool's timers, when the Pool announces in L2 mode. */
+  private DesiredServices withFleetShare(
+      DesiredServices desired, AddressOutcome address, List<String> vips, ObservedState observed) {
+    if (!(address instanceof AddressOutcome.Held held)) {
+      return desired;
+    }
+    return observed
+        .pools()
+        .entry(held.pool())
+        .map(
+            entry ->
+                FleetShares.of(
+                    entry.pool(),
+                    vips,
+                    desired.nodeLocal(),
+                    desired.servingNodes(),
+                    observed.nodeLabels(),
+                    fleet.portsByNode()))
+        .map(desired::withFleet)
+        .orElse(desired);
   }
 
   private static Duration drainTimeout(LoadBalancer lb) {
@@ -261,6 +283,7 @@ public final class LoadBalancerReconciler
         LoadBalancerWatches.pods(context),
         LoadBalancerWatches.namespaces(context),
         LoadBalancerWatches.healthProbes(context),
+        LoadBalancerWatches.nodes(context),
         LoadBalancerNudges.from(fleet, desiredState, ipam));
   }
 
