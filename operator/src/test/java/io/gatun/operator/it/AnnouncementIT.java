@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.AddressConflict;
 import io.gatun.control.v1.FleetPeer;
+import io.gatun.control.v1.FleetPool;
+import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.VipMove;
 import io.gatun.operator.GatunOperator;
@@ -19,6 +22,7 @@ import io.gatun.operator.api.VipAnnouncement;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,6 +172,88 @@ class AnnouncementIT {
             var forwarder = client.resources(Forwarder.class).withName("fwd-b").get().getStatus();
             assertThat(forwarder.addressConflicts()).hasSize(1);
           });
+    }
+  }
+
+  @Test
+  void aPoolsTimersAndNodeSelectorReachTheForwardersAsTheFleetConfiguration() {
+    cluster.namespace("fleet-config");
+    for (String node : List.of("edge-1", "edge-2")) {
+      client
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(node)
+                  .withLabels(Map.of("gatun-edge", node.equals("edge-1") ? "true" : "false"))
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    cluster.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: Pool
+        metadata: {name: edge}
+        spec:
+          addresses: [198.18.73.10/32]
+          announcement:
+            nodeSelector: {matchLabels: {gatun-edge: "true"}}
+            l2: {intervalMillis: 50, multiplier: 4, garpCount: 5}
+        """);
+    cluster.staticLoadBalancer("fleet-config", "web", "edge", "198.18.0.11");
+
+    try (var forwarder =
+        FakeForwarder.connect(
+            "fwd-edge", "edge-1", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
+      var snapshot =
+          forwarder.awaitSnapshot(
+              s ->
+                  s.getFleet().getVipsList().stream()
+                      .anyMatch(
+                          v ->
+                              v.getPool().equals("edge")
+                                  && v.getCandidateNodesList().equals(List.of("edge-1"))));
+      assertThat(snapshot.getFleet().getPoolsList())
+          .filteredOn(p -> p.getName().equals("edge"))
+          .singleElement()
+          .isEqualTo(
+              FleetPool.newBuilder()
+                  .setName("edge")
+                  .setIntervalMillis(50)
+                  .setMultiplier(4)
+                  .setGarpCount(5)
+                  .setGarpIntervalMillis(100)
+                  .build());
+      assertThat(snapshot.getFleet().getVipsList())
+          .filteredOn(v -> v.getPool().equals("edge"))
+          .singleElement()
+          .isEqualTo(
+              FleetVip.newBuilder()
+                  .setAddress("198.18.73.10")
+                  .setPool("edge")
+                  .setRestricted(true)
+                  .addCandidateNodes("edge-1")
+                  .build());
+
+      // A node labelled into the Pool's selector becomes a candidate.
+      client
+          .nodes()
+          .withName("edge-2")
+          .edit(
+              n ->
+                  new NodeBuilder(n)
+                      .editMetadata()
+                      .addToLabels("gatun-edge", "true")
+                      .endMetadata()
+                      .build());
+      forwarder.awaitSnapshot(
+          s ->
+              s.getFleet().getVipsList().stream()
+                  .anyMatch(
+                      v ->
+                          v.getAddress().equals("198.18.73.10")
+                              && v.getCandidateNodesList().equals(List.of("edge-1", "edge-2"))));
     }
   }
 
