@@ -20,6 +20,7 @@ import io.gatun.operator.healthprobe.HealthProbeUsers;
 import io.gatun.operator.ipam.Ipam;
 import io.gatun.operator.loadbalancer.LeaseRestorer;
 import io.gatun.operator.loadbalancer.LoadBalancerReconciler;
+import io.gatun.operator.metrics.FleetNewsMetrics;
 import io.gatun.operator.metrics.MetricsServer;
 import io.gatun.operator.metrics.PoolMetrics;
 import io.gatun.operator.metrics.ReconcileMetrics;
@@ -140,6 +141,7 @@ public final class GatunOperator implements AutoCloseable {
 
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var recorder = new KubernetesEventRecorder(client, clock, instanceName(), registry);
+    fleet.addListener(new FleetNewsMetrics(registry));
     Gauge.builder("gatun_forwarders_connected", fleet, f -> f.names().size())
         .description("Forwarders holding a control-channel stream to this replica")
         .register(registry);

@@ -1,5 +1,6 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
 import io.gatun.control.v1.VersionedService;
@@ -20,6 +21,8 @@ public final class DeltaAssembly {
   private final TreeMap<String, VirtualService> services = new TreeMap<>();
   private final TreeMap<String, Long> versions = new TreeMap<>();
   private long version = -1; // -1: no complete snapshot yet
+  private FleetConfig fleet = FleetConfig.getDefaultInstance();
+  private boolean hasFleet;
 
   /** A complete snapshot: replaces everything. Returns it as it is. */
   public Snapshot complete(Snapshot snapshot) {
@@ -30,6 +33,8 @@ public final class DeltaAssembly {
       versions.put(s.getKey(), snapshot.getSnapshotVersion());
     }
     version = snapshot.getSnapshotVersion();
+    fleet = snapshot.getFleet();
+    hasFleet = snapshot.hasFleet();
     return snapshot;
   }
 
@@ -50,12 +55,17 @@ public final class DeltaAssembly {
       services.put(v.getService().getKey(), v.getService());
       versions.put(v.getService().getKey(), v.getVersion());
     }
+    if (delta.hasFleet()) {
+      fleet = delta.getFleet();
+      hasFleet = !fleet.equals(FleetConfig.getDefaultInstance());
+    }
     version = delta.getSnapshotVersion();
-    return Optional.of(
-        Snapshot.newBuilder()
-            .setSnapshotVersion(version)
-            .addAllServices(services.values())
-            .build());
+    var snapshot =
+        Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(services.values());
+    if (hasFleet) {
+      snapshot.setFleet(fleet);
+    }
+    return Optional.of(snapshot.build());
   }
 
   /** The snapshot version of the last message assembled; -1 before a complete snapshot. */

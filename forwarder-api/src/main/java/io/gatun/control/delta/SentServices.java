@@ -1,5 +1,6 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
@@ -27,6 +28,7 @@ public final class SentServices {
   private Map<String, Sent> sent; // null: nothing the forwarder can build on, send it all
   private long sentVersion;
   private long completeVersion = -1; // of the last complete snapshot sent
+  private FleetConfig sentFleet; // as last sent (absent = default instance)
 
   /**
    * @param deltas whether the forwarder takes deltas; without, every message is complete
@@ -45,6 +47,7 @@ public final class SentServices {
       }
       sentVersion = version;
       completeVersion = version;
+      sentFleet = latest.getFleet();
       return OperatorMessage.newBuilder().setSnapshot(latest).build();
     }
     var delta =
@@ -66,6 +69,10 @@ public final class SentServices {
               sent.remove(key);
               delta.addRemoved(key);
             });
+    if (!latest.getFleet().equals(sentFleet)) {
+      sentFleet = latest.getFleet();
+      delta.setFleet(sentFleet); // present when changed, whole
+    }
     sentVersion = version;
     return OperatorMessage.newBuilder().setDelta(delta).build();
   }

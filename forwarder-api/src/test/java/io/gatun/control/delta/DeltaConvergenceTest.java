@@ -3,6 +3,9 @@ package io.gatun.control.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.FleetConfig;
+import io.gatun.control.v1.FleetPool;
+import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
@@ -29,12 +32,15 @@ class DeltaConvergenceTest {
   private static final class Operator {
     final TreeMap<String, VirtualService> desired = new TreeMap<>();
     long version = 1000;
+    FleetConfig fleet; // null: absent, as the operator leaves it without an L2 Pool's VIP
 
     Snapshot snapshot() {
-      return Snapshot.newBuilder()
-          .setSnapshotVersion(version)
-          .addAllServices(desired.values())
-          .build();
+      var snapshot =
+          Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(desired.values());
+      if (fleet != null) {
+        snapshot.setFleet(fleet);
+      }
+      return snapshot.build();
     }
   }
 
@@ -115,6 +121,26 @@ class DeltaConvergenceTest {
     operator.version++;
     String key = "ns/lb-" + random.nextInt(KEYS) + "/http";
     VirtualService current = operator.desired.get(key);
+    if (random.nextInt(20) == 0) {
+      // The fleet's configuration changes (or goes) with the services' snapshot versions.
+      operator.fleet =
+          random.nextInt(4) == 0
+              ? null
+              : FleetConfig.newBuilder()
+                  .addPools(
+                      FleetPool.newBuilder()
+                          .setName("pool")
+                          .setIntervalMillis(10 + random.nextInt(200))
+                          .setMultiplier(3))
+                  .addVips(
+                      FleetVip.newBuilder()
+                          .setAddress("198.18.0." + (1 + random.nextInt(250)))
+                          .setPool("pool")
+                          .setRestricted(random.nextBoolean())
+                          .addCandidateNodes("node-" + random.nextInt(3)))
+                  .build();
+      return;
+    }
     int what = random.nextInt(3);
     if (current == null || what == 0) {
       operator.desired.put(key, service(key, random));

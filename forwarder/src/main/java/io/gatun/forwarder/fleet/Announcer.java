@@ -1,5 +1,6 @@
 package io.gatun.forwarder.fleet;
 
+import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.Observation;
 import java.net.InetAddress;
 import java.util.Collection;
@@ -17,6 +18,12 @@ public interface Announcer extends AutoCloseable {
 
   /** The VIPs the data plane serves now (after refusals); called on every change. */
   void serve(Collection<InetAddress> vips);
+
+  /**
+   * The operator's per-Pool timers and per-VIP candidates (Snapshot.fleet; empty: none), given
+   * before the snapshot's VIPs are {@link #serve served}. Only a fleet uses them.
+   */
+  default void configure(FleetConfig fleet) {}
 
   /** The addresses this forwarder answers for now, as text (RFC 5952), sorted. */
   List<String> owned();

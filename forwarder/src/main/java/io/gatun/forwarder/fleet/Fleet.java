@@ -1,6 +1,7 @@
 package io.gatun.forwarder.fleet;
 
 import io.gatun.control.Address;
+import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPeer;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.VipMove;
@@ -80,6 +81,16 @@ public final class Fleet implements Announcer {
   private final Map<String, Long> yielded = new HashMap<>();
 
   private Set<InetAddress> served = Set.of();
+
+  /** The operator's per-Pool timers and per-VIP candidates (Snapshot.fleet). */
+  private FleetPlan plan = FleetPlan.NONE;
+
+  /** Under each Pool's timers, the peers alive at the last turn: a Pool's own "peer gone". */
+  private Map<FleetPlan.Timers, Set<String>> aliveByTimers = Map.of();
+
+  /** The smallest interval among the served VIPs' Pools (the flags' without Pools). */
+  private Duration advertiseEvery;
+
   private Map<String, InetAddress> owned = new TreeMap<>();
   private volatile List<String> ownedText = List.of();
   private volatile int peersAlive;
@@ -125,6 +136,7 @@ public final class Fleet implements Announcer {
     this.nanos = nanos;
     this.unixMillis = unixMillis;
     this.metrics = new FleetMetrics(registry, () -> ownedText.size(), () -> peersAlive);
+    this.advertiseEvery = settings.interval();
     this.portMacs =
         java.util.stream.IntStream.range(0, dataPlane.portCount())
             .mapToObj(dataPlane::portMac)
@@ -175,7 +187,34 @@ public final class Fleet implements Announcer {
     Set<InetAddress> next = Set.copyOf(vips);
     if (!next.equals(served)) {
       served = next;
+      planned();
       changed("served");
+    }
+  }
+
+  /**
+   * Takes the operator's per-Pool timers and per-VIP candidates (Snapshot.fleet): this forwarder
+   * advertises at the smallest interval among the Pools it serves, judges a peer gone for a VIP
+   * after that VIP's Pool's interval × multiplier, sends its Pool's gratuitous ARPs, and elects
+   * each VIP's owner among the live forwarders on its candidate nodes.
+   */
+  @Override
+  public synchronized void configure(FleetConfig config) {
+    FleetPlan next = FleetPlan.of(config);
+    plan = next;
+    planned();
+    changed("fleet configuration");
+  }
+
+  private void planned() {
+    peers.retainAtLeast(plan.longestDownNanos());
+    Duration every =
+        plan.advertisementInterval(
+            served.stream().map(Address::text).toList(), settings.interval());
+    if (!every.equals(advertiseEvery)) {
+      log.info(
+          "advertising every {} ms (the smallest interval of the Pools served)", every.toMillis());
+      advertiseEvery = every;
     }
   }
 
@@ -210,6 +249,7 @@ public final class Fleet implements Announcer {
       detected(now);
       changed("peer " + gone.id() + " gone");
     }
+    poolDeaths(now);
     if (yielded.values().removeIf(until -> now - until >= 0)) {
       changed("conflict yield over");
     }
@@ -218,7 +258,7 @@ public final class Fleet implements Announcer {
       changed("listened for peers");
     }
     if (now - nextAdvertisementAt >= 0) {
-      nextAdvertisementAt = now + settings.interval().toNanos();
+      nextAdvertisementAt = now + advertiseEvery.toNanos();
       if (!leaving) {
         checkSelf(now); // a leaving forwarder owns nothing whatever its state
       }
@@ -229,6 +269,33 @@ public final class Fleet implements Announcer {
     if (dirty) {
       elect(now);
     }
+  }
+
+  /** A peer silent longer than a Pool's timers allow is gone for that Pool's VIPs. */
+  private void poolDeaths(long now) {
+    if (aliveByTimers.isEmpty() && plan.allTimers().isEmpty()) {
+      return;
+    }
+    var next = new HashMap<FleetPlan.Timers, Set<String>>();
+    for (FleetPlan.Timers timers : plan.allTimers()) {
+      Set<String> alive = peers.aliveWithin(now, timers::downNanos);
+      Set<String> before = aliveByTimers.get(timers);
+      if (before != null) {
+        for (String id : before) {
+          if (!alive.contains(id)) {
+            log.info(
+                "peer {} silent past {} ms x {}: taking over its VIPs of that Pool",
+                id,
+                timers.interval().toMillis(),
+                timers.multiplier());
+            detected(now);
+            changed("peer " + id + " gone");
+          }
+        }
+      }
+      next.put(timers, alive);
+    }
+    aliveByTimers = next;
   }
 
   private void heard(Punted.FleetFrame frame, long now) {
@@ -291,14 +358,13 @@ public final class Fleet implements Announcer {
       return;
     }
     String winner =
-        Rendezvous.owner(address, candidates.among(address, Set.of(self, peer.get()))).orElse(self);
+        Rendezvous.owner(address, candidatesFor(address, Set.of(self, peer.get()))).orElse(self);
     if (winner.equals(self)) {
       log.warn(
           "{} answers for {} too; it loses to this forwarder: announcing again",
           peer.get(),
           address);
-      dataPlane.announce(c.address(), settings.garpCount(), settings.garpInterval());
-      metrics.garps(settings.garpCount());
+      announce(address, c.address());
     } else {
       log.warn("{} answers for {} too and wins it: yielding it", peer.get(), address);
       yielded.put(address, now + 3 * settings.downInterval().toNanos());
@@ -337,7 +403,7 @@ public final class Fleet implements Announcer {
             node,
             priority,
             ++sequence,
-            settings.interval(),
+            advertiseEvery,
             listening);
     for (int port = 0; port < portMacs.size(); port++) {
       if (dataPlane.sendFrame(port, codec.encode(ad, portMacs.get(port)))) {
@@ -369,7 +435,15 @@ public final class Fleet implements Announcer {
       Set<String> waiting = peers.listening();
       for (InetAddress address : targets()) {
         String text = Address.text(address);
-        String winner = Rendezvous.owner(text, candidates.among(text, live)).orElse("");
+        Set<String> liveForIt = live;
+        var timers = plan.timers(text);
+        if (timers.isPresent()) {
+          // Its Pool's own rule of who is alive: heard within interval x multiplier.
+          liveForIt = new TreeSet<>(peers.aliveWithin(now, timers.get()::downNanos));
+          liveForIt.retainAll(alive);
+          liveForIt.add(self);
+        }
+        String winner = Rendezvous.owner(text, candidatesFor(text, liveForIt)).orElse("");
         boolean mine = winner.equals(self) && !listening;
         // Kept for a listening winner until it claims it: it announces before this one stops.
         boolean handingOver = waiting.contains(winner) && owned.containsKey(text);
@@ -392,8 +466,7 @@ public final class Fleet implements Announcer {
       owned = next;
       ownedText = List.copyOf(next.keySet());
       for (String address : gained) {
-        dataPlane.announce(next.get(address), settings.garpCount(), settings.garpInterval());
-        metrics.garps(settings.garpCount());
+        announce(address, next.get(address));
       }
       if (!gained.isEmpty() && detectedAt >= 0) {
         long took = nanos.getAsLong() - detectedAt;
@@ -409,6 +482,23 @@ public final class Fleet implements Announcer {
       }
     }
     detectedAt = -1;
+  }
+
+  /** The candidates for {@code address} among {@code live}: the seam's, narrowed by the plan. */
+  private Set<String> candidatesFor(String address, Set<String> live) {
+    return plan.narrow(
+        address, candidates.among(address, live), id -> id.equals(self) ? node : peers.nodeOf(id));
+  }
+
+  /**
+   * Gratuitous ARPs / unsolicited NAs for a taken address, as many and as spaced as its Pool says.
+   */
+  private void announce(String text, InetAddress address) {
+    var timers = plan.timers(text);
+    int count = timers.map(FleetPlan.Timers::garpCount).orElse(settings.garpCount());
+    Duration spacing = timers.map(FleetPlan.Timers::garpInterval).orElse(settings.garpInterval());
+    dataPlane.announce(address, count, spacing);
+    metrics.garps(count);
   }
 
   private Set<InetAddress> targets() {

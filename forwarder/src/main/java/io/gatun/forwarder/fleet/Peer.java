@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param interval it advertises at
  * @param listening it has not started claiming yet ({@link Advertisement#listening()})
  * @param deadAtNanos when it counts as gone unless heard again ({@link System#nanoTime()} scale)
+ * @param heardAtNanos when it was last heard (a Pool's own timers judge it from there)
  */
 public record Peer(
     String id,
@@ -20,4 +21,5 @@ public record Peer(
     int priority,
     Duration interval,
     boolean listening,
-    long deadAtNanos) {}
+    long deadAtNanos,
+    long heardAtNanos) {}

@@ -33,6 +33,9 @@ public final class PeerTable {
   private final int multiplier;
   private final Map<String, Peer> peers = new TreeMap<>();
 
+  /** Peers are kept at least this long after they were last heard (the slowest Pool's timers). */
+  private long retentionNanos;
+
   /** Every MAC a peer advertised from, alive or not: tells a healing partition from a stranger. */
   private final Map<String, String> macs =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -65,12 +68,41 @@ public final class PeerTable {
             ad.priority(),
             ad.interval(),
             ad.listening(),
-            nowNanos + multiplier * interval + skew);
+            nowNanos + Math.max(multiplier * interval + skew, retentionNanos),
+            nowNanos);
     Peer before = peers.put(ad.forwarderId(), peer);
     if (before == null) {
       return Change.JOINED;
     }
     return before.listening() && !peer.listening() ? Change.CLAIMING : Change.REFRESHED;
+  }
+
+  /**
+   * Keeps every peer at least {@code nanos} after it was last heard, so a Pool with slower timers
+   * than the flags' still has it to judge by its own ({@link #aliveWithin}).
+   */
+  public void retainAtLeast(long nanos) {
+    retentionNanos = Math.max(0, nanos);
+  }
+
+  /**
+   * The live peers heard within {@code downNanos} of {@code nowNanos} (a Pool's own rule: its
+   * interval × multiplier plus skew, given the peer's priority).
+   */
+  public Set<String> aliveWithin(long nowNanos, java.util.function.IntToLongFunction downNanos) {
+    Set<String> ids = new TreeSet<>();
+    for (Peer p : peers.values()) {
+      if (nowNanos - p.heardAtNanos() < downNanos.applyAsLong(p.priority())) {
+        ids.add(p.id());
+      }
+    }
+    return ids;
+  }
+
+  /** The node of a live peer; null for one not heard. */
+  public String nodeOf(String id) {
+    Peer p = peers.get(id);
+    return p == null ? null : p.node();
   }
 
   /** Removes and returns the peers not heard from in time. */

@@ -3,6 +3,7 @@ package io.gatun.forwarder.serving;
 import io.gatun.control.Address;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class SnapshotApplier {
   private final Counter rejected;
   private final Counter stale;
   private final AtomicLong refusedServices = new AtomicLong();
+  private Consumer<FleetConfig> fleetListener = fleet -> {};
 
   public SnapshotApplier(ServingState serving, MeterRegistry registry) {
     this.serving = serving;
@@ -75,6 +78,13 @@ public final class SnapshotApplier {
         result);
   }
 
+  /**
+   * Told each applied snapshot's fleet configuration, before its VIPs are served (the announcer).
+   */
+  public synchronized void onFleetConfig(Consumer<FleetConfig> listener) {
+    this.fleetListener = listener;
+  }
+
   /** The operator snapshot version the data plane runs; 0 until the first snapshot is applied. */
   public long lastSnapshotVersion() {
     return lastSnapshotVersion.get();
@@ -97,6 +107,7 @@ public final class SnapshotApplier {
     try {
       Translation t = translate(snapshot);
       Map<String, String> why = new LinkedHashMap<>(t.unreadable());
+      fleetListener.accept(snapshot.getFleet());
       why.putAll(serving.replace(t.services()));
       lastSnapshotVersion.set(snapshotVersion);
       refusedServices.set(why.size());

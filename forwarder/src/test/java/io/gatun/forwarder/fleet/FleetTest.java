@@ -3,6 +3,9 @@ package io.gatun.forwarder.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.Address;
+import io.gatun.control.v1.FleetConfig;
+import io.gatun.control.v1.FleetPool;
+import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.Observation;
 import io.gatun.fwd.Punted;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -120,6 +123,124 @@ class FleetTest {
       assertThat(ports.get(f).announced).containsExactlyInAnyOrderElementsOf(fleets.get(f).owned());
       assertThat(registries.get(f).get("gatun.fleet.peers.alive").gauge().value()).isEqualTo(2);
     }
+  }
+
+  /** The operator's plan: VIPS[0..5] in Pool "a", the rest in Pool "b". */
+  private static FleetConfig plan(FleetPool a, FleetPool b, List<String> aNodes) {
+    var config = FleetConfig.newBuilder().addPools(a).addPools(b);
+    for (int i = 0; i < VIPS.size(); i++) {
+      var vip =
+          FleetVip.newBuilder()
+              .setAddress(Address.text(VIPS.get(i)))
+              .setPool(i < 6 ? a.getName() : b.getName());
+      if (i < 6 && aNodes != null) {
+        vip.setRestricted(true).addAllCandidateNodes(aNodes);
+      }
+      config.addVips(vip);
+    }
+    return config.build();
+  }
+
+  private static FleetPool pool(String name, int intervalMillis, int multiplier, int garps) {
+    return FleetPool.newBuilder()
+        .setName(name)
+        .setIntervalMillis(intervalMillis)
+        .setMultiplier(multiplier)
+        .setGarpCount(garps)
+        .setGarpIntervalMillis(10)
+        .build();
+  }
+
+  private List<String> ownersOf(int from, int to) {
+    List<String> owners = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      String vip = Address.text(VIPS.get(i));
+      for (int f = 0; f < fleets.size(); f++) {
+        if (!stopped.contains(f) && fleets.get(f).owned().contains(vip)) {
+          owners.add("fwd-" + (f + 1));
+        }
+      }
+    }
+    return owners;
+  }
+
+  @Test
+  void aVipsCandidateNodesFromTheOperatorKeepItThereAndNobodyElseTakesIt() {
+    for (int n = 1; n <= 3; n++) {
+      start(n).configure(plan(pool("a", 100, 3, 3), pool("b", 100, 3, 3), List.of("node-3")));
+    }
+    run(1_000);
+    assertThat(ownersOf(0, 6))
+        .as("only node-3 may own Pool a's VIPs")
+        .containsOnly("fwd-3")
+        .hasSize(6);
+    assertThat(ownersOf(6, 12)).hasSize(6);
+    assertEachOwnedOnce();
+
+    stopped.add(2); // node-3's forwarder dies
+    run(1_000);
+    assertThat(ownersOf(0, 6)).as("no other candidate: left unanswered").isEmpty();
+    assertThat(ownersOf(6, 12)).hasSize(6).doesNotContain("fwd-3");
+
+    // The operator widens the candidates (e.g. an endpoint became ready on node-1).
+    for (int f = 0; f < 2; f++) {
+      fleets
+          .get(f)
+          .configure(plan(pool("a", 100, 3, 3), pool("b", 100, 3, 3), List.of("node-1", "node-3")));
+    }
+    run(10);
+    assertThat(ownersOf(0, 6)).containsOnly("fwd-1").hasSize(6);
+  }
+
+  @Test
+  void eachPoolsTimersDecideWhenItsVipsMoveAndTheFastestSetsTheAdvertisementRate() {
+    for (int n = 1; n <= 3; n++) {
+      start(n).configure(plan(pool("slow", 1_000, 3, 5), pool("fast", 20, 3, 2), null));
+    }
+    run(2_000);
+    assertEachOwnedOnce();
+    long sent = ports.get(0).framesSent;
+    run(1_000);
+    assertThat(ports.get(0).framesSent - sent)
+        .as("advertising every 20 ms, the fastest Pool's interval")
+        .isBetween(48L, 52L);
+
+    int victim = fleets.get(0).owned().isEmpty() ? 1 : 0;
+    List<String> slowOfVictim =
+        fleets.get(victim).owned().stream()
+            .filter(a -> VIPS.subList(0, 6).stream().map(Address::text).toList().contains(a))
+            .toList();
+    List<String> fastOfVictim =
+        fleets.get(victim).owned().stream()
+            .filter(a -> VIPS.subList(6, 12).stream().map(Address::text).toList().contains(a))
+            .toList();
+    stopped.add(victim);
+    run(100);
+    for (String vip : fastOfVictim) {
+      assertThat(
+              fleets.stream().filter(f -> fleets.indexOf(f) != victim && f.owned().contains(vip)))
+          .as("fast Pool: gone after 20 ms x 3 + skew")
+          .hasSize(1);
+    }
+    for (String vip : slowOfVictim) {
+      assertThat(
+              fleets.stream().filter(f -> fleets.indexOf(f) != victim && f.owned().contains(vip)))
+          .as("slow Pool: not before 1 s x 3")
+          .isEmpty();
+    }
+    run(4_000); // 3 s + skew (1 s x 156/256 at priority 100)
+    for (String vip : slowOfVictim) {
+      assertThat(
+              fleets.stream().filter(f -> fleets.indexOf(f) != victim && f.owned().contains(vip)))
+          .hasSize(1);
+    }
+    List<String> announcedByHeirs = new ArrayList<>();
+    for (int f = 0; f < 3; f++) {
+      if (f != victim) {
+        announcedByHeirs.addAll(ports.get(f).announced);
+      }
+    }
+    assertThat(announcedByHeirs).containsAll(slowOfVictim).containsAll(fastOfVictim);
   }
 
   @Test

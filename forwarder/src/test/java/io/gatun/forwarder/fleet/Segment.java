@@ -49,6 +49,12 @@ final class Segment {
     final Deque<Punted> punted = new ArrayDeque<>();
     final List<String> announced = new ArrayList<>();
 
+    /** How many gratuitous ARPs the last announcement asked for. */
+    int lastGarpCount;
+
+    /** Advertisements sent (and not swallowed by a dead link or a kill). */
+    long framesSent;
+
     /** "*": every VIP, the data plane's default before the agent sets an owned set. */
     volatile Set<String> owned = Set.of("*");
 
@@ -88,6 +94,7 @@ final class Segment {
       if (!sending || !linkUp) {
         return sending;
       }
+      framesSent++;
       for (Member m : members) {
         if (m != this && m.linkUp && !cut.contains(mac[5] + "-" + m.mac[5])) {
           m.punted.add(new Punted.FleetFrame(0, frame));
@@ -116,6 +123,7 @@ final class Segment {
     @Override
     public void announce(InetAddress address, int count, Duration interval) {
       announced.add(Address.text(address));
+      lastGarpCount = count;
     }
   }
 }

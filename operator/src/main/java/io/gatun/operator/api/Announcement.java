@@ -27,9 +27,25 @@ public record Announcement(
         @JsonPropertyDescription(
             "Forwarder ports (interface or DPDK port names) to announce on; all when unset.")
         List<@Pattern(Names.INTERFACE) String> interfaces,
-    @JsonPropertyDescription("BGP peers and path attributes; BGP mode only.") BgpAnnouncement bgp) {
+    @JsonPropertyDescription("BGP peers and path attributes; BGP mode only.") BgpAnnouncement bgp,
+    @JsonPropertyDescription(
+            "L2 mode's failover timers: advertisement interval, multiplier, gratuitous ARPs;"
+                + " defaults fail over in under a second.")
+        L2Announcement l2) {
 
   public Announcement {
     interfaces = interfaces == null ? null : List.copyOf(interfaces);
+  }
+
+  public Announcement(
+      AnnouncementMode mode,
+      LabelSelector nodeSelector,
+      List<String> interfaces,
+      BgpAnnouncement bgp) {
+    this(mode, nodeSelector, interfaces, bgp, null);
+  }
+
+  public L2Announcement l2OrDefaults() {
+    return l2 == null ? L2Announcement.DEFAULTS : l2;
   }
 }

@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.appliedSnapshotVersion",
     type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "VIPs", jsonPath = ".status.vipCount", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Peers", jsonPath = ".status.peerCount", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Refused", jsonPath = ".status.refusedCount", type = Type.INTEGER)
 @AdditionalPrinterColumn(
     name = "RX pps",

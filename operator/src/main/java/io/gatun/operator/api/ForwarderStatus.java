@@ -24,6 +24,13 @@ public record ForwarderStatus(
         List<RefusedService> refusedServices,
     @JsonPropertyDescription("The VIPs it announces.") List<String> vipsOwned,
     @JsonPropertyDescription("How many VIPs it announces (for kubectl get).") Integer vipCount,
+    @JsonPropertyDescription(
+            "The other forwarders of its fleet it hears advertise on its data segment, alive now.")
+        List<FleetPeerStatus> peers,
+    @JsonPropertyDescription("How many peers it hears (for kubectl get).") Integer peerCount,
+    @JsonPropertyDescription(
+            "Other MACs that answered for an address it owns, since it started (the latest 20).")
+        List<AddressConflictStatus> addressConflicts,
     @JsonPropertyDescription("Packets per second received on all ports, last observation period.")
         Long rxPacketsPerSecond,
     @JsonPropertyDescription("When its current connection began (RFC 3339).") String connectedSince,
@@ -35,6 +42,8 @@ public record ForwarderStatus(
     ports = ports == null ? List.of() : List.copyOf(ports);
     refusedServices = refusedServices == null ? List.of() : List.copyOf(refusedServices);
     vipsOwned = vipsOwned == null ? List.of() : List.copyOf(vipsOwned);
+    peers = peers == null ? List.of() : List.copyOf(peers);
+    addressConflicts = addressConflicts == null ? List.of() : List.copyOf(addressConflicts);
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
   }
 }

@@ -43,6 +43,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
     type = Type.STRING,
     priority = 1)
+@AdditionalPrinterColumn(
+    name = "Announced By",
+    jsonPath = ".status.announcedBy",
+    type = Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class LoadBalancer extends CustomResource<LoadBalancerSpec, LoadBalancerStatus>
     implements Namespaced {
@@ -58,6 +63,12 @@ public class LoadBalancer extends CustomResource<LoadBalancerSpec, LoadBalancerS
 
   /** At least one backend takes traffic. */
   public static final String BACKENDS_HEALTHY = "BackendsHealthy";
+
+  /**
+   * Each VIP is answered on the network by a forwarder (L2: the one that owns it), and no other
+   * device answers for it too. Informational: it does not hold Ready back.
+   */
+  public static final String ANNOUNCED = "Announced";
 
   /** Valid, allocated, programmed, and with a healthy backend: traffic flows. */
   public static final String READY = "Ready";

@@ -34,12 +34,15 @@ public record LoadBalancerStatus(
         List<BackendHealthStatus> backendHealth,
     @JsonPropertyDescription("The forwarders announcing the VIP(s).") List<String> announcedBy,
     @JsonPropertyDescription(
+            "Per VIP, who answers for it on the network: the forwarder, its node, and since when.")
+        List<VipAnnouncement> announcements,
+    @JsonPropertyDescription(
             "The control-channel snapshot version that first carried this LoadBalancer's"
                 + " current configuration; a forwarder running it or a later one is programmed.")
         Long snapshotVersion,
     @JsonPropertyDescription("Per connected forwarder: whether it runs the current configuration.")
         List<ForwarderProgramming> forwarders,
-    @JsonPropertyDescription("Valid, Allocated, Programmed, BackendsHealthy and Ready.")
+    @JsonPropertyDescription("Valid, Allocated, Programmed, BackendsHealthy, Announced and Ready.")
         List<Condition> conditions) {
 
   public LoadBalancerStatus {
@@ -48,6 +51,7 @@ public record LoadBalancerStatus(
     drainingBackends = drainingBackends == null ? List.of() : List.copyOf(drainingBackends);
     backendHealth = backendHealth == null ? List.of() : List.copyOf(backendHealth);
     announcedBy = announcedBy == null ? List.of() : List.copyOf(announcedBy);
+    announcements = announcements == null ? List.of() : List.copyOf(announcements);
     forwarders = forwarders == null ? List.of() : List.copyOf(forwarders);
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
   }

@@ -16,12 +16,14 @@ import java.util.Set;
  *     advertises capabilities but not all of these does not get them
  * @param nodeLocal externalTrafficPolicy Local: each forwarder gets only the backends on its node
  * @param backendNodes backend address to the node it runs on (consulted when {@code nodeLocal})
+ * @param fleet its share of the fleet's L2 configuration; null outside an L2 Pool
  */
 public record DesiredServices(
     List<VirtualService> services,
     Set<ProtocolMessageEnum> requires,
     boolean nodeLocal,
-    Map<String, String> backendNodes) {
+    Map<String, String> backendNodes,
+    FleetShare fleet) {
 
   public DesiredServices {
     services = List.copyOf(services);
@@ -29,8 +31,34 @@ public record DesiredServices(
     backendNodes = Map.copyOf(backendNodes);
   }
 
+  public DesiredServices(
+      List<VirtualService> services,
+      Set<ProtocolMessageEnum> requires,
+      boolean nodeLocal,
+      Map<String, String> backendNodes) {
+    this(services, requires, nodeLocal, backendNodes, null);
+  }
+
   public static DesiredServices of(List<VirtualService> services) {
     return new DesiredServices(services, Set.of(), false, Map.of());
+  }
+
+  public DesiredServices withFleet(FleetShare share) {
+    return new DesiredServices(services, requires, nodeLocal, backendNodes, share);
+  }
+
+  /** The nodes its serving (not draining) backends run on, as far as known. */
+  public Set<String> servingNodes() {
+    var nodes = new java.util.TreeSet<String>();
+    for (VirtualService service : services) {
+      for (Backend backend : service.getBackendsList()) {
+        String node = backendNodes.get(backend.getAddress());
+        if (node != null && !backend.getDraining()) {
+          nodes.add(node);
+        }
+      }
+    }
+    return nodes;
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.v1.FleetConfig;
+import io.gatun.control.v1.FleetPool;
+import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
@@ -9,9 +12,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -154,6 +159,17 @@ public final class DesiredState {
         .collect(Collectors.toSet());
   }
 
+  /** Owners with a service published on one of {@code vips}. */
+  public synchronized Set<Owner> ownersOf(Set<String> vips) {
+    return published.entrySet().stream()
+        .filter(
+            e ->
+                e.getValue().desired().services().stream()
+                    .anyMatch(service -> vips.contains(service.getVip())))
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toSet());
+  }
+
   /** Owners with services published. */
   public synchronized Set<Owner> owners() {
     return Set.copyOf(published.keySet());
@@ -171,15 +187,42 @@ public final class DesiredState {
   public synchronized Snapshot snapshotFor(ForwarderView forwarder) {
     return snapshots.computeIfAbsent(
         forwarder,
-        view ->
-            Snapshot.newBuilder()
-                .setSnapshotVersion(snapshotVersion)
-                .addAllServices(
-                    published.values().stream()
-                        .flatMap(p -> p.desired().forForwarder(view).stream())
-                        .sorted(Comparator.comparing(VirtualService::getKey))
-                        .toList())
-                .build());
+        view -> {
+          var snapshot =
+              Snapshot.newBuilder()
+                  .setSnapshotVersion(snapshotVersion)
+                  .addAllServices(
+                      published.values().stream()
+                          .flatMap(p -> p.desired().forForwarder(view).stream())
+                          .sorted(Comparator.comparing(VirtualService::getKey))
+                          .toList());
+          fleetConfig().ifPresent(snapshot::setFleet);
+          return snapshot.build();
+        });
+  }
+
+  /**
+   * The fleet's configuration from every LoadBalancer's share, the same for every forwarder (all
+   * must elect alike): pools by name, VIPs by address (a VIP shared by LoadBalancers keeps the
+   * first share, by owner); empty without an L2 Pool's VIP, so the field stays absent.
+   */
+  private Optional<FleetConfig> fleetConfig() {
+    var pools = new TreeMap<String, FleetPool>();
+    var vips = new TreeMap<String, FleetVip>();
+    published.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getValue().desired().fleet())
+        .filter(Objects::nonNull)
+        .forEach(
+            share -> {
+              pools.putIfAbsent(share.pool().getName(), share.pool());
+              share.vips().forEach(vip -> vips.putIfAbsent(vip.getAddress(), vip));
+            });
+    if (vips.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        FleetConfig.newBuilder().addAllPools(pools.values()).addAllVips(vips.values()).build());
   }
 
   /** Returns true when this was the last awaited owner: held snapshots may go out now. */

@@ -31,6 +31,15 @@ public interface FleetListener {
    */
   default void passiveCrossings(List<PassiveCrossing> crossings) {}
 
+  /** VIPs changed hands (each move once, though both forwarders report it), in this order. */
+  default void vipsMoved(List<VipMoveNews> moves) {}
+
+  /** Forwarders saw other MACs answer for addresses they own (new, or seen again). */
+  default void addressConflicts(List<ConflictNews> conflicts) {}
+
+  /** Who answers for these addresses changed, or a conflict on them was reported. */
+  default void announcementsChanged(Set<String> addresses) {}
+
   /** What is known about {@code forwarder} changed (joined, left, acknowledged, observed). */
   default void forwarderChanged(String forwarder) {}
 }

@@ -59,7 +59,7 @@ public final class ForwarderFleet {
       this.hello = hello;
     }
 
-    private ForwarderState state() {
+    private ForwarderState state(AnnouncementBook announcements) {
       return new ForwarderState(
           name,
           view.node(),
@@ -70,6 +70,8 @@ public final class ForwarderFleet {
           rejected > applied ? rejectError : null,
           new TreeMap<>(refused),
           vipsOwned,
+          announcements.peersOf(name),
+          announcements.conflictsOf(name),
           rxPacketsPerSecond,
           connectedAt,
           lastHeardAt);
@@ -92,6 +94,7 @@ public final class ForwarderFleet {
 
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final BackendHealthBook health = new BackendHealthBook();
+  private final AnnouncementBook announcements = new AnnouncementBook();
   private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
 
   public void addListener(FleetListener listener) {
@@ -104,6 +107,7 @@ public final class ForwarderFleet {
     Member replaced;
     synchronized (this) {
       replaced = members.put(member.name, member);
+      announcements.joined(member.name, member.view.node());
     }
     if (replaced != null) {
       replaced.sender.fail(
@@ -122,11 +126,13 @@ public final class ForwarderFleet {
   /** Forgets a connection that ended; a stale one (already replaced) changes nothing. */
   void leave(Member member, String why) {
     Set<Owner> probed;
+    Set<String> unannounced;
     synchronized (this) {
       if (!members.remove(member.name, member)) {
         return;
       }
       probed = health.forget(member.name);
+      unannounced = announcements.forget(member.name);
     }
     log.info("Forwarder {} disconnected: {}", member.name, why);
     listeners.forEach(FleetListener::membershipChanged);
@@ -134,11 +140,15 @@ public final class ForwarderFleet {
     if (!probed.isEmpty()) {
       listeners.forEach(listener -> listener.healthChanged(probed));
     }
+    if (!unannounced.isEmpty()) {
+      listeners.forEach(listener -> listener.announcementsChanged(unannounced));
+    }
   }
 
   /** Takes in an observation: backend health, port state, VIPs owned, packet rate. */
   void observed(Member member, Observation observation) {
     Set<Owner> changed;
+    AnnouncementBook.Outcome fleetNews;
     var crossings = new ArrayList<PassiveCrossing>();
     synchronized (this) {
       if (members.get(member.name) != member) {
@@ -151,6 +161,7 @@ public final class ForwarderFleet {
       member.vipsOwned = List.copyOf(observation.getVipsOwnedList());
       member.rxPacketsPerSecond = observation.getRxPacketsPerSecond();
       changed = health.record(member.name, observation, crossings);
+      fleetNews = announcements.record(member.name, observation, Instant.now());
     }
     listeners.forEach(listener -> listener.forwarderChanged(member.name));
     if (!changed.isEmpty()) {
@@ -160,6 +171,15 @@ public final class ForwarderFleet {
       var passive = List.copyOf(crossings);
       listeners.forEach(listener -> listener.passiveCrossings(passive));
     }
+    if (!fleetNews.moves().isEmpty()) {
+      listeners.forEach(listener -> listener.vipsMoved(fleetNews.moves()));
+    }
+    if (!fleetNews.conflicts().isEmpty()) {
+      listeners.forEach(listener -> listener.addressConflicts(fleetNews.conflicts()));
+    }
+    if (!fleetNews.addresses().isEmpty()) {
+      listeners.forEach(listener -> listener.announcementsChanged(fleetNews.addresses()));
+    }
   }
 
   /** Every probe verdict the connected forwarders hold on {@code owner}'s backends. */
@@ -167,17 +187,35 @@ public final class ForwarderFleet {
     return health.of(owner);
   }
 
-  /** The connected forwarders announcing any of {@code vips}, by name. */
-  public synchronized List<String> announcing(Collection<String> vips) {
-    return sortedMembers().stream()
-        .filter(m -> m.vipsOwned.stream().anyMatch(vips::contains))
-        .map(Member::name)
-        .toList();
+  /** The port names of each connected forwarder, by its node. */
+  public synchronized Map<String, Set<String>> portsByNode() {
+    var ports = new TreeMap<String, Set<String>>();
+    for (Member member : members.values()) {
+      member
+          .hello
+          .getPortsList()
+          .forEach(
+              port ->
+                  ports
+                      .computeIfAbsent(member.view.node(), n -> new TreeSet<>())
+                      .add(port.getName()));
+    }
+    return ports;
+  }
+
+  /** Who answers for each of {@code vips} now, as the connected forwarders report it. */
+  public synchronized List<VipAnnouncer> announcers(Collection<String> vips) {
+    return announcements.announcers(vips);
+  }
+
+  /** The address conflicts on {@code vips} reported lately (the recent past of {@code now}). */
+  public synchronized List<CurrentConflict> conflicts(Collection<String> vips, Instant now) {
+    return announcements.conflicts(vips, now);
   }
 
   /** What is known about a connected forwarder; empty when it is not connected. */
   public synchronized Optional<ForwarderState> state(String name) {
-    return Optional.ofNullable(members.get(name)).map(Member::state);
+    return Optional.ofNullable(members.get(name)).map(m -> m.state(announcements));
   }
 
   void acknowledged(Member member, Ack ack) {

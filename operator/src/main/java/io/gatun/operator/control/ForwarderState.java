@@ -1,5 +1,7 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.v1.AddressConflict;
+import io.gatun.control.v1.FleetPeer;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
 import java.time.Instant;
@@ -16,6 +18,8 @@ import java.util.TreeMap;
  * @param portStates the latest counters and link state per port (from observations)
  * @param rejectError why it rejected its last rejected snapshot (null: none pending)
  * @param refused the services of the snapshot it runs that it refused, by key, with why
+ * @param peers the other forwarders of its fleet it hears
+ * @param addressConflicts other MACs it saw answer for addresses it owns (the latest)
  */
 public record ForwarderState(
     String name,
@@ -27,6 +31,8 @@ public record ForwarderState(
     String rejectError,
     SortedMap<String, String> refused,
     List<String> vipsOwned,
+    List<FleetPeer> peers,
+    List<AddressConflict> addressConflicts,
     double rxPacketsPerSecond,
     Instant connectedAt,
     Instant lastHeardAt) {
@@ -37,5 +43,7 @@ public record ForwarderState(
     portStates = List.copyOf(portStates);
     refused = Collections.unmodifiableSortedMap(new TreeMap<>(refused));
     vipsOwned = List.copyOf(vipsOwned);
+    peers = List.copyOf(peers);
+    addressConflicts = List.copyOf(addressConflicts);
   }
 }

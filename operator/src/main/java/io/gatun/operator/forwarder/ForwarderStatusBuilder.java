@@ -1,8 +1,11 @@
 package io.gatun.operator.forwarder;
 
+import io.gatun.control.v1.AddressConflict;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
+import io.gatun.operator.api.AddressConflictStatus;
 import io.gatun.operator.api.Condition;
+import io.gatun.operator.api.FleetPeerStatus;
 import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.ForwarderPort;
 import io.gatun.operator.api.ForwarderStatus;
@@ -13,6 +16,7 @@ import io.gatun.operator.status.StatusUpdate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -60,6 +64,12 @@ final class ForwarderStatusBuilder {
                 .toList(),
             state.vipsOwned().stream().sorted().toList(),
             state.vipsOwned().size(),
+            state.peers().stream()
+                .map(p -> new FleetPeerStatus(p.getName(), p.getNode(), p.getMac()))
+                .sorted(Comparator.comparing(FleetPeerStatus::name))
+                .toList(),
+            state.peers().size(),
+            state.addressConflicts().stream().map(ForwarderStatusBuilder::conflict).toList(),
             Math.round(state.rxPacketsPerSecond()),
             time(state.connectedAt()),
             time(state.lastHeardAt()),
@@ -97,6 +107,9 @@ final class ForwarderStatusBuilder {
             List.of(),
             List.of(),
             0,
+            List.of(),
+            0,
+            previous == null ? List.of() : previous.addressConflicts(),
             null,
             null,
             lastSeen,
@@ -124,6 +137,18 @@ final class ForwarderStatusBuilder {
         counters == null ? null : counters.getTxPackets(),
         counters == null ? null : counters.getDroppedPackets(),
         counters == null ? null : counters.getMissedPackets());
+  }
+
+  private static AddressConflictStatus conflict(AddressConflict c) {
+    return new AddressConflictStatus(
+        c.getAddress(),
+        c.getMac(),
+        c.getPeer().isBlank() ? null : c.getPeer(),
+        c.getVia().isBlank() ? null : c.getVia(),
+        c.getCount(),
+        c.getLastSeenUnixMillis() == 0
+            ? null
+            : time(Instant.ofEpochMilli(c.getLastSeenUnixMillis())));
   }
 
   private static String time(Instant instant) {

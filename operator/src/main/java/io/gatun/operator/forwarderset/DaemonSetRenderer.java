@@ -60,6 +60,11 @@ final class DaemonSetRenderer {
   static final String HUGEPAGES_DIR = "/dev/hugepages";
   static final String ADDRESSES_DIR = "/etc/gatun/data-addresses";
   static final String TLS_DIR = "/etc/gatun/tls";
+  static final String FLEET_DIR = "/etc/gatun/fleet";
+
+  /** On the pod template: the fleet key's fingerprint, so a new key rolls the DaemonSet. */
+  static final String FLEET_KEY_FINGERPRINT = ApiGroup.GROUP + "/fleet-key";
+
   static final String TERMINATION_LOG = "/dev/termination-log";
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -75,6 +80,14 @@ final class DaemonSetRenderer {
   }
 
   DaemonSet render(ForwarderSet set) {
+    return render(set, null);
+  }
+
+  /**
+   * @param fleet the fleet key Secret the forwarders share (null: no fleet, every forwarder answers
+   *     for every VIP, as before issue 12)
+   */
+  DaemonSet render(ForwarderSet set, FleetKeySecret.Ref fleet) {
     ForwarderSetSpec spec = set.getSpec();
     boolean hostInterface = spec.dataPort().interfaceName() != null;
     var daemonSet =
@@ -98,6 +111,8 @@ final class DaemonSetRenderer {
             .withNewTemplate()
             .withNewMetadata()
             .withLabels(ForwarderSetLabels.of(set))
+            .withAnnotations(
+                fleet == null ? null : Map.of(FLEET_KEY_FINGERPRINT, fleet.fingerprint()))
             .endMetadata()
             .withNewSpec()
             .withHostNetwork(hostInterface)
@@ -107,8 +122,8 @@ final class DaemonSetRenderer {
             .withPriorityClassName(spec.priorityClassName())
             .withNodeSelector(spec.nodeSelector())
             .withTolerations(spec.tolerations())
-            .withContainers(container(set))
-            .withVolumes(volumes(set))
+            .withContainers(container(set, fleet))
+            .withVolumes(volumes(set, fleet))
             .endSpec()
             .endTemplate()
             .endSpec()
@@ -117,7 +132,7 @@ final class DaemonSetRenderer {
     return daemonSet;
   }
 
-  private Container container(ForwarderSet set) {
+  private Container container(ForwarderSet set, FleetKeySecret.Ref fleet) {
     ForwarderSetSpec spec = set.getSpec();
     String hugepages = "hugepages-" + spec.hugepages().pageSize();
     var limits = new LinkedHashMap<String, Quantity>();
@@ -131,8 +146,8 @@ final class DaemonSetRenderer {
         .withName(CONTAINER)
         .withImage(imageOf(spec))
         .withImagePullPolicy(spec.imagePullPolicy())
-        .withEnv(env(set))
-        .withArgs(args(set))
+        .withEnv(env(set, fleet))
+        .withArgs(args(set, fleet))
         .withNewResources()
         .withRequests(limits)
         .withLimits(limits)
@@ -153,11 +168,11 @@ final class DaemonSetRenderer {
         .withReadinessProbe(probe("/readyz", spec.metricsPort(), 2, 2))
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withVolumeMounts(mounts(set))
+        .withVolumeMounts(mounts(set, fleet))
         .build();
   }
 
-  private static List<EnvVar> env(ForwarderSet set) {
+  private static List<EnvVar> env(ForwarderSet set, FleetKeySecret.Ref fleet) {
     var env = new ArrayList<EnvVar>();
     env.add(
         new EnvVarBuilder()
@@ -178,10 +193,22 @@ final class DaemonSetRenderer {
                 ? "$(GATUN_OPERATOR_SERVICE_HOST):$(GATUN_OPERATOR_SERVICE_PORT_GRPC)"
                 : address,
             null));
+    if (fleet != null) {
+      env.add(
+          new EnvVarBuilder()
+              .withName("FLEET_CLUSTER_ID")
+              .withNewValueFrom()
+              .withNewSecretKeyRef()
+              .withName(fleet.secretName())
+              .withKey(FleetKeySecret.CLUSTER_ID)
+              .endSecretKeyRef()
+              .endValueFrom()
+              .build());
+    }
     return env;
   }
 
-  private static List<String> args(ForwarderSet set) {
+  private static List<String> args(ForwarderSet set, FleetKeySecret.Ref fleet) {
     ForwarderSetSpec spec = set.getSpec();
     var args = new ArrayList<String>();
     // The node's name is the forwarder's: stable across rollouts, so its Forwarder resource and
@@ -212,6 +239,14 @@ final class DaemonSetRenderer {
     args.addAll(List.of("--port-address-file", ADDRESSES_DIR + "/$(NODE_NAME)"));
     args.addAll(List.of("--metrics-address", "0.0.0.0:" + spec.metricsPort()));
     args.addAll(List.of("--termination-log", TERMINATION_LOG));
+    if (fleet != null) {
+      args.addAll(
+          List.of(
+              "--fleet-key-file",
+              FLEET_DIR + "/" + FleetKeySecret.KEY,
+              "--cluster-id",
+              "$(FLEET_CLUSTER_ID)"));
+    }
     return args;
   }
 
@@ -244,7 +279,7 @@ final class DaemonSetRenderer {
         .build();
   }
 
-  private static List<VolumeMount> mounts(ForwarderSet set) {
+  private static List<VolumeMount> mounts(ForwarderSet set, FleetKeySecret.Ref fleet) {
     var mounts = new ArrayList<VolumeMount>();
     mounts.add(mount("hugepages", HUGEPAGES_DIR, false));
     mounts.add(mount("dpdk-runtime", "/var/run/dpdk", false));
@@ -252,6 +287,9 @@ final class DaemonSetRenderer {
     mounts.add(mount("data-addresses", ADDRESSES_DIR, true));
     if (!Boolean.TRUE.equals(set.getSpec().controlChannel().plaintext())) {
       mounts.add(mount("tls", TLS_DIR, true));
+    }
+    if (fleet != null) {
+      mounts.add(mount("fleet-key", FLEET_DIR, true));
     }
     return mounts;
   }
@@ -264,7 +302,7 @@ final class DaemonSetRenderer {
         .build();
   }
 
-  private static List<Volume> volumes(ForwarderSet set) {
+  private static List<Volume> volumes(ForwarderSet set, FleetKeySecret.Ref fleet) {
     var volumes = new ArrayList<Volume>();
     volumes.add(
         new VolumeBuilder()
@@ -288,6 +326,16 @@ final class DaemonSetRenderer {
               .withName("tls")
               .withNewSecret()
               .withSecretName(set.getSpec().controlChannel().tlsSecret())
+              .endSecret()
+              .build());
+    }
+    if (fleet != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("fleet-key")
+              .withNewSecret()
+              .withSecretName(fleet.secretName())
+              .withDefaultMode(0400)
               .endSecret()
               .build());
     }

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The DaemonSet of a ForwarderSet: same name and namespace, owned by it (the garbage collector
@@ -19,10 +20,15 @@ final class ForwarderDaemonSet extends CRUDKubernetesDependentResource<DaemonSet
 
   private final CrdRules schema = CrdRules.forKind(ForwarderSet.class);
   private final DaemonSetRenderer renderer;
+  private final Function<String, FleetKeySecret.Ref> fleetKeys;
 
-  ForwarderDaemonSet(DaemonSetRenderer renderer) {
+  /**
+   * @param fleetKeys the fleet key Secret of a namespace, as the reconcile just ensured it
+   */
+  ForwarderDaemonSet(DaemonSetRenderer renderer, Function<String, FleetKeySecret.Ref> fleetKeys) {
     super(DaemonSet.class);
     this.renderer = renderer;
+    this.fleetKeys = fleetKeys;
     configureWith(
         new KubernetesDependentResourceConfigBuilder<DaemonSet>()
             .withUseSSA(false)
@@ -35,7 +41,8 @@ final class ForwarderDaemonSet extends CRUDKubernetesDependentResource<DaemonSet
 
   @Override
   protected DaemonSet desired(ForwarderSet set, Context<ForwarderSet> context) {
-    return renderer.render(schema.withDefaults(set));
+    return renderer.render(
+        schema.withDefaults(set), fleetKeys.apply(set.getMetadata().getNamespace()));
   }
 
   @Override

@@ -23,10 +23,13 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders each ForwarderSet into its DaemonSet and the ConfigMap of its nodes' addresses, and
@@ -51,6 +54,13 @@ public final class ForwarderSetReconciler implements Reconciler<ForwarderSet> {
   private final EventRecorder recorder;
   private final StatusWriter<ForwarderSet, ForwarderSetStatus> statusWriter = new StatusWriter<>();
   private final Workflow<ForwarderSet> workflow;
+  private final Map<String, FleetKeySecret.Ref> fleetKeys = new ConcurrentHashMap<>();
+
+  /**
+   * How often the fleet key Secret is read again: replacing its data (a rotation) rolls the
+   * forwarders within this long, without a watch on Secrets (the operator may only get its own).
+   */
+  static final Duration FLEET_KEY_RECHECK = Duration.ofMinutes(1);
 
   /**
    * @param defaultImage the forwarder image of a ForwarderSet that names none
@@ -62,7 +72,7 @@ public final class ForwarderSetReconciler implements Reconciler<ForwarderSet> {
     this.workflow =
         new WorkflowBuilder<ForwarderSet>()
             .addDependentResourceAndConfigure(new DataAddressesConfigMap())
-            .addDependentResourceAndConfigure(new ForwarderDaemonSet(renderer))
+            .addDependentResourceAndConfigure(new ForwarderDaemonSet(renderer, fleetKeys::get))
             .withThrowExceptionFurther(false)
             .build();
   }
@@ -72,6 +82,8 @@ public final class ForwarderSetReconciler implements Reconciler<ForwarderSet> {
     ForwarderSet defaulted = schema.withDefaults(set);
     Validation validation = validator.validate(defaulted);
     if (validation.valid()) {
+      String namespace = set.getMetadata().getNamespace();
+      fleetKeys.put(namespace, FleetKeySecret.ensure(context.getClient(), namespace));
       workflow.reconcile(set, context).throwAggregateExceptionIfErrorsPresent();
     }
 
@@ -89,7 +101,7 @@ public final class ForwarderSetReconciler implements Reconciler<ForwarderSet> {
     if (statusWriter.writeIfChanged(set, built.status(), context)) {
       report(set, built.transitions(), before, built.status().problems(), validation);
     }
-    return UpdateControl.noUpdate();
+    return UpdateControl.<ForwarderSet>noUpdate().rescheduleAfter(FLEET_KEY_RECHECK);
   }
 
   /** Each new problem (node and reason) once, and a spec that became invalid. */

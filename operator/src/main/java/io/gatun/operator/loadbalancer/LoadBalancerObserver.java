@@ -3,6 +3,7 @@ package io.gatun.operator.loadbalancer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.gatun.operator.api.HealthProbe;
@@ -15,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +69,11 @@ final class LoadBalancerObserver {
               .get(new ResourceID(spec.healthProbeRef(), namespace))
               .orElse(null);
     }
-    return new ObservedState(catalogs.of(pools), namespaceLabels, slices, pods, probe);
+    var nodeLabels = new HashMap<String, Map<String, String>>();
+    source(context, Node.class, LoadBalancerWatches.NODES)
+        .list(n -> true)
+        .forEach(n -> nodeLabels.put(n.getMetadata().getName(), LabelSelectors.labelsOf(n)));
+    return new ObservedState(catalogs.of(pools), namespaceLabels, slices, pods, probe, nodeLabels);
   }
 
   @SuppressWarnings("unchecked")

@@ -4,7 +4,6 @@ import io.gatun.operator.backends.BackendHealthReport;
 import io.gatun.operator.backends.BackendSet;
 import io.gatun.operator.control.Programming;
 import io.gatun.operator.schema.Validation;
-import java.util.List;
 
 /**
  * Everything one LoadBalancer reconcile found out, the input of its status.
@@ -12,7 +11,7 @@ import java.util.List;
  * @param probeProblem why the named HealthProbe is not used (missing, invalid); null when fine
  * @param health the forwarders' probe verdicts on the backends
  * @param programming null when nothing was published (not valid or not allocated)
- * @param announcedBy the forwarders announcing the VIP(s)
+ * @param announcing who answers for the VIP(s), and conflicts on them
  * @param drain the removed backends still draining
  */
 record LoadBalancerOutcome(
@@ -22,12 +21,8 @@ record LoadBalancerOutcome(
     ProbeProblem probeProblem,
     BackendHealthReport health,
     Programming programming,
-    List<String> announcedBy,
+    Announcing announcing,
     DrainingBackends.Drain drain) {
-
-  LoadBalancerOutcome {
-    announcedBy = List.copyOf(announcedBy);
-  }
 
   /** Without probe verdicts or announcements (nothing programmed yet, or in tests). */
   LoadBalancerOutcome(
@@ -43,7 +38,7 @@ record LoadBalancerOutcome(
         probeProblem,
         BackendHealthReport.NONE,
         programming,
-        List.of(),
+        Announcing.NONE,
         DrainingBackends.Drain.NONE);
   }
 }

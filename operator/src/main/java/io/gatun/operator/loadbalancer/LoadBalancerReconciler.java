@@ -35,6 +35,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,7 +127,13 @@ public final class LoadBalancerReconciler
       events.record(lb, update.transitions());
     }
     var control = UpdateControl.<LoadBalancer>noUpdate();
-    outcome.drain().endsIn().ifPresent(control::rescheduleAfter);
+    // Whichever comes first: a drain ends, or a conflict no longer reported counts as over.
+    var wake =
+        Stream.concat(
+                outcome.drain().endsIn().stream(),
+                outcome.announcing().conflictsEndIn(clock.instant()).stream())
+            .min(Duration::compareTo);
+    wake.ifPresent(control::rescheduleAfter);
     return control;
   }
 
@@ -170,7 +177,7 @@ public final class LoadBalancerReconciler
         ProbeProblem.of(lb.getSpec().healthProbeRef(), observed.healthProbe(), probeValidator);
     HealthProbe probe = probeProblem == null ? observed.healthProbe() : null;
     Programming programming = null;
-    List<String> announcedBy = List.of();
+    Announcing announcing = Announcing.NONE;
     var drain = DrainingBackends.Drain.NONE;
     if (!address.addresses().isEmpty()) {
       var drained =
@@ -180,12 +187,13 @@ public final class LoadBalancerReconciler
               drainTimeout(lb),
               clock.instant(),
               lb.getStatus() == null ? List.of() : lb.getStatus().drainingBackends());
-      DesiredServices desired = drained.desired();
+      List<String> vips = address.addresses().stream().map(IpAddress::toString).toList();
+      DesiredServices desired = withFleetShare(drained.desired(), address, vips, observed);
       drain = drained.drain();
       long snapshotVersion = desiredState.publish(owner, desired);
       programming = fleet.programming(snapshotVersion, desired);
-      announcedBy =
-          fleet.announcing(address.addresses().stream().map(IpAddress::toString).toList());
+      announcing =
+          new Announcing(vips, fleet.announcers(vips), fleet.conflicts(vips, clock.instant()));
     } else {
       draining.forget(owner);
       desiredState.withdraw(owner);
@@ -194,7 +202,29 @@ public final class LoadBalancerReconciler
         BackendHealthReport.of(
             fleet.healthOf(owner), probe == null ? null : HealthChecks.of(probe).getProbe());
     return new LoadBalancerOutcome(
-        validation, address, backends, probeProblem, health, programming, announcedBy, drain);
+        validation, address, backends, probeProblem, health, programming, announcing, drain);
+  }
+
+  /** Adds who may own the VIPs, and the Pool's timers, when the Pool announces in L2 mode. */
+  private DesiredServices withFleetShare(
+      DesiredServices desired, AddressOutcome address, List<String> vips, ObservedState observed) {
+    if (!(address instanceof AddressOutcome.Held held)) {
+      return desired;
+    }
+    return observed
+        .pools()
+        .entry(held.pool())
+        .map(
+            entry ->
+                FleetShares.of(
+                    entry.pool(),
+                    vips,
+                    desired.nodeLocal(),
+                    desired.servingNodes(),
+                    observed.nodeLabels(),
+                    fleet.portsByNode()))
+        .map(desired::withFleet)
+        .orElse(desired);
   }
 
   private static Duration drainTimeout(LoadBalancer lb) {
@@ -238,12 +268,22 @@ public final class LoadBalancerReconciler
     fleet.addListener(
         new PassiveEvents(
             recorder, owner -> cache.get(new ResourceID(owner.name(), owner.namespace()))));
+    fleet.addListener(
+        new AnnouncementEvents(
+            recorder,
+            address ->
+                cache
+                    .list(
+                        lb ->
+                            lb.getStatus() != null && lb.getStatus().addresses().contains(address))
+                    .toList()));
     return List.of(
         LoadBalancerWatches.pools(context),
         LoadBalancerWatches.endpointSlices(context, endpointSliceVersion),
         LoadBalancerWatches.pods(context),
         LoadBalancerWatches.namespaces(context),
         LoadBalancerWatches.healthProbes(context),
+        LoadBalancerWatches.nodes(context),
         LoadBalancerNudges.from(fleet, desiredState, ipam));
   }
 

@@ -26,6 +26,9 @@ import java.util.stream.Collectors;
  *   <li>Programmed: Programmed | NotValid | NotAllocated | NoForwarders | Pending | ApplyFailed |
  *       Refused | Unsupported
  *   <li>BackendsHealthy: Healthy | NoHealthyBackends | HealthProbeNotFound | HealthProbeInvalid
+ *   <li>Announced: Announced | NotAnnounced | AddressConflict | NotValid | NotAllocated (see {@link
+ *       Announcing}); it does not hold Ready back: a VIP between owners is a moment of a failover,
+ *       and forwarders keep serving a VIP another device also claims
  *   <li>Ready: Ready, or the reason of the first condition above that blocks it, with its message:
  *       {@code kubectl describe} then says on one line why traffic does not flow and what to do. A
  *       HealthProbe that is missing or invalid does not block it: traffic flows to the ready
@@ -159,6 +162,26 @@ final class LoadBalancerStatusBuilder {
       }
     }
 
+    var announcing =
+        outcome.announcing().about(addresses.stream().map(IpAddress::toString).toList());
+    if (!validation.valid()) {
+      conditions.set(
+          LoadBalancer.ANNOUNCED,
+          false,
+          AddressOutcome.NOT_VALID,
+          "nothing is announced while the spec is not valid");
+    } else if (addresses.isEmpty() || programming == null) {
+      conditions.set(
+          LoadBalancer.ANNOUNCED, false, "NotAllocated", "nothing to announce without an address");
+    } else {
+      String reason = announcing.reason();
+      conditions.set(
+          LoadBalancer.ANNOUNCED,
+          reason.equals(Announcing.ANNOUNCED),
+          reason,
+          announcing.message());
+    }
+
     if (blocker == null) {
       conditions.set(
           LoadBalancer.READY,
@@ -187,7 +210,8 @@ final class LoadBalancerStatusBuilder {
             counts,
             outcome.drain().backends(),
             health.listed(),
-            outcome.announcedBy(),
+            announcing.forwarders(),
+            announcing.status(),
             programming == null ? null : programming.snapshotVersion(),
             programming == null
                 ? List.of()

@@ -2,6 +2,7 @@ package io.gatun.operator.loadbalancer;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.LoadBalancer;
@@ -35,6 +36,7 @@ final class LoadBalancerWatches {
   static final String PODS = "pods";
   static final String NAMESPACES = "namespaces";
   static final String HEALTH_PROBES = "healthprobes";
+  static final String NODES = "nodes";
 
   private LoadBalancerWatches() {}
 
@@ -110,6 +112,26 @@ final class LoadBalancerWatches {
                     !Objects.equals(
                         newNs.getMetadata().getLabels(), oldNs.getMetadata().getLabels()))
             .withOnAddFilter(ns -> false) // the cache is what matters; LoadBalancers read it
+            .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  /**
+   * Nodes, by label change: a Pool's announcement.nodeSelector decides which nodes' forwarders may
+   * own its VIPs. A new node changes nothing until its forwarder connects (which wakes every
+   * LoadBalancer), so adds only fill the cache; status heartbeats are not label changes.
+   */
+  static InformerEventSource<Node, LoadBalancer> nodes(EventSourceContext<LoadBalancer> context) {
+    var config =
+        InformerEventSourceConfiguration.from(Node.class, LoadBalancer.class)
+            .withName(NODES)
+            .withSecondaryToPrimaryMapper(
+                node -> matching(context.getPrimaryCache().list(), spec -> true))
+            .withOnUpdateFilter(
+                (newNode, oldNode) ->
+                    !Objects.equals(
+                        newNode.getMetadata().getLabels(), oldNode.getMetadata().getLabels()))
+            .withOnAddFilter(node -> false)
             .build();
     return new InformerEventSource<>(config, context);
   }

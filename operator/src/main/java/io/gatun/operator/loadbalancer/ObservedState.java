@@ -18,15 +18,18 @@ import java.util.Map;
  * @param endpointSlices the slices of {@code spec.backends.serviceRef} (empty without one)
  * @param pods the pods {@code spec.backends.selector} picks (empty without one)
  * @param healthProbe the HealthProbe {@code spec.healthProbeRef} names; null when none or missing
+ * @param nodeLabels every node's labels (the Pools' announcement.nodeSelector)
  */
 record ObservedState(
     PoolCatalog pools,
     Map<String, String> namespaceLabels,
     List<EndpointSlice> endpointSlices,
     List<Pod> pods,
-    HealthProbe healthProbe) {
+    HealthProbe healthProbe,
+    Map<String, Map<String, String>> nodeLabels) {
 
   ObservedState {
+    nodeLabels = nodeLabels == null ? Map.of() : Map.copyOf(nodeLabels);
     namespaceLabels = namespaceLabels == null ? Map.of() : Map.copyOf(namespaceLabels);
     endpointSlices = List.copyOf(endpointSlices);
     pods = List.copyOf(pods);

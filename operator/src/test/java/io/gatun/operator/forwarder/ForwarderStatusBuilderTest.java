@@ -60,6 +60,8 @@ class ForwarderStatusBuilderTest {
         null,
         refused,
         List.of(),
+        List.of(),
+        List.of(),
         0,
         NOW,
         NOW);

@@ -118,6 +118,38 @@ class DaemonSetRendererTest {
   }
 
   @Test
+  void theFleetKeySecretIsMountedAndANewKeyRollsThePods() {
+    var set = ForwarderSets.stored(ForwarderSets.onInterface("eth1"));
+    DaemonSet ds = renderer.render(set, new FleetKeySecret.Ref("gatun-fleet-key", "0123abcd"));
+    Container c = container(ds);
+    assertThat(argAfter(c, "--fleet-key-file")).isEqualTo("/etc/gatun/fleet/key");
+    assertThat(argAfter(c, "--cluster-id")).isEqualTo("$(FLEET_CLUSTER_ID)");
+    var clusterId =
+        c.getEnv().stream().filter(e -> e.getName().equals("FLEET_CLUSTER_ID")).findFirst();
+    assertThat(clusterId.orElseThrow().getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("cluster-id");
+    assertThat(c.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo("fleet-key");
+              assertThat(m.getMountPath()).isEqualTo("/etc/gatun/fleet");
+              assertThat(m.getReadOnly()).isTrue();
+            });
+    assertThat(pod(ds).getVolumes())
+        .filteredOn(v -> v.getName().equals("fleet-key"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("gatun-fleet-key"));
+    assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("lb.gatun.io/fleet-key", "0123abcd");
+
+    DaemonSet rotated = renderer.render(set, new FleetKeySecret.Ref("gatun-fleet-key", "ffff0000"));
+    assertThat(ForwarderDaemonSet.renderedHash(rotated))
+        .as("a new key is a new pod template: the DaemonSet rolls")
+        .isNotEqualTo(ForwarderDaemonSet.renderedHash(ds));
+    assertThat(container(renderer.render(set)).getArgs()).doesNotContain("--fleet-key-file");
+  }
+
+  @Test
   void probesReadTheAgentsHealthAndTheFailureReasonComesFromTheTerminationLog() {
     Container c = container(render(ForwarderSets.onInterface("eth1")));
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");

@@ -79,6 +79,16 @@ class ForwarderSetIT {
                 .containsEntry("node-2", "198.18.0.3/24@198.18.0.1\n2001:2::3/64\n");
             assertThat(addresses.getMetadata().getOwnerReferences().getFirst().getUid())
                 .isEqualTo(owner.getUid());
+            // The fleet key: made by the operator, mounted, its cluster id passed on.
+            var fleetKey = client.secrets().inNamespace(NS).withName("gatun-fleet-key").get();
+            assertThat(fleetKey.getData()).containsKeys("key", "cluster-id");
+            assertThat(java.util.Base64.getDecoder().decode(fleetKey.getData().get("key")))
+                .hasSize(64);
+            assertThat(container(ds).getArgs())
+                .containsSequence("--fleet-key-file", "/etc/gatun/fleet/key")
+                .containsSequence("--cluster-id", "$(FLEET_CLUSTER_ID)");
+            assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsKey("lb.gatun.io/fleet-key");
           });
       long firstGeneration = daemonSet().getMetadata().getGeneration();
 

@@ -52,7 +52,10 @@ class MetricsIT {
                     "gatun_pool_addresses{family=\"IPv4\",pool=\"metrics\",state=\"allocated\"} 1.0")
                 .contains(
                     "gatun_pool_addresses{family=\"IPv6\",pool=\"metrics\",state=\"available\"} 4.0")
-                .contains("gatun_reconcile_seconds_count{controller=\"pool\"");
+                .contains("gatun_reconcile_seconds_count{controller=\"pool\"")
+                // The fleet's news as the operator hears it (the dashboard's fleet row).
+                .contains("gatun_operator_vip_moves_total 0.0")
+                .contains("gatun_operator_address_conflicts_total{source=\"foreign\"} 0.0");
           });
       assertThat(get(base + "/healthz", 200)).isEqualTo("ok\n");
       assertThat(get(base + "/readyz", 200)).isEqualTo("leading\n");

@@ -15,11 +15,16 @@ import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerStatus;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.api.VipAnnouncement;
+import io.gatun.operator.backends.BackendHealthReport;
 import io.gatun.operator.backends.BackendSet;
 import io.gatun.operator.backends.StaticBackends;
 import io.gatun.operator.backends.UsableBackends;
+import io.gatun.operator.control.ConflictNews;
+import io.gatun.operator.control.CurrentConflict;
 import io.gatun.operator.control.Programming;
 import io.gatun.operator.control.Programming.ForwarderProgress;
+import io.gatun.operator.control.VipAnnouncer;
 import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.ipam.Owner;
 import io.gatun.operator.schema.Validation;
@@ -80,9 +85,67 @@ class LoadBalancerStatusBuilderTest {
             tuple("Allocated", TRUE, "Allocated", "198.18.0.200 from Pool demo"),
             tuple("Programmed", TRUE, "Programmed", "snapshot version 42 runs on fwd-a"),
             tuple("BackendsHealthy", TRUE, "Healthy", "1 of 1 backend takes traffic"),
+            tuple(
+                "Announced",
+                ConditionStatus.False,
+                "NotAnnounced",
+                "no forwarder answers for 198.18.0.200: none of the forwarders the Pool's"
+                    + " announcement allows (nodeSelector, interfaces; with"
+                    + " externalTrafficPolicy Local, nodes with a ready endpoint) is alive and"
+                    + " serving it: check the forwarders (kubectl get forwarders) and the Pool"),
             tuple("Ready", TRUE, "Ready", "serving 198.18.0.200 (80/TCP) with 1 backend"));
     assertThat(status.conditions())
         .allSatisfy(c -> assertThat(c.lastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void announcedNamesWhoAnswersForEachVipAndAConflictTurnsItFalse() {
+    var since = Instant.parse("2026-01-01T00:00:00.250Z");
+    var announcers = List.of(new VipAnnouncer("198.18.0.200", "fwd-b", "node-b", since));
+    var announced =
+        builder.build(lb, outcome(new Announcing(List.of(), announcers, List.of()))).status();
+    assertThat(announced.announcedBy()).containsExactly("fwd-b");
+    assertThat(announced.announcements())
+        .containsExactly(
+            new VipAnnouncement("198.18.0.200", "fwd-b", "node-b", "2026-01-01T00:00:00Z"));
+    assertThat(stateOf(announced.conditions(), "Announced"))
+        .isEqualTo("True/Announced/198.18.0.200 by fwd-b on node-b");
+
+    var conflict =
+        new CurrentConflict(
+            new ConflictNews(
+                "198.18.0.200", "fwd-b", "node-b", "02:00:00:00:00:99", null, "ARP", 2),
+            since.plusSeconds(30));
+    var conflicted =
+        builder
+            .build(lb, outcome(new Announcing(List.of(), announcers, List.of(conflict))))
+            .status();
+    assertThat(stateOf(conflicted.conditions(), "Announced"))
+        .startsWith(
+            "False/AddressConflict/198.18.0.200: MAC 02:00:00:00:00:99 answers for it too (no"
+                + " forwarder of this fleet), seen by fwd-b (node-b) via ARP 2 times");
+    assertThat(stateOf(conflicted.conditions(), "Ready")).startsWith("True/Ready");
+  }
+
+  private LoadBalancerOutcome outcome(Announcing announcing) {
+    return new LoadBalancerOutcome(
+        valid,
+        allocated,
+        oneBackend,
+        null,
+        BackendHealthReport.NONE,
+        programmedOnFwdA,
+        announcing,
+        DrainingBackends.Drain.NONE);
+  }
+
+  /** "status/reason/message" of a condition. */
+  private static String stateOf(List<Condition> conditions, String type) {
+    return conditions.stream()
+        .filter(c -> c.type().equals(type))
+        .map(c -> c.status() + "/" + c.reason() + "/" + c.message())
+        .findFirst()
+        .orElse("absent");
   }
 
   @Test

@@ -215,6 +215,7 @@ class ServiceClassTest {
         null,
         null,
         null,
+        null,
         null);
   }
 }
