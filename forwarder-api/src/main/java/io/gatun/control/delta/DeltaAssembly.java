@@ -1,5 +1,6 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
 import io.gatun.control.v1.VersionedService;
@@ -20,6 +21,7 @@ public final class DeltaAssembly {
   private final TreeMap<String, VirtualService> services = new TreeMap<>();
   private final TreeMap<String, Long> versions = new TreeMap<>();
   private long version = -1; // -1: no complete snapshot yet
+  private BgpConfig bgp = BgpConfig.getDefaultInstance(); // the default instance: no BGP
 
   /** A complete snapshot: replaces everything. Returns it as it is. */
   public Snapshot complete(Snapshot snapshot) {
@@ -30,6 +32,7 @@ public final class DeltaAssembly {
       versions.put(s.getKey(), snapshot.getSnapshotVersion());
     }
     version = snapshot.getSnapshotVersion();
+    bgp = snapshot.getBgp();
     return snapshot;
   }
 
@@ -50,12 +53,16 @@ public final class DeltaAssembly {
       services.put(v.getService().getKey(), v.getService());
       versions.put(v.getService().getKey(), v.getVersion());
     }
+    if (delta.hasBgp()) {
+      bgp = delta.getBgp();
+    }
     version = delta.getSnapshotVersion();
-    return Optional.of(
-        Snapshot.newBuilder()
-            .setSnapshotVersion(version)
-            .addAllServices(services.values())
-            .build());
+    var snapshot =
+        Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(services.values());
+    if (!bgp.equals(BgpConfig.getDefaultInstance())) {
+      snapshot.setBgp(bgp); // an empty one (BGP off) is sent as none, as in a complete snapshot
+    }
+    return Optional.of(snapshot.build());
   }
 
   /** The snapshot version of the last message assembled; -1 before a complete snapshot. */

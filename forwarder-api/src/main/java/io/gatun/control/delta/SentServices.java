@@ -1,5 +1,6 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
@@ -15,7 +16,8 @@ import java.util.Set;
  * DELTA_SNAPSHOTS} only what changed (xDS's incremental protocol): the first message is the
  * complete snapshot, each later one a {@link SnapshotDelta} from the message before it — the
  * services added or changed (whole, each with the snapshot version in which it last changed) and
- * the keys of those removed. Its size follows the change, not the number of services.
+ * the keys of those removed. Its size follows the change, not the number of services. The BGP
+ * configuration travels whole, and only when it changed (an empty one turns BGP off).
  *
  * <p>One per stream, so a reconnect starts with a complete snapshot; {@link #resync} (an Ack asking
  * for one) does the same on a stream. Not thread-safe: its sender serialises the calls.
@@ -26,6 +28,7 @@ public final class SentServices {
   private final boolean deltas;
   private Map<String, Sent> sent; // null: nothing the forwarder can build on, send it all
   private long sentVersion;
+  private BgpConfig sentBgp = BgpConfig.getDefaultInstance(); // absent and empty alike: no BGP
   private long completeVersion = -1; // of the last complete snapshot sent
 
   /**
@@ -45,6 +48,7 @@ public final class SentServices {
       }
       sentVersion = version;
       completeVersion = version;
+      sentBgp = latest.getBgp();
       return OperatorMessage.newBuilder().setSnapshot(latest).build();
     }
     var delta =
@@ -66,6 +70,10 @@ public final class SentServices {
               sent.remove(key);
               delta.addRemoved(key);
             });
+    if (!latest.getBgp().equals(sentBgp)) {
+      sentBgp = latest.getBgp();
+      delta.setBgp(sentBgp);
+    }
     sentVersion = version;
     return OperatorMessage.newBuilder().setDelta(delta).build();
   }
