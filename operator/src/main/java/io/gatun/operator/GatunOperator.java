@@ -176,7 +176,16 @@ public final class GatunOperator implements AutoCloseable {
               }
             });
     var probeUsers = new HealthProbeUsers();
-    operator.register(new PoolReconciler(ipam, pools, new PoolMetrics(registry), recorder, clock));
+    operator.register(
+        new PoolReconciler(
+            ipam,
+            pools,
+            desiredState,
+            fleet,
+            options.forwarderSets().namespace(),
+            new PoolMetrics(registry),
+            recorder,
+            clock));
     operator.register(
         new LoadBalancerReconciler(
             ipam,

@@ -16,12 +16,22 @@ import java.util.Set;
  *     advertises capabilities but not all of these does not get them
  * @param nodeLocal externalTrafficPolicy Local: each forwarder gets only the backends on its node
  * @param backendNodes backend address to the node it runs on (consulted when {@code nodeLocal})
+ * @param pool the Pool its VIPs come from (null when unknown): a BGP Pool's VIPs are advertised
  */
 public record DesiredServices(
     List<VirtualService> services,
     Set<ProtocolMessageEnum> requires,
     boolean nodeLocal,
-    Map<String, String> backendNodes) {
+    Map<String, String> backendNodes,
+    String pool) {
+
+  public DesiredServices(
+      List<VirtualService> services,
+      Set<ProtocolMessageEnum> requires,
+      boolean nodeLocal,
+      Map<String, String> backendNodes) {
+    this(services, requires, nodeLocal, backendNodes, null);
+  }
 
   public DesiredServices {
     services = List.copyOf(services);
@@ -58,6 +68,20 @@ public record DesiredServices(
                             .toList())
                     .build())
         .toList();
+  }
+
+  /** The same services, their VIPs taken from {@code pool}. */
+  public DesiredServices fromPool(String pool) {
+    return new DesiredServices(services, requires, nodeLocal, backendNodes, pool);
+  }
+
+  /**
+   * Whether {@code forwarder}'s node has a backend of {@code service} that can take new connections
+   * (externalTrafficPolicy Local: only such a forwarder may attract the VIP's traffic).
+   */
+  boolean servesLocally(VirtualService service, String node) {
+    return service.getBackendsList().stream()
+        .anyMatch(b -> !b.getDraining() && node.equals(backendNodes.get(b.getAddress())));
   }
 
   private static boolean hasDraining(VirtualService service) {

@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -42,6 +44,8 @@ public final class DesiredState {
   private final Map<ForwarderView, Snapshot> snapshots = new HashMap<>(); // built lazily
   private final Set<Owner> awaited =
       new HashSet<>(); // owners to hear from before any snapshot goes out
+  private final Map<String, BgpPoolPlan> bgpPools = new HashMap<>(); // by pool name
+  private final Map<String, Map<String, String>> nodeLabels = new HashMap<>(); // by node name
 
   /**
    * @param initialSnapshotVersion the snapshot version of the (empty) state before the first change
@@ -128,6 +132,65 @@ public final class DesiredState {
     notifyListeners();
   }
 
+  /**
+   * Makes {@code plan} the BGP pool's desired announcement (null: the pool is gone, invalid or no
+   * longer in BGP mode). Each forwarder's snapshot carries the {@link BgpConfig} of the pools that
+   * select its node.
+   */
+  public void publishBgpPool(String pool, BgpPoolPlan plan) {
+    synchronized (this) {
+      if (Objects.equals(plan, bgpPools.get(pool))) {
+        return;
+      }
+      if (plan == null) {
+        bgpPools.remove(pool);
+      } else {
+        bgpPools.put(pool, plan);
+      }
+      bump();
+    }
+    notifyListeners();
+  }
+
+  /** The valid BGP pools' plans, oldest first. */
+  public synchronized List<BgpPoolPlan> bgpPools() {
+    return bgpPools.values().stream().sorted(BgpPoolPlan.OLDEST_FIRST).toList();
+  }
+
+  /**
+   * A node's labels (null: the node is gone), which decide the BGP pools selecting the forwarders
+   * on it. Only a change that matters to some pool's nodeSelector makes a new snapshot version.
+   */
+  public void nodeLabels(String node, Map<String, String> labels) {
+    synchronized (this) {
+      var before = nodeLabels.get(node);
+      if (Objects.equals(before, labels)) {
+        return;
+      }
+      if (labels == null) {
+        nodeLabels.remove(node);
+      } else {
+        nodeLabels.put(node, Map.copyOf(labels));
+      }
+      boolean matters =
+          bgpPools.values().stream()
+              .anyMatch(
+                  p ->
+                      p.selects(before == null ? Map.of() : before)
+                          != p.selects(labels == null ? Map.of() : labels));
+      if (!matters) {
+        return;
+      }
+      bump();
+    }
+    notifyListeners();
+  }
+
+  /** Every known node's labels, by node name. */
+  public synchronized Map<String, Map<String, String>> nodeLabels() {
+    return Map.copyOf(nodeLabels);
+  }
+
   /** How long ago the owner's current services were first published; empty when none are. */
   public synchronized Optional<Duration> ageOf(Owner owner) {
     var current = published.get(owner);
@@ -154,6 +217,16 @@ public final class DesiredState {
         .collect(Collectors.toSet());
   }
 
+  /** Owners with services on any of {@code vips} (addresses as the services write them). */
+  public synchronized Set<Owner> ownersOf(Set<String> vips) {
+    return published.entrySet().stream()
+        .filter(
+            e ->
+                e.getValue().desired().services().stream().anyMatch(s -> vips.contains(s.getVip())))
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toSet());
+  }
+
   /** Owners with services published. */
   public synchronized Set<Owner> owners() {
     return Set.copyOf(published.keySet());
@@ -171,15 +244,25 @@ public final class DesiredState {
   public synchronized Snapshot snapshotFor(ForwarderView forwarder) {
     return snapshots.computeIfAbsent(
         forwarder,
-        view ->
-            Snapshot.newBuilder()
-                .setSnapshotVersion(snapshotVersion)
-                .addAllServices(
-                    published.values().stream()
-                        .flatMap(p -> p.desired().forForwarder(view).stream())
-                        .sorted(Comparator.comparing(VirtualService::getKey))
-                        .toList())
-                .build());
+        view -> {
+          var snapshot =
+              Snapshot.newBuilder()
+                  .setSnapshotVersion(snapshotVersion)
+                  .addAllServices(
+                      published.values().stream()
+                          .flatMap(p -> p.desired().forForwarder(view).stream())
+                          .sorted(Comparator.comparing(VirtualService::getKey))
+                          .toList());
+          if (!bgpPools.isEmpty()) {
+            BgpRendering.render(
+                    bgpPools.values(),
+                    view,
+                    nodeLabels.getOrDefault(view.node(), Map.of()),
+                    published.values().stream().map(Published::desired).toList())
+                .ifPresent(snapshot::setBgp);
+          }
+          return snapshot.build();
+        });
   }
 
   /** Returns true when this was the last awaited owner: held snapshots may go out now. */

@@ -31,6 +31,19 @@ public interface FleetListener {
    */
   default void passiveCrossings(List<PassiveCrossing> crossings) {}
 
+  /**
+   * BGP sessions of the forwarders changed (a state, an error, a forwarder gone): the Pools named
+   * are those whose sessions may read differently now; {@code changes} are the sessions that came
+   * up or went down (none from a forwarder's first report after it connects: that is a baseline).
+   */
+  default void bgpSessionsChanged(Set<String> pools, List<BgpSessionChange> changes) {}
+
+  /**
+   * A forwarder began or stopped advertising some VIPs over BGP ({@code vips}, addresses without
+   * prefix length): the LoadBalancers on them list other forwarders in status.announcedBy now.
+   */
+  default void advertisedChanged(Set<String> vips) {}
+
   /** What is known about {@code forwarder} changed (joined, left, acknowledged, observed). */
   default void forwarderChanged(String forwarder) {}
 }

@@ -2,6 +2,7 @@ package io.gatun.operator.control;
 
 import com.google.protobuf.ProtocolMessageEnum;
 import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.BgpSession;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.PortState;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,9 @@ public final class ForwarderFleet {
     private List<PortState> portStates = List.of();
     private List<String> vipsOwned = List.of();
     private double rxPacketsPerSecond;
+    private List<BgpSession> bgpSessions = List.of();
+    private List<String> vipsAdvertised = List.of();
+    private boolean observedOnce; // its first observation is a baseline, not news
 
     private Member(String name, ForwarderView view, SnapshotSender sender, Hello hello) {
       this.name = name;
@@ -72,7 +77,9 @@ public final class ForwarderFleet {
           vipsOwned,
           rxPacketsPerSecond,
           connectedAt,
-          lastHeardAt);
+          lastHeardAt,
+          bgpSessions,
+          vipsAdvertised);
     }
 
     public String name() {
@@ -122,11 +129,16 @@ public final class ForwarderFleet {
   /** Forgets a connection that ended; a stale one (already replaced) changes nothing. */
   void leave(Member member, String why) {
     Set<Owner> probed;
+    Set<String> bgpPools;
+    Set<String> advertised;
     synchronized (this) {
       if (!members.remove(member.name, member)) {
         return;
       }
       probed = health.forget(member.name);
+      bgpPools = poolsOf(member.bgpSessions);
+      advertised =
+          member.vipsAdvertised.stream().map(ForwarderFleet::addressOf).collect(Collectors.toSet());
     }
     log.info("Forwarder {} disconnected: {}", member.name, why);
     listeners.forEach(FleetListener::membershipChanged);
@@ -134,12 +146,21 @@ public final class ForwarderFleet {
     if (!probed.isEmpty()) {
       listeners.forEach(listener -> listener.healthChanged(probed));
     }
+    if (!bgpPools.isEmpty()) {
+      listeners.forEach(listener -> listener.bgpSessionsChanged(bgpPools, List.of()));
+    }
+    if (!advertised.isEmpty()) {
+      listeners.forEach(listener -> listener.advertisedChanged(advertised));
+    }
   }
 
   /** Takes in an observation: backend health, port state, VIPs owned, packet rate. */
   void observed(Member member, Observation observation) {
     Set<Owner> changed;
     var crossings = new ArrayList<PassiveCrossing>();
+    List<BgpSessionChange> sessionChanges = List.of();
+    Set<String> bgpPools = Set.of();
+    Set<String> advertisedChanged = Set.of();
     synchronized (this) {
       if (members.get(member.name) != member) {
         return;
@@ -151,6 +172,25 @@ public final class ForwarderFleet {
       member.vipsOwned = List.copyOf(observation.getVipsOwnedList());
       member.rxPacketsPerSecond = observation.getRxPacketsPerSecond();
       changed = health.record(member.name, observation, crossings);
+      var sessions = List.copyOf(observation.getBgpSessionsList());
+      if (!sessions.equals(member.bgpSessions)) {
+        bgpPools = poolsOf(member.bgpSessions);
+        bgpPools.addAll(poolsOf(sessions));
+        if (member.observedOnce) {
+          sessionChanges = BgpSessionChange.between(member.name, member.bgpSessions, sessions);
+        }
+        member.bgpSessions = sessions;
+      }
+      var advertised = List.copyOf(observation.getVipsAdvertisedList());
+      if (!advertised.equals(member.vipsAdvertised)) {
+        advertisedChanged = new TreeSet<String>();
+        Stream.concat(advertised.stream(), member.vipsAdvertised.stream())
+            .filter(prefix -> advertised.contains(prefix) != member.vipsAdvertised.contains(prefix))
+            .map(ForwarderFleet::addressOf)
+            .forEach(advertisedChanged::add);
+        member.vipsAdvertised = advertised;
+      }
+      member.observedOnce = true;
     }
     listeners.forEach(listener -> listener.forwarderChanged(member.name));
     if (!changed.isEmpty()) {
@@ -160,6 +200,39 @@ public final class ForwarderFleet {
       var passive = List.copyOf(crossings);
       listeners.forEach(listener -> listener.passiveCrossings(passive));
     }
+    if (!advertisedChanged.isEmpty()) {
+      var vips = Set.copyOf(advertisedChanged);
+      listeners.forEach(listener -> listener.advertisedChanged(vips));
+    }
+    if (!bgpPools.isEmpty()) {
+      var pools = Set.copyOf(bgpPools);
+      var news = sessionChanges;
+      listeners.forEach(listener -> listener.bgpSessionsChanged(pools, news));
+    }
+  }
+
+  /** The Pools the sessions name. */
+  private static Set<String> poolsOf(List<BgpSession> sessions) {
+    return sessions.stream()
+        .flatMap(s -> s.getPoolsList().stream())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** One connected forwarder's BGP session, for a Pool's status. */
+  public record PoolSession(String forwarder, String node, BgpSession session) {}
+
+  /**
+   * The BGP sessions of the connected forwarders that serve {@code pool}, by forwarder and peer.
+   */
+  public synchronized List<PoolSession> bgpSessionsOf(String pool) {
+    return sortedMembers().stream()
+        .flatMap(
+            m ->
+                m.bgpSessions.stream()
+                    .filter(s -> s.getPoolsList().contains(pool))
+                    .sorted(Comparator.comparing(BgpSession::getPeer))
+                    .map(s -> new PoolSession(m.name, m.view.node(), s)))
+        .toList();
   }
 
   /** Every probe verdict the connected forwarders hold on {@code owner}'s backends. */
@@ -167,12 +240,26 @@ public final class ForwarderFleet {
     return health.of(owner);
   }
 
-  /** The connected forwarders announcing any of {@code vips}, by name. */
+  /**
+   * The connected forwarders announcing any of {@code vips}, by name: answering ARP/NDP for it (L2)
+   * or advertising its prefix over BGP.
+   */
   public synchronized List<String> announcing(Collection<String> vips) {
     return sortedMembers().stream()
-        .filter(m -> m.vipsOwned.stream().anyMatch(vips::contains))
+        .filter(
+            m ->
+                m.vipsOwned.stream().anyMatch(vips::contains)
+                    || m.vipsAdvertised.stream()
+                        .map(ForwarderFleet::addressOf)
+                        .anyMatch(vips::contains))
         .map(Member::name)
         .toList();
+  }
+
+  /** "198.18.0.10/32" → "198.18.0.10". */
+  private static String addressOf(String prefix) {
+    int slash = prefix.indexOf('/');
+    return slash < 0 ? prefix : prefix.substring(0, slash);
   }
 
   /** What is known about a connected forwarder; empty when it is not connected. */
@@ -342,6 +429,11 @@ public final class ForwarderFleet {
       current = List.copyOf(members.values());
     }
     current.forEach(member -> member.sender.sendLatest());
+  }
+
+  /** The nodes of the connected forwarders. */
+  public synchronized Set<String> nodes() {
+    return members.values().stream().map(m -> m.view.node()).collect(Collectors.toSet());
   }
 
   public synchronized List<String> names() {

@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.v1.BgpSession;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
 import java.time.Instant;
@@ -16,6 +17,8 @@ import java.util.TreeMap;
  * @param portStates the latest counters and link state per port (from observations)
  * @param rejectError why it rejected its last rejected snapshot (null: none pending)
  * @param refused the services of the snapshot it runs that it refused, by key, with why
+ * @param bgpSessions its BGP sessions as its FRR reports them (empty without BGP)
+ * @param vipsAdvertised the VIP prefixes it advertises over BGP now ("198.18.0.10/32")
  */
 public record ForwarderState(
     String name,
@@ -29,7 +32,9 @@ public record ForwarderState(
     List<String> vipsOwned,
     double rxPacketsPerSecond,
     Instant connectedAt,
-    Instant lastHeardAt) {
+    Instant lastHeardAt,
+    List<BgpSession> bgpSessions,
+    List<String> vipsAdvertised) {
 
   public ForwarderState {
     capabilities = Set.copyOf(capabilities);
@@ -37,5 +42,7 @@ public record ForwarderState(
     portStates = List.copyOf(portStates);
     refused = Collections.unmodifiableSortedMap(new TreeMap<>(refused));
     vipsOwned = List.copyOf(vipsOwned);
+    bgpSessions = List.copyOf(bgpSessions);
+    vipsAdvertised = List.copyOf(vipsAdvertised);
   }
 }

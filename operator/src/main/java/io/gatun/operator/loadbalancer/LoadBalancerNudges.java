@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * What wakes LoadBalancers from inside the operator rather than from the API: a forwarder connects,
- * leaves, acknowledges a snapshot version, refuses a service or reports backend health; addresses
- * come free while they wait for one; a LoadBalancer starts or stops sharing their VIP.
+ * leaves, acknowledges a snapshot version, refuses a service, reports backend health or starts or
+ * stops advertising a VIP over BGP; addresses come free while they wait for one; a LoadBalancer
+ * starts or stops sharing their VIP.
  */
 final class LoadBalancerNudges {
 
@@ -44,6 +45,11 @@ final class LoadBalancerNudges {
           @Override
           public void healthChanged(Set<Owner> owners) {
             nudge(nudges, owners);
+          }
+
+          @Override
+          public void advertisedChanged(Set<String> vips) {
+            nudge(nudges, desiredState.ownersOf(vips)); // their status.announcedBy
           }
         });
     ipam.addListener(
