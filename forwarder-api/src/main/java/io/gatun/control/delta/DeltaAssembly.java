@@ -21,7 +21,7 @@ public final class DeltaAssembly {
   private final TreeMap<String, VirtualService> services = new TreeMap<>();
   private final TreeMap<String, Long> versions = new TreeMap<>();
   private long version = -1; // -1: no complete snapshot yet
-  private BgpConfig bgp = BgpConfig.getDefaultInstance(); // the default instance: no BGP
+  private BgpConfig bgp; // null: absent (no BGP Pool applies)
 
   /** A complete snapshot: replaces everything. Returns it as it is. */
   public Snapshot complete(Snapshot snapshot) {
@@ -32,7 +32,7 @@ public final class DeltaAssembly {
       versions.put(s.getKey(), snapshot.getSnapshotVersion());
     }
     version = snapshot.getSnapshotVersion();
-    bgp = snapshot.getBgp();
+    bgp = snapshot.hasBgp() ? snapshot.getBgp() : null;
     return snapshot;
   }
 
@@ -53,16 +53,16 @@ public final class DeltaAssembly {
       services.put(v.getService().getKey(), v.getService());
       versions.put(v.getService().getKey(), v.getVersion());
     }
-    if (delta.hasBgp()) {
-      bgp = delta.getBgp();
-    }
     version = delta.getSnapshotVersion();
-    var snapshot =
-        Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(services.values());
-    if (!bgp.equals(BgpConfig.getDefaultInstance())) {
-      snapshot.setBgp(bgp); // an empty one (BGP off) is sent as none, as in a complete snapshot
+    if (delta.hasBgp()) { // changed: the whole new one; an empty one turns BGP off
+      bgp = delta.getBgp().equals(BgpConfig.getDefaultInstance()) ? null : delta.getBgp();
     }
-    return Optional.of(snapshot.build());
+    Snapshot.Builder s =
+        Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(services.values());
+    if (bgp != null) {
+      s.setBgp(bgp);
+    }
+    return Optional.of(s.build());
   }
 
   /** The snapshot version of the last message assembled; -1 before a complete snapshot. */
