@@ -45,6 +45,9 @@ public final class DesiredState {
   private final Set<Owner> awaited =
       new HashSet<>(); // owners to hear from before any snapshot goes out
   private final Map<String, BgpPoolPlan> bgpPools = new HashMap<>(); // by pool name
+  // BGP pools to hear from before any snapshot goes out: a first snapshot without them would turn
+  // BGP off on every forwarder, and withdraw every route, whenever the operator restarts.
+  private final Set<String> awaitedBgpPools = new HashSet<>();
   private final Map<String, Map<String, String>> nodeLabels = new HashMap<>(); // by node name
 
   /**
@@ -65,12 +68,22 @@ public final class DesiredState {
     awaited.addAll(owners);
   }
 
+  /**
+   * Also holds snapshots back until each of {@code pools} (the BGP pools known at start-up) has
+   * been published or withdrawn once.
+   */
+  public synchronized void holdUntilBgpPoolsHeardFrom(Set<String> pools) {
+    awaitedBgpPools.clear();
+    awaitedBgpPools.addAll(pools);
+  }
+
   /** Lets snapshots go out even if some awaited owner has not been heard from. */
   public Set<Owner> releaseHold() {
     Set<Owner> missing;
     synchronized (this) {
       missing = Set.copyOf(awaited);
       awaited.clear();
+      awaitedBgpPools.clear();
     }
     notifyListeners();
     return missing;
@@ -139,15 +152,20 @@ public final class DesiredState {
    */
   public void publishBgpPool(String pool, BgpPoolPlan plan) {
     synchronized (this) {
+      boolean lastAwaited =
+          awaitedBgpPools.remove(pool) && awaitedBgpPools.isEmpty() && awaited.isEmpty();
       if (Objects.equals(plan, bgpPools.get(pool))) {
-        return;
-      }
-      if (plan == null) {
-        bgpPools.remove(pool);
+        if (!lastAwaited) {
+          return;
+        }
       } else {
-        bgpPools.put(pool, plan);
+        if (plan == null) {
+          bgpPools.remove(pool);
+        } else {
+          bgpPools.put(pool, plan);
+        }
+        bump();
       }
-      bump();
     }
     notifyListeners();
   }
@@ -234,7 +252,9 @@ public final class DesiredState {
 
   /** The snapshot to send {@code forwarder}, unless snapshots are held back after a restart. */
   public synchronized Optional<Snapshot> latestFor(ForwarderView forwarder) {
-    return awaited.isEmpty() ? Optional.of(snapshotFor(forwarder)) : Optional.empty();
+    return awaited.isEmpty() && awaitedBgpPools.isEmpty()
+        ? Optional.of(snapshotFor(forwarder))
+        : Optional.empty();
   }
 
   /**
@@ -267,7 +287,7 @@ public final class DesiredState {
 
   /** Returns true when this was the last awaited owner: held snapshots may go out now. */
   private boolean heardFrom(Owner owner) {
-    return awaited.remove(owner) && awaited.isEmpty();
+    return awaited.remove(owner) && awaited.isEmpty() && awaitedBgpPools.isEmpty();
   }
 
   private long bump() {
