@@ -3,6 +3,7 @@ package io.gatun.operator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.gatun.operator.api.AnnouncementMode;
 import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.ForwarderSet;
 import io.gatun.operator.api.HealthProbe;
@@ -40,11 +41,13 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +129,7 @@ public final class GatunOperator implements AutoCloseable {
         () -> {
           var existing = LeaseRestorer.restore(client, ipam);
           desiredState.holdUntilHeardFrom(new HashSet<>(existing));
+          desiredState.holdUntilBgpPoolsHeardFrom(bgpPools(client));
           timer.schedule(
               () -> {
                 var missing = desiredState.releaseHold();
@@ -178,7 +182,16 @@ public final class GatunOperator implements AutoCloseable {
               }
             });
     var probeUsers = new HealthProbeUsers();
-    operator.register(new PoolReconciler(ipam, pools, new PoolMetrics(registry), recorder, clock));
+    operator.register(
+        new PoolReconciler(
+            ipam,
+            pools,
+            desiredState,
+            fleet,
+            options.forwarderSets().namespace(),
+            new PoolMetrics(registry),
+            recorder,
+            clock));
     operator.register(
         new LoadBalancerReconciler(
             ipam,
@@ -221,6 +234,17 @@ public final class GatunOperator implements AutoCloseable {
         options.defaultClass(),
         options.leaderElection() == null ? "off" : options.leaderElection().leaseName());
     return gatun;
+  }
+
+  /** The BGP Pools that exist now: their routes must be in the first snapshot after a restart. */
+  private static Set<String> bgpPools(KubernetesClient client) {
+    return client.resources(Pool.class).list().getItems().stream()
+        .filter(
+            p ->
+                p.getSpec() != null
+                    && p.getSpec().announcementModeOrDefault() == AnnouncementMode.BGP)
+        .map(p -> p.getMetadata().getName())
+        .collect(Collectors.toSet());
   }
 
   private static LeaderElectionConfiguration leaderElection(

@@ -1,5 +1,6 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
@@ -23,6 +24,7 @@ public final class DeltaAssembly {
   private long version = -1; // -1: no complete snapshot yet
   private FleetConfig fleet = FleetConfig.getDefaultInstance();
   private boolean hasFleet;
+  private BgpConfig bgp; // null: absent (no BGP Pool applies)
 
   /** A complete snapshot: replaces everything. Returns it as it is. */
   public Snapshot complete(Snapshot snapshot) {
@@ -35,6 +37,7 @@ public final class DeltaAssembly {
     version = snapshot.getSnapshotVersion();
     fleet = snapshot.getFleet();
     hasFleet = snapshot.hasFleet();
+    bgp = snapshot.hasBgp() ? snapshot.getBgp() : null;
     return snapshot;
   }
 
@@ -60,12 +63,18 @@ public final class DeltaAssembly {
       hasFleet = !fleet.equals(FleetConfig.getDefaultInstance());
     }
     version = delta.getSnapshotVersion();
-    var snapshot =
+    if (delta.hasBgp()) { // changed: the whole new one; an empty one turns BGP off
+      bgp = delta.getBgp().equals(BgpConfig.getDefaultInstance()) ? null : delta.getBgp();
+    }
+    Snapshot.Builder s =
         Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(services.values());
     if (hasFleet) {
-      snapshot.setFleet(fleet);
+      s.setFleet(fleet);
     }
-    return Optional.of(snapshot.build());
+    if (bgp != null) {
+      s.setBgp(bgp);
+    }
+    return Optional.of(s.build());
   }
 
   /** The snapshot version of the last message assembled; -1 before a complete snapshot. */

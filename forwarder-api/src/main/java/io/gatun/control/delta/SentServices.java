@@ -1,5 +1,6 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
@@ -16,7 +17,8 @@ import java.util.Set;
  * DELTA_SNAPSHOTS} only what changed (xDS's incremental protocol): the first message is the
  * complete snapshot, each later one a {@link SnapshotDelta} from the message before it — the
  * services added or changed (whole, each with the snapshot version in which it last changed) and
- * the keys of those removed. Its size follows the change, not the number of services.
+ * the keys of those removed. Its size follows the change, not the number of services. The BGP
+ * configuration travels whole, and only when it changed (an empty one turns BGP off).
  *
  * <p>One per stream, so a reconnect starts with a complete snapshot; {@link #resync} (an Ack asking
  * for one) does the same on a stream. Not thread-safe: its sender serialises the calls.
@@ -27,6 +29,7 @@ public final class SentServices {
   private final boolean deltas;
   private Map<String, Sent> sent; // null: nothing the forwarder can build on, send it all
   private long sentVersion;
+  private BgpConfig sentBgp = BgpConfig.getDefaultInstance(); // absent and empty alike: no BGP
   private long completeVersion = -1; // of the last complete snapshot sent
   private FleetConfig sentFleet; // as last sent (absent = default instance)
 
@@ -48,6 +51,7 @@ public final class SentServices {
       sentVersion = version;
       completeVersion = version;
       sentFleet = latest.getFleet();
+      sentBgp = latest.getBgp();
       return OperatorMessage.newBuilder().setSnapshot(latest).build();
     }
     var delta =
@@ -72,6 +76,10 @@ public final class SentServices {
     if (!latest.getFleet().equals(sentFleet)) {
       sentFleet = latest.getFleet();
       delta.setFleet(sentFleet); // present when changed, whole
+    }
+    if (!latest.getBgp().equals(sentBgp)) {
+      sentBgp = latest.getBgp();
+      delta.setBgp(sentBgp);
     }
     sentVersion = version;
     return OperatorMessage.newBuilder().setDelta(delta).build();

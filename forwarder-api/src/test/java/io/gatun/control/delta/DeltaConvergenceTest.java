@@ -3,6 +3,9 @@ package io.gatun.control.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.BgpAdvertisement;
+import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.BgpNeighbor;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
@@ -12,6 +15,7 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The delta channel converges to exactly the state complete snapshots give: thousands of random
  * adds, changes and removals, sent coalesced or one by one, with random reconnects and lost
  * messages (a gap), and the forwarder's assembly equals, after every message it takes, the complete
- * snapshot of that version — the same services, in the same order, field for field.
+ * snapshot of that version — the same services, in the same order, field for field — and the same
+ * BGP configuration, which a delta carries (whole) only when it changed.
  */
 class DeltaConvergenceTest {
 
@@ -31,6 +36,7 @@ class DeltaConvergenceTest {
   /** The operator's desired state and its snapshot versions, as DesiredState keeps them. */
   private static final class Operator {
     final TreeMap<String, VirtualService> desired = new TreeMap<>();
+    BgpConfig bgp; // null: no BGP pool applies, the snapshot has none
     long version = 1000;
     FleetConfig fleet; // null: absent, as the operator leaves it without an L2 Pool's VIP
 
@@ -39,6 +45,9 @@ class DeltaConvergenceTest {
           Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(desired.values());
       if (fleet != null) {
         snapshot.setFleet(fleet);
+      }
+      if (bgp != null) {
+        snapshot.setBgp(bgp);
       }
       return snapshot.build();
     }
@@ -72,6 +81,8 @@ class DeltaConvergenceTest {
     int completes = 0;
     int deltasTaken = 0;
     int gaps = 0;
+    int bgpCarried = 0;
+    BgpConfig bgpBefore = null;
     for (int step = 0; step < STEPS; step++) {
       int changes = random.nextInt(10) == 0 ? 1 + random.nextInt(20) : 1; // sometimes coalesced
       for (int c = 0; c < changes; c++) {
@@ -98,12 +109,18 @@ class DeltaConvergenceTest {
         completes++;
       } else {
         deltasTaken++;
+        assertThat(message.getDelta().hasBgp())
+            .as("a delta carries BGP when, and only when, it changed")
+            .isEqualTo(!Objects.equals(bgpBefore, operator.bgp));
+        bgpCarried += message.getDelta().hasBgp() ? 1 : 0;
       }
+      bgpBefore = operator.bgp;
       assertThat(assembled).as("step %d", step).contains(latest);
     }
     if (deltas) {
       assertThat(deltasTaken).as("most messages are deltas").isGreaterThan(STEPS / 2);
       assertThat(gaps).as("gaps were exercised").isPositive();
+      assertThat(bgpCarried).as("BGP changes went as deltas").isPositive();
     } else {
       assertThat(deltasTaken).isZero();
     }
@@ -116,9 +133,16 @@ class DeltaConvergenceTest {
         : stream.assembly.delta(message.getDelta());
   }
 
-  /** One random add, change or removal, under a new snapshot version. */
+  /**
+   * One random add, change or removal of a service, or now and then of the BGP configuration (on,
+   * changed, off), under a new snapshot version.
+   */
   private static void change(Operator operator, Random random) {
     operator.version++;
+    if (random.nextInt(10) == 0) {
+      operator.bgp = random.nextInt(3) == 0 ? null : bgp(random);
+      return;
+    }
     String key = "ns/lb-" + random.nextInt(KEYS) + "/http";
     VirtualService current = operator.desired.get(key);
     if (random.nextInt(20) == 0) {
@@ -161,6 +185,27 @@ class DeltaConvergenceTest {
         .setMaglevTableSize(509)
         .addAllBackends(backends(random))
         .build();
+  }
+
+  static BgpConfig bgp(Random random) {
+    var config = BgpConfig.newBuilder().setLocalAsn(64512 + random.nextInt(2));
+    config.addNeighbors(
+        BgpNeighbor.newBuilder()
+            .setAddress("198.18.0." + (1 + random.nextInt(3)))
+            .setAsn(64500)
+            .setPort(179)
+            .addPools("pool"));
+    int routes = random.nextInt(4);
+    for (int i = 0; i < routes; i++) {
+      config.addAdvertisements(
+          BgpAdvertisement.newBuilder()
+              .setPrefix("198.18.1." + (1 + random.nextInt(250)) + "/32")
+              .addCommunities("65000:" + random.nextInt(3))
+              .addNeighbors("198.18.0.1")
+              .addServiceKeys("ns/lb-" + i + "/http")
+              .setPool("pool"));
+    }
+    return config.build();
   }
 
   private static List<Backend> backends(Random random) {

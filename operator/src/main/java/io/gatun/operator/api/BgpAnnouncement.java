@@ -15,6 +15,16 @@ import java.util.List;
 @ValidationRule(
     value = "self.peers.all(p, self.peers.exists_one(q, q.address == p.address))",
     message = "peers lists an address twice: one entry per peer")
+@ValidationRule(
+    value = "self.localASN != 23456",
+    message =
+        "localASN 23456 is AS_TRANS (RFC 6793), a placeholder: write the forwarders' real AS"
+            + " number (a private one is 64512-65534 or 4200000000-4294967294)")
+@ValidationRule(
+    value = "self.peers.all(p, !has(p.ebgpMultihop) || p.asn != self.localASN)",
+    message =
+        "ebgpMultihop applies to eBGP peers only: remove it from the peers whose asn is localASN"
+            + " (iBGP)")
 public record BgpAnnouncement(
     @Required @Min(1) @Max(4294967295L) @JsonPropertyDescription("The forwarders' AS number.")
         Long localASN,

@@ -33,6 +33,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "VIPs", jsonPath = ".status.vipCount", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Peers", jsonPath = ".status.peerCount", type = Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "BGP",
+    jsonPath = ".status.bgpSessionsEstablished",
+    type = Type.STRING)
 @AdditionalPrinterColumn(name = "Refused", jsonPath = ".status.refusedCount", type = Type.INTEGER)
 @AdditionalPrinterColumn(
     name = "RX pps",
@@ -48,4 +52,7 @@ public class Forwarder extends CustomResource<Void, ForwarderStatus> {
 
   /** Whether the forwarder holds a control-channel stream to the active operator. */
   public static final String CONNECTED = "Connected";
+
+  /** Present with BGP: whether every BGP session of the forwarder is established. */
+  public static final String BGP_SESSIONS_ESTABLISHED = "BgpSessionsEstablished";
 }

@@ -35,7 +35,18 @@ public record ForwarderStatus(
         Long rxPacketsPerSecond,
     @JsonPropertyDescription("When its current connection began (RFC 3339).") String connectedSince,
     @JsonPropertyDescription("When the operator last heard from it (RFC 3339).") String lastSeen,
-    @JsonPropertyDescription("Connected.") List<Condition> conditions) {
+    @JsonPropertyDescription("Connected and, with BGP, BgpSessionsEstablished.")
+        List<Condition> conditions,
+    @JsonPropertyDescription("Its BGP sessions, as its FRR reports them; empty without BGP.")
+        List<BgpSessionStatus> bgpSessions,
+    @JsonPropertyDescription(
+            "BGP sessions established / configured, e.g. 2/3 (for kubectl get); absent without"
+                + " BGP.")
+        String bgpSessionsEstablished,
+    @JsonPropertyDescription(
+            "The VIP prefixes it advertises over BGP now (those it can serve: port up, workers"
+                + " looping, a healthy backend).")
+        List<String> vipsAdvertised) {
 
   public ForwarderStatus {
     capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
@@ -45,5 +56,7 @@ public record ForwarderStatus(
     peers = peers == null ? List.of() : List.copyOf(peers);
     addressConflicts = addressConflicts == null ? List.of() : List.copyOf(addressConflicts);
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    bgpSessions = bgpSessions == null ? List.of() : List.copyOf(bgpSessions);
+    vipsAdvertised = vipsAdvertised == null ? List.of() : List.copyOf(vipsAdvertised);
   }
 }

@@ -31,5 +31,8 @@ final class Names {
   /** A network interface name as Linux allows it. */
   static final String INTERFACE = "^[A-Za-z0-9][-A-Za-z0-9_.:@]{0,14}$";
 
+  /** A key of a Secret's data, as Kubernetes allows it. */
+  static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
+
   private Names() {}
 }

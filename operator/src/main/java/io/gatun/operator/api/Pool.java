@@ -60,4 +60,13 @@ public class Pool extends CustomResource<PoolSpec, PoolStatus> {
 
   /** Valid, has a free address, and every address in use still lies in its ranges. */
   public static final String READY = "Ready";
+
+  /**
+   * BGP mode only: every peer is configured (its password Secret found) and no older BGP Pool with
+   * another localASN selects the same forwarders.
+   */
+  public static final String BGP_CONFIGURED = "BgpConfigured";
+
+  /** BGP mode only: every session of the forwarders with this pool's peers is established. */
+  public static final String BGP_SESSIONS_ESTABLISHED = "BgpSessionsEstablished";
 }

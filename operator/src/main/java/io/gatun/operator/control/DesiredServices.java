@@ -17,13 +17,15 @@ import java.util.Set;
  * @param nodeLocal externalTrafficPolicy Local: each forwarder gets only the backends on its node
  * @param backendNodes backend address to the node it runs on (consulted when {@code nodeLocal})
  * @param fleet its share of the fleet's L2 configuration; null outside an L2 Pool
+ * @param pool the Pool its VIPs come from (null when unknown): a BGP Pool's VIPs are advertised
  */
 public record DesiredServices(
     List<VirtualService> services,
     Set<ProtocolMessageEnum> requires,
     boolean nodeLocal,
     Map<String, String> backendNodes,
-    FleetShare fleet) {
+    FleetShare fleet,
+    String pool) {
 
   public DesiredServices {
     services = List.copyOf(services);
@@ -36,7 +38,7 @@ public record DesiredServices(
       Set<ProtocolMessageEnum> requires,
       boolean nodeLocal,
       Map<String, String> backendNodes) {
-    this(services, requires, nodeLocal, backendNodes, null);
+    this(services, requires, nodeLocal, backendNodes, null, null);
   }
 
   public static DesiredServices of(List<VirtualService> services) {
@@ -44,7 +46,7 @@ public record DesiredServices(
   }
 
   public DesiredServices withFleet(FleetShare share) {
-    return new DesiredServices(services, requires, nodeLocal, backendNodes, share);
+    return new DesiredServices(services, requires, nodeLocal, backendNodes, share, pool);
   }
 
   /** The nodes its serving (not draining) backends run on, as far as known. */
@@ -86,6 +88,20 @@ public record DesiredServices(
                             .toList())
                     .build())
         .toList();
+  }
+
+  /** The same services, their VIPs taken from {@code pool}. */
+  public DesiredServices fromPool(String pool) {
+    return new DesiredServices(services, requires, nodeLocal, backendNodes, fleet, pool);
+  }
+
+  /**
+   * Whether {@code forwarder}'s node has a backend of {@code service} that can take new connections
+   * (externalTrafficPolicy Local: only such a forwarder may attract the VIP's traffic).
+   */
+  boolean servesLocally(VirtualService service, String node) {
+    return service.getBackendsList().stream()
+        .anyMatch(b -> !b.getDraining() && node.equals(backendNodes.get(b.getAddress())));
   }
 
   private static boolean hasDraining(VirtualService service) {

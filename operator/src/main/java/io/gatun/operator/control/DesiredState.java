@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
@@ -47,6 +48,11 @@ public final class DesiredState {
   private final Map<ForwarderView, Snapshot> snapshots = new HashMap<>(); // built lazily
   private final Set<Owner> awaited =
       new HashSet<>(); // owners to hear from before any snapshot goes out
+  private final Map<String, BgpPoolPlan> bgpPools = new HashMap<>(); // by pool name
+  // BGP pools to hear from before any snapshot goes out: a first snapshot without them would turn
+  // BGP off on every forwarder, and withdraw every route, whenever the operator restarts.
+  private final Set<String> awaitedBgpPools = new HashSet<>();
+  private final Map<String, Map<String, String>> nodeLabels = new HashMap<>(); // by node name
 
   /**
    * @param initialSnapshotVersion the snapshot version of the (empty) state before the first change
@@ -66,12 +72,22 @@ public final class DesiredState {
     awaited.addAll(owners);
   }
 
+  /**
+   * Also holds snapshots back until each of {@code pools} (the BGP pools known at start-up) has
+   * been published or withdrawn once.
+   */
+  public synchronized void holdUntilBgpPoolsHeardFrom(Set<String> pools) {
+    awaitedBgpPools.clear();
+    awaitedBgpPools.addAll(pools);
+  }
+
   /** Lets snapshots go out even if some awaited owner has not been heard from. */
   public Set<Owner> releaseHold() {
     Set<Owner> missing;
     synchronized (this) {
       missing = Set.copyOf(awaited);
       awaited.clear();
+      awaitedBgpPools.clear();
     }
     notifyListeners();
     return missing;
@@ -133,6 +149,70 @@ public final class DesiredState {
     notifyListeners();
   }
 
+  /**
+   * Makes {@code plan} the BGP pool's desired announcement (null: the pool is gone, invalid or no
+   * longer in BGP mode). Each forwarder's snapshot carries the {@link BgpConfig} of the pools that
+   * select its node.
+   */
+  public void publishBgpPool(String pool, BgpPoolPlan plan) {
+    synchronized (this) {
+      boolean lastAwaited =
+          awaitedBgpPools.remove(pool) && awaitedBgpPools.isEmpty() && awaited.isEmpty();
+      if (Objects.equals(plan, bgpPools.get(pool))) {
+        if (!lastAwaited) {
+          return;
+        }
+      } else {
+        if (plan == null) {
+          bgpPools.remove(pool);
+        } else {
+          bgpPools.put(pool, plan);
+        }
+        bump();
+      }
+    }
+    notifyListeners();
+  }
+
+  /** The valid BGP pools' plans, oldest first. */
+  public synchronized List<BgpPoolPlan> bgpPools() {
+    return bgpPools.values().stream().sorted(BgpPoolPlan.OLDEST_FIRST).toList();
+  }
+
+  /**
+   * A node's labels (null: the node is gone), which decide the BGP pools selecting the forwarders
+   * on it. Only a change that matters to some pool's nodeSelector makes a new snapshot version.
+   */
+  public void nodeLabels(String node, Map<String, String> labels) {
+    synchronized (this) {
+      var before = nodeLabels.get(node);
+      if (Objects.equals(before, labels)) {
+        return;
+      }
+      if (labels == null) {
+        nodeLabels.remove(node);
+      } else {
+        nodeLabels.put(node, Map.copyOf(labels));
+      }
+      boolean matters =
+          bgpPools.values().stream()
+              .anyMatch(
+                  p ->
+                      p.selects(before == null ? Map.of() : before)
+                          != p.selects(labels == null ? Map.of() : labels));
+      if (!matters) {
+        return;
+      }
+      bump();
+    }
+    notifyListeners();
+  }
+
+  /** Every known node's labels, by node name. */
+  public synchronized Map<String, Map<String, String>> nodeLabels() {
+    return Map.copyOf(nodeLabels);
+  }
+
   /** How long ago the owner's current services were first published; empty when none are. */
   public synchronized Optional<Duration> ageOf(Owner owner) {
     var current = published.get(owner);
@@ -159,13 +239,12 @@ public final class DesiredState {
         .collect(Collectors.toSet());
   }
 
-  /** Owners with a service published on one of {@code vips}. */
+  /** Owners with services on any of {@code vips} (addresses as the services write them). */
   public synchronized Set<Owner> ownersOf(Set<String> vips) {
     return published.entrySet().stream()
         .filter(
             e ->
-                e.getValue().desired().services().stream()
-                    .anyMatch(service -> vips.contains(service.getVip())))
+                e.getValue().desired().services().stream().anyMatch(s -> vips.contains(s.getVip())))
         .map(Map.Entry::getKey)
         .collect(Collectors.toSet());
   }
@@ -177,7 +256,9 @@ public final class DesiredState {
 
   /** The snapshot to send {@code forwarder}, unless snapshots are held back after a restart. */
   public synchronized Optional<Snapshot> latestFor(ForwarderView forwarder) {
-    return awaited.isEmpty() ? Optional.of(snapshotFor(forwarder)) : Optional.empty();
+    return awaited.isEmpty() && awaitedBgpPools.isEmpty()
+        ? Optional.of(snapshotFor(forwarder))
+        : Optional.empty();
   }
 
   /**
@@ -197,6 +278,14 @@ public final class DesiredState {
                           .sorted(Comparator.comparing(VirtualService::getKey))
                           .toList());
           fleetConfig().ifPresent(snapshot::setFleet);
+          if (!bgpPools.isEmpty()) {
+            BgpRendering.render(
+                    bgpPools.values(),
+                    view,
+                    nodeLabels.getOrDefault(view.node(), Map.of()),
+                    published.values().stream().map(Published::desired).toList())
+                .ifPresent(snapshot::setBgp);
+          }
           return snapshot.build();
         });
   }
@@ -227,7 +316,7 @@ public final class DesiredState {
 
   /** Returns true when this was the last awaited owner: held snapshots may go out now. */
   private boolean heardFrom(Owner owner) {
-    return awaited.remove(owner) && awaited.isEmpty();
+    return awaited.remove(owner) && awaited.isEmpty() && awaitedBgpPools.isEmpty();
   }
 
   private long bump() {

@@ -40,6 +40,19 @@ public interface FleetListener {
   /** Who answers for these addresses changed, or a conflict on them was reported. */
   default void announcementsChanged(Set<String> addresses) {}
 
+  /**
+   * BGP sessions of the forwarders changed (a state, an error, a forwarder gone): the Pools named
+   * are those whose sessions may read differently now; {@code changes} are the sessions that came
+   * up or went down (none from a forwarder's first report after it connects: that is a baseline).
+   */
+  default void bgpSessionsChanged(Set<String> pools, List<BgpSessionChange> changes) {}
+
+  /**
+   * A forwarder began or stopped advertising some VIPs over BGP ({@code vips}, addresses without
+   * prefix length): the LoadBalancers on them list other forwarders in status.announcedBy now.
+   */
+  default void advertisedChanged(Set<String> vips) {}
+
   /** What is known about {@code forwarder} changed (joined, left, acknowledged, observed). */
   default void forwarderChanged(String forwarder) {}
 }

@@ -2,6 +2,7 @@ package io.gatun.operator.control;
 
 import com.google.protobuf.ProtocolMessageEnum;
 import io.gatun.control.v1.Ack;
+import io.gatun.control.v1.BgpSession;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.PortState;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,9 @@ public final class ForwarderFleet {
     private List<PortState> portStates = List.of();
     private List<String> vipsOwned = List.of();
     private double rxPacketsPerSecond;
+    private List<BgpSession> bgpSessions = List.of();
+    private List<String> vipsAdvertised = List.of();
+    private boolean observedOnce; // its first observation is a baseline, not news
 
     private Member(String name, ForwarderView view, SnapshotSender sender, Hello hello) {
       this.name = name;
@@ -74,7 +79,9 @@ public final class ForwarderFleet {
           announcements.conflictsOf(name),
           rxPacketsPerSecond,
           connectedAt,
-          lastHeardAt);
+          lastHeardAt,
+          bgpSessions,
+          vipsAdvertised);
     }
 
     public String name() {
@@ -127,12 +134,17 @@ public final class ForwarderFleet {
   void leave(Member member, String why) {
     Set<Owner> probed;
     Set<String> unannounced;
+    Set<String> bgpPools;
+    Set<String> advertised;
     synchronized (this) {
       if (!members.remove(member.name, member)) {
         return;
       }
       probed = health.forget(member.name);
       unannounced = announcements.forget(member.name);
+      bgpPools = poolsOf(member.bgpSessions);
+      advertised =
+          member.vipsAdvertised.stream().map(ForwarderFleet::addressOf).collect(Collectors.toSet());
     }
     log.info("Forwarder {} disconnected: {}", member.name, why);
     listeners.forEach(FleetListener::membershipChanged);
@@ -143,6 +155,12 @@ public final class ForwarderFleet {
     if (!unannounced.isEmpty()) {
       listeners.forEach(listener -> listener.announcementsChanged(unannounced));
     }
+    if (!bgpPools.isEmpty()) {
+      listeners.forEach(listener -> listener.bgpSessionsChanged(bgpPools, List.of()));
+    }
+    if (!advertised.isEmpty()) {
+      listeners.forEach(listener -> listener.advertisedChanged(advertised));
+    }
   }
 
   /** Takes in an observation: backend health, port state, VIPs owned, packet rate. */
@@ -150,6 +168,9 @@ public final class ForwarderFleet {
     Set<Owner> changed;
     AnnouncementBook.Outcome fleetNews;
     var crossings = new ArrayList<PassiveCrossing>();
+    List<BgpSessionChange> sessionChanges = List.of();
+    Set<String> bgpPools = Set.of();
+    Set<String> advertisedChanged = Set.of();
     synchronized (this) {
       if (members.get(member.name) != member) {
         return;
@@ -162,6 +183,25 @@ public final class ForwarderFleet {
       member.rxPacketsPerSecond = observation.getRxPacketsPerSecond();
       changed = health.record(member.name, observation, crossings);
       fleetNews = announcements.record(member.name, observation, Instant.now());
+      var sessions = List.copyOf(observation.getBgpSessionsList());
+      if (!sessions.equals(member.bgpSessions)) {
+        bgpPools = poolsOf(member.bgpSessions);
+        bgpPools.addAll(poolsOf(sessions));
+        if (member.observedOnce) {
+          sessionChanges = BgpSessionChange.between(member.name, member.bgpSessions, sessions);
+        }
+        member.bgpSessions = sessions;
+      }
+      var advertised = List.copyOf(observation.getVipsAdvertisedList());
+      if (!advertised.equals(member.vipsAdvertised)) {
+        advertisedChanged = new TreeSet<String>();
+        Stream.concat(advertised.stream(), member.vipsAdvertised.stream())
+            .filter(prefix -> advertised.contains(prefix) != member.vipsAdvertised.contains(prefix))
+            .map(ForwarderFleet::addressOf)
+            .forEach(advertisedChanged::add);
+        member.vipsAdvertised = advertised;
+      }
+      member.observedOnce = true;
     }
     listeners.forEach(listener -> listener.forwarderChanged(member.name));
     if (!changed.isEmpty()) {
@@ -180,6 +220,39 @@ public final class ForwarderFleet {
     if (!fleetNews.addresses().isEmpty()) {
       listeners.forEach(listener -> listener.announcementsChanged(fleetNews.addresses()));
     }
+    if (!advertisedChanged.isEmpty()) {
+      var vips = Set.copyOf(advertisedChanged);
+      listeners.forEach(listener -> listener.advertisedChanged(vips));
+    }
+    if (!bgpPools.isEmpty()) {
+      var pools = Set.copyOf(bgpPools);
+      var news = sessionChanges;
+      listeners.forEach(listener -> listener.bgpSessionsChanged(pools, news));
+    }
+  }
+
+  /** The Pools the sessions name. */
+  private static Set<String> poolsOf(List<BgpSession> sessions) {
+    return sessions.stream()
+        .flatMap(s -> s.getPoolsList().stream())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** One connected forwarder's BGP session, for a Pool's status. */
+  public record PoolSession(String forwarder, String node, BgpSession session) {}
+
+  /**
+   * The BGP sessions of the connected forwarders that serve {@code pool}, by forwarder and peer.
+   */
+  public synchronized List<PoolSession> bgpSessionsOf(String pool) {
+    return sortedMembers().stream()
+        .flatMap(
+            m ->
+                m.bgpSessions.stream()
+                    .filter(s -> s.getPoolsList().contains(pool))
+                    .sorted(Comparator.comparing(BgpSession::getPeer))
+                    .map(s -> new PoolSession(m.name, m.view.node(), s)))
+        .toList();
   }
 
   /** Every probe verdict the connected forwarders hold on {@code owner}'s backends. */
@@ -211,6 +284,28 @@ public final class ForwarderFleet {
   /** The address conflicts on {@code vips} reported lately (the recent past of {@code now}). */
   public synchronized List<CurrentConflict> conflicts(Collection<String> vips, Instant now) {
     return announcements.conflicts(vips, now);
+  }
+
+  /**
+   * The connected forwarders announcing any of {@code vips}, by name: answering ARP/NDP for it (L2)
+   * or advertising its prefix over BGP.
+   */
+  public synchronized List<String> announcing(Collection<String> vips) {
+    return sortedMembers().stream()
+        .filter(
+            m ->
+                m.vipsOwned.stream().anyMatch(vips::contains)
+                    || m.vipsAdvertised.stream()
+                        .map(ForwarderFleet::addressOf)
+                        .anyMatch(vips::contains))
+        .map(Member::name)
+        .toList();
+  }
+
+  /** "198.18.0.10/32" → "198.18.0.10". */
+  private static String addressOf(String prefix) {
+    int slash = prefix.indexOf('/');
+    return slash < 0 ? prefix : prefix.substring(0, slash);
   }
 
   /** What is known about a connected forwarder; empty when it is not connected. */
@@ -380,6 +475,11 @@ public final class ForwarderFleet {
       current = List.copyOf(members.values());
     }
     current.forEach(member -> member.sender.sendLatest());
+  }
+
+  /** The nodes of the connected forwarders. */
+  public synchronized Set<String> nodes() {
+    return members.values().stream().map(m -> m.view.node()).collect(Collectors.toSet());
   }
 
   public synchronized List<String> names() {

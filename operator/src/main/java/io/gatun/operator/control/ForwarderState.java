@@ -1,6 +1,7 @@
 package io.gatun.operator.control;
 
 import io.gatun.control.v1.AddressConflict;
+import io.gatun.control.v1.BgpSession;
 import io.gatun.control.v1.FleetPeer;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
@@ -20,6 +21,8 @@ import java.util.TreeMap;
  * @param refused the services of the snapshot it runs that it refused, by key, with why
  * @param peers the other forwarders of its fleet it hears
  * @param addressConflicts other MACs it saw answer for addresses it owns (the latest)
+ * @param bgpSessions its BGP sessions as its FRR reports them (empty without BGP)
+ * @param vipsAdvertised the VIP prefixes it advertises over BGP now ("198.18.0.10/32")
  */
 public record ForwarderState(
     String name,
@@ -35,7 +38,9 @@ public record ForwarderState(
     List<AddressConflict> addressConflicts,
     double rxPacketsPerSecond,
     Instant connectedAt,
-    Instant lastHeardAt) {
+    Instant lastHeardAt,
+    List<BgpSession> bgpSessions,
+    List<String> vipsAdvertised) {
 
   public ForwarderState {
     capabilities = Set.copyOf(capabilities);
@@ -45,5 +50,7 @@ public record ForwarderState(
     vipsOwned = List.copyOf(vipsOwned);
     peers = List.copyOf(peers);
     addressConflicts = List.copyOf(addressConflicts);
+    bgpSessions = List.copyOf(bgpSessions);
+    vipsAdvertised = List.copyOf(vipsAdvertised);
   }
 }

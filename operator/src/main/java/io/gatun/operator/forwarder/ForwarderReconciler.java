@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.ForwarderStatus;
+import io.gatun.operator.control.BgpSessionChange;
 import io.gatun.operator.control.FleetListener;
 import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.status.EventRecorder;
@@ -75,6 +76,8 @@ public final class ForwarderReconciler implements Reconciler<Forwarder> {
     if (statusWriter.writeIfChanged(forwarder, update.status(), context)) {
       update.transitions().stream()
           .filter(c -> !c.isTrue())
+          // BGP sessions have events of their own, one per session that comes or goes.
+          .filter(c -> !Forwarder.BGP_SESSIONS_ESTABLISHED.equals(c.type()))
           .forEach(
               c -> recorder.record(forwarder, EventRecorder.Type.Warning, c.reason(), c.message()));
     }
@@ -96,6 +99,27 @@ public final class ForwarderReconciler implements Reconciler<Forwarder> {
               creator.execute(() -> ensureExists(client, name));
             }
             changes.propagateEvent(new ResourceID(name));
+          }
+
+          @Override
+          public void bgpSessionsChanged(Set<String> pools, List<BgpSessionChange> news) {
+            for (BgpSessionChange change : news) {
+              context
+                  .getPrimaryCache()
+                  .get(new ResourceID(ForwarderNames.resourceName(change.forwarder())))
+                  .ifPresent(
+                      forwarder ->
+                          recorder.record(
+                              forwarder,
+                              change.established()
+                                  ? EventRecorder.Type.Normal
+                                  : EventRecorder.Type.Warning,
+                              change.established() ? "BgpSessionEstablished" : "BgpSessionDown",
+                              BgpSessionChange.describe(change.session())
+                                  + (change.established()
+                                      ? " established"
+                                      : " down: " + BgpSessionChange.why(change.session()))));
+            }
           }
         });
     return List.of(changes);

@@ -1,9 +1,11 @@
 package io.gatun.operator.forwarder;
 
 import io.gatun.control.v1.AddressConflict;
+import io.gatun.control.v1.BgpSession;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.PortState;
 import io.gatun.operator.api.AddressConflictStatus;
+import io.gatun.operator.api.BgpSessionStatus;
 import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.FleetPeerStatus;
 import io.gatun.operator.api.Forwarder;
@@ -45,6 +47,9 @@ final class ForwarderStatusBuilder {
                 true,
                 "Connected",
                 "connected since " + time(state.connectedAt()));
+    List<BgpSessionStatus> sessions =
+        state.bgpSessions().stream().map(ForwarderStatusBuilder::session).toList();
+    bgpCondition(conditions, sessions);
     Map<String, PortState> counters =
         state.portStates().stream()
             .collect(Collectors.toMap(PortState::getName, Function.identity(), (a, b) -> b));
@@ -73,8 +78,77 @@ final class ForwarderStatusBuilder {
             Math.round(state.rxPacketsPerSecond()),
             time(state.connectedAt()),
             time(state.lastHeardAt()),
-            conditions.build());
+            conditions.build(),
+            sessions,
+            sessions.isEmpty() ? null : established(sessions) + "/" + sessions.size(),
+            state.vipsAdvertised().stream().sorted().toList());
     return new StatusUpdate<>(status, conditions.transitions());
+  }
+
+  /**
+   * BgpSessionsEstablished, with BGP only: True when every session is, else False naming each
+   * session that is not and why, as FRR says it.
+   */
+  private static void bgpCondition(ConditionsBuilder conditions, List<BgpSessionStatus> sessions) {
+    if (sessions.isEmpty()) {
+      return;
+    }
+    var down = sessions.stream().filter(s -> !s.established()).toList();
+    if (down.isEmpty()) {
+      conditions.set(
+          Forwarder.BGP_SESSIONS_ESTABLISHED,
+          true,
+          "Established",
+          "all "
+              + sessions.size()
+              + " BGP sessions established: "
+              + String.join(", ", sessions.stream().map(s -> s.peer()).toList()));
+    } else {
+      conditions.set(
+          Forwarder.BGP_SESSIONS_ESTABLISHED,
+          false,
+          SESSIONS_DOWN,
+          down.size()
+              + " of "
+              + sessions.size()
+              + " BGP sessions not established: "
+              + String.join(
+                  "; ",
+                  down.stream()
+                      .map(
+                          s ->
+                              "peer "
+                                  + s.peer()
+                                  + " (AS "
+                                  + s.asn()
+                                  + "): "
+                                  + s.state()
+                                  + (s.lastError() == null ? "" : ", " + s.lastError()))
+                      .toList())
+              + "; check the peer's address, AS number and password, and that it peers with"
+              + " this forwarder");
+    }
+  }
+
+  /** The reason of a BgpSessionsEstablished condition that is False. */
+  static final String SESSIONS_DOWN = "SessionsNotEstablished";
+
+  private static long established(List<BgpSessionStatus> sessions) {
+    return sessions.stream().filter(BgpSessionStatus::established).count();
+  }
+
+  private static BgpSessionStatus session(BgpSession session) {
+    return new BgpSessionStatus(
+        session.getPeer(),
+        (long) session.getPeerAsn(),
+        session.getState().isEmpty() ? "Unknown" : session.getState(),
+        session.getEstablished() && session.getEstablishedSinceUnixMillis() > 0
+            ? time(Instant.ofEpochMilli(session.getEstablishedSinceUnixMillis()))
+            : null,
+        session.getPrefixesAdvertised(),
+        session.getLastError().isEmpty() ? null : session.getLastError(),
+        session.getBfdState().isEmpty() ? null : session.getBfdState(),
+        session.getPoolsList().stream().sorted().toList());
   }
 
   StatusUpdate<ForwarderStatus> disconnected(Forwarder forwarder) {
@@ -89,6 +163,14 @@ final class ForwarderStatusBuilder {
                 (lastSeen == null ? "not connected" : "not connected since " + lastSeen)
                     + ": a running forwarder keeps forwarding with its last snapshot and redials;"
                     + " check its pod and its logs");
+    if (previous != null && !previous.bgpSessions().isEmpty()) {
+      conditions.set(
+          Forwarder.BGP_SESSIONS_ESTABLISHED,
+          false,
+          "Disconnected",
+          "not connected: its BGP sessions are unknown (a forwarder whose data path died has lost"
+              + " them, and its routes with them)");
+    }
     var status =
         new ForwarderStatus(
             previous == null ? null : previous.node(),
@@ -113,7 +195,10 @@ final class ForwarderStatusBuilder {
             null,
             null,
             lastSeen,
-            conditions.build());
+            conditions.build(),
+            List.of(),
+            null,
+            List.of());
     return new StatusUpdate<>(status, conditions.transitions());
   }
 

@@ -178,6 +178,7 @@ final class DrainingBackends {
       backends.sort(BackendSet.ORDER);
       services.add(service.toBuilder().clearBackends().addAllBackends(backends).build());
     }
-    return new DesiredServices(services, fresh.requires(), fresh.nodeLocal(), nodes);
+    return new DesiredServices(
+        services, fresh.requires(), fresh.nodeLocal(), nodes, fresh.fleet(), fresh.pool());
   }
 }

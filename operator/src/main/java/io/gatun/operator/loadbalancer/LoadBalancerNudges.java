@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * What wakes LoadBalancers from inside the operator rather than from the API: a forwarder connects,
  * leaves, acknowledges a snapshot version, refuses a service, reports backend health or who answers
- * for a VIP; addresses come free while they wait for one; a LoadBalancer starts or stops sharing
- * their VIP.
+ * for a VIP, or starts or stops advertising a VIP over BGP; addresses come free while they wait for
+ * one; a LoadBalancer starts or stops sharing their VIP.
  */
 final class LoadBalancerNudges {
 
@@ -50,6 +50,11 @@ final class LoadBalancerNudges {
           @Override
           public void announcementsChanged(Set<String> addresses) {
             nudge(nudges, desiredState.ownersOf(addresses));
+          }
+
+          @Override
+          public void advertisedChanged(Set<String> vips) {
+            nudge(nudges, desiredState.ownersOf(vips)); // their status.announcedBy
           }
         });
     ipam.addListener(

@@ -183,7 +183,8 @@ public final class LoadBalancerReconciler
       var drained =
           draining.apply(
               owner,
-              VirtualServices.of(lb, address.addresses(), backends, probe),
+              VirtualServices.of(lb, address.addresses(), backends, probe)
+                  .fromPool(address instanceof AddressOutcome.Held held ? held.pool() : null),
               drainTimeout(lb),
               clock.instant(),
               lb.getStatus() == null ? List.of() : lb.getStatus().drainingBackends());

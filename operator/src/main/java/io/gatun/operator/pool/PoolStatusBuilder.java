@@ -4,6 +4,7 @@ import io.gatun.operator.api.AddressUsage;
 import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolStatus;
+import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.ipam.IpFamily;
 import io.gatun.operator.ipam.Lease;
 import io.gatun.operator.ipam.PoolUsage;
@@ -21,6 +22,7 @@ import java.util.List;
  * <ul>
  *   <li>Valid: Valid | Invalid | Unsupported
  *   <li>Ready: Ready | Invalid | Unsupported | AddressesOutsideRanges | Exhausted
+ *   <li>in BGP mode, when valid, {@link BgpConditions}: BgpConfigured, BgpSessionsEstablished
  * </ul>
  */
 final class PoolStatusBuilder {
@@ -45,7 +47,9 @@ final class PoolStatusBuilder {
       PoolCatalog.Entry entry,
       List<PoolUsage> usage,
       List<Lease> leases,
-      List<Lease> outside) {
+      List<Lease> outside,
+      BgpPlanner.Planned bgp,
+      List<ForwarderFleet.PoolSession> sessions) {
     var conditions = conditions(pool);
     var validation = entry.validation();
     BigInteger capacity =
@@ -95,6 +99,9 @@ final class PoolStatusBuilder {
     } else {
       conditions.set(
           Pool.READY, true, "Ready", allocated + " of " + capacity + " addresses allocated");
+    }
+    if (bgp != null) {
+      BgpConditions.set(conditions, bgp, sessions);
     }
     var status =
         new PoolStatus(

@@ -1,10 +1,11 @@
 package io.gatun.operator.pool;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.gatun.operator.api.AnnouncementMode;
+import io.gatun.operator.api.BgpPeer;
 import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolAllocation;
 import io.gatun.operator.backends.LabelSelectors;
+import io.gatun.operator.ipam.IpAddress;
 import io.gatun.operator.ipam.PoolAddresses;
 import io.gatun.operator.schema.CrdRules;
 import io.gatun.operator.schema.Validation;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * Checks a Pool as far as the API server cannot: its CEL rules, exact address syntax, overlaps
- * (within the pool and with older pools), label selectors, and what this version does not do.
+ * (within the pool and with older pools), label selectors and BGP peer addresses.
  */
 final class PoolValidator {
 
@@ -36,7 +37,6 @@ final class PoolValidator {
       return new Result(null, new Validation(List.of("spec is missing"), List.of()));
     }
     var invalid = new ArrayList<>(rules.check(pool));
-    var unsupported = new ArrayList<String>();
     PoolAddresses addresses = null;
     try {
       addresses =
@@ -70,11 +70,27 @@ final class PoolValidator {
           LabelSelectors.problems(
               spec.announcement().nodeSelector(), "spec.announcement.nodeSelector"));
     }
-    if (spec.announcementModeOrDefault() == AnnouncementMode.BGP) {
-      unsupported.add(
-          "announcement mode BGP is not implemented by this version: use mode L2 (the default)");
+    if (spec.announcement() != null && spec.announcement().bgp() != null) {
+      checkPeers(spec.announcement().bgp().peers(), invalid);
     }
-    return new Result(addresses, new Validation(invalid, unsupported));
+    return new Result(addresses, Validation.of(invalid));
+  }
+
+  /** Peer addresses parse exactly (the schema screens only their alphabet). */
+  private static void checkPeers(List<BgpPeer> peers, List<String> invalid) {
+    for (int i = 0; i < peers.size(); i++) {
+      String address = peers.get(i).address();
+      try {
+        IpAddress.parse(address);
+      } catch (IllegalArgumentException e) {
+        invalid.add(
+            "spec.announcement.bgp.peers["
+                + i
+                + "].address: "
+                + address
+                + " is not an IPv4 or IPv6 address: write the router's address, e.g. 198.18.0.1");
+      }
+    }
   }
 
   private static void checkSelectors(

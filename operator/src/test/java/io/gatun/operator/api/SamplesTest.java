@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.gatun.operator.schema.CrdRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,20 @@ class SamplesTest {
     var spec = STRICT.treeToValue(pool.get("spec"), PoolSpec.class);
 
     assertThat(spec.addresses()).containsExactly("198.18.0.200/29");
+  }
+
+  @Test
+  void theBgpPoolSampleMatchesTheModel() throws IOException {
+    var pool = only(documents("bgp/pool-bgp.yaml"), "Pool");
+    var spec = STRICT.treeToValue(pool.get("spec"), PoolSpec.class);
+
+    assertThat(spec.announcementModeOrDefault()).isEqualTo(AnnouncementMode.BGP);
+    var bgp = spec.announcement().bgp();
+    assertThat(bgp.localASN()).isEqualTo(64512L);
+    assertThat(bgp.peers().getFirst().passwordSecretRef())
+        .isEqualTo(new SecretKeyRef("bgp-edge", "password"));
+    assertThat(bgp.peers().get(1).bfdDisabled()).isTrue();
+    assertThat(CrdRules.forKind(Pool.class).check(pool)).as("its CEL rules hold").isEmpty();
   }
 
   @Test

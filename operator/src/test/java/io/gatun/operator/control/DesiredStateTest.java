@@ -109,6 +109,34 @@ class DesiredStateTest {
   }
 
   @Test
+  void afterARestartSnapshotsWaitForTheBgpPoolsToo() {
+    state.holdUntilHeardFrom(Set.of(web));
+    state.holdUntilBgpPoolsHeardFrom(Set.of("edge"));
+    state.publish(web, desired(service("default/web/http")));
+
+    assertThat(state.latestFor(ANY))
+        .as("a snapshot without edge's routes would withdraw them everywhere")
+        .isEmpty();
+
+    int before = changes.get();
+    state.publishBgpPool("edge", new BgpPoolPlan("edge", "", 64512, List.of(), List.of(), 0, null));
+    assertThat(state.latestFor(ANY)).isPresent();
+    assertThat(changes.get()).as("the listeners hear it may go").isGreaterThan(before);
+  }
+
+  @Test
+  void aBgpPoolHeardFromUnchangedStillReleasesTheHold() {
+    var plan = new BgpPoolPlan("edge", "", 64512, List.of(), List.of(), 0, null);
+    state.publishBgpPool("edge", plan);
+    state.holdUntilHeardFrom(Set.of());
+    state.holdUntilBgpPoolsHeardFrom(Set.of("edge"));
+
+    state.publishBgpPool("edge", plan);
+
+    assertThat(state.latestFor(ANY)).isPresent();
+  }
+
+  @Test
   void aForwarderLackingACapabilityGetsNoneOfTheServicesThatNeedIt() {
     state.publish(
         web,

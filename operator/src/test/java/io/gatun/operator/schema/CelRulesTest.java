@@ -79,6 +79,37 @@ class CelRulesTest {
                 + "\nannouncement: {mode: BGP, bgp: {localASN: 64512, peers: [{address: 198.18.0.1, asn: 1, holdTimeSeconds: 2}]}}",
             "spec.announcement.bgp.peers[0]: holdTimeSeconds must be 0 (no keepalives) or at least"
                 + " 3 (RFC 4271)"),
+        bad(
+            POOL,
+            POOL_SPEC
+                + "\nannouncement: {mode: BGP, bgp: {localASN: 64512, peers: [{address: 198.18.0.1, asn: 1, holdTimeSeconds: 9, keepaliveTimeSeconds: 9}]}}",
+            "spec.announcement.bgp.peers[0]: keepaliveTimeSeconds must be less than holdTimeSeconds"
+                + " (90 when unset): lower it, or raise holdTimeSeconds (a third of it is usual)"),
+        bad(
+            POOL,
+            POOL_SPEC
+                + "\nannouncement: {mode: BGP, bgp: {localASN: 64512, peers: [{address: 198.18.0.1, asn: 1, keepaliveTimeSeconds: 90}]}}",
+            "spec.announcement.bgp.peers[0]: keepaliveTimeSeconds must be less than holdTimeSeconds"
+                + " (90 when unset): lower it, or raise holdTimeSeconds (a third of it is usual)"),
+        bad(
+            POOL,
+            POOL_SPEC
+                + "\nannouncement: {mode: BGP, bgp: {localASN: 64512, peers: [{address: 198.18.0.1, asn: 23456}]}}",
+            "spec.announcement.bgp.peers[0]: asn 23456 is AS_TRANS (RFC 6793), a placeholder no"
+                + " router has: write the peer's real (4-byte) AS number"),
+        bad(
+            POOL,
+            POOL_SPEC
+                + "\nannouncement: {mode: BGP, bgp: {localASN: 23456, peers: [{address: 198.18.0.1, asn: 1}]}}",
+            "spec.announcement.bgp: localASN 23456 is AS_TRANS (RFC 6793), a placeholder: write the"
+                + " forwarders' real AS number (a private one is 64512-65534 or"
+                + " 4200000000-4294967294)"),
+        bad(
+            POOL,
+            POOL_SPEC
+                + "\nannouncement: {mode: BGP, bgp: {localASN: 64512, peers: [{address: 198.18.0.1, asn: 64512, ebgpMultihop: 2}]}}",
+            "spec.announcement.bgp: ebgpMultihop applies to eBGP peers only: remove it from the"
+                + " peers whose asn is localASN (iBGP)"),
         // LoadBalancer
         bad(
             LB,
@@ -203,6 +234,10 @@ class CelRulesTest {
             POOL,
             POOL_SPEC
                 + "\nannouncement: {mode: BGP, bgp: {localASN: 64512, peers: [{address: 198.18.0.1, asn: 64513, holdTimeSeconds: 0}, {address: 198.18.0.2, asn: 64513, holdTimeSeconds: 90}]}}"),
+        good(
+            POOL,
+            POOL_SPEC
+                + "\nannouncement: {mode: BGP, bgp: {localASN: 64512, peers: [{address: 198.18.0.1, asn: 64513, holdTimeSeconds: 9, keepaliveTimeSeconds: 3, ebgpMultihop: 2, passwordSecretRef: {name: bgp, key: password}}, {address: 198.18.0.2, asn: 64512, keepaliveTimeSeconds: 30, disableBfd: true}, {address: 198.18.0.3, asn: 64513, holdTimeSeconds: 0, keepaliveTimeSeconds: 5}], bfd: {}}}"),
         good(LB, LB_SPEC),
         good(
             LB,
@@ -265,7 +300,7 @@ class CelRulesTest {
             .flatMap(rules -> rules.describe().stream())
             .map(rule -> rule.substring(rule.indexOf(" -> ") + 4))
             .toList();
-    assertThat(all).hasSize(27);
+    assertThat(all).hasSize(31);
     assertThat(exercised).containsExactlyInAnyOrderElementsOf(new HashSet<>(all));
   }
 

@@ -2,6 +2,7 @@ package io.gatun.operator.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.gatun.control.delta.DeltaAssembly;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Capabilities;
 import io.gatun.control.v1.ControlPlaneGrpc;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -57,6 +59,8 @@ public final class FakeForwarder implements AutoCloseable {
   private final AtomicReference<Status> ended = new AtomicReference<>();
   private final Map<String, String> refusing = new ConcurrentHashMap<>(); // service key -> why
   private final boolean autoAck;
+  private final DeltaAssembly assembly = new DeltaAssembly();
+  private final AtomicInteger deltas = new AtomicInteger();
   private final StreamObserver<ForwarderMessage> requests;
 
   private FakeForwarder(String name, int port, ChannelCredentials credentials, boolean autoAck) {
@@ -69,9 +73,29 @@ public final class FakeForwarder implements AutoCloseable {
                 new StreamObserver<>() {
                   @Override
                   public void onNext(OperatorMessage message) {
-                    received.add(message.getSnapshot());
+                    // A delta (to a forwarder whose capabilities offer them) is assembled into
+                    // the complete snapshot it stands for, as the agent does.
+                    Snapshot snapshot;
+                    synchronized (assembly) {
+                      snapshot =
+                          message.hasDelta()
+                              ? assembly.delta(message.getDelta()).orElse(null)
+                              : assembly.complete(message.getSnapshot());
+                    }
+                    if (snapshot == null) {
+                      send(
+                          ForwarderMessage.newBuilder()
+                              .setAck(
+                                  Ack.newBuilder()
+                                      .setSnapshotVersion(message.getDelta().getSnapshotVersion())
+                                      .setFullSnapshotWanted(true))
+                              .build());
+                      return;
+                    }
+                    deltas.addAndGet(message.hasDelta() ? 1 : 0);
+                    received.add(snapshot);
                     if (FakeForwarder.this.autoAck) {
-                      ack(message.getSnapshot().getSnapshotVersion());
+                      ack(snapshot.getSnapshotVersion());
                     }
                   }
 
@@ -129,6 +153,11 @@ public final class FakeForwarder implements AutoCloseable {
         .until(
             () -> received.reversed().stream().filter(test).findFirst().orElse(null),
             s -> s != null);
+  }
+
+  /** How many of the snapshots received came as deltas. */
+  public int deltasReceived() {
+    return deltas.get();
   }
 
   public Snapshot latest() {
