@@ -1,7 +1,12 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.Address;
+import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Port;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.forwarder.bgp.Advertising;
+import io.gatun.forwarder.bgp.BgpSpeaker;
+import io.gatun.forwarder.bgp.FrrDaemons;
 import io.gatun.forwarder.control.AgentReports;
 import io.gatun.forwarder.control.ControlChannel;
 import io.gatun.forwarder.control.ControlTransport;
@@ -26,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -47,6 +53,8 @@ public final class Agent implements AutoCloseable {
   private final ControlChannel channel;
   private final StatusServer status;
   private final Announcer announcer;
+  private final Optional<BgpSpeaker> bgp;
+  private final WorkerWatch bgpWorkerWatch = new WorkerWatch();
   private volatile Thread controlLoop;
 
   /**
@@ -83,6 +91,17 @@ public final class Agent implements AutoCloseable {
     this.announcer = announcer.apply(registry);
     serving.onVipsServed(this.announcer::serve);
     this.announcer.start();
+    this.bgp =
+        config
+            .bgp()
+            .map(
+                b ->
+                    new BgpSpeaker(
+                        config.name(),
+                        routerId(ports),
+                        new FrrDaemons(b.paths()),
+                        this::bgpReadiness,
+                        registry));
     this.metrics =
         new DataPlaneMetrics(
             dataPlane::counters,
@@ -93,11 +112,14 @@ public final class Agent implements AutoCloseable {
             dataPlane::portStats,
             registry);
     serving.beforePassiveVerdicts(metrics::observe);
+    AgentReports reports =
+        new AgentReports(config, ports, dataPlane, metrics, applier, serving, this.announcer);
+    bgp.ifPresent(speaker -> reports.describeAlso(speaker::describe));
     this.channel =
         new ControlChannel(
             new ControlTransport(config.operator(), config.tls()),
-            applier::apply,
-            new AgentReports(config, ports, dataPlane, metrics, applier, serving, this.announcer),
+            this::applySnapshot,
+            reports,
             OBSERVATION_PERIOD,
             config.reconnectMax(),
             registry);
@@ -106,9 +128,44 @@ public final class Agent implements AutoCloseable {
             config.metricsAddress(), registry, metrics::refresh, this::healthz, this::readyz);
   }
 
+  /** A snapshot for the data plane, then (once applied) its BGP part for FRR. */
+  private Ack applySnapshot(Snapshot snapshot) {
+    Ack ack = applier.apply(snapshot);
+    if (ack.getApplied()) {
+      bgp.ifPresent(speaker -> speaker.configure(snapshot.getBgp()));
+    }
+    return ack;
+  }
+
+  /** What BGP may advertise: ports up, workers looping, and which services can be served. */
+  private Advertising.Readiness bgpReadiness() {
+    boolean portsUp = IntStream.range(0, ports.size()).allMatch(dataPlane::linkUp);
+    boolean looping;
+    try {
+      looping = bgpWorkerWatch.stuck(dataPlane.workerLoops()) == null;
+    } catch (RuntimeException e) {
+      looping = false;
+    }
+    return new Advertising.Readiness(portsUp, looping, serving.servableKeys());
+  }
+
+  /** The first data port's IPv4 address: BGP's router id. */
+  static String routerId(List<Port> ports) {
+    return ports.stream()
+        .flatMap(p -> p.getAddressesList().stream())
+        .filter(cidr -> !cidr.contains(":"))
+        .map(cidr -> cidr.substring(0, cidr.indexOf('/')))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "BGP needs an IPv4 address on a data port: it is the router id"));
+  }
+
   /** Follows the operator until {@link #close()}. */
   public void run() throws InterruptedException {
     controlLoop = Thread.currentThread();
+    bgp.ifPresent(BgpSpeaker::start);
     channel.run();
   }
 
@@ -185,6 +242,7 @@ public final class Agent implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    bgp.ifPresent(BgpSpeaker::close);
     announcer.close();
     channel.close();
     status.close();

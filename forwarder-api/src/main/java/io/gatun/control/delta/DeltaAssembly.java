@@ -1,5 +1,6 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
 import io.gatun.control.v1.VersionedService;
@@ -20,6 +21,7 @@ public final class DeltaAssembly {
   private final TreeMap<String, VirtualService> services = new TreeMap<>();
   private final TreeMap<String, Long> versions = new TreeMap<>();
   private long version = -1; // -1: no complete snapshot yet
+  private BgpConfig bgp; // null: absent (no BGP Pool applies)
 
   /** A complete snapshot: replaces everything. Returns it as it is. */
   public Snapshot complete(Snapshot snapshot) {
@@ -30,6 +32,7 @@ public final class DeltaAssembly {
       versions.put(s.getKey(), snapshot.getSnapshotVersion());
     }
     version = snapshot.getSnapshotVersion();
+    bgp = snapshot.hasBgp() ? snapshot.getBgp() : null;
     return snapshot;
   }
 
@@ -51,11 +54,15 @@ public final class DeltaAssembly {
       versions.put(v.getService().getKey(), v.getVersion());
     }
     version = delta.getSnapshotVersion();
-    return Optional.of(
-        Snapshot.newBuilder()
-            .setSnapshotVersion(version)
-            .addAllServices(services.values())
-            .build());
+    if (delta.hasBgp()) { // changed: the whole new one; an empty one turns BGP off
+      bgp = delta.getBgp().equals(BgpConfig.getDefaultInstance()) ? null : delta.getBgp();
+    }
+    Snapshot.Builder s =
+        Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(services.values());
+    if (bgp != null) {
+      s.setBgp(bgp);
+    }
+    return Optional.of(s.build());
   }
 
   /** The snapshot version of the last message assembled; -1 before a complete snapshot. */
