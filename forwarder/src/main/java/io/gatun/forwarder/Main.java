@@ -121,7 +121,9 @@ public final class Main {
           String.join(", ", described.getAddressesList()));
       ports.add(described);
       if (config.bgp().isPresent()) {
-        String devargs = KernelInterfaces.devargs(config.bgp().get().interfacePrefix(), idx);
+        String devargs =
+            KernelInterfaces.devargs(
+                config.bgp().get().interfacePrefix(), idx, dataPlane.portMac(idx));
         dataPlane.addKernelInterface(idx, devargs);
         log.info("port {}: kernel interface {} (BGP and BFD sessions)", idx, devargs);
       }

@@ -26,9 +26,18 @@ public final class KernelInterfaces {
     return prefix + index;
   }
 
-  /** The devargs gfwd_port_kernel_add takes for data port {@code index}. */
-  public static String devargs(String prefix, int index) {
-    return "net_tap" + index + ",iface=" + name(prefix, index);
+  /**
+   * The devargs gfwd_port_kernel_add takes for data port {@code index}: the interface carries the
+   * port's MAC from its creation (what the kernel sends must come back to the data port, and its
+   * neighbours must learn one MAC for the port's address).
+   */
+  public static String devargs(String prefix, int index, byte[] portMac) {
+    return "net_tap"
+        + index
+        + ",iface="
+        + name(prefix, index)
+        + ",mac="
+        + java.util.HexFormat.ofDelimiter(":").formatHex(portMac);
   }
 
   /**
