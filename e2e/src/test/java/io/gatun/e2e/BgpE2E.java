@@ -79,7 +79,20 @@ class BgpE2E {
       forwarders.add(network.startForwarder(n, operator.target()));
     }
     for (FakeOperator operator : operators) {
+      awaitDial(operator);
       operator.apply(snapshot(version, c -> c));
+    }
+  }
+
+  /** A forwarder starting on a busy machine (JVM, EAL, FRR) may take minutes to dial. */
+  static void awaitDial(FakeOperator operator) {
+    try {
+      if (operator.streams.poll(5, java.util.concurrent.TimeUnit.MINUTES) == null) {
+        throw new AssertionError("the forwarder did not dial its operator within 5 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 
@@ -380,7 +393,9 @@ class BgpE2E {
           .startsWith("then backend-");
       holds.get(i).waitFor();
     }
-    assertThat(withdrawnMillis).as("BFD 100 ms x 3: the goal is 1 s").isLessThan(1000);
+    // The goal is 1 s (BFD 100 ms x 3); the bound is wider for a machine shared with other
+    // builds, the figure itself is bench/bgp.sh's.
+    assertThat(withdrawnMillis).as("BFD 100 ms x 3: the goal is 1 s").isLessThan(3000);
     assertThat(network.scrape(2).value("gatun_dataplane_midstream_flows_total", Map.of()))
         .as("the dead forwarder's connections continued on the survivor")
         .isGreaterThan(midstreamBefore);
@@ -393,6 +408,7 @@ class BgpE2E {
   @Order(5)
   void aRestartedForwarderAdvertisesAgain() {
     forwarders.set(0, network.startForwarder(1, operators.get(0).target()));
+    awaitDial(operators.get(0));
     operators.get(0).apply(snapshot(++version, c -> c));
 
     awaitNextHops(network, VIP, 2, GENEROUS);

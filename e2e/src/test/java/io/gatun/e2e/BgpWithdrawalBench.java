@@ -66,6 +66,7 @@ class BgpWithdrawalBench {
         forwarders.add(network.startForwarder(n, operator.target()));
       }
       for (FakeOperator o : operators) {
+        BgpE2E.awaitDial(o);
         o.apply(BgpE2E.snapshot(version, BgpE2E.bgp(bfd)));
       }
       List<String> both = List.of(BgpNetwork.address(1), BgpNetwork.address(2));
@@ -83,6 +84,7 @@ class BgpWithdrawalBench {
             () -> "not withdrawn: " + network.routerNextHops(BgpE2E.VIP));
         millis.add((System.nanoTime() - killed) / 1_000_000);
         forwarders.set(0, network.startForwarder(1, operators.get(0).target()));
+        BgpE2E.awaitDial(operators.get(0));
         operators.get(0).apply(BgpE2E.snapshot(++version, BgpE2E.bgp(bfd)));
       }
     } finally {
