@@ -84,6 +84,49 @@ class BgpE2E {
     }
   }
 
+  /**
+   * FakeOperator answers on the stream that greeted it last: right after a restart that may still
+   * be the dead forwarder's (cancelled) until the new one's Hello arrives.
+   */
+  static void applyOnceGreeted(FakeOperator operator, Snapshot snapshot) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      try {
+        operator.apply(snapshot);
+        return;
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(x);
+        }
+      }
+    }
+  }
+
+  /** What each forwarder dropped, for a failure's message. */
+  private static String drops() {
+    StringBuilder b = new StringBuilder();
+    for (int n = 1; n <= 2; n++) {
+      int f = n;
+      try {
+        network
+            .scrape(f)
+            .text()
+            .lines()
+            .filter(l -> l.startsWith("gatun_dataplane_") && !l.endsWith(" 0.0"))
+            .forEach(l -> b.append("forwarder ").append(f).append(": ").append(l).append('\n'));
+      } catch (RuntimeException e) {
+        b.append("forwarder ").append(f).append(": ").append(e).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
   /** A forwarder starting on a busy machine (JVM, EAL, FRR) may take minutes to dial. */
   static void awaitDial(FakeOperator operator) {
     try {
@@ -324,7 +367,7 @@ class BgpE2E {
     Traffic v6 = network.traffic(VIP6, List.of("--requests", "20", "--no-udp"));
     String spread = drainPeer("spread", "--vip", VIP_DSR, "--port", "7000", "--connections", "20");
 
-    assertThat(v4.failed()).as("IPv4 full NAT through the router").isZero();
+    assertThat(v4.failed()).as("IPv4 full NAT through the router\n%s", drops()).isZero();
     assertThat(v6.failed()).as("IPv6 full NAT through the router").isZero();
     assertThat(spread).contains("\"failed\": 0").contains("backend-1").contains("backend-2");
     for (int f = 0; f < 2; f++) {
@@ -409,7 +452,7 @@ class BgpE2E {
   void aRestartedForwarderAdvertisesAgain() {
     forwarders.set(0, network.startForwarder(1, operators.get(0).target()));
     awaitDial(operators.get(0));
-    operators.get(0).apply(snapshot(++version, c -> c));
+    applyOnceGreeted(operators.get(0), snapshot(++version, c -> c));
 
     awaitNextHops(network, VIP, 2, GENEROUS);
     awaitNextHops(network, VIP6, 2, GENEROUS);

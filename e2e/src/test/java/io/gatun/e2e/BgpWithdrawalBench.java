@@ -85,7 +85,7 @@ class BgpWithdrawalBench {
         millis.add((System.nanoTime() - killed) / 1_000_000);
         forwarders.set(0, network.startForwarder(1, operators.get(0).target()));
         BgpE2E.awaitDial(operators.get(0));
-        operators.get(0).apply(BgpE2E.snapshot(++version, BgpE2E.bgp(bfd)));
+        BgpE2E.applyOnceGreeted(operators.get(0), BgpE2E.snapshot(++version, BgpE2E.bgp(bfd)));
       }
     } finally {
       for (TestForwarder f : forwarders) {
