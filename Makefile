@@ -100,7 +100,7 @@ demo-local: deps native kube-apiserver ## the fast demo as processes: API server
 	tools/demo.sh
 
 .PHONY: bench
-BENCHES := dataplane commit controlplane availability failover iptables
+BENCHES := dataplane commit controlplane availability failover iptables bgp
 bench: deps native kube-apiserver ## run every benchmark; figures go to bench/results/*.json and BENCHMARKS.md
 	$(MVN) -q install -DskipTests
 	@for b in $(BENCHES); do \
@@ -108,7 +108,7 @@ bench: deps native kube-apiserver ## run every benchmark; figures go to bench/re
 	  bench/$$b.sh || exit 1; \
 	done
 
-bench-%: deps native ## run one benchmark: bench-dataplane, bench-commit, bench-controlplane, bench-availability, bench-failover, bench-iptables
+bench-%: deps native ## run one benchmark: bench-dataplane, bench-commit, bench-controlplane, bench-availability, bench-failover, bench-iptables, bench-bgp
 	bench/$*.sh
 
 .PHONY: fmt

@@ -15,6 +15,9 @@ packages=(
   iproute2 ethtool iputils-ping socat curl tcpdump
   # bench/failover.sh's baseline (VRRPv3)
   keepalived
+  # BGP mode (issue 14): FRR is each forwarder's BGP/BFD speaker and the E2E's router;
+  # frr-pythontools brings frr-reload.py
+  frr frr-pythontools
   # the iptables benchmark's load generator (bench/iptables.sh)
   wrk
   # images (build-images.sh: a Debian root file system without a package manager)
@@ -23,12 +26,25 @@ packages=(
   containerd runc containernetworking-plugins iptables conntrack
 )
 
+# Debian's frr package enables and starts a system-wide FRR (watchfrr, zebra, staticd) on
+# /etc/frr. Gatun starts its own FRR per forwarder with its own paths; the system one would
+# only hold routes and sockets nobody asked for, so it is stopped and disabled.
+quiet_system_frr() {
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now frr.service >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/frr ]; then
+    /etc/init.d/frr stop >/dev/null 2>&1 || true
+    update-rc.d frr disable >/dev/null 2>&1 || true
+  fi
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-packages: all ${#packages[@]} packages present"
+  quiet_system_frr
   exit 0
 fi
 
@@ -52,3 +68,4 @@ fi
 echo "install-packages: installing ${missing[*]}"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+quiet_system_frr

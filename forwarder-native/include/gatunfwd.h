@@ -27,8 +27,8 @@ extern "C" {
  * size or a backend weight of 0 is refused instead of defaulted (the operator resolves
  * defaults); gfwd_generation() is gfwd_commit_seq(). 7: gfwd_commit_stats() (unchanged services
  * keep their tables across commits). 8: struct gfwd_backend_traffic ends in the passive health
- * counters. */
-#define GFWD_ABI_VERSION 8
+ * counters. 9: gfwd_port_kernel_add() (a data port's kernel interface, BGP mode). */
+#define GFWD_ABI_VERSION 9
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -102,6 +102,14 @@ int gfwd_port_add(const struct gfwd_port_conf *conf);
  * arrive on it, frames it transmits are read with gfwd_ring_collect(). For tests and
  * benchmarks. Returns the port index. */
 int gfwd_port_add_ring(const char *name, const struct gfwd_port_conf *conf);
+/* Gives data port `port` a kernel interface (BGP mode): an ethdev from devargs, in practice
+ * a net_tap vdev the agent names ("net_tap0,iface=gk0"), which gets the port's MAC; the agent
+ * gives the kernel side the port's addresses. The workers hand it the forwarder's own control
+ * traffic arriving on the port (TCP from or to 179 and UDP to 3784/3785/4784 addressed to the
+ * port's address, copies of ARP and neighbour discovery for it) and send what the kernel
+ * transmits out of the port as it is; worker 0 polls it. Counted as kernel_punted and
+ * kernel_injected. Before gfwd_start(); 0 or a negative errno. */
+int gfwd_port_kernel_add(uint16_t port, const char *devargs);
 /* Starts one worker on every EAL worker lcore; returns the number of workers. */
 int gfwd_start(void);
 /* Stops the workers and waits for them. Idempotent. */

@@ -102,6 +102,9 @@ int gfwd_start(void)
 		int rc = rte_eth_dev_start(dp.ports[p].eth_port);
 		if (rc != 0)
 			return api_fail(rc, "port %s failed to start", dp.ports[p].name);
+		if (dp.ports[p].to_kernel != NULL && (rc = rte_eth_dev_start(dp.ports[p].kernel_eth)) != 0)
+			return api_fail(rc, "kernel interface %s of port %s failed to start", dp.ports[p].kernel_name,
+					dp.ports[p].name);
 	}
 	dp.running = true;
 	for (unsigned i = 0; i < dp.n_workers; i++) {
@@ -129,8 +132,11 @@ void gfwd_stop(void)
 	rte_eal_mp_wait_lcore();
 	if (dp.started)
 		housekeeper_stop();
-	for (uint16_t p = 0; p < dp.n_ports; p++)
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
 		rte_eth_dev_stop(dp.ports[p].eth_port);
+		if (dp.ports[p].to_kernel != NULL)
+			rte_eth_dev_stop(dp.ports[p].kernel_eth);
+	}
 	dp.started = false;
 }
 

@@ -4,6 +4,7 @@
 #include "arp.h"
 #include "conflict.h"
 #include "dataplane.h"
+#include "kernel.h"
 
 static struct rte_mbuf *arp_frame(uint16_t port, uint16_t op, const struct rte_ether_addr *dst,
 				  const struct addr *sender, const struct rte_ether_addr *target_mac,
@@ -58,6 +59,8 @@ void arp_input(struct worker *w, const struct config *cfg, uint16_t in_port, str
 		drop(w, p->m, DROP_BAD_ARP);
 		return;
 	}
+	if (unlikely(kernel_wants_arp(in_port, a)))
+		kernel_copy(w, in_port, p->m);
 	struct rte_arp_ipv4 *d = &a->arp_data;
 	struct addr sender = addr_v4(d->arp_sip), target = addr_v4(d->arp_tip);
 	neigh_learn(&dp.neigh, GFWD_AF_INET, &sender, &d->arp_sha, w->now_tsc);

@@ -30,7 +30,9 @@
 	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */ \
 	X(PUNTED,            "punted")               /* handed to the agent: gfwd_punt_read */ \
 	X(ADDRESS_CONFLICTS, "address_conflicts")    /* another MAC claims an owned address */ \
-	X(MIDSTREAM_FLOWS,   "midstream_flows")      /* opened by a TCP packet other than a SYN */
+	X(MIDSTREAM_FLOWS,   "midstream_flows")      /* opened by a TCP packet other than a SYN */ \
+	X(KERNEL_PUNTED,     "kernel_punted")        /* handed to a port's kernel interface (BGP, BFD, ARP, NDP) */ \
+	X(KERNEL_INJECTED,   "kernel_injected")      /* sent by the kernel interface, out of its port */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \
@@ -61,7 +63,8 @@
 	X(TX_FULL,           "tx_queue_full")                                 \
 	X(NO_MBUF,           "no_mbuf")                                       \
 	X(PUNT_RING_FULL,    "punt_ring_full")     /* the agent did not read punted frames */ \
-	X(CONTROL_RING_FULL, "control_ring_full")  /* worker 0 did not send the control side's */
+	X(CONTROL_RING_FULL, "control_ring_full")  /* worker 0 did not send the control side's */ \
+	X(KERNEL_RING_FULL,  "kernel_ring_full")   /* the kernel interface did not take its frames */
 
 enum gfwd_event {
 #define X(id, name) EV_##id,

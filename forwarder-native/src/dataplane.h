@@ -44,6 +44,11 @@ struct port {
 	uint16_t n_rings;
 	struct rte_ring *ring_rx[MAX_WORKERS];
 	struct rte_ring *ring_tx[MAX_WORKERS];
+	/* Its kernel interface (kernel.h), when it has one: the ethdev and the frames the
+	 * workers hand it, which worker 0 sends there. */
+	struct rte_ring *to_kernel;   /* NULL: none */
+	uint16_t kernel_eth;
+	char kernel_name[PORT_NAME_LEN];
 };
 
 struct worker;

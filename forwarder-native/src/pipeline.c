@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0
  * The per-packet path, as a pipeline:
  *
- *   parse L2 ─ ARP ─────────────────────────────────────────────▶ arp.c
+ *   parse L2 ─ ARP ─────────────────────────────────────────────▶ arp.c (a copy: kernel.h)
  *            ├ the fleet's advertisements ──────────────────────▶ punt.h (to the agent)
- *            └ IPv4 / IPv6 ─ parse L4 ─ NDP ─────────────────────▶ ndp.c
+ *            └ IPv4 / IPv6 ─ parse L4 ─ NDP ─────────────────────▶ ndp.c (a copy: kernel.h)
+ *                                     ├ BGP, BFD to the port ────▶ kernel.h (its kernel interface)
  *                                     ├ ICMP / ICMPv6 ───────────▶ icmp.c
  *                                     └ flow lookup ─ hit ─ forward(mode) / reverse(mode)
  *                                                   └ miss ─ service ─ schedule ─ flow ─ forward(mode)
@@ -17,6 +18,7 @@
 #include "encap.h"
 #include "frag.h"
 #include "icmp.h"
+#include "kernel.h"
 #include "martian.h"
 #include "nat.h"
 #include "ndp.h"
@@ -263,6 +265,8 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 			drop(w, p->m, DROP_MARTIAN_SOURCE);   /* never answered, never translated */
 			return;
 		}
+		if (nd && unlikely(kernel_wants_nd(in_port, p)))
+			kernel_copy(w, in_port, p->m);
 		if (nd)
 			nd_input(w, cfg, in_port, p);
 		else
@@ -272,6 +276,14 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	if (p->key.family == GFWD_AF_INET6 && p->key.dst.b[0] == 0xff) {
 		drop(w, p->m, DROP_NOT_FOR_US);   /* multicast other than neighbour discovery */
 		return;
+	}
+	/* The kernel's own sessions, before the TTL check: eBGP and BFD arrive with TTL 1 or 255. */
+	if (unlikely(kernel_wants_l4(in_port, p))) {
+		enum flow_dir d;
+		if (flow_lookup(w->flows, &p->key, p->hash, w->now, &d) == NULL) {
+			kernel_give(w, in_port, p->m);
+			return;
+		}
 	}
 	uint8_t ttl = p->key.family == GFWD_AF_INET ? pkt_ip4(p)->time_to_live : pkt_ip6(p)->hop_limits;
 	if (unlikely(ttl <= 1)) {

@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include "dataplane.h"
+#include "kernel.h"
 #include "last_error.h"
 
 static void set_addr(struct port_addr *to, const struct gfwd_port_addr *from, size_t len)
@@ -129,6 +130,25 @@ int gfwd_port_add(const struct gfwd_port_conf *conf)
 			return api_fail(-ENODEV, "device '%s' probed but no port named '%s'", devargs, name);
 	}
 	return port_setup(eth_port, name, conf, 0, NULL, NULL);
+}
+
+int gfwd_port_kernel_add(uint16_t port, const char *devargs)
+{
+	if (devargs == NULL || devargs[0] == '\0')
+		return api_fail(-EINVAL, "a kernel interface needs devargs, e.g. \"net_tap0,iface=gk0\"");
+	char args[256];
+	snprintf(args, sizeof(args), "%s", devargs);
+	char name[RTE_ETH_NAME_MAX_LEN];
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(args, ","), args);
+	uint16_t eth_port;
+	if (rte_eth_dev_get_port_by_name(name, &eth_port) != 0) {
+		int rc = rte_dev_probe(args);
+		if (rc != 0)
+			return api_fail(rc, "cannot probe the kernel interface '%s'", args);
+		if (rte_eth_dev_get_port_by_name(name, &eth_port) != 0)
+			return api_fail(-ENODEV, "kernel interface '%s' probed but no port named '%s'", args, name);
+	}
+	return kernel_attach(port, eth_port, name);
 }
 
 int gfwd_port_add_ring(const char *name, const struct gfwd_port_conf *conf)

@@ -6,6 +6,7 @@
 #include <rte_ring.h>
 #include <stdio.h>
 #include "dataplane.h"
+#include "kernel.h"
 #include "pipeline.h"
 #include "worker.h"
 
@@ -232,7 +233,7 @@ int worker_main(void *arg)
 		if (dp.n_workers > 1)
 			got += drain_inbox(w, cfg);
 		if (w->index == 0)
-			got += drain_control(w);
+			got += drain_control(w) + kernel_poll(w);
 		worker_flush(w);
 		w->cfg = cfg;
 		worker_sweep(w);

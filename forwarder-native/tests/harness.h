@@ -70,7 +70,24 @@ struct outcome {
 	struct frame punt;        /* the first of them, */
 	uint8_t punt_kind;        /* its enum gfwd_punt_kind */
 	uint16_t punt_port;
+	int to_kernel;            /* frames handed to port 0's kernel interface (kernel.h), */
+	struct frame kernel;      /* the first of them */
 };
+
+/* Takes what the pipeline handed to port 0's kernel interface, as worker 0 would. */
+static void read_kernel(struct outcome *o)
+{
+	struct rte_ring *r = dp.ports[0].to_kernel;
+	struct rte_mbuf *m;
+	while (r != NULL && rte_ring_dequeue(r, (void **)&m) == 0) {
+		if (o->to_kernel++ == 0) {
+			o->kernel = frame_new();
+			o->kernel.len = (uint16_t)rte_pktmbuf_pkt_len(m);
+			memcpy(o->kernel.b, rte_pktmbuf_mtod(m, void *), o->kernel.len);
+		}
+		rte_pktmbuf_free(m);
+	}
+}
 
 /* Reads what the pipeline punted, as the agent does, into o. */
 static void read_punted(struct outcome *o)
@@ -156,6 +173,7 @@ static __attribute__((unused)) struct outcome push(const struct frame *in)
 		q->n = 0;
 	}
 	read_punted(&o);
+	read_kernel(&o);
 	for (int d = 0; d < DROP_MAX; d++)
 		if (w->cnt.drop[d] != drops[d])
 			o.drop = o.drop < 0 ? d : 1000;
@@ -178,6 +196,7 @@ struct packet_case {
 	enum gfwd_drop reason;
 	void (*punted)(struct frame *);
 	uint8_t punt_kind;
+	void (*to_kernel)(struct frame *);   /* what port 0's kernel interface must get (NULL: nothing) */
 };
 
 static void hexdump_diff(const struct frame *got, const struct frame *want)
@@ -222,6 +241,17 @@ static __attribute__((unused)) void run_table(const struct packet_case *cases, s
 		struct outcome o = push(&in);
 		CHECK(o.leaked == 0, "%s: %d mbufs leaked", c->name, o.leaked);
 		check_punted(c, &o);
+		if (c->to_kernel == NULL) {
+			CHECK(o.to_kernel == 0, "%s: expected nothing for the kernel, got %d", c->name, o.to_kernel);
+		} else {
+			struct frame want = frame_new();
+			c->to_kernel(&want);
+			CHECK(o.to_kernel == 1, "%s: expected one frame for the kernel, got %d", c->name, o.to_kernel);
+			int same = o.to_kernel == 1 && o.kernel.len == want.len && memcmp(o.kernel.b, want.b, want.len) == 0;
+			CHECK(o.to_kernel != 1 || same, "%s: the kernel's frame differs", c->name);
+			if (o.to_kernel == 1 && !same)
+				hexdump_diff(&o.kernel, &want);
+		}
 		if (c->verdict == SENT) {
 			struct frame want = frame_new();
 			c->expect(&want);

@@ -75,6 +75,25 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
+   * Gives data port {@code port} a kernel interface (BGP mode): {@code devargs} of an ethdev, in
+   * practice a {@code net_tap} vdev the agent names ({@code "net_tap0,iface=gk0"}), which gets the
+   * port's MAC. BGP and BFD addressed to the port, and copies of its ARP and NDP, go to the kernel;
+   * what the kernel sends leaves by the port. Only before {@link #start()}.
+   */
+  public synchronized void addKernelInterface(int port, String devargs) {
+    try (Arena arena = Arena.ofConfined()) {
+      check(
+          "gfwd_port_kernel_add",
+          (int)
+              call(
+                  "gfwd_port_kernel_add",
+                  GatunFwd.gfwd_port_kernel_add,
+                  (short) port,
+                  arena.allocateFrom(devargs)));
+    }
+  }
+
+  /**
    * Adds a port backed by rings: frames go in with {@link #inject} and come out with {@link
    * #collect}.
    */

@@ -1,6 +1,7 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.Address;
+import io.gatun.forwarder.bgp.BgpSettings;
 import io.gatun.forwarder.control.ControlTransport;
 import io.gatun.forwarder.fleet.FleetKey;
 import io.gatun.forwarder.fleet.FleetSettings;
@@ -38,6 +39,7 @@ import java.util.regex.Pattern;
  * @param garpCount gratuitous ARPs / unsolicited NAs sent for a VIP it starts answering for
  * @param garpInterval between them
  * @param idleSleepMicros the data plane's idle back-off (0: busy-poll, production)
+ * @param bgp how it runs FRR for BGP announcement; empty: no BGP (no kernel interfaces either)
  */
 public record ForwarderConfig(
     String name,
@@ -51,7 +53,8 @@ public record ForwarderConfig(
     Optional<FleetSettings> fleet,
     int garpCount,
     Duration garpInterval,
-    int idleSleepMicros) {
+    int idleSleepMicros,
+    Optional<BgpSettings> bgp) {
 
   static final String DEFAULT_METRICS_ADDRESS = "0.0.0.0:9101";
 
@@ -83,6 +86,10 @@ public record ForwarderConfig(
         --garp-count N     gratuitous ARPs / NAs on taking a VIP (default 3)
         --garp-interval-ms N  between them (default 100)
         --idle-sleep-us N  idle workers sleep up to N us (default 0: busy-poll; for shared cores)
+        --bgp-frr-dir DIR  BGP mode: run this forwarder's own FRR (zebra, bfdd, bgpd) in DIR and
+                           give each data port a kernel interface (net_tap) for its sessions
+        --bgp-frr-bin DIR  where FRR's daemons and frr-reload.py are (default /usr/lib/frr)
+        --bgp-interface-prefix P  the kernel interfaces' names: P0, P1, ... (default gk)
         e.g. --eal "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf" \\
              --port "net_af_packet0,iface=eth1@198.18.0.2/24"
       """
@@ -110,6 +117,8 @@ public record ForwarderConfig(
     long garpInterval = FleetSettings.DEFAULT_GARP_INTERVAL.toMillis();
     long drainGrace = FleetSettings.DEFAULT_DRAIN_GRACE.toMillis();
     long idleSleep = 0;
+    String frrDir = null, frrBin = BgpSettings.DEBIAN_DAEMONS.toString();
+    String kernelPrefix = BgpSettings.DEFAULT_INTERFACE_PREFIX;
     List<InetAddress> gateways = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -144,6 +153,9 @@ public record ForwarderConfig(
         case "--garp-count" -> garpCount = number(args, ++i, a);
         case "--garp-interval-ms" -> garpInterval = number(args, ++i, a);
         case "--idle-sleep-us" -> idleSleep = number(args, ++i, a);
+        case "--bgp-frr-dir" -> frrDir = value(args, ++i, a);
+        case "--bgp-frr-bin" -> frrBin = value(args, ++i, a);
+        case "--bgp-interface-prefix" -> kernelPrefix = value(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown argument " + a + "\n" + USAGE);
       }
     }
@@ -222,7 +234,10 @@ public record ForwarderConfig(
         fleet,
         (int) garpCount,
         Duration.ofMillis(garpInterval),
-        (int) idleSleep);
+        (int) idleSleep,
+        frrDir == null
+            ? Optional.empty()
+            : Optional.of(new BgpSettings(Path.of(frrDir), Path.of(frrBin), kernelPrefix)));
   }
 
   /**

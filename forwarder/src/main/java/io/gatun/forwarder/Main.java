@@ -2,6 +2,7 @@ package io.gatun.forwarder;
 
 import io.gatun.control.Address;
 import io.gatun.control.v1.Port;
+import io.gatun.forwarder.bgp.KernelInterfaces;
 import io.gatun.forwarder.dataplane.DataPlaneAdapter;
 import io.gatun.forwarder.fleet.Announcer;
 import io.gatun.forwarder.fleet.Fleet;
@@ -119,12 +120,32 @@ public final class Main {
           port.devargs(),
           String.join(", ", described.getAddressesList()));
       ports.add(described);
+      if (config.bgp().isPresent()) {
+        String devargs =
+            KernelInterfaces.devargs(
+                config.bgp().get().interfacePrefix(), idx, dataPlane.portMac(idx));
+        dataPlane.addKernelInterface(idx, devargs);
+        log.info("port {}: kernel interface {} (BGP and BFD sessions)", idx, devargs);
+      }
     }
     if (config.idleSleepMicros() > 0) {
       dataPlane.setIdleSleep(config.idleSleepMicros());
       log.info("idle workers sleep up to {} us (shared cores)", config.idleSleepMicros());
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());
+    if (config.bgp().isPresent()) {
+      for (int i = 0; i < config.ports().size(); i++) {
+        String iface = KernelInterfaces.name(config.bgp().get().interfacePrefix(), i);
+        try {
+          KernelInterfaces.configure(iface, config.ports().get(i));
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException("kernel interface " + iface + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted configuring " + iface, e);
+        }
+      }
+    }
     return dataPlane;
   }
 

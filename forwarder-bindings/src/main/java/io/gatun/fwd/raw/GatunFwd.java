@@ -32,7 +32,7 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 8;
+  public static final int ABI_VERSION = 9;
 
   // enum gfwd_family
   public static final int AF_INET = 4;
@@ -309,6 +309,8 @@ public final class GatunFwd {
       fn("gfwd_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
   public static final MethodHandle gfwd_port_add =
       fn("gfwd_port_add", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+  public static final MethodHandle gfwd_port_kernel_add =
+      fn("gfwd_port_kernel_add", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
   public static final MethodHandle gfwd_port_add_ring =
       fn("gfwd_port_add_ring", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
   public static final MethodHandle gfwd_start = fn("gfwd_start", FunctionDescriptor.of(JAVA_INT));

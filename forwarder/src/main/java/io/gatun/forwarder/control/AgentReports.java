@@ -62,6 +62,7 @@ public final class AgentReports implements ControlChannel.Reports {
   private final SnapshotApplier applier;
   private final ServingState serving;
   private final Announcer announcer;
+  private volatile java.util.function.Consumer<Observation.Builder> alsoDescribe = o -> {};
   private long lastRxPackets = -1;
   private long lastRxAtNanos;
 
@@ -83,6 +84,11 @@ public final class AgentReports implements ControlChannel.Reports {
     this.applier = applier;
     this.serving = serving;
     this.announcer = announcer;
+  }
+
+  /** Adds what another part of the agent reports (BGP: fields 60-69) to every observation. */
+  public void describeAlso(java.util.function.Consumer<Observation.Builder> describe) {
+    this.alsoDescribe = describe;
   }
 
   @Override
@@ -131,6 +137,7 @@ public final class AgentReports implements ControlChannel.Reports {
             .setRxPacketsPerSecond(Math.max(0, rate))
             .addAllVipsOwned(announcer.owned());
     announcer.describe(o);
+    alsoDescribe.accept(o);
     boolean onePort = ports.size() == 1;
     for (int i = 0; i < ports.size(); i++) {
       var stats = dataPlane.portStats(i);

@@ -65,6 +65,7 @@ public final class ServingState implements AutoCloseable {
   private final Timer recommitTime;
   private final CommitMeters commits;
   private List<DesiredService> desired = List.of();
+  private Set<String> runningKeys = Set.of();
 
   /**
    * @param upstream told of every threshold crossing after the data plane acted on it
@@ -102,8 +103,35 @@ public final class ServingState implements AutoCloseable {
     health.track(probeTargets(running));
     passive.track(passiveTargets(running));
     vipsServed = running.stream().map(s -> s.spec().vip()).distinct().toList();
+    runningKeys = running.stream().map(DesiredService::key).collect(Collectors.toSet());
     servedListener.accept(vipsServed);
     return refused;
+  }
+
+  /**
+   * The running services with at least one serving backend that is healthy here (without a health
+   * check: that the endpoints list as ready). Unlike the data plane, which fails open when every
+   * backend is unhealthy, this says no: what BGP may advertise.
+   */
+  public synchronized Set<String> servableKeys() {
+    Set<String> out = new java.util.HashSet<>();
+    for (DesiredService s : desired) {
+      if (!runningKeys.contains(s.key())) {
+        continue;
+      }
+      Predicate<BackendSpec> healthy =
+          s.healthCheck()
+              .<Predicate<BackendSpec>>map(
+                  check ->
+                      b ->
+                          health.healthyUnder(
+                              new BackendKey(s.key(), b.address(), b.port()), check))
+              .orElse(b -> true);
+      if (s.spec().backends().stream().anyMatch(b -> !b.draining() && healthy.test(b))) {
+        out.add(s.key());
+      }
+    }
+    return out;
   }
 
   /** The operator's services as last applied, every backend included. */

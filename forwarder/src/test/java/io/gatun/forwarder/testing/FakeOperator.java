@@ -42,6 +42,7 @@ public final class FakeOperator implements AutoCloseable {
   public final BlockingQueue<StreamObserver<OperatorMessage>> streams = new LinkedBlockingQueue<>();
 
   private final Server server;
+  private final String host;
   private final List<Ack> acks = new CopyOnWriteArrayList<>();
   private final List<HealthReport> health = new CopyOnWriteArrayList<>();
   private volatile StreamObserver<OperatorMessage> latest;
@@ -53,9 +54,19 @@ public final class FakeOperator implements AutoCloseable {
   }
 
   public FakeOperator(ServerCredentials credentials) {
+    this(credentials, "127.0.0.1");
+  }
+
+  /** Plaintext, listening on {@code host} (a forwarder in another network namespace dials it). */
+  public FakeOperator(String host) {
+    this(InsecureServerCredentials.create(), host);
+  }
+
+  private FakeOperator(ServerCredentials credentials, String host) {
+    this.host = host;
     try {
       server =
-          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
+          NettyServerBuilder.forAddress(new InetSocketAddress(host, 0), credentials)
               .addService(new Service())
               .permitKeepAliveTime(5, TimeUnit.SECONDS) // the agent pings every 10 s
               .permitKeepAliveWithoutCalls(true)
@@ -67,7 +78,7 @@ public final class FakeOperator implements AutoCloseable {
   }
 
   public String target() {
-    return "127.0.0.1:" + server.getPort();
+    return host + ":" + server.getPort();
   }
 
   public StreamObserver<OperatorMessage> nextStream() throws InterruptedException {

@@ -118,16 +118,24 @@ public final class TestForwarder implements AutoCloseable {
    * library of {@code root}'s native build, its output to {@code log}.
    */
   public static TestForwarder process(Path root, List<String> args, Path log) {
+    return process(List.of(), root, args, log);
+  }
+
+  /**
+   * The same with a command before java: {@code ip netns exec NS} runs the forwarder in a network
+   * namespace of its own (BGP: its kernel interface and FRR live there).
+   */
+  public static TestForwarder process(List<String> prefix, Path root, List<String> args, Path log) {
     try {
       Files.createDirectories(log.getParent());
-      List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "--sun-misc-unsafe-memory-access=allow",
-                  "-jar",
-                  root.resolve("forwarder/target/gatun-forwarder.jar").toString()));
+      List<String> cmd = new ArrayList<>(prefix);
+      cmd.addAll(
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "--enable-native-access=ALL-UNNAMED",
+              "--sun-misc-unsafe-memory-access=allow",
+              "-jar",
+              root.resolve("forwarder/target/gatun-forwarder.jar").toString()));
       cmd.addAll(args);
       ProcessBuilder pb =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

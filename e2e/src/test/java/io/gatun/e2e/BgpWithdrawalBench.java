@@ -1,0 +1,108 @@
+package io.gatun.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gatun.e2e.rig.BgpNetwork;
+import io.gatun.forwarder.testing.Await;
+import io.gatun.forwarder.testing.FakeOperator;
+import io.gatun.forwarder.testing.TestForwarder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The withdrawal benchmark (make bench, bench/bgp.sh): on BgpE2E's network, forwarder 1 killed with
+ * SIGKILL, time until the router's kernel no longer routes the VIP through it (the ECMP route down
+ * to forwarder 2 alone), then restarted and advertising again, {@code gatun.bench.kills} times;
+ * once with BFD at 100 ms x 3 and once without BFD (hold time {@link BgpE2E#HOLD} s, keepalive
+ * {@link BgpE2E#KEEPALIVE} s: FRR's datacenter defaults; its traditional 180 s hold would make the
+ * run an hour long for a figure that is the hold time). Median and max per setting to {@code
+ * gatun.bench.out} as [{name, value, unit, baseline, ratio}].
+ */
+@Timeout(value = 120, unit = java.util.concurrent.TimeUnit.MINUTES)
+class BgpWithdrawalBench {
+  private static final Path ROOT =
+      Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
+
+  @Test
+  void routeWithdrawnAfterAForwarderIsKilled() throws Exception {
+    int kills = Integer.getInteger("gatun.bench.kills", 20);
+    List<Map<String, Object>> figures = new ArrayList<>();
+    for (boolean bfd : new boolean[] {true, false}) {
+      List<Long> millis = measure(bfd, kills);
+      List<Long> sorted = millis.stream().sorted().toList();
+      double median =
+          sorted.size() % 2 == 1
+              ? sorted.get(sorted.size() / 2)
+              : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2.0;
+      String setting = bfd ? "bfd_100ms_x3" : "hold_" + BgpE2E.HOLD + "s";
+      System.out.printf(
+          "BgpWithdrawalBench %s: withdrawn after %s ms (median %.0f, max %d)%n",
+          setting, millis, median, sorted.getLast());
+      figures.add(figure("bgp_withdrawal_" + setting + "_median", median));
+      figures.add(figure("bgp_withdrawal_" + setting + "_max", sorted.getLast()));
+    }
+    Path out = Path.of(System.getProperty("gatun.bench.out", "target/bgp.json"));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), figures);
+  }
+
+  private static List<Long> measure(boolean bfd, int kills) throws Exception {
+    List<Long> millis = new ArrayList<>();
+    List<FakeOperator> operators = new ArrayList<>();
+    List<TestForwarder> forwarders = new ArrayList<>();
+    long version = 1;
+    try (BgpNetwork network = BgpNetwork.up(ROOT, 2)) {
+      network.configureRouter(BgpE2E.routerConfig(2, bfd));
+      for (int n = 1; n <= 2; n++) {
+        FakeOperator operator = new FakeOperator(BgpNetwork.operatorHost(n));
+        operators.add(operator);
+        forwarders.add(network.startForwarder(n, operator.target()));
+      }
+      for (FakeOperator o : operators) {
+        BgpE2E.awaitDial(o);
+        o.apply(BgpE2E.snapshot(version, BgpE2E.bgp(bfd)));
+      }
+      List<String> both = List.of(BgpNetwork.address(1), BgpNetwork.address(2));
+      List<String> survivor = List.of(BgpNetwork.address(2));
+      for (int k = 0; k < kills; k++) {
+        Await.until(
+            () -> network.routerNextHops(BgpE2E.VIP).equals(both),
+            Duration.ofSeconds(120),
+            () -> "not advertised by both: " + network.routerNextHops(BgpE2E.VIP));
+        long killed = System.nanoTime();
+        forwarders.get(0).kill();
+        Await.until(
+            () -> network.routerNextHops(BgpE2E.VIP).equals(survivor),
+            Duration.ofSeconds(60),
+            () -> "not withdrawn: " + network.routerNextHops(BgpE2E.VIP));
+        millis.add((System.nanoTime() - killed) / 1_000_000);
+        forwarders.set(0, network.startForwarder(1, operators.get(0).target()));
+        BgpE2E.awaitDial(operators.get(0));
+        BgpE2E.applyOnceGreeted(operators.get(0), BgpE2E.snapshot(++version, BgpE2E.bgp(bfd)));
+      }
+    } finally {
+      for (TestForwarder f : forwarders) {
+        f.close();
+      }
+      operators.forEach(FakeOperator::close);
+    }
+    return millis;
+  }
+
+  private static Map<String, Object> figure(String name, double value) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("name", name);
+    f.put("value", value);
+    f.put("unit", "ms");
+    f.put("baseline", null);
+    f.put("ratio", null);
+    return f;
+  }
+}
