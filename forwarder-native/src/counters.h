@@ -30,7 +30,8 @@
 	X(BURST_PACKETS,     "burst_packets")        /* packets those cycles processed */ \
 	X(PUNTED,            "punted")               /* handed to the agent: gfwd_punt_read */ \
 	X(ADDRESS_CONFLICTS, "address_conflicts")    /* another MAC claims an owned address */ \
-	X(MIDSTREAM_FLOWS,   "midstream_flows")      /* opened by a TCP packet other than a SYN */
+	X(MIDSTREAM_FLOWS,   "midstream_flows")      /* opened by a TCP packet other than a SYN */ \
+	X(REPLY_FLOWS,       "reply_flows")          /* NAT: opened by a backend's reply (return path moved) */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \
@@ -51,6 +52,7 @@
 	X(UNSUPPORTED_ICMP,  "unsupported_icmp")                              \
 	X(NO_SERVICE,        "no_service")         /* no VIP:port matches */  \
 	X(NO_FLOW,           "no_flow")            /* reply without a flow */ \
+	X(NO_FLOW_AMBIGUOUS, "no_flow_ambiguous")  /* NAT reply: no one service's scheduler sends the client there */ \
 	X(RST_WITHOUT_FLOW,  "rst_without_flow")   /* a reset opens nothing */ \
 	X(NO_BACKEND,        "no_backend")         /* none serving */         \
 	X(SNAT_EXHAUSTED,    "snat_ports_exhausted")                          \
