@@ -81,6 +81,7 @@ public final class Agent implements AutoCloseable {
     this.serving = new ServingState(dataPlane, probes, this::healthChanged, clock, registry);
     this.applier = new SnapshotApplier(serving, registry);
     this.announcer = announcer.apply(registry);
+    serving.onNatVipsServed(this.announcer::serveNat);
     serving.onVipsServed(this.announcer::serve);
     this.announcer.start();
     this.metrics =

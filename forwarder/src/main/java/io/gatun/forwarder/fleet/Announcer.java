@@ -18,6 +18,12 @@ public interface Announcer extends AutoCloseable {
   /** The VIPs the data plane serves now (after refusals); called on every change. */
   void serve(Collection<InetAddress> vips);
 
+  /**
+   * Those of the served VIPs with a NAT-mode service (their backends answer clients through a
+   * return-path gateway); told before {@link #serve} on every change. Only a fleet cares.
+   */
+  default void serveNat(Collection<InetAddress> natVips) {}
+
   /** The addresses this forwarder answers for now, as text (RFC 5952), sorted. */
   List<String> owned();
 
