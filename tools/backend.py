@@ -9,7 +9,8 @@ A sick backend (SIGUSR1; SIGUSR2 makes it well again) answers 503 on every path,
 INITs with ABORT, as an application that is up but failing would.
 
 Optional: --echo PORT (long-lived connections: the name on a line first, then every byte
-received sent back, until the client closes), --https PORT (same HTTP, TLS; with --tls-sni only handshakes naming that server),
+received sent back, until the client closes; a client whose first line is "push" instead gets
+a numbered line every 50 ms and sends nothing more), --https PORT (same HTTP, TLS; with --tls-sni only handshakes naming that server),
 --sctp PORT (a tiny SCTP endpoint on a raw socket, since the kernel here has no SCTP: INIT ->
 INIT ACK, anything else ignored).
 """
@@ -20,6 +21,7 @@ import socketserver
 import ssl
 import struct
 import threading
+import time
 
 sick = threading.Event()
 
@@ -138,8 +140,17 @@ def main():
         def handle(self):
             try:
                 self.request.sendall(body + b"\n")
-                while data := self.request.recv(65536):
+                first = self.request.recv(65536)
+                if first == b"push\n":
+                    n = 0
+                    while True:
+                        n += 1
+                        self.request.sendall(b"%d\n" % n)
+                        time.sleep(0.05)
+                data = first
+                while data:
                     self.request.sendall(data)
+                    data = self.request.recv(65536)
             except OSError:
                 pass
 

@@ -7,7 +7,11 @@ every --interval seconds and waits for its echo; a connection is alive while its
 back, in order, on the same socket. It fails on a reset, a close, a wrong echo, or no echo for
 --stall seconds (TCP's retransmissions cover a failover's pause well inside that).
 
-  longlived.py --target 198.18.0.230:7777 [--target ...] [--source ADDR] --stop-file F
+With --push the client sends "push" once and then only reads: the backend sends a numbered line
+every 50 ms (so after a move the first packet a new forwarder sees is the backend's, never the
+client's); it fails on a number out of order, a reset, a close, or --stall seconds of silence.
+
+  longlived.py --target 198.18.0.230:7777 [--target ...] [--source ADDR] [--push] --stop-file F
 
 Prints "ready" on stdout once every connection has had its first echo (or failed), then, once
 the stop file exists, one JSON object: {"connections": [{"target", "backend", "echoes",
@@ -28,7 +32,8 @@ def now_ms():
 
 
 class Connection:
-    def __init__(self, target, source, interval, stall, stop):
+    def __init__(self, target, source, interval, stall, stop, push=False):
+        self.push = push
         self.target = target
         self.source = source
         self.interval = interval
@@ -60,13 +65,16 @@ class Connection:
             if not self.backend:
                 raise ConnectionError("closed before the backend named itself")
             seq = 0
+            if self.push:
+                s.sendall(b"push\n")
             while not self.stop.is_set():
                 seq += 1
                 line = b"%d\n" % seq
-                s.sendall(line)
+                if not self.push:
+                    s.sendall(line)
                 echo = f.readline()
                 if echo != line:
-                    raise ConnectionError("echo %r for %r" % (echo, line))
+                    raise ConnectionError("got %r, expected %r" % (echo, line))
                 t = now_ms()
                 if self.last_ms is not None:
                     self.max_gap_ms = max(self.max_gap_ms, t - self.last_ms)
@@ -75,7 +83,8 @@ class Connection:
                 self.last_ms = t
                 self.echoes += 1
                 self.started.set()
-                self.stop.wait(self.interval)
+                if not self.push:
+                    self.stop.wait(self.interval)
             s.close()
         except (OSError, ConnectionError) as e:
             self.error = "%s: %s" % (type(e).__name__, e)
@@ -89,13 +98,14 @@ def main():
     p.add_argument("--source", help="the client address to connect from")
     p.add_argument("--connections", type=int, default=2, help="per target")
     p.add_argument("--interval", type=float, default=0.05)
+    p.add_argument("--push", action="store_true", help="the backend sends, the client only reads")
     p.add_argument("--stall", type=float, default=30.0)
     p.add_argument("--stop-file", required=True)
     p.add_argument("--status-file", help="the running state, rewritten every 0.2 s")
     p.add_argument("--duration", type=float, default=600, help="stop after this many seconds at most")
     args = p.parse_args()
     stop = threading.Event()
-    conns = [Connection(t, args.source, args.interval, args.stall, stop)
+    conns = [Connection(t, args.source, args.interval, args.stall, stop, args.push)
              for t in args.target for _ in range(args.connections)]
     threads = [threading.Thread(target=c.run, daemon=True) for c in conns]
     for t in threads:
