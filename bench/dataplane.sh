@@ -3,7 +3,7 @@
 # established and new flows, at 1k, 100k and 1M flows, each beside dpdk-testpmd
 # --forward-mode=io on the same vdev (net_pcap replaying the same capture) and EAL flags,
 # measured one after the other in one run; cycles per packet (rte_rdtsc around bursts);
-# bytes of state per flow. Writes bench/results/fastpath.json and BENCHMARKS.md's table.
+# bytes of state per flow; the idle back-off's cost under load (on beside off). Writes bench/results/fastpath.json and BENCHMARKS.md's table.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib.sh"
@@ -77,13 +77,29 @@ for flows in 1000 100000 1000000; do
   done
 done
 
+# The idle back-off's cost (issue 12 item 9): full NAT, established, 1k flows, with the back-off at
+# 1 ms (what the fleet's tests and demo use: --idle-sleep-us 1000) beside off, alternating, twice
+# each. Under load a worker never polls empty, so this is the price of the check itself; what an
+# idle worker pays is its wake-up (up to the cap), which tests/test_fleet_live.c measures.
+for round in 1 2; do
+  for idle in 0 1000; do
+    line=$(GATUN_IDLE_SLEEP_US=$idle "$driver" fullnat established 1000 "$work/run.pcap" 4)
+    log "idle back-off ${idle} us, full NAT, 1k flows: $line"
+    echo "idle $idle $line" >> "$results"
+  done
+done
+
 python3 - "$results" "$memory" <<'PY'
 import json, sys
 rows, memory = open(sys.argv[1]).read().split("\n"), sys.argv[2]
 out, table = [], []
 def flows_name(n): return {"1000": "1k", "100000": "100k", "1000000": "1M"}[n]
+idle = {}
 for row in filter(None, rows):
     f = row.split()
+    if f[0] == "idle":
+        idle.setdefault(int(f[1]), []).append(float(dict(x.split("=") for x in f[2:])["mpps"]))
+        continue
     if f[0] == "testpmd":
         out.append({"name": f"testpmd-io.{flows_name(f[2])}-flows.mpps", "value": float(f[3]), "unit": "Mpps",
                     "baseline": None, "ratio": None})
@@ -101,10 +117,19 @@ for row in filter(None, rows):
     state = float(kv["state_bytes_per_flow"])
     table.append((mode, kind, flows_name(flows), mpps, base, mpps / base, cycles, int(kv["drops"])))
 out.append({"name": "state_per_flow", "value": state, "unit": "bytes/flow", "baseline": None, "ratio": None})
+if idle:
+    on, off = sum(idle[1000]) / len(idle[1000]), sum(idle[0]) / len(idle[0])
+    if on <= 0 or off <= 0:
+        sys.exit(f"FAILED: idle back-off {on} Mpps against {off} without: not measured; no figures written")
+    out.append({"name": "fullnat.established.1k-flows.idle-backoff-1000us.mpps", "value": round(on, 3),
+                "unit": "Mpps", "baseline": round(off, 3), "ratio": round(on / off, 3)})
 json.dump(out, open("bench/results/fastpath.json", "w"), indent=1)
 print(f"\nfast path, one worker lcore, memory {memory} (bench/results/fastpath.json):")
 print(f"{'mode':8} {'flows':12} {'table':>5} {'Mpps':>7} {'testpmd':>8} {'ratio':>6} {'cycles/pkt':>10} {'drops':>6}")
 for m, k, n, mpps, base, ratio, cyc, drops in table:
     print(f"{m:8} {k:12} {n:>5} {mpps:7.2f} {base:8.2f} {ratio:6.3f} {cyc:10.1f} {drops:6d}")
 print(f"state per flow: {state:.0f} bytes (a 64-byte flow and its share of the two-choice index)")
+if idle:
+    print(f"idle back-off 1 ms, full NAT established 1k flows: {on:.2f} Mpps beside {off:.2f} without "
+          f"({on / off:.3f}; runs {idle[1000]} and {idle[0]})")
 PY

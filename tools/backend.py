@@ -8,7 +8,9 @@ head and answers with the name as the body, then closes. Paths:
 A sick backend (SIGUSR1; SIGUSR2 makes it well again) answers 503 on every path, and SCTP
 INITs with ABORT, as an application that is up but failing would.
 
-Optional: --https PORT (same HTTP, TLS; with --tls-sni only handshakes naming that server),
+Optional: --echo PORT (long-lived connections: the name on a line first, then every byte
+received sent back, until the client closes; a client whose first line is "push" instead gets
+a numbered line every 50 ms and sends nothing more), --https PORT (same HTTP, TLS; with --tls-sni only handshakes naming that server),
 --sctp PORT (a tiny SCTP endpoint on a raw socket, since the kernel here has no SCTP: INIT ->
 INIT ACK, anything else ignored).
 """
@@ -19,6 +21,7 @@ import socketserver
 import ssl
 import struct
 import threading
+import time
 
 sick = threading.Event()
 
@@ -112,6 +115,7 @@ def main():
     p.add_argument("--tls-key")
     p.add_argument("--tls-sni", help="refuse TLS handshakes that do not name this server")
     p.add_argument("--sctp", type=int, help="answer SCTP INITs to this port")
+    p.add_argument("--echo", type=int, help="long-lived connections: name line, then echo")
     args = p.parse_args()
     name = args.name
     body = name.encode()
@@ -132,6 +136,24 @@ def main():
             except (OSError, ssl.SSLError):
                 pass
 
+    class Echo(socketserver.BaseRequestHandler):
+        def handle(self):
+            try:
+                self.request.sendall(body + b"\n")
+                first = self.request.recv(65536)
+                if first == b"push\n":
+                    n = 0
+                    while True:
+                        n += 1
+                        self.request.sendall(b"%d\n" % n)
+                        time.sleep(0.05)
+                data = first
+                while data:
+                    self.request.sendall(data)
+                    data = self.request.recv(65536)
+            except OSError:
+                pass
+
     class TcpServer(socketserver.ThreadingTCPServer):
         # Dual stack: "::" with IPV6_V6ONLY off takes IPv4 (mapped) and IPv6 alike.
         address_family = socket.AF_INET6
@@ -150,6 +172,9 @@ def main():
 
     if args.sctp:
         serve_sctp(args.sctp)
+    if args.echo:
+        echo = TcpServer(("::", args.echo), Echo)
+        threading.Thread(target=echo.serve_forever, daemon=True).start()
     threading.Thread(target=serve_udp, args=(args.udp, body), daemon=True).start()
     if args.https:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

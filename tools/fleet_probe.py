@@ -4,6 +4,9 @@
   fleet_probe.py --iface eth0 whohas ADDRESS [--timeout S]
       sends one ARP request for ADDRESS, prints every MAC that answered within the timeout
       (one per line, lower case); nothing when nobody answered
+  fleet_probe.py --iface eth0 owners ADDRESS... [--timeout S]
+      whohas for many addresses at once: one request each, then every answer within the timeout
+      as "ADDRESS MAC" lines (an address nobody answered has no line)
   fleet_probe.py --iface eth0 watch ADDRESS --old MAC [--timeout S]
       prints "ready", then asks who has ADDRESS every 10 ms and, once a MAC other than MAC
       answers, prints the wall-clock time of that answer (Unix epoch, milliseconds) and exits;
@@ -73,6 +76,27 @@ def whohas(s, iface, address, timeout):
         print(m)
 
 
+def owners(s, iface, addresses, timeout):
+    me, ip = own(iface), own_ip(iface)
+    for address in addresses:
+        s.send(BROADCAST + me + struct.pack("!H", ETH_P_ARP) + arp(1, me, ip, b"\0" * 6, address))
+    seen = []
+    end = time.monotonic() + timeout
+    while True:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([s], [], [], left)[0]:
+            break
+        frame = s.recv(2048)
+        if len(frame) < 42 or struct.unpack("!H", frame[12:14])[0] != ETH_P_ARP:
+            continue
+        op, sha, spa = struct.unpack("!H6s4s", frame[20:32])
+        answer = (socket.inet_ntoa(spa), mac_text(sha))
+        if op == 2 and answer[0] in addresses and answer not in seen:
+            seen.append(answer)
+    for address, mac in seen:
+        print(address, mac)
+
+
 def watch(s, iface, address, old, timeout):
     me = own(iface)
     request = BROADCAST + me + struct.pack("!H", ETH_P_ARP) + arp(1, me, own_ip(iface), b"\0" * 6, address)
@@ -121,6 +145,9 @@ def main():
     w = sub.add_parser("whohas")
     w.add_argument("address")
     w.add_argument("--timeout", type=float, default=1.0)
+    o = sub.add_parser("owners")
+    o.add_argument("address", nargs="+")
+    o.add_argument("--timeout", type=float, default=1.0)
     w2 = sub.add_parser("watch")
     w2.add_argument("address")
     w2.add_argument("--old", required=True)
@@ -136,6 +163,8 @@ def main():
     s.bind((a.iface, 0))
     if a.cmd == "whohas":
         whohas(s, a.iface, a.address, a.timeout)
+    elif a.cmd == "owners":
+        owners(s, a.iface, a.address, a.timeout)
     elif a.cmd == "watch":
         raise SystemExit(watch(s, a.iface, a.address, a.old.lower(), a.timeout))
     elif a.cmd == "forge":

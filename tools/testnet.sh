@@ -22,7 +22,7 @@
 #   gt<ID>-client   198.18.0.100
 #   gt<ID>-b<N>     198.18.0.(10+N), answering "backend-N": HTTP on TCP 8080, UDP 5353,
 #                   HTTPS on 8443 (only for SNI backend.gatun.test; CA in STATE/tls/ca.crt),
-#                   SCTP on 9999 (INIT -> INIT ACK)
+#                   SCTP on 9999 (INIT -> INIT ACK), long-lived echo connections on TCP 7777
 #   gt<ID>f         (root namespace) the forwarder's port, opened by DPDK's af_packet PMD;
 #                   the forwarder itself is 198.18.0.2 on it. No address, and the kernel never
 #                   answers ARP on it: the data plane owns that port.
@@ -83,7 +83,7 @@ start_backend() {
   mkdir -p "$state"
   in_ns "$ns-b$n" setsid python3 "$here/backend.py" --name "backend-$n" --tcp 8080 --udp 5353 \
     --https 8443 --tls-cert "$state/tls/backend.crt" --tls-key "$state/tls/backend.key" \
-    --tls-sni backend.gatun.test --sctp 9999 \
+    --tls-sni backend.gatun.test --sctp 9999 --echo 7777 \
     >"$state/b$n.log" 2>&1 < /dev/null &
   echo $! > "$state/b$n.pid"
   for _ in $(seq 50); do  # until it listens

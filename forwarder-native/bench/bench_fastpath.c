@@ -184,6 +184,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	preload(fresh ? 0 : captured, preloaded, vport);
+	/* The idle back-off's cost (GATUN_IDLE_SLEEP_US, as the agent's --idle-sleep-us): dataplane.sh
+	 * measures with it on beside off. */
+	const char *idle = getenv("GATUN_IDLE_SLEEP_US");
+	if (idle != NULL && gfwd_idle_sleep_set((uint32_t)strtoul(idle, NULL, 10)) != 0) {
+		fprintf(stderr, "idle sleep: %s\n", gfwd_last_error());
+		return 1;
+	}
 
 	if (gfwd_start() != 1) {
 		fprintf(stderr, "start: %s\n", gfwd_last_error());

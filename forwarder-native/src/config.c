@@ -69,6 +69,7 @@ void config_free(struct config *c)
 	free(c->svc_slots);
 	free(c->vip_slots);
 	free(c->carry_from);
+	free(c->nat_returns);
 	free(c);
 }
 
@@ -260,6 +261,50 @@ static int build_service(struct config *c, const struct config *old, uint32_t in
 	return 0;
 }
 
+static int nat_return_cmp(const void *a, const void *b)
+{
+	const struct nat_return *x = a, *y = b;
+	if (x->family != y->family)
+		return (int)x->family - (int)y->family;
+	if (x->proto != y->proto)
+		return (int)x->proto - (int)y->proto;
+	int c = addr_cmp(&x->addr, &y->addr);
+	if (c != 0)
+		return c;
+	if (x->port != y->port)
+		return (int)rte_be_to_cpu_16(x->port) - (int)rte_be_to_cpu_16(y->port);
+	return x->service < y->service ? -1 : x->service > y->service;
+}
+
+/* The NAT return path's index (config.h): built once per commit, off the fast path. Serving
+ * and draining backends both: a draining backend still answers its open connections. */
+static int index_nat_returns(struct config *c)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < c->n_services; i++)
+		if (c->services[i].mode == GFWD_MODE_NAT)
+			n += c->services[i].n_backends;
+	if (n == 0)
+		return 0;
+	c->nat_returns = malloc(sizeof(struct nat_return) * n);
+	if (c->nat_returns == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < c->n_services; i++) {
+		const struct service *s = &c->services[i];
+		if (s->mode != GFWD_MODE_NAT)
+			continue;
+		for (uint32_t j = 0; j < s->n_backends; j++) {
+			const struct backend *b = &c->backends[s->first_backend + j];
+			c->nat_returns[c->n_nat_returns++] = (struct nat_return){
+				.addr = b->addr, .port = b->port, .proto = s->proto, .family = s->family, .service = i,
+			};
+		}
+	}
+	qsort(c->nat_returns, n, sizeof(struct nat_return), nat_return_cmp);
+	c->own_bytes += sizeof(struct nat_return) * n;
+	return 0;
+}
+
 static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backends_max)
 {
 	size_t entries = (size_t)c->n_services + n_backends_max;
@@ -388,6 +433,8 @@ struct config *config_build_over(const struct config *old, uint64_t seq,
 	}
 	if (alloc_counters(c, n_workers, c->n_backends) != 0)
 		FAIL("out of memory for traffic counters");
+	if (index_nat_returns(c) != 0)
+		FAIL("out of memory for the NAT return index");
 	return c;
 }
 
@@ -494,4 +541,28 @@ int64_t config_find_backend(const struct config *c, const struct service *s,
 	if (bi >= 0 || s->n_serving == s->n_backends)
 		return bi;
 	return find_in(c, s->first_backend + s->n_serving, s->n_backends - s->n_serving, addr, port_be);
+}
+
+uint32_t config_nat_services(const struct config *c, uint8_t family, uint8_t proto, const struct addr *addr,
+			     uint16_t port_be, const struct nat_return **first)
+{
+	struct nat_return key = { .addr = *addr, .port = port_be, .proto = proto, .family = family };
+	/* Lower bound of (family, proto, addr, port) with service 0: the first of the run. */
+	uint32_t lo = 0, hi = c->n_nat_returns;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (nat_return_cmp(&c->nat_returns[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	uint32_t n = 0;
+	while (lo + n < c->n_nat_returns) {
+		const struct nat_return *r = &c->nat_returns[lo + n];
+		if (r->family != family || r->proto != proto || r->port != port_be || !addr_eq(&r->addr, addr))
+			break;
+		n++;
+	}
+	*first = n ? &c->nat_returns[lo] : NULL;
+	return n;
 }

@@ -86,6 +86,20 @@ struct config {
 	uint32_t tables_reused;
 	uint64_t table_bytes_built;
 	uint64_t own_bytes;
+	/* The NAT return path's index: every backend of a NAT-mode service, sorted by (family,
+	 * proto, addr, port, service). A reply whose forward flow went through another forwarder
+	 * finds its service(s) here (config_nat_services). */
+	uint32_t n_nat_returns;
+	struct nat_return *nat_returns;
+};
+
+/* One NAT-mode service that has a backend (address, port), as a reply from it shows them. */
+struct nat_return {
+	struct addr addr;
+	uint16_t port;           /* network order */
+	uint8_t proto;
+	uint8_t family;
+	uint32_t service;        /* index into config.services */
 };
 
 #define CARRY_NONE UINT32_MAX
@@ -170,6 +184,11 @@ static inline const struct backend *flow_backend_in(const struct config *c, uint
 	*backend_idx = (uint32_t)bi;
 	return &c->backends[bi];
 }
+
+/* The NAT-mode services that have a backend at (addr, port) for proto: *first is the first of
+ * them in c->nat_returns, the return value how many follow it (0: none). */
+uint32_t config_nat_services(const struct config *c, uint8_t family, uint8_t proto, const struct addr *addr,
+			     uint16_t port_be, const struct nat_return **first);
 
 /* Sum of base and every worker for entry i (services first, then backends). */
 struct traffic config_traffic(const struct config *c, uint32_t i);

@@ -32,7 +32,8 @@
 	X(ADDRESS_CONFLICTS, "address_conflicts")    /* another MAC claims an owned address */ \
 	X(MIDSTREAM_FLOWS,   "midstream_flows")      /* opened by a TCP packet other than a SYN */ \
 	X(KERNEL_PUNTED,     "kernel_punted")        /* handed to a port's kernel interface (BGP, BFD, ARP, NDP) */ \
-	X(KERNEL_INJECTED,   "kernel_injected")      /* sent by the kernel interface, out of its port */
+	X(KERNEL_INJECTED,   "kernel_injected")      /* sent by the kernel interface, out of its port */ \
+	X(REPLY_FLOWS,       "reply_flows")          /* NAT: opened by a backend's reply (return path moved) */
 
 /* Every reason a packet is dropped. Malformed input has its own reasons. */
 #define GFWD_DROPS(X)                                                         \
@@ -53,6 +54,7 @@
 	X(UNSUPPORTED_ICMP,  "unsupported_icmp")                              \
 	X(NO_SERVICE,        "no_service")         /* no VIP:port matches */  \
 	X(NO_FLOW,           "no_flow")            /* reply without a flow */ \
+	X(NO_FLOW_AMBIGUOUS, "no_flow_ambiguous")  /* NAT reply: no one service's scheduler sends the client there */ \
 	X(RST_WITHOUT_FLOW,  "rst_without_flow")   /* a reset opens nothing */ \
 	X(NO_BACKEND,        "no_backend")         /* none serving */         \
 	X(SNAT_EXHAUSTED,    "snat_ports_exhausted")                          \

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Neighbour table (ARP; NDP later): next-hop address → MAC.
  *
- * Entries are created only by the control side (for every backend's next hop, on commit)
- * and never deleted, so an index stays valid forever and workers read without locks.
+ * Entries are created by the control side (for every backend's next hop, on commit) and, rarely,
+ * by a worker (a NAT client's next hop when a backend's reply makes its flow: pipeline.c), under
+ * the creators' lock, and never deleted, so an index stays valid forever and workers read without locks.
  * Workers update an entry's MAC from ARP traffic with one atomic 64-bit store; the
  * housekeeping thread asks for unresolved and ageing entries. */
 #ifndef GFWD_NEIGH_H

@@ -108,6 +108,38 @@ static inline uint8_t tcp_opening_state(uint8_t flags)
 	return flags & RTE_TCP_SYN_FLAG ? FLOW_TCP_SYN : FLOW_TCP_ESTABLISHED;
 }
 
+/* Records flow t (both directions), full NAT's source port chosen here, and counts it; NULL
+ * with *why when it cannot be. */
+static struct flow *flow_record(struct worker *w, const struct config *cfg, struct flow *t, enum gfwd_drop *why)
+{
+	if (t->mode == GFWD_MODE_FULLNAT) {
+		t->snat_port = snat_port_alloc(w, t);
+		if (unlikely(t->snat_port == 0)) {
+			*why = DROP_SNAT_EXHAUSTED;
+			return NULL;
+		}
+	}
+	struct flow *f = flow_insert(w->flows, t, w->now);
+	if (unlikely(f == NULL)) {
+		*why = DROP_FLOW_TABLE_FULL;
+		return NULL;
+	}
+	w->cnt.event[EV_NEW_FLOWS]++;
+	struct traffic *ts = traffic_service(cfg, w->index, t->svc);
+	struct traffic *tb = traffic_backend(cfg, w->index, t->backend_idx);
+	ts->new_flows++;
+	ts->active++;
+	tb->new_flows++;
+	tb->active++;
+	return f;
+}
+
+static inline uint8_t opening_state(const struct pkt *p)
+{
+	return p->key.proto == IPPROTO_TCP ? tcp_opening_state(p->tcp_flags)
+	       : p->key.proto == IPPROTO_SCTP ? FLOW_SCTP : FLOW_UDP;
+}
+
 /* A new connection: schedule a backend and record the flow (both directions). */
 static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
 			      const struct pkt *p, uint32_t hash, uint16_t in_port, enum gfwd_drop *why)
@@ -124,35 +156,92 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		.vport = p->key.dport, .vip_id = svc->vip_id,
 		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
-		.proto = p->key.proto, .family = p->key.family,
-		.state = p->key.proto == IPPROTO_TCP ? tcp_opening_state(p->tcp_flags)
-			 : p->key.proto == IPPROTO_SCTP ? FLOW_SCTP : FLOW_UDP,
+		.proto = p->key.proto, .family = p->key.family, .state = opening_state(p),
 		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	if (svc->mode == GFWD_MODE_FULLNAT) {
-		t.snat_port = snat_port_alloc(w, &t);
-		if (unlikely(t.snat_port == 0)) {
-			*why = DROP_SNAT_EXHAUSTED;
-			return NULL;
-		}
-	}
-	struct flow *f = flow_insert(w->flows, &t, w->now);
-	if (unlikely(f == NULL)) {
-		*why = DROP_FLOW_TABLE_FULL;
+	struct flow *f = flow_record(w, cfg, &t, why);
+	if (unlikely(f == NULL))
 		return NULL;
-	}
-	w->cnt.event[EV_NEW_FLOWS]++;
 	if (t.state == FLOW_TCP_ESTABLISHED)
 		w->cnt.event[EV_MIDSTREAM_FLOWS]++;
-	struct traffic *ts = traffic_service(cfg, w->index, t.svc);
-	struct traffic *tb = traffic_backend(cfg, w->index, bi);
-	ts->new_flows++;
-	ts->active++;
-	tb->new_flows++;
-	tb->active++;
 	if (t.state == FLOW_TCP_SYN)
-		tb->passive.syns++;
+		traffic_backend(cfg, w->index, bi)->passive.syns++;
+	return f;
+}
+
+/* ---------------------------------------------------------------- the NAT return path */
+
+/* The NAT service a backend's reply belongs to, when its forward flow went through another
+ * forwarder (the VIP's owner before this one; the backends' gateway address moved here with
+ * ownership): the only NAT service that has this backend, or among several the one whose
+ * scheduler sends the client's tuple (client → VIP:port) to it, as the old owner's did. */
+static const struct service *reply_service(const struct config *cfg, const struct pkt *p, uint32_t *bi,
+					   enum gfwd_drop *why)
+{
+	const struct nat_return *r;
+	uint32_t n = config_nat_services(cfg, p->key.family, p->key.proto, &p->key.src, p->key.sport, &r);
+	if (n == 0) {
+		*why = DROP_NO_SERVICE;
+		return NULL;
+	}
+	const struct service *found = NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct service *svc = &cfg->services[r[i].service];
+		int64_t at = config_find_backend(cfg, svc, &p->key.src, p->key.sport);
+		if (at < 0)
+			continue;
+		if (n > 1) {
+			struct flow_key k = {
+				.src = p->key.dst, .dst = svc->vip, .sport = p->key.dport, .dport = svc->port,
+				.proto = p->key.proto, .family = p->key.family,
+			};
+			if (sched_pick_by_tuple(svc, &k.src, flow_key_hash(&k)) != (uint32_t)at)
+				continue;
+			if (found != NULL) {
+				*why = DROP_NO_FLOW_AMBIGUOUS;   /* two schedulers send this client here */
+				return NULL;
+			}
+		}
+		found = svc;
+		*bi = (uint32_t)at;
+	}
+	if (found == NULL)
+		*why = DROP_NO_FLOW_AMBIGUOUS;
+	return found;
+}
+
+/* A reply from a NAT backend without a flow: the flow is made as if the client's packet had
+ * come first, its client's previous hop from the neighbour table (the client itself on a
+ * port's prefix, else the port's gateway; asked for when unknown: this reply is dropped, the
+ * backend's retransmission finds it). */
+static struct flow *reply_open(struct worker *w, const struct config *cfg, const struct pkt *p,
+			       enum gfwd_drop *why)
+{
+	uint32_t bi;
+	const struct service *svc = reply_service(cfg, p, &bi, why);
+	if (svc == NULL)
+		return NULL;
+	uint16_t hop = dp_next_hop(&p->key.dst, p->key.family);   /* rare: may create the entry */
+	struct rte_ether_addr mac;
+	if (hop == NEIGH_NONE || !neigh_mac(&dp.neigh, hop, &mac)) {
+		*why = DROP_NEIGH_UNRESOLVED;
+		return NULL;
+	}
+	const struct backend *b = &cfg->backends[bi];
+	struct flow t = {
+		.client = p->key.dst, .client_port = p->key.dport,
+		.backend = b->addr, .backend_port = b->port,
+		.vport = svc->port, .vip_id = svc->vip_id,
+		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
+		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
+		.proto = p->key.proto, .family = p->key.family, .state = opening_state(p),
+		.in_port = (uint8_t)dp.neigh.e[hop].port, .mode = svc->mode,
+	};
+	memcpy(t.client_mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	struct flow *f = flow_record(w, cfg, &t, why);
+	if (likely(f != NULL))
+		w->cnt.event[EV_REPLY_FLOWS]++;
 	return f;
 }
 
@@ -331,12 +420,22 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
 		return;
 	}
+	enum gfwd_drop why;
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
 	if (svc == NULL) {
-		drop(w, p->m, dp_is_port_addr(p->key.family, &p->key.dst, NULL) ? DROP_NO_FLOW : DROP_NO_SERVICE);
+		if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
+			drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
+			return;
+		}
+		f = reply_open(w, cfg, p, &why);
+		if (f == NULL) {
+			drop(w, p->m, why);
+			return;
+		}
+		flow_track(f, p, DIR_REVERSE, w->now);
+		reverse(w, cfg, f, p);
 		return;
 	}
-	enum gfwd_drop why;
 	f = flow_open(w, cfg, svc, p, hash, in_port, &why);
 	if (f == NULL) {
 		drop(w, p->m, why);

@@ -2,9 +2,14 @@
 #include <rte_hash_crc.h>
 #include "scheduler.h"
 
+static inline uint32_t client_hash(const struct addr *client)
+{
+	return rte_hash_crc(client->b, 16, 0x51ed27);
+}
+
 static inline uint32_t source_hash(const struct pkt *p)
 {
-	return rte_hash_crc(p->key.src.b, 16, 0x51ed27);
+	return client_hash(&p->key.src);
 }
 
 static inline uint32_t maglev_at(const struct service *svc, uint32_t hash)
@@ -111,4 +116,16 @@ uint32_t sched_pick(struct worker *w, const struct config *cfg, const struct ser
 	if (likely(svc->sched == GFWD_SCHED_MAGLEV))
 		return maglev_at(svc, flow_hash);
 	return by_policy(w, cfg, svc, p, flow_hash);
+}
+
+uint32_t sched_pick_by_tuple(const struct service *svc, const struct addr *client, uint32_t flow_hash)
+{
+	if (svc->n_serving == 0)
+		return NO_BACKEND;
+	if (svc->sched == GFWD_SCHED_SOURCE_HASH ||
+	    (svc->sched == GFWD_SCHED_MAGLEV && svc->affinity_timeout_s != 0))
+		return maglev_at(svc, client_hash(client));
+	if (svc->sched == GFWD_SCHED_MAGLEV)
+		return maglev_at(svc, flow_hash);
+	return NO_BACKEND;
 }

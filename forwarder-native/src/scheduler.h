@@ -16,4 +16,10 @@
 uint32_t sched_pick(struct worker *w, const struct config *cfg, const struct service *svc,
 		    const struct pkt *p, uint32_t flow_hash);
 
+/* What the scheduler gives the client's forward tuple (client address, flow_hash of the
+ * client → VIP key) when that depends on the tuple alone: Maglev, source hash, and affinity
+ * over either (a fresh choice hashes the client address). NO_BACKEND for the policies whose
+ * choice depends on this worker's state (round robin, least connections), or no backend. */
+uint32_t sched_pick_by_tuple(const struct service *svc, const struct addr *client, uint32_t flow_hash);
+
 #endif

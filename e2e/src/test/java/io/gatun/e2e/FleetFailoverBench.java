@@ -11,6 +11,7 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.e2e.rig.FleetMember;
 import io.gatun.e2e.rig.LiveTraffic;
+import io.gatun.e2e.rig.LongLived;
 import io.gatun.e2e.rig.Scrape;
 import io.gatun.e2e.rig.TestNetwork;
 import io.gatun.e2e.rig.Traffic;
@@ -49,7 +50,17 @@ class FleetFailoverBench {
       Path.of(System.getProperty("gatun.root", "..")).toAbsolutePath().normalize();
   private static final List<String> ADDRESSES = List.of("198.18.0.2", "198.18.0.4", "198.18.0.5");
   private static final String VIP = "198.18.0.230";
-  private static final String KEEPALIVED_VIP = "198.18.0.240";
+  private static final String KEEPALIVED_VIP = "198.18.0.245";
+
+  /** NAT: backends route replies to NAT_CLIENT through GATEWAY, owned like a VIP. */
+  private static final String GATEWAY = "198.18.0.250";
+
+  private static final String NAT_CLIENT = "198.18.0.101";
+
+  /** Long-lived connections on VIP, one service per mode: VIP:port → backends' echo 7777. */
+  private static final Map<String, Integer> LONG_LIVED_PORTS =
+      new LinkedHashMap<>(Map.of("nat", 7000, "dsr", 7777, "fullnat", 7001));
+
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   private static TestNetwork network;
@@ -59,6 +70,7 @@ class FleetFailoverBench {
   /** A fresh test network per setting: interfaces a killed data plane held are not reused. */
   private static void up() throws IOException {
     network = TestNetwork.up(ROOT, 3, 3);
+    network.fleetModes(GATEWAY, NAT_CLIENT, List.of(VIP)); // DSR: the backends hold VIP too
     work = ROOT.resolve("e2e/target/bench-failover-" + network.id);
     Files.createDirectories(work);
     key = work.resolve("fleet-key");
@@ -110,20 +122,81 @@ class FleetFailoverBench {
   // ------------------------------------------------------------------ Gatun
 
   private static Snapshot snapshot() {
+    return Snapshot.newBuilder()
+        .setSnapshotVersion(1)
+        .addServices(service("http", 80, 8080, ForwardingMode.FULL_NAT))
+        .addServices(service("nat", LONG_LIVED_PORTS.get("nat"), 7777, ForwardingMode.NAT))
+        .addServices(service("dsr", LONG_LIVED_PORTS.get("dsr"), 7777, ForwardingMode.DSR))
+        .addServices(
+            service("fullnat", LONG_LIVED_PORTS.get("fullnat"), 7777, ForwardingMode.FULL_NAT))
+        .build();
+  }
+
+  private static VirtualService service(String name, int port, int target, ForwardingMode mode) {
     VirtualService.Builder vs =
         VirtualService.newBuilder()
-            .setKey("default/bench/http")
+            .setKey("default/bench/" + name)
             .setVip(VIP)
-            .setPort(80)
+            .setPort(port)
             .setProtocol(Protocol.TCP)
-            .setMode(ForwardingMode.FULL_NAT)
+            .setMode(mode)
             .setScheduling(io.gatun.control.v1.Scheduling.MAGLEV)
             .setMaglevTableSize(251);
     for (int n = 1; n <= 3; n++) {
       vs.addBackends(
-          Backend.newBuilder().setAddress(TestNetwork.backend(n)).setPort(8080).setWeight(1));
+          Backend.newBuilder().setAddress(TestNetwork.backend(n)).setPort(target).setWeight(1));
     }
-    return Snapshot.newBuilder().setSnapshotVersion(1).addServices(vs).build();
+    return vs.build();
+  }
+
+  /**
+   * Two long-lived connections per mode through VIP, opened before a kill: each mode's {@code
+   * [survived, opened]} once the NAT and DSR ones echo again after the kill (or 60 s passed).
+   */
+  private static final class Connections implements AutoCloseable {
+    private final Map<String, LongLived> byMode = new LinkedHashMap<>();
+
+    Connections() {
+      for (var e : LONG_LIVED_PORTS.entrySet()) {
+        String source = e.getKey().equals("nat") ? NAT_CLIENT : null;
+        byMode.put(e.getKey(), network.longLived(List.of(VIP + ":" + e.getValue()), source, 2));
+      }
+    }
+
+    void awaitAfter(long killedAt) {
+      try {
+        Await.until(
+            () ->
+                byMode.values().stream()
+                    .allMatch(
+                        l ->
+                            !l.now().connections().isEmpty()
+                                && l.now().connections().stream()
+                                    .allMatch(
+                                        c -> c.error() != null || c.survivedPast(killedAt + 500))),
+            Duration.ofSeconds(60),
+            () -> "connections undecided");
+      } catch (AssertionError undecided) {
+        // counted as they are: a connection still silent after 60 s did not survive
+      }
+    }
+
+    void addTo(Map<String, long[]> survived, long killedAt) {
+      for (var e : byMode.entrySet()) {
+        long[] counts = survived.computeIfAbsent(e.getKey(), k -> new long[2]);
+        for (LongLived.Connection c : e.getValue().stop().connections()) {
+          counts[1]++;
+          if (c.survivedPast(killedAt + 500)) {
+            counts[0]++;
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      byMode.values().forEach(LongLived::close);
+    }
   }
 
   private static TestForwarder startForwarder(int i, FakeOperator operator, int intervalMs, int run)
@@ -139,7 +212,9 @@ class FleetFailoverBench {
             key,
             "bench",
             "--fleet-interval-ms",
-            Integer.toString(intervalMs));
+            Integer.toString(intervalMs),
+            "--fleet-gateway",
+            GATEWAY);
     return TestForwarder.process(ROOT, args, work.resolve(name + "-" + run + ".log"));
   }
 
@@ -152,6 +227,7 @@ class FleetFailoverBench {
     List<FakeOperator> operators = new ArrayList<>();
     TestForwarder[] forwarders = new TestForwarder[3];
     List<Long> times = new ArrayList<>();
+    Map<String, long[]> survived = new LinkedHashMap<>();
     Traffic traffic;
     try {
       for (int i = 0; i < 3; i++) {
@@ -162,7 +238,10 @@ class FleetFailoverBench {
       for (FakeOperator operator : operators) {
         operator.apply(snapshot());
       }
-      network.awaitListening(1, 8080, Duration.ofSeconds(30));
+      for (int n = 1; n <= 3; n++) {
+        network.awaitListening(n, 8080, Duration.ofSeconds(30));
+        network.awaitListening(n, 7777, Duration.ofSeconds(30));
+      }
       try (LiveTraffic live =
           network.liveTraffic(VIP, List.of("--no-udp", "--timeout", "0.5", "--rate", "100"))) {
         for (int k = 0; k < kills; k++) {
@@ -170,7 +249,19 @@ class FleetFailoverBench {
           String owner = awaitOneOwner(macs);
           int victim = macs.indexOf(owner);
           TestForwarder dying = forwarders[victim];
-          times.add(killAndTime(VIP, owner, dying::kill));
+          try (Connections connections = new Connections()) {
+            long[] killedAt = {0};
+            times.add(
+                killAndTime(
+                    VIP,
+                    owner,
+                    () -> {
+                      killedAt[0] = System.currentTimeMillis();
+                      dying.kill();
+                    }));
+            connections.awaitAfter(killedAt[0]);
+            connections.addTo(survived, killedAt[0]);
+          }
           forwarders[victim] = startForwarder(victim, operators.get(victim), intervalMs, k + 1);
         }
         traffic = live.stop();
@@ -188,6 +279,10 @@ class FleetFailoverBench {
     r.put("max", (double) times.stream().mapToLong(Long::longValue).max().orElseThrow());
     r.put("failedPerKill", (double) traffic.failed() / kills);
     r.put("requests", (double) traffic.requests().size());
+    for (var e : survived.entrySet()) {
+      r.put("survived_" + e.getKey(), (double) e.getValue()[0]);
+      r.put("opened_" + e.getKey(), (double) e.getValue()[1]);
+    }
     System.out.printf("FleetFailoverBench: Gatun %d ms x 3: %s ms; %s%n", intervalMs, times, r);
     return r;
   }
@@ -396,6 +491,14 @@ class FleetFailoverBench {
               g.get("failedPerKill"),
               "requests",
               null));
+      for (String mode : LONG_LIVED_PORTS.keySet()) {
+        figures.add(
+            figure(
+                "failover_" + s + "_" + mode + "_connections_surviving",
+                g.get("survived_" + mode) / g.get("opened_" + mode),
+                "fraction of " + g.get("opened_" + mode).intValue(),
+                null));
+      }
     }
     Path out = Path.of(System.getProperty("gatun.bench.out", "target/failover.json"));
     Files.createDirectories(out.toAbsolutePath().getParent());

@@ -93,6 +93,7 @@ public final class Agent implements AutoCloseable {
     this.applier = new SnapshotApplier(serving, registry);
     this.announcer = announcer.apply(registry);
     applier.onFleetConfig(this.announcer::configure);
+    serving.onNatVipsServed(this.announcer::serveNat);
     serving.onVipsServed(this.announcer::serve);
     this.announcer.start();
     this.bgp =

@@ -229,6 +229,86 @@ public final class TestNetwork implements AutoCloseable {
   }
 
   /**
+   * What a fleet's NAT and DSR modes need (tools/testnet-fleet.sh): the client's second address
+   * {@code natClient}, routed back from every backend through {@code gateway} (the address the
+   * fleet owns like a VIP), and {@code dsrVips} on every backend's loopback.
+   */
+  public void fleetModes(String gateway, String natClient, List<String> dsrVips) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(tools.resolve("testnet-fleet.sh").toString(), id, gateway, natClient));
+    cmd.addAll(dsrVips);
+    run(cmd);
+  }
+
+  /**
+   * Blocks (or lets through again) the fleet's advertisements (EtherType 0x88B5) between forwarder
+   * ports {@code a} and {@code b}, both ways, on the bridge: a partition the clients do not see.
+   */
+  public void partition(int a, int b, boolean on) {
+    String lan = "gt" + id + "-lan";
+    for (int[] pair : new int[][] {{a, b}, {b, a}}) {
+      run(
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              lan,
+              "ebtables",
+              on ? "-A" : "-D",
+              "FORWARD",
+              "-i",
+              bridgePort(pair[0]),
+              "-o",
+              bridgePort(pair[1]),
+              "-p",
+              "0x88b5",
+              "-j",
+              "DROP"));
+    }
+  }
+
+  /** The bridge's side of forwarder port {@code n} (testnet.sh names them fwd, fwd2, ...). */
+  private static String bridgePort(int n) {
+    return n == 1 ? "fwd" : "fwd" + n;
+  }
+
+  /**
+   * Long-lived TCP connections from the client (tools/longlived.py) to each {@code host:port}
+   * target, {@code perTarget} each, from {@code source} (null: the client's first address).
+   */
+  public LongLived longLived(List<String> targets, String source, int perTarget) {
+    return longLived(targets, source, perTarget, false);
+  }
+
+  /**
+   * The same; with {@code push} the backends send (a line every 50 ms) and the client only reads.
+   */
+  public LongLived longLived(List<String> targets, String source, int perTarget, boolean push) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                "gt" + id + "-client",
+                "python3",
+                tools.resolve("longlived.py").toString(),
+                "--connections",
+                Integer.toString(perTarget)));
+    for (String t : targets) {
+      cmd.addAll(List.of("--target", t));
+    }
+    if (source != null) {
+      cmd.addAll(List.of("--source", source));
+    }
+    if (push) {
+      cmd.add("--push");
+    }
+    return LongLived.start(cmd);
+  }
+
+  /**
    * Starts tools/drain_peer.py (mode first, then its options) in test host {@code host} ("client",
    * "b1", ...); the caller reads its output and ends it.
    */

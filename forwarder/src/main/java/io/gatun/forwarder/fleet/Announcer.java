@@ -25,6 +25,12 @@ public interface Announcer extends AutoCloseable {
    */
   default void configure(FleetConfig fleet) {}
 
+  /**
+   * Those of the served VIPs with a NAT-mode service (their backends answer clients through a
+   * return-path gateway); told before {@link #serve} on every change. Only a fleet cares.
+   */
+  default void serveNat(Collection<InetAddress> natVips) {}
+
   /** The addresses this forwarder answers for now, as text (RFC 5952), sorted. */
   List<String> owned();
 

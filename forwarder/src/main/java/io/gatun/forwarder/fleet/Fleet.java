@@ -8,6 +8,7 @@ import io.gatun.control.v1.VipMove;
 import io.gatun.forwarder.dataplane.WorkerWatch;
 import io.gatun.fwd.Punted;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * <p>Two forwarders answering for one address (a healing partition, heard as the data plane's
  * conflict report) resolve it by rendezvous between the two: the loser yields the address for a
  * while, the winner announces again. A foreign MAC is counted and reported.
+ *
+ * <p>A VIP with a NAT-mode service is owned with the return-path gateway of its family (elected by
+ * the gateway's address): its backends send their replies to the gateway's owner, so forward and
+ * return paths meet at one forwarder, and after a move both go to the same new one (whose data
+ * plane makes a flow from whichever arrives first). Without a gateway each VIP goes its own way.
  *
  * <p>One thread runs {@link #tick} every millisecond; the tests call it with their own clock.
  */
@@ -90,6 +96,8 @@ public final class Fleet implements Announcer {
 
   /** The smallest interval among the served VIPs' Pools (the flags' without Pools). */
   private Duration advertiseEvery;
+  /** The served VIPs with a NAT-mode service, as text: owned with their family's gateway. */
+  private Set<String> natVips = Set.of();
 
   private Map<String, InetAddress> owned = new TreeMap<>();
   private volatile List<String> ownedText = List.of();
@@ -180,6 +188,32 @@ public final class Fleet implements Announcer {
                     LockSupport.parkNanos(POLL_NANOS);
                   }
                 });
+  }
+
+  @Override
+  public synchronized void serveNat(Collection<InetAddress> vips) {
+    Set<String> next = new TreeSet<>();
+    vips.forEach(v -> next.add(Address.text(v)));
+    if (!next.equals(natVips)) {
+      natVips = next;
+      changed("served");
+    }
+  }
+
+  /**
+   * What rendezvous hashes for {@code address}: a NAT VIP's family gateway (so the two share an
+   * owner), else the address itself.
+   */
+  private String electedAs(String address) {
+    if (natVips.contains(address)) {
+      boolean v6 = address.contains(":");
+      for (InetAddress gateway : settings.gateways()) {
+        if ((gateway instanceof Inet6Address) == v6) {
+          return Address.text(gateway);
+        }
+      }
+    }
+    return address;
   }
 
   @Override
@@ -358,7 +392,8 @@ public final class Fleet implements Announcer {
       return;
     }
     String winner =
-        Rendezvous.owner(address, candidatesFor(address, Set.of(self, peer.get()))).orElse(self);
+        Rendezvous.owner(electedAs(address), candidatesFor(address, Set.of(self, peer.get())))
+            .orElse(self);
     if (winner.equals(self)) {
       log.warn(
           "{} answers for {} too; it loses to this forwarder: announcing again",
@@ -443,7 +478,8 @@ public final class Fleet implements Announcer {
           liveForIt.retainAll(alive);
           liveForIt.add(self);
         }
-        String winner = Rendezvous.owner(text, candidatesFor(text, liveForIt)).orElse("");
+        String winner =
+            Rendezvous.owner(electedAs(text), candidatesFor(text, liveForIt)).orElse("");
         boolean mine = winner.equals(self) && !listening;
         // Kept for a listening winner until it claims it: it announces before this one stops.
         boolean handingOver = waiting.contains(winner) && owned.containsKey(text);

@@ -12,6 +12,7 @@ import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.forwarder.health.RotationMeters;
 import io.gatun.forwarder.metrics.CommitMeters;
 import io.gatun.fwd.BackendSpec;
+import io.gatun.fwd.ForwardingMode;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
@@ -62,6 +63,8 @@ public final class ServingState implements AutoCloseable {
   private final Consumer<HealthStatus> upstream;
   private volatile List<InetAddress> vipsServed = List.of();
   private volatile Consumer<List<InetAddress>> servedListener = vips -> {};
+  private volatile List<InetAddress> natVipsServed = List.of();
+  private volatile Consumer<List<InetAddress>> natListener = vips -> {};
   private final Timer recommitTime;
   private final CommitMeters commits;
   private List<DesiredService> desired = List.of();
@@ -104,6 +107,13 @@ public final class ServingState implements AutoCloseable {
     passive.track(passiveTargets(running));
     vipsServed = running.stream().map(s -> s.spec().vip()).distinct().toList();
     runningKeys = running.stream().map(DesiredService::key).collect(Collectors.toSet());
+    natVipsServed =
+        running.stream()
+            .filter(s -> s.spec().mode() == ForwardingMode.NAT)
+            .map(s -> s.spec().vip())
+            .distinct()
+            .toList();
+    natListener.accept(natVipsServed);
     servedListener.accept(vipsServed);
     return refused;
   }
@@ -158,6 +168,12 @@ public final class ServingState implements AutoCloseable {
    */
   public void beforePassiveVerdicts(Consumer<List<ServiceStats>> listener) {
     passive.beforeVerdicts(listener);
+  }
+
+  /** Told the VIPs of running NAT-mode services after every snapshot, before the VIPs served. */
+  public void onNatVipsServed(Consumer<List<InetAddress>> listener) {
+    this.natListener = listener;
+    listener.accept(natVipsServed);
   }
 
   /** Told the running services' VIPs after every snapshot (the announcer). */

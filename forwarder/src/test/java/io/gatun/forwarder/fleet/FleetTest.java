@@ -432,4 +432,46 @@ class FleetTest {
     assertEachOwnedOnce();
     assertThat(fleets.get(0).owned()).as("the same split as before the partition").isEqualTo(ofOne);
   }
+
+  @Test
+  void natVipsAreOwnedWithTheirGatewaySoForwardAndReturnPathsMeetAndMoveTogether() {
+    List<InetAddress> nat = VIPS.subList(0, 6);
+    List<String> natText = nat.stream().map(Address::text).toList();
+    for (int n = 1; n <= 3; n++) {
+      start(n).serveNat(nat);
+    }
+    run(1_000);
+    assertEachOwnedOnce();
+    int gatewayOwner = owner(Address.text(GATEWAY));
+    assertThat(fleets.get(gatewayOwner).owned())
+        .as("every NAT VIP with the gateway")
+        .containsAll(natText);
+    assertThat(fleets.stream().filter(f -> !f.owned().isEmpty()).count())
+        .as("the other VIPs still spread")
+        .isGreaterThanOrEqualTo(2);
+
+    stopped.add(gatewayOwner);
+    run(1_000);
+    assertEachOwnedOnce();
+    int next = owner(Address.text(GATEWAY));
+    assertThat(next).isNotEqualTo(gatewayOwner);
+    assertThat(fleets.get(next).owned()).as("moved together").containsAll(natText);
+
+    for (int f = 0; f < 3; f++) {
+      if (!stopped.contains(f)) {
+        fleets.get(f).serveNat(List.of());
+      }
+    }
+    run(1_000);
+    assertEachOwnedOnce();
+  }
+
+  private int owner(String address) {
+    for (int f = 0; f < fleets.size(); f++) {
+      if (!stopped.contains(f) && fleets.get(f).owned().contains(address)) {
+        return f;
+      }
+    }
+    throw new AssertionError(address + " owned by none");
+  }
 }
