@@ -81,23 +81,6 @@ static inline void flow_track(struct flow *f, const struct pkt *p, enum flow_dir
 	f->expires = now + flow_timeout(f->state);
 }
 
-static uint16_t snat_port_alloc(struct worker *w, const struct flow *t)
-{
-	struct flow_key k = {
-		.src = t->backend, .sport = t->backend_port,
-		.dst = dp.snat_addrs[fam(t->family)][t->snat_id], .proto = t->proto, .family = t->family,
-	};
-	for (int i = 0; i < SNAT_PORT_TRIES; i++) {
-		uint16_t port = w->snat_next;
-		w->snat_next = port == w->snat_last ? w->snat_first : port + 1;
-		k.dport = rte_cpu_to_be_16(port);
-		enum flow_dir dir;
-		if (flow_lookup(w->flows, &k, flow_key_hash(&k), w->now, &dir) == NULL)
-			return k.dport;
-	}
-	return 0;
-}
-
 /* A TCP flow opened by a packet other than a SYN is a connection established elsewhere
  * (through a forwarder that owned the VIP before, Katran style): it continues here on the
  * backend the same Maglev table gives, with the established timeout from the start. */
@@ -129,7 +112,8 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 	};
 	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
 	if (svc->mode == GFWD_MODE_FULLNAT) {
-		t.snat_port = snat_port_alloc(w, &t);
+		struct snat_key sk = snat_key_of(&t);
+		t.snat_port = snat_port_take(&w->snat, &sk);
 		if (unlikely(t.snat_port == 0)) {
 			*why = DROP_SNAT_EXHAUSTED;
 			return NULL;
@@ -137,6 +121,10 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 	}
 	struct flow *f = flow_insert(w->flows, &t, w->now);
 	if (unlikely(f == NULL)) {
+		if (t.snat_port != 0) {
+			struct snat_key sk = snat_key_of(&t);
+			snat_port_release(&w->snat, &sk, t.snat_port);
+		}
 		*why = DROP_FLOW_TABLE_FULL;
 		return NULL;
 	}

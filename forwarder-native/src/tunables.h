@@ -40,7 +40,8 @@
 /* Full NAT source ports, split evenly over the workers. */
 #define SNAT_PORT_FIRST         1024
 #define SNAT_PORT_LAST          65535
-#define SNAT_PORT_TRIES         64      /* candidates tried before counting exhaustion */
+#define SNAT_POOLS              65536   /* (SNAT address, backend) pools per worker (snat.h) */
+#define SNAT_POOL_PROBE         32      /* pool table entries a key may take */
 
 /* Neighbours (ARP/NDP). */
 #define NEIGH_MAX               4096    /* entries */
