@@ -282,11 +282,14 @@ static bool slot_fill(struct flow_table *ft, uint32_t hash, uint32_t ref, uint32
 
 struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_t now)
 {
-	struct flow_key kf, kr;
+	struct flow_key kf;
 	flow_key_of(ft, tmpl, DIR_FORWARD, &kf);
-	flow_key_of(ft, tmpl, DIR_REVERSE, &kr);
-	uint32_t hf = flow_key_hash(&kf), hr = flow_key_hash(&kr);
+	return flow_insert_hashed(ft, tmpl, flow_key_hash(&kf), flow_reverse_hash(ft, tmpl), now);
+}
 
+struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, uint32_t hf, uint32_t hr,
+				uint32_t now)
+{
 	if (ft->n_free == 0 && !evict_one(ft, hf, now))
 		return NULL;
 	uint32_t idx = ft->free_list[--ft->n_free];

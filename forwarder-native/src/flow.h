@@ -106,11 +106,22 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
 /* Adds a flow: copies *f and indexes both directions. Evicts the flow nearest to expiry
  * when there is no room (ft->evicted counts those). Returns the stored flow or NULL. */
 struct flow *flow_insert(struct flow_table *ft, const struct flow *f, uint32_t now);
+/* The same with both directions' hashes known: a new flow's forward hash is its first
+ * packet's, so only the reverse key is built and hashed (flow_reverse_hash). */
+struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, uint32_t hash_fwd,
+				uint32_t hash_rev, uint32_t now);
 void flow_remove(struct flow_table *ft, struct flow *f);
 /* The key of a flow's direction, as a packet in that direction carries it. */
 void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
 		 struct flow_key *k);
 uint32_t flow_table_live(const struct flow_table *ft);
+
+static inline uint32_t flow_reverse_hash(const struct flow_table *ft, const struct flow *f)
+{
+	struct flow_key k;
+	flow_key_of(ft, f, DIR_REVERSE, &k);
+	return flow_key_hash(&k);
+}
 /* Visits the next n flows in index order, removing the expired ones (through flow_remove,
  * so on_remove hears of each); wraps around. Returns how many it removed. */
 uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n);

@@ -119,7 +119,7 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 			return NULL;
 		}
 	}
-	struct flow *f = flow_insert(w->flows, &t, w->now);
+	struct flow *f = flow_insert_hashed(w->flows, &t, hash, flow_reverse_hash(w->flows, &t), w->now);
 	if (unlikely(f == NULL)) {
 		if (t.snat_port != 0) {
 			struct snat_key sk = snat_key_of(&t);
