@@ -21,8 +21,9 @@ struct flow_table *flow_table_create(uint32_t capacity, int socket,
 	struct flow_table *ft = rte_zmalloc_socket("flow_table", sizeof(*ft), 64, socket);
 	if (ft == NULL)
 		return NULL;
-	/* Two slots per flow and a load factor of at most 1/2. */
-	uint32_t buckets = rte_align32pow2((capacity * 4 + FLOW_BUCKET_SLOTS - 1) / FLOW_BUCKET_SLOTS);
+	/* Two slots per flow, FLOW_INDEX_LOAD_PERCENT of the slots used when every flow is. */
+	uint64_t slots = (uint64_t)capacity * 2 * 100 / FLOW_INDEX_LOAD_PERCENT;
+	uint32_t buckets = (uint32_t)RTE_MAX((slots + FLOW_BUCKET_SLOTS - 1) / FLOW_BUCKET_SLOTS, 2);
 	ft->buckets = rte_zmalloc_socket("flow_buckets", (size_t)buckets * sizeof(struct flow_bucket), 64, socket);
 	ft->flows = rte_zmalloc_socket("flows", (size_t)capacity * sizeof(struct flow), 64, socket);
 	ft->free_list = rte_malloc_socket("flow_free", (size_t)capacity * sizeof(uint32_t), 64, socket);
@@ -30,7 +31,7 @@ struct flow_table *flow_table_create(uint32_t capacity, int socket,
 		flow_table_free(ft);
 		return NULL;
 	}
-	ft->bucket_mask = buckets - 1;
+	ft->n_buckets = buckets;
 	ft->capacity = capacity;
 	for (uint32_t i = 0; i < capacity; i++)
 		ft->free_list[i] = capacity - 1 - i;
@@ -101,12 +102,17 @@ static inline uint32_t bucket_match(const struct flow_bucket *b, uint32_t sig)
 	       (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(hi)) << 4;
 }
 
-/* Two choices per key (the second from the hash's other bits): at a load factor of 1/2 a
- * single bucket of 8 overflows often enough to evict live flows; two almost never do. */
-static inline struct flow_bucket *bucket_of(const struct flow_table *ft, uint32_t hash, int choice)
+/* Two choices per key (the second from the hash's other bits), the index of each by
+ * multiplying (Lemire's range reduction: any bucket count, no division). */
+static inline uint32_t bucket_index(const struct flow_table *ft, uint32_t hash, int choice)
 {
 	uint32_t h = choice == 0 ? hash : (hash >> 16 | hash << 16) * 0x9e3779b1u;
-	return &ft->buckets[h & ft->bucket_mask];
+	return (uint32_t)(((uint64_t)h * ft->n_buckets) >> 32);
+}
+
+static inline struct flow_bucket *bucket_of(const struct flow_table *ft, uint32_t hash, int choice)
+{
+	return &ft->buckets[bucket_index(ft, hash, choice)];
 }
 
 static void slot_clear(struct flow_table *ft, uint32_t hash, uint32_t ref)
@@ -200,20 +206,21 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
 	return NULL;
 }
 
-/* A free slot for `hash` in its first bucket or else its second; only when both are full,
- * reclaim an expired flow or, failing that, evict the flow nearest to expiry (never
- * `keep`). Free slots are found from the bucket line alone: flows are read only to choose
- * a victim. */
+/* A free slot for `hash` in the emptier of its two buckets (the first on a tie): placing
+ * by load is what lets the index run at FLOW_INDEX_LOAD_PERCENT without overflowing,
+ * where taking the first bucket until it is full overflows at half that. Only when both
+ * are full, reclaim an expired flow or, failing that, evict the flow nearest to expiry
+ * (never `keep`). Free slots are found from the bucket lines alone: flows are read only
+ * to choose a victim. */
 static struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32_t now,
 				    const struct flow *keep, int *slot)
 {
-	for (int c = 0; c < 2; c++) {
-		struct flow_bucket *b = bucket_of(ft, hash, c);
-		uint32_t free = bucket_match(b, 0);   /* ref 0 is free; its signature is 0 too */
-		if (free != 0) {
-			*slot = __builtin_ctz(free);
-			return b;
-		}
+	struct flow_bucket *b0 = bucket_of(ft, hash, 0), *b1 = bucket_of(ft, hash, 1);
+	uint32_t free0 = bucket_match(b0, 0), free1 = bucket_match(b1, 0);   /* ref 0: sig 0 too */
+	if ((free0 | free1) != 0) {
+		bool second = __builtin_popcount(free1) > __builtin_popcount(free0);
+		*slot = __builtin_ctz(second ? free1 : free0);
+		return second ? b1 : b0;
 	}
 	struct flow_bucket *victim_b = NULL;
 	int victim = -1;
@@ -242,21 +249,20 @@ static struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32
 	return victim_b;
 }
 
-/* Every flow slot is taken: frees the flow nearest to expiry among those in hash's
- * buckets, or in the buckets after them if those are empty. */
+/* Every flow slot is taken: frees the flow nearest to expiry among those in hash's first
+ * bucket, or in the buckets after it if that is empty. */
 static bool evict_one(struct flow_table *ft, uint32_t hash, uint32_t now)
 {
-	for (uint32_t step = 0; step <= ft->bucket_mask; step++) {
+	uint32_t i = bucket_index(ft, hash, 0);
+	for (uint32_t step = 0; step < ft->n_buckets; step++, i = i + 1 == ft->n_buckets ? 0 : i + 1) {
+		struct flow_bucket *b = &ft->buckets[i];
 		struct flow *victim = NULL;
-		for (int c = 0; c < 2; c++) {
-			struct flow_bucket *b = bucket_of(ft, hash + step, c);
-			for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-				if (b->ref[s] == 0)
-					continue;
-				struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
-				if (victim == NULL || (int32_t)(f->expires - victim->expires) < 0)
-					victim = f;
-			}
+		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
+			if (b->ref[s] == 0)
+				continue;
+			struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
+			if (victim == NULL || (int32_t)(f->expires - victim->expires) < 0)
+				victim = f;
 		}
 		if (victim != NULL) {
 			if (!flow_expired(victim, now))

@@ -72,7 +72,7 @@ struct flow_bucket {
 
 struct flow_table {
 	struct flow_bucket *buckets;
-	uint32_t bucket_mask;
+	uint32_t n_buckets;       /* any count: indexed by multiplying (flow.c) */
 	struct flow *flows;
 	uint32_t capacity;
 	uint32_t *free_list;
