@@ -3,12 +3,20 @@
  *
  * A flow is 64 bytes and is reachable from two slots, one per direction: the client's
  * tuple (client → VIP) and the tuple of the backend's answer (backend → SNAT address, or
- * backend → client without SNAT). Slots live in 64-byte buckets of 8 (signature, reference)
+ * backend → client without SNAT). Slots live in 64-byte buckets of 10 (signature, reference)
  * pairs, so a lookup touches one bucket line and one flow line. Keys are not stored: a
  * slot's key is rebuilt from the flow (VIP and SNAT addresses are short ids into tables
  * that never change an id's address), which is what keeps a flow at 64 bytes for IPv6.
  * Expired flows leave when a lookup meets them, when their slot is needed, and in any case
- * when the sweep (flow_sweep(), driven by the worker loop) passes them. */
+ * when the sweep (flow_sweep(), driven by the worker loop) passes them.
+ *
+ * State per flow: the 64-byte flow, and two 6-byte slots in an index sized for 75% of its
+ * slots in use (FLOW_INDEX_LOAD_PERCENT): 64 + 12 / 0.75 = 80 bytes. Each slot goes to the
+ * emptier of its two buckets, which is what lets the index run that full without
+ * overflowing (taking the first bucket until it is full overflows well below it). Getting to
+ * 64 bytes in all needs a smaller flow — IPv4 flows of 32 bytes beside IPv6 ones of 64, or
+ * the backend and the client's MAC as ids into per-worker tables — which every user of a
+ * flow's fields would see; not done (BENCHMARKS.md). */
 #ifndef GFWD_FLOW_H
 #define GFWD_FLOW_H
 
@@ -65,10 +73,15 @@ struct flow {
 
 _Static_assert(sizeof(struct flow) == 64, "a flow is one cache line");
 
+/* Ten slots of six bytes: a 16-bit signature (a false match reads a flow line for about
+ * one lookup in 2,000 at full load) and a reference. */
 struct flow_bucket {
-	uint32_t sig[FLOW_BUCKET_SLOTS];
+	uint16_t sig[FLOW_BUCKET_SLOTS];
+	uint16_t pad[12 - FLOW_BUCKET_SLOTS];   /* never matched: bucket_match masks it off */
 	uint32_t ref[FLOW_BUCKET_SLOTS];  /* 0 = free, else (flow index << 1 | dir) + 1 */
 } __rte_aligned(64);
+
+_Static_assert(sizeof(struct flow_bucket) == 64, "a bucket is one cache line");
 
 struct flow_table {
 	struct flow_bucket *buckets;
