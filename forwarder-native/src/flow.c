@@ -216,16 +216,25 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
  * are full, reclaim an expired flow or, failing that, evict the flow nearest to expiry
  * (never `keep`). Free slots are found from the bucket lines alone: flows are read only
  * to choose a victim. */
-static struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32_t now,
-				    const struct flow *keep, int *slot)
+static struct flow_bucket *slot_reclaim(struct flow_table *ft, uint32_t hash, uint32_t now,
+					const struct flow *keep, int *slot);
+
+static __rte_always_inline struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32_t now,
+							const struct flow *keep, int *slot)
 {
 	struct flow_bucket *b0 = bucket_of(ft, hash, 0), *b1 = bucket_of(ft, hash, 1);
 	uint32_t free0 = bucket_match(b0, 0), free1 = bucket_match(b1, 0);   /* ref 0: sig 0 too */
-	if ((free0 | free1) != 0) {
-		bool second = __builtin_popcount(free1) > __builtin_popcount(free0);
-		*slot = __builtin_ctz(second ? free1 : free0);
-		return second ? b1 : b0;
-	}
+	if (unlikely((free0 | free1) == 0))
+		return slot_reclaim(ft, hash, now, keep, slot);
+	bool second = __builtin_popcount(free1) > __builtin_popcount(free0);
+	*slot = __builtin_ctz(second ? free1 : free0);
+	return second ? b1 : b0;
+}
+
+/* Both buckets full: the slot of an expired flow, or of the live one nearest to expiry. */
+static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, uint32_t hash, uint32_t now,
+						       const struct flow *keep, int *slot)
+{
 	struct flow_bucket *victim_b = NULL;
 	int victim = -1;
 	int32_t victim_left = INT32_MAX;
@@ -278,7 +287,7 @@ static bool evict_one(struct flow_table *ft, uint32_t hash, uint32_t now)
 	return false;
 }
 
-static bool slot_fill(struct flow_table *ft, uint32_t hash, uint32_t ref, uint32_t now,
+static __rte_always_inline bool slot_fill(struct flow_table *ft, uint32_t hash, uint32_t ref, uint32_t now,
 		      const struct flow *keep)
 {
 	int s;

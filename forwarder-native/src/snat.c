@@ -45,7 +45,7 @@ static inline bool key_eq(const struct snat_key *a, const struct snat_key *b)
 /* key's pool; with `create`, a fresh one if it has none: the first never-used entry on its
  * chain, or an entry nobody holds a port of (a used entry stays on the chains that pass
  * it, so taking it over for another key hides nothing). */
-static struct snat_pool *pool_of(struct snat_ports *sp, const struct snat_key *key, bool create)
+static __rte_always_inline struct snat_pool *pool_of(struct snat_ports *sp, const struct snat_key *key, bool create)
 {
 	uint32_t h = key_hash(key);
 	struct snat_pool *spare = NULL;
