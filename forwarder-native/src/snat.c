@@ -5,28 +5,44 @@
 #include "snat.h"
 #include "tunables.h"
 
+/* A free bitmap onto the spare list, linked through its first word. */
+static void pool_bits_put(struct snat_ports *sp, uint64_t *bits)
+{
+	bits[0] = (uint64_t)(uintptr_t)sp->spare;
+	sp->spare = bits;
+}
+
 int snat_ports_init(struct snat_ports *sp, uint16_t first, uint16_t last, int socket)
 {
 	uint32_t n = (uint32_t)last - first + 1;
 	*sp = (struct snat_ports){ .first = first, .last = last, .n_ports = n, .n_words = (n + 63) / 64,
 				   .socket = socket, .mask = SNAT_POOLS - 1 };
+	/* Every bitmap up front, within the budget: nothing is allocated on the fast path. */
+	uint32_t bytes = sp->n_words * 8;
+	sp->n_bitmaps = RTE_MIN(SNAT_BITMAP_BYTES / bytes, SNAT_POOLS / 2);
 	sp->pools = rte_zmalloc_socket("snat_pools", SNAT_POOLS * sizeof(struct snat_pool), 64, socket);
-	return sp->pools == NULL ? -1 : 0;
+	sp->arena = rte_zmalloc_socket("snat_bitmaps", (size_t)sp->n_bitmaps * bytes, 64, socket);
+	if (sp->pools == NULL || sp->arena == NULL) {
+		snat_ports_free(sp);
+		return -1;
+	}
+	for (uint32_t i = sp->n_bitmaps; i-- > 0;) {
+		uint64_t *bits = sp->arena + (size_t)i * sp->n_words;
+		/* Bits past the share, in the last word, read as taken forever. */
+		for (uint32_t b = n; b < sp->n_words * 64; b++)
+			bits[b / 64] |= 1ull << (b % 64);
+		pool_bits_put(sp, bits);
+	}
+	return 0;
 }
 
 void snat_ports_free(struct snat_ports *sp)
 {
-	if (sp->pools == NULL)
-		return;
-	for (uint32_t i = 0; i <= sp->mask; i++)
-		rte_free(sp->pools[i].bits);
-	while (sp->spare != NULL) {
-		uint64_t *next = (uint64_t *)(uintptr_t)sp->spare[0];
-		rte_free(sp->spare);
-		sp->spare = next;
-	}
 	rte_free(sp->pools);
+	rte_free(sp->arena);
 	sp->pools = NULL;
+	sp->arena = NULL;
+	sp->spare = NULL;
 }
 
 static inline uint32_t key_hash(const struct snat_key *k)
@@ -68,31 +84,23 @@ static __rte_always_inline struct snat_pool *pool_of(struct snat_ports *sp, cons
 	return spare;
 }
 
-/* A bitmap for a pool about to take its first port: a spare one, or a new one. */
-static bool pool_fill(struct snat_ports *sp, struct snat_pool *p)
+/* A bitmap for a pool about to take its first port, from the spare list. */
+static inline bool pool_fill(struct snat_ports *sp, struct snat_pool *p)
 {
 	if (p->bits != NULL)
 		return true;
-	if (sp->spare != NULL) {
-		p->bits = sp->spare;
-		sp->spare = (uint64_t *)(uintptr_t)p->bits[0];
-		p->bits[0] = 0;
-		return true;
-	}
-	p->bits = rte_zmalloc_socket("snat_bits", sp->n_words * 8, 64, sp->socket);
-	if (p->bits == NULL)
-		return false;
-	/* Bits past the share, in the last word, read as taken forever. */
-	for (uint32_t b = sp->n_ports; b < sp->n_words * 64; b++)
-		p->bits[b / 64] |= 1ull << (b % 64);
+	if (sp->spare == NULL)
+		return false;   /* every bitmap of the budget is in use */
+	p->bits = sp->spare;
+	sp->spare = (uint64_t *)(uintptr_t)p->bits[0];
+	p->bits[0] = sp->n_ports < 64 ? ~0ull << sp->n_ports : 0;
 	return true;
 }
 
 /* p's last port came back: its bitmap (all free again) goes to the spare list. */
 static void pool_empty(struct snat_ports *sp, struct snat_pool *p)
 {
-	p->bits[0] = (uint64_t)(uintptr_t)sp->spare;
-	sp->spare = p->bits;
+	pool_bits_put(sp, p->bits);
 	p->bits = NULL;
 }
 

@@ -11,12 +11,15 @@
  * old connection in TIME_WAIT) — and usually the first bit looked at is free. The flow's
  * end releases the bit.
  *
- * Memory follows the pools in use: a bitmap is the share's size (8 KB with one worker,
- * 1 KB with eight) and belongs to a pool only while it has live ports; an emptied pool's
- * bitmap (all zero again) waits on a spare list for the next pool. Pools are found by an
- * open-addressing table of SNAT_POOLS entries; one with no live port is taken over by
- * another key when needed. When every entry a key could take has live ports, the new flow
- * is dropped as SNAT-exhausted (counted like an exhausted port range). */
+ * Memory is a budget allocated with the worker (nothing is allocated on the fast path):
+ * SNAT_BITMAP_BYTES of bitmaps of the share's size (8 KB with one worker, so 2,080 of them;
+ * 1 KB with eight workers, 16,644 each). A bitmap belongs to a pool only while the pool has
+ * live ports; an emptied pool's bitmap (all free again) goes back to a spare list. Pools
+ * are found by an open-addressing table of SNAT_POOLS entries; one with no live port is
+ * taken over by another key when needed. A new flow that finds no pool entry on its key's
+ * chain, or no spare bitmap (more (SNAT address, backend) pairs with live flows on one
+ * worker than the budget holds), is dropped as SNAT-exhausted, counted like an exhausted
+ * port range. */
 #ifndef GFWD_SNAT_H
 #define GFWD_SNAT_H
 
@@ -50,7 +53,9 @@ struct snat_ports {
 	int socket;
 	uint32_t mask;            /* SNAT_POOLS - 1 */
 	struct snat_pool *pools;
-	uint64_t *spare;          /* emptied bitmaps, linked through their first word */
+	uint64_t *arena;          /* n_bitmaps bitmaps of n_words, allocated with the worker */
+	uint32_t n_bitmaps;
+	uint64_t *spare;          /* the free ones, linked through their first word */
 };
 
 int snat_ports_init(struct snat_ports *sp, uint16_t first, uint16_t last, int socket);

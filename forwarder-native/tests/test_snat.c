@@ -61,8 +61,9 @@ static void pools_alone(void)
 	snat_ports_free(&sp);
 }
 
-/* More keys than pool entries, a port each: some are refused (counted as exhaustion by the
- * pipeline), none gets a port twice; once every port is back, every key gets one again. */
+/* More keys than pool entries (and than bitmaps in the budget), a port each: some are
+ * refused (counted as exhaustion by the pipeline), none gets a port twice; once every port
+ * is back, every key gets one again. */
 static void pool_table_full(void)
 {
 	struct snat_ports sp;
@@ -76,6 +77,8 @@ static void pool_table_full(void)
 		refused += got[n] == 0;
 	}
 	CHECK(refused >= KEYS - SNAT_POOLS, "a full pool table refuses (%u of %u)", refused, (unsigned)KEYS);
+	CHECK(KEYS - refused <= sp.n_bitmaps, "never more pools with ports than bitmaps in the budget (%u, %u)",
+	      KEYS - refused, sp.n_bitmaps);
 	int once = 1;
 	for (uint32_t n = 0; n < KEYS; n++) {
 		struct snat_key k = key_n(n);
