@@ -43,7 +43,7 @@
 #define SNAT_PORT_LAST          65535
 #define SNAT_POOLS              65536   /* (SNAT address, backend) pools per worker (snat.h) */
 #define SNAT_POOL_PROBE         32      /* pool table entries a key may take */
-#define SNAT_BITMAP_BYTES       (16u << 20) /* per worker: port bitmaps of (SNAT address, backend) pairs */
+#define SNAT_BITMAP_BYTES       (8u << 20)  /* per worker: port bitmaps of (SNAT address, backend) pairs */
 
 /* Neighbours (ARP/NDP). */
 #define NEIGH_MAX               4096    /* entries */
