@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 	uint64_t rx = counter("rx_packets") - rx0;
 	uint64_t cycles = counter("busy_cycles") - cyc0, packets = counter("burst_packets") - pk0;
 	const struct flow_table *ft = dp.workers[0]->flows;
-	double state = sizeof(struct flow) + (double)(ft->bucket_mask + 1) * sizeof(struct flow_bucket) / ft->capacity;
+	double state = sizeof(struct flow) + (double)ft->n_buckets * sizeof(struct flow_bucket) / ft->capacity;
 	printf("mpps=%.3f cycles_per_packet=%.1f packets=%lu drops=%lu new_flows=%lu state_bytes_per_flow=%.0f\n",
 	       rx / elapsed / 1e6, packets ? (double)cycles / packets : 0.0, (unsigned long)rx, (unsigned long)drops(),
 	       (unsigned long)counter("new_flows"), state);

@@ -3,12 +3,20 @@
  *
  * A flow is 64 bytes and is reachable from two slots, one per direction: the client's
  * tuple (client → VIP) and the tuple of the backend's answer (backend → SNAT address, or
- * backend → client without SNAT). Slots live in 64-byte buckets of 8 (signature, reference)
+ * backend → client without SNAT). Slots live in 64-byte buckets of 10 (signature, reference)
  * pairs, so a lookup touches one bucket line and one flow line. Keys are not stored: a
  * slot's key is rebuilt from the flow (VIP and SNAT addresses are short ids into tables
  * that never change an id's address), which is what keeps a flow at 64 bytes for IPv6.
  * Expired flows leave when a lookup meets them, when their slot is needed, and in any case
- * when the sweep (flow_sweep(), driven by the worker loop) passes them. */
+ * when the sweep (flow_sweep(), driven by the worker loop) passes them.
+ *
+ * State per flow: the 64-byte flow, and two 6-byte slots in an index sized for 75% of its
+ * slots in use (FLOW_INDEX_LOAD_PERCENT): 64 + 12 / 0.75 = 80 bytes. Each slot goes to the
+ * emptier of its two buckets, which is what lets the index run that full without
+ * overflowing (taking the first bucket until it is full overflows well below it). Getting to
+ * 64 bytes in all needs a smaller flow — IPv4 flows of 32 bytes beside IPv6 ones of 64, or
+ * the backend and the client's MAC as ids into per-worker tables — which every user of a
+ * flow's fields would see; not done (BENCHMARKS.md). */
 #ifndef GFWD_FLOW_H
 #define GFWD_FLOW_H
 
@@ -65,14 +73,19 @@ struct flow {
 
 _Static_assert(sizeof(struct flow) == 64, "a flow is one cache line");
 
+/* Ten slots of six bytes: a 16-bit signature (a false match reads a flow line for about
+ * one lookup in 2,000 at full load) and a reference. */
 struct flow_bucket {
-	uint32_t sig[FLOW_BUCKET_SLOTS];
+	uint16_t sig[FLOW_BUCKET_SLOTS];
+	uint16_t pad[12 - FLOW_BUCKET_SLOTS];   /* never matched: bucket_match masks it off */
 	uint32_t ref[FLOW_BUCKET_SLOTS];  /* 0 = free, else (flow index << 1 | dir) + 1 */
 } __rte_aligned(64);
 
+_Static_assert(sizeof(struct flow_bucket) == 64, "a bucket is one cache line");
+
 struct flow_table {
 	struct flow_bucket *buckets;
-	uint32_t bucket_mask;
+	uint32_t n_buckets;       /* any count: indexed by multiplying (flow.c) */
 	struct flow *flows;
 	uint32_t capacity;
 	uint32_t *free_list;
@@ -106,11 +119,22 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
 /* Adds a flow: copies *f and indexes both directions. Evicts the flow nearest to expiry
  * when there is no room (ft->evicted counts those). Returns the stored flow or NULL. */
 struct flow *flow_insert(struct flow_table *ft, const struct flow *f, uint32_t now);
+/* The same with both directions' hashes known: a new flow's forward hash is its first
+ * packet's, so only the reverse key is built and hashed (flow_reverse_hash). */
+struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, uint32_t hash_fwd,
+				uint32_t hash_rev, uint32_t now);
 void flow_remove(struct flow_table *ft, struct flow *f);
 /* The key of a flow's direction, as a packet in that direction carries it. */
 void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
 		 struct flow_key *k);
 uint32_t flow_table_live(const struct flow_table *ft);
+
+static inline uint32_t flow_reverse_hash(const struct flow_table *ft, const struct flow *f)
+{
+	struct flow_key k;
+	flow_key_of(ft, f, DIR_REVERSE, &k);
+	return flow_key_hash(&k);
+}
 /* Visits the next n flows in index order, removing the expired ones (through flow_remove,
  * so on_remove hears of each); wraps around. Returns how many it removed. */
 uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n);

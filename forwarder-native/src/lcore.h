@@ -11,6 +11,7 @@
 #include "counters.h"
 #include "flow.h"
 #include "frag.h"
+#include "snat.h"
 #include "tunables.h"
 
 #define TXQ_CAP (BURST_SIZE * 2)
@@ -50,7 +51,7 @@ struct worker {
 	uint64_t sweep_tsc_per_flow;
 	uint16_t snat_first;        /* this worker's share of the SNAT ports (host order) */
 	uint16_t snat_last;
-	uint16_t snat_next;
+	struct snat_ports snat;     /* which of them each (SNAT address, backend) has in use */
 	struct tx_queue tx[MAX_PORTS];
 	struct affinity *affinity;  /* AFFINITY_SLOTS entries */
 	struct frag_table frags;    /* where later fragments follow their first */
@@ -61,6 +62,13 @@ struct worker {
 	uint32_t idle_sleep_us;     /* the back-off's current sleep */
 	struct counters cnt;
 } __rte_cache_aligned;
+
+/* The pool a full-NAT flow's port comes from. */
+static inline struct snat_key snat_key_of(const struct flow *f)
+{
+	return (struct snat_key){ .backend = f->backend, .backend_port = f->backend_port, .proto = f->proto,
+				  .family = f->family, .snat_id = f->snat_id };
+}
 
 static inline void drop(struct worker *w, struct rte_mbuf *m, enum gfwd_drop why)
 {

@@ -83,23 +83,6 @@ static inline void flow_track(struct flow *f, const struct pkt *p, enum flow_dir
 	f->expires = now + flow_timeout(f->state);
 }
 
-static uint16_t snat_port_alloc(struct worker *w, const struct flow *t)
-{
-	struct flow_key k = {
-		.src = t->backend, .sport = t->backend_port,
-		.dst = dp.snat_addrs[fam(t->family)][t->snat_id], .proto = t->proto, .family = t->family,
-	};
-	for (int i = 0; i < SNAT_PORT_TRIES; i++) {
-		uint16_t port = w->snat_next;
-		w->snat_next = port == w->snat_last ? w->snat_first : port + 1;
-		k.dport = rte_cpu_to_be_16(port);
-		enum flow_dir dir;
-		if (flow_lookup(w->flows, &k, flow_key_hash(&k), w->now, &dir) == NULL)
-			return k.dport;
-	}
-	return 0;
-}
-
 /* A TCP flow opened by a packet other than a SYN is a connection established elsewhere
  * (through a forwarder that owned the VIP before, Katran style): it continues here on the
  * backend the same Maglev table gives, with the established timeout from the start. */
@@ -110,17 +93,28 @@ static inline uint8_t tcp_opening_state(uint8_t flags)
 
 /* Records flow t (both directions), full NAT's source port chosen here, and counts it; NULL
  * with *why when it cannot be. */
-static struct flow *flow_record(struct worker *w, const struct config *cfg, struct flow *t, enum gfwd_drop *why)
+/* Records a flow (both directions) and counts it. fwd_hash: the forward direction's hash when the
+ * packet at hand is the client's (its own), else NULL (computed). A full-NAT flow takes its source
+ * port here, given back if the flow cannot be inserted. */
+static struct flow *flow_record(struct worker *w, const struct config *cfg, struct flow *t,
+				const uint32_t *fwd_hash, enum gfwd_drop *why)
 {
 	if (t->mode == GFWD_MODE_FULLNAT) {
-		t->snat_port = snat_port_alloc(w, t);
+		struct snat_key sk = snat_key_of(t);
+		t->snat_port = snat_port_take(&w->snat, &sk);
 		if (unlikely(t->snat_port == 0)) {
 			*why = DROP_SNAT_EXHAUSTED;
 			return NULL;
 		}
 	}
-	struct flow *f = flow_insert(w->flows, t, w->now);
+	struct flow *f = fwd_hash != NULL
+		? flow_insert_hashed(w->flows, t, *fwd_hash, flow_reverse_hash(w->flows, t), w->now)
+		: flow_insert(w->flows, t, w->now);
 	if (unlikely(f == NULL)) {
+		if (t->snat_port != 0) {
+			struct snat_key sk = snat_key_of(t);
+			snat_port_release(&w->snat, &sk, t->snat_port);
+		}
 		*why = DROP_FLOW_TABLE_FULL;
 		return NULL;
 	}
@@ -160,7 +154,7 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	struct flow *f = flow_record(w, cfg, &t, why);
+	struct flow *f = flow_record(w, cfg, &t, &hash, why);
 	if (unlikely(f == NULL))
 		return NULL;
 	if (t.state == FLOW_TCP_ESTABLISHED)
@@ -239,7 +233,7 @@ static struct flow *reply_open(struct worker *w, const struct config *cfg, const
 		.in_port = (uint8_t)dp.neigh.e[hop].port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	struct flow *f = flow_record(w, cfg, &t, why);
+	struct flow *f = flow_record(w, cfg, &t, NULL, why);
 	if (likely(f != NULL))
 		w->cnt.event[EV_REPLY_FLOWS]++;
 	return f;

@@ -13,7 +13,8 @@
 #define MBUF_CACHE_SIZE         256     /* per-lcore mempool cache */
 
 #define FLOW_TABLE_FLOWS        (1u << 20)  /* connections per worker */
-#define FLOW_BUCKET_SLOTS       8           /* slots per 64-byte bucket */
+#define FLOW_BUCKET_SLOTS       10          /* slots per 64-byte bucket (at most 12: flow.h) */
+#define FLOW_INDEX_LOAD_PERCENT 75          /* index slots in use with the table full (flow.c) */
 #define FLOW_SWEEP_PERIOD_MS    1000        /* the sweep visits every flow of a table this often */
 #define FLOW_SWEEP_MAX          64          /* flows visited per worker loop at most */
 
@@ -40,7 +41,9 @@
 /* Full NAT source ports, split evenly over the workers. */
 #define SNAT_PORT_FIRST         1024
 #define SNAT_PORT_LAST          65535
-#define SNAT_PORT_TRIES         64      /* candidates tried before counting exhaustion */
+#define SNAT_POOLS              65536   /* (SNAT address, backend) pools per worker (snat.h) */
+#define SNAT_POOL_PROBE         32      /* pool table entries a key may take */
+#define SNAT_BITMAP_BYTES       (8u << 20)  /* per worker: port bitmaps of (SNAT address, backend) pairs */
 
 /* Neighbours (ARP/NDP). */
 #define NEIGH_MAX               4096    /* entries */

@@ -15,6 +15,10 @@
 static void worker_flow_ended(void *ctx, const struct flow *f)
 {
 	struct worker *w = ctx;
+	if (f->snat_port != 0) {   /* full NAT: its port is free again */
+		struct snat_key k = snat_key_of(f);
+		snat_port_release(&w->snat, &k, f->snat_port);
+	}
 	const struct config *cfg = w->cfg;
 	if (cfg == NULL)
 		return;
@@ -60,7 +64,10 @@ struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_
 	uint32_t share = (SNAT_PORT_LAST - SNAT_PORT_FIRST + 1) / (n_workers ? n_workers : 1);
 	w->snat_first = (uint16_t)(SNAT_PORT_FIRST + index * share);
 	w->snat_last = (uint16_t)(w->snat_first + share - 1);
-	w->snat_next = w->snat_first;
+	if (snat_ports_init(&w->snat, w->snat_first, w->snat_last, socket) != 0) {
+		worker_free(w);
+		return NULL;
+	}
 	worker_tick(w);
 	uint64_t per_flow = rte_get_tsc_hz() * FLOW_SWEEP_PERIOD_MS / 1000 / flow_capacity;
 	w->sweep_tsc_per_flow = per_flow ? per_flow : 1;
@@ -73,6 +80,7 @@ void worker_free(struct worker *w)
 	if (w == NULL)
 		return;
 	flow_table_free(w->flows);
+	snat_ports_free(&w->snat);
 	frag_table_free(&w->frags);
 	rte_free(w->affinity);
 	rte_ring_free(w->inbox);

@@ -96,6 +96,7 @@ public final class Fleet implements Announcer {
 
   /** The smallest interval among the served VIPs' Pools (the flags' without Pools). */
   private Duration advertiseEvery;
+
   /** The served VIPs with a NAT-mode service, as text: owned with their family's gateway. */
   private Set<String> natVips = Set.of();
 
