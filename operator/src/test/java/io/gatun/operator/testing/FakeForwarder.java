@@ -2,6 +2,7 @@ package io.gatun.operator.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.gatun.control.delta.DeltaAssembly;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Capabilities;
 import io.gatun.control.v1.ControlPlaneGrpc;
@@ -47,6 +48,14 @@ public final class FakeForwarder implements AutoCloseable {
           .addSchedulings(Scheduling.MAGLEV)
           .build();
 
+  /**
+   * {@link #CAPABILITIES} and the delta channel, as the real forwarder offers it: after a complete
+   * snapshot, only what changed arrives; {@link #received} still lists complete snapshots (each
+   * delta assembled into the snapshot it stands for).
+   */
+  public static final Capabilities DELTA_CAPABLE =
+      CAPABILITIES.toBuilder().addFeatures(Feature.DELTA_SNAPSHOTS).build();
+
   /** {@link #CAPABILITIES} and draining backends. */
   public static final Capabilities DRAINING_CAPABLE =
       CAPABILITIES.toBuilder().addFeatures(Feature.DRAINING).build();
@@ -58,6 +67,8 @@ public final class FakeForwarder implements AutoCloseable {
   private final Map<String, String> refusing = new ConcurrentHashMap<>(); // service key -> why
   private final boolean autoAck;
   private final StreamObserver<ForwarderMessage> requests;
+  // Touched only by gRPC's calls of onNext, one at a time.
+  private final DeltaAssembly assembly = new DeltaAssembly();
 
   private FakeForwarder(String name, int port, ChannelCredentials credentials, boolean autoAck) {
     this.name = name;
@@ -69,9 +80,19 @@ public final class FakeForwarder implements AutoCloseable {
                 new StreamObserver<>() {
                   @Override
                   public void onNext(OperatorMessage message) {
-                    received.add(message.getSnapshot());
+                    Snapshot snapshot;
+                    if (message.hasDelta()) {
+                      snapshot = assembly.delta(message.getDelta()).orElse(null);
+                      if (snapshot == null) {
+                        askForComplete(message.getDelta().getSnapshotVersion());
+                        return;
+                      }
+                    } else {
+                      snapshot = assembly.complete(message.getSnapshot());
+                    }
+                    received.add(snapshot);
                     if (FakeForwarder.this.autoAck) {
-                      ack(message.getSnapshot().getSnapshotVersion());
+                      ack(snapshot.getSnapshotVersion());
                     }
                   }
 
@@ -174,6 +195,19 @@ public final class FakeForwarder implements AutoCloseable {
                                     .setServiceKey(service.getKey())
                                     .setError(refusing.get(service.getKey())))));
     send(ForwarderMessage.newBuilder().setAck(ack).build());
+  }
+
+  /** A delta that does not build on what it has: applies nothing, asks for a complete one. */
+  private void askForComplete(long snapshotVersion) {
+    send(
+        ForwarderMessage.newBuilder()
+            .setAck(
+                Ack.newBuilder()
+                    .setSnapshotVersion(snapshotVersion)
+                    .setApplied(false)
+                    .setFullSnapshotWanted(true)
+                    .setError("delta on a base this forwarder does not have"))
+            .build());
   }
 
   public void reject(long snapshotVersion, String error) {
