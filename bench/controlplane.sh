@@ -28,8 +28,10 @@ fi
 work=$(mktemp -d /tmp/gatun-bench-cp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # Online, so a fresh machine fetches the plugin (pinned: the same class path everywhere); Maven's
-# -q still prints its errors, and the script stops on them.
-mvn -q -B -ntp -pl operator \
+# -q still prints its errors, and the script stops on them. With -am and compile the sibling
+# modules resolve to their target/classes, so nothing needs installing in ~/.m2 first (the operator
+# is last in the reactor, so the file ends up holding its class path).
+mvn -q -B -ntp -pl operator -am compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" ||
   { echo "controlplane: could not resolve the operator's test class path (Maven's error above)" >&2; exit 1; }
