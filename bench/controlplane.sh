@@ -36,12 +36,14 @@ mvn -q -B -ntp -pl operator -am compile \
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" ||
   { echo "controlplane: could not resolve the operator's test class path (Maven's error above)" >&2; exit 1; }
 mkdir -p bench/results
+# GATUN_BENCH_OUT: another file, e.g. to run the largest size apart from the others.
+out=${GATUN_BENCH_OUT:-bench/results/controlplane.json}
 # The operator runs with the flags it is deployed with, unless told otherwise.
 export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options)}
 echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g ${GATUN_BENCH_JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "operator/target/test-classes:operator/target/classes:$(cat "$work/classpath")" \
-  io.gatun.operator.bench.ControlPlaneBench "$jar" crds bench/results/controlplane.json "${1:-100,1000,10000}" \
+  io.gatun.operator.bench.ControlPlaneBench "$jar" crds "$out" "${1:-100,1000,10000}" \
   "$forwarder" "$root/$native"
-echo "wrote bench/results/controlplane.json"
+echo "wrote $out"
