@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * control plane costs it is the same as on a wired port: snapshots, delta assembly, commits.
  */
 final class RealForwarder implements AutoCloseable {
-  /** EAL: main lcore and one worker, memory from the heap (--no-huge), no shared files (--no-shconf). */
+  /**
+   * EAL: main lcore and one worker, memory from the heap (--no-huge), no shared files
+   * (--no-shconf).
+   */
   static final String EAL =
       "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --log-level *:warning";
 
