@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # Control-plane benchmark (not a test): 100 / 1,000 / 10,000 LoadBalancers created -> all
-# Allocated and -> all Programmed with one forwarder connected, against a real kube-apiserver
-# 1.20.2, and the operator's heap at 10,000. The operator runs from its fat jar in its own JVM;
-# the driver (operator/src/test/java/io/gatun/operator/bench/ControlPlaneBench.java) runs from the
-# operator's test classes. Writes bench/results/controlplane.json.
+# Allocated and -> all Programmed with one forwarder connected, then 1,000 EndpointSlice changes
+# spread over them, each timed from the write to the forwarder running it, against a real
+# kube-apiserver 1.20.2 — once with a fake forwarder (the operator's share alone) and once with the
+# real one (the agent jar on the DPDK data plane, a net_null port, no hugepages) — beside the floor
+# (the writes any operator needs, made by the driver alone), and the operator's heap at the largest
+# size. The operator runs from its fat jar in its own JVM; the driver
+# (operator/src/test/java/io/gatun/operator/bench/ControlPlaneBench.java) runs from the operator's
+# test classes. Writes bench/results/controlplane.json.
 #
 #   bench/controlplane.sh [SIZES]      e.g. bench/controlplane.sh 100,1000
+#   GATUN_BENCH_CHANGES=1000 GATUN_BENCH_CHANGE_RATE=20 (changes per second) are the defaults.
+#   GATUN_BENCH_FORWARDERS=real runs only the real forwarder (default fake,real).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk.sh)}
 jar=operator/target/gatun-operator.jar
-if [ ! -f "$jar" ] || [ ! -d operator/target/test-classes/io/gatun/operator/bench ]; then
-  echo "controlplane: build the jars first: make build" >&2
+forwarder=forwarder/target/gatun-forwarder.jar
+native=forwarder-native/build/libgatunfwd.so
+if [ ! -f "$jar" ] || [ ! -f "$forwarder" ] || [ ! -f "$native" ] ||
+   [ ! -d operator/target/test-classes/io/gatun/operator/bench ]; then
+  echo "controlplane: build the jars and the data plane first: make build" >&2
   exit 1
 fi
 [ -x "${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.20.2-linux-amd64/kube-apiserver" ] ||
@@ -20,17 +29,22 @@ fi
 work=$(mktemp -d /tmp/gatun-bench-cp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # Online, so a fresh machine fetches the plugin (pinned: the same class path everywhere); Maven's
-# -q still prints its errors, and the script stops on them.
-mvn -q -B -ntp -pl operator \
+# -q still prints its errors, and the script stops on them. With -am and compile the sibling
+# modules resolve to their target/classes, so nothing needs installing in ~/.m2 first (the operator
+# is last in the reactor, so the file ends up holding its class path).
+mvn -q -B -ntp -pl operator -am compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" ||
   { echo "controlplane: could not resolve the operator's test class path (Maven's error above)" >&2; exit 1; }
 mkdir -p bench/results
+# GATUN_BENCH_OUT: another file, e.g. to run the largest size apart from the others.
+out=${GATUN_BENCH_OUT:-bench/results/controlplane.json}
 # The operator runs with the flags it is deployed with, unless told otherwise.
 export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options)}
 echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g ${GATUN_BENCH_JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "operator/target/test-classes:operator/target/classes:$(cat "$work/classpath")" \
-  io.gatun.operator.bench.ControlPlaneBench "$jar" crds bench/results/controlplane.json "${1:-100,1000,10000}"
-echo "wrote bench/results/controlplane.json"
+  io.gatun.operator.bench.ControlPlaneBench "$jar" crds "$out" "${1:-100,1000,10000}" \
+  "$forwarder" "$root/$native"
+echo "wrote $out"

@@ -7,6 +7,10 @@ import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -21,7 +25,7 @@ import io.gatun.operator.api.LoadBalancerStatus;
 import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
-import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.backends.EndpointSlices;
 import io.gatun.operator.loadbalancer.LoadBalancerReconciler;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
@@ -41,29 +45,45 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
- * Control-plane benchmark (not a test): for 100, 1,000 and 10,000 LoadBalancers (two static
- * backends each), the time from the first create to all Allocated and to all Programmed with one
- * forwarder connected (a fake one speaking the real protocol over gRPC, acknowledging every
- * snapshot), against a real kube-apiserver 1.20; and the operator's heap with 10,000. The operator
- * is the fat jar in a JVM of its own, as deployed, so the heap figure is its own. Each size gets a
- * fresh API server and operator.
+ * Control-plane benchmark (not a test): for 100, 1,000 and 10,000 LoadBalancers (each backed by a
+ * Service's EndpointSlice of two endpoints), the time from the first create to all Allocated and to
+ * all Programmed with one forwarder connected, against a real kube-apiserver 1.20; then endpoint
+ * changes spread over them ({@link EndpointChurn}), each timed from the EndpointSlice write to the
+ * forwarder running it; and the operator's heap at the largest size. It runs once with a fake
+ * forwarder (speaking the real protocol over gRPC, deltas included, acknowledging every message on
+ * arrival: the operator's share alone) and, given the forwarder jar and the data-plane library,
+ * once with the real one ({@link RealForwarder}: the agent on DPDK). The operator is the fat jar in
+ * a JVM of its own, as deployed, so the heap figure is its own. Each measurement gets a fresh API
+ * server (and operator).
  *
- * <pre>ControlPlaneBench OPERATOR_JAR CRDS_DIR OUT_JSON [SIZES]</pre>
+ * <pre>
+ * ControlPlaneBench OPERATOR_JAR CRDS_DIR OUT_JSON [SIZES [FORWARDER_JAR NATIVE_LIB]]
+ * </pre>
+ *
+ * The endpoint changes: {@code GATUN_BENCH_CHANGES} (1,000) at {@code GATUN_BENCH_CHANGE_RATE} per
+ * second (20).
  */
 public final class ControlPlaneBench {
-
-  private record Figure(String name, double value, String unit, Double baseline, Double ratio) {
-
-    static Figure of(String name, double value, String unit, Double goal) {
-      return new Figure(name, value, unit, goal, goal == null ? null : value / goal);
-    }
-  }
 
   /** Seconds to all Programmed that the issue sets as the goal. */
   private static final Map<Integer, Double> GOALS = Map.of(1_000, 5.0, 10_000, 30.0);
 
   private static final Duration PATIENCE = Duration.ofMinutes(10);
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+  /** Which forwarder a run connects; the real one is the agent jar on its data-plane library. */
+  private record ForwarderKind(String label, Path jar, Path nativeLib) {
+    static final ForwarderKind FAKE = new ForwarderKind("fake forwarder", null, null);
+
+    boolean real() {
+      return jar != null;
+    }
+  }
+
+  private static final int CHANGES =
+      Integer.parseInt(System.getenv().getOrDefault("GATUN_BENCH_CHANGES", "1000"));
+  private static final double CHANGE_RATE =
+      Double.parseDouble(System.getenv().getOrDefault("GATUN_BENCH_CHANGE_RATE", "20"));
 
   private ControlPlaneBench() {}
 
@@ -75,13 +95,31 @@ public final class ControlPlaneBench {
         args.length > 3
             ? List.of(args[3].split(",")).stream().map(Integer::parseInt).toList()
             : List.of(100, 1_000, 10_000);
+    // GATUN_BENCH_FORWARDERS=real skips the fake (a long run at the largest size on a busy machine)
+    String only = System.getenv().getOrDefault("GATUN_BENCH_FORWARDERS", "fake,real");
+    var kinds = new ArrayList<ForwarderKind>();
+    if (only.contains("fake")) {
+      kinds.add(ForwarderKind.FAKE);
+    }
+    if (args.length > 5 && only.contains("real")) {
+      kinds.add(new ForwarderKind("real forwarder", Path.of(args[4]), Path.of(args[5])));
+    }
+    if (kinds.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no forwarder to run: GATUN_BENCH_FORWARDERS lists fake and/or real, and real needs"
+              + " FORWARDER_JAR NATIVE_LIB");
+    }
     var figures = new ArrayList<Figure>();
     int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
     for (int size : sizes) {
       double alone = createOnly(size, crds);
-      var result = run(size, size == largest, jar, crds, alone);
-      figures.addAll(result.figures());
-      figures.addAll(floor(size, crds, result.status(), result.toProgrammed()));
+      var runs = new ArrayList<Run>();
+      for (var kind : kinds) {
+        var result = run(size, size == largest, jar, crds, alone, kind);
+        figures.addAll(result.figures());
+        runs.add(result);
+      }
+      figures.addAll(floor(size, crds, runs));
     }
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(
@@ -104,7 +142,7 @@ public final class ControlPlaneBench {
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
             .build()) {
-      prepare(client, crds);
+      prepare(client, crds, 0); // the LoadBalancers' slices play no part in their creates
       long start = System.nanoTime();
       create(client, size);
       return seconds(start);
@@ -128,13 +166,17 @@ public final class ControlPlaneBench {
     try (var creators = Executors.newFixedThreadPool(16)) {
       for (int i = 0; i < size; i++) {
         int n = i;
-        creators.submit(() -> client.resource(loadBalancer(n)).create());
+        creators.submit(() -> client.resource(loadBalancer("lb-" + n)).create());
       }
     }
   }
 
-  /** What a run measured, and one status the operator wrote (the floor writes the same). */
-  private record Run(List<Figure> figures, double toProgrammed, LoadBalancerStatus status) {}
+  /**
+   * What a run measured, and one status the operator wrote (the floor writes the same); {@code
+   * label} names its forwarder.
+   */
+  private record Run(
+      List<Figure> figures, double toProgrammed, LoadBalancerStatus status, String label) {}
 
   /**
    * The least any operator with a finalizer and a status asks of the API server before a
@@ -145,14 +187,14 @@ public final class ControlPlaneBench {
    * the operator's cache, as in the operator run: the API server pays for every watcher of every
    * write. The operator's time to Programmed is read against this.
    */
-  private static List<Figure> floor(
-      int size, Path crds, LoadBalancerStatus status, double operatorTime) throws Exception {
+  private static List<Figure> floor(int size, Path crds, List<Run> runs) throws Exception {
+    var status = runs.getFirst().status();
     var apiServer = apiServer();
     try (KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
             .build()) {
-      prepare(client, crds);
+      prepare(client, crds, size);
       var benchWatch = client.resources(LoadBalancer.class).inNamespace("bench").inform();
       var operatorWatch = client.resources(LoadBalancer.class).inNamespace("bench").inform();
       String finalizer =
@@ -169,7 +211,7 @@ public final class ControlPlaneBench {
           int n = i;
           writers.submit(
               () -> {
-                var lb = client.resource(loadBalancer(n)).create();
+                var lb = client.resource(loadBalancer("lb-" + n)).create();
                 var one =
                     client
                         .resources(LoadBalancer.class)
@@ -186,27 +228,36 @@ public final class ControlPlaneBench {
       System.out.printf(
           "%,d LoadBalancers: the operator's writes made by the driver alone %.2f s%n",
           size, seconds);
+      if (!(seconds > 0)) {
+        throw new IllegalStateException("the floor was not measured: no ratio to it is written");
+      }
       String n = String.format("%,d", size);
-      return List.of(
+      var figures = new ArrayList<Figure>();
+      figures.add(
           Figure.of(
               n
                   + " LoadBalancers: create, finalizer and status writes"
                   + " made without an operator (floor)",
               seconds,
               "s",
-              null),
-          new Figure(
-              n + " LoadBalancers: operator to Programmed over the floor",
-              operatorTime / seconds,
-              "x",
-              seconds,
-              operatorTime / seconds));
+              null));
+      for (Run run : runs) {
+        figures.add(
+            new Figure(
+                n + " LoadBalancers: operator to Programmed over the floor (" + run.label() + ")",
+                run.toProgrammed() / seconds,
+                "x",
+                seconds,
+                run.toProgrammed() / seconds));
+      }
+      return figures;
     } finally {
       apiServer.stop();
     }
   }
 
-  private static Run run(int size, boolean measureHeap, Path jar, Path crds, double alone)
+  private static Run run(
+      int size, boolean measureHeap, Path jar, Path crds, double alone, ForwarderKind kind)
       throws Exception {
     var apiServer = apiServer();
     Path kubeconfig = Files.createTempFile("gatun-bench", ".kubeconfig");
@@ -217,7 +268,7 @@ public final class ControlPlaneBench {
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
             .build()) {
-      prepare(client, crds);
+      prepare(client, crds, size);
       int grpcPort = freePort();
       var command = new ArrayList<String>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -231,7 +282,7 @@ public final class ControlPlaneBench {
       var process = new ProcessBuilder(command);
       process.environment().put("KUBECONFIG", kubeconfig.toString());
       operator = process.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return measure(client, size, grpcPort, measureHeap ? operator : null, alone);
+      return measure(client, size, grpcPort, measureHeap ? operator : null, alone, kind);
     } catch (RuntimeException | Error e) {
       System.err.println("operator log: " + log);
       throw e;
@@ -246,7 +297,12 @@ public final class ControlPlaneBench {
   }
 
   private static Run measure(
-      KubernetesClient client, int size, int grpcPort, Process heapOf, double alone)
+      KubernetesClient client,
+      int size,
+      int grpcPort,
+      Process heapOf,
+      double alone,
+      ForwarderKind kind)
       throws Exception {
     Set<String> allocated = ConcurrentHashMap.newKeySet();
     Set<String> programmed = ConcurrentHashMap.newKeySet();
@@ -283,10 +339,19 @@ public final class ControlPlaneBench {
                     }
                   }
                 });
-    try (var forwarder = connectedForwarder(grpcPort)) {
-      warmUp(client, programmed);
+    var tap = ChannelTap.start(grpcPort);
+    RealForwarder real = null;
+    FakeForwarder fake = null;
+    try {
+      if (kind.real()) {
+        real = RealForwarder.start(kind.jar(), kind.nativeLib(), tap.port());
+      } else {
+        fake = connectedForwarder(tap.port());
+      }
+      warmUp(client, programmed, real);
       long revisionBefore = revision(client);
       var requestsBefore = requests(client);
+      var sentBefore = tap.totals();
       long start = System.nanoTime();
       create(client, size);
       double created = seconds(start);
@@ -295,60 +360,111 @@ public final class ControlPlaneBench {
       await(() -> programmed.size() == size + 1, "all Programmed");
       double toProgrammed = seconds(start);
       double writesPerLb = (revision(client) - revisionBefore) / (double) size;
+      var sent = tap.totals().minus(sentBefore);
       printRequests(requestsBefore, requests(client), size);
       var figures = new ArrayList<Figure>();
       String n = String.format("%,d", size);
+      String with = " (1 " + kind.label() + ")";
       figures.add(
           Figure.of(n + " LoadBalancers: creates alone, no operator (baseline)", alone, "s", null));
       figures.add(
-          Figure.of(n + " LoadBalancers: creates while the operator works", created, "s", alone));
+          Figure.of(
+              n + " LoadBalancers: creates while the operator works" + with, created, "s", alone));
       figures.add(
-          Figure.of(n + " LoadBalancers created -> all Allocated", toAllocated, "s", alone));
+          Figure.of(n + " LoadBalancers created -> all Allocated" + with, toAllocated, "s", alone));
       figures.add(
           Figure.of(
-              n + " LoadBalancers created -> all Programmed (1 forwarder)",
+              n + " LoadBalancers created -> all Programmed" + with,
               toProgrammed,
               "s",
               GOALS.get(size)));
       figures.add(
           Figure.of(
-              n + " LoadBalancers: throughput to Programmed", size / toProgrammed, "LB/s", null));
+              n + " LoadBalancers: throughput to Programmed" + with,
+              size / toProgrammed,
+              "LB/s",
+              null));
+      figures.add(
+          Figure.of(
+              n + " LoadBalancers: messages to the forwarder until all Programmed" + with,
+              sent.operatorMessages(),
+              "messages",
+              null));
+      System.out.printf(
+          "%s LoadBalancers, %s: creates alone %.2f s; with the operator: created %.2f s,"
+              + " Allocated %.2f s, Programmed %.2f s (forwarder got %d messages, %d complete,"
+              + " %.1f MB; %.2f writes per LoadBalancer)%n",
+          n,
+          kind.label(),
+          alone,
+          created,
+          toAllocated,
+          toProgrammed,
+          sent.operatorMessages(),
+          sent.completeSnapshots(),
+          sent.operatorBytes() / 1e6,
+          writesPerLb);
+      figures.add(
+          Figure.of(
+              n + " LoadBalancers: API writes per LoadBalancer until all Programmed" + with,
+              writesPerLb,
+              "writes",
+              null));
+      if (real != null) {
+        long[] rss = real.residentKiB();
+        figures.add(
+            Figure.of(
+                n + " LoadBalancers: forwarder RSS once all Programmed",
+                rss[0] / 1024.0,
+                "MiB",
+                null));
+      }
+      var sample = client.resources(LoadBalancer.class).inNamespace("bench").withName("lb-0").get();
+      figures.addAll(
+          EndpointChurn.run(client, size, CHANGES, CHANGE_RATE, tap, real, kind.label()));
       if (heapOf != null) {
         figures.add(
             Figure.of(
-                "operator heap after GC with " + n + " LoadBalancers",
+                "operator heap after GC with " + n + " LoadBalancers" + with,
                 heapMiB(heapOf),
                 "MiB",
                 null));
       }
-      System.out.printf(
-          "%s LoadBalancers: creates alone %.2f s; with the operator: created %.2f s, Allocated"
-              + " %.2f s, Programmed %.2f s (forwarder got %d snapshots, %.2f writes per"
-              + " LoadBalancer)%n",
-          n, alone, created, toAllocated, toProgrammed, forwarder.received().size(), writesPerLb);
-      figures.add(
-          Figure.of(
-              n + " LoadBalancers: API writes per LoadBalancer until all Programmed",
-              writesPerLb,
-              "writes",
-              null));
-      var sample = client.resources(LoadBalancer.class).inNamespace("bench").withName("lb-0").get();
-      return new Run(figures, toProgrammed, sample.getStatus());
+      return new Run(figures, toProgrammed, sample.getStatus(), kind.label());
+    } catch (RuntimeException | Error e) {
+      if (real != null) {
+        System.err.println("the forwarder's last words:\n" + real.logTail());
+      }
+      throw e;
     } finally {
       informer.close();
+      if (fake != null) {
+        fake.close();
+      }
+      if (real != null) {
+        real.close();
+      }
+      tap.close();
     }
   }
 
   /**
-   * The clock starts with the operator running, not starting: one LoadBalancer goes through first
-   * (and is left out of the counts).
+   * The clock starts with the operator and the forwarder running, not starting: one LoadBalancer
+   * goes through first (and is left out of the counts).
    */
-  private static void warmUp(KubernetesClient client, Set<String> programmed)
+  private static void warmUp(KubernetesClient client, Set<String> programmed, RealForwarder real)
       throws InterruptedException {
-    var warm = loadBalancer(-1);
-    warm.getMetadata().setName("warm-up");
-    client.resource(warm).create();
-    await(() -> programmed.contains("warm-up"), "the warm-up Programmed");
+    client.resource(loadBalancer("warm-up")).create();
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!programmed.contains("warm-up")) {
+      if (real != null && !real.alive()) {
+        throw new IllegalStateException("the forwarder exited:\n" + real.logTail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the warm-up LoadBalancer not Programmed in " + PATIENCE);
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** Connects once the operator listens and has sent its first (empty) snapshot. */
@@ -356,7 +472,7 @@ public final class ControlPlaneBench {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       var forwarder =
-          FakeForwarder.connect("bench-fwd", "bench-node", port, FakeForwarder.CAPABILITIES, true);
+          FakeForwarder.connect("bench-fwd", "bench-node", port, FakeForwarder.DELTA_CAPABLE, true);
       for (int i = 0; i < 20 && forwarder.ended() == null; i++) {
         if (!forwarder.received().isEmpty()) {
           return forwarder;
@@ -368,25 +484,57 @@ public final class ControlPlaneBench {
     throw new IllegalStateException("the operator did not serve forwarders within 90 s");
   }
 
-  private static LoadBalancer loadBalancer(int n) {
+  /** LoadBalancer {@code name}: port 80 to 8080 of Service {@code name}'s endpoints. */
+  private static LoadBalancer loadBalancer(String name) {
     var lb = new LoadBalancer();
-    lb.setMetadata(new ObjectMetaBuilder().withNamespace("bench").withName("lb-" + n).build());
+    lb.setMetadata(new ObjectMetaBuilder().withNamespace("bench").withName(name).build());
     lb.setSpec(
         new LoadBalancerSpec(
             "bench",
             null,
             List.of(new LoadBalancerPort("http", Protocol.TCP, 80, 8080)),
-            new Backends(
-                null,
-                List.of(
-                    new StaticBackend("10.1." + (n / 250) + "." + (n % 250 + 1), null, null),
-                    new StaticBackend("10.2." + (n / 250) + "." + (n % 250 + 1), null, null))),
+            new Backends(name, null),
             null,
             null));
     return lb;
   }
 
-  private static void prepare(KubernetesClient client, Path crds) throws IOException {
+  /**
+   * The EndpointSlice of Service {@code name}, as the EndpointSlice controller writes it: two ready
+   * endpoints (v1beta1: what the 1.20 API server serves).
+   */
+  private static EndpointSlice slice(String name, String first, String second) {
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withNamespace("bench")
+        .withName(name)
+        .addToLabels(EndpointSlices.SERVICE_NAME_LABEL, name)
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewPort()
+        .withName("http")
+        .withProtocol("TCP")
+        .withPort(8080)
+        .endPort()
+        .withEndpoints(endpoint(first), endpoint(second))
+        .build();
+  }
+
+  private static Endpoint endpoint(String address) {
+    return new EndpointBuilder()
+        .withAddresses(address)
+        .withNewConditions()
+        .withReady(true)
+        .endConditions()
+        .build();
+  }
+
+  /**
+   * CRDs, the namespace, the Pool, and the EndpointSlices of {@code size} LoadBalancers and the
+   * warm-up one: the Services' endpoints exist before any LoadBalancer, as in a cluster where
+   * LoadBalancers are added to running Services.
+   */
+  private static void prepare(KubernetesClient client, Path crds, int size) throws IOException {
     Crds.install(client, crds);
     client
         .namespaces()
@@ -396,6 +544,16 @@ public final class ControlPlaneBench {
     pool.setMetadata(new ObjectMetaBuilder().withName("bench").build());
     pool.setSpec(new PoolSpec(List.of("198.18.128.0/17"), true));
     client.resource(pool).create();
+    var slices = client.discovery().v1beta1().endpointSlices().inNamespace("bench");
+    slices.resource(slice("warm-up", "10.4.0.1", "10.4.0.2")).create();
+    try (var writers = Executors.newFixedThreadPool(16)) {
+      for (int i = 0; i < size; i++) {
+        String octets = (i / 250) + "." + (i % 250 + 1);
+        String name = "lb-" + i;
+        writers.submit(
+            () -> slices.resource(slice(name, "10.1." + octets, "10.2." + octets)).create());
+      }
+    }
   }
 
   /**

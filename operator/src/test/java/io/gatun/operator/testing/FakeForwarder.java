@@ -49,6 +49,14 @@ public final class FakeForwarder implements AutoCloseable {
           .addSchedulings(Scheduling.MAGLEV)
           .build();
 
+  /**
+   * {@link #CAPABILITIES} and the delta channel, as the real forwarder offers it: after a complete
+   * snapshot, only what changed arrives; {@link #received} still lists complete snapshots (each
+   * delta assembled into the snapshot it stands for).
+   */
+  public static final Capabilities DELTA_CAPABLE =
+      CAPABILITIES.toBuilder().addFeatures(Feature.DELTA_SNAPSHOTS).build();
+
   /** {@link #CAPABILITIES} and draining backends. */
   public static final Capabilities DRAINING_CAPABLE =
       CAPABILITIES.toBuilder().addFeatures(Feature.DRAINING).build();
@@ -83,13 +91,7 @@ public final class FakeForwarder implements AutoCloseable {
                               : assembly.complete(message.getSnapshot());
                     }
                     if (snapshot == null) {
-                      send(
-                          ForwarderMessage.newBuilder()
-                              .setAck(
-                                  Ack.newBuilder()
-                                      .setSnapshotVersion(message.getDelta().getSnapshotVersion())
-                                      .setFullSnapshotWanted(true))
-                              .build());
+                      askForComplete(message.getDelta().getSnapshotVersion());
                       return;
                     }
                     deltas.addAndGet(message.hasDelta() ? 1 : 0);
@@ -203,6 +205,19 @@ public final class FakeForwarder implements AutoCloseable {
                                     .setServiceKey(service.getKey())
                                     .setError(refusing.get(service.getKey())))));
     send(ForwarderMessage.newBuilder().setAck(ack).build());
+  }
+
+  /** A delta that does not build on what it has: applies nothing, asks for a complete one. */
+  private void askForComplete(long snapshotVersion) {
+    send(
+        ForwarderMessage.newBuilder()
+            .setAck(
+                Ack.newBuilder()
+                    .setSnapshotVersion(snapshotVersion)
+                    .setApplied(false)
+                    .setFullSnapshotWanted(true)
+                    .setError("delta on a base this forwarder does not have"))
+            .build());
   }
 
   public void reject(long snapshotVersion, String error) {
