@@ -74,7 +74,12 @@ public final class OperatorDeployment {
             "0.0.0.0:" + METRICS_PORT,
             "--tls-secret",
             "$(POD_NAMESPACE)/" + TLS_SECRET,
-            "--leader-election")
+            "--leader-election",
+            // Named here, not left to the operator's built-in default, so that the CSV says
+            // which forwarder image it runs (its relatedImages list it too) and an upgrade to a
+            // new CSV rolls the forwarders' DaemonSets onto the new release's image.
+            "--forwarder-image",
+            project.forwarderImage())
         .addNewPort()
         .withName("grpc")
         .withContainerPort(GRPC_PORT)

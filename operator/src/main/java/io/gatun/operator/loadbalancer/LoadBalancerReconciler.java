@@ -34,6 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,7 +158,9 @@ public final class LoadBalancerReconciler
     var eligibility =
         new PoolEligibility(
             owner.namespace(), observed.namespaceLabels(), LabelSelectors.labelsOf(lb));
-    AddressOutcome address = addresses.allocate(owner, lb.getSpec(), observed.pools(), eligibility);
+    AddressOutcome address =
+        addresses.allocate(
+            owner, lb.getSpec(), previousAddresses(lb), observed.pools(), eligibility);
     if (!address.addresses().isEmpty()) {
       // What only the VIPs tell: their families decide which backends a forwarder can reach.
       Validation forVips = validator.validateFor(lb, address.addresses());
@@ -245,6 +248,31 @@ public final class LoadBalancerReconciler
         LoadBalancerWatches.namespaces(context),
         LoadBalancerWatches.healthProbes(context),
         LoadBalancerNudges.from(fleet, desiredState, ipam));
+  }
+
+  /** Its {@link LoadBalancer#PREVIOUS_ADDRESSES}; what does not parse is no preference. */
+  static List<IpAddress> previousAddresses(LoadBalancer lb) {
+    var annotations = lb.getMetadata().getAnnotations();
+    String listed = annotations == null ? null : annotations.get(LoadBalancer.PREVIOUS_ADDRESSES);
+    if (listed == null) {
+      return List.of();
+    }
+    var parsed = new ArrayList<IpAddress>();
+    for (String text : listed.split(",")) {
+      try {
+        if (!text.isBlank()) {
+          parsed.add(IpAddress.parse(text.strip()));
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn(
+            "LoadBalancer {}: ignoring \"{}\" in annotation {}: {}",
+            ownerOf(lb),
+            text,
+            LoadBalancer.PREVIOUS_ADDRESSES,
+            e.getMessage());
+      }
+    }
+    return parsed;
   }
 
   static Owner ownerOf(LoadBalancer lb) {
