@@ -37,6 +37,10 @@ class NextReleaseBundleTest {
     assertThat(container.getImage()).isEqualTo("docker.io/gatun/operator:0.2.0");
     assertThat(String.join(" ", container.getArgs()))
         .contains("--forwarder-image docker.io/gatun/forwarder:0.2.0");
+    // Only the leader is ready: a rolling update that waited for the new pod would never end.
+    var strategy =
+        csv.getSpec().getInstall().getSpec().getDeployments().getFirst().getSpec().getStrategy();
+    assertThat(strategy.getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(BundleValidator.validate(OlmBundle.files(next))).isEmpty();
   }
 

@@ -248,7 +248,9 @@ public final class BundleInstall {
               + csv.getMetadata().getName()
               + ": OLM would not upgrade to it");
     }
-    for (CustomResourceDefinition crd : next.crds) {
+    for (CustomResourceDefinition original : next.crds) {
+      // Copies: the bundle's own objects stay fit for a later install (no resourceVersion).
+      CustomResourceDefinition crd = YAML.clone(original);
       var live =
           client
               .apiextensions()
@@ -280,7 +282,8 @@ public final class BundleInstall {
   }
 
   /** Creates {@code object}, or makes the live one of its name exactly it. */
-  private static void replaceOrCreate(KubernetesClient client, HasMetadata object, String ns) {
+  private static void replaceOrCreate(KubernetesClient client, HasMetadata original, String ns) {
+    HasMetadata object = YAML.clone(original);
     var resource =
         object instanceof Namespaced
             ? client.resource(object).inNamespace(ns)
