@@ -7,6 +7,7 @@
 #   node.sh up DIR [IMAGE.oci.tar...]   start it (configuration, data and logs in DIR), import
 #                                      the images; DIR/kubeconfig is the admin's
 #   node.sh import DIR IMAGE.oci.tar... import more images into its containerd
+#   node.sh tag DIR IMAGE NEW_NAME     give an imported image another name (a release's tag)
 #   node.sh down DIR                   stop it and put the host back as it was, then check that
 #                                      nothing is left (exit 1 naming what is); safe to repeat
 #   node.sh check DIR                  only that check
@@ -39,7 +40,7 @@ HOST_PATHS=(/var/lib/kubelet /var/log/pods /var/log/containers /var/lib/cni /run
 VOLATILE_SYSCTLS='^(fs\.(aio-nr|dentry-state|file-nr|inode-nr|inode-state|quota\.)|kernel\.(random\.|ns_last_pid|pty\.nr|perf_event_max)|net\.netfilter\.nf_conntrack_count|net\.(ipv4|ipv6)\.(conf|neigh)\.[^.]+\.|net\.ipv6\.route\.gc|net\.ipv4\.tcp_fastopen_key|dev\.cdrom|vm\.stat_refresh|kernel\.(tainted|sched_domain))'
 COMPONENTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy)
 
-cmd=${1:?usage: node.sh up|import|down|check DIR [IMAGE.oci.tar...]}
+cmd=${1:?usage: node.sh up|import|tag|down|check DIR [IMAGE.oci.tar...]}
 dir=$(realpath -m "${2:?missing DIR}")
 shift 2
 
@@ -547,6 +548,7 @@ node_ready() {
 case $cmd in
   up) up "$@" ;;
   import) import_images "$@" ;;
+  tag) ctr_ images tag --force "${1:?missing IMAGE}" "${2:?missing NEW_NAME}" >/dev/null ;;
   down) down ;;
   check)
     left=$(leftovers "$dir")
@@ -554,5 +556,5 @@ case $cmd in
     echo "$left" | sed 's/^/  left: /' >&2
     exit 1
     ;;
-  *) echo "unknown command $cmd (up, import, down, check)" >&2; exit 2 ;;
+  *) echo "unknown command $cmd (up, import, tag, down, check)" >&2; exit 2 ;;
 esac

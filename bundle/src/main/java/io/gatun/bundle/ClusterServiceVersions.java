@@ -36,7 +36,8 @@ public final class ClusterServiceVersions {
   /**
    * The first version replaces nothing (no earlier one was ever in a catalog); the skip range lets
    * OLM upgrade straight to it from any development build below it, so the upgrade graph exists
-   * from the first release on (OLM #1858: a package without one cannot be upgraded in place).
+   * from the first release on (OLM #1858: a package without one cannot be upgraded in place). A
+   * later release names the one it replaces ({@link Project#replaces}) and keeps the skip range.
    */
   static String skipRange(Project project) {
     return ">=0.0.0 <" + project.csvVersion();
@@ -94,6 +95,7 @@ public final class ClusterServiceVersions {
         .withDisplayName("Gatun")
         .withDescription(DESCRIPTION)
         .withVersion(project.csvVersion())
+        .withReplaces(project.replacedCsvName())
         .withMinKubeVersion(MIN_KUBE_VERSION)
         .withMaturity("alpha")
         .withKeywords("load balancer", "dpdk", "kernel bypass", "bare metal", "maglev", "vip")

@@ -15,18 +15,25 @@ import java.util.stream.Stream;
  * rule, when the bundle breaks one of OLM's. The build's GeneratedFilesUpToDateTest fails when the
  * checked-in files differ from what this writes.
  *
- * <pre>Generate ROOT VERSION</pre>
+ * <pre>Generate ROOT VERSION [REPLACED_VERSION]</pre>
+ *
+ * <p>REPLACED_VERSION, for a release that upgrades an earlier one in place, becomes the CSV's
+ * {@code spec.replaces}.
  */
 public final class Generate {
 
   private Generate() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: Generate ROOT VERSION");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: Generate ROOT VERSION [REPLACED_VERSION]");
       System.exit(2);
     }
-    var project = new Project(Path.of(args[0]).toAbsolutePath().normalize(), args[1]);
+    var project =
+        new Project(
+            Path.of(args[0]).toAbsolutePath().normalize(),
+            args[1],
+            args.length == 3 && !args[2].isBlank() ? args[2] : null);
     var bundle = OlmBundle.files(project);
     List<Violation> violations = BundleValidator.validate(bundle);
     if (!violations.isEmpty()) {

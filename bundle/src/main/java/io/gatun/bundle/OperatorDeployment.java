@@ -17,6 +17,13 @@ import java.util.TreeMap;
  * deploy/: one replica with leader election (a rolling update starts the new pod as a standby, so
  * two operators never program the forwarders at once), the image's non-root user, a read-only root
  * file system, probes on the metrics port, and the control channel's Service.
+ *
+ * <p>The rolling update may take the old pod down before the new one is ready ({@code
+ * maxUnavailable: 1}, {@code maxSurge: 1}): a replica is ready only while it leads ({@code
+ * /readyz}, so that the Service sends forwarders to the leader), and a standby cannot lead while
+ * the old pod holds the Lease, so the default (no replica unavailable) would wait for the new pod
+ * forever and an upgrade would never finish. The new pod starts while the old one stops; the
+ * forwarders keep forwarding on their last snapshot meanwhile.
  */
 public final class OperatorDeployment {
 
@@ -32,6 +39,13 @@ public final class OperatorDeployment {
   public static DeploymentSpec spec(Project project) {
     return new DeploymentSpecBuilder()
         .withReplicas(1)
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
         .withNewSelector()
         .withMatchLabels(LABELS)
         .endSelector()
@@ -74,7 +88,12 @@ public final class OperatorDeployment {
             "0.0.0.0:" + METRICS_PORT,
             "--tls-secret",
             "$(POD_NAMESPACE)/" + TLS_SECRET,
-            "--leader-election")
+            "--leader-election",
+            // Named here, not left to the operator's built-in default, so that the CSV says
+            // which forwarder image it runs (its relatedImages list it too) and an upgrade to a
+            // new CSV rolls the forwarders' DaemonSets onto the new release's image.
+            "--forwarder-image",
+            project.forwarderImage())
         .addNewPort()
         .withName("grpc")
         .withContainerPort(GRPC_PORT)

@@ -18,12 +18,20 @@ import java.util.stream.Stream;
 /**
  * What the bundle and the plain manifests are made from: the CRDs the Java model generated ({@code
  * crds/}), the examples users start from ({@code samples/}), the operator's permissions ({@code
- * deploy/rbac.yaml}, written by hand and proven by RbacIT) and the build's version.
+ * deploy/rbac.yaml}, written by hand and proven by RbacIT), the build's version and the release it
+ * upgrades from.
  *
  * @param root the repository's top level
  * @param version the Maven project version (0.1.0-SNAPSHOT): the images' tag
+ * @param replaces the CSV version this one upgrades in place (OLM's {@code spec.replaces}), or null
+ *     for the first release
  */
-public record Project(Path root, String version) {
+public record Project(Path root, String version, String replaces) {
+
+  /** A first release: it replaces nothing (its skip range still gives it an upgrade graph). */
+  public Project(Path root, String version) {
+    this(root, version, null);
+  }
 
   /** The OLM package, the operator's name, ServiceAccount and Deployment. */
   public static final String NAME = "gatun-operator";
@@ -43,6 +51,11 @@ public record Project(Path root, String version) {
 
   public String csvName() {
     return NAME + ".v" + csvVersion();
+  }
+
+  /** The CSV this one replaces ({@code gatun-operator.v0.1.0}), or null. */
+  public String replacedCsvName() {
+    return replaces == null ? null : NAME + ".v" + replaces.replaceFirst("-SNAPSHOT$", "");
   }
 
   public String operatorImage() {

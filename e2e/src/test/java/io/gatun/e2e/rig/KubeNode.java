@@ -83,6 +83,14 @@ public final class KubeNode implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Gives an image in the node's containerd another name (tools/node.sh tag): a "new release" of
+   * the same bytes, which the kubelet treats as another image.
+   */
+  public void tag(String image, String newName) {
+    run(root, Duration.ofMinutes(1), script(), "tag", dir.toString(), image, newName);
+  }
+
   /** Creates every object in this YAML (several documents allowed). */
   public List<HasMetadata> create(String yaml) {
     return create(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));

@@ -72,4 +72,14 @@ public class LoadBalancer extends CustomResource<LoadBalancerSpec, LoadBalancerS
 
   /** Valid, allocated, programmed, and with a healthy backend: traffic flows. */
   public static final String READY = "Ready";
+
+  /**
+   * Annotation: the addresses (comma-separated) this LoadBalancer had before it was made anew,
+   * taken again when it has none and they are free in a pool it may use, instead of the lowest free
+   * one. The operator writes it on a LoadBalancer it generates for a Service whose {@code
+   * status.loadBalancer.ingress} already lists addresses (the Service kept them while Gatun was
+   * uninstalled, or while its LoadBalancer was deleted): so a reinstall gives Services their VIPs
+   * back. A preference, never a claim: {@code spec.addresses} is the claim.
+   */
+  public static final String PREVIOUS_ADDRESSES = ApiGroup.GROUP + "/previous-addresses";
 }

@@ -38,8 +38,17 @@ final class AddressAllocator {
     this.ipam = ipam;
   }
 
+  /**
+   * @param previous the addresses it had before it was made anew ({@link
+   *     io.gatun.operator.api.LoadBalancer#PREVIOUS_ADDRESSES}), taken again when it holds none,
+   *     asks for none and they are free; may be empty
+   */
   AddressOutcome allocate(
-      Owner owner, LoadBalancerSpec spec, PoolCatalog catalog, PoolEligibility eligibility) {
+      Owner owner,
+      LoadBalancerSpec spec,
+      List<IpAddress> previous,
+      PoolCatalog catalog,
+      PoolEligibility eligibility) {
     boolean requested = !spec.addressesOrEmpty().isEmpty();
     List<PoolAddresses> candidates;
     if (spec.poolRef() != null) {
@@ -101,7 +110,46 @@ final class AddressAllocator {
             sharing(owner, spec),
             ports(spec),
             AddressIntent.of(spec));
+    if (!requested && !previous.isEmpty() && ipam.leaseOf(owner).isEmpty()) {
+      Optional<AddressRequest> again = asBefore(request, previous);
+      if (again.isPresent()
+          && ipam.allocate(owner, again.get()) instanceof Allocation.Granted granted) {
+        return outcome(owner, request, granted);
+      }
+    }
     return outcome(owner, request, ipam.allocate(owner, request));
+  }
+
+  /**
+   * The request asking for the previous addresses exactly, on the same terms (pools, sharing,
+   * ports, intent: the lease then stands for the ordinary request, which keeps it), limited to the
+   * families and number of addresses the spec wants; empty when they cannot satisfy it.
+   */
+  private static Optional<AddressRequest> asBefore(
+      AddressRequest request, List<IpAddress> previous) {
+    List<IpAddress> wanted =
+        previous.stream()
+            .filter(a -> request.families().contains(a.family()))
+            .filter(a -> request.pools().stream().anyMatch(pool -> pool.contains(a)))
+            .toList();
+    if (wanted.stream().map(IpAddress::family).distinct().count() != wanted.size()) {
+      return Optional.empty();
+    }
+    if (request.policy() == FamilyPolicy.SINGLE && wanted.size() > 1) {
+      wanted = wanted.subList(0, 1);
+    }
+    if (wanted.isEmpty() || (request.policy() == FamilyPolicy.REQUIRE_DUAL && wanted.size() < 2)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new AddressRequest(
+            request.pools(),
+            request.policy(),
+            request.families(),
+            wanted,
+            request.sharing(),
+            request.ports(),
+            request.intent()));
   }
 
   /**

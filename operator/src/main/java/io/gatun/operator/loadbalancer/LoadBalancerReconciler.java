@@ -34,6 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -164,7 +165,9 @@ public final class LoadBalancerReconciler
     var eligibility =
         new PoolEligibility(
             owner.namespace(), observed.namespaceLabels(), LabelSelectors.labelsOf(lb));
-    AddressOutcome address = addresses.allocate(owner, lb.getSpec(), observed.pools(), eligibility);
+    AddressOutcome address =
+        addresses.allocate(
+            owner, lb.getSpec(), previousAddresses(lb), observed.pools(), eligibility);
     if (!address.addresses().isEmpty()) {
       // What only the VIPs tell: their families decide which backends a forwarder can reach.
       Validation forVips = validator.validateFor(lb, address.addresses());
@@ -286,6 +289,31 @@ public final class LoadBalancerReconciler
         LoadBalancerWatches.healthProbes(context),
         LoadBalancerWatches.nodes(context),
         LoadBalancerNudges.from(fleet, desiredState, ipam));
+  }
+
+  /** Its {@link LoadBalancer#PREVIOUS_ADDRESSES}; what does not parse is no preference. */
+  static List<IpAddress> previousAddresses(LoadBalancer lb) {
+    var annotations = lb.getMetadata().getAnnotations();
+    String listed = annotations == null ? null : annotations.get(LoadBalancer.PREVIOUS_ADDRESSES);
+    if (listed == null) {
+      return List.of();
+    }
+    var parsed = new ArrayList<IpAddress>();
+    for (String text : listed.split(",")) {
+      try {
+        if (!text.isBlank()) {
+          parsed.add(IpAddress.parse(text.strip()));
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn(
+            "LoadBalancer {}: ignoring \"{}\" in annotation {}: {}",
+            ownerOf(lb),
+            text,
+            LoadBalancer.PREVIOUS_ADDRESSES,
+            e.getMessage());
+      }
+    }
+    return parsed;
   }
 
   static Owner ownerOf(LoadBalancer lb) {

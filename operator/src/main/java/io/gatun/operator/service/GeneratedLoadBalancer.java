@@ -14,12 +14,14 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The LoadBalancer a Service of Gatun's class gets: same name and namespace, the Service's labels
  * plus {@link #SERVICE_LABEL}, owned by the Service (so the garbage collector removes what a
- * stopped operator missed), its spec translated from the Service.
+ * stopped operator missed), its spec translated from the Service, and the addresses the Service's
+ * ingress already shows as {@link LoadBalancer#PREVIOUS_ADDRESSES}.
  *
  * <p>Written with plain create and update, not server-side apply: the mock API server of the tests
  * that need {@code spec.loadBalancerClass} (which Kubernetes 1.20 prunes) does not speak it.
@@ -50,12 +52,20 @@ final class GeneratedLoadBalancer extends CRUDKubernetesDependentResource<LoadBa
       labels.putAll(service.getMetadata().getLabels()); // pools may select by Service label
     }
     labels.put(SERVICE_LABEL, service.getMetadata().getName());
+    // The addresses the Service shows (kept while Gatun was away or its LoadBalancer deleted):
+    // the LoadBalancer takes them again when free, so a reinstall keeps the Service's VIP.
+    var annotations = new HashMap<String, String>();
+    List<String> shown = ServiceIngress.of(service);
+    if (!shown.isEmpty()) {
+      annotations.put(LoadBalancer.PREVIOUS_ADDRESSES, String.join(",", shown));
+    }
     var lb = new LoadBalancer();
     lb.setMetadata(
         new ObjectMetaBuilder()
             .withName(service.getMetadata().getName())
             .withNamespace(service.getMetadata().getNamespace())
             .withLabels(labels)
+            .withAnnotations(annotations)
             .withOwnerReferences(
                 new OwnerReferenceBuilder()
                     .withApiVersion("v1")

@@ -110,14 +110,29 @@ public final class ServiceReconciler implements Reconciler<Service> {
           "LoadBalancerCreated",
           "generated LoadBalancer " + service.getMetadata().getName());
     }
-    ServiceIngress.write(context.getClient(), service, addresses(generated));
+    decidedAddresses(generated)
+        .ifPresent(addresses -> ServiceIngress.write(context.getClient(), service, addresses));
     return UpdateControl.noUpdate();
   }
 
-  private static List<String> addresses(Optional<LoadBalancer> generated) {
-    return generated
-        .map(lb -> lb.getStatus() == null ? List.<String>of() : lb.getStatus().addresses())
-        .orElse(List.of());
+  /**
+   * The generated LoadBalancer's addresses once the operator has decided them for its current spec;
+   * empty (the ingress left as it is) while it is being made or has not been reconciled. So the
+   * addresses a Service shows survive its LoadBalancer being made anew (deleted, or Gatun
+   * uninstalled and installed again) and bring the same VIP back ({@link GeneratedLoadBalancer}).
+   */
+  static Optional<List<String>> decidedAddresses(Optional<LoadBalancer> generated) {
+    if (generated.isEmpty()) {
+      return Optional.empty();
+    }
+    var status = generated.get().getStatus();
+    Long generation = generated.get().getMetadata().getGeneration();
+    boolean decided =
+        status != null
+            && status.observedGeneration() != null
+            && status.observedGeneration().equals(generation)
+            && status.conditions().stream().anyMatch(c -> c.type().equals(LoadBalancer.ALLOCATED));
+    return decided ? Optional.of(status.addresses()) : Optional.empty();
   }
 
   private static boolean nameTaken(WorkflowReconcileResult result) {

@@ -19,13 +19,14 @@ import io.gatun.operator.testing.Crds;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A ForwarderSet against a real API server: its DaemonSet and ConfigMap created and owned, brought
  * in step with a spec change, kept when an edit is invalid, and the ForwarderSet's status from a
  * DaemonSet status and a pod the test writes (there is no controller-manager, scheduler or kubelet
- * here; the node E2E has them).
+ * here; the node E2E has them): a node without hugepages, a forwarder whose data port failed.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
 class ForwarderSetIT {
@@ -34,10 +35,14 @@ class ForwarderSetIT {
 
   private static final String NS = "lb-system";
 
+  @BeforeAll
+  static void installCrds() throws Exception {
+    Crds.install(client);
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void rendersOwnsRollsAndReports() throws Exception {
-    Crds.install(client);
     var cluster = new Cluster(client);
     cluster.namespace(NS);
     cluster.defaultServiceAccount(NS);
@@ -201,6 +206,113 @@ class ForwarderSetIT {
       assertThat(
               client.configMaps().inNamespace(NS).withName("edge-data-addresses").get().getData())
           .containsEntry("node-1", "198.18.0.2/24\n");
+    }
+  }
+
+  @Test
+  void aForwarderWhosePortFailsToStartIsReportedByNodeAndCauseNotLeftCrashLooping()
+      throws Exception {
+    String ns = "lb-crash";
+    var cluster = new Cluster(client);
+    cluster.namespace(ns);
+    cluster.defaultServiceAccount(ns);
+    try (var operator =
+        Cluster.startOperator(
+            client,
+            OperatorOptions.defaults()
+                .withForwarderSets(new ForwarderSetOptions(ns, "example/forwarder:1.2.3")))) {
+      cluster.create(
+          """
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: ForwarderSet
+          metadata: {name: crash, namespace: lb-crash}
+          spec:
+            dataPort:
+              interfaceName: eth9
+              addresses: {node-7: [198.18.0.7/24]}
+            hugepages: {pageSize: 2Mi, amount: 512Mi}
+          """);
+      eventually(
+          () ->
+              assertThat(client.apps().daemonSets().inNamespace(ns).withName("crash").get())
+                  .isNotNull());
+
+      // What the kubelet writes of a forwarder whose data port did not start: the agent's
+      // termination message (forwarder Main writes it), the restarts, CrashLoopBackOff.
+      var pod =
+          client
+              .pods()
+              .inNamespace(ns)
+              .resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withName("crash-q8r4t")
+                      .withLabels(Map.of("lb.gatun.io/forwarderset", "crash"))
+                      .endMetadata()
+                      .withNewSpec()
+                      .withNodeName("node-7")
+                      .withAutomountServiceAccountToken(false)
+                      .addNewContainer()
+                      .withName("forwarder")
+                      .withImage("example/forwarder:1.2.3")
+                      .endContainer()
+                      .endSpec()
+                      .build())
+              .create();
+      pod.setStatus(
+          new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+              .withPhase("Running")
+              .addNewContainerStatus()
+              .withName("forwarder")
+              .withImage("example/forwarder:1.2.3")
+              .withImageID("")
+              .withReady(false)
+              .withRestartCount(4)
+              .withNewState()
+              .withNewWaiting()
+              .withReason("CrashLoopBackOff")
+              .withMessage("back-off 1m20s restarting failed container")
+              .endWaiting()
+              .endState()
+              .withNewLastState()
+              .withNewTerminated()
+              .withExitCode(1)
+              .withReason("Error")
+              .withMessage(
+                  "the data port failed to start: net_af_packet0,iface=eth9: no such interface")
+              .endTerminated()
+              .endLastState()
+              .endContainerStatus()
+              .build());
+      client.pods().inNamespace(ns).resource(pod).updateStatus();
+
+      eventually(
+          () -> {
+            var status =
+                client.resources(ForwarderSet.class).inNamespace(ns).withName("crash").get();
+            var degraded =
+                status.getStatus().conditions().stream()
+                    .filter(c -> c.type().equals("Degraded"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(degraded.reason()).isEqualTo("PortFailed");
+            assertThat(degraded.message()).contains("node node-7").contains("no such interface");
+            assertThat(status.getStatus().problems())
+                .singleElement()
+                .satisfies(
+                    p -> {
+                      assertThat(p.node()).isEqualTo("node-7");
+                      assertThat(p.reason()).isEqualTo("PortFailed");
+                      assertThat(p.message()).contains("restarted 4 times");
+                    });
+            assertThat(cluster.events(ns, "crash"))
+                .anyMatch(
+                    e ->
+                        e.getType().equals("Warning")
+                            && e.getReason().equals("PortFailed")
+                            && e.getMessage().contains("node-7")
+                            && e.getMessage().contains("no such interface"));
+          });
     }
   }
 

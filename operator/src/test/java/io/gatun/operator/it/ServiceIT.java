@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.operator.GatunOperator;
 import io.gatun.operator.OperatorOptions;
 import io.gatun.operator.api.ExternalTrafficPolicy;
+import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.testing.Crds;
@@ -188,6 +189,48 @@ class ServiceIT {
               .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("NameConflict"));
           assertThat(cluster.get("clash", "web").getSpec().ports().getFirst().port()).isEqualTo(80);
           assertThat(ingress("clash", "web")).isEmpty();
+        });
+  }
+
+  @Test
+  void aLoadBalancerMadeAnewTakesTheAddressItsServiceShowsNotTheLowestFree() {
+    cluster.namespace("again");
+    cluster.pool("again-pool", "198.18.43.0/29");
+    // One after the other, so that a, b and c hold .0, .1 and .2.
+    for (String name : List.of("a", "b", "c")) {
+      cluster.create(
+          """
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: %s
+            namespace: again
+            annotations: {lb.gatun.io/pool: again-pool}
+          spec:
+            type: LoadBalancer
+            ports: [{name: http, port: 80}]
+          """
+              .formatted(name));
+      eventually(() -> assertThat(ingress("again", name)).hasSize(1));
+    }
+    assertThat(ingress("again", "c")).containsExactly("198.18.43.2");
+    client.services().inNamespace("again").withName("a").delete();
+    eventually(() -> assertThat(cluster.pool("again-pool").getStatus().allocated()).isEqualTo(2));
+    String uid = cluster.get("again", "c").getMetadata().getUid();
+
+    // As when Gatun is uninstalled and installed again: c's LoadBalancer goes, the Service stays.
+    client.resources(LoadBalancer.class).inNamespace("again").withName("c").delete();
+
+    eventually(
+        () -> {
+          var lb = cluster.get("again", "c");
+          assertThat(lb).isNotNull();
+          assertThat(lb.getMetadata().getUid()).as("made anew").isNotEqualTo(uid);
+          assertThat(lb.getMetadata().getAnnotations())
+              .containsEntry(LoadBalancer.PREVIOUS_ADDRESSES, "198.18.43.2");
+          // .0 is the lowest free address; the Service keeps the one it showed.
+          assertThat(lb.getStatus().addresses()).containsExactly("198.18.43.2");
+          assertThat(ingress("again", "c")).containsExactly("198.18.43.2");
         });
   }
 
