@@ -15,6 +15,7 @@ a numbered line every 50 ms and sends nothing more), --https PORT (same HTTP, TL
 INIT ACK, anything else ignored).
 """
 import argparse
+import os
 import signal
 import socket
 import socketserver
@@ -24,6 +25,17 @@ import threading
 import time
 
 sick = threading.Event()
+
+
+def become(is_sick):
+    """Sick or well, then say so in /tmp/gatun-backend-PID.state: testnet.sh waits for it, so a
+    test never probes a backend that has not taken the signal yet."""
+    if is_sick:
+        sick.set()
+    else:
+        sick.clear()
+    with open(f"/tmp/gatun-backend-{os.getpid()}.state", "w") as f:
+        f.write("sick" if is_sick else "well")
 
 
 def http_answer(head, name):
@@ -119,8 +131,8 @@ def main():
     args = p.parse_args()
     name = args.name
     body = name.encode()
-    signal.signal(signal.SIGUSR1, lambda *_: sick.set())
-    signal.signal(signal.SIGUSR2, lambda *_: sick.clear())
+    signal.signal(signal.SIGUSR1, lambda *_: become(True))
+    signal.signal(signal.SIGUSR2, lambda *_: become(False))
 
     class Http(socketserver.StreamRequestHandler):
         def handle(self):

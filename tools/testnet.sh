@@ -112,6 +112,16 @@ signal_backend() { # signal_backend N SIGNAL: the backend is all that runs in it
   pids=$(ip netns pids "$ns-b$1" 2>/dev/null)
   [ -n "$pids" ] || { echo "backend $1 is not running" >&2; return 1; }
   kill "-$2" $pids
+  # SIGUSR1/2 make it sick/well: wait until it has taken the signal (it writes its state).
+  local want
+  case $2 in USR1) want=sick ;; USR2) want=well ;; *) return 0 ;; esac
+  local pid tries
+  for pid in $pids; do
+    for tries in $(seq 300); do
+      [ "$(cat "/tmp/gatun-backend-$pid.state" 2>/dev/null)" = "$want" ] && break
+      sleep 0.1
+    done
+  done
 }
 
 case $cmd in

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.gatun.operator.api.Condition;
+import io.gatun.operator.api.ConditionStatus;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerStatus;
 import io.gatun.operator.status.EventRecorder;
@@ -216,6 +218,14 @@ class ServiceClassTest {
         null,
         null,
         null,
-        null);
+        // Allocated for the generation seen: only a decided address reaches the Service.
+        List.of(
+            new Condition(
+                LoadBalancer.ALLOCATED,
+                ConditionStatus.True,
+                "Allocated",
+                "from pool demo",
+                1L,
+                "2026-12-06T00:00:00Z")));
   }
 }
