@@ -40,6 +40,8 @@ class AvailabilityBench {
   private static final List<String> TRAFFIC =
       List.of("--no-udp", "--timeout", "0.5", "--rate", "100");
   private static final Duration TIGHT_GOAL = Duration.ofMillis(1500);
+  // Issue 16: new connections stop going to a dead backend within 100 ms of the first failures.
+  private static final Duration FIRST_FAILURE_GOAL = Duration.ofMillis(100);
 
   /** Probe settings under test, with passive health (3 failures in a row, defaults) or without. */
   record Settings(
@@ -122,6 +124,7 @@ class AvailabilityBench {
     List<Long> outMillis = new ArrayList<>();
     List<Long> failed = new ArrayList<>();
     List<Long> failedHealthy = new ArrayList<>();
+    List<Long> firstFailureToOut = new ArrayList<>();
     for (int i = 0; i < kills; i++) {
       int victim = 1 + i % 3;
       Failover f =
@@ -136,6 +139,9 @@ class AvailabilityBench {
       outMillis.add(f.outOfRotationMillis());
       failed.add((long) f.failures().size());
       failedHealthy.add((long) f.failuresOutsideTheWindow(600).size());
+      if (f.firstFailureToOutMillis() >= 0) {
+        firstFailureToOut.add(f.firstFailureToOutMillis());
+      }
       System.out.printf("%s, kill %d (backend-%d): %s%n", s.name(), i + 1, victim, f.summary());
     }
     double goal =
@@ -157,6 +163,16 @@ class AvailabilityBench {
             max(outMillis) / 1000.0,
             "s",
             goal),
+        figure(
+            "first failed request -> out of rotation, median (" + s.name() + ")",
+            firstFailureToOut.isEmpty() ? 0 : median(firstFailureToOut) / 1000.0,
+            "s",
+            s.passive() ? FIRST_FAILURE_GOAL.toMillis() / 1000.0 : null),
+        figure(
+            "first failed request -> out of rotation, max (" + s.name() + ")",
+            firstFailureToOut.isEmpty() ? 0 : max(firstFailureToOut) / 1000.0,
+            "s",
+            s.passive() ? FIRST_FAILURE_GOAL.toMillis() / 1000.0 : null),
         figure(
             "requests failed per kill, median (" + s.name() + ", 100 req/s)",
             median(failed),

@@ -100,6 +100,23 @@ public record Failover(long brokenAt, long outAt, long restoredAt, long backAt, 
     return outAt - brokenAt;
   }
 
+  /**
+   * From the first request that failed after the break to the forwarder's report that the backend
+   * is out of rotation: how long new connections kept going to it once the first ones failed. An
+   * upper bound (the data plane acted before the report left); -1 if no request failed.
+   */
+  public long firstFailureToOutMillis() {
+    return traffic.requests().stream()
+        .filter(Traffic.Request::failed)
+        .mapToLong(Traffic.Request::atMillis)
+        .filter(at -> at >= brokenAt)
+        .min()
+        .stream()
+        .map(first -> outAt - first)
+        .findFirst()
+        .orElse(-1);
+  }
+
   public long backInRotationMillis() {
     return backAt - restoredAt;
   }
