@@ -278,7 +278,17 @@ public final class ForwarderFleet {
 
   /** Who answers for each of {@code vips} now, as the connected forwarders report it. */
   public synchronized List<VipAnnouncer> announcers(Collection<String> vips) {
-    return announcements.announcers(vips);
+    var all = new ArrayList<>(announcements.announcers(vips));
+    // BGP: every forwarder advertising the VIP announces it (since: its connection, the earliest
+    // the operator can vouch for).
+    for (Member m : sortedMembers()) {
+      m.vipsAdvertised.stream()
+          .map(ForwarderFleet::addressOf)
+          .filter(vips::contains)
+          .distinct()
+          .forEach(a -> all.add(new VipAnnouncer(a, m.name, m.view.node(), m.connectedAt)));
+    }
+    return all;
   }
 
   /** The address conflicts on {@code vips} reported lately (the recent past of {@code now}). */

@@ -66,8 +66,9 @@ class AnnouncementIT {
         var b =
             FakeForwarder.connect(
                 "fwd-b", "node-b", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
-      a.awaitSnapshot(s -> s.getServicesCount() == 1);
-      b.awaitSnapshot(s -> s.getServicesCount() == 1);
+      // Its own service, whatever other tests' LoadBalancers the server still holds.
+      a.awaitSnapshot(s -> s.getServicesList().stream().anyMatch(v -> v.getVip().equals(vip)));
+      b.awaitSnapshot(s -> s.getServicesList().stream().anyMatch(v -> v.getVip().equals(vip)));
 
       // Programmed, but nobody has said it answers for the VIP yet.
       eventually(
