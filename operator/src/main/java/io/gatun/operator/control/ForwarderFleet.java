@@ -296,22 +296,6 @@ public final class ForwarderFleet {
     return announcements.conflicts(vips, now);
   }
 
-  /**
-   * The connected forwarders announcing any of {@code vips}, by name: answering ARP/NDP for it (L2)
-   * or advertising its prefix over BGP.
-   */
-  public synchronized List<String> announcing(Collection<String> vips) {
-    return sortedMembers().stream()
-        .filter(
-            m ->
-                m.vipsOwned.stream().anyMatch(vips::contains)
-                    || m.vipsAdvertised.stream()
-                        .map(ForwarderFleet::addressOf)
-                        .anyMatch(vips::contains))
-        .map(Member::name)
-        .toList();
-  }
-
   /** "198.18.0.10/32" → "198.18.0.10". */
   private static String addressOf(String prefix) {
     int slash = prefix.indexOf('/');
