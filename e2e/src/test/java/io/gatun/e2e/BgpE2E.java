@@ -88,23 +88,19 @@ class BgpE2E {
    * be the dead forwarder's (cancelled) until the new one's Hello arrives.
    */
   static void applyOnceGreeted(FakeOperator operator, Snapshot snapshot) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (true) {
-      try {
-        operator.apply(snapshot);
-        return;
-      } catch (io.grpc.StatusRuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException x) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError(x);
-        }
-      }
-    }
+    var refused = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
+    Await.until(
+        () -> {
+          try {
+            operator.apply(snapshot);
+            return true;
+          } catch (io.grpc.StatusRuntimeException e) {
+            refused.set(e);
+            return false;
+          }
+        },
+        Duration.ofMinutes(2),
+        () -> "the snapshot never reached a greeted forwarder: " + refused.get());
   }
 
   /** What each forwarder dropped, for a failure's message. */
