@@ -50,6 +50,20 @@ state=/run/gatun-testnet/$id
 
 in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 
+# The process a test network belongs to: GATUN_TESTNET_OWNER, or whoever ran this script. Its
+# start time (field 22 of /proc/PID/stat) tells it from a later process given the same PID.
+started() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
+owner=${GATUN_TESTNET_OWNER:-$PPID}
+
+# Whether the run that made test network ID is still there. A run killed without its teardown
+# (SIGKILL, a CI job stopped at its time limit) leaves its network behind, holding the node
+# address: the next runs would wait for it forever.
+owner_alive() {
+  local pid start
+  read -r pid start 2>/dev/null < "/run/gatun-testnet/$1/owner" || return 1
+  [ -n "$start" ] && [ "$(started "$pid")" = "$start" ]
+}
+
 host() { # host NAME ADDRESS: a namespace with eth0 on the bridge
   local name=$1 addr=$2
   ip netns add "$ns-$name"
@@ -135,15 +149,25 @@ case $cmd in
     flock 9
     waited=0
     while holder=$(ip -br -4 addr show to "$node_addr/32" | awk '{print $1}' | grep .); do
-      [ $waited -eq 0 ] && echo "waiting for test network ${holder%%@*} to go (one at a time)" >&2
+      holder=${holder%%@*}; held_by=${holder#gt}; held_by=${held_by%n}
+      if ! owner_alive "$held_by"; then
+        echo "removing test network $held_by: the run that made it is gone" >&2
+        "$0" down "$held_by"
+        continue
+      fi
+      [ $waited -eq 0 ] && echo "waiting for test network $held_by to go (one at a time)" >&2
       if [ $waited -ge 900 ]; then
-        echo "test network ${holder%%@*} still holds $node_addr after 15 min;" \
+        echo "test network $held_by still holds $node_addr after 15 min;" \
           "remove it with testnet.sh down ID" >&2
         exit 1
       fi
       flock -u 9; sleep 1; waited=$((waited + 1)); flock 9
     done
     trap '"$0" down "$id"' ERR   # a half-built network is removed, never left behind
+    # Who this network belongs to, written before the node address is taken (under the lock):
+    # a network holding the address without a living owner is stale.
+    mkdir -p "$state"
+    echo "$owner $(started "$owner")" > "$state/owner"
     ip netns add "$lan"
     in_ns "$lan" ip link add br0 type bridge
     in_ns "$lan" ip link set br0 up

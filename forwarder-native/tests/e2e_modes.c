@@ -16,6 +16,7 @@
  *
  *   e2e_modes TOOLS_DIR [pcap]        needs root */
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,17 @@ static void teardown(void)
 {
 	gfwd_shutdown();
 	run("%s/testnet.sh down %s", tools, id);
+}
+
+/* Stopped from outside (meson's timeout sends SIGTERM): the test network goes too, or the
+ * next run would find its node address taken. */
+static char down_cmd[600];
+static void on_stop(int sig)
+{
+	(void)sig;
+	int rc = system(down_cmd);
+	(void)rc;
+	_exit(1);
 }
 
 struct svc { uint8_t family, proto, mode; const char *vip; uint16_t port, backend_port; };
@@ -340,6 +352,14 @@ int main(int argc, char **argv)
 	int pcap = argc > 2 && strcmp(argv[2], "pcap") == 0;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	snprintf(id, sizeof(id), "m%04x", rand() & 0xffff);
+	/* The network belongs to this process, not to the shell system() starts testnet.sh from:
+	 * testnet.sh removes a network whose owner is gone. */
+	char owner[16];
+	snprintf(owner, sizeof(owner), "%d", (int)getpid());
+	setenv("GATUN_TESTNET_OWNER", owner, 1);
+	snprintf(down_cmd, sizeof(down_cmd), "%s/testnet.sh down %s", tools, id);
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
 	if (run("%s/testnet.sh up %s 3 >/dev/null && %s/testnet-modes.sh %s >/dev/null", tools, id, tools, id) != 0) {
 		run("%s/testnet.sh down %s", tools, id);
 		return 1;
