@@ -330,7 +330,13 @@ public final class Fleet implements Announcer {
       }
     }
     for (Peer gone : peers.expire(now)) {
-      log.info("peer {} ({}) fell silent: taking over what it owned", gone.id(), gone.node());
+      log.info(
+          "peer {} ({}) fell silent ({} ms since its last advertisement, at {} ms): taking over"
+              + " what it owned",
+          gone.id(),
+          gone.node(),
+          (now - gone.heardAtNanos()) / 1_000_000,
+          gone.interval().toMillis());
       detected(now);
       changed("peer " + gone.id() + " gone");
     }
