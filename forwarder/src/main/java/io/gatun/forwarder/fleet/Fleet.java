@@ -361,7 +361,9 @@ public final class Fleet implements Announcer {
         advertise(Advertisement.DEFAULT_PRIORITY);
       }
     }
-    if (dirty) {
+    if (dirty || !dataPlaneInSync) {
+      // Also an owned set held back from a worker that stood still: it goes to the data plane as
+      // soon as the worker loops again, not at the next change (there may be none).
       elect(now);
     }
   }

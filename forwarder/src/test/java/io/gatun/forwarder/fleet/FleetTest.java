@@ -373,6 +373,27 @@ class FleetTest {
   }
 
   @Test
+  void anOwnedSetHeldBackWhileTheWorkerWasNotScheduledReachesTheDataPlaneOnceItLoopsAgain() {
+    start(1);
+    start(2);
+    run(1_000);
+    stopped.add(0); // kill -9
+    run(200);
+    ports.get(1).looping = false; // a busy machine: its worker waits for a core
+    run(200); // the peer is found gone meanwhile, after a still look (not three: it is fine)
+    assertThat(fleets.get(1).owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+    assertThat(ports.get(1).owned)
+        .as("not given to a worker that would hold the commit up")
+        .isNotEqualTo(everyTarget());
+
+    ports.get(1).looping = true;
+    run(250);
+    assertThat(ports.get(1).owned)
+        .as("given once it loops again, with no other change to trigger it")
+        .containsExactlyInAnyOrderElementsOf(everyTarget());
+  }
+
+  @Test
   void aForwarderWhosePortWentDownGivesEverythingUpAndListensBeforeClaimingAgain() {
     start(1);
     start(2);
