@@ -19,7 +19,8 @@ out=$root/bench/results/availability.json
 mkdir -p "$(dirname "$out")"
 
 cd "$root"
-mvn -B -ntp -q -pl e2e verify \
+# -am: the forwarder as this tree has it (not a jar installed earlier); no unit tests.
+mvn -B -ntp -q -pl e2e -am verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=AvailabilityBench -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dgatun.bench.kills="$kills" -Dgatun.bench.out="$out"
 python3 - "$out" <<'PY'

@@ -4,7 +4,13 @@
 # --forward-mode=io on the same vdev (net_pcap replaying the same capture) and EAL flags,
 # measured one after the other in one run; cycles per packet (rte_rdtsc around bursts);
 # bytes of state per flow; the idle back-off's cost under load (on beside off). Writes bench/results/fastpath.json and BENCHMARKS.md's table.
+#
+#   bench/dataplane.sh          everything (about 15 minutes)
+#   bench/dataplane.sh idle     the idle back-off's cost alone (a minute): replaces that one figure in
+#                               bench/results/fastpath.json, keeping the others
 set -euo pipefail
+what=${1:-all}
+case $what in all|idle) ;; *) echo "usage: $0 [all|idle]" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib.sh"
 cd "$root"
@@ -60,7 +66,9 @@ testpmd_mpps() {
 
 results=$work/results.txt
 : > "$results"
-for flows in 1000 100000 1000000; do
+flow_counts="1000 100000 1000000"
+[ "$what" = all ] || flow_counts=""
+for flows in $flow_counts; do
   "$driver" fullnat established "$flows" "$work/capture.pcap" 0
   base=$(testpmd_mpps "$work/capture.pcap") || {
     log "FAILED: the testpmd baseline at $flows flows could not be measured in 3 runs; no figures written"
@@ -79,9 +87,11 @@ done
 
 # The idle back-off's cost (issue 12 item 9): full NAT, established, 1k flows, with the back-off at
 # 1 ms (what the fleet's tests and demo use: --idle-sleep-us 1000) beside off, alternating, twice
-# each. Under load a worker never polls empty, so this is the price of the check itself; what an
+# each (three times each when it is all that runs). Under load a worker never polls empty, so this is the price of the check itself; what an
 # idle worker pays is its wake-up (up to the cap), which tests/test_fleet_live.c measures.
-for round in 1 2; do
+rounds="1 2"
+[ "$what" = all ] || rounds="1 2 3"
+for round in $rounds; do
   for idle in 0 1000; do
     line=$(GATUN_IDLE_SLEEP_US=$idle "$driver" fullnat established 1000 "$work/run.pcap" 4)
     log "idle back-off ${idle} us, full NAT, 1k flows: $line"
@@ -89,10 +99,12 @@ for round in 1 2; do
   done
 done
 
-python3 - "$results" "$memory" <<'PY'
+python3 - "$results" "$memory" "$what" <<'PY'
 import json, sys
-rows, memory = open(sys.argv[1]).read().split("\n"), sys.argv[2]
+rows, memory, what = open(sys.argv[1]).read().split("\n"), sys.argv[2], sys.argv[3]
 out, table = [], []
+if what == "idle":  # the other figures as they were
+    out = [f for f in json.load(open("bench/results/fastpath.json")) if "idle-backoff" not in f["name"]]
 def flows_name(n): return {"1000": "1k", "100000": "100k", "1000000": "1M"}[n]
 idle = {}
 for row in filter(None, rows):
@@ -116,7 +128,8 @@ for row in filter(None, rows):
                 "baseline": None, "ratio": None})
     state = float(kv["state_bytes_per_flow"])
     table.append((mode, kind, flows_name(flows), mpps, base, mpps / base, cycles, int(kv["drops"])))
-out.append({"name": "state_per_flow", "value": state, "unit": "bytes/flow", "baseline": None, "ratio": None})
+if table:
+    out.append({"name": "state_per_flow", "value": state, "unit": "bytes/flow", "baseline": None, "ratio": None})
 if idle:
     on, off = sum(idle[1000]) / len(idle[1000]), sum(idle[0]) / len(idle[0])
     if on <= 0 or off <= 0:
@@ -128,7 +141,8 @@ print(f"\nfast path, one worker lcore, memory {memory} (bench/results/fastpath.j
 print(f"{'mode':8} {'flows':12} {'table':>5} {'Mpps':>7} {'testpmd':>8} {'ratio':>6} {'cycles/pkt':>10} {'drops':>6}")
 for m, k, n, mpps, base, ratio, cyc, drops in table:
     print(f"{m:8} {k:12} {n:>5} {mpps:7.2f} {base:8.2f} {ratio:6.3f} {cyc:10.1f} {drops:6d}")
-print(f"state per flow: {state:.0f} bytes (a 64-byte flow and its share of the two-choice index)")
+if table:
+    print(f"state per flow: {state:.0f} bytes (a 64-byte flow and its share of the two-choice index)")
 if idle:
     print(f"idle back-off 1 ms, full NAT established 1k flows: {on:.2f} Mpps beside {off:.2f} without "
           f"({on / off:.3f}; runs {idle[1000]} and {idle[0]})")

@@ -2,10 +2,12 @@
 # Failover figures (make bench): the owner of a VIP killed under 100 requests/s, time until the
 # VIP is answered by another MAC (median, max), requests failed per kill, and long-lived TCP
 # connections (two per mode, opened before each kill: NAT, DSR, full NAT) that survive it, for
-# Gatun's fleet at its defaults (100 ms x 3) and fastest interval (10 ms x 3), beside keepalived (Debian's, VRRPv3)
-# on the same bridge at its default (1 s) and fastest (0.01 s: the least keepalived 2.2.7 accepts
-# for VRRPv3, "number '0.001' outside range [0.010000, 255.000000]") advertisement intervals; the ratio
-# is Gatun / keepalived. Writes bench/results/failover.json; needs root (network namespaces), the
+# Gatun's fleet at its defaults (100 ms x 3) and fastest interval (20 ms x 3 on two shared cores:
+# GATUN_FASTEST_MS to try another; BENCHMARKS.md says why not 10), beside keepalived (Debian's,
+# VRRPv3) on the same bridge at its default (1 s), at Gatun's fastest interval, and at its own
+# fastest (0.01 s: the least keepalived 2.2.7 accepts for VRRPv3, "number '0.001' outside range
+# [0.010000, 255.000000]") advertisement intervals; the ratio is Gatun / keepalived. Records the
+# load average before and after each setting. Writes bench/results/failover.json; needs root (network namespaces), the
 # build (make build) and keepalived (tools/install-packages.sh). A keepalived figure it could not
 # measure fails the run.
 #
@@ -24,7 +26,8 @@ cd "$root"
 # -am: the forwarder as this tree has it (not a jar installed earlier); no unit tests.
 mvn -B -ntp -q -pl e2e -am verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=FleetFailoverBench -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Dgatun.bench.kills="$kills" -Dgatun.bench.out="$out"
+  -Dgatun.bench.kills="$kills" -Dgatun.bench.out="$out" \
+  -Dgatun.bench.fastest.ms="${GATUN_FASTEST_MS:-20}"
 python3 - "$out" <<'PY'
 import json, sys
 for f in json.load(open(sys.argv[1])):

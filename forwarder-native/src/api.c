@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * gatunfwd.h: start-up, workers, commits and counters. */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <rte_byteorder.h>
@@ -49,8 +52,18 @@ int gfwd_init(int argc, char **argv)
 {
 	if (dp.pool != NULL)
 		return api_fail(-EALREADY, "gfwd_init() was already called");
+	/* EAL pins its caller to the main lcore's core. The caller is the agent's main thread, and
+	 * every thread it starts later (the fleet's advertisements, gRPC, probes, the housekeeper)
+	 * would inherit that one core: with forwarders sharing cores (tests, the demo) every agent
+	 * crowded onto the same core, and a fleet thread waiting there tens of milliseconds looked
+	 * dead to its peers at short intervals. The main lcore does no packet work (the workers
+	 * do), so the caller keeps the CPUs it had; its lcore id is unaffected. */
+	cpu_set_t before;
+	bool restore = pthread_getaffinity_np(pthread_self(), sizeof(before), &before) == 0;
 	if (rte_eal_init(argc, argv) < 0)
 		return api_fail(-rte_errno, "EAL initialisation failed: %s", rte_strerror(rte_errno));
+	if (restore)
+		pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
 
 	/* GATUN_MBUFS: a bigger pool, e.g. for a benchmark replaying a large capture. */
 	const char *mbufs = getenv("GATUN_MBUFS");

@@ -133,10 +133,14 @@ public final class Agent implements AutoCloseable {
             config.metricsAddress(), registry, metrics::refresh, this::healthz, this::readyz);
   }
 
-  /** A snapshot for the data plane, then (once applied) its BGP part for FRR. */
+  /**
+   * A snapshot for the data plane, then (once applied) the announcer may claim VIPs, and its BGP
+   * part goes to FRR.
+   */
   private Ack applySnapshot(Snapshot snapshot) {
     Ack ack = applier.apply(snapshot);
     if (ack.getApplied()) {
+      announcer.ready();
       bgp.ifPresent(speaker -> speaker.configure(snapshot.getBgp()));
     }
     return ack;

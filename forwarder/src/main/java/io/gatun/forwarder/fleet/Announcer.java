@@ -31,6 +31,12 @@ public interface Announcer extends AutoCloseable {
    */
   default void serveNat(Collection<InetAddress> natVips) {}
 
+  /**
+   * A snapshot from the operator is applied (called after each one): the data plane has services to
+   * forward. A fleet member claims nothing before.
+   */
+  default void ready() {}
+
   /** The addresses this forwarder answers for now, as text (RFC 5952), sorted. */
   List<String> owned();
 

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +41,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Like a VRRP backup, a forwarder listens for a down interval before it claims anything (at
  * start and after its port or workers recover), so a joining forwarder learns who is there instead
- * of claiming every VIP for a moment. It advertises meanwhile, marked listening: peers count it as
- * a candidate, but an owner keeps an address the listener will take until the listener claims it
- * (and has announced it), so no address goes unanswered in between; forwarders starting together
- * each claim only their share.
+ * of claiming every VIP for a moment. It advertises meanwhile, marked listening. Peers elect owners
+ * among the claiming forwarders and the listeners that were already listening when they began to
+ * claim (forwarders starting together: each claims only its share); a listener that joined later is
+ * left out until it claims, so its peers keep what it will take until then (it announces before
+ * they, hearing its claim, stop), and an owner that dies meanwhile is replaced by a claiming peer
+ * at once, not by the listener: no address goes unanswered in between.
+ *
+ * <p>Before its first snapshot is applied ({@link #ready}) a forwarder is silent: it hears its
+ * peers but does not advertise, since its data plane has nothing to forward (restarted on a busy
+ * machine, it may take seconds to reach its operator; one that owned addresses before it restarted
+ * falls silent for its peers like a dead one). Its listening begins when it is ready.
  *
  * <p>Two forwarders answering for one address (a healing partition, heard as the data plane's
  * conflict report) resolve it by rendezvous between the two: the loser yields the address for a
@@ -108,6 +116,19 @@ public final class Fleet implements Announcer {
   private long nextAdvertisementAt;
   private boolean listening = true;
   private long listenUntil;
+
+  /** A snapshot was applied: the data plane has something to forward ({@link #ready}). */
+  private boolean ready;
+
+  /** What the last advertisement said: a change is advertised at once. */
+  private boolean advertisedClaiming;
+
+  /**
+   * The peers that were listening when this forwarder began to claim: they began with it and are
+   * counted as candidates (each claims only its share); later listeners are not until they claim.
+   */
+  private Set<String> coListeners = Set.of();
+
   private boolean healthy = true;
   private int stillLooks;
   private boolean leaving;
@@ -253,6 +274,30 @@ public final class Fleet implements Announcer {
     }
   }
 
+  /**
+   * The first snapshot is applied: this forwarder begins to advertise, listening for a down
+   * interval (peers learn it is there) before it claims its share.
+   */
+  @Override
+  public synchronized void ready() {
+    if (!ready) {
+      ready = true;
+      long now = nanos.getAsLong();
+      if (started && healthy) {
+        listening = true;
+        listenUntil = now + settings.downInterval().toNanos();
+        nextAdvertisementAt = now;
+      }
+      log.info("snapshot applied: advertising, claiming after a down interval of listening");
+      changed("snapshot applied");
+    }
+  }
+
+  /** Whether this forwarder takes what rendezvous gives it (peers count it then). */
+  private boolean claiming() {
+    return ready && !listening;
+  }
+
   @Override
   public List<String> owned() {
     return ownedText;
@@ -278,9 +323,20 @@ public final class Fleet implements Announcer {
         case Punted.FleetFrame f -> heard(f, now);
         case Punted.AddressConflict c -> conflict(c, now);
       }
+      if (dirty) {
+        // At once: a peer's claim heard here, a hand-over's GARPs behind it in the queue are
+        // judged against what this forwarder owns after the claim, not as a conflict.
+        elect(now);
+      }
     }
     for (Peer gone : peers.expire(now)) {
-      log.info("peer {} ({}) fell silent: taking over what it owned", gone.id(), gone.node());
+      log.info(
+          "peer {} ({}) fell silent ({} ms since its last advertisement, at {} ms): taking over"
+              + " what it owned",
+          gone.id(),
+          gone.node(),
+          (now - gone.heardAtNanos()) / 1_000_000,
+          gone.interval().toMillis());
       detected(now);
       changed("peer " + gone.id() + " gone");
     }
@@ -288,20 +344,26 @@ public final class Fleet implements Announcer {
     if (yielded.values().removeIf(until -> now - until >= 0)) {
       changed("conflict yield over");
     }
-    if (listening && now - listenUntil >= 0) {
+    if (listening && ready && now - listenUntil >= 0) {
       listening = false;
+      coListeners = peers.listening();
       changed("listened for peers");
+    }
+    if (healthy && !leaving && ready && claiming() != advertisedClaiming) {
+      nextAdvertisementAt = now; // peers hear a claim before this forwarder's GARPs
     }
     if (now - nextAdvertisementAt >= 0) {
       nextAdvertisementAt = now + advertiseEvery.toNanos();
       if (!leaving) {
         checkSelf(now); // a leaving forwarder owns nothing whatever its state
       }
-      if (healthy && !leaving) {
+      if (healthy && !leaving && ready) {
         advertise(Advertisement.DEFAULT_PRIORITY);
       }
     }
-    if (dirty) {
+    if (dirty || !dataPlaneInSync) {
+      // Also an owned set held back from a worker that stood still: it goes to the data plane as
+      // soon as the worker loops again, not at the next change (there may be none).
       elect(now);
     }
   }
@@ -363,6 +425,14 @@ public final class Fleet implements Announcer {
           case CLAIMING -> {
             log.info("peer {} ({}) claims its share", ad.forwarderId(), ad.node());
             changed("peer " + ad.forwarderId() + " joined");
+          }
+          case LISTENING -> {
+            log.info(
+                "peer {} ({}) listens again (restarted or recovered): taking over what it owned",
+                ad.forwarderId(),
+                ad.node());
+            detected(now);
+            changed("peer " + ad.forwarderId() + " restarted");
           }
           case LEFT -> {
             log.info(
@@ -432,6 +502,7 @@ public final class Fleet implements Announcer {
   }
 
   private void advertise(int priority) {
+    advertisedClaiming = claiming();
     Advertisement ad =
         new Advertisement(
             settings.key().clusterId(),
@@ -465,10 +536,16 @@ public final class Fleet implements Announcer {
     Map<String, InetAddress> next = new TreeMap<>();
     Set<String> alive = peers.alive();
     peersAlive = alive.size();
-    if (healthy && !leaving) {
-      Set<String> live = new TreeSet<>(alive);
-      live.add(self);
+    if (healthy && !leaving && claiming()) {
+      // Among the claiming forwarders and those that began listening with this one: a later
+      // listener takes nothing until it claims (and then announces before the owner, hearing its
+      // claim, stops), and inherits nothing meanwhile.
       Set<String> waiting = peers.listening();
+      coListeners = coListeners.stream().filter(waiting::contains).collect(Collectors.toSet());
+      waiting.removeAll(coListeners);
+      Set<String> live = new TreeSet<>(alive);
+      live.removeAll(waiting);
+      live.add(self);
       for (InetAddress address : targets()) {
         String text = Address.text(address);
         Set<String> liveForIt = live;
@@ -476,15 +553,12 @@ public final class Fleet implements Announcer {
         if (timers.isPresent()) {
           // Its Pool's own rule of who is alive: heard within interval x multiplier.
           liveForIt = new TreeSet<>(peers.aliveWithin(now, timers.get()::downNanos));
-          liveForIt.retainAll(alive);
+          liveForIt.retainAll(live);
           liveForIt.add(self);
         }
         String winner =
             Rendezvous.owner(electedAs(text), candidatesFor(text, liveForIt)).orElse("");
-        boolean mine = winner.equals(self) && !listening;
-        // Kept for a listening winner until it claims it: it announces before this one stops.
-        boolean handingOver = waiting.contains(winner) && owned.containsKey(text);
-        if (!yielded.containsKey(text) && (mine || handingOver)) {
+        if (winner.equals(self) && !yielded.containsKey(text)) {
           next.put(text, address);
         }
       }
@@ -580,7 +654,7 @@ public final class Fleet implements Announcer {
     log.info(
         "leaving the fleet: handing every address over, forwarding for {} ms more",
         settings.drainGrace().toMillis());
-    if (healthy && !listening) {
+    if (healthy && claiming()) {
       for (int i = 0; i < LEAVING_ADVERTISEMENTS; i++) {
         advertise(Advertisement.LEAVING);
       }

@@ -24,6 +24,11 @@ public final class PeerTable {
     JOINED,
     /** A peer that was listening now claims what rendezvous gives it. */
     CLAIMING,
+    /**
+     * A claiming peer listens again: it restarted within its down interval (its data plane answers
+     * nothing yet), or its port or workers recovered. What it owned needs another owner now.
+     */
+    LISTENING,
     REFRESHED,
     LEFT
   }
@@ -74,7 +79,10 @@ public final class PeerTable {
     if (before == null) {
       return Change.JOINED;
     }
-    return before.listening() && !peer.listening() ? Change.CLAIMING : Change.REFRESHED;
+    if (before.listening() != peer.listening()) {
+      return peer.listening() ? Change.LISTENING : Change.CLAIMING;
+    }
+    return Change.REFRESHED;
   }
 
   /**

@@ -50,6 +50,13 @@ class FleetTest {
   }
 
   private Fleet start(int n) {
+    Fleet fleet = startWithoutSnapshot(n);
+    fleet.ready();
+    return fleet;
+  }
+
+  /** A forwarder that has not applied a snapshot yet (it has not reached its operator). */
+  private Fleet startWithoutSnapshot(int n) {
     Segment.Member port = segment.join(n);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Fleet fleet =
@@ -304,6 +311,86 @@ class FleetTest {
     assertEachOwnedOnce();
     assertThat(fleets.get(1).owned()).isNotEmpty();
     assertThat(ports.get(1).announced).containsExactlyInAnyOrderElementsOf(fleets.get(1).owned());
+  }
+
+  @Test
+  void aForwarderClaimsNothingBeforeItsFirstSnapshotAndNeverInheritsMeanwhile() {
+    start(1);
+    start(2);
+    Fleet late = startWithoutSnapshot(3);
+    run(1_000);
+    assertThat(late.owned()).as("no snapshot: nothing to forward").isEmpty();
+    assertThat(fleets.get(0).owned()).isNotEmpty();
+    List<String> ofOne = fleets.get(0).owned();
+
+    stopped.add(0); // kill -9 of an owner while the third still waits for its operator
+    run(500);
+    assertThat(late.owned()).isEmpty();
+    assertThat(fleets.get(1).owned())
+        .as("the claiming peer inherits everything, the waiting one nothing")
+        .containsExactlyInAnyOrderElementsOf(everyTarget());
+    assertThat(ports.get(1).announced).containsAll(ofOne);
+
+    long before = ports.get(2).framesSent;
+    run(100);
+    assertThat(ports.get(2).framesSent).as("silent before its snapshot").isEqualTo(before);
+    late.ready();
+    run(399);
+    assertThat(late.owned()).as("listening first").isEmpty();
+    run(100);
+    assertThat(late.owned()).as("claims its share once its snapshot is applied").isNotEmpty();
+    assertThat(ports.get(2).announced).containsExactlyInAnyOrderElementsOf(late.owned());
+    List<String> owned = new ArrayList<>(late.owned());
+    owned.addAll(fleets.get(1).owned());
+    assertThat(owned).containsExactlyInAnyOrderElementsOf(everyTarget());
+  }
+
+  @Test
+  void aForwarderRestartedWithinItsDownIntervalHasItsAddressesTakenOverAtOnce() {
+    start(1);
+    start(2);
+    start(3);
+    run(1_000);
+    List<String> ofOne = fleets.get(0).owned();
+    assertThat(ofOne).isNotEmpty();
+
+    stopped.add(0); // kill -9, and at once a new process under the same name, its snapshot applied
+    Fleet again = start(1);
+    run(20); // well inside the 300 ms + skew its peers would wait for silence
+    assertThat(again.owned()).isEmpty();
+    List<String> inherited = new ArrayList<>(fleets.get(1).owned());
+    inherited.addAll(fleets.get(2).owned());
+    assertThat(inherited)
+        .as("its listening advertisement says it answers nothing now")
+        .containsAll(ofOne);
+
+    run(1_000);
+    List<String> owned = new ArrayList<>(again.owned());
+    owned.addAll(fleets.get(1).owned());
+    owned.addAll(fleets.get(2).owned());
+    assertThat(owned).containsExactlyInAnyOrderElementsOf(everyTarget());
+    assertThat(again.owned()).isNotEmpty();
+  }
+
+  @Test
+  void anOwnedSetHeldBackWhileTheWorkerWasNotScheduledReachesTheDataPlaneOnceItLoopsAgain() {
+    start(1);
+    start(2);
+    run(1_000);
+    stopped.add(0); // kill -9
+    run(200);
+    ports.get(1).looping = false; // a busy machine: its worker waits for a core
+    run(200); // the peer is found gone meanwhile, after a still look (not three: it is fine)
+    assertThat(fleets.get(1).owned()).containsExactlyInAnyOrderElementsOf(everyTarget());
+    assertThat(ports.get(1).owned)
+        .as("not given to a worker that would hold the commit up")
+        .isNotEqualTo(everyTarget());
+
+    ports.get(1).looping = true;
+    run(250);
+    assertThat(ports.get(1).owned)
+        .as("given once it loops again, with no other change to trigger it")
+        .containsExactlyInAnyOrderElementsOf(everyTarget());
   }
 
   @Test

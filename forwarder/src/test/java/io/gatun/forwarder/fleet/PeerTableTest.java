@@ -59,6 +59,14 @@ class PeerTableTest {
     assertThat(table.listening()).containsExactly("b");
     assertThat(table.heard(ad("b", 100, 2), "m", MS)).isEqualTo(PeerTable.Change.CLAIMING);
     assertThat(table.listening()).isEmpty();
+    assertThat(
+            table.heard(
+                new Advertisement("prod", "b", "n", 100, 3, Duration.ofMillis(100), true),
+                "m",
+                2 * MS))
+        .as("restarted within its down interval: listening again")
+        .isEqualTo(PeerTable.Change.LISTENING);
+    assertThat(table.listening()).containsExactly("b");
   }
 
   @Test

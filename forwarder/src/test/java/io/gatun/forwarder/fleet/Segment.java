@@ -65,6 +65,9 @@ final class Segment {
 
     long loops;
 
+    /** False: its worker is not scheduled (a busy machine), its loop count stands still. */
+    volatile boolean looping = true;
+
     Member(int n) {
       this.mac = new byte[] {2, 0, 0, 0, 0, (byte) n};
     }
@@ -86,7 +89,7 @@ final class Segment {
 
     @Override
     public long[] workerLoops() {
-      return new long[] {++loops};
+      return new long[] {looping ? ++loops : loops};
     }
 
     @Override
