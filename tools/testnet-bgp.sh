@@ -144,7 +144,13 @@ case $cmd in
       ip netns add "$f"
       host_setup "$f"
       lan_link "$f" port "f$n"
-      in_ns "$f" sysctl -qw net.ipv6.conf.port.disable_ipv6=1
+      # The port is DPDK's (net_af_packet), but unlike a NIC bound to vfio-pci this veth also
+      # hands every frame to the namespace's own stack, which holds the port's addresses (on the
+      # kernel interface): it would answer a full-NAT reply to the SNAT address with a TCP reset
+      # and a BGP packet twice. The stack gets nothing from it: no IPv6, no ARP, and IPv4 only
+      # from where it routes back through the port (nowhere: strict reverse-path filter).
+      in_ns "$f" sysctl -qw net.ipv6.conf.port.disable_ipv6=1 net.ipv4.conf.port.rp_filter=1
+      in_ns "$f" ip link set port arp off
       in_ns "$f" ethtool -K port tx off rx off gro off gso off tso off >/dev/null 2>&1 || true
       in_ns "$f" ip link set port up
       ip link add "${ns}m$n" type veth peer name mgmt netns "$f"

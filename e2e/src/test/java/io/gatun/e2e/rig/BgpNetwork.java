@@ -147,6 +147,33 @@ public final class BgpNetwork implements AutoCloseable {
     return run(all);
   }
 
+  /**
+   * Starts a command in test host {@code host} ("lan", "b1", ...) in the background, its output to
+   * {@code out}; the caller ends it.
+   */
+  public Process startIn(String host, Path out, String... cmd) throws IOException {
+    List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
+    all.addAll(List.of(cmd));
+    return new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+  }
+
+  /**
+   * The established TCP connections to {@code port} on backend {@code n} (1-based), by the peer
+   * address they come from (a full-NAT forwarder's SNAT address, or a DSR client's own).
+   */
+  public java.util.Map<String, Integer> backendPeers(int n, int port) {
+    java.util.Map<String, Integer> peers = new java.util.TreeMap<>();
+    String out = in("b" + n, "ss", "-Htn", "state", "established", "( sport = :" + port + " )");
+    for (String line : out.lines().toList()) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4) {
+        String peer = f[f.length - 1];
+        peers.merge(peer.substring(0, peer.lastIndexOf(':')), 1, Integer::sum);
+      }
+    }
+    return peers;
+  }
+
   /** The router kernel's next hops for {@code prefix} ("ip route show"), sorted. */
   public List<String> routerNextHops(String prefix) {
     boolean v6 = prefix.contains(":");
