@@ -96,8 +96,12 @@ public final class BgpNetwork implements AutoCloseable {
                 "--bgp-frr-dir",
                 root.resolve("e2e/target/frr-" + name).toString()));
     args.addAll(List.of(extra));
+    // At nice -10, like the router's FRR (testnet-bgp.sh): BFD at 100 ms x 3 leaves 300 ms
+    // between packets, which a machine shared with other builds (load 20 on two cores) otherwise
+    // overruns on both sides (the router's own bfdd fell silent for 950 ms), and the sessions
+    // flap. The agent's FRR inherits it.
     return TestForwarder.process(
-        List.of("ip", "netns", "exec", namespace("f" + n)),
+        List.of("ip", "netns", "exec", namespace("f" + n), "nice", "-n", "-10"),
         root,
         args,
         root.resolve("e2e/target/forwarder-" + name + ".log"));
