@@ -42,10 +42,12 @@ import org.junit.jupiter.api.Timeout;
  * namespace, a client behind it, two forwarder processes (DPDK net_af_packet ports on the router's
  * LAN, each with its kernel interface and its own FRR in a namespace of its own) fed by their own
  * scripted operator a snapshot carrying a BgpConfig. The router installs ECMP routes to the VIPs
- * over both forwarders; traffic reaches the backends; kill -9 of a forwarder takes its routes away
- * within BFD's detection time (100 ms x 3) and its DSR connections continue through the other; a
- * restart brings them back; a wrong ASN or password shows in the session's last_error without
- * disturbing the other sessions. Tests run in order on the same network.
+ * over both forwarders; no forwarder answers or announces a BGP VIP on the LAN; DSR and full-NAT
+ * traffic reaches the backends through both; kill -9 of a forwarder takes its routes away within
+ * BFD's detection time (100 ms x 3), its DSR connections continue through the other and its
+ * full-NAT ones end (per-forwarder SNAT); a restart brings its routes and traffic back; a wrong ASN
+ * or password shows in the session's last_error without disturbing the other sessions. Tests run
+ * in order on the same network.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
