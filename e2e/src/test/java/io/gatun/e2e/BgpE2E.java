@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Timeout;
  * traffic reaches the backends through both; kill -9 of a forwarder takes its routes away within
  * BFD's detection time (100 ms x 3), its DSR connections continue through the other and its
  * full-NAT ones end (per-forwarder SNAT); a restart brings its routes and traffic back; a wrong ASN
- * or password shows in the session's last_error without disturbing the other sessions. Tests run
- * in order on the same network.
+ * or password shows in the session's last_error without disturbing the other sessions. Tests run in
+ * order on the same network.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -580,6 +580,13 @@ class BgpE2E {
     awaitNextHops(network, VIP, 2, GENEROUS);
     awaitNextHops(network, VIP_DSR, 2, GENEROUS);
     awaitNextHops(network, VIP6, 2, GENEROUS);
+    // BFD too, or the next kill would wait for the hold time.
+    Await.until(
+        () -> network.bfdUp(BgpNetwork.address(1)) && network.bfdUp(BgpNetwork.address6(1)),
+        GENEROUS,
+        () ->
+            "the router's BFD sessions with the restarted forwarder: "
+                + network.vtysh("show bfd peers brief"));
     double before = network.scrape(1).value("gatun_dataplane_new_flows_total", Map.of());
     Traffic fullNat = network.traffic(VIP, List.of("--requests", "30"));
     String dsr = drainPeer("spread", "--vip", VIP_DSR, "--port", "7000", "--connections", "20");

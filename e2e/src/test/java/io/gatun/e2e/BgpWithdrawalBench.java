@@ -98,6 +98,13 @@ class BgpWithdrawalBench {
         if (k > 0) {
           returned.add((System.nanoTime() - restarted) / 1_000_000);
         }
+        if (bfd) {
+          // The kill is timed against BFD: its session must be up first.
+          Await.until(
+              () -> network.bfdUp(BgpNetwork.address(1)),
+              Duration.ofSeconds(60),
+              () -> "BFD with forwarder 1 not up: " + network.vtysh("show bfd peers brief"));
+        }
         long killed = System.nanoTime();
         forwarders.get(0).kill();
         Await.until(

@@ -131,6 +131,12 @@ public final class BgpNetwork implements AutoCloseable {
     return script("vtysh", id, "-c", command);
   }
 
+  /** Whether the router's BFD session with {@code peer} is up. */
+  public boolean bfdUp(String peer) {
+    String out = vtysh("show bfd peer " + peer + " json");
+    return out.replace(" ", "").contains("\"status\":\"up\"");
+  }
+
   /** Applies an FRR configuration on the router (vtysh -f). */
   public void configureRouter(String config) {
     try {
