@@ -99,9 +99,10 @@ class BgpWithdrawalBench {
           returned.add((System.nanoTime() - restarted) / 1_000_000);
         }
         if (bfd) {
-          // The kill is timed against BFD: its session must be up first.
+          // The kill is timed against BFD at 100 ms x 3: its session must be up, and long enough
+          // to have left the slow start rate (1 s x 3) for the agreed one.
           Await.until(
-              () -> network.bfdUp(BgpNetwork.address(1)),
+              () -> network.bfdUpFor(BgpNetwork.address(1), Duration.ofSeconds(5)),
               Duration.ofSeconds(60),
               () -> "BFD with forwarder 1 not up: " + network.vtysh("show bfd peers brief"));
         }

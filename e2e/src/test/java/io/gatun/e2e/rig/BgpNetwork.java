@@ -133,8 +133,21 @@ public final class BgpNetwork implements AutoCloseable {
 
   /** Whether the router's BFD session with {@code peer} is up. */
   public boolean bfdUp(String peer) {
-    String out = vtysh("show bfd peer " + peer + " json");
-    return out.replace(" ", "").contains("\"status\":\"up\"");
+    return bfdUpFor(peer, java.time.Duration.ZERO);
+  }
+
+  /**
+   * Whether the router's BFD session with {@code peer} has been up for {@code at least}: a session
+   * comes up at the slow rate (1 s) and only then agrees the fast one in a poll sequence, so a kill
+   * right after "up" is detected in about 3 s, not 300 ms.
+   */
+  public boolean bfdUpFor(String peer, java.time.Duration atLeast) {
+    String out = vtysh("show bfd peer " + peer + " json").replace(" ", "");
+    java.util.regex.Matcher uptime =
+        java.util.regex.Pattern.compile("\"uptime\":([0-9]+)").matcher(out);
+    return out.contains("\"status\":\"up\"")
+        && uptime.find()
+        && Long.parseLong(uptime.group(1)) >= atLeast.toSeconds();
   }
 
   /** Applies an FRR configuration on the router (vtysh -f). */
