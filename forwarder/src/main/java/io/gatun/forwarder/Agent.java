@@ -7,6 +7,7 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.forwarder.bgp.Advertising;
 import io.gatun.forwarder.bgp.BgpSpeaker;
 import io.gatun.forwarder.bgp.FrrDaemons;
+import io.gatun.forwarder.bgp.L2Feed;
 import io.gatun.forwarder.control.AgentReports;
 import io.gatun.forwarder.control.ControlChannel;
 import io.gatun.forwarder.control.ControlTransport;
@@ -93,8 +94,10 @@ public final class Agent implements AutoCloseable {
     this.applier = new SnapshotApplier(serving, registry);
     this.announcer = announcer.apply(registry);
     applier.onFleetConfig(this.announcer::configure);
-    serving.onNatVipsServed(this.announcer::serveNat);
-    serving.onVipsServed(this.announcer::serve);
+    L2Feed l2 = new L2Feed(this.announcer);
+    applier.onBgpConfig(l2::bgp);
+    serving.onNatVipsServed(l2::natServed);
+    serving.onVipsServed(l2::served);
     this.announcer.start();
     this.bgp =
         config

@@ -2,6 +2,7 @@ package io.gatun.forwarder;
 
 import io.gatun.control.Address;
 import io.gatun.control.v1.Port;
+import io.gatun.forwarder.bgp.FrrDaemons;
 import io.gatun.forwarder.bgp.KernelInterfaces;
 import io.gatun.forwarder.dataplane.DataPlaneAdapter;
 import io.gatun.forwarder.fleet.Announcer;
@@ -110,6 +111,14 @@ public final class Main {
   }
 
   private static DataPlane startDataPlane(ForwarderConfig config, List<Port> ports) {
+    if (config.bgp().isPresent()) {
+      try {
+        FrrDaemons.stopLeftovers(config.bgp().get().frrDir());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted stopping a previous agent's FRR", e);
+      }
+    }
     DataPlane dataPlane = DataPlane.open(config.ealArgs());
     for (PortSpec port : config.ports()) {
       int idx = dataPlane.addPort(port);

@@ -96,8 +96,12 @@ public final class BgpNetwork implements AutoCloseable {
                 "--bgp-frr-dir",
                 root.resolve("e2e/target/frr-" + name).toString()));
     args.addAll(List.of(extra));
+    // At nice -10, like the router's FRR (testnet-bgp.sh): BFD at 100 ms x 3 leaves 300 ms
+    // between packets, which a machine shared with other builds (load 20 on two cores) otherwise
+    // overruns on both sides (the router's own bfdd fell silent for 950 ms), and the sessions
+    // flap. The agent's FRR inherits it.
     return TestForwarder.process(
-        List.of("ip", "netns", "exec", namespace("f" + n)),
+        List.of("ip", "netns", "exec", namespace("f" + n), "nice", "-n", "-10"),
         root,
         args,
         root.resolve("e2e/target/forwarder-" + name + ".log"));
@@ -127,6 +131,25 @@ public final class BgpNetwork implements AutoCloseable {
     return script("vtysh", id, "-c", command);
   }
 
+  /** Whether the router's BFD session with {@code peer} is up. */
+  public boolean bfdUp(String peer) {
+    return bfdUpFor(peer, java.time.Duration.ZERO);
+  }
+
+  /**
+   * Whether the router's BFD session with {@code peer} has been up for {@code at least}: a session
+   * comes up at the slow rate (1 s) and only then agrees the fast one in a poll sequence, so a kill
+   * right after "up" is detected in about 3 s, not 300 ms.
+   */
+  public boolean bfdUpFor(String peer, java.time.Duration atLeast) {
+    String out = vtysh("show bfd peer " + peer + " json").replace(" ", "");
+    java.util.regex.Matcher uptime =
+        java.util.regex.Pattern.compile("\"uptime\":([0-9]+)").matcher(out);
+    return out.contains("\"status\":\"up\"")
+        && uptime.find()
+        && Long.parseLong(uptime.group(1)) >= atLeast.toSeconds();
+  }
+
   /** Applies an FRR configuration on the router (vtysh -f). */
   public void configureRouter(String config) {
     try {
@@ -145,6 +168,33 @@ public final class BgpNetwork implements AutoCloseable {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
     all.addAll(List.of(cmd));
     return run(all);
+  }
+
+  /**
+   * Starts a command in test host {@code host} ("lan", "b1", ...) in the background, its output to
+   * {@code out}; the caller ends it.
+   */
+  public Process startIn(String host, Path out, String... cmd) throws IOException {
+    List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
+    all.addAll(List.of(cmd));
+    return new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+  }
+
+  /**
+   * The established TCP connections to {@code port} on backend {@code n} (1-based), by the peer
+   * address they come from (a full-NAT forwarder's SNAT address, or a DSR client's own).
+   */
+  public java.util.Map<String, Integer> backendPeers(int n, int port) {
+    java.util.Map<String, Integer> peers = new java.util.TreeMap<>();
+    String out = in("b" + n, "ss", "-Htn", "state", "established", "( sport = :" + port + " )");
+    for (String line : out.lines().toList()) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4) {
+        String peer = f[f.length - 1];
+        peers.merge(peer.substring(0, peer.lastIndexOf(':')), 1, Integer::sum);
+      }
+    }
+    return peers;
   }
 
   /** The router kernel's next hops for {@code prefix} ("ip route show"), sorted. */

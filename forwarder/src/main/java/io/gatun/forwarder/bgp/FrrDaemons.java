@@ -207,6 +207,18 @@ public final class FrrDaemons implements AutoCloseable {
     return s.length() > 400 ? "..." + s.substring(s.length() - 400) : s;
   }
 
+  /**
+   * Stops the daemons a previous agent on this directory left running (killed with SIGKILL). The
+   * agent calls it before its data plane creates the kernel interface: left alone, they would take
+   * the new interface of the same name and address for their own and bring their sessions (and the
+   * old agent's advertisements) back before this agent decides anything.
+   */
+  public static void stopLeftovers(Path dir) throws InterruptedException {
+    if (Files.isDirectory(dir)) {
+      stopStale(dir);
+    }
+  }
+
   /** Daemons a previous agent on this directory left running (killed with SIGKILL). */
   private static void stopStale(Path dir) throws InterruptedException {
     for (String d : DAEMONS) {

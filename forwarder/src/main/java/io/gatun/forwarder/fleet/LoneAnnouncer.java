@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A forwarder without a fleet: it answers for every VIP it serves (the data plane's default) and
- * announces each VIP as it starts serving it, so clients that knew another MAC for it move at once.
- * Leaving hands nothing over: there is no one to hand it to.
+ * A forwarder without a fleet: it answers for every VIP it is given (every served VIP but those a
+ * BGP Pool advertises, which only the router learns, by BGP) and announces each as it starts
+ * serving it, so clients that knew another MAC for it move at once. Leaving hands nothing over:
+ * there is no one to hand it to.
  */
 public final class LoneAnnouncer implements Announcer {
   private final FleetDataPlane dataPlane;
@@ -21,6 +22,9 @@ public final class LoneAnnouncer implements Announcer {
   private final Duration garpInterval;
   private final FleetMetrics metrics;
   private volatile List<String> owned = List.of();
+
+  /** False until the first {@link #serve}: the data plane answers for every VIP till then. */
+  private boolean toldDataPlane;
 
   public LoneAnnouncer(
       FleetDataPlane dataPlane, int garpCount, Duration garpInterval, MeterRegistry registry) {
@@ -44,6 +48,11 @@ public final class LoneAnnouncer implements Announcer {
   public synchronized void serve(Collection<InetAddress> vips) {
     Map<String, InetAddress> next = new TreeMap<>();
     vips.forEach(v -> next.put(Address.text(v), v));
+    if (!toldDataPlane || !next.keySet().equals(java.util.Set.copyOf(owned))) {
+      toldDataPlane = true;
+      // Answered before it is announced; a BGP VIP among the served ones is answered by no one.
+      dataPlane.setOwned(next.values());
+    }
     int gained = 0;
     for (Map.Entry<String, InetAddress> v : next.entrySet()) {
       if (!owned.contains(v.getKey())) {

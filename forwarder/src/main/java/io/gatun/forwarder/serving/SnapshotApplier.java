@@ -3,6 +3,7 @@ package io.gatun.forwarder.serving;
 import io.gatun.control.Address;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Snapshot;
@@ -51,6 +52,7 @@ public final class SnapshotApplier {
   private final Counter stale;
   private final AtomicLong refusedServices = new AtomicLong();
   private Consumer<FleetConfig> fleetListener = fleet -> {};
+  private Consumer<BgpConfig> bgpListener = bgp -> {};
 
   public SnapshotApplier(ServingState serving, MeterRegistry registry) {
     this.serving = serving;
@@ -85,6 +87,14 @@ public final class SnapshotApplier {
     this.fleetListener = listener;
   }
 
+  /**
+   * Told each applied snapshot's BGP configuration, before its VIPs are served (so the L2 announcer
+   * leaves the BGP VIPs alone from the start).
+   */
+  public synchronized void onBgpConfig(Consumer<BgpConfig> listener) {
+    this.bgpListener = listener;
+  }
+
   /** The operator snapshot version the data plane runs; 0 until the first snapshot is applied. */
   public long lastSnapshotVersion() {
     return lastSnapshotVersion.get();
@@ -108,6 +118,7 @@ public final class SnapshotApplier {
       Translation t = translate(snapshot);
       Map<String, String> why = new LinkedHashMap<>(t.unreadable());
       fleetListener.accept(snapshot.getFleet());
+      bgpListener.accept(snapshot.getBgp());
       why.putAll(serving.replace(t.services()));
       lastSnapshotVersion.set(snapshotVersion);
       refusedServices.set(why.size());
