@@ -19,7 +19,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 
 /**
  * The complete desired state for the data plane: every LoadBalancer's virtual services, under one
@@ -47,6 +46,8 @@ public final class DesiredState {
   // owner's: a publish that changes something bumps it), so an Ack finds what it programmed
   // without a pass over every LoadBalancer.
   private final NavigableMap<Long, Owner> ownersByVersion = new TreeMap<>();
+  // The same owners by the VIPs of their services, for news about a VIP (who announces it).
+  private final Map<String, Set<Owner>> ownersByVip = new HashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private long snapshotVersion;
   private final Map<ForwarderView, Snapshot> snapshots = new HashMap<>(); // built lazily
@@ -125,6 +126,7 @@ public final class DesiredState {
           ownersByVersion.remove(current.snapshotVersion());
         }
         updateViews(current == null ? null : current.desired(), desired);
+        indexVips(owner, current == null ? null : current.desired(), desired);
         if (current == null || !Objects.equals(current.desired().fleet(), desired.fleet())) {
           fleet = null;
         }
@@ -148,6 +150,7 @@ public final class DesiredState {
       if (removed != null) {
         ownersByVersion.remove(removed.snapshotVersion());
         updateViews(removed.desired(), null);
+        indexVips(owner, removed.desired(), null);
         if (removed.desired().fleet() != null) {
           fleet = null;
         }
@@ -266,12 +269,26 @@ public final class DesiredState {
 
   /** Owners with services on any of {@code vips} (addresses as the services write them). */
   public synchronized Set<Owner> ownersOf(Set<String> vips) {
-    return published.entrySet().stream()
-        .filter(
-            e ->
-                e.getValue().desired().services().stream().anyMatch(s -> vips.contains(s.getVip())))
-        .map(Map.Entry::getKey)
-        .collect(Collectors.toSet());
+    var owners = new HashSet<Owner>();
+    vips.forEach(vip -> owners.addAll(ownersByVip.getOrDefault(vip, Set.of())));
+    return owners;
+  }
+
+  /** The owner's services went from {@code before} to {@code after} (null: none). */
+  private void indexVips(Owner owner, DesiredServices before, DesiredServices after) {
+    if (before != null) {
+      for (VirtualService s : before.services()) {
+        var owners = ownersByVip.get(s.getVip());
+        if (owners != null && owners.remove(owner) && owners.isEmpty()) {
+          ownersByVip.remove(s.getVip());
+        }
+      }
+    }
+    if (after != null) {
+      after
+          .services()
+          .forEach(s -> ownersByVip.computeIfAbsent(s.getVip(), v -> new HashSet<>()).add(owner));
+    }
   }
 
   /** Owners with services published. */

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 record JvmHeap(double usedMiB, double committedMiB) {
 
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
-  private static final Pattern COMMITTED = Pattern.compile("committed (\\d+)K");
+  // G1 says "committed"; Serial and Parallel give each generation's "total" (what it has taken).
+  private static final Pattern COMMITTED = Pattern.compile("(?:committed|total) (\\d+)K");
 
   static JvmHeap afterGc(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");

@@ -206,7 +206,8 @@ class DesiredStateTest {
   /**
    * Snapshots are kept up to date by each publish and withdrawal rather than rebuilt: after
    * hundreds of random ones, node-local services and several views among them, every view's
-   * snapshot equals the one a fresh desired state builds from the same services.
+   * snapshot equals the one a fresh desired state builds from the same services, and the owners of
+   * each VIP are those whose services have it.
    */
   @Test
   void snapshotsKeptUpToDateEqualSnapshotsBuiltAfresh() {
@@ -235,6 +236,19 @@ class DesiredStateTest {
           assertThat(state.snapshotFor(view).getServicesList())
               .as("step %d, %s", step, view)
               .isEqualTo(fresh.snapshotFor(view).getServicesList());
+        }
+        for (int v = 1; v <= 5; v++) {
+          String vip = "198.18.0." + v;
+          assertThat(state.ownersOf(Set.of(vip)))
+              .as("step %d, owners of %s", step, vip)
+              .isEqualTo(
+                  current.entrySet().stream()
+                      .filter(
+                          e ->
+                              e.getValue().services().stream()
+                                  .anyMatch(x -> x.getVip().equals(vip)))
+                      .map(java.util.Map.Entry::getKey)
+                      .collect(java.util.stream.Collectors.toSet()));
         }
       }
     }
@@ -272,7 +286,9 @@ class DesiredStateTest {
     int ports = 1 + random.nextInt(2);
     for (int p = 0; p < ports; p++) {
       var service =
-          service(owner.namespace() + "/" + owner.name() + "/p" + p).toBuilder().setPort(80 + p);
+          service(owner.namespace() + "/" + owner.name() + "/p" + p).toBuilder()
+              .setVip("198.18.0." + (1 + random.nextInt(5)))
+              .setPort(80 + p);
       for (int b = 0; b < 1 + random.nextInt(3); b++) {
         String address = "10.0." + random.nextInt(4) + "." + (1 + random.nextInt(9));
         service.addBackends(
