@@ -12,6 +12,7 @@ import io.gatun.operator.backends.EndpointSlices;
 import io.gatun.operator.backends.LabelSelectors;
 import io.gatun.operator.backends.PodBackendFacts;
 import io.gatun.operator.watch.SpecChanged;
+import io.gatun.operator.watch.WithoutManagedFields;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
@@ -74,6 +75,7 @@ final class LoadBalancerWatches {
         InformerEventSourceConfiguration.from(servedVersion, LoadBalancer.class)
             .withName(ENDPOINT_SLICES)
             .withLabelSelector(EndpointSlices.SERVICE_NAME_LABEL)
+            .withItemStore(WithoutManagedFields.store())
             .withSecondaryToPrimaryMapper(
                 slice ->
                     LoadBalancerIndexes.sliceService(slice).stream()
@@ -96,6 +98,7 @@ final class LoadBalancerWatches {
     var config =
         InformerEventSourceConfiguration.from(Pod.class, LoadBalancer.class)
             .withName(PODS)
+            .withItemStore(WithoutManagedFields.store())
             .withSecondaryToPrimaryMapper(
                 pod ->
                     matching(
@@ -144,6 +147,7 @@ final class LoadBalancerWatches {
     var config =
         InformerEventSourceConfiguration.from(Node.class, LoadBalancer.class)
             .withName(NODES)
+            .withItemStore(WithoutManagedFields.store())
             .withSecondaryToPrimaryMapper(
                 node -> matching(context.getPrimaryCache().list(), spec -> true))
             .withOnUpdateFilter(
