@@ -30,6 +30,7 @@ import io.gatun.operator.pool.PoolReconciler;
 import io.gatun.operator.service.ServiceClass;
 import io.gatun.operator.service.ServiceReconciler;
 import io.gatun.operator.status.KubernetesEventRecorder;
+import io.gatun.operator.watch.WithoutManagedFields;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -201,7 +202,8 @@ public final class GatunOperator implements AutoCloseable {
             fleet,
             recorder,
             clock,
-            EndpointSlices.servedVersion(client)));
+            EndpointSlices.servedVersion(client)),
+        override -> override.withItemStore(WithoutManagedFields.store()));
     operator.register(new HealthProbeReconciler(probeUsers, recorder, clock));
     operator.register(new ForwarderReconciler(fleet, recorder, clock));
     operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));

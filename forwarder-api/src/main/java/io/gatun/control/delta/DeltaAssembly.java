@@ -1,7 +1,9 @@
 package io.gatun.control.delta;
 
 import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.FleetChanges;
 import io.gatun.control.v1.FleetConfig;
+import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
 import io.gatun.control.v1.VersionedService;
@@ -24,6 +26,7 @@ public final class DeltaAssembly {
   private long version = -1; // -1: no complete snapshot yet
   private FleetConfig fleet = FleetConfig.getDefaultInstance();
   private boolean hasFleet;
+  private final TreeMap<String, FleetVip> fleetVips = new TreeMap<>(); // fleet's, by address
   private BgpConfig bgp; // null: absent (no BGP Pool applies)
 
   /** A complete snapshot: replaces everything. Returns it as it is. */
@@ -37,6 +40,8 @@ public final class DeltaAssembly {
     version = snapshot.getSnapshotVersion();
     fleet = snapshot.getFleet();
     hasFleet = snapshot.hasFleet();
+    fleetVips.clear();
+    fleet.getVipsList().forEach(v -> fleetVips.put(v.getAddress(), v));
     bgp = snapshot.hasBgp() ? snapshot.getBgp() : null;
     return snapshot;
   }
@@ -61,6 +66,10 @@ public final class DeltaAssembly {
     if (delta.hasFleet()) {
       fleet = delta.getFleet();
       hasFleet = !fleet.equals(FleetConfig.getDefaultInstance());
+      fleetVips.clear();
+      fleet.getVipsList().forEach(v -> fleetVips.put(v.getAddress(), v));
+    } else if (delta.hasFleetChanges()) {
+      applyFleetChanges(delta.getFleetChanges());
     }
     version = delta.getSnapshotVersion();
     if (delta.hasBgp()) { // changed: the whole new one; an empty one turns BGP off
@@ -75,6 +84,18 @@ public final class DeltaAssembly {
       s.setBgp(bgp);
     }
     return Optional.of(s.build());
+  }
+
+  /** Pools replaced, VIPs upserted and removed: the fleet configuration in the operator's order. */
+  private void applyFleetChanges(FleetChanges changes) {
+    changes.getRemovedVipsList().forEach(fleetVips::remove);
+    changes.getVipsList().forEach(v -> fleetVips.put(v.getAddress(), v));
+    fleet =
+        FleetConfig.newBuilder()
+            .addAllPools(changes.getPoolsList())
+            .addAllVips(fleetVips.values())
+            .build();
+    hasFleet = !fleet.equals(FleetConfig.getDefaultInstance());
   }
 
   /** The snapshot version of the last message assembled; -1 before a complete snapshot. */

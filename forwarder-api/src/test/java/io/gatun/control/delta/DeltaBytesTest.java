@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.FleetConfig;
+import io.gatun.control.v1.FleetPool;
+import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
@@ -43,34 +46,80 @@ class DeltaBytesTest {
     assertThat(large.complete()).isGreaterThan(50 * small.complete());
   }
 
+  /**
+   * In an L2 Pool every LoadBalancer also adds its VIP to the fleet configuration: to a forwarder
+   * taking FLEET_DELTAS a LoadBalancer added or removed still costs the same at 10,000 as at 100;
+   * to one that does not, the whole fleet configuration goes with it.
+   */
+  @Test
+  void withFleetDeltasAnL2LoadBalancerCostsTheSameWhateverTheirNumber() {
+    Map<Integer, Cost> costs = new TreeMap<>();
+    Map<Integer, Cost> whole = new TreeMap<>();
+    for (int n : List.of(100, 10000)) {
+      costs.put(n, measure(n, true, true));
+      whole.put(n, measure(n, true, false));
+    }
+    costs.forEach(
+        (n, c) ->
+            System.out.printf(
+                "delta bytes at %d services in an L2 Pool: one service added %d, one removed %d"
+                    + " (without fleet deltas %d and %d)%n",
+                n, c.added(), c.removed(), whole.get(n).added(), whole.get(n).removed()));
+    Cost small = costs.get(100);
+    Cost large = costs.get(10000);
+    assertThat(large.changed()).isCloseTo(small.changed(), within(16));
+    assertThat(large.added()).isCloseTo(small.added(), within(24));
+    assertThat(large.removed()).isCloseTo(small.removed(), within(24));
+    assertThat(whole.get(10000).added()).isGreaterThan(50 * whole.get(100).added());
+  }
+
   private static Cost measure(int n) {
+    return measure(n, false, false);
+  }
+
+  private static Cost measure(int n, boolean l2, boolean fleetDeltas) {
     var desired = new TreeMap<String, VirtualService>();
     for (int i = 0; i < n; i++) {
       var s = service(i, 3);
       desired.put(s.getKey(), s);
     }
     long version = 1;
-    var sent = new SentServices(true);
-    int complete = sent.next(snapshot(desired, version)).getSerializedSize();
+    var sent = new SentServices(true, fleetDeltas);
+    int complete = sent.next(snapshot(desired, version, l2)).getSerializedSize();
 
     var changed = service(n / 2, 4);
     desired.put(changed.getKey(), changed);
-    int changedBytes = sent.next(snapshot(desired, ++version)).getSerializedSize();
+    int changedBytes = sent.next(snapshot(desired, ++version, l2)).getSerializedSize();
 
     var added = service(n, 3);
     desired.put(added.getKey(), added);
-    int addedBytes = sent.next(snapshot(desired, ++version)).getSerializedSize();
+    int addedBytes = sent.next(snapshot(desired, ++version, l2)).getSerializedSize();
 
     desired.remove(service(n / 3, 3).getKey());
-    int removedBytes = sent.next(snapshot(desired, ++version)).getSerializedSize();
+    int removedBytes = sent.next(snapshot(desired, ++version, l2)).getSerializedSize();
     return new Cost(complete, changedBytes, addedBytes, removedBytes);
   }
 
-  private static Snapshot snapshot(Map<String, VirtualService> desired, long version) {
-    return Snapshot.newBuilder()
-        .setSnapshotVersion(version)
-        .addAllServices(desired.values())
-        .build();
+  /** With {@code l2}, each service's VIP in the fleet configuration, as an L2 Pool's are. */
+  private static Snapshot snapshot(Map<String, VirtualService> desired, long version, boolean l2) {
+    var snapshot =
+        Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(desired.values());
+    if (l2) {
+      var vips = new TreeMap<String, FleetVip>();
+      desired
+          .values()
+          .forEach(
+              s ->
+                  vips.put(
+                      s.getVip(),
+                      FleetVip.newBuilder().setAddress(s.getVip()).setPool("l2").build()));
+      snapshot.setFleet(
+          FleetConfig.newBuilder()
+              .addPools(
+                  FleetPool.newBuilder().setName("l2").setIntervalMillis(100).setMultiplier(3))
+              .addAllVips(vips.values()));
+    }
+    return snapshot.build();
   }
 
   /** A two-port LoadBalancer's http port with {@code backends} endpoints. */

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * adds, changes and removals, sent coalesced or one by one, with random reconnects and lost
  * messages (a gap), and the forwarder's assembly equals, after every message it takes, the complete
  * snapshot of that version — the same services, in the same order, field for field — and the same
- * BGP configuration, which a delta carries (whole) only when it changed.
+ * BGP configuration, which a delta carries (whole) only when it changed, and the same fleet
+ * configuration, which a delta carries when it changed: as what changed (FLEET_DELTAS, no more VIPs
+ * than were changed) or whole.
  */
 class DeltaConvergenceTest {
 
@@ -39,6 +41,8 @@ class DeltaConvergenceTest {
     BgpConfig bgp; // null: no BGP pool applies, the snapshot has none
     long version = 1000;
     FleetConfig fleet; // null: absent, as the operator leaves it without an L2 Pool's VIP
+    final TreeMap<String, FleetVip> fleetVips = new TreeMap<>(); // fleet's, by address
+    int fleetVipsChanged; // since the last message
 
     Snapshot snapshot() {
       var snapshot =
@@ -58,30 +62,38 @@ class DeltaConvergenceTest {
     final SentServices sent;
     final DeltaAssembly assembly = new DeltaAssembly();
 
-    Stream(boolean deltas) {
-      sent = new SentServices(deltas);
+    Stream(boolean deltas, boolean fleetDeltas) {
+      sent = new SentServices(deltas, fleetDeltas);
     }
   }
 
   @Test
   void randomChangesReconnectsAndGapsConvergeToTheCompleteSnapshot() {
     for (long seed = 1; seed <= 4; seed++) {
-      run(new Random(seed), true);
+      run(new Random(seed), true, true);
+    }
+  }
+
+  @Test
+  void aForwarderWithoutFleetDeltasGetsTheWholeFleetConfigurationWhenItChanged() {
+    for (long seed = 5; seed <= 6; seed++) {
+      run(new Random(seed), true, false);
     }
   }
 
   @Test
   void aForwarderWithoutDeltasGetsCompleteSnapshotsOnly() {
-    run(new Random(7), false);
+    run(new Random(7), false, false);
   }
 
-  private static void run(Random random, boolean deltas) {
+  private static void run(Random random, boolean deltas, boolean fleetDeltas) {
     var operator = new Operator();
-    var stream = new Stream(deltas);
+    var stream = new Stream(deltas, fleetDeltas);
     int completes = 0;
     int deltasTaken = 0;
     int gaps = 0;
     int bgpCarried = 0;
+    int fleetCarried = 0;
     BgpConfig bgpBefore = null;
     for (int step = 0; step < STEPS; step++) {
       int changes = random.nextInt(10) == 0 ? 1 + random.nextInt(20) : 1; // sometimes coalesced
@@ -90,10 +102,12 @@ class DeltaConvergenceTest {
       }
       int roll = random.nextInt(100);
       if (roll < 3) {
-        stream = new Stream(deltas); // reconnect
+        stream = new Stream(deltas, fleetDeltas); // reconnect
       }
       Snapshot latest = operator.snapshot();
       OperatorMessage message = stream.sent.next(latest);
+      int fleetVipsChanged = operator.fleetVipsChanged;
+      operator.fleetVipsChanged = 0;
       if (roll >= 3 && roll < 6) {
         continue; // lost on the way: the next delta's base is not what the forwarder holds
       }
@@ -113,6 +127,17 @@ class DeltaConvergenceTest {
             .as("a delta carries BGP when, and only when, it changed")
             .isEqualTo(!Objects.equals(bgpBefore, operator.bgp));
         bgpCarried += message.getDelta().hasBgp() ? 1 : 0;
+        if (fleetDeltas) {
+          var fleet = message.getDelta().getFleetChanges();
+          assertThat(message.getDelta().hasFleet()).as("never the whole fleet").isFalse();
+          assertThat(fleet.getVipsCount() + fleet.getRemovedVipsCount())
+              .as("a delta's fleet changes follow the VIPs changed")
+              .isLessThanOrEqualTo(fleetVipsChanged);
+          fleetCarried += message.getDelta().hasFleetChanges() ? 1 : 0;
+        } else {
+          assertThat(message.getDelta().hasFleetChanges()).isFalse();
+          fleetCarried += message.getDelta().hasFleet() ? 1 : 0;
+        }
       }
       bgpBefore = operator.bgp;
       assertThat(assembled).as("step %d", step).contains(latest);
@@ -121,6 +146,7 @@ class DeltaConvergenceTest {
       assertThat(deltasTaken).as("most messages are deltas").isGreaterThan(STEPS / 2);
       assertThat(gaps).as("gaps were exercised").isPositive();
       assertThat(bgpCarried).as("BGP changes went as deltas").isPositive();
+      assertThat(fleetCarried).as("fleet changes went as deltas").isPositive();
     } else {
       assertThat(deltasTaken).isZero();
     }
@@ -145,24 +171,8 @@ class DeltaConvergenceTest {
     }
     String key = "ns/lb-" + random.nextInt(KEYS) + "/http";
     VirtualService current = operator.desired.get(key);
-    if (random.nextInt(20) == 0) {
-      // The fleet's configuration changes (or goes) with the services' snapshot versions.
-      operator.fleet =
-          random.nextInt(4) == 0
-              ? null
-              : FleetConfig.newBuilder()
-                  .addPools(
-                      FleetPool.newBuilder()
-                          .setName("pool")
-                          .setIntervalMillis(10 + random.nextInt(200))
-                          .setMultiplier(3))
-                  .addVips(
-                      FleetVip.newBuilder()
-                          .setAddress("198.18.0." + (1 + random.nextInt(250)))
-                          .setPool("pool")
-                          .setRestricted(random.nextBoolean())
-                          .addCandidateNodes("node-" + random.nextInt(3)))
-                  .build();
+    if (random.nextInt(5) == 0) {
+      changeFleet(operator, random);
       return;
     }
     int what = random.nextInt(3);
@@ -174,6 +184,49 @@ class DeltaConvergenceTest {
     } else {
       operator.desired.remove(key);
     }
+  }
+
+  /**
+   * The fleet's configuration changes with the services' snapshot versions, as the operator builds
+   * it (pools by name, VIPs by address): a VIP added, changed or removed, now and then the pool's
+   * timers, and now and then all of it gone (no L2 Pool's VIP left).
+   */
+  private static void changeFleet(Operator operator, Random random) {
+    int roll = random.nextInt(40);
+    if (roll == 0) {
+      operator.fleetVipsChanged += operator.fleetVips.size();
+      operator.fleetVips.clear();
+      operator.fleet = null;
+      return;
+    }
+    String address = "198.18.0." + (1 + random.nextInt(60));
+    if (roll < 10 && operator.fleetVips.remove(address) != null) {
+      operator.fleetVipsChanged++;
+    } else if (roll >= 10) {
+      operator.fleetVips.put(
+          address,
+          FleetVip.newBuilder()
+              .setAddress(address)
+              .setPool("pool")
+              .setRestricted(random.nextBoolean())
+              .addCandidateNodes("node-" + random.nextInt(3))
+              .build());
+      operator.fleetVipsChanged++;
+    }
+    if (operator.fleetVips.isEmpty()) {
+      operator.fleet = null;
+      return;
+    }
+    int interval =
+        roll == 1 || operator.fleet == null
+            ? 10 + random.nextInt(200)
+            : operator.fleet.getPools(0).getIntervalMillis();
+    operator.fleet =
+        FleetConfig.newBuilder()
+            .addPools(
+                FleetPool.newBuilder().setName("pool").setIntervalMillis(interval).setMultiplier(3))
+            .addAllVips(operator.fleetVips.values())
+            .build();
   }
 
   static VirtualService service(String key, Random random) {

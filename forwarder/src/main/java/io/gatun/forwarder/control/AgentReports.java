@@ -53,6 +53,7 @@ public final class AgentReports implements ControlChannel.Reports {
           .addFeatures(Feature.SESSION_AFFINITY)
           .addFeatures(Feature.DRAINING)
           .addFeatures(Feature.DELTA_SNAPSHOTS)
+          .addFeatures(Feature.FLEET_DELTAS) // DeltaAssembly applies SnapshotDelta.fleet_changes
           .build();
 
   private final ForwarderConfig config;

@@ -205,11 +205,14 @@ final class AnnouncementBook {
   /** Who answers for each of {@code vips} now, by address then forwarder. */
   List<VipAnnouncer> announcers(Collection<String> vips) {
     var result = new ArrayList<VipAnnouncer>();
+    // A LoadBalancer asks about its one or two VIPs; a forwarder may own thousands.
+    var asked = new java.util.TreeSet<>(vips);
     byForwarder.forEach(
         (forwarder, seen) ->
-            seen.owned.forEach(
-                (address, since) -> {
-                  if (vips.contains(address)) {
+            asked.forEach(
+                address -> {
+                  Instant since = seen.owned.get(address);
+                  if (since != null) {
                     result.add(new VipAnnouncer(address, forwarder, seen.node, since));
                   }
                 }));

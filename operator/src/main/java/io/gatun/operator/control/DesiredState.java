@@ -8,18 +8,17 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 
 /**
  * The complete desired state for the data plane: every LoadBalancer's virtual services, under one
@@ -43,9 +42,23 @@ public final class DesiredState {
   private record Published(DesiredServices desired, long snapshotVersion, long atNanos) {}
 
   private final Map<Owner, Published> published = new HashMap<>();
+  // The same owners by the snapshot version of their current services (each version is one
+  // owner's: a publish that changes something bumps it), so an Ack finds what it programmed
+  // without a pass over every LoadBalancer.
+  private final NavigableMap<Long, Owner> ownersByVersion = new TreeMap<>();
+  // The same owners by the VIPs of their services, for news about a VIP (who announces it).
+  private final Map<String, Set<Owner>> ownersByVip = new HashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private long snapshotVersion;
   private final Map<ForwarderView, Snapshot> snapshots = new HashMap<>(); // built lazily
+  // Each view's services by key, kept up to date by every publish and withdrawal once a snapshot
+  // was built for the view: a snapshot is then a copy of references, not a pass over every
+  // LoadBalancer's services and a sort (at 10,000 LoadBalancers, one per message sent).
+  private final Map<ForwarderView, TreeMap<String, VirtualService>> servicesByView =
+      new HashMap<>();
+  // The fleet configuration, rebuilt only when some LoadBalancer's share changed: the same object
+  // otherwise, which the senders' comparison takes at a glance. Null: to be rebuilt.
+  private Optional<FleetConfig> fleet;
   private final Set<Owner> awaited =
       new HashSet<>(); // owners to hear from before any snapshot goes out
   private final Map<String, BgpPoolPlan> bgpPools = new HashMap<>(); // by pool name
@@ -109,7 +122,16 @@ public final class DesiredState {
         result = current.snapshotVersion();
       } else {
         result = bump();
+        if (current != null) {
+          ownersByVersion.remove(current.snapshotVersion());
+        }
+        updateViews(current == null ? null : current.desired(), desired);
+        indexVips(owner, current == null ? null : current.desired(), desired);
+        if (current == null || !Objects.equals(current.desired().fleet(), desired.fleet())) {
+          fleet = null;
+        }
         published.put(owner, new Published(desired, result, System.nanoTime()));
+        ownersByVersion.put(result, owner);
         changed = true;
       }
     }
@@ -124,7 +146,14 @@ public final class DesiredState {
     boolean changed;
     synchronized (this) {
       changed = heardFrom(owner);
-      if (published.remove(owner) != null) {
+      var removed = published.remove(owner);
+      if (removed != null) {
+        ownersByVersion.remove(removed.snapshotVersion());
+        updateViews(removed.desired(), null);
+        indexVips(owner, removed.desired(), null);
+        if (removed.desired().fleet() != null) {
+          fleet = null;
+        }
         bump();
         changed = true;
       }
@@ -232,21 +261,34 @@ public final class DesiredState {
 
   /** Owners whose current services first appeared after {@code after}, up to {@code upTo}. */
   public synchronized Set<Owner> publishedBetween(long after, long upTo) {
-    return published.entrySet().stream()
-        .filter(
-            e -> e.getValue().snapshotVersion() > after && e.getValue().snapshotVersion() <= upTo)
-        .map(Map.Entry::getKey)
-        .collect(Collectors.toSet());
+    if (after >= upTo) {
+      return Set.of();
+    }
+    return Set.copyOf(ownersByVersion.subMap(after, false, upTo, true).values());
   }
 
   /** Owners with services on any of {@code vips} (addresses as the services write them). */
   public synchronized Set<Owner> ownersOf(Set<String> vips) {
-    return published.entrySet().stream()
-        .filter(
-            e ->
-                e.getValue().desired().services().stream().anyMatch(s -> vips.contains(s.getVip())))
-        .map(Map.Entry::getKey)
-        .collect(Collectors.toSet());
+    var owners = new HashSet<Owner>();
+    vips.forEach(vip -> owners.addAll(ownersByVip.getOrDefault(vip, Set.of())));
+    return owners;
+  }
+
+  /** The owner's services went from {@code before} to {@code after} (null: none). */
+  private void indexVips(Owner owner, DesiredServices before, DesiredServices after) {
+    if (before != null) {
+      for (VirtualService s : before.services()) {
+        var owners = ownersByVip.get(s.getVip());
+        if (owners != null && owners.remove(owner) && owners.isEmpty()) {
+          ownersByVip.remove(s.getVip());
+        }
+      }
+    }
+    if (after != null) {
+      after
+          .services()
+          .forEach(s -> ownersByVip.computeIfAbsent(s.getVip(), v -> new HashSet<>()).add(owner));
+    }
   }
 
   /** Owners with services published. */
@@ -272,12 +314,11 @@ public final class DesiredState {
           var snapshot =
               Snapshot.newBuilder()
                   .setSnapshotVersion(snapshotVersion)
-                  .addAllServices(
-                      published.values().stream()
-                          .flatMap(p -> p.desired().forForwarder(view).stream())
-                          .sorted(Comparator.comparing(VirtualService::getKey))
-                          .toList());
-          fleetConfig().ifPresent(snapshot::setFleet);
+                  .addAllServices(servicesByView.computeIfAbsent(view, this::servicesFor).values());
+          if (fleet == null) {
+            fleet = fleetConfig();
+          }
+          fleet.ifPresent(snapshot::setFleet);
           if (!bgpPools.isEmpty()) {
             BgpRendering.render(
                     bgpPools.values(),
@@ -287,6 +328,28 @@ public final class DesiredState {
                 .ifPresent(snapshot::setBgp);
           }
           return snapshot.build();
+        });
+  }
+
+  /** Every LoadBalancer's services as {@code view} runs them, by key. */
+  private TreeMap<String, VirtualService> servicesFor(ForwarderView view) {
+    var services = new TreeMap<String, VirtualService>();
+    published
+        .values()
+        .forEach(p -> p.desired().forForwarder(view).forEach(s -> services.put(s.getKey(), s)));
+    return services;
+  }
+
+  /** One owner's services went from {@code before} to {@code after} (null: none) in every view. */
+  private void updateViews(DesiredServices before, DesiredServices after) {
+    servicesByView.forEach(
+        (view, services) -> {
+          if (before != null) {
+            before.services().forEach(s -> services.remove(s.getKey()));
+          }
+          if (after != null) {
+            after.forForwarder(view).forEach(s -> services.put(s.getKey(), s));
+          }
         });
   }
 

@@ -84,9 +84,9 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
     // Snapshot versions keep growing across operator restarts: what this forwarder runs may come
     // from a previous instance, and it would ignore anything not newer.
     desiredState.advancePast(hello.getAppliedSnapshotVersion());
+    var features = hello.getCapabilities().getFeaturesList();
     sender.offerDeltas(
-        hello.hasCapabilities()
-            && hello.getCapabilities().getFeaturesList().contains(Feature.DELTA_SNAPSHOTS));
+        features.contains(Feature.DELTA_SNAPSHOTS), features.contains(Feature.FLEET_DELTAS));
     member = fleet.join(hello, sender);
     sender.sendLatest();
   }

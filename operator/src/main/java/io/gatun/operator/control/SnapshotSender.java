@@ -86,9 +86,12 @@ final class SnapshotSender {
     sentAt = nanoClock.getAsLong();
   }
 
-  /** Whether the forwarder takes deltas (its Hello said so); before anything is sent. */
-  synchronized void offerDeltas(boolean deltas) {
-    sent = new SentServices(deltas);
+  /**
+   * Whether the forwarder takes deltas, and the fleet configuration's changes in them (its Hello
+   * said so); before anything is sent.
+   */
+  synchronized void offerDeltas(boolean deltas, boolean fleetDeltas) {
+    sent = new SentServices(deltas, fleetDeltas);
   }
 
   /** The forwarder's answer to {@code snapshotVersion} asked for a complete snapshot. */

@@ -45,9 +45,13 @@ final class LoadBalancerObserver {
     List<EndpointSlice> slices = List.of();
     if (backends != null && backends.serviceRef() != null) {
       var serialization = context.getClient().getKubernetesSerialization();
+      // Its Service's slices through the index: listing the namespace's costs every slice.
       slices =
           source(context, GenericKubernetesResource.class, LoadBalancerWatches.ENDPOINT_SLICES)
-              .list(namespace, s -> backends.serviceRef().equals(EndpointSlices.serviceName(s)))
+              .byIndex(
+                  LoadBalancerIndexes.SLICES_BY_SERVICE,
+                  LoadBalancerIndexes.key(namespace, backends.serviceRef()))
+              .stream()
               .sorted(Comparator.comparing(s -> s.getMetadata().getName()))
               .map(s -> EndpointSlices.read(s, serialization))
               .toList();

@@ -269,6 +269,8 @@ public final class LoadBalancerReconciler
   public List<EventSource<?, LoadBalancer>> prepareEventSources(
       EventSourceContext<LoadBalancer> context) {
     var cache = context.getPrimaryCache();
+    // Before the informers start: the watches' mappers look LoadBalancers up through these.
+    cache.addIndexers(LoadBalancerIndexes.loadBalancers());
     fleet.addListener(
         new PassiveEvents(
             recorder, owner -> cache.get(new ResourceID(owner.name(), owner.namespace()))));

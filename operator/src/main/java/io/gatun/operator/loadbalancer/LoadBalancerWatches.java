@@ -12,11 +12,13 @@ import io.gatun.operator.backends.EndpointSlices;
 import io.gatun.operator.backends.LabelSelectors;
 import io.gatun.operator.backends.PodBackendFacts;
 import io.gatun.operator.watch.SpecChanged;
+import io.gatun.operator.watch.WithoutManagedFields;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -46,35 +48,49 @@ final class LoadBalancerWatches {
         InformerEventSourceConfiguration.from(Pool.class, LoadBalancer.class)
             .withName(POOLS)
             .withSecondaryToPrimaryMapper(
-                pool ->
-                    matching(
-                        context.getPrimaryCache().list(),
-                        spec ->
-                            spec.poolRef() == null
-                                || spec.poolRef().equals(pool.getMetadata().getName())))
+                pool -> {
+                  var cache = context.getPrimaryCache();
+                  var ids =
+                      new HashSet<>(
+                          LoadBalancerIndexes.lookUp(
+                              cache, LoadBalancerIndexes.BY_POOL, pool.getMetadata().getName()));
+                  ids.addAll(
+                      LoadBalancerIndexes.lookUp(
+                          cache, LoadBalancerIndexes.BY_POOL, LoadBalancerIndexes.ANY_POOL));
+                  return ids;
+                })
             .withOnUpdateFilter(SpecChanged.FILTER)
             .build();
     return new InformerEventSource<>(config, context);
   }
 
-  /** EndpointSlices of the served version, mapped through their service-name label. */
+  /**
+   * EndpointSlices of the served version, mapped through their service-name label to the
+   * LoadBalancers naming that Service, and indexed by it ({@link
+   * LoadBalancerIndexes#SLICES_BY_SERVICE}) for the reconcile to read its own.
+   */
   static InformerEventSource<GenericKubernetesResource, LoadBalancer> endpointSlices(
       EventSourceContext<LoadBalancer> context, GroupVersionKind servedVersion) {
     var config =
         InformerEventSourceConfiguration.from(servedVersion, LoadBalancer.class)
             .withName(ENDPOINT_SLICES)
             .withLabelSelector(EndpointSlices.SERVICE_NAME_LABEL)
+            .withItemStore(WithoutManagedFields.store())
             .withSecondaryToPrimaryMapper(
-                slice -> {
-                  String service = EndpointSlices.serviceName(slice);
-                  return matching(
-                      context.getPrimaryCache().list(slice.getMetadata().getNamespace()),
-                      spec ->
-                          spec.backends() != null
-                              && Objects.equals(service, spec.backends().serviceRef()));
-                })
+                slice ->
+                    LoadBalancerIndexes.sliceService(slice).stream()
+                        .flatMap(
+                            key ->
+                                LoadBalancerIndexes.lookUp(
+                                    context.getPrimaryCache(),
+                                    LoadBalancerIndexes.BY_SERVICE_REF,
+                                    key)
+                                    .stream())
+                        .collect(Collectors.toSet()))
             .build();
-    return new InformerEventSource<>(config, context);
+    var source = new InformerEventSource<>(config, context);
+    source.addIndexers(LoadBalancerIndexes.slices());
+    return source;
   }
 
   /** Pods, mapped to the LoadBalancers whose selector picks them, on changes that matter. */
@@ -82,10 +98,16 @@ final class LoadBalancerWatches {
     var config =
         InformerEventSourceConfiguration.from(Pod.class, LoadBalancer.class)
             .withName(PODS)
+            .withItemStore(WithoutManagedFields.store())
             .withSecondaryToPrimaryMapper(
                 pod ->
                     matching(
-                        context.getPrimaryCache().list(pod.getMetadata().getNamespace()),
+                        context
+                            .getPrimaryCache()
+                            .byIndex(
+                                LoadBalancerIndexes.WITH_POD_SELECTOR,
+                                pod.getMetadata().getNamespace())
+                            .stream(),
                         spec ->
                             spec.backends() != null
                                 && spec.backends().selector() != null
@@ -125,6 +147,7 @@ final class LoadBalancerWatches {
     var config =
         InformerEventSourceConfiguration.from(Node.class, LoadBalancer.class)
             .withName(NODES)
+            .withItemStore(WithoutManagedFields.store())
             .withSecondaryToPrimaryMapper(
                 node -> matching(context.getPrimaryCache().list(), spec -> true))
             .withOnUpdateFilter(
@@ -144,10 +167,11 @@ final class LoadBalancerWatches {
             .withName(HEALTH_PROBES)
             .withSecondaryToPrimaryMapper(
                 probe ->
-                    matching(
-                        context.getPrimaryCache().list(probe.getMetadata().getNamespace()),
-                        spec ->
-                            Objects.equals(probe.getMetadata().getName(), spec.healthProbeRef())))
+                    LoadBalancerIndexes.lookUp(
+                        context.getPrimaryCache(),
+                        LoadBalancerIndexes.BY_HEALTH_PROBE,
+                        LoadBalancerIndexes.key(
+                            probe.getMetadata().getNamespace(), probe.getMetadata().getName())))
             .withOnUpdateFilter(SpecChanged.FILTER)
             .build();
     return new InformerEventSource<>(config, context);

@@ -1,6 +1,8 @@
 package io.gatun.operator.status;
 
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import java.util.Objects;
@@ -8,12 +10,14 @@ import java.util.Objects;
 /**
  * Writes a whole new status when, and only when, it differs from the observed one.
  *
- * <p>The patch is a JSON patch of the status alone, computed against the observed resource (so
- * removed fields are removed), and the result is cached for the next reconcile. That matters
- * because {@code status.addresses} is state (IPAM is rebuilt from it) and because events are
- * derived from condition transitions: a reconcile must not see its own previous status as still
- * pending. A JSON patch costs the API server noticeably less than a server-side apply, which at ten
- * thousand LoadBalancers is the difference that counts.
+ * <p>The patch is a JSON patch that replaces the status whole (so removed fields are removed), and
+ * the result is cached for the next reconcile. Only the status is serialized: computing the patch
+ * as a difference between the observed resource and the changed one serialized both whole, and with
+ * the difference itself it took half of the operator's reconcile time at 10,000 LoadBalancers
+ * (JFR). That matters because {@code status.addresses} is state (IPAM is rebuilt from it) and
+ * because events are derived from condition transitions: a reconcile must not see its own previous
+ * status as still pending. A JSON patch costs the API server noticeably less than a server-side
+ * apply, which at ten thousand LoadBalancers is the difference that counts.
  */
 public final class StatusWriter<P extends CustomResource<?, S>, S> {
 
@@ -22,13 +26,23 @@ public final class StatusWriter<P extends CustomResource<?, S>, S> {
     if (Objects.equals(observed.getStatus(), desired)) {
       return false;
     }
-    PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+    String patch =
+        "[{\"op\":\"add\",\"path\":\"/status\",\"value\":"
+            + context.getClient().getKubernetesSerialization().asJson(desired)
+            + "}]";
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(
         observed,
         context,
         resource -> {
           resource.setStatus(desired);
           return resource;
-        });
+        },
+        resource ->
+            context
+                .getClient()
+                .resource(resource)
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), patch));
     return true;
   }
 }

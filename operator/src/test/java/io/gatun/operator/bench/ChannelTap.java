@@ -41,6 +41,10 @@ final class ChannelTap implements AutoCloseable {
     server =
         Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
             .maxInboundMessageSize(64 << 20)
+            // The agent pings every 10 s; gRPC's default would answer GOAWAY too_many_pings and
+            // cut the forwarder off mid-run. The operator's server permits the same.
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
             .addService(new Relay())
             .build()
             .start();

@@ -69,7 +69,6 @@ public final class ControlPlaneBench {
   private static final Map<Integer, Double> GOALS = Map.of(1_000, 5.0, 10_000, 30.0);
 
   private static final Duration PATIENCE = Duration.ofMinutes(10);
-  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
   /** Which forwarder a run connects; the real one is the agent jar on its data-plane library. */
   private record ForwarderKind(String label, Path jar, Path nativeLib) {
@@ -423,12 +422,21 @@ public final class ControlPlaneBench {
       figures.addAll(
           EndpointChurn.run(client, size, CHANGES, CHANGE_RATE, tap, real, kind.label()));
       if (heapOf != null) {
+        long rssKiB = residentKiB(heapOf);
+        var heap = JvmHeap.afterGc(heapOf.pid());
+        System.out.printf(
+            "operator with %s LoadBalancers: RSS %.0f MiB, heap %.0f MiB used after GC of %.0f MiB"
+                + " committed%n",
+            n, rssKiB / 1024.0, heap.usedMiB(), heap.committedMiB());
         figures.add(
             Figure.of(
                 "operator heap after GC with " + n + " LoadBalancers" + with,
-                heapMiB(heapOf),
+                heap.usedMiB(),
                 "MiB",
                 null));
+        figures.add(
+            Figure.of(
+                "operator RSS with " + n + " LoadBalancers" + with, rssKiB / 1024.0, "MiB", null));
       }
       return new Run(figures, toProgrammed, sample.getStatus(), kind.label());
     } catch (RuntimeException | Error e) {
@@ -612,40 +620,15 @@ public final class ControlPlaneBench {
         });
   }
 
-  /**
-   * Heap in use after a full GC, as the operator's JVM reports it: the sum over the heap's
-   * generations or regions (Serial and Parallel list two, G1 one), not metaspace.
-   */
-  private static double heapMiB(Process operator) throws IOException, InterruptedException {
-    jcmd(operator, "GC.run");
-    String info = jcmd(operator, "GC.heap_info");
-    long usedKiB = 0;
-    boolean found = false;
-    for (String line : info.split("\n")) {
-      var used = HEAP_USED.matcher(line);
-      if (!line.contains("Metaspace") && !line.contains("class space") && used.find()) {
-        usedKiB += Long.parseLong(used.group(1));
-        found = true;
-      }
+  /** A process's resident memory, kB. */
+  private static long residentKiB(Process process) throws IOException {
+    var rss =
+        Pattern.compile("VmRSS:\\s+(\\d+) kB")
+            .matcher(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
+    if (!rss.find()) {
+      throw new IllegalStateException("no VmRSS in /proc/" + process.pid() + "/status");
     }
-    if (!found) {
-      throw new IllegalStateException("no heap figure in: " + info);
-    }
-    return usedKiB / 1024.0;
-  }
-
-  private static String jcmd(Process process, String command)
-      throws IOException, InterruptedException {
-    var jcmd =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(process.pid()),
-                command)
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(jcmd.getInputStream().readAllBytes());
-    jcmd.waitFor(60, TimeUnit.SECONDS);
-    return output;
+    return Long.parseLong(rss.group(1));
   }
 
   private static void await(BooleanSupplier done, String what) throws InterruptedException {

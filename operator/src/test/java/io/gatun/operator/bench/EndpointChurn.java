@@ -158,16 +158,32 @@ final class EndpointChurn {
               + ")");
     }
     long[] rss = real.residentKiB();
+    JvmHeap heap;
+    try {
+      heap = real.heap(); // after the RSS reading: its full GC does not return memory to it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     System.out.printf(
         "  data plane: %.0f commits, %.2f ms each on average, %.1f tables built per commit;"
-            + " forwarder RSS %.0f MiB (peak %.0f MiB)%n",
-        count, seconds * 1e3 / count, built / count, rss[0] / 1024.0, rss[1] / 1024.0);
+            + " forwarder RSS %.0f MiB (peak %.0f MiB), its Java heap %.0f MiB used after GC of"
+            + " %.0f MiB committed%n",
+        count,
+        seconds * 1e3 / count,
+        built / count,
+        rss[0] / 1024.0,
+        rss[1] / 1024.0,
+        heap.usedMiB(),
+        heap.committedMiB());
     return List.of(
         Figure.of(what + ": data-plane commits per change", count / changes, "commits", null),
         Figure.of(what + ": gfwd_commit time, mean", seconds * 1e3 / count, "ms", null),
         Figure.of(what + ": tables built per commit", built / count, "tables", null),
         Figure.of(what + ": forwarder RSS", rss[0] / 1024.0, "MiB", null),
-        Figure.of(what + ": forwarder peak RSS", rss[1] / 1024.0, "MiB", null));
+        Figure.of(what + ": forwarder peak RSS", rss[1] / 1024.0, "MiB", null),
+        Figure.of(what + ": forwarder Java heap used after GC", heap.usedMiB(), "MiB", null),
+        Figure.of(what + ": forwarder Java heap committed", heap.committedMiB(), "MiB", null));
   }
 
   /**

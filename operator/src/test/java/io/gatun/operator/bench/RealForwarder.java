@@ -114,6 +114,11 @@ final class RealForwarder implements AutoCloseable {
     return new long[] {Long.parseLong(rss.group(1)), Long.parseLong(hwm.group(1))};
   }
 
+  /** Its JVM's heap after a full GC: how much of the RSS is the agent's Java heap. */
+  JvmHeap heap() throws IOException, InterruptedException {
+    return JvmHeap.afterGc(process.pid());
+  }
+
   boolean alive() {
     return process.isAlive();
   }

@@ -73,7 +73,7 @@ class SnapshotSenderTest {
 
   @Test
   void aForwarderOfferingDeltasGetsTheFirstSnapshotCompleteThenOnlyWhatChanged() {
-    sender.offerDeltas(true);
+    sender.offerDeltas(true, true);
     sender.sendLatest();
     sender.answered(1);
     snapshotVersion.set(2);
@@ -87,7 +87,7 @@ class SnapshotSenderTest {
 
   @Test
   void anAckAskingForACompleteSnapshotGetsOneEvenOfTheSameVersion() {
-    sender.offerDeltas(true);
+    sender.offerDeltas(true, true);
     sender.sendLatest();
     sender.answered(1);
     snapshotVersion.set(2);
@@ -103,7 +103,7 @@ class SnapshotSenderTest {
 
   @Test
   void aLateRequestForAnOlderMessageDoesNotResyncAgain() {
-    sender.offerDeltas(true);
+    sender.offerDeltas(true, true);
     sender.sendLatest();
     sender.answered(1);
     snapshotVersion.set(2);

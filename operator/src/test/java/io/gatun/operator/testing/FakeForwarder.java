@@ -52,10 +52,13 @@ public final class FakeForwarder implements AutoCloseable {
   /**
    * {@link #CAPABILITIES} and the delta channel, as the real forwarder offers it: after a complete
    * snapshot, only what changed arrives; {@link #received} still lists complete snapshots (each
-   * delta assembled into the snapshot it stands for).
+   * delta assembled into the snapshot it stands for), the fleet configuration's changes included.
    */
   public static final Capabilities DELTA_CAPABLE =
-      CAPABILITIES.toBuilder().addFeatures(Feature.DELTA_SNAPSHOTS).build();
+      CAPABILITIES.toBuilder()
+          .addFeatures(Feature.DELTA_SNAPSHOTS)
+          .addFeatures(Feature.FLEET_DELTAS)
+          .build();
 
   /** {@link #CAPABILITIES} and draining backends. */
   public static final Capabilities DRAINING_CAPABLE =
