@@ -19,15 +19,14 @@ public record VipMoveNews(
     String why,
     Instant at) {
 
-  /** "198.18.0.10 moved from fwd-a (node-a) to fwd-b (node-b): peer fwd-a gone". */
+  /**
+   * "198.18.0.10 moved from fwd-a (node-a) to fwd-b (node-b): peer fwd-a gone", or for a first
+   * owner "198.18.0.10 is now answered by fwd-a (node-a): served".
+   */
   public String message() {
-    return address
-        + (from == null ? " is now answered" : " moved from " + from + " (" + fromNode + ")")
-        + " to "
-        + to
-        + " ("
-        + toNode
-        + "): "
-        + why;
+    String by = to + " (" + toNode + "): " + why;
+    return from == null
+        ? address + " is now answered by " + by
+        : address + " moved from " + from + " (" + fromNode + ") to " + by;
   }
 }
