@@ -33,7 +33,9 @@
 #                   networking; the DPDK port is an SR-IOV VF).
 #
 # IDs are short and random per run, so a crashed run never collides with the next. Only one
-# test network can exist at a time: the node address 198.18.0.3 is in the root namespace.
+# test network can exist at a time: the node address 198.18.0.3 is in the root namespace. `up`
+# waits for another network to go, and removes one whose owner (GATUN_TESTNET_OWNER, else the
+# process that ran `up`) is gone: a run killed before its teardown never blocks the next.
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 here=$(cd "$(dirname "$0")" && pwd)
