@@ -514,7 +514,14 @@ class BgpE2E {
   @Order(8)
   void killingAForwarderWithdrawsItsRoutesWithinASecondAndItsDsrConnectionsContinue()
       throws Exception {
-    // Both forwarders back on every VIP after the session tests.
+    // Both forwarders back on every VIP after the session tests, and settled: BFD up for a few
+    // seconds with each (the password test's last reload restarts forwarder 2's sessions).
+    Await.until(
+        () ->
+            network.bfdUpFor(BgpNetwork.address(1), Duration.ofSeconds(5))
+                && network.bfdUpFor(BgpNetwork.address(2), Duration.ofSeconds(5)),
+        GENEROUS,
+        () -> "BFD with the forwarders: " + network.vtysh("show bfd peers brief"));
     awaitNextHops(network, VIP, 2, GENEROUS);
     awaitNextHops(network, VIP_DSR, 2, GENEROUS);
     awaitNextHops(network, VIP6, 2, GENEROUS);
