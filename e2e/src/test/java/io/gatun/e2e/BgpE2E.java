@@ -181,6 +181,9 @@ class BgpE2E {
     for (int n = 1; n <= forwarders; n++) {
       for (String peer : List.of(BgpNetwork.address(n), BgpNetwork.address6(n))) {
         c.append(" neighbor ").append(peer).append(" remote-as ").append(ASN).append('\n');
+        // The forwarders open the sessions: no connection collisions to resolve (on a loaded
+        // machine both sides' OPENs crossed again and again, and sessions reset every few s).
+        c.append(" neighbor ").append(peer).append(" passive\n");
         if (!peer.contains(":")) {
           c.append(" neighbor ").append(peer).append(" password ").append(PASSWORD).append('\n');
         }
@@ -400,7 +403,17 @@ class BgpE2E {
                   .value("gatun_bgp_session_up", Map.of("peer", BgpNetwork.ROUTER)))
           .isEqualTo(1);
     }
-    List<BgpSession> s = awaitSessions(0, l -> established(l, BgpNetwork.ROUTER));
+    // BFD comes up a moment after the session (slow start): the observation that has both.
+    List<BgpSession> s =
+        awaitSessions(
+            0,
+            l ->
+                l.stream()
+                    .anyMatch(
+                        x ->
+                            x.getPeer().equals(BgpNetwork.ROUTER)
+                                && x.getEstablished()
+                                && x.getBfdState().equals("up")));
     BgpSession v4session =
         s.stream().filter(x -> x.getPeer().equals(BgpNetwork.ROUTER)).findFirst().orElseThrow();
     assertThat(v4session.getBfdState()).isEqualTo("up");
@@ -501,7 +514,14 @@ class BgpE2E {
   @Order(8)
   void killingAForwarderWithdrawsItsRoutesWithinASecondAndItsDsrConnectionsContinue()
       throws Exception {
-    // Both forwarders back on every VIP after the session tests.
+    // Both forwarders back on every VIP after the session tests, and settled: BFD up for a few
+    // seconds with each (the password test's last reload restarts forwarder 2's sessions).
+    Await.until(
+        () ->
+            network.bfdUpFor(BgpNetwork.address(1), Duration.ofSeconds(5))
+                && network.bfdUpFor(BgpNetwork.address(2), Duration.ofSeconds(5)),
+        GENEROUS,
+        () -> "BFD with the forwarders: " + network.vtysh("show bfd peers brief"));
     awaitNextHops(network, VIP, 2, GENEROUS);
     awaitNextHops(network, VIP_DSR, 2, GENEROUS);
     awaitNextHops(network, VIP6, 2, GENEROUS);
