@@ -12,6 +12,7 @@
 #   bench/controlplane.sh [SIZES]      e.g. bench/controlplane.sh 100,1000
 #   GATUN_BENCH_CHANGES=1000 GATUN_BENCH_CHANGE_RATE=20 (changes per second) are the defaults.
 #   GATUN_BENCH_FORWARDERS=real runs only the real forwarder (default fake,real).
+#   GATUN_OPERATOR_JAVA_OPTS / GATUN_FORWARDER_JAVA_OPTS: flags for their JVMs (e.g. JFR).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

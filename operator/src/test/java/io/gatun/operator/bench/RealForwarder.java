@@ -53,25 +53,32 @@ final class RealForwarder implements AutoCloseable {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-jar",
-                jar.toString(),
-                "--name",
-                "bench-fwd",
-                "--node",
-                "bench-node",
-                "--operator",
-                "127.0.0.1:" + operatorPort,
-                "--plaintext",
-                "--eal",
-                EAL,
-                "--port",
-                "net_null0,no-rx=1@198.18.0.2/24@198.18.0.1",
-                "--metrics-address",
-                "127.0.0.1:" + metricsPort,
-                // the worker wakes every 200 us when idle: a commit waits for its next loop turn
-                "--idle-sleep-us",
-                "200"));
+                "--sun-misc-unsafe-memory-access=allow"));
+    // e.g. GATUN_FORWARDER_JAVA_OPTS=-XX:StartFlightRecording=filename=fwd.jfr to profile it
+    String extra = System.getenv().getOrDefault("GATUN_FORWARDER_JAVA_OPTS", "");
+    if (!extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "--name",
+            "bench-fwd",
+            "--node",
+            "bench-node",
+            "--operator",
+            "127.0.0.1:" + operatorPort,
+            "--plaintext",
+            "--eal",
+            EAL,
+            "--port",
+            "net_null0,no-rx=1@198.18.0.2/24@198.18.0.1",
+            "--metrics-address",
+            "127.0.0.1:" + metricsPort,
+            // the worker wakes every 200 us when idle: a commit waits for its next loop turn
+            "--idle-sleep-us",
+            "200"));
     var builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("GATUN_NATIVE_LIB", nativeLib.toString());
