@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * One forwarder of a test fleet: its port on the test network's forwarder interface {@code member}
- * (1-based), its fleet key and cluster, and the idle back-off and floating lcores that let three
- * share two cores. The failover E2E and benchmark start their members the same way through here.
+ * (1-based), its fleet key and cluster, and the idle back-off that lets three share two cores. The
+ * failover E2E and benchmark start their members the same way through here.
  */
 public final class FleetMember {
   private FleetMember() {}
@@ -35,12 +35,7 @@ public final class FleetMember {
                     + "@"
                     + address
                     + "/24",
-                // Both lcores float over both cores: with -l 0-1 the three members' workers were
-                // all
-                // pinned to core 1, and on a loaded machine one waited there 300 ms and more for
-                // its turn (its forwarder then fell silent: "worker stopped looping").
-                "--lcores (0-1)@(0-1) --no-huge -m 1024 --no-pci --no-shconf --no-telemetry"
-                    + " --file-prefix "
+                "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --file-prefix "
                     + name
                     + " --log-level *:warning",
                 List.of("--plaintext")));
