@@ -277,8 +277,11 @@ class FleetFailoverBench {
       operators.forEach(FakeOperator::close);
     }
     Map<String, Double> r = new LinkedHashMap<>();
-    r.put("median", median(times));
-    r.put("max", (double) times.stream().mapToLong(Long::longValue).max().orElseThrow());
+    // as keepalived's: a kill another forwarder already answered at is counted, not timed
+    List<Long> failovers = failovers(times);
+    r.put("killsWithTwoOwners", (double) (times.size() - failovers.size()));
+    r.put("median", median(failovers));
+    r.put("max", (double) failovers.stream().mapToLong(Long::longValue).max().orElseThrow());
     r.put("failedPerKill", (double) traffic.failed() / kills);
     r.put("requests", (double) traffic.requests().size());
     for (var e : survived.entrySet()) {
@@ -458,6 +461,13 @@ class FleetFailoverBench {
     return out.replaceFirst("(?s).*link/ether ([0-9a-f:]{17}).*", "$1").strip();
   }
 
+  static final long TWO_MASTERS_MS = 5;
+
+  /** The kills that were failovers: another MAC answered later than {@link #TWO_MASTERS_MS}. */
+  private static List<Long> failovers(List<Long> times) {
+    return times.stream().filter(t -> t > TWO_MASTERS_MS).toList();
+  }
+
   /** The machine's 1-minute load average (two cores): how shared the run was. */
   private static double loadAverage() throws IOException {
     return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
@@ -512,16 +522,44 @@ class FleetFailoverBench {
         down();
       }
       assertThat(ka).as("keepalived figures measured").hasSize(kills);
+      String s = setting.name();
+      // A kill answered by another MAC within TWO_MASTERS_MS was no failover: another node was
+      // already answering (at 10-20 ms adverts on a loaded machine a keepalived backup turns
+      // master now and then). Counted, and left out of the median and max they are compared by.
+      figures.add(
+          figure(
+              "failover_" + s + "_keepalived_kills_with_two_masters",
+              ka.size() - failovers(ka).size(),
+              "of " + ka.size(),
+              null));
+      ka = failovers(ka);
+      assertThat(ka).as("keepalived failovers measured").isNotEmpty();
       double kaMedian = median(ka);
       double kaMax = ka.stream().mapToLong(Long::longValue).max().orElseThrow();
-      String s = setting.name();
       figures.add(figure("failover_" + s + "_interval", setting.gatunMs(), "ms", null));
       figures.add(figure("failover_" + s + "_load_average_before", loadBefore, "1 min", null));
       figures.add(figure("failover_" + s + "_load_average_after", loadAverage(), "1 min", null));
+      figures.add(
+          figure(
+              "failover_" + s + "_kills_with_two_owners",
+              g.get("killsWithTwoOwners"),
+              "of " + kills,
+              null));
       figures.add(figure("failover_" + s + "_median", g.get("median"), "ms", kaMedian));
       figures.add(figure("failover_" + s + "_max", g.get("max"), "ms", kaMax));
       if (kaSame != null) {
         // keepalived at Gatun's own interval: the comparable setting
+        figures.add(
+            figure(
+                "failover_"
+                    + s
+                    + "_keepalived_at_"
+                    + setting.gatunMs()
+                    + "ms_kills_with_two_masters",
+                kaSame.size() - failovers(kaSame).size(),
+                "of " + kaSame.size(),
+                null));
+        kaSame = failovers(kaSame);
         figures.add(
             figure(
                 "failover_" + s + "_median_vs_keepalived_at_" + setting.gatunMs() + "ms",

@@ -69,7 +69,13 @@ public final class Fleet implements Announcer {
   private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
   private static final int MAX_PUNTED_PER_TURN = 256;
 
-  /** Looks at a still loop count before the workers count as stopped (idle back-off sleeps). */
+  /**
+   * Looks at a still loop count before the workers count as stopped (idle back-off sleeps), and at
+   * least as long as peers wait for a silent forwarder: a worker that stands still for less (not
+   * scheduled for a moment on a busy machine) is not a dead one, and peers would not notice its
+   * advertisements late either. Three looks alone were 40-60 ms at 20 ms intervals, and forwarders
+   * on two loaded cores gave everything up and claimed it back a hundred times in ten minutes.
+   */
   private static final int STUCK_LOOKS = 3;
 
   static final int MAX_MOVES = 32;
@@ -131,6 +137,10 @@ public final class Fleet implements Announcer {
 
   private boolean healthy = true;
   private int stillLooks;
+
+  /** When the workers' loop counts last moved (a look found them moving). */
+  private long loopedAt;
+
   private boolean leaving;
 
   /** False at first: the data plane answers for every VIP until it is given an owned set. */
@@ -307,6 +317,7 @@ public final class Fleet implements Announcer {
   synchronized void tick(long now) {
     if (!started) {
       started = true;
+      loopedAt = now;
       listenUntil = now + settings.downInterval().toNanos();
       nextAdvertisementAt = now; // heard at once, as listening
       log.info(
@@ -486,7 +497,12 @@ public final class Fleet implements Announcer {
     }
     String stuck = workers.stuck(dataPlane.workerLoops());
     stillLooks = stuck == null ? 0 : stillLooks + 1;
-    boolean fine = linksUp && stillLooks < STUCK_LOOKS;
+    if (stuck == null) {
+      loopedAt = now;
+    }
+    long downNanos = advertiseEvery.multipliedBy(settings.multiplier() + 1L).toNanos();
+    boolean stopped = stillLooks >= STUCK_LOOKS && now - loopedAt >= downNanos;
+    boolean fine = linksUp && !stopped;
     if (healthy && !fine) {
       healthy = false;
       String reason = linksUp ? stuck : "port down";

@@ -394,6 +394,26 @@ class FleetTest {
   }
 
   @Test
+  void aWorkerStillForLessThanTheDownIntervalKeepsItsAddressesAndLongerGivesThemUp() {
+    start(1);
+    start(2);
+    run(1_000);
+    List<String> ofTwo = fleets.get(1).owned();
+    assertThat(ofTwo).isNotEmpty();
+
+    ports.get(1).looping = false; // not scheduled for a while: a busy machine
+    run(290); // three still looks (one each 100 ms), but less than 4 intervals since it moved
+    assertThat(fleets.get(1).owned()).as("a moment without a core is no death").isEqualTo(ofTwo);
+    ports.get(1).looping = true;
+    run(200);
+    assertThat(fleets.get(1).owned()).isEqualTo(ofTwo);
+
+    ports.get(1).looping = false;
+    run(600); // stopped for good
+    assertThat(fleets.get(1).owned()).as("stopped for longer than peers wait").isEmpty();
+  }
+
+  @Test
   void aForwarderWhosePortWentDownGivesEverythingUpAndListensBeforeClaimingAgain() {
     start(1);
     start(2);
