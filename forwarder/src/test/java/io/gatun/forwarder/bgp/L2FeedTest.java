@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatun.control.Address;
 import io.gatun.control.v1.BgpAdvertisement;
 import io.gatun.control.v1.BgpConfig;
-import io.gatun.forwarder.fleet.FleetDataPlane;
 import io.gatun.forwarder.fleet.LoneAnnouncer;
-import io.gatun.fwd.Punted;
+import io.gatun.forwarder.fleet.RecordingDataPlane;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** BGP VIPs are neither answered nor announced on the segment; L2 ones are, as before. */
@@ -25,60 +21,7 @@ class L2FeedTest {
   static final InetAddress BGP = ip("198.18.9.1");
   static final InetAddress BGP6 = ip("2001:2:9::1");
 
-  /** A data plane that records what it was told to answer for and to announce. */
-  static final class Recording implements FleetDataPlane {
-    Set<String> answers = Set.of("*");
-    final List<String> announced = new ArrayList<>();
-
-    @Override
-    public int portCount() {
-      return 1;
-    }
-
-    @Override
-    public byte[] portMac(int port) {
-      return new byte[] {2, 0, 0, 0, 0, 1};
-    }
-
-    @Override
-    public boolean linkUp(int port) {
-      return true;
-    }
-
-    @Override
-    public long[] workerLoops() {
-      return new long[] {1};
-    }
-
-    @Override
-    public boolean sendFrame(int port, byte[] frame) {
-      return true;
-    }
-
-    @Override
-    public Optional<Punted> readPunted() {
-      return Optional.empty();
-    }
-
-    @Override
-    public void setOwned(Collection<InetAddress> addresses) {
-      Set<String> next = new TreeSet<>();
-      addresses.forEach(a -> next.add(Address.text(a)));
-      answers = next;
-    }
-
-    @Override
-    public void ownEveryVip() {
-      answers = Set.of("*");
-    }
-
-    @Override
-    public void announce(InetAddress address, int count, Duration interval) {
-      announced.add(Address.text(address));
-    }
-  }
-
-  private final Recording dataPlane = new Recording();
+  private final RecordingDataPlane dataPlane = new RecordingDataPlane();
   private final LoneAnnouncer lone =
       new LoneAnnouncer(dataPlane, 3, Duration.ofMillis(1), new SimpleMeterRegistry());
   private final L2Feed feed = new L2Feed(lone);
