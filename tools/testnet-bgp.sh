@@ -34,6 +34,7 @@ state=/run/gatun-testnet-bgp/$id
 dsr_vips=(198.18.9.2/32 2001:2:9::2/128)
 
 in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+source "$here/testnet-owner.sh"
 
 # lan_link NS IFNAME: a veth from namespace NS (named IFNAME there) into the LAN bridge.
 lan_link() {
@@ -80,8 +81,22 @@ case $cmd in
   up)
     forwarders=${3:-2}
     "$0" down "$id" 2>/dev/null || true
+    # Networks left by runs that are gone: their root-namespace links hold the same /30s.
+    for other in /run/gatun-testnet-bgp/*/; do
+      [ -d "$other" ] || continue
+      other=$(basename "$other")
+      # A state without an owner is a network being made right now, or one older than owners.
+      if [ ! -f "/run/gatun-testnet-bgp/$other/owner" ] &&
+        [ -z "$(find "/run/gatun-testnet-bgp/$other" -maxdepth 0 -mmin +1)" ]; then
+        continue
+      fi
+      if ! testnet_owner_alive "/run/gatun-testnet-bgp/$other"; then
+        echo "removing BGP test network $other: the run that made it is gone" >&2
+        "$0" down "$other"
+      fi
+    done
     trap '"$0" down "$id"' ERR
-    mkdir -p "$state"
+    testnet_record_owner "$state"
     ip netns add "$lan"
     in_ns "$lan" ip link add br0 type bridge
     in_ns "$lan" ip link set br0 up

@@ -52,19 +52,7 @@ state=/run/gatun-testnet/$id
 
 in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 
-# The process a test network belongs to: GATUN_TESTNET_OWNER, or whoever ran this script. Its
-# start time (field 22 of /proc/PID/stat) tells it from a later process given the same PID.
-started() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
-owner=${GATUN_TESTNET_OWNER:-$PPID}
-
-# Whether the run that made test network ID is still there. A run killed without its teardown
-# (SIGKILL, a CI job stopped at its time limit) leaves its network behind, holding the node
-# address: the next runs would wait for it forever.
-owner_alive() {
-  local pid start
-  read -r pid start 2>/dev/null < "/run/gatun-testnet/$1/owner" || return 1
-  [ -n "$start" ] && [ "$(started "$pid")" = "$start" ]
-}
+source "$here/testnet-owner.sh"
 
 host() { # host NAME ADDRESS: a namespace with eth0 on the bridge
   local name=$1 addr=$2
@@ -152,7 +140,7 @@ case $cmd in
     waited=0
     while holder=$(ip -br -4 addr show to "$node_addr/32" | awk '{print $1}' | grep .); do
       holder=${holder%%@*}; held_by=${holder#gt}; held_by=${held_by%n}
-      if ! owner_alive "$held_by"; then
+      if ! testnet_owner_alive "/run/gatun-testnet/$held_by"; then
         echo "removing test network $held_by: the run that made it is gone" >&2
         "$0" down "$held_by"
         continue
@@ -168,8 +156,7 @@ case $cmd in
     trap '"$0" down "$id"' ERR   # a half-built network is removed, never left behind
     # Who this network belongs to, written before the node address is taken (under the lock):
     # a network holding the address without a living owner is stale.
-    mkdir -p "$state"
-    echo "$owner $(started "$owner")" > "$state/owner"
+    testnet_record_owner "$state"
     ip netns add "$lan"
     in_ns "$lan" ip link add br0 type bridge
     in_ns "$lan" ip link set br0 up

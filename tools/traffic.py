@@ -106,6 +106,8 @@ def main():
             break
         if args.stop_file and os.path.exists(args.stop_file):
             break
+    # Why each failed request failed, always (the whole timeline only for timed runs).
+    result["failures"] = [e for e in result["timeline"] if e[2].startswith("failed")]
     if not args.duration:
         del result["timeline"]
     print(json.dumps(result, sort_keys=True))

@@ -142,6 +142,7 @@ static void traffic(const char *what, const char *vip, int tcp_port, int udp_por
 		     "ok = r[\"tcp_failed\"] == r[\"udp_failed\"] == 0 and len(r[\"tcp\"]) == len(r[\"udp\"]) == 3\n"
 		     "print(\"  %%-28s %%s TCP %%s failed %%d, UDP %%s failed %%d\" %% (\"%s\", \"ok  \" if ok else \"FAIL\","
 		     " dict(r[\"tcp\"]), r[\"tcp_failed\"], dict(r[\"udp\"]), r[\"udp_failed\"]))\n"
+		     "[print(\"    %%.3f s %%s %%s\" %% tuple(e)) for e in r[\"failures\"]]\n"
 		     "sys.exit(0 if ok else 1)'",
 		     id, tools, vip, tcp_port, udp_port, src, what);
 	verdict(rc == 0);
@@ -176,7 +177,7 @@ static void ipip_captured(const char *what, const char *filter, const char *vip,
 	    out, log);
 	/* Until tcpdump says it listens; then the SYN (retried, as a kernel would) until captured. */
 	double deadline = now_s() + PATIENCE_S;
-	while (run("grep -q 'listening on' %s", log) != 0 && now_s() < deadline)
+	while (run("grep -qs 'listening on' %s", log) != 0 && now_s() < deadline)
 		usleep(20000);
 	int rc;
 	while ((rc = run("grep -Eq '%s' %s", outer_re, out)) != 0 && now_s() < deadline)
