@@ -352,6 +352,15 @@ class BgpE2E {
     return m.getObservation().getBgpSessionsList();
   }
 
+  /** The sessions forwarder {@code f} reports once its session with {@code peer} failed so. */
+  private static List<BgpSession> awaitLastError(int f, String peer, String error)
+      throws InterruptedException {
+    return awaitSessions(
+        f,
+        l ->
+            l.stream().anyMatch(x -> x.getPeer().equals(peer) && x.getLastError().contains(error)));
+  }
+
   private static boolean established(List<BgpSession> sessions, String peer) {
     return sessions.stream().anyMatch(s -> s.getPeer().equals(peer) && s.getEstablished());
   }
@@ -633,15 +642,7 @@ class BgpE2E {
                         .setNeighbors(0, c.getNeighbors(0).toBuilder().setAsn(64599))
                         .build()));
 
-    List<BgpSession> s =
-        awaitSessions(
-            1,
-            l ->
-                l.stream()
-                    .anyMatch(
-                        x ->
-                            x.getPeer().equals(BgpNetwork.ROUTER)
-                                && x.getLastError().contains("Bad Peer AS")));
+    List<BgpSession> s = awaitLastError(1, BgpNetwork.ROUTER, "Bad Peer AS");
     assertThat(established(s, BgpNetwork.ROUTER6)).as("its IPv6 session is untouched").isTrue();
     Await.until(
         () -> network.routerNextHops(VIP).equals(List.of(BgpNetwork.address(1))),
@@ -663,15 +664,7 @@ class BgpE2E {
                         .setNeighbors(0, c.getNeighbors(0).toBuilder().setPassword("wrong-one"))
                         .build()));
 
-    List<BgpSession> s =
-        awaitSessions(
-            1,
-            l ->
-                l.stream()
-                    .anyMatch(
-                        x ->
-                            x.getPeer().equals(BgpNetwork.ROUTER)
-                                && x.getLastError().contains("MD5")));
+    List<BgpSession> s = awaitLastError(1, BgpNetwork.ROUTER, "MD5");
     assertThat(established(s, BgpNetwork.ROUTER6)).isTrue();
     awaitNextHops(network, VIP, 1, Duration.ofSeconds(60));
 
