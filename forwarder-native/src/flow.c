@@ -83,7 +83,11 @@ void flow_table_free(struct flow_table *ft)
 uint32_t flow_addr_take(struct flow_table *ft, const struct addr *a, uint8_t family)
 {
 	struct flow_addrs *t = &ft->backends;
-	uint32_t h = rte_hash_crc_4byte(family, rte_hash_crc(a, sizeof(*a), 0x9e3779b9));
+#ifdef __SSE4_2__
+	uint32_t h = (uint32_t)_mm_crc32_u64(_mm_crc32_u64(family, a->q[0]), a->q[1]);
+#else
+	uint32_t h = rte_hash_crc_8byte(a->q[1], rte_hash_crc_8byte(a->q[0], family));
+#endif
 	uint32_t spare = FLOW_ADDR_NONE;
 	for (uint32_t i = 0; i < FLOW_ADDR_PROBE; i++) {
 		uint32_t id = (h + i) & (FLOW_ADDRS - 1);
@@ -110,30 +114,6 @@ uint32_t flow_addr_take(struct flow_table *ft, const struct addr *a, uint8_t fam
 void flow_addr_put(struct flow_table *ft, uint16_t id)
 {
 	ft->backends.meta[id].refs--;
-}
-
-void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
-		 struct flow_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->proto = f->proto;
-	k->family = f->family;
-	if (dir == DIR_FORWARD) {
-		k->src = f->client;
-		k->sport = f->client_port;
-		k->dst = ft->vips[f->vip_id];
-		k->dport = f->vport;
-	} else {
-		k->src = *flow_backend_addr(ft, f);
-		k->sport = f->backend_port;
-		if (f->snat_port != 0) {
-			k->dst = ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id];
-			k->dport = f->snat_port;
-		} else {       /* no SNAT: the backend answers the client itself */
-			k->dst = f->client;
-			k->dport = f->client_port;
-		}
-	}
 }
 
 /* Field by field, cheapest and likeliest-to-differ first; no key is built. */
@@ -163,23 +143,15 @@ static inline uint32_t bucket_match(const struct flow_bucket *b, uint16_t sig)
 	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & ((1u << FLOW_BUCKET_SLOTS) - 1);
 }
 
-/* Two choices per key (the second from the hash's other bits), the index of each by
- * multiplying (Lemire's range reduction: any bucket count, no division). */
-static inline uint32_t bucket_index(const struct flow_table *ft, uint32_t hash, int choice)
+static inline struct flow_bucket *bucket_of(const struct flow_table *ft, const struct flow_hash *h, int choice)
 {
-	uint32_t h = choice == 0 ? hash : (hash >> 16 | hash << 16) * 0x9e3779b1u;
-	return (uint32_t)(((uint64_t)h * ft->n_buckets) >> 32);
+	return &ft->buckets[h->bucket[choice]];
 }
 
-static inline struct flow_bucket *bucket_of(const struct flow_table *ft, uint32_t hash, int choice)
-{
-	return &ft->buckets[bucket_index(ft, hash, choice)];
-}
-
-static void slot_clear(struct flow_table *ft, uint32_t hash, uint32_t ref)
+static void slot_clear(struct flow_table *ft, const struct flow_hash *h, uint32_t ref)
 {
 	for (int c = 0; c < 2; c++) {
-		struct flow_bucket *b = bucket_of(ft, hash, c);
+		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
 			if (ref_get(b, s) == ref) {
 				slot_set(b, s, 0, 0);
@@ -204,7 +176,8 @@ void flow_remove(struct flow_table *ft, struct flow *f)
 	for (int d = DIR_FORWARD; d <= DIR_REVERSE; d++) {
 		struct flow_key k;
 		flow_key_of(ft, f, d, &k);
-		slot_clear(ft, flow_key_hash(&k), ref_make(idx, d));
+		struct flow_hash h = flow_hash_at(ft, flow_key_hash(&k));
+		slot_clear(ft, &h, ref_make(idx, d));
 	}
 	flow_addr_put(ft, f->backend_id);
 	flow_release(ft, idx);
@@ -227,17 +200,17 @@ uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n)
 	return removed;
 }
 
-void flow_prefetch(const struct flow_table *ft, uint32_t hash)
+void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
 {
-	rte_prefetch0(bucket_of(ft, hash, 0));
-	rte_prefetch0(bucket_of(ft, hash, 1));
+	rte_prefetch0(bucket_of(ft, h, 0));
+	rte_prefetch0(bucket_of(ft, h, 1));
 }
 
-void flow_prefetch_match(const struct flow_table *ft, uint32_t hash)
+void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
 {
-	uint16_t sig = sig_of(hash);
+	uint16_t sig = sig_of(h->hash);
 	for (int c = 0; c < 2; c++) {
-		const struct flow_bucket *b = bucket_of(ft, hash, c);
+		const struct flow_bucket *b = bucket_of(ft, h, c);
 		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1) {
 			const char *f = (const char *)flow_of_ref(ft, ref_get(b, __builtin_ctz(hits)));
 			rte_prefetch0(f);
@@ -246,12 +219,12 @@ void flow_prefetch_match(const struct flow_table *ft, uint32_t hash)
 	}
 }
 
-struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
-			 uint32_t now, enum flow_dir *dir)
+struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
+			    uint32_t now, enum flow_dir *dir)
 {
-	uint16_t sig = sig_of(hash);
+	uint16_t sig = sig_of(h->hash);
 	for (int c = 0; c < 2; c++) {
-		struct flow_bucket *b = bucket_of(ft, hash, c);
+		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1) {
 			int s = __builtin_ctz(hits);
 			uint32_t ref = ref_get(b, s) - 1;
@@ -279,30 +252,30 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
  * are full, reclaim an expired flow or, failing that, evict the flow nearest to expiry
  * (never `keep`). Free slots are found from the bucket lines alone: flows are read only
  * to choose a victim. */
-static struct flow_bucket *slot_reclaim(struct flow_table *ft, uint32_t hash, uint32_t now,
+static struct flow_bucket *slot_reclaim(struct flow_table *ft, const struct flow_hash *h, uint32_t now,
 					const struct flow *keep, int *slot);
 
-static __rte_always_inline struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32_t now,
-							const struct flow *keep, int *slot)
+static __rte_always_inline struct flow_bucket *slot_for(struct flow_table *ft, const struct flow_hash *h,
+							uint32_t now, const struct flow *keep, int *slot)
 {
-	struct flow_bucket *b0 = bucket_of(ft, hash, 0), *b1 = bucket_of(ft, hash, 1);
+	struct flow_bucket *b0 = bucket_of(ft, h, 0), *b1 = bucket_of(ft, h, 1);
 	uint32_t free0 = bucket_match(b0, 0), free1 = bucket_match(b1, 0);   /* ref 0: sig 0 too */
 	if (unlikely((free0 | free1) == 0))
-		return slot_reclaim(ft, hash, now, keep, slot);
+		return slot_reclaim(ft, h, now, keep, slot);
 	bool second = __builtin_popcount(free1) > __builtin_popcount(free0);
 	*slot = __builtin_ctz(second ? free1 : free0);
 	return second ? b1 : b0;
 }
 
 /* Both buckets full: the slot of an expired flow, or of the live one nearest to expiry. */
-static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, uint32_t hash, uint32_t now,
-						       const struct flow *keep, int *slot)
+static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, const struct flow_hash *h,
+						       uint32_t now, const struct flow *keep, int *slot)
 {
 	struct flow_bucket *victim_b = NULL;
 	int victim = -1;
 	int32_t victim_left = INT32_MAX;
 	for (int c = 0; c < 2; c++) {
-		struct flow_bucket *b = bucket_of(ft, hash, c);
+		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
 			struct flow *f = flow_of_ref(ft, ref_get(b, s));
 			if (f == keep)
@@ -327,9 +300,9 @@ static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, ui
 
 /* Every flow slot is taken: frees the flow nearest to expiry among those in hash's first
  * bucket, or in the buckets after it if that is empty. */
-static bool evict_one(struct flow_table *ft, uint32_t hash, uint32_t now)
+static bool evict_one(struct flow_table *ft, const struct flow_hash *h, uint32_t now)
 {
-	uint32_t i = bucket_index(ft, hash, 0);
+	uint32_t i = h->bucket[0];
 	for (uint32_t step = 0; step < ft->n_buckets; step++, i = i + 1 == ft->n_buckets ? 0 : i + 1) {
 		struct flow_bucket *b = &ft->buckets[i];
 		struct flow *victim = NULL;
@@ -351,14 +324,14 @@ static bool evict_one(struct flow_table *ft, uint32_t hash, uint32_t now)
 	return false;
 }
 
-static __rte_always_inline bool slot_fill(struct flow_table *ft, uint32_t hash, uint32_t ref, uint32_t now,
-		      const struct flow *keep)
+static __rte_always_inline bool slot_fill(struct flow_table *ft, const struct flow_hash *h, uint32_t ref,
+					  uint32_t now, const struct flow *keep)
 {
 	int s;
-	struct flow_bucket *b = slot_for(ft, hash, now, keep, &s);
+	struct flow_bucket *b = slot_for(ft, h, now, keep, &s);
 	if (b == NULL)
 		return false;
-	slot_set(b, s, sig_of(hash), ref);
+	slot_set(b, s, sig_of(h->hash), ref);
 	return true;
 }
 
@@ -366,14 +339,16 @@ struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_
 {
 	struct flow_key kf;
 	flow_key_of(ft, tmpl, DIR_FORWARD, &kf);
-	return flow_insert_hashed(ft, tmpl, flow_key_hash(&kf), flow_reverse_hash(ft, tmpl), now);
+	struct flow_hash hf = flow_hash_at(ft, flow_key_hash(&kf));
+	return flow_insert_hashed(ft, tmpl, &hf, flow_reverse_hash(ft, tmpl), now);
 }
 
-struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, uint32_t hf, uint32_t hr,
-				uint32_t now)
+struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, const struct flow_hash *hf,
+				uint32_t hash_rev, uint32_t now)
 {
 	if (ft->n_free == 0 && !evict_one(ft, hf, now))
 		return NULL;
+	struct flow_hash hr = flow_hash_at(ft, hash_rev);
 	uint32_t idx = ft->free_list[--ft->n_free];
 	struct flow *f = &ft->flows[idx];
 	*f = *tmpl;
@@ -381,7 +356,7 @@ struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, 
 		flow_release(ft, idx);
 		return NULL;
 	}
-	if (!slot_fill(ft, hr, ref_make(idx, DIR_REVERSE), now, f)) {
+	if (!slot_fill(ft, &hr, ref_make(idx, DIR_REVERSE), now, f)) {
 		slot_clear(ft, hf, ref_make(idx, DIR_FORWARD));
 		flow_release(ft, idx);
 		return NULL;

@@ -26,6 +26,9 @@
 #include <stdbool.h>
 #include <rte_common.h>
 #include <rte_hash_crc.h>
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+#endif
 #include "addr.h"
 #include "gatunfwd.h"
 #include "tunables.h"
@@ -140,30 +143,87 @@ static inline const struct addr *flow_backend_addr(const struct flow_table *ft, 
 	return &ft->backends.addr[f->backend_id];
 }
 
+_Static_assert(sizeof(struct flow_key) == 40, "a key is five 8-byte words");
+
+/* CRC32c of the key: rte_hash_crc(k, sizeof(*k), 0x9e3779b9), the same value, without its
+ * check per word of which instruction to use (every build has SSE4.2: -march=corei7). */
 static inline uint32_t flow_key_hash(const struct flow_key *k)
 {
+#ifdef __SSE4_2__
+	uint64_t w[5];
+	memcpy(w, k, sizeof(w));
+	uint64_t h = 0x9e3779b9;
+	for (int i = 0; i < 5; i++)
+		h = _mm_crc32_u64(h, w[i]);
+	return (uint32_t)h;
+#else
 	return rte_hash_crc(k, sizeof(*k), 0x9e3779b9);
+#endif
 }
 
-/* Starts loading the buckets a lookup of hash will read, then (once they are in) the
- * flows whose signature matches: the two dependent misses of a lookup, hidden. */
-void flow_prefetch(const struct flow_table *ft, uint32_t hash);
-void flow_prefetch_match(const struct flow_table *ft, uint32_t hash);
+/* Where a key's slots may be: its hash and its two buckets (the second from the hash's other
+ * bits), each found by multiplying (Lemire's range reduction: any bucket count, no division).
+ * Computed once per packet; every step of its lookup and insertion reads it. */
+struct flow_hash {
+	uint32_t hash;
+	uint32_t bucket[2];
+};
+
+static inline struct flow_hash flow_hash_at(const struct flow_table *ft, uint32_t hash)
+{
+	uint32_t other = (hash >> 16 | hash << 16) * 0x9e3779b1u;
+	return (struct flow_hash){
+		.hash = hash,
+		.bucket = { (uint32_t)(((uint64_t)hash * ft->n_buckets) >> 32),
+			    (uint32_t)(((uint64_t)other * ft->n_buckets) >> 32) },
+	};
+}
+
+/* Starts loading the buckets a lookup of h will read, then (once they are in) the flows
+ * whose signature matches: the two dependent misses of a lookup, hidden. */
+void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h);
+void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
 /* Finds the live flow whose `dir` slot matches k. */
-struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
-			 uint32_t now, enum flow_dir *dir);
+struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
+			    uint32_t now, enum flow_dir *dir);
+
+static inline struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
+				       uint32_t now, enum flow_dir *dir)
+{
+	struct flow_hash h = flow_hash_at(ft, hash);
+	return flow_lookup_at(ft, k, &h, now, dir);
+}
 /* Adds a flow: copies *f (its backend_id a reference the caller took) and indexes both
  * directions. Evicts the flow nearest to expiry
  * when there is no room (ft->evicted counts those). Returns the stored flow or NULL. */
 struct flow *flow_insert(struct flow_table *ft, const struct flow *f, uint32_t now);
 /* The same with both directions' hashes known: a new flow's forward hash is its first
  * packet's, so only the reverse key is built and hashed (flow_reverse_hash). */
-struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, uint32_t hash_fwd,
+struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, const struct flow_hash *fwd,
 				uint32_t hash_rev, uint32_t now);
 void flow_remove(struct flow_table *ft, struct flow *f);
 /* The key of a flow's direction, as a packet in that direction carries it. */
-void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
-		 struct flow_key *k);
+static inline void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
+			       struct flow_key *k)
+{
+	*k = (struct flow_key){ .proto = f->proto, .family = f->family };
+	if (dir == DIR_FORWARD) {
+		k->src = f->client;
+		k->sport = f->client_port;
+		k->dst = ft->vips[f->vip_id];
+		k->dport = f->vport;
+	} else {
+		k->src = *flow_backend_addr(ft, f);
+		k->sport = f->backend_port;
+		if (f->snat_port != 0) {
+			k->dst = ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id];
+			k->dport = f->snat_port;
+		} else {       /* no SNAT: the backend answers the client itself */
+			k->dst = f->client;
+			k->dport = f->client_port;
+		}
+	}
+}
 uint32_t flow_table_live(const struct flow_table *ft);
 
 static inline uint32_t flow_reverse_hash(const struct flow_table *ft, const struct flow *f)

@@ -98,7 +98,7 @@ static inline uint8_t tcp_opening_state(uint8_t flags)
  * (computed). The flow takes a reference to its backend's address here and, in full NAT, its
  * source port, both given back if the flow cannot be inserted; NULL with *why then. */
 static struct flow *flow_record(struct worker *w, const struct config *cfg, struct flow *t,
-				const struct backend *b, const uint32_t *fwd_hash, enum gfwd_drop *why)
+				const struct backend *b, const struct flow_hash *fwd_hash, enum gfwd_drop *why)
 {
 	uint32_t id = flow_addr_take(w->flows, &b->addr, t->family);
 	if (unlikely(id == FLOW_ADDR_NONE)) {
@@ -116,7 +116,7 @@ static struct flow *flow_record(struct worker *w, const struct config *cfg, stru
 		}
 	}
 	struct flow *f = fwd_hash != NULL
-		? flow_insert_hashed(w->flows, t, *fwd_hash, flow_reverse_hash(w->flows, t), w->now)
+		? flow_insert_hashed(w->flows, t, fwd_hash, flow_reverse_hash(w->flows, t), w->now)
 		: flow_insert(w->flows, t, w->now);
 	if (unlikely(f == NULL)) {
 		if (t->snat_port != 0) {
@@ -145,9 +145,9 @@ static inline uint8_t opening_state(const struct pkt *p)
 
 /* A new connection: schedule a backend and record the flow (both directions). */
 static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
-			      const struct pkt *p, uint32_t hash, uint16_t in_port, enum gfwd_drop *why)
+			      const struct pkt *p, uint16_t in_port, enum gfwd_drop *why)
 {
-	uint32_t bi = sched_pick(w, cfg, svc, p, hash);
+	uint32_t bi = sched_pick(w, cfg, svc, p, p->fh.hash);
 	if (unlikely(bi == NO_BACKEND)) {
 		*why = DROP_NO_BACKEND;
 		return NULL;
@@ -161,7 +161,7 @@ static struct flow *flow_open(struct worker *w, const struct config *cfg, const 
 		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	struct flow *f = flow_record(w, cfg, &t, b, &hash, why);
+	struct flow *f = flow_record(w, cfg, &t, b, &p->fh, why);
 	if (unlikely(f == NULL))
 		return NULL;
 	if (t.state == FLOW_TCP_ESTABLISHED)
@@ -369,7 +369,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	/* The kernel's own sessions, before the TTL check: eBGP and BFD arrive with TTL 1 or 255. */
 	if (unlikely(kernel_wants_l4(in_port, p))) {
 		enum flow_dir d;
-		if (flow_lookup(w->flows, &p->key, p->hash, w->now, &d) == NULL) {
+		if (flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &d) == NULL) {
 			kernel_give(w, in_port, p->m);
 			return;
 		}
@@ -384,9 +384,8 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		later_fragment(w, cfg, in_port, p);
 		return;
 	}
-	uint32_t hash = p->hash;
 	enum flow_dir dir;
-	struct flow *f = flow_lookup(w->flows, &p->key, hash, w->now, &dir);
+	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
 	if (f != NULL) {
 		const struct backend *b = flow_backend(w, cfg, f);
 		if (likely(b != NULL)) {
@@ -436,7 +435,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
 		return;
 	}
-	f = flow_open(w, cfg, svc, p, hash, in_port, &why);
+	f = flow_open(w, cfg, svc, p, in_port, &why);
 	if (f == NULL) {
 		drop(w, p->m, why);
 		return;
@@ -509,13 +508,13 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 				drop(w, m, r);
 				p->m = NULL;
 			} else if (likely(is_ip(p))) {
-				p->hash = flow_key_hash(&p->key);
-				flow_prefetch(w->flows, p->hash);
+				p->fh = flow_hash_at(w->flows, flow_key_hash(&p->key));
+				flow_prefetch(w->flows, &p->fh);
 			}
 		}
 		for (uint16_t i = 0; i < k; i++)
 			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
-				flow_prefetch_match(w->flows, parsed[i].hash);
+				flow_prefetch_match(w->flows, &parsed[i].fh);
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
