@@ -83,11 +83,7 @@ void flow_table_free(struct flow_table *ft)
 uint32_t flow_addr_take(struct flow_table *ft, const struct addr *a, uint8_t family)
 {
 	struct flow_addrs *t = &ft->backends;
-#ifdef __SSE4_2__
-	uint32_t h = (uint32_t)_mm_crc32_u64(_mm_crc32_u64(family, a->q[0]), a->q[1]);
-#else
-	uint32_t h = rte_hash_crc_8byte(a->q[1], rte_hash_crc_8byte(a->q[0], family));
-#endif
+	uint32_t h = crc_words(a, sizeof(*a), family);
 	uint32_t spare = FLOW_ADDR_NONE;
 	for (uint32_t i = 0; i < FLOW_ADDR_PROBE; i++) {
 		uint32_t id = (h + i) & (FLOW_ADDRS - 1);

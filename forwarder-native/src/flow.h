@@ -25,10 +25,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <rte_common.h>
-#include <rte_hash_crc.h>
-#ifdef __SSE4_2__
-#include <nmmintrin.h>
-#endif
+#include "hash.h"
 #include "addr.h"
 #include "gatunfwd.h"
 #include "tunables.h"
@@ -145,20 +142,9 @@ static inline const struct addr *flow_backend_addr(const struct flow_table *ft, 
 
 _Static_assert(sizeof(struct flow_key) == 40, "a key is five 8-byte words");
 
-/* CRC32c of the key: rte_hash_crc(k, sizeof(*k), 0x9e3779b9), the same value, without its
- * check per word of which instruction to use (every build has SSE4.2: -march=corei7). */
 static inline uint32_t flow_key_hash(const struct flow_key *k)
 {
-#ifdef __SSE4_2__
-	uint64_t w[5];
-	memcpy(w, k, sizeof(w));
-	uint64_t h = 0x9e3779b9;
-	for (int i = 0; i < 5; i++)
-		h = _mm_crc32_u64(h, w[i]);
-	return (uint32_t)h;
-#else
-	return rte_hash_crc(k, sizeof(*k), 0x9e3779b9);
-#endif
+	return crc_words(k, sizeof(*k), 0x9e3779b9);
 }
 
 /* Where a key's slots may be: its hash and its two buckets (the second from the hash's other

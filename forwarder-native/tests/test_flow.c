@@ -36,6 +36,26 @@ static int findable(struct flow_table *ft, uint32_t n, uint32_t now)
 	return ok;
 }
 
+/* flow_key_hash and crc_words give what rte_hash_crc gives (the Maglev choice of a tuple, which
+ * forwarders must agree on, comes from it). */
+static void hash_unchanged(void)
+{
+	uint64_t x = 88172645463325252ull;
+	int same = 0;
+	for (int i = 0; i < 1000; i++) {
+		struct flow_key k;
+		uint64_t w[5];
+		for (int j = 0; j < 5; j++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			w[j] = x;
+		}
+		memcpy(&k, w, sizeof(k));
+		same += flow_key_hash(&k) == rte_hash_crc(&k, sizeof(k), 0x9e3779b9) &&
+			crc_u32((uint32_t)x, 7) == rte_hash_crc_4byte((uint32_t)x, 7);
+	}
+	CHECK(same == 1000, "the flow hash is rte_hash_crc's (%d of 1000)", same);
+}
+
 static uint32_t backend_refs(const struct flow_table *ft)
 {
 	uint32_t refs = 0;
@@ -167,6 +187,7 @@ int main(int argc, char **argv)
 	CHECK(flow_insert(ft, &again, 0) != NULL && findable(ft, 7, 0), "and reused");
 	flow_table_free(ft);
 	backend_addresses();
+	hash_unchanged();
 	snat_exhaustion();
 	return report("test_flow");
 }
