@@ -77,6 +77,9 @@ void flow_table_free(struct flow_table *ft)
 	rte_free(ft);
 }
 
+_Static_assert(FLOW_ADDRS <= 1u << 16 && (FLOW_ADDRS & (FLOW_ADDRS - 1)) == 0,
+	       "a backend address id is 16 bits, and the table a power of two (masked)");
+
 /* Open addressing from the address's hash. An address is placed at the first entry of its
  * chain without flows, so every entry before it was in use then, and has been since (an
  * entry never becomes unused again): a lookup may stop at the first unused one. */
