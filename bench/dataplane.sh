@@ -8,9 +8,17 @@
 #   bench/dataplane.sh          everything (about 15 minutes)
 #   bench/dataplane.sh idle     the idle back-off's cost alone (a minute): replaces that one figure in
 #                               bench/results/fastpath.json, keeping the others
+#   bench/dataplane.sh compare OTHER_BENCH_FASTPATH
+#                               full NAT, established and new, at 1M and 100k flows: another build's
+#                               driver (main's, say) and this one's alternating, beside testpmd io,
+#                               BENCH_COMPARE_ROUNDS times (2); prints, writes nothing
 set -euo pipefail
 what=${1:-all}
-case $what in all|idle) ;; *) echo "usage: $0 [all|idle]" >&2; exit 2 ;; esac
+case $what in
+  all|idle) ;;
+  compare) other=${2:-}; [ -x "$other" ] || { echo "usage: $0 compare OTHER_BENCH_FASTPATH" >&2; exit 2; } ;;
+  *) echo "usage: $0 [all|idle|compare OTHER_BENCH_FASTPATH]" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib.sh"
 cd "$root"
@@ -63,6 +71,24 @@ testpmd_mpps() {
   done
   return 1
 }
+
+# Two builds side by side: on a busy machine one run of each says little, so they alternate and
+# every line carries the load average.
+if [ "$what" = compare ]; then
+  for round in $(seq 1 "${BENCH_COMPARE_ROUNDS:-2}"); do
+    for flows in 1000000 100000; do
+      "$driver" fullnat established "$flows" "$work/capture.pcap" 0
+      base=$(testpmd_once "$work/capture.pcap")
+      log "round $round, $flows flows: testpmd io ${base:-(measured nothing)} Mpps; load $(cut -d' ' -f1 /proc/loadavg)"
+      for kind in established new; do
+        for d in "$other" "$driver"; do
+          log "  $d $kind: $("$d" fullnat "$kind" "$flows" "$work/run.pcap" 4 || echo FAILED); load $(cut -d' ' -f1 /proc/loadavg)"
+        done
+      done
+    done
+  done
+  exit 0
+fi
 
 results=$work/results.txt
 : > "$results"
@@ -150,7 +176,7 @@ print(f"{'mode':8} {'flows':12} {'table':>5} {'Mpps':>7} {'testpmd':>8} {'ratio'
 for m, k, n, mpps, base, ratio, cyc, drops in table:
     print(f"{m:8} {k:12} {n:>5} {mpps:7.2f} {base:8.2f} {ratio:6.3f} {cyc:10.1f} {drops:6d}")
 if table:
-    print(f"state per flow: {state:.0f} bytes (a 64-byte flow and its share of the two-choice index)")
+    print(f"state per flow: {state:.0f} bytes (a 48-byte flow, its share of the two-choice index and of the backend-address table)")
 if idle:
     print(f"idle back-off 1 ms, full NAT established 1k flows: {on:.2f} Mpps beside {off:.2f} without "
           f"({on / off:.3f}; median of pairs {paired:.3f}; runs {idle[1000]} and {idle[0]})")

@@ -225,7 +225,10 @@ int main(int argc, char **argv)
 	uint64_t rx = counter("rx_packets") - rx0;
 	uint64_t cycles = counter("busy_cycles") - cyc0, packets = counter("burst_packets") - pk0;
 	const struct flow_table *ft = dp.workers[0]->flows;
-	double state = sizeof(struct flow) + (double)ft->n_buckets * sizeof(struct flow_bucket) / ft->capacity;
+	/* The flows, their index and the backend-address table, per flow the table holds. */
+	double state = sizeof(struct flow) +
+		       ((double)ft->n_buckets * sizeof(struct flow_bucket) +
+			FLOW_ADDRS * (sizeof(struct addr) + sizeof(struct flow_addr_meta))) / ft->capacity;
 	printf("mpps=%.3f cycles_per_packet=%.1f packets=%lu drops=%lu new_flows=%lu state_bytes_per_flow=%.0f\n",
 	       rx / elapsed / 1e6, packets ? (double)cycles / packets : 0.0, (unsigned long)rx, (unsigned long)drops(),
 	       (unsigned long)counter("new_flows"), state);

@@ -40,8 +40,9 @@ static int profile_sweep(uint32_t capacity)
 	dp_vip_id(&(struct addr){ .q = { 0, 0 } });
 	uint32_t filled = capacity / 100 * 95;
 	for (uint32_t n = 0; n < filled; n++) {
+		struct addr backend = addr_v4(rte_cpu_to_be_32(0xc6120000u | (n >> 15)));
 		struct flow f = { .client = addr_v4(rte_cpu_to_be_32(0x0a000000u | n)), .client_port = 1000,
-				  .backend = addr_v4(rte_cpu_to_be_32(0xc6120000u | (n >> 15))), .backend_port = 8080,
+				  .backend_id = (uint16_t)flow_addr_take(ft, &backend, GFWD_AF_INET), .backend_port = 8080,
 				  .vport = 80, .snat_port = (uint16_t)(1 + (n & 0x7fff)), .proto = IPPROTO_TCP,
 				  .family = GFWD_AF_INET, .expires = 100 };
 		flow_insert(ft, &f, 0);

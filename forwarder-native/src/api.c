@@ -93,6 +93,9 @@ int gfwd_init(int argc, char **argv)
 	/* GATUN_FLOWS: connections per worker, e.g. more for a benchmark at a million flows. */
 	const char *flows = getenv("GATUN_FLOWS");
 	uint32_t capacity = flows != NULL ? (uint32_t)strtoul(flows, NULL, 10) : FLOW_TABLE_FLOWS;
+	if (capacity == 0 || capacity > FLOW_TABLE_MAX_FLOWS)
+		return api_fail(-EINVAL, "GATUN_FLOWS=%s: connections per worker must be 1 to %u (a flow reference holds 24 bits)",
+				flows, FLOW_TABLE_MAX_FLOWS);
 	unsigned i = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		dp.workers[i] = worker_create(i, n, lcore, capacity, (int)rte_lcore_to_socket_id(lcore));

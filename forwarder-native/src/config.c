@@ -8,6 +8,7 @@
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include "config.h"
+#include "hash.h"
 #include "tunables.h"
 #include "maglev.h"
 #include "neigh.h"
@@ -17,12 +18,12 @@ _Static_assert(sizeof(struct service) == 64, "a service is read for every new fl
 
 static uint32_t svc_hash(const struct addr *vip, uint16_t port, uint8_t proto)
 {
-	return rte_hash_crc_4byte((uint32_t)port << 8 | proto, rte_hash_crc(vip->b, 16, 0));
+	return crc_u32((uint32_t)port << 8 | proto, crc_words(vip->b, 16, 0));
 }
 
 static uint32_t vip_hash(const struct addr *vip)
 {
-	return rte_hash_crc(vip->b, 16, 0x5f3759df);
+	return crc_words(vip->b, 16, 0x5f3759df);
 }
 
 static int backend_cmp(const void *a, const void *b)

@@ -161,17 +161,17 @@ static inline struct traffic *traffic_backend(const struct config *c, unsigned w
 }
 
 /* The backend a flow uses in config c, or NULL if c no longer has it. The flow's
- * (svc, backend_idx) hint is checked against the entries' identity and refreshed by a
- * lookup when c moved them. */
-static inline const struct backend *flow_backend_in(const struct config *c, uint16_t *svc,
-						    uint32_t *backend_idx, uint16_t vip_id,
-						    const struct addr *vip, uint16_t vport, uint8_t proto,
-						    const struct addr *addr, uint16_t port)
+ * backend_idx hint is checked against the entry's identity (its address and port, and its
+ * own service's VIP, port and protocol) and refreshed by a lookup when c moved it. The
+ * service is the backend's (b->service). */
+static inline const struct backend *flow_backend_in(const struct config *c, uint32_t *backend_idx,
+						    uint16_t vip_id, const struct addr *vip, uint16_t vport,
+						    uint8_t proto, const struct addr *addr, uint16_t port)
 {
 	if (likely(*backend_idx < c->n_backends)) {
 		const struct backend *b = &c->backends[*backend_idx];
-		if (likely(b->service == *svc && b->port == port && addr_eq(&b->addr, addr))) {
-			const struct service *s = &c->services[*svc];
+		if (likely(b->port == port && addr_eq(&b->addr, addr))) {
+			const struct service *s = &c->services[b->service];
 			if (likely(s->vip_id == vip_id && s->port == vport && s->proto == proto))
 				return b;
 		}
@@ -180,7 +180,6 @@ static inline const struct backend *flow_backend_in(const struct config *c, uint
 	int64_t bi = s == NULL ? -1 : config_find_backend(c, s, addr, port);
 	if (bi < 0)
 		return NULL;
-	*svc = (uint16_t)(s - c->services);
 	*backend_idx = (uint32_t)bi;
 	return &c->backends[bi];
 }

@@ -17,9 +17,28 @@ static inline uint32_t ref_make(uint32_t idx, enum flow_dir dir)
 	return ((idx << 1) | dir) + 1;
 }
 
+static inline uint32_t ref_get(const struct flow_bucket *b, int s)
+{
+	return b->ref_lo[s] | (uint32_t)b->ref_hi[s] << 16;
+}
+
+static inline void slot_set(struct flow_bucket *b, int s, uint16_t sig, uint32_t ref)
+{
+	b->sig[s] = sig;
+	b->ref_lo[s] = (uint16_t)ref;
+	b->ref_hi[s] = (uint8_t)(ref >> 16);
+}
+
+static inline struct flow *flow_of_ref(const struct flow_table *ft, uint32_t ref)
+{
+	return &ft->flows[(ref - 1) >> 1];
+}
+
 struct flow_table *flow_table_create(uint32_t capacity, int socket,
 				     const struct addr *vips, const struct addr (*snat_addrs)[MAX_PORTS])
 {
+	if (capacity == 0 || capacity > FLOW_TABLE_MAX_FLOWS)
+		return NULL;   /* a reference holds 24 bits */
 	struct flow_table *ft = rte_zmalloc_socket("flow_table", sizeof(*ft), 64, socket);
 	if (ft == NULL)
 		return NULL;
@@ -29,7 +48,10 @@ struct flow_table *flow_table_create(uint32_t capacity, int socket,
 	ft->buckets = rte_zmalloc_socket("flow_buckets", (size_t)buckets * sizeof(struct flow_bucket), 64, socket);
 	ft->flows = rte_zmalloc_socket("flows", (size_t)capacity * sizeof(struct flow), 64, socket);
 	ft->free_list = rte_malloc_socket("flow_free", (size_t)capacity * sizeof(uint32_t), 64, socket);
-	if (ft->buckets == NULL || ft->flows == NULL || ft->free_list == NULL) {
+	ft->backends.addr = rte_zmalloc_socket("flow_addrs", FLOW_ADDRS * sizeof(struct addr), 64, socket);
+	ft->backends.meta = rte_zmalloc_socket("flow_addr_meta", FLOW_ADDRS * sizeof(struct flow_addr_meta), 64, socket);
+	if (ft->buckets == NULL || ft->flows == NULL || ft->free_list == NULL || ft->backends.addr == NULL ||
+	    ft->backends.meta == NULL) {
 		flow_table_free(ft);
 		return NULL;
 	}
@@ -50,31 +72,47 @@ void flow_table_free(struct flow_table *ft)
 	rte_free(ft->buckets);
 	rte_free(ft->flows);
 	rte_free(ft->free_list);
+	rte_free(ft->backends.addr);
+	rte_free(ft->backends.meta);
 	rte_free(ft);
 }
 
-void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
-		 struct flow_key *k)
+_Static_assert(FLOW_ADDRS <= 1u << 16 && (FLOW_ADDRS & (FLOW_ADDRS - 1)) == 0,
+	       "a backend address id is 16 bits, and the table a power of two (masked)");
+
+/* Open addressing from the address's hash. An address is placed at the first entry of its
+ * chain without flows, so every entry before it was in use then, and has been since (an
+ * entry never becomes unused again): a lookup may stop at the first unused one. */
+uint32_t flow_addr_take(struct flow_table *ft, const struct addr *a, uint8_t family)
 {
-	memset(k, 0, sizeof(*k));
-	k->proto = f->proto;
-	k->family = f->family;
-	if (dir == DIR_FORWARD) {
-		k->src = f->client;
-		k->sport = f->client_port;
-		k->dst = ft->vips[f->vip_id];
-		k->dport = f->vport;
-	} else {
-		k->src = f->backend;
-		k->sport = f->backend_port;
-		if (f->snat_port != 0) {
-			k->dst = ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id];
-			k->dport = f->snat_port;
-		} else {       /* no SNAT: the backend answers the client itself */
-			k->dst = f->client;
-			k->dport = f->client_port;
+	struct flow_addrs *t = &ft->backends;
+	uint32_t h = crc_words(a, sizeof(*a), family);
+	uint32_t spare = FLOW_ADDR_NONE;
+	for (uint32_t i = 0; i < FLOW_ADDR_PROBE; i++) {
+		uint32_t id = (h + i) & (FLOW_ADDRS - 1);
+		struct flow_addr_meta *m = &t->meta[id];
+		if (!m->used) {
+			if (spare == FLOW_ADDR_NONE)
+				spare = id;
+			break;
 		}
+		if (m->family == family && addr_eq(&t->addr[id], a)) {
+			m->refs++;
+			return id;
+		}
+		if (m->refs == 0 && spare == FLOW_ADDR_NONE)
+			spare = id;
 	}
+	if (spare != FLOW_ADDR_NONE) {
+		t->addr[spare] = *a;
+		t->meta[spare] = (struct flow_addr_meta){ .refs = 1, .family = family, .used = 1 };
+	}
+	return spare;
+}
+
+void flow_addr_put(struct flow_table *ft, uint16_t id)
+{
+	ft->backends.meta[id].refs--;
 }
 
 /* Field by field, cheapest and likeliest-to-differ first; no key is built. */
@@ -86,7 +124,7 @@ static inline bool key_matches(const struct flow_table *ft, const struct flow *f
 	if (dir == DIR_FORWARD)
 		return f->client_port == k->sport && f->vport == k->dport && addr_eq(&f->client, &k->src) &&
 		       addr_eq(&ft->vips[f->vip_id], &k->dst);
-	if (f->backend_port != k->sport || !addr_eq(&f->backend, &k->src))
+	if (f->backend_port != k->sport || !addr_eq(flow_backend_addr(ft, f), &k->src))
 		return false;
 	if (f->snat_port != 0)
 		return f->snat_port == k->dport &&
@@ -95,7 +133,7 @@ static inline bool key_matches(const struct flow_table *ft, const struct flow *f
 }
 
 /* A bit per slot of b whose signature is sig: two SSE2 compares of eight 16-bit lanes
- * (slots 0-7, then 8-9 and the padding, which is masked off), packed to a byte each. */
+ * (slots 0-7, then 8-11 and four zero lanes, which are masked off), packed to a byte each. */
 static inline uint32_t bucket_match(const struct flow_bucket *b, uint16_t sig)
 {
 	__m128i want = _mm_set1_epi16((short)sig);
@@ -104,27 +142,18 @@ static inline uint32_t bucket_match(const struct flow_bucket *b, uint16_t sig)
 	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & ((1u << FLOW_BUCKET_SLOTS) - 1);
 }
 
-/* Two choices per key (the second from the hash's other bits), the index of each by
- * multiplying (Lemire's range reduction: any bucket count, no division). */
-static inline uint32_t bucket_index(const struct flow_table *ft, uint32_t hash, int choice)
+static inline struct flow_bucket *bucket_of(const struct flow_table *ft, const struct flow_hash *h, int choice)
 {
-	uint32_t h = choice == 0 ? hash : (hash >> 16 | hash << 16) * 0x9e3779b1u;
-	return (uint32_t)(((uint64_t)h * ft->n_buckets) >> 32);
+	return &ft->buckets[h->bucket[choice]];
 }
 
-static inline struct flow_bucket *bucket_of(const struct flow_table *ft, uint32_t hash, int choice)
-{
-	return &ft->buckets[bucket_index(ft, hash, choice)];
-}
-
-static void slot_clear(struct flow_table *ft, uint32_t hash, uint32_t ref)
+static void slot_clear(struct flow_table *ft, const struct flow_hash *h, uint32_t ref)
 {
 	for (int c = 0; c < 2; c++) {
-		struct flow_bucket *b = bucket_of(ft, hash, c);
+		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			if (b->ref[s] == ref) {
-				b->ref[s] = 0;
-				b->sig[s] = 0;
+			if (ref_get(b, s) == ref) {
+				slot_set(b, s, 0, 0);
 				return;
 			}
 		}
@@ -146,8 +175,10 @@ void flow_remove(struct flow_table *ft, struct flow *f)
 	for (int d = DIR_FORWARD; d <= DIR_REVERSE; d++) {
 		struct flow_key k;
 		flow_key_of(ft, f, d, &k);
-		slot_clear(ft, flow_key_hash(&k), ref_make(idx, d));
+		struct flow_hash h = flow_hash_at(ft, flow_key_hash(&k));
+		slot_clear(ft, &h, ref_make(idx, d));
 	}
+	flow_addr_put(ft, f->backend_id);
 	flow_release(ft, idx);
 }
 
@@ -168,31 +199,34 @@ uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n)
 	return removed;
 }
 
-void flow_prefetch(const struct flow_table *ft, uint32_t hash)
+void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
 {
-	rte_prefetch0(bucket_of(ft, hash, 0));
-	rte_prefetch0(bucket_of(ft, hash, 1));
+	rte_prefetch0(bucket_of(ft, h, 0));
+	rte_prefetch0(bucket_of(ft, h, 1));
 }
 
-void flow_prefetch_match(const struct flow_table *ft, uint32_t hash)
+void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
 {
-	uint16_t sig = sig_of(hash);
+	uint16_t sig = sig_of(h->hash);
 	for (int c = 0; c < 2; c++) {
-		const struct flow_bucket *b = bucket_of(ft, hash, c);
-		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1)
-			rte_prefetch0(&ft->flows[(b->ref[__builtin_ctz(hits)] - 1) >> 1]);
+		const struct flow_bucket *b = bucket_of(ft, h, c);
+		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1) {
+			const char *f = (const char *)flow_of_ref(ft, ref_get(b, __builtin_ctz(hits)));
+			rte_prefetch0(f);
+			rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
+		}
 	}
 }
 
-struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
-			 uint32_t now, enum flow_dir *dir)
+struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
+			    uint32_t now, enum flow_dir *dir)
 {
-	uint16_t sig = sig_of(hash);
+	uint16_t sig = sig_of(h->hash);
 	for (int c = 0; c < 2; c++) {
-		struct flow_bucket *b = bucket_of(ft, hash, c);
+		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1) {
 			int s = __builtin_ctz(hits);
-			uint32_t ref = b->ref[s] - 1;
+			uint32_t ref = ref_get(b, s) - 1;
 			struct flow *f = &ft->flows[ref >> 1];
 			enum flow_dir d = ref & 1;
 			if (!key_matches(ft, f, d, k))
@@ -212,36 +246,37 @@ struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32
  * by load is what lets the index run at FLOW_INDEX_LOAD_PERCENT without overflowing,
  * where taking the first bucket until it is full overflows well below it (a simulation of
  * 100,000 buckets of 10: 0 of 750,000 keys overflow at 75% placed by load, 403 of 600,000
- * already at 60% placed first-fit). Only when both
+ * already at 60% placed first-fit; of 200,000 buckets of 12, 0 of 1,800,000 at 75% and 1 of
+ * 1,920,000 at 80%). Only when both
  * are full, reclaim an expired flow or, failing that, evict the flow nearest to expiry
  * (never `keep`). Free slots are found from the bucket lines alone: flows are read only
  * to choose a victim. */
-static struct flow_bucket *slot_reclaim(struct flow_table *ft, uint32_t hash, uint32_t now,
+static struct flow_bucket *slot_reclaim(struct flow_table *ft, const struct flow_hash *h, uint32_t now,
 					const struct flow *keep, int *slot);
 
-static __rte_always_inline struct flow_bucket *slot_for(struct flow_table *ft, uint32_t hash, uint32_t now,
-							const struct flow *keep, int *slot)
+static __rte_always_inline struct flow_bucket *slot_for(struct flow_table *ft, const struct flow_hash *h,
+							uint32_t now, const struct flow *keep, int *slot)
 {
-	struct flow_bucket *b0 = bucket_of(ft, hash, 0), *b1 = bucket_of(ft, hash, 1);
+	struct flow_bucket *b0 = bucket_of(ft, h, 0), *b1 = bucket_of(ft, h, 1);
 	uint32_t free0 = bucket_match(b0, 0), free1 = bucket_match(b1, 0);   /* ref 0: sig 0 too */
 	if (unlikely((free0 | free1) == 0))
-		return slot_reclaim(ft, hash, now, keep, slot);
+		return slot_reclaim(ft, h, now, keep, slot);
 	bool second = __builtin_popcount(free1) > __builtin_popcount(free0);
 	*slot = __builtin_ctz(second ? free1 : free0);
 	return second ? b1 : b0;
 }
 
 /* Both buckets full: the slot of an expired flow, or of the live one nearest to expiry. */
-static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, uint32_t hash, uint32_t now,
-						       const struct flow *keep, int *slot)
+static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, const struct flow_hash *h,
+						       uint32_t now, const struct flow *keep, int *slot)
 {
 	struct flow_bucket *victim_b = NULL;
 	int victim = -1;
 	int32_t victim_left = INT32_MAX;
 	for (int c = 0; c < 2; c++) {
-		struct flow_bucket *b = bucket_of(ft, hash, c);
+		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
+			struct flow *f = flow_of_ref(ft, ref_get(b, s));
 			if (f == keep)
 				continue;
 			int32_t left = (int32_t)(f->expires - now);
@@ -254,7 +289,7 @@ static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, ui
 	}
 	if (victim < 0)
 		return NULL;
-	struct flow *f = &ft->flows[(victim_b->ref[victim] - 1) >> 1];
+	struct flow *f = flow_of_ref(ft, ref_get(victim_b, victim));
 	if (!flow_expired(f, now))
 		ft->evicted++;
 	flow_remove(ft, f);
@@ -264,16 +299,17 @@ static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, ui
 
 /* Every flow slot is taken: frees the flow nearest to expiry among those in hash's first
  * bucket, or in the buckets after it if that is empty. */
-static bool evict_one(struct flow_table *ft, uint32_t hash, uint32_t now)
+static bool evict_one(struct flow_table *ft, const struct flow_hash *h, uint32_t now)
 {
-	uint32_t i = bucket_index(ft, hash, 0);
+	uint32_t i = h->bucket[0];
 	for (uint32_t step = 0; step < ft->n_buckets; step++, i = i + 1 == ft->n_buckets ? 0 : i + 1) {
 		struct flow_bucket *b = &ft->buckets[i];
 		struct flow *victim = NULL;
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			if (b->ref[s] == 0)
+			uint32_t ref = ref_get(b, s);
+			if (ref == 0)
 				continue;
-			struct flow *f = &ft->flows[(b->ref[s] - 1) >> 1];
+			struct flow *f = flow_of_ref(ft, ref);
 			if (victim == NULL || (int32_t)(f->expires - victim->expires) < 0)
 				victim = f;
 		}
@@ -287,15 +323,14 @@ static bool evict_one(struct flow_table *ft, uint32_t hash, uint32_t now)
 	return false;
 }
 
-static __rte_always_inline bool slot_fill(struct flow_table *ft, uint32_t hash, uint32_t ref, uint32_t now,
-		      const struct flow *keep)
+static __rte_always_inline bool slot_fill(struct flow_table *ft, const struct flow_hash *h, uint32_t ref,
+					  uint32_t now, const struct flow *keep)
 {
 	int s;
-	struct flow_bucket *b = slot_for(ft, hash, now, keep, &s);
+	struct flow_bucket *b = slot_for(ft, h, now, keep, &s);
 	if (b == NULL)
 		return false;
-	b->sig[s] = sig_of(hash);
-	b->ref[s] = ref;
+	slot_set(b, s, sig_of(h->hash), ref);
 	return true;
 }
 
@@ -303,14 +338,16 @@ struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_
 {
 	struct flow_key kf;
 	flow_key_of(ft, tmpl, DIR_FORWARD, &kf);
-	return flow_insert_hashed(ft, tmpl, flow_key_hash(&kf), flow_reverse_hash(ft, tmpl), now);
+	struct flow_hash hf = flow_hash_at(ft, flow_key_hash(&kf));
+	return flow_insert_hashed(ft, tmpl, &hf, flow_reverse_hash(ft, tmpl), now);
 }
 
-struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, uint32_t hf, uint32_t hr,
-				uint32_t now)
+struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, const struct flow_hash *hf,
+				uint32_t hash_rev, uint32_t now)
 {
 	if (ft->n_free == 0 && !evict_one(ft, hf, now))
 		return NULL;
+	struct flow_hash hr = flow_hash_at(ft, hash_rev);
 	uint32_t idx = ft->free_list[--ft->n_free];
 	struct flow *f = &ft->flows[idx];
 	*f = *tmpl;
@@ -318,7 +355,7 @@ struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, 
 		flow_release(ft, idx);
 		return NULL;
 	}
-	if (!slot_fill(ft, hr, ref_make(idx, DIR_REVERSE), now, f)) {
+	if (!slot_fill(ft, &hr, ref_make(idx, DIR_REVERSE), now, f)) {
 		slot_clear(ft, hf, ref_make(idx, DIR_FORWARD));
 		flow_release(ft, idx);
 		return NULL;

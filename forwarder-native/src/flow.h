@@ -1,29 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Per-worker connection table.
  *
- * A flow is 64 bytes and is reachable from two slots, one per direction: the client's
+ * A flow is 48 bytes and is reachable from two slots, one per direction: the client's
  * tuple (client → VIP) and the tuple of the backend's answer (backend → SNAT address, or
- * backend → client without SNAT). Slots live in 64-byte buckets of 10 (signature, reference)
- * pairs, so a lookup touches one bucket line and one flow line. Keys are not stored: a
- * slot's key is rebuilt from the flow (VIP and SNAT addresses are short ids into tables
- * that never change an id's address), which is what keeps a flow at 64 bytes for IPv6.
- * Expired flows leave when a lookup meets them, when their slot is needed, and in any case
- * when the sweep (flow_sweep(), driven by the worker loop) passes them.
+ * backend → client without SNAT). Slots live in 64-byte buckets of 12 (signature, reference)
+ * pairs, so a lookup touches one bucket line and the flow's line or two. Keys are not
+ * stored: a slot's key is rebuilt from the flow. Only the client's address is in the flow;
+ * the VIP and SNAT addresses are short ids into tables that never change an id's address,
+ * and the backend's address a short id into the table's own table of backend addresses
+ * (held while a flow uses it, struct flow_addrs). Expired flows leave when a lookup meets
+ * them, when their slot is needed, and in any case when the sweep (flow_sweep(), driven by
+ * the worker loop) passes them.
  *
- * State per flow: the 64-byte flow, and two 6-byte slots in an index sized for 75% of its
- * slots in use (FLOW_INDEX_LOAD_PERCENT): 64 + 12 / 0.75 = 80 bytes. Each slot goes to the
- * emptier of its two buckets, which is what lets the index run that full without
- * overflowing (taking the first bucket until it is full overflows well below it). Getting to
- * 64 bytes in all needs a smaller flow — IPv4 flows of 32 bytes beside IPv6 ones of 64, or
- * the backend and the client's MAC as ids into per-worker tables — which every user of a
- * flow's fields would see; not done (BENCHMARKS.md). */
+ * State per flow: the 48-byte flow, and two 5-byte slots in an index sized for 75% of its
+ * slots in use (FLOW_INDEX_LOAD_PERCENT): 48 + 2 × 64 / 12 / 0.75 = 62.2 bytes, and the
+ * fixed backend-address table (FLOW_ADDRS entries of 24 bytes: 1.5 MB a worker). Each slot
+ * goes to the emptier of its two buckets, which is what lets the index run that full
+ * without overflowing (taking the first bucket until it is full overflows well below it).
+ * A flow's 48 bytes straddle two cache lines for half the flows: both are prefetched
+ * together (flow_prefetch_match), so the second costs little. */
 #ifndef GFWD_FLOW_H
 #define GFWD_FLOW_H
 
 #include <stdint.h>
 #include <stdbool.h>
 #include <rte_common.h>
-#include <rte_hash_crc.h>
+#include "hash.h"
 #include "addr.h"
 #include "gatunfwd.h"
 #include "tunables.h"
@@ -49,39 +51,59 @@ struct flow_key {
 	uint16_t zero;
 };
 
+/* Backend addresses of a table's flows, by a 16-bit id: one entry per distinct address
+ * (and family) with live flows, held by reference count, found by open addressing. An
+ * entry whose count fell to 0 keeps its key until another address needs the place. */
+struct flow_addr_meta {
+	uint32_t refs;            /* flows using it */
+	uint8_t family;
+	uint8_t used;             /* ever held an address: lookups stop at the first unused */
+};
+
+struct flow_addrs {
+	struct addr *addr;        /* FLOW_ADDRS of them, read on the fast path */
+	struct flow_addr_meta *meta;
+};
+
+#define FLOW_ADDR_NONE UINT32_MAX
+
 struct flow {
 	struct addr client;
-	struct addr backend;
 	uint16_t client_port;     /* network order, like every port below */
 	uint16_t vport;
 	uint16_t backend_port;
 	uint16_t snat_port;       /* full NAT: our source port towards the backend */
-	uint16_t vip_id;          /* index into the VIP address table */
-	/* Where the service and backend were in the config that last checked this flow: a
-	 * hint, trusted only while the entries there still match (see flow_backend()). */
-	uint16_t svc;
+	/* Where the backend was in the config that last checked this flow: a hint, trusted
+	 * only while the entry there still matches (its service is the entry's own, see
+	 * flow_backend_in()). */
 	uint32_t backend_idx;
+	uint32_t expires;         /* worker clock, seconds */
+	uint16_t vip_id;          /* index into the VIP address table */
+	uint16_t backend_id;      /* index into the table's backend addresses (flow_addrs) */
+	uint8_t client_mac[6];    /* previous hop of the client: where replies go */
 	uint8_t snat_id;          /* port index whose address is the SNAT source */
 	uint8_t proto;            /* 0: a free entry (the sweep skips it) */
 	uint8_t family;
 	uint8_t state;            /* enum flow_state */
 	uint8_t in_port;          /* where the client's packets arrive */
 	uint8_t mode;             /* enum gfwd_mode */
-	uint8_t client_mac[6];    /* previous hop of the client: where replies go */
-	uint32_t expires;         /* worker clock, seconds */
-} __rte_aligned(64);
+};
 
-_Static_assert(sizeof(struct flow) == 64, "a flow is one cache line");
+_Static_assert(sizeof(struct flow) == 48, "a flow is 48 bytes (with its index, 64 at most)");
 
-/* Ten slots of six bytes: a 16-bit signature (a false match reads a flow line for about
- * one lookup in 2,000 at full load) and a reference. */
+/* Twelve slots of five bytes: a 16-bit signature (a false match reads a flow for about one
+ * lookup in 2,000 at full load) and a 24-bit reference, in three arrays. */
 struct flow_bucket {
 	uint16_t sig[FLOW_BUCKET_SLOTS];
-	uint16_t pad[12 - FLOW_BUCKET_SLOTS];   /* never matched: bucket_match masks it off */
-	uint32_t ref[FLOW_BUCKET_SLOTS];  /* 0 = free, else (flow index << 1 | dir) + 1 */
+	uint16_t ref_lo[FLOW_BUCKET_SLOTS];   /* ref: 0 = free, else (flow index << 1 | dir) + 1 */
+	uint8_t ref_hi[FLOW_BUCKET_SLOTS];
+	uint8_t pad[64 - 5 * FLOW_BUCKET_SLOTS];
 } __rte_aligned(64);
 
 _Static_assert(sizeof(struct flow_bucket) == 64, "a bucket is one cache line");
+
+/* A reference is 24 bits: (index << 1 | dir) + 1. */
+#define FLOW_TABLE_MAX_FLOWS ((1u << 23) - 1)
 
 struct flow_table {
 	struct flow_bucket *buckets;
@@ -91,9 +113,11 @@ struct flow_table {
 	uint32_t *free_list;
 	uint32_t n_free;
 	uint32_t sweep_next;      /* the flow the sweep visits next */
-	/* Address tables the keys are rebuilt from; shared and append-only. */
+	/* Address tables the keys are rebuilt from: the VIPs and SNAT addresses are shared and
+	 * append-only, the backends' this table's own. */
 	const struct addr *vips;
 	const struct addr (*snat_addrs)[MAX_PORTS];   /* by family index, then port */
+	struct flow_addrs backends;
 	uint64_t evicted;
 	/* Told about every flow that ends (expired, evicted, removed). */
 	void (*on_remove)(void *ctx, const struct flow *f);
@@ -104,29 +128,88 @@ struct flow_table *flow_table_create(uint32_t capacity, int socket,
 				     const struct addr *vips, const struct addr (*snat_addrs)[MAX_PORTS]);
 void flow_table_free(struct flow_table *ft);
 
-static inline uint32_t flow_key_hash(const struct flow_key *k)
+/* A reference to the backend address a (of family), for a new flow's backend_id: the id,
+ * or FLOW_ADDR_NONE when FLOW_ADDRS distinct addresses already have live flows. A flow
+ * inserted with it holds it from then on and gives it back when it ends; if the insert
+ * fails, the caller gives it back (flow_addr_put). */
+uint32_t flow_addr_take(struct flow_table *ft, const struct addr *a, uint8_t family);
+void flow_addr_put(struct flow_table *ft, uint16_t id);
+
+static inline const struct addr *flow_backend_addr(const struct flow_table *ft, const struct flow *f)
 {
-	return rte_hash_crc(k, sizeof(*k), 0x9e3779b9);
+	return &ft->backends.addr[f->backend_id];
 }
 
-/* Starts loading the buckets a lookup of hash will read, then (once they are in) the
- * flows whose signature matches: the two dependent misses of a lookup, hidden. */
-void flow_prefetch(const struct flow_table *ft, uint32_t hash);
-void flow_prefetch_match(const struct flow_table *ft, uint32_t hash);
+_Static_assert(sizeof(struct flow_key) == 40, "a key is five 8-byte words");
+
+static inline uint32_t flow_key_hash(const struct flow_key *k)
+{
+	return crc_words(k, sizeof(*k), 0x9e3779b9);
+}
+
+/* Where a key's slots may be: its hash and its two buckets (the second from the hash's other
+ * bits), each found by multiplying (Lemire's range reduction: any bucket count, no division).
+ * Computed once per packet; every step of its lookup and insertion reads it. */
+struct flow_hash {
+	uint32_t hash;
+	uint32_t bucket[2];
+};
+
+static inline struct flow_hash flow_hash_at(const struct flow_table *ft, uint32_t hash)
+{
+	uint32_t other = (hash >> 16 | hash << 16) * 0x9e3779b1u;
+	return (struct flow_hash){
+		.hash = hash,
+		.bucket = { (uint32_t)(((uint64_t)hash * ft->n_buckets) >> 32),
+			    (uint32_t)(((uint64_t)other * ft->n_buckets) >> 32) },
+	};
+}
+
+/* Starts loading the buckets a lookup of h will read, then (once they are in) the flows
+ * whose signature matches: the two dependent misses of a lookup, hidden. */
+void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h);
+void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
 /* Finds the live flow whose `dir` slot matches k. */
-struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
-			 uint32_t now, enum flow_dir *dir);
-/* Adds a flow: copies *f and indexes both directions. Evicts the flow nearest to expiry
+struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
+			    uint32_t now, enum flow_dir *dir);
+
+static inline struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
+				       uint32_t now, enum flow_dir *dir)
+{
+	struct flow_hash h = flow_hash_at(ft, hash);
+	return flow_lookup_at(ft, k, &h, now, dir);
+}
+/* Adds a flow: copies *f (its backend_id a reference the caller took) and indexes both
+ * directions. Evicts the flow nearest to expiry
  * when there is no room (ft->evicted counts those). Returns the stored flow or NULL. */
 struct flow *flow_insert(struct flow_table *ft, const struct flow *f, uint32_t now);
 /* The same with both directions' hashes known: a new flow's forward hash is its first
  * packet's, so only the reverse key is built and hashed (flow_reverse_hash). */
-struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, uint32_t hash_fwd,
+struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, const struct flow_hash *fwd,
 				uint32_t hash_rev, uint32_t now);
 void flow_remove(struct flow_table *ft, struct flow *f);
 /* The key of a flow's direction, as a packet in that direction carries it. */
-void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
-		 struct flow_key *k);
+static inline void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
+			       struct flow_key *k)
+{
+	*k = (struct flow_key){ .proto = f->proto, .family = f->family };
+	if (dir == DIR_FORWARD) {
+		k->src = f->client;
+		k->sport = f->client_port;
+		k->dst = ft->vips[f->vip_id];
+		k->dport = f->vport;
+	} else {
+		k->src = *flow_backend_addr(ft, f);
+		k->sport = f->backend_port;
+		if (f->snat_port != 0) {
+			k->dst = ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id];
+			k->dport = f->snat_port;
+		} else {       /* no SNAT: the backend answers the client itself */
+			k->dst = f->client;
+			k->dport = f->client_port;
+		}
+	}
+}
 uint32_t flow_table_live(const struct flow_table *ft);
 
 static inline uint32_t flow_reverse_hash(const struct flow_table *ft, const struct flow *f)

@@ -166,10 +166,11 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 		return;
 	}
 	const struct addr *vip = &dp.vips[f->vip_id];
+	const struct addr *backend = flow_backend_addr(w->flows, f);
 	if (dir == DIR_REVERSE) {
 		/* About what we sent the backend: a sign of its health (passive.h), and the client
 		 * hears about its packet to the VIP. */
-		if (flow_backend_in(cfg, &f->svc, &f->backend_idx, f->vip_id, vip, f->vport, f->proto, &f->backend,
+		if (flow_backend_in(cfg, &f->backend_idx, f->vip_id, vip, f->vport, f->proto, backend,
 				    f->backend_port) != NULL)
 			passive_icmp(&traffic_backend(cfg, w->index, f->backend_idx)->passive, p->key.family,
 				     p->icmp_type, p->icmp_code, q.p.key.proto);
@@ -182,8 +183,8 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 		return;
 	}
 	/* About what we sent the client: tell the backend about the packet it sent. */
-	const struct backend *b = flow_backend_in(cfg, &f->svc, &f->backend_idx, f->vip_id, vip, f->vport,
-						  f->proto, &f->backend, f->backend_port);
+	const struct backend *b = flow_backend_in(cfg, &f->backend_idx, f->vip_id, vip, f->vport, f->proto,
+						  backend, f->backend_port);
 	struct rte_ether_addr mac;
 	if (b == NULL || !neigh_mac(&dp.neigh, b->neigh, &mac)) {
 		drop(w, p->m, b == NULL ? DROP_NO_FLOW : DROP_NEIGH_UNRESOLVED);
@@ -191,8 +192,8 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 	}
 	bool snat = f->snat_port != 0;
 	const struct addr *us = snat ? &dp.snat_addrs[fam(f->family)][f->snat_id] : &f->client;
-	rewrite_quoted(&q, &f->backend, f->backend_port, us, snat ? f->snat_port : f->client_port);
-	outer_readdress(p, snat ? us : &p->key.src, &f->backend);
+	rewrite_quoted(&q, backend, f->backend_port, us, snat ? f->snat_port : f->client_port);
+	outer_readdress(p, snat ? us : &p->key.src, backend);
 	uint16_t out = dp.neigh.e[b->neigh].port;
 	rte_ether_addr_copy(&mac, &p->eth->dst_addr);
 	rte_ether_addr_copy(&dp.ports[out].mac, &p->eth->src_addr);

@@ -63,10 +63,10 @@ struct worker {
 	struct counters cnt;
 } __rte_cache_aligned;
 
-/* The pool a full-NAT flow's port comes from. */
-static inline struct snat_key snat_key_of(const struct flow *f)
+/* The pool a full-NAT flow's port comes from (its backend's address is in ft's table). */
+static inline struct snat_key snat_key_of(const struct flow_table *ft, const struct flow *f)
 {
-	return (struct snat_key){ .backend = f->backend, .backend_port = f->backend_port, .proto = f->proto,
+	return (struct snat_key){ .backend = *flow_backend_addr(ft, f), .backend_port = f->backend_port, .proto = f->proto,
 				  .family = f->family, .snat_id = f->snat_id };
 }
 

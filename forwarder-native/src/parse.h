@@ -38,7 +38,7 @@ struct pkt {
 	uint8_t icmp_type;
 	uint8_t icmp_code;
 	struct flow_key key;      /* family, proto, addresses and ports (ICMP, later fragments: 0) */
-	uint32_t hash;            /* flow_key_hash(&key), for TCP, UDP and SCTP */
+	struct flow_hash fh;      /* flow_key_hash(&key) and its buckets, for TCP, UDP and SCTP */
 	uint8_t frag;             /* enum frag_kind */
 	uint16_t frag_hdr;        /* IPv6: where the fragment header is */
 	uint32_t frag_id;         /* the datagram's identification (host order) */

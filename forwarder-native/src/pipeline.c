@@ -28,15 +28,17 @@
 #include "punt.h"
 #include "scheduler.h"
 
-static inline const struct backend *flow_backend(const struct config *cfg, struct flow *f)
+static inline const struct backend *flow_backend(struct worker *w, const struct config *cfg, struct flow *f)
 {
-	return flow_backend_in(cfg, &f->svc, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport,
-			       f->proto, &f->backend, f->backend_port);
+	return flow_backend_in(cfg, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
+			       flow_backend_addr(w->flows, f), f->backend_port);
 }
 
-static inline void count(struct worker *w, const struct config *cfg, const struct flow *f, uint32_t bytes)
+/* b: the flow's backend in cfg (flow_backend()), whose service is the flow's. */
+static inline void count(struct worker *w, const struct config *cfg, const struct flow *f,
+			 const struct backend *b, uint32_t bytes)
 {
-	struct traffic *ts = traffic_service(cfg, w->index, f->svc);
+	struct traffic *ts = traffic_service(cfg, w->index, b->service);
 	struct traffic *tb = traffic_backend(cfg, w->index, f->backend_idx);
 	ts->packets++;
 	ts->bytes += bytes;
@@ -91,35 +93,42 @@ static inline uint8_t tcp_opening_state(uint8_t flags)
 	return flags & RTE_TCP_SYN_FLAG ? FLOW_TCP_SYN : FLOW_TCP_ESTABLISHED;
 }
 
-/* Records flow t (both directions), full NAT's source port chosen here, and counts it; NULL
- * with *why when it cannot be. */
-/* Records a flow (both directions) and counts it. fwd_hash: the forward direction's hash when the
- * packet at hand is the client's (its own), else NULL (computed). A full-NAT flow takes its source
- * port here, given back if the flow cannot be inserted. */
+/* Records flow t (to backend b of cfg) in both directions and counts it. fwd_hash: the
+ * forward direction's hash when the packet at hand is the client's (its own), else NULL
+ * (computed). The flow takes a reference to its backend's address here and, in full NAT, its
+ * source port, both given back if the flow cannot be inserted; NULL with *why then. */
 static struct flow *flow_record(struct worker *w, const struct config *cfg, struct flow *t,
-				const uint32_t *fwd_hash, enum gfwd_drop *why)
+				const struct backend *b, const struct flow_hash *fwd_hash, enum gfwd_drop *why)
 {
+	uint32_t id = flow_addr_take(w->flows, &b->addr, t->family);
+	if (unlikely(id == FLOW_ADDR_NONE)) {
+		*why = DROP_FLOW_TABLE_FULL;   /* FLOW_ADDRS backend addresses in use */
+		return NULL;
+	}
+	t->backend_id = (uint16_t)id;
 	if (t->mode == GFWD_MODE_FULLNAT) {
-		struct snat_key sk = snat_key_of(t);
+		struct snat_key sk = snat_key_of(w->flows, t);
 		t->snat_port = snat_port_take(&w->snat, &sk);
 		if (unlikely(t->snat_port == 0)) {
+			flow_addr_put(w->flows, t->backend_id);
 			*why = DROP_SNAT_EXHAUSTED;
 			return NULL;
 		}
 	}
 	struct flow *f = fwd_hash != NULL
-		? flow_insert_hashed(w->flows, t, *fwd_hash, flow_reverse_hash(w->flows, t), w->now)
+		? flow_insert_hashed(w->flows, t, fwd_hash, flow_reverse_hash(w->flows, t), w->now)
 		: flow_insert(w->flows, t, w->now);
 	if (unlikely(f == NULL)) {
 		if (t->snat_port != 0) {
-			struct snat_key sk = snat_key_of(t);
+			struct snat_key sk = snat_key_of(w->flows, t);
 			snat_port_release(&w->snat, &sk, t->snat_port);
 		}
+		flow_addr_put(w->flows, t->backend_id);
 		*why = DROP_FLOW_TABLE_FULL;
 		return NULL;
 	}
 	w->cnt.event[EV_NEW_FLOWS]++;
-	struct traffic *ts = traffic_service(cfg, w->index, t->svc);
+	struct traffic *ts = traffic_service(cfg, w->index, b->service);
 	struct traffic *tb = traffic_backend(cfg, w->index, t->backend_idx);
 	ts->new_flows++;
 	ts->active++;
@@ -136,25 +145,23 @@ static inline uint8_t opening_state(const struct pkt *p)
 
 /* A new connection: schedule a backend and record the flow (both directions). */
 static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
-			      const struct pkt *p, uint32_t hash, uint16_t in_port, enum gfwd_drop *why)
+			      const struct pkt *p, uint16_t in_port, enum gfwd_drop *why)
 {
-	uint32_t bi = sched_pick(w, cfg, svc, p, hash);
+	uint32_t bi = sched_pick(w, cfg, svc, p, p->fh.hash);
 	if (unlikely(bi == NO_BACKEND)) {
 		*why = DROP_NO_BACKEND;
 		return NULL;
 	}
 	const struct backend *b = &cfg->backends[bi];
 	struct flow t = {
-		.client = p->key.src, .client_port = p->key.sport,
-		.backend = b->addr, .backend_port = b->port,
-		.vport = p->key.dport, .vip_id = svc->vip_id,
-		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
+		.client = p->key.src, .client_port = p->key.sport, .backend_port = b->port,
+		.vport = p->key.dport, .vip_id = svc->vip_id, .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
 		.proto = p->key.proto, .family = p->key.family, .state = opening_state(p),
 		.in_port = (uint8_t)in_port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	struct flow *f = flow_record(w, cfg, &t, &hash, why);
+	struct flow *f = flow_record(w, cfg, &t, b, &p->fh, why);
 	if (unlikely(f == NULL))
 		return NULL;
 	if (t.state == FLOW_TCP_ESTABLISHED)
@@ -224,16 +231,14 @@ static struct flow *reply_open(struct worker *w, const struct config *cfg, const
 	}
 	const struct backend *b = &cfg->backends[bi];
 	struct flow t = {
-		.client = p->key.dst, .client_port = p->key.dport,
-		.backend = b->addr, .backend_port = b->port,
-		.vport = svc->port, .vip_id = svc->vip_id,
-		.svc = (uint16_t)(svc - cfg->services), .backend_idx = bi,
+		.client = p->key.dst, .client_port = p->key.dport, .backend_port = b->port,
+		.vport = svc->port, .vip_id = svc->vip_id, .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
 		.proto = p->key.proto, .family = p->key.family, .state = opening_state(p),
 		.in_port = (uint8_t)dp.neigh.e[hop].port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	struct flow *f = flow_record(w, cfg, &t, NULL, why);
+	struct flow *f = flow_record(w, cfg, &t, b, NULL, why);
 	if (likely(f != NULL))
 		w->cnt.event[EV_REPLY_FLOWS]++;
 	return f;
@@ -252,13 +257,13 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 		return;
 	}
 	uint16_t out = dp.neigh.e[b->neigh].port;
-	count(w, cfg, f, rte_pktmbuf_pkt_len(p->m));
+	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
 	switch (mode) {
 	case GFWD_MODE_FULLNAT:
-		nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &f->backend, f->backend_port);
+		nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_NAT:
-		nat_rewrite(p, &f->client, f->client_port, &f->backend, f->backend_port);
+		nat_rewrite(p, &f->client, f->client_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_DSR:
 		break;   /* the backend has the VIP: only the MAC changes */
@@ -268,7 +273,7 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 			icmp_too_big(w, in_port, p, dp.ports[out].mtu - overhead);
 			return;
 		}
-		if (unlikely(!ipip_encap(p, &dp.ports[out].a[fam(f->family)].addr, &f->backend))) {
+		if (unlikely(!ipip_encap(p, &dp.ports[out].a[fam(f->family)].addr, &b->addr))) {
 			drop(w, p->m, DROP_NO_MBUF);
 			return;
 		}
@@ -292,13 +297,14 @@ static inline void forward_any(struct worker *w, const struct config *cfg, struc
 }
 
 /* Backend → client: the answer leaves from the VIP, to the hop the client came from. */
-static inline void reverse(struct worker *w, const struct config *cfg, struct flow *f, struct pkt *p)
+static inline void reverse(struct worker *w, const struct config *cfg, struct flow *f,
+			   const struct backend *b, struct pkt *p)
 {
 	if (unlikely(f->mode == GFWD_MODE_DSR || f->mode == GFWD_MODE_DSR_IPIP)) {
 		drop(w, p->m, DROP_NO_FLOW);   /* DSR backends answer clients directly */
 		return;
 	}
-	count(w, cfg, f, rte_pktmbuf_pkt_len(p->m));
+	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
 	nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
 	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &dp.ports[f->in_port].mac);
 	w->cnt.event[EV_REV_PACKETS]++;
@@ -323,7 +329,7 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 		drop(w, p->m, DROP_FRAGMENT_WITHOUT_FIRST);
 		return;
 	}
-	const struct backend *b = flow_backend(cfg, f);
+	const struct backend *b = flow_backend(w, cfg, f);
 	if (unlikely(b == NULL)) {
 		drop(w, p->m, DROP_NO_FLOW);   /* its backend left after the first fragment */
 		return;
@@ -333,7 +339,7 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 	if (dir == DIR_FORWARD)
 		forward_any(w, cfg, f, b, p, in_port);
 	else
-		reverse(w, cfg, f, p);
+		reverse(w, cfg, f, b, p);
 }
 
 /* ---------------------------------------------------------------- dispatch */
@@ -363,7 +369,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	/* The kernel's own sessions, before the TTL check: eBGP and BFD arrive with TTL 1 or 255. */
 	if (unlikely(kernel_wants_l4(in_port, p))) {
 		enum flow_dir d;
-		if (flow_lookup(w->flows, &p->key, p->hash, w->now, &d) == NULL) {
+		if (flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &d) == NULL) {
 			kernel_give(w, in_port, p->m);
 			return;
 		}
@@ -378,11 +384,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		later_fragment(w, cfg, in_port, p);
 		return;
 	}
-	uint32_t hash = p->hash;
 	enum flow_dir dir;
-	struct flow *f = flow_lookup(w->flows, &p->key, hash, w->now, &dir);
+	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
 	if (f != NULL) {
-		const struct backend *b = flow_backend(cfg, f);
+		const struct backend *b = flow_backend(w, cfg, f);
 		if (likely(b != NULL)) {
 			if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
 				passive_tcp(&traffic_backend(cfg, w->index, f->backend_idx)->passive, f->state,
@@ -393,7 +398,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 			if (dir == DIR_FORWARD)
 				forward_any(w, cfg, f, b, p, in_port);
 			else
-				reverse(w, cfg, f, p);
+				reverse(w, cfg, f, b, p);
 			return;
 		}
 		/* Its backend was removed: a forward packet is scheduled afresh, a reply has
@@ -427,10 +432,10 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 			return;
 		}
 		flow_track(f, p, DIR_REVERSE, w->now);
-		reverse(w, cfg, f, p);
+		reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
 		return;
 	}
-	f = flow_open(w, cfg, svc, p, hash, in_port, &why);
+	f = flow_open(w, cfg, svc, p, in_port, &why);
 	if (f == NULL) {
 		drop(w, p->m, why);
 		return;
@@ -503,13 +508,13 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 				drop(w, m, r);
 				p->m = NULL;
 			} else if (likely(is_ip(p))) {
-				p->hash = flow_key_hash(&p->key);
-				flow_prefetch(w->flows, p->hash);
+				p->fh = flow_hash_at(w->flows, flow_key_hash(&p->key));
+				flow_prefetch(w->flows, &p->fh);
 			}
 		}
 		for (uint16_t i = 0; i < k; i++)
 			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
-				flow_prefetch_match(w->flows, parsed[i].hash);
+				flow_prefetch_match(w->flows, &parsed[i].fh);
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)

@@ -2,6 +2,7 @@
 #include <rte_byteorder.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include "hash.h"
 #include "snat.h"
 #include "tunables.h"
 
@@ -45,9 +46,11 @@ void snat_ports_free(struct snat_ports *sp)
 	sp->spare = NULL;
 }
 
+_Static_assert(sizeof(struct snat_key) % 8 == 0, "a key is hashed in 8-byte words");
+
 static inline uint32_t key_hash(const struct snat_key *k)
 {
-	return rte_hash_crc(k, sizeof(*k), 0x2545f491);
+	return crc_words(k, sizeof(*k), 0x2545f491);
 }
 
 static inline bool key_eq(const struct snat_key *a, const struct snat_key *b)

@@ -14,7 +14,8 @@
  * Memory is a budget allocated with the worker (nothing is allocated on the fast path):
  * SNAT_BITMAP_BYTES of bitmaps of the share's size (8 KB with one worker, so 1,040 of them;
  * 1 KB with eight workers, 8,322 each) — 8 MB, chosen so that a worker's flow state with the
- * default million flows (64 MB of flows, 17 MB of index, these) stays under main's 96 MB. A bitmap belongs to a pool only while the pool has
+ * default million flows (48 MB of flows, 14 MB of index, 1.5 MB of backend addresses, these) stays
+ * under the 96 MB a million flows once took. A bitmap belongs to a pool only while the pool has
  * live ports; an emptied pool's bitmap (all free again) goes back to a spare list. Pools
  * are found by an open-addressing table of SNAT_POOLS entries; one with no live port is
  * taken over by another key when needed. A new flow that finds no pool entry on its key's

@@ -13,8 +13,10 @@
 #define MBUF_CACHE_SIZE         256     /* per-lcore mempool cache */
 
 #define FLOW_TABLE_FLOWS        (1u << 20)  /* connections per worker */
-#define FLOW_BUCKET_SLOTS       10          /* slots per 64-byte bucket (at most 12: flow.h) */
+#define FLOW_BUCKET_SLOTS       12          /* slots per 64-byte bucket (5 bytes each: flow.h) */
 #define FLOW_INDEX_LOAD_PERCENT 75          /* index slots in use with the table full (flow.c) */
+#define FLOW_ADDRS              (1u << 16)  /* distinct backend addresses with live flows, per worker */
+#define FLOW_ADDR_PROBE         64          /* entries an address may take (open addressing) */
 #define FLOW_SWEEP_PERIOD_MS    1000        /* the sweep visits every flow of a table this often */
 #define FLOW_SWEEP_MAX          64          /* flows visited per worker loop at most */
 

@@ -16,17 +16,17 @@ static void worker_flow_ended(void *ctx, const struct flow *f)
 {
 	struct worker *w = ctx;
 	if (f->snat_port != 0) {   /* full NAT: its port is free again */
-		struct snat_key k = snat_key_of(f);
+		struct snat_key k = snat_key_of(w->flows, f);
 		snat_port_release(&w->snat, &k, f->snat_port);
 	}
 	const struct config *cfg = w->cfg;
 	if (cfg == NULL)
 		return;
-	uint16_t svc = f->svc;
 	uint32_t bi = f->backend_idx;
-	if (flow_backend_in(cfg, &svc, &bi, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
-			    &f->backend, f->backend_port) != NULL) {
-		traffic_service(cfg, w->index, svc)->active--;
+	const struct backend *b = flow_backend_in(cfg, &bi, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
+						  flow_backend_addr(w->flows, f), f->backend_port);
+	if (b != NULL) {
+		traffic_service(cfg, w->index, b->service)->active--;
 		traffic_backend(cfg, w->index, bi)->active--;
 		return;
 	}

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	for (uint32_t i = 0; i < ft->capacity; i++) {
 		const struct flow *f = &ft->flows[i];
 		if (f->proto != 0)
-			held[rte_be_to_cpu_16(f->vport) - 80][f->backend.b[3] - 11]++;
+			held[rte_be_to_cpu_16(f->vport) - 80][flow_backend_addr(ft, f)->b[3] - 11]++;
 	}
 	for (int s = 0; s < SERVICES; s++) {
 		uint64_t total = 0;

@@ -176,7 +176,7 @@ static int tuples_distinct(const struct flow_table *ft)
 		const struct flow *f = &ft->flows[i];
 		if (f->proto == 0)
 			continue;
-		uint32_t b = rte_be_to_cpu_32(f->backend.v4) & 3;
+		uint32_t b = rte_be_to_cpu_32(flow_backend_addr(ft, f)->v4) & 3;
 		if (seen[b][rte_be_to_cpu_16(f->snat_port)]++)
 			return 0;
 	}
