@@ -35,6 +35,12 @@ public final class FakeOperator implements AutoCloseable {
   /** A backend health report and when it arrived (this machine's wall clock). */
   public record HealthReport(BackendHealth health, long receivedAtMillis) {}
 
+  /**
+   * How long a wait for the forwarder may take: it observes every 5 s, and on a busy machine (tests
+   * run beside builds and other tests) a dial or an ack can take many seconds.
+   */
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
   /** Everything the forwarder sent, in order, for {@link #next}. */
   public final BlockingQueue<ForwarderMessage> received = new LinkedBlockingQueue<>();
 
@@ -82,7 +88,7 @@ public final class FakeOperator implements AutoCloseable {
   }
 
   public StreamObserver<OperatorMessage> nextStream() throws InterruptedException {
-    StreamObserver<OperatorMessage> s = streams.poll(10, TimeUnit.SECONDS);
+    StreamObserver<OperatorMessage> s = streams.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(s).as("the forwarder dials").isNotNull();
     return s;
   }
@@ -99,14 +105,15 @@ public final class FakeOperator implements AutoCloseable {
 
   /** The next message the forwarder sent that matches, skipping others. */
   public ForwarderMessage next(Predicate<ForwarderMessage> wanted) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (System.nanoTime() < deadline) {
       ForwarderMessage m = received.poll(100, TimeUnit.MILLISECONDS);
       if (m != null && wanted.test(m)) {
         return m;
       }
     }
-    throw new AssertionError("no such message from the forwarder within 10 s");
+    throw new AssertionError(
+        "no such message from the forwarder within " + PATIENCE.toSeconds() + " s");
   }
 
   public static OperatorMessage snapshot(Snapshot s) {
@@ -123,7 +130,7 @@ public final class FakeOperator implements AutoCloseable {
     send(greeted, snapshot);
     Await.until(
         () -> ackFor(snapshot.getSnapshotVersion()) != null,
-        Duration.ofSeconds(10),
+        PATIENCE,
         () -> "no ack for snapshot version " + snapshot.getSnapshotVersion());
     Ack ack = ackFor(snapshot.getSnapshotVersion());
     if (!ack.getApplied()) {
