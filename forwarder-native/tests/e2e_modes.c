@@ -130,12 +130,36 @@ static void commit(uint64_t commit_seq, int draining)
 	}
 }
 
-/* 30 TCP and 30 UDP requests; every backend must answer both, nothing may fail. */
+/* The data plane's non-zero counters, one line, for a failure's story. */
+static void print_counters(void)
+{
+	uint64_t v[256];
+	uint32_t n = gfwd_counter_count();
+	if (n > 256)
+		n = 256;
+	gfwd_counters_read(v, n);
+	printf("    counters:");
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] != 0)
+			printf(" %s=%lu", gfwd_counter_name(i), (unsigned long)v[i]);
+	printf("\n");
+}
+
+/* 30 TCP and 30 UDP requests; every backend must answer both, nothing may fail. A failure
+ * prints what crossed the bridge apart from TCP (UDP, ICMP, ARP, NDP), and the counters:
+ * a request lost once in forty runs must say where it went. */
 static void traffic(const char *what, const char *vip, int tcp_port, int udp_port, const char *source)
 {
-	char src[64] = "";
+	char src[64] = "", pcap[128], log[128];
 	if (source != NULL)
 		snprintf(src, sizeof(src), "--source %s", source);
+	snprintf(pcap, sizeof(pcap), "/tmp/gatun-%s-traffic.pcap", id);
+	snprintf(log, sizeof(log), "/tmp/gatun-%s-traffic.log", id);
+	run("ip netns exec gt%s-lan timeout %d tcpdump -U -n -i br0 -w %s 'not tcp' 2> %s &", id, 3 * (int)PATIENCE_S,
+	    pcap, log);
+	double deadline = now_s() + PATIENCE_S;
+	while (run("grep -qs 'listening on' %s", log) != 0 && now_s() < deadline)
+		usleep(20000);
 	int rc = run("ip netns exec gt%s-client python3 %s/traffic.py --vip %s --tcp-port %d --udp-port %d "
 		     "--requests 30 --timeout 2 %s | python3 -c 'import json, sys\n"
 		     "r = json.load(sys.stdin)\n"
@@ -145,7 +169,14 @@ static void traffic(const char *what, const char *vip, int tcp_port, int udp_por
 		     "[print(\"    %%.3f s %%s %%s\" %% tuple(e)) for e in r[\"failures\"]]\n"
 		     "sys.exit(0 if ok else 1)'",
 		     id, tools, vip, tcp_port, udp_port, src, what);
+	run("pkill -f 'tcpdump -U -n -i br0 -w %s'", pcap);
+	if (rc != 0) {
+		print_counters();
+		run("tcpdump -n -tttt -r %s 2>/dev/null | grep -v 'multicast listener' | cut -c12-170 | tail -200 | sed 's/^/    bridge: /'", pcap);
+	}
 	verdict(rc == 0);
+	unlink(pcap);
+	unlink(log);
 }
 
 /* 30 UDP requests of 3000 bytes, each echoed whole: the client's kernel sends each in three
