@@ -72,7 +72,10 @@ public final class BgpNetwork implements AutoCloseable {
     return "gb" + id + "-" + host;
   }
 
-  /** Forwarder {@code n}'s agent in its namespace, its own FRR under e2e/target. */
+  /**
+   * Forwarder {@code n}'s agent in its namespace, its own FRR (tools/frr/gatun-frr) under
+   * e2e/target.
+   */
   public TestForwarder startForwarder(int n, String operatorTarget, String... extra) {
     String name = "bgp" + n + "-" + id;
     List<String> args =
@@ -94,7 +97,11 @@ public final class BgpNetwork implements AutoCloseable {
                 "--idle-sleep-us",
                 "1000",
                 "--bgp-frr-dir",
-                root.resolve("e2e/target/frr-" + name).toString()));
+                root.resolve("e2e/target/frr-" + name).toString(),
+                // The FRR image's own entrypoint, as this agent's child: the rig runs what a
+                // forwarder pod's frr container runs.
+                "--bgp-frr-run",
+                root.resolve("tools/frr/gatun-frr").toString()));
     args.addAll(List.of(extra));
     // At nice -10, like the router's FRR (testnet-bgp.sh): BFD at 100 ms x 3 leaves 300 ms
     // between packets, which a machine shared with other builds (load 20 on two cores) otherwise
