@@ -41,6 +41,23 @@ public final class BgpNetwork implements AutoCloseable {
     return n;
   }
 
+  /**
+   * The network without forwarder namespaces, with a port on the LAN in the root namespace ({@link
+   * #nodePort()}) for a forwarder pod on the host network: a node's forwarder is forwarder 1
+   * ({@link #address(int)} 1).
+   */
+  public static BgpNetwork upForNode(Path root) {
+    String id = "b" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    BgpNetwork n = new BgpNetwork(root, id);
+    n.script("up", id, "0", "node");
+    return n;
+  }
+
+  /** The root namespace's port on the LAN ({@link #upForNode}). */
+  public String nodePort() {
+    return "gb" + id + "f";
+  }
+
   /** Forwarder {@code n}'s (1-based) data-port addresses. */
   public static String address(int n) {
     return "198.18.1." + (1 + n);
