@@ -5,6 +5,8 @@
 #
 #   OUTDIR/gatun-operator-VERSION.oci.tar    docker.io/gatun/operator:VERSION
 #   OUTDIR/gatun-forwarder-VERSION.oci.tar   docker.io/gatun/forwarder:VERSION
+#   OUTDIR/gatun-frr-VERSION.oci.tar         docker.io/gatun/frr:VERSION (the forwarder pod's
+#                                            BGP speaker: tools/frr/gatun-frr over Debian's frr)
 #   OUTDIR/images.json                       name, digest, sizes of each (one JSON line each)
 #
 # Layers, bottom first (the first two are the same in both images, so a node stores them once):
@@ -15,6 +17,8 @@
 #   libs      (forwarder) the shared libraries libgatunfwd.so links, from the Debian packages
 #             that ship them (ldd tells)
 #   app       /opt/gatun: the jar (and libgatunfwd.so)
+# The FRR image shares the base layer; above it Debian's frr, frr-reload.py, bash, coreutils,
+# grep, sed and python3 with the libraries they link, then the entrypoint tools/frr/gatun-frr.
 #
 # Every timestamp is SOURCE_DATE_EPOCH (default: the last commit's time), tar entries are
 # sorted and owned by 0:0: two builds of the same inputs give the same digests.
@@ -94,6 +98,54 @@ done
 # Libraries and their licences only: no documentation, manuals or bug-report scripts.
 find "$work/libs/usr/share" -mindepth 1 -maxdepth 1 ! -name doc -exec rm -rf {} +
 find "$work/libs/usr/share/doc" -type f ! -name copyright -delete
+# The FRR image's own layer: Debian's frr (zebra, bfdd, bgpd, vtysh), frr-reload.py and what its
+# entrypoint runs on (bash, coreutils, grep, sed, python3), plus every library their programs link
+# (ldd, repeated until nothing new), as Debian ships them; nothing else of frr's dependencies
+# (adduser, logrotate, iproute2, lsof: a container uses none of them).
+log "frr: Debian's frr, frr-pythontools, bash, coreutils, grep, sed, python3 and the libraries they link (ldd)"
+frr_packages="frr frr-pythontools bash coreutils grep sed python3-minimal python3.11-minimal libpython3.11-minimal libpython3.11-stdlib"
+mkdir -p "$work/frr-debs" "$work/frr-full"
+extracted=" "
+while :; do
+  new=""
+  for p in $frr_packages; do [[ $extracted == *" $p "* ]] || new="$new $p"; done
+  [ -n "$new" ] || break
+  # shellcheck disable=SC2086 # one word per package
+  (cd "$work/frr-debs" && apt-get download -qq $new 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  for p in $new; do
+    deb=$(ls "$work/frr-debs/${p}_"*.deb 2>/dev/null | head -1)
+    [ -n "$deb" ] || { log "apt-get download $p gave nothing"; exit 1; }
+    dpkg-deb -x "$deb" "$work/frr-full"
+    extracted="$extracted$p "
+  done
+  # Only what the image runs: three daemons, vtysh, the shell tools, python (its optional
+  # extension modules' libraries stay out: frr-reload.py imports none of them).
+  (cd "$work/frr-full" && { find usr/lib/frr -mindepth 1 -maxdepth 1 ! -name zebra ! -name bfdd \
+    ! -name bgpd ! -name frr-reload.py -exec rm -rf {} +
+    rm -rf usr/lib/x86_64-linux-gnu/frr/modules usr/share/man usr/share/info usr/share/locale \
+      usr/share/lintian usr/share/bash-completion usr/share/zsh etc/init.d etc/logrotate.d \
+      etc/rsyslog.d lib/systemd usr/lib/systemd etc/frr usr/share/doc-base usr/share/yang
+    find usr/share/doc -type f ! -name copyright -delete; } 2>/dev/null || true)
+  frr_packages="$frr_packages $(find "$work/frr-full" -type f ! -path '*/lib-dynload/*' -print0 \
+    | xargs -0 file --no-pad -F '|' | awk -F'|' '/ELF/ {print $1}' \
+    | while read -r f; do ldd "$f" 2>/dev/null | awk '/=> \//{print $3}'; done | sort -u \
+    | while read -r lib; do
+        # merged /usr: a library's package may name it with or without /usr
+        dpkg -S "$(realpath "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || dpkg -S "${lib#/usr}" \
+          || log "no package ships $lib"
+      done | cut -d: -f1 | sort -u | grep -vx libc6 | tr '\n' ' ')"
+done
+# The users FRR's daemons drop to (frr) and whose group may open their vty sockets (frrvty, which
+# the forwarder pod gives the agent as a supplemental group): fixed ids, named in the pod spec.
+mkdir -p "$work/frr-full/etc"
+{ cat "$work/base/etc/passwd"; echo 'frr:x:101:101:FRR routing suite:/nonexistent:/usr/sbin/nologin'; } \
+  > "$work/frr-full/etc/passwd"
+{ cat "$work/base/etc/group"; printf 'frr:x:101:\nfrrvty:x:102:frr\n'; } > "$work/frr-full/etc/group"
+# The layer holds what the base layer does not hold already (the same Debian files).
+rsync -a --compare-dest="$work/base/" "$work/frr-full/" "$work/frr/"
+find "$work/frr" -depth -type d -empty -delete
+mkdir -p "$work/frr-app/usr/local/bin"
+install -m 0755 "$root/tools/frr/gatun-frr" "$work/frr-app/usr/local/bin/gatun-frr"
 mkdir -p "$work/operator-app/opt/gatun" "$work/forwarder-app/opt/gatun/lib"
 install -m 0644 "$operator_jar" "$work/operator-app/opt/gatun/gatun-operator.jar"
 install -m 0644 "$forwarder_jar" "$work/forwarder-app/opt/gatun/gatun-forwarder.jar"
@@ -126,7 +178,17 @@ python3 "$root/tools/oci_image.py" pack --name "docker.io/gatun/forwarder:$versi
   --entrypoint "$(entry $java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar /opt/gatun/gatun-forwarder.jar)" \
   --out "$out/gatun-forwarder-$version.oci.tar" > "$work/forwarder.json"
 
-cat "$work/operator.json" "$work/forwarder.json" > "$out/images.json"
+# FRR runs as root only until each daemon drops to frr (root sets its capabilities first); the
+# pod adds NET_BIND_SERVICE, NET_ADMIN, NET_RAW, SYS_ADMIN, SETUID and SETGID for that.
+python3 "$root/tools/oci_image.py" pack --name "docker.io/gatun/frr:$version" --epoch "$epoch" \
+  --env PATH=/usr/local/bin:/usr/bin:/bin --env PYTHONDONTWRITEBYTECODE=1 --workdir / \
+  --label "org.opencontainers.image.version=$version" --label "org.opencontainers.image.vendor=Gatun" \
+  --label org.opencontainers.image.title=gatun-frr \
+  --layer "base=$work/base" --layer "frr=$work/frr" --layer "app=$work/frr-app" \
+  --user 0:0 --entrypoint '["/usr/local/bin/gatun-frr"]' \
+  --out "$out/gatun-frr-$version.oci.tar" > "$work/frr.json"
+
+cat "$work/operator.json" "$work/forwarder.json" "$work/frr.json" > "$out/images.json"
 python3 - "$out/images.json" <<'PY' >&2
 import json, sys
 for line in open(sys.argv[1]):

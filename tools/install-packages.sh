@@ -20,8 +20,9 @@ packages=(
   frr frr-pythontools
   # the iptables benchmark's load generator (bench/iptables.sh)
   wrk
-  # images (build-images.sh: a Debian root file system without a package manager)
-  mmdebstrap
+  # images (build-images.sh: a Debian root file system without a package manager; file finds the
+  # FRR image's programs, whose libraries ldd lists)
+  mmdebstrap file
   # the single-node Kubernetes (node.sh): container runtime, pod networking, kube-proxy
   containerd runc containernetworking-plugins iptables conntrack
 )

@@ -3,8 +3,10 @@
 # a client and a LAN of forwarders and backends; VIPs reach the router only by BGP. Addresses in
 # 198.18.0.0/15 and 2001:2::/48 only, nothing routed off the machine.
 #
-#   testnet-bgp.sh up ID [FORWARDERS]  create everything (default 2 forwarders), start FRR on the
-#                                     router (empty configuration) and the backends' servers
+#   testnet-bgp.sh up ID [FORWARDERS] [node]  create everything (default 2 forwarders), start
+#                                     FRR on the router (empty configuration) and the backends'
+#                                     servers; with "node", also a port on the LAN in the root
+#                                     namespace for a host-network forwarder pod (NodeInstallE2E)
 #   testnet-bgp.sh down ID            remove everything with this ID (safe to repeat)
 #   testnet-bgp.sh vtysh ID ARGS...   the router's vtysh (e.g. -c 'show bgp ipv4 unicast json',
 #                                     -f FILE)
@@ -18,6 +20,10 @@
 #                  forwarder's kernel interface gets 198.18.1.(1+N) 2001:2:1::(1+N)), and "mgmt"
 #                  198.18.3.(4N-2)/30 to the root namespace (gb<ID>m<N>, 198.18.3.(4N-3)) for
 #                  the control channel and metrics
+#   gb<ID>f        (node) the root namespace's port on the LAN, for a forwarder pod on the host
+#                  network (DPDK net_af_packet opens it; its kernel interface gets 198.18.1.2
+#                  2001:2:1::2 like forwarder 1's): the kernel takes nothing from it (no IPv6,
+#                  no ARP, strict reverse-path filter), as in the forwarders' namespaces
 #   gb<ID>-b<N>    backends 198.18.1.(10+N) 2001:2:1::(10+N), default route via the router;
 #                  backend.py (HTTP 8080, UDP 5353) and drain_peer.py (TCP 7000, long-lived
 #                  connections); the DSR VIPs 198.18.9.2 and 2001:2:9::2 on lo
@@ -80,6 +86,8 @@ start_router_frr() {
 case $cmd in
   up)
     forwarders=${3:-2}
+    node=${4:-}
+    [ -z "$node" ] || [ "$node" = node ] || { echo "the 4th argument is 'node' or nothing" >&2; exit 2; }
     "$0" down "$id" 2>/dev/null || true
     # Networks left by runs that are gone: their root-namespace links hold the same /30s.
     for other in /run/gatun-testnet-bgp/*/; do
@@ -176,8 +184,17 @@ case $cmd in
       in_ns "$f" ip addr add "198.18.3.$((4 * n - 2))/30" dev mgmt
       in_ns "$f" ip link set mgmt up
     done
+    if [ -n "$node" ]; then
+      ip link add "${ns}f" type veth peer name node netns "$lan"
+      ip -n "$lan" link set node master br0 up
+      # Per-interface settings: they go with the interface at `down`.
+      sysctl -qw "net.ipv6.conf.${ns}f.disable_ipv6=1" "net.ipv4.conf.${ns}f.rp_filter=1"
+      ip link set "${ns}f" arp off
+      ethtool -K "${ns}f" tx off rx off gro off gso off tso off >/dev/null 2>&1 || true
+      ip link set "${ns}f" up
+    fi
     start_router_frr
-    echo "testnet-bgp $id up: router 198.18.1.1, client 198.18.2.100, $forwarders forwarder namespaces"
+    echo "testnet-bgp $id up: router 198.18.1.1, client 198.18.2.100, $forwarders forwarder namespaces${node:+, node port ${ns}f}"
     ;;
   down)
     if [ -d "$state/frr" ]; then
@@ -190,6 +207,7 @@ case $cmd in
       ip netns delete "$n" 2>/dev/null || true
     done
     for n in 1 2 3 4 5 6 7 8; do ip link delete "${ns}m$n" 2>/dev/null || true; done
+    ip link delete "${ns}f" 2>/dev/null || true
     rm -rf "$state"
     ;;
   vtysh)

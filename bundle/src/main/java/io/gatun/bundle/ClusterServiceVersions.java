@@ -129,7 +129,8 @@ public final class ClusterServiceVersions {
         .endCustomresourcedefinitions()
         .withRelatedImages(
             new RelatedImage(project.operatorImage(), "gatun-operator"),
-            new RelatedImage(project.forwarderImage(), "gatun-forwarder"))
+            new RelatedImage(project.forwarderImage(), "gatun-forwarder"),
+            new RelatedImage(project.frrImage(), "gatun-frr"))
         .endSpec()
         .build();
   }

@@ -90,10 +90,12 @@ public final class OperatorDeployment {
             "$(POD_NAMESPACE)/" + TLS_SECRET,
             "--leader-election",
             // Named here, not left to the operator's built-in default, so that the CSV says
-            // which forwarder image it runs (its relatedImages list it too) and an upgrade to a
-            // new CSV rolls the forwarders' DaemonSets onto the new release's image.
+            // which forwarder and FRR images it runs (its relatedImages list them too) and an
+            // upgrade to a new CSV rolls the forwarders' DaemonSets onto the new release's images.
             "--forwarder-image",
-            project.forwarderImage())
+            project.forwarderImage(),
+            "--frr-image",
+            project.frrImage())
         .addNewPort()
         .withName("grpc")
         .withContainerPort(GRPC_PORT)

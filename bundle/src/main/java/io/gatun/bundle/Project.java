@@ -66,6 +66,11 @@ public record Project(Path root, String version, String replaces) {
     return "docker.io/gatun/forwarder:" + version;
   }
 
+  /** FRR beside every forwarder (the forwarder pod's frr container, its BGP speaker). */
+  public String frrImage() {
+    return "docker.io/gatun/frr:" + version;
+  }
+
   /** The checked-in CRDs by file name (pools.lb.gatun.io.yaml), as text. */
   public SortedMap<String, String> crdFiles() {
     var files = new TreeMap<String, String>();

@@ -36,7 +36,11 @@ class NextReleaseBundleTest {
             .getFirst();
     assertThat(container.getImage()).isEqualTo("docker.io/gatun/operator:0.2.0");
     assertThat(String.join(" ", container.getArgs()))
-        .contains("--forwarder-image docker.io/gatun/forwarder:0.2.0");
+        .contains("--forwarder-image docker.io/gatun/forwarder:0.2.0")
+        .contains("--frr-image docker.io/gatun/frr:0.2.0");
+    assertThat(csv.getSpec().getRelatedImages())
+        .extracting(i -> i.getImage())
+        .contains("docker.io/gatun/frr:0.2.0");
     // Only the leader is ready: a rolling update that waited for the new pod would never end.
     var strategy =
         csv.getSpec().getInstall().getSpec().getDeployments().getFirst().getSpec().getStrategy();

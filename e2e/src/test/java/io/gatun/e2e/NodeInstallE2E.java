@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.gatun.bundle.OlmBundle;
 import io.gatun.bundle.Project;
 import io.gatun.bundle.validation.BundleValidator;
+import io.gatun.e2e.rig.BgpNetwork;
 import io.gatun.e2e.rig.BundleInstall;
 import io.gatun.e2e.rig.HostState;
 import io.gatun.e2e.rig.Interruption;
@@ -51,8 +52,9 @@ import org.junit.jupiter.api.Timeout;
  * with DPDK's net_af_packet and dials the operator with mutual TLS. Then a Pool, a LoadBalancer
  * with static backends in network namespaces, and a Service of type LoadBalancer with three echo
  * pods: a client namespace gets answers from every backend through each VIP. A ForwarderSet that
- * cannot get its hugepages is reported, and uninstalling leaves nothing; taking the node down must
- * leave the host as it was.
+ * cannot get its hugepages is reported; a BGP Pool is advertised by the forwarder pod's FRR (its
+ * frr container) to a router running FRR, whose client reaches the backends through the VIP; and
+ * uninstalling leaves nothing; taking the node down must leave the host as it was.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 45, unit = TimeUnit.MINUTES)
@@ -79,6 +81,16 @@ class NodeInstallE2E {
   private static HostState before;
   private static KubeNode node;
   private static TestNetwork network;
+  private static BgpNetwork bgpNetwork;
+
+  /** The BGP Pool's AS (iBGP with the router: one AS) and first VIP. */
+  private static final long BGP_ASN = 64512;
+
+  private static final String BGP_VIP = "198.18.9.8";
+  private static final List<String> BGP_TRAFFIC_6 =
+      List.of("--tcp-port", "80", "--udp-port", "53", "--requests", "6");
+  private static final List<String> BGP_TRAFFIC_30 =
+      List.of("--tcp-port", "80", "--udp-port", "53", "--requests", "30");
   private static BundleInstall bundle;
   private static int forwarderMetricsPort;
   private static String serviceVip;
@@ -104,6 +116,9 @@ class NodeInstallE2E {
     try {
       if (network != null) {
         network.close();
+      }
+      if (bgpNetwork != null) {
+        bgpNetwork.close();
       }
     } finally {
       if (node != null) {
@@ -626,6 +641,167 @@ class NodeInstallE2E {
 
   @Test
   @Order(8)
+  void aBgpPoolIsAdvertisedByTheForwarderPodsFrrAndItsVipServesThroughTheRouter() throws Exception {
+    // A router running FRR on a LAN of its own (BgpNetwork: router 198.18.1.1, client behind it,
+    // backends on the LAN) and a port on that LAN in the host's namespace. One forwarder per
+    // node: the ForwarderSet's data port moves there (the DaemonSet rolls).
+    bgpNetwork = BgpNetwork.upForNode(ROOT);
+    String forwarderAddress = BgpNetwork.address(1);
+    bgpNetwork.configureRouter(
+        """
+        router bgp %1$d
+         bgp router-id %2$s
+         no bgp default ipv4-unicast
+         neighbor %3$s remote-as %1$d
+         neighbor %3$s passive
+         neighbor %3$s timers 3 9
+         address-family ipv4 unicast
+          neighbor %3$s activate
+         exit-address-family
+        exit
+        """
+            .formatted(BGP_ASN, BgpNetwork.ROUTER, forwarderAddress));
+    String oldPod = onlyPod("lb.gatun.io/forwarderset", "forwarders").getMetadata().getName();
+    kubectl(
+        "patch",
+        "forwardersets.lb.gatun.io",
+        "-n",
+        NS,
+        "forwarders",
+        "--type",
+        "merge",
+        "-p",
+        """
+        {"spec": {"dataPort": {"interfaceName": "%s", "addresses": {"%s": ["%s/24"]}}}}
+        """
+            .formatted(bgpNetwork.nodePort(), NODE, forwarderAddress)
+            .strip());
+    node.create(
+        """
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: Pool
+        metadata: {name: edge}
+        spec:
+          addresses: [%1$s/32]
+          autoAssign: false
+          announcement:
+            mode: BGP
+            bgp:
+              localASN: %2$d
+              peers:
+                - {address: %3$s, asn: %2$d, holdTimeSeconds: 9, keepaliveTimeSeconds: 3,
+                   disableBfd: true}
+        ---
+        apiVersion: lb.gatun.io/v1alpha1
+        kind: LoadBalancer
+        metadata: {name: bgp-web, namespace: default}
+        spec:
+          poolRef: edge
+          ports:
+            - {name: http, protocol: TCP, port: 80, targetPort: 8080}
+            - {name: dns, protocol: UDP, port: 53, targetPort: 5353}
+          backends:
+            static:
+              - address: %4$s
+              - address: %5$s
+        """
+            .formatted(
+                BGP_VIP, BGP_ASN, BgpNetwork.ROUTER, BgpNetwork.backend(1), BgpNetwork.backend(2)));
+    try {
+      KubeNode.await(
+          "the forwarder pod replaced, ready",
+          Duration.ofMinutes(5),
+          () ->
+              node
+                  .client
+                  .pods()
+                  .inNamespace(NS)
+                  .withLabel("lb.gatun.io/forwarderset", "forwarders")
+                  .list()
+                  .getItems()
+                  .stream()
+                  .anyMatch(
+                      p ->
+                          !p.getMetadata().getName().equals(oldPod)
+                              && p.getStatus().getConditions().stream()
+                                  .anyMatch(
+                                      c ->
+                                          c.getType().equals("Ready")
+                                              && c.getStatus().equals("True"))));
+      KubeNode.await(
+          "forwarder "
+              + NODE
+              + ": BGP session with "
+              + BgpNetwork.ROUTER
+              + " Established, "
+              + BGP_VIP
+              + "/32 advertised",
+          Duration.ofMinutes(5),
+          () -> {
+            Map<String, Object> s =
+                status(node.client.genericKubernetesResources(FORWARDERS).withName(NODE).get());
+            return s.get("bgpSessions") instanceof List<?> sessions
+                && sessions.stream()
+                    .map(x -> (Map<?, ?>) x)
+                    .anyMatch(
+                        x ->
+                            BgpNetwork.ROUTER.equals(x.get("peer"))
+                                && "Established".equals(x.get("state")))
+                && s.get("vipsAdvertised") instanceof List<?> vips
+                && vips.contains(BGP_VIP + "/32");
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "; Forwarder: "
+              + status(node.client.genericKubernetesResources(FORWARDERS).withName(NODE).get())
+              + "; router: "
+              + bgpNetwork.vtysh("show bgp summary")
+              + "; pods: "
+              + podsReport(),
+          e);
+    }
+    assertThat(awaitReady("default", "bgp-web")).isEqualTo(BGP_VIP);
+
+    // kubectl get forwarders shows the session.
+    assertThat(kubectl("get", "forwarders.lb.gatun.io", NODE))
+        .containsPattern("BGP[\\s\\S]*\\n" + NODE + "\\s.*\\b1/1\\b");
+    // The router learnt the VIP from the forwarder, and its kernel routes it there.
+    assertThat(bgpNetwork.vtysh("show bgp ipv4 unicast " + BGP_VIP + "/32 json"))
+        .contains("\"" + forwarderAddress + "\"");
+    KubeNode.await(
+        "the router's kernel routing " + BGP_VIP + " via " + forwarderAddress,
+        Duration.ofSeconds(60),
+        () -> bgpNetwork.routerNextHops(BGP_VIP).equals(List.of(forwarderAddress)));
+
+    // The pod: the agent and FRR beside it, still Guaranteed; bgpd runs as frr (101).
+    Pod pod = onlyPod("lb.gatun.io/forwarderset", "forwarders");
+    assertThat(pod.getSpec().getContainers())
+        .extracting(c -> c.getName())
+        .containsExactly("forwarder", "frr");
+    assertThat(pod.getStatus().getQosClass()).isEqualTo("Guaranteed");
+    List<Long> bgpd = containerPids("bgpd");
+    assertThat(bgpd).as("bgpd processes in the node's containers").hasSize(1);
+    assertThat(status(bgpd.getFirst(), "Uid")).startsWith("101\t101");
+
+    // Traffic from the client behind the router, through the VIP, to both backends.
+    KubeNode.await(
+        "an answer from both backends through " + BGP_VIP,
+        Duration.ofSeconds(90),
+        () -> bgpNetwork.traffic(BGP_VIP, BGP_TRAFFIC_6).udp().size() == 2);
+    Traffic t = bgpNetwork.traffic(BGP_VIP, BGP_TRAFFIC_30);
+
+    assertThat(t.failed())
+        .as(
+            "failed requests (%s); forwarder drops:\n%s\nforwarder log:\n%s",
+            t, drops(), forwarderLog())
+        .isZero();
+    assertThat(t.tcp()).containsOnlyKeys("backend-1", "backend-2");
+    assertThat(t.udp()).containsOnlyKeys("backend-1", "backend-2");
+  }
+
+  @Test
+  @Order(9)
   void uninstallingLeavesNoPodRuleNorNamespace() throws Exception {
     // The user's workload first (its generated LoadBalancer goes with the Service), then Gatun.
     node.client.namespaces().withName(ECHO_NS).delete();
@@ -878,6 +1054,24 @@ class NodeInstallE2E {
         try {
           String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
           if (cmdline.startsWith("/opt/java/bin/java ") && cmdline.contains(path)) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (IOException gone) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Host PIDs of processes named {@code comm} that run in the node's pods (kubepods cgroups). */
+  private static List<Long> containerPids(String comm) throws IOException {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          if (Files.readString(p.resolve("comm")).strip().equals(comm)
+              && Files.readString(p.resolve("cgroup")).contains("kubepods")) {
             found.add(Long.parseLong(p.getFileName().toString()));
           }
         } catch (IOException gone) {

@@ -6,7 +6,8 @@ import io.gatun.control.v1.Port;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.forwarder.bgp.Advertising;
 import io.gatun.forwarder.bgp.BgpSpeaker;
-import io.gatun.forwarder.bgp.FrrDaemons;
+import io.gatun.forwarder.bgp.FrrDirectory;
+import io.gatun.forwarder.bgp.KernelInterfaces;
 import io.gatun.forwarder.bgp.L2Feed;
 import io.gatun.forwarder.control.AgentReports;
 import io.gatun.forwarder.control.ControlChannel;
@@ -107,7 +108,8 @@ public final class Agent implements AutoCloseable {
                     new BgpSpeaker(
                         config.name(),
                         routerId(ports),
-                        new FrrDaemons(b.paths()),
+                        kernelInterfaces(b.interfacePrefix(), ports),
+                        FrrDirectory.of(b),
                         this::bgpReadiness,
                         registry));
     this.metrics =
@@ -171,6 +173,16 @@ public final class Agent implements AutoCloseable {
       }
     }
     return bgpLooping;
+  }
+
+  /** Each data port's kernel interface with the port's addresses, in port order. */
+  static List<KernelInterfaces.KernelInterface> kernelInterfaces(String prefix, List<Port> ports) {
+    return IntStream.range(0, ports.size())
+        .mapToObj(
+            i ->
+                new KernelInterfaces.KernelInterface(
+                    KernelInterfaces.name(prefix, i), ports.get(i).getAddressesList()))
+        .toList();
   }
 
   /** The first data port's IPv4 address: BGP's router id. */

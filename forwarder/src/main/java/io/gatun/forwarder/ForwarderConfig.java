@@ -86,9 +86,11 @@ public record ForwarderConfig(
         --garp-count N     gratuitous ARPs / NAs on taking a VIP (default 3)
         --garp-interval-ms N  between them (default 100)
         --idle-sleep-us N  idle workers sleep up to N us (default 0: busy-poll; for shared cores)
-        --bgp-frr-dir DIR  BGP mode: run this forwarder's own FRR (zebra, bfdd, bgpd) in DIR and
-                           give each data port a kernel interface (net_tap) for its sessions
-        --bgp-frr-bin DIR  where FRR's daemons and frr-reload.py are (default /usr/lib/frr)
+        --bgp-frr-dir DIR  BGP mode: the directory shared with this forwarder's own FRR (zebra,
+                           bfdd, bgpd run by tools/frr/gatun-frr; in a pod its frr container);
+                           each data port gets a kernel interface (net_tap) for its sessions
+        --bgp-frr-run FILE the gatun-frr entrypoint to run as this agent's child on DIR (tests,
+                           demos; default: FRR runs beside the agent on its own)
         --bgp-interface-prefix P  the kernel interfaces' names: P0, P1, ... (default gk)
         e.g. --eal "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf" \\
              --port "net_af_packet0,iface=eth1@198.18.0.2/24"
@@ -117,7 +119,7 @@ public record ForwarderConfig(
     long garpInterval = FleetSettings.DEFAULT_GARP_INTERVAL.toMillis();
     long drainGrace = FleetSettings.DEFAULT_DRAIN_GRACE.toMillis();
     long idleSleep = 0;
-    String frrDir = null, frrBin = BgpSettings.DEBIAN_DAEMONS.toString();
+    String frrDir = null, frrRun = null;
     String kernelPrefix = BgpSettings.DEFAULT_INTERFACE_PREFIX;
     List<InetAddress> gateways = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -154,7 +156,7 @@ public record ForwarderConfig(
         case "--garp-interval-ms" -> garpInterval = number(args, ++i, a);
         case "--idle-sleep-us" -> idleSleep = number(args, ++i, a);
         case "--bgp-frr-dir" -> frrDir = value(args, ++i, a);
-        case "--bgp-frr-bin" -> frrBin = value(args, ++i, a);
+        case "--bgp-frr-run" -> frrRun = value(args, ++i, a);
         case "--bgp-interface-prefix" -> kernelPrefix = value(args, ++i, a);
         default -> throw new IllegalArgumentException("unknown argument " + a + "\n" + USAGE);
       }
@@ -222,6 +224,10 @@ public record ForwarderConfig(
                     Duration.ofMillis(garpInterval),
                     Duration.ofMillis(drainGrace),
                     gateways));
+    if (frrRun != null && frrDir == null) {
+      throw new IllegalArgumentException(
+          "--bgp-frr-run needs --bgp-frr-dir: the directory the entrypoint runs FRR in");
+    }
     return new ForwarderConfig(
         name,
         node == null ? name : node,
@@ -237,7 +243,9 @@ public record ForwarderConfig(
         (int) idleSleep,
         frrDir == null
             ? Optional.empty()
-            : Optional.of(new BgpSettings(Path.of(frrDir), Path.of(frrBin), kernelPrefix)));
+            : Optional.of(
+                new BgpSettings(
+                    Path.of(frrDir), Optional.ofNullable(frrRun).map(Path::of), kernelPrefix)));
   }
 
   /**

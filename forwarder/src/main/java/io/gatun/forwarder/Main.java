@@ -2,7 +2,7 @@ package io.gatun.forwarder;
 
 import io.gatun.control.Address;
 import io.gatun.control.v1.Port;
-import io.gatun.forwarder.bgp.FrrDaemons;
+import io.gatun.forwarder.bgp.FrrDirectory;
 import io.gatun.forwarder.bgp.KernelInterfaces;
 import io.gatun.forwarder.dataplane.DataPlaneAdapter;
 import io.gatun.forwarder.fleet.Announcer;
@@ -113,7 +113,7 @@ public final class Main {
   private static DataPlane startDataPlane(ForwarderConfig config, List<Port> ports) {
     if (config.bgp().isPresent()) {
       try {
-        FrrDaemons.stopLeftovers(config.bgp().get().frrDir());
+        FrrDirectory.clearLeftovers(config.bgp().get(), config.name());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted stopping a previous agent's FRR", e);
@@ -142,19 +142,6 @@ public final class Main {
       log.info("idle workers sleep up to {} us (shared cores)", config.idleSleepMicros());
     }
     log.info("data plane running on {} worker(s)", dataPlane.start());
-    if (config.bgp().isPresent()) {
-      for (int i = 0; i < config.ports().size(); i++) {
-        String iface = KernelInterfaces.name(config.bgp().get().interfacePrefix(), i);
-        try {
-          KernelInterfaces.configure(iface, config.ports().get(i));
-        } catch (java.io.IOException e) {
-          throw new IllegalStateException("kernel interface " + iface + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted configuring " + iface, e);
-        }
-      }
-    }
     return dataPlane;
   }
 

@@ -208,7 +208,11 @@ public final class GatunOperator implements AutoCloseable {
     operator.register(new ForwarderReconciler(fleet, recorder, clock));
     operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));
     operator.register(
-        new ForwarderSetReconciler(options.forwarderSets().defaultImage(), recorder, clock),
+        new ForwarderSetReconciler(
+            options.forwarderSets().defaultImage(),
+            options.forwarderSets().frrImage(),
+            recorder,
+            clock),
         override -> override.settingNamespace(options.forwarderSets().namespace()));
     MetricsServer metrics =
         options.metricsAddress() == null

@@ -19,6 +19,7 @@ public final class Main {
                              | --plaintext]
                             [--default-class[=true|false]] [--leader-election[=NAMESPACE]]
                             [--namespace NAMESPACE] [--forwarder-image IMAGE]
+                            [--frr-image IMAGE]
 
         --grpc-address     where forwarders dial in (default 0.0.0.0:9100)
         --tls-cert/-key    the control channel's certificate and key (PEM); with --tls-ca, the CA
@@ -34,6 +35,8 @@ public final class Main {
                            namespace, or gatun-system outside a pod)
         --forwarder-image  the image of ForwarderSets without spec.image (default:
                            docker.io/gatun/forwarder:<this version>)
+        --frr-image        the FRR image beside every forwarder, its BGP speaker (default:
+                           docker.io/gatun/frr:<this version>)
       """;
 
   private Main() {}
@@ -144,6 +147,12 @@ public final class Main {
                     options
                         .forwarderSets()
                         .withDefaultImage(value != null ? value : next(args, ++i, arg, "IMAGE")));
+        case "--frr-image" ->
+            options =
+                options.withForwarderSets(
+                    options
+                        .forwarderSets()
+                        .withFrrImage(value != null ? value : next(args, ++i, arg, "IMAGE")));
         case "--default-class" -> {
           if (value != null && !value.equals("true") && !value.equals("false")) {
             throw new IllegalArgumentException("--default-class takes true or false");

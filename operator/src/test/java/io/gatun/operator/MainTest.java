@@ -28,6 +28,16 @@ class MainTest {
   }
 
   @Test
+  void takesTheForwarderAndFrrImages() {
+    var sets =
+        Main.parse("--forwarder-image", "example/forwarder:2", "--frr-image=example/frr:2")
+            .forwarderSets();
+    assertThat(sets.defaultImage()).isEqualTo("example/forwarder:2");
+    assertThat(sets.frrImage()).isEqualTo("example/frr:2");
+    assertThat(Main.parse().forwarderSets().frrImage()).startsWith("docker.io/gatun/frr:");
+  }
+
+  @Test
   void takesTheDefaultClassFlag() {
     assertThat(Main.parse("--default-class").defaultClass()).isTrue();
     assertThat(Main.parse("--default-class=false").defaultClass()).isFalse();

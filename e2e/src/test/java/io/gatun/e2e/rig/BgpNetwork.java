@@ -41,6 +41,23 @@ public final class BgpNetwork implements AutoCloseable {
     return n;
   }
 
+  /**
+   * The network without forwarder namespaces, with a port on the LAN in the root namespace ({@link
+   * #nodePort()}) for a forwarder pod on the host network: a node's forwarder is forwarder 1
+   * ({@link #address(int)} 1).
+   */
+  public static BgpNetwork upForNode(Path root) {
+    String id = "b" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    BgpNetwork n = new BgpNetwork(root, id);
+    n.script("up", id, "0", "node");
+    return n;
+  }
+
+  /** The root namespace's port on the LAN ({@link #upForNode}). */
+  public String nodePort() {
+    return "gb" + id + "f";
+  }
+
   /** Forwarder {@code n}'s (1-based) data-port addresses. */
   public static String address(int n) {
     return "198.18.1." + (1 + n);
@@ -72,7 +89,10 @@ public final class BgpNetwork implements AutoCloseable {
     return "gb" + id + "-" + host;
   }
 
-  /** Forwarder {@code n}'s agent in its namespace, its own FRR under e2e/target. */
+  /**
+   * Forwarder {@code n}'s agent in its namespace, its own FRR (tools/frr/gatun-frr) under
+   * e2e/target.
+   */
   public TestForwarder startForwarder(int n, String operatorTarget, String... extra) {
     String name = "bgp" + n + "-" + id;
     List<String> args =
@@ -94,7 +114,11 @@ public final class BgpNetwork implements AutoCloseable {
                 "--idle-sleep-us",
                 "1000",
                 "--bgp-frr-dir",
-                root.resolve("e2e/target/frr-" + name).toString()));
+                root.resolve("e2e/target/frr-" + name).toString(),
+                // The FRR image's own entrypoint, as this agent's child: the rig runs what a
+                // forwarder pod's frr container runs.
+                "--bgp-frr-run",
+                root.resolve("tools/frr/gatun-frr").toString()));
     args.addAll(List.of(extra));
     // At nice -10, like the router's FRR (testnet-bgp.sh): BFD at 100 ms x 3 leaves 300 ms
     // between packets, which a machine shared with other builds (load 20 on two cores) otherwise

@@ -119,7 +119,18 @@ public final class KubeNode implements AutoCloseable {
   /** A pod's log (the last lines), for failure messages. */
   public String podLog(String namespace, String name) {
     try {
-      return client.pods().inNamespace(namespace).withName(name).tailingLines(40).getLog();
+      var pod = client.pods().inNamespace(namespace).withName(name);
+      var containers = pod.get().getSpec().getContainers();
+      if (containers.size() == 1) {
+        return pod.tailingLines(40).getLog();
+      }
+      // A pod of several containers (the forwarder and its FRR): each one's, named.
+      StringBuilder all = new StringBuilder();
+      for (var c : containers) {
+        all.append("\n[").append(c.getName()).append("]\n");
+        all.append(pod.inContainer(c.getName()).tailingLines(40).getLog());
+      }
+      return all.toString();
     } catch (RuntimeException e) {
       return "(no log: " + e.getMessage() + ")";
     }

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The agent's BGP loop. Every {@link #PERIOD}: takes the operator's latest {@code BgpConfig}
  * (reloading FRR when the plan changed), decides which prefixes may be advertised ({@link
  * Advertising}) and advertises or withdraws the difference at once; every {@link #STATUS_PERIOD}
- * reads the sessions back from FRR for the observation and the metrics. FRR starts with the first
- * plan that turns BGP on.
+ * reads the sessions back from FRR for the observation and the metrics. A new FRR instance (the frr
+ * container restarted, or this agent did and found FRR running) gets the whole configuration again.
  */
 public final class BgpSpeaker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BgpSpeaker.class);
@@ -37,11 +37,14 @@ public final class BgpSpeaker implements AutoCloseable {
 
   private final String hostname;
   private final String routerId;
-  private final FrrDaemons frr;
+  private final FrrDirectory frr;
+  private final List<KernelInterfaces.KernelInterface> interfaces;
   private final Supplier<Advertising.Readiness> readiness;
   private final MeterRegistry registry;
   private volatile BgpPlan wanted = BgpPlan.OFF;
   private BgpPlan applied = BgpPlan.OFF; // loop thread only
+  private String appliedTo; // the FRR instance `applied` went to; loop thread only
+  private boolean waitingLogged; // loop thread only
   private Set<String> advertised = Set.of(); // loop thread only
   private volatile List<BgpSession> sessions = List.of();
   private volatile List<String> advertisedNow = List.of();
@@ -54,16 +57,19 @@ public final class BgpSpeaker implements AutoCloseable {
 
   /**
    * @param routerId the data port's IPv4 address (BGP's router id)
+   * @param interfaces the data ports' kernel interfaces, given the ports' addresses while BGP is on
    * @param readiness the agent's own health, asked every period
    */
   public BgpSpeaker(
       String hostname,
       String routerId,
-      FrrDaemons frr,
+      List<KernelInterfaces.KernelInterface> interfaces,
+      FrrDirectory frr,
       Supplier<Advertising.Readiness> readiness,
       MeterRegistry registry) {
     this.hostname = hostname;
     this.routerId = routerId;
+    this.interfaces = List.copyOf(interfaces);
     this.frr = frr;
     this.readiness = readiness;
     this.registry = registry;
@@ -114,11 +120,23 @@ public final class BgpSpeaker implements AutoCloseable {
   /** One turn: the plan, then the advertised set. */
   void step() throws IOException, InterruptedException {
     BgpPlan plan = wanted;
-    if (plan.on() && !frr.alive()) {
-      frr.close();
-      frr.start();
+    String instance = frr.instance();
+    if (instance == null) {
+      if (plan.on() && !waitingLogged) {
+        log.info("BGP: waiting for FRR in {} (its entrypoint writes 'ready')", frr.dir());
+        waitingLogged = true;
+      }
+      return;
+    }
+    waitingLogged = false;
+    if (!instance.equals(appliedTo) && appliedTo != null) {
+      log.warn("BGP: FRR restarted (instance {}): configuring it again", instance);
+    }
+    if (!instance.equals(appliedTo)) {
       applied = BgpPlan.OFF;
       advertised = Set.of();
+      advertisedNow = List.of();
+      appliedTo = instance;
     }
     if (!plan.on() && !applied.on()) {
       return;
@@ -126,7 +144,8 @@ public final class BgpSpeaker implements AutoCloseable {
     Advertising.Readiness r = readiness.get();
     Set<String> next = Advertising.advertised(plan, r);
     if (!plan.equals(applied)) {
-      String error = frr.reload(FrrConfigRenderer.render(plan, hostname, routerId, next));
+      String error =
+          frr.apply(FrrConfigRenderer.render(plan, hostname, routerId, next, interfaces));
       if (error != null) {
         throw new IOException("FRR refused the configuration: " + error);
       }
@@ -154,7 +173,7 @@ public final class BgpSpeaker implements AutoCloseable {
     }
   }
 
-  /** vtysh commands that turn the advertised set {@code from} into {@code to}. */
+  /** Configuration commands that turn the advertised set {@code from} into {@code to}. */
   static List<String> networkCommands(BgpPlan plan, Set<String> from, Set<String> to) {
     List<String> cmds = new ArrayList<>();
     cmds.add("router bgp " + plan.localAsn());
@@ -180,8 +199,8 @@ public final class BgpSpeaker implements AutoCloseable {
   }
 
   private void readStatus() throws IOException, InterruptedException {
-    String neighbors = frr.show("show bgp neighbors json");
-    String bfd = frr.show("show bfd peers json");
+    String neighbors = frr.show("bgpd", "show bgp neighbors json");
+    String bfd = frr.show("bfdd", "show bfd peers json");
     List<BgpSession> now = FrrStatus.sessions(applied, neighbors, bfd, md5Failing());
     sessions = now;
     for (BgpSession s : now) {
@@ -261,6 +280,20 @@ public final class BgpSpeaker implements AutoCloseable {
       t.interrupt();
       try {
         t.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (!frr.runsChild() && applied.on()) {
+      // FRR outlives this agent in its own container: end the sessions now with a Cease, rather
+      // than leave the peers to notice at their hold or BFD time that the kernel interface went.
+      try {
+        String error = frr.apply(FrrConfigRenderer.off(hostname), Duration.ofSeconds(10));
+        if (error != null) {
+          log.warn("BGP: FRR refused the empty configuration at shutdown: {}", error);
+        }
+      } catch (IOException e) {
+        log.warn("BGP: sessions not ended at shutdown: {}", e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

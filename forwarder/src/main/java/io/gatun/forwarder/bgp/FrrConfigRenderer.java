@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * FRR's configuration (frr.conf, FRR 8.4) for one forwarder: what {@link FrrDaemons} hands to
+ * FRR's configuration (frr.conf, FRR 8.4) for one forwarder: what {@link FrrDirectory} hands to
  * frr-reload. Deterministic (the same plan and advertised set give the same text, so an unchanged
  * plan is not reloaded) and named stably (route-maps and prefix-lists after the addresses they
  * concern, so a change reloads only what changed).
@@ -31,12 +31,37 @@ public final class FrrConfigRenderer {
    */
   public static String render(
       BgpPlan plan, String hostname, String routerId, Set<String> advertised) {
+    return render(plan, hostname, routerId, advertised, List.of());
+  }
+
+  /** BGP off: no session, no address on the kernel interfaces. */
+  public static String off(String hostname) {
+    return render(BgpPlan.OFF, hostname, "", Set.of());
+  }
+
+  /**
+   * @param interfaces the data ports' kernel interfaces: zebra gives them the ports' addresses
+   *     while BGP is on
+   */
+  public static String render(
+      BgpPlan plan,
+      String hostname,
+      String routerId,
+      Set<String> advertised,
+      List<KernelInterfaces.KernelInterface> interfaces) {
     StringBuilder c = new StringBuilder();
     c.append("frr defaults traditional\n");
     c.append("hostname ").append(hostname.replaceAll("[^A-Za-z0-9-]", "-")).append('\n');
     c.append("!\n");
     if (!plan.on()) {
       return c.toString();
+    }
+    for (KernelInterfaces.KernelInterface i : interfaces) {
+      c.append("interface ").append(i.name()).append('\n');
+      for (String a : i.addresses()) {
+        c.append(a.contains(":") ? " ipv6" : " ip").append(" address ").append(a).append('\n');
+      }
+      c.append("exit\n!\n");
     }
     Set<BfdTimers> profiles = new java.util.LinkedHashSet<>();
     plan.neighbors().forEach(n -> n.bfd().ifPresent(profiles::add));

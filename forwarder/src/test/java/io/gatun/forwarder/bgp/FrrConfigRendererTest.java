@@ -54,4 +54,20 @@ class FrrConfigRendererTest {
         .doesNotContain("router bgp")
         .doesNotContain("bfd");
   }
+
+  @Test
+  void zebraGivesTheKernelInterfacesThePortsAddressesWhileBgpIsOn() {
+    var gk0 =
+        new KernelInterfaces.KernelInterface(
+            "gk0", java.util.List.of("198.18.1.2/24", "2001:2:1::2/64"));
+
+    String on =
+        FrrConfigRenderer.render(PLAN, "fwd", "198.18.1.2", Set.of(), java.util.List.of(gk0));
+    String off = FrrConfigRenderer.render(BgpPlan.OFF, "fwd", "", Set.of(), java.util.List.of(gk0));
+
+    assertThat(on)
+        .contains("interface gk0\n ip address 198.18.1.2/24\n ipv6 address 2001:2:1::2/64\nexit\n");
+    // Turning BGP off takes the addresses away again (frr-reload removes the block).
+    assertThat(off).doesNotContain("interface").isEqualTo(FrrConfigRenderer.off("fwd"));
+  }
 }

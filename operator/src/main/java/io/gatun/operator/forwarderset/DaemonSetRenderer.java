@@ -35,8 +35,17 @@ import java.util.Map;
  * <ul>
  *   <li>Not privileged; every capability dropped but IPC_LOCK (lock hugepage memory), NET_RAW (the
  *       af_packet port's socket, ICMP health probes) and NET_ADMIN (promiscuous mode, link
- *       settings). FRR will add NET_BIND_SERVICE only, for bgpd's port 179, if it runs as non-root
- *       in its own container; sharing the pod's root process it needs nothing more.
+ *       settings, the kernel interface of BGP's exception path, a net_tap through {@code
+ *       /dev/net/tun}).
+ *   <li>Beside the agent, always, the {@code frr} container (issue 14: one FRR per forwarder): the
+ *       FRR image's entrypoint runs zebra, bfdd and bgpd; the two share {@code /var/run/gatun-frr}
+ *       (an emptyDir in memory: FRR's vty sockets, the configuration the agent wants, FRR's
+ *       answers), and the pod's supplemental group frrvty ({@value #FRRVTY_GID}) lets the agent,
+ *       without CAP_DAC_OVERRIDE, open the sockets. It starts as root with NET_BIND_SERVICE (bgpd's
+ *       port 179), NET_ADMIN and NET_RAW (zebra's addresses and routes, bfdd's sockets), SYS_ADMIN
+ *       (FRR's privileges include it: network namespaces), SETUID and SETGID (each daemon drops to
+ *       the frr user). Rendered whether or not a BGP Pool selects the node: a pod never has to roll
+ *       for a Pool to start announcing.
  *   <li>UID 0: Kubernetes 1.20 gives added capabilities to root processes only.
  *   <li>A read-only root file system; writable memory-backed {@code /tmp} (the JVM) and {@code
  *       /var/run/dpdk} (EAL's runtime files); hugepages from an emptyDir of medium HugePages where
@@ -57,6 +66,15 @@ final class DaemonSetRenderer {
   static final String RENDERED_HASH = ApiGroup.GROUP + "/rendered-hash";
 
   static final String CONTAINER = "forwarder";
+  static final String FRR_CONTAINER = "frr";
+
+  /** The directory the agent and FRR share (tools/frr/gatun-frr describes what is in it). */
+  static final String FRR_DIR = "/var/run/gatun-frr";
+
+  /** Debian's frrvty group in the FRR image: who may open the daemons' vty sockets. */
+  static final long FRRVTY_GID = 102;
+
+  static final String TUN_DEVICE = "/dev/net/tun";
   static final String HUGEPAGES_DIR = "/dev/hugepages";
   static final String ADDRESSES_DIR = "/etc/gatun/data-addresses";
   static final String TLS_DIR = "/etc/gatun/tls";
@@ -70,9 +88,15 @@ final class DaemonSetRenderer {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final String defaultImage;
+  private final String frrImage;
 
-  DaemonSetRenderer(String defaultImage) {
+  /**
+   * @param defaultImage the forwarder image of a ForwarderSet that names none
+   * @param frrImage the FRR image beside every forwarder
+   */
+  DaemonSetRenderer(String defaultImage, String frrImage) {
     this.defaultImage = defaultImage;
+    this.frrImage = frrImage;
   }
 
   String imageOf(ForwarderSetSpec spec) {
@@ -122,7 +146,10 @@ final class DaemonSetRenderer {
             .withPriorityClassName(spec.priorityClassName())
             .withNodeSelector(spec.nodeSelector())
             .withTolerations(spec.tolerations())
-            .withContainers(container(set, fleet))
+            .withNewSecurityContext()
+            .withSupplementalGroups(FRRVTY_GID)
+            .endSecurityContext()
+            .withContainers(container(set, fleet), frrContainer(spec))
             .withVolumes(volumes(set, fleet))
             .endSpec()
             .endTemplate()
@@ -169,6 +196,39 @@ final class DaemonSetRenderer {
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withVolumeMounts(mounts(set, fleet))
+        .build();
+  }
+
+  /** FRR beside the agent: requests equal limits, so the pod stays Guaranteed. */
+  private Container frrContainer(ForwarderSetSpec spec) {
+    var limits = new LinkedHashMap<String, Quantity>();
+    limits.put("cpu", new Quantity("200m"));
+    limits.put("memory", new Quantity("160Mi"));
+    return new ContainerBuilder()
+        .withName(FRR_CONTAINER)
+        .withImage(frrImage)
+        .withImagePullPolicy(spec.imagePullPolicy())
+        .withArgs("--dir", FRR_DIR)
+        .withNewResources()
+        .withRequests(limits)
+        .withLimits(limits)
+        .endResources()
+        .withNewSecurityContext()
+        .withPrivileged(false)
+        .withRunAsUser(0L)
+        .withRunAsNonRoot(false)
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .withAdd("NET_BIND_SERVICE", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SETUID", "SETGID")
+        .endCapabilities()
+        .endSecurityContext()
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withVolumeMounts(
+            mount("frr", FRR_DIR, false),
+            // FRR's daemons keep their crash logs under /var/tmp/frr.
+            mount("frr-tmp", "/var/tmp", false))
         .build();
   }
 
@@ -239,6 +299,7 @@ final class DaemonSetRenderer {
     args.addAll(List.of("--port-address-file", ADDRESSES_DIR + "/$(NODE_NAME)"));
     args.addAll(List.of("--metrics-address", "0.0.0.0:" + spec.metricsPort()));
     args.addAll(List.of("--termination-log", TERMINATION_LOG));
+    args.addAll(List.of("--bgp-frr-dir", FRR_DIR));
     if (fleet != null) {
       args.addAll(
           List.of(
@@ -285,6 +346,8 @@ final class DaemonSetRenderer {
     mounts.add(mount("dpdk-runtime", "/var/run/dpdk", false));
     mounts.add(mount("tmp", "/tmp", false));
     mounts.add(mount("data-addresses", ADDRESSES_DIR, true));
+    mounts.add(mount("frr", FRR_DIR, false));
+    mounts.add(mount("tun", TUN_DEVICE, false));
     if (!Boolean.TRUE.equals(set.getSpec().controlChannel().plaintext())) {
       mounts.add(mount("tls", TLS_DIR, true));
     }
@@ -313,6 +376,16 @@ final class DaemonSetRenderer {
             .build());
     volumes.add(memory("dpdk-runtime", "16Mi"));
     volumes.add(memory("tmp", "64Mi"));
+    volumes.add(memory("frr", "16Mi"));
+    volumes.add(memory("frr-tmp", "16Mi"));
+    volumes.add(
+        new VolumeBuilder()
+            .withName("tun")
+            .withNewHostPath()
+            .withPath(TUN_DEVICE)
+            .withType("CharDevice")
+            .endHostPath()
+            .build());
     volumes.add(
         new VolumeBuilder()
             .withName("data-addresses")

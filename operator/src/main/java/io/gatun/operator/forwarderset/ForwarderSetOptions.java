@@ -8,13 +8,20 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * Where the operator serves ForwarderSets and which forwarder image they get by default.
+ * Where the operator serves ForwarderSets, which forwarder image they get by default and which FRR
+ * image runs beside each forwarder.
  *
  * @param namespace the one namespace whose ForwarderSets are rendered (the operator's own: its RBAC
  *     on DaemonSets and ConfigMaps is a Role there, not cluster-wide)
  * @param defaultImage the image of a ForwarderSet without {@code spec.image}
+ * @param frrImage the FRR image beside every forwarder (the pod's {@code frr} container)
  */
-public record ForwarderSetOptions(String namespace, String defaultImage) {
+public record ForwarderSetOptions(String namespace, String defaultImage, String frrImage) {
+
+  /** With the FRR image of this very version. */
+  public ForwarderSetOptions(String namespace, String defaultImage) {
+    this(namespace, defaultImage, "docker.io/gatun/frr:" + version());
+  }
 
   private static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
@@ -33,11 +40,15 @@ public record ForwarderSetOptions(String namespace, String defaultImage) {
   }
 
   public ForwarderSetOptions withNamespace(String value) {
-    return new ForwarderSetOptions(value, defaultImage);
+    return new ForwarderSetOptions(value, defaultImage, frrImage);
   }
 
   public ForwarderSetOptions withDefaultImage(String value) {
-    return new ForwarderSetOptions(namespace, value);
+    return new ForwarderSetOptions(namespace, value, frrImage);
+  }
+
+  public ForwarderSetOptions withFrrImage(String value) {
+    return new ForwarderSetOptions(namespace, defaultImage, value);
   }
 
   /** The operator's version, as the build wrote it (the images are tagged with it). */

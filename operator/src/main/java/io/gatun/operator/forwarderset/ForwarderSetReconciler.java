@@ -64,9 +64,11 @@ public final class ForwarderSetReconciler implements Reconciler<ForwarderSet> {
 
   /**
    * @param defaultImage the forwarder image of a ForwarderSet that names none
+   * @param frrImage the FRR image beside every forwarder
    */
-  public ForwarderSetReconciler(String defaultImage, EventRecorder recorder, Clock clock) {
-    this.renderer = new DaemonSetRenderer(defaultImage);
+  public ForwarderSetReconciler(
+      String defaultImage, String frrImage, EventRecorder recorder, Clock clock) {
+    this.renderer = new DaemonSetRenderer(defaultImage, frrImage);
     this.statusBuilder = new ForwarderSetStatusBuilder(clock);
     this.recorder = recorder;
     this.workflow =

@@ -79,6 +79,9 @@ final class PodProblems {
           new ForwarderProblem(node, name, reason, advice(node, message, spec, reason)));
     }
     for (ContainerStatus container : containers(pod)) {
+      // The frr container beside the agent: its failures are FRR's, not the data port's.
+      boolean frr = DaemonSetRenderer.FRR_CONTAINER.equals(container.getName());
+      String who = frr ? "FRR (container frr)" : "the forwarder";
       var terminated =
           container.getLastState() == null ? null : container.getLastState().getTerminated();
       if (container.getState() != null && container.getState().getTerminated() != null) {
@@ -93,8 +96,9 @@ final class PodProblems {
             new ForwarderProblem(
                 node,
                 name,
-                PORT_FAILED,
-                "the forwarder on "
+                frr ? CONTAINER_FAILED : PORT_FAILED,
+                who
+                    + " on "
                     + where(node)
                     + " exited ("
                     + terminated.getExitCode()
@@ -112,12 +116,15 @@ final class PodProblems {
                 node,
                 name,
                 CONTAINER_FAILED,
-                "the forwarder on "
+                who
+                    + " on "
                     + where(node)
                     + " cannot start: "
                     + waiting.getReason()
                     + (waiting.getMessage() == null ? "" : ": " + truncate(waiting.getMessage()))
-                    + " (check spec.image and spec.controlChannel.tlsSecret)"));
+                    + (frr
+                        ? " (check the operator's --frr-image)"
+                        : " (check spec.image and spec.controlChannel.tlsSecret)")));
       }
     }
     return Optional.empty();

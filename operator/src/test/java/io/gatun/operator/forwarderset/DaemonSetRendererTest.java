@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class DaemonSetRendererTest {
 
-  private final DaemonSetRenderer renderer = new DaemonSetRenderer("docker.io/gatun/forwarder:9.9");
+  private final DaemonSetRenderer renderer =
+      new DaemonSetRenderer("docker.io/gatun/forwarder:9.9", "docker.io/gatun/frr:9.9");
 
   private DaemonSet render(ForwarderSetSpec spec) {
     return renderer.render(ForwarderSets.stored(spec));
@@ -264,5 +265,70 @@ class DaemonSetRendererTest {
         .doesNotContain("${");
     ForwarderSet set = ForwarderSets.stored(ForwarderSets.onInterface("eth1"));
     assertThat(renderer.imageOf(set.getSpec())).isEqualTo("docker.io/gatun/forwarder:9.9");
+  }
+
+  private static Container frr(DaemonSet ds) {
+    return pod(ds).getContainers().stream()
+        .filter(c -> c.getName().equals("frr"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static Map<String, String> mounts(Container c) {
+    return c.getVolumeMounts().stream()
+        .collect(java.util.stream.Collectors.toMap(m -> m.getMountPath(), m -> m.getName()));
+  }
+
+  @Test
+  void frrRunsBesideEveryForwarderSharingOneMemoryDirectoryWithTheAgent() {
+    DaemonSet ds = render(ForwarderSets.onInterface("eth1"));
+
+    assertThat(pod(ds).getContainers())
+        .extracting(Container::getName)
+        .containsExactly("forwarder", "frr");
+    Container frr = frr(ds);
+    assertThat(frr.getImage()).isEqualTo("docker.io/gatun/frr:9.9");
+    assertThat(frr.getArgs()).containsExactly("--dir", "/var/run/gatun-frr");
+    assertThat(mounts(frr)).containsEntry("/var/run/gatun-frr", "frr");
+    assertThat(mounts(container(ds))).containsEntry("/var/run/gatun-frr", "frr");
+    assertThat(argAfter(container(ds), "--bgp-frr-dir")).isEqualTo("/var/run/gatun-frr");
+    Map<String, Volume> volumes =
+        pod(ds).getVolumes().stream()
+            .collect(java.util.stream.Collectors.toMap(Volume::getName, v -> v));
+    assertThat(volumes.get("frr").getEmptyDir().getMedium()).isEqualTo("Memory");
+    // The agent, without CAP_DAC_OVERRIDE, opens the vty sockets as a member of frrvty.
+    assertThat(pod(ds).getSecurityContext().getSupplementalGroups()).containsExactly(102L);
+  }
+
+  @Test
+  void frrGetsTheCapabilitiesItsDaemonsNeedAndKeepsThePodGuaranteed() {
+    DaemonSet ds = render(ForwarderSets.onInterface("eth1"));
+    var security = frr(ds).getSecurityContext();
+
+    assertThat(security.getPrivileged()).isFalse();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd())
+        .containsExactlyInAnyOrder(
+            "NET_BIND_SERVICE", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SETUID", "SETGID");
+    assertThat(frr(ds).getResources().getRequests()).isEqualTo(frr(ds).getResources().getLimits());
+    assertThat(frr(ds).getResources().getLimits())
+        .containsEntry("cpu", new Quantity("200m"))
+        .containsEntry("memory", new Quantity("160Mi"));
+  }
+
+  @Test
+  void theForwarderOpensTunForTheKernelInterfaceOfItsDataPort() {
+    DaemonSet ds = render(ForwarderSets.onInterface("eth1"));
+
+    assertThat(mounts(container(ds))).containsEntry("/dev/net/tun", "tun");
+    Volume tun =
+        pod(ds).getVolumes().stream()
+            .filter(v -> v.getName().equals("tun"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(tun.getHostPath().getPath()).isEqualTo("/dev/net/tun");
+    assertThat(tun.getHostPath().getType()).isEqualTo("CharDevice");
   }
 }

@@ -196,4 +196,50 @@ class PodProblemsTest {
     assertThat(problem.reason()).isEqualTo("ContainerFailed");
     assertThat(problem.message()).contains("ErrImageNeverPull").contains("spec.image");
   }
+
+  @Test
+  void anFrrContainerThatExitedIsContainerFailedNamingFrrNotThePort() {
+    Pod frrCrashing =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("fwd-1")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName("node-1")
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .addNewContainerStatus()
+            .withName("forwarder")
+            .withReady(true)
+            .withNewState()
+            .withNewRunning()
+            .endRunning()
+            .endState()
+            .endContainerStatus()
+            .addNewContainerStatus()
+            .withName("frr")
+            .withReady(false)
+            .withRestartCount(2)
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .endWaiting()
+            .endState()
+            .withNewLastState()
+            .withNewTerminated()
+            .withExitCode(1)
+            .withMessage("gatun-frr: bgpd exited at start\n")
+            .endTerminated()
+            .endLastState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    var problem = PodProblems.of(frrCrashing, spec).orElseThrow();
+    assertThat(problem.reason()).isEqualTo("ContainerFailed");
+    assertThat(problem.message())
+        .startsWith("FRR (container frr) on node node-1")
+        .contains("restarted 2 times")
+        .contains("bgpd exited at start");
+  }
 }
