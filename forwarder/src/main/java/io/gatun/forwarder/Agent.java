@@ -20,6 +20,7 @@ import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.forwarder.http.StatusServer;
 import io.gatun.forwarder.metrics.DataPlaneMetrics;
 import io.gatun.forwarder.metrics.NamedService;
+import io.gatun.forwarder.serving.DesiredService;
 import io.gatun.forwarder.serving.ServingState;
 import io.gatun.forwarder.serving.SnapshotApplier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +61,8 @@ public final class Agent implements AutoCloseable {
   private long bgpLoopsCheckedAt = System.nanoTime();
   private boolean bgpLooping = true;
   private volatile Thread controlLoop;
+  private List<DesiredService> namedFrom;
+  private List<NamedService> named = List.of();
 
   /**
    * @param ports name, MAC and addresses of each data-plane port, in port order
@@ -201,8 +204,21 @@ public final class Agent implements AutoCloseable {
     channel.report(AgentReports.transition(health));
   }
 
-  private List<NamedService> namedServices() {
-    return serving.desired().stream()
+  /**
+   * The snapshot's services as the traffic metrics name them; the same list object until the
+   * snapshot changes, so that a scrape between snapshots names nothing again.
+   */
+  private synchronized List<NamedService> namedServices() {
+    List<DesiredService> desired = serving.desired();
+    if (desired != namedFrom) {
+      named = name(desired);
+      namedFrom = desired;
+    }
+    return named;
+  }
+
+  private static List<NamedService> name(List<DesiredService> desired) {
+    return desired.stream()
         .map(
             s ->
                 new NamedService(
