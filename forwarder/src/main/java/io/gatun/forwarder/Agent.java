@@ -1,9 +1,9 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.Address;
+import io.gatun.control.delta.SnapshotChange;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Port;
-import io.gatun.control.v1.Snapshot;
 import io.gatun.forwarder.bgp.Advertising;
 import io.gatun.forwarder.bgp.BgpSpeaker;
 import io.gatun.forwarder.bgp.FrrDaemons;
@@ -143,11 +143,11 @@ public final class Agent implements AutoCloseable {
    * A snapshot for the data plane, then (once applied) the announcer may claim VIPs, and its BGP
    * part goes to FRR.
    */
-  private Ack applySnapshot(Snapshot snapshot) {
-    Ack ack = applier.apply(snapshot);
+  private Ack applySnapshot(SnapshotChange change) {
+    Ack ack = applier.apply(change);
     if (ack.getApplied()) {
       announcer.ready();
-      bgp.ifPresent(speaker -> speaker.configure(snapshot.getBgp()));
+      bgp.ifPresent(speaker -> speaker.configure(change.snapshot().getBgp()));
     }
     return ack;
   }
