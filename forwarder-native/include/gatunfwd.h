@@ -27,8 +27,9 @@ extern "C" {
  * size or a backend weight of 0 is refused instead of defaulted (the operator resolves
  * defaults); gfwd_generation() is gfwd_commit_seq(). 7: gfwd_commit_stats() (unchanged services
  * keep their tables across commits). 8: struct gfwd_backend_traffic ends in the passive health
- * counters. 9: gfwd_port_kernel_add() (a data port's kernel interface, BGP mode). */
-#define GFWD_ABI_VERSION 9
+ * counters. 9: gfwd_port_kernel_add() (a data port's kernel interface, BGP mode). 10:
+ * gfwd_commit_delta() and struct gfwd_service_id (a commit of what changed only). */
+#define GFWD_ABI_VERSION 10
 
 enum gfwd_family { GFWD_AF_INET = 4, GFWD_AF_INET6 = 6 };
 enum gfwd_proto { GFWD_PROTO_TCP = 6, GFWD_PROTO_UDP = 17, GFWD_PROTO_SCTP = 132 };
@@ -141,6 +142,30 @@ int gfwd_commit(uint64_t seq,
 		struct gfwd_refusal *refusals, uint32_t refusals_cap);
 /* The seq of the running commit (0: none yet). */
 uint64_t gfwd_commit_seq(void);
+
+/* A service as the data plane names it: its VIP, port and protocol. */
+struct gfwd_service_id {
+	uint8_t vip[16];
+	uint8_t family;          /* enum gfwd_family */
+	uint8_t proto;           /* enum gfwd_proto */
+	uint16_t port;
+};
+
+/* Changes the running state by what changed: the services named in `removed` leave, then each
+ * of `upserts` (backends in `backends`, as for gfwd_commit()) replaces the running service of
+ * its VIP, port and protocol, or is added. Every other running service stays as it is, sharing
+ * its tables, backends' routes and counters with the running commit; nothing of it is validated
+ * or built again, so a delta costs what it changes plus a copy of the running arrays. The
+ * result is what gfwd_commit() of the whole new state would run: an upsert the data plane
+ * refuses is refused on its own (its index in `upserts` in the refusal) and the service it
+ * would have replaced leaves too; two upserts of one service refuse the second; removing a
+ * service that does not run is not an error. Returns, and fails, as gfwd_commit() does; the
+ * stats count the services kept as reusing their tables. */
+int gfwd_commit_delta(uint64_t seq,
+		      const struct gfwd_service *upserts, uint32_t n_upserts,
+		      const struct gfwd_backend *backends, uint32_t n_backends,
+		      const struct gfwd_service_id *removed, uint32_t n_removed,
+		      struct gfwd_refusal *refusals, uint32_t refusals_cap);
 
 /* What the last successful gfwd_commit() did. A commit costs what changed: a service whose
  * Maglev table size and serving backends (address, port, weight; draining ones excluded) are

@@ -22,6 +22,7 @@ _Static_assert(sizeof(struct gfwd_refusal) == 256, "the bindings' Refusal layout
 _Static_assert(sizeof(struct gfwd_vip) == 20, "the bindings' Vip layout is 20 bytes");
 _Static_assert(sizeof(struct gfwd_conflict) == 24, "the bindings' Conflict layout is 24 bytes");
 _Static_assert(sizeof(struct gfwd_commit_stats) == 56, "the bindings' CommitStats layout is 56 bytes");
+_Static_assert(sizeof(struct gfwd_service_id) == 20, "the bindings' ServiceId layout is 20 bytes");
 
 static struct gfwd_commit_stats last_commit;   /* written by gfwd_commit only */
 
@@ -184,25 +185,10 @@ static void record_commit(const struct config *c, uint64_t start, uint64_t built
 	};
 }
 
-int gfwd_commit(uint64_t seq,
-		const struct gfwd_service *services, uint32_t n_services,
-		const struct gfwd_backend *backends, uint32_t n_backends,
-		struct gfwd_refusal *refusals, uint32_t refusals_cap)
+/* Publishes c over the running config and frees that one once no worker can read it. */
+static int publish(struct config *c, uint64_t start)
 {
 	struct config *old = dp.config;
-	if (seq <= old->seq)
-		return api_fail(-ESTALE, "commit %lu is not newer than the running %lu",
-				(unsigned long)seq, (unsigned long)old->seq);
-	if ((n_services && services == NULL) || (n_backends && backends == NULL) ||
-	    (refusals_cap && refusals == NULL))
-		return api_fail(-EINVAL, "null array with a non-zero count");
-	uint64_t start = rte_get_timer_cycles();
-	char err[256];
-	uint32_t refused;
-	struct config *c = config_build_over(old, seq, services, n_services, backends, n_backends, dp.n_workers,
-					     dp_next_hop, dp_vip_id, refusals, refusals_cap, &refused, err, sizeof(err));
-	if (c == NULL)
-		return api_fail(n_services > MAX_SERVICES ? -EINVAL : -ENOMEM, "%s", err);
 	if (config_map_counters(c, old) != 0) {
 		config_free(c);
 		return api_fail(-ENOMEM, "out of memory");
@@ -226,7 +212,56 @@ int gfwd_commit(uint64_t seq,
 	if (dp.started)
 		housekeeper_run_once();   /* ask for new backends now, not at the next tick */
 	record_commit(c, start, built, rte_get_timer_cycles());
-	return (int)refused;
+	return 0;
+}
+
+int gfwd_commit(uint64_t seq,
+		const struct gfwd_service *services, uint32_t n_services,
+		const struct gfwd_backend *backends, uint32_t n_backends,
+		struct gfwd_refusal *refusals, uint32_t refusals_cap)
+{
+	struct config *old = dp.config;
+	if (seq <= old->seq)
+		return api_fail(-ESTALE, "commit %lu is not newer than the running %lu",
+				(unsigned long)seq, (unsigned long)old->seq);
+	if ((n_services && services == NULL) || (n_backends && backends == NULL) ||
+	    (refusals_cap && refusals == NULL))
+		return api_fail(-EINVAL, "null array with a non-zero count");
+	uint64_t start = rte_get_timer_cycles();
+	char err[256];
+	uint32_t refused;
+	struct config *c = config_build_over(old, seq, services, n_services, backends, n_backends, dp.n_workers,
+					     dp_next_hop, dp_vip_id, refusals, refusals_cap, &refused, err, sizeof(err));
+	if (c == NULL)
+		return api_fail(n_services > MAX_SERVICES ? -EINVAL : -ENOMEM, "%s", err);
+	int rc = publish(c, start);
+	return rc < 0 ? rc : (int)refused;
+}
+
+int gfwd_commit_delta(uint64_t seq,
+		      const struct gfwd_service *upserts, uint32_t n_upserts,
+		      const struct gfwd_backend *backends, uint32_t n_backends,
+		      const struct gfwd_service_id *removed, uint32_t n_removed,
+		      struct gfwd_refusal *refusals, uint32_t refusals_cap)
+{
+	struct config *old = dp.config;
+	if (seq <= old->seq)
+		return api_fail(-ESTALE, "commit %lu is not newer than the running %lu",
+				(unsigned long)seq, (unsigned long)old->seq);
+	if ((n_upserts && upserts == NULL) || (n_backends && backends == NULL) ||
+	    (n_removed && removed == NULL) || (refusals_cap && refusals == NULL))
+		return api_fail(-EINVAL, "null array with a non-zero count");
+	uint64_t start = rte_get_timer_cycles();
+	char err[256];
+	uint32_t refused;
+	int whole;
+	struct config *c = config_build_delta(old, seq, upserts, n_upserts, backends, n_backends, removed,
+					      n_removed, dp.n_workers, dp_next_hop, dp_vip_id, refusals,
+					      refusals_cap, &refused, &whole, err, sizeof(err));
+	if (c == NULL)
+		return api_fail(whole, "%s", err);
+	int rc = publish(c, start);
+	return rc < 0 ? rc : (int)refused;
 }
 
 int gfwd_commit_stats(struct gfwd_commit_stats *out)

@@ -70,6 +70,7 @@ void config_free(struct config *c)
 	free(c->svc_slots);
 	free(c->vip_slots);
 	free(c->carry_from);
+	free(c->kept_from);
 	free(c->nat_returns);
 	free(c);
 }
@@ -353,26 +354,12 @@ struct config *config_build(uint64_t seq,
 				 vip_id, refusals, refusals_cap, n_refused, err, err_len);
 }
 
-struct config *config_build_over(const struct config *old, uint64_t seq,
-				 const struct gfwd_service *services, uint32_t n_services,
-				 const struct gfwd_backend *backends, uint32_t n_backends,
-				 unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
-				 struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
-				 char *err, size_t err_len)
+/* An empty config with room for n_services services and `room` backends. */
+static struct config *config_alloc(uint64_t seq, uint32_t n_services, uint64_t room)
 {
-	*n_refused = 0;
 	struct config *c = calloc(1, sizeof(*c));
 	if (c == NULL)
-		FAIL("out of memory");
-	if (n_services > MAX_SERVICES)
-		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
-	/* Services may share input backends; each gets its own copy. Room for every service
-	 * whose backend range is inside the array (a refused one leaves it unused). */
-	uint64_t room = 0;
-	for (uint32_t i = 0; i < n_services; i++)
-		if (services[i].first_backend <= n_backends && services[i].n_backends <= n_backends - services[i].first_backend)
-			room += services[i].n_backends;
-	room = RTE_MIN(room, (uint64_t)MAX_BACKENDS);
+		return NULL;
 	c->seq = seq;
 	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
 	c->backends = calloc(room ? room : 1, sizeof(struct backend));
@@ -384,58 +371,198 @@ struct config *config_build_over(const struct config *old, uint64_t seq,
 	c->own_bytes = (n_services ? n_services : 1) * (sizeof(struct service) + sizeof(*c->tables)) +
 		       (room ? room : 1) * sizeof(struct backend) + 2 * sizeof(int32_t) * slots;
 	if (c->services == NULL || c->backends == NULL || c->svc_slots == NULL || c->vip_slots == NULL ||
-	    c->tables == NULL)
-		FAIL("out of memory");
+	    c->tables == NULL) {
+		config_free(c);
+		return NULL;
+	}
 	memset(c->svc_slots, 0xff, sizeof(int32_t) * slots);
 	memset(c->vip_slots, 0xff, sizeof(int32_t) * slots);
+	return c;
+}
 
-	for (uint32_t i = 0; i < n_services; i++) {
-		const struct gfwd_service *in = &services[i];
-		struct refusal_text r;
-		int rc = validate_service(in, n_backends, &r);
-		struct addr vip = addr_from(in->vip, in->family);
-		uint16_t port = rte_cpu_to_be_16(in->port);
-		if (rc == 0 && config_find_service(c, &vip, port, in->proto) != NULL) {
-			rc = -EINVAL;
-			snprintf(r.why, sizeof(r.why), "another service has the same VIP, port and protocol: "
-				 "merge their backends into one");
-		}
-		if (rc == 0 && c->n_backends + (uint64_t)in->n_backends > MAX_BACKENDS) {
-			rc = -ENOSPC;
-			snprintf(r.why, sizeof(r.why), "its %u backends exceed the limit of %u over all services",
-				 in->n_backends, MAX_BACKENDS);
-		}
-		int id = -1;
-		if (rc == 0 && (id = vip_id(&vip)) < 0) {
-			rc = -ENOSPC;
-			snprintf(r.why, sizeof(r.why), "more than %u distinct VIPs since start: restart the forwarder",
-				 MAX_VIPS);
-		}
-		uint32_t k = c->n_services;
-		if (rc == 0)
-			rc = build_service(c, old, k, in, backends, next_hop, &r);
-		if (rc == -ENOMEM)
+/* Makes services[k] findable by (vip, port, proto) and by VIP. */
+static void index_service(struct config *c, uint32_t k)
+{
+	const struct service *svc = &c->services[k];
+	uint32_t h = svc_hash(&svc->vip, svc->port, svc->proto) & c->svc_mask;
+	while (c->svc_slots[h] >= 0)
+		h = (h + 1) & c->svc_mask;
+	c->svc_slots[h] = (int32_t)k;
+	h = vip_hash(&svc->vip) & c->vip_mask;
+	while (c->vip_slots[h] >= 0 && !addr_eq(&c->services[c->vip_slots[h]].vip, &svc->vip))
+		h = (h + 1) & c->vip_mask;
+	c->vip_slots[h] = (int32_t)k;
+}
+
+/* Validates and builds `in` (index i of the caller's array) as c's next service, or refuses it
+ * on its own. -ENOMEM only: that concerns the whole commit. */
+static int add_service(struct config *c, const struct config *old, uint32_t i, const struct gfwd_service *in,
+		       const struct gfwd_backend *backends, uint32_t n_backends, next_hop_fn next_hop,
+		       vip_id_fn vip_id, struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused)
+{
+	struct refusal_text r;
+	int rc = validate_service(in, n_backends, &r);
+	struct addr vip = addr_from(in->vip, in->family);
+	uint16_t port = rte_cpu_to_be_16(in->port);
+	if (rc == 0 && config_find_service(c, &vip, port, in->proto) != NULL) {
+		rc = -EINVAL;
+		snprintf(r.why, sizeof(r.why), "another service has the same VIP, port and protocol: "
+			 "merge their backends into one");
+	}
+	if (rc == 0 && c->n_backends + (uint64_t)in->n_backends > MAX_BACKENDS) {
+		rc = -ENOSPC;
+		snprintf(r.why, sizeof(r.why), "its %u backends exceed the limit of %u over all services",
+			 in->n_backends, MAX_BACKENDS);
+	}
+	int id = -1;
+	if (rc == 0 && (id = vip_id(&vip)) < 0) {
+		rc = -ENOSPC;
+		snprintf(r.why, sizeof(r.why), "more than %u distinct VIPs since start: restart the forwarder",
+			 MAX_VIPS);
+	}
+	uint32_t k = c->n_services;
+	if (rc == 0)
+		rc = build_service(c, old, k, in, backends, next_hop, &r);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc != 0) {
+		refuse(refusals, refusals_cap, n_refused, i, in, rc, &r);
+		return 0;
+	}
+	c->services[k].vip_id = (uint16_t)id;
+	c->n_services = k + 1;
+	index_service(c, k);
+	return 0;
+}
+
+/* Services may share input backends; each gets its own copy. Room for every service whose
+ * backend range is inside the array (a refused one leaves it unused). */
+static uint64_t backend_room(const struct gfwd_service *services, uint32_t n_services, uint32_t n_backends)
+{
+	uint64_t room = 0;
+	for (uint32_t i = 0; i < n_services; i++)
+		if (services[i].first_backend <= n_backends && services[i].n_backends <= n_backends - services[i].first_backend)
+			room += services[i].n_backends;
+	return room;
+}
+
+/* The parts every config has once its services are in: counters and the NAT return index. */
+static int config_finish(struct config *c, unsigned n_workers)
+{
+	if (alloc_counters(c, n_workers, c->n_backends) != 0)
+		return -ENOMEM;
+	return index_nat_returns(c);
+}
+
+struct config *config_build_over(const struct config *old, uint64_t seq,
+				 const struct gfwd_service *services, uint32_t n_services,
+				 const struct gfwd_backend *backends, uint32_t n_backends,
+				 unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+				 struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
+				 char *err, size_t err_len)
+{
+	*n_refused = 0;
+	struct config *c = NULL;
+	if (n_services > MAX_SERVICES)
+		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
+	uint64_t room = RTE_MIN(backend_room(services, n_services, n_backends), (uint64_t)MAX_BACKENDS);
+	if ((c = config_alloc(seq, n_services, room)) == NULL)
+		FAIL("out of memory");
+	for (uint32_t i = 0; i < n_services; i++)
+		if (add_service(c, old, i, &services[i], backends, n_backends, next_hop, vip_id, refusals,
+				refusals_cap, n_refused) != 0)
 			FAIL("out of memory building the services");
-		if (rc != 0) {
-			refuse(refusals, refusals_cap, n_refused, i, in, rc, &r);
+	if (config_finish(c, n_workers) != 0)
+		FAIL("out of memory for traffic counters and the NAT return index");
+	return c;
+}
+
+/* Marks old's service of that VIP, port and protocol (if it runs) in `gone`. */
+static void mark_gone(const struct config *old, uint8_t *gone, const uint8_t vip[16], uint8_t family,
+		      uint16_t port, uint8_t proto)
+{
+	struct addr a = addr_from(vip, family);
+	const struct service *o = config_find_service(old, &a, rte_cpu_to_be_16(port), proto);
+	if (o != NULL && o->family == family)
+		gone[o - old->services] = 1;
+}
+
+struct config *config_build_delta(const struct config *old, uint64_t seq,
+				  const struct gfwd_service *upserts, uint32_t n_upserts,
+				  const struct gfwd_backend *backends, uint32_t n_backends,
+				  const struct gfwd_service_id *removed, uint32_t n_removed,
+				  unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+				  struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
+				  int *whole, char *err, size_t err_len)
+{
+	*n_refused = 0;
+	*whole = -ENOMEM;
+	struct config *c = NULL;
+	/* What leaves: the services removed, and those an upsert replaces (or, refused, drops). */
+	uint8_t *gone = calloc(old->n_services ? old->n_services : 1, 1);
+	if (gone == NULL)
+		FAIL("out of memory");
+	for (uint32_t i = 0; i < n_removed; i++)
+		mark_gone(old, gone, removed[i].vip, removed[i].family, removed[i].port, removed[i].proto);
+	for (uint32_t i = 0; i < n_upserts; i++)
+		mark_gone(old, gone, upserts[i].vip, upserts[i].family, upserts[i].port, upserts[i].proto);
+	uint32_t n_kept = 0;
+	uint64_t room = 0;
+	for (uint32_t i = 0; i < old->n_services; i++)
+		if (!gone[i]) {
+			n_kept++;
+			room += old->services[i].n_backends;
+		}
+	if ((uint64_t)n_kept + n_upserts > MAX_SERVICES) {
+		free(gone);
+		*whole = -EINVAL;
+		FAIL("%u services kept and %u upserted exceed the limit of %u", n_kept, n_upserts, MAX_SERVICES);
+	}
+	room = RTE_MIN(room + backend_room(upserts, n_upserts, n_backends), (uint64_t)MAX_BACKENDS);
+	c = config_alloc(seq, n_kept + n_upserts, room);
+	if (c == NULL || (c->kept_from = malloc(sizeof(uint32_t) * (n_kept ? n_kept : 1))) == NULL) {
+		free(gone);
+		FAIL("out of memory");
+	}
+	c->own_bytes += sizeof(uint32_t) * (n_kept ? n_kept : 1);
+	/* The kept services first, in old's order, a run of consecutive ones at a time: their
+	 * services and backends are contiguous in old, so each run is two copies, then the
+	 * indexes that moved are shifted. Their tables are shared; nothing is validated again. */
+	for (uint32_t i = 0; i < old->n_services;) {
+		if (gone[i]) {
+			i++;
 			continue;
 		}
-		struct service *svc = &c->services[k];
-		svc->vip_id = (uint16_t)id;
-		c->n_services = k + 1;
-		uint32_t h = svc_hash(&svc->vip, svc->port, svc->proto) & c->svc_mask;
-		while (c->svc_slots[h] >= 0)
-			h = (h + 1) & c->svc_mask;
-		c->svc_slots[h] = (int32_t)k;
-		h = vip_hash(&svc->vip) & c->vip_mask;
-		while (c->vip_slots[h] >= 0 && !addr_eq(&c->services[c->vip_slots[h]].vip, &svc->vip))
-			h = (h + 1) & c->vip_mask;
-		c->vip_slots[h] = (int32_t)k;
+		uint32_t j = i;
+		while (j < old->n_services && !gone[j])
+			j++;
+		uint32_t k0 = c->n_services, b0 = c->n_backends;
+		uint32_t ob0 = old->services[i].first_backend;
+		uint32_t nb = old->services[j - 1].first_backend + old->services[j - 1].n_backends - ob0;
+		memcpy(&c->services[k0], &old->services[i], sizeof(struct service) * (j - i));
+		memcpy(&c->backends[b0], &old->backends[ob0], sizeof(struct backend) * nb);
+		for (uint32_t m = 0; m < j - i; m++) {
+			c->services[k0 + m].first_backend = c->services[k0 + m].first_backend - ob0 + b0;
+			c->tables[k0 + m] = tables_hold(old->tables[i + m]);
+			c->kept_from[k0 + m] = i + m;
+			index_service(c, k0 + m);
+		}
+		for (uint32_t m = b0; m < b0 + nb; m++)
+			c->backends[m].service = c->backends[m].service - i + k0;
+		c->n_services += j - i;
+		c->n_backends += nb;
+		c->tables_reused += j - i;
+		i = j;
 	}
-	if (alloc_counters(c, n_workers, c->n_backends) != 0)
-		FAIL("out of memory for traffic counters");
-	if (index_nat_returns(c) != 0)
-		FAIL("out of memory for the NAT return index");
+	free(gone);
+	c->n_kept = c->n_services;
+	for (uint32_t i = 0; i < n_upserts; i++)
+		if (add_service(c, old, i, &upserts[i], backends, n_backends, next_hop, vip_id, refusals,
+				refusals_cap, n_refused) != 0)
+			FAIL("out of memory building the services");
+	if (config_finish(c, n_workers) != 0)
+		FAIL("out of memory for traffic counters and the NAT return index");
+	*whole = 0;
 	return c;
 }
 
@@ -464,6 +591,13 @@ int config_map_counters(struct config *c, const struct config *old)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < c->n_services; i++) {
 		const struct service *s = &c->services[i];
+		if (i < c->n_kept && c->kept_from != NULL) {   /* copied from old: where it was is known */
+			const struct service *o = &old->services[c->kept_from[i]];
+			c->carry_from[i] = c->kept_from[i];
+			for (uint32_t j = 0; j < s->n_backends; j++)
+				c->carry_from[c->n_services + s->first_backend + j] = old->n_services + o->first_backend + j;
+			continue;
+		}
 		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
 		c->carry_from[i] = o == NULL ? CARRY_NONE : (uint32_t)(o - old->services);
 		for (uint32_t j = 0; j < s->n_backends; j++) {

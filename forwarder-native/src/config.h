@@ -77,6 +77,10 @@ struct config {
 	 * this config's counter entries was in it (CARRY_NONE: new). */
 	const struct config *prev;
 	uint32_t *carry_from;
+	/* Built by config_build_delta: services [0, n_kept) are copies of the config it was built
+	 * over, kept_from[i] their index there (NULL otherwise). */
+	uint32_t n_kept;
+	uint32_t *kept_from;
 	/* Each service's scheduling tables (services[i].maglev and .wrr point into them), held
 	 * by reference: an unchanged service shares them with the config it replaced. */
 	struct sched_tables **tables;
@@ -127,6 +131,18 @@ struct config *config_build_over(const struct config *old, uint64_t seq,
 				 unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
 				 struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 				 char *err, size_t err_len);
+/* The running config `old` changed by what changed: the services named in `removed` and those
+ * the upserts replace leave; the others are copied over as they are (their tables shared, not
+ * validated or built again), then each upsert is added as config_build_over() would add it
+ * (refused on its own, or its tables taken over from old when they fit). NULL, with *whole the
+ * negative errno and err, only for what concerns the whole call. */
+struct config *config_build_delta(const struct config *old, uint64_t seq,
+				  const struct gfwd_service *upserts, uint32_t n_upserts,
+				  const struct gfwd_backend *backends, uint32_t n_backends,
+				  const struct gfwd_service_id *removed, uint32_t n_removed,
+				  unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
+				  struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
+				  int *whole, char *err, size_t err_len);
 /* Frees c and lets go of its tables (freed with the last config holding them). */
 void config_free(struct config *c);
 /* Before c is published over old: records in c where each of its services and backends

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The forwarder's data plane, seen from Java: EAL start-up, ports, workers, whole-state commits and
- * counters. One per process (DPDK's EAL cannot start twice). Calls are serialised, which is what
- * lets the library keep a single last-error sentence.
+ * The forwarder's data plane, seen from Java: EAL start-up, ports, workers, commits (of the whole
+ * state, or of what changed) and counters. One per process (DPDK's EAL cannot start twice). Calls
+ * are serialised, which is what lets the library keep a single last-error sentence.
  */
 public final class DataPlane implements AutoCloseable {
   private static final int MAX_FRAME = 16 * 1024;
@@ -122,36 +122,8 @@ public final class DataPlane implements AutoCloseable {
    * what concerns the whole call: {@code seq} not larger than {@link #commitSeq()}, out of memory.
    */
   public synchronized List<ServiceRefusal> commit(long seq, List<ServiceSpec> services) {
-    int nBackends = services.stream().mapToInt(s -> s.backends().size()).sum();
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment svcs = arena.allocate(GatunFwd.Service.LAYOUT, Math.max(1, services.size()));
-      MemorySegment bes = arena.allocate(GatunFwd.Backend.LAYOUT, Math.max(1, nBackends));
-      int b = 0;
-      for (int i = 0; i < services.size(); i++) {
-        ServiceSpec s = services.get(i);
-        MemorySegment svc =
-            svcs.asSlice(i * GatunFwd.Service.LAYOUT.byteSize(), GatunFwd.Service.LAYOUT);
-        putAddress(svc, GatunFwd.Service.VIP, s.vip());
-        GatunFwd.Service.FAMILY.set(svc, family(s.vip()));
-        GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code());
-        GatunFwd.Service.PORT.set(svc, (short) s.port());
-        GatunFwd.Service.MODE.set(svc, (byte) s.mode().code());
-        GatunFwd.Service.SCHED.set(svc, (byte) s.scheduling().code());
-        GatunFwd.Service.MAGLEV_SIZE.set(svc, s.maglevTableSize());
-        GatunFwd.Service.FIRST_BACKEND.set(svc, b);
-        GatunFwd.Service.N_BACKENDS.set(svc, s.backends().size());
-        GatunFwd.Service.AFFINITY_TIMEOUT_S.set(svc, s.affinityTimeoutSeconds());
-        for (BackendSpec be : s.backends()) {
-          MemorySegment seg =
-              bes.asSlice(b * GatunFwd.Backend.LAYOUT.byteSize(), GatunFwd.Backend.LAYOUT);
-          putAddress(seg, GatunFwd.Backend.ADDR, be.address());
-          GatunFwd.Backend.FAMILY.set(seg, family(be.address()));
-          GatunFwd.Backend.FLAGS.set(seg, be.draining() ? GatunFwd.BACKEND_DRAINING : (byte) 0);
-          GatunFwd.Backend.PORT.set(seg, (short) be.port());
-          GatunFwd.Backend.WEIGHT.set(seg, be.weight());
-          b++;
-        }
-      }
+      Marshalled m = marshal(arena, services);
       int cap = Math.max(1, services.size());
       MemorySegment refusals = arena.allocate(GatunFwd.Refusal.LAYOUT, cap);
       int refused =
@@ -162,26 +134,112 @@ public final class DataPlane implements AutoCloseable {
                       "gfwd_commit",
                       GatunFwd.gfwd_commit,
                       seq,
-                      svcs,
+                      m.services(),
                       services.size(),
-                      bes,
-                      nBackends,
+                      m.backends(),
+                      m.nBackends(),
                       refusals,
                       cap));
-      List<ServiceRefusal> result = new java.util.ArrayList<>(refused);
-      for (int i = 0; i < Math.min(refused, cap); i++) {
-        MemorySegment r =
-            refusals.asSlice(i * GatunFwd.Refusal.LAYOUT.byteSize(), GatunFwd.Refusal.LAYOUT);
-        int index = (int) GatunFwd.Refusal.SERVICE.get(r);
-        result.add(
-            new ServiceRefusal(
-                index,
-                services.get(index),
-                NativeError.of((int) GatunFwd.Refusal.ERROR.get(r)),
-                r.asSlice(GatunFwd.Refusal.REASON, GatunFwd.Refusal.REASON_LEN).getString(0)));
-      }
-      return List.copyOf(result);
+      return refusals(refusals, Math.min(refused, cap), services);
     }
+  }
+
+  /**
+   * Changes the running state by what changed: the services named in {@code removed} leave, then
+   * each of {@code upserts} replaces the running service of its {@link ServiceId} or is added;
+   * every other running service stays as it is (its tables, routes and counters kept, nothing of it
+   * validated or built again). The result is what {@link #commit} of the whole new state runs: an
+   * upsert the data plane refuses comes back in the list (its index in {@code upserts}) and the
+   * service it would have replaced leaves too. Removing a service that does not run is not an
+   * error. Throws as {@link #commit} does, leaving the running state untouched.
+   */
+  public synchronized List<ServiceRefusal> commitDelta(
+      long seq, List<ServiceSpec> upserts, java.util.Collection<ServiceId> removed) {
+    try (Arena arena = Arena.ofConfined()) {
+      Marshalled m = marshal(arena, upserts);
+      MemorySegment ids = arena.allocate(GatunFwd.ServiceId.LAYOUT, Math.max(1, removed.size()));
+      int i = 0;
+      for (ServiceId id : removed) {
+        MemorySegment seg =
+            ids.asSlice(i++ * GatunFwd.ServiceId.LAYOUT.byteSize(), GatunFwd.ServiceId.LAYOUT);
+        putAddress(seg, GatunFwd.ServiceId.VIP, id.vip());
+        GatunFwd.ServiceId.FAMILY.set(seg, family(id.vip()));
+        GatunFwd.ServiceId.PROTO.set(seg, (byte) id.protocol().code());
+        GatunFwd.ServiceId.PORT.set(seg, (short) id.port());
+      }
+      int cap = Math.max(1, upserts.size());
+      MemorySegment refusals = arena.allocate(GatunFwd.Refusal.LAYOUT, cap);
+      int refused =
+          check(
+              "gfwd_commit_delta",
+              (int)
+                  call(
+                      "gfwd_commit_delta",
+                      GatunFwd.gfwd_commit_delta,
+                      seq,
+                      m.services(),
+                      upserts.size(),
+                      m.backends(),
+                      m.nBackends(),
+                      ids,
+                      removed.size(),
+                      refusals,
+                      cap));
+      return refusals(refusals, Math.min(refused, cap), upserts);
+    }
+  }
+
+  /** Services and their backends as the two flat arrays a commit takes. */
+  private record Marshalled(MemorySegment services, MemorySegment backends, int nBackends) {}
+
+  private static Marshalled marshal(Arena arena, List<ServiceSpec> services) {
+    int nBackends = services.stream().mapToInt(s -> s.backends().size()).sum();
+    MemorySegment svcs = arena.allocate(GatunFwd.Service.LAYOUT, Math.max(1, services.size()));
+    MemorySegment bes = arena.allocate(GatunFwd.Backend.LAYOUT, Math.max(1, nBackends));
+    int b = 0;
+    for (int i = 0; i < services.size(); i++) {
+      ServiceSpec s = services.get(i);
+      MemorySegment svc =
+          svcs.asSlice(i * GatunFwd.Service.LAYOUT.byteSize(), GatunFwd.Service.LAYOUT);
+      putAddress(svc, GatunFwd.Service.VIP, s.vip());
+      GatunFwd.Service.FAMILY.set(svc, family(s.vip()));
+      GatunFwd.Service.PROTO.set(svc, (byte) s.protocol().code());
+      GatunFwd.Service.PORT.set(svc, (short) s.port());
+      GatunFwd.Service.MODE.set(svc, (byte) s.mode().code());
+      GatunFwd.Service.SCHED.set(svc, (byte) s.scheduling().code());
+      GatunFwd.Service.MAGLEV_SIZE.set(svc, s.maglevTableSize());
+      GatunFwd.Service.FIRST_BACKEND.set(svc, b);
+      GatunFwd.Service.N_BACKENDS.set(svc, s.backends().size());
+      GatunFwd.Service.AFFINITY_TIMEOUT_S.set(svc, s.affinityTimeoutSeconds());
+      for (BackendSpec be : s.backends()) {
+        MemorySegment seg =
+            bes.asSlice(b * GatunFwd.Backend.LAYOUT.byteSize(), GatunFwd.Backend.LAYOUT);
+        putAddress(seg, GatunFwd.Backend.ADDR, be.address());
+        GatunFwd.Backend.FAMILY.set(seg, family(be.address()));
+        GatunFwd.Backend.FLAGS.set(seg, be.draining() ? GatunFwd.BACKEND_DRAINING : (byte) 0);
+        GatunFwd.Backend.PORT.set(seg, (short) be.port());
+        GatunFwd.Backend.WEIGHT.set(seg, be.weight());
+        b++;
+      }
+    }
+    return new Marshalled(svcs, bes, nBackends);
+  }
+
+  private static List<ServiceRefusal> refusals(
+      MemorySegment refusals, int n, List<ServiceSpec> services) {
+    List<ServiceRefusal> result = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      MemorySegment r =
+          refusals.asSlice(i * GatunFwd.Refusal.LAYOUT.byteSize(), GatunFwd.Refusal.LAYOUT);
+      int index = (int) GatunFwd.Refusal.SERVICE.get(r);
+      result.add(
+          new ServiceRefusal(
+              index,
+              services.get(index),
+              NativeError.of((int) GatunFwd.Refusal.ERROR.get(r)),
+              r.asSlice(GatunFwd.Refusal.REASON, GatunFwd.Refusal.REASON_LEN).getString(0)));
+    }
+    return List.copyOf(result);
   }
 
   /** The seq of the commit the workers run now (0: none yet). */
@@ -373,25 +431,33 @@ public final class DataPlane implements AutoCloseable {
     return java.util.Arrays.copyOf(address.getAddress(), 16);
   }
 
-  /** Traffic per service and backend of the running configuration. */
-  public synchronized List<ServiceStats> serviceStats() {
+  /**
+   * Traffic per service and backend of the running configuration. Only the downcalls hold this
+   * object's lock: turning 10,000 services' counters into objects does not make a commit wait.
+   */
+  public List<ServiceStats> serviceStats() {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment sizes = arena.allocate(ValueLayout.JAVA_INT, 2);
-      call("gfwd_traffic_sizes", GatunFwd.gfwd_traffic_sizes, sizes, sizes.asSlice(4));
-      int nServices = sizes.getAtIndex(ValueLayout.JAVA_INT, 0);
-      int nBackends = sizes.getAtIndex(ValueLayout.JAVA_INT, 1);
-      MemorySegment svcs = arena.allocate(GatunFwd.ServiceTraffic.LAYOUT, Math.max(1, nServices));
-      MemorySegment bes = arena.allocate(GatunFwd.BackendTraffic.LAYOUT, Math.max(1, nBackends));
-      check(
-          "gfwd_traffic_read",
-          (int)
-              call(
-                  "gfwd_traffic_read",
-                  GatunFwd.gfwd_traffic_read,
-                  svcs,
-                  nServices,
-                  bes,
-                  nBackends));
+      MemorySegment svcs;
+      MemorySegment bes;
+      int nServices;
+      synchronized (this) {
+        MemorySegment sizes = arena.allocate(ValueLayout.JAVA_INT, 2);
+        call("gfwd_traffic_sizes", GatunFwd.gfwd_traffic_sizes, sizes, sizes.asSlice(4));
+        nServices = sizes.getAtIndex(ValueLayout.JAVA_INT, 0);
+        int nBackends = sizes.getAtIndex(ValueLayout.JAVA_INT, 1);
+        svcs = arena.allocate(GatunFwd.ServiceTraffic.LAYOUT, Math.max(1, nServices));
+        bes = arena.allocate(GatunFwd.BackendTraffic.LAYOUT, Math.max(1, nBackends));
+        check(
+            "gfwd_traffic_read",
+            (int)
+                call(
+                    "gfwd_traffic_read",
+                    GatunFwd.gfwd_traffic_read,
+                    svcs,
+                    nServices,
+                    bes,
+                    nBackends));
+      }
       List<ServiceStats> result = new java.util.ArrayList<>(nServices);
       for (int i = 0; i < nServices; i++) {
         MemorySegment s =

@@ -465,6 +465,57 @@ class DataPlaneTest {
   }
 
   @Test
+  @Order(17)
+  void aDeltaCommitChangesOnlyWhatItNamesAndARefusedUpsertTakesItsServiceAlong() {
+    BackendSpec backend = new BackendSpec(InetAddress.ofLiteral(BACKEND), 8080, 1);
+    var web = fullNat(InetAddress.ofLiteral(VIP), Protocol.TCP, 80, List.of(backend));
+    var tls = fullNat(InetAddress.ofLiteral(VIP), Protocol.TCP, 443, List.of(backend));
+    var dns = fullNat(InetAddress.ofLiteral(VIP), Protocol.UDP, 53, List.of(backend));
+    long seq = dataPlane.commitSeq();
+    dataPlane.commit(seq + 1, List.of(web, tls));
+
+    List<ServiceRefusal> refused = dataPlane.commitDelta(seq + 2, List.of(dns), List.of());
+    assertThat(refused).isEmpty();
+    assertThat(running()).containsExactlyInAnyOrder("TCP 80", "TCP 443", "UDP 53");
+    CommitStats stats = dataPlane.commitStats();
+    assertThat(stats.tablesBuilt()).as("the added service's").isEqualTo(1);
+    assertThat(stats.tablesReused()).as("the two kept").isEqualTo(2);
+
+    var unroutable =
+        fullNat(
+            InetAddress.ofLiteral(VIP),
+            Protocol.TCP,
+            443,
+            List.of(new BackendSpec(InetAddress.ofLiteral("203.0.113.9"), 8443, 1)));
+    refused =
+        dataPlane.commitDelta(
+            seq + 3, List.of(unroutable), List.of(new ServiceId(VIP_ADDRESS, Protocol.TCP, 80)));
+    assertThat(refused).singleElement().satisfies(r -> assertThat(r.index()).isZero());
+    assertThat(refused.getFirst().reason()).contains("no route to backend 203.0.113.9:8443");
+    assertThat(running())
+        .as("web removed; tls refused, so not its old self either: as a whole commit runs it")
+        .containsExactly("UDP 53");
+
+    assertThat(dataPlane.commitDelta(seq + 4, List.of(), List.of(ServiceId.of(web))))
+        .as("removing what does not run is no error")
+        .isEmpty();
+    assertThatThrownBy(() -> dataPlane.commitDelta(seq + 4, List.of(web), List.of()))
+        .isInstanceOf(DataPlaneException.class)
+        .hasMessageContaining("not newer");
+    assertThat(running()).containsExactly("UDP 53");
+  }
+
+  private static final InetAddress VIP_ADDRESS = InetAddress.ofLiteral(VIP);
+
+  /** The running services of VIP as "PROTOCOL port". */
+  private static List<String> running() {
+    return dataPlane.serviceStats().stream()
+        .filter(s -> s.vip().equals(VIP_ADDRESS))
+        .map(s -> s.protocol().name() + " " + s.port())
+        .toList();
+  }
+
+  @Test
   void libraryAndBindingsAgreeOnTheAbi() throws Throwable {
     assertThat((int) io.gatun.fwd.raw.GatunFwd.gfwd_abi_version.invokeExact())
         .isEqualTo(io.gatun.fwd.raw.GatunFwd.ABI_VERSION);
@@ -473,6 +524,7 @@ class DataPlaneTest {
     assertThat(io.gatun.fwd.raw.GatunFwd.Vip.LAYOUT.byteSize()).isEqualTo(20);
     assertThat(io.gatun.fwd.raw.GatunFwd.Conflict.LAYOUT.byteSize()).isEqualTo(24);
     assertThat(io.gatun.fwd.raw.GatunFwd.CommitStats.LAYOUT.byteSize()).isEqualTo(56);
+    assertThat(io.gatun.fwd.raw.GatunFwd.ServiceId.LAYOUT.byteSize()).isEqualTo(20);
     assertThat(
             io.gatun.fwd.raw.GatunFwd.Backend.LAYOUT.byteOffset(
                 java.lang.foreign.MemoryLayout.PathElement.groupElement("flags")))

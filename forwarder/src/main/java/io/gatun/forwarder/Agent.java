@@ -1,9 +1,9 @@
 package io.gatun.forwarder;
 
 import io.gatun.control.Address;
+import io.gatun.control.delta.SnapshotChange;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Port;
-import io.gatun.control.v1.Snapshot;
 import io.gatun.forwarder.bgp.Advertising;
 import io.gatun.forwarder.bgp.BgpSpeaker;
 import io.gatun.forwarder.bgp.FrrDirectory;
@@ -21,6 +21,7 @@ import io.gatun.forwarder.health.ProbeSet;
 import io.gatun.forwarder.http.StatusServer;
 import io.gatun.forwarder.metrics.DataPlaneMetrics;
 import io.gatun.forwarder.metrics.NamedService;
+import io.gatun.forwarder.serving.DesiredService;
 import io.gatun.forwarder.serving.ServingState;
 import io.gatun.forwarder.serving.SnapshotApplier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +62,8 @@ public final class Agent implements AutoCloseable {
   private long bgpLoopsCheckedAt = System.nanoTime();
   private boolean bgpLooping = true;
   private volatile Thread controlLoop;
+  private List<DesiredService> namedFrom;
+  private List<NamedService> named = List.of();
 
   /**
    * @param ports name, MAC and addresses of each data-plane port, in port order
@@ -142,11 +145,11 @@ public final class Agent implements AutoCloseable {
    * A snapshot for the data plane, then (once applied) the announcer may claim VIPs, and its BGP
    * part goes to FRR.
    */
-  private Ack applySnapshot(Snapshot snapshot) {
-    Ack ack = applier.apply(snapshot);
+  private Ack applySnapshot(SnapshotChange change) {
+    Ack ack = applier.apply(change);
     if (ack.getApplied()) {
       announcer.ready();
-      bgp.ifPresent(speaker -> speaker.configure(snapshot.getBgp()));
+      bgp.ifPresent(speaker -> speaker.configure(change.snapshot().getBgp()));
     }
     return ack;
   }
@@ -213,8 +216,21 @@ public final class Agent implements AutoCloseable {
     channel.report(AgentReports.transition(health));
   }
 
-  private List<NamedService> namedServices() {
-    return serving.desired().stream()
+  /**
+   * The snapshot's services as the traffic metrics name them; the same list object until the
+   * snapshot changes, so that a scrape between snapshots names nothing again.
+   */
+  private synchronized List<NamedService> namedServices() {
+    List<DesiredService> desired = serving.desired();
+    if (desired != namedFrom) {
+      named = name(desired);
+      namedFrom = desired;
+    }
+    return named;
+  }
+
+  private static List<NamedService> name(List<DesiredService> desired) {
+    return desired.stream()
         .map(
             s ->
                 new NamedService(

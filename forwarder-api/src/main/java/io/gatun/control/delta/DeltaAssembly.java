@@ -51,6 +51,14 @@ public final class DeltaAssembly {
    * assembly holds; then nothing changes until the next complete snapshot.
    */
   public Optional<Snapshot> delta(SnapshotDelta delta) {
+    return change(delta).map(SnapshotChange::snapshot);
+  }
+
+  /**
+   * The same as {@link #delta}, with what the delta changed: the services it added or changed and
+   * the keys it removed, as the operator sent them.
+   */
+  public Optional<SnapshotChange> change(SnapshotDelta delta) {
     if (version < 0 || delta.getBaseSnapshotVersion() != version) {
       version = -1; // whatever comes next must be complete
       return Optional.empty();
@@ -83,7 +91,12 @@ public final class DeltaAssembly {
     if (bgp != null) {
       s.setBgp(bgp);
     }
-    return Optional.of(s.build());
+    return Optional.of(
+        new SnapshotChange(
+            s.build(),
+            false,
+            delta.getServicesList().stream().map(VersionedService::getService).toList(),
+            delta.getRemovedList()));
   }
 
   /** Pools replaced, VIPs upserted and removed: the fleet configuration in the operator's order. */

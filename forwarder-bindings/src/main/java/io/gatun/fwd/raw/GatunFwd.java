@@ -32,7 +32,7 @@ public final class GatunFwd {
   private GatunFwd() {}
 
   /** {@code GFWD_ABI_VERSION}: the library must report the same from {@code gfwd_abi_version()}. */
-  public static final int ABI_VERSION = 9;
+  public static final int ABI_VERSION = 10;
 
   // enum gfwd_family
   public static final int AF_INET = 4;
@@ -157,6 +157,22 @@ public final class GatunFwd {
   }
 
   /** {@code struct gfwd_vip}: an address this forwarder owns. */
+  /** {@code struct gfwd_service_id}: a service as the data plane names it. */
+  public static final class ServiceId {
+    private ServiceId() {}
+
+    public static final StructLayout LAYOUT =
+        MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("vip"),
+            JAVA_BYTE.withName("family"),
+            JAVA_BYTE.withName("proto"),
+            JAVA_SHORT.withName("port"));
+    public static final long VIP = offset(LAYOUT, "vip");
+    public static final VarHandle FAMILY = field(LAYOUT, "family");
+    public static final VarHandle PROTO = field(LAYOUT, "proto");
+    public static final VarHandle PORT = field(LAYOUT, "port");
+  }
+
   public static final class Vip {
     private Vip() {}
 
@@ -321,6 +337,12 @@ public final class GatunFwd {
           "gfwd_commit",
           FunctionDescriptor.of(
               JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+  public static final MethodHandle gfwd_commit_delta =
+      fn(
+          "gfwd_commit_delta",
+          FunctionDescriptor.of(
+              JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+              JAVA_INT));
   public static final MethodHandle gfwd_commit_seq =
       fn("gfwd_commit_seq", FunctionDescriptor.of(JAVA_LONG));
   public static final MethodHandle gfwd_commit_stats =

@@ -118,7 +118,7 @@ public final class AgentReports implements ControlChannel.Reports {
 
   @Override
   public synchronized Observation periodic() {
-    metrics.refresh();
+    metrics.refreshCounters();
     Map<String, Long> c = metrics.latest();
     long rx = c.getOrDefault("rx_packets", 0L);
     long now = System.nanoTime();

@@ -1,13 +1,13 @@
 package io.gatun.forwarder.control;
 
 import io.gatun.control.delta.DeltaAssembly;
+import io.gatun.control.delta.SnapshotChange;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.ControlPlaneGrpc;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.OperatorMessage;
-import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * observations periodically and on every health transition, and redials with jittered exponential
  * backoff when the stream ends. A new stream is a full resync: the operator answers the Hello with
  * its complete latest snapshot, and after it sends only what changed ({@code SnapshotDelta}), which
- * a {@link DeltaAssembly} per stream turns back into the complete snapshot it stands for. A delta
- * that does not build on the last message (a gap) is answered with a request for a complete one.
- * The data plane keeps running its last snapshot meanwhile.
+ * a {@link DeltaAssembly} per stream turns back into the complete snapshot it stands for, handed on
+ * with what it changed (so that applying it costs what changed). A delta that does not build on the
+ * last message (a gap) is answered with a request for a complete one. The data plane keeps running
+ * its last snapshot meanwhile.
  */
 public final class ControlChannel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
@@ -51,7 +52,7 @@ public final class ControlChannel implements AutoCloseable {
   }
 
   private final ControlTransport transport;
-  private final Function<Snapshot, Ack> onSnapshot;
+  private final Function<SnapshotChange, Ack> onSnapshot;
   private final Reports reports;
   private final Duration observationPeriod;
   private final Duration maxBackoff;
@@ -66,7 +67,7 @@ public final class ControlChannel implements AutoCloseable {
 
   public ControlChannel(
       ControlTransport transport,
-      Function<Snapshot, Ack> onSnapshot,
+      Function<SnapshotChange, Ack> onSnapshot,
       Reports reports,
       Duration observationPeriod,
       Duration maxBackoff,
@@ -205,7 +206,8 @@ public final class ControlChannel implements AutoCloseable {
       }
       if (message.hasSnapshot()) {
         completeSnapshots.increment();
-        Ack ack = onSnapshot.apply(assembly.complete(message.getSnapshot()));
+        Ack ack =
+            onSnapshot.apply(SnapshotChange.complete(assembly.complete(message.getSnapshot())));
         send(ForwarderMessage.newBuilder().setAck(ack).build());
       } else if (message.hasDelta()) {
         SnapshotDelta delta = message.getDelta();
@@ -213,7 +215,7 @@ public final class ControlChannel implements AutoCloseable {
         long had = assembly.version();
         Ack ack =
             assembly
-                .delta(delta)
+                .change(delta)
                 .map(onSnapshot)
                 .orElseGet(
                     () -> {

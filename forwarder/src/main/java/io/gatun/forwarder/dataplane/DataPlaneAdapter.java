@@ -3,9 +3,11 @@ package io.gatun.forwarder.dataplane;
 import io.gatun.fwd.CommitStats;
 import io.gatun.fwd.DataPlane;
 import io.gatun.fwd.PortStats;
+import io.gatun.fwd.ServiceId;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +22,12 @@ public final class DataPlaneAdapter implements DataPlaneControl {
   @Override
   public List<ServiceRefusal> commit(long seq, List<ServiceSpec> services) {
     return dataPlane.commit(seq, services);
+  }
+
+  @Override
+  public List<ServiceRefusal> commitDelta(
+      long seq, List<ServiceSpec> upserts, Collection<ServiceId> removed) {
+    return dataPlane.commitDelta(seq, upserts, removed);
   }
 
   @Override

@@ -2,9 +2,11 @@ package io.gatun.forwarder.dataplane;
 
 import io.gatun.fwd.CommitStats;
 import io.gatun.fwd.PortStats;
+import io.gatun.fwd.ServiceId;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,15 @@ public interface DataPlaneControl {
    * stale commit seq, out of memory).
    */
   List<ServiceRefusal> commit(long seq, List<ServiceSpec> services);
+
+  /**
+   * Changes the running state by what changed: {@code removed} leave, each upsert replaces the
+   * service of its {@link ServiceId} or is added, every other service runs on untouched. Returns
+   * the refused upserts (each also takes the service it would have replaced along); throws, leaving
+   * the running state in force, as {@link #commit} does.
+   */
+  List<ServiceRefusal> commitDelta(
+      long seq, List<ServiceSpec> upserts, Collection<ServiceId> removed);
 
   long commitSeq();
 

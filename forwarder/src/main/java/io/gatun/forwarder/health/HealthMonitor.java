@@ -26,6 +26,7 @@ public final class HealthMonitor implements AutoCloseable {
   private final MeterRegistry registry;
   private final Map<BackendKey, HealthState> states = new HashMap<>();
   private final Map<BackendKey, ProbeLoop> loops = new HashMap<>();
+  private final Map<String, Set<BackendKey>> byService = new HashMap<>(); // states' keys
 
   /**
    * @param onTransition called for every threshold crossing and passive verdict, on the thread that
@@ -50,25 +51,57 @@ public final class HealthMonitor implements AutoCloseable {
 
   /** Tracks exactly these backends from now on; unchanged ones keep their state and rhythm. */
   public synchronized void track(Map<BackendKey, HealthCheckSpec> targets) {
-    states
-        .entrySet()
-        .removeIf(
-            e -> {
-              boolean keep = e.getValue().spec().equals(targets.get(e.getKey()));
-              if (!keep) {
-                ProbeLoop loop = loops.remove(e.getKey());
-                if (loop != null) {
-                  loop.stop();
-                }
-              }
-              return !keep;
-            });
+    for (var it = states.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!e.getValue().spec().equals(targets.get(e.getKey()))) {
+        it.remove();
+        forget(e.getKey());
+      }
+    }
+    start(targets);
+  }
+
+  /**
+   * Tracks exactly these backends of the services {@code serviceKeys} from now on (the services a
+   * snapshot changed), leaving every other service's as they are; unchanged ones keep their state
+   * and rhythm.
+   */
+  public synchronized void retrack(
+      Set<String> serviceKeys, Map<BackendKey, HealthCheckSpec> targets) {
+    for (String service : serviceKeys) {
+      Set<BackendKey> tracked = byService.get(service);
+      if (tracked == null) {
+        continue;
+      }
+      for (BackendKey key : List.copyOf(tracked)) {
+        if (!states.get(key).spec().equals(targets.get(key))) {
+          states.remove(key);
+          forget(key);
+        }
+      }
+    }
+    start(targets);
+  }
+
+  private void forget(BackendKey key) {
+    ProbeLoop loop = loops.remove(key);
+    if (loop != null) {
+      loop.stop();
+    }
+    Set<BackendKey> ofService = byService.get(key.serviceKey());
+    if (ofService != null && ofService.remove(key) && ofService.isEmpty()) {
+      byService.remove(key.serviceKey());
+    }
+  }
+
+  private void start(Map<BackendKey, HealthCheckSpec> targets) {
     Map<BackendKey, ProbeLoop> started = new HashMap<>();
     targets.forEach(
         (key, spec) -> {
           if (!states.containsKey(key)) {
             HealthState state = new HealthState(key, spec, clock.millis());
             states.put(key, state);
+            byService.computeIfAbsent(key.serviceKey(), k -> new java.util.HashSet<>()).add(key);
             if (spec.type() != HealthCheck.Type.PASSIVE) {
               started.put(
                   key,
@@ -128,5 +161,6 @@ public final class HealthMonitor implements AutoCloseable {
     loops.values().forEach(ProbeLoop::stop);
     loops.clear();
     states.clear();
+    byService.clear();
   }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,6 +48,23 @@ public final class PassiveWatch implements AutoCloseable {
     this.health = health;
     this.stats = stats;
     this.clock = clock;
+  }
+
+  /**
+   * Judges exactly these of the services {@code serviceKeys} from now on (those a snapshot
+   * changed), every other one as before; unchanged ones keep what they learnt.
+   */
+  public synchronized void retrack(Set<String> serviceKeys, List<PassiveService> services) {
+    if (targets.isEmpty() && services.isEmpty()) {
+      return;
+    }
+    List<PassiveService> all = new ArrayList<>(services);
+    for (Target t : targets.values()) {
+      if (!serviceKeys.contains(t.service().key())) {
+        all.add(t.service());
+      }
+    }
+    track(all);
   }
 
   /** Judges exactly these services from now on; unchanged ones keep what they learnt. */

@@ -18,6 +18,8 @@ public final class CommitMeters {
   private final Counter reused;
   private final Counter allocated;
   private final AtomicLong tableBytes = new AtomicLong();
+  private final Counter deltas;
+  private final Counter wholes;
 
   public CommitMeters(MeterRegistry registry) {
     duration =
@@ -37,10 +39,27 @@ public final class CommitMeters {
             .baseUnit("bytes")
             .description("Memory commits allocated: new tables and configuration arrays")
             .register(registry);
+    deltas = kind(registry, "delta");
+    wholes = kind(registry, "whole");
     Gauge.builder("gatun.commit.table.memory", tableBytes, AtomicLong::get)
         .baseUnit("bytes")
         .description("Memory of every table the running configuration holds")
         .register(registry);
+  }
+
+  private static Counter kind(MeterRegistry registry, String kind) {
+    return Counter.builder("gatun.commits")
+        .description(
+            "Data-plane commits by kind: of the services that changed (delta), or of every"
+                + " service (whole: the first, and what a delta cannot express)")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  /** Counts one commit of what changed ({@code delta}) or of every service. */
+  public void record(CommitStats stats, boolean delta) {
+    (delta ? deltas : wholes).increment();
+    record(stats);
   }
 
   /** Counts one commit; {@link CommitStats#NONE} (a data plane that does not tell) counts none. */

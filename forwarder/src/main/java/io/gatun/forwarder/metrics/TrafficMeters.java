@@ -11,10 +11,8 @@ import io.micrometer.core.instrument.Tags;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,85 +26,129 @@ final class TrafficMeters {
   /** A service as the data plane's statistics name it. */
   private record ServiceId(InetAddress vip, String protocol, int port) {}
 
+  /** A backend as the data plane's statistics name it. */
+  private record BackendId(InetAddress address, int port) {}
+
+  /**
+   * One service of the snapshot with its labels and its series, made when the data plane first
+   * reports them. Built again only when the service's name or backends change, so a reading costs a
+   * look-up per service and backend, not a set of labels each.
+   */
+  private static final class Named {
+    final NamedService service;
+    final Tags tags;
+    final Map<BackendId, Tags> backendTags = new HashMap<>();
+    Series vip;
+    final Map<BackendId, Series> backends = new HashMap<>();
+
+    Named(NamedService service) {
+      this.service = service;
+      this.tags =
+          Tags.of(
+              "service", service.key(),
+              "vip", Address.text(service.vip()),
+              "protocol", service.protocol(),
+              "port", Integer.toString(service.port()));
+      for (String b : service.backends()) {
+        int colon = b.lastIndexOf(':');
+        backendTags.put(
+            new BackendId(
+                Address.parse(b.substring(0, colon)).toInetAddress(),
+                Integer.parseInt(b.substring(colon + 1))),
+            tags.and("backend", b));
+      }
+    }
+
+    void remove(MeterRegistry registry) {
+      if (vip != null) {
+        vip.remove(registry);
+      }
+      backends.values().forEach(s -> s.remove(registry));
+    }
+  }
+
   private final MeterRegistry registry;
-  private final Map<Tags, Series> series = new HashMap<>();
+  private Map<ServiceId, Named> named = new HashMap<>();
+  private List<NamedService> namedFrom = List.of();
+  private long reading;
 
   TrafficMeters(MeterRegistry registry) {
     this.registry = registry;
   }
 
+  /**
+   * Takes in one reading of the data plane's statistics; {@code services} names them (the same list
+   * object as last time when the snapshot did not change, which then costs nothing).
+   */
   synchronized void update(List<ServiceStats> stats, List<NamedService> services) {
-    Map<ServiceId, NamedService> desired = new HashMap<>();
-    services.forEach(n -> desired.put(new ServiceId(n.vip(), n.protocol(), n.port()), n));
-    Set<Tags> seen = new HashSet<>();
+    if (services != namedFrom) {
+      rename(services);
+      namedFrom = services;
+    }
+    long now = ++reading;
     for (ServiceStats s : stats) {
-      ServiceId id = new ServiceId(s.vip(), s.protocol().name(), s.port());
-      NamedService d = desired.get(id);
-      if (d == null) {
+      Named n = named.get(new ServiceId(s.vip(), s.protocol().name(), s.port()));
+      if (n == null) {
         continue; // a commit in flight; counted once the snapshot names it
       }
-      Tags service =
-          Tags.of(
-              "service", d.key(),
-              "vip", Address.text(s.vip()),
-              "protocol", id.protocol(),
-              "port", Integer.toString(s.port()));
-      observe("vip", service, s.packets(), s.bytes(), s.newFlows(), s.activeFlows(), false, seen);
+      if (n.vip == null) {
+        n.vip = new Series(registry, "vip", n.tags);
+      }
+      n.vip.observe(s.packets(), s.bytes(), s.newFlows(), s.activeFlows(), false, now);
       for (BackendStats b : s.backends()) {
-        Tags backend = service.and("backend", Address.text(b.address()) + ":" + b.port());
-        Series traffic =
-            observe(
-                "backend",
-                backend,
-                b.packets(),
-                b.bytes(),
-                b.newFlows(),
-                b.activeFlows(),
-                b.draining(),
-                seen);
+        BackendId id = new BackendId(b.address(), b.port());
+        Tags tags = n.backendTags.get(id);
+        if (tags == null) {
+          continue; // not in the snapshot (a commit in flight)
+        }
+        Series traffic = n.backends.computeIfAbsent(id, i -> new Series(registry, "backend", tags));
+        traffic.observe(b.packets(), b.bytes(), b.newFlows(), b.activeFlows(), b.draining(), now);
         traffic.passive.observe(b.passive());
       }
     }
-    Set<Tags> wanted = wanted(desired);
-    for (var it = series.entrySet().iterator(); it.hasNext(); ) {
-      var e = it.next();
-      if (!wanted.contains(e.getKey())) {
-        e.getValue().remove(registry);
-        it.remove();
-      } else if (!seen.contains(e.getKey())) {
-        e.getValue().absent();
+    for (Named n : named.values()) {
+      if (n.vip != null && n.vip.readAt != now) {
+        n.vip.absent();
+      }
+      for (Series b : n.backends.values()) {
+        if (b.readAt != now) {
+          b.absent();
+        }
       }
     }
   }
 
-  private Series observe(
-      String level,
-      Tags tags,
-      long packets,
-      long bytes,
-      long newFlows,
-      long activeFlows,
-      boolean draining,
-      Set<Tags> seen) {
-    seen.add(tags);
-    Series s = series.computeIfAbsent(tags, t -> new Series(registry, level, t));
-    s.observe(packets, bytes, newFlows, activeFlows, draining);
-    return s;
-  }
-
-  private static Set<Tags> wanted(Map<ServiceId, NamedService> desired) {
-    Set<Tags> wanted = new HashSet<>();
-    for (NamedService d : desired.values()) {
-      Tags service =
-          Tags.of(
-              "service", d.key(),
-              "vip", Address.text(d.vip()),
-              "protocol", d.protocol(),
-              "port", Integer.toString(d.port()));
-      wanted.add(service);
-      d.backends().forEach(b -> wanted.add(service.and("backend", b)));
+  /**
+   * The snapshot's services from now on: unchanged ones keep their series, a service whose name or
+   * backends changed keeps those of its backends that stay, a service gone takes its series along.
+   */
+  private void rename(List<NamedService> services) {
+    Map<ServiceId, Named> next = new HashMap<>();
+    for (NamedService d : services) {
+      ServiceId id = new ServiceId(d.vip(), d.protocol(), d.port());
+      Named old = named.remove(id);
+      if (old != null && old.service.equals(d)) {
+        next.put(id, old);
+        continue;
+      }
+      Named n = new Named(d);
+      if (old != null && old.tags.equals(n.tags)) {
+        n.vip = old.vip;
+        old.vip = null;
+        for (var e : old.backends.entrySet()) {
+          if (n.backendTags.containsKey(e.getKey())) {
+            n.backends.put(e.getKey(), e.getValue());
+          }
+        }
+        old.backends.keySet().removeAll(n.backends.keySet());
+      }
+      if (old != null) {
+        old.remove(registry);
+      }
+      next.put(id, n);
     }
-    return wanted;
+    named.values().forEach(n -> n.remove(registry));
+    named = next;
   }
 
   /**
@@ -121,6 +163,7 @@ final class TrafficMeters {
     private final AtomicLong draining = new AtomicLong();
     private final PassiveTotals passive = new PassiveTotals();
     private final List<Meter> meters = new ArrayList<>();
+    private long readAt;
 
     Series(MeterRegistry registry, String level, Tags tags) {
       meters.add(
@@ -160,7 +203,8 @@ final class TrafficMeters {
           .register(registry);
     }
 
-    void observe(long p, long b, long newFlows, long activeFlows, boolean isDraining) {
+    void observe(long p, long b, long newFlows, long activeFlows, boolean isDraining, long when) {
+      readAt = when;
       packets.observe(p);
       bytes.observe(b);
       connections.observe(newFlows);

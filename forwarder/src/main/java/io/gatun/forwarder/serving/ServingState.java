@@ -13,6 +13,7 @@ import io.gatun.forwarder.health.RotationMeters;
 import io.gatun.forwarder.metrics.CommitMeters;
 import io.gatun.fwd.BackendSpec;
 import io.gatun.fwd.ForwardingMode;
+import io.gatun.fwd.ServiceId;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
@@ -20,11 +21,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -37,8 +43,15 @@ import org.slf4j.LoggerFactory;
  * unhealthy. A new snapshot replaces it; a service the data plane refuses is left out on its own
  * (and neither probed nor counted as owning its VIP), every other one runs. A health threshold
  * crossing recommits it at once, before anyone upstream hears of it; refused services are refused
- * again there and change nothing for the others. Commits are whole-state, so flows to a backend
- * that left are rescheduled and every other flow keeps its backend.
+ * again there and change nothing for the others. Flows to a backend that left are rescheduled and
+ * every other flow keeps its backend.
+ *
+ * <p>A snapshot's change costs what changed ({@link #change}): the data plane gets the services
+ * added, changed and removed ({@code gfwd_commit_delta}), health checks and passive watches are
+ * tracked again for those services only, and the announcer hears of the served VIPs only when one
+ * comes or goes. A health verdict recommits its own service. What a delta cannot express as the
+ * whole commit would run it — two services of one VIP, port and protocol, where the snapshot's
+ * order decides which runs — is committed whole.
  *
  * <p>When every serving backend of a service is unhealthy the service keeps all of them (fail open,
  * as cloud network load balancers do): a broken probe or a shared dependency must not turn a
@@ -67,8 +80,20 @@ public final class ServingState implements AutoCloseable {
   private volatile Consumer<List<InetAddress>> natListener = vips -> {};
   private final Timer recommitTime;
   private final CommitMeters commits;
-  private List<DesiredService> desired = List.of();
-  private Set<String> runningKeys = Set.of();
+
+  /** The operator's services by key (the snapshot's order), every backend included. */
+  private final TreeMap<String, DesiredService> desired = new TreeMap<>();
+
+  private List<DesiredService> desiredList = List.of(); // null: changed since made
+  private final Map<String, String> refused =
+      new HashMap<>(); // desired keys the data plane refused
+  private final Map<String, ServiceId> running = new HashMap<>(); // the others, as it names them
+  private final Map<ServiceId, Integer> idUses = new HashMap<>(); // over desired
+  private int sharedIds; // ids more than one desired service has: the snapshot's order decides
+  private final Map<InetAddress, Integer> vipUses = new HashMap<>(); // over running
+  private final Map<InetAddress, Integer> natVipUses = new HashMap<>(); // over running NAT mode
+  private boolean vipsMoved; // a VIP came or went since the listeners were told
+  private boolean natVipsMoved;
 
   /**
    * @param upstream told of every threshold crossing after the data plane acted on it
@@ -95,27 +120,182 @@ public final class ServingState implements AutoCloseable {
 
   /**
    * Serves {@code next} from now on, every service of it the data plane takes; returns the refused
-   * ones (key to the data plane's reason, in {@code next}'s order). Throws, changing nothing, when
-   * the data plane refuses the whole commit.
+   * ones (key to the data plane's reason). Throws, changing nothing, when the data plane refuses
+   * the whole commit. One commit of every service: what {@link #change} falls back to.
    */
   synchronized Map<String, String> replace(List<DesiredService> next) {
-    Map<String, String> refused = commit(next);
-    desired = List.copyOf(next);
-    List<DesiredService> running =
-        next.stream().filter(s -> !refused.containsKey(s.key())).toList();
-    health.track(probeTargets(running));
-    passive.track(passiveTargets(running));
-    vipsServed = running.stream().map(s -> s.spec().vip()).distinct().toList();
-    runningKeys = running.stream().map(DesiredService::key).collect(Collectors.toSet());
-    natVipsServed =
-        running.stream()
-            .filter(s -> s.spec().mode() == ForwardingMode.NAT)
-            .map(s -> s.spec().vip())
-            .distinct()
-            .toList();
-    natListener.accept(natVipsServed);
-    servedListener.accept(vipsServed);
-    return refused;
+    TreeMap<String, DesiredService> byKey = new TreeMap<>();
+    next.forEach(s -> byKey.put(s.key(), s));
+    List<DesiredService> ordered = List.copyOf(byKey.values());
+    Map<String, String> refusedNow = commitWhole(ordered);
+    desired.clear();
+    desired.putAll(byKey);
+    desiredList = ordered;
+    refused.clear();
+    refused.putAll(refusedNow);
+    running.clear();
+    idUses.clear();
+    sharedIds = 0;
+    vipUses.clear();
+    natVipUses.clear();
+    for (DesiredService s : ordered) {
+      use(ServiceId.of(s.spec()), 1);
+      if (!refused.containsKey(s.key())) {
+        run(s);
+      }
+    }
+    List<DesiredService> runningNow = ordered.stream().filter(this::runs).toList();
+    health.track(probeTargets(runningNow));
+    passive.track(passiveTargets(runningNow));
+    tellVips(true);
+    return Map.copyOf(refused);
+  }
+
+  /**
+   * Serves the services of {@code upserts} (added or changed) in place of those of their keys, and
+   * no longer those of {@code removed}; every other service runs on untouched. Returns every
+   * service refused now, key to reason (those refused before and unchanged too). Throws, changing
+   * nothing, when the data plane refuses the whole commit: the same change may be given again.
+   */
+  synchronized Map<String, String> change(Collection<DesiredService> upserts, Set<String> removed) {
+    List<DesiredService> changed = new ArrayList<>();
+    for (DesiredService s : upserts) {
+      if (!s.equals(desired.get(s.key()))) {
+        changed.add(s);
+      }
+    }
+    List<String> gone = removed.stream().filter(desired::containsKey).toList();
+    if (changed.isEmpty() && gone.isEmpty()) {
+      return Map.copyOf(refused);
+    }
+    if (sharedIds > 0 || sharesAnId(changed, gone)) {
+      TreeMap<String, DesiredService> next = new TreeMap<>(desired);
+      gone.forEach(next::remove);
+      changed.forEach(s -> next.put(s.key(), s));
+      return replace(List.copyOf(next.values()));
+    }
+    // What leaves the data plane: the removed services, and those an upsert moves to another id
+    // (one that keeps its id is replaced in place).
+    List<ServiceId> leaving = new ArrayList<>();
+    gone.stream().map(running::get).filter(Objects::nonNull).forEach(leaving::add);
+    for (DesiredService s : changed) {
+      ServiceId was = running.get(s.key());
+      if (was != null && !was.equals(ServiceId.of(s.spec()))) {
+        leaving.add(was);
+      }
+    }
+    List<ServiceSpec> specs = changed.stream().map(this::serving).toList();
+    List<ServiceRefusal> refusals =
+        dataPlane.commitDelta(dataPlane.commitSeq() + 1, specs, leaving);
+    commits.record(dataPlane.commitStats(), true);
+
+    Map<Integer, String> why = new HashMap<>();
+    refusals.forEach(r -> why.put(r.index(), r.reason()));
+    Set<String> keys = new HashSet<>(gone);
+    for (String key : gone) {
+      DesiredService was = desired.remove(key);
+      use(ServiceId.of(was.spec()), -1);
+      refused.remove(key);
+      stop(key, was);
+    }
+    for (int i = 0; i < changed.size(); i++) {
+      DesiredService s = changed.get(i);
+      keys.add(s.key());
+      DesiredService was = desired.put(s.key(), s);
+      if (was != null) {
+        use(ServiceId.of(was.spec()), -1);
+        stop(s.key(), was);
+      }
+      use(ServiceId.of(s.spec()), 1);
+      String reason = why.get(i);
+      if (reason != null) {
+        refused.put(s.key(), reason);
+      } else {
+        refused.remove(s.key());
+        run(s);
+      }
+    }
+    desiredList = null;
+    List<DesiredService> runningNow = changed.stream().filter(this::runs).toList();
+    health.retrack(keys, probeTargets(runningNow));
+    passive.retrack(keys, passiveTargets(runningNow));
+    tellVips(false);
+    return Map.copyOf(refused);
+  }
+
+  /** Whether a change would leave two desired services of one VIP, port and protocol. */
+  private boolean sharesAnId(List<DesiredService> changed, List<String> gone) {
+    Map<ServiceId, Integer> after = new HashMap<>();
+    for (String key : gone) {
+      after.merge(ServiceId.of(desired.get(key).spec()), -1, Integer::sum);
+    }
+    for (DesiredService s : changed) {
+      DesiredService was = desired.get(s.key());
+      if (was != null) {
+        after.merge(ServiceId.of(was.spec()), -1, Integer::sum);
+      }
+      after.merge(ServiceId.of(s.spec()), 1, Integer::sum);
+    }
+    for (var e : after.entrySet()) {
+      if (e.getValue() > 0 && idUses.getOrDefault(e.getKey(), 0) + e.getValue() > 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void use(ServiceId id, int delta) {
+    int before = idUses.getOrDefault(id, 0);
+    int after = before + delta;
+    if (after == 0) {
+      idUses.remove(id);
+    } else {
+      idUses.put(id, after);
+    }
+    sharedIds += (after > 1 ? 1 : 0) - (before > 1 ? 1 : 0);
+  }
+
+  private boolean runs(DesiredService s) {
+    return running.containsKey(s.key());
+  }
+
+  /** Counts {@code s} as running: its id, its VIP served (and as a NAT VIP in NAT mode). */
+  private void run(DesiredService s) {
+    running.put(s.key(), ServiceId.of(s.spec()));
+    vipsMoved |= vipUses.merge(s.spec().vip(), 1, Integer::sum) == 1;
+    if (s.spec().mode() == ForwardingMode.NAT) {
+      natVipsMoved |= natVipUses.merge(s.spec().vip(), 1, Integer::sum) == 1;
+    }
+  }
+
+  /** No longer counts {@code was} (the service of {@code key} until now) as running, if it did. */
+  private void stop(String key, DesiredService was) {
+    if (running.remove(key) == null) {
+      return;
+    }
+    vipsMoved |=
+        vipUses.computeIfPresent(was.spec().vip(), (v, n) -> n == 1 ? null : n - 1) == null;
+    if (was.spec().mode() == ForwardingMode.NAT) {
+      natVipsMoved |=
+          natVipUses.computeIfPresent(was.spec().vip(), (v, n) -> n == 1 ? null : n - 1) == null;
+    }
+  }
+
+  /**
+   * Tells the listeners the VIPs served, when they changed (or {@code always}): the announcer hears
+   * of a VIP that comes or goes, not of every snapshot.
+   */
+  private void tellVips(boolean always) {
+    if (always || natVipsMoved) {
+      natVipsServed = List.copyOf(natVipUses.keySet());
+      natListener.accept(natVipsServed);
+    }
+    if (always || vipsMoved) {
+      vipsServed = List.copyOf(vipUses.keySet());
+      servedListener.accept(vipsServed);
+    }
+    vipsMoved = false;
+    natVipsMoved = false;
   }
 
   /**
@@ -124,9 +304,9 @@ public final class ServingState implements AutoCloseable {
    * backend is unhealthy, this says no: what BGP may advertise.
    */
   public synchronized Set<String> servableKeys() {
-    Set<String> out = new java.util.HashSet<>();
-    for (DesiredService s : desired) {
-      if (!runningKeys.contains(s.key())) {
+    Set<String> out = new HashSet<>();
+    for (DesiredService s : desired.values()) {
+      if (!running.containsKey(s.key())) {
         continue;
       }
       Predicate<BackendSpec> healthy =
@@ -144,9 +324,15 @@ public final class ServingState implements AutoCloseable {
     return out;
   }
 
-  /** The operator's services as last applied, every backend included. */
+  /**
+   * The operator's services as last applied, every backend included, in key order: the same list
+   * until they change.
+   */
   public synchronized List<DesiredService> desired() {
-    return desired;
+    if (desiredList == null) {
+      desiredList = List.copyOf(desired.values());
+    }
+    return desiredList;
   }
 
   /** Every probed backend's status, for a complete report. */
@@ -187,8 +373,7 @@ public final class ServingState implements AutoCloseable {
     synchronized (this) {
       long started = System.nanoTime();
       try {
-        // Refused services were reported with their snapshot; they stay refused here.
-        commit(desired);
+        recommit(status.key().serviceKey());
         long nanos = System.nanoTime() - started;
         recommitTime.record(nanos, TimeUnit.NANOSECONDS);
         log.info(
@@ -204,14 +389,38 @@ public final class ServingState implements AutoCloseable {
     upstream.accept(status);
   }
 
-  private Map<String, String> commit(List<DesiredService> services) {
-    List<ServiceSpec> specs = services.stream().map(this::serving).toList();
-    Map<String, String> refused = new LinkedHashMap<>();
-    for (ServiceRefusal r : dataPlane.commit(dataPlane.commitSeq() + 1, specs)) {
-      refused.put(services.get(r.index()).key(), r.reason());
+  /**
+   * The service of {@code key} again, with its backends' health as it is now. Refused services were
+   * reported with their snapshot; they stay refused here.
+   */
+  private void recommit(String key) {
+    DesiredService s = desired.get(key);
+    if (s == null || !running.containsKey(key)) {
+      return;
     }
-    commits.record(dataPlane.commitStats());
-    return refused;
+    if (sharedIds > 0) {
+      commitWhole(List.copyOf(desired.values()));
+      return;
+    }
+    List<ServiceRefusal> refusals =
+        dataPlane.commitDelta(dataPlane.commitSeq() + 1, List.of(serving(s)), List.of());
+    commits.record(dataPlane.commitStats(), true);
+    if (!refusals.isEmpty()) { // a subset of backends it took: only a bug gets here
+      log.error("the data plane refused {} with fewer backends: {}", key, refusals.get(0).reason());
+      refused.put(key, refusals.get(0).reason());
+      stop(key, s);
+      tellVips(false);
+    }
+  }
+
+  private Map<String, String> commitWhole(List<DesiredService> services) {
+    List<ServiceSpec> specs = services.stream().map(this::serving).toList();
+    Map<String, String> refusedNow = new LinkedHashMap<>();
+    for (ServiceRefusal r : dataPlane.commit(dataPlane.commitSeq() + 1, specs)) {
+      refusedNow.put(services.get(r.index()).key(), r.reason());
+    }
+    commits.record(dataPlane.commitStats(), false);
+    return refusedNow;
   }
 
   private ServiceSpec serving(DesiredService s) {

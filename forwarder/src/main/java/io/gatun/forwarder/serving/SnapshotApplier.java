@@ -1,6 +1,7 @@
 package io.gatun.forwarder.serving;
 
 import io.gatun.control.Address;
+import io.gatun.control.delta.SnapshotChange;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.BgpConfig;
@@ -20,10 +21,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -47,11 +51,17 @@ public final class SnapshotApplier {
   private final ServingState serving;
   private final AtomicLong lastSnapshotVersion = new AtomicLong();
   private final Timer applyTime;
-  private final Counter applied;
+  private final Counter appliedCount;
   private final Counter rejected;
   private final Counter stale;
   private final AtomicLong refusedServices = new AtomicLong();
   private Consumer<FleetConfig> fleetListener = fleet -> {};
+  // The services applied last, by key, as the operator sent them (those unreadable too), and what
+  // is still to be applied: a change the data plane refused as a whole waits for the next message.
+  private final Map<String, VirtualService> applied = new HashMap<>();
+  private final Map<String, String> unreadable = new HashMap<>();
+  private final Map<String, VirtualService> pendingUpserts = new LinkedHashMap<>();
+  private final Set<String> pendingRemoved = new HashSet<>();
   private Consumer<BgpConfig> bgpListener = bgp -> {};
 
   public SnapshotApplier(ServingState serving, MeterRegistry registry) {
@@ -63,7 +73,7 @@ public final class SnapshotApplier {
         Timer.builder("gatun.snapshot.apply")
             .description("From receipt of a snapshot to the data plane running it")
             .register(registry);
-    this.applied = outcome(registry, "applied");
+    this.appliedCount = outcome(registry, "applied");
     this.rejected = outcome(registry, "rejected");
     this.stale = outcome(registry, "stale");
     Gauge.builder("gatun.services.refused", refusedServices, AtomicLong::get)
@@ -100,8 +110,19 @@ public final class SnapshotApplier {
     return lastSnapshotVersion.get();
   }
 
-  public synchronized Ack apply(Snapshot snapshot) {
+  /** A complete snapshot: a change from nothing. */
+  public Ack apply(Snapshot snapshot) {
+    return apply(SnapshotChange.complete(snapshot));
+  }
+
+  /**
+   * A message from the operator: the services it changed are translated and committed, not the
+   * others (a complete snapshot is compared with what runs, service by service). A change the data
+   * plane refuses as a whole stays pending and goes with the next message.
+   */
+  public synchronized Ack apply(SnapshotChange change) {
     long started = System.nanoTime();
+    Snapshot snapshot = change.snapshot();
     long snapshotVersion = snapshot.getSnapshotVersion();
     long running = lastSnapshotVersion.get();
     if (snapshotVersion < running) {
@@ -114,21 +135,54 @@ public final class SnapshotApplier {
     if (snapshotVersion == running) {
       return Ack.newBuilder().setSnapshotVersion(snapshotVersion).setApplied(true).build();
     }
+    pend(change);
     try {
-      Translation t = translate(snapshot);
-      Map<String, String> why = new LinkedHashMap<>(t.unreadable());
+      // Only the services that differ from what was applied: a delta's own, or (complete) those
+      // of the snapshot that changed and those it lacks.
+      List<DesiredService> upserts = new ArrayList<>();
+      Map<String, String> unreadableNow = new HashMap<>();
+      List<VirtualService> changed = new ArrayList<>();
+      for (VirtualService vs : pendingUpserts.values()) {
+        if (vs.equals(applied.get(vs.getKey()))) {
+          continue;
+        }
+        changed.add(vs);
+        try {
+          upserts.add(desired(vs));
+        } catch (IllegalArgumentException e) {
+          unreadableNow.put(vs.getKey(), e.getMessage());
+        }
+      }
+      Set<String> removed = new HashSet<>(pendingRemoved);
+      removed.addAll(unreadableNow.keySet()); // what ran under that key runs no more
       fleetListener.accept(snapshot.getFleet());
       bgpListener.accept(snapshot.getBgp());
-      why.putAll(serving.replace(t.services()));
+      Map<String, String> refusedNow = serving.change(upserts, removed);
+      // Applied: what was pending is what runs (or is refused) now.
+      pendingRemoved.forEach(
+          k -> {
+            applied.remove(k);
+            unreadable.remove(k);
+          });
+      for (VirtualService vs : changed) {
+        applied.put(vs.getKey(), vs);
+        unreadable.remove(vs.getKey());
+      }
+      unreadable.putAll(unreadableNow);
+      pendingUpserts.clear();
+      pendingRemoved.clear();
       lastSnapshotVersion.set(snapshotVersion);
+      Map<String, String> why = new HashMap<>(unreadable);
+      why.putAll(refusedNow);
       refusedServices.set(why.size());
       long nanos = System.nanoTime() - started;
       applyTime.record(nanos, TimeUnit.NANOSECONDS);
-      applied.increment();
+      appliedCount.increment();
       log.info(
-          "applied snapshot version {}: {} services in {} us, {} refused",
+          "applied snapshot version {}: {} services ({} changed) in {} us, {} refused",
           snapshotVersion,
           snapshot.getServicesCount() - why.size(),
+          upserts.size() + removed.size(),
           nanos / 1000,
           why.size());
       Ack.Builder ack =
@@ -136,11 +190,13 @@ public final class SnapshotApplier {
               .setSnapshotVersion(snapshotVersion)
               .setApplied(true)
               .setApplyNanos(nanos);
-      for (VirtualService vs : snapshot.getServicesList()) { // in the snapshot's order
-        String error = why.remove(vs.getKey());
-        if (error != null) {
-          log.warn("refused service {}: {}", vs.getKey(), error);
-          ack.addRefused(RefusedService.newBuilder().setServiceKey(vs.getKey()).setError(error));
+      if (!why.isEmpty()) {
+        for (VirtualService vs : snapshot.getServicesList()) { // in the snapshot's order
+          String error = why.remove(vs.getKey());
+          if (error != null) {
+            log.warn("refused service {}: {}", vs.getKey(), error);
+            ack.addRefused(RefusedService.newBuilder().setServiceKey(vs.getKey()).setError(error));
+          }
         }
       }
       return ack.build();
@@ -148,6 +204,33 @@ public final class SnapshotApplier {
       rejected.increment();
       log.warn("rejected snapshot version {}: {}", snapshotVersion, e.getMessage());
       return refused(snapshotVersion, e.getMessage());
+    }
+  }
+
+  /**
+   * Adds {@code change} to what is still to be applied: a delta's services and removals over any
+   * left from a refused message; a complete snapshot replaces them with every service of it, and
+   * the removal of every applied service it lacks.
+   */
+  private void pend(SnapshotChange change) {
+    if (change.complete()) {
+      pendingUpserts.clear();
+      pendingRemoved.clear();
+      change.snapshot().getServicesList().forEach(vs -> pendingUpserts.put(vs.getKey(), vs));
+      for (String key : applied.keySet()) {
+        if (!pendingUpserts.containsKey(key)) {
+          pendingRemoved.add(key);
+        }
+      }
+      return;
+    }
+    for (String key : change.removed()) {
+      pendingUpserts.remove(key);
+      pendingRemoved.add(key);
+    }
+    for (VirtualService vs : change.upserted()) {
+      pendingRemoved.remove(vs.getKey());
+      pendingUpserts.put(vs.getKey(), vs);
     }
   }
 
@@ -168,18 +251,22 @@ public final class SnapshotApplier {
     Map<String, String> unreadable = new LinkedHashMap<>();
     for (VirtualService vs : snapshot.getServicesList()) {
       try {
-        services.add(
-            new DesiredService(
-                vs.getKey(),
-                spec(vs),
-                vs.hasHealthCheck()
-                    ? Optional.of(HealthCheckSpec.of(vs.getHealthCheck()))
-                    : Optional.empty()));
+        services.add(desired(vs));
       } catch (IllegalArgumentException e) {
         unreadable.put(vs.getKey(), e.getMessage());
       }
     }
     return new Translation(List.copyOf(services), unreadable);
+  }
+
+  /** One service as the data plane takes it; throws, naming what, when it cannot be read. */
+  static DesiredService desired(VirtualService vs) {
+    return new DesiredService(
+        vs.getKey(),
+        spec(vs),
+        vs.hasHealthCheck()
+            ? Optional.of(HealthCheckSpec.of(vs.getHealthCheck()))
+            : Optional.empty());
   }
 
   /**

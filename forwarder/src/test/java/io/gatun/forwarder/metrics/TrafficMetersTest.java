@@ -60,6 +60,29 @@ class TrafficMetersTest {
     assertThat(registry.find("gatun.backend.syns").meters()).as("gone with the service").isEmpty();
   }
 
+  @Test
+  void aBackendLeavingTheSnapshotTakesItsSeriesAlongAndTheOthersKeepCounting() {
+    NamedService two =
+        new NamedService(
+            vip, "TCP", 80, "default/web/http", Set.of("198.18.0.11:8080", "198.18.0.12:8080"));
+    meters.update(List.of(stats(new PassiveCounters(10, 0, 0, 0, 0, 0))), List.of(two));
+    assertThat(registry.find("gatun.backend.packets").meters())
+        .as("a series for what the data plane reported, not for every backend named")
+        .hasSize(1);
+
+    List<NamedService> one = List.of(web);
+    meters.update(List.of(stats(new PassiveCounters(5, 0, 0, 0, 0, 0))), one);
+    assertThat(value("gatun.backend.syns")).as("kept across the renaming").isEqualTo(15);
+    assertThat(registry.get("gatun.vip.packets").functionCounter().count())
+        .as("the same series: the same reading adds nothing")
+        .isEqualTo(20);
+
+    meters.update(List.of(), one);
+    assertThat(value("gatun.backend.syns")).as("absent: flat, still there").isEqualTo(15);
+    assertThat(registry.get("gatun.backend.active.connections").tags(backend).gauge().value())
+        .isZero();
+  }
+
   private double value(String name) {
     return registry.get(name).tags(backend).functionCounter().count();
   }

@@ -3,10 +3,12 @@ package io.gatun.forwarder.testing;
 import io.gatun.forwarder.dataplane.DataPlaneControl;
 import io.gatun.fwd.NativeError;
 import io.gatun.fwd.PortStats;
+import io.gatun.fwd.ServiceId;
 import io.gatun.fwd.ServiceRefusal;
 import io.gatun.fwd.ServiceSpec;
 import io.gatun.fwd.ServiceStats;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +50,13 @@ public final class RecordingDataPlane implements DataPlaneControl {
     }
     List<ServiceRefusal> refused = new ArrayList<>();
     List<ServiceSpec> running = new ArrayList<>();
+    java.util.Set<ServiceId> ids = new java.util.HashSet<>();
     for (int i = 0; i < services.size(); i++) {
       ServiceSpec s = services.get(i);
       String why = refuseVip.get(s.vip().getHostAddress());
+      if (why == null && !ids.add(ServiceId.of(s))) {
+        why = "another service has the same VIP, port and protocol";
+      }
       if (why != null) {
         refused.add(new ServiceRefusal(i, s, NativeError.INVALID_ARGUMENT, why));
       } else {
@@ -61,6 +67,50 @@ public final class RecordingDataPlane implements DataPlaneControl {
     commits.add(List.copyOf(running));
     return List.copyOf(refused);
   }
+
+  /**
+   * As the data plane does: the running services less {@code removed}, each upsert in place of the
+   * service of its id (a refused one takes that service along, a second one of an id is refused).
+   */
+  @Override
+  public synchronized List<ServiceRefusal> commitDelta(
+      long seq, List<ServiceSpec> upserts, Collection<ServiceId> removed) {
+    if (seq <= this.commitSeq) {
+      throw new IllegalStateException("stale data-plane commit " + seq);
+    }
+    if (failWith != null) {
+      throw new IllegalArgumentException(failWith);
+    }
+    Map<ServiceId, ServiceSpec> running = new LinkedHashMap<>();
+    (commits.isEmpty() ? List.<ServiceSpec>of() : commits.getLast())
+        .forEach(s -> running.put(ServiceId.of(s), s));
+    removed.forEach(running::remove);
+    upserts.forEach(s -> running.remove(ServiceId.of(s)));
+    List<ServiceRefusal> refused = new ArrayList<>();
+    for (int i = 0; i < upserts.size(); i++) {
+      ServiceSpec s = upserts.get(i);
+      String why = refuseVip.get(s.vip().getHostAddress());
+      if (why == null && running.containsKey(ServiceId.of(s))) {
+        why = "another service has the same VIP, port and protocol";
+      }
+      if (why != null) {
+        refused.add(new ServiceRefusal(i, s, NativeError.INVALID_ARGUMENT, why));
+      } else {
+        running.put(ServiceId.of(s), s);
+      }
+    }
+    this.commitSeq = seq;
+    deltaCommits++;
+    commits.add(List.copyOf(running.values()));
+    return List.copyOf(refused);
+  }
+
+  /** How many commits were deltas. */
+  public synchronized int deltaCommits() {
+    return deltaCommits;
+  }
+
+  private int deltaCommits;
 
   @Override
   public synchronized long commitSeq() {
