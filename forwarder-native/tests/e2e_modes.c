@@ -155,7 +155,7 @@ static void traffic(const char *what, const char *vip, int tcp_port, int udp_por
 		snprintf(src, sizeof(src), "--source %s", source);
 	snprintf(pcap, sizeof(pcap), "/tmp/gatun-%s-traffic.pcap", id);
 	snprintf(log, sizeof(log), "/tmp/gatun-%s-traffic.log", id);
-	run("ip netns exec gt%s-lan timeout %d tcpdump -U -n -i br0 -w %s 'not tcp' 2> %s &", id, 3 * (int)PATIENCE_S,
+	run("ip netns exec gt%s-lan timeout %d tcpdump --immediate-mode -U -n -i br0 -w %s 'not tcp' 2> %s &", id, 3 * (int)PATIENCE_S,
 	    pcap, log);
 	double deadline = now_s() + PATIENCE_S;
 	while (run("grep -qs 'listening on' %s", log) != 0 && now_s() < deadline)
@@ -169,7 +169,7 @@ static void traffic(const char *what, const char *vip, int tcp_port, int udp_por
 		     "[print(\"    %%.3f s %%s %%s\" %% tuple(e)) for e in r[\"failures\"]]\n"
 		     "sys.exit(0 if ok else 1)'",
 		     id, tools, vip, tcp_port, udp_port, src, what);
-	run("pkill -f 'tcpdump -U -n -i br0 -w %s'", pcap);
+	run("pkill -f 'tcpdump --immediate-mode -U -n -i br0 -w %s'", pcap);
 	if (rc != 0) {
 		print_counters();
 		run("tcpdump -n -tttt -r %s 2>/dev/null | grep -v 'multicast listener' | cut -c12-170 | tail -200 | sed 's/^/    bridge: /'", pcap);
