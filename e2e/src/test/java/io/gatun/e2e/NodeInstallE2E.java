@@ -513,16 +513,17 @@ class NodeInstallE2E {
     }
     bundle = next;
 
-    // The operator and the forwarder run the new release.
+    // The operator and the forwarder run the new release (once the old pods, stopping within
+    // their grace period, are gone).
     assertThat(
-            onlyPod("app.kubernetes.io/name", "gatun-operator")
+            awaitOnlyPod("app.kubernetes.io/name", "gatun-operator")
                 .getSpec()
                 .getContainers()
                 .getFirst()
                 .getImage())
         .isEqualTo("docker.io/gatun/operator:" + NEXT_VERSION);
     assertThat(
-            onlyPod("lb.gatun.io/forwarderset", "forwarders")
+            awaitOnlyPod("lb.gatun.io/forwarderset", "forwarders")
                 .getSpec()
                 .getContainers()
                 .getFirst()
@@ -1010,6 +1011,24 @@ class NodeInstallE2E {
         .withPlural(plural)
         .withNamespaced(namespaced)
         .build();
+  }
+
+  /**
+   * The one pod with this label once any others (stopping after a rollout, within their grace
+   * period) are gone.
+   */
+  private static Pod awaitOnlyPod(String label, String value) {
+    try {
+      KubeNode.await(
+          "one pod labelled " + label + "=" + value,
+          Duration.ofMinutes(2),
+          () ->
+              node.client.pods().inNamespace(NS).withLabel(label, value).list().getItems().size()
+                  == 1);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; pods: " + podsReport(), e);
+    }
+    return onlyPod(label, value);
   }
 
   private static Pod onlyPod(String label, String value) {
