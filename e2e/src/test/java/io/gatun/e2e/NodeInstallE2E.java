@@ -99,7 +99,9 @@ class NodeInstallE2E {
   @BeforeAll
   static void upTheNode() throws Exception {
     // The host before the node: compared with the host after `node.sh down` in tearDown (no
-    // node directory exists yet: no mounts or processes of one).
+    // node directory exists yet: no mounts or processes of one). Another run's node (a second
+    // checkout's tests on this host) is waited out first, or its state would be taken for ours.
+    KubeNode.awaitFreeHost(Duration.ofMinutes(25));
     before = HostState.capture(Path.of("/nonexistent"));
     List<Path> images = KubeNode.buildImages(ROOT);
     node = KubeNode.up(ROOT, images);

@@ -62,6 +62,37 @@ public final class KubeNode implements AutoCloseable {
     }
   }
 
+  /** Where tools/node.sh records the node that holds this host (one node per host). */
+  private static final Path HOST_STATE = Path.of("/run/gatun-node");
+
+  /**
+   * Until no other live node holds this host (node.sh waits for it too, but a test that records the
+   * host's state before its node must not record another run's node instead).
+   */
+  public static void awaitFreeHost(Duration within) {
+    await("no other node on this host (" + HOST_STATE + "/owner)", within, KubeNode::hostIsFree);
+  }
+
+  private static boolean hostIsFree() {
+    if (!Files.exists(HOST_STATE.resolve("owner"))) {
+      return true;
+    }
+    try (Stream<Path> pids = Files.list(HOST_STATE.resolve("pids"))) {
+      return pids.noneMatch(KubeNode::alive); // a crashed run's node: node.sh up removes it
+    } catch (IOException e) {
+      return true; // no pids recorded: nothing running
+    }
+  }
+
+  private static boolean alive(Path pidFile) {
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
   /** Brings a node up in a new directory, with these image archives imported. */
   public static KubeNode up(Path root, List<Path> images) throws IOException {
     Path dir = Files.createTempDirectory("gatun-node-");
