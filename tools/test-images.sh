@@ -98,9 +98,14 @@ check_frr_image() {
     || fail "$label: libraries missing for$missing"
 
   local dir=$fs/var/run/gatun-frr log=$work/frr-entrypoint.log
-  mkdir -p "$dir"
-  unshare --net --mount --pid --fork --mount-proc="$fs/proc" chroot "$fs" /usr/local/bin/gatun-frr \
-    > "$log" 2>&1 &
+  # As in the pod: the directory an emptyDir (0777, root's), the capabilities the frr container
+  # adds and no others (no CAP_DAC_OVERRIDE, no CAP_CHOWN; SYS_CHROOT only to get there), the
+  # supplemental group frrvty.
+  mkdir -m 0777 "$dir" "$fs/var/tmp" 2>/dev/null || chmod 0777 "$dir" "$fs/var/tmp"
+  unshare --net --mount --pid --fork --mount-proc="$fs/proc" \
+    setpriv --groups 102 --inh-caps=-all \
+    --bounding-set=-all,+net_bind_service,+net_admin,+net_raw,+sys_admin,+setuid,+setgid,+kill,+sys_chroot \
+    chroot "$fs" /usr/local/bin/gatun-frr > "$log" 2>&1 &
   local runner=$!
   for _ in $(seq 300); do [ -s "$dir/ready" ] && break; sleep 0.1; done
   if [ -s "$dir/ready" ]; then
