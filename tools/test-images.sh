@@ -98,9 +98,14 @@ check_frr_image() {
     || fail "$label: libraries missing for$missing"
 
   local dir=$fs/var/run/gatun-frr log=$work/frr-entrypoint.log
-  mkdir -p "$dir"
-  unshare --net --mount --pid --fork --mount-proc="$fs/proc" chroot "$fs" /usr/local/bin/gatun-frr \
-    > "$log" 2>&1 &
+  # As in the pod: the directory an emptyDir (0777, root's), the capabilities the frr container
+  # adds and no others (no CAP_DAC_OVERRIDE, no CAP_CHOWN; SYS_CHROOT only to get there), the
+  # supplemental group frrvty.
+  mkdir -m 0777 "$dir" "$fs/var/tmp" 2>/dev/null || chmod 0777 "$dir" "$fs/var/tmp"
+  unshare --net --mount --pid --fork --mount-proc="$fs/proc" \
+    setpriv --groups 102 --inh-caps=-all \
+    --bounding-set=-all,+net_bind_service,+net_admin,+net_raw,+sys_admin,+setuid,+setgid,+kill,+sys_chroot \
+    chroot "$fs" /usr/local/bin/gatun-frr > "$log" 2>&1 &
   local runner=$!
   for _ in $(seq 300); do [ -s "$dir/ready" ] && break; sleep 0.1; done
   if [ -s "$dir/ready" ]; then
@@ -111,8 +116,16 @@ check_frr_image() {
   printf '! gatun-generation 42\nfrr defaults traditional\n!\nrouter bgp 64512\n neighbor 198.18.77.1 remote-as 64500\nexit\n!\n' \
     > "$dir/wanted.next" && mv "$dir/wanted.next" "$dir/wanted.conf"
   for _ in $(seq 600); do [ -s "$dir/applied" ] && break; sleep 0.1; done
-  [ "$(cat "$dir/applied" 2>/dev/null)" = "42 ok" ] && pass "$label: frr-reload applied a wanted.conf" \
-    || fail "$label: wanted.conf not applied: $(cat "$dir/applied" 2>/dev/null) $(tail -5 "$log")"
+  # Applied, and really: bgpd has the neighbour (a vtysh that cannot get in says nothing, exits 0,
+  # and frr-reload then reports success having changed nothing).
+  local running
+  running=$(chroot "$fs" /usr/bin/vtysh --vty_socket /var/run/gatun-frr --config_dir /var/run/gatun-frr \
+    -c 'show running-config' 2>&1 || true)
+  if [ "$(cat "$dir/applied" 2>/dev/null)" = "42 ok" ] && grep -q 'neighbor 198.18.77.1 remote-as 64500' <<<"$running"; then
+    pass "$label: frr-reload applied a wanted.conf (bgpd has its neighbour)"
+  else
+    fail "$label: wanted.conf not applied: $(cat "$dir/applied" 2>/dev/null); running: $(head -c 300 <<<"$running") $(tail -5 "$log")"
+  fi
   local bgpd uid
   # This bgpd is the one whose root is the unpacked image.
   bgpd=$(for p in $(pgrep -x bgpd || true); do

@@ -287,8 +287,13 @@ public final class BgpSpeaker implements AutoCloseable {
     if (!frr.runsChild() && applied.on()) {
       // FRR outlives this agent in its own container: end the sessions now with a Cease, rather
       // than leave the peers to notice at their hold or BFD time that the kernel interface went.
+      // Unless FRR is stopping too (a pod deleted: its containers get SIGTERM together, and
+      // gatun-frr takes its ready token away first).
       try {
-        String error = frr.apply(FrrConfigRenderer.off(hostname), Duration.ofSeconds(10));
+        String error =
+            frr.instance() == null
+                ? null
+                : frr.apply(FrrConfigRenderer.off(hostname), Duration.ofSeconds(5));
         if (error != null) {
           log.warn("BGP: FRR refused the empty configuration at shutdown: {}", error);
         }

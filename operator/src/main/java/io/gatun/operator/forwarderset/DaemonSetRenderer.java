@@ -221,7 +221,8 @@ final class DaemonSetRenderer {
         .withReadOnlyRootFilesystem(true)
         .withNewCapabilities()
         .withDrop("ALL")
-        .withAdd("NET_BIND_SERVICE", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SETUID", "SETGID")
+        .withAdd(
+            "NET_BIND_SERVICE", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SETUID", "SETGID", "KILL")
         .endCapabilities()
         .endSecurityContext()
         .withTerminationMessagePolicy("FallbackToLogsOnError")

@@ -311,7 +311,7 @@ class DaemonSetRendererTest {
     assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(security.getCapabilities().getAdd())
         .containsExactlyInAnyOrder(
-            "NET_BIND_SERVICE", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SETUID", "SETGID");
+            "NET_BIND_SERVICE", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SETUID", "SETGID", "KILL");
     assertThat(frr(ds).getResources().getRequests()).isEqualTo(frr(ds).getResources().getLimits());
     assertThat(frr(ds).getResources().getLimits())
         .containsEntry("cpu", new Quantity("200m"))
