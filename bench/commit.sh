@@ -2,7 +2,8 @@
 # Commit benchmark (not a test): what one changed service costs a data-plane commit at 100, 1,000
 # and 10,000 services (two-port LoadBalancers of 3 backends, Maglev tables of 509 entries, the
 # operator's default for 3 backends), with unchanged services keeping their tables (gfwd_commit
-# as it runs) beside the baseline of every table rebuilt on every commit, measured one after the
+# as it runs) and as a gfwd_commit_delta of the changed service alone (what the agent sends)
+# beside the baseline of every table rebuilt on every commit, measured one after the
 # other in this run, each in its own process (so RSS is its own): commit time p50 / p99, tables
 # built per commit, bytes allocated per commit, RSS. Writes bench/results/commit.json.
 #
@@ -27,7 +28,7 @@ changes_for() { case $1 in 100) echo 400 ;; 1000) echo 200 ;; *) echo 60 ;; esac
 results=$work/results.txt
 : > "$results"
 for n in $sizes; do
-  for sharing in 1 0; do
+  for sharing in 1 2 0; do
     line=$("$driver" "$n" "$sharing" "$(changes_for "$n")" "$backends" "$table") || {
       log "FAILED: $n services, sharing=$sharing: the driver did not finish; no figures written"
       exit 1
@@ -62,12 +63,21 @@ for (n, sharing), r in sorted(by.items()):
     out.append({"name": f"commit.{n}-services.rss", "value": int(r["hwm_kb"]), "unit": "kB",
                 "baseline": int(base["hwm_kb"]), "ratio": round(int(r["hwm_kb"]) / int(base["hwm_kb"]), 3)})
     table.append((n, r, base))
+    d = by.get((n, 2))
+    if d is not None:
+        for key, unit in (("p50_us", "us"), ("p99_us", "us")):
+            out.append({"name": f"commit.{n}-services.delta.{key[:3]}", "value": float(d[key]), "unit": unit,
+                        "baseline": float(base[key]), "ratio": round(float(d[key]) / float(base[key]), 4)})
+        out.append({"name": f"commit.{n}-services.delta.bytes_per_commit", "value": float(d["bytes_per_commit"]),
+                    "unit": "bytes", "baseline": float(base["bytes_per_commit"]),
+                    "ratio": round(float(d["bytes_per_commit"]) / float(base["bytes_per_commit"]), 4)})
+        table.append((f"{n} delta", d, base))
 json.dump(out, open("bench/results/commit.json", "w"), indent=1)
 print("\ncommit of one changed service (bench/results/commit.json); baseline: every table rebuilt")
 print(f"{'services':>8} {'p50 us':>9} {'base':>9} {'p99 us':>9} {'base':>9} {'built':>6} {'base':>6} "
       f"{'bytes':>10} {'base':>10} {'RSS MB':>7} {'base':>7}")
 for n, r, b in table:
-    print(f"{n:8d} {float(r['p50_us']):9.1f} {float(b['p50_us']):9.1f} {float(r['p99_us']):9.1f} "
+    print(f"{n:>8} {float(r['p50_us']):9.1f} {float(b['p50_us']):9.1f} {float(r['p99_us']):9.1f} "
           f"{float(b['p99_us']):9.1f} {float(r['built_per_commit']):6.1f} {float(b['built_per_commit']):6.1f} "
           f"{float(r['bytes_per_commit']):10.0f} {float(b['bytes_per_commit']):10.0f} "
           f"{int(r['hwm_kb'])/1024:7.1f} {int(b['hwm_kb'])/1024:7.1f}")

@@ -5,7 +5,8 @@
  *
  *   bench_commit SERVICES SHARING CHANGES BACKENDS TABLE_SIZE
  *     SERVICES    services committed (two ports per VIP, as two-port LoadBalancers)
- *     SHARING     1: unchanged services keep their tables; 0: every commit rebuilds all
+ *     SHARING     1: unchanged services keep their tables; 0: every commit rebuilds all;
+ *                 2: each commit is a gfwd_commit_delta of the changed service alone
  *     CHANGES     commits measured, each changing one service (a backend added or removed)
  *     BACKENDS    backends per service (behind a gateway: one neighbour for all)
  *     TABLE_SIZE  each service's Maglev table size, as the operator resolves it
@@ -85,7 +86,8 @@ int main(int argc, char **argv)
 	}
 	uint32_t n_services = (uint32_t)atoi(argv[1]), changes = (uint32_t)atoi(argv[3]);
 	uint32_t per = (uint32_t)atoi(argv[4]), table_size = (uint32_t)atoi(argv[5]);
-	tables_sharing_set(atoi(argv[2]) != 0);
+	int mode = atoi(argv[2]);
+	tables_sharing_set(mode != 0);
 	char *eal[] = { argv[0], "-l", "0", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 			"--no-telemetry", "--log-level", "*:error", NULL };
 	if (gfwd_init(11, eal) != 0) {
@@ -121,7 +123,8 @@ int main(int argc, char **argv)
 		extra[i] ^= 1;
 		nb = fill(n_services, per, table_size);
 		t0 = now_us();
-		rc = gfwd_commit(seq++, services, n_services, backends, nb, NULL, 0);
+		rc = mode == 2 ? gfwd_commit_delta(seq++, &services[i], 1, backends, nb, NULL, 0, NULL, 0)
+			       : gfwd_commit(seq++, services, n_services, backends, nb, NULL, 0);
 		took[k] = now_us() - t0;
 		if (rc != 0) {
 			fprintf(stderr, "commit %u: %d %s\n", k, rc, gfwd_last_error());
@@ -139,7 +142,7 @@ int main(int argc, char **argv)
 	printf("services=%u sharing=%d changes=%u table_size=%u p50_us=%.1f p99_us=%.1f max_us=%.1f "
 	       "built_per_commit=%.1f reused_per_commit=%.1f bytes_per_commit=%.0f table_bytes=%lu "
 	       "first_commit_ms=%.1f rss_kb=%ld hwm_kb=%ld\n",
-	       n_services, tables_sharing(), changes, table_size, took[changes / 2],
+	       n_services, mode, changes, table_size, took[changes / 2],
 	       took[(uint32_t)(changes * 0.99) < changes ? (uint32_t)(changes * 0.99) : changes - 1], took[changes - 1],
 	       (double)built / changes, (double)reused / changes, (double)bytes / changes,
 	       (unsigned long)st.table_bytes, first_ms, status_kb("VmRSS:"), status_kb("VmHWM:"));

@@ -149,7 +149,7 @@ public final class Agent implements AutoCloseable {
     Ack ack = applier.apply(change);
     if (ack.getApplied()) {
       announcer.ready();
-      bgp.ifPresent(speaker -> speaker.configure(change.snapshot().getBgp()));
+      bgp.ifPresent(speaker -> speaker.configure(change.bgp()));
     }
     return ack;
   }

@@ -8,8 +8,10 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
 import io.gatun.control.v1.VersionedService;
 import io.gatun.control.v1.VirtualService;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The forwarder's side of {@link SentServices}: the services of the last message received on one
@@ -83,20 +85,32 @@ public final class DeltaAssembly {
     if (delta.hasBgp()) { // changed: the whole new one; an empty one turns BGP off
       bgp = delta.getBgp().equals(BgpConfig.getDefaultInstance()) ? null : delta.getBgp();
     }
-    Snapshot.Builder s =
-        Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(services.values());
-    if (hasFleet) {
-      s.setFleet(fleet);
-    }
-    if (bgp != null) {
-      s.setBgp(bgp);
-    }
+    // The complete snapshot as it stands now, built only if asked for (a copy of the references:
+    // later messages do not change it).
+    long at = version;
+    List<VirtualService> all = List.copyOf(services.values());
+    FleetConfig fleetNow = hasFleet ? fleet : null;
+    BgpConfig bgpNow = bgp;
+    Supplier<Snapshot> whole =
+        () -> {
+          Snapshot.Builder s = Snapshot.newBuilder().setSnapshotVersion(at).addAllServices(all);
+          if (fleetNow != null) {
+            s.setFleet(fleetNow);
+          }
+          if (bgpNow != null) {
+            s.setBgp(bgpNow);
+          }
+          return s.build();
+        };
     return Optional.of(
         new SnapshotChange(
-            s.build(),
-            false,
+            version,
+            services.size(),
+            hasFleet ? fleet : FleetConfig.getDefaultInstance(),
+            bgp == null ? BgpConfig.getDefaultInstance() : bgp,
             delta.getServicesList().stream().map(VersionedService::getService).toList(),
-            delta.getRemovedList()));
+            delta.getRemovedList(),
+            whole));
   }
 
   /** Pools replaced, VIPs upserted and removed: the fleet configuration in the operator's order. */

@@ -72,6 +72,9 @@ public final class L2Feed {
   }
 
   private List<InetAddress> l2(List<InetAddress> vips) {
+    if (bgpVips.isEmpty()) {
+      return vips; // no BGP Pool: every VIP is L2's (and nothing to format per snapshot)
+    }
     return vips.stream().filter(v -> !bgpVips.contains(Address.text(v))).toList();
   }
 }

@@ -5,12 +5,13 @@ import io.gatun.control.v1.Observation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A forwarder without a fleet: it answers for every VIP it is given (every served VIP but those a
@@ -23,10 +24,12 @@ public final class LoneAnnouncer implements Announcer {
   private final int garpCount;
   private final Duration garpInterval;
   private final FleetMetrics metrics;
-  private volatile List<String> owned = List.of();
-  // The same, to look up: a List's contains in the loop below made every snapshot cost
-  // (VIPs)², most of the agent's time per commit at thousands of LoadBalancers (JFR).
-  private Set<String> ownedSet = Set.of();
+  // What it answers for, as addresses: a snapshot's VIPs are compared and looked up as such. Text
+  // (sorted, for the observation) is made when asked for: formatting and sorting every VIP on every
+  // snapshot was most of the agent's time while thousands of LoadBalancers were created (JFR).
+  private volatile Set<InetAddress> owned = Set.of();
+  private volatile List<String> ownedText = List.of();
+  private volatile boolean ownedTextStale;
 
   /** False until the first {@link #serve}: the data plane answers for every VIP till then. */
   private boolean toldDataPlane;
@@ -51,31 +54,48 @@ public final class LoneAnnouncer implements Announcer {
 
   @Override
   public synchronized void serve(Collection<InetAddress> vips) {
-    Map<String, InetAddress> next = new TreeMap<>();
-    vips.forEach(v -> next.put(Address.text(v), v));
-    if (!toldDataPlane || !next.keySet().equals(java.util.Set.copyOf(owned))) {
+    Set<InetAddress> next =
+        Collections.unmodifiableSet(new LinkedHashSet<>(vips)); // in order given
+    if (!toldDataPlane || !next.equals(owned)) {
       toldDataPlane = true;
       // Answered before it is announced; a BGP VIP among the served ones is answered by no one.
-      dataPlane.setOwned(next.values());
+      dataPlane.setOwned(next);
     }
-    int gained = 0;
-    for (Map.Entry<String, InetAddress> v : next.entrySet()) {
-      if (!ownedSet.contains(v.getKey())) {
-        gained++;
-        dataPlane.announce(v.getValue(), garpCount, garpInterval);
-        metrics.garps(garpCount);
+    List<InetAddress> gainedNow = new ArrayList<>();
+    for (InetAddress v : next) {
+      if (!owned.contains(v)) {
+        gainedNow.add(v);
       }
     }
-    int kept = (int) owned.stream().filter(next::containsKey).count();
+    if (gainedNow.size() > 1) { // announced in the order of their text, as owned() lists them
+      gainedNow.sort(Comparator.comparing(Address::text));
+    }
+    for (InetAddress v : gainedNow) {
+      dataPlane.announce(v, garpCount, garpInterval);
+      metrics.garps(garpCount);
+    }
+    int gained = gainedNow.size();
+    int kept = next.size() - gained;
     metrics.acquired(gained);
     metrics.released(owned.size() - kept);
-    owned = List.copyOf(next.keySet());
-    ownedSet = new HashSet<>(owned);
+    if (gained > 0 || kept != owned.size()) {
+      ownedTextStale = true;
+    }
+    owned = next;
   }
 
+  /** The VIPs it answers for, as text, sorted. */
   @Override
   public List<String> owned() {
-    return owned;
+    if (ownedTextStale) {
+      synchronized (this) {
+        if (ownedTextStale) {
+          ownedText = owned.stream().map(Address::text).sorted().toList();
+          ownedTextStale = false;
+        }
+      }
+    }
+    return ownedText;
   }
 
   @Override

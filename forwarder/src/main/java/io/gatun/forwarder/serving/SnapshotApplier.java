@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -122,8 +123,7 @@ public final class SnapshotApplier {
    */
   public synchronized Ack apply(SnapshotChange change) {
     long started = System.nanoTime();
-    Snapshot snapshot = change.snapshot();
-    long snapshotVersion = snapshot.getSnapshotVersion();
+    long snapshotVersion = change.version();
     long running = lastSnapshotVersion.get();
     if (snapshotVersion < running) {
       stale.increment();
@@ -155,8 +155,8 @@ public final class SnapshotApplier {
       }
       Set<String> removed = new HashSet<>(pendingRemoved);
       removed.addAll(unreadableNow.keySet()); // what ran under that key runs no more
-      fleetListener.accept(snapshot.getFleet());
-      bgpListener.accept(snapshot.getBgp());
+      fleetListener.accept(change.fleet());
+      bgpListener.accept(change.bgp());
       Map<String, String> refusedNow = serving.change(upserts, removed);
       // Applied: what was pending is what runs (or is refused) now.
       pendingRemoved.forEach(
@@ -181,7 +181,7 @@ public final class SnapshotApplier {
       log.info(
           "applied snapshot version {}: {} services ({} changed) in {} us, {} refused",
           snapshotVersion,
-          snapshot.getServicesCount() - why.size(),
+          change.services() - why.size(),
           upserts.size() + removed.size(),
           nanos / 1000,
           why.size());
@@ -190,15 +190,13 @@ public final class SnapshotApplier {
               .setSnapshotVersion(snapshotVersion)
               .setApplied(true)
               .setApplyNanos(nanos);
-      if (!why.isEmpty()) {
-        for (VirtualService vs : snapshot.getServicesList()) { // in the snapshot's order
-          String error = why.remove(vs.getKey());
-          if (error != null) {
-            log.warn("refused service {}: {}", vs.getKey(), error);
-            ack.addRefused(RefusedService.newBuilder().setServiceKey(vs.getKey()).setError(error));
-          }
-        }
-      }
+      // In the snapshot's order, which is the keys' (the operator's, and DeltaAssembly's).
+      new TreeMap<>(why)
+          .forEach(
+              (key, error) -> {
+                log.warn("refused service {}: {}", key, error);
+                ack.addRefused(RefusedService.newBuilder().setServiceKey(key).setError(error));
+              });
       return ack.build();
     } catch (RuntimeException e) {
       rejected.increment();

@@ -59,6 +59,12 @@ public final class DesiredState {
   // The fleet configuration, rebuilt only when some LoadBalancer's share changed: the same object
   // otherwise, which the senders' comparison takes at a glance. Null: to be rebuilt.
   private Optional<FleetConfig> fleet;
+  // Every LoadBalancer's fleet share by pool name and by VIP address, each by owner: the first
+  // owner's wins (as a VIP shared by LoadBalancers keeps the first share). Kept up to date by every
+  // publish and withdrawal, so the fleet configuration is a pass over them, not a sort of every
+  // owner and a merge of every share (a tenth of the operator's time creating 10,000, JFR).
+  private final TreeMap<String, TreeMap<Owner, FleetPool>> poolShares = new TreeMap<>();
+  private final TreeMap<String, TreeMap<Owner, FleetVip>> vipShares = new TreeMap<>();
   private final Set<Owner> awaited =
       new HashSet<>(); // owners to hear from before any snapshot goes out
   private final Map<String, BgpPoolPlan> bgpPools = new HashMap<>(); // by pool name
@@ -128,7 +134,7 @@ public final class DesiredState {
         updateViews(current == null ? null : current.desired(), desired);
         indexVips(owner, current == null ? null : current.desired(), desired);
         if (current == null || !Objects.equals(current.desired().fleet(), desired.fleet())) {
-          fleet = null;
+          indexFleet(owner, current == null ? null : current.desired().fleet(), desired.fleet());
         }
         published.put(owner, new Published(desired, result, System.nanoTime()));
         ownersByVersion.put(result, owner);
@@ -152,7 +158,7 @@ public final class DesiredState {
         updateViews(removed.desired(), null);
         indexVips(owner, removed.desired(), null);
         if (removed.desired().fleet() != null) {
-          fleet = null;
+          indexFleet(owner, removed.desired().fleet(), null);
         }
         bump();
         changed = true;
@@ -359,22 +365,42 @@ public final class DesiredState {
    * first share, by owner); empty without an L2 Pool's VIP, so the field stays absent.
    */
   private Optional<FleetConfig> fleetConfig() {
-    var pools = new TreeMap<String, FleetPool>();
-    var vips = new TreeMap<String, FleetVip>();
-    published.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .map(e -> e.getValue().desired().fleet())
-        .filter(Objects::nonNull)
-        .forEach(
-            share -> {
-              pools.putIfAbsent(share.pool().getName(), share.pool());
-              share.vips().forEach(vip -> vips.putIfAbsent(vip.getAddress(), vip));
-            });
-    if (vips.isEmpty()) {
+    if (vipShares.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(
-        FleetConfig.newBuilder().addAllPools(pools.values()).addAllVips(vips.values()).build());
+    var config = FleetConfig.newBuilder();
+    poolShares.values().forEach(byOwner -> config.addPools(byOwner.firstEntry().getValue()));
+    vipShares.values().forEach(byOwner -> config.addVips(byOwner.firstEntry().getValue()));
+    return Optional.of(config.build());
+  }
+
+  /** The owner's fleet share went from {@code before} to {@code after} (null: none). */
+  private void indexFleet(Owner owner, FleetShare before, FleetShare after) {
+    if (before != null) {
+      unshare(poolShares, before.pool().getName(), owner);
+      before.vips().forEach(vip -> unshare(vipShares, vip.getAddress(), owner));
+    }
+    if (after != null) {
+      poolShares
+          .computeIfAbsent(after.pool().getName(), n -> new TreeMap<>())
+          .put(owner, after.pool());
+      after
+          .vips()
+          .forEach(
+              vip ->
+                  vipShares
+                      .computeIfAbsent(vip.getAddress(), a -> new TreeMap<>())
+                      .put(owner, vip));
+    }
+    fleet = null;
+  }
+
+  private static <V> void unshare(
+      TreeMap<String, TreeMap<Owner, V>> shares, String name, Owner owner) {
+    var byOwner = shares.get(name);
+    if (byOwner != null && byOwner.remove(owner) != null && byOwner.isEmpty()) {
+      shares.remove(name);
+    }
   }
 
   /** Returns true when this was the last awaited owner: held snapshots may go out now. */

@@ -26,6 +26,7 @@ final class ChangeClock {
   private static final class Change {
     final long writtenNanos;
     volatile long version = -1;
+    volatile long sentNanos = -1;
     volatile long appliedNanos = -1;
 
     Change(long writtenNanos) {
@@ -55,20 +56,21 @@ final class ChangeClock {
     }
     if (message.hasDelta()) {
       for (VersionedService v : message.getDelta().getServicesList()) {
-        carried(v.getService(), message.getDelta().getSnapshotVersion());
+        carried(v.getService(), message.getDelta().getSnapshotVersion(), nanos);
       }
     } else {
       for (VirtualService s : message.getSnapshot().getServicesList()) {
-        carried(s, message.getSnapshot().getSnapshotVersion());
+        carried(s, message.getSnapshot().getSnapshotVersion(), nanos);
       }
     }
   }
 
-  private void carried(VirtualService service, long version) {
+  private void carried(VirtualService service, long version, long nanos) {
     for (Backend b : service.getBackendsList()) {
       Change change = unsent.remove(b.getAddress());
       if (change != null) {
         change.version = version;
+        change.sentNanos = nanos;
         unapplied.add(change);
       }
     }
@@ -109,6 +111,26 @@ final class ChangeClock {
   synchronized double[] sortedMillis() {
     double[] millis =
         all.stream().mapToDouble(c -> (c.appliedNanos - c.writtenNanos) / 1e6).toArray();
+    Arrays.sort(millis);
+    return millis;
+  }
+
+  /**
+   * Milliseconds from write to the operator's message carrying it (the API server and the
+   * operator), in order; only once {@link #allApplied}.
+   */
+  synchronized double[] sortedMillisToSent() {
+    double[] millis = all.stream().mapToDouble(c -> (c.sentNanos - c.writtenNanos) / 1e6).toArray();
+    Arrays.sort(millis);
+    return millis;
+  }
+
+  /**
+   * Milliseconds from the operator's message to the forwarder's acknowledgement that runs it (the
+   * forwarder, and the wait for its answer to the messages before), in order.
+   */
+  synchronized double[] sortedMillisSentToRunning() {
+    double[] millis = all.stream().mapToDouble(c -> (c.appliedNanos - c.sentNanos) / 1e6).toArray();
     Arrays.sort(millis);
     return millis;
   }

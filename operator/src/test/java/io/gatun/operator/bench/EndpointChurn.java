@@ -104,6 +104,24 @@ final class EndpointChurn {
             size == 10_000 ? 100.0 : null));
     figures.add(
         Figure.of(what + ": written -> running, max", millis[millis.length - 1], "ms", null));
+    // Where the time goes: before the operator's message (API server, operator), and after it
+    // (the forwarder applying it, and the messages queued before it).
+    double[] toSent = clock.sortedMillisToSent();
+    double[] fromSent = clock.sortedMillisSentToRunning();
+    for (int p : new int[] {50, 99}) {
+      figures.add(
+          Figure.of(
+              what + ": written -> operator's message, p" + p,
+              ChangeClock.percentile(toSent, p),
+              "ms",
+              null));
+      figures.add(
+          Figure.of(
+              what + ": operator's message -> running, p" + p,
+              ChangeClock.percentile(fromSent, p),
+              "ms",
+              null));
+    }
     figures.add(
         Figure.of(
             what + ": bytes to the forwarder per change",
@@ -131,6 +149,13 @@ final class EndpointChurn {
         sent.operatorMessages(),
         sent.completeSnapshots(),
         sent.operatorBytes() / (double) changes);
+    System.out.printf(
+        "  of which written -> operator's message p50 %.1f ms, p99 %.1f ms; operator's message"
+            + " -> running p50 %.1f ms, p99 %.1f ms%n",
+        ChangeClock.percentile(toSent, 50),
+        ChangeClock.percentile(toSent, 99),
+        ChangeClock.percentile(fromSent, 50),
+        ChangeClock.percentile(fromSent, 99));
     if (real != null) {
       figures.addAll(commits(real, commitsBefore, real.scrape(), changes, what));
     }

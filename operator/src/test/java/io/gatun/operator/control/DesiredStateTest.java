@@ -279,6 +279,29 @@ class DesiredStateTest {
     assertThat(state.snapshotFor(ANY).hasFleet()).isFalse();
   }
 
+  @Test
+  void aVipSharedByLoadBalancersKeepsTheFirstOwnersShareUntilItLeaves() {
+    FleetPool pool = FleetPool.newBuilder().setName("l2").setIntervalMillis(100).build();
+    FleetVip open = FleetVip.newBuilder().setAddress("198.18.0.200").setPool("l2").build();
+    FleetVip restricted = open.toBuilder().setRestricted(true).addCandidateNodes("node-a").build();
+    FleetVip other = FleetVip.newBuilder().setAddress("198.18.0.201").setPool("l2").build();
+    // echo sorts before web: its share of the VIP is the fleet's, whoever published first.
+    state.publish(
+        web,
+        desired(service("default/web/http"))
+            .withFleet(new FleetShare(pool, List.of(restricted, other))));
+    state.publish(
+        echo, desired(service("default/echo/http")).withFleet(new FleetShare(pool, List.of(open))));
+    assertThat(state.snapshotFor(ANY).getFleet().getVipsList()).containsExactly(open, other);
+
+    state.withdraw(echo);
+    assertThat(state.snapshotFor(ANY).getFleet().getVipsList())
+        .as("web's share once echo's is gone")
+        .containsExactly(restricted, other);
+    state.publish(web, desired(service("default/web/http")));
+    assertThat(state.snapshotFor(ANY).hasFleet()).as("no share left").isFalse();
+  }
+
   /** One or two services, node-local now and then, with a draining backend now and then. */
   private static DesiredServices randomDesired(Owner owner, java.util.Random random) {
     var services = new java.util.ArrayList<VirtualService>();
