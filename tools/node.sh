@@ -126,18 +126,26 @@ component_pids() {
   return 0
 }
 
-# stop PID...: SIGTERM, up to 20 s to exit, then SIGKILL.
-stop_pids() {
-  [ $# -gt 0 ] || return 0
-  kill "$@" 2>/dev/null || true
-  for _ in $(seq 200); do
+# await_gone TENTHS PID...: until none of PID... runs, at most TENTHS tenths of a second.
+await_gone() {
+  local tenths=$1; shift
+  for _ in $(seq "$tenths"); do
     local alive=0
     for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
     [ $alive -eq 0 ] && return 0
     sleep 0.1
   done
+  return 1
+}
+
+# stop PID...: SIGTERM, up to 20 s to exit, then SIGKILL and up to 30 s for the kernel to tear
+# them down (a large Go process on a busy machine took longer than the 0.2 s once allowed).
+stop_pids() {
+  [ $# -gt 0 ] || return 0
+  kill "$@" 2>/dev/null || true
+  await_gone 200 "$@" && return 0
   kill -9 "$@" 2>/dev/null || true
-  sleep 0.2
+  await_gone 300 "$@" || true
 }
 
 # shellcheck disable=SC2046 # PIDs are words
