@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -179,17 +181,7 @@ final class DaemonSetRenderer {
         .withRequests(limits)
         .withLimits(limits)
         .endResources()
-        .withNewSecurityContext()
-        .withPrivileged(false)
-        .withRunAsUser(0L)
-        .withRunAsNonRoot(false)
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .withAdd("IPC_LOCK", "NET_ADMIN", "NET_RAW")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(rootWithOnly("IPC_LOCK", "NET_ADMIN", "NET_RAW"))
         .withStartupProbe(probe("/healthz", spec.metricsPort(), 2, 90))
         .withLivenessProbe(probe("/healthz", spec.metricsPort(), 10, 3))
         .withReadinessProbe(probe("/readyz", spec.metricsPort(), 2, 2))
@@ -213,7 +205,29 @@ final class DaemonSetRenderer {
         .withRequests(limits)
         .withLimits(limits)
         .endResources()
-        .withNewSecurityContext()
+        .withSecurityContext(
+            rootWithOnly(
+                "NET_BIND_SERVICE",
+                "NET_ADMIN",
+                "NET_RAW",
+                "SYS_ADMIN",
+                "SETUID",
+                "SETGID",
+                "KILL"))
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withVolumeMounts(
+            mount("frr", FRR_DIR, false),
+            // FRR's daemons keep their crash logs under /var/tmp/frr.
+            mount("frr-tmp", "/var/tmp", false))
+        .build();
+  }
+
+  /**
+   * Root in the container with only these capabilities, on a read-only root file system, never
+   * privileged and never gaining more: what both the agent and FRR need, and no more.
+   */
+  private static SecurityContext rootWithOnly(String... capabilities) {
+    return new SecurityContextBuilder()
         .withPrivileged(false)
         .withRunAsUser(0L)
         .withRunAsNonRoot(false)
@@ -221,15 +235,8 @@ final class DaemonSetRenderer {
         .withReadOnlyRootFilesystem(true)
         .withNewCapabilities()
         .withDrop("ALL")
-        .withAdd(
-            "NET_BIND_SERVICE", "NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SETUID", "SETGID", "KILL")
+        .withAdd(capabilities)
         .endCapabilities()
-        .endSecurityContext()
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withVolumeMounts(
-            mount("frr", FRR_DIR, false),
-            // FRR's daemons keep their crash logs under /var/tmp/frr.
-            mount("frr-tmp", "/var/tmp", false))
         .build();
   }
 
