@@ -569,7 +569,9 @@ class NodeInstallE2E {
     // The operator's restart costs no request: the data plane forwards on its last snapshot
     // while the new operator starts, takes the lead and sends the same state again.
     assertThat(Interruption.failedBefore(toStatic.requests(), untouchedUntil))
-        .as("requests failed before the forwarder pod was replaced (%s)", staticSeen)
+        .as(
+            "requests failed before the forwarder pod was replaced (%s): %s",
+            staticSeen, Interruption.failuresBefore(toStatic.requests(), untouchedUntil))
         .isZero();
     // Through the Service's VIP (pod backends) the first run lost 10 requests (about a second)
     // before the forwarder pod was replaced, while the static VIP lost none: cause not found yet

@@ -50,6 +50,17 @@ public record Interruption(int requests, int failed, long longestGapMillis, long
     return timeline.stream().filter(r -> r.atMillis() < millis && r.failed()).count();
   }
 
+  /**
+   * The requests that left before {@code millis} and failed, each as "at MS before PROTOCOL:
+   * OUTCOME", for a failure message that says what failed and when.
+   */
+  public static List<String> failuresBefore(List<Traffic.Request> timeline, long millis) {
+    return timeline.stream()
+        .filter(r -> r.atMillis() < millis && r.failed())
+        .map(r -> (millis - r.atMillis()) + " ms before: " + r.protocol() + " " + r.outcome())
+        .toList();
+  }
+
   /** One line for the test log and the README. */
   public String summary() {
     return failed
