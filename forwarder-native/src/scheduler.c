@@ -12,9 +12,24 @@ static inline uint32_t source_hash(const struct pkt *p)
 	return client_hash(&p->key.src);
 }
 
+/* CRC32c is linear: flows that differ only a little (a client's connections on ports p, p+2,
+ * p+4, ... as Linux allocates them) gave CRCs whose remainders clustered, so 30 such connections
+ * could all miss one of three backends (e2e_modes saw it). A multiply-xorshift finaliser spreads
+ * every input bit over the whole word before the table is indexed. Every forwarder computes the
+ * same, so ECMP-spread flows still pick one backend. */
+static inline uint32_t spread(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x7feb352dU;
+	h ^= h >> 15;
+	h *= 0x846ca68bU;
+	h ^= h >> 16;
+	return h;
+}
+
 static inline uint32_t maglev_at(const struct service *svc, uint32_t hash)
 {
-	return svc->first_backend + svc->maglev[hash % svc->maglev_size];
+	return svc->first_backend + svc->maglev[spread(hash) % svc->maglev_size];
 }
 
 /* Fewest of this worker's active flows per unit of weight, among the serving backends;
