@@ -2,6 +2,7 @@ package io.gatun.forwarder.bgp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatun.forwarder.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,16 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
 class FrrDirectoryTest {
   @TempDir Path dir;
 
-  /** Plays the entrypoint once: waits for wanted.conf, answers its generation with {@code how}. */
-  private Thread entrypoint(String how, AtomicReference<String> seen) {
+  /**
+   * Plays the entrypoint once: waits for wanted.conf, answers its generation with {@code how}. An
+   * older generation's answer is in {@code applied} before the agent writes: it must wait for its
+   * own.
+   */
+  private Thread entrypoint(String how, AtomicReference<String> seen) throws Exception {
+    Files.writeString(dir.resolve(FrrDirectory.APPLIED), "1 ok\n");
     return Thread.ofPlatform()
         .start(
             () -> {
               try {
                 Path wanted = dir.resolve(FrrDirectory.WANTED);
-                while (!Files.exists(wanted)) {
-                  Thread.sleep(5);
-                }
+                Await.until(
+                    () -> Files.exists(wanted), Duration.ofSeconds(60), () -> "no wanted.conf");
                 String text = Files.readString(wanted);
                 seen.set(text);
                 String gen =
@@ -34,9 +39,6 @@ class FrrDirectoryTest {
                         .findFirst()
                         .orElseThrow()
                         .substring(FrrDirectory.GENERATION_LINE.length());
-                // An older generation's answer first: the agent must wait for its own.
-                Files.writeString(dir.resolve(FrrDirectory.APPLIED), "1 ok\n");
-                Thread.sleep(50);
                 Files.writeString(dir.resolve(FrrDirectory.APPLIED), gen + " " + how + "\n");
               } catch (Exception e) {
                 throw new IllegalStateException(e);
