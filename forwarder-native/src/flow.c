@@ -199,12 +199,6 @@ uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n)
 	return removed;
 }
 
-void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
-{
-	rte_prefetch0(bucket_of(ft, h, 0));
-	rte_prefetch0(bucket_of(ft, h, 1));
-}
-
 void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
 {
 	uint16_t sig = sig_of(h->hash);

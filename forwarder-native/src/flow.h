@@ -174,7 +174,11 @@ static inline struct flow_hash flow_hash_at(const struct flow_table *ft, uint32_
 
 /* Starts loading the buckets a lookup of h will read, then (once they are in) the flows
  * whose signature matches: the two dependent misses of a lookup, hidden. */
-void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h);
+static inline void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
+{
+	rte_prefetch0(&ft->buckets[h->bucket[0]]);
+	rte_prefetch0(&ft->buckets[h->bucket[1]]);
+}
 void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
 /* Finds the live flow whose `dir` slot matches k. */
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,

@@ -648,12 +648,12 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
 	while (n > 0) {
 		uint16_t k = n < BURST_SIZE ? n : BURST_SIZE;
+		uint64_t bytes = 0;
 		for (uint16_t i = 0; i < k; i++) {
 			struct rte_mbuf *m = pkts[i];
 			if (likely(i + 1 < k))
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-			w->cnt.event[EV_RX_PACKETS]++;
-			w->cnt.event[EV_RX_BYTES] += rte_pktmbuf_pkt_len(m);
+			bytes += rte_pktmbuf_pkt_len(m);
 			struct pkt *p = &parsed[i];
 			p->m = m;
 			p->data = rte_pktmbuf_mtod(m, uint8_t *);
@@ -670,6 +670,8 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 				flow_prefetch(w->flows, &p->fh);
 			}
 		}
+		w->cnt.event[EV_RX_PACKETS] += k;
+		w->cnt.event[EV_RX_BYTES] += bytes;
 		for (uint16_t i = 0; i < k; i++)
 			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
 				flow_prefetch_match(w->flows, &parsed[i].fh);
