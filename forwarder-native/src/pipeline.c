@@ -448,19 +448,29 @@ static void opening_commit(struct worker *w, const struct config *cfg, struct op
 	forward_any(w, cfg, f, o->b, p, o->in_port);
 }
 
-/* A later packet of a flow an earlier one in the burst opened: it finds that flow now, or,
- * if the flow could not open, tries as the earlier packet did. */
+static inline void openings_init(struct openings *op)
+{
+	op->n = op->prepared = 0;   /* the entries are written before they are read */
+	op->hashes = 0;
+}
+
+static void flow_miss(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
+		      struct openings *op);
+static void openings_finish(struct worker *w, const struct config *cfg, struct openings *op);
+
+/* A later packet of a flow an earlier one in the burst opened: it finds that flow now or, if
+ * the flow could not open, is taken as a packet of no flow on its own, as it would have been
+ * had the packets come one at a time. */
 static void opening_follow(struct worker *w, const struct config *cfg, struct opening *o)
 {
 	enum flow_dir dir;
 	struct flow *f = flow_lookup_at(w->flows, &o->p->key, &o->p->fh, w->now, &dir);
 	if (f != NULL && flow_input(w, cfg, f, dir, o->p, o->in_port))
 		return;
-	enum gfwd_drop why;
-	if (opening_prepare(w, cfg, o, 0, &why))
-		opening_commit(w, cfg, o);
-	else
-		drop(w, o->p->m, why);
+	struct openings alone;
+	openings_init(&alone);
+	flow_miss(w, cfg, o->in_port, o->p, &alone);
+	openings_finish(w, cfg, &alone);
 }
 
 /* Whether p's flow is among those being opened. */
@@ -476,6 +486,15 @@ static inline bool opening_pending(const struct openings *op, const struct pkt *
 	return false;
 }
 
+/* p belongs to a flow being opened: it waits for it (opening_follow). */
+static inline void opening_wait(struct openings *op, struct pkt *p, uint16_t in_port)
+{
+	struct opening *o = &op->o[op->n++];
+	o->p = p;
+	o->in_port = in_port;
+	o->b = NULL;
+}
+
 /* p opens a flow of svc: prepared now (or dropped, if it cannot open), finished with the
  * burst (openings_finish). */
 static inline void opening_add(struct worker *w, const struct config *cfg, const struct service *svc,
@@ -485,11 +504,6 @@ static inline void opening_add(struct worker *w, const struct config *cfg, const
 	o->p = p;
 	o->svc = svc;
 	o->in_port = in_port;
-	if (unlikely(opening_pending(op, p))) {
-		o->b = NULL;
-		op->n++;
-		return;
-	}
 	enum gfwd_drop why;
 	if (unlikely(!opening_prepare(w, cfg, o, op->prepared, &why))) {
 		drop(w, p->m, why);
@@ -510,9 +524,55 @@ static void openings_finish(struct worker *w, const struct config *cfg, struct o
 		else
 			opening_follow(w, cfg, o);
 	}
-	op->n = 0;
-	op->prepared = 0;
-	op->hashes = 0;
+	openings_init(op);
+}
+
+/* ---------------------------------------------------------------- a packet of no flow */
+
+/* No flow matched p. A packet of a flow being opened waits for it (before anything else: a
+ * reset or a martian check must see what it would see one packet at a time); a client's
+ * first packet to a service opens a flow; a NAT backend's reply may make one; the rest are
+ * dropped. */
+static __rte_always_inline void flow_miss_at(struct worker *w, const struct config *cfg, uint16_t in_port,
+					     struct pkt *p, struct openings *op)
+{
+	if (unlikely(opening_pending(op, p))) {
+		opening_wait(op, p, in_port);
+		return;
+	}
+	if (unlikely(martian_source(cfg, p))) {
+		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
+		return;
+	}
+	if (unlikely(p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG))) {
+		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
+		return;
+	}
+	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
+	if (likely(svc != NULL)) {
+		opening_add(w, cfg, svc, p, in_port, op);
+		return;
+	}
+	if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
+		drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
+		return;
+	}
+	openings_finish(w, cfg, op);   /* a reply may open the flow one of them opens */
+	enum gfwd_drop why;
+	struct flow *f = reply_open(w, cfg, p, &why);
+	if (f == NULL) {
+		drop(w, p->m, why);
+		return;
+	}
+	flow_track(f, p, DIR_REVERSE, w->now);
+	reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
+}
+
+/* The same, out of line: for opening_follow (ip_input has its own copy inline). */
+static __rte_noinline void flow_miss(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
+				     struct openings *op)
+{
+	flow_miss_at(w, cfg, in_port, p, op);
 }
 
 /* ---------------------------------------------------------------- dispatch */
@@ -572,33 +632,9 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		}
 	}
 
-	if (unlikely(martian_source(cfg, p))) {
-		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
-		return;
-	}
-	if (unlikely(p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG))) {
-		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
-		return;
-	}
-	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
-	if (likely(svc != NULL)) {
-		opening_add(w, cfg, svc, p, in_port, op);
-		return;
-	}
-	if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
-		drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
-		return;
-	}
-	openings_finish(w, cfg, op);   /* a reply may open the flow one of them opens */
-	enum gfwd_drop why;
-	f = reply_open(w, cfg, p, &why);
-	if (f == NULL) {
-		drop(w, p->m, why);
-		return;
-	}
-	flow_track(f, p, DIR_REVERSE, w->now);
-	reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
+	flow_miss_at(w, cfg, in_port, p, op);
 }
+
 
 /* Ours, broadcast, or IPv6 multicast (neighbour discovery). */
 static inline bool frame_for_us(const struct rte_ether_hdr *eth, const struct port *port)
@@ -641,9 +677,8 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 		    struct rte_mbuf **pkts, uint16_t n)
 {
 	struct pkt parsed[BURST_SIZE];
-	struct openings op;   /* not zeroed whole (3 KB): each entry is written before it is read */
-	op.n = op.prepared = 0;
-	op.hashes = 0;
+	struct openings op;   /* not zeroed whole (3 KB) */
+	openings_init(&op);
 	const struct port *port = &dp.ports[in_port];
 	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
 	while (n > 0) {

@@ -2,7 +2,8 @@
  * New flows a burst at a time (pipeline.c prepares each new flow as its packet comes and
  * stores it after the burst's other packets), through the real pipeline with bursts of many
  * frames, full NAT:
- *   - every packet of one new flow in a burst ends up in one flow, sent in arrival order;
+ *   - every packet of one new flow in a burst ends up in one flow, sent in arrival order; a
+ *     reset right after its SYN finds (and closes) the flow the SYN opened;
  *   - new and established flows mixed in one burst each go where their own flow says;
  *   - an ICMP message and an ARP request between two packets of a new flow (which make the
  *     prepared flows finish first) change none of that;
@@ -174,6 +175,36 @@ static void one_flow_three_packets(void)
 	worker_free(w);
 }
 
+/* A SYN and a reset of its connection in one burst: the reset finds the flow the SYN opened
+ * (and closes it), as one at a time; a reset whose SYN could not open a flow is dropped as a
+ * reset without a flow, and opens nothing. */
+static void reset_after_syn(void)
+{
+	configure(1);
+	unsigned workers = (SNAT_PORT_LAST - SNAT_PORT_FIRST + 1) / 2;   /* a share of two ports */
+	struct worker *w = worker_create(0, workers, 0, 4096, 0);
+	CHECK(w != NULL && w->snat_last - w->snat_first == 1, "two SNAT ports");
+	struct frame in[6];
+	segment(&in[0], 1, TCP_SYN, "r1");
+	segment(&in[1], 1, TCP_RST, "r1x");
+	segment(&in[2], 2, TCP_SYN, "r2");
+	segment(&in[3], 3, TCP_SYN, "r3");    /* no port left */
+	segment(&in[4], 3, TCP_RST, "r3x");
+	segment(&in[5], 2, TCP_ACK, "r2b");
+	const struct burst_result *r = run_burst(w, in, 6);
+	struct flow *f1 = flow_of(w, 1);
+	CHECK(r->sent == 4 && r->leaked == 0, "r1, its reset, r2 and its ACK sent (%d, %d leaked)", r->sent, r->leaked);
+	CHECK(sent_at(r, "r1x") > sent_at(r, "r1") && follows(w, &r->out[sent_at(r, "r1x")], f1),
+	      "the reset after its SYN, by its flow");
+	CHECK(f1 != NULL && f1->state == FLOW_TCP_CLOSING, "and the flow is closing");
+	CHECK(r->drops[DROP_SNAT_EXHAUSTED] == 1 && r->drops[DROP_RST_WITHOUT_FLOW] == 1 && drops_total(r) == 2,
+	      "r3 dropped as exhausted, its reset as a reset without a flow (%lu, %lu of %lu)",
+	      (unsigned long)r->drops[DROP_SNAT_EXHAUSTED], (unsigned long)r->drops[DROP_RST_WITHOUT_FLOW],
+	      (unsigned long)drops_total(r));
+	CHECK(flow_table_live(w->flows) == 2 && flow_of(w, 3) == NULL, "two flows (%u)", flow_table_live(w->flows));
+	worker_free(w);
+}
+
 /* A burst of established packets and new SYNs alternating, two packets of some flows. */
 static void new_and_established(void)
 {
@@ -307,6 +338,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	harness_init(argv[0]);
 	one_flow_three_packets();
+	reset_after_syn();
 	new_and_established();
 	between_other_packets();
 	exhausted_mid_burst();
