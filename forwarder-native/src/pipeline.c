@@ -361,6 +361,20 @@ static __rte_always_inline bool flow_input(struct worker *w, const struct config
 	return true;
 }
 
+/* The same, when a lookup found f: true when p was handled (sent, or dropped as a reply whose
+ * backend left), false when p, a client's, is to be scheduled afresh. */
+static __rte_always_inline bool flow_found(struct worker *w, const struct config *cfg, struct flow *f,
+					   enum flow_dir dir, struct pkt *p, uint16_t in_port)
+{
+	if (likely(flow_input(w, cfg, f, dir, p, in_port)))
+		return true;
+	if (dir == DIR_REVERSE) {
+		drop(w, p->m, DROP_NO_FLOW);   /* its backend was removed: nowhere to go */
+		return true;
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------- new flows, a burst at a time
  *
  * What a new flow costs is mostly waiting: the two buckets its reverse direction goes into
@@ -370,8 +384,9 @@ static __rte_always_inline bool flow_input(struct worker *w, const struct config
  * write starts loading), then, after the burst's other packets, stored and forwarded in
  * arrival order. A later packet of a flow being opened waits behind it and then finds it: one
  * flow, not two. Whatever else could make a flow or find one another way (a NAT reply, a
- * fragment, ICMP, the kernel's packets, ARP) first lets the prepared ones finish, so every
- * outcome is the one taking the packets one at a time gives. */
+ * fragment, ICMP, the kernel's packets, ARP, any packet of no flow that opens none) first
+ * lets the prepared ones finish, so every outcome is the one taking the packets one at a
+ * time gives. */
 
 /* A new flow between its two steps. */
 struct opening {
@@ -465,7 +480,7 @@ static void opening_follow(struct worker *w, const struct config *cfg, struct op
 {
 	enum flow_dir dir;
 	struct flow *f = flow_lookup_at(w->flows, &o->p->key, &o->p->fh, w->now, &dir);
-	if (f != NULL && flow_input(w, cfg, f, dir, o->p, o->in_port))
+	if (f != NULL && flow_found(w, cfg, f, dir, o->p, o->in_port))
 		return;
 	struct openings alone;
 	openings_init(&alone);
@@ -530,9 +545,10 @@ static void openings_finish(struct worker *w, const struct config *cfg, struct o
 /* ---------------------------------------------------------------- a packet of no flow */
 
 /* No flow matched p. A packet of a flow being opened waits for it (before anything else: a
- * reset or a martian check must see what it would see one packet at a time); a client's
- * first packet to a service opens a flow; a NAT backend's reply may make one; the rest are
- * dropped. */
+ * reset must find that flow, as one at a time); a client's first packet to a service opens
+ * a flow; anything else first lets the flows being opened finish and looks again (an older
+ * connection's answer may reach one of them, through a port used again), then a NAT
+ * backend's reply may make a flow; the rest are dropped. */
 static __rte_always_inline void flow_miss_at(struct worker *w, const struct config *cfg, uint16_t in_port,
 					     struct pkt *p, struct openings *op)
 {
@@ -544,20 +560,27 @@ static __rte_always_inline void flow_miss_at(struct worker *w, const struct conf
 		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
 		return;
 	}
-	if (unlikely(p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG))) {
-		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
+	bool reset = p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG);
+	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
+	if (likely(svc != NULL && !reset)) {
+		opening_add(w, cfg, svc, p, in_port, op);
 		return;
 	}
-	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
-	if (likely(svc != NULL)) {
-		opening_add(w, cfg, svc, p, in_port, op);
+	if (op->n != 0) {
+		openings_finish(w, cfg, op);
+		enum flow_dir dir;
+		struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
+		if (f != NULL && flow_found(w, cfg, f, dir, p, in_port))
+			return;
+	}
+	if (unlikely(reset)) {
+		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
 		return;
 	}
 	if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
 		drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
 		return;
 	}
-	openings_finish(w, cfg, op);   /* a reply may open the flow one of them opens */
 	enum gfwd_drop why;
 	struct flow *f = reply_open(w, cfg, p, &why);
 	if (f == NULL) {
@@ -623,15 +646,8 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	}
 	enum flow_dir dir;
 	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
-	if (f != NULL) {
-		if (likely(flow_input(w, cfg, f, dir, p, in_port)))
-			return;
-		if (dir == DIR_REVERSE) {
-			drop(w, p->m, DROP_NO_FLOW);   /* its backend was removed: nowhere to go */
-			return;
-		}
-	}
-
+	if (f != NULL && likely(flow_found(w, cfg, f, dir, p, in_port)))
+		return;
 	flow_miss_at(w, cfg, in_port, p, op);
 }
 

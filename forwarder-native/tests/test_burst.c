@@ -5,6 +5,8 @@
  *   - every packet of one new flow in a burst ends up in one flow, sent in arrival order; a
  *     reset right after its SYN finds (and closes) the flow the SYN opened;
  *   - new and established flows mixed in one burst each go where their own flow says;
+ *   - NAT: a backend's packet to a client whose flow opens in the same burst is that flow's
+ *     reply (not a second flow made by the NAT return path);
  *   - an ICMP message and an ARP request between two packets of a new flow (which make the
  *     prepared flows finish first) change none of that;
  *   - SNAT ports running out part-way through a burst drop exactly the flows that find none
@@ -130,7 +132,7 @@ static int follows(struct worker *w, const struct frame *o, const struct flow *f
 
 /* ---------------------------------------------------------------- configuration */
 
-static void configure(uint32_t n_backends)
+static void configure_mode(uint8_t mode, uint32_t n_backends)
 {
 	static uint64_t seq = 1;
 	struct gfwd_backend b[4];
@@ -139,10 +141,15 @@ static void configure(uint32_t n_backends)
 		inet_pton(AF_INET, BACKENDS[i], b[i].addr);
 		gfwd_neighbor_set(4, b[i].addr, (uint8_t[6]){ 2, 0, 0, 0, 1, (uint8_t)i });
 	}
-	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = 80, .mode = GFWD_MODE_FULLNAT,
+	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = 80, .mode = mode,
 				  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 251, .n_backends = n_backends };
 	inet_pton(AF_INET, VIP, s.vip);
 	CHECK(gfwd_commit(seq++, &s, 1, b, n_backends, NULL, 0) == 0, "commit");
+}
+
+static void configure(uint32_t n_backends)
+{
+	configure_mode(GFWD_MODE_FULLNAT, n_backends);
 }
 
 /* ---------------------------------------------------------------- the cases */
@@ -202,6 +209,37 @@ static void reset_after_syn(void)
 	      (unsigned long)r->drops[DROP_SNAT_EXHAUSTED], (unsigned long)r->drops[DROP_RST_WITHOUT_FLOW],
 	      (unsigned long)drops_total(r));
 	CHECK(flow_table_live(w->flows) == 2 && flow_of(w, 3) == NULL, "two flows (%u)", flow_table_live(w->flows));
+	worker_free(w);
+}
+
+/* NAT: a backend's packet to a client whose flow is being opened in the same burst (an older
+ * connection's, on the same tuple) is that flow's reply, as one at a time: translated back by
+ * it, not made into a second flow by the NAT return path. */
+static void reply_to_an_opening(void)
+{
+	configure_mode(GFWD_MODE_NAT, 1);
+	struct worker *w = worker_create(0, 1, 0, 4096, 0);
+	struct frame in[2];
+	segment(&in[0], 9, TCP_SYN, "q1");
+	in[1] = frame_new();
+	frame_eth(&in[1], PORT_MAC, (const uint8_t[6]){ 2, 0, 0, 0, 1, 0 });
+	frame_ipv4(&in[1], BACKENDS[0], "198.19.0.9", IPPROTO_TCP);
+	frame_tcp(&in[1], BACKEND_PORT, 40000, TCP_ACK);
+	frame_payload(&in[1], "q1r");
+	frame_done(&in[1]);
+	const struct burst_result *r = run_burst(w, in, 2);
+	CHECK(r->sent == 2 && drops_total(r) == 0 && r->leaked == 0, "both sent (%d, %lu dropped, %d leaked)", r->sent,
+	      (unsigned long)drops_total(r), r->leaked);
+	CHECK(flow_table_live(w->flows) == 1 && w->cnt.event[EV_REPLY_FLOWS] == 0, "one flow, none from the reply (%u, %lu)",
+	      flow_table_live(w->flows), (unsigned long)w->cnt.event[EV_REPLY_FLOWS]);
+	int q = sent_at(r, "q1r");
+	uint32_t src = 0, vip;
+	inet_pton(AF_INET, VIP, &vip);
+	if (q >= 0)
+		memcpy(&src, r->out[q].b + 26, 4);
+	CHECK(q > sent_at(r, "q1") && src == vip && memcmp(r->out[q].b, CLIENT_MAC, 6) == 0 &&
+	      frame_checksums_ok(r->out[q].b, r->out[q].len, 14, 34),
+	      "the reply leaves from the VIP to the client's MAC, after the SYN");
 	worker_free(w);
 }
 
@@ -339,6 +377,7 @@ int main(int argc, char **argv)
 	harness_init(argv[0]);
 	one_flow_three_packets();
 	reset_after_syn();
+	reply_to_an_opening();
 	new_and_established();
 	between_other_packets();
 	exhausted_mid_burst();
