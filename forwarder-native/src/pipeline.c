@@ -386,7 +386,7 @@ static __rte_always_inline bool flow_found(struct worker *w, const struct config
  * flow, not two. Whatever else could make a flow or find one another way (a NAT reply, a
  * fragment, ICMP, the kernel's packets, ARP, any packet of no flow that opens none) first
  * lets the prepared ones finish, so every outcome is the one taking the packets one at a
- * time gives. */
+ * time gives (but for which flow a full table evicts, and which SNAT port a flow gets). */
 
 /* A new flow between its two steps. */
 struct opening {
