@@ -340,8 +340,8 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 /* A packet of flow f, found in direction dir: tracked and sent on. false when f's backend
  * has left the config: f is removed, and the packet is the caller's to schedule afresh (a
  * client's) or drop (a reply, which has nowhere to go). */
-static __rte_always_inline bool flow_input(struct worker *w, const struct config *cfg, struct flow *f, enum flow_dir dir,
-			      struct pkt *p, uint16_t in_port)
+static __rte_always_inline bool flow_input(struct worker *w, const struct config *cfg, struct flow *f,
+					   enum flow_dir dir, struct pkt *p, uint16_t in_port)
 {
 	const struct backend *b = flow_backend(w, cfg, f);
 	if (unlikely(b == NULL)) {
