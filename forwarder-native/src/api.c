@@ -176,13 +176,10 @@ static uint64_t cycles_to_ns(uint64_t cycles)
 
 static void record_commit(const struct config *c, uint64_t start, uint64_t built, uint64_t end)
 {
-	uint64_t table_bytes = 0;
-	for (uint32_t i = 0; i < c->n_services; i++)
-		table_bytes += c->tables[i]->bytes;
 	last_commit = (struct gfwd_commit_stats){
 		.seq = c->seq, .services = c->n_services, .tables_built = c->tables_built,
 		.tables_reused = c->tables_reused, .bytes_allocated = c->table_bytes_built + c->own_bytes,
-		.table_bytes = table_bytes, .build_ns = cycles_to_ns(built - start),
+		.table_bytes = c->table_bytes, .build_ns = cycles_to_ns(built - start),
 		.commit_ns = cycles_to_ns(end - start),
 	};
 }

@@ -357,8 +357,11 @@ static int build_service(struct config *c, const struct config *old, uint32_t in
 	svc->maglev = t->maglev;
 	svc->wrr = t->wrr;
 	svc->wrr_len = t->wrr_len;
-	if (assign_counters(c, old, svc, mine) != 0)
-		return -ENOMEM;   /* c is freed: its tables and slots with it */
+	if (assign_counters(c, old, svc, mine) != 0) {
+		tables_release(c->tables[index]);   /* c is freed: its other tables and slots with it */
+		return -ENOMEM;
+	}
+	c->table_bytes += t->bytes;
 	c->n_backends += s->n_backends;
 	return 0;
 }
@@ -446,13 +449,14 @@ static struct config *config_alloc(uint64_t seq, uint32_t n_services, uint64_t r
 		free(c);
 		return NULL;
 	}
-	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
-	c->backends = calloc(room ? room : 1, sizeof(struct backend));
+	/* Not zeroed: every entry below n_services and n_backends is written before it counts. */
+	c->services = malloc((n_services ? n_services : 1) * sizeof(struct service));
+	c->backends = malloc((room ? room : 1) * sizeof(struct backend));
 	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));
 	c->svc_mask = c->vip_mask = slots - 1;
 	c->svc_slots = malloc(sizeof(int32_t) * slots);
 	c->vip_slots = malloc(sizeof(int32_t) * slots);
-	c->tables = calloc(n_services ? n_services : 1, sizeof(*c->tables));
+	c->tables = malloc((n_services ? n_services : 1) * sizeof(*c->tables));
 	c->own_bytes = (n_services ? n_services : 1) * (sizeof(struct service) + sizeof(*c->tables)) +
 		       (room ? room : 1) * sizeof(struct backend) + 2 * sizeof(int32_t) * slots;
 	if (c->services == NULL || c->backends == NULL || c->svc_slots == NULL || c->vip_slots == NULL ||
@@ -635,6 +639,7 @@ struct config *config_build_delta(const struct config *old, uint64_t seq,
 		for (uint32_t m = 0; m < j - i; m++) {
 			c->services[k0 + m].first_backend = c->services[k0 + m].first_backend - ob0 + b0;
 			c->tables[k0 + m] = tables_hold(old->tables[i + m]);
+			c->table_bytes += old->tables[i + m]->bytes;
 			index_service(c, k0 + m);
 		}
 		for (uint32_t m = b0; m < b0 + nb; m++)

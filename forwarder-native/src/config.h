@@ -90,6 +90,7 @@ struct config {
 	uint32_t tables_reused;
 	uint64_t table_bytes_built;
 	uint64_t own_bytes;
+	uint64_t table_bytes;       /* of every table it holds */
 	/* The NAT return path's index: every backend of a NAT-mode service, sorted by (family,
 	 * proto, addr, port, service). A reply whose forward flow went through another forwarder
 	 * finds its service(s) here (config_nat_services). */
