@@ -56,21 +56,14 @@ void config_free(struct config *c)
 	for (uint32_t i = 0; c->tables != NULL && i < c->n_services; i++)
 		tables_release(c->tables[i]);
 	free(c->tables);
-	for (unsigned w = 0; w < c->n_workers; w++) {
-		if (c->live != NULL)
-			rte_free(c->live[w]);
-		if (c->cursor != NULL)
-			rte_free(c->cursor[w]);
-	}
-	free(c->live);
-	free(c->cursor);
-	free(c->base);
+	for (uint32_t i = 0; !c->published && i < c->n_fresh; i++)
+		traffic_give(c->fresh[i]);
+	free(c->fresh);
+	free(c->dropped);
 	free(c->services);
 	free(c->backends);
 	free(c->svc_slots);
 	free(c->vip_slots);
-	free(c->carry_from);
-	free(c->kept_from);
 	free(c->nat_returns);
 	free(c);
 }
@@ -164,6 +157,15 @@ static int validate_backend(const struct gfwd_service *s, const struct gfwd_back
 	return 0;
 }
 
+/* x's service of the same VIP, port, protocol and family as s, or NULL. */
+static const struct service *same_service_in(const struct config *x, const struct service *s)
+{
+	if (x == NULL)
+		return NULL;
+	const struct service *o = config_find_service(x, &s->vip, s->port, s->proto);
+	return o != NULL && o->family == s->family ? o : NULL;
+}
+
 /* The tables of the same service in old when they fit svc as they are: the same table size
  * and the same serving backends (address, port, weight; both sorted the same way). NULL
  * when svc needs its own (or sharing is off). */
@@ -172,9 +174,8 @@ static struct sched_tables *same_tables(const struct config *old, const struct s
 {
 	if (old == NULL || old->tables == NULL || !tables_sharing())
 		return NULL;
-	const struct service *o = config_find_service(old, &svc->vip, svc->port, svc->proto);
-	if (o == NULL || o->family != svc->family || o->maglev_size != svc->maglev_size ||
-	    o->n_serving != svc->n_serving)
+	const struct service *o = same_service_in(old, svc);
+	if (o == NULL || o->maglev_size != svc->maglev_size || o->n_serving != svc->n_serving)
 		return NULL;
 	const struct backend *theirs = &old->backends[o->first_backend];
 	for (uint32_t j = 0; j < svc->n_serving; j++)
@@ -182,6 +183,103 @@ static struct sched_tables *same_tables(const struct config *old, const struct s
 		    !addr_eq(&theirs[j].addr, &mine[j].addr))
 			return NULL;
 	return old->tables[o - old->services];
+}
+
+/* Appends id to one of c's lists of slots; -ENOMEM. */
+static int list_add(uint32_t **list, uint32_t *n, uint32_t *cap, uint32_t id)
+{
+	if (*n == *cap) {
+		uint32_t grown = *cap ? 2 * *cap : 16;
+		uint32_t *l = realloc(*list, sizeof(uint32_t) * grown);
+		if (l == NULL)
+			return -ENOMEM;
+		*list = l;
+		*cap = grown;
+	}
+	(*list)[(*n)++] = id;
+	return 0;
+}
+
+/* A counter slot of c's own (zeroed), or TRAFFIC_NONE. */
+static uint32_t take_counter(struct config *c)
+{
+	uint32_t id = traffic_take();
+	if (id != TRAFFIC_NONE && list_add(&c->fresh, &c->n_fresh, &c->fresh_cap, id) != 0) {
+		traffic_give(id);
+		return TRAFFIC_NONE;
+	}
+	return id;
+}
+
+/* Counter slots for svc and its backends `mine`: those of the same service in old and, within
+ * it, of the same backend (address, port) where they ran, so their counts go on; fresh ones
+ * for the rest. -ENOMEM when no slot is left (concerns the whole commit). */
+static int assign_counters(struct config *c, const struct config *old, struct service *svc, struct backend *mine)
+{
+	const struct service *o = same_service_in(old, svc);
+	svc->counter = o != NULL ? o->counter : take_counter(c);
+	for (uint32_t j = 0; j < svc->n_backends; j++) {
+		int64_t ob = o == NULL ? -1 : config_find_backend(old, o, &mine[j].addr, mine[j].port);
+		mine[j].counter = ob >= 0 ? old->backends[ob].counter : take_counter(c);
+		if (mine[j].counter == TRAFFIC_NONE)
+			return -ENOMEM;
+	}
+	return svc->counter == TRAFFIC_NONE ? -ENOMEM : 0;
+}
+
+static int drop(struct config *c, uint32_t id, uint32_t into)
+{
+	if (c->n_dropped == c->dropped_cap) {
+		uint32_t grown = c->dropped_cap ? 2 * c->dropped_cap : 16;
+		struct dropped_counter *l = realloc(c->dropped, sizeof(*l) * grown);
+		if (l == NULL)
+			return -ENOMEM;
+		c->dropped = l;
+		c->dropped_cap = grown;
+	}
+	c->dropped[c->n_dropped++] = (struct dropped_counter){ id, into };
+	return 0;
+}
+
+/* Old's service o left or changed in c: the slots of what c no longer has (o itself, or its
+ * backends c's service of the same id lacks, whose counts stay that service's) go on c's
+ * dropped list. */
+static int drop_counters(struct config *c, const struct config *old, const struct service *o)
+{
+	const struct service *n = same_service_in(c, o);
+	if (n == NULL && drop(c, o->counter, TRAFFIC_NONE) != 0)
+		return -ENOMEM;
+	for (uint32_t j = 0; j < o->n_backends; j++) {
+		const struct backend *b = &old->backends[o->first_backend + j];
+		if ((n == NULL || config_find_backend(c, n, &b->addr, b->port) < 0) &&
+		    drop(c, b->counter, n == NULL ? TRAFFIC_NONE : n->counter) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void config_give_dropped(struct config *c)
+{
+	for (uint32_t i = 0; i < c->n_dropped; i++) {
+		if (c->dropped[i].into != TRAFFIC_NONE)
+			traffic_fold(c->dropped[i].id, c->dropped[i].into, c->n_workers);
+		traffic_give(c->dropped[i].id);
+	}
+	c->n_dropped = 0;
+}
+
+struct traffic config_service_traffic(const struct config *c, uint32_t i)
+{
+	const struct service *s = &c->services[i];
+	struct traffic t = traffic_sum(s->counter, c->n_workers);
+	for (uint32_t j = 0; j < s->n_backends; j++) {
+		struct traffic b = traffic_sum(c->backends[s->first_backend + j].counter, c->n_workers);
+		t.packets += b.packets;
+		t.bytes += b.bytes;
+		t.new_flows += b.new_flows;
+		t.active += b.active;
+	}
+	return t;
 }
 
 /* Builds services[index] from s and its backends, taking over old's tables for it when they
@@ -259,6 +357,11 @@ static int build_service(struct config *c, const struct config *old, uint32_t in
 	svc->maglev = t->maglev;
 	svc->wrr = t->wrr;
 	svc->wrr_len = t->wrr_len;
+	if (assign_counters(c, old, svc, mine) != 0) {
+		tables_release(c->tables[index]);   /* c is freed: its other tables and slots with it */
+		return -ENOMEM;
+	}
+	c->table_bytes += t->bytes;
 	c->n_backends += s->n_backends;
 	return 0;
 }
@@ -307,29 +410,6 @@ static int index_nat_returns(struct config *c)
 	return 0;
 }
 
-static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backends_max)
-{
-	size_t entries = (size_t)c->n_services + n_backends_max;
-	c->n_workers = n_workers ? n_workers : 1;
-	c->live = calloc(c->n_workers, sizeof(*c->live));
-	c->cursor = calloc(c->n_workers, sizeof(*c->cursor));
-	c->base = calloc(entries ? entries : 1, sizeof(struct traffic));
-	if (c->live == NULL || c->cursor == NULL || c->base == NULL)
-		return -ENOMEM;
-	for (unsigned w = 0; w < c->n_workers; w++) {
-		/* One block per worker, cache-line aligned: workers never share a line. */
-		c->live[w] = rte_zmalloc("gfwd_traffic", (entries ? entries : 1) * sizeof(struct traffic),
-					 RTE_CACHE_LINE_SIZE);
-		c->cursor[w] = rte_zmalloc("gfwd_cursor", (c->n_services ? c->n_services : 1) * sizeof(uint32_t),
-					   RTE_CACHE_LINE_SIZE);
-		if (c->live[w] == NULL || c->cursor[w] == NULL)
-			return -ENOMEM;
-	}
-	c->own_bytes += (entries ? entries : 1) * sizeof(struct traffic) * (c->n_workers + 1) +
-			(c->n_services ? c->n_services : 1) * sizeof(uint32_t) * c->n_workers;
-	return 0;
-}
-
 static void refuse(struct gfwd_refusal *out, uint32_t cap, uint32_t *n, uint32_t index,
 		   const struct gfwd_service *s, int rc, const struct refusal_text *r)
 {
@@ -354,20 +434,29 @@ struct config *config_build(uint64_t seq,
 				 vip_id, refusals, refusals_cap, n_refused, err, err_len);
 }
 
-/* An empty config with room for n_services services and `room` backends. */
-static struct config *config_alloc(uint64_t seq, uint32_t n_services, uint64_t room)
+/* An empty config with room for n_services services and `room` backends, counting into the
+ * counter slots of n_workers workers. */
+static struct config *config_alloc(uint64_t seq, uint32_t n_services, uint64_t room, unsigned n_workers)
 {
 	struct config *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return NULL;
 	c->seq = seq;
-	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
-	c->backends = calloc(room ? room : 1, sizeof(struct backend));
+	c->n_workers = n_workers ? n_workers : 1;
+	c->live = traffic_live;
+	c->cursor = traffic_cursor;
+	if (traffic_workers(c->n_workers) != 0) {
+		free(c);
+		return NULL;
+	}
+	/* Not zeroed: every entry below n_services and n_backends is written before it counts. */
+	c->services = malloc((n_services ? n_services : 1) * sizeof(struct service));
+	c->backends = malloc((room ? room : 1) * sizeof(struct backend));
 	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));
 	c->svc_mask = c->vip_mask = slots - 1;
 	c->svc_slots = malloc(sizeof(int32_t) * slots);
 	c->vip_slots = malloc(sizeof(int32_t) * slots);
-	c->tables = calloc(n_services ? n_services : 1, sizeof(*c->tables));
+	c->tables = malloc((n_services ? n_services : 1) * sizeof(*c->tables));
 	c->own_bytes = (n_services ? n_services : 1) * (sizeof(struct service) + sizeof(*c->tables)) +
 		       (room ? room : 1) * sizeof(struct backend) + 2 * sizeof(int32_t) * slots;
 	if (c->services == NULL || c->backends == NULL || c->svc_slots == NULL || c->vip_slots == NULL ||
@@ -446,11 +535,14 @@ static uint64_t backend_room(const struct gfwd_service *services, uint32_t n_ser
 	return room;
 }
 
-/* The parts every config has once its services are in: counters and the NAT return index. */
-static int config_finish(struct config *c, unsigned n_workers)
+/* The parts every config has once its services are in: the slots it drops of old (every old
+ * service listed in `gone`, or all of them when gone is NULL), and the NAT return index. */
+static int config_finish(struct config *c, const struct config *old, const uint8_t *gone)
 {
-	if (alloc_counters(c, n_workers, c->n_backends) != 0)
-		return -ENOMEM;
+	for (uint32_t i = 0; old != NULL && i < old->n_services; i++)
+		if ((gone == NULL || gone[i]) && drop_counters(c, old, &old->services[i]) != 0)
+			return -ENOMEM;
+	c->own_bytes += sizeof(uint32_t) * (uint64_t)c->fresh_cap + sizeof(struct dropped_counter) * c->dropped_cap;
 	return index_nat_returns(c);
 }
 
@@ -466,14 +558,16 @@ struct config *config_build_over(const struct config *old, uint64_t seq,
 	if (n_services > MAX_SERVICES)
 		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
 	uint64_t room = RTE_MIN(backend_room(services, n_services, n_backends), (uint64_t)MAX_BACKENDS);
-	if ((c = config_alloc(seq, n_services, room)) == NULL)
+	uint64_t counter_bytes = traffic_bytes();
+	if ((c = config_alloc(seq, n_services, room, n_workers)) == NULL)
 		FAIL("out of memory");
 	for (uint32_t i = 0; i < n_services; i++)
 		if (add_service(c, old, i, &services[i], backends, n_backends, next_hop, vip_id, refusals,
 				refusals_cap, n_refused) != 0)
-			FAIL("out of memory building the services");
-	if (config_finish(c, n_workers) != 0)
-		FAIL("out of memory for traffic counters and the NAT return index");
+			FAIL("out of memory (or traffic counter slots) building the services");
+	if (config_finish(c, old, NULL) != 0)
+		FAIL("out of memory for the NAT return index");
+	c->own_bytes += traffic_bytes() - counter_bytes;
 	return c;
 }
 
@@ -519,15 +613,16 @@ struct config *config_build_delta(const struct config *old, uint64_t seq,
 		FAIL("%u services kept and %u upserted exceed the limit of %u", n_kept, n_upserts, MAX_SERVICES);
 	}
 	room = RTE_MIN(room + backend_room(upserts, n_upserts, n_backends), (uint64_t)MAX_BACKENDS);
-	c = config_alloc(seq, n_kept + n_upserts, room);
-	if (c == NULL || (c->kept_from = malloc(sizeof(uint32_t) * (n_kept ? n_kept : 1))) == NULL) {
+	uint64_t counter_bytes = traffic_bytes();
+	c = config_alloc(seq, n_kept + n_upserts, room, n_workers);
+	if (c == NULL) {
 		free(gone);
 		FAIL("out of memory");
 	}
-	c->own_bytes += sizeof(uint32_t) * (n_kept ? n_kept : 1);
 	/* The kept services first, in old's order, a run of consecutive ones at a time: their
 	 * services and backends are contiguous in old, so each run is two copies, then the
-	 * indexes that moved are shifted. Their tables are shared; nothing is validated again. */
+	 * indexes that moved are shifted. Their tables and counter slots are shared; nothing is
+	 * validated again. */
 	for (uint32_t i = 0; i < old->n_services;) {
 		if (gone[i]) {
 			i++;
@@ -544,7 +639,7 @@ struct config *config_build_delta(const struct config *old, uint64_t seq,
 		for (uint32_t m = 0; m < j - i; m++) {
 			c->services[k0 + m].first_backend = c->services[k0 + m].first_backend - ob0 + b0;
 			c->tables[k0 + m] = tables_hold(old->tables[i + m]);
-			c->kept_from[k0 + m] = i + m;
+			c->table_bytes += old->tables[i + m]->bytes;
 			index_service(c, k0 + m);
 		}
 		for (uint32_t m = b0; m < b0 + nb; m++)
@@ -554,84 +649,19 @@ struct config *config_build_delta(const struct config *old, uint64_t seq,
 		c->tables_reused += j - i;
 		i = j;
 	}
-	free(gone);
-	c->n_kept = c->n_services;
 	for (uint32_t i = 0; i < n_upserts; i++)
 		if (add_service(c, old, i, &upserts[i], backends, n_backends, next_hop, vip_id, refusals,
-				refusals_cap, n_refused) != 0)
-			FAIL("out of memory building the services");
-	if (config_finish(c, n_workers) != 0)
-		FAIL("out of memory for traffic counters and the NAT return index");
+				refusals_cap, n_refused) != 0) {
+			free(gone);
+			FAIL("out of memory (or traffic counter slots) building the services");
+		}
+	int rc = config_finish(c, old, gone);
+	free(gone);
+	if (rc != 0)
+		FAIL("out of memory for the NAT return index");
+	c->own_bytes += traffic_bytes() - counter_bytes;
 	*whole = 0;
 	return c;
-}
-
-static void traffic_add(struct traffic *to, const struct traffic *from)
-{
-	to->packets += from->packets;
-	to->bytes += from->bytes;
-	to->new_flows += from->new_flows;
-	to->active += from->active;
-	passive_add(&to->passive, &from->passive);
-}
-
-struct traffic config_traffic(const struct config *c, uint32_t i)
-{
-	struct traffic t = c->base[i];
-	for (unsigned w = 0; w < c->n_workers; w++)
-		traffic_add(&t, &c->live[w][i]);
-	return t;
-}
-
-int config_map_counters(struct config *c, const struct config *old)
-{
-	c->prev = old;
-	c->carry_from = malloc(sizeof(uint32_t) * ((size_t)c->n_services + c->n_backends + 1));
-	if (c->carry_from == NULL)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < c->n_services; i++) {
-		const struct service *s = &c->services[i];
-		if (i < c->n_kept && c->kept_from != NULL) {   /* copied from old: where it was is known */
-			const struct service *o = &old->services[c->kept_from[i]];
-			c->carry_from[i] = c->kept_from[i];
-			for (uint32_t j = 0; j < s->n_backends; j++)
-				c->carry_from[c->n_services + s->first_backend + j] = old->n_services + o->first_backend + j;
-			continue;
-		}
-		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
-		c->carry_from[i] = o == NULL ? CARRY_NONE : (uint32_t)(o - old->services);
-		for (uint32_t j = 0; j < s->n_backends; j++) {
-			const struct backend *b = &c->backends[s->first_backend + j];
-			int64_t ob = o == NULL ? -1 : config_find_backend(old, o, &b->addr, b->port);
-			c->carry_from[c->n_services + s->first_backend + j] =
-				ob < 0 ? CARRY_NONE : old->n_services + (uint32_t)ob;
-		}
-	}
-	return 0;
-}
-
-/* Open connections stay with the worker that holds them: least connections balances each
- * worker's own, and a count moved to base would leave every worker looking empty. */
-void config_carry_active(struct config *c, const struct config *old, unsigned w)
-{
-	if (w >= c->n_workers || w >= old->n_workers)
-		return;
-	uint32_t entries = c->n_services + c->n_backends;
-	for (uint32_t i = 0; i < entries; i++)
-		if (c->carry_from[i] != CARRY_NONE)
-			c->live[w][i].active += old->live[w][c->carry_from[i]].active;
-}
-
-void config_carry_totals(struct config *c, const struct config *old)
-{
-	uint32_t entries = c->n_services + c->n_backends;
-	for (uint32_t i = 0; i < entries; i++) {
-		if (c->carry_from[i] == CARRY_NONE)
-			continue;
-		struct traffic t = config_traffic(old, c->carry_from[i]);
-		t.active = 0;
-		traffic_add(&c->base[i], &t);
-	}
 }
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,

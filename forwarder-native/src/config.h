@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  * One configuration, as one commit built it: services, their backends and Maglev tables, built off
- * the fast path and read-only once published, plus the per-worker traffic counters of
- * that configuration (the only part workers write). */
+ * the fast path and read-only once published. The traffic counters workers write are not the
+ * configuration's own: each service and backend names its slot in traffic.h, which it keeps
+ * from one configuration to the next. */
 #ifndef GFWD_CONFIG_H
 #define GFWD_CONFIG_H
 
@@ -11,6 +12,7 @@
 #include "addr.h"
 #include "gatunfwd.h"
 #include "passive.h"
+#include "traffic.h"
 
 struct sched_tables;
 
@@ -21,8 +23,9 @@ struct backend {
 	uint16_t port;           /* network order */
 	uint16_t neigh;          /* next hop's neighbour entry */
 	uint32_t weight;
-	uint32_t service;        /* index of its service */
-	uint8_t flags;           /* GFWD_BACKEND_*, as committed (fills padding) */
+	uint16_t service;        /* index of its service (MAX_SERVICES fits) */
+	uint8_t flags;           /* GFWD_BACKEND_*, as committed */
+	uint32_t counter;        /* its traffic slot (traffic.h), kept while it runs */
 };
 
 struct service {
@@ -37,24 +40,21 @@ struct service {
 	 * each part sorted by (addr, port). Schedulers choose among the first n_serving only;
 	 * established flows find a backend in either part. */
 	uint32_t first_backend;
-	uint32_t n_backends;
+	uint16_t n_backends;     /* at most MAGLEV_MAX_BACKENDS */
+	uint16_t n_serving;
 	uint32_t maglev_size;
-	uint32_t n_serving;      /* in what was padding: the struct stays 64 bytes */
+	uint32_t counter;        /* its traffic slot (traffic.h), kept while it runs */
 	uint16_t *maglev;        /* offsets into the serving backends */
 	uint32_t affinity_timeout_s;
 	uint32_t wrr_len;
 	uint16_t *wrr;           /* weighted round robin: backend offsets in serving order */
 };
 
-/* Traffic of one service or backend as seen by one worker (or carried over from earlier
- * configurations, in `base`). Both directions count. `active` goes down when a flow ends.
- * `passive` is counted for backends only (passive.h). */
-struct traffic {
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t new_flows;
-	int64_t active;
-	struct passive passive;
+/* A slot a config no longer holds, and the slot of the service whose counts it stays part of
+ * (TRAFFIC_NONE: the service left too). */
+struct dropped_counter {
+	uint32_t id;
+	uint32_t into;
 };
 
 struct config {
@@ -67,20 +67,20 @@ struct config {
 	int32_t *svc_slots;
 	uint32_t vip_mask;          /* open addressing over VIPs (ARP, ICMP) */
 	int32_t *vip_slots;
-	/* Counters: live[w] is worker w's, laid out services first, then backends; base holds
-	 * what earlier configurations counted for the same service or backend. */
+	/* Counters (traffic.h): live[w][id] is worker w's for the service or backend whose
+	 * counter is id, cursor[w][id] its round-robin position (services only). The same arrays
+	 * for every configuration. */
 	unsigned n_workers;
 	struct traffic **live;
-	struct traffic *base;
-	uint32_t **cursor;          /* per worker, per service: round-robin position */
-	/* The config this one replaced, compared (never read) by workers, and where each of
-	 * this config's counter entries was in it (CARRY_NONE: new). */
-	const struct config *prev;
-	uint32_t *carry_from;
-	/* Built by config_build_delta: services [0, n_kept) are copies of the config it was built
-	 * over, kept_from[i] their index there (NULL otherwise). */
-	uint32_t n_kept;
-	uint32_t *kept_from;
+	uint32_t **cursor;
+	/* Slots this config took (given back by config_free unless it was published), and the
+	 * slots of the config it was built over that it does not hold (given back by
+	 * config_give_dropped once that config is gone). */
+	bool published;
+	uint32_t n_fresh, fresh_cap;
+	uint32_t *fresh;
+	uint32_t n_dropped, dropped_cap;
+	struct dropped_counter *dropped;
 	/* Each service's scheduling tables (services[i].maglev and .wrr point into them), held
 	 * by reference: an unchanged service shares them with the config it replaced. */
 	struct sched_tables **tables;
@@ -90,6 +90,7 @@ struct config {
 	uint32_t tables_reused;
 	uint64_t table_bytes_built;
 	uint64_t own_bytes;
+	uint64_t table_bytes;       /* of every table it holds */
 	/* The NAT return path's index: every backend of a NAT-mode service, sorted by (family,
 	 * proto, addr, port, service). A reply whose forward flow went through another forwarder
 	 * finds its service(s) here (config_nat_services). */
@@ -105,8 +106,6 @@ struct nat_return {
 	uint8_t family;
 	uint32_t service;        /* index into config.services */
 };
-
-#define CARRY_NONE UINT32_MAX
 
 /* Resolves a backend address to its next hop's neighbour entry; returns NEIGH_NONE if
  * no port reaches it. Supplied by the caller so config stays free of port state. */
@@ -143,18 +142,12 @@ struct config *config_build_delta(const struct config *old, uint64_t seq,
 				  unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
 				  struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 				  int *whole, char *err, size_t err_len);
-/* Frees c and lets go of its tables (freed with the last config holding them). */
+/* Frees c and lets go of its tables (freed with the last config holding them) and, unless
+ * it was published, of the counter slots it took. */
 void config_free(struct config *c);
-/* Before c is published over old: records in c where each of its services and backends
- * was in old, for the two carries below. */
-int config_map_counters(struct config *c, const struct config *old);
-/* Open connections: worker w's counts in old become its counts in c. Called by worker w
- * itself when it first sees c (so only w ever writes its counts), or by the control side
- * while no worker runs. */
-void config_carry_active(struct config *c, const struct config *old, unsigned w);
-/* Packets, bytes and new flows (base and every worker's) into c's base. Only once no
- * worker can still count into old. */
-void config_carry_totals(struct config *c, const struct config *old);
+/* Once the config c was built over is freed (no worker can count into it any more): gives
+ * back the counter slots c dropped, so later commits may take them again. */
+void config_give_dropped(struct config *c);
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
 					  uint16_t port_be, uint8_t proto);
@@ -166,14 +159,22 @@ int64_t config_find_backend(const struct config *c, const struct service *s,
 int64_t config_find_serving_backend(const struct config *c, const struct service *s,
 				    const struct addr *addr, uint16_t port_be);
 
-static inline struct traffic *traffic_service(const struct config *c, unsigned worker, uint32_t svc)
+/* Worker's counters of backend b of c: every packet, flow and passive-health count goes here. */
+static inline struct traffic *traffic_of(const struct config *c, unsigned worker, const struct backend *b)
 {
-	return &c->live[worker][svc];
+	return &c->live[worker][b->counter];
 }
 
 static inline struct traffic *traffic_backend(const struct config *c, unsigned worker, uint32_t backend)
 {
-	return &c->live[worker][c->n_services + backend];
+	return traffic_of(c, worker, &c->backends[backend]);
+}
+
+/* Worker's counters of service svc's own slot: only flows that end after their backend left
+ * the service count here (active goes down); the rest of its traffic is its backends'. */
+static inline struct traffic *traffic_service(const struct config *c, unsigned worker, uint32_t svc)
+{
+	return &c->live[worker][c->services[svc].counter];
 }
 
 /* The backend a flow uses in config c, or NULL if c no longer has it. The flow's
@@ -205,7 +206,13 @@ static inline const struct backend *flow_backend_in(const struct config *c, uint
 uint32_t config_nat_services(const struct config *c, uint8_t family, uint8_t proto, const struct addr *addr,
 			     uint16_t port_be, const struct nat_return **first);
 
-/* Sum of base and every worker for entry i (services first, then backends). */
-struct traffic config_traffic(const struct config *c, uint32_t i);
+/* Every worker's counts of backend i of c. */
+static inline struct traffic config_backend_traffic(const struct config *c, uint32_t i)
+{
+	return traffic_sum(c->backends[i].counter, c->n_workers);
+}
+
+/* Every worker's counts of service i of c: its own slot and its backends'. */
+struct traffic config_service_traffic(const struct config *c, uint32_t i);
 
 #endif

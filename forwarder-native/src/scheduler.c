@@ -49,7 +49,7 @@ static uint32_t least_connections(struct worker *w, const struct config *cfg, co
 static uint32_t by_policy(struct worker *w, const struct config *cfg, const struct service *svc,
 			  const struct pkt *p, uint32_t flow_hash)
 {
-	uint32_t *cursor = &cfg->cursor[w->index][svc - cfg->services];
+	uint32_t *cursor = &cfg->cursor[w->index][svc->counter];
 	switch (svc->sched) {
 	case GFWD_SCHED_ROUND_ROBIN:
 		return svc->first_backend + (*cursor)++ % svc->n_serving;

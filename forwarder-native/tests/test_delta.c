@@ -6,7 +6,7 @@
  * configuration is compared with one built afresh from the whole desired state: the same
  * services, backends, routes and tables, refused alike. The services a step did not touch keep
  * the very memory of their tables. Workers run throughout, so the grace period and the
- * carrying of counters are the real ones. */
+ * giving back of counter slots are the real ones. */
 #include <rte_byteorder.h>
 #include "live.h"
 #include "dataplane.h"
@@ -295,6 +295,10 @@ static int delta_step(int step)
 	      st.tables_built, st.tables_reused, untouched);
 	CHECK(tables_live() == after->n_services, "step %d: %u tables live for %u services", step, tables_live(),
 	      after->n_services);
+	/* Counter slots (traffic.h): exactly the running services' and backends', whatever was
+	 * refused, replaced or removed (and the fresh configuration compared with is gone). */
+	CHECK(traffic_in_use() == after->n_services + after->n_backends, "step %d: %u counter slots in use for %u "
+	      "services and %u backends", step, traffic_in_use(), after->n_services, after->n_backends);
 	return rc;
 }
 
@@ -330,7 +334,8 @@ int main(int argc, char **argv)
 	for (uint32_t id = 0; id < IDS; id++)
 		all[id] = id_of(id);
 	CHECK(gfwd_commit_delta(++seq, NULL, 0, NULL, 0, all, IDS, NULL, 0) == 0 && dp_config()->n_services == 0 &&
-	      tables_live() == 0, "every service removed (%u tables live)", tables_live());
+	      tables_live() == 0 && traffic_in_use() == 0, "every service removed (%u tables, %u counter slots live)",
+	      tables_live(), traffic_in_use());
 	gfwd_shutdown();
 	printf("test_delta: %d steps (%u full commits between), %u refusals, %d checks, %d failures\n", STEPS, fulls,
 	       refusals, checks, failures);
