@@ -4,9 +4,15 @@
  * bursts of 32 rebuilt from the same frames, no PMD.
  *
  *   profile_pipeline FLOWS BURSTS [new]
+ *
+ * Besides the mean cycles per packet it prints the median burst's: a burst the scheduler
+ * interrupted (another process on the core) moves the mean a lot and the median hardly,
+ * so on a busy machine the median is the figure to compare (still not callgrind's
+ * certainty: other processes also evict the caches).
  *   profile_pipeline sweep CAPACITY     the flow sweep's cost per entry of a 95% full table */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <rte_cycles.h>
@@ -62,6 +68,12 @@ static int profile_sweep(uint32_t capacity)
 	return removed == filled ? 0 : 1;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t flows = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000;
@@ -97,6 +109,8 @@ int main(int argc, char **argv)
 		frame_for(&frames[i], i, TCP_ACK);
 	struct rte_mbuf *m[32];
 	uint64_t cycles = 0, packets = 0;
+	uint64_t *burst_cycles = malloc(sizeof(uint64_t) * (bursts + 1));
+	uint32_t measured = 0;
 	for (uint32_t r = 0; r < bursts + flows / 32 + 1; r++) {
 		for (int k = 0; k < 32; k++) {
 			struct frame fresh_frame;
@@ -112,15 +126,20 @@ int main(int argc, char **argv)
 		uint64_t t0 = rte_rdtsc();
 		pipeline_burst(w, cfg, 0, m, 32);
 		if (r > flows / 32) {   /* after every flow exists */
-			cycles += rte_rdtsc() - t0;
+			uint64_t c = rte_rdtsc() - t0;
+			cycles += c;
 			packets += 32;
+			burst_cycles[measured++] = c;
 		}
 		for (uint16_t p = 0; p < dp.n_ports; p++) {
 			rte_pktmbuf_free_bulk(w->tx[p].m, w->tx[p].n);
 			w->tx[p].n = 0;
 		}
 	}
-	printf("%u flows, %s: %.1f cycles/packet in the pipeline (no PMD, no tx)\n", flows,
-	       fresh ? "new flows" : "established", (double)cycles / packets);
+	qsort(burst_cycles, measured, sizeof(uint64_t), cmp_u64);
+	printf("%u flows, %s: %.1f cycles/packet in the pipeline (no PMD, no tx), median burst %.1f\n", flows,
+	       fresh ? "new flows" : "established", (double)cycles / packets,
+	       measured ? (double)burst_cycles[measured / 2] / 32 : 0.0);
+	free(burst_cycles);
 	return 0;
 }

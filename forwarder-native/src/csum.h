@@ -20,11 +20,10 @@ static inline uint16_t csum_fold(uint32_t sum)
 	return (uint16_t)sum;
 }
 
-/* A 20-byte IPv4 header summed with its own checksum folds to 0xffff when valid: five
- * 32-bit loads instead of a generic byte loop. */
-static inline bool ipv4_header_ok(const void *hdr, unsigned len)
+/* An IPv4 header summed with its own checksum folds to 0xffff when valid: 32-bit loads
+ * summed in 64 bits, folded once at the end. */
+static inline bool ipv4_sum_ok(const uint8_t *p, unsigned len)
 {
-	const uint8_t *p = hdr;
 	uint64_t sum = 0;
 	for (unsigned i = 0; i < len; i += 4) {
 		uint32_t w;
@@ -34,6 +33,13 @@ static inline bool ipv4_header_ok(const void *hdr, unsigned len)
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	return csum_fold((uint32_t)(sum & 0xffff) + (uint32_t)(sum >> 16)) == 0xffff;
+}
+
+/* Almost every header is 20 bytes (no options): with the length a constant the loop
+ * unrolls into five loads and adds (about 20 instructions fewer per packet). */
+static inline bool ipv4_header_ok(const void *hdr, unsigned len)
+{
+	return likely(len == 20) ? ipv4_sum_ok(hdr, 20) : ipv4_sum_ok(hdr, len);
 }
 
 /* Checksum fields sit in packed headers, so they are reached through void pointers and
