@@ -360,7 +360,8 @@ public final class ControlPlaneBench {
       double toProgrammed = seconds(start);
       double writesPerLb = (revision(client) - revisionBefore) / (double) size;
       var sent = tap.totals().minus(sentBefore);
-      printRequests(requestsBefore, requests(client), size);
+      printRequests(
+          "API requests during the run, per LoadBalancer", requestsBefore, requests(client), size);
       var figures = new ArrayList<Figure>();
       String n = String.format("%,d", size);
       String with = " (1 " + kind.label() + ")";
@@ -419,8 +420,15 @@ public final class ControlPlaneBench {
                 null));
       }
       var sample = client.resources(LoadBalancer.class).inNamespace("bench").withName("lb-0").get();
+      var requestsBeforeChanges = requests(client);
       figures.addAll(
           EndpointChurn.run(client, size, CHANGES, CHANGE_RATE, tap, real, kind.label()));
+      // The writes a change costs beyond its own: status writes, events.
+      printRequests(
+          "API requests during the endpoint changes, per change",
+          requestsBeforeChanges,
+          requests(client),
+          CHANGES);
       if (heapOf != null) {
         long rssKiB = residentKiB(heapOf);
         var heap = JvmHeap.afterGc(heapOf.pid());
@@ -609,8 +617,8 @@ public final class ControlPlaneBench {
   }
 
   private static void printRequests(
-      Map<String, Double> before, Map<String, Double> after, int size) {
-    System.out.println("API requests during the run, per LoadBalancer (verb resource code):");
+      String what, Map<String, Double> before, Map<String, Double> after, int size) {
+    System.out.println(what + " (verb resource code):");
     after.forEach(
         (key, count) -> {
           double delta = count - before.getOrDefault(key, 0.0);
