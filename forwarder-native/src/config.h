@@ -12,43 +12,11 @@
 #include "addr.h"
 #include "gatunfwd.h"
 #include "passive.h"
+#include "service.h"
+#include "store.h"
 #include "traffic.h"
 
 struct sched_tables;
-
-#define SERVICE_NONE UINT16_MAX
-
-struct backend {
-	struct addr addr;
-	uint16_t port;           /* network order */
-	uint16_t neigh;          /* next hop's neighbour entry */
-	uint32_t weight;
-	uint16_t service;        /* index of its service (MAX_SERVICES fits) */
-	uint8_t flags;           /* GFWD_BACKEND_*, as committed */
-	uint32_t counter;        /* its traffic slot (traffic.h), kept while it runs */
-};
-
-struct service {
-	struct addr vip;
-	uint16_t vip_id;
-	uint16_t port;           /* network order */
-	uint8_t proto;
-	uint8_t family;
-	uint8_t mode;
-	uint8_t sched;
-	/* backends[first_backend .. + n_backends): the serving ones, then the draining ones,
-	 * each part sorted by (addr, port). Schedulers choose among the first n_serving only;
-	 * established flows find a backend in either part. */
-	uint32_t first_backend;
-	uint16_t n_backends;     /* at most MAGLEV_MAX_BACKENDS */
-	uint16_t n_serving;
-	uint32_t maglev_size;
-	uint32_t counter;        /* its traffic slot (traffic.h), kept while it runs */
-	uint16_t *maglev;        /* offsets into the serving backends */
-	uint32_t affinity_timeout_s;
-	uint32_t wrr_len;
-	uint16_t *wrr;           /* weighted round robin: backend offsets in serving order */
-};
 
 /* A slot a config no longer holds, and the slot of the service whose counts it stays part of
  * (TRAFFIC_NONE: the service left too). */
@@ -59,11 +27,19 @@ struct dropped_counter {
 
 struct config {
 	uint64_t seq;            /* the commit's sequence number, as gfwd_commit() got it */
+	/* Its services and backends are entries of a store (store.h) it may share with the
+	 * config before and the one after: services[0, svc_end) and backends[0, be_end) are
+	 * readable, of which n_services and n_backends run (config_runs()); the rest are
+	 * services that changed or left, kept for workers still on an older config. The
+	 * pointers below are the store's, copied here for the fast path. */
+	struct store *st;
 	uint32_t n_services;
-	struct service *services;
 	uint32_t n_backends;
+	uint32_t svc_end;
+	uint32_t be_end;
+	struct service *services;
 	struct backend *backends;
-	uint32_t svc_mask;          /* open addressing over (vip, port, proto) */
+	uint32_t svc_mask;          /* open addressing over (vip, port, proto); SLOT_GONE skipped */
 	int32_t *svc_slots;
 	uint32_t vip_mask;          /* open addressing over VIPs (ARP, ICMP) */
 	int32_t *vip_slots;
@@ -81,8 +57,12 @@ struct config {
 	uint32_t *fresh;
 	uint32_t n_dropped, dropped_cap;
 	struct dropped_counter *dropped;
-	/* Each service's scheduling tables (services[i].maglev and .wrr point into them), held
-	 * by reference: an unchanged service shares them with the config it replaced. */
+	/* Service entries of the config it replaced that leave with it: their tables are let go
+	 * by config_give_dropped too. */
+	uint32_t n_retired;
+	uint32_t *retired;
+	/* Each service entry's scheduling tables (services[i].maglev and .wrr point into them),
+	 * the store's: an entry holds a reference; an unchanged service's entry is the same. */
 	struct sched_tables **tables;
 	/* What building this config cost (gfwd_commit_stats): tables built and their bytes,
 	 * tables taken over, and the bytes of the config's own arrays. */
@@ -96,7 +76,15 @@ struct config {
 	 * finds its service(s) here (config_nat_services). */
 	uint32_t n_nat_returns;
 	struct nat_return *nat_returns;
+	struct nat_index *nat;      /* what holds them, shared while no NAT service changes */
 };
+
+/* Whether service entry i (< c->svc_end) runs in c. Control side: entries leave when the
+ * config after c is built. */
+static inline bool config_runs(const struct config *c, uint32_t i)
+{
+	return !c->st->gone[i];
+}
 
 /* One NAT-mode service that has a backend (address, port), as a reply from it shows them. */
 struct nat_return {
@@ -105,6 +93,11 @@ struct nat_return {
 	uint8_t proto;
 	uint8_t family;
 	uint32_t service;        /* index into config.services */
+};
+
+struct nat_index {
+	uint32_t refs;
+	struct nat_return e[];
 };
 
 /* Resolves a backend address to its next hop's neighbour entry; returns NEIGH_NONE if
@@ -145,8 +138,9 @@ struct config *config_build_delta(const struct config *old, uint64_t seq,
 /* Frees c and lets go of its tables (freed with the last config holding them) and, unless
  * it was published, of the counter slots it took. */
 void config_free(struct config *c);
-/* Once the config c was built over is freed (no worker can count into it any more): gives
- * back the counter slots c dropped, so later commits may take them again. */
+/* Once the config c was built over is freed (no worker can read it any more): gives back the
+ * counter slots c dropped, so later commits may take them again, and lets go of the tables of
+ * the service entries c retired. */
 void config_give_dropped(struct config *c);
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
@@ -185,9 +179,9 @@ static inline const struct backend *flow_backend_in(const struct config *c, uint
 						    uint16_t vip_id, const struct addr *vip, uint16_t vport,
 						    uint8_t proto, const struct addr *addr, uint16_t port)
 {
-	if (likely(*backend_idx < c->n_backends)) {
+	if (likely(*backend_idx < c->be_end)) {
 		const struct backend *b = &c->backends[*backend_idx];
-		if (likely(b->port == port && addr_eq(&b->addr, addr))) {
+		if (likely(b->port == port && !b->retired && addr_eq(&b->addr, addr))) {
 			const struct service *s = &c->services[b->service];
 			if (likely(s->vip_id == vip_id && s->port == vport && s->proto == proto))
 				return b;

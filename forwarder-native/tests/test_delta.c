@@ -133,21 +133,25 @@ static const struct service *find(const struct config *c, uint32_t id)
 	return config_find_service(c, &vip, rte_cpu_to_be_16(x.port), x.proto);
 }
 
-/* Indexes agree: every backend names its service, every service is found where it is. */
+/* Indexes agree: every running service entry is found where it is, its backends name it, and
+ * the entries that run add up to the config's counts (the others are of replaced services). */
 static int consistent(const struct config *c)
 {
-	uint32_t nb = 0;
-	for (uint32_t i = 0; i < c->n_services; i++) {
+	uint32_t n = 0, nb = 0;
+	for (uint32_t i = 0; i < c->svc_end; i++) {
+		if (!config_runs(c, i))
+			continue;
 		const struct service *s = &c->services[i];
-		if (s->first_backend != nb || config_find_service(c, &s->vip, s->port, s->proto) != s ||
-		    !config_has_vip(c, &s->vip) || s->maglev != c->tables[i]->maglev)
+		if (config_find_service(c, &s->vip, s->port, s->proto) != s || !config_has_vip(c, &s->vip) ||
+		    s->maglev != c->tables[i]->maglev || s->first_backend + s->n_backends > c->be_end)
 			return 0;
 		for (uint32_t j = 0; j < s->n_backends; j++)
-			if (c->backends[nb + j].service != i)
+			if (c->backends[s->first_backend + j].service != i || c->backends[s->first_backend + j].retired)
 				return 0;
+		n++;
 		nb += s->n_backends;
 	}
-	return nb == c->n_backends;
+	return n == c->n_services && nb == c->n_backends;
 }
 
 /* The same service with the same backends (in the same order, the same routes) and tables
