@@ -13,6 +13,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include "dataplane.h"
+#include "delta.h"
 #include "housekeeper.h"
 #include "last_error.h"
 #include "tables.h"

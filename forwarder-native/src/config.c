@@ -14,6 +14,8 @@
 #include "neigh.h"
 #include "tables.h"
 
+#define FAIL(...) do { snprintf(err, err_len, __VA_ARGS__); config_free(c); return NULL; } while (0)
+
 _Static_assert(sizeof(struct service) == 64, "a service is read for every new flow: keep it 64 bytes");
 
 static int backend_cmp(const void *a, const void *b)
@@ -32,12 +34,6 @@ static int serving_first_cmp(const void *a, const void *b)
 	return dx != dy ? dx - dy : backend_cmp(a, b);
 }
 
-static struct addr addr_from(const uint8_t bytes[16], uint8_t family)
-{
-	struct addr a = { .q = { 0, 0 } };
-	memcpy(a.b, bytes, family == GFWD_AF_INET ? 4 : 16);
-	return a;
-}
 
 static void nat_release(struct nat_index *n)
 {
@@ -58,8 +54,6 @@ void config_free(struct config *c)
 	store_release(c->st);
 	free(c);
 }
-
-#define FAIL(...) do { snprintf(err, err_len, __VA_ARGS__); config_free(c); return NULL; } while (0)
 
 /* ---------------------------------------------------------------- naming in refusals */
 
@@ -235,7 +229,7 @@ static int drop(struct config *c, uint32_t id, uint32_t into)
 /* Old's service o left or changed in c, where n is the service of its id (NULL: none): the slots
  * of what c no longer has (o itself, or its backends n lacks, whose counts stay n's) go on c's
  * dropped list. */
-static int drop_counters(struct config *c, const struct config *old, const struct service *o,
+int build_drop_counters(struct config *c, const struct config *old, const struct service *o,
 			 const struct service *n)
 {
 	if (n == NULL && drop(c, o->counter, TRAFFIC_NONE) != 0)
@@ -380,73 +374,13 @@ static int nat_return_cmp(const void *a, const void *b)
 	return x->service < y->service ? -1 : x->service > y->service;
 }
 
-/* A set of service entries (those a delta takes out), in the order added. */
-struct leaving {
-	uint32_t n;
-	uint32_t *list;
-	uint32_t mask;
-	uint32_t *slots;   /* (position in list + 1), by entry; 0: free */
-	uint64_t bytes;
-};
-
-static int leaving_init(struct leaving *l, uint32_t max)
-{
-	l->n = 0;
-	l->mask = rte_align32pow2(2 * max + 2) - 1;
-	l->list = malloc(sizeof(uint32_t) * (max ? max : 1));
-	l->slots = calloc(l->mask + 1, sizeof(uint32_t));
-	l->bytes = sizeof(uint32_t) * ((uint64_t)(max ? max : 1) + l->mask + 1);
-	if (l->list == NULL || l->slots == NULL) {
-		free(l->list);
-		free(l->slots);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void leaving_free(struct leaving *l)
-{
-	free(l->list);
-	free(l->slots);
-}
-
-/* Where entry e is in l->list, or UINT32_MAX. */
-static uint32_t leaving_index(const struct leaving *l, uint32_t e)
-{
-	for (uint32_t h = (e * 2654435761u) & l->mask; l->slots[h] != 0; h = (h + 1) & l->mask)
-		if (l->list[l->slots[h] - 1] == e)
-			return l->slots[h] - 1;
-	return UINT32_MAX;
-}
-
-static bool leaving_has(const struct leaving *l, uint32_t e)
-{
-	return leaving_index(l, e) != UINT32_MAX;
-}
-
-static void leaving_add(struct leaving *l, uint32_t e)
-{
-	uint32_t h = (e * 2654435761u) & l->mask;
-	for (; l->slots[h] != 0; h = (h + 1) & l->mask)
-		if (l->list[l->slots[h] - 1] == e)
-			return;
-	l->list[l->n++] = e;
-	l->slots[h] = l->n;
-}
-
-/* Whether service entry i runs in c, built over the config whose entries `leaving` leave. */
-static bool runs(const struct config *c, const struct leaving *leaving, uint32_t i)
-{
-	return !c->st->gone[i] && (leaving == NULL || !leaving_has(leaving, i));
-}
-
 /* The NAT return path's index (config.h), off the fast path. Serving and draining backends
  * both: a draining backend still answers its open connections. */
-static int index_nat_returns(struct config *c, const struct leaving *leaving)
+int build_nat_index(struct config *c, const struct leaving *leaving)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < c->svc_end; i++)
-		if (runs(c, leaving, i) && c->services[i].mode == GFWD_MODE_NAT)
+		if (build_runs(c, leaving, i) && c->services[i].mode == GFWD_MODE_NAT)
 			n += c->services[i].n_backends;
 	if (n == 0)
 		return 0;
@@ -457,7 +391,7 @@ static int index_nat_returns(struct config *c, const struct leaving *leaving)
 	c->nat_returns = c->nat->e;
 	for (uint32_t i = 0; i < c->svc_end; i++) {
 		const struct service *s = &c->services[i];
-		if (!runs(c, leaving, i) || s->mode != GFWD_MODE_NAT)
+		if (!build_runs(c, leaving, i) || s->mode != GFWD_MODE_NAT)
 			continue;
 		for (uint32_t j = 0; j < s->n_backends; j++) {
 			const struct backend *b = &c->backends[s->first_backend + j];
@@ -497,7 +431,7 @@ struct config *config_build(uint64_t seq,
 
 /* An empty config over store st (whose reference it takes), its entries those written so far,
  * counting into the counter slots of n_workers workers. */
-static struct config *config_new(uint64_t seq, struct store *st, unsigned n_workers)
+struct config *build_config_new(uint64_t seq, struct store *st, unsigned n_workers)
 {
 	struct config *c = calloc(1, sizeof(*c));
 	if (c == NULL || traffic_workers(n_workers ? n_workers : 1) != 0) {
@@ -525,30 +459,24 @@ static struct config *config_new(uint64_t seq, struct store *st, unsigned n_work
 
 /* A config over a store of its own, with room for n_services and `room` backends and as many
  * again for the commits after it. */
-static struct config *config_fresh(uint64_t seq, uint32_t n_services, uint64_t room, unsigned n_workers)
+struct config *build_config_fresh(uint64_t seq, uint32_t n_services, uint64_t room, unsigned n_workers)
 {
 	uint32_t svc_cap = (uint32_t)RTE_MIN(2 * (uint64_t)n_services + 16, (uint64_t)MAX_SERVICES);
 	uint32_t be_cap = (uint32_t)RTE_MIN(2 * room + 64, 2 * (uint64_t)MAX_BACKENDS);
 	struct store *st = store_alloc(svc_cap, be_cap);
 	if (st == NULL)
 		return NULL;
-	struct config *c = config_new(seq, st, n_workers);
+	struct config *c = build_config_new(seq, st, n_workers);
 	if (c != NULL)
 		c->own_bytes += st->bytes;
 	return c;
 }
 
-/* Upserts of one delta added so far, by key: a second upsert of an id is refused. */
-struct staged {
-	uint32_t mask;
-	int32_t *slots;   /* service entries */
-};
-
 /* Validates and builds `in` (index i of the caller's array) as c's next service entry, or
  * refuses it on its own. Into c's hashes at once, or, with `staged`, only into that (the
  * hashes are shared with the running config: config_build_delta changes them once the whole
  * commit is built). -ENOMEM only: that concerns the whole commit. */
-static int add_service(struct config *c, const struct config *old, uint32_t i, const struct gfwd_service *in,
+int build_add_service(struct config *c, const struct config *old, uint32_t i, const struct gfwd_service *in,
 		       const struct gfwd_backend *backends, uint32_t n_backends, next_hop_fn next_hop,
 		       vip_id_fn vip_id, struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 		       struct staged *staged, const struct leaving *leaving)
@@ -612,7 +540,7 @@ static int add_service(struct config *c, const struct config *old, uint32_t i, c
 
 /* Services may share input backends; each gets its own copy. Room for every service whose
  * backend range is inside the array (a refused one leaves it unused). */
-static uint64_t backend_room(const struct gfwd_service *services, uint32_t n_services, uint32_t n_backends)
+uint64_t build_backend_room(const struct gfwd_service *services, uint32_t n_services, uint32_t n_backends)
 {
 	uint64_t room = 0;
 	for (uint32_t i = 0; i < n_services; i++)
@@ -623,16 +551,16 @@ static uint64_t backend_room(const struct gfwd_service *services, uint32_t n_ser
 
 /* What the lists of a config built over its own store cost, and its NAT index. The slots of
  * old's services that leave (those in `leaving`, or every one when NULL) are dropped first. */
-static int config_finish(struct config *c, const struct config *old, const struct leaving *leaving)
+int build_finish(struct config *c, const struct config *old, const struct leaving *leaving)
 {
 	for (uint32_t i = 0; old != NULL && i < old->svc_end; i++) {
 		const struct service *o = &old->services[i];
 		if (!old->st->gone[i] && (leaving == NULL || leaving_has(leaving, i)) &&
-		    drop_counters(c, old, o, same_service_in(c, o)) != 0)
+		    build_drop_counters(c, old, o, same_service_in(c, o)) != 0)
 			return -ENOMEM;
 	}
 	c->own_bytes += sizeof(uint32_t) * (uint64_t)c->fresh_cap + sizeof(struct dropped_counter) * c->dropped_cap;
-	return index_nat_returns(c, NULL);
+	return build_nat_index(c, NULL);
 }
 
 struct config *config_build_over(const struct config *old, uint64_t seq,
@@ -646,248 +574,17 @@ struct config *config_build_over(const struct config *old, uint64_t seq,
 	struct config *c = NULL;
 	if (n_services > MAX_SERVICES)
 		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
-	uint64_t room = RTE_MIN(backend_room(services, n_services, n_backends), (uint64_t)MAX_BACKENDS);
+	uint64_t room = RTE_MIN(build_backend_room(services, n_services, n_backends), (uint64_t)MAX_BACKENDS);
 	uint64_t counter_bytes = traffic_bytes();
-	if ((c = config_fresh(seq, n_services, room, n_workers)) == NULL)
+	if ((c = build_config_fresh(seq, n_services, room, n_workers)) == NULL)
 		FAIL("out of memory");
 	for (uint32_t i = 0; i < n_services; i++)
-		if (add_service(c, old, i, &services[i], backends, n_backends, next_hop, vip_id, refusals,
+		if (build_add_service(c, old, i, &services[i], backends, n_backends, next_hop, vip_id, refusals,
 				refusals_cap, n_refused, NULL, NULL) != 0)
 			FAIL("out of memory (or traffic counter slots) building the services");
-	if (config_finish(c, old, NULL) != 0)
+	if (build_finish(c, old, NULL) != 0)
 		FAIL("out of memory for the NAT return index");
 	c->own_bytes += traffic_bytes() - counter_bytes;
-	return c;
-}
-
-/* ---------------------------------------------------------------- delta commits */
-
-/* The running service of that id in old, or NULL. */
-static const struct service *running(const struct config *old, const uint8_t vip[16], uint8_t family,
-				     uint16_t port, uint8_t proto)
-{
-	struct addr a = addr_from(vip, family);
-	const struct service *o = config_find_service(old, &a, rte_cpu_to_be_16(port), proto);
-	return o != NULL && o->family == family ? o : NULL;
-}
-
-/* The services that leave: those removed, and those an upsert replaces (or, refused, drops). */
-static int leaving_of(struct leaving *l, const struct config *old, const struct gfwd_service *upserts,
-		      uint32_t n_upserts, const struct gfwd_service_id *removed, uint32_t n_removed)
-{
-	if (leaving_init(l, n_upserts + n_removed) != 0)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < n_removed; i++) {
-		const struct service *o = running(old, removed[i].vip, removed[i].family, removed[i].port, removed[i].proto);
-		if (o != NULL)
-			leaving_add(l, (uint32_t)(o - old->services));
-	}
-	for (uint32_t i = 0; i < n_upserts; i++) {
-		const struct service *o = running(old, upserts[i].vip, upserts[i].family, upserts[i].port, upserts[i].proto);
-		if (o != NULL)
-			leaving_add(l, (uint32_t)(o - old->services));
-	}
-	return 0;
-}
-
-/* The delta into old's own store: the upserts appended beyond every entry old's workers can
- * reach, then, once all of it is built, the leaving entries' backends marked retired and the
- * shared hashes changed slot by slot (store.h). Nothing of the unchanged services is touched.
- * NULL, with err, when out of memory; old's store is then as it was. */
-static struct config *delta_in_place(const struct config *old, uint64_t seq, const struct leaving *leaving,
-				     const struct gfwd_service *upserts, uint32_t n_upserts,
-				     const struct gfwd_backend *backends, uint32_t n_backends, unsigned n_workers,
-				     next_hop_fn next_hop, vip_id_fn vip_id, struct gfwd_refusal *refusals,
-				     uint32_t refusals_cap, uint32_t *n_refused, char *err, size_t err_len)
-{
-	struct store *st = old->st;
-	st->refs++;
-	uint8_t *replaced = NULL;   /* per leaving entry: an upsert took its place */
-	struct config *c = config_new(seq, st, n_workers);
-	struct staged staged = { .mask = rte_align32pow2(2 * n_upserts + 2) - 1 };
-	staged.slots = malloc(sizeof(int32_t) * (staged.mask + 1));
-	if (c == NULL || staged.slots == NULL)
-		goto undo;
-	memset(staged.slots, 0xff, sizeof(int32_t) * (staged.mask + 1));
-	c->own_bytes += sizeof(int32_t) * (staged.mask + 1) + leaving->bytes;
-	c->n_services = old->n_services - leaving->n;
-	c->n_backends = old->n_backends;
-	c->table_bytes = old->table_bytes;
-	bool nat = false;
-	for (uint32_t i = 0; i < leaving->n; i++) {
-		const struct service *o = &old->services[leaving->list[i]];
-		c->n_backends -= o->n_backends;
-		c->table_bytes -= st->tables[leaving->list[i]]->bytes;
-		nat |= o->mode == GFWD_MODE_NAT;
-	}
-	c->tables_reused = c->n_services;
-	for (uint32_t i = 0; i < n_upserts; i++)
-		if (add_service(c, old, i, &upserts[i], backends, n_backends, next_hop, vip_id, refusals, refusals_cap,
-				n_refused, &staged, leaving) != 0)
-			goto undo;
-	/* Room for every list the publishing needs, so that nothing fails from here on. */
-	uint32_t drops = 0;
-	for (uint32_t i = 0; i < leaving->n; i++)
-		drops += 1 + old->services[leaving->list[i]].n_backends;
-	c->retired = malloc(sizeof(uint32_t) * (leaving->n ? leaving->n : 1));
-	c->dropped = malloc(sizeof(struct dropped_counter) * (drops ? drops : 1));
-	replaced = calloc(leaving->n ? leaving->n : 1, 1);
-	if (c->retired == NULL || c->dropped == NULL || replaced == NULL)
-		goto undo;
-	c->dropped_cap = drops;
-	c->own_bytes += sizeof(uint32_t) * (uint64_t)(leaving->n + c->fresh_cap) +
-			sizeof(struct dropped_counter) * (uint64_t)drops;
-	for (uint32_t k = old->svc_end; k < c->svc_end; k++)
-		nat |= c->services[k].mode == GFWD_MODE_NAT;
-	if (nat) {
-		if (index_nat_returns(c, leaving) != 0)
-			goto undo;
-	} else if (old->nat != NULL) {   /* no NAT service came or went: the same index */
-		c->nat = old->nat;
-		c->nat->refs++;
-		c->n_nat_returns = old->n_nat_returns;
-		c->nat_returns = old->nat_returns;
-	}
-
-	/* Published from here on: workers still on old may see each change as it is made. */
-	for (uint32_t i = 0; i < leaving->n; i++) {
-		const struct service *o = &old->services[leaving->list[i]];
-		for (uint32_t j = 0; j < o->n_backends; j++)
-			__atomic_store_n(&c->backends[o->first_backend + j].retired, 1, __ATOMIC_RELEASE);
-		st->gone[leaving->list[i]] = 1;
-	}
-	st->svc_end = c->svc_end;
-	st->be_end = c->be_end;
-	for (uint32_t k = old->svc_end; k < c->svc_end; k++) {
-		const struct service *s = &c->services[k];
-		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
-		uint32_t at = o == NULL ? UINT32_MAX : leaving_index(leaving, (uint32_t)(o - old->services));
-		if (at == UINT32_MAX) {
-			store_insert(st, k);
-			continue;
-		}
-		store_replace(st, (uint32_t)(o - old->services), k);
-		drop_counters(c, old, o, s);   /* within the room made above */
-		replaced[at] = 1;
-	}
-	for (uint32_t i = 0; i < leaving->n; i++) {
-		uint32_t e = leaving->list[i];
-		c->retired[c->n_retired++] = e;
-		if (!replaced[i]) {
-			store_remove(st, e);
-			drop_counters(c, old, &old->services[e], NULL);
-		}
-	}
-	free(replaced);
-	free(staged.slots);
-	return c;
-undo:
-	/* Nothing published: the entries appended are dropped with their tables and slots. */
-	for (uint32_t k = old->svc_end; c != NULL && k < c->svc_end; k++) {
-		tables_release(st->tables[k]);
-		st->tables[k] = NULL;
-	}
-	free(replaced);
-	free(staged.slots);
-	config_free(c);   /* gives back its fresh slots, lets go of the store */
-	snprintf(err, err_len, "out of memory (or traffic counter slots) building the services");
-	return NULL;
-}
-
-/* The delta into a fresh store, when old's has no room left: the running services copied a run
- * of consecutive ones at a time (their backends are contiguous: two memcpy per run, then the
- * moved indexes shifted; tables and counter slots shared, nothing validated again), then each
- * upsert added. Costs every running service, but leaves room for as many again: amortised, a
- * change copies a service O(1) times. */
-static struct config *delta_rebuilt(const struct config *old, uint64_t seq, const struct leaving *leaving,
-				    const struct gfwd_service *upserts, uint32_t n_upserts,
-				    const struct gfwd_backend *backends, uint32_t n_backends, unsigned n_workers,
-				    next_hop_fn next_hop, vip_id_fn vip_id, struct gfwd_refusal *refusals,
-				    uint32_t refusals_cap, uint32_t *n_refused, char *err, size_t err_len)
-{
-	uint64_t room = old->n_backends;
-	for (uint32_t i = 0; i < leaving->n; i++)
-		room -= old->services[leaving->list[i]].n_backends;
-	room = RTE_MIN(room + backend_room(upserts, n_upserts, n_backends), (uint64_t)MAX_BACKENDS);
-	uint32_t n_kept = old->n_services - leaving->n;
-	struct config *c = config_fresh(seq, n_kept + n_upserts, room, n_workers);
-	if (c == NULL)
-		FAIL("out of memory");
-	c->own_bytes += leaving->bytes;
-	for (uint32_t i = 0; i < old->svc_end;) {
-		if (!runs(old, leaving, i)) {
-			i++;
-			continue;
-		}
-		uint32_t j = i;
-		while (j < old->svc_end && runs(old, leaving, j))
-			j++;
-		uint32_t k0 = c->svc_end, b0 = c->be_end;
-		uint32_t ob0 = old->services[i].first_backend;
-		uint32_t nb = old->services[j - 1].first_backend + old->services[j - 1].n_backends - ob0;
-		memcpy(&c->services[k0], &old->services[i], sizeof(struct service) * (j - i));
-		memcpy(&c->backends[b0], &old->backends[ob0], sizeof(struct backend) * nb);
-		c->svc_end += j - i;
-		c->be_end += nb;
-		c->n_services += j - i;
-		c->n_backends += nb;
-		c->st->svc_end = c->svc_end;
-		c->st->be_end = c->be_end;
-		for (uint32_t b = b0; b < b0 + nb; b++)
-			c->backends[b].service = (uint16_t)(c->backends[b].service - i + k0);
-		for (uint32_t m = 0; m < j - i; m++) {
-			c->services[k0 + m].first_backend = c->services[k0 + m].first_backend - ob0 + b0;
-			c->tables[k0 + m] = tables_hold(old->tables[i + m]);
-			c->st->gone[k0 + m] = 0;
-			c->table_bytes += old->tables[i + m]->bytes;
-			store_insert(c->st, k0 + m);
-		}
-		c->tables_reused += j - i;
-		i = j;
-	}
-	for (uint32_t i = 0; i < n_upserts; i++)
-		if (add_service(c, old, i, &upserts[i], backends, n_backends, next_hop, vip_id, refusals,
-				refusals_cap, n_refused, NULL, NULL) != 0)
-			FAIL("out of memory (or traffic counter slots) building the services");
-	if (config_finish(c, old, leaving) != 0)
-		FAIL("out of memory for the NAT return index");
-	return c;
-}
-
-struct config *config_build_delta(const struct config *old, uint64_t seq,
-				  const struct gfwd_service *upserts, uint32_t n_upserts,
-				  const struct gfwd_backend *backends, uint32_t n_backends,
-				  const struct gfwd_service_id *removed, uint32_t n_removed,
-				  unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
-				  struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
-				  int *whole, char *err, size_t err_len)
-{
-	*n_refused = 0;
-	*whole = -ENOMEM;
-	struct config *c = NULL;
-	struct leaving leaving;
-	if (leaving_of(&leaving, old, upserts, n_upserts, removed, n_removed) != 0)
-		FAIL("out of memory");
-	uint32_t n_kept = old->n_services - leaving.n;
-	if ((uint64_t)n_kept + n_upserts > MAX_SERVICES) {
-		leaving_free(&leaving);
-		*whole = -EINVAL;
-		FAIL("%u services kept and %u upserted exceed the limit of %u", n_kept, n_upserts, MAX_SERVICES);
-	}
-	uint64_t counter_bytes = traffic_bytes();
-	uint64_t room = backend_room(upserts, n_upserts, n_backends);
-	const struct store *st = old->st;
-	bool fits = st->svc_end == old->svc_end && (uint64_t)st->svc_end + n_upserts <= st->svc_cap &&
-		    (uint64_t)st->be_end + room <= st->be_cap && old->n_backends + room <= MAX_BACKENDS;
-	c = fits ? delta_in_place(old, seq, &leaving, upserts, n_upserts, backends, n_backends, n_workers, next_hop,
-				  vip_id, refusals, refusals_cap, n_refused, err, err_len)
-		 : delta_rebuilt(old, seq, &leaving, upserts, n_upserts, backends, n_backends, n_workers, next_hop,
-				 vip_id, refusals, refusals_cap, n_refused, err, err_len);
-	leaving_free(&leaving);
-	if (c == NULL)
-		return NULL;
-	c->own_bytes += traffic_bytes() - counter_bytes;
-	*whole = 0;
 	return c;
 }
 

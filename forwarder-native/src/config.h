@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <rte_common.h>
 #include "addr.h"
 #include "gatunfwd.h"
@@ -123,18 +125,6 @@ struct config *config_build_over(const struct config *old, uint64_t seq,
 				 unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
 				 struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
 				 char *err, size_t err_len);
-/* The running config `old` changed by what changed: the services named in `removed` and those
- * the upserts replace leave; the others are copied over as they are (their tables shared, not
- * validated or built again), then each upsert is added as config_build_over() would add it
- * (refused on its own, or its tables taken over from old when they fit). NULL, with *whole the
- * negative errno and err, only for what concerns the whole call. */
-struct config *config_build_delta(const struct config *old, uint64_t seq,
-				  const struct gfwd_service *upserts, uint32_t n_upserts,
-				  const struct gfwd_backend *backends, uint32_t n_backends,
-				  const struct gfwd_service_id *removed, uint32_t n_removed,
-				  unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
-				  struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
-				  int *whole, char *err, size_t err_len);
 /* Frees c and lets go of its tables (freed with the last config holding them) and, unless
  * it was published, of the counter slots it took. */
 void config_free(struct config *c);
@@ -208,5 +198,109 @@ static inline struct traffic config_backend_traffic(const struct config *c, uint
 
 /* Every worker's counts of service i of c: its own slot and its backends'. */
 struct traffic config_service_traffic(const struct config *c, uint32_t i);
+
+/* ---------------------------------------------------------------- building (config.c, delta.c)
+ * What building a configuration takes, shared by whole commits (config.c) and delta commits
+ * (delta.c, which defines config_build_delta); defined in config.c. */
+
+/* An address as the API gives it (4 or 16 bytes), zero-padded. */
+static inline struct addr addr_from(const uint8_t bytes[16], uint8_t family)
+{
+	struct addr a = { .q = { 0, 0 } };
+	memcpy(a.b, bytes, family == GFWD_AF_INET ? 4 : 16);
+	return a;
+}
+
+/* A set of service entries (those a delta takes out), in the order added. */
+struct leaving {
+	uint32_t n;
+	uint32_t *list;
+	uint32_t mask;
+	uint32_t *slots;   /* (position in list + 1), by entry; 0: free */
+	uint64_t bytes;
+};
+
+static inline int leaving_init(struct leaving *l, uint32_t max)
+{
+	l->n = 0;
+	l->mask = rte_align32pow2(2 * max + 2) - 1;
+	l->list = malloc(sizeof(uint32_t) * (max ? max : 1));
+	l->slots = calloc(l->mask + 1, sizeof(uint32_t));
+	l->bytes = sizeof(uint32_t) * ((uint64_t)(max ? max : 1) + l->mask + 1);
+	if (l->list == NULL || l->slots == NULL) {
+		free(l->list);
+		free(l->slots);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static inline void leaving_free(struct leaving *l)
+{
+	free(l->list);
+	free(l->slots);
+}
+
+/* Where entry e is in l->list, or UINT32_MAX. */
+static inline uint32_t leaving_index(const struct leaving *l, uint32_t e)
+{
+	for (uint32_t h = (e * 2654435761u) & l->mask; l->slots[h] != 0; h = (h + 1) & l->mask)
+		if (l->list[l->slots[h] - 1] == e)
+			return l->slots[h] - 1;
+	return UINT32_MAX;
+}
+
+static inline bool leaving_has(const struct leaving *l, uint32_t e)
+{
+	return leaving_index(l, e) != UINT32_MAX;
+}
+
+static inline void leaving_add(struct leaving *l, uint32_t e)
+{
+	uint32_t h = (e * 2654435761u) & l->mask;
+	for (; l->slots[h] != 0; h = (h + 1) & l->mask)
+		if (l->list[l->slots[h] - 1] == e)
+			return;
+	l->list[l->n++] = e;
+	l->slots[h] = l->n;
+}
+
+/* Whether service entry i runs in c, built over the config whose entries `leaving` leave. */
+static inline bool build_runs(const struct config *c, const struct leaving *leaving, uint32_t i)
+{
+	return !c->st->gone[i] && (leaving == NULL || !leaving_has(leaving, i));
+}
+
+/* Upserts of one delta added so far, by key: a second upsert of an id is refused. */
+struct staged {
+	uint32_t mask;
+	int32_t *slots;   /* service entries */
+};
+
+/* An empty config over store st (whose reference it takes), its entries those written so far,
+ * counting into the counter slots of n_workers workers; NULL (st released). */
+struct config *build_config_new(uint64_t seq, struct store *st, unsigned n_workers);
+/* A config over a store of its own, with room for n_services and `room` backends and as many
+ * again for the commits after it. */
+struct config *build_config_fresh(uint64_t seq, uint32_t n_services, uint64_t room, unsigned n_workers);
+/* Validates and builds `in` (index i of the caller's array) as c's next service entry, or
+ * refuses it on its own. Into c's hashes at once, or, with `staged`, only into that (the
+ * hashes are shared with the running config old, whose entries `leaving` leave: delta.c
+ * changes them once the whole commit is built). -ENOMEM only: that concerns the whole commit. */
+int build_add_service(struct config *c, const struct config *old, uint32_t i, const struct gfwd_service *in,
+		      const struct gfwd_backend *backends, uint32_t n_backends, next_hop_fn next_hop,
+		      vip_id_fn vip_id, struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
+		      struct staged *staged, const struct leaving *leaving);
+/* Room for the backends of every service whose backend range is inside the array. */
+uint64_t build_backend_room(const struct gfwd_service *services, uint32_t n_services, uint32_t n_backends);
+/* A config over a store of its own, its services in: drops the slots of old's services that
+ * leave (those in `leaving`, or every one when NULL), and builds the NAT index; -ENOMEM. */
+int build_finish(struct config *c, const struct config *old, const struct leaving *leaving);
+/* The NAT return path's index of the services that run in c once `leaving` left; -ENOMEM. */
+int build_nat_index(struct config *c, const struct leaving *leaving);
+/* Old's service o left or changed in c, where n is the service of its id (NULL: none): the
+ * counter slots of what c no longer has go on c's dropped list; -ENOMEM. */
+int build_drop_counters(struct config *c, const struct config *old, const struct service *o,
+			const struct service *n);
 
 #endif
