@@ -457,12 +457,14 @@ struct config *build_config_new(uint64_t seq, struct store *st, unsigned n_worke
 	return c;
 }
 
-/* A config over a store of its own, with room for n_services and `room` backends and as many
- * again for the commits after it. */
+/* A config over a store of its own, with room for n_services and `room` backends and half as
+ * many again for the commits after it. */
 struct config *build_config_fresh(uint64_t seq, uint32_t n_services, uint64_t room, unsigned n_workers)
 {
-	uint32_t svc_cap = (uint32_t)RTE_MIN(2 * (uint64_t)n_services + 16, (uint64_t)MAX_SERVICES);
-	uint32_t be_cap = (uint32_t)RTE_MIN(2 * room + 64, 2 * (uint64_t)MAX_BACKENDS);
+	/* Half as many again: deltas append changed services until the room is used, and only
+	 * then are the running ones copied into a fresh store, once per changes of half of them. */
+	uint32_t svc_cap = (uint32_t)RTE_MIN((uint64_t)n_services + n_services / 2 + 16, (uint64_t)MAX_SERVICES);
+	uint32_t be_cap = (uint32_t)RTE_MIN(room + room / 2 + 64, 2 * (uint64_t)MAX_BACKENDS);
 	struct store *st = store_alloc(svc_cap, be_cap);
 	if (st == NULL)
 		return NULL;

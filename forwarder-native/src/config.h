@@ -280,8 +280,8 @@ struct staged {
 /* An empty config over store st (whose reference it takes), its entries those written so far,
  * counting into the counter slots of n_workers workers; NULL (st released). */
 struct config *build_config_new(uint64_t seq, struct store *st, unsigned n_workers);
-/* A config over a store of its own, with room for n_services and `room` backends and as many
- * again for the commits after it. */
+/* A config over a store of its own, with room for n_services and `room` backends and half as
+ * many again for the commits after it. */
 struct config *build_config_fresh(uint64_t seq, uint32_t n_services, uint64_t room, unsigned n_workers);
 /* Validates and builds `in` (index i of the caller's array) as c's next service entry, or
  * refuses it on its own. Into c's hashes at once, or, with `staged`, only into that (the

@@ -145,8 +145,8 @@ undo:
 /* The delta into a fresh store, when old's has no room left: the running services copied a run
  * of consecutive ones at a time (their backends are contiguous: two memcpy per run, then the
  * moved indexes shifted; tables and counter slots shared, nothing validated again), then each
- * upsert added. Costs every running service, but leaves room for as many again: amortised, a
- * change copies a service O(1) times. */
+ * upsert added. Costs every running service, but leaves room for half as many again: amortised, a
+ * change copies O(1) services. */
 static struct config *delta_rebuilt(const struct config *old, uint64_t seq, const struct leaving *leaving,
 				    const struct gfwd_service *upserts, uint32_t n_upserts,
 				    const struct gfwd_backend *backends, uint32_t n_backends, unsigned n_workers,

@@ -15,9 +15,9 @@
  * the old entry or the new one, and never misses a key that runs: a removed key's slot becomes
  * a tombstone (probed past, never ending a probe). Every slot filled or tombstoned is one
  * entry appended, and the hashes have twice the entries' room: they never fill. When a commit
- * does not fit the room left, the running entries are copied into a fresh store (room for twice
- * as many), published with the configuration and the old store freed with the old
- * configuration: amortised, each entry is copied O(1) times.
+ * does not fit the room left, the running entries are copied into a fresh store (room for half
+ * as many again), published with the configuration, and the old store is freed with the old
+ * configuration: amortised, each change copies O(1) entries.
  *
  * Control side only, but for the workers' reads of entries and hash slots. */
 #ifndef GFWD_STORE_H
