@@ -13,6 +13,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include "dataplane.h"
+#include "delta.h"
 #include "housekeeper.h"
 #include "last_error.h"
 #include "tables.h"
@@ -329,38 +330,42 @@ int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
 	if (svc_cap < c->n_services || backend_cap < c->n_backends)
 		return api_fail(-ENOSPC, "%u services and %u backends do not fit %u and %u",
 				c->n_services, c->n_backends, svc_cap, backend_cap);
-	for (uint32_t i = 0; i < c->n_services; i++) {
+	uint32_t n = 0, nb = 0;   /* the running service entries, in order, and their backends */
+	for (uint32_t i = 0; i < c->svc_end && n < svc_cap; i++) {
+		if (!config_runs(c, i))
+			continue;
 		const struct service *s = &c->services[i];
-		struct gfwd_service_traffic *o = &services[i];
+		struct gfwd_service_traffic *o = &services[n];
 		memset(o, 0, sizeof(*o));
 		memcpy(o->vip, s->vip.b, 16);
 		o->family = s->family;
 		o->proto = s->proto;
 		o->port = rte_be_to_cpu_16(s->port);
-		o->first_backend = s->first_backend;
+		o->first_backend = nb;
 		o->n_backends = s->n_backends;
 		struct traffic t = config_service_traffic(c, i);
 		FILL_TRAFFIC(o, t);
+		for (uint32_t j = 0; j < s->n_backends && nb < backend_cap; j++) {
+			const struct backend *b = &c->backends[s->first_backend + j];
+			struct gfwd_backend_traffic *ob = &backends[nb++];
+			memset(ob, 0, sizeof(*ob));
+			memcpy(ob->addr, b->addr.b, 16);
+			ob->family = s->family;
+			ob->flags = b->flags;
+			ob->port = rte_be_to_cpu_16(b->port);
+			ob->service = n;
+			struct traffic tb = config_backend_traffic(c, s->first_backend + j);
+			FILL_TRAFFIC(ob, tb);
+			ob->syns = tb.passive.syns;
+			ob->syn_retransmits = tb.passive.syn_retransmits;
+			ob->syn_acks = tb.passive.syn_acks;
+			ob->syn_resets = tb.passive.syn_resets;
+			ob->unreachable = tb.passive.unreachable;
+			ob->udp_port_unreachable = tb.passive.udp_port_unreachable;
+		}
+		n++;
 	}
-	for (uint32_t i = 0; i < c->n_backends; i++) {
-		const struct backend *b = &c->backends[i];
-		struct gfwd_backend_traffic *o = &backends[i];
-		memset(o, 0, sizeof(*o));
-		memcpy(o->addr, b->addr.b, 16);
-		o->family = c->services[b->service].family;
-		o->flags = b->flags;
-		o->port = rte_be_to_cpu_16(b->port);
-		o->service = b->service;
-		struct traffic t = config_backend_traffic(c, i);
-		FILL_TRAFFIC(o, t);
-		o->syns = t.passive.syns;
-		o->syn_retransmits = t.passive.syn_retransmits;
-		o->syn_acks = t.passive.syn_acks;
-		o->syn_resets = t.passive.syn_resets;
-		o->unreachable = t.passive.unreachable;
-		o->udp_port_unreachable = t.passive.udp_port_unreachable;
-	}
-	return (int)c->n_services;
+	return (int)n;
 }
 
 int gfwd_counters_read(uint64_t *values, uint32_t n)

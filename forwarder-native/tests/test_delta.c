@@ -32,6 +32,7 @@ struct want {
 
 static struct want wants[IDS];
 static uint64_t seq;
+static uint32_t in_place;   /* deltas into the running store (the others copied it) */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rnd(uint32_t n)
@@ -133,21 +134,25 @@ static const struct service *find(const struct config *c, uint32_t id)
 	return config_find_service(c, &vip, rte_cpu_to_be_16(x.port), x.proto);
 }
 
-/* Indexes agree: every backend names its service, every service is found where it is. */
+/* Indexes agree: every running service entry is found where it is, its backends name it, and
+ * the entries that run add up to the config's counts (the others are of replaced services). */
 static int consistent(const struct config *c)
 {
-	uint32_t nb = 0;
-	for (uint32_t i = 0; i < c->n_services; i++) {
+	uint32_t n = 0, nb = 0;
+	for (uint32_t i = 0; i < c->svc_end; i++) {
+		if (!config_runs(c, i))
+			continue;
 		const struct service *s = &c->services[i];
-		if (s->first_backend != nb || config_find_service(c, &s->vip, s->port, s->proto) != s ||
-		    !config_has_vip(c, &s->vip) || s->maglev != c->tables[i]->maglev)
+		if (config_find_service(c, &s->vip, s->port, s->proto) != s || !config_has_vip(c, &s->vip) ||
+		    s->maglev != c->tables[i]->maglev || s->first_backend + s->n_backends > c->be_end)
 			return 0;
 		for (uint32_t j = 0; j < s->n_backends; j++)
-			if (c->backends[nb + j].service != i)
+			if (c->backends[s->first_backend + j].service != i || c->backends[s->first_backend + j].retired)
 				return 0;
+		n++;
 		nb += s->n_backends;
 	}
-	return nb == c->n_backends;
+	return n == c->n_services && nb == c->n_backends;
 }
 
 /* The same service with the same backends (in the same order, the same routes) and tables
@@ -222,10 +227,13 @@ static int delta_step(int step)
 	uint32_t up_ids[IDS], n_up = 0, n_gone = 0, nb = 0;
 	uint8_t touched[IDS] = { 0 };
 	const uint16_t *tables_before[IDS];
+	const struct service *entry_before[IDS];
 	const struct config *before = dp_config();
+	const struct store *before_st = before->st;
 	for (uint32_t id = 0; id < IDS; id++) {
 		const struct service *s = find(before, id);
 		tables_before[id] = s == NULL ? NULL : s->maglev;
+		entry_before[id] = s;
 	}
 	uint32_t changes = 1 + rnd(4);
 	for (uint32_t k = 0; k < changes; k++) {
@@ -278,15 +286,22 @@ static int delta_step(int step)
 
 	/* The services the step did not touch kept their tables' memory. */
 	const struct config *after = dp_config();
-	uint32_t untouched = 0, kept = 0;
+	uint32_t untouched = 0, kept = 0, same_entry = 0;
 	for (uint32_t id = 0; id < IDS; id++) {
 		if (touched[id] || tables_before[id] == NULL)
 			continue;
 		untouched++;
 		const struct service *s = find(after, id);
 		kept += s != NULL && s->maglev == tables_before[id];
+		same_entry += s == entry_before[id];
 	}
 	CHECK(kept == untouched, "step %d: %u of %u untouched services kept their tables", step, kept, untouched);
+	/* In the same store, an untouched service is the very entry it was: not copied (store.h). */
+	if (after->st == before_st) {
+		in_place++;
+		CHECK(same_entry == untouched, "step %d: %u of %u untouched services are the entries they were", step,
+		      same_entry, untouched);
+	}
 	struct gfwd_commit_stats st;
 	gfwd_commit_stats(&st);
 	CHECK(st.seq == seq && st.services == after->n_services && st.tables_reused >= untouched &&
@@ -321,6 +336,8 @@ int main(int argc, char **argv)
 		}
 	}
 	CHECK(refusals > 20, "the steps exercised refusals (%u)", refusals);
+	CHECK(in_place > STEPS / 2 && in_place < STEPS, "deltas into the running store (%u of %d) and into a fresh one",
+	      in_place, STEPS);
 
 	/* What concerns the whole call fails it and leaves the running state. */
 	uint64_t running = gfwd_commit_seq();
@@ -337,7 +354,7 @@ int main(int argc, char **argv)
 	      tables_live() == 0 && traffic_in_use() == 0, "every service removed (%u tables, %u counter slots live)",
 	      tables_live(), traffic_in_use());
 	gfwd_shutdown();
-	printf("test_delta: %d steps (%u full commits between), %u refusals, %d checks, %d failures\n", STEPS, fulls,
-	       refusals, checks, failures);
+	printf("test_delta: %d steps (%u full commits between, %u in the running store), %u refusals, %d checks, "
+	       "%d failures\n", STEPS, fulls, in_place, refusals, checks, failures);
 	return failures ? 1 : 0;
 }

@@ -82,7 +82,9 @@ struct slots {
 static void slots_of(const struct config *c, struct slots *out)
 {
 	memset(out, 0xff, sizeof(*out));
-	for (uint32_t i = 0; i < c->n_services; i++) {
+	for (uint32_t i = 0; i < c->svc_end; i++) {
+		if (!config_runs(c, i))
+			continue;
 		const struct service *s = &c->services[i];
 		uint16_t port = rte_be_to_cpu_16(s->port);
 		out->service[port] = s->counter;
