@@ -2,8 +2,6 @@ package io.gatun.operator.bench;
 
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.io.IOException;
 import java.time.Duration;
@@ -266,8 +264,8 @@ final class EndpointChurn {
 
   /**
    * LoadBalancer {@code lb}'s slice now lists its first endpoint and {@code address}: one JSON
-   * patch, as the EndpointSlice controller's update is one write. (The 1.20 API server serves
-   * EndpointSlices as v1beta1 only.)
+   * patch, as the EndpointSlice controller's update is one write (one request: {@link PlainPatch}).
+   * (The 1.20 API server serves EndpointSlices as v1beta1 only.)
    */
   private static void write(KubernetesClient client, int lb, String address, ChangeClock clock) {
     String patch =
@@ -276,12 +274,7 @@ final class EndpointChurn {
             + address
             + "\"],\"conditions\":{\"ready\":true}}}]";
     clock.writing(address, System.nanoTime());
-    client
-        .discovery()
-        .v1beta1()
-        .endpointSlices()
-        .inNamespace("bench")
-        .withName("lb-" + lb)
-        .patch(PatchContext.of(PatchType.JSON), patch);
+    PlainPatch.json(
+        client, "/apis/discovery.k8s.io/v1beta1/namespaces/bench/endpointslices/lb-" + lb, patch);
   }
 }
