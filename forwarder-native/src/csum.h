@@ -67,20 +67,22 @@ static inline void csum_replace2(void *csum, uint16_t old, uint16_t new_)
 
 /* Batched updates: sum the differences of every changed word first (csum_delta*), then
  * fold once into each checksum that covers them (csum_apply). One fold instead of one per
- * word, and the address delta serves both the IP and the L4 checksum. */
-static inline uint32_t csum_delta16(uint16_t old, uint16_t new_)
+ * word, and the address delta serves both the IP and the L4 checksum. The differences are
+ * summed in 64 bits, 32-bit words whole: 2^16 and 2^32 are both 1 modulo 0xffff, so a 32-bit
+ * word adds what its two halves would (RFC 1071 §2), without splitting it. */
+static inline uint64_t csum_delta16(uint16_t old, uint16_t new_)
 {
-	return (uint16_t)~old + (uint32_t)new_;
+	return (uint64_t)(uint16_t)~old + new_;
 }
 
-static inline uint32_t csum_delta32(uint32_t old, uint32_t new_)
+static inline uint64_t csum_delta32(uint32_t old, uint32_t new_)
 {
-	return (uint16_t)~(old & 0xffff) + (uint16_t)~(old >> 16) + (new_ & 0xffff) + (new_ >> 16);
+	return (uint64_t)(uint32_t)~old + new_;
 }
 
-static inline uint32_t csum_delta128(const uint8_t *old, const uint8_t *new_)
+static inline uint64_t csum_delta128(const uint8_t *old, const uint8_t *new_)
 {
-	uint32_t sum = 0;
+	uint64_t sum = 0;
 	for (int i = 0; i < 16; i += 4) {
 		uint32_t o, n;
 		memcpy(&o, old + i, 4);
@@ -90,10 +92,18 @@ static inline uint32_t csum_delta128(const uint8_t *old, const uint8_t *new_)
 	return sum;
 }
 
-static inline void csum_apply(void *csum, uint32_t delta)
+/* A 64-bit one's complement sum folded to 16 bits. */
+static inline uint16_t csum_fold64(uint64_t sum)
 {
-	uint32_t sum = (uint16_t)~csum_load(csum) + delta;
-	csum_store(csum, (uint16_t)~csum_fold(sum));
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	return csum_fold((uint32_t)sum);
+}
+
+static inline void csum_apply(void *csum, uint64_t delta)
+{
+	uint64_t sum = (uint16_t)~csum_load(csum) + delta;
+	csum_store(csum, (uint16_t)~csum_fold64(sum));
 }
 
 /* Checksum of an ICMPv6 message of len bytes, pseudo header included (RFC 8200 §8.1),

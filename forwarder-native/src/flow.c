@@ -199,12 +199,6 @@ uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n)
 	return removed;
 }
 
-void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
-{
-	rte_prefetch0(bucket_of(ft, h, 0));
-	rte_prefetch0(bucket_of(ft, h, 1));
-}
-
 void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
 {
 	uint16_t sig = sig_of(h->hash);
@@ -339,15 +333,15 @@ struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_
 	struct flow_key kf;
 	flow_key_of(ft, tmpl, DIR_FORWARD, &kf);
 	struct flow_hash hf = flow_hash_at(ft, flow_key_hash(&kf));
-	return flow_insert_hashed(ft, tmpl, &hf, flow_reverse_hash(ft, tmpl), now);
+	struct flow_hash hr = flow_hash_at(ft, flow_reverse_hash(ft, tmpl));
+	return flow_insert_hashed(ft, tmpl, &hf, &hr, now);
 }
 
 struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, const struct flow_hash *hf,
-				uint32_t hash_rev, uint32_t now)
+				const struct flow_hash *hr, uint32_t now)
 {
 	if (ft->n_free == 0 && !evict_one(ft, hf, now))
 		return NULL;
-	struct flow_hash hr = flow_hash_at(ft, hash_rev);
 	uint32_t idx = ft->free_list[--ft->n_free];
 	struct flow *f = &ft->flows[idx];
 	*f = *tmpl;
@@ -355,7 +349,7 @@ struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, 
 		flow_release(ft, idx);
 		return NULL;
 	}
-	if (!slot_fill(ft, &hr, ref_make(idx, DIR_REVERSE), now, f)) {
+	if (!slot_fill(ft, hr, ref_make(idx, DIR_REVERSE), now, f)) {
 		slot_clear(ft, hf, ref_make(idx, DIR_FORWARD));
 		flow_release(ft, idx);
 		return NULL;

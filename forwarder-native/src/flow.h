@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <rte_common.h>
+#include <rte_prefetch.h>
 #include "hash.h"
 #include "addr.h"
 #include "gatunfwd.h"
@@ -147,6 +148,12 @@ static inline uint32_t flow_key_hash(const struct flow_key *k)
 	return crc_words(k, sizeof(*k), 0x9e3779b9);
 }
 
+static inline bool flow_key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	return addr_eq(&a->src, &b->src) && addr_eq(&a->dst, &b->dst) && a->sport == b->sport &&
+	       a->dport == b->dport && a->proto == b->proto && a->family == b->family;
+}
+
 /* Where a key's slots may be: its hash and its two buckets (the second from the hash's other
  * bits), each found by multiplying (Lemire's range reduction: any bucket count, no division).
  * Computed once per packet; every step of its lookup and insertion reads it. */
@@ -167,7 +174,11 @@ static inline struct flow_hash flow_hash_at(const struct flow_table *ft, uint32_
 
 /* Starts loading the buckets a lookup of h will read, then (once they are in) the flows
  * whose signature matches: the two dependent misses of a lookup, hidden. */
-void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h);
+static inline void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
+{
+	rte_prefetch0(&ft->buckets[h->bucket[0]]);
+	rte_prefetch0(&ft->buckets[h->bucket[1]]);
+}
 void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
 /* Finds the live flow whose `dir` slot matches k. */
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
@@ -186,7 +197,17 @@ struct flow *flow_insert(struct flow_table *ft, const struct flow *f, uint32_t n
 /* The same with both directions' hashes known: a new flow's forward hash is its first
  * packet's, so only the reverse key is built and hashed (flow_reverse_hash). */
 struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, const struct flow_hash *fwd,
-				uint32_t hash_rev, uint32_t now);
+				const struct flow_hash *rev, uint32_t now);
+/* Starts loading the flow entry the insertion `ahead` insertions from now will fill (the
+ * free list's top, if nothing is freed meanwhile): a new flow's entry is written whole. */
+static inline void flow_prefetch_free(const struct flow_table *ft, uint32_t ahead)
+{
+	if (likely(ahead < ft->n_free)) {
+		const char *f = (const char *)&ft->flows[ft->free_list[ft->n_free - 1 - ahead]];
+		rte_prefetch0_write(f);
+		rte_prefetch0_write(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
+	}
+}
 void flow_remove(struct flow_table *ft, struct flow *f);
 /* The key of a flow's direction, as a packet in that direction carries it. */
 static inline void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,

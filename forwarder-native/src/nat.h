@@ -36,16 +36,23 @@ static inline void nat_rewrite(struct pkt *p, const struct addr *src, uint16_t s
 {
 	bool has_l4 = p->frag != FRAG_LATER;
 	uint16_t *ports = (uint16_t *)pkt_l4(p);
-	uint32_t ports_delta = has_l4 ? csum_delta16(ports[0], sport) + csum_delta16(ports[1], dport) : 0;
+	uint64_t ports_delta = 0;
+	if (has_l4) {   /* both ports as one 32-bit word, as they sit in the header */
+		uint32_t before, after;
+		const uint16_t now[2] = { sport, dport };
+		memcpy(&before, ports, 4);
+		memcpy(&after, now, 4);
+		ports_delta = csum_delta32(before, after);
+	}
 	void *l4c = has_l4 ? l4_csum_field(p) : NULL;
 	if (p->key.family == GFWD_AF_INET) {
 		struct rte_ipv4_hdr *ip = pkt_ip4(p);
-		uint32_t addr_delta = csum_delta32(ip->src_addr, src->v4) + csum_delta32(ip->dst_addr, dst->v4);
+		uint64_t addr_delta = csum_delta32(ip->src_addr, src->v4) + csum_delta32(ip->dst_addr, dst->v4);
 		uint16_t ttl_before, ttl_after;
 		memcpy(&ttl_before, &ip->time_to_live, 2);
 		ip->time_to_live--;
 		memcpy(&ttl_after, &ip->time_to_live, 2);
-		uint32_t id_delta = 0;
+		uint64_t id_delta = 0;
 		if (unlikely(p->frag != FRAG_NONE)) {
 			uint16_t id = rte_cpu_to_be_16((uint16_t)p->frag_new_id);
 			id_delta = csum_delta16(ip->packet_id, id);
@@ -61,7 +68,7 @@ static inline void nat_rewrite(struct pkt *p, const struct addr *src, uint16_t s
 		}
 	} else {
 		struct rte_ipv6_hdr *ip = pkt_ip6(p);
-		uint32_t addr_delta = csum_delta128(ip->src_addr, src->b) + csum_delta128(ip->dst_addr, dst->b);
+		uint64_t addr_delta = csum_delta128(ip->src_addr, src->b) + csum_delta128(ip->dst_addr, dst->b);
 		memcpy(ip->src_addr, src->b, 16);
 		memcpy(ip->dst_addr, dst->b, 16);
 		ip->hop_limits--;

@@ -7,7 +7,11 @@
  *                                     ├ BGP, BFD to the port ────▶ kernel.h (its kernel interface)
  *                                     ├ ICMP / ICMPv6 ───────────▶ icmp.c
  *                                     └ flow lookup ─ hit ─ forward(mode) / reverse(mode)
- *                                                   └ miss ─ service ─ schedule ─ flow ─ forward(mode)
+ *                                                   └ miss ─ service ─ prepare ┄┄ store ─ forward(mode)
+ *
+ * A new flow is prepared (scheduled, its SNAT port taken, its reverse buckets loading) when
+ * its packet comes and stored once the burst's other packets are through ("new flows, a
+ * burst at a time" below).
  *
  * forward() is written once and specialised per forwarding mode by a literal argument
  * (VPP style), so no packet pays for a mode it does not use. */
@@ -90,17 +94,14 @@ static inline uint8_t tcp_opening_state(uint8_t flags)
 	return flags & RTE_TCP_SYN_FLAG ? FLOW_TCP_SYN : FLOW_TCP_ESTABLISHED;
 }
 
-/* Records flow t (to backend b of cfg) in both directions and counts it. fwd_hash: the
- * forward direction's hash when the packet at hand is the client's (its own), else NULL
- * (computed). The flow takes a reference to its backend's address here and, in full NAT, its
- * source port, both given back if the flow cannot be inserted; NULL with *why then. */
-static struct flow *flow_record(struct worker *w, const struct config *cfg, struct flow *t,
-				const struct backend *b, const struct flow_hash *fwd_hash, enum gfwd_drop *why)
+/* What a new flow t (to backend b) holds from its start: a reference to its backend's
+ * address and, in full NAT, its source port. false, with *why, when either has run out. */
+static inline bool flow_take(struct worker *w, struct flow *t, const struct backend *b, enum gfwd_drop *why)
 {
 	uint32_t id = flow_addr_take(w->flows, &b->addr, t->family);
 	if (unlikely(id == FLOW_ADDR_NONE)) {
 		*why = DROP_FLOW_TABLE_FULL;   /* FLOW_ADDRS backend addresses in use */
-		return NULL;
+		return false;
 	}
 	t->backend_id = (uint16_t)id;
 	if (t->mode == GFWD_MODE_FULLNAT) {
@@ -109,19 +110,30 @@ static struct flow *flow_record(struct worker *w, const struct config *cfg, stru
 		if (unlikely(t->snat_port == 0)) {
 			flow_addr_put(w->flows, t->backend_id);
 			*why = DROP_SNAT_EXHAUSTED;
-			return NULL;
+			return false;
 		}
 	}
-	struct flow *f = fwd_hash != NULL
-		? flow_insert_hashed(w->flows, t, fwd_hash, flow_reverse_hash(w->flows, t), w->now)
-		: flow_insert(w->flows, t, w->now);
+	return true;
+}
+
+/* Gives back what flow_take took, for a flow that could not be stored. */
+static void flow_untake(struct worker *w, const struct flow *t)
+{
+	if (t->snat_port != 0) {
+		struct snat_key sk = snat_key_of(w->flows, t);
+		snat_port_release(&w->snat, &sk, t->snat_port);
+	}
+	flow_addr_put(w->flows, t->backend_id);
+}
+
+/* Stores flow t (what it holds taken; fwd and rev its two directions' hashes) and counts it
+ * as new; NULL when the table has no room, what t held given back. */
+static inline struct flow *flow_store(struct worker *w, const struct config *cfg, const struct flow *t,
+				      const struct backend *b, const struct flow_hash *fwd, const struct flow_hash *rev)
+{
+	struct flow *f = flow_insert_hashed(w->flows, t, fwd, rev, w->now);
 	if (unlikely(f == NULL)) {
-		if (t->snat_port != 0) {
-			struct snat_key sk = snat_key_of(w->flows, t);
-			snat_port_release(&w->snat, &sk, t->snat_port);
-		}
-		flow_addr_put(w->flows, t->backend_id);
-		*why = DROP_FLOW_TABLE_FULL;
+		flow_untake(w, t);
 		return NULL;
 	}
 	w->cnt.event[EV_NEW_FLOWS]++;
@@ -135,34 +147,6 @@ static inline uint8_t opening_state(const struct pkt *p)
 {
 	return p->key.proto == IPPROTO_TCP ? tcp_opening_state(p->tcp_flags)
 	       : p->key.proto == IPPROTO_SCTP ? FLOW_SCTP : FLOW_UDP;
-}
-
-/* A new connection: schedule a backend and record the flow (both directions). */
-static struct flow *flow_open(struct worker *w, const struct config *cfg, const struct service *svc,
-			      const struct pkt *p, uint16_t in_port, enum gfwd_drop *why)
-{
-	uint32_t bi = sched_pick(w, cfg, svc, p, p->fh.hash);
-	if (unlikely(bi == NO_BACKEND)) {
-		*why = DROP_NO_BACKEND;
-		return NULL;
-	}
-	const struct backend *b = &cfg->backends[bi];
-	struct flow t = {
-		.client = p->key.src, .client_port = p->key.sport, .backend_port = b->port,
-		.vport = p->key.dport, .vip_id = svc->vip_id, .backend_idx = bi,
-		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
-		.proto = p->key.proto, .family = p->key.family, .state = opening_state(p),
-		.in_port = (uint8_t)in_port, .mode = svc->mode,
-	};
-	memcpy(t.client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
-	struct flow *f = flow_record(w, cfg, &t, b, &p->fh, why);
-	if (unlikely(f == NULL))
-		return NULL;
-	if (t.state == FLOW_TCP_ESTABLISHED)
-		w->cnt.event[EV_MIDSTREAM_FLOWS]++;
-	if (t.state == FLOW_TCP_SYN)
-		traffic_backend(cfg, w->index, bi)->passive.syns++;
-	return f;
 }
 
 /* ---------------------------------------------------------------- the NAT return path */
@@ -232,9 +216,18 @@ static struct flow *reply_open(struct worker *w, const struct config *cfg, const
 		.in_port = (uint8_t)dp.neigh.e[hop].port, .mode = svc->mode,
 	};
 	memcpy(t.client_mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
-	struct flow *f = flow_record(w, cfg, &t, b, NULL, why);
-	if (likely(f != NULL))
-		w->cnt.event[EV_REPLY_FLOWS]++;
+	if (!flow_take(w, &t, b, why))
+		return NULL;
+	struct flow_key k;   /* the client's key, not this packet's: both directions hashed from t */
+	flow_key_of(w->flows, &t, DIR_FORWARD, &k);
+	struct flow_hash fwd = flow_hash_at(w->flows, flow_key_hash(&k));
+	struct flow_hash rev = flow_hash_at(w->flows, flow_reverse_hash(w->flows, &t));
+	struct flow *f = flow_store(w, cfg, &t, b, &fwd, &rev);
+	if (unlikely(f == NULL)) {
+		*why = DROP_FLOW_TABLE_FULL;
+		return NULL;
+	}
+	w->cnt.event[EV_REPLY_FLOWS]++;
 	return f;
 }
 
@@ -336,11 +329,193 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 		reverse(w, cfg, f, b, p);
 }
 
+/* ---------------------------------------------------------------- a flow's packet */
+
+/* A packet of flow f, found in direction dir: tracked and sent on. false when f's backend
+ * has left the config: f is removed, and the packet is the caller's to schedule afresh (a
+ * client's) or drop (a reply, which has nowhere to go). */
+static __rte_always_inline bool flow_input(struct worker *w, const struct config *cfg, struct flow *f, enum flow_dir dir,
+			      struct pkt *p, uint16_t in_port)
+{
+	const struct backend *b = flow_backend(w, cfg, f);
+	if (unlikely(b == NULL)) {
+		flow_remove(w->flows, f);
+		w->cnt.event[EV_FLOWS_RESCHEDULED]++;
+		return false;
+	}
+	if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
+		passive_tcp(&traffic_of(cfg, w->index, b)->passive, f->state, p->tcp_flags, dir);
+	flow_track(f, p, dir, w->now);
+	if (unlikely(p->frag == FRAG_FIRST))
+		first_fragment(w, f, dir, p);
+	if (dir == DIR_FORWARD)
+		forward_any(w, cfg, f, b, p, in_port);
+	else
+		reverse(w, cfg, f, b, p);
+	return true;
+}
+
+/* ---------------------------------------------------------------- new flows, a burst at a time
+ *
+ * What a new flow costs is mostly waiting: the two buckets its reverse direction goes into
+ * and the entry it fills are anywhere in a large table. So a burst's new flows open in two
+ * steps (as in Katran and VPP): each is prepared when its packet comes (scheduled, its
+ * backend address and SNAT port taken, its reverse key hashed, and what its insertion will
+ * write starts loading), then, after the burst's other packets, stored and forwarded in
+ * arrival order. A later packet of a flow being opened waits behind it and then finds it: one
+ * flow, not two. Whatever else could make a flow or find one another way (a NAT reply, a
+ * fragment, ICMP, the kernel's packets, ARP) first lets the prepared ones finish, so every
+ * outcome is the one taking the packets one at a time gives. */
+
+/* A new flow between its two steps. */
+struct opening {
+	struct pkt *p;
+	const struct service *svc;
+	const struct backend *b;   /* NULL: a later packet of a flow opened before it in the burst */
+	uint16_t in_port;
+	struct flow_hash rev;      /* the reverse key's hash and buckets */
+	struct flow t;             /* the flow as it will be stored, what it holds taken */
+};
+
+struct openings {
+	uint32_t n;
+	uint32_t prepared;         /* those with a backend: the insertions before the next one's */
+	uint64_t hashes;           /* a bit per (forward hash mod 64) prepared: most packets need no search */
+	struct opening o[BURST_SIZE];
+};
+
+/* Step one: schedule, take what the flow holds, hash its reverse key, and start loading
+ * its reverse buckets and the entry it will fill (`ahead` insertions come first). */
+static inline bool opening_prepare(struct worker *w, const struct config *cfg, struct opening *o, uint32_t ahead,
+				   enum gfwd_drop *why)
+{
+	const struct pkt *p = o->p;
+	const struct service *svc = o->svc;
+	uint32_t bi = sched_pick(w, cfg, svc, p, p->fh.hash);
+	if (unlikely(bi == NO_BACKEND)) {
+		*why = DROP_NO_BACKEND;
+		return false;
+	}
+	const struct backend *b = &cfg->backends[bi];
+	o->b = b;
+	/* Field by field (every one of them): a compound literal is built zeroed, then copied. */
+	struct flow *t = &o->t;
+	t->client = p->key.src;
+	t->client_port = p->key.sport;
+	t->vport = p->key.dport;
+	t->backend_port = b->port;
+	t->snat_port = 0;
+	t->backend_idx = bi;
+	t->expires = 0;
+	t->vip_id = svc->vip_id;
+	memcpy(t->client_mac, p->eth->src_addr.addr_bytes, RTE_ETHER_ADDR_LEN);
+	t->snat_id = (uint8_t)dp.neigh.e[b->neigh].port;
+	t->proto = p->key.proto;
+	t->family = p->key.family;
+	t->state = opening_state(p);
+	t->in_port = (uint8_t)o->in_port;
+	t->mode = svc->mode;
+	if (!flow_take(w, t, b, why))
+		return false;
+	o->rev = flow_hash_at(w->flows, flow_reverse_hash(w->flows, &o->t));
+	flow_prefetch(w->flows, &o->rev);
+	flow_prefetch_free(w->flows, ahead);
+	return true;
+}
+
+/* Step two: the flow stored, its packet sent. */
+static void opening_commit(struct worker *w, const struct config *cfg, struct opening *o)
+{
+	struct pkt *p = o->p;
+	struct flow *f = flow_store(w, cfg, &o->t, o->b, &p->fh, &o->rev);
+	if (unlikely(f == NULL)) {
+		drop(w, p->m, DROP_FLOW_TABLE_FULL);
+		return;
+	}
+	if (f->state == FLOW_TCP_ESTABLISHED)
+		w->cnt.event[EV_MIDSTREAM_FLOWS]++;
+	else if (f->state == FLOW_TCP_SYN)
+		traffic_backend(cfg, w->index, f->backend_idx)->passive.syns++;
+	flow_track(f, p, DIR_FORWARD, w->now);
+	if (unlikely(p->frag == FRAG_FIRST))
+		first_fragment(w, f, DIR_FORWARD, p);
+	forward_any(w, cfg, f, o->b, p, o->in_port);
+}
+
+/* A later packet of a flow an earlier one in the burst opened: it finds that flow now, or,
+ * if the flow could not open, tries as the earlier packet did. */
+static void opening_follow(struct worker *w, const struct config *cfg, struct opening *o)
+{
+	enum flow_dir dir;
+	struct flow *f = flow_lookup_at(w->flows, &o->p->key, &o->p->fh, w->now, &dir);
+	if (f != NULL && flow_input(w, cfg, f, dir, o->p, o->in_port))
+		return;
+	enum gfwd_drop why;
+	if (opening_prepare(w, cfg, o, 0, &why))
+		opening_commit(w, cfg, o);
+	else
+		drop(w, o->p->m, why);
+}
+
+/* Whether p's flow is among those being opened. */
+static inline bool opening_pending(const struct openings *op, const struct pkt *p)
+{
+	if (likely(!(op->hashes & 1ull << (p->fh.hash & 63))))
+		return false;
+	for (uint32_t i = 0; i < op->n; i++) {
+		const struct opening *o = &op->o[i];
+		if (o->b != NULL && o->p->fh.hash == p->fh.hash && flow_key_eq(&o->p->key, &p->key))
+			return true;
+	}
+	return false;
+}
+
+/* p opens a flow of svc: prepared now (or dropped, if it cannot open), finished with the
+ * burst (openings_finish). */
+static inline void opening_add(struct worker *w, const struct config *cfg, const struct service *svc,
+			       struct pkt *p, uint16_t in_port, struct openings *op)
+{
+	struct opening *o = &op->o[op->n];
+	o->p = p;
+	o->svc = svc;
+	o->in_port = in_port;
+	if (unlikely(opening_pending(op, p))) {
+		o->b = NULL;
+		op->n++;
+		return;
+	}
+	enum gfwd_drop why;
+	if (unlikely(!opening_prepare(w, cfg, o, op->prepared, &why))) {
+		drop(w, p->m, why);
+		return;
+	}
+	op->hashes |= 1ull << (p->fh.hash & 63);
+	op->prepared++;
+	op->n++;
+}
+
+/* Step two for every flow prepared, in arrival order. */
+static void openings_finish(struct worker *w, const struct config *cfg, struct openings *op)
+{
+	for (uint32_t i = 0; i < op->n; i++) {
+		struct opening *o = &op->o[i];
+		if (likely(o->b != NULL))
+			opening_commit(w, cfg, o);
+		else
+			opening_follow(w, cfg, o);
+	}
+	op->n = 0;
+	op->prepared = 0;
+	op->hashes = 0;
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
-static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p)
+static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
+		     struct openings *op)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
+		openings_finish(w, cfg, op);   /* an ICMP error may be about one of them */
 		/* Neighbour discovery may come from a VIP: a peer announcing one, which is how a
 		 * conflict over it shows. */
 		bool nd = nd_message(p);
@@ -362,6 +537,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	}
 	/* The kernel's own sessions, before the TTL check: eBGP and BFD arrive with TTL 1 or 255. */
 	if (unlikely(kernel_wants_l4(in_port, p))) {
+		openings_finish(w, cfg, op);
 		enum flow_dir d;
 		if (flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &d) == NULL) {
 			kernel_give(w, in_port, p->m);
@@ -375,32 +551,17 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	}
 
 	if (unlikely(p->frag == FRAG_LATER)) {
+		openings_finish(w, cfg, op);   /* its first fragment may be one of them */
 		later_fragment(w, cfg, in_port, p);
 		return;
 	}
 	enum flow_dir dir;
 	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
 	if (f != NULL) {
-		const struct backend *b = flow_backend(w, cfg, f);
-		if (likely(b != NULL)) {
-			if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
-				passive_tcp(&traffic_of(cfg, w->index, b)->passive, f->state,
-					    p->tcp_flags, dir);
-			flow_track(f, p, dir, w->now);
-			if (unlikely(p->frag == FRAG_FIRST))
-				first_fragment(w, f, dir, p);
-			if (dir == DIR_FORWARD)
-				forward_any(w, cfg, f, b, p, in_port);
-			else
-				reverse(w, cfg, f, b, p);
+		if (likely(flow_input(w, cfg, f, dir, p, in_port)))
 			return;
-		}
-		/* Its backend was removed: a forward packet is scheduled afresh, a reply has
-		 * nowhere to go. */
-		flow_remove(w->flows, f);
-		w->cnt.event[EV_FLOWS_RESCHEDULED]++;
 		if (dir == DIR_REVERSE) {
-			drop(w, p->m, DROP_NO_FLOW);
+			drop(w, p->m, DROP_NO_FLOW);   /* its backend was removed: nowhere to go */
 			return;
 		}
 	}
@@ -413,31 +574,24 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
 		return;
 	}
-	enum gfwd_drop why;
 	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
-	if (svc == NULL) {
-		if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
-			drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
-			return;
-		}
-		f = reply_open(w, cfg, p, &why);
-		if (f == NULL) {
-			drop(w, p->m, why);
-			return;
-		}
-		flow_track(f, p, DIR_REVERSE, w->now);
-		reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
+	if (likely(svc != NULL)) {
+		opening_add(w, cfg, svc, p, in_port, op);
 		return;
 	}
-	f = flow_open(w, cfg, svc, p, in_port, &why);
+	if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
+		drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
+		return;
+	}
+	openings_finish(w, cfg, op);   /* a reply may open the flow one of them opens */
+	enum gfwd_drop why;
+	f = reply_open(w, cfg, p, &why);
 	if (f == NULL) {
 		drop(w, p->m, why);
 		return;
 	}
-	flow_track(f, p, DIR_FORWARD, w->now);
-	if (unlikely(p->frag == FRAG_FIRST))
-		first_fragment(w, f, DIR_FORWARD, p);
-	forward_any(w, cfg, f, &cfg->backends[f->backend_idx], p, in_port);
+	flow_track(f, p, DIR_REVERSE, w->now);
+	reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
 }
 
 /* Ours, broadcast, or IPv6 multicast (neighbour discovery). */
@@ -473,23 +627,27 @@ static inline bool is_ip(const struct pkt *p)
 	return p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) && p->ether_type != RTE_BE16(GFWD_FLEET_ETHERTYPE);
 }
 
-/* Three passes over a burst: parse every packet and start loading its flow buckets; find
+/* Four passes over a burst: parse every packet and start loading its flow buckets; find
  * the flows their signatures point at and start loading those; then process the packets,
- * by which time what a lookup reads is (mostly) in cache. */
+ * by which time what a lookup reads is (mostly) in cache, preparing the new flows; then
+ * store and forward those, by which time what their insertions write is (mostly) in cache. */
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
 		    struct rte_mbuf **pkts, uint16_t n)
 {
 	struct pkt parsed[BURST_SIZE];
+	struct openings op;   /* not zeroed whole (3 KB): each entry is written before it is read */
+	op.n = op.prepared = 0;
+	op.hashes = 0;
 	const struct port *port = &dp.ports[in_port];
 	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
 	while (n > 0) {
 		uint16_t k = n < BURST_SIZE ? n : BURST_SIZE;
+		uint64_t bytes = 0;
 		for (uint16_t i = 0; i < k; i++) {
 			struct rte_mbuf *m = pkts[i];
 			if (likely(i + 1 < k))
 				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-			w->cnt.event[EV_RX_PACKETS]++;
-			w->cnt.event[EV_RX_BYTES] += rte_pktmbuf_pkt_len(m);
+			bytes += rte_pktmbuf_pkt_len(m);
 			struct pkt *p = &parsed[i];
 			p->m = m;
 			p->data = rte_pktmbuf_mtod(m, uint8_t *);
@@ -506,6 +664,8 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 				flow_prefetch(w->flows, &p->fh);
 			}
 		}
+		w->cnt.event[EV_RX_PACKETS] += k;
+		w->cnt.event[EV_RX_BYTES] += bytes;
 		for (uint16_t i = 0; i < k; i++)
 			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
 				flow_prefetch_match(w->flows, &parsed[i].fh);
@@ -513,13 +673,17 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
 				continue;
-			if (likely(is_ip(p)))
-				ip_input(w, cfg, in_port, p);
-			else if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+			if (likely(is_ip(p))) {
+				ip_input(w, cfg, in_port, p, &op);
+				continue;
+			}
+			openings_finish(w, cfg, &op);
+			if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 				arp_input(w, cfg, in_port, p);
 			else
 				punt(w, p->m, in_port, GFWD_PUNT_FLEET);
 		}
+		openings_finish(w, cfg, &op);
 		pkts += k;
 		n -= k;
 	}
