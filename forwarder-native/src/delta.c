@@ -115,7 +115,8 @@ static struct config *delta_in_place(const struct config *old, uint64_t seq, con
 			continue;
 		}
 		store_replace(st, (uint32_t)(o - old->services), k);
-		build_drop_counters(c, old, o, s);   /* within the room made above */
+		/* Within the room made above. The same key in another family took fresh slots. */
+		build_drop_counters(c, old, o, o->family == s->family ? s : NULL);
 		replaced[at] = 1;
 	}
 	for (uint32_t i = 0; i < leaving->n; i++) {
