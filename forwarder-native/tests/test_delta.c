@@ -174,6 +174,28 @@ static int same_service(const struct config *a, const struct service *x, const s
 	       memcmp(x->wrr, y->wrr, sizeof(uint16_t) * x->wrr_len) == 0;
 }
 
+/* The NAT return index of run holds what full's does: each entry a running service's, and one
+ * of full's services of the same key has the same backend (service entries differ). */
+static int same_nat_returns(const struct config *run, const struct config *full)
+{
+	if (run->n_nat_returns != full->n_nat_returns)
+		return 0;
+	for (uint32_t i = 0; i < run->n_nat_returns; i++) {
+		const struct nat_return *r = &run->nat_returns[i], *first;
+		const struct service *s = &run->services[r->service];
+		if (r->service >= run->svc_end || !config_runs(run, r->service) || s->mode != GFWD_MODE_NAT)
+			return 0;
+		uint32_t n = config_nat_services(full, r->family, r->proto, &r->addr, r->port, &first), found = 0;
+		for (uint32_t j = 0; j < n; j++) {
+			const struct service *f = &full->services[first[j].service];
+			found |= f->port == s->port && f->proto == s->proto && addr_eq(&f->vip, &s->vip);
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
 /* The running configuration against one built afresh from wants[]: the same services, each
  * the same, and the same ones refused. */
 static void compare_with_full(int step, const uint8_t refused_now[IDS])
@@ -213,6 +235,8 @@ static void compare_with_full(int step, const uint8_t refused_now[IDS])
 	      same, IDS, run->n_services, full->n_services, run->n_backends, full->n_backends);
 	CHECK(wrong_refusal == 0, "step %d: %u services refused by one and not the other", step, wrong_refusal);
 	CHECK(consistent(run), "step %d: the delta-built configuration's indexes agree", step);
+	CHECK(same_nat_returns(run, full), "step %d: the NAT return index is a full commit's (%u and %u entries)", step,
+	      run->n_nat_returns, full->n_nat_returns);
 	config_free(full);
 }
 
