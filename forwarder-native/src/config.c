@@ -35,12 +35,6 @@ static int serving_first_cmp(const void *a, const void *b)
 }
 
 
-static void nat_release(struct nat_index *n)
-{
-	if (n != NULL && --n->refs == 0)
-		free(n);
-}
-
 void config_free(struct config *c)
 {
 	if (c == NULL)
@@ -50,7 +44,7 @@ void config_free(struct config *c)
 	free(c->fresh);
 	free(c->dropped);
 	free(c->retired);
-	nat_release(c->nat);
+	free(c->dropped_runs);
 	store_release(c->st);
 	free(c);
 }
@@ -256,6 +250,9 @@ void config_give_dropped(struct config *c)
 		c->st->tables[c->retired[i]] = NULL;
 	}
 	c->n_retired = 0;
+	for (uint32_t i = 0; i < c->n_dropped_runs; i++)
+		free(c->dropped_runs[i]);
+	c->n_dropped_runs = 0;
 }
 
 struct traffic config_service_traffic(const struct config *c, uint32_t i)
@@ -359,49 +356,50 @@ static int build_service(struct config *c, const struct config *old, uint32_t in
 	return 0;
 }
 
-static int nat_return_cmp(const void *a, const void *b)
-{
-	const struct nat_return *x = a, *y = b;
-	if (x->family != y->family)
-		return (int)x->family - (int)y->family;
-	if (x->proto != y->proto)
-		return (int)x->proto - (int)y->proto;
-	int c = addr_cmp(&x->addr, &y->addr);
-	if (c != 0)
-		return c;
-	if (x->port != y->port)
-		return (int)rte_be_to_cpu_16(x->port) - (int)rte_be_to_cpu_16(y->port);
-	return x->service < y->service ? -1 : x->service > y->service;
-}
-
-/* The NAT return path's index (config.h), off the fast path. Serving and draining backends
- * both: a draining backend still answers its open connections. */
-int build_nat_index(struct config *c, const struct leaving *leaving)
+/* The NAT return path's index of c's own store (natindex.h), off the fast path: for each backend
+ * of a NAT-mode service (serving or draining: a draining backend still answers its open
+ * connections), the services that have it. */
+int build_nat_index(struct config *c)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < c->svc_end; i++)
-		if (build_runs(c, leaving, i) && c->services[i].mode == GFWD_MODE_NAT)
+		if (config_runs(c, i) && c->services[i].mode == GFWD_MODE_NAT)
 			n += c->services[i].n_backends;
+	if (nat_index_init(&c->st->nat, n + n / 2 + 64) != 0)
+		return -ENOMEM;
+	c->own_bytes += sizeof(struct nat_run *) * ((uint64_t)c->st->nat.mask + 1);
 	if (n == 0)
 		return 0;
-	c->nat = malloc(sizeof(struct nat_index) + sizeof(struct nat_return) * n);
-	if (c->nat == NULL)
+	struct nat_return *all = malloc(sizeof(struct nat_return) * n);
+	if (all == NULL)
 		return -ENOMEM;
-	c->nat->refs = 1;
-	c->nat_returns = c->nat->e;
+	uint32_t k = 0;
 	for (uint32_t i = 0; i < c->svc_end; i++) {
 		const struct service *s = &c->services[i];
-		if (!build_runs(c, leaving, i) || s->mode != GFWD_MODE_NAT)
+		if (!config_runs(c, i) || s->mode != GFWD_MODE_NAT)
 			continue;
 		for (uint32_t j = 0; j < s->n_backends; j++) {
 			const struct backend *b = &c->backends[s->first_backend + j];
-			c->nat_returns[c->n_nat_returns++] = (struct nat_return){
+			all[k++] = (struct nat_return){
 				.addr = b->addr, .port = b->port, .proto = s->proto, .family = s->family, .service = i,
 			};
 		}
 	}
-	qsort(c->nat_returns, n, sizeof(struct nat_return), nat_return_cmp);
-	c->own_bytes += sizeof(struct nat_index) + sizeof(struct nat_return) * n;
+	qsort(all, n, sizeof(struct nat_return), nat_return_cmp);
+	for (uint32_t a = 0, b; a < n; a = b) {   /* one run per key */
+		for (b = a + 1; b < n && nat_same_key(&all[a], &all[b]);)
+			b++;
+		struct nat_run *run = malloc(sizeof(*run) + sizeof(struct nat_return) * (b - a));
+		if (run == NULL) {
+			free(all);
+			return -ENOMEM;
+		}
+		run->n = b - a;
+		memcpy(run->e, &all[a], sizeof(struct nat_return) * (b - a));
+		nat_index_set(&c->st->nat, &all[a], run);
+		c->own_bytes += sizeof(*run) + sizeof(struct nat_return) * (b - a);
+	}
+	free(all);
 	return 0;
 }
 
@@ -562,7 +560,7 @@ int build_finish(struct config *c, const struct config *old, const struct leavin
 			return -ENOMEM;
 	}
 	c->own_bytes += sizeof(uint32_t) * (uint64_t)c->fresh_cap + sizeof(struct dropped_counter) * c->dropped_cap;
-	return build_nat_index(c, NULL);
+	return build_nat_index(c);
 }
 
 struct config *config_build_over(const struct config *old, uint64_t seq,
@@ -642,22 +640,7 @@ uint32_t config_nat_services(const struct config *c, uint8_t family, uint8_t pro
 			     uint16_t port_be, const struct nat_return **first)
 {
 	struct nat_return key = { .addr = *addr, .port = port_be, .proto = proto, .family = family };
-	/* Lower bound of (family, proto, addr, port) with service 0: the first of the run. */
-	uint32_t lo = 0, hi = c->n_nat_returns;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (nat_return_cmp(&c->nat_returns[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	uint32_t n = 0;
-	while (lo + n < c->n_nat_returns) {
-		const struct nat_return *r = &c->nat_returns[lo + n];
-		if (r->family != family || r->proto != proto || r->port != port_be || !addr_eq(&r->addr, addr))
-			break;
-		n++;
-	}
-	*first = n ? &c->nat_returns[lo] : NULL;
-	return n;
+	const struct nat_run *run = nat_index_find(&c->st->nat, &key);
+	*first = run != NULL ? run->e : NULL;
+	return run != NULL ? run->n : 0;
 }

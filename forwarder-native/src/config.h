@@ -73,12 +73,10 @@ struct config {
 	uint64_t table_bytes_built;
 	uint64_t own_bytes;
 	uint64_t table_bytes;       /* of every table it holds */
-	/* The NAT return path's index: every backend of a NAT-mode service, sorted by (family,
-	 * proto, addr, port, service). A reply whose forward flow went through another forwarder
-	 * finds its service(s) here (config_nat_services). */
-	uint32_t n_nat_returns;
-	struct nat_return *nat_returns;
-	struct nat_index *nat;      /* what holds them, shared while no NAT service changes */
+	/* The NAT return index's runs this config replaced (natindex.h), freed by
+	 * config_give_dropped with the rest. */
+	uint32_t n_dropped_runs;
+	struct nat_run **dropped_runs;
 };
 
 /* Whether service entry i (< c->svc_end) runs in c. Control side: entries leave when the
@@ -87,20 +85,6 @@ static inline bool config_runs(const struct config *c, uint32_t i)
 {
 	return !c->st->gone[i];
 }
-
-/* One NAT-mode service that has a backend (address, port), as a reply from it shows them. */
-struct nat_return {
-	struct addr addr;
-	uint16_t port;           /* network order */
-	uint8_t proto;
-	uint8_t family;
-	uint32_t service;        /* index into config.services */
-};
-
-struct nat_index {
-	uint32_t refs;
-	struct nat_return e[];
-};
 
 /* Resolves a backend address to its next hop's neighbour entry; returns NEIGH_NONE if
  * no port reaches it. Supplied by the caller so config stays free of port state. */
@@ -186,7 +170,7 @@ static inline const struct backend *flow_backend_in(const struct config *c, uint
 }
 
 /* The NAT-mode services that have a backend at (addr, port) for proto: *first is the first of
- * them in c->nat_returns, the return value how many follow it (0: none). */
+ * them (natindex.h), the return value how many follow it (0: none). */
 uint32_t config_nat_services(const struct config *c, uint8_t family, uint8_t proto, const struct addr *addr,
 			     uint16_t port_be, const struct nat_return **first);
 
@@ -296,8 +280,8 @@ uint64_t build_backend_room(const struct gfwd_service *services, uint32_t n_serv
 /* A config over a store of its own, its services in: drops the slots of old's services that
  * leave (those in `leaving`, or every one when NULL), and builds the NAT index; -ENOMEM. */
 int build_finish(struct config *c, const struct config *old, const struct leaving *leaving);
-/* The NAT return path's index of the services that run in c once `leaving` left; -ENOMEM. */
-int build_nat_index(struct config *c, const struct leaving *leaving);
+/* The NAT return index of c's own store, of every NAT service that runs in c; -ENOMEM. */
+int build_nat_index(struct config *c);
 /* Old's service o left or changed in c, where n is the service of its id (NULL: none): the
  * counter slots of what c no longer has go on c's dropped list; -ENOMEM. */
 int build_drop_counters(struct config *c, const struct config *old, const struct service *o,

@@ -38,6 +38,96 @@ static int leaving_of(struct leaving *l, const struct config *old, const struct 
 	return 0;
 }
 
+/* A key of the NAT return index a delta touches, and its run from then on (NULL: none). */
+struct nat_change {
+	struct nat_return key;
+	struct nat_run *run;
+};
+
+/* Service entry i's backends as NAT return entries, appended to out[*n]. */
+static void nat_entries(const struct config *c, uint32_t i, struct nat_return *out, uint32_t *n)
+{
+	const struct service *s = &c->services[i];
+	for (uint32_t j = 0; j < s->n_backends; j++) {
+		const struct backend *b = &c->backends[s->first_backend + j];
+		out[(*n)++] = (struct nat_return){
+			.addr = b->addr, .port = b->port, .proto = s->proto, .family = s->family, .service = i,
+		};
+	}
+}
+
+/* The runs of the NAT return index's keys that the NAT services leaving and added (entries from
+ * old->svc_end on) touch: each the key's running entries that stay, then those added (in entry
+ * order, as the index keeps them). Built before anything is published; -ENOMEM (*out then
+ * freed). */
+static int nat_changes(const struct config *c, const struct config *old, const struct leaving *leaving,
+		       struct nat_change **out, uint32_t *n_out)
+{
+	*out = NULL;
+	*n_out = 0;
+	uint32_t n_touched = 0, n_added = 0;
+	for (uint32_t i = 0; i < leaving->n; i++)
+		if (old->services[leaving->list[i]].mode == GFWD_MODE_NAT)
+			n_touched += old->services[leaving->list[i]].n_backends;
+	for (uint32_t k = old->svc_end; k < c->svc_end; k++)
+		if (c->services[k].mode == GFWD_MODE_NAT)
+			n_added += c->services[k].n_backends;
+	if (n_touched + n_added == 0)
+		return 0;
+	struct nat_return *touched = malloc(sizeof(struct nat_return) * (n_touched + n_added));
+	struct nat_return *added = malloc(sizeof(struct nat_return) * (n_added ? n_added : 1));
+	*out = calloc(n_touched + n_added, sizeof(struct nat_change));
+	if (touched == NULL || added == NULL || *out == NULL)
+		goto fail;
+	uint32_t t = 0, a = 0;
+	for (uint32_t i = 0; i < leaving->n; i++)
+		if (old->services[leaving->list[i]].mode == GFWD_MODE_NAT)
+			nat_entries(old, leaving->list[i], touched, &t);
+	for (uint32_t k = old->svc_end; k < c->svc_end; k++)
+		if (c->services[k].mode == GFWD_MODE_NAT) {
+			nat_entries(c, k, touched, &t);
+			nat_entries(c, k, added, &a);
+		}
+	qsort(touched, t, sizeof(struct nat_return), nat_return_cmp);
+	qsort(added, a, sizeof(struct nat_return), nat_return_cmp);
+	uint32_t next_added = 0;
+	for (uint32_t x = 0, y; x < t; x = y) {
+		for (y = x + 1; y < t && nat_same_key(&touched[x], &touched[y]);)
+			y++;
+		const struct nat_run *was = nat_index_find(&old->st->nat, &touched[x]);
+		uint32_t from = next_added;
+		while (next_added < a && nat_same_key(&added[next_added], &touched[x]))
+			next_added++;
+		uint32_t n = next_added - from;
+		for (uint32_t e = 0; was != NULL && e < was->n; e++)
+			n += !leaving_has(leaving, was->e[e].service);
+		struct nat_change *ch = &(*out)[(*n_out)++];
+		ch->key = touched[x];
+		if (n == 0)
+			continue;   /* the key leaves the index */
+		if ((ch->run = malloc(sizeof(struct nat_run) + sizeof(struct nat_return) * n)) == NULL)
+			goto fail;
+		ch->run->n = 0;
+		for (uint32_t e = 0; was != NULL && e < was->n; e++)
+			if (!leaving_has(leaving, was->e[e].service))
+				ch->run->e[ch->run->n++] = was->e[e];
+		memcpy(&ch->run->e[ch->run->n], &added[from], sizeof(struct nat_return) * (next_added - from));
+		ch->run->n += next_added - from;
+	}
+	free(touched);
+	free(added);
+	return 0;
+fail:
+	for (uint32_t i = 0; *out != NULL && i < *n_out; i++)
+		free((*out)[i].run);
+	free(*out);
+	*out = NULL;
+	*n_out = 0;
+	free(touched);
+	free(added);
+	return -ENOMEM;
+}
+
 /* The delta into old's own store: the upserts appended beyond every entry old's workers can
  * reach, then, once all of it is built, the leaving entries' backends marked retired and the
  * shared hashes changed slot by slot (store.h). Nothing of the unchanged services is touched.
@@ -51,6 +141,8 @@ static struct config *delta_in_place(const struct config *old, uint64_t seq, con
 	struct store *st = old->st;
 	st->refs++;
 	uint8_t *replaced = NULL;   /* per leaving entry: an upsert took its place */
+	struct nat_change *nat = NULL;
+	uint32_t n_nat = 0;
 	struct config *c = build_config_new(seq, st, n_workers);
 	struct staged staged = { .mask = rte_align32pow2(2 * n_upserts + 2) - 1 };
 	staged.slots = malloc(sizeof(int32_t) * (staged.mask + 1));
@@ -61,12 +153,10 @@ static struct config *delta_in_place(const struct config *old, uint64_t seq, con
 	c->n_services = old->n_services - leaving->n;
 	c->n_backends = old->n_backends;
 	c->table_bytes = old->table_bytes;
-	bool nat = false;
 	for (uint32_t i = 0; i < leaving->n; i++) {
 		const struct service *o = &old->services[leaving->list[i]];
 		c->n_backends -= o->n_backends;
 		c->table_bytes -= st->tables[leaving->list[i]]->bytes;
-		nat |= o->mode == GFWD_MODE_NAT;
 	}
 	c->tables_reused = c->n_services;
 	for (uint32_t i = 0; i < n_upserts; i++)
@@ -85,17 +175,12 @@ static struct config *delta_in_place(const struct config *old, uint64_t seq, con
 	c->dropped_cap = drops;
 	c->own_bytes += sizeof(uint32_t) * (uint64_t)(leaving->n + c->fresh_cap) +
 			sizeof(struct dropped_counter) * (uint64_t)drops;
-	for (uint32_t k = old->svc_end; k < c->svc_end; k++)
-		nat |= c->services[k].mode == GFWD_MODE_NAT;
-	if (nat) {
-		if (build_nat_index(c, leaving) != 0)
-			goto undo;
-	} else if (old->nat != NULL) {   /* no NAT service came or went: the same index */
-		c->nat = old->nat;
-		c->nat->refs++;
-		c->n_nat_returns = old->n_nat_returns;
-		c->nat_returns = old->nat_returns;
-	}
+	if (nat_changes(c, old, leaving, &nat, &n_nat) != 0 ||
+	    (n_nat > 0 && (c->dropped_runs = malloc(sizeof(struct nat_run *) * n_nat)) == NULL))
+		goto undo;
+	for (uint32_t i = 0; i < n_nat; i++)
+		c->own_bytes += sizeof(struct nat_change) + (nat[i].run == NULL ? 0 : sizeof(struct nat_run) +
+								sizeof(struct nat_return) * nat[i].run->n);
 
 	/* Published from here on: workers still on old may see each change as it is made. */
 	for (uint32_t i = 0; i < leaving->n; i++) {
@@ -115,7 +200,8 @@ static struct config *delta_in_place(const struct config *old, uint64_t seq, con
 			continue;
 		}
 		store_replace(st, (uint32_t)(o - old->services), k);
-		build_drop_counters(c, old, o, s);   /* within the room made above */
+		/* Within the room made above. The same key in another family took fresh slots. */
+		build_drop_counters(c, old, o, o->family == s->family ? s : NULL);
 		replaced[at] = 1;
 	}
 	for (uint32_t i = 0; i < leaving->n; i++) {
@@ -126,6 +212,12 @@ static struct config *delta_in_place(const struct config *old, uint64_t seq, con
 			build_drop_counters(c, old, &old->services[e], NULL);
 		}
 	}
+	for (uint32_t i = 0; i < n_nat; i++) {   /* the NAT return index, key by key */
+		struct nat_run *was = nat_index_set(&st->nat, &nat[i].key, nat[i].run);
+		if (was != NULL)
+			c->dropped_runs[c->n_dropped_runs++] = was;
+	}
+	free(nat);
 	free(replaced);
 	free(staged.slots);
 	return c;
@@ -135,6 +227,9 @@ undo:
 		tables_release(st->tables[k]);
 		st->tables[k] = NULL;
 	}
+	for (uint32_t i = 0; i < n_nat; i++)
+		free(nat[i].run);
+	free(nat);
 	free(replaced);
 	free(staged.slots);
 	config_free(c);   /* gives back its fresh slots, lets go of the store */
@@ -225,8 +320,14 @@ struct config *config_build_delta(const struct config *old, uint64_t seq,
 	uint64_t counter_bytes = traffic_bytes();
 	uint64_t room = build_backend_room(upserts, n_upserts, n_backends);
 	const struct store *st = old->st;
+	uint64_t nat_room = 0;   /* keys the upserts may add to the NAT return index */
+	for (uint32_t i = 0; i < n_upserts; i++)
+		if (upserts[i].mode == GFWD_MODE_NAT && upserts[i].first_backend <= n_backends &&
+		    upserts[i].n_backends <= n_backends - upserts[i].first_backend)
+			nat_room += upserts[i].n_backends;
 	bool fits = st->svc_end == old->svc_end && (uint64_t)st->svc_end + n_upserts <= st->svc_cap &&
-		    (uint64_t)st->be_end + room <= st->be_cap && old->n_backends + room <= MAX_BACKENDS;
+		    (uint64_t)st->be_end + room <= st->be_cap && old->n_backends + room <= MAX_BACKENDS &&
+		    st->nat.used + nat_room <= st->nat.cap;
 	c = fits ? delta_in_place(old, seq, &leaving, upserts, n_upserts, backends, n_backends, n_workers, next_hop,
 				  vip_id, refusals, refusals_cap, n_refused, err, err_len)
 		 : delta_rebuilt(old, seq, &leaving, upserts, n_upserts, backends, n_backends, n_workers, next_hop,

@@ -49,6 +49,7 @@ void store_release(struct store *st)
 	free(st->svc_slots);
 	free(st->vip_slots);
 	free(st->vip_users);
+	nat_index_free(&st->nat);
 	free(st);
 }
 

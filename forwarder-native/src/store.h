@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "hash.h"
+#include "natindex.h"
 
 struct service;
 struct backend;
@@ -48,6 +49,7 @@ struct store {
 	uint32_t vip_mask;
 	int32_t *vip_slots;             /* open addressing over VIPs */
 	uint32_t *vip_users;            /* per VIP slot: services running with that VIP */
+	struct nat_index nat;           /* the NAT return path's (built with the services) */
 	uint64_t bytes;                 /* what it allocated */
 };
 

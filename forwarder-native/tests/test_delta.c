@@ -174,6 +174,51 @@ static int same_service(const struct config *a, const struct service *x, const s
 	       memcmp(x->wrr, y->wrr, sizeof(uint16_t) * x->wrr_len) == 0;
 }
 
+/* The NAT return index of run holds what full's does: every key's run in run's index has as many
+ * entries as full's, each a running NAT service of run with that backend, whose id full has
+ * among its own (service entries differ); and every running NAT service's backend is found. */
+static int same_nat_returns(const struct config *run, const struct config *full)
+{
+	const struct nat_index *x = &run->st->nat;
+	for (uint32_t h = 0; h <= x->mask; h++) {
+		const struct nat_run *r = x->slots[h];
+		if ((uintptr_t)r <= 1)
+			continue;   /* empty, or a tombstone */
+		const struct nat_return *first;
+		uint32_t n = config_nat_services(full, r->e[0].family, r->e[0].proto, &r->e[0].addr, r->e[0].port, &first);
+		if (n != r->n)
+			return 0;
+		for (uint32_t i = 0; i < r->n; i++) {
+			const struct service *s = &run->services[r->e[i].service];
+			if (r->e[i].service >= run->svc_end || !config_runs(run, r->e[i].service) || s->mode != GFWD_MODE_NAT ||
+			    config_find_backend(run, s, &r->e[0].addr, r->e[0].port) < 0 || !nat_same_key(&r->e[i], &r->e[0]))
+				return 0;
+			uint32_t found = 0;
+			for (uint32_t j = 0; j < n; j++) {
+				const struct service *f = &full->services[first[j].service];
+				found |= f->port == s->port && f->proto == s->proto && addr_eq(&f->vip, &s->vip);
+			}
+			if (!found)
+				return 0;
+		}
+	}
+	for (uint32_t i = 0; i < run->svc_end; i++) {
+		const struct service *s = &run->services[i];
+		if (!config_runs(run, i) || s->mode != GFWD_MODE_NAT)
+			continue;
+		for (uint32_t j = 0; j < s->n_backends; j++) {
+			const struct backend *b = &run->backends[s->first_backend + j];
+			const struct nat_return *first;
+			uint32_t n = config_nat_services(run, s->family, s->proto, &b->addr, b->port, &first), found = 0;
+			for (uint32_t k = 0; k < n; k++)
+				found |= first[k].service == i;
+			if (!found)
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* The running configuration against one built afresh from wants[]: the same services, each
  * the same, and the same ones refused. */
 static void compare_with_full(int step, const uint8_t refused_now[IDS])
@@ -213,6 +258,7 @@ static void compare_with_full(int step, const uint8_t refused_now[IDS])
 	      same, IDS, run->n_services, full->n_services, run->n_backends, full->n_backends);
 	CHECK(wrong_refusal == 0, "step %d: %u services refused by one and not the other", step, wrong_refusal);
 	CHECK(consistent(run), "step %d: the delta-built configuration's indexes agree", step);
+	CHECK(same_nat_returns(run, full), "step %d: the NAT return index is a full commit's", step);
 	config_free(full);
 }
 
