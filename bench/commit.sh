@@ -8,11 +8,13 @@
 # built per commit, bytes allocated per commit, RSS. Writes bench/results/commit.json.
 #
 #   bench/commit.sh [SIZES]   e.g. bench/commit.sh "100 1000"
+#   GATUN_COMMIT_DRIVER=/path/to/bench_commit bench/commit.sh "1000 10000"
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tools/lib.sh"
 cd "$root"
-driver=forwarder-native/build/bench_commit
+# GATUN_COMMIT_DRIVER: another build's driver (e.g. main's, for a before/after in one session).
+driver=${GATUN_COMMIT_DRIVER:-forwarder-native/build/bench_commit}
 [ -x "$driver" ] || { log "build it first: make native"; exit 1; }
 mkdir -p bench/results
 work=$(mktemp -d /tmp/gatun-bench-commit.XXXXXX)

@@ -31,6 +31,15 @@ if [ -f "$prefix/.complete" ]; then
   echo "$prefix"; exit 0
 fi
 
+# One build at a time: a second caller (another checkout's make, a helper's meson setup) waits and
+# then finds it installed; without the lock it deleted the first one's work tree under its ninja.
+mkdir -p "$GATUN_CACHE/tmp"
+exec 8>"$GATUN_CACHE/tmp/dpdk-$key.lock"
+flock 8
+if [ -f "$prefix/.complete" ]; then
+  echo "$prefix"; exit 0
+fi
+
 work=$GATUN_CACHE/tmp/dpdk-$key
 rm -rf "$work"; mkdir -p "$work"
 fetch_debian_source dpdk "$DPDK_DEB_VERSION" "$DPDK_ORIG" "$DPDK_ORIG_SHA256" "$GATUN_CACHE/src"

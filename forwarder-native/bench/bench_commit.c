@@ -3,13 +3,15 @@
  * forwarder holds many, with the tables of unchanged services shared between commits (as
  * gfwd_commit does) or, for the baseline, every table rebuilt on every commit.
  *
- *   bench_commit SERVICES SHARING CHANGES BACKENDS TABLE_SIZE
+ *   bench_commit SERVICES SHARING CHANGES BACKENDS TABLE_SIZE [nat]
  *     SERVICES    services committed (two ports per VIP, as two-port LoadBalancers)
  *     SHARING     1: unchanged services keep their tables; 0: every commit rebuilds all;
  *                 2: each commit is a gfwd_commit_delta of the changed service alone
  *     CHANGES     commits measured, each changing one service (a backend added or removed)
  *     BACKENDS    backends per service (behind a gateway: one neighbour for all)
  *     TABLE_SIZE  each service's Maglev table size, as the operator resolves it
+ *     nat         the services in NAT mode (their backends in the NAT return index) rather
+ *                 than full NAT
  *
  * No worker runs, so a commit is its control-side work (validate, build, publish, free); a
  * running worker adds the wait for its next loop turn. Prints one line of key=value pairs:
@@ -27,6 +29,7 @@
 static struct gfwd_service *services;
 static struct gfwd_backend *backends;
 static uint8_t *extra;   /* per service: whether its extra backend is in */
+static uint8_t mode = GFWD_MODE_FULLNAT;
 
 static double now_us(void)
 {
@@ -58,7 +61,7 @@ static uint32_t fill(uint32_t n_services, uint32_t per, uint32_t table_size)
 		uint32_t vip = i / 2, n = per + extra[i];
 		struct gfwd_service *s = &services[i];
 		*s = (struct gfwd_service){ .family = GFWD_AF_INET, .proto = 6, .port = i % 2 ? 443 : 80,
-					    .mode = GFWD_MODE_FULLNAT, .sched = GFWD_SCHED_MAGLEV,
+					    .mode = mode, .sched = GFWD_SCHED_MAGLEV,
 					    .maglev_size = table_size, .first_backend = nb, .n_backends = n };
 		uint8_t v[4] = { 198, (uint8_t)(18 + vip / 62500), (uint8_t)(1 + vip / 250 % 250), (uint8_t)(1 + vip % 250) };
 		memcpy(s->vip, v, 4);
@@ -80,14 +83,16 @@ static int by_value(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: %s SERVICES SHARING CHANGES BACKENDS TABLE_SIZE\n", argv[0]);
+	if (argc != 6 && !(argc == 7 && strcmp(argv[6], "nat") == 0)) {
+		fprintf(stderr, "usage: %s SERVICES SHARING CHANGES BACKENDS TABLE_SIZE [nat]\n", argv[0]);
 		return 2;
 	}
+	if (argc == 7)
+		mode = GFWD_MODE_NAT;
 	uint32_t n_services = (uint32_t)atoi(argv[1]), changes = (uint32_t)atoi(argv[3]);
 	uint32_t per = (uint32_t)atoi(argv[4]), table_size = (uint32_t)atoi(argv[5]);
-	int mode = atoi(argv[2]);
-	tables_sharing_set(mode != 0);
+	int sharing = atoi(argv[2]);
+	tables_sharing_set(sharing != 0);
 	char *eal[] = { argv[0], "-l", "0", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 			"--no-telemetry", "--log-level", "*:error", NULL };
 	if (gfwd_init(11, eal) != 0) {
@@ -123,7 +128,7 @@ int main(int argc, char **argv)
 		extra[i] ^= 1;
 		nb = fill(n_services, per, table_size);
 		t0 = now_us();
-		rc = mode == 2 ? gfwd_commit_delta(seq++, &services[i], 1, backends, nb, NULL, 0, NULL, 0)
+		rc = sharing == 2 ? gfwd_commit_delta(seq++, &services[i], 1, backends, nb, NULL, 0, NULL, 0)
 			       : gfwd_commit(seq++, services, n_services, backends, nb, NULL, 0);
 		took[k] = now_us() - t0;
 		if (rc != 0) {
@@ -139,10 +144,10 @@ int main(int argc, char **argv)
 	qsort(took, changes, sizeof(double), by_value);
 	struct gfwd_commit_stats st;
 	gfwd_commit_stats(&st);
-	printf("services=%u sharing=%d changes=%u table_size=%u p50_us=%.1f p99_us=%.1f max_us=%.1f "
+	printf("services=%u sharing=%d mode=%s changes=%u table_size=%u p50_us=%.1f p99_us=%.1f max_us=%.1f "
 	       "built_per_commit=%.1f reused_per_commit=%.1f bytes_per_commit=%.0f table_bytes=%lu "
 	       "first_commit_ms=%.1f rss_kb=%ld hwm_kb=%ld\n",
-	       n_services, mode, changes, table_size, took[changes / 2],
+	       n_services, sharing, mode == GFWD_MODE_NAT ? "nat" : "fullnat", changes, table_size, took[changes / 2],
 	       took[(uint32_t)(changes * 0.99) < changes ? (uint32_t)(changes * 0.99) : changes - 1], took[changes - 1],
 	       (double)built / changes, (double)reused / changes, (double)bytes / changes,
 	       (unsigned long)st.table_bytes, first_ms, status_kb("VmRSS:"), status_kb("VmHWM:"));

@@ -153,9 +153,10 @@ struct gfwd_service_id {
 
 /* Changes the running state by what changed: the services named in `removed` leave, then each
  * of `upserts` (backends in `backends`, as for gfwd_commit()) replaces the running service of
- * its VIP, port and protocol, or is added. Every other running service stays as it is, sharing
- * its tables, backends' routes and counters with the running commit; nothing of it is validated
- * or built again, so a delta costs what it changes plus a copy of the running arrays. The
+ * its VIP, port and protocol, or is added. Every other running service stays as it is, the
+ * same memory as in the running commit (its entry, tables, backends' routes and counters);
+ * nothing of it is validated, copied or built again, so a delta costs what it changes (now and
+ * then, after changes of half the running services, they are copied once into fresh room). The
  * result is what gfwd_commit() of the whole new state would run: an upsert the data plane
  * refuses is refused on its own (its index in `upserts` in the refusal) and the service it
  * would have replaced leaves too; two upserts of one service refuse the second; removing a

@@ -13,6 +13,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include "dataplane.h"
+#include "delta.h"
 #include "housekeeper.h"
 #include "last_error.h"
 #include "tables.h"
@@ -77,6 +78,7 @@ int gfwd_init(int argc, char **argv)
 	dp.config = config_build(0, NULL, 0, NULL, 0, 1, dp_next_hop, dp_vip_id, NULL, 0, &none, err, sizeof(err));
 	if (dp.config == NULL)
 		return api_fail(-ENOMEM, "%s", err);
+	dp.config->published = true;
 
 	unsigned lcore, n = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore)
@@ -87,6 +89,7 @@ int gfwd_init(int argc, char **argv)
 					 sizeof(err));
 		if (dp.config == NULL)
 			return api_fail(-ENOMEM, "%s", err);
+		dp.config->published = true;
 	}
 	if (n > MAX_WORKERS)
 		return api_fail(-EINVAL, "%u worker lcores exceed the limit of %d", n, MAX_WORKERS);
@@ -125,7 +128,7 @@ int gfwd_start(void)
 	}
 	dp.running = true;
 	for (unsigned i = 0; i < dp.n_workers; i++) {
-		dp.workers[i]->cfg_seen = NULL;   /* counts were carried for it while it was stopped */
+		dp.workers[i]->cfg_seen = NULL;   /* commits while it was stopped did not wait for it */
 		int rc = rte_eal_remote_launch(worker_main, dp.workers[i], dp.workers[i]->lcore_id);
 		if (rc != 0) {
 			gfwd_stop();
@@ -174,41 +177,32 @@ static uint64_t cycles_to_ns(uint64_t cycles)
 
 static void record_commit(const struct config *c, uint64_t start, uint64_t built, uint64_t end)
 {
-	uint64_t table_bytes = 0;
-	for (uint32_t i = 0; i < c->n_services; i++)
-		table_bytes += c->tables[i]->bytes;
 	last_commit = (struct gfwd_commit_stats){
 		.seq = c->seq, .services = c->n_services, .tables_built = c->tables_built,
 		.tables_reused = c->tables_reused, .bytes_allocated = c->table_bytes_built + c->own_bytes,
-		.table_bytes = table_bytes, .build_ns = cycles_to_ns(built - start),
+		.table_bytes = c->table_bytes, .build_ns = cycles_to_ns(built - start),
 		.commit_ns = cycles_to_ns(end - start),
 	};
 }
 
-/* Publishes c over the running config and frees that one once no worker can read it. */
+/* Publishes c over the running config and frees that one once no worker can read it. The
+ * counters need nothing: c counts into the same slots as old for everything it kept
+ * (traffic.h), so workers still on old and those already on c add to the same totals. */
 static int publish(struct config *c, uint64_t start)
 {
 	struct config *old = dp.config;
-	if (config_map_counters(c, old) != 0) {
-		config_free(c);
-		return api_fail(-ENOMEM, "out of memory");
-	}
 	uint64_t built = rte_get_timer_cycles();
+	c->published = true;
 	__atomic_store_n(&dp.config, c, __ATOMIC_RELEASE);
 	/* Every worker has passed a quiescent point: none can still read `old` from before. */
 	rte_rcu_qsbr_synchronize(dp.rcu, RTE_QSBR_THRID_INVALID);
-	if (dp.started) {
-		/* Each worker carries its own open-connection counts when it first sees c, so no
-		 * two threads ever write one counter; then it no longer touches `old`. */
-		for (unsigned i = 0; i < dp.n_workers; i++)
-			while (__atomic_load_n(&dp.workers[i]->cfg_seen, __ATOMIC_ACQUIRE) != c)
-				rte_pause();
-	} else {
-		for (unsigned w = 0; w < c->n_workers; w++)   /* nothing runs: carry for them */
-			config_carry_active(c, old, w);
-	}
-	config_carry_totals(c, old);
+	/* And each has taken c as its own (w->cfg, which the sweep reads between turns). */
+	for (unsigned i = 0; dp.started && i < dp.n_workers; i++)
+		while (__atomic_load_n(&dp.workers[i]->cfg_seen, __ATOMIC_ACQUIRE) != c)
+			rte_pause();
 	config_free(old);
+	/* No worker counts into what only old had: those slots may be taken again. */
+	config_give_dropped(c);
 	if (dp.started)
 		housekeeper_run_once();   /* ask for new backends now, not at the next tick */
 	record_commit(c, start, built, rte_get_timer_cycles());
@@ -336,38 +330,42 @@ int gfwd_traffic_read(struct gfwd_service_traffic *services, uint32_t svc_cap,
 	if (svc_cap < c->n_services || backend_cap < c->n_backends)
 		return api_fail(-ENOSPC, "%u services and %u backends do not fit %u and %u",
 				c->n_services, c->n_backends, svc_cap, backend_cap);
-	for (uint32_t i = 0; i < c->n_services; i++) {
+	uint32_t n = 0, nb = 0;   /* the running service entries, in order, and their backends */
+	for (uint32_t i = 0; i < c->svc_end && n < svc_cap; i++) {
+		if (!config_runs(c, i))
+			continue;
 		const struct service *s = &c->services[i];
-		struct gfwd_service_traffic *o = &services[i];
+		struct gfwd_service_traffic *o = &services[n];
 		memset(o, 0, sizeof(*o));
 		memcpy(o->vip, s->vip.b, 16);
 		o->family = s->family;
 		o->proto = s->proto;
 		o->port = rte_be_to_cpu_16(s->port);
-		o->first_backend = s->first_backend;
+		o->first_backend = nb;
 		o->n_backends = s->n_backends;
-		struct traffic t = config_traffic(c, i);
+		struct traffic t = config_service_traffic(c, i);
 		FILL_TRAFFIC(o, t);
+		for (uint32_t j = 0; j < s->n_backends && nb < backend_cap; j++) {
+			const struct backend *b = &c->backends[s->first_backend + j];
+			struct gfwd_backend_traffic *ob = &backends[nb++];
+			memset(ob, 0, sizeof(*ob));
+			memcpy(ob->addr, b->addr.b, 16);
+			ob->family = s->family;
+			ob->flags = b->flags;
+			ob->port = rte_be_to_cpu_16(b->port);
+			ob->service = n;
+			struct traffic tb = config_backend_traffic(c, s->first_backend + j);
+			FILL_TRAFFIC(ob, tb);
+			ob->syns = tb.passive.syns;
+			ob->syn_retransmits = tb.passive.syn_retransmits;
+			ob->syn_acks = tb.passive.syn_acks;
+			ob->syn_resets = tb.passive.syn_resets;
+			ob->unreachable = tb.passive.unreachable;
+			ob->udp_port_unreachable = tb.passive.udp_port_unreachable;
+		}
+		n++;
 	}
-	for (uint32_t i = 0; i < c->n_backends; i++) {
-		const struct backend *b = &c->backends[i];
-		struct gfwd_backend_traffic *o = &backends[i];
-		memset(o, 0, sizeof(*o));
-		memcpy(o->addr, b->addr.b, 16);
-		o->family = c->services[b->service].family;
-		o->flags = b->flags;
-		o->port = rte_be_to_cpu_16(b->port);
-		o->service = b->service;
-		struct traffic t = config_traffic(c, c->n_services + i);
-		FILL_TRAFFIC(o, t);
-		o->syns = t.passive.syns;
-		o->syn_retransmits = t.passive.syn_retransmits;
-		o->syn_acks = t.passive.syn_acks;
-		o->syn_resets = t.passive.syn_resets;
-		o->unreachable = t.passive.unreachable;
-		o->udp_port_unreachable = t.passive.udp_port_unreachable;
-	}
-	return (int)c->n_services;
+	return (int)n;
 }
 
 int gfwd_counters_read(uint64_t *values, uint32_t n)

@@ -14,17 +14,9 @@
 #include "neigh.h"
 #include "tables.h"
 
+#define FAIL(...) do { snprintf(err, err_len, __VA_ARGS__); config_free(c); return NULL; } while (0)
+
 _Static_assert(sizeof(struct service) == 64, "a service is read for every new flow: keep it 64 bytes");
-
-static uint32_t svc_hash(const struct addr *vip, uint16_t port, uint8_t proto)
-{
-	return crc_u32((uint32_t)port << 8 | proto, crc_words(vip->b, 16, 0));
-}
-
-static uint32_t vip_hash(const struct addr *vip)
-{
-	return crc_words(vip->b, 16, 0x5f3759df);
-}
 
 static int backend_cmp(const void *a, const void *b)
 {
@@ -42,40 +34,20 @@ static int serving_first_cmp(const void *a, const void *b)
 	return dx != dy ? dx - dy : backend_cmp(a, b);
 }
 
-static struct addr addr_from(const uint8_t bytes[16], uint8_t family)
-{
-	struct addr a = { .q = { 0, 0 } };
-	memcpy(a.b, bytes, family == GFWD_AF_INET ? 4 : 16);
-	return a;
-}
 
 void config_free(struct config *c)
 {
 	if (c == NULL)
 		return;
-	for (uint32_t i = 0; c->tables != NULL && i < c->n_services; i++)
-		tables_release(c->tables[i]);
-	free(c->tables);
-	for (unsigned w = 0; w < c->n_workers; w++) {
-		if (c->live != NULL)
-			rte_free(c->live[w]);
-		if (c->cursor != NULL)
-			rte_free(c->cursor[w]);
-	}
-	free(c->live);
-	free(c->cursor);
-	free(c->base);
-	free(c->services);
-	free(c->backends);
-	free(c->svc_slots);
-	free(c->vip_slots);
-	free(c->carry_from);
-	free(c->kept_from);
-	free(c->nat_returns);
+	for (uint32_t i = 0; !c->published && i < c->n_fresh; i++)
+		traffic_give(c->fresh[i]);
+	free(c->fresh);
+	free(c->dropped);
+	free(c->retired);
+	free(c->dropped_runs);
+	store_release(c->st);
 	free(c);
 }
-
-#define FAIL(...) do { snprintf(err, err_len, __VA_ARGS__); config_free(c); return NULL; } while (0)
 
 /* ---------------------------------------------------------------- naming in refusals */
 
@@ -164,6 +136,15 @@ static int validate_backend(const struct gfwd_service *s, const struct gfwd_back
 	return 0;
 }
 
+/* x's service of the same VIP, port, protocol and family as s, or NULL. */
+static const struct service *same_service_in(const struct config *x, const struct service *s)
+{
+	if (x == NULL)
+		return NULL;
+	const struct service *o = config_find_service(x, &s->vip, s->port, s->proto);
+	return o != NULL && o->family == s->family ? o : NULL;
+}
+
 /* The tables of the same service in old when they fit svc as they are: the same table size
  * and the same serving backends (address, port, weight; both sorted the same way). NULL
  * when svc needs its own (or sharing is off). */
@@ -172,9 +153,8 @@ static struct sched_tables *same_tables(const struct config *old, const struct s
 {
 	if (old == NULL || old->tables == NULL || !tables_sharing())
 		return NULL;
-	const struct service *o = config_find_service(old, &svc->vip, svc->port, svc->proto);
-	if (o == NULL || o->family != svc->family || o->maglev_size != svc->maglev_size ||
-	    o->n_serving != svc->n_serving)
+	const struct service *o = same_service_in(old, svc);
+	if (o == NULL || o->maglev_size != svc->maglev_size || o->n_serving != svc->n_serving)
 		return NULL;
 	const struct backend *theirs = &old->backends[o->first_backend];
 	for (uint32_t j = 0; j < svc->n_serving; j++)
@@ -184,13 +164,118 @@ static struct sched_tables *same_tables(const struct config *old, const struct s
 	return old->tables[o - old->services];
 }
 
+/* Appends id to one of c's lists of slots; -ENOMEM. */
+static int list_add(uint32_t **list, uint32_t *n, uint32_t *cap, uint32_t id)
+{
+	if (*n == *cap) {
+		uint32_t grown = *cap ? 2 * *cap : 16;
+		uint32_t *l = realloc(*list, sizeof(uint32_t) * grown);
+		if (l == NULL)
+			return -ENOMEM;
+		*list = l;
+		*cap = grown;
+	}
+	(*list)[(*n)++] = id;
+	return 0;
+}
+
+/* A counter slot of c's own (zeroed), or TRAFFIC_NONE. */
+static uint32_t take_counter(struct config *c)
+{
+	uint32_t id = traffic_take();
+	if (id != TRAFFIC_NONE && list_add(&c->fresh, &c->n_fresh, &c->fresh_cap, id) != 0) {
+		traffic_give(id);
+		return TRAFFIC_NONE;
+	}
+	return id;
+}
+
+/* Counter slots for svc and its backends `mine`: those of the same service in old and, within
+ * it, of the same backend (address, port) where they ran, so their counts go on; fresh ones
+ * for the rest. -ENOMEM when no slot is left (concerns the whole commit). */
+static int assign_counters(struct config *c, const struct config *old, struct service *svc, struct backend *mine)
+{
+	const struct service *o = same_service_in(old, svc);
+	svc->counter = o != NULL ? o->counter : take_counter(c);
+	for (uint32_t j = 0; j < svc->n_backends; j++) {
+		int64_t ob = o == NULL ? -1 : config_find_backend(old, o, &mine[j].addr, mine[j].port);
+		mine[j].counter = ob >= 0 ? old->backends[ob].counter : take_counter(c);
+		if (mine[j].counter == TRAFFIC_NONE)
+			return -ENOMEM;
+	}
+	return svc->counter == TRAFFIC_NONE ? -ENOMEM : 0;
+}
+
+static int drop(struct config *c, uint32_t id, uint32_t into)
+{
+	if (c->n_dropped == c->dropped_cap) {
+		uint32_t grown = c->dropped_cap ? 2 * c->dropped_cap : 16;
+		struct dropped_counter *l = realloc(c->dropped, sizeof(*l) * grown);
+		if (l == NULL)
+			return -ENOMEM;
+		c->dropped = l;
+		c->dropped_cap = grown;
+	}
+	c->dropped[c->n_dropped++] = (struct dropped_counter){ id, into };
+	return 0;
+}
+
+/* Old's service o left or changed in c, where n is the service of its id (NULL: none): the slots
+ * of what c no longer has (o itself, or its backends n lacks, whose counts stay n's) go on c's
+ * dropped list. */
+int build_drop_counters(struct config *c, const struct config *old, const struct service *o,
+			 const struct service *n)
+{
+	if (n == NULL && drop(c, o->counter, TRAFFIC_NONE) != 0)
+		return -ENOMEM;
+	for (uint32_t j = 0; j < o->n_backends; j++) {
+		const struct backend *b = &old->backends[o->first_backend + j];
+		if ((n == NULL || config_find_backend(c, n, &b->addr, b->port) < 0) &&
+		    drop(c, b->counter, n == NULL ? TRAFFIC_NONE : n->counter) != 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void config_give_dropped(struct config *c)
+{
+	for (uint32_t i = 0; i < c->n_dropped; i++) {
+		if (c->dropped[i].into != TRAFFIC_NONE)
+			traffic_fold(c->dropped[i].id, c->dropped[i].into, c->n_workers);
+		traffic_give(c->dropped[i].id);
+	}
+	c->n_dropped = 0;
+	for (uint32_t i = 0; i < c->n_retired; i++) {   /* no worker reads their tables any more */
+		tables_release(c->st->tables[c->retired[i]]);
+		c->st->tables[c->retired[i]] = NULL;
+	}
+	c->n_retired = 0;
+	for (uint32_t i = 0; i < c->n_dropped_runs; i++)
+		free(c->dropped_runs[i]);
+	c->n_dropped_runs = 0;
+}
+
+struct traffic config_service_traffic(const struct config *c, uint32_t i)
+{
+	const struct service *s = &c->services[i];
+	struct traffic t = traffic_sum(s->counter, c->n_workers);
+	for (uint32_t j = 0; j < s->n_backends; j++) {
+		struct traffic b = traffic_sum(c->backends[s->first_backend + j].counter, c->n_workers);
+		t.packets += b.packets;
+		t.bytes += b.bytes;
+		t.new_flows += b.new_flows;
+		t.active += b.active;
+	}
+	return t;
+}
+
 /* Builds services[index] from s and its backends, taking over old's tables for it when they
  * fit, or says why not (nothing of it is then left in c). -ENOMEM concerns the whole commit. */
 static int build_service(struct config *c, const struct config *old, uint32_t index, const struct gfwd_service *s,
 			 const struct gfwd_backend *backends, next_hop_fn next_hop, struct refusal_text *r)
 {
 	struct service *svc = &c->services[index];
-	struct backend *mine = &c->backends[c->n_backends];
+	struct backend *mine = &c->backends[c->be_end];
 	for (uint32_t j = 0; j < s->n_backends; j++) {
 		const struct gfwd_backend *in = &backends[s->first_backend + j];
 		int rc = validate_backend(s, in, r);
@@ -200,8 +285,9 @@ static int build_service(struct config *c, const struct config *old, uint32_t in
 		b->addr = addr_from(in->addr, in->family);
 		b->port = rte_cpu_to_be_16(in->port);
 		b->weight = in->weight;
-		b->service = index;
+		b->service = (uint16_t)index;
 		b->flags = in->flags;
+		b->retired = 0;
 	}
 	/* Duplicates first, over both parts: a backend is serving or draining, not both. */
 	qsort(mine, s->n_backends, sizeof(struct backend), backend_cmp);
@@ -225,7 +311,7 @@ static int build_service(struct config *c, const struct config *old, uint32_t in
 
 	*svc = (struct service){
 		.vip = addr_from(s->vip, s->family), .port = rte_cpu_to_be_16(s->port), .proto = s->proto,
-		.family = s->family, .mode = s->mode, .sched = s->sched, .first_backend = c->n_backends,
+		.family = s->family, .mode = s->mode, .sched = s->sched, .first_backend = c->be_end,
 		.n_backends = s->n_backends, .affinity_timeout_s = s->affinity_timeout_s,
 		.maglev_size = s->maglev_size,
 	};
@@ -259,74 +345,61 @@ static int build_service(struct config *c, const struct config *old, uint32_t in
 	svc->maglev = t->maglev;
 	svc->wrr = t->wrr;
 	svc->wrr_len = t->wrr_len;
+	if (assign_counters(c, old, svc, mine) != 0) {
+		tables_release(c->tables[index]);   /* c is freed: its other tables and slots with it */
+		return -ENOMEM;
+	}
+	c->st->gone[index] = 0;
+	c->table_bytes += t->bytes;
+	c->be_end += s->n_backends;
 	c->n_backends += s->n_backends;
 	return 0;
 }
 
-static int nat_return_cmp(const void *a, const void *b)
-{
-	const struct nat_return *x = a, *y = b;
-	if (x->family != y->family)
-		return (int)x->family - (int)y->family;
-	if (x->proto != y->proto)
-		return (int)x->proto - (int)y->proto;
-	int c = addr_cmp(&x->addr, &y->addr);
-	if (c != 0)
-		return c;
-	if (x->port != y->port)
-		return (int)rte_be_to_cpu_16(x->port) - (int)rte_be_to_cpu_16(y->port);
-	return x->service < y->service ? -1 : x->service > y->service;
-}
-
-/* The NAT return path's index (config.h): built once per commit, off the fast path. Serving
- * and draining backends both: a draining backend still answers its open connections. */
-static int index_nat_returns(struct config *c)
+/* The NAT return path's index of c's own store (natindex.h), off the fast path: for each backend
+ * of a NAT-mode service (serving or draining: a draining backend still answers its open
+ * connections), the services that have it. */
+int build_nat_index(struct config *c)
 {
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < c->n_services; i++)
-		if (c->services[i].mode == GFWD_MODE_NAT)
+	for (uint32_t i = 0; i < c->svc_end; i++)
+		if (config_runs(c, i) && c->services[i].mode == GFWD_MODE_NAT)
 			n += c->services[i].n_backends;
+	if (nat_index_init(&c->st->nat, n + n / 2 + 64) != 0)
+		return -ENOMEM;
+	c->own_bytes += sizeof(struct nat_run *) * ((uint64_t)c->st->nat.mask + 1);
 	if (n == 0)
 		return 0;
-	c->nat_returns = malloc(sizeof(struct nat_return) * n);
-	if (c->nat_returns == NULL)
+	struct nat_return *all = malloc(sizeof(struct nat_return) * n);
+	if (all == NULL)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < c->n_services; i++) {
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < c->svc_end; i++) {
 		const struct service *s = &c->services[i];
-		if (s->mode != GFWD_MODE_NAT)
+		if (!config_runs(c, i) || s->mode != GFWD_MODE_NAT)
 			continue;
 		for (uint32_t j = 0; j < s->n_backends; j++) {
 			const struct backend *b = &c->backends[s->first_backend + j];
-			c->nat_returns[c->n_nat_returns++] = (struct nat_return){
+			all[k++] = (struct nat_return){
 				.addr = b->addr, .port = b->port, .proto = s->proto, .family = s->family, .service = i,
 			};
 		}
 	}
-	qsort(c->nat_returns, n, sizeof(struct nat_return), nat_return_cmp);
-	c->own_bytes += sizeof(struct nat_return) * n;
-	return 0;
-}
-
-static int alloc_counters(struct config *c, unsigned n_workers, uint32_t n_backends_max)
-{
-	size_t entries = (size_t)c->n_services + n_backends_max;
-	c->n_workers = n_workers ? n_workers : 1;
-	c->live = calloc(c->n_workers, sizeof(*c->live));
-	c->cursor = calloc(c->n_workers, sizeof(*c->cursor));
-	c->base = calloc(entries ? entries : 1, sizeof(struct traffic));
-	if (c->live == NULL || c->cursor == NULL || c->base == NULL)
-		return -ENOMEM;
-	for (unsigned w = 0; w < c->n_workers; w++) {
-		/* One block per worker, cache-line aligned: workers never share a line. */
-		c->live[w] = rte_zmalloc("gfwd_traffic", (entries ? entries : 1) * sizeof(struct traffic),
-					 RTE_CACHE_LINE_SIZE);
-		c->cursor[w] = rte_zmalloc("gfwd_cursor", (c->n_services ? c->n_services : 1) * sizeof(uint32_t),
-					   RTE_CACHE_LINE_SIZE);
-		if (c->live[w] == NULL || c->cursor[w] == NULL)
+	qsort(all, n, sizeof(struct nat_return), nat_return_cmp);
+	for (uint32_t a = 0, b; a < n; a = b) {   /* one run per key */
+		for (b = a + 1; b < n && nat_same_key(&all[a], &all[b]);)
+			b++;
+		struct nat_run *run = malloc(sizeof(*run) + sizeof(struct nat_return) * (b - a));
+		if (run == NULL) {
+			free(all);
 			return -ENOMEM;
+		}
+		run->n = b - a;
+		memcpy(run->e, &all[a], sizeof(struct nat_return) * (b - a));
+		nat_index_set(&c->st->nat, &all[a], run);
+		c->own_bytes += sizeof(*run) + sizeof(struct nat_return) * (b - a);
 	}
-	c->own_bytes += (entries ? entries : 1) * sizeof(struct traffic) * (c->n_workers + 1) +
-			(c->n_services ? c->n_services : 1) * sizeof(uint32_t) * c->n_workers;
+	free(all);
 	return 0;
 }
 
@@ -354,57 +427,77 @@ struct config *config_build(uint64_t seq,
 				 vip_id, refusals, refusals_cap, n_refused, err, err_len);
 }
 
-/* An empty config with room for n_services services and `room` backends. */
-static struct config *config_alloc(uint64_t seq, uint32_t n_services, uint64_t room)
+/* An empty config over store st (whose reference it takes), its entries those written so far,
+ * counting into the counter slots of n_workers workers. */
+struct config *build_config_new(uint64_t seq, struct store *st, unsigned n_workers)
 {
 	struct config *c = calloc(1, sizeof(*c));
-	if (c == NULL)
-		return NULL;
-	c->seq = seq;
-	c->services = calloc(n_services ? n_services : 1, sizeof(struct service));
-	c->backends = calloc(room ? room : 1, sizeof(struct backend));
-	uint32_t slots = rte_align32pow2(2 * (n_services ? n_services : 1));
-	c->svc_mask = c->vip_mask = slots - 1;
-	c->svc_slots = malloc(sizeof(int32_t) * slots);
-	c->vip_slots = malloc(sizeof(int32_t) * slots);
-	c->tables = calloc(n_services ? n_services : 1, sizeof(*c->tables));
-	c->own_bytes = (n_services ? n_services : 1) * (sizeof(struct service) + sizeof(*c->tables)) +
-		       (room ? room : 1) * sizeof(struct backend) + 2 * sizeof(int32_t) * slots;
-	if (c->services == NULL || c->backends == NULL || c->svc_slots == NULL || c->vip_slots == NULL ||
-	    c->tables == NULL) {
-		config_free(c);
+	if (c == NULL || traffic_workers(n_workers ? n_workers : 1) != 0) {
+		free(c);
+		store_release(st);
 		return NULL;
 	}
-	memset(c->svc_slots, 0xff, sizeof(int32_t) * slots);
-	memset(c->vip_slots, 0xff, sizeof(int32_t) * slots);
+	c->seq = seq;
+	c->st = st;
+	c->n_workers = n_workers ? n_workers : 1;
+	c->live = traffic_live;
+	c->cursor = traffic_cursor;
+	c->services = st->services;
+	c->backends = st->backends;
+	c->tables = st->tables;
+	c->svc_end = st->svc_end;
+	c->be_end = st->be_end;
+	c->svc_mask = st->svc_mask;
+	c->svc_slots = st->svc_slots;
+	c->vip_mask = st->vip_mask;
+	c->vip_slots = st->vip_slots;
+	c->own_bytes = sizeof(*c);
 	return c;
 }
 
-/* Makes services[k] findable by (vip, port, proto) and by VIP. */
-static void index_service(struct config *c, uint32_t k)
+/* A config over a store of its own, with room for n_services and `room` backends and half as
+ * many again for the commits after it. */
+struct config *build_config_fresh(uint64_t seq, uint32_t n_services, uint64_t room, unsigned n_workers)
 {
-	const struct service *svc = &c->services[k];
-	uint32_t h = svc_hash(&svc->vip, svc->port, svc->proto) & c->svc_mask;
-	while (c->svc_slots[h] >= 0)
-		h = (h + 1) & c->svc_mask;
-	c->svc_slots[h] = (int32_t)k;
-	h = vip_hash(&svc->vip) & c->vip_mask;
-	while (c->vip_slots[h] >= 0 && !addr_eq(&c->services[c->vip_slots[h]].vip, &svc->vip))
-		h = (h + 1) & c->vip_mask;
-	c->vip_slots[h] = (int32_t)k;
+	/* Half as many again: deltas append changed services until the room is used, and only
+	 * then are the running ones copied into a fresh store, once per changes of half of them. */
+	uint32_t svc_cap = (uint32_t)RTE_MIN((uint64_t)n_services + n_services / 2 + 16, (uint64_t)MAX_SERVICES);
+	uint32_t be_cap = (uint32_t)RTE_MIN(room + room / 2 + 64, 2 * (uint64_t)MAX_BACKENDS);
+	struct store *st = store_alloc(svc_cap, be_cap);
+	if (st == NULL)
+		return NULL;
+	struct config *c = build_config_new(seq, st, n_workers);
+	if (c != NULL)
+		c->own_bytes += st->bytes;
+	return c;
 }
 
-/* Validates and builds `in` (index i of the caller's array) as c's next service, or refuses it
- * on its own. -ENOMEM only: that concerns the whole commit. */
-static int add_service(struct config *c, const struct config *old, uint32_t i, const struct gfwd_service *in,
+/* Validates and builds `in` (index i of the caller's array) as c's next service entry, or
+ * refuses it on its own. Into c's hashes at once, or, with `staged`, only into that (the
+ * hashes are shared with the running config: config_build_delta changes them once the whole
+ * commit is built). -ENOMEM only: that concerns the whole commit. */
+int build_add_service(struct config *c, const struct config *old, uint32_t i, const struct gfwd_service *in,
 		       const struct gfwd_backend *backends, uint32_t n_backends, next_hop_fn next_hop,
-		       vip_id_fn vip_id, struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused)
+		       vip_id_fn vip_id, struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
+		       struct staged *staged, const struct leaving *leaving)
 {
 	struct refusal_text r;
 	int rc = validate_service(in, n_backends, &r);
 	struct addr vip = addr_from(in->vip, in->family);
 	uint16_t port = rte_cpu_to_be_16(in->port);
-	if (rc == 0 && config_find_service(c, &vip, port, in->proto) != NULL) {
+	uint32_t h = svc_hash(&vip, port, in->proto);
+	bool twice = false;
+	if (rc == 0 && staged == NULL) {
+		twice = config_find_service(c, &vip, port, in->proto) != NULL;
+	} else if (rc == 0) {
+		const struct service *o = config_find_service(old, &vip, port, in->proto);
+		twice = o != NULL && !leaving_has(leaving, (uint32_t)(o - old->services));
+		for (uint32_t k = h & staged->mask; !twice && staged->slots[k] >= 0; k = (k + 1) & staged->mask) {
+			const struct service *s = &c->services[staged->slots[k]];
+			twice = s->port == port && s->proto == in->proto && addr_eq(&s->vip, &vip);
+		}
+	}
+	if (twice) {
 		rc = -EINVAL;
 		snprintf(r.why, sizeof(r.why), "another service has the same VIP, port and protocol: "
 			 "merge their backends into one");
@@ -420,7 +513,7 @@ static int add_service(struct config *c, const struct config *old, uint32_t i, c
 		snprintf(r.why, sizeof(r.why), "more than %u distinct VIPs since start: restart the forwarder",
 			 MAX_VIPS);
 	}
-	uint32_t k = c->n_services;
+	uint32_t k = c->svc_end;
 	if (rc == 0)
 		rc = build_service(c, old, k, in, backends, next_hop, &r);
 	if (rc == -ENOMEM)
@@ -430,14 +523,24 @@ static int add_service(struct config *c, const struct config *old, uint32_t i, c
 		return 0;
 	}
 	c->services[k].vip_id = (uint16_t)id;
-	c->n_services = k + 1;
-	index_service(c, k);
+	c->svc_end = k + 1;
+	c->n_services++;
+	if (staged != NULL) {
+		uint32_t at = h & staged->mask;
+		while (staged->slots[at] >= 0)
+			at = (at + 1) & staged->mask;
+		staged->slots[at] = (int32_t)k;
+	} else {
+		c->st->svc_end = c->svc_end;   /* its own store: entries are published with it */
+		c->st->be_end = c->be_end;
+		store_insert(c->st, k);
+	}
 	return 0;
 }
 
 /* Services may share input backends; each gets its own copy. Room for every service whose
  * backend range is inside the array (a refused one leaves it unused). */
-static uint64_t backend_room(const struct gfwd_service *services, uint32_t n_services, uint32_t n_backends)
+uint64_t build_backend_room(const struct gfwd_service *services, uint32_t n_services, uint32_t n_backends)
 {
 	uint64_t room = 0;
 	for (uint32_t i = 0; i < n_services; i++)
@@ -446,12 +549,18 @@ static uint64_t backend_room(const struct gfwd_service *services, uint32_t n_ser
 	return room;
 }
 
-/* The parts every config has once its services are in: counters and the NAT return index. */
-static int config_finish(struct config *c, unsigned n_workers)
+/* What the lists of a config built over its own store cost, and its NAT index. The slots of
+ * old's services that leave (those in `leaving`, or every one when NULL) are dropped first. */
+int build_finish(struct config *c, const struct config *old, const struct leaving *leaving)
 {
-	if (alloc_counters(c, n_workers, c->n_backends) != 0)
-		return -ENOMEM;
-	return index_nat_returns(c);
+	for (uint32_t i = 0; old != NULL && i < old->svc_end; i++) {
+		const struct service *o = &old->services[i];
+		if (!old->st->gone[i] && (leaving == NULL || leaving_has(leaving, i)) &&
+		    build_drop_counters(c, old, o, same_service_in(c, o)) != 0)
+			return -ENOMEM;
+	}
+	c->own_bytes += sizeof(uint32_t) * (uint64_t)c->fresh_cap + sizeof(struct dropped_counter) * c->dropped_cap;
+	return build_nat_index(c);
 }
 
 struct config *config_build_over(const struct config *old, uint64_t seq,
@@ -465,180 +574,28 @@ struct config *config_build_over(const struct config *old, uint64_t seq,
 	struct config *c = NULL;
 	if (n_services > MAX_SERVICES)
 		FAIL("%u services exceed the limit of %u", n_services, MAX_SERVICES);
-	uint64_t room = RTE_MIN(backend_room(services, n_services, n_backends), (uint64_t)MAX_BACKENDS);
-	if ((c = config_alloc(seq, n_services, room)) == NULL)
+	uint64_t room = RTE_MIN(build_backend_room(services, n_services, n_backends), (uint64_t)MAX_BACKENDS);
+	uint64_t counter_bytes = traffic_bytes();
+	if ((c = build_config_fresh(seq, n_services, room, n_workers)) == NULL)
 		FAIL("out of memory");
 	for (uint32_t i = 0; i < n_services; i++)
-		if (add_service(c, old, i, &services[i], backends, n_backends, next_hop, vip_id, refusals,
-				refusals_cap, n_refused) != 0)
-			FAIL("out of memory building the services");
-	if (config_finish(c, n_workers) != 0)
-		FAIL("out of memory for traffic counters and the NAT return index");
+		if (build_add_service(c, old, i, &services[i], backends, n_backends, next_hop, vip_id, refusals,
+				refusals_cap, n_refused, NULL, NULL) != 0)
+			FAIL("out of memory (or traffic counter slots) building the services");
+	if (build_finish(c, old, NULL) != 0)
+		FAIL("out of memory for the NAT return index");
+	c->own_bytes += traffic_bytes() - counter_bytes;
 	return c;
-}
-
-/* Marks old's service of that VIP, port and protocol (if it runs) in `gone`. */
-static void mark_gone(const struct config *old, uint8_t *gone, const uint8_t vip[16], uint8_t family,
-		      uint16_t port, uint8_t proto)
-{
-	struct addr a = addr_from(vip, family);
-	const struct service *o = config_find_service(old, &a, rte_cpu_to_be_16(port), proto);
-	if (o != NULL && o->family == family)
-		gone[o - old->services] = 1;
-}
-
-struct config *config_build_delta(const struct config *old, uint64_t seq,
-				  const struct gfwd_service *upserts, uint32_t n_upserts,
-				  const struct gfwd_backend *backends, uint32_t n_backends,
-				  const struct gfwd_service_id *removed, uint32_t n_removed,
-				  unsigned n_workers, next_hop_fn next_hop, vip_id_fn vip_id,
-				  struct gfwd_refusal *refusals, uint32_t refusals_cap, uint32_t *n_refused,
-				  int *whole, char *err, size_t err_len)
-{
-	*n_refused = 0;
-	*whole = -ENOMEM;
-	struct config *c = NULL;
-	/* What leaves: the services removed, and those an upsert replaces (or, refused, drops). */
-	uint8_t *gone = calloc(old->n_services ? old->n_services : 1, 1);
-	if (gone == NULL)
-		FAIL("out of memory");
-	for (uint32_t i = 0; i < n_removed; i++)
-		mark_gone(old, gone, removed[i].vip, removed[i].family, removed[i].port, removed[i].proto);
-	for (uint32_t i = 0; i < n_upserts; i++)
-		mark_gone(old, gone, upserts[i].vip, upserts[i].family, upserts[i].port, upserts[i].proto);
-	uint32_t n_kept = 0;
-	uint64_t room = 0;
-	for (uint32_t i = 0; i < old->n_services; i++)
-		if (!gone[i]) {
-			n_kept++;
-			room += old->services[i].n_backends;
-		}
-	if ((uint64_t)n_kept + n_upserts > MAX_SERVICES) {
-		free(gone);
-		*whole = -EINVAL;
-		FAIL("%u services kept and %u upserted exceed the limit of %u", n_kept, n_upserts, MAX_SERVICES);
-	}
-	room = RTE_MIN(room + backend_room(upserts, n_upserts, n_backends), (uint64_t)MAX_BACKENDS);
-	c = config_alloc(seq, n_kept + n_upserts, room);
-	if (c == NULL || (c->kept_from = malloc(sizeof(uint32_t) * (n_kept ? n_kept : 1))) == NULL) {
-		free(gone);
-		FAIL("out of memory");
-	}
-	c->own_bytes += sizeof(uint32_t) * (n_kept ? n_kept : 1);
-	/* The kept services first, in old's order, a run of consecutive ones at a time: their
-	 * services and backends are contiguous in old, so each run is two copies, then the
-	 * indexes that moved are shifted. Their tables are shared; nothing is validated again. */
-	for (uint32_t i = 0; i < old->n_services;) {
-		if (gone[i]) {
-			i++;
-			continue;
-		}
-		uint32_t j = i;
-		while (j < old->n_services && !gone[j])
-			j++;
-		uint32_t k0 = c->n_services, b0 = c->n_backends;
-		uint32_t ob0 = old->services[i].first_backend;
-		uint32_t nb = old->services[j - 1].first_backend + old->services[j - 1].n_backends - ob0;
-		memcpy(&c->services[k0], &old->services[i], sizeof(struct service) * (j - i));
-		memcpy(&c->backends[b0], &old->backends[ob0], sizeof(struct backend) * nb);
-		for (uint32_t m = 0; m < j - i; m++) {
-			c->services[k0 + m].first_backend = c->services[k0 + m].first_backend - ob0 + b0;
-			c->tables[k0 + m] = tables_hold(old->tables[i + m]);
-			c->kept_from[k0 + m] = i + m;
-			index_service(c, k0 + m);
-		}
-		for (uint32_t m = b0; m < b0 + nb; m++)
-			c->backends[m].service = c->backends[m].service - i + k0;
-		c->n_services += j - i;
-		c->n_backends += nb;
-		c->tables_reused += j - i;
-		i = j;
-	}
-	free(gone);
-	c->n_kept = c->n_services;
-	for (uint32_t i = 0; i < n_upserts; i++)
-		if (add_service(c, old, i, &upserts[i], backends, n_backends, next_hop, vip_id, refusals,
-				refusals_cap, n_refused) != 0)
-			FAIL("out of memory building the services");
-	if (config_finish(c, n_workers) != 0)
-		FAIL("out of memory for traffic counters and the NAT return index");
-	*whole = 0;
-	return c;
-}
-
-static void traffic_add(struct traffic *to, const struct traffic *from)
-{
-	to->packets += from->packets;
-	to->bytes += from->bytes;
-	to->new_flows += from->new_flows;
-	to->active += from->active;
-	passive_add(&to->passive, &from->passive);
-}
-
-struct traffic config_traffic(const struct config *c, uint32_t i)
-{
-	struct traffic t = c->base[i];
-	for (unsigned w = 0; w < c->n_workers; w++)
-		traffic_add(&t, &c->live[w][i]);
-	return t;
-}
-
-int config_map_counters(struct config *c, const struct config *old)
-{
-	c->prev = old;
-	c->carry_from = malloc(sizeof(uint32_t) * ((size_t)c->n_services + c->n_backends + 1));
-	if (c->carry_from == NULL)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < c->n_services; i++) {
-		const struct service *s = &c->services[i];
-		if (i < c->n_kept && c->kept_from != NULL) {   /* copied from old: where it was is known */
-			const struct service *o = &old->services[c->kept_from[i]];
-			c->carry_from[i] = c->kept_from[i];
-			for (uint32_t j = 0; j < s->n_backends; j++)
-				c->carry_from[c->n_services + s->first_backend + j] = old->n_services + o->first_backend + j;
-			continue;
-		}
-		const struct service *o = config_find_service(old, &s->vip, s->port, s->proto);
-		c->carry_from[i] = o == NULL ? CARRY_NONE : (uint32_t)(o - old->services);
-		for (uint32_t j = 0; j < s->n_backends; j++) {
-			const struct backend *b = &c->backends[s->first_backend + j];
-			int64_t ob = o == NULL ? -1 : config_find_backend(old, o, &b->addr, b->port);
-			c->carry_from[c->n_services + s->first_backend + j] =
-				ob < 0 ? CARRY_NONE : old->n_services + (uint32_t)ob;
-		}
-	}
-	return 0;
-}
-
-/* Open connections stay with the worker that holds them: least connections balances each
- * worker's own, and a count moved to base would leave every worker looking empty. */
-void config_carry_active(struct config *c, const struct config *old, unsigned w)
-{
-	if (w >= c->n_workers || w >= old->n_workers)
-		return;
-	uint32_t entries = c->n_services + c->n_backends;
-	for (uint32_t i = 0; i < entries; i++)
-		if (c->carry_from[i] != CARRY_NONE)
-			c->live[w][i].active += old->live[w][c->carry_from[i]].active;
-}
-
-void config_carry_totals(struct config *c, const struct config *old)
-{
-	uint32_t entries = c->n_services + c->n_backends;
-	for (uint32_t i = 0; i < entries; i++) {
-		if (c->carry_from[i] == CARRY_NONE)
-			continue;
-		struct traffic t = config_traffic(old, c->carry_from[i]);
-		t.active = 0;
-		traffic_add(&c->base[i], &t);
-	}
 }
 
 const struct service *config_find_service(const struct config *c, const struct addr *vip,
 					  uint16_t port_be, uint8_t proto)
 {
 	uint32_t h = svc_hash(vip, port_be, proto) & c->svc_mask;
-	for (int32_t i; (i = c->svc_slots[h]) >= 0; h = (h + 1) & c->svc_mask) {
+	for (int32_t i; (i = __atomic_load_n(&c->svc_slots[h], __ATOMIC_ACQUIRE)) != SLOT_EMPTY;
+	     h = (h + 1) & c->svc_mask) {
+		if (i < 0)
+			continue;   /* a tombstone */
 		const struct service *s = &c->services[i];
 		if (s->port == port_be && s->proto == proto && addr_eq(&s->vip, vip))
 			return s;
@@ -649,8 +606,9 @@ const struct service *config_find_service(const struct config *c, const struct a
 bool config_has_vip(const struct config *c, const struct addr *vip)
 {
 	uint32_t h = vip_hash(vip) & c->vip_mask;
-	for (int32_t i; (i = c->vip_slots[h]) >= 0; h = (h + 1) & c->vip_mask)
-		if (addr_eq(&c->services[i].vip, vip))
+	for (int32_t i; (i = __atomic_load_n(&c->vip_slots[h], __ATOMIC_ACQUIRE)) != SLOT_EMPTY;
+	     h = (h + 1) & c->vip_mask)
+		if (i >= 0 && addr_eq(&c->services[i].vip, vip))
 			return true;
 	return false;
 }
@@ -682,22 +640,7 @@ uint32_t config_nat_services(const struct config *c, uint8_t family, uint8_t pro
 			     uint16_t port_be, const struct nat_return **first)
 {
 	struct nat_return key = { .addr = *addr, .port = port_be, .proto = proto, .family = family };
-	/* Lower bound of (family, proto, addr, port) with service 0: the first of the run. */
-	uint32_t lo = 0, hi = c->n_nat_returns;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (nat_return_cmp(&c->nat_returns[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	uint32_t n = 0;
-	while (lo + n < c->n_nat_returns) {
-		const struct nat_return *r = &c->nat_returns[lo + n];
-		if (r->family != family || r->proto != proto || r->port != port_be || !addr_eq(&r->addr, addr))
-			break;
-		n++;
-	}
-	*first = n ? &c->nat_returns[lo] : NULL;
-	return n;
+	const struct nat_run *run = nat_index_find(&c->st->nat, &key);
+	*first = run != NULL ? run->e : NULL;
+	return run != NULL ? run->n : 0;
 }

@@ -42,10 +42,7 @@ static inline const struct backend *flow_backend(struct worker *w, const struct 
 static inline void count(struct worker *w, const struct config *cfg, const struct flow *f,
 			 const struct backend *b, uint32_t bytes)
 {
-	struct traffic *ts = traffic_service(cfg, w->index, b->service);
-	struct traffic *tb = traffic_backend(cfg, w->index, f->backend_idx);
-	ts->packets++;
-	ts->bytes += bytes;
+	struct traffic *tb = traffic_of(cfg, w->index, b);   /* its service's count too (traffic.h) */
 	tb->packets++;
 	tb->bytes += bytes;
 }
@@ -140,10 +137,7 @@ static inline struct flow *flow_store(struct worker *w, const struct config *cfg
 		return NULL;
 	}
 	w->cnt.event[EV_NEW_FLOWS]++;
-	struct traffic *ts = traffic_service(cfg, w->index, b->service);
-	struct traffic *tb = traffic_backend(cfg, w->index, t->backend_idx);
-	ts->new_flows++;
-	ts->active++;
+	struct traffic *tb = traffic_of(cfg, w->index, b);
 	tb->new_flows++;
 	tb->active++;
 	return f;
@@ -350,7 +344,7 @@ static __rte_always_inline bool flow_input(struct worker *w, const struct config
 		return false;
 	}
 	if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
-		passive_tcp(&traffic_backend(cfg, w->index, f->backend_idx)->passive, f->state, p->tcp_flags, dir);
+		passive_tcp(&traffic_of(cfg, w->index, b)->passive, f->state, p->tcp_flags, dir);
 	flow_track(f, p, dir, w->now);
 	if (unlikely(p->frag == FRAG_FIRST))
 		first_fragment(w, f, dir, p);

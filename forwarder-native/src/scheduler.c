@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rte_hash_crc.h>
+#include "hash.h"
 #include "scheduler.h"
 
 static inline uint32_t client_hash(const struct addr *client)
@@ -12,19 +13,14 @@ static inline uint32_t source_hash(const struct pkt *p)
 	return client_hash(&p->key.src);
 }
 
-/* CRC32c is linear: flows that differ only a little (a client's connections on ports p, p+2,
- * p+4, ... as Linux allocates them) gave CRCs whose remainders clustered, so 30 such connections
- * could all miss one of three backends (e2e_modes saw it). A multiply-xorshift finaliser spreads
- * every input bit over the whole word before the table is indexed. Every forwarder computes the
- * same, so ECMP-spread flows still pick one backend. */
+/* CRC32c is linear, so flows that differ in a few bits (one client's ports p, p+2, p+4, ...)
+ * differ in their CRCs by a few fixed patterns. Maglev indexes its table with the CRC run through
+ * hash.h's mix, which spreads every input bit over the whole word (the high half keeps the
+ * remainder a 32-bit division). Every forwarder computes the same, so ECMP-spread flows still pick
+ * one backend. */
 static inline uint32_t spread(uint32_t h)
 {
-	h ^= h >> 16;
-	h *= 0x7feb352dU;
-	h ^= h >> 15;
-	h *= 0x846ca68bU;
-	h ^= h >> 16;
-	return h;
+	return (uint32_t)(mix64(h) >> 32);
 }
 
 static inline uint32_t maglev_at(const struct service *svc, uint32_t hash)
@@ -53,7 +49,7 @@ static uint32_t least_connections(struct worker *w, const struct config *cfg, co
 static uint32_t by_policy(struct worker *w, const struct config *cfg, const struct service *svc,
 			  const struct pkt *p, uint32_t flow_hash)
 {
-	uint32_t *cursor = &cfg->cursor[w->index][svc - cfg->services];
+	uint32_t *cursor = &cfg->cursor[w->index][svc->counter];
 	switch (svc->sched) {
 	case GFWD_SCHED_ROUND_ROBIN:
 		return svc->first_backend + (*cursor)++ % svc->n_serving;

@@ -25,11 +25,11 @@ static void worker_flow_ended(void *ctx, const struct flow *f)
 	uint32_t bi = f->backend_idx;
 	const struct backend *b = flow_backend_in(cfg, &bi, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
 						  flow_backend_addr(w->flows, f), f->backend_port);
-	if (b != NULL) {
-		traffic_service(cfg, w->index, b->service)->active--;
-		traffic_backend(cfg, w->index, bi)->active--;
+	if (b != NULL) {   /* its service's count is its backends' */
+		traffic_of(cfg, w->index, b)->active--;
 		return;
 	}
+	/* Its backend left the service, and that backend's counts went to the service's slot. */
 	const struct service *s = config_find_service(cfg, &dp.vips[f->vip_id], f->vport, f->proto);
 	if (s != NULL)
 		traffic_service(cfg, w->index, (uint32_t)(s - cfg->services))->active--;
@@ -201,8 +201,6 @@ static unsigned drain_inbox(struct worker *w, const struct config *cfg)
 
 void worker_adopt(struct worker *w, const struct config *cfg)
 {
-	if (w->cfg_seen != NULL && cfg->prev == w->cfg_seen)
-		config_carry_active((struct config *)cfg, w->cfg_seen, w->index);
 	w->cfg = cfg;
 	__atomic_store_n(&w->cfg_seen, cfg, __ATOMIC_RELEASE);
 }

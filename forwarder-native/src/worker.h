@@ -10,9 +10,9 @@
 struct worker *worker_create(unsigned index, unsigned n_workers, unsigned lcore_id,
 			     uint32_t flow_capacity, int socket);
 void worker_free(struct worker *w);
-/* First sight of a published config: carries this worker's open-connection counts from
- * the config it replaced (when that is the one the worker ran), then says so in cfg_seen,
- * which gfwd_commit() waits for before it frees the old one. */
+/* First sight of a published config: takes it as w->cfg and says so in cfg_seen, which
+ * gfwd_commit() waits for before it frees the old one. Counts need nothing carried: the new
+ * config counts into the same slots (traffic.h). */
 void worker_adopt(struct worker *w, const struct config *cfg);
 /* The lcore entry point (rte_eal_remote_launch). */
 int worker_main(void *arg);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Open-connection counts stay exact across commits under traffic. Least connections
  * schedules on each worker's count of open flows per backend; a worker changes it on every
- * new and every ending flow, and a commit must carry it into the new configuration. A real
+ * new and every ending flow, and a commit must keep it (its slot, traffic.h). A real
  * worker opens connections non-stop into a small flow table (so flows are also evicted,
  * and counts go down as often as up) while another thread commits 2,000 times. Afterwards
  * every backend's count must equal the flows its worker's table holds for it. */

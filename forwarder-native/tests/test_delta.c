@@ -6,7 +6,7 @@
  * configuration is compared with one built afresh from the whole desired state: the same
  * services, backends, routes and tables, refused alike. The services a step did not touch keep
  * the very memory of their tables. Workers run throughout, so the grace period and the
- * carrying of counters are the real ones. */
+ * giving back of counter slots are the real ones. */
 #include <rte_byteorder.h>
 #include "live.h"
 #include "dataplane.h"
@@ -32,6 +32,7 @@ struct want {
 
 static struct want wants[IDS];
 static uint64_t seq;
+static uint32_t in_place;   /* deltas into the running store (the others copied it) */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint32_t rnd(uint32_t n)
@@ -133,21 +134,25 @@ static const struct service *find(const struct config *c, uint32_t id)
 	return config_find_service(c, &vip, rte_cpu_to_be_16(x.port), x.proto);
 }
 
-/* Indexes agree: every backend names its service, every service is found where it is. */
+/* Indexes agree: every running service entry is found where it is, its backends name it, and
+ * the entries that run add up to the config's counts (the others are of replaced services). */
 static int consistent(const struct config *c)
 {
-	uint32_t nb = 0;
-	for (uint32_t i = 0; i < c->n_services; i++) {
+	uint32_t n = 0, nb = 0;
+	for (uint32_t i = 0; i < c->svc_end; i++) {
+		if (!config_runs(c, i))
+			continue;
 		const struct service *s = &c->services[i];
-		if (s->first_backend != nb || config_find_service(c, &s->vip, s->port, s->proto) != s ||
-		    !config_has_vip(c, &s->vip) || s->maglev != c->tables[i]->maglev)
+		if (config_find_service(c, &s->vip, s->port, s->proto) != s || !config_has_vip(c, &s->vip) ||
+		    s->maglev != c->tables[i]->maglev || s->first_backend + s->n_backends > c->be_end)
 			return 0;
 		for (uint32_t j = 0; j < s->n_backends; j++)
-			if (c->backends[nb + j].service != i)
+			if (c->backends[s->first_backend + j].service != i || c->backends[s->first_backend + j].retired)
 				return 0;
+		n++;
 		nb += s->n_backends;
 	}
-	return nb == c->n_backends;
+	return n == c->n_services && nb == c->n_backends;
 }
 
 /* The same service with the same backends (in the same order, the same routes) and tables
@@ -167,6 +172,51 @@ static int same_service(const struct config *a, const struct service *x, const s
 	}
 	return memcmp(x->maglev, y->maglev, sizeof(uint16_t) * x->maglev_size) == 0 &&
 	       memcmp(x->wrr, y->wrr, sizeof(uint16_t) * x->wrr_len) == 0;
+}
+
+/* The NAT return index of run holds what full's does: every key's run in run's index has as many
+ * entries as full's, each a running NAT service of run with that backend, whose id full has
+ * among its own (service entries differ); and every running NAT service's backend is found. */
+static int same_nat_returns(const struct config *run, const struct config *full)
+{
+	const struct nat_index *x = &run->st->nat;
+	for (uint32_t h = 0; h <= x->mask; h++) {
+		const struct nat_run *r = x->slots[h];
+		if ((uintptr_t)r <= 1)
+			continue;   /* empty, or a tombstone */
+		const struct nat_return *first;
+		uint32_t n = config_nat_services(full, r->e[0].family, r->e[0].proto, &r->e[0].addr, r->e[0].port, &first);
+		if (n != r->n)
+			return 0;
+		for (uint32_t i = 0; i < r->n; i++) {
+			const struct service *s = &run->services[r->e[i].service];
+			if (r->e[i].service >= run->svc_end || !config_runs(run, r->e[i].service) || s->mode != GFWD_MODE_NAT ||
+			    config_find_backend(run, s, &r->e[0].addr, r->e[0].port) < 0 || !nat_same_key(&r->e[i], &r->e[0]))
+				return 0;
+			uint32_t found = 0;
+			for (uint32_t j = 0; j < n; j++) {
+				const struct service *f = &full->services[first[j].service];
+				found |= f->port == s->port && f->proto == s->proto && addr_eq(&f->vip, &s->vip);
+			}
+			if (!found)
+				return 0;
+		}
+	}
+	for (uint32_t i = 0; i < run->svc_end; i++) {
+		const struct service *s = &run->services[i];
+		if (!config_runs(run, i) || s->mode != GFWD_MODE_NAT)
+			continue;
+		for (uint32_t j = 0; j < s->n_backends; j++) {
+			const struct backend *b = &run->backends[s->first_backend + j];
+			const struct nat_return *first;
+			uint32_t n = config_nat_services(run, s->family, s->proto, &b->addr, b->port, &first), found = 0;
+			for (uint32_t k = 0; k < n; k++)
+				found |= first[k].service == i;
+			if (!found)
+				return 0;
+		}
+	}
+	return 1;
 }
 
 /* The running configuration against one built afresh from wants[]: the same services, each
@@ -208,6 +258,7 @@ static void compare_with_full(int step, const uint8_t refused_now[IDS])
 	      same, IDS, run->n_services, full->n_services, run->n_backends, full->n_backends);
 	CHECK(wrong_refusal == 0, "step %d: %u services refused by one and not the other", step, wrong_refusal);
 	CHECK(consistent(run), "step %d: the delta-built configuration's indexes agree", step);
+	CHECK(same_nat_returns(run, full), "step %d: the NAT return index is a full commit's", step);
 	config_free(full);
 }
 
@@ -222,10 +273,13 @@ static int delta_step(int step)
 	uint32_t up_ids[IDS], n_up = 0, n_gone = 0, nb = 0;
 	uint8_t touched[IDS] = { 0 };
 	const uint16_t *tables_before[IDS];
+	const struct service *entry_before[IDS];
 	const struct config *before = dp_config();
+	const struct store *before_st = before->st;
 	for (uint32_t id = 0; id < IDS; id++) {
 		const struct service *s = find(before, id);
 		tables_before[id] = s == NULL ? NULL : s->maglev;
+		entry_before[id] = s;
 	}
 	uint32_t changes = 1 + rnd(4);
 	for (uint32_t k = 0; k < changes; k++) {
@@ -278,15 +332,22 @@ static int delta_step(int step)
 
 	/* The services the step did not touch kept their tables' memory. */
 	const struct config *after = dp_config();
-	uint32_t untouched = 0, kept = 0;
+	uint32_t untouched = 0, kept = 0, same_entry = 0;
 	for (uint32_t id = 0; id < IDS; id++) {
 		if (touched[id] || tables_before[id] == NULL)
 			continue;
 		untouched++;
 		const struct service *s = find(after, id);
 		kept += s != NULL && s->maglev == tables_before[id];
+		same_entry += s == entry_before[id];
 	}
 	CHECK(kept == untouched, "step %d: %u of %u untouched services kept their tables", step, kept, untouched);
+	/* In the same store, an untouched service is the very entry it was: not copied (store.h). */
+	if (after->st == before_st) {
+		in_place++;
+		CHECK(same_entry == untouched, "step %d: %u of %u untouched services are the entries they were", step,
+		      same_entry, untouched);
+	}
 	struct gfwd_commit_stats st;
 	gfwd_commit_stats(&st);
 	CHECK(st.seq == seq && st.services == after->n_services && st.tables_reused >= untouched &&
@@ -295,6 +356,10 @@ static int delta_step(int step)
 	      st.tables_built, st.tables_reused, untouched);
 	CHECK(tables_live() == after->n_services, "step %d: %u tables live for %u services", step, tables_live(),
 	      after->n_services);
+	/* Counter slots (traffic.h): exactly the running services' and backends', whatever was
+	 * refused, replaced or removed (and the fresh configuration compared with is gone). */
+	CHECK(traffic_in_use() == after->n_services + after->n_backends, "step %d: %u counter slots in use for %u "
+	      "services and %u backends", step, traffic_in_use(), after->n_services, after->n_backends);
 	return rc;
 }
 
@@ -317,6 +382,8 @@ int main(int argc, char **argv)
 		}
 	}
 	CHECK(refusals > 20, "the steps exercised refusals (%u)", refusals);
+	CHECK(in_place > STEPS / 2 && in_place < STEPS, "deltas into the running store (%u of %d) and into a fresh one",
+	      in_place, STEPS);
 
 	/* What concerns the whole call fails it and leaves the running state. */
 	uint64_t running = gfwd_commit_seq();
@@ -330,9 +397,10 @@ int main(int argc, char **argv)
 	for (uint32_t id = 0; id < IDS; id++)
 		all[id] = id_of(id);
 	CHECK(gfwd_commit_delta(++seq, NULL, 0, NULL, 0, all, IDS, NULL, 0) == 0 && dp_config()->n_services == 0 &&
-	      tables_live() == 0, "every service removed (%u tables live)", tables_live());
+	      tables_live() == 0 && traffic_in_use() == 0, "every service removed (%u tables, %u counter slots live)",
+	      tables_live(), traffic_in_use());
 	gfwd_shutdown();
-	printf("test_delta: %d steps (%u full commits between), %u refusals, %d checks, %d failures\n", STEPS, fulls,
-	       refusals, checks, failures);
+	printf("test_delta: %d steps (%u full commits between, %u in the running store), %u refusals, %d checks, "
+	       "%d failures\n", STEPS, fulls, in_place, refusals, checks, failures);
 	return failures ? 1 : 0;
 }

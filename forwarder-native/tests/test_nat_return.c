@@ -290,22 +290,31 @@ static void replies_that_stay_dropped(const struct family_def *d)
 	}
 }
 
+/* A source port from `first` on at which `client`'s connections to the two VIPs go to different
+ * backends, so a backend's reply names one VIP alone; returns vip_a's backend (-1: none in 100). */
+static int a_tuple_the_vips_send_apart(const struct family_def *d, const char *client, uint16_t first,
+                                       uint16_t *sport)
+{
+	for (uint16_t p = first; p < first + 100; p++) {
+		int a = scheduled_from(d, client, p, d->vip_a), b = scheduled_from(d, client, p, d->vip_b);
+		if (a >= 0 && a != b) {
+			*sport = p;
+			return a;
+		}
+	}
+	return -1;
+}
+
 /* A client whose MAC this forwarder does not know (the old owner learnt it from the client's
  * packets): the reply is dropped, the client asked for; once it answers, the backend's
  * retransmission makes the flow. Off every prefix without a gateway there is no one to ask. */
 static void a_client_not_yet_resolved(const struct family_def *d)
 {
-	/* A tuple the two VIPs send to different backends: `be` is vip_a's. */
-	int be = 0;
-	uint16_t sport = 43100;
-	for (; sport < 43200; sport++) {
-		int a = scheduled_from(d, d->client2, sport, d->vip_a), b = scheduled_from(d, d->client2, sport, d->vip_b);
-		if (a != b) {
-			be = a;
-			break;
-		}
-	}
-	CHECK(sport < 43200 && be >= 0, "a tuple the two VIPs send apart");
+	uint16_t sport;
+	int be = a_tuple_the_vips_send_apart(d, d->client2, 43100, &sport);
+	CHECK(be >= 0, "%s: a tuple the two VIPs send apart", d->client2);
+	if (be < 0)
+		return;
 	struct frame reply = segment(d, PORT_MAC, BACKEND_MAC, d->backend[be], BACKEND_PORT, d->client2, sport, TCP_ACK, 64);
 	uint8_t a[16] = { 0 };
 	inet_pton(d->af, d->client2, a);
@@ -326,7 +335,14 @@ static void a_client_not_yet_resolved(const struct family_def *d)
 	CHECK(same(&o, &want), "%s: once resolved, the retransmission is translated (port %d drop %d)", d->client2, o.port,
 	      o.drop);
 
-	struct frame far = segment(d, PORT_MAC, BACKEND_MAC, d->backend[be], BACKEND_PORT, d->far_client, sport, TCP_ACK, 64);
+	/* The far client's own tuple: which backend answers it depends on its hash, not client2's. */
+	uint16_t far_sport;
+	int far_be = a_tuple_the_vips_send_apart(d, d->far_client, 43300, &far_sport);
+	CHECK(far_be >= 0, "%s: a tuple the two VIPs send apart", d->far_client);
+	if (far_be < 0)
+		return;
+	struct frame far = segment(d, PORT_MAC, BACKEND_MAC, d->backend[far_be], BACKEND_PORT, d->far_client, far_sport,
+	                           TCP_ACK, 64);
 	o = push_checked(&far, "reply to a client off every prefix");
 	CHECK(o.port < 0 && o.drop == DROP_NEIGH_UNRESOLVED, "%s: no route without a gateway: neighbor_unresolved, got %d",
 	      d->far_client, o.drop);

@@ -5,7 +5,7 @@
  * a weight, draining, the table size) gets new ones, and only it. Tables are freed with the
  * last commit holding them: after each commit exactly the running services' tables exist.
  * gfwd_commit_stats() reports what each commit built and reused. Workers run throughout, so
- * the grace period and the carrying of counters are the real ones. */
+ * the grace period and the giving back of counter slots are the real ones. */
 #include <rte_byteorder.h>
 #include "live.h"
 #include "dataplane.h"

@@ -470,7 +470,7 @@ class NodeInstallE2E {
                     "80",
                     "--no-udp",
                     "--timeout",
-                    "0.5",
+                    "2",
                     "--rate",
                     "10",
                     "--duration",
@@ -910,8 +910,14 @@ class NodeInstallE2E {
   // --- helpers --------------------------------------------------------------------------------
 
   /** Traffic.py arguments during the upgrade: ten rounds a second, short timeouts, no end. */
+  /**
+   * Ten requests a second through a VIP while something changes; a request fails when it has no
+   * answer in 2 s: a SYN lost and retransmitted (1 s) is not a failed request, as no user would see
+   * one. At 0.5 s, CI at load 20 on two cores failed one request while only OLM unpacked the next
+   * bundle (15 s before the forwarder pod was touched).
+   */
   private static final List<String> DURING =
-      List.of("--timeout", "0.5", "--rate", "10", "--duration", "900");
+      List.of("--timeout", "2", "--rate", "10", "--duration", "900");
 
   /**
    * Watches the forwarder pods while a DaemonSet rolls: when the old pod began stopping (or was
@@ -1157,6 +1163,9 @@ class NodeInstallE2E {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> status(GenericKubernetesResource r) {
+    if (r == null) { // not created yet, or already gone
+      return Map.of();
+    }
     Object status = r.getAdditionalProperties().get("status");
     return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }

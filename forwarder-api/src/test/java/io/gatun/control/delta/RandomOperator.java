@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The operator's desired state and its snapshot versions, as DesiredState keeps them, changed at
@@ -46,6 +47,82 @@ public final class RandomOperator {
   public FleetConfig fleet; // null: absent, as the operator leaves it without an L2 Pool's VIP
   public final TreeMap<String, FleetVip> fleetVips = new TreeMap<>(); // fleet's, by address
   public int fleetVipsChanged; // since the last message
+  // What each version changed (service keys, fleet VIP addresses), as far back as remembered.
+  private final TreeMap<Long, List<String>> keysChangedAt = new TreeMap<>();
+  private final TreeMap<Long, List<String>> vipsChangedAt = new TreeMap<>();
+  private long rememberedSince = version; // every change after it is in the maps above
+  private int remember = Integer.MAX_VALUE; // versions
+
+  /** Remembers the changes of the last {@code versions} versions only (then: not known). */
+  public void rememberChangesOf(int versions) {
+    remember = versions;
+  }
+
+  /**
+   * The current version read by key, knowing the changes of the versions it remembers: what the
+   * operator's desired state hands the sender.
+   */
+  public DesiredVersion current() {
+    Snapshot complete = snapshot();
+    return new DesiredVersion() {
+      @Override
+      public long version() {
+        return version;
+      }
+
+      @Override
+      public Snapshot complete() {
+        return complete;
+      }
+
+      @Override
+      public Changes changesSince(long since) {
+        if (since < rememberedSince) {
+          return null;
+        }
+        var keys = new TreeSet<String>();
+        var vips = new TreeSet<String>();
+        keysChangedAt.tailMap(since, false).values().forEach(keys::addAll);
+        vipsChangedAt.tailMap(since, false).values().forEach(vips::addAll);
+        return new Changes(keys, vips);
+      }
+
+      @Override
+      public VirtualService service(String key) {
+        return desired.get(key);
+      }
+
+      @Override
+      public FleetVip fleetVip(String address) {
+        return fleet == null ? null : fleetVips.get(address);
+      }
+
+      @Override
+      public List<FleetPool> fleetPools() {
+        return fleet == null ? List.of() : fleet.getPoolsList();
+      }
+
+      @Override
+      public FleetConfig fleet() {
+        return complete.getFleet();
+      }
+
+      @Override
+      public BgpConfig bgp() {
+        return complete.getBgp();
+      }
+    };
+  }
+
+  private void changed(TreeMap<Long, List<String>> log, String what) {
+    log.computeIfAbsent(version, v -> new ArrayList<>()).add(what);
+    while (!keysChangedAt.isEmpty() && version - keysChangedAt.firstKey() >= remember) {
+      rememberedSince = Math.max(rememberedSince, keysChangedAt.pollFirstEntry().getKey());
+    }
+    while (!vipsChangedAt.isEmpty() && version - vipsChangedAt.firstKey() >= remember) {
+      rememberedSince = Math.max(rememberedSince, vipsChangedAt.pollFirstEntry().getKey());
+    }
+  }
 
   /** The complete snapshot of the current version. */
   public Snapshot snapshot() {
@@ -77,6 +154,7 @@ public final class RandomOperator {
       changeFleet(this, random);
       return;
     }
+    changed(keysChangedAt, key);
     int what = random.nextInt(3);
     if (current == null || what == 0) {
       VirtualService added = service(key, random);
@@ -109,12 +187,14 @@ public final class RandomOperator {
   private static void changeFleet(RandomOperator operator, Random random) {
     int roll = random.nextInt(40);
     if (roll == 0) {
+      operator.fleetVips.keySet().forEach(a -> operator.changed(operator.vipsChangedAt, a));
       operator.fleetVipsChanged += operator.fleetVips.size();
       operator.fleetVips.clear();
       operator.fleet = null;
       return;
     }
     String address = "198.18.0." + (1 + random.nextInt(60));
+    operator.changed(operator.vipsChangedAt, address);
     if (roll < 10 && operator.fleetVips.remove(address) != null) {
       operator.fleetVipsChanged++;
     } else if (roll >= 10) {

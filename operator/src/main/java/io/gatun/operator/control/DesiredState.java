@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.delta.DesiredVersion;
 import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
@@ -8,6 +9,7 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * The complete desired state for the data plane: every LoadBalancer's virtual services, under one
@@ -72,12 +76,26 @@ public final class DesiredState {
   // BGP off on every forwarder, and withdraw every route, whenever the operator restarts.
   private final Set<String> awaitedBgpPools = new HashSet<>();
   private final Map<String, Map<String, String>> nodeLabels = new HashMap<>(); // by node name
+  private final Map<ForwarderView, Optional<BgpConfig>> bgpByView = new HashMap<>(); // built lazily
+
+  // What each snapshot version changed: the keys of the services published or withdrawn, and the
+  // addresses of the fleet VIPs whose share changed. A sender builds its delta from the versions
+  // since the one it sent last (SentServices.next), not from a pass over every LoadBalancer's
+  // services: at 10,000 LoadBalancers that pass was most of the cost of a message. The log keeps
+  // as many versions as there are LoadBalancers (at least MIN_LOGGED): a sender further behind
+  // compares everything, which then costs about as much as going through the log would.
+  private record Changed(List<String> serviceKeys, List<String> fleetVips) {}
+
+  private static final int MIN_LOGGED = 1024;
+  private final TreeMap<Long, Changed> changeLog = new TreeMap<>();
+  private long loggedSince; // every change after this snapshot version is in the log
 
   /**
    * @param initialSnapshotVersion the snapshot version of the (empty) state before the first change
    */
   public DesiredState(long initialSnapshotVersion) {
     this.snapshotVersion = initialSnapshotVersion;
+    this.loggedSince = initialSnapshotVersion;
   }
 
   /** {@code listener} runs after every change, outside this object's lock. */
@@ -138,6 +156,7 @@ public final class DesiredState {
         }
         published.put(owner, new Published(desired, result, System.nanoTime()));
         ownersByVersion.put(result, owner);
+        log(result, current == null ? null : current.desired(), desired);
         changed = true;
       }
     }
@@ -160,7 +179,7 @@ public final class DesiredState {
         if (removed.desired().fleet() != null) {
           indexFleet(owner, removed.desired().fleet(), null);
         }
-        bump();
+        log(bump(), removed.desired(), null);
         changed = true;
       }
     }
@@ -304,9 +323,23 @@ public final class DesiredState {
 
   /** The snapshot to send {@code forwarder}, unless snapshots are held back after a restart. */
   public synchronized Optional<Snapshot> latestFor(ForwarderView forwarder) {
-    return awaited.isEmpty() && awaitedBgpPools.isEmpty()
-        ? Optional.of(snapshotFor(forwarder))
-        : Optional.empty();
+    return held() ? Optional.empty() : Optional.of(snapshotFor(forwarder));
+  }
+
+  /**
+   * {@code reader}'s answer about the latest version as {@code forwarder} runs it, read under this
+   * object's lock (a sender building its next message); empty while snapshots are held back after a
+   * restart, or when {@code reader} answers null.
+   */
+  public synchronized <T> Optional<T> read(
+      ForwarderView forwarder, Function<DesiredVersion, T> reader) {
+    return held()
+        ? Optional.empty()
+        : Optional.ofNullable(reader.apply(new ViewVersion(forwarder)));
+  }
+
+  private boolean held() {
+    return !awaited.isEmpty() || !awaitedBgpPools.isEmpty();
   }
 
   /**
@@ -320,21 +353,121 @@ public final class DesiredState {
           var snapshot =
               Snapshot.newBuilder()
                   .setSnapshotVersion(snapshotVersion)
-                  .addAllServices(servicesByView.computeIfAbsent(view, this::servicesFor).values());
-          if (fleet == null) {
-            fleet = fleetConfig();
-          }
-          fleet.ifPresent(snapshot::setFleet);
-          if (!bgpPools.isEmpty()) {
-            BgpRendering.render(
-                    bgpPools.values(),
-                    view,
-                    nodeLabels.getOrDefault(view.node(), Map.of()),
-                    published.values().stream().map(Published::desired).toList())
-                .ifPresent(snapshot::setBgp);
-          }
+                  .addAllServices(servicesOf(view).values());
+          currentFleet().ifPresent(snapshot::setFleet);
+          bgpFor(view).ifPresent(snapshot::setBgp);
           return snapshot.build();
         });
+  }
+
+  /** The current version as {@code view} runs it, by key; valid while the lock is held. */
+  private final class ViewVersion implements DesiredVersion {
+    private final ForwarderView view;
+
+    ViewVersion(ForwarderView view) {
+      this.view = view;
+    }
+
+    @Override
+    public long version() {
+      return snapshotVersion;
+    }
+
+    @Override
+    public Snapshot complete() {
+      return snapshotFor(view);
+    }
+
+    @Override
+    public Changes changesSince(long since) {
+      if (since < loggedSince) {
+        return null;
+      }
+      var keys = new TreeSet<String>();
+      var vips = new TreeSet<String>();
+      for (Changed changed : changeLog.tailMap(since, false).values()) {
+        keys.addAll(changed.serviceKeys());
+        vips.addAll(changed.fleetVips());
+      }
+      return new Changes(keys, vips);
+    }
+
+    @Override
+    public VirtualService service(String key) {
+      return servicesOf(view).get(key);
+    }
+
+    @Override
+    public FleetVip fleetVip(String address) {
+      var byOwner = vipShares.get(address);
+      return byOwner == null ? null : byOwner.firstEntry().getValue();
+    }
+
+    @Override
+    public List<FleetPool> fleetPools() {
+      // As fleetConfig() has them: none without a VIP.
+      return vipShares.isEmpty()
+          ? List.of()
+          : poolShares.values().stream().map(byOwner -> byOwner.firstEntry().getValue()).toList();
+    }
+
+    @Override
+    public FleetConfig fleet() {
+      return currentFleet().orElse(FleetConfig.getDefaultInstance());
+    }
+
+    @Override
+    public BgpConfig bgp() {
+      return bgpFor(view).orElse(BgpConfig.getDefaultInstance());
+    }
+  }
+
+  /** Every LoadBalancer's services as {@code view} runs them, by key, kept up to date. */
+  private TreeMap<String, VirtualService> servicesOf(ForwarderView view) {
+    return servicesByView.computeIfAbsent(view, this::servicesFor);
+  }
+
+  private Optional<FleetConfig> currentFleet() {
+    if (fleet == null) {
+      fleet = fleetConfig();
+    }
+    return fleet;
+  }
+
+  /** The BGP configuration of {@code view}'s node; empty without a BGP pool selecting it. */
+  private Optional<BgpConfig> bgpFor(ForwarderView view) {
+    if (bgpPools.isEmpty()) {
+      return Optional.empty();
+    }
+    return bgpByView.computeIfAbsent(
+        view,
+        v ->
+            BgpRendering.render(
+                bgpPools.values(),
+                v,
+                nodeLabels.getOrDefault(v.node(), Map.of()),
+                published.values().stream().map(Published::desired).toList()));
+  }
+
+  /**
+   * Notes what snapshot version {@code version} changed: one owner's services went from {@code
+   * before} to {@code after} (null: none).
+   */
+  private void log(long version, DesiredServices before, DesiredServices after) {
+    var keys = new ArrayList<String>();
+    var vips = new ArrayList<String>();
+    for (DesiredServices desired : new DesiredServices[] {before, after}) {
+      if (desired != null) {
+        desired.services().forEach(s -> keys.add(s.getKey()));
+        if (desired.fleet() != null) {
+          desired.fleet().vips().forEach(v -> vips.add(v.getAddress()));
+        }
+      }
+    }
+    changeLog.put(version, new Changed(keys, vips));
+    while (changeLog.size() > Math.max(MIN_LOGGED, published.size())) {
+      loggedSince = changeLog.pollFirstEntry().getKey();
+    }
   }
 
   /** Every LoadBalancer's services as {@code view} runs them, by key. */
@@ -410,6 +543,7 @@ public final class DesiredState {
 
   private long bump() {
     snapshots.clear();
+    bgpByView.clear();
     return ++snapshotVersion;
   }
 

@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.delta.DesiredVersion;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwarderMessage;
@@ -7,6 +8,7 @@ import io.gatun.control.v1.Hello;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,13 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
     this.sender =
         new SnapshotSender(
             stream,
-            () -> member == null ? Optional.empty() : desiredState.latestFor(member.view()));
+            new LatestState() {
+              @Override
+              public <T> Optional<T> read(Function<DesiredVersion, T> reader) {
+                var known = member;
+                return known == null ? Optional.empty() : desiredState.read(known.view(), reader);
+              }
+            });
   }
 
   /** The transport can take another message. */

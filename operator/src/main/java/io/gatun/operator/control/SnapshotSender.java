@@ -1,13 +1,11 @@
 package io.gatun.operator.control;
 
 import io.gatun.control.delta.SentServices;
-import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.OperatorMessage;
 import io.grpc.Status;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Sends one forwarder the latest snapshot, and only the latest, one at a time.
@@ -20,15 +18,17 @@ import java.util.function.Supplier;
  * scheduled for then).
  *
  * <p>To a forwarder that offers deltas ({@link #offerDeltas}), every snapshot after the first goes
- * as what changed since the one before ({@link SentServices}); an Ack asking for a complete
- * snapshot ({@link #resync}) gets one, even of the version it already has.
+ * as what changed since the one before ({@link SentServices}), built from the keys the desired
+ * state says changed since then ({@link LatestState}): a message costs what changed, not a pass
+ * over every LoadBalancer. An Ack asking for a complete snapshot ({@link #resync}) gets one, even
+ * of the version it already has.
  */
 final class SnapshotSender {
 
   static final Duration ANSWER_WAIT = Duration.ofSeconds(5);
 
   private final OutboundStream stream;
-  private final Supplier<Optional<Snapshot>> latest;
+  private final LatestState latest;
   private final LongSupplier nanoClock;
   private final BiConsumer<Runnable, Duration> later;
   private boolean retryScheduled;
@@ -39,7 +39,7 @@ final class SnapshotSender {
   private SentServices sent = new SentServices(false);
   private boolean resyncPending;
 
-  SnapshotSender(OutboundStream stream, Supplier<Optional<Snapshot>> latest) {
+  SnapshotSender(OutboundStream stream, LatestState latest) {
     this(stream, latest, System::nanoTime, SnapshotSender::runLater);
   }
 
@@ -48,7 +48,7 @@ final class SnapshotSender {
    */
   SnapshotSender(
       OutboundStream stream,
-      Supplier<Optional<Snapshot>> latest,
+      LatestState latest,
       LongSupplier nanoClock,
       BiConsumer<Runnable, Duration> later) {
     this.stream = stream;
@@ -75,14 +75,24 @@ final class SnapshotSender {
       }
       return;
     }
-    Snapshot snapshot = latest.get().orElse(null);
-    if (snapshot == null
-        || (snapshot.getSnapshotVersion() <= sentSnapshotVersion && !resyncPending)) {
+    // Built while the desired state holds still, from what changed since the version sent last.
+    OperatorMessage message =
+        latest
+            .read(
+                state ->
+                    state.version() <= sentSnapshotVersion && !resyncPending
+                        ? null
+                        : sent.next(state))
+            .orElse(null);
+    if (message == null) {
       return;
     }
     resyncPending = false;
-    stream.send(sent.next(snapshot));
-    sentSnapshotVersion = snapshot.getSnapshotVersion();
+    stream.send(message);
+    sentSnapshotVersion =
+        message.hasDelta()
+            ? message.getDelta().getSnapshotVersion()
+            : message.getSnapshot().getSnapshotVersion();
     sentAt = nanoClock.getAsLong();
   }
 

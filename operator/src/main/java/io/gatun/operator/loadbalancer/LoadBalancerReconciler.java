@@ -74,6 +74,7 @@ public final class LoadBalancerReconciler
   private final HealthProbeUsers probeUsers;
   private final LoadBalancerValidator validator =
       new LoadBalancerValidator(CrdRules.forKind(LoadBalancer.class));
+  private final SpecValidations validations = new SpecValidations(validator::validate);
   private final HealthProbeValidator probeValidator =
       new HealthProbeValidator(CrdRules.forKind(HealthProbe.class));
   private final LoadBalancerStatusBuilder statusBuilder;
@@ -112,7 +113,7 @@ public final class LoadBalancerReconciler
     ObservedState observed = observer.observe(lb, context);
     probeUsers.set(owner, lb.getSpec() == null ? null : lb.getSpec().healthProbeRef());
 
-    Validation validation = validator.validate(lb);
+    Validation validation = validations.of(owner, lb);
 
     LoadBalancerOutcome outcome =
         validation.valid()
@@ -260,6 +261,7 @@ public final class LoadBalancerReconciler
     draining.forget(owner);
     desiredState.withdraw(owner);
     ipam.release(owner);
+    validations.forget(owner);
     probeUsers.set(owner, null);
     log.info("LoadBalancer {} deleted: services withdrawn, addresses released", owner);
     return DeleteControl.defaultDelete();

@@ -25,6 +25,7 @@ final class ChangeClock {
   /** One change: written at {@code writtenNanos}, carried by {@code version}, applied. */
   private static final class Change {
     final long writtenNanos;
+    volatile long seenNanos = -1;
     volatile long version = -1;
     volatile long sentNanos = -1;
     volatile long appliedNanos = -1;
@@ -36,6 +37,9 @@ final class ChangeClock {
 
   private final Map<String, Change> unsent = new ConcurrentHashMap<>(); // by the new address
   private final Set<Change> unapplied = ConcurrentHashMap.newKeySet();
+  // Changes already carried by a message, by their address: a watch may deliver a change after the
+  // operator's message (each is a different client of the API server).
+  private final Map<String, Change> sentByAddress = new ConcurrentHashMap<>();
   private final List<Change> all = new ArrayList<>();
   private volatile String refused;
 
@@ -47,6 +51,21 @@ final class ChangeClock {
     var change = new Change(nanos);
     all.add(change);
     unsent.put(address, change);
+  }
+
+  /**
+   * A watch on the EndpointSlices (the benchmark's own, beside the operator's) delivered the change
+   * bringing {@code address} at {@code nanos}: the API server's share of the time ends about here.
+   * Only the first delivery counts; addresses no change brings are ignored.
+   */
+  void seen(String address, long nanos) {
+    Change change = unsent.get(address);
+    if (change == null) {
+      change = sentByAddress.get(address);
+    }
+    if (change != null && change.seenNanos < 0) {
+      change.seenNanos = nanos;
+    }
   }
 
   /** An operator message passed the tap at {@code nanos}. */
@@ -69,6 +88,7 @@ final class ChangeClock {
     for (Backend b : service.getBackendsList()) {
       Change change = unsent.remove(b.getAddress());
       if (change != null) {
+        sentByAddress.put(b.getAddress(), change);
         change.version = version;
         change.sentNanos = nanos;
         unapplied.add(change);
@@ -123,6 +143,39 @@ final class ChangeClock {
     double[] millis = all.stream().mapToDouble(c -> (c.sentNanos - c.writtenNanos) / 1e6).toArray();
     Arrays.sort(millis);
     return millis;
+  }
+
+  /**
+   * Milliseconds from write to a watch delivering it (the API server's write and watch), in order;
+   * only once {@link #allApplied}, and only for the changes a watch delivered.
+   */
+  synchronized double[] sortedMillisToSeen() {
+    double[] millis =
+        all.stream()
+            .filter(c -> c.seenNanos >= 0)
+            .mapToDouble(c -> (c.seenNanos - c.writtenNanos) / 1e6)
+            .toArray();
+    Arrays.sort(millis);
+    return millis;
+  }
+
+  /**
+   * Milliseconds from a watch delivering the change to the operator's message carrying it (the
+   * operator, mostly), in order; negative when the operator's message came first.
+   */
+  synchronized double[] sortedMillisSeenToSent() {
+    double[] millis =
+        all.stream()
+            .filter(c -> c.seenNanos >= 0)
+            .mapToDouble(c -> (c.sentNanos - c.seenNanos) / 1e6)
+            .toArray();
+    Arrays.sort(millis);
+    return millis;
+  }
+
+  /** How many changes a watch delivered (the others have no split at the watch). */
+  synchronized long seenCount() {
+    return all.stream().filter(c -> c.seenNanos >= 0).count();
   }
 
   /**

@@ -71,4 +71,22 @@ class ChangeClockTest {
     assertThat(ChangeClock.percentile(clock.sortedMillis(), 50)).isEqualTo(2.0);
     assertThat(ChangeClock.percentile(clock.sortedMillis(), 99)).isEqualTo(3.0);
   }
+
+  @Test
+  void aWatchDeliveringTheChangeSplitsItsTimeBeforeTheMessage() {
+    var clock = new ChangeClock();
+    clock.writing("10.3.0.1", 0);
+    clock.writing("10.3.0.2", 0);
+    clock.seen("10.3.0.1", 2_000_000);
+    clock.seen("10.3.0.1", 3_000_000); // a second delivery (another event of the slice) is late
+    clock.seen("10.9.9.9", 3_000_000); // no change brings it
+    clock.sent(delta(5, service("bench/lb-0/http", "10.1.0.1", "10.3.0.1")), 5_000_000);
+    clock.sent(delta(6, service("bench/lb-1/http", "10.1.0.2", "10.3.0.2")), 6_000_000);
+    clock.seen("10.3.0.2", 7_000_000); // after the operator's message: another client's watch
+    clock.acked(ack(6, true), 9_000_000);
+
+    assertThat(clock.seenCount()).isEqualTo(2);
+    assertThat(clock.sortedMillisToSeen()).containsExactly(2.0, 7.0);
+    assertThat(clock.sortedMillisSeenToSent()).containsExactly(-1.0, 3.0);
+  }
 }

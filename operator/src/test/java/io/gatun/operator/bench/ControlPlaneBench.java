@@ -14,9 +14,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.gatun.operator.api.ApiGroup;
 import io.gatun.operator.api.Backends;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerPort;
@@ -204,6 +203,7 @@ public final class ControlPlaneBench {
           "[{\"op\":\"add\",\"path\":\"/status\",\"value\":"
               + client.getKubernetesSerialization().asJson(status)
               + "}]";
+      var requestsBefore = requests(client);
       long start = System.nanoTime();
       try (var writers = Executors.newFixedThreadPool(16)) {
         for (int i = 0; i < size; i++) {
@@ -211,17 +211,22 @@ public final class ControlPlaneBench {
           writers.submit(
               () -> {
                 var lb = client.resource(loadBalancer("lb-" + n)).create();
-                var one =
-                    client
-                        .resources(LoadBalancer.class)
-                        .inNamespace("bench")
-                        .withName(lb.getMetadata().getName());
-                one.patch(PatchContext.of(PatchType.JSON), finalizer);
-                one.subresource("status").patch(PatchContext.of(PatchType.JSON), statusPatch);
+                // One request each, as the operator makes them (fabric8's patch would GET first).
+                String path =
+                    "/apis/"
+                        + ApiGroup.GROUP
+                        + "/"
+                        + ApiGroup.VERSION
+                        + "/namespaces/bench/loadbalancers/"
+                        + lb.getMetadata().getName();
+                PlainPatch.json(client, path, finalizer);
+                PlainPatch.json(client, path + "/status", statusPatch);
               });
         }
       }
       double seconds = seconds(start);
+      printRequests(
+          "API requests of the floor, per LoadBalancer", requestsBefore, requests(client), size);
       benchWatch.close();
       operatorWatch.close();
       System.out.printf(
@@ -360,7 +365,8 @@ public final class ControlPlaneBench {
       double toProgrammed = seconds(start);
       double writesPerLb = (revision(client) - revisionBefore) / (double) size;
       var sent = tap.totals().minus(sentBefore);
-      printRequests(requestsBefore, requests(client), size);
+      printRequests(
+          "API requests during the run, per LoadBalancer", requestsBefore, requests(client), size);
       var figures = new ArrayList<Figure>();
       String n = String.format("%,d", size);
       String with = " (1 " + kind.label() + ")";
@@ -419,8 +425,25 @@ public final class ControlPlaneBench {
                 null));
       }
       var sample = client.resources(LoadBalancer.class).inNamespace("bench").withName("lb-0").get();
+      var requestsBeforeChanges = requests(client);
+      var eventsBeforeChanges = eventsByReason(client);
       figures.addAll(
           EndpointChurn.run(client, size, CHANGES, CHANGE_RATE, tap, real, kind.label()));
+      // The writes a change costs beyond its own: status writes, events.
+      printRequests(
+          "API requests during the endpoint changes, per change",
+          requestsBeforeChanges,
+          requests(client),
+          CHANGES);
+      System.out.println("Events the operator posted during the endpoint changes, by reason:");
+      eventsByReason(client)
+          .forEach(
+              (reason, count) -> {
+                long delta = count - eventsBeforeChanges.getOrDefault(reason, 0L);
+                if (delta > 0) {
+                  System.out.printf("  %-50s %6d%n", reason, delta);
+                }
+              });
       if (heapOf != null) {
         long rssKiB = residentKiB(heapOf);
         var heap = JvmHeap.afterGc(heapOf.pid());
@@ -609,8 +632,8 @@ public final class ControlPlaneBench {
   }
 
   private static void printRequests(
-      Map<String, Double> before, Map<String, Double> after, int size) {
-    System.out.println("API requests during the run, per LoadBalancer (verb resource code):");
+      String what, Map<String, Double> before, Map<String, Double> after, int size) {
+    System.out.println(what + " (verb resource code):");
     after.forEach(
         (key, count) -> {
           double delta = count - before.getOrDefault(key, 0.0);
@@ -618,6 +641,18 @@ public final class ControlPlaneBench {
             System.out.printf("  %-50s %6.2f%n", key, delta / size);
           }
         });
+  }
+
+  /** The events in the benchmark's namespace, by their object's kind and their reason. */
+  private static Map<String, Long> eventsByReason(KubernetesClient client) {
+    var counts = new java.util.TreeMap<String, Long>();
+    for (var event : client.v1().events().inNamespace("bench").list().getItems()) {
+      counts.merge(
+          event.getInvolvedObject().getKind() + " " + event.getReason(),
+          event.getCount() == null ? 1L : event.getCount().longValue(),
+          Long::sum);
+    }
+    return counts;
   }
 
   /** A process's resident memory, kB. */

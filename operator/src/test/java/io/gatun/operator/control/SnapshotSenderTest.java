@@ -20,8 +20,10 @@ class SnapshotSenderTest {
   private final SnapshotSender sender =
       new SnapshotSender(
           stream,
-          () ->
-              Optional.of(Snapshot.newBuilder().setSnapshotVersion(snapshotVersion.get()).build()),
+          LatestState.ofSnapshots(
+              () ->
+                  Optional.of(
+                      Snapshot.newBuilder().setSnapshotVersion(snapshotVersion.get()).build())),
           now::get,
           (task, delay) -> {
             scheduled.add(task);

@@ -1,0 +1,155 @@
+package io.gatun.control.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.FleetConfig;
+import io.gatun.control.v1.FleetPool;
+import io.gatun.control.v1.FleetVip;
+import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A delta built from the keys changed since the version sent last is the very message the
+ * comparison of every service builds: two streams in step, one given complete snapshots and one the
+ * keyed version, over thousands of random adds, changes and removals (services, fleet VIPs, BGP),
+ * coalesced, with reconnects, resyncs after a gap, and changes older than the keeper remembers
+ * (then it compares everything). And a keyed delta looks up the changed keys only.
+ */
+class KeyedDeltaTest {
+
+  private static final int STEPS = 4000;
+
+  /** A version that counts what the sender asks of it. */
+  private static final class Counting implements DesiredVersion {
+    final DesiredVersion inner;
+    int services;
+    int vips;
+    int completes;
+
+    Counting(DesiredVersion inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public long version() {
+      return inner.version();
+    }
+
+    @Override
+    public Snapshot complete() {
+      completes++;
+      return inner.complete();
+    }
+
+    @Override
+    public Changes changesSince(long since) {
+      return inner.changesSince(since);
+    }
+
+    @Override
+    public VirtualService service(String key) {
+      services++;
+      return inner.service(key);
+    }
+
+    @Override
+    public FleetVip fleetVip(String address) {
+      vips++;
+      return inner.fleetVip(address);
+    }
+
+    @Override
+    public List<FleetPool> fleetPools() {
+      return inner.fleetPools();
+    }
+
+    @Override
+    public FleetConfig fleet() {
+      return inner.fleet();
+    }
+
+    @Override
+    public BgpConfig bgp() {
+      return inner.bgp();
+    }
+  }
+
+  @Test
+  void keyedDeltasAreTheMessagesOfTheCompleteComparison() {
+    for (long seed = 1; seed <= 3; seed++) {
+      run(new Random(seed), true, true, 0);
+    }
+    run(new Random(4), true, true, 20); // services with VIPs of their own
+  }
+
+  @Test
+  void withoutFleetDeltasTheWholeFleetConfigurationGoesAlikeToo() {
+    run(new Random(5), true, false, 0);
+  }
+
+  @Test
+  void withoutDeltasBothSendCompleteSnapshots() {
+    run(new Random(6), false, false, 0);
+  }
+
+  private static void run(Random random, boolean deltas, boolean fleetDeltas, int ownVips) {
+    var operator = new RandomOperator(500, ownVips);
+    operator.rememberChangesOf(40);
+    var full = new SentServices(deltas, fleetDeltas);
+    var keyed = new SentServices(deltas, fleetDeltas);
+    long sentVersion = -1;
+    int keyedDeltas = 0;
+    int comparedAll = 0;
+    for (int step = 0; step < STEPS; step++) {
+      // Mostly one change a message, sometimes a few coalesced, now and then more than remembered.
+      int roll = random.nextInt(100);
+      int changes = roll < 2 ? 50 + random.nextInt(50) : roll < 12 ? 1 + random.nextInt(20) : 1;
+      for (int c = 0; c < changes; c++) {
+        operator.change(random);
+      }
+      if (random.nextInt(100) < 2) { // reconnect: both streams anew
+        full = new SentServices(deltas, fleetDeltas);
+        keyed = new SentServices(deltas, fleetDeltas);
+      } else if (random.nextInt(100) < 2 && sentVersion >= 0) { // a gap: the forwarder asks
+        full.resync(sentVersion);
+        keyed.resync(sentVersion);
+      }
+      var version = new Counting(operator.current());
+      var changed = deltas ? version.changesSince(sentVersionOf(keyed, sentVersion)) : null;
+      OperatorMessage expected = full.next(operator.snapshot());
+      OperatorMessage message = keyed.next(version);
+      assertThat(message).as("step %d", step).isEqualTo(expected);
+      if (message.hasDelta() && changed != null) {
+        keyedDeltas++;
+        assertThat(version.completes).as("a keyed delta builds no complete snapshot").isZero();
+        assertThat(version.services)
+            .as("a keyed delta looks up the changed services only")
+            .isEqualTo(changed.serviceKeys().size());
+        assertThat(version.vips).isEqualTo(changed.fleetVips().size());
+      } else if (message.hasDelta()) {
+        comparedAll++;
+      }
+      sentVersion =
+          message.hasDelta()
+              ? message.getDelta().getSnapshotVersion()
+              : message.getSnapshot().getSnapshotVersion();
+    }
+    if (deltas) {
+      assertThat(keyedDeltas).as("most deltas were built from the keys").isGreaterThan(STEPS / 2);
+      assertThat(comparedAll).as("changes older than remembered were compared whole").isPositive();
+    }
+  }
+
+  /**
+   * The version the keyed stream builds on: the last one sent, unless the next message is complete
+   * anyway.
+   */
+  private static long sentVersionOf(SentServices sent, long sentVersion) {
+    return sent.resyncing() ? Long.MAX_VALUE : sentVersion;
+  }
+}

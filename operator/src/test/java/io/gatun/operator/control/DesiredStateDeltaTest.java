@@ -1,0 +1,227 @@
+package io.gatun.operator.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ProtocolMessageEnum;
+import io.gatun.control.delta.DesiredVersion;
+import io.gatun.control.delta.SentServices;
+import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.Family;
+import io.gatun.control.v1.Feature;
+import io.gatun.control.v1.FleetConfig;
+import io.gatun.control.v1.FleetPool;
+import io.gatun.control.v1.FleetVip;
+import io.gatun.control.v1.OperatorMessage;
+import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
+import io.gatun.operator.ipam.Owner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The desired state hands its senders what changed by key: a delta after one LoadBalancer changed
+ * looks up that LoadBalancer's services only, and over random publishes and withdrawals (fleet
+ * shares, node-local backends, draining ones, capabilities a forwarder lacks) every keyed message
+ * is the one the comparison of the complete snapshot gives, for every forwarder's view.
+ */
+class DesiredStateDeltaTest {
+
+  private static final ForwarderView ANY = new ForwarderView("node-a", Set.of());
+  // Lacks DRAINING (gets serving backends only) and IPV6 (gets no IPv6 LoadBalancer).
+  private static final ForwarderView OLD =
+      new ForwarderView("node-b", Set.of(Family.IPV4, Feature.DELTA_SNAPSHOTS));
+  private static final FleetPool POOL =
+      FleetPool.newBuilder().setName("l2").setIntervalMillis(100).build();
+
+  /** A version that counts the lookups the sender makes. */
+  private static final class Counting implements DesiredVersion {
+    final DesiredVersion inner;
+    int services;
+    int completes;
+
+    Counting(DesiredVersion inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public long version() {
+      return inner.version();
+    }
+
+    @Override
+    public Snapshot complete() {
+      completes++;
+      return inner.complete();
+    }
+
+    @Override
+    public Changes changesSince(long since) {
+      return inner.changesSince(since);
+    }
+
+    @Override
+    public VirtualService service(String key) {
+      services++;
+      return inner.service(key);
+    }
+
+    @Override
+    public FleetVip fleetVip(String address) {
+      return inner.fleetVip(address);
+    }
+
+    @Override
+    public List<FleetPool> fleetPools() {
+      return inner.fleetPools();
+    }
+
+    @Override
+    public FleetConfig fleet() {
+      return inner.fleet();
+    }
+
+    @Override
+    public BgpConfig bgp() {
+      return inner.bgp();
+    }
+  }
+
+  @Test
+  void aDeltaAfterOneChangeAmongAThousandLooksUpThatLoadBalancersServicesOnly() {
+    var state = new DesiredState(100);
+    var random = new Random(1);
+    for (int i = 0; i < 1000; i++) {
+      state.publish(owner(i), desired(i, random));
+    }
+    var sent = new SentServices(true, true);
+    var counting = new Counting[1];
+    OperatorMessage first = send(state, ANY, sent, counting);
+    assertThat(first.hasSnapshot()).isTrue();
+
+    state.publish(owner(500), desired(500, random));
+    OperatorMessage delta = send(state, ANY, sent, counting);
+
+    assertThat(delta.getDelta().getServicesList())
+        .extracting(v -> v.getService().getKey())
+        .isNotEmpty()
+        .allMatch(key -> key.startsWith("ns/lb-500/"));
+    assertThat(counting[0].completes).as("no complete snapshot built").isZero();
+    assertThat(counting[0].services)
+        .as("lookups: lb-500's services before and after")
+        .isLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void keyedMessagesAreThoseOfTheCompleteComparisonInEveryView() {
+    for (long seed = 1; seed <= 3; seed++) {
+      run(new Random(seed));
+    }
+  }
+
+  private static void run(Random random) {
+    var state = new DesiredState(100);
+    var keyed = new HashMap<ForwarderView, SentServices>();
+    var full = new HashMap<ForwarderView, SentServices>();
+    // The same fleet deltas on both sides of a view.
+    for (var view : List.of(ANY, OLD)) {
+      boolean fleetDeltas = random.nextBoolean();
+      keyed.put(view, new SentServices(true, fleetDeltas));
+      full.put(view, new SentServices(true, fleetDeltas));
+    }
+    var counting = new Counting[1];
+    int keyedDeltas = 0;
+    for (int step = 0; step < 1500; step++) {
+      // Mostly one change a message, sometimes a few; once, more than the state remembers.
+      int changes = step == 700 ? 1100 : random.nextInt(8) == 0 ? 1 + random.nextInt(30) : 1;
+      for (int c = 0; c < changes; c++) {
+        int i = random.nextInt(60);
+        if (random.nextInt(6) == 0) {
+          state.withdraw(owner(i));
+        } else {
+          state.publish(owner(i), desired(i, random));
+        }
+      }
+      for (var view : List.of(ANY, OLD)) {
+        if (random.nextInt(50) == 0) { // reconnect
+          boolean fleetDeltas = random.nextBoolean();
+          keyed.put(view, new SentServices(true, fleetDeltas));
+          full.put(view, new SentServices(true, fleetDeltas));
+        }
+        OperatorMessage expected = full.get(view).next(state.snapshotFor(view));
+        OperatorMessage message = send(state, view, keyed.get(view), counting);
+        assertThat(message).as("step %d, view %s", step, view.node()).isEqualTo(expected);
+        if (message.hasDelta() && counting[0].completes == 0) {
+          keyedDeltas++;
+        }
+      }
+    }
+    assertThat(keyedDeltas).as("most deltas built from the keys").isGreaterThan(2000);
+  }
+
+  private static OperatorMessage send(
+      DesiredState state, ForwarderView view, SentServices sent, Counting[] counting) {
+    return state
+        .read(
+            view,
+            version -> {
+              counting[0] = new Counting(version);
+              return sent.next(counting[0]);
+            })
+        .orElseThrow();
+  }
+
+  private static Owner owner(int i) {
+    return new Owner("ns", "lb-" + i);
+  }
+
+  /**
+   * LoadBalancer {@code i}: one or two services with random backends (some draining, some on
+   * node-a), now and then node-local or IPv6 only, most in an L2 Pool with a random share.
+   */
+  private static DesiredServices desired(int i, Random random) {
+    String vip = "198.18.0." + (1 + i % 40); // some VIPs shared
+    var backendNodes = new HashMap<String, String>();
+    var services = new ArrayList<VirtualService>();
+    int ports = 1 + random.nextInt(2);
+    for (int p = 0; p < ports; p++) {
+      var service =
+          VirtualService.newBuilder()
+              .setKey("ns/lb-" + i + "/port-" + p)
+              .setVip(vip)
+              .setPort(80 + p);
+      int backends = 1 + random.nextInt(3);
+      for (int b = 0; b < backends; b++) {
+        String address = "10.0." + random.nextInt(4) + "." + (1 + random.nextInt(250));
+        service.addBackends(
+            Backend.newBuilder()
+                .setAddress(address)
+                .setPort(8080)
+                .setDraining(random.nextInt(5) == 0));
+        backendNodes.put(address, random.nextBoolean() ? "node-a" : "node-b");
+      }
+      services.add(service.build());
+    }
+    Set<ProtocolMessageEnum> requires =
+        random.nextInt(8) == 0 ? Set.of(Family.IPV6) : Set.of(Family.IPV4);
+    var desired =
+        new DesiredServices(services, requires, random.nextInt(5) == 0, Map.copyOf(backendNodes));
+    if (random.nextInt(4) == 0) {
+      return desired;
+    }
+    var share =
+        FleetVip.newBuilder()
+            .setAddress(vip)
+            .setPool("l2")
+            .setRestricted(random.nextBoolean())
+            .addCandidateNodes(random.nextBoolean() ? "node-a" : "node-b")
+            .build();
+    var pool = random.nextInt(20) == 0 ? POOL.toBuilder().setIntervalMillis(200).build() : POOL;
+    return desired.withFleet(new FleetShare(pool, List.of(share)));
+  }
+}
