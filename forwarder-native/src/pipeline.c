@@ -538,6 +538,16 @@ static void openings_finish(struct worker *w, const struct config *cfg, struct o
 
 /* ---------------------------------------------------------------- a packet of no flow */
 
+/* The flows being opened stored, p looked up again: true when it found one (and was handled). */
+static __rte_noinline bool found_after_openings(struct worker *w, const struct config *cfg, uint16_t in_port,
+						struct pkt *p, struct openings *op)
+{
+	openings_finish(w, cfg, op);
+	enum flow_dir dir;
+	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
+	return f != NULL && flow_found(w, cfg, f, dir, p, in_port);
+}
+
 /* No flow matched p. A packet of a flow being opened waits for it (before anything else: a
  * reset must find that flow, as one at a time); a client's first packet to a service opens
  * a flow; anything else first lets the flows being opened finish and looks again (an older
@@ -560,13 +570,8 @@ static __rte_always_inline void flow_miss_at(struct worker *w, const struct conf
 		opening_add(w, cfg, svc, p, in_port, op);
 		return;
 	}
-	if (op->n != 0) {
-		openings_finish(w, cfg, op);
-		enum flow_dir dir;
-		struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
-		if (f != NULL && flow_found(w, cfg, f, dir, p, in_port))
-			return;
-	}
+	if (op->n != 0 && found_after_openings(w, cfg, in_port, p, op))
+		return;
 	if (unlikely(reset)) {
 		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
 		return;
