@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0
  * libFuzzer harness over the parser and the whole pipeline. An input is a sequence of
- * frames, each prefixed by its 16-bit length, pushed through one worker in order, so a
- * forward frame can open a flow its reply then uses. The configuration has a service in
+ * frames, each prefixed by its 16-bit length, pushed through one worker in order, in bursts
+ * of up to BURST_SIZE (a commit ends one), so a forward frame can open a flow its reply then
+ * uses, within a burst as across bursts (new flows open a burst at a time: pipeline.c). The configuration has a service in
  * every mode and family, each with three backends. A length prefix with the top bit set is
  * not a frame but a commit: its low bits say which backends drain, whether one is removed
  * and whether a service carries a flag that gets it refused (see recommit()), so
@@ -24,6 +25,10 @@ static struct worker *worker;
 static struct gfwd_service services[N_SERVICES];
 static struct gfwd_backend backends[N_SERVICES * BACKENDS_PER_SERVICE];
 static uint64_t commit_seq;
+/* The input frames' mbufs, from a pool of their own: whatever the pipeline allocates itself
+ * (answers, copies for the kernel) comes from dp.pool, so it never gets a frame's mbuf freed
+ * earlier in the burst whose room is still poisoned. */
+static struct rte_mempool *frames;
 static bool reconfigured;   /* an input committed: the next one starts from the baseline */
 
 static void add_service(int i, uint8_t family, const char *vip, uint8_t proto, uint16_t port, uint8_t mode,
@@ -105,23 +110,56 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		gfwd_neighbor_set(6, a6, mac);
 	}
 	worker = worker_create(0, 1, 0, 1024, 0);
-	return worker == NULL;
+	frames = rte_pktmbuf_pool_create("fuzz_frames", 1023, 0, 0, rte_pktmbuf_data_room_size(dp.pool), SOCKET_ID_ANY);
+	return worker == NULL || frames == NULL;
+}
+
+/* The frames gathered so far, through the pipeline as one burst. */
+struct burst {
+	uint16_t n;
+	struct rte_mbuf *m[BURST_SIZE];
+	uint8_t *room[BURST_SIZE];   /* each mbuf's data room, poisoned past its frame */
+	uint16_t room_len[BURST_SIZE];
+};
+
+static void burst_run(struct burst *b, const struct config *cfg)
+{
+	if (b->n == 0)
+		return;
+	for (uint16_t i = 0; i < b->n; i++)
+		(void)pipeline_owner(cfg, 0, b->m[i], 0);
+	pipeline_burst(worker, cfg, 0, b->m, b->n);
+	/* Whether sent or dropped (back in their pool), no mbuf may stay poisoned: the next
+	 * burst's frames reuse them. */
+	for (uint16_t i = 0; i < b->n; i++)
+		ASAN_UNPOISON_MEMORY_REGION(b->room[i], b->room_len[i]);
+	for (uint16_t p = 0; p < dp.n_ports; p++) {
+		for (uint16_t i = 0; i < worker->tx[p].n; i++)
+			rte_pktmbuf_free(worker->tx[p].m[i]);
+		worker->tx[p].n = 0;
+	}
+	struct rte_mbuf *punted;   /* what the agent would read */
+	while (rte_ring_dequeue(dp.punt, (void **)&punted) == 0)
+		rte_pktmbuf_free(punted);
+	b->n = 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	unsigned before = rte_mempool_avail_count(dp.pool);
+	unsigned before = rte_mempool_avail_count(dp.pool), frames_before = rte_mempool_avail_count(frames);
 	if (reconfigured) {
 		recommit(0);
 		reconfigured = false;
 	}
 	const struct config *cfg = dp_config();
 	worker_tick(worker);
+	struct burst b = { .n = 0 };
 	while (size >= 2) {
 		size_t len = (size_t)data[0] << 8 | data[1];
 		data += 2;
 		size -= 2;
-		if (len & 0x8000) {   /* a commit, not a frame */
+		if (len & 0x8000) {   /* a commit, not a frame: the burst so far goes first */
+			burst_run(&b, cfg);
 			recommit((uint16_t)(len & 0x1f));
 			reconfigured = true;
 			cfg = dp_config();
@@ -129,7 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (len > size)
 			len = size;
-		struct rte_mbuf *m = rte_pktmbuf_alloc(dp.pool);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(frames);
 		if (m == NULL)
 			abort();
 		/* The mbuf's data room is bigger than the frame: poison what follows the frame,
@@ -144,24 +182,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		memcpy(dst, data, len);
 		ASAN_POISON_MEMORY_REGION(dst + len, (size_t)(room + m->buf_len - (uint8_t *)(dst + len)));
-		(void)pipeline_owner(cfg, 0, m, 0);
-		pipeline_burst(worker, cfg, 0, &m, 1);
-		/* Whether sent or dropped (back in the pool), m must not stay poisoned: the
-		 * pipeline may allocate it again for a frame of its own. */
-		ASAN_UNPOISON_MEMORY_REGION(room, m->buf_len);
-		for (uint16_t p = 0; p < dp.n_ports; p++) {
-			for (uint16_t i = 0; i < worker->tx[p].n; i++)
-				rte_pktmbuf_free(worker->tx[p].m[i]);
-			worker->tx[p].n = 0;
-		}
-		struct rte_mbuf *punted;   /* what the agent would read */
-		while (rte_ring_dequeue(dp.punt, (void **)&punted) == 0)
-			rte_pktmbuf_free(punted);
+		b.m[b.n] = m;
+		b.room[b.n] = room;
+		b.room_len[b.n] = m->buf_len;
+		if (++b.n == BURST_SIZE)
+			burst_run(&b, cfg);
 		data += len;
 		size -= len;
 	}
-	if (rte_mempool_avail_count(dp.pool) != before) {
-		fprintf(stderr, "mbuf leak: %u before, %u after\n", before, rte_mempool_avail_count(dp.pool));
+	burst_run(&b, cfg);
+	if (rte_mempool_avail_count(dp.pool) != before || rte_mempool_avail_count(frames) != frames_before) {
+		fprintf(stderr, "mbuf leak: %u and %u before, %u and %u after\n", before, frames_before,
+			rte_mempool_avail_count(dp.pool), rte_mempool_avail_count(frames));
 		abort();
 	}
 	return 0;

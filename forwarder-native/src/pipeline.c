@@ -334,8 +334,8 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 /* A packet of flow f, found in direction dir: tracked and sent on. false when f's backend
  * has left the config: f is removed, and the packet is the caller's to schedule afresh (a
  * client's) or drop (a reply, which has nowhere to go). */
-static __rte_always_inline bool flow_input(struct worker *w, const struct config *cfg, struct flow *f, enum flow_dir dir,
-			      struct pkt *p, uint16_t in_port)
+static __rte_always_inline bool flow_input(struct worker *w, const struct config *cfg, struct flow *f,
+					   enum flow_dir dir, struct pkt *p, uint16_t in_port)
 {
 	const struct backend *b = flow_backend(w, cfg, f);
 	if (unlikely(b == NULL)) {
@@ -355,6 +355,20 @@ static __rte_always_inline bool flow_input(struct worker *w, const struct config
 	return true;
 }
 
+/* The same, when a lookup found f: true when p was handled (sent, or dropped as a reply whose
+ * backend left), false when p, a client's, is to be scheduled afresh. */
+static __rte_always_inline bool flow_found(struct worker *w, const struct config *cfg, struct flow *f,
+					   enum flow_dir dir, struct pkt *p, uint16_t in_port)
+{
+	if (likely(flow_input(w, cfg, f, dir, p, in_port)))
+		return true;
+	if (dir == DIR_REVERSE) {
+		drop(w, p->m, DROP_NO_FLOW);   /* its backend was removed: nowhere to go */
+		return true;
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------- new flows, a burst at a time
  *
  * What a new flow costs is mostly waiting: the two buckets its reverse direction goes into
@@ -364,8 +378,9 @@ static __rte_always_inline bool flow_input(struct worker *w, const struct config
  * write starts loading), then, after the burst's other packets, stored and forwarded in
  * arrival order. A later packet of a flow being opened waits behind it and then finds it: one
  * flow, not two. Whatever else could make a flow or find one another way (a NAT reply, a
- * fragment, ICMP, the kernel's packets, ARP) first lets the prepared ones finish, so every
- * outcome is the one taking the packets one at a time gives. */
+ * fragment, ICMP, the kernel's packets, ARP, any packet of no flow that opens none) first
+ * lets the prepared ones finish, so every outcome is the one taking the packets one at a
+ * time gives (but for which flow a full table evicts, and which SNAT port a flow gets). */
 
 /* A new flow between its two steps. */
 struct opening {
@@ -442,19 +457,29 @@ static void opening_commit(struct worker *w, const struct config *cfg, struct op
 	forward_any(w, cfg, f, o->b, p, o->in_port);
 }
 
-/* A later packet of a flow an earlier one in the burst opened: it finds that flow now, or,
- * if the flow could not open, tries as the earlier packet did. */
+static inline void openings_init(struct openings *op)
+{
+	op->n = op->prepared = 0;   /* the entries are written before they are read */
+	op->hashes = 0;
+}
+
+static void flow_miss(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
+		      struct openings *op);
+static void openings_finish(struct worker *w, const struct config *cfg, struct openings *op);
+
+/* A later packet of a flow an earlier one in the burst opened: it finds that flow now or, if
+ * the flow could not open, is taken as a packet of no flow on its own, as it would have been
+ * had the packets come one at a time. */
 static void opening_follow(struct worker *w, const struct config *cfg, struct opening *o)
 {
 	enum flow_dir dir;
 	struct flow *f = flow_lookup_at(w->flows, &o->p->key, &o->p->fh, w->now, &dir);
-	if (f != NULL && flow_input(w, cfg, f, dir, o->p, o->in_port))
+	if (f != NULL && flow_found(w, cfg, f, dir, o->p, o->in_port))
 		return;
-	enum gfwd_drop why;
-	if (opening_prepare(w, cfg, o, 0, &why))
-		opening_commit(w, cfg, o);
-	else
-		drop(w, o->p->m, why);
+	struct openings alone;
+	openings_init(&alone);
+	flow_miss(w, cfg, o->in_port, o->p, &alone);
+	openings_finish(w, cfg, &alone);
 }
 
 /* Whether p's flow is among those being opened. */
@@ -470,6 +495,15 @@ static inline bool opening_pending(const struct openings *op, const struct pkt *
 	return false;
 }
 
+/* p belongs to a flow being opened: it waits for it (opening_follow). */
+static inline void opening_wait(struct openings *op, struct pkt *p, uint16_t in_port)
+{
+	struct opening *o = &op->o[op->n++];
+	o->p = p;
+	o->in_port = in_port;
+	o->b = NULL;
+}
+
 /* p opens a flow of svc: prepared now (or dropped, if it cannot open), finished with the
  * burst (openings_finish). */
 static inline void opening_add(struct worker *w, const struct config *cfg, const struct service *svc,
@@ -479,11 +513,6 @@ static inline void opening_add(struct worker *w, const struct config *cfg, const
 	o->p = p;
 	o->svc = svc;
 	o->in_port = in_port;
-	if (unlikely(opening_pending(op, p))) {
-		o->b = NULL;
-		op->n++;
-		return;
-	}
 	enum gfwd_drop why;
 	if (unlikely(!opening_prepare(w, cfg, o, op->prepared, &why))) {
 		drop(w, p->m, why);
@@ -504,9 +533,68 @@ static void openings_finish(struct worker *w, const struct config *cfg, struct o
 		else
 			opening_follow(w, cfg, o);
 	}
-	op->n = 0;
-	op->prepared = 0;
-	op->hashes = 0;
+	openings_init(op);
+}
+
+/* ---------------------------------------------------------------- a packet of no flow */
+
+/* The flows being opened stored, p looked up again: true when it found one (and was handled). */
+static __rte_noinline bool found_after_openings(struct worker *w, const struct config *cfg, uint16_t in_port,
+						struct pkt *p, struct openings *op)
+{
+	openings_finish(w, cfg, op);
+	enum flow_dir dir;
+	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
+	return f != NULL && flow_found(w, cfg, f, dir, p, in_port);
+}
+
+/* No flow matched p. A packet of a flow being opened waits for it (before anything else: a
+ * reset must find that flow, as one at a time); a client's first packet to a service opens
+ * a flow; anything else first lets the flows being opened finish and looks again (an older
+ * connection's answer may reach one of them, through a port used again), then a NAT
+ * backend's reply may make a flow; the rest are dropped. */
+static __rte_always_inline void flow_miss_at(struct worker *w, const struct config *cfg, uint16_t in_port,
+					     struct pkt *p, struct openings *op)
+{
+	if (unlikely(opening_pending(op, p))) {
+		opening_wait(op, p, in_port);
+		return;
+	}
+	if (unlikely(martian_source(cfg, p))) {
+		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
+		return;
+	}
+	bool reset = p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG);
+	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
+	if (likely(svc != NULL && !reset)) {
+		opening_add(w, cfg, svc, p, in_port, op);
+		return;
+	}
+	if (op->n != 0 && found_after_openings(w, cfg, in_port, p, op))
+		return;
+	if (unlikely(reset)) {
+		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
+		return;
+	}
+	if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
+		drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
+		return;
+	}
+	enum gfwd_drop why;
+	struct flow *f = reply_open(w, cfg, p, &why);
+	if (f == NULL) {
+		drop(w, p->m, why);
+		return;
+	}
+	flow_track(f, p, DIR_REVERSE, w->now);
+	reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
+}
+
+/* The same, out of line: for opening_follow (ip_input has its own copy inline). */
+static __rte_noinline void flow_miss(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
+				     struct openings *op)
+{
+	flow_miss_at(w, cfg, in_port, p, op);
 }
 
 /* ---------------------------------------------------------------- dispatch */
@@ -557,42 +645,11 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 	}
 	enum flow_dir dir;
 	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
-	if (f != NULL) {
-		if (likely(flow_input(w, cfg, f, dir, p, in_port)))
-			return;
-		if (dir == DIR_REVERSE) {
-			drop(w, p->m, DROP_NO_FLOW);   /* its backend was removed: nowhere to go */
-			return;
-		}
-	}
-
-	if (unlikely(martian_source(cfg, p))) {
-		drop(w, p->m, DROP_MARTIAN_SOURCE);   /* no flow for it, no answer to it */
+	if (f != NULL && likely(flow_found(w, cfg, f, dir, p, in_port)))
 		return;
-	}
-	if (unlikely(p->key.proto == IPPROTO_TCP && (p->tcp_flags & RTE_TCP_RST_FLAG))) {
-		drop(w, p->m, DROP_RST_WITHOUT_FLOW);   /* a reset opens no connection */
-		return;
-	}
-	const struct service *svc = config_find_service(cfg, &p->key.dst, p->key.dport, p->key.proto);
-	if (likely(svc != NULL)) {
-		opening_add(w, cfg, svc, p, in_port, op);
-		return;
-	}
-	if (dp_is_port_addr(p->key.family, &p->key.dst, NULL)) {
-		drop(w, p->m, DROP_NO_FLOW);   /* full NAT: our source port, another forwarder's flow */
-		return;
-	}
-	openings_finish(w, cfg, op);   /* a reply may open the flow one of them opens */
-	enum gfwd_drop why;
-	f = reply_open(w, cfg, p, &why);
-	if (f == NULL) {
-		drop(w, p->m, why);
-		return;
-	}
-	flow_track(f, p, DIR_REVERSE, w->now);
-	reverse(w, cfg, f, &cfg->backends[f->backend_idx], p);
+	flow_miss_at(w, cfg, in_port, p, op);
 }
+
 
 /* Ours, broadcast, or IPv6 multicast (neighbour discovery). */
 static inline bool frame_for_us(const struct rte_ether_hdr *eth, const struct port *port)
@@ -635,9 +692,8 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 		    struct rte_mbuf **pkts, uint16_t n)
 {
 	struct pkt parsed[BURST_SIZE];
-	struct openings op;   /* not zeroed whole (3 KB): each entry is written before it is read */
-	op.n = op.prepared = 0;
-	op.hashes = 0;
+	struct openings op;   /* not zeroed whole (3 KB) */
+	openings_init(&op);
 	const struct port *port = &dp.ports[in_port];
 	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
 	while (n > 0) {

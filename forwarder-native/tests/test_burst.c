@@ -2,8 +2,11 @@
  * New flows a burst at a time (pipeline.c prepares each new flow as its packet comes and
  * stores it after the burst's other packets), through the real pipeline with bursts of many
  * frames, full NAT:
- *   - every packet of one new flow in a burst ends up in one flow, sent in arrival order;
+ *   - every packet of one new flow in a burst ends up in one flow, sent in arrival order; a
+ *     reset right after its SYN finds (and closes) the flow the SYN opened;
  *   - new and established flows mixed in one burst each go where their own flow says;
+ *   - NAT: a backend's packet to a client whose flow opens in the same burst is that flow's
+ *     reply (not a second flow made by the NAT return path);
  *   - an ICMP message and an ARP request between two packets of a new flow (which make the
  *     prepared flows finish first) change none of that;
  *   - SNAT ports running out part-way through a burst drop exactly the flows that find none
@@ -129,7 +132,7 @@ static int follows(struct worker *w, const struct frame *o, const struct flow *f
 
 /* ---------------------------------------------------------------- configuration */
 
-static void configure(uint32_t n_backends)
+static void configure_mode(uint8_t mode, uint32_t n_backends)
 {
 	static uint64_t seq = 1;
 	struct gfwd_backend b[4];
@@ -138,10 +141,15 @@ static void configure(uint32_t n_backends)
 		inet_pton(AF_INET, BACKENDS[i], b[i].addr);
 		gfwd_neighbor_set(4, b[i].addr, (uint8_t[6]){ 2, 0, 0, 0, 1, (uint8_t)i });
 	}
-	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = 80, .mode = GFWD_MODE_FULLNAT,
+	struct gfwd_service s = { .family = 4, .proto = IPPROTO_TCP, .port = 80, .mode = mode,
 				  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 251, .n_backends = n_backends };
 	inet_pton(AF_INET, VIP, s.vip);
 	CHECK(gfwd_commit(seq++, &s, 1, b, n_backends, NULL, 0) == 0, "commit");
+}
+
+static void configure(uint32_t n_backends)
+{
+	configure_mode(GFWD_MODE_FULLNAT, n_backends);
 }
 
 /* ---------------------------------------------------------------- the cases */
@@ -171,6 +179,67 @@ static void one_flow_three_packets(void)
 	CHECK(f != NULL && f->state == FLOW_TCP_ESTABLISHED, "the client's ACK moved it on from SYN (as one at a time)");
 	CHECK(follows(w, &r->out[sent_at(r, "b1")], flow_of(w, 2)) && follows(w, &r->out[sent_at(r, "c1")], flow_of(w, 3)),
 	      "the other two by their own");
+	worker_free(w);
+}
+
+/* A SYN and a reset of its connection in one burst: the reset finds the flow the SYN opened
+ * (and closes it), as one at a time; a reset whose SYN could not open a flow is dropped as a
+ * reset without a flow, and opens nothing. */
+static void reset_after_syn(void)
+{
+	configure(1);
+	unsigned workers = (SNAT_PORT_LAST - SNAT_PORT_FIRST + 1) / 2;   /* a share of two ports */
+	struct worker *w = worker_create(0, workers, 0, 4096, 0);
+	CHECK(w != NULL && w->snat_last - w->snat_first == 1, "two SNAT ports");
+	struct frame in[6];
+	segment(&in[0], 1, TCP_SYN, "r1");
+	segment(&in[1], 1, TCP_RST, "r1x");
+	segment(&in[2], 2, TCP_SYN, "r2");
+	segment(&in[3], 3, TCP_SYN, "r3");    /* no port left */
+	segment(&in[4], 3, TCP_RST, "r3x");
+	segment(&in[5], 2, TCP_ACK, "r2b");
+	const struct burst_result *r = run_burst(w, in, 6);
+	struct flow *f1 = flow_of(w, 1);
+	CHECK(r->sent == 4 && r->leaked == 0, "r1, its reset, r2 and its ACK sent (%d, %d leaked)", r->sent, r->leaked);
+	CHECK(sent_at(r, "r1x") > sent_at(r, "r1") && follows(w, &r->out[sent_at(r, "r1x")], f1),
+	      "the reset after its SYN, by its flow");
+	CHECK(f1 != NULL && f1->state == FLOW_TCP_CLOSING, "and the flow is closing");
+	CHECK(r->drops[DROP_SNAT_EXHAUSTED] == 1 && r->drops[DROP_RST_WITHOUT_FLOW] == 1 && drops_total(r) == 2,
+	      "r3 dropped as exhausted, its reset as a reset without a flow (%lu, %lu of %lu)",
+	      (unsigned long)r->drops[DROP_SNAT_EXHAUSTED], (unsigned long)r->drops[DROP_RST_WITHOUT_FLOW],
+	      (unsigned long)drops_total(r));
+	CHECK(flow_table_live(w->flows) == 2 && flow_of(w, 3) == NULL, "two flows (%u)", flow_table_live(w->flows));
+	worker_free(w);
+}
+
+/* NAT: a backend's packet to a client whose flow is being opened in the same burst (an older
+ * connection's, on the same tuple) is that flow's reply, as one at a time: translated back by
+ * it, not made into a second flow by the NAT return path. */
+static void reply_to_an_opening(void)
+{
+	configure_mode(GFWD_MODE_NAT, 1);
+	struct worker *w = worker_create(0, 1, 0, 4096, 0);
+	struct frame in[2];
+	segment(&in[0], 9, TCP_SYN, "q1");
+	in[1] = frame_new();
+	frame_eth(&in[1], PORT_MAC, (const uint8_t[6]){ 2, 0, 0, 0, 1, 0 });
+	frame_ipv4(&in[1], BACKENDS[0], "198.19.0.9", IPPROTO_TCP);
+	frame_tcp(&in[1], BACKEND_PORT, 40000, TCP_ACK);
+	frame_payload(&in[1], "q1r");
+	frame_done(&in[1]);
+	const struct burst_result *r = run_burst(w, in, 2);
+	CHECK(r->sent == 2 && drops_total(r) == 0 && r->leaked == 0, "both sent (%d, %lu dropped, %d leaked)", r->sent,
+	      (unsigned long)drops_total(r), r->leaked);
+	CHECK(flow_table_live(w->flows) == 1 && w->cnt.event[EV_REPLY_FLOWS] == 0, "one flow, none from the reply (%u, %lu)",
+	      flow_table_live(w->flows), (unsigned long)w->cnt.event[EV_REPLY_FLOWS]);
+	int q = sent_at(r, "q1r");
+	uint32_t src = 0, vip;
+	inet_pton(AF_INET, VIP, &vip);
+	if (q >= 0)
+		memcpy(&src, r->out[q].b + 26, 4);
+	CHECK(q > sent_at(r, "q1") && src == vip && memcmp(r->out[q].b, CLIENT_MAC, 6) == 0 &&
+	      frame_checksums_ok(r->out[q].b, r->out[q].len, 14, 34),
+	      "the reply leaves from the VIP to the client's MAC, after the SYN");
 	worker_free(w);
 }
 
@@ -307,6 +376,8 @@ int main(int argc, char **argv)
 	(void)argc;
 	harness_init(argv[0]);
 	one_flow_three_packets();
+	reset_after_syn();
+	reply_to_an_opening();
 	new_and_established();
 	between_other_packets();
 	exhausted_mid_burst();
