@@ -9,13 +9,14 @@ import java.util.regex.Pattern;
  * A JVM's heap as it reports it through {@code jcmd}, after a full GC: what it holds, and what it
  * has taken from the system (committed), which is most of a Java process's RSS beside its native
  * memory. Summed over the heap's generations or regions (Serial and Parallel list two, G1 one),
- * metaspace left out.
+ * metaspace left out; ZGC gives one line in MiB ("ZHeap used 244M, capacity 6184M").
  */
 record JvmHeap(double usedMiB, double committedMiB) {
 
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
   // G1 says "committed"; Serial and Parallel give each generation's "total" (what it has taken).
   private static final Pattern COMMITTED = Pattern.compile("(?:committed|total) (\\d+)K");
+  private static final Pattern Z_HEAP = Pattern.compile("ZHeap\\s+used (\\d+)M, capacity (\\d+)M");
 
   static JvmHeap afterGc(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
@@ -23,6 +24,10 @@ record JvmHeap(double usedMiB, double committedMiB) {
     long usedKiB = 0;
     long committedKiB = 0;
     boolean found = false;
+    var z = Z_HEAP.matcher(info);
+    if (z.find()) {
+      return new JvmHeap(Long.parseLong(z.group(1)), Long.parseLong(z.group(2)));
+    }
     for (String line : info.split("\n")) {
       if (line.contains("Metaspace") || line.contains("class space")) {
         continue;
