@@ -2,14 +2,7 @@ package io.gatun.control.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatun.control.v1.BgpConfig;
-import io.gatun.control.v1.FleetConfig;
-import io.gatun.control.v1.FleetPool;
-import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.OperatorMessage;
-import io.gatun.control.v1.Snapshot;
-import io.gatun.control.v1.VirtualService;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -23,61 +16,6 @@ import org.junit.jupiter.api.Test;
 class KeyedDeltaTest {
 
   private static final int STEPS = 4000;
-
-  /** A version that counts what the sender asks of it. */
-  private static final class Counting implements DesiredVersion {
-    final DesiredVersion inner;
-    int services;
-    int vips;
-    int completes;
-
-    Counting(DesiredVersion inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public long version() {
-      return inner.version();
-    }
-
-    @Override
-    public Snapshot complete() {
-      completes++;
-      return inner.complete();
-    }
-
-    @Override
-    public Changes changesSince(long since) {
-      return inner.changesSince(since);
-    }
-
-    @Override
-    public VirtualService service(String key) {
-      services++;
-      return inner.service(key);
-    }
-
-    @Override
-    public FleetVip fleetVip(String address) {
-      vips++;
-      return inner.fleetVip(address);
-    }
-
-    @Override
-    public List<FleetPool> fleetPools() {
-      return inner.fleetPools();
-    }
-
-    @Override
-    public FleetConfig fleet() {
-      return inner.fleet();
-    }
-
-    @Override
-    public BgpConfig bgp() {
-      return inner.bgp();
-    }
-  }
 
   @Test
   void keyedDeltasAreTheMessagesOfTheCompleteComparison() {
@@ -119,7 +57,7 @@ class KeyedDeltaTest {
         full.resync(sentVersion);
         keyed.resync(sentVersion);
       }
-      var version = new Counting(operator.current());
+      var version = new CountingDesiredVersion(operator.current());
       var changed = deltas ? version.changesSince(sentVersionOf(keyed, sentVersion)) : null;
       OperatorMessage expected = full.next(operator.snapshot());
       OperatorMessage message = keyed.next(version);

@@ -3,17 +3,14 @@ package io.gatun.operator.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ProtocolMessageEnum;
-import io.gatun.control.delta.DesiredVersion;
+import io.gatun.control.delta.CountingDesiredVersion;
 import io.gatun.control.delta.SentServices;
 import io.gatun.control.v1.Backend;
-import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.Family;
 import io.gatun.control.v1.Feature;
-import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.OperatorMessage;
-import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
 import java.util.ArrayList;
@@ -39,59 +36,6 @@ class DesiredStateDeltaTest {
   private static final FleetPool POOL =
       FleetPool.newBuilder().setName("l2").setIntervalMillis(100).build();
 
-  /** A version that counts the lookups the sender makes. */
-  private static final class Counting implements DesiredVersion {
-    final DesiredVersion inner;
-    int services;
-    int completes;
-
-    Counting(DesiredVersion inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public long version() {
-      return inner.version();
-    }
-
-    @Override
-    public Snapshot complete() {
-      completes++;
-      return inner.complete();
-    }
-
-    @Override
-    public Changes changesSince(long since) {
-      return inner.changesSince(since);
-    }
-
-    @Override
-    public VirtualService service(String key) {
-      services++;
-      return inner.service(key);
-    }
-
-    @Override
-    public FleetVip fleetVip(String address) {
-      return inner.fleetVip(address);
-    }
-
-    @Override
-    public List<FleetPool> fleetPools() {
-      return inner.fleetPools();
-    }
-
-    @Override
-    public FleetConfig fleet() {
-      return inner.fleet();
-    }
-
-    @Override
-    public BgpConfig bgp() {
-      return inner.bgp();
-    }
-  }
-
   @Test
   void aDeltaAfterOneChangeAmongAThousandLooksUpThatLoadBalancersServicesOnly() {
     var state = new DesiredState(100);
@@ -100,7 +44,7 @@ class DesiredStateDeltaTest {
       state.publish(owner(i), desired(i, random));
     }
     var sent = new SentServices(true, true);
-    var counting = new Counting[1];
+    var counting = new CountingDesiredVersion[1];
     OperatorMessage first = send(state, ANY, sent, counting);
     assertThat(first.hasSnapshot()).isTrue();
 
@@ -134,7 +78,7 @@ class DesiredStateDeltaTest {
       keyed.put(view, new SentServices(true, fleetDeltas));
       full.put(view, new SentServices(true, fleetDeltas));
     }
-    var counting = new Counting[1];
+    var counting = new CountingDesiredVersion[1];
     int keyedDeltas = 0;
     for (int step = 0; step < 1500; step++) {
       // Mostly one change a message, sometimes a few; once, more than the state remembers.
@@ -165,12 +109,15 @@ class DesiredStateDeltaTest {
   }
 
   private static OperatorMessage send(
-      DesiredState state, ForwarderView view, SentServices sent, Counting[] counting) {
+      DesiredState state,
+      ForwarderView view,
+      SentServices sent,
+      CountingDesiredVersion[] counting) {
     return state
         .read(
             view,
             version -> {
-              counting[0] = new Counting(version);
+              counting[0] = new CountingDesiredVersion(version);
               return sent.next(counting[0]);
             })
         .orElseThrow();
