@@ -717,14 +717,7 @@ class NodeInstallE2E {
           "the forwarder pod replaced, ready",
           Duration.ofMinutes(5),
           () ->
-              node
-                  .client
-                  .pods()
-                  .inNamespace(NS)
-                  .withLabel("lb.gatun.io/forwarderset", "forwarders")
-                  .list()
-                  .getItems()
-                  .stream()
+              pods("lb.gatun.io/forwarderset", "forwarders").stream()
                   .anyMatch(
                       p ->
                           !p.getMetadata().getName().equals(oldPod)
@@ -937,13 +930,7 @@ class NodeInstallE2E {
     public void run() {
       while (!stop && readyAt == 0) {
         try {
-          List<Pod> pods =
-              node.client
-                  .pods()
-                  .inNamespace(NS)
-                  .withLabel("lb.gatun.io/forwarderset", "forwarders")
-                  .list()
-                  .getItems();
+          List<Pod> pods = pods("lb.gatun.io/forwarderset", "forwarders");
           long now = System.currentTimeMillis();
           var old = pods.stream().filter(p -> p.getMetadata().getName().equals(oldPod)).findFirst();
           if (stoppingAt == 0 && old.isEmpty()) {
@@ -1032,17 +1019,20 @@ class NodeInstallE2E {
       KubeNode.await(
           "one pod labelled " + label + "=" + value,
           Duration.ofMinutes(2),
-          () ->
-              node.client.pods().inNamespace(NS).withLabel(label, value).list().getItems().size()
-                  == 1);
+          () -> pods(label, value).size() == 1);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; pods: " + podsReport(), e);
     }
     return onlyPod(label, value);
   }
 
+  /** The pods in gatun-system with that label. */
+  private static List<Pod> pods(String label, String value) {
+    return node.client.pods().inNamespace(NS).withLabel(label, value).list().getItems();
+  }
+
   private static Pod onlyPod(String label, String value) {
-    List<Pod> pods = node.client.pods().inNamespace(NS).withLabel(label, value).list().getItems();
+    List<Pod> pods = pods(label, value);
     assertThat(pods).hasSize(1);
     return pods.getFirst();
   }
@@ -1113,14 +1103,7 @@ class NodeInstallE2E {
 
   /** The forwarder pod's log, for failure messages. */
   private static String forwarderLog() {
-    return node
-        .client
-        .pods()
-        .inNamespace(NS)
-        .withLabel("lb.gatun.io/forwarderset", "forwarders")
-        .list()
-        .getItems()
-        .stream()
+    return pods("lb.gatun.io/forwarderset", "forwarders").stream()
         .map(p -> node.podLog(NS, p.getMetadata().getName()))
         .findFirst()
         .orElse("(no forwarder pod)");

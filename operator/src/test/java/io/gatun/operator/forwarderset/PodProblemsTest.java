@@ -40,6 +40,17 @@ class PodProblemsTest {
         .endSpec();
   }
 
+  /** A forwarder pod bound to node-1; its status is the test's. */
+  private static PodBuilder onNode1() {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("fwd-1")
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName("node-1")
+        .endSpec();
+  }
+
   private static Pod unschedulable(String node, String message) {
     return pending(node)
         .withNewStatus()
@@ -141,13 +152,7 @@ class PodProblemsTest {
   @Test
   void aPodOnItsWayUpOrReadyHasNoProblem() {
     Pod creating =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("fwd-1")
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName("node-1")
-            .endSpec()
+        onNode1()
             .withNewStatus()
             .withPhase("Pending")
             .addNewCondition()
@@ -171,13 +176,7 @@ class PodProblemsTest {
   @Test
   void aContainerTheKubeletCannotStartIsContainerFailed() {
     Pod noSecret =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("fwd-1")
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName("node-1")
-            .endSpec()
+        onNode1()
             .withNewStatus()
             .withPhase("Pending")
             .addNewContainerStatus()
@@ -200,13 +199,7 @@ class PodProblemsTest {
   @Test
   void anFrrContainerThatExitedIsContainerFailedNamingFrrNotThePort() {
     Pod frrCrashing =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("fwd-1")
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName("node-1")
-            .endSpec()
+        onNode1()
             .withNewStatus()
             .withPhase("Running")
             .addNewContainerStatus()
