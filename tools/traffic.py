@@ -8,6 +8,9 @@ measurements; started_at is the wall clock (Unix seconds) when the first request
 --progress also writes each request to stderr as it completes ("WALL_CLOCK PROTOCOL OUTCOME",
 the wall clock when it left), so a test can wait for what it needs to see instead of sleeping;
 --stop-file ends a --duration run early, after the round in which that file appeared.
+--udp-retries N sends a UDP request that got no answer again, up to N times, as a resolver
+would (UDP promises no delivery); every retry is reported (udp_retried, and in the timeline
+and failures as "retried: why"), so a test can say what it tolerated.
 """
 import os
 import argparse
@@ -69,13 +72,15 @@ def main():
     p.add_argument("--no-udp", action="store_true")
     p.add_argument("--no-tcp", action="store_true")
     p.add_argument("--udp-size", type=int, default=0, help="pad UDP requests to this many bytes")
+    p.add_argument("--udp-retries", type=int, default=0, help="send an unanswered UDP request again")
     p.add_argument("--source", help="the client address to send from (IPv4 or IPv6, as the VIP)")
     p.add_argument("--rate", type=float, default=0, help="at most this many rounds per second")
     p.add_argument("--progress", action="store_true", help="each request to stderr as it completes")
     p.add_argument("--stop-file", help="end the run once this file exists")
     args = p.parse_args()
 
-    result = {"tcp": Counter(), "udp": Counter(), "tcp_failed": 0, "udp_failed": 0, "timeline": []}
+    result = {"tcp": Counter(), "udp": Counter(), "tcp_failed": 0, "udp_failed": 0, "udp_retried": 0,
+              "timeline": []}
     result["started_at"] = time.time()
     start = time.monotonic()
     seq = 0
@@ -93,21 +98,30 @@ def main():
                 except OSError as e:
                     result["tcp_failed"] += 1
                     record(result, args, t, "tcp", "failed: %s" % e)
-            if not args.no_udp:
+            for attempt in range(0 if args.no_udp else 1 + args.udp_retries):
                 t = round(time.monotonic() - start, 3)
                 try:
                     name = udp_request(args.vip, args.udp_port, args.timeout, seq, args.udp_size, args.source)
                     result["udp"][name] += 1
                     record(result, args, t, "udp", name)
-                except OSError as e:
+                    break
+                except socket.timeout as e:
+                    if attempt < args.udp_retries:
+                        result["udp_retried"] += 1
+                        record(result, args, t, "udp", "retried: %s" % (e or "timeout"))
+                        continue
                     result["udp_failed"] += 1
                     record(result, args, t, "udp", "failed: %s" % (e or "timeout"))
+                except OSError as e:
+                    result["udp_failed"] += 1
+                    record(result, args, t, "udp", "failed: %s" % e)
+                    break
         if time.monotonic() - start >= args.duration:
             break
         if args.stop_file and os.path.exists(args.stop_file):
             break
     # Why each failed request failed, always (the whole timeline only for timed runs).
-    result["failures"] = [e for e in result["timeline"] if e[2].startswith("failed")]
+    result["failures"] = [e for e in result["timeline"] if e[2].startswith(("failed", "retried"))]
     if not args.duration:
         del result["timeline"]
     print(json.dumps(result, sort_keys=True))
