@@ -6,7 +6,13 @@
  * configuration is compared with one built afresh from the whole desired state: the same
  * services, backends, routes and tables, refused alike. The services a step did not touch keep
  * the very memory of their tables. Workers run throughout, so the grace period and the
- * giving back of counter slots are the real ones. */
+ * giving back of counter slots are the real ones.
+ *
+ * Built again as test_delta_oom (-DDELTA_OOM, linked with malloc, calloc and realloc wrapped):
+ * each step's delta is first tried with one of its allocations failing, any one of them (in the
+ * running store or while copying into a fresh one). The delta must then fail whole with -ENOMEM,
+ * and what runs must be exactly the state before it: no service half changed, no table or
+ * counter slot leaked. Then the same delta runs for real. */
 #include <rte_byteorder.h>
 #include "live.h"
 #include "dataplane.h"
@@ -14,7 +20,6 @@
 
 #define IDS 96                /* services that may exist: 4 VIPs x 24 ports */
 #define MAX_PER 6             /* backends per service */
-#define STEPS 1500
 
 struct want {
 	int present;
@@ -34,6 +39,33 @@ static struct want wants[IDS];
 static uint64_t seq;
 static uint32_t in_place;   /* deltas into the running store (the others copied it) */
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+#ifdef DELTA_OOM
+/* The committing thread's allocations, counted and made to fail one at a time (the workers' and
+ * the housekeeper's are left alone). */
+static __thread int32_t oom_countdown = -1;   /* allocations to let through before one fails; -1: none */
+static __thread uint32_t oom_seen;            /* allocations of the call in progress */
+static __thread int oom_hit;
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+
+static int oom_fails_now(void)
+{
+	oom_seen++;
+	if (oom_countdown < 0 || oom_countdown-- != 0)
+		return 0;
+	oom_hit = 1;
+	return 1;
+}
+
+void *__wrap_malloc(size_t n) { return oom_fails_now() ? NULL : __real_malloc(n); }
+void *__wrap_calloc(size_t n, size_t size) { return oom_fails_now() ? NULL : __real_calloc(n, size); }
+void *__wrap_realloc(void *p, size_t n) { return oom_fails_now() ? NULL : __real_realloc(p, n); }
+#define STEPS 600
+#else
+#define STEPS 1500
+#endif
 
 static uint32_t rnd(uint32_t n)
 {
@@ -262,6 +294,50 @@ static void compare_with_full(int step, const uint8_t refused_now[IDS])
 	config_free(full);
 }
 
+#ifdef DELTA_OOM
+static uint32_t oom_failed_deltas, oom_most_allocations;
+
+/* The delta with its k-th allocation failing (k at random among as many as a delta has made):
+ * it must fail whole and leave what ran before it (wants_before), tables and counter slots
+ * included. Returns 0 when it failed so (the caller then commits it for real), or 1 with *rc
+ * when the failure point lay beyond the delta's allocations and it simply ran. */
+static int delta_failing_once(int step, struct want wants_before[IDS], const struct gfwd_service *up, uint32_t n_up,
+			      const struct gfwd_backend *b, uint32_t nb, const struct gfwd_service_id *gone,
+			      uint32_t n_gone, struct gfwd_refusal *refusals, int *rc)
+{
+	uint64_t running = gfwd_commit_seq();
+	uint32_t services = dp_config()->n_services, backends = dp_config()->n_backends;
+	oom_countdown = (int32_t)rnd(oom_most_allocations + 2);
+	oom_seen = 0;
+	oom_hit = 0;
+	*rc = gfwd_commit_delta(++seq, up, n_up, b, nb, gone, n_gone, refusals, IDS);
+	oom_countdown = -1;
+	oom_most_allocations = RTE_MAX(oom_most_allocations, oom_seen);
+	if (!oom_hit || *rc >= 0) {
+		/* Ran: the failure point lay beyond the build (after publishing, nothing can fail). */
+		CHECK(*rc >= 0 && !oom_hit, "step %d: a failed allocation (of %u) let the delta run anyway (%d)", step,
+		      oom_seen, *rc);
+		return 1;
+	}
+	oom_failed_deltas++;
+	CHECK(*rc == -ENOMEM && gfwd_commit_seq() == running, "step %d: allocation %u failing fails the delta whole "
+	      "(%d), the running commit stays %lu (now %lu)", step, oom_seen, *rc, (unsigned long)running,
+	      (unsigned long)gfwd_commit_seq());
+	static struct want after[IDS];
+	memcpy(after, wants, sizeof(wants));
+	memcpy(wants, wants_before, sizeof(wants));
+	uint8_t none_refused[IDS] = { 0 };
+	compare_with_full(step, none_refused);
+	memcpy(wants, after, sizeof(wants));
+	const struct config *c = dp_config();
+	CHECK(c->n_services == services && c->n_backends == backends && tables_live() == services &&
+	      traffic_in_use() == services + backends, "step %d: after the failed delta %u services, %u backends, "
+	      "%u tables and %u counter slots live (before: %u, %u)", step, c->n_services, c->n_backends, tables_live(),
+	      traffic_in_use(), services, backends);
+	return 0;
+}
+#endif
+
 /* ------------------------------------------------------------------ one step */
 
 static int delta_step(int step)
@@ -276,6 +352,9 @@ static int delta_step(int step)
 	const struct service *entry_before[IDS];
 	const struct config *before = dp_config();
 	const struct store *before_st = before->st;
+	static struct want before_wants[IDS];
+	memcpy(before_wants, wants, sizeof(wants));
+	int rc = 0;
 	for (uint32_t id = 0; id < IDS; id++) {
 		const struct service *s = find(before, id);
 		tables_before[id] = s == NULL ? NULL : s->maglev;
@@ -315,7 +394,10 @@ static int delta_step(int step)
 		up_ids[n_up] = up_ids[0];
 		up[n_up++] = up[0];
 	}
-	int rc = gfwd_commit_delta(++seq, up, n_up, b, nb, gone, n_gone, refusals, IDS);
+#ifdef DELTA_OOM
+	if (delta_failing_once(step, before_wants, up, n_up, b, nb, gone, n_gone, refusals, &rc) == 0)
+#endif
+		rc = gfwd_commit_delta(++seq, up, n_up, b, nb, gone, n_gone, refusals, IDS);
 	if (rc < 0)
 		die("gfwd_commit_delta");
 	uint8_t refused_now[IDS] = { 0 };
@@ -400,7 +482,15 @@ int main(int argc, char **argv)
 	      tables_live() == 0 && traffic_in_use() == 0, "every service removed (%u tables, %u counter slots live)",
 	      tables_live(), traffic_in_use());
 	gfwd_shutdown();
+#ifdef DELTA_OOM
+	CHECK(oom_failed_deltas > STEPS / 2, "deltas failed by an allocation: %u of %d (up to %u allocations each)",
+	      oom_failed_deltas, STEPS, oom_most_allocations);
+#endif
 	printf("test_delta: %d steps (%u full commits between, %u in the running store), %u refusals, %d checks, "
 	       "%d failures\n", STEPS, fulls, in_place, refusals, checks, failures);
+#ifdef DELTA_OOM
+	printf("test_delta_oom: %u deltas failed by an allocation first (up to %u allocations each)\n",
+	       oom_failed_deltas, oom_most_allocations);
+#endif
 	return failures ? 1 : 0;
 }
