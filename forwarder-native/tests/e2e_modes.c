@@ -99,6 +99,19 @@ static const struct svc SERVICES[] = {
 };
 #define N_SERVICES (sizeof(SERVICES) / sizeof(SERVICES[0]))
 
+/* The ways a client reaches the services above: mode and family, the VIP, its TCP and UDP
+ * ports, and the address the client sends from (NAT: off the backends' prefix, so their answers
+ * come back through the forwarder; NULL: its own). */
+static const struct way { const char *what, *vip; int tcp_port, udp_port; const char *source; } WAYS[] = {
+	{ "full NAT, IPv4", "198.18.0.200", 80, 53, NULL },
+	{ "NAT, IPv4", "198.18.0.220", 80, 53, "198.18.1.100" },
+	{ "DSR (L2), IPv4", "198.18.0.240", 8080, 5353, NULL },
+	{ "full NAT, IPv6", "2001:2::200", 80, 53, NULL },
+	{ "NAT, IPv6", "2001:2::220", 80, 53, "2001:2:1::100" },
+	{ "DSR (L2), IPv6", "2001:2::240", 8080, 5353, NULL },
+};
+#define N_WAYS (sizeof(WAYS) / sizeof(WAYS[0]))
+
 /* The last service: long-lived connections (drain_peer.py serve on every backend). */
 #define DRAIN_VIP "198.18.0.230"
 #define DRAIN_PORT 7070
@@ -354,12 +367,11 @@ static void hostile_frames_reach_the_port(void)
 static void fragments_end_to_end(void)
 {
 	uint64_t before = counter("fragments");
-	requests("full NAT, IPv4, fragments", "198.18.0.200", 0, 53, 3000, NULL);
-	requests("NAT, IPv4, fragments", "198.18.0.220", 0, 53, 3000, "198.18.1.100");
-	requests("DSR (L2), IPv4, fragments", "198.18.0.240", 0, 5353, 3000, NULL);
-	requests("full NAT, IPv6, fragments", "2001:2::200", 0, 53, 3000, NULL);
-	requests("NAT, IPv6, fragments", "2001:2::220", 0, 53, 3000, "2001:2:1::100");
-	requests("DSR (L2), IPv6, fragments", "2001:2::240", 0, 5353, 3000, NULL);
+	for (size_t i = 0; i < N_WAYS; i++) {
+		char what[64];
+		snprintf(what, sizeof(what), "%s, fragments", WAYS[i].what);
+		requests(what, WAYS[i].vip, 0, WAYS[i].udp_port, 3000, WAYS[i].source);
+	}
 	/* Six services, 30 queries of three fragments each; four of them also answers. */
 	uint64_t seen = counter("fragments") - before, want = 6 * 30 * 3 + 4 * 30 * 3;
 	printf("  %-28s %s %lu fragments translated (%lu sent)\n", "", seen >= want ? "ok  " : "FAIL",
@@ -416,12 +428,8 @@ int main(int argc, char **argv)
 	if (pcap) {
 		fragments_end_to_end();
 	} else {
-		requests("full NAT, IPv4", "198.18.0.200", 80, 53, 0, NULL);
-		requests("NAT, IPv4", "198.18.0.220", 80, 53, 0, "198.18.1.100");
-		requests("DSR (L2), IPv4", "198.18.0.240", 8080, 5353, 0, NULL);
-		requests("full NAT, IPv6", "2001:2::200", 80, 53, 0, NULL);
-		requests("NAT, IPv6", "2001:2::220", 80, 53, 0, "2001:2:1::100");
-		requests("DSR (L2), IPv6", "2001:2::240", 8080, 5353, 0, NULL);
+		for (size_t i = 0; i < N_WAYS; i++)
+			requests(WAYS[i].what, WAYS[i].vip, WAYS[i].tcp_port, WAYS[i].udp_port, 0, WAYS[i].source);
 		ipip_captured("DSR over IPIP, IPv4", "ip proto 4", "198.18.0.250",
 			      "IP 198\\.18\\.0\\.2 > 198\\.18\\.0\\.1[123]: IP 198\\.18\\.0\\.100\\.[0-9]+ > 198\\.18\\.0\\.250\\.8080: Flags \\[S\\]");
 		ipip_captured("DSR over IPIP, IPv6", "ip6 proto 41", "2001:2::250",
