@@ -82,7 +82,7 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 	emit(w, out, p->m);
 }
 
-static inline void forward_any(struct worker *w, const struct config *cfg, struct flow *f,
+static __rte_always_inline void forward_any(struct worker *w, const struct config *cfg, struct flow *f,
 			       const struct backend *b, struct pkt *p, uint16_t in_port)
 {
 	switch (f->mode) {
