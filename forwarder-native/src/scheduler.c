@@ -13,21 +13,6 @@ static inline uint32_t source_hash(const struct pkt *p)
 	return client_hash(&p->key.src);
 }
 
-/* CRC32c is linear, so flows that differ in a few bits (one client's ports p, p+2, p+4, ...)
- * differ in their CRCs by a few fixed patterns. Maglev indexes its table with the CRC run through
- * hash.h's mix, which spreads every input bit over the whole word (the high half keeps the
- * remainder a 32-bit division). Every forwarder computes the same, so ECMP-spread flows still pick
- * one backend. */
-static inline uint32_t spread(uint32_t h)
-{
-	return (uint32_t)(mix64(h) >> 32);
-}
-
-static inline uint32_t maglev_at(const struct service *svc, uint32_t hash)
-{
-	return svc->first_backend + svc->maglev[spread(hash) % svc->maglev_size];
-}
-
 /* Fewest of this worker's active flows per unit of weight, among the serving backends;
  * each worker balances its own share, which RSS keeps even. Ties go to the first
  * (backends are sorted). */
@@ -117,8 +102,8 @@ static uint32_t with_affinity(struct worker *w, const struct config *cfg, const 
 	return bi;
 }
 
-uint32_t sched_pick(struct worker *w, const struct config *cfg, const struct service *svc,
-		    const struct pkt *p, uint32_t flow_hash)
+uint32_t sched_pick_other(struct worker *w, const struct config *cfg, const struct service *svc,
+			  const struct pkt *p, uint32_t flow_hash)
 {
 	if (unlikely(svc->n_serving == 0))
 		return NO_BACKEND;   /* none, or every one draining */

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * A packet of a known flow, sent on: client → backend by forward(mode), backend → client
+ * by reverse(); flow_found() tracks the flow's state first (and its passive health counts).
+ *
+ * forward() is written once and specialised per forwarding mode by a literal argument
+ * (VPP style), so no packet pays for a mode it does not use. Everything here is inline: the
+ * pipeline (pipeline.c) and the burst's new flows (openings.c) each get their own copy. */
+#ifndef GFWD_FORWARD_H
+#define GFWD_FORWARD_H
+
+#include <rte_ether.h>
+#include "dataplane.h"
+#include "encap.h"
+#include "frag.h"
+#include "icmp.h"
+#include "lcore.h"
+#include "nat.h"
+#include "parse.h"
+#include "passive.h"
+#include "track.h"
+
+static inline const struct backend *flow_backend(struct worker *w, const struct config *cfg, struct flow *f)
+{
+	return flow_backend_in(cfg, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
+			       flow_backend_addr(w->flows, f), f->backend_port);
+}
+
+/* b: the flow's backend in cfg (flow_backend()), whose service is the flow's. */
+static inline void count(struct worker *w, const struct config *cfg, const struct flow *f,
+			 const struct backend *b, uint32_t bytes)
+{
+	struct traffic *tb = traffic_of(cfg, w->index, b);   /* its service's count too (traffic.h) */
+	tb->packets++;
+	tb->bytes += bytes;
+}
+
+static inline void eth_set(struct rte_ether_hdr *eth, const struct rte_ether_addr *dst,
+			   const struct rte_ether_addr *src)
+{
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(src, &eth->src_addr);
+}
+
+/* ---------------------------------------------------------------- forwarding */
+
+/* Client → backend. `mode` is a literal at every call: one specialised copy per mode. */
+static __rte_always_inline void forward(struct worker *w, const struct config *cfg, struct flow *f,
+					const struct backend *b, struct pkt *p, uint16_t in_port,
+					const uint8_t mode)
+{
+	struct rte_ether_addr mac;
+	if (unlikely(!neigh_mac(&dp.neigh, b->neigh, &mac))) {
+		drop(w, p->m, DROP_NEIGH_UNRESOLVED);
+		return;
+	}
+	uint16_t out = dp.neigh.e[b->neigh].port;
+	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
+	switch (mode) {
+	case GFWD_MODE_FULLNAT:
+		nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
+		break;
+	case GFWD_MODE_NAT:
+		nat_rewrite(p, &f->client, f->client_port, &b->addr, f->backend_port);
+		break;
+	case GFWD_MODE_DSR:
+		break;   /* the backend has the VIP: only the MAC changes */
+	case GFWD_MODE_DSR_IPIP: {
+		uint16_t overhead = encap_overhead(f->family);
+		if (unlikely(pkt_ip_len(p) + overhead > dp.ports[out].mtu)) {
+			icmp_too_big(w, in_port, p, dp.ports[out].mtu - overhead);
+			return;
+		}
+		if (unlikely(!ipip_encap(p, &dp.ports[out].a[fam(f->family)].addr, &b->addr))) {
+			drop(w, p->m, DROP_NO_MBUF);
+			return;
+		}
+		break;
+	}
+	}
+	eth_set(p->eth, &mac, &dp.ports[out].mac);
+	w->cnt.event[EV_FWD_PACKETS]++;
+	emit(w, out, p->m);
+}
+
+static __rte_always_inline void forward_any(struct worker *w, const struct config *cfg, struct flow *f,
+			       const struct backend *b, struct pkt *p, uint16_t in_port)
+{
+	switch (f->mode) {
+	case GFWD_MODE_FULLNAT: forward(w, cfg, f, b, p, in_port, GFWD_MODE_FULLNAT); break;
+	case GFWD_MODE_NAT: forward(w, cfg, f, b, p, in_port, GFWD_MODE_NAT); break;
+	case GFWD_MODE_DSR: forward(w, cfg, f, b, p, in_port, GFWD_MODE_DSR); break;
+	default: forward(w, cfg, f, b, p, in_port, GFWD_MODE_DSR_IPIP); break;
+	}
+}
+
+/* Backend → client: the answer leaves from the VIP, to the hop the client came from. */
+static inline void reverse(struct worker *w, const struct config *cfg, struct flow *f,
+			   const struct backend *b, struct pkt *p)
+{
+	if (unlikely(f->mode == GFWD_MODE_DSR || f->mode == GFWD_MODE_DSR_IPIP)) {
+		drop(w, p->m, DROP_NO_FLOW);   /* DSR backends answer clients directly */
+		return;
+	}
+	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
+	nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
+	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &dp.ports[f->in_port].mac);
+	w->cnt.event[EV_REV_PACKETS]++;
+	emit(w, f->in_port, p->m);
+}
+
+/* ---------------------------------------------------------------- a flow's packet */
+
+/* The first fragment of a datagram, about to follow flow f: the later ones will follow it. */
+static inline void first_fragment(struct worker *w, const struct flow *f, enum flow_dir dir, struct pkt *p)
+{
+	frag_note_first(&w->frags, w->flows, f, dir, p, w->now);
+	w->cnt.event[EV_FRAGMENTS]++;
+}
+
+/* A packet of flow f, found in direction dir: tracked and sent on. false when f's backend
+ * has left the config: f is removed, and the packet is the caller's to schedule afresh (a
+ * client's) or drop (a reply, which has nowhere to go). */
+static __rte_always_inline bool flow_input(struct worker *w, const struct config *cfg, struct flow *f,
+					   enum flow_dir dir, struct pkt *p, uint16_t in_port)
+{
+	const struct backend *b = flow_backend(w, cfg, f);
+	if (unlikely(b == NULL)) {
+		flow_remove(w->flows, f);
+		w->cnt.event[EV_FLOWS_RESCHEDULED]++;
+		return false;
+	}
+	if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
+		passive_tcp(&traffic_of(cfg, w->index, b)->passive, f->state, p->tcp_flags, dir);
+	flow_track(f, p, dir, w->now);
+	if (unlikely(p->frag == FRAG_FIRST))
+		first_fragment(w, f, dir, p);
+	if (dir == DIR_FORWARD)
+		forward_any(w, cfg, f, b, p, in_port);
+	else
+		reverse(w, cfg, f, b, p);
+	return true;
+}
+
+/* The same, when a lookup found f: true when p was handled (sent, or dropped as a reply whose
+ * backend left), false when p, a client's, is to be scheduled afresh. */
+static __rte_always_inline bool flow_found(struct worker *w, const struct config *cfg, struct flow *f,
+					   enum flow_dir dir, struct pkt *p, uint16_t in_port)
+{
+	if (likely(flow_input(w, cfg, f, dir, p, in_port)))
+		return true;
+	if (dir == DIR_REVERSE) {
+		drop(w, p->m, DROP_NO_FLOW);   /* its backend was removed: nowhere to go */
+		return true;
+	}
+	return false;
+}
+
+#endif
