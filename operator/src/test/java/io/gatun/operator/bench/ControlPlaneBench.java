@@ -50,10 +50,9 @@ import java.util.regex.Pattern;
  * changes spread over them ({@link EndpointChurn}), each timed from the EndpointSlice write to the
  * forwarder running it; and the operator's heap at the largest size. It runs once with a fake
  * forwarder (speaking the real protocol over gRPC, deltas included, acknowledging every message on
- * arrival: the operator's share alone) and, given the forwarder jar and the data-plane library,
- * once with the real one ({@link RealForwarder}: the agent on DPDK). The operator is the fat jar in
- * a JVM of its own, as deployed, so the heap figure is its own. Each measurement gets a fresh API
- * server (and operator).
+ * arrival: the operator's share alone) and, given the forwarder jar and the data-plane library, once with the real one ({@link
+ * RealForwarder}: the agent on DPDK). The operator is the fat jar in a JVM of its own, as deployed,
+ * so the heap figure is its own. Each measurement gets a fresh API server (and operator).
  *
  * <pre>
  * ControlPlaneBench OPERATOR_JAR CRDS_DIR OUT_JSON [SIZES [FORWARDER_JAR NATIVE_LIB]]
@@ -310,6 +309,7 @@ public final class ControlPlaneBench {
       throws Exception {
     Set<String> allocated = ConcurrentHashMap.newKeySet();
     Set<String> programmed = ConcurrentHashMap.newKeySet();
+    var statusWrites = new StatusWrites();
     var informer =
         client
             .resources(LoadBalancer.class)
@@ -318,11 +318,13 @@ public final class ControlPlaneBench {
                 new ResourceEventHandler<>() {
                   @Override
                   public void onAdd(LoadBalancer lb) {
+                    statusWrites.seen(null, lb);
                     track(lb);
                   }
 
                   @Override
                   public void onUpdate(LoadBalancer old, LoadBalancer lb) {
+                    statusWrites.seen(old, lb);
                     track(lb);
                   }
 
@@ -356,6 +358,8 @@ public final class ControlPlaneBench {
       long revisionBefore = revision(client);
       var requestsBefore = requests(client);
       var sentBefore = tap.totals();
+      int answersBefore = tap.answers().mark();
+      var writesBefore = statusWrites.byKind();
       long start = System.nanoTime();
       create(client, size);
       double created = seconds(start);
@@ -367,6 +371,18 @@ public final class ControlPlaneBench {
       var sent = tap.totals().minus(sentBefore);
       printRequests(
           "API requests during the run, per LoadBalancer", requestsBefore, requests(client), size);
+      System.out.println(
+          "Status writes until all Programmed, by what they wrote, per LoadBalancer:");
+      statusWrites
+          .byKind()
+          .forEach(
+              (written, count) ->
+                  System.out.printf(
+                      "  %-70s %6.3f%n",
+                      written, (count - writesBefore.getOrDefault(written, 0L)) / (double) size));
+      System.out.println(
+          "The forwarder's answers until all Programmed: "
+              + AnswerTimes.summary(tap.answers().since(answersBefore)));
       var figures = new ArrayList<Figure>();
       String n = String.format("%,d", size);
       String with = " (1 " + kind.label() + ")";
