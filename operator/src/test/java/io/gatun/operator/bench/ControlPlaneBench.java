@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * changes spread over them ({@link EndpointChurn}), each timed from the EndpointSlice write to the
  * forwarder running it; and the operator's heap at the largest size. It runs once with a fake
  * forwarder (speaking the real protocol over gRPC, deltas included, acknowledging every message on
- * arrival: the operator's share alone) and, given the forwarder jar and the data-plane library, once with the real one ({@link
+ * arrival, and reporting the VIPs it answers for before, as the agent does: the operator's share
+ * alone) and, given the forwarder jar and the data-plane library, once with the real one ({@link
  * RealForwarder}: the agent on DPDK). The operator is the fat jar in a JVM of its own, as deployed,
  * so the heap figure is its own. Each measurement gets a fresh API server (and operator).
  *
@@ -518,8 +519,10 @@ public final class ControlPlaneBench {
   private static FakeForwarder connectedForwarder(int port) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
+      // It tells the VIPs it answers for before each Ack, as the agent does.
       var forwarder =
-          FakeForwarder.connect("bench-fwd", "bench-node", port, FakeForwarder.DELTA_CAPABLE, true);
+          FakeForwarder.connect("bench-fwd", "bench-node", port, FakeForwarder.DELTA_CAPABLE, true)
+              .announcing();
       for (int i = 0; i < 20 && forwarder.ended() == null; i++) {
         if (!forwarder.received().isEmpty()) {
           return forwarder;
