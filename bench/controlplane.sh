@@ -17,8 +17,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk.sh)}
-jar=operator/target/gatun-operator.jar
-forwarder=forwarder/target/gatun-forwarder.jar
+# GATUN_BENCH_OPERATOR_JAR, GATUN_BENCH_FORWARDER_JAR: other builds of the operator and the agent
+# (e.g. main's, for a before-and-after).
+jar=${GATUN_BENCH_OPERATOR_JAR:-operator/target/gatun-operator.jar}
+forwarder=${GATUN_BENCH_FORWARDER_JAR:-forwarder/target/gatun-forwarder.jar}
 native=forwarder-native/build/libgatunfwd.so
 if [ ! -f "$jar" ] || [ ! -f "$forwarder" ] || [ ! -f "$native" ] ||
    [ ! -d operator/target/test-classes/io/gatun/operator/bench ]; then

@@ -54,6 +54,7 @@ public final class Agent implements AutoCloseable {
   private final SnapshotApplier applier;
   private final DataPlaneMetrics metrics;
   private final ControlChannel channel;
+  private final AgentReports reports;
   private final StatusServer status;
   private final Announcer announcer;
   private final Optional<BgpSpeaker> bgp;
@@ -125,7 +126,7 @@ public final class Agent implements AutoCloseable {
             dataPlane::portStats,
             registry);
     serving.beforePassiveVerdicts(metrics::observe);
-    AgentReports reports =
+    this.reports =
         new AgentReports(config, ports, dataPlane, metrics, applier, serving, this.announcer);
     bgp.ifPresent(speaker -> reports.describeAlso(speaker::describe));
     this.channel =
@@ -151,6 +152,9 @@ public final class Agent implements AutoCloseable {
       announcer.ready();
       bgp.ifPresent(speaker -> speaker.configure(change.bgp()));
     }
+    // The VIPs it now answers for go out before the Ack: the operator then finds a new
+    // LoadBalancer Programmed and Announced at once (see AgentReports.ifOwnedChanged).
+    reports.ifOwnedChanged().ifPresent(channel::report);
     return ack;
   }
 

@@ -78,6 +78,33 @@ class AgentTest {
   }
 
   @Test
+  void theVipsItAnswersForGoOutBeforeTheAckOfTheSnapshotThatChangedThem()
+      throws InterruptedException {
+    operator
+        .nextStream()
+        .onNext(
+            FakeOperator.snapshot(
+                Snapshot.newBuilder()
+                    .setSnapshotVersion(3)
+                    .addServices(Snapshots.service("198.18.0.11"))
+                    .build()));
+    var heard = new java.util.ArrayList<String>();
+    ForwarderMessage m;
+    do {
+      m = operator.next(x -> x.hasAck() || x.hasObservation());
+      heard.add(
+          m.hasAck()
+              ? "ack " + m.getAck().getSnapshotVersion()
+              : "owns " + m.getObservation().getVipsOwnedList());
+    } while (!m.hasAck());
+    assertThat(heard)
+        .as(
+            "the operator hears the new VIP owned before the snapshot's Ack, not at the next"
+                + " periodic observation (5 s)")
+        .endsWith("owns [198.18.0.200]", "ack 3");
+  }
+
+  @Test
   void aBackendFailingItsProbeLeavesTheDataPlaneAndTheOperatorHearsOfIt()
       throws InterruptedException {
     applySnapshot();

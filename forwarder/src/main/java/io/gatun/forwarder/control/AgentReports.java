@@ -20,6 +20,7 @@ import io.gatun.forwarder.serving.SnapshotApplier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the agent tells the operator: who it is (Hello), how its ports and traffic are (periodic
@@ -64,6 +65,7 @@ public final class AgentReports implements ControlChannel.Reports {
   private final ServingState serving;
   private final Announcer announcer;
   private volatile java.util.function.Consumer<Observation.Builder> alsoDescribe = o -> {};
+  private List<String> ownedReported = List.of();
   private long lastRxPackets = -1;
   private long lastRxAtNanos;
 
@@ -133,10 +135,11 @@ public final class AgentReports implements ControlChannel.Reports {
             .filter(e -> e.getKey().startsWith("drop_"))
             .mapToLong(Map.Entry::getValue)
             .sum();
+    ownedReported = announcer.owned();
     Observation.Builder o =
         Observation.newBuilder()
             .setRxPacketsPerSecond(Math.max(0, rate))
-            .addAllVipsOwned(announcer.owned());
+            .addAllVipsOwned(ownedReported);
     announcer.describe(o);
     alsoDescribe.accept(o);
     boolean onePort = ports.size() == 1;
@@ -155,6 +158,17 @@ public final class AgentReports implements ControlChannel.Reports {
       o.addPorts(p);
     }
     return o.build();
+  }
+
+  /**
+   * A periodic observation now if the VIPs this forwarder answers for changed since the last one
+   * went out: sent before the Ack of the snapshot that changed them, it lets the operator write a
+   * new LoadBalancer's status once, Programmed and Announced together, where waiting for the next
+   * periodic observation (up to {@code OBSERVATION_PERIOD} later) cost a second status write for a
+   * third of the LoadBalancers created in a burst (bench/controlplane.sh).
+   */
+  public synchronized Optional<Observation> ifOwnedChanged() {
+    return announcer.owned().equals(ownedReported) ? Optional.empty() : Optional.of(periodic());
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A forwarder without a fleet: it answers for every VIP it is given (every served VIP but those a
@@ -24,10 +25,12 @@ public final class LoneAnnouncer implements Announcer {
   private final int garpCount;
   private final Duration garpInterval;
   private final FleetMetrics metrics;
-  // What it answers for, as addresses: a snapshot's VIPs are compared and looked up as such. Text
-  // (sorted, for the observation) is made when asked for: formatting and sorting every VIP on every
-  // snapshot was most of the agent's time while thousands of LoadBalancers were created (JFR).
+  // What it answers for, as addresses: a snapshot's VIPs are compared and looked up as such. The
+  // text (sorted, for the observation) follows gains and losses only: formatting and sorting every
+  // VIP on every snapshot was most of the agent's time while thousands of LoadBalancers were
+  // created (JFR), and the agent now reports its VIPs after every snapshot that changed them.
   private volatile Set<InetAddress> owned = Set.of();
+  private final TreeSet<String> ownedSorted = new TreeSet<>();
   private volatile List<String> ownedText = List.of();
   private volatile boolean ownedTextStale;
 
@@ -79,6 +82,12 @@ public final class LoneAnnouncer implements Announcer {
     metrics.acquired(gained);
     metrics.released(owned.size() - kept);
     if (gained > 0 || kept != owned.size()) {
+      gainedNow.forEach(v -> ownedSorted.add(Address.text(v)));
+      if (kept != owned.size()) {
+        owned.stream()
+            .filter(v -> !next.contains(v))
+            .forEach(v -> ownedSorted.remove(Address.text(v)));
+      }
       ownedTextStale = true;
     }
     owned = next;
@@ -90,7 +99,7 @@ public final class LoneAnnouncer implements Announcer {
     if (ownedTextStale) {
       synchronized (this) {
         if (ownedTextStale) {
-          ownedText = owned.stream().map(Address::text).sorted().toList();
+          ownedText = List.copyOf(ownedSorted);
           ownedTextStale = false;
         }
       }

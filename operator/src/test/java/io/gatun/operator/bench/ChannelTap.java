@@ -31,6 +31,7 @@ final class ChannelTap implements AutoCloseable {
   private final AtomicLong completeSnapshots = new AtomicLong();
   private final AtomicLong forwarderBytes = new AtomicLong();
   private final AtomicReference<ChangeClock> clock = new AtomicReference<>();
+  private final AnswerTimes answers = new AnswerTimes();
 
   private ChannelTap(int operatorPort) throws IOException {
     operator =
@@ -63,6 +64,11 @@ final class ChannelTap implements AutoCloseable {
   /** From now on, messages and acknowledgements also go to {@code changes}. */
   void watch(ChangeClock changes) {
     clock.set(changes);
+  }
+
+  /** How long the forwarder took to answer each message (applied or rejected). */
+  AnswerTimes answers() {
+    return answers;
   }
 
   /** What the operator sent so far, and what the forwarder answered. */
@@ -102,9 +108,15 @@ final class ChannelTap implements AutoCloseable {
                       if (message.hasSnapshot()) {
                         completeSnapshots.incrementAndGet();
                       }
+                      long now = System.nanoTime();
+                      answers.sent(
+                          message.hasDelta()
+                              ? message.getDelta().getSnapshotVersion()
+                              : message.getSnapshot().getSnapshotVersion(),
+                          now);
                       ChangeClock changes = clock.get();
                       if (changes != null) {
-                        changes.sent(message, System.nanoTime());
+                        changes.sent(message, now);
                       }
                       toForwarder.onNext(message);
                     }
@@ -125,9 +137,11 @@ final class ChannelTap implements AutoCloseable {
           forwarderBytes.addAndGet(message.getSerializedSize());
           if (message.hasAck()) {
             Ack ack = message.getAck();
+            long now = System.nanoTime();
+            answers.answered(ack.getSnapshotVersion(), now);
             ChangeClock changes = clock.get();
             if (changes != null) {
-              changes.acked(ack, System.nanoTime());
+              changes.acked(ack, now);
             }
           }
           toOperator.onNext(message);

@@ -50,10 +50,10 @@ import java.util.regex.Pattern;
  * changes spread over them ({@link EndpointChurn}), each timed from the EndpointSlice write to the
  * forwarder running it; and the operator's heap at the largest size. It runs once with a fake
  * forwarder (speaking the real protocol over gRPC, deltas included, acknowledging every message on
- * arrival: the operator's share alone) and, given the forwarder jar and the data-plane library,
- * once with the real one ({@link RealForwarder}: the agent on DPDK). The operator is the fat jar in
- * a JVM of its own, as deployed, so the heap figure is its own. Each measurement gets a fresh API
- * server (and operator).
+ * arrival, and reporting the VIPs it answers for before, as the agent does: the operator's share
+ * alone) and, given the forwarder jar and the data-plane library, once with the real one ({@link
+ * RealForwarder}: the agent on DPDK). The operator is the fat jar in a JVM of its own, as deployed,
+ * so the heap figure is its own. Each measurement gets a fresh API server (and operator).
  *
  * <pre>
  * ControlPlaneBench OPERATOR_JAR CRDS_DIR OUT_JSON [SIZES [FORWARDER_JAR NATIVE_LIB]]
@@ -310,6 +310,7 @@ public final class ControlPlaneBench {
       throws Exception {
     Set<String> allocated = ConcurrentHashMap.newKeySet();
     Set<String> programmed = ConcurrentHashMap.newKeySet();
+    var statusWrites = new StatusWrites();
     var informer =
         client
             .resources(LoadBalancer.class)
@@ -318,11 +319,13 @@ public final class ControlPlaneBench {
                 new ResourceEventHandler<>() {
                   @Override
                   public void onAdd(LoadBalancer lb) {
+                    statusWrites.seen(null, lb);
                     track(lb);
                   }
 
                   @Override
                   public void onUpdate(LoadBalancer old, LoadBalancer lb) {
+                    statusWrites.seen(old, lb);
                     track(lb);
                   }
 
@@ -356,6 +359,8 @@ public final class ControlPlaneBench {
       long revisionBefore = revision(client);
       var requestsBefore = requests(client);
       var sentBefore = tap.totals();
+      int answersBefore = tap.answers().mark();
+      var writesBefore = statusWrites.byKind();
       long start = System.nanoTime();
       create(client, size);
       double created = seconds(start);
@@ -367,6 +372,18 @@ public final class ControlPlaneBench {
       var sent = tap.totals().minus(sentBefore);
       printRequests(
           "API requests during the run, per LoadBalancer", requestsBefore, requests(client), size);
+      System.out.println(
+          "Status writes until all Programmed, by what they wrote, per LoadBalancer:");
+      statusWrites
+          .byKind()
+          .forEach(
+              (written, count) ->
+                  System.out.printf(
+                      "  %-70s %6.3f%n",
+                      written, (count - writesBefore.getOrDefault(written, 0L)) / (double) size));
+      System.out.println(
+          "The forwarder's answers until all Programmed: "
+              + AnswerTimes.summary(tap.answers().since(answersBefore)));
       var figures = new ArrayList<Figure>();
       String n = String.format("%,d", size);
       String with = " (1 " + kind.label() + ")";
@@ -502,8 +519,10 @@ public final class ControlPlaneBench {
   private static FakeForwarder connectedForwarder(int port) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
+      // It tells the VIPs it answers for before each Ack, as the agent does.
       var forwarder =
-          FakeForwarder.connect("bench-fwd", "bench-node", port, FakeForwarder.DELTA_CAPABLE, true);
+          FakeForwarder.connect("bench-fwd", "bench-node", port, FakeForwarder.DELTA_CAPABLE, true)
+              .announcing();
       for (int i = 0; i < 20 && forwarder.ended() == null; i++) {
         if (!forwarder.received().isEmpty()) {
           return forwarder;

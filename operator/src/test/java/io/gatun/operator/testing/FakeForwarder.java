@@ -18,6 +18,7 @@ import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Scheduling;
 import io.gatun.control.v1.Snapshot;
+import io.gatun.control.v1.VirtualService;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -70,6 +71,8 @@ public final class FakeForwarder implements AutoCloseable {
   private final AtomicReference<Status> ended = new AtomicReference<>();
   private final Map<String, String> refusing = new ConcurrentHashMap<>(); // service key -> why
   private final boolean autoAck;
+  private volatile boolean announcing;
+  private List<String> announced = List.of();
   private final DeltaAssembly assembly = new DeltaAssembly();
   private final AtomicInteger deltas = new AtomicInteger();
   private final StreamObserver<ForwarderMessage> requests;
@@ -99,6 +102,9 @@ public final class FakeForwarder implements AutoCloseable {
                     }
                     deltas.addAndGet(message.hasDelta() ? 1 : 0);
                     received.add(snapshot);
+                    if (FakeForwarder.this.announcing) {
+                      announceBeforeAck(snapshot);
+                    }
                     if (FakeForwarder.this.autoAck) {
                       ack(snapshot.getSnapshotVersion());
                     }
@@ -149,6 +155,31 @@ public final class FakeForwarder implements AutoCloseable {
                             .setLinkUp(true)))
             .build());
     return forwarder;
+  }
+
+  /**
+   * From now on, answers for every VIP it is given and says so as the agent without a fleet does:
+   * an observation naming them all, sent before the Ack of a snapshot that changed them.
+   */
+  public FakeForwarder announcing() {
+    announcing = true;
+    return this;
+  }
+
+  private void announceBeforeAck(Snapshot snapshot) {
+    List<String> vips =
+        snapshot.getServicesList().stream()
+            .map(VirtualService::getVip)
+            .distinct()
+            .sorted()
+            .toList();
+    synchronized (this) {
+      if (vips.equals(announced)) {
+        return;
+      }
+      announced = vips;
+    }
+    observe(Observation.newBuilder().addAllVipsOwned(vips).build());
   }
 
   /** Waits for a snapshot matching {@code test} and returns the latest such. */

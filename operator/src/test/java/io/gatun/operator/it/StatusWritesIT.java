@@ -1,0 +1,107 @@
+package io.gatun.operator.it;
+
+import static io.gatun.operator.it.Cluster.eventually;
+import static io.gatun.operator.it.Cluster.state;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.gatun.operator.GatunOperator;
+import io.gatun.operator.api.LoadBalancer;
+import io.gatun.operator.testing.Crds;
+import io.gatun.operator.testing.FakeForwarder;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many status writes a new LoadBalancer costs the API server, counted on a watch of a real
+ * kube-apiserver: one, when its forwarder answers as the agent does (the VIPs it answers for, then
+ * the Ack). At ten thousand LoadBalancers every write beyond the one is seconds of the API server's
+ * time (bench/controlplane.sh prints the writes by what they wrote).
+ */
+@EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
+class StatusWritesIT {
+
+  private static final int LOAD_BALANCERS = 20;
+
+  static KubernetesClient client;
+  static Cluster cluster;
+  static GatunOperator operator;
+
+  @BeforeAll
+  static void startOperator() throws Exception {
+    Crds.install(client);
+    cluster = new Cluster(client);
+    operator = Cluster.startOperator(client);
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void aNewLoadBalancerIsWrittenOnceProgrammedAndAnnounced() {
+    cluster.namespace("writes");
+    cluster.pool("writes", "198.18.90.0/27");
+    // Each status the watch sees that differs from the one before: a write.
+    Map<String, Integer> writes = new ConcurrentHashMap<>();
+    try (var watch =
+            client
+                .resources(LoadBalancer.class)
+                .inNamespace("writes")
+                .inform(
+                    new ResourceEventHandler<>() {
+                      @Override
+                      public void onAdd(LoadBalancer lb) {
+                        if (lb.getStatus() != null) {
+                          writes.merge(lb.getMetadata().getName(), 1, Integer::sum);
+                        }
+                      }
+
+                      @Override
+                      public void onUpdate(LoadBalancer before, LoadBalancer after) {
+                        if (after.getStatus() != null
+                            && !Objects.equals(before.getStatus(), after.getStatus())) {
+                          writes.merge(after.getMetadata().getName(), 1, Integer::sum);
+                        }
+                      }
+
+                      @Override
+                      public void onDelete(LoadBalancer lb, boolean unknown) {}
+                    });
+        var forwarder =
+            FakeForwarder.connect(
+                    "fwd-w", "node-w", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)
+                .announcing()) {
+      forwarder.awaitSnapshot(s -> true); // connected: not "no forwarders" first
+      for (int i = 0; i < LOAD_BALANCERS; i++) {
+        cluster.staticLoadBalancer("writes", "lb-" + i, "writes", "198.18.0.11");
+      }
+
+      // As the watch has them, so every write before these is counted.
+      eventually(
+          () -> {
+            for (int i = 0; i < LOAD_BALANCERS; i++) {
+              var lb = watch.getStore().getByKey("writes/lb-" + i);
+              assertThat(state(lb, "Programmed")).isEqualTo("True/Programmed");
+              assertThat(state(lb, "Announced")).isEqualTo("True/Announced");
+              assertThat(lb.getStatus().announcedBy()).containsExactly("fwd-w");
+            }
+          });
+      var once = new TreeMap<String, Integer>();
+      for (int i = 0; i < LOAD_BALANCERS; i++) {
+        once.put("lb-" + i, 1);
+      }
+      assertThat(new TreeMap<>(writes))
+          .as("status writes per LoadBalancer: none Pending first, none for Announced after")
+          .isEqualTo(once);
+    }
+  }
+}
