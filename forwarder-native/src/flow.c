@@ -199,17 +199,23 @@ uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n)
 	return removed;
 }
 
-void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
+static inline void prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
+{
+	for (; hits != 0; hits &= hits - 1) {
+		const char *f = (const char *)flow_of_ref(ft, ref_get(b, __builtin_ctz(hits)));
+		rte_prefetch0(f);
+		rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
+	}
+}
+
+bool flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
 {
 	uint16_t sig = sig_of(h->hash);
-	for (int c = 0; c < 2; c++) {
-		const struct flow_bucket *b = bucket_of(ft, h, c);
-		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1) {
-			const char *f = (const char *)flow_of_ref(ft, ref_get(b, __builtin_ctz(hits)));
-			rte_prefetch0(f);
-			rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
-		}
-	}
+	const struct flow_bucket *b0 = bucket_of(ft, h, 0), *b1 = bucket_of(ft, h, 1);
+	uint32_t hits0 = bucket_match(b0, sig), hits1 = bucket_match(b1, sig);
+	prefetch_hits(ft, b0, hits0);
+	prefetch_hits(ft, b1, hits1);
+	return (hits0 | hits1) != 0;
 }
 
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
@@ -345,6 +351,7 @@ struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, 
 	uint32_t idx = ft->free_list[--ft->n_free];
 	struct flow *f = &ft->flows[idx];
 	*f = *tmpl;
+	ft->inserts++;   /* before its slots: a failed insertion counts too, which is safe */
 	if (!slot_fill(ft, hf, ref_make(idx, DIR_FORWARD), now, f)) {
 		flow_release(ft, idx);
 		return NULL;

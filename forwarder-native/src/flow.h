@@ -120,6 +120,7 @@ struct flow_table {
 	const struct addr (*snat_addrs)[MAX_PORTS];   /* by family index, then port */
 	struct flow_addrs backends;
 	uint64_t evicted;
+	uint32_t inserts;         /* flows inserted, wrapping: how long a signature's absence holds */
 	/* Told about every flow that ends (expired, evicted, removed). */
 	void (*on_remove)(void *ctx, const struct flow *f);
 	void *on_remove_ctx;
@@ -179,7 +180,10 @@ static inline void flow_prefetch(const struct flow_table *ft, const struct flow_
 	rte_prefetch0(&ft->buckets[h->bucket[0]]);
 	rte_prefetch0(&ft->buckets[h->bucket[1]]);
 }
-void flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
+/* The same for the flows: true when some slot's signature matched. False means a lookup
+ * of h misses for as long as nothing is inserted (ft->inserts unchanged): removals only
+ * empty slots. */
+bool flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
 /* Finds the live flow whose `dir` slot matches k. */
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
 			    uint32_t now, enum flow_dir *dir);

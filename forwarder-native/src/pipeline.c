@@ -55,8 +55,11 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 
 /* ---------------------------------------------------------------- dispatch */
 
+/* may_match: false when pass two found no signature of p's in its buckets and nothing was
+ * inserted since, so the lookup would miss (flow_prefetch_match): a new flow's first packet
+ * skips it. */
 static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
-		     struct openings *op)
+		     struct openings *op, bool may_match)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
 		openings_finish(w, cfg, op);   /* an ICMP error may be about one of them */
@@ -100,7 +103,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 		return;
 	}
 	enum flow_dir dir;
-	struct flow *f = flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir);
+	struct flow *f = may_match ? flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir) : NULL;
 	if (f != NULL && likely(flow_found(w, cfg, f, dir, p, in_port)))
 		return;
 	flow_miss_at(w, cfg, in_port, p, op);
@@ -141,7 +144,9 @@ static inline bool is_ip(const struct pkt *p)
 }
 
 /* Four passes over a burst: parse every packet and start loading its flow buckets; find
- * the flows their signatures point at and start loading those; then process the packets,
+ * the flows their signatures point at and start loading those (a packet whose signature is
+ * in neither bucket, a new flow's first, is not looked up again unless a flow was inserted
+ * since); then process the packets,
  * by which time what a lookup reads is (mostly) in cache, preparing the new flows; then
  * store and forward those, by which time what their insertions write is (mostly) in cache. */
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
@@ -180,13 +185,14 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 		w->cnt.event[EV_RX_BYTES] += bytes;
 		for (uint16_t i = 0; i < k; i++)
 			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
-				flow_prefetch_match(w->flows, &parsed[i].fh);
+				parsed[i].fh_seen = flow_prefetch_match(w->flows, &parsed[i].fh);
+		uint32_t inserts = w->flows->inserts;
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
 				continue;
 			if (likely(is_ip(p))) {
-				ip_input(w, cfg, in_port, p, &op);
+				ip_input(w, cfg, in_port, p, &op, p->fh_seen || w->flows->inserts != inserts);
 				continue;
 			}
 			openings_finish(w, cfg, &op);
