@@ -237,6 +237,17 @@ class FleetContinuityE2E {
     return owners;
   }
 
+  /** The connections in a forwarder's flow table to vip's echo port; -1 before it has the VIP. */
+  private static double activeConnections(int forwarder, String vip) {
+    try {
+      return new Scrape(forwarders.get(forwarder).scrape())
+          .value(
+              "gatun_vip_active_connections", Map.of("vip", vip, "port", Integer.toString(ECHO)));
+    } catch (AssertionError noSample) {
+      return -1;
+    }
+  }
+
   private static double counter(int forwarder, String name) {
     return new Scrape(forwarders.get(forwarder).scrape()).value(name, Map.of());
   }
@@ -283,6 +294,21 @@ class FleetContinuityE2E {
       assertEveryConnectionEchoing(pushConns, "NAT pushed to before the kill");
       assertEveryConnectionEchoing(dsrConns, "DSR before the kill");
       assertEveryConnectionEchoing(fullNatConns, "full NAT before the kill");
+      // The full-NAT connections must be the victim's for their end to say anything: on a
+      // starved machine the VIP can change hands between choosing the victim and connecting.
+      Await.until(
+          () -> activeConnections(victim, fullNat) >= 2,
+          GENEROUS,
+          () ->
+              "the full-NAT connections to "
+                  + fullNat
+                  + " are not in forwarder "
+                  + victim
+                  + "'s flow table ("
+                  + activeConnections(victim, fullNat)
+                  + "; owners now: "
+                  + answering()
+                  + ")");
 
       killedAt = System.currentTimeMillis();
       forwarders.get(victim).kill();
