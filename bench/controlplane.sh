@@ -42,8 +42,9 @@ mvn -q -B -ntp -pl operator -am compile \
 mkdir -p bench/results
 # GATUN_BENCH_OUT: another file, e.g. to run the largest size apart from the others.
 out=${GATUN_BENCH_OUT:-bench/results/controlplane.json}
-# The operator runs with the flags it is deployed with, unless told otherwise.
-export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options)}
+# The operator runs with the flags it is deployed with and in the memory its Deployment gives it
+# (deploy/operator.yaml: a 512 MiB limit, which the JVM sizes its heap from), unless told otherwise.
+export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options) -XX:MaxRAM=512m}
 echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # The driver relays the control channel and reads the change clock: its own GC pauses would land in
 # the figures (with G1, 50-240 ms pauses while it held 10,000 LoadBalancers), so it runs ZGC.

@@ -217,7 +217,7 @@ public final class Agent implements AutoCloseable {
   }
 
   private void healthChanged(HealthStatus health) {
-    channel.report(AgentReports.transition(health));
+    channel.report(reports.transition(health));
   }
 
   /**

@@ -110,11 +110,17 @@ class AgentTest {
     applySnapshot();
 
     probe.down("198.18.0.12");
-    BackendHealth transition =
+    var observation =
         operator
             .next(m -> m.hasObservation() && m.getObservation().getBackendHealthCount() == 1)
-            .getObservation()
-            .getBackendHealth(0);
+            .getObservation();
+    assertThat(observation.getVipsOwnedList())
+        .as(
+            "the operator takes an observation as the whole state: a transition still names the"
+                + " VIPs answered for")
+        .containsExactly("198.18.0.200");
+    assertThat(observation.getPortsCount()).isEqualTo(1);
+    BackendHealth transition = observation.getBackendHealth(0);
 
     assertThat(transition.getAddress()).isEqualTo("198.18.0.12");
     assertThat(transition.getHealthy()).isFalse();

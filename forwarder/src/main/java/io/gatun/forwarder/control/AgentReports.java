@@ -178,7 +178,13 @@ public final class AgentReports implements ControlChannel.Reports {
     return o.build();
   }
 
-  public static Observation transition(HealthStatus status) {
-    return Observation.newBuilder().addBackendHealth(status.toProto()).build();
+  /**
+   * A backend's health changed: a periodic observation carrying it. Not the transition alone: the
+   * operator takes every observation as the forwarder's whole state (VIPs owned, fleet peers, BGP
+   * sessions), so one naming no VIP made it mark every LoadBalancer of this forwarder NotAnnounced
+   * until the next periodic observation, two status writes each per health transition.
+   */
+  public synchronized Observation transition(HealthStatus status) {
+    return periodic().toBuilder().addBackendHealth(status.toProto()).build();
   }
 }
