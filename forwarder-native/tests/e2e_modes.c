@@ -279,19 +279,26 @@ static void draining_keeps_connections(void)
 	unlink(go);
 }
 
+/* Whether the data plane knows the MAC of ip. */
+static bool resolved(uint8_t family, const char *ip)
+{
+	struct addr a = { .q = { 0, 0 } };
+	inet_pton(family == 4 ? AF_INET : AF_INET6, ip, a.b);
+	struct rte_ether_addr mac;
+	uint16_t n = neigh_find(&dp.neigh, family, &a);   /* again each time: the entry may come later */
+	return n != NEIGH_NONE && neigh_mac(&dp.neigh, n, &mac);
+}
+
 /* Until the data plane knows every backend's MAC (ARP and NDP, asked for at the commit). */
 static void backends_resolved(void)
 {
 	double deadline = now_s() + PATIENCE_S;
 	for (int j = 0; j < 3; j++) {
-		struct addr a4 = { .q = { 0, 0 } }, a6;
-		inet_pton(AF_INET, BACKENDS4[j], a4.b);
-		inet_pton(AF_INET6, BACKENDS6[j], a6.b);
-		struct rte_ether_addr mac;
-		uint16_t n4 = neigh_find(&dp.neigh, 4, &a4), n6 = neigh_find(&dp.neigh, 6, &a6);
-		while ((n4 == NEIGH_NONE || !neigh_mac(&dp.neigh, n4, &mac) || n6 == NEIGH_NONE ||
-			!neigh_mac(&dp.neigh, n6, &mac)) && now_s() < deadline)
+		while (!(resolved(4, BACKENDS4[j]) && resolved(6, BACKENDS6[j])) && now_s() < deadline)
 			usleep(10000);
+		if (!(resolved(4, BACKENDS4[j]) && resolved(6, BACKENDS6[j])))
+			printf("  backend %s / %s not resolved after %.0f s: its requests will fail\n", BACKENDS4[j],
+			       BACKENDS6[j], PATIENCE_S);
 	}
 }
 
