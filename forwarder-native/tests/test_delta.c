@@ -12,7 +12,8 @@
  * each step's delta is first tried with one of its allocations failing, any one of them (in the
  * running store or while copying into a fresh one). The delta must then fail whole with -ENOMEM,
  * and what runs must be exactly the state before it: no service half changed, no table or
- * counter slot leaked. Then the same delta runs for real. */
+ * counter slot leaked. Then the same delta runs for real. Every fifth step the whole state is
+ * committed the same way (gfwd_commit, sharing the unchanged tables). */
 #include <rte_byteorder.h>
 #include "live.h"
 #include "dataplane.h"
@@ -338,6 +339,38 @@ static int delta_failing_once(int step, struct want wants_before[IDS], const str
 }
 #endif
 
+#ifdef DELTA_OOM
+static uint32_t oom_failed_fulls, oom_most_full_allocations;
+
+/* The whole state committed with one allocation failing, as delta_failing_once: refused whole
+ * (-ENOMEM), the running state, its tables and counter slots as they were. */
+static void full_commit_failing_once(int step)
+{
+	uint64_t running = gfwd_commit_seq();
+	uint32_t services = dp_config()->n_services, backends = dp_config()->n_backends;
+	oom_countdown = (int32_t)rnd(oom_most_full_allocations + 2);
+	oom_seen = 0;
+	oom_hit = 0;
+	int rc = full_commit();
+	oom_countdown = -1;
+	oom_most_full_allocations = RTE_MAX(oom_most_full_allocations, oom_seen);
+	if (!oom_hit) {
+		CHECK(rc >= 0, "step %d: the whole state committed (%d)", step, rc);
+		return;
+	}
+	oom_failed_fulls++;
+	CHECK(rc == -ENOMEM && gfwd_commit_seq() == running, "step %d: allocation %u failing fails a whole commit "
+	      "(%d), the running commit stays %lu", step, oom_seen, rc, (unsigned long)running);
+	uint8_t none_refused[IDS] = { 0 };
+	compare_with_full(step, none_refused);
+	const struct config *c = dp_config();
+	CHECK(c->n_services == services && c->n_backends == backends && tables_live() == services &&
+	      traffic_in_use() == services + backends, "step %d: after the failed whole commit %u services, %u tables "
+	      "and %u counter slots live (before: %u, %u)", step, c->n_services, tables_live(), traffic_in_use(),
+	      services, backends);
+}
+#endif
+
 /* ------------------------------------------------------------------ one step */
 
 static int delta_step(int step)
@@ -457,6 +490,10 @@ int main(int argc, char **argv)
 	uint32_t refusals = 0, fulls = 0;
 	for (int step = 0; step < STEPS; step++) {
 		refusals += (uint32_t)delta_step(step);
+#ifdef DELTA_OOM
+		if (step % 5 == 0)   /* the whole state, tried with an allocation failing (it may just run) */
+			full_commit_failing_once(step);
+#endif
 		if (rnd(100) == 0) {   /* a reconnect: the agent commits the whole state */
 			if (full_commit() < 0)
 				die("full commit");
@@ -485,12 +522,14 @@ int main(int argc, char **argv)
 #ifdef DELTA_OOM
 	CHECK(oom_failed_deltas > STEPS / 2, "deltas failed by an allocation: %u of %d (up to %u allocations each)",
 	      oom_failed_deltas, STEPS, oom_most_allocations);
+	CHECK(oom_failed_fulls > STEPS / 10, "whole commits failed by an allocation: %u of %d", oom_failed_fulls,
+	      STEPS / 5);
 #endif
 	printf("test_delta: %d steps (%u full commits between, %u in the running store), %u refusals, %d checks, "
 	       "%d failures\n", STEPS, fulls, in_place, refusals, checks, failures);
 #ifdef DELTA_OOM
-	printf("test_delta_oom: %u deltas failed by an allocation first (up to %u allocations each)\n",
-	       oom_failed_deltas, oom_most_allocations);
+	printf("test_delta_oom: %u deltas and %u whole commits failed by an allocation (up to %u and %u allocations "
+	       "each)\n", oom_failed_deltas, oom_failed_fulls, oom_most_allocations, oom_most_full_allocations);
 #endif
 	return failures ? 1 : 0;
 }
