@@ -37,13 +37,25 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The forwarder agent once its data plane runs: the control channel, the serving state with its
  * prober, metrics and the status endpoints, wired together.
  */
 public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
   static final Duration OBSERVATION_PERIOD = Duration.ofSeconds(5);
+
+  /**
+   * How often the VIPs answered for are compared with those last reported. A fleet elects owners on
+   * its own thread, a moment after the snapshot that brought a VIP was acknowledged: the operator
+   * waits (two seconds at most) for the owner's report before it writes a new LoadBalancer's
+   * status, so the report must not wait for the next periodic observation.
+   */
+  static final Duration OWNED_CHECK = Duration.ofMillis(100);
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -63,6 +75,7 @@ public final class Agent implements AutoCloseable {
   private long bgpLoopsCheckedAt = System.nanoTime();
   private boolean bgpLooping = true;
   private volatile Thread controlLoop;
+  private volatile Thread ownedReporter;
   private List<DesiredService> namedFrom;
   private List<NamedService> named = List.of();
 
@@ -209,7 +222,26 @@ public final class Agent implements AutoCloseable {
   public void run() throws InterruptedException {
     controlLoop = Thread.currentThread();
     bgp.ifPresent(BgpSpeaker::start);
-    channel.run();
+    ownedReporter = Thread.ofVirtual().name("gatun-owned-report").start(this::reportOwnedChanges);
+    try {
+      channel.run();
+    } finally {
+      ownedReporter.interrupt();
+    }
+  }
+
+  /** Reports the VIPs answered for soon after they change (see {@link #OWNED_CHECK}). */
+  private void reportOwnedChanges() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(OWNED_CHECK);
+        reports.ifOwnedChanged().ifPresent(channel::report);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.debug("reporting the VIPs answered for failed: {}", e.getMessage());
+      }
+    }
   }
 
   public int metricsPort() {
@@ -298,6 +330,10 @@ public final class Agent implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    Thread reporter = ownedReporter;
+    if (reporter != null) {
+      reporter.interrupt();
+    }
     bgp.ifPresent(BgpSpeaker::close);
     announcer.close();
     channel.close();

@@ -5,7 +5,10 @@ import io.gatun.forwarder.Agent;
 import io.gatun.forwarder.ForwarderConfig;
 import io.gatun.forwarder.Main;
 import io.gatun.forwarder.dataplane.DataPlaneControl;
+import io.gatun.forwarder.fleet.Announcer;
+import io.gatun.forwarder.fleet.LoneAnnouncer;
 import io.gatun.forwarder.health.ProbeSet;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A forwarder agent under test, started with the command line a pod gives it (name, operator
@@ -87,9 +91,35 @@ public final class TestForwarder implements AutoCloseable {
         probes);
   }
 
+  /** The same with its own announcer (which VIPs the agent answers for, and when). */
+  public static TestForwarder inProcess(
+      FakeOperator operator,
+      DataPlaneControl dataPlane,
+      ProbeSet probes,
+      Function<MeterRegistry, Announcer> announcer) {
+    return inProcess(
+        args(
+            "fwd-agent-test",
+            operator.target(),
+            "net_null0@198.18.0.2/24",
+            "-l 0",
+            List.of("--plaintext")),
+        dataPlane,
+        probes,
+        announcer);
+  }
+
   /** The agent in this JVM on {@code dataPlane}, its ports given made-up MACs. */
   public static TestForwarder inProcess(
       List<String> args, DataPlaneControl dataPlane, ProbeSet probes) {
+    return inProcess(args, dataPlane, probes, LoneAnnouncer::silent);
+  }
+
+  private static TestForwarder inProcess(
+      List<String> args,
+      DataPlaneControl dataPlane,
+      ProbeSet probes,
+      Function<MeterRegistry, Announcer> announcer) {
     ForwarderConfig config = ForwarderConfig.parse(args.toArray(String[]::new));
     List<Port> ports = new ArrayList<>();
     for (int i = 0; i < config.ports().size(); i++) {
@@ -98,7 +128,7 @@ public final class TestForwarder implements AutoCloseable {
               config.ports().get(i),
               HexFormat.of().parseHex("0200000000" + "%02x".formatted(i + 1))));
     }
-    Agent agent = new Agent(config, dataPlane, ports, probes, Clock.systemUTC());
+    Agent agent = new Agent(config, dataPlane, ports, probes, Clock.systemUTC(), announcer);
     Thread loop =
         Thread.ofVirtual()
             .name("agent-under-test")

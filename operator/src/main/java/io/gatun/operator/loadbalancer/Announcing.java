@@ -23,9 +23,13 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * @param vips the LoadBalancer's addresses, as text
+ * @param byFleet whether the forwarders elect an owner to announce them (an L2 Pool's fleet share)
  */
 record Announcing(
-    List<String> vips, List<VipAnnouncer> announcers, List<CurrentConflict> conflicts) {
+    List<String> vips,
+    List<VipAnnouncer> announcers,
+    List<CurrentConflict> conflicts,
+    boolean byFleet) {
 
   static final String ANNOUNCED = "Announced";
   static final String NOT_ANNOUNCED = "NotAnnounced";
@@ -39,9 +43,23 @@ record Announcing(
     conflicts = List.copyOf(conflicts);
   }
 
+  /** Reports on VIPs no fleet elects an owner for (BGP, or none announced). */
+  Announcing(List<String> vips, List<VipAnnouncer> announcers, List<CurrentConflict> conflicts) {
+    this(vips, announcers, conflicts, false);
+  }
+
   /** The same reports about {@code addresses}. */
   Announcing about(List<String> addresses) {
-    return new Announcing(addresses, announcers, conflicts);
+    return new Announcing(addresses, announcers, conflicts, byFleet);
+  }
+
+  /**
+   * Whether an owner's report is still to come: the fleet elects one for each VIP and none has said
+   * so yet (a forwarder in a fleet claims a VIP on its next turn, after acknowledging the snapshot
+   * that brought it).
+   */
+  boolean ownerAwaited() {
+    return byFleet && !vips.isEmpty() && reason().equals(NOT_ANNOUNCED);
   }
 
   /** The forwarders answering for any of the VIPs, by name (status.announcedBy). */

@@ -25,6 +25,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +72,8 @@ public final class FakeForwarder implements AutoCloseable {
   private final AtomicReference<Status> ended = new AtomicReference<>();
   private final Map<String, String> refusing = new ConcurrentHashMap<>(); // service key -> why
   private final boolean autoAck;
-  private volatile boolean announcing;
+  // Null: it reports no VIPs; zero: before the Ack; else this long after it.
+  private volatile Duration announcesAfterAck;
   private List<String> announced = List.of();
   private final DeltaAssembly assembly = new DeltaAssembly();
   private final AtomicInteger deltas = new AtomicInteger();
@@ -102,11 +104,30 @@ public final class FakeForwarder implements AutoCloseable {
                     }
                     deltas.addAndGet(message.hasDelta() ? 1 : 0);
                     received.add(snapshot);
-                    if (FakeForwarder.this.announcing) {
-                      announceBeforeAck(snapshot);
+                    Duration after = FakeForwarder.this.announcesAfterAck;
+                    if (after == null) {
+                      if (FakeForwarder.this.autoAck) {
+                        ack(snapshot.getSnapshotVersion());
+                      }
+                      return;
+                    }
+                    if (after.isZero()) {
+                      announce(snapshot);
                     }
                     if (FakeForwarder.this.autoAck) {
                       ack(snapshot.getSnapshotVersion());
+                    }
+                    if (after.isPositive()) {
+                      Thread.ofVirtual()
+                          .start(
+                              () -> {
+                                try {
+                                  Thread.sleep(after);
+                                  announce(snapshot);
+                                } catch (InterruptedException e) {
+                                  Thread.currentThread().interrupt();
+                                }
+                              });
                     }
                   }
 
@@ -162,11 +183,20 @@ public final class FakeForwarder implements AutoCloseable {
    * an observation naming them all, sent before the Ack of a snapshot that changed them.
    */
   public FakeForwarder announcing() {
-    announcing = true;
+    announcesAfterAck = Duration.ZERO;
     return this;
   }
 
-  private void announceBeforeAck(Snapshot snapshot) {
+  /**
+   * From now on, answers for every VIP it is given and says so {@code delay} after acknowledging
+   * the snapshot that brought them, as a fleet member electing owners on its own thread may.
+   */
+  public FakeForwarder announcingAfterAck(Duration delay) {
+    announcesAfterAck = delay;
+    return this;
+  }
+
+  private void announce(Snapshot snapshot) {
     List<String> vips =
         snapshot.getServicesList().stream()
             .map(VirtualService::getVip)
