@@ -11,6 +11,7 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.backends.EndpointSlices;
 import io.gatun.operator.backends.LabelSelectors;
 import io.gatun.operator.backends.PodBackendFacts;
+import io.gatun.operator.backends.SliceFieldsRead;
 import io.gatun.operator.watch.SpecChanged;
 import io.gatun.operator.watch.WithoutManagedFields;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -18,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -75,7 +77,8 @@ final class LoadBalancerWatches {
         InformerEventSourceConfiguration.from(servedVersion, LoadBalancer.class)
             .withName(ENDPOINT_SLICES)
             .withLabelSelector(EndpointSlices.SERVICE_NAME_LABEL)
-            .withItemStore(WithoutManagedFields.store())
+            // Only the fields the reconcile reads: the rest is most of a cached slice.
+            .withItemStore(new TransformingItemStore<>(SliceFieldsRead::keep))
             .withSecondaryToPrimaryMapper(
                 slice ->
                     LoadBalancerIndexes.sliceService(slice).stream()
