@@ -114,8 +114,21 @@ class ProbedLoadBalancerE2E {
     }
 
     List<Traffic.Request> failures = t.requests().stream().filter(Traffic.Request::failed).toList();
+    // What the data plane dropped, for a failure's story (a request that timed out, where the
+    // killed backend's closed port answers with a reset, was lost somewhere).
+    String drops =
+        forwarder
+            .get("/metrics")
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("gatun_dropped_packets_total") && !l.endsWith(" 0.0"))
+            .toList()
+            .toString();
     assertThat(failures)
-        .as("failures: only requests to the killed backend, before it left rotation")
+        .as(
+            "failures: only requests to the killed backend, before it left rotation (out of"
+                + " rotation %d ms after the kill; forwarder drops: %s)",
+            outOfRotationAt - killedAt, drops)
         .allSatisfy(
             r -> {
               // Started at most one request timeout before the kill, and before the forwarder
