@@ -12,6 +12,7 @@ import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.e2e.rig.Failover;
 import io.gatun.e2e.rig.Rig;
+import io.gatun.e2e.rig.Scrape;
 import io.gatun.e2e.rig.TestNetwork;
 import io.gatun.e2e.rig.Traffic;
 import io.gatun.forwarder.testing.FakeOperator;
@@ -146,13 +147,7 @@ class HealthFailoverE2E {
 
   /** The data plane's non-zero drop counters, for failure messages. */
   private static String drops() {
-    return forwarder
-        .get("/metrics")
-        .body()
-        .lines()
-        .filter(l -> l.startsWith("gatun_dropped_packets_total") && !l.endsWith(" 0.0"))
-        .toList()
-        .toString();
+    return new Scrape(forwarder.get("/metrics").body()).nonZero("gatun_dropped_packets_total");
   }
 
   @Test

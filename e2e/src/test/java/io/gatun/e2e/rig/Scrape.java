@@ -60,4 +60,9 @@ public record Scrape(String text) {
     }
     return labels;
   }
+
+  /** The samples named {@code name} that are not zero, as lines: for a failure's story. */
+  public String nonZero(String name) {
+    return text.lines().filter(l -> l.startsWith(name) && !l.endsWith(" 0.0")).toList().toString();
+  }
 }
