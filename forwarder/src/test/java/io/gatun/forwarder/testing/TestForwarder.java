@@ -80,15 +80,17 @@ public final class TestForwarder implements AutoCloseable {
    */
   public static TestForwarder inProcess(
       FakeOperator operator, DataPlaneControl dataPlane, ProbeSet probes) {
-    return inProcess(
-        args(
-            "fwd-agent-test",
-            operator.target(),
-            "net_null0@198.18.0.2/24",
-            "-l 0",
-            List.of("--plaintext")),
-        dataPlane,
-        probes);
+    return inProcess(inProcessArgs(operator), dataPlane, probes);
+  }
+
+  /** An in-process agent's arguments: plaintext to the fake operator, a null port. */
+  private static List<String> inProcessArgs(FakeOperator operator) {
+    return args(
+        "fwd-agent-test",
+        operator.target(),
+        "net_null0@198.18.0.2/24",
+        "-l 0",
+        List.of("--plaintext"));
   }
 
   /** The same with its own announcer (which VIPs the agent answers for, and when). */
@@ -97,16 +99,7 @@ public final class TestForwarder implements AutoCloseable {
       DataPlaneControl dataPlane,
       ProbeSet probes,
       Function<MeterRegistry, Announcer> announcer) {
-    return inProcess(
-        args(
-            "fwd-agent-test",
-            operator.target(),
-            "net_null0@198.18.0.2/24",
-            "-l 0",
-            List.of("--plaintext")),
-        dataPlane,
-        probes,
-        announcer);
+    return inProcess(inProcessArgs(operator), dataPlane, probes, announcer);
   }
 
   /** The agent in this JVM on {@code dataPlane}, its ports given made-up MACs. */
