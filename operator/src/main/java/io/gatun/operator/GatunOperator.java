@@ -30,6 +30,7 @@ import io.gatun.operator.pool.PoolReconciler;
 import io.gatun.operator.service.ServiceClass;
 import io.gatun.operator.service.ServiceReconciler;
 import io.gatun.operator.status.KubernetesEventRecorder;
+import io.gatun.operator.status.WriteGate;
 import io.gatun.operator.watch.WithoutManagedFields;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -40,6 +41,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +70,9 @@ public final class GatunOperator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(GatunOperator.class);
 
+  /** How long stopping waits for the reconciles under way. */
+  private static final Duration RECONCILES_TO_FINISH = Duration.ofSeconds(10);
+
   private final Operator operator;
   private final ControlServer server;
   private final MetricsServer metrics; // null without a metrics address
@@ -76,6 +81,7 @@ public final class GatunOperator implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final KubernetesEventRecorder recorder;
   private final AtomicBoolean leading;
+  private final WriteGate writes;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> lostLeadership = new CompletableFuture<>();
 
@@ -87,7 +93,8 @@ public final class GatunOperator implements AutoCloseable {
       ForwarderFleet fleet,
       ScheduledExecutorService timer,
       KubernetesEventRecorder recorder,
-      AtomicBoolean leading) {
+      AtomicBoolean leading,
+      WriteGate writes) {
     this.operator = operator;
     this.server = server;
     this.metrics = metrics;
@@ -96,6 +103,7 @@ public final class GatunOperator implements AutoCloseable {
     this.timer = timer;
     this.recorder = recorder;
     this.leading = leading;
+    this.writes = writes;
   }
 
   public static GatunOperator start(KubernetesClient client, OperatorOptions options) {
@@ -109,6 +117,7 @@ public final class GatunOperator implements AutoCloseable {
     var fleet = new ForwarderFleet();
     desiredState.addListener(fleet::sendLatestToAll);
     var leading = new AtomicBoolean();
+    var writes = new WriteGate();
 
     var server =
         ControlServer.start(
@@ -169,6 +178,10 @@ public final class GatunOperator implements AutoCloseable {
                   // A generated LoadBalancer carries what its Service gives it, no JOSDK marker.
                   .withPreviousAnnotationForDependentResources(false)
                   .withConcurrentReconciliationThreads(options.reconcileThreads())
+                  // JOSDK's default is not to wait at all: a reconcile under way would go on after
+                  // close() returned, beside the next operator. What it computes is not written
+                  // (WriteGate), but it should be over when close() returns.
+                  .withReconciliationTerminationTimeout(RECONCILES_TO_FINISH)
                   .withMetrics(new ReconcileMetrics(registry));
               if (options.leaderElection() != null) {
                 overrider.withLeaderElectionConfiguration(
@@ -192,6 +205,7 @@ public final class GatunOperator implements AutoCloseable {
             options.forwarderSets().namespace(),
             new PoolMetrics(registry),
             recorder,
+            writes,
             clock));
     operator.register(
         new LoadBalancerReconciler(
@@ -201,17 +215,19 @@ public final class GatunOperator implements AutoCloseable {
             desiredState,
             fleet,
             recorder,
+            writes,
             clock,
             EndpointSlices.servedVersion(client)),
         override -> override.withItemStore(WithoutManagedFields.store()));
-    operator.register(new HealthProbeReconciler(probeUsers, recorder, clock));
-    operator.register(new ForwarderReconciler(fleet, recorder, clock));
+    operator.register(new HealthProbeReconciler(probeUsers, recorder, writes, clock));
+    operator.register(new ForwarderReconciler(fleet, recorder, writes, clock));
     operator.register(new ServiceReconciler(new ServiceClass(options.defaultClass()), recorder));
     operator.register(
         new ForwarderSetReconciler(
             options.forwarderSets().defaultImage(),
             options.forwarderSets().frrImage(),
             recorder,
+            writes,
             clock),
         override -> override.settingNamespace(options.forwarderSets().namespace()));
     MetricsServer metrics =
@@ -219,7 +235,8 @@ public final class GatunOperator implements AutoCloseable {
             ? null
             : MetricsServer.start(options.metricsAddress(), registry, leading::get);
     var gatun =
-        new GatunOperator(operator, server, metrics, registry, fleet, timer, recorder, leading);
+        new GatunOperator(
+            operator, server, metrics, registry, fleet, timer, recorder, leading, writes);
     instance[0] = gatun;
     try {
       if (options.leaderElection() == null) {
@@ -326,6 +343,7 @@ public final class GatunOperator implements AutoCloseable {
     }
     log.error("Lost the leader lease: stopping, another replica takes over");
     leading.set(false);
+    writes.close();
     fleet.closeAll();
     Thread.ofPlatform()
         .name("gatun-stop")
@@ -341,9 +359,13 @@ public final class GatunOperator implements AutoCloseable {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    // What reconciles still running compute from caches JOSDK is emptying reaches no one: no
+    // status is written (WriteGate), and the forwarders, which keep forwarding with their last
+    // snapshot, are let go before JOSDK stops (a standby turns their redials away).
     leading.set(false);
-    operator.stop();
+    writes.close();
     fleet.closeAll();
+    operator.stop();
     server.close();
     timer.shutdownNow();
     recorder.close();

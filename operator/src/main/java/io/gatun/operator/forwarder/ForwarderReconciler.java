@@ -11,6 +11,7 @@ import io.gatun.operator.control.ForwarderFleet;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusThrottle;
 import io.gatun.operator.status.StatusWriter;
+import io.gatun.operator.status.WriteGate;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -46,7 +47,7 @@ public final class ForwarderReconciler implements Reconciler<Forwarder> {
   private final ForwarderFleet fleet;
   private final EventRecorder recorder;
   private final ForwarderStatusBuilder statusBuilder;
-  private final StatusWriter<Forwarder, ForwarderStatus> statusWriter = new StatusWriter<>();
+  private final StatusWriter<Forwarder, ForwarderStatus> statusWriter;
   private final StatusThrottle throttle = new StatusThrottle(Duration.ofSeconds(2));
   private final Set<String> created = ConcurrentHashMap.newKeySet();
   private final Map<String, String> forwarderOf = new ConcurrentHashMap<>(); // resource name
@@ -54,9 +55,11 @@ public final class ForwarderReconciler implements Reconciler<Forwarder> {
       Executors.newSingleThreadExecutor(
           Thread.ofPlatform().daemon().name("gatun-forwarder-objects").factory());
 
-  public ForwarderReconciler(ForwarderFleet fleet, EventRecorder recorder, Clock clock) {
+  public ForwarderReconciler(
+      ForwarderFleet fleet, EventRecorder recorder, WriteGate writes, Clock clock) {
     this.fleet = fleet;
     this.recorder = recorder;
+    this.statusWriter = new StatusWriter<>(writes);
     this.statusBuilder = new ForwarderStatusBuilder(clock);
   }
 

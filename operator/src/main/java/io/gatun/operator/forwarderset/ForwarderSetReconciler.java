@@ -10,6 +10,7 @@ import io.gatun.operator.schema.CrdRules;
 import io.gatun.operator.schema.Validation;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusWriter;
+import io.gatun.operator.status.WriteGate;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -52,7 +53,7 @@ public final class ForwarderSetReconciler implements Reconciler<ForwarderSet> {
   private final DaemonSetRenderer renderer;
   private final ForwarderSetStatusBuilder statusBuilder;
   private final EventRecorder recorder;
-  private final StatusWriter<ForwarderSet, ForwarderSetStatus> statusWriter = new StatusWriter<>();
+  private final StatusWriter<ForwarderSet, ForwarderSetStatus> statusWriter;
   private final Workflow<ForwarderSet> workflow;
   private final Map<String, FleetKeySecret.Ref> fleetKeys = new ConcurrentHashMap<>();
 
@@ -67,10 +68,11 @@ public final class ForwarderSetReconciler implements Reconciler<ForwarderSet> {
    * @param frrImage the FRR image beside every forwarder
    */
   public ForwarderSetReconciler(
-      String defaultImage, String frrImage, EventRecorder recorder, Clock clock) {
+      String defaultImage, String frrImage, EventRecorder recorder, WriteGate writes, Clock clock) {
     this.renderer = new DaemonSetRenderer(defaultImage, frrImage);
     this.statusBuilder = new ForwarderSetStatusBuilder(clock);
     this.recorder = recorder;
+    this.statusWriter = new StatusWriter<>(writes);
     this.workflow =
         new WorkflowBuilder<ForwarderSet>()
             .addDependentResourceAndConfigure(new DataAddressesConfigMap())

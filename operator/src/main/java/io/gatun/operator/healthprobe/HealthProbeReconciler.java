@@ -8,6 +8,7 @@ import io.gatun.operator.schema.Validation;
 import io.gatun.operator.status.ConditionsBuilder;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusWriter;
+import io.gatun.operator.status.WriteGate;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -35,11 +36,13 @@ public final class HealthProbeReconciler implements Reconciler<HealthProbe> {
   private final HealthProbeUsers users;
   private final EventRecorder recorder;
   private final Clock clock;
-  private final StatusWriter<HealthProbe, HealthProbeStatus> statusWriter = new StatusWriter<>();
+  private final StatusWriter<HealthProbe, HealthProbeStatus> statusWriter;
 
-  public HealthProbeReconciler(HealthProbeUsers users, EventRecorder recorder, Clock clock) {
+  public HealthProbeReconciler(
+      HealthProbeUsers users, EventRecorder recorder, WriteGate writes, Clock clock) {
     this.users = users;
     this.recorder = recorder;
+    this.statusWriter = new StatusWriter<>(writes);
     this.clock = clock;
   }
 

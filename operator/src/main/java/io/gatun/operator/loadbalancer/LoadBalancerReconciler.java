@@ -22,6 +22,7 @@ import io.gatun.operator.schema.CrdRules;
 import io.gatun.operator.schema.Validation;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusWriter;
+import io.gatun.operator.status.WriteGate;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -80,7 +81,7 @@ public final class LoadBalancerReconciler
   private final LoadBalancerStatusBuilder statusBuilder;
   private final LoadBalancerEvents events;
   private final EventRecorder recorder;
-  private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter = new StatusWriter<>();
+  private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter;
   private final DrainingBackends draining = new DrainingBackends();
   private final Clock clock;
 
@@ -91,6 +92,7 @@ public final class LoadBalancerReconciler
       DesiredState desiredState,
       ForwarderFleet fleet,
       EventRecorder recorder,
+      WriteGate writes,
       Clock clock,
       GroupVersionKind endpointSliceVersion) {
     this.ipam = ipam;
@@ -104,6 +106,7 @@ public final class LoadBalancerReconciler
     this.statusBuilder = new LoadBalancerStatusBuilder(clock);
     this.events = new LoadBalancerEvents(recorder);
     this.recorder = recorder;
+    this.statusWriter = new StatusWriter<>(writes);
   }
 
   @Override

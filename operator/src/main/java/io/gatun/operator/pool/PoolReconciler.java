@@ -22,6 +22,7 @@ import io.gatun.operator.schema.Validation;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusThrottle;
 import io.gatun.operator.status.StatusWriter;
+import io.gatun.operator.status.WriteGate;
 import io.gatun.operator.watch.SpecChanged;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -73,7 +74,7 @@ public final class PoolReconciler implements Reconciler<Pool> {
   private final PoolMetrics metrics;
   private final EventRecorder recorder;
   private final PoolStatusBuilder statusBuilder;
-  private final StatusWriter<Pool, PoolStatus> statusWriter = new StatusWriter<>();
+  private final StatusWriter<Pool, PoolStatus> statusWriter;
   private final StatusThrottle throttle = new StatusThrottle(Duration.ofSeconds(1));
 
   /**
@@ -87,6 +88,7 @@ public final class PoolReconciler implements Reconciler<Pool> {
       String namespace,
       PoolMetrics metrics,
       EventRecorder recorder,
+      WriteGate writes,
       Clock clock) {
     this.ipam = ipam;
     this.desiredState = desiredState;
@@ -95,6 +97,7 @@ public final class PoolReconciler implements Reconciler<Pool> {
     this.metrics = metrics;
     this.catalogs = catalogs;
     this.recorder = recorder;
+    this.statusWriter = new StatusWriter<>(writes);
     this.statusBuilder = new PoolStatusBuilder(clock);
   }
 
