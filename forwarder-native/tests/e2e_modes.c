@@ -29,12 +29,17 @@
 
 static char tools[512], id[8];
 static int checks, failures;
+static char failed[512];   /* the failed checks' names, repeated last: CI shows a log's tail */
 
 /* One check's verdict, counted. */
-static void verdict(int ok)
+static void verdict(const char *what, int ok)
 {
 	checks++;
-	failures += !ok;
+	if (!ok) {
+		failures++;
+		size_t used = strlen(failed);
+		snprintf(failed + used, sizeof(failed) - used, "%s%s", used ? "; " : "", what);
+	}
 }
 
 static double now_s(void)
@@ -198,7 +203,7 @@ static void requests(const char *what, const char *vip, int tcp_port, int udp_po
 		print_counters();
 		run("tcpdump -n -tttt -r %s 2>/dev/null | grep -v 'multicast listener' | cut -c12-170 | tail -200 | sed 's/^/    bridge: /'", pcap);
 	}
-	verdict(rc == 0 || WEXITSTATUS(rc) == 3);
+	verdict(what, rc == 0 || WEXITSTATUS(rc) == 3);
 	unlink(pcap);
 	unlink(log);
 }
@@ -223,7 +228,7 @@ static void ipip_captured(const char *what, const char *filter, const char *vip,
 		    vip);
 	run("cat %s | cut -c1-150 | sed 's/^/    captured: /'", out);
 	printf("  %-28s %s\n", what, rc == 0 ? "ok   the backend received the SYN encapsulated" : "FAIL nothing encapsulated seen");
-	verdict(rc == 0);
+	verdict(what, rc == 0);
 	unlink(out);
 	unlink(log);
 }
@@ -247,7 +252,7 @@ static void draining_keeps_connections(void)
 	int b = 0;
 	if (held == NULL || fgets(line, sizeof(line), held) == NULL || sscanf(line, "first backend-%d", &b) != 1) {
 		printf("  %-28s FAIL no long-lived connection (%s)\n", "draining, full NAT, IPv4", line);
-		verdict(0);
+		verdict("draining: the long-lived connection", 0);
 		if (held != NULL)
 			pclose(held);
 		return;
@@ -274,8 +279,8 @@ static void draining_keeps_connections(void)
 	int kept = held_rc == 0 && strcmp(then, want) == 0;
 	printf("  %-28s %s the connection held since before stays on backend-%d (%s)\n", "", kept ? "ok  " : "FAIL", b,
 	       then);
-	verdict(rc == 0);
-	verdict(kept);
+	verdict("draining: new connections", rc == 0);
+	verdict("draining: the connection held since before", kept);
 	unlink(go);
 }
 
@@ -366,7 +371,7 @@ static void hostile_frames_reach_the_port(void)
 	}
 	printf("  %-28s %s %d frames sent, port rx +%lu, dropped as %s\n", "hostile frames", all ? "ok  " : "FAIL", N,
 	       (unsigned long)(port_after.rx_packets - port_before.rx_packets), got);
-	verdict(all && port_after.rx_packets - port_before.rx_packets >= N);
+	verdict("hostile frames", all && port_after.rx_packets - port_before.rx_packets >= N);
 }
 
 /* On net_pcap, where fragments reach the data plane as fragments (the af_packet PMD has the
@@ -383,7 +388,7 @@ static void fragments_end_to_end(void)
 	uint64_t seen = counter("fragments") - before, want = 6 * 30 * 3 + 4 * 30 * 3;
 	printf("  %-28s %s %lu fragments translated (%lu sent)\n", "", seen >= want ? "ok  " : "FAIL",
 	       (unsigned long)seen, (unsigned long)want);
-	verdict(seen >= want);
+	verdict("fragments translated", seen >= want);
 }
 
 int main(int argc, char **argv)
@@ -444,6 +449,6 @@ int main(int argc, char **argv)
 		draining_keeps_connections();
 		hostile_frames_reach_the_port();
 	}
-	printf("e2e_modes: %d of %d checks failed\n", failures, checks);
+	printf("e2e_modes: %d of %d checks failed%s%s\n", failures, checks, failures ? ": " : "", failed);
 	return failures ? 1 : 0;
 }
