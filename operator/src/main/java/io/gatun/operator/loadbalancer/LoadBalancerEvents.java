@@ -12,8 +12,10 @@ import java.util.Set;
  * Turns a LoadBalancer's condition transitions into events, so {@code kubectl describe} tells the
  * story once per change instead of once per reconcile.
  *
- * <p>Waiting states (Pending) and consequences of another condition (NotValid, NotAllocated) stay
- * quiet: the condition that caused them has its own event. Ready is derived and silent.
+ * <p>Waiting states (Pending, AwaitingBackends) and consequences of another condition (NotValid,
+ * NotAllocated) stay quiet: the condition that caused them has its own event. Ready is derived and
+ * silent. Backends that are healthy again after a Warning say so, so the story the events tell ends
+ * where it ends.
  */
 final class LoadBalancerEvents {
 
@@ -26,6 +28,9 @@ final class LoadBalancerEvents {
     this.recorder = recorder;
   }
 
+  /**
+   * @param lb as observed: its status is the one before these transitions
+   */
   void record(LoadBalancer lb, List<Condition> transitions) {
     for (Condition condition : transitions) {
       switch (condition.type()) {
@@ -49,12 +54,25 @@ final class LoadBalancerEvents {
           }
         }
         case LoadBalancer.BACKENDS_HEALTHY -> {
-          if (!condition.isTrue()) {
+          if (!condition.isTrue() && !AwaitingBackends.REASON.equals(condition.reason())) {
             recorder.record(lb, Type.Warning, condition.reason(), condition.message());
+          } else if (condition.isTrue() && warnedBefore(lb)) {
+            recorder.record(lb, Type.Normal, condition.reason(), condition.message());
           }
         }
         default -> {}
       }
     }
+  }
+
+  /** Its BackendsHealthy was a problem (a Warning was recorded for it), not a wait. */
+  private static boolean warnedBefore(LoadBalancer lb) {
+    return lb.getStatus() != null
+        && lb.getStatus().conditions().stream()
+            .anyMatch(
+                c ->
+                    c.type().equals(LoadBalancer.BACKENDS_HEALTHY)
+                        && !c.isTrue()
+                        && !AwaitingBackends.REASON.equals(c.reason()));
   }
 }

@@ -132,11 +132,14 @@ public final class LoadBalancerReconciler
       events.record(lb, update.transitions());
     }
     var control = UpdateControl.<LoadBalancer>noUpdate();
-    // Whichever comes first: a drain ends, or a conflict no longer reported counts as over.
+    // Whichever comes first: a drain ends, a conflict no longer reported counts as over, or a new
+    // LoadBalancer still without a ready backend stops waiting (a Warning from then on).
     var wake =
-        Stream.concat(
+        Stream.of(
                 outcome.drain().endsIn().stream(),
-                outcome.announcing().conflictsEndIn(clock.instant()).stream())
+                outcome.announcing().conflictsEndIn(clock.instant()).stream(),
+                AwaitingBackends.left(lb, outcome, clock.instant()).stream())
+            .flatMap(s -> s)
             .min(Duration::compareTo);
     wake.ifPresent(control::rescheduleAfter);
     return control;

@@ -25,7 +25,9 @@ import java.util.stream.Collectors;
  *       | NoPoolAvailable | PoolExhausted | NoPoolForFamily | AddressInUse | AddressNotInPool
  *   <li>Programmed: Programmed | NotValid | NotAllocated | NoForwarders | Pending | ApplyFailed |
  *       Refused | Unsupported
- *   <li>BackendsHealthy: Healthy | NoHealthyBackends | HealthProbeNotFound | HealthProbeInvalid
+ *   <li>BackendsHealthy: Healthy | AwaitingBackends (no backend ready yet in a new LoadBalancer's
+ *       first minute, see {@link AwaitingBackends}) | NoHealthyBackends | HealthProbeNotFound |
+ *       HealthProbeInvalid
  *   <li>Announced: Announced | NotAnnounced | AddressConflict | NotValid | NotAllocated (see {@link
  *       Announcing}); it does not hold Ready back: a VIP between owners is a moment of a failover,
  *       and forwarders keep serving a VIP another device also claims
@@ -156,9 +158,20 @@ final class LoadBalancerStatusBuilder {
                   + lb.getSpec().healthProbeRef()
               : outcome.backends().whyNoneHealthy();
       String message = why + (probeProblem == null ? "" : "; " + probeProblem) + notes;
-      conditions.set(LoadBalancer.BACKENDS_HEALTHY, false, NO_HEALTHY_BACKENDS, message);
+      String reason = NO_HEALTHY_BACKENDS;
+      var waiting = AwaitingBackends.left(lb, outcome, clock.instant());
+      if (waiting.isPresent()) {
+        reason = AwaitingBackends.REASON;
+        message =
+            "waiting for the first ready backend ("
+                + why
+                + "); this becomes NoHealthyBackends if none is ready "
+                + AwaitingBackends.GRACE.toSeconds()
+                + " s after the LoadBalancer was created";
+      }
+      conditions.set(LoadBalancer.BACKENDS_HEALTHY, false, reason, message);
       if (blocker == null) {
-        blocker = new Blocker(NO_HEALTHY_BACKENDS, message);
+        blocker = new Blocker(reason, message);
       }
     }
 

@@ -97,6 +97,67 @@ class BackendsIT {
     }
   }
 
+  /**
+   * Created with its Service, before the EndpointSlice controller has written a slice: waiting,
+   * quietly, not a Warning that stays in {@code kubectl describe} after the backends came.
+   */
+  @Test
+  void aNewLoadBalancerWaitsForItsServicesFirstEndpointsWithoutAWarning() {
+    cluster.namespace("first");
+    cluster.pool("first", "198.18.34.0/30");
+    try (var forwarder =
+        FakeForwarder.connect(
+            "fwd-first", "node-a", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
+      cluster.create(
+          """
+          apiVersion: v1
+          kind: Service
+          metadata: {name: echo, namespace: first}
+          spec:
+            ports: [{name: http, port: 8080}]
+          ---
+          apiVersion: lb.gatun.io/v1alpha1
+          kind: LoadBalancer
+          metadata: {name: echo, namespace: first}
+          spec:
+            poolRef: first
+            ports: [{name: http, port: 80}]
+            backends: {serviceRef: echo}
+          """);
+      eventually(
+          () -> {
+            var lb = cluster.get("first", "echo");
+            assertThat(state(lb, "BackendsHealthy")).isEqualTo("False/AwaitingBackends");
+            assertThat(state(lb, "Ready")).isEqualTo("False/AwaitingBackends");
+          });
+
+      cluster.create(
+          """
+          apiVersion: discovery.k8s.io/v1beta1
+          kind: EndpointSlice
+          metadata:
+            name: echo-1
+            namespace: first
+            labels: {kubernetes.io/service-name: echo}
+          addressType: IPv4
+          ports: [{name: http, port: 8080, protocol: TCP}]
+          endpoints:
+          - addresses: [198.18.0.61]
+          """);
+      forwarder.awaitSnapshot(
+          s -> backends(s, "first/echo/http").equals(List.of("198.18.0.61:8080")));
+      eventually(
+          () -> {
+            assertThat(state(cluster.get("first", "echo"), "Ready")).isEqualTo("True/Ready");
+            assertThat(cluster.events("first", "echo"))
+                .extracting(e -> e.getReason())
+                .contains("Allocated", "Programmed");
+          });
+      assertThat(cluster.events("first", "echo"))
+          .noneSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    }
+  }
+
   @Test
   void nodeLocalTrafficGivesEachForwarderOnlyItsNodesEndpoints() {
     cluster.namespace("local");
