@@ -293,11 +293,20 @@ public final class ControlPlaneBench {
       if (!extra.isBlank()) {
         command.addAll(List.of(extra.trim().split("\\s+")));
       }
-      command.addAll(List.of("-jar", jar.toString(), "--grpc-address", "127.0.0.1:" + grpcPort));
+      int metricsPort = freePort();
+      command.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "--grpc-address",
+              "127.0.0.1:" + grpcPort,
+              "--metrics-address",
+              "127.0.0.1:" + metricsPort));
       var process = new ProcessBuilder(command);
       process.environment().put("KUBECONFIG", kubeconfig.toString());
       operator = process.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return measure(client, size, grpcPort, operator, measureHeap, alone, kind);
+      return measure(
+          client, size, grpcPort, new Reconciles(metricsPort), operator, measureHeap, alone, kind);
     } catch (RuntimeException | Error e) {
       System.err.println("operator log: " + log);
       throw e;
@@ -315,6 +324,7 @@ public final class ControlPlaneBench {
       KubernetesClient client,
       int size,
       int grpcPort,
+      Reconciles reconciles,
       Process operator,
       boolean measureHeap,
       double alone,
@@ -375,6 +385,7 @@ public final class ControlPlaneBench {
       var writesBefore = statusWrites.byKind();
       var processes = CpuSeconds.processes(operator, real == null ? null : real.pid());
       var cpuBefore = CpuSeconds.now(processes);
+      var reconcilesBefore = reconciles.now();
       long start = System.nanoTime();
       create(client, size);
       double created = seconds(start);
@@ -384,6 +395,7 @@ public final class ControlPlaneBench {
       double toProgrammed = seconds(start);
       var cpu =
           CpuSeconds.now(processes).print("from the first create to all Programmed", cpuBefore);
+      Reconciles.print("until all Programmed", reconcilesBefore, reconciles.now(), size);
       double writesPerLb = (revision(client) - revisionBefore) / (double) size;
       var sent = tap.totals().minus(sentBefore);
       printRequests(

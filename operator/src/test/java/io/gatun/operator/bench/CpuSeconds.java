@@ -6,7 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +35,7 @@ final class CpuSeconds {
   private final long machineBusy;
   private final long machineTotal;
   private final long nanos;
+  private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss");
   private final LocalTime at; // UTC, to find the window in a JFR recording
 
   private CpuSeconds(
@@ -48,7 +49,7 @@ final class CpuSeconds {
     this.machineBusy = machineBusy;
     this.machineTotal = machineTotal;
     this.nanos = nanos;
-    this.at = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+    this.at = LocalTime.now(ZoneOffset.UTC);
   }
 
   /**
