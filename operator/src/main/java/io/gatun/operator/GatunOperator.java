@@ -31,6 +31,7 @@ import io.gatun.operator.service.ServiceClass;
 import io.gatun.operator.service.ServiceReconciler;
 import io.gatun.operator.status.KubernetesEventRecorder;
 import io.gatun.operator.status.WriteGate;
+import io.gatun.operator.watch.RecordResourceCloner;
 import io.gatun.operator.watch.WithoutManagedFields;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -173,6 +174,8 @@ public final class GatunOperator implements AutoCloseable {
               overrider
                   .withKubernetesClient(client)
                   .withCloseClientOnStop(false)
+                  // Each reconcile's copy of its resource without a JSON round trip.
+                  .withResourceCloner(new RecordResourceCloner(client.getKubernetesSerialization()))
                   // Finalizers by JSON patch: cheaper for the API server than server-side apply.
                   .withUseSSAToPatchPrimaryResource(false)
                   // A generated LoadBalancer carries what its Service gives it, no JOSDK marker.

@@ -29,9 +29,14 @@ public final class EndpointSlices {
     return new GroupVersionKind(GROUP, version, KIND);
   }
 
+  /**
+   * A cached slice as v1: read from its maps directly ({@link SliceReader}) when it holds only the
+   * fields it is read for, else through Jackson.
+   */
   public static EndpointSlice read(
       GenericKubernetesResource slice, KubernetesSerialization serialization) {
-    return serialization.convertValue(slice, EndpointSlice.class);
+    EndpointSlice read = SliceReader.read(slice);
+    return read != null ? read : serialization.convertValue(slice, EndpointSlice.class);
   }
 
   public static String serviceName(GenericKubernetesResource slice) {

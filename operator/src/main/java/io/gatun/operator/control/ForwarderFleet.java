@@ -445,6 +445,20 @@ public final class ForwarderFleet {
     return new Programming(snapshotVersion, state, progress);
   }
 
+  /**
+   * Whether a connected forwarder has yet to answer {@code snapshotVersion}, by applying or
+   * rejecting it (or a later one): its answer will tell the listeners {@link
+   * FleetListener#progressed}, and its departure {@link FleetListener#membershipChanged}.
+   */
+  public synchronized boolean answerAwaited(long snapshotVersion) {
+    for (Member member : members.values()) {
+      if (Math.max(member.applied, member.rejected) < snapshotVersion) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Where the forwarders stand with {@code desired}, published in {@code snapshotVersion}. */
   public Programming programming(long snapshotVersion, DesiredServices desired) {
     return programming(

@@ -47,9 +47,26 @@ final class LoadBalancerNudges {
             nudge(nudges, owners);
           }
 
+          /**
+           * The agent reports the VIPs it answers for just before its Ack of the snapshot that
+           * changed them, so a new LoadBalancer's VIP is reported while the forwarder has yet to
+           * answer its configuration: that answer wakes it ({@link #progressed}) and its reconcile
+           * reads these announcements then. Waking it for the report as well cost a reconcile that
+           * could only wait: one of the three each new LoadBalancer had (bench/controlplane.sh
+           * prints the reconciles per LoadBalancer).
+           */
           @Override
           public void announcementsChanged(Set<String> addresses) {
-            nudge(nudges, desiredState.ownersOf(addresses));
+            nudge(
+                nudges,
+                desiredState.ownersOf(addresses).stream()
+                    .filter(owner -> !answerAwaited(owner))
+                    .toList());
+          }
+
+          private boolean answerAwaited(Owner owner) {
+            var published = desiredState.snapshotVersionOf(owner);
+            return published.isPresent() && fleet.answerAwaited(published.getAsLong());
           }
 
           @Override

@@ -204,6 +204,8 @@ public final class ControlPlaneBench {
               + client.getKubernetesSerialization().asJson(status)
               + "}]";
       var requestsBefore = requests(client);
+      var processes = CpuSeconds.processes(null, null);
+      var cpuBefore = CpuSeconds.now(processes);
       long start = System.nanoTime();
       try (var writers = Executors.newFixedThreadPool(16)) {
         for (int i = 0; i < size; i++) {
@@ -225,6 +227,7 @@ public final class ControlPlaneBench {
         }
       }
       double seconds = seconds(start);
+      var cpu = CpuSeconds.now(processes).print("of the floor's writes", cpuBefore);
       printRequests(
           "API requests of the floor, per LoadBalancer", requestsBefore, requests(client), size);
       benchWatch.close();
@@ -245,6 +248,14 @@ public final class ControlPlaneBench {
               seconds,
               "s",
               null));
+      for (var spent : cpu) {
+        figures.add(
+            Figure.of(
+                n + " LoadBalancers: CPU seconds of the floor, " + spent.process(),
+                spent.seconds(),
+                "CPU-s",
+                null));
+      }
       for (Run run : runs) {
         figures.add(
             new Figure(
@@ -282,11 +293,20 @@ public final class ControlPlaneBench {
       if (!extra.isBlank()) {
         command.addAll(List.of(extra.trim().split("\\s+")));
       }
-      command.addAll(List.of("-jar", jar.toString(), "--grpc-address", "127.0.0.1:" + grpcPort));
+      int metricsPort = freePort();
+      command.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "--grpc-address",
+              "127.0.0.1:" + grpcPort,
+              "--metrics-address",
+              "127.0.0.1:" + metricsPort));
       var process = new ProcessBuilder(command);
       process.environment().put("KUBECONFIG", kubeconfig.toString());
       operator = process.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return measure(client, size, grpcPort, measureHeap ? operator : null, alone, kind);
+      return measure(
+          client, size, grpcPort, new Reconciles(metricsPort), operator, measureHeap, alone, kind);
     } catch (RuntimeException | Error e) {
       System.err.println("operator log: " + log);
       throw e;
@@ -304,7 +324,9 @@ public final class ControlPlaneBench {
       KubernetesClient client,
       int size,
       int grpcPort,
-      Process heapOf,
+      Reconciles reconciles,
+      Process operator,
+      boolean measureHeap,
       double alone,
       ForwarderKind kind)
       throws Exception {
@@ -361,6 +383,9 @@ public final class ControlPlaneBench {
       var sentBefore = tap.totals();
       int answersBefore = tap.answers().mark();
       var writesBefore = statusWrites.byKind();
+      var processes = CpuSeconds.processes(operator, real == null ? null : real.pid());
+      var cpuBefore = CpuSeconds.now(processes);
+      var reconcilesBefore = reconciles.now();
       long start = System.nanoTime();
       create(client, size);
       double created = seconds(start);
@@ -368,6 +393,9 @@ public final class ControlPlaneBench {
       double toAllocated = seconds(start);
       await(() -> programmed.size() == size + 1, "all Programmed");
       double toProgrammed = seconds(start);
+      var cpu =
+          CpuSeconds.now(processes).print("from the first create to all Programmed", cpuBefore);
+      Reconciles.print("until all Programmed", reconcilesBefore, reconciles.now(), size);
       double writesPerLb = (revision(client) - revisionBefore) / (double) size;
       var sent = tap.totals().minus(sentBefore);
       printRequests(
@@ -432,6 +460,14 @@ public final class ControlPlaneBench {
               writesPerLb,
               "writes",
               null));
+      for (var spent : cpu) {
+        figures.add(
+            Figure.of(
+                n + " LoadBalancers: CPU seconds until all Programmed, " + spent.process() + with,
+                spent.seconds(),
+                "CPU-s",
+                null));
+      }
       if (real != null) {
         long[] rss = real.residentKiB();
         figures.add(
@@ -461,9 +497,9 @@ public final class ControlPlaneBench {
                   System.out.printf("  %-50s %6d%n", reason, delta);
                 }
               });
-      if (heapOf != null) {
-        long rssKiB = residentKiB(heapOf);
-        var heap = JvmHeap.afterGc(heapOf.pid());
+      if (measureHeap) {
+        long rssKiB = residentKiB(operator);
+        var heap = JvmHeap.afterGc(operator.pid());
         System.out.printf(
             "operator with %s LoadBalancers: RSS %.0f MiB, heap %.0f MiB used after GC of %.0f MiB"
                 + " committed%n",

@@ -126,6 +126,10 @@ final class RealForwarder implements AutoCloseable {
     return JvmHeap.afterGc(process.pid());
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   boolean alive() {
     return process.isAlive();
   }

@@ -142,6 +142,38 @@ class AnnouncementBookTest {
     assertThat(book.announcers(List.of("198.18.0.10"))).isEmpty();
   }
 
+  @Test
+  void eachReportChangesTheAddressesGainedAndLostOnly() {
+    join("fwd-a");
+    book.record("fwd-a", owning("198.18.0.10", "198.18.0.11"), NOW);
+
+    // the same again: nothing changed
+    assertThat(book.record("fwd-a", owning("198.18.0.11", "198.18.0.10"), NOW).addresses())
+        .isEmpty();
+    // one more
+    assertThat(
+            book.record("fwd-a", owning("198.18.0.10", "198.18.0.11", "198.18.0.12"), NOW)
+                .addresses())
+        .containsExactly("198.18.0.12");
+    // as many as before, one lost and one gained
+    assertThat(
+            book.record("fwd-a", owning("198.18.0.10", "198.18.0.12", "198.18.0.13"), NOW)
+                .addresses())
+        .containsExactly("198.18.0.11", "198.18.0.13");
+    // one lost
+    assertThat(book.record("fwd-a", owning("198.18.0.10", "198.18.0.13"), NOW).addresses())
+        .containsExactly("198.18.0.12");
+    // a repeated address is one address
+    assertThat(
+            book.record("fwd-a", owning("198.18.0.10", "198.18.0.10", "198.18.0.13"), NOW)
+                .addresses())
+        .isEmpty();
+    assertThat(book.announcers(List.of("198.18.0.10", "198.18.0.11", "198.18.0.13")))
+        .extracting(VipAnnouncer::address)
+        .containsExactly("198.18.0.10", "198.18.0.13");
+    assertThat(book.forget("fwd-a")).containsExactlyInAnyOrder("198.18.0.10", "198.18.0.13");
+  }
+
   private void join(String... names) {
     for (String name : names) {
       book.joined(name, "node-" + name);

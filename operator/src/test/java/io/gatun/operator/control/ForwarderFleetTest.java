@@ -69,6 +69,26 @@ class ForwarderFleetTest {
   }
 
   @Test
+  void anAnswerIsAwaitedUntilEveryConnectedForwarderAppliedOrRejectedTheVersion() {
+    long first = desiredState.publish(web, desired(service("v1")));
+    assertThat(fleet.answerAwaited(first)).as("no forwarder: nobody will answer").isFalse();
+
+    var a = connect("fwd-a", new RecordingStream());
+    assertThat(fleet.answerAwaited(first)).isTrue();
+    a.onNext(ack(first, true, ""));
+    assertThat(fleet.answerAwaited(first)).isFalse();
+
+    long second = desiredState.publish(web, desired(service("v2")));
+    var b = connect("fwd-b", new RecordingStream());
+    a.onNext(ack(second, true, ""));
+    assertThat(fleet.answerAwaited(first)).as("fwd-b has answered nothing yet").isTrue();
+    b.onNext(ack(second, false, "no room"));
+    assertThat(fleet.answerAwaited(first)).isFalse();
+    assertThat(fleet.answerAwaited(second)).isFalse();
+    assertThat(fleet.answerAwaited(second + 1)).isTrue();
+  }
+
+  @Test
   void aSlowStreamOnlyEverGetsTheLatestSnapshot() {
     var stream = new RecordingStream();
     var conversation = connect("fwd-a", stream);
