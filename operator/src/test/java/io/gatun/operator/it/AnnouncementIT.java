@@ -8,23 +8,18 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.AddressConflict;
 import io.gatun.control.v1.FleetPeer;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.VipMove;
-import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.FleetPeerStatus;
 import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.VipAnnouncement;
-import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,23 +30,7 @@ import org.junit.jupiter.api.Test;
  * peers.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
-class AnnouncementIT {
-
-  static KubernetesClient client;
-  static Cluster cluster;
-  static GatunOperator operator;
-
-  @BeforeAll
-  static void startOperator() throws Exception {
-    Crds.install(client);
-    cluster = new Cluster(client);
-    operator = Cluster.startOperator(client);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+class AnnouncementIT extends RunningOperator {
 
   @Test
   void whoAnswersForTheVipItsMovesAndConflictsShowOnTheLoadBalancer() {

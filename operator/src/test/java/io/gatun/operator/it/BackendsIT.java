@@ -7,21 +7,16 @@ import static io.gatun.operator.testing.Snapshots.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.HealthCheck;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.VirtualService;
-import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.BackendCounts;
 import io.gatun.operator.api.HealthProbe;
 import io.gatun.operator.api.HealthProbeSpec;
 import io.gatun.operator.api.ProbeType;
-import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,23 +25,7 @@ import org.junit.jupiter.api.Test;
  * forwarder per node, and HealthProbes carried to the forwarders.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
-class BackendsIT {
-
-  static KubernetesClient client;
-  static Cluster cluster;
-  static GatunOperator operator;
-
-  @BeforeAll
-  static void startOperator() throws Exception {
-    Crds.install(client);
-    cluster = new Cluster(client);
-    operator = Cluster.startOperator(client);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+class BackendsIT extends RunningOperator {
 
   @Test
   void selectedPodsAreBackendsWhileReady() {

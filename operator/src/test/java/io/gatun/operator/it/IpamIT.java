@@ -6,19 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.AddressUsage;
 import io.gatun.operator.api.Condition;
 import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.PoolSpec;
-import io.gatun.operator.testing.Crds;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,23 +22,7 @@ import org.junit.jupiter.api.Test;
  * operator restart. Each test has its own namespace(s) and pools, in disjoint ranges.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
-class IpamIT {
-
-  static KubernetesClient client;
-  static Cluster cluster;
-  static GatunOperator operator;
-
-  @BeforeAll
-  static void startOperator() throws Exception {
-    Crds.install(client);
-    cluster = new Cluster(client);
-    operator = Cluster.startOperator(client);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+class IpamIT extends RunningOperator {
 
   @Test
   void requireDualStackGetsOneAddressOfEachFamilyAndThePoolCountsPerFamily() {

@@ -4,21 +4,16 @@ import static io.gatun.operator.it.Cluster.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.gatun.control.v1.Snapshot;
-import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.LoadBalancer;
-import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,27 +24,11 @@ import org.junit.jupiter.api.Test;
  * service takes its VIP off the data plane.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
-class OperatorStopIT {
+class OperatorStopIT extends RunningOperator {
 
   private static final int LOAD_BALANCERS = 12;
   private static final int ROUNDS = 4;
   private static final String NAMESPACE = "stopping";
-
-  static KubernetesClient client;
-  static Cluster cluster;
-  static GatunOperator operator;
-
-  @BeforeAll
-  static void startOperator() throws Exception {
-    Crds.install(client);
-    cluster = new Cluster(client);
-    operator = Cluster.startOperator(client);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
 
   @Test
   void reconcilesUnderWayWhenTheOperatorStopsWriteNothingTheyCouldNotKnow() throws Exception {

@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gatun.control.v1.BackendHealth;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.PortState;
-import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.BackendHealthStatus;
 import io.gatun.operator.api.Forwarder;
-import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,23 +21,7 @@ import org.junit.jupiter.api.Test;
  * whether it is connected, what it runs and what it announces.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
-class ProbesIT {
-
-  static KubernetesClient client;
-  static Cluster cluster;
-  static GatunOperator operator;
-
-  @BeforeAll
-  static void startOperator() throws Exception {
-    Crds.install(client);
-    cluster = new Cluster(client);
-    operator = Cluster.startOperator(client);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
+class ProbesIT extends RunningOperator {
 
   @Test
   void probeResultsBecomeBackendHealthAndTheForwarderIsVisible() {

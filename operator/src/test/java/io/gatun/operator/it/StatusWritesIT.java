@@ -5,11 +5,8 @@ import static io.gatun.operator.it.Cluster.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.gatun.operator.GatunOperator;
 import io.gatun.operator.api.LoadBalancer;
-import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.time.Duration;
 import java.util.Map;
@@ -17,8 +14,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,25 +23,9 @@ import org.junit.jupiter.api.Test;
  * time (bench/controlplane.sh prints the writes by what they wrote).
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
-class StatusWritesIT {
+class StatusWritesIT extends RunningOperator {
 
   private static final int LOAD_BALANCERS = 20;
-
-  static KubernetesClient client;
-  static Cluster cluster;
-  static GatunOperator operator;
-
-  @BeforeAll
-  static void startOperator() throws Exception {
-    Crds.install(client);
-    cluster = new Cluster(client);
-    operator = Cluster.startOperator(client);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.close();
-  }
 
   @Test
   void aNewLoadBalancerIsWrittenOnceProgrammedAndAnnounced() {
