@@ -57,10 +57,16 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
 	switch (mode) {
 	case GFWD_MODE_FULLNAT:
-		nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
+		if (likely(p->common))
+			nat_rewrite_common(p, dp.snat_addrs[fam(GFWD_AF_INET)][f->snat_id].v4, f->snat_port, b->addr.v4, f->backend_port);
+		else
+			nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_NAT:
-		nat_rewrite(p, &f->client, f->client_port, &b->addr, f->backend_port);
+		if (likely(p->common))
+			nat_rewrite_common(p, f->client.v4, f->client_port, b->addr.v4, f->backend_port);
+		else
+			nat_rewrite(p, &f->client, f->client_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_DSR:
 		break;   /* the backend has the VIP: only the MAC changes */
@@ -102,7 +108,10 @@ static inline void reverse(struct worker *w, const struct config *cfg, struct fl
 		return;
 	}
 	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
-	nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
+	if (likely(p->common))
+		nat_rewrite_common(p, dp.vips[f->vip_id].v4, f->vport, f->client.v4, f->client_port);
+	else
+		nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
 	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &dp.ports[f->in_port].mac);
 	w->cnt.event[EV_REV_PACKETS]++;
 	emit(w, f->in_port, p->m);

@@ -25,6 +25,7 @@
 #include "ndp.h"
 #include "openings.h"
 #include "parse.h"
+#include "parse_common.h"
 #include "pipeline.h"
 #include "punt.h"
 #include "track.h"
@@ -58,7 +59,7 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 /* may_match: false when pass two found no signature of p's in its buckets and nothing was
  * inserted since, so the lookup would miss (flow_prefetch_match): a new flow's first packet
  * skips it. */
-static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
+static __rte_always_inline void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
 		     struct openings *op, bool may_match)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
@@ -169,7 +170,14 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			p->m = m;
 			p->data = rte_pktmbuf_mtod(m, uint8_t *);
 			p->len = rte_pktmbuf_data_len(m);
+			uint32_t hash;
+			if (likely(parse_common(p, &port->mac, &hash))) {
+				p->fh = flow_hash_at(w->flows, hash);
+				flow_prefetch(w->flows, &p->fh);
+				continue;
+			}
 			memset(&p->key, 0, sizeof(p->key));   /* hashed whole: padding included */
+			p->common = false;
 			p->frag = FRAG_NONE;
 			p->frag_hdr = 0;
 			enum gfwd_drop r = parse(p, port);
