@@ -115,23 +115,6 @@ void flow_addr_put(struct flow_table *ft, uint16_t id)
 	ft->backends.meta[id].refs--;
 }
 
-/* Field by field, cheapest and likeliest-to-differ first; no key is built. */
-static inline bool key_matches(const struct flow_table *ft, const struct flow *f,
-			       enum flow_dir dir, const struct flow_key *k)
-{
-	if (f->proto != k->proto || f->family != k->family)
-		return false;
-	if (dir == DIR_FORWARD)
-		return f->client_port == k->sport && f->vport == k->dport && addr_eq(&f->client, &k->src) &&
-		       addr_eq(&ft->vips[f->vip_id], &k->dst);
-	if (f->backend_port != k->sport || !addr_eq(flow_backend_addr(ft, f), &k->src))
-		return false;
-	if (f->snat_port != 0)
-		return f->snat_port == k->dport &&
-		       addr_eq(&ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id], &k->dst);
-	return f->client_port == k->dport && addr_eq(&f->client, &k->dst);
-}
-
 /* A bit per slot of b whose signature is sig: two SSE2 compares of eight 16-bit lanes
  * (slots 0-7, then 8-11 and four zero lanes, which are masked off), packed to a byte each. */
 static inline uint32_t bucket_match(const struct flow_bucket *b, uint16_t sig)
@@ -208,14 +191,15 @@ static inline void prefetch_hits(const struct flow_table *ft, const struct flow_
 	}
 }
 
-bool flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
+uint32_t flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
 {
 	uint16_t sig = sig_of(h->hash);
 	const struct flow_bucket *b0 = bucket_of(ft, h, 0), *b1 = bucket_of(ft, h, 1);
 	uint32_t hits0 = bucket_match(b0, sig), hits1 = bucket_match(b1, sig);
 	prefetch_hits(ft, b0, hits0);
 	prefetch_hits(ft, b1, hits1);
-	return (hits0 | hits1) != 0;
+	/* The slot flow_lookup_at() would try first. */
+	return hits0 != 0 ? ref_get(b0, __builtin_ctz(hits0)) : hits1 != 0 ? ref_get(b1, __builtin_ctz(hits1)) : 0;
 }
 
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
@@ -229,7 +213,7 @@ struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, con
 			uint32_t ref = ref_get(b, s) - 1;
 			struct flow *f = &ft->flows[ref >> 1];
 			enum flow_dir d = ref & 1;
-			if (!key_matches(ft, f, d, k))
+			if (!flow_key_matches(ft, f, d, k))
 				continue;
 			if (flow_expired(f, now)) {
 				flow_remove(ft, f);

@@ -198,6 +198,11 @@ static inline struct flow_hash flow_hash_at(const struct flow_table *ft, uint32_
 	};
 }
 
+static inline bool flow_expired(const struct flow *f, uint32_t now)
+{
+	return (int32_t)(f->expires - now) < 0;
+}
+
 /* Starts loading the buckets a lookup of h will read, then (once they are in) the flows
  * whose signature matches: the two dependent misses of a lookup, hidden. */
 static inline void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
@@ -205,13 +210,51 @@ static inline void flow_prefetch(const struct flow_table *ft, const struct flow_
 	rte_prefetch0(&ft->buckets[h->bucket[0]]);
 	rte_prefetch0(&ft->buckets[h->bucket[1]]);
 }
-/* The same for the flows: true when some slot's signature matched. False means a lookup
- * of h misses for as long as nothing is inserted (ft->inserts unchanged): removals only
- * empty slots. */
-bool flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
+/* The same for the flows. Returns the reference of the first slot whose signature matched
+ * (the one a lookup tries first), 0 when none did: then a lookup of h misses for as long as
+ * nothing is inserted (ft->inserts unchanged), as removals only empty slots. */
+uint32_t flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
 /* Finds the live flow whose `dir` slot matches k. */
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
 			    uint32_t now, enum flow_dir *dir);
+
+/* Whether k is flow f's key in direction dir: field by field, cheapest and likeliest to differ
+ * first; no key is built. A free entry (proto 0) matches no packet's key. */
+static __rte_always_inline bool flow_key_matches(const struct flow_table *ft, const struct flow *f,
+						 enum flow_dir dir, const struct flow_key *k)
+{
+	if (f->proto != k->proto || f->family != k->family)
+		return false;
+	if (dir == DIR_FORWARD)
+		return f->client_port == k->sport && f->vport == k->dport && addr_eq(&f->client, &k->src) &&
+		       addr_eq(&ft->vips[f->vip_id], &k->dst);
+	if (f->backend_port != k->sport || !addr_eq(flow_backend_addr(ft, f), &k->src))
+		return false;
+	if (f->snat_port != 0)
+		return f->snat_port == k->dport &&
+		       addr_eq(&ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id], &k->dst);
+	return f->client_port == k->dport && addr_eq(&f->client, &k->dst);
+}
+
+/* flow_lookup_at() given the reference flow_prefetch_match() returned for h, taken while
+ * nothing was inserted since (ft->inserts unchanged; 0 otherwise): slots were then only
+ * emptied, so that slot is still the first a lookup would try, and when its flow matches
+ * and is live it is what the lookup finds, without the lookup's bucket scan and call.
+ * Anything else (no hint, another flow's signature, an expired flow) is the lookup's. */
+static __rte_always_inline struct flow *flow_lookup_hinted(struct flow_table *ft, const struct flow_key *k,
+							   const struct flow_hash *h, uint32_t hint, uint32_t now,
+							   enum flow_dir *dir)
+{
+	if (likely(hint != 0)) {
+		struct flow *f = &ft->flows[(hint - 1) >> 1];
+		enum flow_dir d = (hint - 1) & 1;
+		if (likely(flow_key_matches(ft, f, d, k) && !flow_expired(f, now))) {
+			*dir = d;
+			return f;
+		}
+	}
+	return flow_lookup_at(ft, k, h, now, dir);
+}
 
 static inline struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
 				       uint32_t now, enum flow_dir *dir)
@@ -272,9 +315,5 @@ static inline uint32_t flow_reverse_hash(const struct flow_table *ft, const stru
  * so on_remove hears of each); wraps around. Returns how many it removed. */
 uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n);
 
-static inline bool flow_expired(const struct flow *f, uint32_t now)
-{
-	return (int32_t)(f->expires - now) < 0;
-}
 
 #endif

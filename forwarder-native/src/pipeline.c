@@ -58,9 +58,10 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 
 /* may_match: false when pass two found no signature of p's in its buckets and nothing was
  * inserted since, so the lookup would miss (flow_prefetch_match): a new flow's first packet
- * skips it. */
+ * skips it. hint: the slot pass two found first, while nothing was inserted since, else 0
+ * (flow_lookup_hinted). */
 static __rte_always_inline void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
-		     struct openings *op, bool may_match)
+		     struct openings *op, bool may_match, uint32_t hint)
 {
 	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
 		openings_finish(w, cfg, op);   /* an ICMP error may be about one of them */
@@ -104,7 +105,7 @@ static __rte_always_inline void ip_input(struct worker *w, const struct config *
 		return;
 	}
 	enum flow_dir dir;
-	struct flow *f = may_match ? flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir) : NULL;
+	struct flow *f = may_match ? flow_lookup_hinted(w->flows, &p->key, &p->fh, hint, w->now, &dir) : NULL;
 	if (f != NULL && likely(flow_found(w, cfg, f, dir, p, in_port)))
 		return;
 	flow_miss_at(w, cfg, in_port, p, op);
@@ -193,14 +194,15 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 		w->cnt.event[EV_RX_BYTES] += bytes;
 		for (uint16_t i = 0; i < k; i++)
 			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
-				parsed[i].fh_seen = flow_prefetch_match(w->flows, &parsed[i].fh);
+				parsed[i].fh_hint = flow_prefetch_match(w->flows, &parsed[i].fh);
 		uint32_t inserts = w->flows->inserts;
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
 				continue;
 			if (likely(is_ip(p))) {
-				ip_input(w, cfg, in_port, p, &op, p->fh_seen || w->flows->inserts != inserts);
+				bool inserted = w->flows->inserts != inserts;
+				ip_input(w, cfg, in_port, p, &op, p->fh_hint != 0 || inserted, inserted ? 0 : p->fh_hint);
 				continue;
 			}
 			openings_finish(w, cfg, &op);
