@@ -56,8 +56,10 @@ static __rte_always_inline bool parse_common(struct pkt *p, const struct rte_eth
 		return false;
 	const uint8_t *l4 = d + COMMON_L4_OFF;
 	if (proto == IPPROTO_TCP) {
-		unsigned hl = (l4[12] >> 4) * 4u;   /* data offset */
-		if (unlikely(l4_len < sizeof(struct rte_tcp_hdr) || hl < sizeof(struct rte_tcp_hdr) || hl > l4_len))
+		if (unlikely(l4_len < sizeof(struct rte_tcp_hdr)))
+			return false;   /* before the data offset is read: it may lie past the frame */
+		unsigned hl = (l4[12] >> 4) * 4u;
+		if (unlikely(hl < sizeof(struct rte_tcp_hdr) || hl > l4_len))
 			return false;
 		p->tcp_flags = l4[13];
 	} else if (likely(proto == IPPROTO_UDP)) {
