@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <rte_common.h>
 #include <rte_prefetch.h>
+#include <emmintrin.h>
 #include "hash.h"
 #include "addr.h"
 #include "gatunfwd.h"
@@ -210,10 +211,52 @@ static inline void flow_prefetch(const struct flow_table *ft, const struct flow_
 	rte_prefetch0(&ft->buckets[h->bucket[0]]);
 	rte_prefetch0(&ft->buckets[h->bucket[1]]);
 }
+
+/* The hash's low half (the bucket comes from its high bits): never 0, so a signature
+ * alone cannot look like a free slot. */
+static inline uint16_t flow_sig(uint32_t hash)
+{
+	return (uint16_t)(hash | 1);
+}
+
+static inline uint32_t flow_slot_ref(const struct flow_bucket *b, int s)
+{
+	return b->ref_lo[s] | (uint32_t)b->ref_hi[s] << 16;
+}
+
+/* A bit per slot of b whose signature is sig: two SSE2 compares of eight 16-bit lanes
+ * (slots 0-7, then 8-11 and four zero lanes, which are masked off), packed to a byte each. */
+static inline uint32_t flow_bucket_match(const struct flow_bucket *b, uint16_t sig)
+{
+	__m128i want = _mm_set1_epi16((short)sig);
+	__m128i lo = _mm_cmpeq_epi16(_mm_load_si128((const __m128i *)&b->sig[0]), want);
+	__m128i hi = _mm_cmpeq_epi16(_mm_loadl_epi64((const __m128i *)&b->sig[8]), want);
+	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & ((1u << FLOW_BUCKET_SLOTS) - 1);
+}
+
+static inline void flow_prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
+{
+	for (; hits != 0; hits &= hits - 1) {
+		const char *f = (const char *)&ft->flows[(flow_slot_ref(b, __builtin_ctz(hits)) - 1) >> 1];
+		rte_prefetch0(f);
+		rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
+	}
+}
+
 /* The same for the flows. Returns the reference of the first slot whose signature matched
  * (the one a lookup tries first), 0 when none did: then a lookup of h misses for as long as
  * nothing is inserted (ft->inserts unchanged), as removals only empty slots. */
-uint32_t flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
+static __rte_always_inline uint32_t flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
+{
+	uint16_t sig = flow_sig(h->hash);
+	const struct flow_bucket *b0 = &ft->buckets[h->bucket[0]], *b1 = &ft->buckets[h->bucket[1]];
+	uint32_t hits0 = flow_bucket_match(b0, sig), hits1 = flow_bucket_match(b1, sig);
+	flow_prefetch_hits(ft, b0, hits0);
+	flow_prefetch_hits(ft, b1, hits1);
+	/* The slot flow_lookup_at() would try first. */
+	return hits0 != 0 ? flow_slot_ref(b0, __builtin_ctz(hits0)) : hits1 != 0 ? flow_slot_ref(b1, __builtin_ctz(hits1)) : 0;
+}
+
 /* Finds the live flow whose `dir` slot matches k. */
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
 			    uint32_t now, enum flow_dir *dir);
