@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0
  * The frame almost every packet is, parsed in one go: untagged Ethernet to the port's own MAC,
- * an IPv4 header of 20 bytes that is no fragment, carrying TCP or UDP. A few word loads and
- * compares check all of it and fill the packet exactly as the step-by-step parse (parse.h) does,
- * with the flow key's hash computed from the same registers.
+ * an IPv4 header of 20 bytes that is no fragment and has a TTL above 1, carrying TCP or UDP. A
+ * few word loads and compares check all of it and fill the packet exactly as the step-by-step
+ * parse (parse.h) does, with the flow key's hash computed from the same registers; the pipeline
+ * then skips the tests none of that can fail (ICMP, IPv6 multicast, TTL, later fragments).
  *
  * This only ever accepts: any frame it does not take goes through parse.h's steps, which say
- * why it is dropped (or take it: VLAN tags, options, fragments, IPv6, ICMP, SCTP, broadcast).
+ * why it is dropped (or take it: VLAN tags, options, fragments, IPv6, ICMP, SCTP, broadcast,
+ * a TTL of 0 or 1, dropped after the kernel's BGP and BFD sessions have had their look).
  * So what a frame's fate is does not depend on which of the two parsed it; `test_parse`
  * checks that, field by field, over every way a frame can differ from the common one. */
 #ifndef GFWD_PARSE_COMMON_H
@@ -52,8 +54,9 @@ static __rte_always_inline bool parse_common(struct pkt *p, const struct rte_eth
 	uint32_t l4_len = total - 20;
 	/* 20 ≤ total ≤ what the frame holds, in one unsigned compare; no fragment. */
 	if (unlikely(total - 20 > len - COMMON_L3_OFF - 20 ||
-		     (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0))
-		return false;
+		     (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0 ||
+		     ip->time_to_live <= 1))
+		return false;   /* the TTL too: the pipeline tests a common frame's no more */
 	const uint8_t *l4 = d + COMMON_L4_OFF;
 	if (proto == IPPROTO_TCP) {
 		if (unlikely(l4_len < sizeof(struct rte_tcp_hdr)))

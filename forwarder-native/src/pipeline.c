@@ -63,7 +63,9 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 static __rte_always_inline void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
 		     struct openings *op, bool may_match, uint32_t hint)
 {
-	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
+	/* A common frame (parse_common) is TCP or UDP over IPv4, no fragment, TTL above 1: none of
+	 * the tests below but the kernel's can be true of it. */
+	if (!p->common && (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6)) {
 		openings_finish(w, cfg, op);   /* an ICMP error may be about one of them */
 		/* Neighbour discovery may come from a VIP: a peer announcing one, which is how a
 		 * conflict over it shows. */
@@ -80,7 +82,7 @@ static __rte_always_inline void ip_input(struct worker *w, const struct config *
 			icmp_input(w, cfg, in_port, p, dp_answers_for(cfg, p->key.family, &p->key.dst));
 		return;
 	}
-	if (p->key.family == GFWD_AF_INET6 && p->key.dst.b[0] == 0xff) {
+	if (!p->common && p->key.family == GFWD_AF_INET6 && p->key.dst.b[0] == 0xff) {
 		drop(w, p->m, DROP_NOT_FOR_US);   /* multicast other than neighbour discovery */
 		return;
 	}
@@ -93,16 +95,17 @@ static __rte_always_inline void ip_input(struct worker *w, const struct config *
 			return;
 		}
 	}
-	uint8_t ttl = p->key.family == GFWD_AF_INET ? pkt_ip4(p)->time_to_live : pkt_ip6(p)->hop_limits;
-	if (unlikely(ttl <= 1)) {
-		drop(w, p->m, DROP_TTL_EXCEEDED);
-		return;
-	}
-
-	if (unlikely(p->frag == FRAG_LATER)) {
-		openings_finish(w, cfg, op);   /* its first fragment may be one of them */
-		later_fragment(w, cfg, in_port, p);
-		return;
+	if (!p->common) {
+		uint8_t ttl = p->key.family == GFWD_AF_INET ? pkt_ip4(p)->time_to_live : pkt_ip6(p)->hop_limits;
+		if (unlikely(ttl <= 1)) {
+			drop(w, p->m, DROP_TTL_EXCEEDED);
+			return;
+		}
+		if (unlikely(p->frag == FRAG_LATER)) {
+			openings_finish(w, cfg, op);   /* its first fragment may be one of them */
+			later_fragment(w, cfg, in_port, p);
+			return;
+		}
 	}
 	enum flow_dir dir;
 	struct flow *f = may_match ? flow_lookup_hinted(w->flows, &p->key, &p->fh, hint, w->now, &dir) : NULL;
