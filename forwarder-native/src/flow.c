@@ -1,25 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <rte_malloc.h>
-#include <emmintrin.h>
 #include <rte_prefetch.h>
 #include "flow.h"
-
-/* The hash's low half (the bucket comes from its high bits): never 0, so a signature
- * alone cannot look like a free slot. */
-static inline uint16_t sig_of(uint32_t hash)
-{
-	return (uint16_t)(hash | 1);
-}
 
 static inline uint32_t ref_make(uint32_t idx, enum flow_dir dir)
 {
 	return ((idx << 1) | dir) + 1;
-}
-
-static inline uint32_t ref_get(const struct flow_bucket *b, int s)
-{
-	return b->ref_lo[s] | (uint32_t)b->ref_hi[s] << 16;
 }
 
 static inline void slot_set(struct flow_bucket *b, int s, uint16_t sig, uint32_t ref)
@@ -115,33 +102,6 @@ void flow_addr_put(struct flow_table *ft, uint16_t id)
 	ft->backends.meta[id].refs--;
 }
 
-/* Field by field, cheapest and likeliest-to-differ first; no key is built. */
-static inline bool key_matches(const struct flow_table *ft, const struct flow *f,
-			       enum flow_dir dir, const struct flow_key *k)
-{
-	if (f->proto != k->proto || f->family != k->family)
-		return false;
-	if (dir == DIR_FORWARD)
-		return f->client_port == k->sport && f->vport == k->dport && addr_eq(&f->client, &k->src) &&
-		       addr_eq(&ft->vips[f->vip_id], &k->dst);
-	if (f->backend_port != k->sport || !addr_eq(flow_backend_addr(ft, f), &k->src))
-		return false;
-	if (f->snat_port != 0)
-		return f->snat_port == k->dport &&
-		       addr_eq(&ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id], &k->dst);
-	return f->client_port == k->dport && addr_eq(&f->client, &k->dst);
-}
-
-/* A bit per slot of b whose signature is sig: two SSE2 compares of eight 16-bit lanes
- * (slots 0-7, then 8-11 and four zero lanes, which are masked off), packed to a byte each. */
-static inline uint32_t bucket_match(const struct flow_bucket *b, uint16_t sig)
-{
-	__m128i want = _mm_set1_epi16((short)sig);
-	__m128i lo = _mm_cmpeq_epi16(_mm_load_si128((const __m128i *)&b->sig[0]), want);
-	__m128i hi = _mm_cmpeq_epi16(_mm_loadl_epi64((const __m128i *)&b->sig[8]), want);
-	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & ((1u << FLOW_BUCKET_SLOTS) - 1);
-}
-
 static inline struct flow_bucket *bucket_of(const struct flow_table *ft, const struct flow_hash *h, int choice)
 {
 	return &ft->buckets[h->bucket[choice]];
@@ -152,7 +112,7 @@ static void slot_clear(struct flow_table *ft, const struct flow_hash *h, uint32_
 	for (int c = 0; c < 2; c++) {
 		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			if (ref_get(b, s) == ref) {
+			if (flow_slot_ref(b, s) == ref) {
 				slot_set(b, s, 0, 0);
 				return;
 			}
@@ -199,37 +159,18 @@ uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n)
 	return removed;
 }
 
-static inline void prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
-{
-	for (; hits != 0; hits &= hits - 1) {
-		const char *f = (const char *)flow_of_ref(ft, ref_get(b, __builtin_ctz(hits)));
-		rte_prefetch0(f);
-		rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
-	}
-}
-
-bool flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
-{
-	uint16_t sig = sig_of(h->hash);
-	const struct flow_bucket *b0 = bucket_of(ft, h, 0), *b1 = bucket_of(ft, h, 1);
-	uint32_t hits0 = bucket_match(b0, sig), hits1 = bucket_match(b1, sig);
-	prefetch_hits(ft, b0, hits0);
-	prefetch_hits(ft, b1, hits1);
-	return (hits0 | hits1) != 0;
-}
-
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
 			    uint32_t now, enum flow_dir *dir)
 {
-	uint16_t sig = sig_of(h->hash);
+	uint16_t sig = flow_sig(h->hash);
 	for (int c = 0; c < 2; c++) {
 		struct flow_bucket *b = bucket_of(ft, h, c);
-		for (uint32_t hits = bucket_match(b, sig); hits != 0; hits &= hits - 1) {
+		for (uint32_t hits = flow_bucket_match(b, sig); hits != 0; hits &= hits - 1) {
 			int s = __builtin_ctz(hits);
-			uint32_t ref = ref_get(b, s) - 1;
+			uint32_t ref = flow_slot_ref(b, s) - 1;
 			struct flow *f = &ft->flows[ref >> 1];
 			enum flow_dir d = ref & 1;
-			if (!key_matches(ft, f, d, k))
+			if (!flow_key_matches(ft, f, d, k))
 				continue;
 			if (flow_expired(f, now)) {
 				flow_remove(ft, f);
@@ -258,7 +199,7 @@ static __rte_always_inline struct flow_bucket *slot_for(struct flow_table *ft, c
 							uint32_t now, const struct flow *keep, int *slot)
 {
 	struct flow_bucket *b0 = bucket_of(ft, h, 0), *b1 = bucket_of(ft, h, 1);
-	uint32_t free0 = bucket_match(b0, 0), free1 = bucket_match(b1, 0);   /* ref 0: sig 0 too */
+	uint32_t free0 = flow_bucket_match(b0, 0), free1 = flow_bucket_match(b1, 0);   /* ref 0: sig 0 too */
 	if (unlikely((free0 | free1) == 0))
 		return slot_reclaim(ft, h, now, keep, slot);
 	bool second = __builtin_popcount(free1) > __builtin_popcount(free0);
@@ -276,7 +217,7 @@ static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, co
 	for (int c = 0; c < 2; c++) {
 		struct flow_bucket *b = bucket_of(ft, h, c);
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			struct flow *f = flow_of_ref(ft, ref_get(b, s));
+			struct flow *f = flow_of_ref(ft, flow_slot_ref(b, s));
 			if (f == keep)
 				continue;
 			int32_t left = (int32_t)(f->expires - now);
@@ -289,7 +230,7 @@ static __rte_noinline struct flow_bucket *slot_reclaim(struct flow_table *ft, co
 	}
 	if (victim < 0)
 		return NULL;
-	struct flow *f = flow_of_ref(ft, ref_get(victim_b, victim));
+	struct flow *f = flow_of_ref(ft, flow_slot_ref(victim_b, victim));
 	if (!flow_expired(f, now))
 		ft->evicted++;
 	flow_remove(ft, f);
@@ -306,7 +247,7 @@ static bool evict_one(struct flow_table *ft, const struct flow_hash *h, uint32_t
 		struct flow_bucket *b = &ft->buckets[i];
 		struct flow *victim = NULL;
 		for (int s = 0; s < FLOW_BUCKET_SLOTS; s++) {
-			uint32_t ref = ref_get(b, s);
+			uint32_t ref = flow_slot_ref(b, s);
 			if (ref == 0)
 				continue;
 			struct flow *f = flow_of_ref(ft, ref);
@@ -330,7 +271,7 @@ static __rte_always_inline bool slot_fill(struct flow_table *ft, const struct fl
 	struct flow_bucket *b = slot_for(ft, h, now, keep, &s);
 	if (b == NULL)
 		return false;
-	slot_set(b, s, sig_of(h->hash), ref);
+	slot_set(b, s, flow_sig(h->hash), ref);
 	return true;
 }
 

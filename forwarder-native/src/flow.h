@@ -22,10 +22,12 @@
 #ifndef GFWD_FLOW_H
 #define GFWD_FLOW_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <rte_common.h>
 #include <rte_prefetch.h>
+#include <emmintrin.h>
 #include "hash.h"
 #include "addr.h"
 #include "gatunfwd.h"
@@ -144,9 +146,33 @@ static inline const struct addr *flow_backend_addr(const struct flow_table *ft, 
 
 _Static_assert(sizeof(struct flow_key) == 40, "a key is five 8-byte words");
 
+#define FLOW_KEY_SEED 0x9e3779b9u
+
 static inline uint32_t flow_key_hash(const struct flow_key *k)
 {
-	return crc_words(k, sizeof(*k), 0x9e3779b9);
+	return crc_words(k, sizeof(*k), FLOW_KEY_SEED);
+}
+
+/* Writes an IPv4 key whole (the addresses' upper twelve bytes and the padding zero; `tail` is
+ * its last eight bytes: ports, protocol, family) and returns flow_key_hash() of it, computed
+ * from the five words in registers rather than read back. */
+static __rte_always_inline uint32_t flow_key4_fill(struct flow_key *k, uint32_t src, uint32_t dst, uint64_t tail)
+{
+	k->src.q[0] = src;
+	k->src.q[1] = 0;
+	k->dst.q[0] = dst;
+	k->dst.q[1] = 0;
+	memcpy(&k->sport, &tail, 8);
+	_Static_assert(offsetof(struct flow_key, sport) == 32, "the key's last word starts at its ports");
+#ifdef __SSE4_2__
+	uint64_t h = _mm_crc32_u64(FLOW_KEY_SEED, src);
+	h = _mm_crc32_u64(h, 0);
+	h = _mm_crc32_u64(h, dst);
+	h = _mm_crc32_u64(h, 0);
+	return (uint32_t)_mm_crc32_u64(h, tail);
+#else
+	return flow_key_hash(k);
+#endif
 }
 
 static inline bool flow_key_eq(const struct flow_key *a, const struct flow_key *b)
@@ -173,6 +199,11 @@ static inline struct flow_hash flow_hash_at(const struct flow_table *ft, uint32_
 	};
 }
 
+static inline bool flow_expired(const struct flow *f, uint32_t now)
+{
+	return (int32_t)(f->expires - now) < 0;
+}
+
 /* Starts loading the buckets a lookup of h will read, then (once they are in) the flows
  * whose signature matches: the two dependent misses of a lookup, hidden. */
 static inline void flow_prefetch(const struct flow_table *ft, const struct flow_hash *h)
@@ -180,13 +211,93 @@ static inline void flow_prefetch(const struct flow_table *ft, const struct flow_
 	rte_prefetch0(&ft->buckets[h->bucket[0]]);
 	rte_prefetch0(&ft->buckets[h->bucket[1]]);
 }
-/* The same for the flows: true when some slot's signature matched. False means a lookup
- * of h misses for as long as nothing is inserted (ft->inserts unchanged): removals only
- * empty slots. */
-bool flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h);
+
+/* The hash's low half (the bucket comes from its high bits): never 0, so a signature
+ * alone cannot look like a free slot. */
+static inline uint16_t flow_sig(uint32_t hash)
+{
+	return (uint16_t)(hash | 1);
+}
+
+static inline uint32_t flow_slot_ref(const struct flow_bucket *b, int s)
+{
+	return b->ref_lo[s] | (uint32_t)b->ref_hi[s] << 16;
+}
+
+/* A bit per slot of b whose signature is sig: two SSE2 compares of eight 16-bit lanes
+ * (slots 0-7, then 8-11 and four zero lanes, which are masked off), packed to a byte each. */
+static inline uint32_t flow_bucket_match(const struct flow_bucket *b, uint16_t sig)
+{
+	__m128i want = _mm_set1_epi16((short)sig);
+	__m128i lo = _mm_cmpeq_epi16(_mm_load_si128((const __m128i *)&b->sig[0]), want);
+	__m128i hi = _mm_cmpeq_epi16(_mm_loadl_epi64((const __m128i *)&b->sig[8]), want);
+	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & ((1u << FLOW_BUCKET_SLOTS) - 1);
+}
+
+static inline void flow_prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
+{
+	for (; hits != 0; hits &= hits - 1) {
+		const char *f = (const char *)&ft->flows[(flow_slot_ref(b, __builtin_ctz(hits)) - 1) >> 1];
+		rte_prefetch0(f);
+		rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
+	}
+}
+
+/* The same for the flows. Returns the reference of the first slot whose signature matched
+ * (the one a lookup tries first), 0 when none did: then a lookup of h misses for as long as
+ * nothing is inserted (ft->inserts unchanged), as removals only empty slots. */
+static __rte_always_inline uint32_t flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
+{
+	uint16_t sig = flow_sig(h->hash);
+	const struct flow_bucket *b0 = &ft->buckets[h->bucket[0]], *b1 = &ft->buckets[h->bucket[1]];
+	uint32_t hits0 = flow_bucket_match(b0, sig), hits1 = flow_bucket_match(b1, sig);
+	flow_prefetch_hits(ft, b0, hits0);
+	flow_prefetch_hits(ft, b1, hits1);
+	/* The slot flow_lookup_at() would try first. */
+	return hits0 != 0 ? flow_slot_ref(b0, __builtin_ctz(hits0)) : hits1 != 0 ? flow_slot_ref(b1, __builtin_ctz(hits1)) : 0;
+}
+
 /* Finds the live flow whose `dir` slot matches k. */
 struct flow *flow_lookup_at(struct flow_table *ft, const struct flow_key *k, const struct flow_hash *h,
 			    uint32_t now, enum flow_dir *dir);
+
+/* Whether k is flow f's key in direction dir: field by field, cheapest and likeliest to differ
+ * first; no key is built. A free entry (proto 0) matches no packet's key. */
+static __rte_always_inline bool flow_key_matches(const struct flow_table *ft, const struct flow *f,
+						 enum flow_dir dir, const struct flow_key *k)
+{
+	if (f->proto != k->proto || f->family != k->family)
+		return false;
+	if (dir == DIR_FORWARD)
+		return f->client_port == k->sport && f->vport == k->dport && addr_eq(&f->client, &k->src) &&
+		       addr_eq(&ft->vips[f->vip_id], &k->dst);
+	if (f->backend_port != k->sport || !addr_eq(flow_backend_addr(ft, f), &k->src))
+		return false;
+	if (f->snat_port != 0)
+		return f->snat_port == k->dport &&
+		       addr_eq(&ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id], &k->dst);
+	return f->client_port == k->dport && addr_eq(&f->client, &k->dst);
+}
+
+/* flow_lookup_at() given the reference flow_prefetch_match() returned for h, taken while
+ * nothing was inserted since (ft->inserts unchanged; 0 otherwise): slots were then only
+ * emptied, so that slot is still the first a lookup would try, and when its flow matches
+ * and is live it is what the lookup finds, without the lookup's bucket scan and call.
+ * Anything else (no hint, another flow's signature, an expired flow) is the lookup's. */
+static __rte_always_inline struct flow *flow_lookup_hinted(struct flow_table *ft, const struct flow_key *k,
+							   const struct flow_hash *h, uint32_t hint, uint32_t now,
+							   enum flow_dir *dir)
+{
+	if (likely(hint != 0)) {
+		struct flow *f = &ft->flows[(hint - 1) >> 1];
+		enum flow_dir d = (hint - 1) & 1;
+		if (likely(flow_key_matches(ft, f, d, k) && !flow_expired(f, now))) {
+			*dir = d;
+			return f;
+		}
+	}
+	return flow_lookup_at(ft, k, h, now, dir);
+}
 
 static inline struct flow *flow_lookup(struct flow_table *ft, const struct flow_key *k, uint32_t hash,
 				       uint32_t now, enum flow_dir *dir)
@@ -247,9 +358,5 @@ static inline uint32_t flow_reverse_hash(const struct flow_table *ft, const stru
  * so on_remove hears of each); wraps around. Returns how many it removed. */
 uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n);
 
-static inline bool flow_expired(const struct flow *f, uint32_t now)
-{
-	return (int32_t)(f->expires - now) < 0;
-}
 
 #endif

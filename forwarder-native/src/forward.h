@@ -41,6 +41,19 @@ static inline void eth_set(struct rte_ether_hdr *eth, const struct rte_ether_add
 	rte_ether_addr_copy(src, &eth->src_addr);
 }
 
+/* The same with the destination a neighbour entry's word (neigh_word(), valid): one 8-byte
+ * and one 4-byte store, no copy of the MAC through memory first. */
+static inline void eth_set_word(struct rte_ether_hdr *eth, uint64_t dst, const struct rte_ether_addr *src)
+{
+	uint16_t src_lo;
+	uint32_t src_hi;
+	memcpy(&src_lo, src->addr_bytes, 2);
+	memcpy(&src_hi, src->addr_bytes + 2, 4);
+	uint64_t first = (dst & 0xffffffffffffull) | (uint64_t)src_lo << 48;
+	memcpy(eth, &first, 8);
+	memcpy((uint8_t *)eth + 8, &src_hi, 4);
+}
+
 /* ---------------------------------------------------------------- forwarding */
 
 /* Client → backend. `mode` is a literal at every call: one specialised copy per mode. */
@@ -48,8 +61,8 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 					const struct backend *b, struct pkt *p, uint16_t in_port,
 					const uint8_t mode)
 {
-	struct rte_ether_addr mac;
-	if (unlikely(!neigh_mac(&dp.neigh, b->neigh, &mac))) {
+	uint64_t mac = neigh_word(&dp.neigh, b->neigh);
+	if (unlikely(!(mac & NEIGH_VALID))) {
 		drop(w, p->m, DROP_NEIGH_UNRESOLVED);
 		return;
 	}
@@ -57,10 +70,16 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
 	switch (mode) {
 	case GFWD_MODE_FULLNAT:
-		nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
+		if (likely(p->common))
+			nat_rewrite_common(p, dp.snat_addrs[fam(GFWD_AF_INET)][f->snat_id].v4, f->snat_port, b->addr.v4, f->backend_port);
+		else
+			nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_NAT:
-		nat_rewrite(p, &f->client, f->client_port, &b->addr, f->backend_port);
+		if (likely(p->common))
+			nat_rewrite_common(p, f->client.v4, f->client_port, b->addr.v4, f->backend_port);
+		else
+			nat_rewrite(p, &f->client, f->client_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_DSR:
 		break;   /* the backend has the VIP: only the MAC changes */
@@ -77,7 +96,7 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 		break;
 	}
 	}
-	eth_set(p->eth, &mac, &dp.ports[out].mac);
+	eth_set_word(p->eth, mac, &dp.ports[out].mac);
 	w->cnt.event[EV_FWD_PACKETS]++;
 	emit(w, out, p->m);
 }
@@ -102,7 +121,10 @@ static inline void reverse(struct worker *w, const struct config *cfg, struct fl
 		return;
 	}
 	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
-	nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
+	if (likely(p->common))
+		nat_rewrite_common(p, dp.vips[f->vip_id].v4, f->vport, f->client.v4, f->client_port);
+	else
+		nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
 	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &dp.ports[f->in_port].mac);
 	w->cnt.event[EV_REV_PACKETS]++;
 	emit(w, f->in_port, p->m);

@@ -47,6 +47,12 @@ void neigh_learn(struct neigh_table *t, uint8_t family, const struct addr *ip,
 int neigh_set_static(struct neigh_table *t, uint8_t family, const struct addr *ip, uint16_t port,
 		     const struct rte_ether_addr *mac);
 
+/* The entry's word: NEIGH_VALID and the MAC in bytes 0-5 (x86: little endian), or 0. */
+static inline uint64_t neigh_word(const struct neigh_table *t, uint16_t idx)
+{
+	return __atomic_load_n(&t->e[idx].mac, __ATOMIC_RELAXED);
+}
+
 static inline bool neigh_mac(const struct neigh_table *t, uint16_t idx, struct rte_ether_addr *mac)
 {
 	uint64_t v = __atomic_load_n(&t->e[idx].mac, __ATOMIC_RELAXED);

@@ -40,7 +40,8 @@ struct pkt {
 	struct flow_key key;      /* family, proto, addresses and ports (ICMP, later fragments: 0) */
 	struct flow_hash fh;      /* flow_key_hash(&key) and its buckets, for TCP, UDP and SCTP */
 	uint8_t frag;             /* enum frag_kind */
-	bool fh_seen;             /* the pipeline's: a signature matched in fh's buckets (flow_prefetch_match) */
+	uint32_t fh_hint;         /* the pipeline's: flow_prefetch_match() of fh (0: no signature matched) */
+	bool common;              /* parsed by parse_common(): IPv4 without options, TCP or UDP, no fragment */
 	uint16_t frag_hdr;        /* IPv6: where the fragment header is */
 	uint32_t frag_id;         /* the datagram's identification (host order) */
 	uint32_t frag_new_id;     /* the one it leaves with when translated (frag.h) */

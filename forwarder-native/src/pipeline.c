@@ -25,6 +25,7 @@
 #include "ndp.h"
 #include "openings.h"
 #include "parse.h"
+#include "parse_common.h"
 #include "pipeline.h"
 #include "punt.h"
 #include "track.h"
@@ -57,11 +58,14 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 
 /* may_match: false when pass two found no signature of p's in its buckets and nothing was
  * inserted since, so the lookup would miss (flow_prefetch_match): a new flow's first packet
- * skips it. */
-static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
-		     struct openings *op, bool may_match)
+ * skips it. hint: the slot pass two found first, while nothing was inserted since, else 0
+ * (flow_lookup_hinted). */
+static __rte_always_inline void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
+		     struct openings *op, bool may_match, uint32_t hint)
 {
-	if (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6) {
+	/* A common frame (parse_common) is TCP or UDP over IPv4, no fragment, TTL above 1: none of
+	 * the tests below but the kernel's can be true of it. */
+	if (!p->common && (p->key.proto == IPPROTO_ICMP || p->key.proto == IPPROTO_ICMPV6)) {
 		openings_finish(w, cfg, op);   /* an ICMP error may be about one of them */
 		/* Neighbour discovery may come from a VIP: a peer announcing one, which is how a
 		 * conflict over it shows. */
@@ -78,7 +82,7 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 			icmp_input(w, cfg, in_port, p, dp_answers_for(cfg, p->key.family, &p->key.dst));
 		return;
 	}
-	if (p->key.family == GFWD_AF_INET6 && p->key.dst.b[0] == 0xff) {
+	if (!p->common && p->key.family == GFWD_AF_INET6 && p->key.dst.b[0] == 0xff) {
 		drop(w, p->m, DROP_NOT_FOR_US);   /* multicast other than neighbour discovery */
 		return;
 	}
@@ -91,19 +95,20 @@ static void ip_input(struct worker *w, const struct config *cfg, uint16_t in_por
 			return;
 		}
 	}
-	uint8_t ttl = p->key.family == GFWD_AF_INET ? pkt_ip4(p)->time_to_live : pkt_ip6(p)->hop_limits;
-	if (unlikely(ttl <= 1)) {
-		drop(w, p->m, DROP_TTL_EXCEEDED);
-		return;
-	}
-
-	if (unlikely(p->frag == FRAG_LATER)) {
-		openings_finish(w, cfg, op);   /* its first fragment may be one of them */
-		later_fragment(w, cfg, in_port, p);
-		return;
+	if (!p->common) {
+		uint8_t ttl = p->key.family == GFWD_AF_INET ? pkt_ip4(p)->time_to_live : pkt_ip6(p)->hop_limits;
+		if (unlikely(ttl <= 1)) {
+			drop(w, p->m, DROP_TTL_EXCEEDED);
+			return;
+		}
+		if (unlikely(p->frag == FRAG_LATER)) {
+			openings_finish(w, cfg, op);   /* its first fragment may be one of them */
+			later_fragment(w, cfg, in_port, p);
+			return;
+		}
 	}
 	enum flow_dir dir;
-	struct flow *f = may_match ? flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &dir) : NULL;
+	struct flow *f = may_match ? flow_lookup_hinted(w->flows, &p->key, &p->fh, hint, w->now, &dir) : NULL;
 	if (f != NULL && likely(flow_found(w, cfg, f, dir, p, in_port)))
 		return;
 	flow_miss_at(w, cfg, in_port, p, op);
@@ -169,7 +174,14 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			p->m = m;
 			p->data = rte_pktmbuf_mtod(m, uint8_t *);
 			p->len = rte_pktmbuf_data_len(m);
+			uint32_t hash;
+			if (likely(parse_common(p, &port->mac, &hash))) {
+				p->fh = flow_hash_at(w->flows, hash);
+				flow_prefetch(w->flows, &p->fh);
+				continue;
+			}
 			memset(&p->key, 0, sizeof(p->key));   /* hashed whole: padding included */
+			p->common = false;
 			p->frag = FRAG_NONE;
 			p->frag_hdr = 0;
 			enum gfwd_drop r = parse(p, port);
@@ -185,14 +197,15 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 		w->cnt.event[EV_RX_BYTES] += bytes;
 		for (uint16_t i = 0; i < k; i++)
 			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
-				parsed[i].fh_seen = flow_prefetch_match(w->flows, &parsed[i].fh);
+				parsed[i].fh_hint = flow_prefetch_match(w->flows, &parsed[i].fh);
 		uint32_t inserts = w->flows->inserts;
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
 			if (p->m == NULL)
 				continue;
 			if (likely(is_ip(p))) {
-				ip_input(w, cfg, in_port, p, &op, p->fh_seen || w->flows->inserts != inserts);
+				bool inserted = w->flows->inserts != inserts;
+				ip_input(w, cfg, in_port, p, &op, p->fh_hint != 0 || inserted, inserted ? 0 : p->fh_hint);
 				continue;
 			}
 			openings_finish(w, cfg, &op);
