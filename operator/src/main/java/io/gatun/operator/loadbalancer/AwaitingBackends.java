@@ -31,7 +31,7 @@ final class AwaitingBackends {
         || spec == null
         || spec.backends() == null
         || spec.backends().staticBackends() != null
-        || hadReadyBackends(lb)) {
+        || pastWaiting(lb)) {
       return Optional.empty();
     }
     Optional<Instant> created = createdAt(lb);
@@ -43,7 +43,7 @@ final class AwaitingBackends {
   }
 
   /** Its status has said BackendsHealthy with another reason than waiting: it is past waiting. */
-  private static boolean hadReadyBackends(LoadBalancer lb) {
+  private static boolean pastWaiting(LoadBalancer lb) {
     if (lb.getStatus() == null) {
       return false;
     }
