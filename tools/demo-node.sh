@@ -51,7 +51,8 @@ until_ok() {
 
 step "a Kubernetes 1.20.2 node: etcd, kube-apiserver, controller-manager, scheduler, kubelet, kube-proxy, containerd"
 "$root/tools/node.sh" up "$work/node" "$images"/gatun-operator-*.oci.tar \
-  "$images"/gatun-forwarder-*.oci.tar "$images"/gatun-echo-backend.oci.tar >/dev/null
+  "$images"/gatun-forwarder-*.oci.tar "$images"/gatun-frr-*.oci.tar \
+  "$images"/gatun-echo-backend.oci.tar >/dev/null
 k get nodes -o wide
 
 step "a client network namespace and the forwarder's data port (veth gt${id}f; the node is 198.18.0.3 on it)"
@@ -81,6 +82,8 @@ spec:
 YAML
 until_ok 300 kubectl get forwarder gatun-node
 k wait --for condition=Connected --timeout=300s forwarder/gatun-node
+# Both containers running (the forwarder and its FRR): the ForwarderSet is Ready (Available).
+k -n gatun-system wait --for condition=Ready --timeout=300s forwarderset/forwarders
 k -n gatun-system get forwardersets,daemonsets,pods -o wide
 
 step "three echo pods behind a Service of type LoadBalancer"
