@@ -122,8 +122,7 @@ public final class GatunOperator implements AutoCloseable {
         server.port());
     var timer =
         Executors.newSingleThreadScheduledExecutor(
-            runnable ->
-                Thread.ofPlatform().daemon().name("gatun-initial-sync").unstarted(runnable));
+            runnable -> Thread.ofPlatform().daemon().name("gatun-timer").unstarted(runnable));
 
     // What taking the lead means: IPAM rebuilt from the API before any reconcile, snapshots held
     // back until every known LoadBalancer has been heard from, then forwarders admitted.
@@ -205,7 +204,8 @@ public final class GatunOperator implements AutoCloseable {
             fleet,
             recorder,
             clock,
-            EndpointSlices.servedVersion(client)),
+            EndpointSlices.servedVersion(client),
+            timer),
         override -> override.withItemStore(WithoutManagedFields.store()));
     operator.register(new HealthProbeReconciler(probeUsers, recorder, clock));
     operator.register(new ForwarderReconciler(fleet, recorder, clock));
