@@ -131,8 +131,7 @@ public final class GatunOperator implements AutoCloseable {
         server.port());
     var timer =
         Executors.newSingleThreadScheduledExecutor(
-            runnable ->
-                Thread.ofPlatform().daemon().name("gatun-initial-sync").unstarted(runnable));
+            runnable -> Thread.ofPlatform().daemon().name("gatun-timer").unstarted(runnable));
 
     // What taking the lead means: IPAM rebuilt from the API before any reconcile, snapshots held
     // back until every known LoadBalancer has been heard from, then forwarders admitted.
@@ -220,7 +219,8 @@ public final class GatunOperator implements AutoCloseable {
             recorder,
             writes,
             clock,
-            EndpointSlices.servedVersion(client)),
+            EndpointSlices.servedVersion(client),
+            timer),
         override -> override.withItemStore(WithoutManagedFields.store()));
     operator.register(new HealthProbeReconciler(probeUsers, recorder, writes, clock));
     operator.register(new ForwarderReconciler(fleet, recorder, writes, clock));

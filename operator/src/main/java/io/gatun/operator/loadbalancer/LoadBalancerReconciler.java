@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,7 @@ public final class LoadBalancerReconciler
   private final EventRecorder recorder;
   private final StatusWriter<LoadBalancer, LoadBalancerStatus> statusWriter;
   private final DrainingBackends draining = new DrainingBackends();
+  private final SettleWakes settleWakes;
   private final Clock clock;
 
   public LoadBalancerReconciler(
@@ -94,8 +96,10 @@ public final class LoadBalancerReconciler
       EventRecorder recorder,
       WriteGate writes,
       Clock clock,
-      GroupVersionKind endpointSliceVersion) {
+      GroupVersionKind endpointSliceVersion,
+      ScheduledExecutorService timer) {
     this.ipam = ipam;
+    this.settleWakes = new SettleWakes(timer, fleet::answerAwaited);
     this.addresses = new AddressAllocator(ipam);
     this.observer = new LoadBalancerObserver(pools);
     this.probeUsers = probeUsers;
@@ -125,6 +129,12 @@ public final class LoadBalancerReconciler
 
     Duration settle = settling(owner, outcome);
     if (!settle.isZero()) {
+      if (outcome.programming().state() == Programming.State.PENDING) {
+        // Not JOSDK's reschedule: SettleWakes leaves out the wake-up the forwarders' answer made.
+        settleWakes.afterAnswer(owner, settle, outcome.programming().snapshotVersion());
+        return UpdateControl.noUpdate();
+      }
+      // Programmed, waiting for its VIP owner's report: the report's reconcile cancels this.
       return UpdateControl.<LoadBalancer>noUpdate().rescheduleAfter(settle);
     }
     var update = statusBuilder.build(lb, outcome);
@@ -303,6 +313,9 @@ public final class LoadBalancerReconciler
                         lb ->
                             lb.getStatus() != null && lb.getStatus().addresses().contains(address))
                     .toList()));
+    var nudges = LoadBalancerNudges.from(fleet, desiredState, ipam);
+    settleWakes.wakeWith(
+        owner -> nudges.propagateEvent(new ResourceID(owner.name(), owner.namespace())));
     return List.of(
         LoadBalancerWatches.pools(context),
         LoadBalancerWatches.endpointSlices(context, endpointSliceVersion),
@@ -310,7 +323,7 @@ public final class LoadBalancerReconciler
         LoadBalancerWatches.namespaces(context),
         LoadBalancerWatches.healthProbes(context),
         LoadBalancerWatches.nodes(context),
-        LoadBalancerNudges.from(fleet, desiredState, ipam));
+        nudges);
   }
 
   /** Its {@link LoadBalancer#PREVIOUS_ADDRESSES}; what does not parse is no preference. */

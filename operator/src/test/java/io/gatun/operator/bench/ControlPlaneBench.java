@@ -174,7 +174,11 @@ public final class ControlPlaneBench {
    * label} names its forwarder.
    */
   private record Run(
-      List<Figure> figures, double toProgrammed, LoadBalancerStatus status, String label) {}
+      List<Figure> figures,
+      double toProgrammed,
+      double cpuSeconds,
+      LoadBalancerStatus status,
+      String label) {}
 
   /**
    * The least any operator with a finalizer and a status asks of the API server before a
@@ -255,6 +259,28 @@ public final class ControlPlaneBench {
                 spent.seconds(),
                 "CPU-s",
                 null));
+      }
+      // The same ratio in CPU: what the run's processes spent over what the floor's did. On two
+      // shared cores it moves less with the rest of the machine than the wall-clock one does.
+      double floorCpu = CpuSeconds.ours(cpu);
+      for (Run run : runs) {
+        System.out.printf(
+            "%s: CPU seconds of the run's processes %.1f, of the floor's %.1f: %.2f x (%s)%n",
+            n + " LoadBalancers",
+            run.cpuSeconds(),
+            floorCpu,
+            run.cpuSeconds() / floorCpu,
+            run.label());
+        figures.add(
+            new Figure(
+                n
+                    + " LoadBalancers: CPU seconds to Programmed over the floor's ("
+                    + run.label()
+                    + ")",
+                run.cpuSeconds() / floorCpu,
+                "x",
+                floorCpu,
+                run.cpuSeconds() / floorCpu));
       }
       for (Run run : runs) {
         figures.add(
@@ -514,7 +540,7 @@ public final class ControlPlaneBench {
             Figure.of(
                 "operator RSS with " + n + " LoadBalancers" + with, rssKiB / 1024.0, "MiB", null));
       }
-      return new Run(figures, toProgrammed, sample.getStatus(), kind.label());
+      return new Run(figures, toProgrammed, CpuSeconds.ours(cpu), sample.getStatus(), kind.label());
     } catch (RuntimeException | Error e) {
       if (real != null) {
         System.err.println("the forwarder's last words:\n" + real.logTail());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,6 +36,8 @@ final class CpuSeconds {
   private final long machineBusy;
   private final long machineTotal;
   private final long nanos;
+  private static final String OTHERS = "others on the machine";
+  private static final String IDLE = "machine idle";
   private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss");
   private final LocalTime at; // UTC, to find the window in a JFR recording
 
@@ -145,6 +148,17 @@ final class CpuSeconds {
   /** What each process spent between {@code before} and now, in CPU seconds. */
   record Spent(String process, double seconds) {}
 
+  /** The names {@link #since} gives the rest of the machine: not the run's own processes. */
+  static final Set<String> NOT_THE_RUNS = Set.of(OTHERS, IDLE);
+
+  /** The CPU seconds of the run's own processes among {@code spent}: all but others and idle. */
+  static double ours(List<Spent> spent) {
+    return spent.stream()
+        .filter(s -> !NOT_THE_RUNS.contains(s.process()))
+        .mapToDouble(Spent::seconds)
+        .sum();
+  }
+
   /**
    * Per process, then "others" (the machine's busy time not theirs) and the machine's idle time.
    */
@@ -159,8 +173,8 @@ final class CpuSeconds {
     // /proc/stat counts every core's ticks: its total is cores x wall time
     long busy = machineBusy - before.machineBusy;
     long total = machineTotal - before.machineTotal;
-    spent.add(new Spent("others on the machine", Math.max(0, busy - ours) / TICKS_PER_SECOND));
-    spent.add(new Spent("machine idle", (total - busy) / TICKS_PER_SECOND));
+    spent.add(new Spent(OTHERS, Math.max(0, busy - ours) / TICKS_PER_SECOND));
+    spent.add(new Spent(IDLE, (total - busy) / TICKS_PER_SECOND));
     return spent;
   }
 
