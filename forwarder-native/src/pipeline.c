@@ -152,10 +152,12 @@ static inline bool is_ip(const struct pkt *p)
 	return p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) && p->ether_type != RTE_BE16(GFWD_FLEET_ETHERTYPE);
 }
 
-/* Four passes over a burst: parse every packet and start loading its flow buckets; find
- * the flows their signatures point at and start loading those (a packet whose signature is
- * in neither bucket, a new flow's first, is not looked up again unless a flow was inserted
- * since); then process the packets,
+/* Four passes over a burst: parse every packet (the common frame in one go, parse_common.h)
+ * and start loading its flow buckets; find the flows their signatures point at and start
+ * loading those, noting the slot a lookup would try first (a packet whose signature is in
+ * neither bucket, a new flow's first, is not looked up again unless a flow was inserted
+ * since; one whose is takes that slot's flow if it matches: flow_lookup_hinted); then process
+ * the packets,
  * by which time what a lookup reads is (mostly) in cache, preparing the new flows; then
  * store and forward those, by which time what their insertions write is (mostly) in cache. */
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
