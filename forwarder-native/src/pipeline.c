@@ -56,12 +56,13 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
 
 /* ---------------------------------------------------------------- dispatch */
 
-/* may_match: false when pass two found no signature of p's in its buckets and nothing was
- * inserted since, so the lookup would miss (flow_prefetch_match): a new flow's first packet
- * skips it. hint: the slot pass two found first, while nothing was inserted since, else 0
- * (flow_lookup_hinted). */
+/* inserts: the table's insertion count when pass two matched p's signatures (p->fh_hint).
+ * While it stands, a packet none of whose signatures matched would miss, so it is not looked
+ * up (a new flow's first packet), and one whose did takes the slot found first
+ * (flow_lookup_hinted); once anything was inserted since (here too: the openings finished
+ * before the kernel's test), it is looked up afresh. */
 static __rte_always_inline void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
-		     struct openings *op, bool may_match, uint32_t hint)
+		     struct openings *op, uint32_t inserts)
 {
 	/* A common frame (parse_common) is TCP or UDP over IPv4, no fragment, TTL above 1: none of
 	 * the tests below but the kernel's can be true of it. */
@@ -108,7 +109,10 @@ static __rte_always_inline void ip_input(struct worker *w, const struct config *
 		}
 	}
 	enum flow_dir dir;
-	struct flow *f = may_match ? flow_lookup_hinted(w->flows, &p->key, &p->fh, hint, w->now, &dir) : NULL;
+	bool inserted = w->flows->inserts != inserts;
+	struct flow *f = p->fh_hint != 0 || inserted
+				 ? flow_lookup_hinted(w->flows, &p->key, &p->fh, inserted ? 0 : p->fh_hint, w->now, &dir)
+				 : NULL;
 	if (f != NULL && likely(flow_found(w, cfg, f, dir, p, in_port)))
 		return;
 	flow_miss_at(w, cfg, in_port, p, op);
@@ -148,10 +152,12 @@ static inline bool is_ip(const struct pkt *p)
 	return p->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) && p->ether_type != RTE_BE16(GFWD_FLEET_ETHERTYPE);
 }
 
-/* Four passes over a burst: parse every packet and start loading its flow buckets; find
- * the flows their signatures point at and start loading those (a packet whose signature is
- * in neither bucket, a new flow's first, is not looked up again unless a flow was inserted
- * since); then process the packets,
+/* Four passes over a burst: parse every packet (the common frame in one go, parse_common.h)
+ * and start loading its flow buckets; find the flows their signatures point at and start
+ * loading those, noting the slot a lookup would try first (a packet whose signature is in
+ * neither bucket, a new flow's first, is not looked up again unless a flow was inserted
+ * since; one whose is takes that slot's flow if it matches: flow_lookup_hinted); then process
+ * the packets,
  * by which time what a lookup reads is (mostly) in cache, preparing the new flows; then
  * store and forward those, by which time what their insertions write is (mostly) in cache. */
 void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port,
@@ -204,8 +210,7 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 			if (p->m == NULL)
 				continue;
 			if (likely(is_ip(p))) {
-				bool inserted = w->flows->inserts != inserts;
-				ip_input(w, cfg, in_port, p, &op, p->fh_hint != 0 || inserted, inserted ? 0 : p->fh_hint);
+				ip_input(w, cfg, in_port, p, &op, inserts);
 				continue;
 			}
 			openings_finish(w, cfg, &op);

@@ -259,6 +259,37 @@ static void attach_refused_twice(void)
 	CHECK(gfwd_port_kernel_add(5, kernel_dev) == -EINVAL, "a kernel interface for a port that does not exist");
 }
 
+/* The client's SYN and the backend's reply from 179 in one burst, on a worker of its own (so
+ * the reply's SNAT port is the first again): the reply finds the flow its SYN opens in that
+ * burst, as taking them one at a time would, though its signature was in no bucket when the
+ * burst's lookups began: the kernel's test lets the opening finish first, and the lookup
+ * after it must not go by what the bucket held before. */
+static void reply_in_the_syns_burst(void)
+{
+	struct worker *w = worker_create(0, 1, 0, 4096, 0);
+	struct frame in[2] = { frame_new(), frame_new() };
+	client_to_vip(&in[0]);
+	backend_reply_from_179(&in[1]);
+	struct rte_mbuf *m[2];
+	for (int i = 0; i < 2; i++) {
+		m[i] = rte_pktmbuf_alloc(dp.pool);
+		memcpy(rte_pktmbuf_append(m[i], in[i].len), in[i].b, in[i].len);
+	}
+	unsigned to_kernel = rte_ring_count(dp.ports[0].to_kernel);
+	worker_tick(w);
+	pipeline_burst(w, dp_config(), 0, m, 2);
+	uint64_t dropped = 0;
+	for (int d = 0; d < DROP_MAX; d++)
+		dropped += w->cnt.drop[d];
+	CHECK(w->tx[0].n == 2 && dropped == 0 && rte_ring_count(dp.ports[0].to_kernel) == to_kernel &&
+	      w->cnt.event[EV_REV_PACKETS] == 1,
+	      "a reply from 179 in its SYN's burst follows the flow (%u sent, %llu dropped, %u to the kernel)", w->tx[0].n,
+	      (unsigned long long)dropped, rte_ring_count(dp.ports[0].to_kernel) - to_kernel);
+	rte_pktmbuf_free_bulk(w->tx[0].m, w->tx[0].n);
+	w->tx[0].n = 0;
+	worker_free(w);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -274,6 +305,7 @@ int main(int argc, char **argv)
 	CHECK(counter(EV_KERNEL_PUNTED) == punted + want, "kernel_punted %llu, want %llu",
 	      (unsigned long long)(counter(EV_KERNEL_PUNTED) - punted), (unsigned long long)want);
 	worker_zero_carries_both_ways();
+	reply_in_the_syns_burst();
 	attach_refused_twice();
 	return report("test_kernel");
 }
