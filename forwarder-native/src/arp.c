@@ -16,6 +16,10 @@ static struct rte_mbuf *arp_frame(uint16_t port, uint16_t op, const struct rte_e
 		return NULL;
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
 		sizeof(struct rte_ether_hdr) + sizeof(struct rte_arp_hdr));
+	if (eth == NULL) {   /* a data room smaller than an ARP frame: no frame rather than a write past it */
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
 	rte_ether_addr_copy(dst, &eth->dst_addr);
 	rte_ether_addr_copy(&pt->mac, &eth->src_addr);

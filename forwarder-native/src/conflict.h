@@ -34,6 +34,11 @@ static inline void report_conflict(struct worker *w, uint16_t in_port, uint8_t f
 		return;
 	}
 	struct gfwd_conflict *c = (struct gfwd_conflict *)rte_pktmbuf_append(m, sizeof(*c));
+	if (unlikely(c == NULL)) {   /* a data room smaller than the note */
+		rte_pktmbuf_free(m);
+		w->cnt.drop[DROP_NO_MBUF]++;
+		return;
+	}
 	memset(c, 0, sizeof(*c));
 	memcpy(c->addr, addr->b, 16);
 	c->family = family;

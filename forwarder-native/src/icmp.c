@@ -248,6 +248,11 @@ void icmp_too_big(struct worker *w, uint16_t in_port, struct pkt *p, uint32_t mt
 	}
 	uint32_t icmp_len = 8 + quote;
 	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(sizeof(struct rte_ether_hdr) + ip_hlen + icmp_len));
+	if (unlikely(f == NULL)) {   /* a data room smaller than the error: the packet is dropped unanswered */
+		rte_pktmbuf_free(m);
+		drop(w, p->m, DROP_NO_MBUF);
+		return;
+	}
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
 	rte_ether_addr_copy(&p->eth->src_addr, &eth->dst_addr);
 	rte_ether_addr_copy(&dp.ports[in_port].mac, &eth->src_addr);

@@ -52,6 +52,10 @@ static struct rte_mbuf *nd_frame(uint16_t port, uint8_t type, uint8_t flags, con
 	uint32_t icmp_len = sizeof(struct nd_msg) + sizeof(struct nd_opt_ll);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
 		sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv6_hdr) + icmp_len);
+	if (eth == NULL) {   /* a data room smaller than the message: no frame rather than a write past it */
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
 	struct nd_msg *nd = (struct nd_msg *)(ip + 1);
 	struct nd_opt_ll *opt = (struct nd_opt_ll *)(nd + 1);
