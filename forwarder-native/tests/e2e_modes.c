@@ -180,7 +180,9 @@ static void requests(const char *what, const char *vip, int tcp_port, int udp_po
 		snprintf(tcp, sizeof(tcp), "--tcp-port %d", tcp_port);
 	snprintf(pcap, sizeof(pcap), "/tmp/gatun-%s-traffic.pcap", id);
 	snprintf(log, sizeof(log), "/tmp/gatun-%s-traffic.log", id);
-	run("ip netns exec gt%s-lan timeout %d tcpdump --immediate-mode -U -n -i br0 -w %s 'not tcp' 2> %s &", id, 3 * (int)PATIENCE_S,
+	/* Everything but TCP's data: handshakes and resets show where a connection stopped. */
+	run("ip netns exec gt%s-lan timeout %d tcpdump --immediate-mode -U -n -i br0 -w %s "
+	    "'not tcp or tcp[tcpflags] & (tcp-syn|tcp-rst) != 0' 2> %s &", id, 3 * (int)PATIENCE_S,
 	    pcap, log);
 	double deadline = now_s() + PATIENCE_S;
 	while (run("grep -qs 'listening on' %s", log) != 0 && now_s() < deadline)
@@ -201,7 +203,11 @@ static void requests(const char *what, const char *vip, int tcp_port, int udp_po
 	run("pkill -f 'tcpdump --immediate-mode -U -n -i br0 -w %s'", pcap);
 	if (rc != 0) {
 		print_counters();
-		run("tcpdump -n -tttt -r %s 2>/dev/null | grep -v 'multicast listener' | cut -c12-170 | tail -200 | sed 's/^/    bridge: /'", pcap);
+		/* The first 50 lines (a first request's neighbour discovery and handshake) and the last
+		 * 10: meson keeps only a failed test's last 100 lines, and the FAIL line comes before. */
+		run("tcpdump -n -tttt -r %s 2>/dev/null | grep -v 'multicast listener' | cut -c12-170 "
+		    "| awk '{ l[NR] = $0 } END { for (i = 1; i <= NR; i++) if (i <= 50 || i > NR - 10) print l[i]; "
+		    "else if (i == 51) print \"... \" NR - 60 \" more\" }' | sed 's/^/    bridge: /'", pcap);
 	}
 	verdict(what, rc == 0 || WEXITSTATUS(rc) == 3);
 	unlink(pcap);
