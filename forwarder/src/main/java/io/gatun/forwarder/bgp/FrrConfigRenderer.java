@@ -20,6 +20,10 @@ import java.util.TreeSet;
  * bgpd runs with {@code --no_kernel}): a forwarder only announces.
  */
 public final class FrrConfigRenderer {
+
+  /** How soon a failed session is tried again (FRR's default: 120 s). */
+  static final int CONNECT_RETRY_SECONDS = 5;
+
   static final String IN_POLICY = "GATUN-IN";
 
   private FrrConfigRenderer() {}
@@ -84,6 +88,10 @@ public final class FrrConfigRenderer {
     for (Neighbor n : plan.neighbors()) {
       String p = " neighbor " + n.text() + " ";
       c.append(p).append("remote-as ").append(n.asn()).append('\n');
+      // A session that failed (a peer restarting, a wrong AS or password being fixed) is tried
+      // again after 5 s, not FRR's default 120 s: the route is the VIP's way in. (BgpE2E once
+      // waited 60 s in vain: FRR sat in Connect with no socket until its 120-s timer.)
+      c.append(p).append("timers connect ").append(CONNECT_RETRY_SECONDS).append('\n');
       if (n.port() != BgpPlan.DEFAULT_PORT) {
         c.append(p).append("port ").append(n.port()).append('\n');
       }
