@@ -44,13 +44,17 @@ final class AwaitingBackends {
 
   /** Its status has said BackendsHealthy with another reason than waiting: it is past waiting. */
   private static boolean pastWaiting(LoadBalancer lb) {
+    return backendsHealthyBefore(lb).filter(c -> !REASON.equals(c.reason())).isPresent();
+  }
+
+  /** BackendsHealthy as its status has it (the status before this reconcile's). */
+  static Optional<Condition> backendsHealthyBefore(LoadBalancer lb) {
     if (lb.getStatus() == null) {
-      return false;
+      return Optional.empty();
     }
     return lb.getStatus().conditions().stream()
         .filter(c -> c.type().equals(LoadBalancer.BACKENDS_HEALTHY))
-        .map(Condition::reason)
-        .anyMatch(reason -> !REASON.equals(reason));
+        .findFirst();
   }
 
   private static Optional<Instant> createdAt(LoadBalancer lb) {

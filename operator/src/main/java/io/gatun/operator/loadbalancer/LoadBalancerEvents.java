@@ -67,12 +67,8 @@ final class LoadBalancerEvents {
 
   /** Its BackendsHealthy was a problem (a Warning was recorded for it), not a wait. */
   private static boolean warnedBefore(LoadBalancer lb) {
-    return lb.getStatus() != null
-        && lb.getStatus().conditions().stream()
-            .anyMatch(
-                c ->
-                    c.type().equals(LoadBalancer.BACKENDS_HEALTHY)
-                        && !c.isTrue()
-                        && !AwaitingBackends.REASON.equals(c.reason()));
+    return AwaitingBackends.backendsHealthyBefore(lb)
+        .filter(c -> !c.isTrue() && !AwaitingBackends.REASON.equals(c.reason()))
+        .isPresent();
   }
 }
