@@ -205,7 +205,12 @@ static void requests(const char *what, const char *vip, int tcp_port, int udp_po
 		print_counters();
 		/* The first 50 lines (a first request's neighbour discovery and handshake) and the last
 		 * 10: meson keeps only a failed test's last 100 lines, and the FAIL line comes before. */
-		run("tcpdump -n -tttt -r %s 2>/dev/null | grep -v 'multicast listener' | cut -c12-170 "
+		/* Who maps which address to which MAC: a DSR answer goes from the backend straight
+		 * to the client, so a wrong entry at either end loses a connection here. */
+		run("for h in client b1 b2 b3; do printf '    neigh %%-6s' $h; ip netns exec gt%s-$h ip neigh show dev eth0 "
+		    "| awk '{ printf \" %%s %%s %%s\", $1, $3, $NF }'; echo; done", id);
+		/* -e: the link-level addresses, for the same reason. */
+		run("tcpdump -e -n -tttt -r %s 2>/dev/null | grep -v 'multicast listener' | cut -c12-200 "
 		    "| awk '{ l[NR] = $0 } END { for (i = 1; i <= NR; i++) if (i <= 50 || i > NR - 10) print l[i]; "
 		    "else if (i == 51) print \"... \" NR - 60 \" more\" }' | sed 's/^/    bridge: /'", pcap);
 	}
