@@ -180,9 +180,11 @@ static void requests(const char *what, const char *vip, int tcp_port, int udp_po
 		snprintf(tcp, sizeof(tcp), "--tcp-port %d", tcp_port);
 	snprintf(pcap, sizeof(pcap), "/tmp/gatun-%s-traffic.pcap", id);
 	snprintf(log, sizeof(log), "/tmp/gatun-%s-traffic.log", id);
-	/* Everything but TCP's data: handshakes and resets show where a connection stopped. */
+	/* Everything but TCP's data: handshakes and resets show where a connection stopped.
+	 * tcpdump's tcp[] reads IPv4 only: over IPv6 the flags are byte 13 of a TCP header right
+	 * after the fixed 40-byte one (ip6[6], the next header, is 6). */
 	run("ip netns exec gt%s-lan timeout %d tcpdump --immediate-mode -U -n -i br0 -w %s "
-	    "'not tcp or tcp[tcpflags] & (tcp-syn|tcp-rst) != 0' 2> %s &", id, 3 * (int)PATIENCE_S,
+	    "'not tcp or (ip and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0) or (ip6[6] = 6 and ip6[53] & 6 != 0)' 2> %s &", id, 3 * (int)PATIENCE_S,
 	    pcap, log);
 	double deadline = now_s() + PATIENCE_S;
 	while (run("grep -qs 'listening on' %s", log) != 0 && now_s() < deadline)
