@@ -161,7 +161,7 @@ k get forwarders
 step "kubectl describe loadbalancer echo"
 k -n gatun-demo describe loadbalancer echo
 
-step "uninstall: the workload, Gatun's objects (finalizers released by the operator), the operator, the CRDs"
+step "uninstall: the workload, Gatun's objects (their VIPs withdrawn by the operator), the operator, the CRDs"
 k delete namespace gatun-demo --timeout=180s
 k delete pools --all --timeout=120s
 k -n gatun-system delete forwardersets --all --timeout=120s

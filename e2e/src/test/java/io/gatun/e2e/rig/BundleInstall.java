@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  *
  * <p>{@link #upgradeTo} installs a newer bundle over this one as OLM does when a Subscription moves
  * to a CSV that replaces this one. {@link #uninstall} is what a user does to remove Gatun and keep
- * their Services: the Gatun objects they made first, while the operator still runs to release their
- * finalizers, then the CRDs (LoadBalancers first: those generated from Services go while their
+ * their Services: the Gatun objects they made first, while the operator still runs to withdraw
+ * their VIPs, then the CRDs (LoadBalancers first: those generated from Services go while their
  * Pools still back their addresses, so the Services keep showing them), then the CSV's objects (OLM
  * deletes them with the CSV) and the namespace, each awaited until the API server no longer has it.
  */
@@ -168,9 +168,9 @@ public final class BundleInstall {
 
   /**
    * Removes everything Gatun and nothing of the user's: the LoadBalancers, HealthProbes and
-   * ForwarderSets users made (the operator releases their finalizers and withdraws the VIPs); then
+   * ForwarderSets users made (the operator withdraws the VIPs; Gatun puts no finalizers); then
    * the CRDs, LoadBalancers' first while the operator still runs, so that those it generated from
-   * Services go (finalizers released) while their Pools still back their addresses and the Services
+   * Services go while their Pools still back their addresses and the Services
    * keep showing them in {@code status.loadBalancer.ingress}, which is what a reinstall gives them
    * back; then the CSV's objects, the bundle's manifests and the namespace.
    */
@@ -186,7 +186,7 @@ public final class BundleInstall {
         }
       }
       KubeNode.await(
-          "every " + plural + " made by users gone (finalizers released by the operator)",
+          "every " + plural + " made by users gone",
           within,
           () -> ops.inAnyNamespace().list().getItems().stream().allMatch(BundleInstall::generated));
     }

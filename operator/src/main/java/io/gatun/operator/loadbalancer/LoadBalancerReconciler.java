@@ -23,11 +23,10 @@ import io.gatun.operator.schema.Validation;
 import io.gatun.operator.status.EventRecorder;
 import io.gatun.operator.status.StatusWriter;
 import io.gatun.operator.status.WriteGate;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
@@ -50,17 +49,24 @@ import org.slf4j.LoggerFactory;
  * HealthProbe or its namespace's labels change, when a forwarder connects, leaves or acknowledges a
  * snapshot version, when addresses come free while it waits for one, and when a LoadBalancer starts
  * or stops sharing its VIP.
+ *
+ * <p>Reconciles on deletion too ({@code triggerReconcilerOnAllEvents}) and puts no finalizer on
+ * LoadBalancers: what a LoadBalancer holds (its address, its services in the snapshots) lives only
+ * in this operator's memory and is rebuilt from the LoadBalancers there are, so one deleted while
+ * no operator ran simply is not there at the next start. Without a finalizer a LoadBalancer costs
+ * the API server one write less, and uninstalling Gatun in any order never leaves one stuck in
+ * Terminating.
  */
-@ControllerConfiguration(
-    name = LoadBalancerReconciler.NAME,
-    finalizerName = LoadBalancerReconciler.FINALIZER)
-public final class LoadBalancerReconciler
-    implements Reconciler<LoadBalancer>, Cleaner<LoadBalancer> {
+@ControllerConfiguration(name = LoadBalancerReconciler.NAME, triggerReconcilerOnAllEvents = true)
+public final class LoadBalancerReconciler implements Reconciler<LoadBalancer> {
 
   public static final String NAME = "loadbalancer";
 
-  /** Held until the address is released and the services withdrawn. */
-  public static final String FINALIZER = "lb.gatun.io/finalizer";
+  /**
+   * The finalizer earlier versions put on every LoadBalancer: taken off when seen, so an upgraded
+   * cluster's LoadBalancers can be deleted without this operator.
+   */
+  public static final String LEGACY_FINALIZER = "lb.gatun.io/finalizer";
 
   private static final Logger log = LoggerFactory.getLogger(LoadBalancerReconciler.class);
 
@@ -116,6 +122,12 @@ public final class LoadBalancerReconciler
   @Override
   public UpdateControl<LoadBalancer> reconcile(LoadBalancer lb, Context<LoadBalancer> context) {
     Owner owner = ownerOf(lb);
+    if (context.isPrimaryResourceDeleted() || lb.isMarkedForDeletion()) {
+      release(owner);
+      dropLegacyFinalizer(lb, context);
+      return UpdateControl.noUpdate();
+    }
+    dropLegacyFinalizer(lb, context);
 
     ObservedState observed = observer.observe(lb, context);
     probeUsers.set(owner, lb.getSpec() == null ? null : lb.getSpec().healthProbeRef());
@@ -281,18 +293,25 @@ public final class LoadBalancerReconciler
         validation, address, observed.backends(lb.getSpec()), null, null);
   }
 
-  @Override
-  public DeleteControl cleanup(LoadBalancer lb, Context<LoadBalancer> context) {
-    Owner owner = ownerOf(lb);
+  /** A LoadBalancer deleted, or being deleted (another controller's finalizer may hold it). */
+  private void release(Owner owner) {
     // Withdraw first: the snapshot without these services is published before anyone else can
     // be given the address.
+    List<IpAddress> held = ipam.leaseOf(owner);
     draining.forget(owner);
     desiredState.withdraw(owner);
     ipam.release(owner);
     validations.forget(owner);
     probeUsers.set(owner, null);
-    log.info("LoadBalancer {} deleted: services withdrawn, addresses released", owner);
-    return DeleteControl.defaultDelete();
+    if (!held.isEmpty()) { // once, though a LoadBalancer being deleted may be seen twice
+      log.info("LoadBalancer {} deleted: services withdrawn, addresses {} released", owner, held);
+    }
+  }
+
+  private static void dropLegacyFinalizer(LoadBalancer lb, Context<LoadBalancer> context) {
+    if (!context.isPrimaryResourceDeleted() && lb.hasFinalizer(LEGACY_FINALIZER)) {
+      PrimaryUpdateAndCacheUtils.removeFinalizer(context, LEGACY_FINALIZER);
+    }
   }
 
   @Override

@@ -25,7 +25,6 @@ import io.gatun.operator.api.Pool;
 import io.gatun.operator.api.PoolSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.backends.EndpointSlices;
-import io.gatun.operator.loadbalancer.LoadBalancerReconciler;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.io.IOException;
@@ -181,13 +180,14 @@ public final class ControlPlaneBench {
       String label) {}
 
   /**
-   * The least any operator with a finalizer and a status asks of the API server before a
-   * LoadBalancer is Programmed: the driver itself makes those three writes per LoadBalancer
-   * (create, finalizer patch, status patch with the status the operator wrote), 16 at a time,
-   * against a fresh server with no operator. Events are left out: the operator posts them behind
-   * the status, rate limited. Two watches on the LoadBalancers stand for the benchmark's own and
-   * the operator's cache, as in the operator run: the API server pays for every watcher of every
-   * write. The operator's time to Programmed is read against this.
+   * The least any operator with a status asks of the API server before a LoadBalancer is
+   * Programmed: the driver itself makes those two writes per LoadBalancer (create, status patch
+   * with the status the operator wrote), 16 at a time, against a fresh server with no operator.
+   * Events are left out: the operator posts them behind the status, rate limited. Two watches on
+   * the LoadBalancers stand for the benchmark's own and the operator's cache, as in the operator
+   * run: the API server pays for every watcher of every write. The operator's time to Programmed is
+   * read against this. (Until Gatun stopped putting a finalizer on LoadBalancers, the floor had a
+   * third write: the finalizer patch.)
    */
   private static List<Figure> floor(int size, Path crds, List<Run> runs) throws Exception {
     var status = runs.getFirst().status();
@@ -199,10 +199,6 @@ public final class ControlPlaneBench {
       prepare(client, crds, size);
       var benchWatch = client.resources(LoadBalancer.class).inNamespace("bench").inform();
       var operatorWatch = client.resources(LoadBalancer.class).inNamespace("bench").inform();
-      String finalizer =
-          "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\",\"value\":[\""
-              + LoadBalancerReconciler.FINALIZER
-              + "\"]}]";
       String statusPatch =
           "[{\"op\":\"add\",\"path\":\"/status\",\"value\":"
               + client.getKubernetesSerialization().asJson(status)
@@ -225,7 +221,6 @@ public final class ControlPlaneBench {
                         + ApiGroup.VERSION
                         + "/namespaces/bench/loadbalancers/"
                         + lb.getMetadata().getName();
-                PlainPatch.json(client, path, finalizer);
                 PlainPatch.json(client, path + "/status", statusPatch);
               });
         }
@@ -246,9 +241,7 @@ public final class ControlPlaneBench {
       var figures = new ArrayList<Figure>();
       figures.add(
           Figure.of(
-              n
-                  + " LoadBalancers: create, finalizer and status writes"
-                  + " made without an operator (floor)",
+              n + " LoadBalancers: create and status writes" + " made without an operator (floor)",
               seconds,
               "s",
               null));

@@ -212,17 +212,19 @@ final class Cluster {
   }
 
   LoadBalancer staticLoadBalancer(String namespace, String name, String pool, String... backends) {
-    return loadBalancer(
-        namespace,
-        name,
-        new LoadBalancerSpec(
-            pool,
-            null,
-            List.of(new LoadBalancerPort("http", Protocol.TCP, 80, 8080)),
-            new Backends(
-                null, Arrays.stream(backends).map(a -> new StaticBackend(a, null, null)).toList()),
-            null,
-            null));
+    return loadBalancer(namespace, name, staticSpec(pool, backends));
+  }
+
+  /** Port 80 to 8080 of the backends listed. */
+  static LoadBalancerSpec staticSpec(String pool, String... backends) {
+    return new LoadBalancerSpec(
+        pool,
+        null,
+        List.of(new LoadBalancerPort("http", Protocol.TCP, 80, 8080)),
+        new Backends(
+            null, Arrays.stream(backends).map(a -> new StaticBackend(a, null, null)).toList()),
+        null,
+        null);
   }
 
   LoadBalancer loadBalancer(String namespace, String name, LoadBalancerSpec spec) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1beta1.EndpointSlice;
@@ -26,11 +27,13 @@ import io.gatun.operator.api.Draining;
 import io.gatun.operator.api.DrainingBackend;
 import io.gatun.operator.api.Forwarder;
 import io.gatun.operator.api.ForwarderProgramming;
+import io.gatun.operator.api.LoadBalancer;
 import io.gatun.operator.api.LoadBalancerPort;
 import io.gatun.operator.api.LoadBalancerSpec;
 import io.gatun.operator.api.Protocol;
 import io.gatun.operator.api.RefusedService;
 import io.gatun.operator.api.StaticBackend;
+import io.gatun.operator.loadbalancer.LoadBalancerReconciler;
 import io.gatun.operator.testing.Crds;
 import io.gatun.operator.testing.FakeForwarder;
 import java.net.InetSocketAddress;
@@ -94,7 +97,7 @@ class LoadBalancerIT {
                   c ->
                       assertThat(c.observedGeneration())
                           .isEqualTo(lb.getMetadata().getGeneration()));
-          assertThat(lb.getMetadata().getFinalizers()).contains("lb.gatun.io/finalizer");
+          assertThat(lb.getMetadata().getFinalizers()).as("no finalizer").isEmpty();
         });
     eventually(
         () ->
@@ -205,11 +208,72 @@ class LoadBalancerIT {
 
     eventually(
         () -> {
-          assertThat(cluster.get("full", "first")).as("finalizer removed after release").isNull();
+          assertThat(cluster.get("full", "first")).isNull();
           var second = cluster.get("full", "second");
           assertThat(second.getStatus().addresses()).containsExactly("198.18.3.7");
           assertThat(state(second, "Allocated")).isEqualTo("True/Allocated");
         });
+  }
+
+  @Test
+  void aLoadBalancerDeletedWhileNoOperatorRanLeavesItsAddressFreeAtTheNextStart() {
+    cluster.namespace("gone");
+    cluster.pool("gone", "198.18.9.1");
+    cluster.staticLoadBalancer("gone", "old", "gone", "198.18.0.11");
+    eventually(
+        () ->
+            assertThat(cluster.get("gone", "old").getStatus().addresses())
+                .containsExactly("198.18.9.1"));
+
+    operator.close();
+    cluster.delete("gone", "old");
+    eventually(() -> assertThat(cluster.get("gone", "old")).as("nothing holds it").isNull());
+    operator = start();
+    cluster.staticLoadBalancer("gone", "new", "gone", "198.18.0.11");
+
+    eventually(
+        () ->
+            assertThat(cluster.get("gone", "new").getStatus().addresses())
+                .containsExactly("198.18.9.1"));
+  }
+
+  @Test
+  void anOldOperatorsFinalizerIsTakenOffAndADeletionHeldByAnotherStillFreesTheAddress() {
+    String hold = "test.gatun.io/hold";
+    cluster.namespace("legacy");
+    cluster.pool("legacy", "198.18.9.5");
+    var old = new LoadBalancer();
+    old.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace("legacy")
+            .withName("old")
+            .withFinalizers(LoadBalancerReconciler.LEGACY_FINALIZER, hold)
+            .build());
+    old.setSpec(Cluster.staticSpec("legacy", "198.18.0.11"));
+    client.resource(old).create();
+    eventually(
+        () -> {
+          var lb = cluster.get("legacy", "old");
+          assertThat(lb.getStatus().addresses()).containsExactly("198.18.9.5");
+          assertThat(lb.getMetadata().getFinalizers()).containsExactly(hold);
+        });
+    cluster.staticLoadBalancer("legacy", "new", "legacy", "198.18.0.11");
+    eventually(
+        () ->
+            assertThat(state(cluster.get("legacy", "new"), "Allocated"))
+                .isEqualTo("False/PoolExhausted"));
+
+    // Another controller's finalizer keeps it in Terminating: it serves no more all the same.
+    cluster.delete("legacy", "old");
+    eventually(
+        () -> {
+          assertThat(cluster.get("legacy", "old").isMarkedForDeletion()).isTrue();
+          assertThat(cluster.get("legacy", "new").getStatus().addresses())
+              .containsExactly("198.18.9.5");
+        });
+
+    cluster.edit("legacy", "old", lb -> lb.getMetadata().setFinalizers(List.of()));
+    eventually(() -> assertThat(cluster.get("legacy", "old")).isNull());
   }
 
   @Test
