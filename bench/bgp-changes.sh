@@ -6,7 +6,8 @@
 # (operator/src/test/java/io/gatun/operator/bench/BgpChangeBench.java) drives DesiredState and the
 # senders' SentServices directly, with the operator's JVM flags (operator/jvm.options).
 #
-#   bench/bgp-changes.sh [SIZES] [CHANGES]      e.g. bench/bgp-changes.sh 1000,10000 300
+#   bench/bgp-changes.sh [SIZES] [CHANGES] [old-agents]   e.g. bench/bgp-changes.sh 1000,10000 300
+#   old-agents: the forwarders do not offer BGP_DELTAS (they get the whole BGP configuration).
 #   GATUN_BENCH_ROOT=/path/to/other/checkout: run it on another build (e.g. main's, for a before and
 #   after; copy the driver into that checkout's operator test sources first).
 set -euo pipefail
@@ -20,6 +21,6 @@ mvn -q -B -ntp -o -pl operator -am test-compile \
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" ||
   { echo "bgp-changes: could not build the operator's test classes (Maven's error above)" >&2; exit 1; }
 # shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" $(grep -v '^#' operator/jvm.options) -Xmx1g \
+"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow $(grep -v '^#' operator/jvm.options) -Xmx1g \
   -cp "operator/target/test-classes:operator/target/classes:$(cat "$work/classpath")" \
-  io.gatun.operator.bench.BgpChangeBench "${1:-1000,10000}" "${2:-300}"
+  io.gatun.operator.bench.BgpChangeBench "${1:-1000,10000}" "${2:-300}" ${3:+"$3"}

@@ -51,9 +51,17 @@ final class RenderedBgp {
     published.forEach(this::update);
   }
 
-  /** The owner's services are {@code desired} now (null: withdrawn). */
+  /**
+   * The owner's services are {@code desired} now (null: withdrawn). Routes as they were (an
+   * endpoint changed, most often) change nothing, and keep the whole configuration built.
+   */
   void update(Owner owner, DesiredServices desired) {
     if (speaking.isEmpty()) {
+      return;
+    }
+    Map<String, BgpAdvertisement> now =
+        desired == null ? Map.of() : BgpRendering.routesOf(speaking, desired, view);
+    if (now.equals(routesOf(owner))) {
       return;
     }
     List<String> before = prefixesOf.remove(owner);
@@ -68,10 +76,6 @@ final class RenderedBgp {
       }
       whole = null;
     }
-    if (desired == null) {
-      return;
-    }
-    var now = BgpRendering.routesOf(speaking, desired, view);
     if (now.isEmpty()) {
       return;
     }
@@ -82,6 +86,17 @@ final class RenderedBgp {
         });
     prefixesOf.put(owner, List.copyOf(now.keySet()));
     whole = null;
+  }
+
+  /** The owner's routes as held now, by prefix. */
+  private Map<String, BgpAdvertisement> routesOf(Owner owner) {
+    List<String> prefixes = prefixesOf.get(owner);
+    if (prefixes == null) {
+      return Map.of();
+    }
+    Map<String, BgpAdvertisement> held = new HashMap<>();
+    prefixes.forEach(prefix -> held.put(prefix, routes.get(prefix).get(owner)));
+    return held;
   }
 
   /** The whole configuration; empty when no pool selects the node. */

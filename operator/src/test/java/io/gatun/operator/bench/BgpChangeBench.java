@@ -26,22 +26,27 @@ import java.util.Set;
  * and, where SentServices has it, BGP_DELTAS), so the same driver measures an older build beside
  * this one: compiled against main's classes it is the "before".
  *
- * <p>Not a test: {@code bench/bgp-changes.sh [SIZES] [CHANGES]} runs it; prints one line per size
- * and kind (p50 and p99 time per change, bytes per change to each forwarder).
+ * <p>Not a test: {@code bench/bgp-changes.sh [SIZES] [CHANGES] [old-agents]} runs it ({@code
+ * old-agents}: forwarders that do not offer BGP_DELTAS); prints one line per size and kind (p50 and
+ * p99 time per change, bytes per change to each forwarder).
  */
 public final class BgpChangeBench {
   private static final int FORWARDERS = 3;
+  private static boolean bgpDeltasOffered = true; // false: forwarders from before BGP_DELTAS
 
   private record Sample(long nanos, long bytes) {}
 
   public static void main(String[] args) throws Exception {
     int[] sizes = Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray();
     int changes = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+    bgpDeltasOffered = !(args.length > 2 && args[2].equals("old-agents"));
     System.out.printf(
         "bgp changes: %d cores, load %s, BGP_DELTAS %s%n",
         Runtime.getRuntime().availableProcessors(),
         java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim(),
-        bgpDeltasKnown() ? "offered" : "not in this build");
+        !bgpDeltasKnown()
+            ? "not in this build"
+            : bgpDeltasOffered ? "offered" : "not offered (old agents)");
     for (int n : sizes) {
       run(n, changes / 3, true); // warm-up, not printed
       run(n, changes / 3, false);
@@ -138,7 +143,7 @@ public final class BgpChangeBench {
     return bgpDeltasKnown()
         ? SentServices.class
             .getConstructor(boolean.class, boolean.class, boolean.class)
-            .newInstance(true, true, true)
+            .newInstance(true, true, bgpDeltasOffered)
         : new SentServices(true, true);
   }
 
