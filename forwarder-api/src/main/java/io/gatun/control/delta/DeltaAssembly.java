@@ -29,7 +29,7 @@ public final class DeltaAssembly {
   private FleetConfig fleet = FleetConfig.getDefaultInstance();
   private boolean hasFleet;
   private final TreeMap<String, FleetVip> fleetVips = new TreeMap<>(); // fleet's, by address
-  private BgpConfig bgp; // null: absent (no BGP Pool applies)
+  private final BgpAssembly bgp = new BgpAssembly();
 
   /** A complete snapshot: replaces everything. Returns it as it is. */
   public Snapshot complete(Snapshot snapshot) {
@@ -44,7 +44,7 @@ public final class DeltaAssembly {
     hasFleet = snapshot.hasFleet();
     fleetVips.clear();
     fleet.getVipsList().forEach(v -> fleetVips.put(v.getAddress(), v));
-    bgp = snapshot.hasBgp() ? snapshot.getBgp() : null;
+    bgp.replace(snapshot.hasBgp() ? snapshot.getBgp() : null);
     return snapshot;
   }
 
@@ -83,14 +83,16 @@ public final class DeltaAssembly {
     }
     version = delta.getSnapshotVersion();
     if (delta.hasBgp()) { // changed: the whole new one; an empty one turns BGP off
-      bgp = delta.getBgp().equals(BgpConfig.getDefaultInstance()) ? null : delta.getBgp();
+      bgp.replace(delta.getBgp().equals(BgpConfig.getDefaultInstance()) ? null : delta.getBgp());
+    } else if (delta.hasBgpChanges()) {
+      bgp.apply(delta.getBgpChanges());
     }
     // The complete snapshot as it stands now, built only if asked for (a copy of the references:
     // later messages do not change it).
     long at = version;
     List<VirtualService> all = List.copyOf(services.values());
     FleetConfig fleetNow = hasFleet ? fleet : null;
-    BgpConfig bgpNow = bgp;
+    BgpConfig bgpNow = bgp.current();
     Supplier<Snapshot> whole =
         () -> {
           Snapshot.Builder s = Snapshot.newBuilder().setSnapshotVersion(at).addAllServices(all);
@@ -107,7 +109,7 @@ public final class DeltaAssembly {
             version,
             services.size(),
             hasFleet ? fleet : FleetConfig.getDefaultInstance(),
-            bgp == null ? BgpConfig.getDefaultInstance() : bgp,
+            bgpNow == null ? BgpConfig.getDefaultInstance() : bgpNow,
             delta.getServicesList().stream().map(VersionedService::getService).toList(),
             delta.getRemovedList(),
             whole));

@@ -1,6 +1,8 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.BgpAdvertisement;
 import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.BgpInstance;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
@@ -17,8 +19,20 @@ import java.util.SortedSet;
  */
 public interface DesiredVersion {
 
-  /** What may have changed after a version: a key changed and changed back is listed too. */
-  record Changes(SortedSet<String> serviceKeys, SortedSet<String> fleetVips) {}
+  /**
+   * What may have changed after a version: a key changed and changed back is listed too.
+   *
+   * @param bgpPrefixes the prefixes of the BGP advertisements; null when not known (a BGP pool or a
+   *     node's labels changed, which may change every one): compare the whole BGP configuration
+   */
+  record Changes(
+      SortedSet<String> serviceKeys, SortedSet<String> fleetVips, SortedSet<String> bgpPrefixes) {
+
+    /** Services and the fleet's VIPs known, the BGP advertisements not. */
+    public Changes(SortedSet<String> serviceKeys, SortedSet<String> fleetVips) {
+      this(serviceKeys, fleetVips, null);
+    }
+  }
 
   long version();
 
@@ -45,6 +59,19 @@ public interface DesiredVersion {
 
   /** The BGP configuration, as {@link #complete()} carries it (the default instance: none). */
   BgpConfig bgp();
+
+  /** The BGP configuration's local AS and neighbours (the default instance: none). */
+  default BgpInstance bgpInstance() {
+    return SentBgp.instanceOf(bgp());
+  }
+
+  /** The BGP advertisement of that prefix in this version; null when there is none. */
+  default BgpAdvertisement bgpAdvertisement(String prefix) {
+    return bgp().getAdvertisementsList().stream()
+        .filter(a -> a.getPrefix().equals(prefix))
+        .findFirst()
+        .orElse(null);
+  }
 
   /** A complete snapshot read as a version whose changes are not known. */
   static DesiredVersion of(Snapshot snapshot) {

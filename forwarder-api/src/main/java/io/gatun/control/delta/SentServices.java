@@ -1,6 +1,5 @@
 package io.gatun.control.delta;
 
-import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.FleetChanges;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
@@ -23,14 +22,15 @@ import java.util.function.Supplier;
  * DELTA_SNAPSHOTS} only what changed (xDS's incremental protocol): the first message is the
  * complete snapshot, each later one a {@link SnapshotDelta} from the message before it — the
  * services added or changed (whole, each with the snapshot version in which it last changed) and
- * the keys of those removed. Its size follows the change, not the number of services. The BGP
- * configuration travels whole, and only when it changed (an empty one turns BGP off); so does the
- * fleet configuration, unless the forwarder takes its changes ({@code FLEET_DELTAS}).
+ * the keys of those removed. Its size follows the change, not the number of services. The BGP and
+ * fleet configurations travel only when they changed: as what changed to a forwarder that takes
+ * that ({@code BGP_DELTAS}, {@code FLEET_DELTAS}), whole otherwise (an empty BGP configuration
+ * turns BGP off; {@link SentBgp}).
  *
  * <p>Given a {@link DesiredVersion} that knows the keys changed since the version sent last, a
- * delta is built from those keys alone (the services and the fleet's VIPs), with the same contents
- * as the comparison of every service; without them (a first message, a resync, changes too long
- * ago) it compares everything.
+ * delta is built from those keys alone (the services, the fleet's VIPs and the BGP advertisements'
+ * prefixes), with the same contents as the comparison of every service; without them (a first
+ * message, a resync, changes too long ago) it compares everything.
  *
  * <p>One per stream, so a reconnect starts with a complete snapshot; {@link #resync} (an Ack asking
  * for one) does the same on a stream. Not thread-safe: its sender serialises the calls.
@@ -42,7 +42,7 @@ public final class SentServices {
   private final boolean fleetDeltas;
   private Map<String, Sent> sent; // null: nothing the forwarder can build on, send it all
   private long sentVersion;
-  private BgpConfig sentBgp = BgpConfig.getDefaultInstance(); // absent and empty alike: no BGP
+  private final SentBgp sentBgp;
   private long completeVersion = -1; // of the last complete snapshot sent
   // The fleet configuration as last sent whole, while it is known as an object (absent = default
   // instance): a snapshot carrying the same object needs no comparison. Null: compare.
@@ -63,8 +63,20 @@ public final class SentServices {
    *     without, a delta carries the whole fleet configuration when it changed
    */
   public SentServices(boolean deltas, boolean fleetDeltas) {
+    this(deltas, fleetDeltas, false);
+  }
+
+  /**
+   * @param deltas whether the forwarder takes deltas; without, every message is complete
+   * @param fleetDeltas whether it takes the fleet configuration's changes ({@code FLEET_DELTAS});
+   *     without, a delta carries the whole fleet configuration when it changed
+   * @param bgpDeltas whether it takes the BGP configuration's changes ({@code BGP_DELTAS});
+   *     without, a delta carries the whole BGP configuration when it changed
+   */
+  public SentServices(boolean deltas, boolean fleetDeltas, boolean bgpDeltas) {
     this.deltas = deltas;
     this.fleetDeltas = deltas && fleetDeltas;
+    this.sentBgp = new SentBgp(deltas && bgpDeltas);
   }
 
   /**
@@ -119,7 +131,8 @@ public final class SentServices {
       fleetChanged(latest.getFleet().getPoolsList(), changes, latest::getFleet, delta);
       sentFleet = latest.getFleet();
     }
-    return finish(delta, latest.getBgp(), version);
+    sentBgp.compareWhole(latest.getBgp(), delta);
+    return finish(delta, version);
   }
 
   /**
@@ -160,7 +173,17 @@ public final class SentServices {
     }
     fleetChanged(latest.fleetPools(), fleetChanges, latest::fleet, delta);
     sentFleet = null; // not known as an object: the next comparison goes by pools and VIPs
-    return finish(delta, latest.bgp(), version);
+    if (changes.bgpPrefixes() == null) { // not known (a pool or a node's labels changed)
+      sentBgp.compareWhole(latest.bgp(), delta);
+    } else {
+      sentBgp.compareKeyed(
+          latest.bgpInstance(),
+          changes.bgpPrefixes(),
+          latest::bgpAdvertisement,
+          latest::bgp,
+          delta);
+    }
+    return finish(delta, version);
   }
 
   /** The complete snapshot, remembered as sent: what the forwarder will build on. */
@@ -176,7 +199,7 @@ public final class SentServices {
     sentPools = latest.getFleet().getPoolsList();
     sentVips.clear();
     latest.getFleet().getVipsList().forEach(v -> sentVips.put(v.getAddress(), v));
-    sentBgp = latest.getBgp();
+    sentBgp.complete(latest.getBgp());
     return OperatorMessage.newBuilder().setSnapshot(latest).build();
   }
 
@@ -217,11 +240,7 @@ public final class SentServices {
     }
   }
 
-  private OperatorMessage finish(SnapshotDelta.Builder delta, BgpConfig bgp, long version) {
-    if (!bgp.equals(sentBgp)) {
-      sentBgp = bgp;
-      delta.setBgp(sentBgp);
-    }
+  private OperatorMessage finish(SnapshotDelta.Builder delta, long version) {
     sentVersion = version;
     return OperatorMessage.newBuilder().setDelta(delta).build();
   }

@@ -1,6 +1,8 @@
 package io.gatun.control.delta;
 
+import io.gatun.control.v1.BgpAdvertisement;
 import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.BgpInstance;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
@@ -17,6 +19,11 @@ public final class CountingDesiredVersion implements DesiredVersion {
 
   public int vips;
   public int completes;
+
+  /** BGP advertisements looked up, and whole BGP configurations asked for. */
+  public int bgpRoutes;
+
+  public int wholeBgp;
 
   public CountingDesiredVersion(DesiredVersion inner) {
     this.inner = inner;
@@ -62,6 +69,18 @@ public final class CountingDesiredVersion implements DesiredVersion {
 
   @Override
   public BgpConfig bgp() {
+    wholeBgp++;
     return inner.bgp();
+  }
+
+  @Override
+  public BgpInstance bgpInstance() {
+    return inner.bgpInstance();
+  }
+
+  @Override
+  public BgpAdvertisement bgpAdvertisement(String prefix) {
+    bgpRoutes++;
+    return inner.bgpAdvertisement(prefix);
   }
 }

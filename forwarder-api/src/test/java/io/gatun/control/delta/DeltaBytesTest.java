@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gatun.control.v1.Backend;
+import io.gatun.control.v1.BgpAdvertisement;
+import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.BgpNeighbor;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
@@ -73,38 +76,103 @@ class DeltaBytesTest {
     assertThat(whole.get(10000).added()).isGreaterThan(50 * whole.get(100).added());
   }
 
+  /**
+   * In a BGP Pool every LoadBalancer also adds an advertisement to its forwarders' BGP
+   * configuration: to a forwarder taking BGP_DELTAS a LoadBalancer added or removed still costs the
+   * same at 10,000 as at 100; to one that does not, the whole BGP configuration goes with it.
+   */
+  @Test
+  void withBgpDeltasABgpLoadBalancerCostsTheSameWhateverTheirNumber() {
+    Map<Integer, Cost> costs = new TreeMap<>();
+    Map<Integer, Cost> whole = new TreeMap<>();
+    for (int n : List.of(100, 10000)) {
+      costs.put(n, measure(n, Config.BGP, true));
+      whole.put(n, measure(n, Config.BGP, false));
+    }
+    costs.forEach(
+        (n, c) ->
+            System.out.printf(
+                "delta bytes at %d services in a BGP Pool: one service added %d, one removed %d"
+                    + " (without BGP deltas %d and %d)%n",
+                n, c.added(), c.removed(), whole.get(n).added(), whole.get(n).removed()));
+    Cost small = costs.get(100);
+    Cost large = costs.get(10000);
+    assertThat(large.changed()).isCloseTo(small.changed(), within(16));
+    assertThat(large.added()).isCloseTo(small.added(), within(24));
+    assertThat(large.removed()).isCloseTo(small.removed(), within(24));
+    assertThat(whole.get(10000).added()).isGreaterThan(50 * whole.get(100).added());
+  }
+
+  /** Beside the services: nothing, an L2 Pool's fleet VIPs, or a BGP Pool's advertisements. */
+  private enum Config {
+    NONE,
+    L2,
+    BGP
+  }
+
   private static Cost measure(int n) {
-    return measure(n, false, false);
+    return measure(n, Config.NONE, false);
   }
 
   private static Cost measure(int n, boolean l2, boolean fleetDeltas) {
+    return measure(n, l2 ? Config.L2 : Config.NONE, fleetDeltas);
+  }
+
+  /** With {@code configDeltas} the forwarder takes FLEET_DELTAS and BGP_DELTAS. */
+  private static Cost measure(int n, Config config, boolean configDeltas) {
     var desired = new TreeMap<String, VirtualService>();
     for (int i = 0; i < n; i++) {
       var s = service(i, 3);
       desired.put(s.getKey(), s);
     }
     long version = 1;
-    var sent = new SentServices(true, fleetDeltas);
-    int complete = sent.next(snapshot(desired, version, l2)).getSerializedSize();
+    var sent = new SentServices(true, configDeltas, configDeltas);
+    int complete = sent.next(snapshot(desired, version, config)).getSerializedSize();
 
     var changed = service(n / 2, 4);
     desired.put(changed.getKey(), changed);
-    int changedBytes = sent.next(snapshot(desired, ++version, l2)).getSerializedSize();
+    int changedBytes = sent.next(snapshot(desired, ++version, config)).getSerializedSize();
 
     var added = service(n, 3);
     desired.put(added.getKey(), added);
-    int addedBytes = sent.next(snapshot(desired, ++version, l2)).getSerializedSize();
+    int addedBytes = sent.next(snapshot(desired, ++version, config)).getSerializedSize();
 
     desired.remove(service(n / 3, 3).getKey());
-    int removedBytes = sent.next(snapshot(desired, ++version, l2)).getSerializedSize();
+    int removedBytes = sent.next(snapshot(desired, ++version, config)).getSerializedSize();
     return new Cost(complete, changedBytes, addedBytes, removedBytes);
   }
 
-  /** With {@code l2}, each service's VIP in the fleet configuration, as an L2 Pool's are. */
-  private static Snapshot snapshot(Map<String, VirtualService> desired, long version, boolean l2) {
+  /**
+   * With L2, each service's VIP in the fleet configuration, as an L2 Pool's are; with BGP, each
+   * service's VIP advertised, as a BGP Pool's are.
+   */
+  private static Snapshot snapshot(
+      Map<String, VirtualService> desired, long version, Config config) {
     var snapshot =
         Snapshot.newBuilder().setSnapshotVersion(version).addAllServices(desired.values());
-    if (l2) {
+    if (config == Config.BGP) {
+      var routes = new TreeMap<String, BgpAdvertisement>();
+      desired
+          .values()
+          .forEach(
+              s ->
+                  routes.put(
+                      s.getVip() + "/32",
+                      BgpAdvertisement.newBuilder()
+                          .setPrefix(s.getVip() + "/32")
+                          .addCommunities("65000:100")
+                          .addNeighbors("192.0.2.1")
+                          .addServiceKeys(s.getKey())
+                          .setPool("edge")
+                          .build()));
+      snapshot.setBgp(
+          BgpConfig.newBuilder()
+              .setLocalAsn(64512)
+              .addNeighbors(
+                  BgpNeighbor.newBuilder().setAddress("192.0.2.1").setAsn(64500).setPort(179))
+              .addAllAdvertisements(routes.values()));
+    }
+    if (config == Config.L2) {
       var vips = new TreeMap<String, FleetVip>();
       desired
           .values()

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * adds, changes and removals, sent coalesced or one by one, with random reconnects and lost
  * messages (a gap), and the forwarder's assembly equals, after every message it takes, the complete
  * snapshot of that version — the same services, in the same order, field for field — and the same
- * BGP configuration, which a delta carries (whole) only when it changed, and the same fleet
- * configuration, which a delta carries when it changed: as what changed (FLEET_DELTAS, no more VIPs
- * than were changed) or whole.
+ * BGP configuration, which a delta carries when it changed: as what changed (BGP_DELTAS, no more
+ * advertisements than were changed) or whole; and the same fleet configuration, which a delta
+ * carries when it changed: as what changed (FLEET_DELTAS, no more VIPs than were changed) or whole.
  */
 class DeltaConvergenceTest {
 
@@ -29,33 +29,41 @@ class DeltaConvergenceTest {
     final SentServices sent;
     final DeltaAssembly assembly = new DeltaAssembly();
 
-    Stream(boolean deltas, boolean fleetDeltas) {
-      sent = new SentServices(deltas, fleetDeltas);
+    Stream(boolean deltas, boolean fleetDeltas, boolean bgpDeltas) {
+      sent = new SentServices(deltas, fleetDeltas, bgpDeltas);
     }
   }
 
   @Test
   void randomChangesReconnectsAndGapsConvergeToTheCompleteSnapshot() {
     for (long seed = 1; seed <= 4; seed++) {
-      run(new Random(seed), true, true);
+      run(new Random(seed), true, true, true);
     }
   }
 
   @Test
   void aForwarderWithoutFleetDeltasGetsTheWholeFleetConfigurationWhenItChanged() {
     for (long seed = 5; seed <= 6; seed++) {
-      run(new Random(seed), true, false);
+      run(new Random(seed), true, false, true);
+    }
+  }
+
+  /** An agent from before BGP_DELTAS keeps working: it gets the whole BGP configuration. */
+  @Test
+  void aForwarderWithoutBgpDeltasGetsTheWholeBgpConfigurationWhenItChanged() {
+    for (long seed = 8; seed <= 9; seed++) {
+      run(new Random(seed), true, true, false);
     }
   }
 
   @Test
   void aForwarderWithoutDeltasGetsCompleteSnapshotsOnly() {
-    run(new Random(7), false, false);
+    run(new Random(7), false, false, false);
   }
 
-  private static void run(Random random, boolean deltas, boolean fleetDeltas) {
+  private static void run(Random random, boolean deltas, boolean fleetDeltas, boolean bgpDeltas) {
     var operator = new RandomOperator(KEYS);
-    var stream = new Stream(deltas, fleetDeltas);
+    var stream = new Stream(deltas, fleetDeltas, bgpDeltas);
     int completes = 0;
     int deltasTaken = 0;
     int gaps = 0;
@@ -69,12 +77,14 @@ class DeltaConvergenceTest {
       }
       int roll = random.nextInt(100);
       if (roll < 3) {
-        stream = new Stream(deltas, fleetDeltas); // reconnect
+        stream = new Stream(deltas, fleetDeltas, bgpDeltas); // reconnect
       }
       Snapshot latest = operator.snapshot();
       OperatorMessage message = stream.sent.next(latest);
       int fleetVipsChanged = operator.fleetVipsChanged;
       operator.fleetVipsChanged = 0;
+      int bgpRoutesChanged = operator.bgpRoutesChanged;
+      operator.bgpRoutesChanged = 0;
       if (roll >= 3 && roll < 6) {
         continue; // lost on the way: the next delta's base is not what the forwarder holds
       }
@@ -90,10 +100,25 @@ class DeltaConvergenceTest {
         completes++;
       } else {
         deltasTaken++;
-        assertThat(message.getDelta().hasBgp())
-            .as("a delta carries BGP when, and only when, it changed")
-            .isEqualTo(!Objects.equals(bgpBefore, operator.bgp));
-        bgpCarried += message.getDelta().hasBgp() ? 1 : 0;
+        var delta = message.getDelta();
+        boolean bgpChanged = !Objects.equals(bgpBefore, operator.bgp);
+        if (bgpDeltas) {
+          assertThat(delta.hasBgp()).as("never the whole BGP configuration").isFalse();
+          assertThat(delta.hasBgpChanges())
+              .as("a delta carries BGP changes when, and only when, it changed")
+              .isEqualTo(bgpChanged);
+          var bgp = delta.getBgpChanges();
+          assertThat(bgp.getAdvertisementsCount() + bgp.getRemovedPrefixesCount())
+              .as("a delta's BGP changes follow the advertisements changed")
+              .isLessThanOrEqualTo(bgpRoutesChanged);
+          bgpCarried += delta.hasBgpChanges() ? 1 : 0;
+        } else {
+          assertThat(delta.hasBgpChanges()).isFalse();
+          assertThat(delta.hasBgp())
+              .as("a delta carries BGP when, and only when, it changed")
+              .isEqualTo(bgpChanged);
+          bgpCarried += delta.hasBgp() ? 1 : 0;
+        }
         if (fleetDeltas) {
           var fleet = message.getDelta().getFleetChanges();
           assertThat(message.getDelta().hasFleet()).as("never the whole fleet").isFalse();

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A delta built from the keys changed since the version sent last is the very message the
  * comparison of every service builds: two streams in step, one given complete snapshots and one the
- * keyed version, over thousands of random adds, changes and removals (services, fleet VIPs, BGP),
- * coalesced, with reconnects, resyncs after a gap, and changes older than the keeper remembers
- * (then it compares everything). And a keyed delta looks up the changed keys only.
+ * keyed version, over thousands of random adds, changes and removals (services, fleet VIPs, BGP
+ * advertisements), coalesced, with reconnects, resyncs after a gap, and changes older than the
+ * keeper remembers (then it compares everything). And a keyed delta looks up the changed keys only.
  */
 class KeyedDeltaTest {
 
@@ -26,7 +26,7 @@ class KeyedDeltaTest {
   }
 
   @Test
-  void withoutFleetDeltasTheWholeFleetConfigurationGoesAlikeToo() {
+  void withoutFleetOrBgpDeltasTheWholeConfigurationsGoAlikeToo() {
     run(new Random(5), true, false, 0);
   }
 
@@ -35,14 +35,15 @@ class KeyedDeltaTest {
     run(new Random(6), false, false, 0);
   }
 
-  private static void run(Random random, boolean deltas, boolean fleetDeltas, int ownVips) {
+  private static void run(Random random, boolean deltas, boolean configDeltas, int ownVips) {
     var operator = new RandomOperator(500, ownVips);
     operator.rememberChangesOf(40);
-    var full = new SentServices(deltas, fleetDeltas);
-    var keyed = new SentServices(deltas, fleetDeltas);
+    var full = new SentServices(deltas, configDeltas, configDeltas);
+    var keyed = new SentServices(deltas, configDeltas, configDeltas);
     long sentVersion = -1;
     int keyedDeltas = 0;
     int comparedAll = 0;
+    int keyedBgp = 0;
     for (int step = 0; step < STEPS; step++) {
       // Mostly one change a message, sometimes a few coalesced, now and then more than remembered.
       int roll = random.nextInt(100);
@@ -51,8 +52,8 @@ class KeyedDeltaTest {
         operator.change(random);
       }
       if (random.nextInt(100) < 2) { // reconnect: both streams anew
-        full = new SentServices(deltas, fleetDeltas);
-        keyed = new SentServices(deltas, fleetDeltas);
+        full = new SentServices(deltas, configDeltas, configDeltas);
+        keyed = new SentServices(deltas, configDeltas, configDeltas);
       } else if (random.nextInt(100) < 2 && sentVersion >= 0) { // a gap: the forwarder asks
         full.resync(sentVersion);
         keyed.resync(sentVersion);
@@ -69,6 +70,13 @@ class KeyedDeltaTest {
             .as("a keyed delta looks up the changed services only")
             .isEqualTo(changed.serviceKeys().size());
         assertThat(version.vips).isEqualTo(changed.fleetVips().size());
+        if (changed.bgpPrefixes() != null && configDeltas) {
+          assertThat(version.bgpRoutes)
+              .as("a keyed delta looks up the changed advertisements only")
+              .isEqualTo(changed.bgpPrefixes().size());
+          assertThat(version.wholeBgp).as("nor the whole BGP configuration").isZero();
+          keyedBgp += message.getDelta().hasBgpChanges() ? 1 : 0;
+        }
       } else if (message.hasDelta()) {
         comparedAll++;
       }
@@ -80,6 +88,9 @@ class KeyedDeltaTest {
     if (deltas) {
       assertThat(keyedDeltas).as("most deltas were built from the keys").isGreaterThan(STEPS / 2);
       assertThat(comparedAll).as("changes older than remembered were compared whole").isPositive();
+    }
+    if (deltas && configDeltas) {
+      assertThat(keyedBgp).as("BGP changes were built from the prefixes").isPositive();
     }
   }
 

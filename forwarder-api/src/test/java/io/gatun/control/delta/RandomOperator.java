@@ -3,6 +3,7 @@ package io.gatun.control.delta;
 import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.BgpAdvertisement;
 import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.BgpInstance;
 import io.gatun.control.v1.BgpNeighbor;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
@@ -43,6 +44,9 @@ public final class RandomOperator {
 
   public final TreeMap<String, VirtualService> desired = new TreeMap<>();
   public BgpConfig bgp; // null: no BGP pool applies, the snapshot has none
+  private BgpInstance bgpInstance; // null: BGP off
+  private final TreeMap<String, BgpAdvertisement> bgpRoutes = new TreeMap<>(); // bgp's, by prefix
+  public int bgpRoutesChanged; // advertisements added, changed or removed since the last message
   public long version = 1000;
   public FleetConfig fleet; // null: absent, as the operator leaves it without an L2 Pool's VIP
   public final TreeMap<String, FleetVip> fleetVips = new TreeMap<>(); // fleet's, by address
@@ -50,6 +54,11 @@ public final class RandomOperator {
   // What each version changed (service keys, fleet VIP addresses), as far back as remembered.
   private final TreeMap<Long, List<String>> keysChangedAt = new TreeMap<>();
   private final TreeMap<Long, List<String>> vipsChangedAt = new TreeMap<>();
+  private final TreeMap<Long, List<String>> prefixesChangedAt = new TreeMap<>();
+  // Versions that changed every advertisement at once (a pool's attributes): not known by prefix.
+  private final TreeMap<Long, List<String>> allRoutesChangedAt = new TreeMap<>();
+  private final List<TreeMap<Long, List<String>>> logs =
+      List.of(keysChangedAt, vipsChangedAt, prefixesChangedAt, allRoutesChangedAt);
   private long rememberedSince = version; // every change after it is in the maps above
   private int remember = Integer.MAX_VALUE; // versions
 
@@ -82,9 +91,12 @@ public final class RandomOperator {
         }
         var keys = new TreeSet<String>();
         var vips = new TreeSet<String>();
+        var prefixes = new TreeSet<String>();
         keysChangedAt.tailMap(since, false).values().forEach(keys::addAll);
         vipsChangedAt.tailMap(since, false).values().forEach(vips::addAll);
-        return new Changes(keys, vips);
+        prefixesChangedAt.tailMap(since, false).values().forEach(prefixes::addAll);
+        boolean allRoutes = !allRoutesChangedAt.tailMap(since, false).isEmpty();
+        return new Changes(keys, vips, allRoutes ? null : prefixes);
       }
 
       @Override
@@ -111,16 +123,25 @@ public final class RandomOperator {
       public BgpConfig bgp() {
         return complete.getBgp();
       }
+
+      @Override
+      public BgpInstance bgpInstance() {
+        return bgp == null ? BgpInstance.getDefaultInstance() : bgpInstance;
+      }
+
+      @Override
+      public BgpAdvertisement bgpAdvertisement(String prefix) {
+        return bgp == null ? null : bgpRoutes.get(prefix);
+      }
     };
   }
 
   private void changed(TreeMap<Long, List<String>> log, String what) {
     log.computeIfAbsent(version, v -> new ArrayList<>()).add(what);
-    while (!keysChangedAt.isEmpty() && version - keysChangedAt.firstKey() >= remember) {
-      rememberedSince = Math.max(rememberedSince, keysChangedAt.pollFirstEntry().getKey());
-    }
-    while (!vipsChangedAt.isEmpty() && version - vipsChangedAt.firstKey() >= remember) {
-      rememberedSince = Math.max(rememberedSince, vipsChangedAt.pollFirstEntry().getKey());
+    for (TreeMap<Long, List<String>> each : logs) {
+      while (!each.isEmpty() && version - each.firstKey() >= remember) {
+        rememberedSince = Math.max(rememberedSince, each.pollFirstEntry().getKey());
+      }
     }
   }
 
@@ -138,13 +159,14 @@ public final class RandomOperator {
   }
 
   /**
-   * One random add, change or removal of a service, or now and then of the BGP configuration (on,
-   * changed, off), under a new snapshot version.
+   * One random add, change or removal of a service, or now and then of the BGP configuration (an
+   * advertisement added, changed or removed; now and then the instance, all advertisements at once,
+   * or BGP off), under a new snapshot version.
    */
   public void change(Random random) {
     version++;
     if (random.nextInt(10) == 0) {
-      bgp = random.nextInt(3) == 0 ? null : bgp(random);
+      changeBgp(random);
       return;
     }
     int index = random.nextInt(keys);
@@ -177,6 +199,64 @@ public final class RandomOperator {
     } else {
       desired.remove(key);
     }
+  }
+
+  /**
+   * The BGP configuration changes as the operator renders it (advertisements by prefix, one per
+   * VIP): mostly one advertisement added, changed or removed (logged by prefix); now and then the
+   * local AS or the neighbours, every advertisement's attributes at once (not logged by prefix, as
+   * when a pool changes), or BGP off.
+   */
+  private void changeBgp(Random random) {
+    int roll = random.nextInt(40);
+    if (roll == 0) {
+      bgpRoutes.keySet().forEach(p -> changed(prefixesChangedAt, p));
+      bgpRoutesChanged += bgpRoutes.size();
+      bgpRoutes.clear();
+      bgpInstance = null;
+    } else if (roll < 4 || bgpInstance == null) {
+      bgpInstance =
+          BgpInstance.newBuilder()
+              .setLocalAsn(64512 + random.nextInt(2))
+              .addNeighbors(
+                  BgpNeighbor.newBuilder()
+                      .setAddress("198.18.0." + (1 + random.nextInt(3)))
+                      .setAsn(64500)
+                      .setPort(179)
+                      .addPools("pool"))
+              .build();
+    } else if (roll == 4) {
+      changed(allRoutesChangedAt, "*");
+      String community = "65000:" + random.nextInt(3);
+      bgpRoutes.replaceAll(
+          (p, a) -> a.toBuilder().clearCommunities().addCommunities(community).build());
+      bgpRoutesChanged += bgpRoutes.size();
+    } else {
+      String prefix = "198.18.1." + (1 + random.nextInt(120)) + "/32";
+      changed(prefixesChangedAt, prefix);
+      if (roll < 15) {
+        bgpRoutesChanged += bgpRoutes.remove(prefix) == null ? 0 : 1;
+      } else {
+        bgpRoutes.put(
+            prefix,
+            BgpAdvertisement.newBuilder()
+                .setPrefix(prefix)
+                .addCommunities("65000:" + random.nextInt(3))
+                .addNeighbors("198.18.0.1")
+                .addServiceKeys("ns/lb-" + random.nextInt(keys) + "/http")
+                .setPool("pool")
+                .build());
+        bgpRoutesChanged++;
+      }
+    }
+    bgp =
+        bgpInstance == null
+            ? null
+            : BgpConfig.newBuilder()
+                .setLocalAsn(bgpInstance.getLocalAsn())
+                .addAllNeighbors(bgpInstance.getNeighborsList())
+                .addAllAdvertisements(bgpRoutes.values())
+                .build();
   }
 
   /**
@@ -235,27 +315,6 @@ public final class RandomOperator {
         .setSchedulingValue(1) // MAGLEV
         .addAllBackends(backends(random))
         .build();
-  }
-
-  public static BgpConfig bgp(Random random) {
-    var config = BgpConfig.newBuilder().setLocalAsn(64512 + random.nextInt(2));
-    config.addNeighbors(
-        BgpNeighbor.newBuilder()
-            .setAddress("198.18.0." + (1 + random.nextInt(3)))
-            .setAsn(64500)
-            .setPort(179)
-            .addPools("pool"));
-    int routes = random.nextInt(4);
-    for (int i = 0; i < routes; i++) {
-      config.addAdvertisements(
-          BgpAdvertisement.newBuilder()
-              .setPrefix("198.18.1." + (1 + random.nextInt(250)) + "/32")
-              .addCommunities("65000:" + random.nextInt(3))
-              .addNeighbors("198.18.0.1")
-              .addServiceKeys("ns/lb-" + i + "/http")
-              .setPool("pool"));
-    }
-    return config.build();
   }
 
   private static List<Backend> backends(Random random) {

@@ -55,6 +55,7 @@ public final class AgentReports implements ControlChannel.Reports {
           .addFeatures(Feature.DRAINING)
           .addFeatures(Feature.DELTA_SNAPSHOTS)
           .addFeatures(Feature.FLEET_DELTAS) // DeltaAssembly applies SnapshotDelta.fleet_changes
+          .addFeatures(Feature.BGP_DELTAS) // and SnapshotDelta.bgp_changes
           .build();
 
   private final ForwarderConfig config;

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * decides: committed whole), and now and then a commit the data plane refuses as a whole (the
  * change stays pending and goes with the next message). After every applied message the data plane
  * runs the same services, the Ack lists the same refusals, and the same VIPs are served as when
- * each snapshot is committed whole.
+ * each snapshot is committed whole; and the BGP configuration handed on to FRR, assembled from
+ * BGP_DELTAS' changes, is the one of the complete snapshot.
  */
 class AppliedDeltaConvergenceTest {
   private static final int STEPS = 2000;
@@ -68,7 +69,10 @@ class AppliedDeltaConvergenceTest {
 
   @Test
   void deltasAppliedAsDeltasRunWhatWholeCommitsRun() {
-    for (long seed = 1; seed <= 2; seed++) {
+    // Two services sharing a VIP, port and protocol make every commit whole while they last, so
+    // how many commits are deltas depends on the random walk: seed 2 (since the BGP changes draw
+    // differently) keeps such a pair most of the run (460 delta commits of 1,411); 1 and 3 do not.
+    for (long seed : new long[] {1, 3}) {
       run(new Random(seed));
     }
   }
@@ -81,7 +85,7 @@ class AppliedDeltaConvergenceTest {
     }
     try (var delta = new Forwarder(refusedVips);
         var whole = new Forwarder(refusedVips)) {
-      var sent = new SentServices(true, true);
+      var sent = new SentServices(true, true, true);
       var assembly = new DeltaAssembly();
       int compared = 0;
       int wholeFailures = 0;
@@ -93,7 +97,7 @@ class AppliedDeltaConvergenceTest {
         }
         int roll = random.nextInt(100);
         if (roll < 2) {
-          sent = new SentServices(true, true); // reconnect: a new stream, a new assembly
+          sent = new SentServices(true, true, true); // reconnect: a new stream, a new assembly
           assembly = new DeltaAssembly();
           reconnects++;
         }
@@ -107,6 +111,9 @@ class AppliedDeltaConvergenceTest {
           sent.resync(message.getDelta().getSnapshotVersion());
           change = take(assembly, sent.next(latest));
         }
+        assertThat(change.orElseThrow().bgp())
+            .as("step %d: the BGP configuration FRR gets", step)
+            .isEqualTo(latest.getBgp());
         boolean failing = random.nextInt(40) == 0;
         delta.dataPlane.failWith = failing ? "out of memory" : null;
         Ack deltaAck = delta.applier.apply(change.orElseThrow());

@@ -2,6 +2,7 @@ package io.gatun.operator.control;
 
 import io.gatun.control.v1.BgpAdvertisement;
 import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.BgpInstance;
 import io.gatun.control.v1.BgpNeighbor;
 import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.IpAddress;
@@ -32,6 +33,8 @@ public final class BgpRendering {
 
   /**
    * @param pools every valid BGP pool, any order
+   * @param published every LoadBalancer's services; a VIP shared by LoadBalancers of different
+   *     pools takes its route's attributes from the first (DesiredState gives them by owner)
    * @return empty when no BGP pool selects this forwarder's node
    */
   public static Optional<BgpConfig> render(
@@ -43,43 +46,74 @@ public final class BgpRendering {
     if (speaking.isEmpty()) {
       return Optional.empty();
     }
-    var config = BgpConfig.newBuilder().setLocalAsn((int) speaking.getFirst().localAsn());
-    config.addAllNeighbors(neighbors(speaking));
+    BgpInstance instance = instance(speaking);
+    var config =
+        BgpConfig.newBuilder()
+            .setLocalAsn(instance.getLocalAsn())
+            .addAllNeighbors(instance.getNeighborsList());
+    Map<String, BgpPoolPlan> byName = byName(speaking);
+    var routes = new TreeMap<String, BgpAdvertisement>(); // by prefix
+    for (DesiredServices desired : published) {
+      routesOf(byName, desired, forwarder)
+          .forEach((p, r) -> routes.merge(p, r, BgpRendering::merge));
+    }
+    return Optional.of(config.addAllAdvertisements(routes.values()).build());
+  }
+
+  /** The local AS (the oldest speaking pool's) and every peer once: FRR's one instance. */
+  static BgpInstance instance(List<BgpPoolPlan> speaking) {
+    return BgpInstance.newBuilder()
+        .setLocalAsn((int) speaking.getFirst().localAsn())
+        .addAllNeighbors(neighbors(speaking))
+        .build();
+  }
+
+  /** The speaking pools by name. */
+  static Map<String, BgpPoolPlan> byName(List<BgpPoolPlan> speaking) {
     Map<String, BgpPoolPlan> byName = new LinkedHashMap<>();
     speaking.forEach(p -> byName.put(p.name(), p));
-    // prefix -> the advertisement being built (service keys gathered across sharing LoadBalancers)
-    var routes = new TreeMap<String, BgpAdvertisement.Builder>();
-    for (DesiredServices desired : published) {
-      BgpPoolPlan pool = desired.pool() == null ? null : byName.get(desired.pool());
-      if (pool == null || desired.forForwarder(forwarder).isEmpty()) {
+    return byName;
+  }
+
+  /**
+   * One LoadBalancer's routes on {@code forwarder}, by prefix, each with its own service keys
+   * (sorted): none when its pool is not one the forwarder speaks for or the forwarder lacks the
+   * capabilities its services need; with {@code externalTrafficPolicy: Local}, only the VIPs of
+   * services with a serving backend on the forwarder's node.
+   */
+  static TreeMap<String, BgpAdvertisement> routesOf(
+      Map<String, BgpPoolPlan> speaking, DesiredServices desired, ForwarderView forwarder) {
+    var routes = new TreeMap<String, BgpAdvertisement>();
+    BgpPoolPlan pool = desired.pool() == null ? null : speaking.get(desired.pool());
+    if (pool == null || desired.forForwarder(forwarder).isEmpty()) {
+      return routes;
+    }
+    for (VirtualService service : desired.services()) {
+      if (desired.nodeLocal() && !desired.servesLocally(service, forwarder.node())) {
         continue;
       }
-      for (VirtualService service : desired.services()) {
-        if (desired.nodeLocal() && !desired.servesLocally(service, forwarder.node())) {
-          continue;
-        }
-        String prefix = prefixOf(service.getVip());
-        routes
-            .computeIfAbsent(
-                prefix,
-                p ->
-                    BgpAdvertisement.newBuilder()
-                        .setPrefix(p)
-                        .addAllCommunities(pool.communities())
-                        .setLocalPref((int) pool.localPref())
-                        .addAllNeighbors(pool.peerAddresses())
-                        .setPool(pool.name()))
-            .addServiceKeys(service.getKey());
-      }
+      BgpAdvertisement route =
+          BgpAdvertisement.newBuilder()
+              .setPrefix(prefixOf(service.getVip()))
+              .addAllCommunities(pool.communities())
+              .setLocalPref((int) pool.localPref())
+              .addAllNeighbors(pool.peerAddresses())
+              .setPool(pool.name())
+              .addServiceKeys(service.getKey())
+              .build();
+      routes.merge(route.getPrefix(), route, BgpRendering::merge);
     }
-    routes
-        .values()
-        .forEach(
-            route -> {
-              var keys = new TreeSet<>(route.getServiceKeysList());
-              config.addAdvertisements(route.clearServiceKeys().addAllServiceKeys(keys));
-            });
-    return Optional.of(config.build());
+    return routes;
+  }
+
+  /**
+   * The routes of one prefix from two services: the first's attributes, the service keys of both
+   * (sorted, once each).
+   */
+  static BgpAdvertisement merge(BgpAdvertisement first, BgpAdvertisement second) {
+    var keys = new TreeSet<>(first.getServiceKeysList());
+    keys.addAll(second.getServiceKeysList());
+    return first.toBuilder().clearServiceKeys().addAllServiceKeys(keys).build();
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.gatun.operator.control;
 
 import io.gatun.control.delta.DesiredVersion;
+import io.gatun.control.v1.BgpAdvertisement;
 import io.gatun.control.v1.BgpConfig;
+import io.gatun.control.v1.BgpInstance;
 import io.gatun.control.v1.FleetConfig;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
@@ -76,15 +78,22 @@ public final class DesiredState {
   // BGP off on every forwarder, and withdraw every route, whenever the operator restarts.
   private final Set<String> awaitedBgpPools = new HashSet<>();
   private final Map<String, Map<String, String>> nodeLabels = new HashMap<>(); // by node name
-  private final Map<ForwarderView, Optional<BgpConfig>> bgpByView = new HashMap<>(); // built lazily
+  // Each view's BGP configuration, kept up to date by every publish and withdrawal once rendered
+  // for the view; rendered anew after a BGP pool or a node's labels changed.
+  private final Map<ForwarderView, RenderedBgp> bgpByView = new HashMap<>();
 
-  // What each snapshot version changed: the keys of the services published or withdrawn, and the
-  // addresses of the fleet VIPs whose share changed. A sender builds its delta from the versions
+  // What each snapshot version changed: the keys of the services published or withdrawn, the
+  // addresses of the fleet VIPs whose share changed, and the BGP prefixes of their VIPs (or that
+  // every advertisement may have changed: a BGP pool or a node's labels). A sender builds its delta
+  // from the versions
   // since the one it sent last (SentServices.next), not from a pass over every LoadBalancer's
   // services: at 10,000 LoadBalancers that pass was most of the cost of a message. The log keeps
   // as many versions as there are LoadBalancers (at least MIN_LOGGED): a sender further behind
   // compares everything, which then costs about as much as going through the log would.
-  private record Changed(List<String> serviceKeys, List<String> fleetVips) {}
+  private record Changed(
+      List<String> serviceKeys, List<String> fleetVips, List<String> bgpPrefixes, boolean allBgp) {}
+
+  private static final Changed ALL_BGP = new Changed(List.of(), List.of(), List.of(), true);
 
   private static final int MIN_LOGGED = 1024;
   private final TreeMap<Long, Changed> changeLog = new TreeMap<>();
@@ -150,6 +159,7 @@ public final class DesiredState {
           ownersByVersion.remove(current.snapshotVersion());
         }
         updateViews(current == null ? null : current.desired(), desired);
+        bgpByView.values().forEach(bgp -> bgp.update(owner, desired));
         indexVips(owner, current == null ? null : current.desired(), desired);
         if (current == null || !Objects.equals(current.desired().fleet(), desired.fleet())) {
           indexFleet(owner, current == null ? null : current.desired().fleet(), desired.fleet());
@@ -175,6 +185,7 @@ public final class DesiredState {
       if (removed != null) {
         ownersByVersion.remove(removed.snapshotVersion());
         updateViews(removed.desired(), null);
+        bgpByView.values().forEach(bgp -> bgp.update(owner, null));
         indexVips(owner, removed.desired(), null);
         if (removed.desired().fleet() != null) {
           indexFleet(owner, removed.desired().fleet(), null);
@@ -222,7 +233,7 @@ public final class DesiredState {
         } else {
           bgpPools.put(pool, plan);
         }
-        bump();
+        renderBgpAnew();
       }
     }
     notifyListeners();
@@ -257,7 +268,7 @@ public final class DesiredState {
       if (!matters) {
         return;
       }
-      bump();
+      renderBgpAnew();
     }
     notifyListeners();
   }
@@ -385,11 +396,15 @@ public final class DesiredState {
       }
       var keys = new TreeSet<String>();
       var vips = new TreeSet<String>();
+      var prefixes = new TreeSet<String>();
+      boolean allBgp = false;
       for (Changed changed : changeLog.tailMap(since, false).values()) {
         keys.addAll(changed.serviceKeys());
         vips.addAll(changed.fleetVips());
+        prefixes.addAll(changed.bgpPrefixes());
+        allBgp |= changed.allBgp();
       }
-      return new Changes(keys, vips);
+      return new Changes(keys, vips, allBgp ? null : prefixes);
     }
 
     @Override
@@ -420,6 +435,18 @@ public final class DesiredState {
     public BgpConfig bgp() {
       return bgpFor(view).orElse(BgpConfig.getDefaultInstance());
     }
+
+    @Override
+    public BgpInstance bgpInstance() {
+      RenderedBgp bgp = renderedBgp(view);
+      return bgp == null ? BgpInstance.getDefaultInstance() : bgp.instance();
+    }
+
+    @Override
+    public BgpAdvertisement bgpAdvertisement(String prefix) {
+      RenderedBgp bgp = renderedBgp(view);
+      return bgp == null ? null : bgp.advertisement(prefix);
+    }
   }
 
   /** Every LoadBalancer's services as {@code view} runs them, by key, kept up to date. */
@@ -436,17 +463,33 @@ public final class DesiredState {
 
   /** The BGP configuration of {@code view}'s node; empty without a BGP pool selecting it. */
   private Optional<BgpConfig> bgpFor(ForwarderView view) {
+    RenderedBgp bgp = renderedBgp(view);
+    return bgp == null ? Optional.empty() : bgp.config();
+  }
+
+  /** {@code view}'s BGP rendering, kept up to date from now on; null without a BGP pool. */
+  private RenderedBgp renderedBgp(ForwarderView view) {
     if (bgpPools.isEmpty()) {
-      return Optional.empty();
+      return null;
     }
     return bgpByView.computeIfAbsent(
         view,
-        v ->
-            BgpRendering.render(
-                bgpPools.values(),
-                v,
-                nodeLabels.getOrDefault(v.node(), Map.of()),
-                published.values().stream().map(Published::desired).toList()));
+        v -> {
+          var byOwner = new TreeMap<Owner, DesiredServices>(); // as BgpRendering takes them
+          published.forEach((owner, p) -> byOwner.put(owner, p.desired()));
+          return new RenderedBgp(
+              bgpPools.values(), v, nodeLabels.getOrDefault(v.node(), Map.of()), byOwner);
+        });
+  }
+
+  /**
+   * A BGP pool or a node's labels changed: every view's BGP configuration is rendered anew when
+   * next asked for, and senders compare all of it (a new snapshot version).
+   */
+  private void renderBgpAnew() {
+    bgpByView.clear();
+    changeLog.put(bump(), ALL_BGP);
+    trimLog();
   }
 
   /**
@@ -456,15 +499,24 @@ public final class DesiredState {
   private void log(long version, DesiredServices before, DesiredServices after) {
     var keys = new ArrayList<String>();
     var vips = new ArrayList<String>();
+    var prefixes = new ArrayList<String>();
     for (DesiredServices desired : new DesiredServices[] {before, after}) {
       if (desired != null) {
         desired.services().forEach(s -> keys.add(s.getKey()));
         if (desired.fleet() != null) {
           desired.fleet().vips().forEach(v -> vips.add(v.getAddress()));
         }
+        if (desired.pool() != null && bgpPools.containsKey(desired.pool())) { // their routes
+          desired.services().forEach(s -> prefixes.add(BgpRendering.prefixOf(s.getVip())));
+        }
       }
     }
-    changeLog.put(version, new Changed(keys, vips));
+    changeLog.put(version, new Changed(keys, vips, prefixes, false));
+    trimLog();
+  }
+
+  /** The log keeps as many versions as there are LoadBalancers, at least MIN_LOGGED. */
+  private void trimLog() {
     while (changeLog.size() > Math.max(MIN_LOGGED, published.size())) {
       loggedSince = changeLog.pollFirstEntry().getKey();
     }
@@ -543,7 +595,6 @@ public final class DesiredState {
 
   private long bump() {
     snapshots.clear();
-    bgpByView.clear();
     return ++snapshotVersion;
   }
 

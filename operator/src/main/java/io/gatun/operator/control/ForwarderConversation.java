@@ -94,7 +94,9 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
     desiredState.advancePast(hello.getAppliedSnapshotVersion());
     var features = hello.getCapabilities().getFeaturesList();
     sender.offerDeltas(
-        features.contains(Feature.DELTA_SNAPSHOTS), features.contains(Feature.FLEET_DELTAS));
+        features.contains(Feature.DELTA_SNAPSHOTS),
+        features.contains(Feature.FLEET_DELTAS),
+        features.contains(Feature.BGP_DELTAS));
     member = fleet.join(hello, sender);
     sender.sendLatest();
   }

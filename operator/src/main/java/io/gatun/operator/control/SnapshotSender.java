@@ -97,11 +97,11 @@ final class SnapshotSender {
   }
 
   /**
-   * Whether the forwarder takes deltas, and the fleet configuration's changes in them (its Hello
-   * said so); before anything is sent.
+   * Whether the forwarder takes deltas, and the fleet's and the BGP configuration's changes in them
+   * (its Hello said so); before anything is sent.
    */
-  synchronized void offerDeltas(boolean deltas, boolean fleetDeltas) {
-    sent = new SentServices(deltas, fleetDeltas);
+  synchronized void offerDeltas(boolean deltas, boolean fleetDeltas, boolean bgpDeltas) {
+    sent = new SentServices(deltas, fleetDeltas, bgpDeltas);
   }
 
   /** The forwarder's answer to {@code snapshotVersion} asked for a complete snapshot. */

@@ -75,7 +75,7 @@ class SnapshotSenderTest {
 
   @Test
   void aForwarderOfferingDeltasGetsTheFirstSnapshotCompleteThenOnlyWhatChanged() {
-    sender.offerDeltas(true, true);
+    sender.offerDeltas(true, true, true);
     sender.sendLatest();
     sender.answered(1);
     snapshotVersion.set(2);
@@ -89,7 +89,7 @@ class SnapshotSenderTest {
 
   @Test
   void anAckAskingForACompleteSnapshotGetsOneEvenOfTheSameVersion() {
-    sender.offerDeltas(true, true);
+    sender.offerDeltas(true, true, true);
     sender.sendLatest();
     sender.answered(1);
     snapshotVersion.set(2);
@@ -105,7 +105,7 @@ class SnapshotSenderTest {
 
   @Test
   void aLateRequestForAnOlderMessageDoesNotResyncAgain() {
-    sender.offerDeltas(true, true);
+    sender.offerDeltas(true, true, true);
     sender.sendLatest();
     sender.answered(1);
     snapshotVersion.set(2);

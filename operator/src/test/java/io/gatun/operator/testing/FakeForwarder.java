@@ -54,12 +54,14 @@ public final class FakeForwarder implements AutoCloseable {
   /**
    * {@link #CAPABILITIES} and the delta channel, as the real forwarder offers it: after a complete
    * snapshot, only what changed arrives; {@link #received} still lists complete snapshots (each
-   * delta assembled into the snapshot it stands for), the fleet configuration's changes included.
+   * delta assembled into the snapshot it stands for), the fleet's and the BGP configuration's
+   * changes included.
    */
   public static final Capabilities DELTA_CAPABLE =
       CAPABILITIES.toBuilder()
           .addFeatures(Feature.DELTA_SNAPSHOTS)
           .addFeatures(Feature.FLEET_DELTAS)
+          .addFeatures(Feature.BGP_DELTAS)
           .build();
 
   /** {@link #CAPABILITIES} and draining backends. */
