@@ -168,11 +168,11 @@ public final class BundleInstall {
 
   /**
    * Removes everything Gatun and nothing of the user's: the LoadBalancers, HealthProbes and
-   * ForwarderSets users made (the operator withdraws the VIPs; Gatun puts no finalizers); then
-   * the CRDs, LoadBalancers' first while the operator still runs, so that those it generated from
-   * Services go while their Pools still back their addresses and the Services
-   * keep showing them in {@code status.loadBalancer.ingress}, which is what a reinstall gives them
-   * back; then the CSV's objects, the bundle's manifests and the namespace.
+   * ForwarderSets users made (the operator withdraws the VIPs; Gatun puts no finalizers); then the
+   * CRDs, LoadBalancers' first while the operator still runs, so that those it generated from
+   * Services go while their Pools still back their addresses and the Services keep showing them in
+   * {@code status.loadBalancer.ingress}, which is what a reinstall gives them back; then the CSV's
+   * objects, the bundle's manifests and the namespace.
    */
   public void uninstall(KubernetesClient client, Duration within) {
     for (String plural : List.of("loadbalancers", "healthprobes", "forwardersets")) {
