@@ -281,7 +281,7 @@ struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_
 	flow_key_of(ft, tmpl, DIR_FORWARD, &kf);
 	flow_key_of(ft, tmpl, DIR_REVERSE, &kr);
 	struct flow t = *tmpl;
-	flow_prepare(&t, &kf, &kr);
+	flow_prepare(&t, &kf, &kr, 0);
 	struct flow_hash hf = flow_hash_at(ft, flow_key_hash(&kf));
 	struct flow_hash hr = flow_hash_at(ft, flow_key_hash(&kr));
 	return flow_insert_hashed(ft, &t, &hf, &hr, now);

@@ -72,7 +72,8 @@ struct flow_addrs {
 #define FLOW_ADDR_NONE UINT32_MAX
 
 /* What an IPv4 flow keeps in the twelve bytes of its client address's 16 that the address
- * does not use: the backend's address, and what its packets' rewrite does to their checksums,
+ * does not use: which store its backend hint was checked in (forward.h: then one compare
+ * stands for the hint's whole check), and what its packets' rewrite does to their checksums,
  * summed once when the flow is stored (flow_insert) instead of for every packet. A packet of
  * the flow carries its direction's key, so what the rewrite changes (its addresses and ports,
  * to the other direction's, swapped; the TTL, less one) is the same for every packet: each
@@ -80,7 +81,7 @@ struct flow_addrs {
  * 0, as no flow has an address of 0.0.0.0). */
 struct flow_v4 {
 	uint32_t client;          /* network order */
-	uint32_t backend;         /* the same as the address table's entry backend_id */
+	uint32_t store;           /* the store (store.h) whose entry backend_idx is the flow's backend; 0: none */
 	uint16_t ip_fwd;          /* client → backend: the IP header checksum's change (addresses, TTL) */
 	uint16_t l4_fwd;          /* and the TCP / UDP checksum's (addresses, ports) */
 	uint16_t ip_rev;          /* backend → client: the same */
@@ -264,13 +265,16 @@ static inline uint32_t flow_bucket_match(const struct flow_bucket *b, uint16_t s
 	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & ((1u << FLOW_BUCKET_SLOTS) - 1);
 }
 
-static inline void flow_prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
+/* Returns the reference of the first slot whose signature matched (0: none). */
+static inline uint32_t flow_prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
 {
-	for (; hits != 0; hits &= hits - 1) {
-		const char *f = (const char *)&ft->flows[(flow_slot_ref(b, __builtin_ctz(hits)) - 1) >> 1];
+	uint32_t first = hits != 0 ? flow_slot_ref(b, __builtin_ctz(hits)) : 0;
+	for (uint32_t ref = first; hits != 0; hits &= hits - 1, ref = hits != 0 ? flow_slot_ref(b, __builtin_ctz(hits)) : 0) {
+		const char *f = (const char *)&ft->flows[(ref - 1) >> 1];
 		rte_prefetch0(f);
 		rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
 	}
+	return first;
 }
 
 /* The same for the flows. Returns the reference of the first slot whose signature matched
@@ -280,11 +284,9 @@ static __rte_always_inline uint32_t flow_prefetch_match(const struct flow_table 
 {
 	uint16_t sig = flow_sig(h->hash);
 	const struct flow_bucket *b0 = &ft->buckets[h->bucket[0]], *b1 = &ft->buckets[h->bucket[1]];
-	uint32_t hits0 = flow_bucket_match(b0, sig), hits1 = flow_bucket_match(b1, sig);
-	flow_prefetch_hits(ft, b0, hits0);
-	flow_prefetch_hits(ft, b1, hits1);
-	/* The slot flow_lookup_at() would try first. */
-	return hits0 != 0 ? flow_slot_ref(b0, __builtin_ctz(hits0)) : hits1 != 0 ? flow_slot_ref(b1, __builtin_ctz(hits1)) : 0;
+	uint32_t first0 = flow_prefetch_hits(ft, b0, flow_bucket_match(b0, sig));
+	uint32_t first1 = flow_prefetch_hits(ft, b1, flow_bucket_match(b1, sig));
+	return first0 != 0 ? first0 : first1;   /* the slot flow_lookup_at() would try first */
 }
 
 /* Finds the live flow whose `dir` slot matches k. */
@@ -361,7 +363,10 @@ void flow_remove(struct flow_table *ft, struct flow *f);
 static inline void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
 			       struct flow_key *k)
 {
-	*k = (struct flow_key){ .proto = f->proto, .family = f->family };
+	/* Every byte written once (no zeroing first): it is hashed whole. */
+	k->proto = f->proto;
+	k->family = f->family;
+	k->zero = 0;
 	if (dir == DIR_FORWARD) {
 		k->src = flow_client(f);
 		k->sport = f->client_port;
@@ -397,18 +402,19 @@ static inline uint16_t csum_neg16(uint16_t d)
 }
 
 /* Fills what flow f (a template: its keys kf and kr, flow_key_of) keeps beyond them before it
- * is stored: an IPv4 flow's backend address and checksum deltas (struct flow_v4). The forward
+ * is stored: an IPv4 flow's checksum deltas and the store its backend_idx is an entry of
+ * (struct flow_v4; 0 for none). The forward
  * rewrite turns a packet carrying kf into one carrying kr's reply tuple (kr's destination as
  * its source, kr's source as its destination, the ports likewise) and decrements the TTL:
  * nat_rewrite()'s sums over the words it changes, here once. The reverse rewrite undoes the
  * addresses and ports, so its sums are the negations (a 32-bit word counts as its two halves
  * added, whichever way round, as 2^16 is 1 modulo 0xffff) but for the TTL, which both
  * decrement: its IP delta is -(ip_fwd - T) + T = 2T - ip_fwd with T = 0xfffe = -1. */
-static inline void flow_prepare(struct flow *f, const struct flow_key *kf, const struct flow_key *kr)
+static inline void flow_prepare(struct flow *f, const struct flow_key *kf, const struct flow_key *kr, uint32_t store)
 {
 	if (f->family != GFWD_AF_INET)
 		return;
-	f->v4.backend = kr->src.v4;
+	f->v4.store = store;
 	uint64_t addrs = csum_delta32(kf->src.v4, kr->dst.v4) + csum_delta32(kf->dst.v4, kr->src.v4);
 	uint64_t ports = csum_delta32(ports_word(kf->sport, kf->dport), ports_word(kr->dport, kr->sport));
 	f->v4.ip_fwd = csum_fold64_positive(addrs + CSUM_TTL_DEC);

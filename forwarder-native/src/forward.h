@@ -19,10 +19,23 @@
 #include "passive.h"
 #include "track.h"
 
-static inline const struct backend *flow_backend(struct worker *w, const struct config *cfg, struct flow *f)
+/* Flow f's backend in cfg, or NULL if cfg no longer has it (flow_backend_in). An IPv4 flow
+ * whose hint was checked in cfg's store (or set there when the flow was made) skips the
+ * check: the entry is the same backend for as long as the store lives, unless its service
+ * changed since, which retires it (store.h). */
+static __rte_always_inline const struct backend *flow_backend(struct worker *w, const struct config *cfg,
+							      struct flow *f)
 {
-	return flow_backend_in(cfg, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
-			       flow_backend_addr(w->flows, f), f->backend_port);
+	if (likely(f->family == GFWD_AF_INET && f->v4.store == cfg->st_serial && f->backend_idx < cfg->be_end)) {
+		const struct backend *b = &cfg->backends[f->backend_idx];
+		if (likely(!b->retired))
+			return b;
+	}
+	const struct backend *b = flow_backend_in(cfg, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport,
+						  f->proto, flow_backend_addr(w->flows, f), f->backend_port);
+	if (b != NULL && f->family == GFWD_AF_INET)
+		f->v4.store = cfg->st_serial;
+	return b;
 }
 
 /* b: the flow's backend in cfg (flow_backend()), whose service is the flow's. */
@@ -71,14 +84,14 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 	switch (mode) {
 	case GFWD_MODE_FULLNAT:
 		if (likely(p->common))
-			nat_rewrite_v4(p, dp.snat_addrs[fam(GFWD_AF_INET)][f->snat_id].v4, f->v4.backend, f->snat_port,
+			nat_rewrite_v4(p, dp.snat_addrs[fam(GFWD_AF_INET)][f->snat_id].v4, b->addr.v4, f->snat_port,
 				       f->backend_port, f->v4.ip_fwd, f->v4.l4_fwd);
 		else
 			nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_NAT:
 		if (likely(p->common)) {
-			nat_rewrite_v4(p, f->v4.client, f->v4.backend, f->client_port, f->backend_port, f->v4.ip_fwd,
+			nat_rewrite_v4(p, f->v4.client, b->addr.v4, f->client_port, f->backend_port, f->v4.ip_fwd,
 				       f->v4.l4_fwd);
 		} else {
 			struct addr client = flow_client(f);

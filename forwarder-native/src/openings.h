@@ -79,7 +79,7 @@ static inline bool opening_prepare(struct worker *w, const struct config *cfg, s
 		return false;
 	struct flow_key kr;
 	flow_key_of(w->flows, t, DIR_REVERSE, &kr);
-	flow_prepare(t, &p->key, &kr);
+	flow_prepare(t, &p->key, &kr, cfg->st_serial);   /* bi is cfg's */
 	o->rev = flow_hash_at(w->flows, flow_key_hash(&kr));
 	flow_prefetch(w->flows, &o->rev);
 	flow_prefetch_free(w->flows, ahead);

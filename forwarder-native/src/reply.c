@@ -74,7 +74,7 @@ struct flow *reply_open(struct worker *w, const struct config *cfg, const struct
 	struct flow_key kf, kr;   /* the client's key and its reply's, from t (this packet's is kr) */
 	flow_key_of(w->flows, &t, DIR_FORWARD, &kf);
 	flow_key_of(w->flows, &t, DIR_REVERSE, &kr);
-	flow_prepare(&t, &kf, &kr);
+	flow_prepare(&t, &kf, &kr, cfg->st_serial);   /* bi is cfg's */
 	struct flow_hash fwd = flow_hash_at(w->flows, flow_key_hash(&kf));
 	struct flow_hash rev = flow_hash_at(w->flows, flow_key_hash(&kr));
 	struct flow *f = flow_store(w, cfg, &t, b, &fwd, &rev);
