@@ -47,7 +47,7 @@ static int profile_sweep(uint32_t capacity)
 	uint32_t filled = capacity / 100 * 95;
 	for (uint32_t n = 0; n < filled; n++) {
 		struct addr backend = addr_v4(rte_cpu_to_be_32(0xc6120000u | (n >> 15)));
-		struct flow f = { .client = addr_v4(rte_cpu_to_be_32(0x0a000000u | n)), .client_port = 1000,
+		struct flow f = { .client_addr = addr_v4(rte_cpu_to_be_32(0x0a000000u | n)), .client_port = 1000,
 				  .backend_id = (uint16_t)flow_addr_take(ft, &backend, GFWD_AF_INET), .backend_port = 8080,
 				  .vport = 80, .snat_port = (uint16_t)(1 + (n & 0x7fff)), .proto = IPPROTO_TCP,
 				  .family = GFWD_AF_INET, .expires = 100 };

@@ -447,6 +447,7 @@ struct config *build_config_new(uint64_t seq, struct store *st, unsigned n_worke
 	c->tables = st->tables;
 	c->svc_end = st->svc_end;
 	c->be_end = st->be_end;
+	c->st_serial = st->serial;
 	c->svc_mask = st->svc_mask;
 	c->svc_slots = st->svc_slots;
 	c->vip_mask = st->vip_mask;

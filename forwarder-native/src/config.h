@@ -39,6 +39,7 @@ struct config {
 	uint32_t n_backends;
 	uint32_t svc_end;
 	uint32_t be_end;
+	uint32_t st_serial;      /* st->serial */
 	struct service *services;
 	struct backend *backends;
 	uint32_t svc_mask;          /* open addressing over (vip, port, proto); SLOT_GONE skipped */

@@ -100,11 +100,34 @@ static inline uint16_t csum_fold64(uint64_t sum)
 	return sum == 0 ? 0 : (uint16_t)(1 + (sum - 1) % 0xffff);
 }
 
+/* The same for a sum known not to be 0 (one test fewer). */
+static inline uint16_t csum_fold64_positive(uint64_t sum)
+{
+	return (uint16_t)(1 + (sum - 1) % 0xffff);
+}
+
 static inline void csum_apply(void *csum, uint64_t delta)
 {
 	uint64_t sum = (uint16_t)~csum_load(csum) + delta;
 	csum_store(csum, (uint16_t)~csum_fold64(sum));
 }
+
+/* csum_fold64() of a sum of at most 0x1fffe (two 16-bit values): one end-around carry. */
+static inline uint16_t csum_fold17(uint32_t sum)
+{
+	return (uint16_t)((sum & 0xffff) + (sum >> 16));
+}
+
+/* csum_apply() with the delta already folded to 16 bits (1..0xffff, csum_fold64 of a positive
+ * sum): the same result, as both sums are positive and congruent modulo 0xffff. */
+static inline void csum_apply16(void *csum, uint16_t delta)
+{
+	csum_store(csum, (uint16_t)~csum_fold17((uint32_t)(uint16_t)~csum_load(csum) + delta));
+}
+
+/* What decrementing the TTL of a packet it leaves above 0 adds: the (TTL, protocol) word read
+ * in memory order has its low byte less one, and ~w + (w - 1) = 0xfffe. */
+#define CSUM_TTL_DEC 0xfffeu
 
 /* Checksum of an ICMPv6 message of len bytes, pseudo header included (RFC 8200 §8.1),
  * summed in memory order like rte_raw_cksum: ready to store. */

@@ -277,11 +277,14 @@ static __rte_always_inline bool slot_fill(struct flow_table *ft, const struct fl
 
 struct flow *flow_insert(struct flow_table *ft, const struct flow *tmpl, uint32_t now)
 {
-	struct flow_key kf;
+	struct flow_key kf, kr;
 	flow_key_of(ft, tmpl, DIR_FORWARD, &kf);
+	flow_key_of(ft, tmpl, DIR_REVERSE, &kr);
+	struct flow t = *tmpl;
+	flow_prepare(&t, &kf, &kr, 0);
 	struct flow_hash hf = flow_hash_at(ft, flow_key_hash(&kf));
-	struct flow_hash hr = flow_hash_at(ft, flow_reverse_hash(ft, tmpl));
-	return flow_insert_hashed(ft, tmpl, &hf, &hr, now);
+	struct flow_hash hr = flow_hash_at(ft, flow_key_hash(&kr));
+	return flow_insert_hashed(ft, &t, &hf, &hr, now);
 }
 
 struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *tmpl, const struct flow_hash *hf,

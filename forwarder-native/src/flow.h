@@ -30,6 +30,7 @@
 #include <emmintrin.h>
 #include "hash.h"
 #include "addr.h"
+#include "csum.h"
 #include "gatunfwd.h"
 #include "tunables.h"
 
@@ -70,8 +71,31 @@ struct flow_addrs {
 
 #define FLOW_ADDR_NONE UINT32_MAX
 
+/* What an IPv4 flow keeps in the twelve bytes of its client address's 16 that the address
+ * does not use: which store its backend hint was checked in (forward.h: then one compare
+ * stands for the hint's whole check), and what its packets' rewrite does to their checksums,
+ * summed once when the flow is stored (flow_insert) instead of for every packet. A packet of
+ * the flow carries its direction's key, so what the rewrite changes (its addresses and ports,
+ * to the other direction's, swapped; the TTL, less one) is the same for every packet: each
+ * delta is the RFC 1624 sum of those changes, folded to 16 bits (1..0xffff: the sums are never
+ * 0, as no flow has an address of 0.0.0.0). */
+struct flow_v4 {
+	uint32_t client;          /* network order */
+	uint32_t store;           /* the store (store.h) whose entry backend_idx is the flow's backend; 0: none */
+	uint16_t ip_fwd;          /* client → backend: the IP header checksum's change (addresses, TTL) */
+	uint16_t l4_fwd;          /* and the TCP / UDP checksum's (addresses, ports) */
+	uint16_t ip_rev;          /* backend → client: the same */
+	uint16_t l4_rev;
+};
+
 struct flow {
-	struct addr client;
+	/* The client's address, read through flow_client(): all 16 bytes for an IPv6 flow; an
+	 * IPv4 flow's first four, the rest filled when it is stored (struct flow_v4). A flow
+	 * being made (a template) holds the address whole, as a packet's key has it. */
+	union {
+		struct addr client_addr;
+		struct flow_v4 v4;
+	};
 	uint16_t client_port;     /* network order, like every port below */
 	uint16_t vport;
 	uint16_t backend_port;
@@ -93,6 +117,13 @@ struct flow {
 };
 
 _Static_assert(sizeof(struct flow) == 48, "a flow is 48 bytes (with its index, 64 at most)");
+_Static_assert(sizeof(struct flow_v4) == sizeof(struct addr), "an IPv4 flow's extras fit in its address");
+
+/* The client's address, as a packet's key has it (IPv4: the rest zero). */
+static inline struct addr flow_client(const struct flow *f)
+{
+	return f->family == GFWD_AF_INET ? addr_v4(f->v4.client) : f->client_addr;
+}
 
 /* Twelve slots of five bytes: a 16-bit signature (a false match reads a flow for about one
  * lookup in 2,000 at full load) and a 24-bit reference, in three arrays. */
@@ -234,13 +265,16 @@ static inline uint32_t flow_bucket_match(const struct flow_bucket *b, uint16_t s
 	return (uint32_t)_mm_movemask_epi8(_mm_packs_epi16(lo, hi)) & ((1u << FLOW_BUCKET_SLOTS) - 1);
 }
 
-static inline void flow_prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
+/* Returns the reference of the first slot whose signature matched (0: none). */
+static inline uint32_t flow_prefetch_hits(const struct flow_table *ft, const struct flow_bucket *b, uint32_t hits)
 {
-	for (; hits != 0; hits &= hits - 1) {
-		const char *f = (const char *)&ft->flows[(flow_slot_ref(b, __builtin_ctz(hits)) - 1) >> 1];
+	uint32_t first = hits != 0 ? flow_slot_ref(b, __builtin_ctz(hits)) : 0;
+	for (uint32_t ref = first; hits != 0; hits &= hits - 1, ref = hits != 0 ? flow_slot_ref(b, __builtin_ctz(hits)) : 0) {
+		const char *f = (const char *)&ft->flows[(ref - 1) >> 1];
 		rte_prefetch0(f);
 		rte_prefetch0(f + sizeof(struct flow) - 1);   /* half the flows straddle two lines */
 	}
+	return first;
 }
 
 /* The same for the flows. Returns the reference of the first slot whose signature matched
@@ -250,11 +284,9 @@ static __rte_always_inline uint32_t flow_prefetch_match(const struct flow_table 
 {
 	uint16_t sig = flow_sig(h->hash);
 	const struct flow_bucket *b0 = &ft->buckets[h->bucket[0]], *b1 = &ft->buckets[h->bucket[1]];
-	uint32_t hits0 = flow_bucket_match(b0, sig), hits1 = flow_bucket_match(b1, sig);
-	flow_prefetch_hits(ft, b0, hits0);
-	flow_prefetch_hits(ft, b1, hits1);
-	/* The slot flow_lookup_at() would try first. */
-	return hits0 != 0 ? flow_slot_ref(b0, __builtin_ctz(hits0)) : hits1 != 0 ? flow_slot_ref(b1, __builtin_ctz(hits1)) : 0;
+	uint32_t first0 = flow_prefetch_hits(ft, b0, flow_bucket_match(b0, sig));
+	uint32_t first1 = flow_prefetch_hits(ft, b1, flow_bucket_match(b1, sig));
+	return first0 != 0 ? first0 : first1;   /* the slot flow_lookup_at() would try first */
 }
 
 /* Finds the live flow whose `dir` slot matches k. */
@@ -268,15 +300,18 @@ static __rte_always_inline bool flow_key_matches(const struct flow_table *ft, co
 {
 	if (f->proto != k->proto || f->family != k->family)
 		return false;
+	/* An IPv4 key's addresses are their first four bytes, the rest zero (as parsed). */
 	if (dir == DIR_FORWARD)
-		return f->client_port == k->sport && f->vport == k->dport && addr_eq(&f->client, &k->src) &&
+		return f->client_port == k->sport && f->vport == k->dport &&
+		       (f->family == GFWD_AF_INET ? f->v4.client == k->src.v4 : addr_eq(&f->client_addr, &k->src)) &&
 		       addr_eq(&ft->vips[f->vip_id], &k->dst);
 	if (f->backend_port != k->sport || !addr_eq(flow_backend_addr(ft, f), &k->src))
 		return false;
 	if (f->snat_port != 0)
 		return f->snat_port == k->dport &&
 		       addr_eq(&ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id], &k->dst);
-	return f->client_port == k->dport && addr_eq(&f->client, &k->dst);
+	struct addr client = flow_client(f);
+	return f->client_port == k->dport && addr_eq(&client, &k->dst);
 }
 
 /* flow_lookup_at() given the reference flow_prefetch_match() returned for h, taken while
@@ -309,8 +344,8 @@ static inline struct flow *flow_lookup(struct flow_table *ft, const struct flow_
  * directions. Evicts the flow nearest to expiry
  * when there is no room (ft->evicted counts those). Returns the stored flow or NULL. */
 struct flow *flow_insert(struct flow_table *ft, const struct flow *f, uint32_t now);
-/* The same with both directions' hashes known: a new flow's forward hash is its first
- * packet's, so only the reverse key is built and hashed (flow_reverse_hash). */
+/* The same with both directions' hashes known (a new flow's forward hash is its first
+ * packet's, so only the reverse key is built and hashed) and f prepared (flow_prepare). */
 struct flow *flow_insert_hashed(struct flow_table *ft, const struct flow *f, const struct flow_hash *fwd,
 				const struct flow_hash *rev, uint32_t now);
 /* Starts loading the flow entry the insertion `ahead` insertions from now will fill (the
@@ -328,9 +363,12 @@ void flow_remove(struct flow_table *ft, struct flow *f);
 static inline void flow_key_of(const struct flow_table *ft, const struct flow *f, enum flow_dir dir,
 			       struct flow_key *k)
 {
-	*k = (struct flow_key){ .proto = f->proto, .family = f->family };
+	/* Every byte written once (no zeroing first): it is hashed whole. */
+	k->proto = f->proto;
+	k->family = f->family;
+	k->zero = 0;
 	if (dir == DIR_FORWARD) {
-		k->src = f->client;
+		k->src = flow_client(f);
 		k->sport = f->client_port;
 		k->dst = ft->vips[f->vip_id];
 		k->dport = f->vport;
@@ -341,19 +379,50 @@ static inline void flow_key_of(const struct flow_table *ft, const struct flow *f
 			k->dst = ft->snat_addrs[f->family == GFWD_AF_INET6][f->snat_id];
 			k->dport = f->snat_port;
 		} else {       /* no SNAT: the backend answers the client itself */
-			k->dst = f->client;
+			k->dst = flow_client(f);
 			k->dport = f->client_port;
 		}
 	}
 }
 uint32_t flow_table_live(const struct flow_table *ft);
 
-static inline uint32_t flow_reverse_hash(const struct flow_table *ft, const struct flow *f)
+
+/* A 32-bit word of two ports as they sit in a header: the source first. */
+static inline uint32_t ports_word(uint16_t sport, uint16_t dport)
 {
-	struct flow_key k;
-	flow_key_of(ft, f, DIR_REVERSE, &k);
-	return flow_key_hash(&k);
+	return (uint32_t)sport | (uint32_t)dport << 16;
 }
+
+/* 0xffff - d, but 0xffff for 0xffff: the one's complement negation of a folded delta, kept
+ * in 1..0xffff. */
+static inline uint16_t csum_neg16(uint16_t d)
+{
+	uint16_t r = (uint16_t)~d;
+	return r != 0 ? r : 0xffff;
+}
+
+/* Fills what flow f (a template: its keys kf and kr, flow_key_of) keeps beyond them before it
+ * is stored: an IPv4 flow's checksum deltas and the store its backend_idx is an entry of
+ * (struct flow_v4; 0 for none). The forward
+ * rewrite turns a packet carrying kf into one carrying kr's reply tuple (kr's destination as
+ * its source, kr's source as its destination, the ports likewise) and decrements the TTL:
+ * nat_rewrite()'s sums over the words it changes, here once. The reverse rewrite undoes the
+ * addresses and ports, so its sums are the negations (a 32-bit word counts as its two halves
+ * added, whichever way round, as 2^16 is 1 modulo 0xffff) but for the TTL, which both
+ * decrement: its IP delta is -(ip_fwd - T) + T = 2T - ip_fwd with T = 0xfffe = -1. */
+static inline void flow_prepare(struct flow *f, const struct flow_key *kf, const struct flow_key *kr, uint32_t store)
+{
+	if (f->family != GFWD_AF_INET)
+		return;
+	f->v4.store = store;
+	uint64_t addrs = csum_delta32(kf->src.v4, kr->dst.v4) + csum_delta32(kf->dst.v4, kr->src.v4);
+	uint64_t ports = csum_delta32(ports_word(kf->sport, kf->dport), ports_word(kr->dport, kr->sport));
+	f->v4.ip_fwd = csum_fold64_positive(addrs + CSUM_TTL_DEC);
+	f->v4.l4_fwd = csum_fold64_positive(addrs + ports);
+	f->v4.ip_rev = csum_neg16(csum_fold17((uint32_t)f->v4.ip_fwd + 2));
+	f->v4.l4_rev = csum_neg16(f->v4.l4_fwd);
+}
+
 /* Visits the next n flows in index order, removing the expired ones (through flow_remove,
  * so on_remove hears of each); wraps around. Returns how many it removed. */
 uint32_t flow_sweep(struct flow_table *ft, uint32_t now, uint32_t n);

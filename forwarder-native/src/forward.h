@@ -19,10 +19,23 @@
 #include "passive.h"
 #include "track.h"
 
-static inline const struct backend *flow_backend(struct worker *w, const struct config *cfg, struct flow *f)
+/* Flow f's backend in cfg, or NULL if cfg no longer has it (flow_backend_in). An IPv4 flow
+ * whose hint was checked in cfg's store (or set there when the flow was made) skips the
+ * check: the entry is the same backend for as long as the store lives, unless its service
+ * changed since, which retires it (store.h). */
+static __rte_always_inline const struct backend *flow_backend(struct worker *w, const struct config *cfg,
+							      struct flow *f)
 {
-	return flow_backend_in(cfg, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport, f->proto,
-			       flow_backend_addr(w->flows, f), f->backend_port);
+	if (likely(f->family == GFWD_AF_INET && f->v4.store == cfg->st_serial && f->backend_idx < cfg->be_end)) {
+		const struct backend *b = &cfg->backends[f->backend_idx];
+		if (likely(!b->retired))
+			return b;
+	}
+	const struct backend *b = flow_backend_in(cfg, &f->backend_idx, f->vip_id, &dp.vips[f->vip_id], f->vport,
+						  f->proto, flow_backend_addr(w->flows, f), f->backend_port);
+	if (b != NULL && f->family == GFWD_AF_INET)
+		f->v4.store = cfg->st_serial;
+	return b;
 }
 
 /* b: the flow's backend in cfg (flow_backend()), whose service is the flow's. */
@@ -71,15 +84,19 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 	switch (mode) {
 	case GFWD_MODE_FULLNAT:
 		if (likely(p->common))
-			nat_rewrite_common(p, dp.snat_addrs[fam(GFWD_AF_INET)][f->snat_id].v4, f->snat_port, b->addr.v4, f->backend_port);
+			nat_rewrite_v4(p, dp.snat_addrs[fam(GFWD_AF_INET)][f->snat_id].v4, b->addr.v4, f->snat_port,
+				       f->backend_port, f->v4.ip_fwd, f->v4.l4_fwd);
 		else
 			nat_rewrite(p, &dp.snat_addrs[fam(f->family)][f->snat_id], f->snat_port, &b->addr, f->backend_port);
 		break;
 	case GFWD_MODE_NAT:
-		if (likely(p->common))
-			nat_rewrite_common(p, f->client.v4, f->client_port, b->addr.v4, f->backend_port);
-		else
-			nat_rewrite(p, &f->client, f->client_port, &b->addr, f->backend_port);
+		if (likely(p->common)) {
+			nat_rewrite_v4(p, f->v4.client, b->addr.v4, f->client_port, f->backend_port, f->v4.ip_fwd,
+				       f->v4.l4_fwd);
+		} else {
+			struct addr client = flow_client(f);
+			nat_rewrite(p, &client, f->client_port, &b->addr, f->backend_port);
+		}
 		break;
 	case GFWD_MODE_DSR:
 		break;   /* the backend has the VIP: only the MAC changes */
@@ -104,8 +121,11 @@ static __rte_always_inline void forward(struct worker *w, const struct config *c
 static __rte_always_inline void forward_any(struct worker *w, const struct config *cfg, struct flow *f,
 			       const struct backend *b, struct pkt *p, uint16_t in_port)
 {
+	if (likely(f->mode == GFWD_MODE_FULLNAT)) {   /* the operator's default: tested first */
+		forward(w, cfg, f, b, p, in_port, GFWD_MODE_FULLNAT);
+		return;
+	}
 	switch (f->mode) {
-	case GFWD_MODE_FULLNAT: forward(w, cfg, f, b, p, in_port, GFWD_MODE_FULLNAT); break;
 	case GFWD_MODE_NAT: forward(w, cfg, f, b, p, in_port, GFWD_MODE_NAT); break;
 	case GFWD_MODE_DSR: forward(w, cfg, f, b, p, in_port, GFWD_MODE_DSR); break;
 	default: forward(w, cfg, f, b, p, in_port, GFWD_MODE_DSR_IPIP); break;
@@ -121,10 +141,12 @@ static inline void reverse(struct worker *w, const struct config *cfg, struct fl
 		return;
 	}
 	count(w, cfg, f, b, rte_pktmbuf_pkt_len(p->m));
-	if (likely(p->common))
-		nat_rewrite_common(p, dp.vips[f->vip_id].v4, f->vport, f->client.v4, f->client_port);
-	else
-		nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &f->client, f->client_port);
+	if (likely(p->common)) {
+		nat_rewrite_v4(p, dp.vips[f->vip_id].v4, f->v4.client, f->vport, f->client_port, f->v4.ip_rev, f->v4.l4_rev);
+	} else {
+		struct addr client = flow_client(f);
+		nat_rewrite(p, &dp.vips[f->vip_id], f->vport, &client, f->client_port);
+	}
 	eth_set(p->eth, (const struct rte_ether_addr *)f->client_mac, &dp.ports[f->in_port].mac);
 	w->cnt.event[EV_REV_PACKETS]++;
 	emit(w, f->in_port, p->m);

@@ -167,6 +167,7 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 	}
 	const struct addr *vip = &dp.vips[f->vip_id];
 	const struct addr *backend = flow_backend_addr(w->flows, f);
+	const struct addr client = flow_client(f);
 	if (dir == DIR_REVERSE) {
 		/* About what we sent the backend: a sign of its health (passive.h), and the client
 		 * hears about its packet to the VIP. */
@@ -174,8 +175,8 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 				    f->backend_port) != NULL)
 			passive_icmp(&traffic_backend(cfg, w->index, f->backend_idx)->passive, p->key.family,
 				     p->icmp_type, p->icmp_code, q.p.key.proto);
-		rewrite_quoted(&q, &f->client, f->client_port, vip, f->vport);
-		outer_readdress(p, vip, &f->client);
+		rewrite_quoted(&q, &client, f->client_port, vip, f->vport);
+		outer_readdress(p, vip, &client);
 		rte_ether_addr_copy((const struct rte_ether_addr *)f->client_mac, &p->eth->dst_addr);
 		rte_ether_addr_copy(&dp.ports[f->in_port].mac, &p->eth->src_addr);
 		w->cnt.event[EV_ICMP_ERRORS_TRANSLATED]++;
@@ -191,7 +192,7 @@ static void icmp_error(struct worker *w, const struct config *cfg, struct pkt *p
 		return;
 	}
 	bool snat = f->snat_port != 0;
-	const struct addr *us = snat ? &dp.snat_addrs[fam(f->family)][f->snat_id] : &f->client;
+	const struct addr *us = snat ? &dp.snat_addrs[fam(f->family)][f->snat_id] : &client;
 	rewrite_quoted(&q, backend, f->backend_port, us, snat ? f->snat_port : f->client_port);
 	outer_readdress(p, snat ? us : &p->key.src, backend);
 	uint16_t out = dp.neigh.e[b->neigh].port;

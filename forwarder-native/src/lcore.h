@@ -47,6 +47,8 @@ struct worker {
 	const struct config *cfg_seen;  /* the last config this worker adopted (worker_adopt) */
 	uint32_t now;               /* seconds since start, refreshed per loop */
 	uint64_t now_tsc;
+	uint32_t second;            /* now_tsc / TSC rate, as of the last turn that crossed a second */
+	uint64_t next_second_tsc;   /* when it changes next: worker_tick divides only then */
 	uint64_t sweep_tsc;         /* the sweep has visited every flow due before this */
 	uint64_t sweep_tsc_per_flow;
 	uint16_t snat_first;        /* this worker's share of the SNAT ports (host order) */

@@ -92,34 +92,29 @@ static inline void nat_rewrite(struct pkt *p, const struct addr *src, uint16_t s
 }
 
 /* nat_rewrite() of a packet parse_common() took (IPv4 without options, TCP or UDP, no
- * fragment), for a packet about to be sent: the same bytes on the wire, without the cases it
- * cannot be, and p->key left as received (nothing reads it once the packet is queued). */
-static __rte_always_inline void nat_rewrite_common(struct pkt *p, uint32_t src, uint16_t sport, uint32_t dst,
-						   uint16_t dport)
+ * fragment) of an IPv4 flow, for a packet about to be sent: the same bytes on the wire, with
+ * the checksum deltas the flow stored (struct flow_v4) instead of sums over the packet's old
+ * words (which the flow's key is), and p->key left as received (nothing reads it once the
+ * packet is queued). */
+static __rte_always_inline void nat_rewrite_v4(struct pkt *p, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+					       uint16_t ip_delta, uint16_t l4_delta)
 {
 	struct rte_ipv4_hdr *ip = pkt_ip4(p);
 	uint8_t *l4 = pkt_l4(p);
-	uint32_t ports_before, ports_after = (uint32_t)sport | (uint32_t)dport << 16;
-	memcpy(&ports_before, l4, 4);
-	uint64_t addr_delta = csum_delta32(ip->src_addr, src) + csum_delta32(ip->dst_addr, dst);
-	uint16_t ttl_before, ttl_after;
-	memcpy(&ttl_before, &ip->time_to_live, 2);
-	ttl_after = (uint16_t)(ttl_before - 1);   /* TTL is the word's first byte: the low one here */
-	_Static_assert(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN, "the TTL word is read little-endian");
-	memcpy(&ip->time_to_live, &ttl_after, 2);
-	csum_apply(&ip->hdr_checksum, addr_delta + csum_delta16(ttl_before, ttl_after));
-	ip->src_addr = src;
-	ip->dst_addr = dst;
-	memcpy(l4, &ports_after, 4);
-	uint64_t l4_delta = addr_delta + csum_delta32(ports_before, ports_after);
+	uint64_t addrs = (uint64_t)src | (uint64_t)dst << 32;   /* as they sit in the header */
+	uint32_t ports = (uint32_t)sport | (uint32_t)dport << 16;
+	ip->time_to_live--;   /* above 1: parse_common() took it */
+	csum_apply16(&ip->hdr_checksum, ip_delta);
+	memcpy(&ip->src_addr, &addrs, 8);
+	memcpy(l4, &ports, 4);
 	if (p->key.proto == IPPROTO_TCP) {
-		csum_apply(&((struct rte_tcp_hdr *)l4)->cksum, l4_delta);
+		csum_apply16(&((struct rte_tcp_hdr *)l4)->cksum, l4_delta);
 		return;
 	}
 	void *udp_csum = &((struct rte_udp_hdr *)l4)->dgram_cksum;
 	if (csum_load(udp_csum) == 0)
 		return;   /* the sender computed none */
-	csum_apply(udp_csum, l4_delta);
+	csum_apply16(udp_csum, l4_delta);
 	if (csum_load(udp_csum) == 0)
 		csum_store(udp_csum, 0xffff);   /* 0 would mean "no checksum" */
 }

@@ -14,7 +14,7 @@ static void opening_commit(struct worker *w, const struct config *cfg, struct op
 	if (f->state == FLOW_TCP_ESTABLISHED)
 		w->cnt.event[EV_MIDSTREAM_FLOWS]++;
 	else if (f->state == FLOW_TCP_SYN)
-		traffic_backend(cfg, w->index, f->backend_idx)->passive.syns++;
+		traffic_of(cfg, w->index, o->b)->passive.syns++;
 	flow_track(f, p, DIR_FORWARD, w->now);
 	if (unlikely(p->frag == FRAG_FIRST))
 		first_fragment(w, f, DIR_FORWARD, p);

@@ -60,7 +60,7 @@ static inline bool opening_prepare(struct worker *w, const struct config *cfg, s
 	o->b = b;
 	/* Field by field (every one of them): a compound literal is built zeroed, then copied. */
 	struct flow *t = &o->t;
-	t->client = p->key.src;
+	t->client_addr = p->key.src;
 	t->client_port = p->key.sport;
 	t->vport = p->key.dport;
 	t->backend_port = b->port;
@@ -77,7 +77,10 @@ static inline bool opening_prepare(struct worker *w, const struct config *cfg, s
 	t->mode = svc->mode;
 	if (!flow_take(w, t, b, why))
 		return false;
-	o->rev = flow_hash_at(w->flows, flow_reverse_hash(w->flows, &o->t));
+	struct flow_key kr;
+	flow_key_of(w->flows, t, DIR_REVERSE, &kr);
+	flow_prepare(t, &p->key, &kr, cfg->st_serial);   /* bi is cfg's */
+	o->rev = flow_hash_at(w->flows, flow_key_hash(&kr));
 	flow_prefetch(w->flows, &o->rev);
 	flow_prefetch_free(w->flows, ahead);
 	return true;

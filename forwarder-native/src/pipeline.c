@@ -60,9 +60,10 @@ static void later_fragment(struct worker *w, const struct config *cfg, uint16_t 
  * While it stands, a packet none of whose signatures matched would miss, so it is not looked
  * up (a new flow's first packet), and one whose did takes the slot found first
  * (flow_lookup_hinted); once anything was inserted since (here too: the openings finished
- * before the kernel's test), it is looked up afresh. */
+ * before the kernel's test), it is looked up afresh. kernel: whether in_port has the kernel's
+ * sessions (kernel_attached), asked once a burst. */
 static __rte_always_inline void ip_input(struct worker *w, const struct config *cfg, uint16_t in_port, struct pkt *p,
-		     struct openings *op, uint32_t inserts)
+		     struct openings *op, uint32_t inserts, bool kernel)
 {
 	/* A common frame (parse_common) is TCP or UDP over IPv4, no fragment, TTL above 1: none of
 	 * the tests below but the kernel's can be true of it. */
@@ -88,7 +89,7 @@ static __rte_always_inline void ip_input(struct worker *w, const struct config *
 		return;
 	}
 	/* The kernel's own sessions, before the TTL check: eBGP and BFD arrive with TTL 1 or 255. */
-	if (unlikely(kernel_wants_l4(in_port, p))) {
+	if (unlikely(kernel && kernel_wants_l4(in_port, p))) {
 		openings_finish(w, cfg, op);
 		enum flow_dir d;
 		if (flow_lookup_at(w->flows, &p->key, &p->fh, w->now, &d) == NULL) {
@@ -167,6 +168,7 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 	struct openings op;   /* not zeroed whole (3 KB) */
 	openings_init(&op);
 	const struct port *port = &dp.ports[in_port];
+	bool kernel = kernel_attached(in_port);   /* whether it has BGP and BFD sessions */
 	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
 	while (n > 0) {
 		uint16_t k = n < BURST_SIZE ? n : BURST_SIZE;
@@ -201,18 +203,18 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 		}
 		w->cnt.event[EV_RX_PACKETS] += k;
 		w->cnt.event[EV_RX_BYTES] += bytes;
-		for (uint16_t i = 0; i < k; i++)
-			if (parsed[i].m != NULL && likely(is_ip(&parsed[i])))
+		for (uint16_t i = 0; i < k; i++)   /* a common frame is IP, and kept: one test */
+			if (likely(parsed[i].common) || (parsed[i].m != NULL && is_ip(&parsed[i])))
 				parsed[i].fh_hint = flow_prefetch_match(w->flows, &parsed[i].fh);
 		uint32_t inserts = w->flows->inserts;
 		for (uint16_t i = 0; i < k; i++) {
 			struct pkt *p = &parsed[i];
-			if (p->m == NULL)
-				continue;
-			if (likely(is_ip(p))) {
-				ip_input(w, cfg, in_port, p, &op, inserts);
+			if (likely(p->common) || (p->m != NULL && is_ip(p))) {
+				ip_input(w, cfg, in_port, p, &op, inserts, kernel);
 				continue;
 			}
+			if (p->m == NULL)
+				continue;   /* dropped by parse() */
 			openings_finish(w, cfg, &op);
 			if (p->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
 				arp_input(w, cfg, in_port, p);

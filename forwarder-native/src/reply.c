@@ -62,7 +62,7 @@ struct flow *reply_open(struct worker *w, const struct config *cfg, const struct
 	}
 	const struct backend *b = &cfg->backends[bi];
 	struct flow t = {
-		.client = p->key.dst, .client_port = p->key.dport, .backend_port = b->port,
+		.client_addr = p->key.dst, .client_port = p->key.dport, .backend_port = b->port,
 		.vport = svc->port, .vip_id = svc->vip_id, .backend_idx = bi,
 		.snat_id = (uint8_t)dp.neigh.e[b->neigh].port,
 		.proto = p->key.proto, .family = p->key.family, .state = opening_state(p),
@@ -71,10 +71,12 @@ struct flow *reply_open(struct worker *w, const struct config *cfg, const struct
 	memcpy(t.client_mac, mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	if (!flow_take(w, &t, b, why))
 		return NULL;
-	struct flow_key k;   /* the client's key, not this packet's: both directions hashed from t */
-	flow_key_of(w->flows, &t, DIR_FORWARD, &k);
-	struct flow_hash fwd = flow_hash_at(w->flows, flow_key_hash(&k));
-	struct flow_hash rev = flow_hash_at(w->flows, flow_reverse_hash(w->flows, &t));
+	struct flow_key kf, kr;   /* the client's key and its reply's, from t (this packet's is kr) */
+	flow_key_of(w->flows, &t, DIR_FORWARD, &kf);
+	flow_key_of(w->flows, &t, DIR_REVERSE, &kr);
+	flow_prepare(&t, &kf, &kr, cfg->st_serial);   /* bi is cfg's */
+	struct flow_hash fwd = flow_hash_at(w->flows, flow_key_hash(&kf));
+	struct flow_hash rev = flow_hash_at(w->flows, flow_key_hash(&kr));
 	struct flow *f = flow_store(w, cfg, &t, b, &fwd, &rev);
 	if (unlikely(f == NULL)) {
 		*why = DROP_FLOW_TABLE_FULL;

@@ -8,10 +8,12 @@
 
 struct store *store_alloc(uint32_t svc_cap, uint32_t be_cap)
 {
+	static uint32_t serials;
 	struct store *st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return NULL;
 	st->refs = 1;
+	st->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	st->svc_cap = svc_cap ? svc_cap : 1;
 	st->be_cap = be_cap ? be_cap : 1;
 	uint32_t slots = rte_align32pow2(2 * st->svc_cap);

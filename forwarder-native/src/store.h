@@ -38,6 +38,10 @@ struct sched_tables;
 
 struct store {
 	uint32_t refs;            /* configurations holding it */
+	/* Every store made has its own (1, 2, ...: never 0, never again): as entries are never
+	 * rewritten, a backend index checked in a store names the same backend in it for as long
+	 * as it lives, unless retired (an IPv4 flow's hint: struct flow_v4). */
+	uint32_t serial;
 	uint32_t svc_cap, be_cap; /* entries there is room for */
 	uint32_t svc_end, be_end; /* entries written and published */
 	struct service *services;

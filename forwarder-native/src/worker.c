@@ -90,7 +90,12 @@ void worker_free(struct worker *w)
 void worker_tick(struct worker *w)
 {
 	w->now_tsc = rte_rdtsc();
-	w->now = (uint32_t)(w->now_tsc / rte_get_tsc_hz());
+	if (unlikely(w->now_tsc >= w->next_second_tsc)) {   /* a division once a second, not every turn */
+		uint64_t hz = rte_get_tsc_hz();
+		w->second = (uint32_t)(w->now_tsc / hz);
+		w->next_second_tsc = ((uint64_t)w->second + 1) * hz;
+	}
+	w->now = w->second;
 }
 
 void worker_sweep(struct worker *w)

@@ -14,7 +14,7 @@ static struct addr backend_n(uint32_t n)
 static struct flow flow_n(struct flow_table *ft, uint32_t n)
 {
 	struct addr backend = backend_n(n);
-	struct flow f = { .client = addr_v4(rte_cpu_to_be_32(0x0a000000u | n)), .client_port = rte_cpu_to_be_16(1000),
+	struct flow f = { .client_addr = addr_v4(rte_cpu_to_be_32(0x0a000000u | n)), .client_port = rte_cpu_to_be_16(1000),
 			  .backend_id = (uint16_t)flow_addr_take(ft, &backend, GFWD_AF_INET), .backend_port = rte_cpu_to_be_16(8080),
 			  .vport = rte_cpu_to_be_16(80), .vip_id = 0, .snat_port = rte_cpu_to_be_16((uint16_t)(1024 + n % 60000)),
 			  .proto = IPPROTO_TCP, .family = GFWD_AF_INET, .expires = 100 };
@@ -31,7 +31,8 @@ static int findable(struct flow_table *ft, uint32_t n, uint32_t now)
 		flow_key_of(ft, &f, d, &k);
 		enum flow_dir got;
 		struct flow *x = flow_lookup(ft, &k, flow_key_hash(&k), now, &got);
-		ok &= x != NULL && (int)got == d && addr_eq(&x->client, &f.client);
+		struct addr client = x != NULL ? flow_client(x) : (struct addr){ .q = { 0, 0 } };
+		ok &= x != NULL && (int)got == d && addr_eq(&client, &f.client_addr);
 	}
 	return ok;
 }
