@@ -89,7 +89,9 @@ class BgpE2E {
         network.startIn(
             "lan", segmentLog, "tcpdump", "-i", "any", "-n", "-l", "-U", "arp or icmp6");
     for (int n = 1; n <= 2; n++) {
-      FakeOperator operator = new FakeOperator(BgpNetwork.operatorHost(n));
+      // As the operator sends: after a complete snapshot, deltas (BGP_DELTAS: FRR's configuration
+      // arrives as what changed, and the agent assembles it whole).
+      FakeOperator operator = new FakeOperator(BgpNetwork.operatorHost(n)).sendingDeltas();
       operators.add(operator);
       forwarders.add(network.startForwarder(n, operator.target()));
     }
@@ -670,6 +672,9 @@ class BgpE2E {
 
     operators.get(1).apply(snapshot(++version, c -> c));
     awaitNextHops(network, VIP, 2, GENEROUS);
+    assertThat(operators.get(1).bgpChangesSent())
+        .as("the neighbour changes went as BGP_DELTAS' changes, not whole configurations")
+        .isGreaterThanOrEqualTo(3);
   }
 
   private static String drainPeer(String... args) throws Exception {

@@ -2,9 +2,11 @@ package io.gatun.forwarder.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatun.control.delta.SentServices;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.BackendHealth;
 import io.gatun.control.v1.ControlPlaneGrpc;
+import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
@@ -18,10 +20,13 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -29,7 +34,9 @@ import java.util.function.Predicate;
  * tests (in-process agent) and the end-to-end tests (forwarder process) alike. Scripted two ways:
  * message by message on the streams the forwarder opens ({@link #nextStream}, {@link #next}), or by
  * the standing snapshot {@link #apply} sends, again on every Hello as the operator resyncs. Health
- * reports are kept with the wall-clock time they arrived.
+ * reports are kept with the wall-clock time they arrived. {@link #sendingDeltas} makes it send as
+ * the operator does to a forwarder offering deltas: a complete snapshot first on each stream, then
+ * what changed ({@link SentServices}).
  */
 public final class FakeOperator implements AutoCloseable {
   /** A backend health report and when it arrived (this machine's wall clock). */
@@ -54,6 +61,10 @@ public final class FakeOperator implements AutoCloseable {
   private volatile StreamObserver<OperatorMessage> latest;
   private volatile StreamObserver<OperatorMessage> greeted;
   private volatile Snapshot standing;
+  private volatile boolean deltas;
+  // Per stream, with deltas: what it was sent, as the operator's sender keeps it.
+  private final Map<StreamObserver<OperatorMessage>, SentServices> sent = new ConcurrentHashMap<>();
+  private final AtomicInteger bgpChangesSent = new AtomicInteger();
 
   public FakeOperator() {
     this(InsecureServerCredentials.create());
@@ -81,6 +92,21 @@ public final class FakeOperator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * From now on, to a forwarder whose Hello offers DELTA_SNAPSHOTS (and FLEET_DELTAS, BGP_DELTAS),
+   * each stream gets a complete snapshot first and then deltas, built by the operator's {@link
+   * SentServices}; a forwarder asking for a complete snapshot gets one.
+   */
+  public FakeOperator sendingDeltas() {
+    deltas = true;
+    return this;
+  }
+
+  /** Deltas sent carrying {@code bgp_changes}: the BGP configuration by what changed. */
+  public int bgpChangesSent() {
+    return bgpChangesSent.get();
   }
 
   public String target() {
@@ -164,7 +190,12 @@ public final class FakeOperator implements AutoCloseable {
   }
 
   private synchronized void send(StreamObserver<OperatorMessage> out, Snapshot snapshot) {
-    out.onNext(snapshot(snapshot)); // a StreamObserver is not thread-safe
+    SentServices stream = sent.get(out);
+    OperatorMessage message = stream == null ? snapshot(snapshot) : stream.next(snapshot);
+    if (message.hasDelta() && message.getDelta().hasBgpChanges()) {
+      bgpChangesSent.incrementAndGet();
+    }
+    out.onNext(message); // a StreamObserver is not thread-safe
   }
 
   @Override
@@ -184,13 +215,30 @@ public final class FakeOperator implements AutoCloseable {
           received.add(m);
           switch (m.getKindCase()) {
             case HELLO -> {
+              if (deltas) {
+                var features = m.getHello().getCapabilities().getFeaturesList();
+                sent.put(
+                    out,
+                    new SentServices(
+                        features.contains(Feature.DELTA_SNAPSHOTS),
+                        features.contains(Feature.FLEET_DELTAS),
+                        features.contains(Feature.BGP_DELTAS)));
+              }
               greeted = out;
               Snapshot s = standing;
               if (s != null) {
                 send(out, s);
               }
             }
-            case ACK -> acks.add(m.getAck());
+            case ACK -> {
+              acks.add(m.getAck());
+              SentServices stream = sent.get(out);
+              Snapshot s = standing;
+              if (m.getAck().getFullSnapshotWanted() && stream != null && s != null) {
+                stream.resync(m.getAck().getSnapshotVersion());
+                send(out, s);
+              }
+            }
             case OBSERVATION -> {
               if (!m.getObservation().getCompleteHealth()) {
                 m.getObservation()

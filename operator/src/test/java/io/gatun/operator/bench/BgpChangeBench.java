@@ -28,7 +28,8 @@ import java.util.Set;
  *
  * <p>Not a test: {@code bench/bgp-changes.sh [SIZES] [CHANGES] [old-agents]} runs it ({@code
  * old-agents}: forwarders that do not offer BGP_DELTAS); prints one line per size and kind (p50 and
- * p99 time per change, bytes per change to each forwarder).
+ * p99 time per change, bytes per change to each forwarder), and the heap used after a full
+ * collection with the desired state still held.
  */
 public final class BgpChangeBench {
   private static final int FORWARDERS = 3;
@@ -99,6 +100,13 @@ public final class BgpChangeBench {
       print(n, "endpoint changed", endpoint);
       print(n, "LoadBalancer added", added);
       print(n, "LoadBalancer removed", removed);
+      // What the desired state (its caches, each view's BGP rendering) and the three senders hold,
+      // while still in use.
+      System.gc();
+      Runtime runtime = Runtime.getRuntime();
+      System.out.printf(
+          "%d LoadBalancers: heap used after a full collection %.1f MiB%n",
+          n, (runtime.totalMemory() - runtime.freeMemory()) / 1048576.0);
     }
   }
 
