@@ -42,7 +42,7 @@ static __rte_always_inline const struct backend *flow_backend(struct worker *w, 
 static inline void count(struct worker *w, const struct config *cfg, const struct flow *f,
 			 const struct backend *b, uint32_t bytes)
 {
-	struct traffic *tb = traffic_of(cfg, w->index, b);   /* its service's count too (traffic.h) */
+	struct traffic *tb = &w->live[b->counter];   /* traffic_of(), its service's count too (traffic.h) */
 	tb->packets++;
 	tb->bytes += bytes;
 }
@@ -173,9 +173,11 @@ static __rte_always_inline bool flow_input(struct worker *w, const struct config
 		w->cnt.event[EV_FLOWS_RESCHEDULED]++;
 		return false;
 	}
-	if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
-		passive_tcp(&traffic_of(cfg, w->index, b)->passive, f->state, p->tcp_flags, dir);
-	flow_track(f, p, dir, w->now);
+	if (unlikely(!flow_track_established(f, p, w->now))) {   /* passive_tcp() counts only in FLOW_TCP_SYN */
+		if (p->key.proto == IPPROTO_TCP)   /* before its state moves on */
+			passive_tcp(&traffic_of(cfg, w->index, b)->passive, f->state, p->tcp_flags, dir);
+		flow_track(f, p, dir, w->now);
+	}
 	if (unlikely(p->frag == FRAG_FIRST))
 		first_fragment(w, f, dir, p);
 	if (dir == DIR_FORWARD)

@@ -44,6 +44,7 @@ struct worker {
 	unsigned lcore_id;
 	struct flow_table *flows;
 	const struct config *cfg;   /* the config of the burst in progress */
+	struct traffic *live;       /* its counter slots of this worker, cfg->live[index]: count() */
 	const struct config *cfg_seen;  /* the last config this worker adopted (worker_adopt) */
 	uint32_t now;               /* seconds since start, refreshed per loop */
 	uint64_t now_tsc;

@@ -170,6 +170,7 @@ void pipeline_burst(struct worker *w, const struct config *cfg, uint16_t in_port
 	const struct port *port = &dp.ports[in_port];
 	bool kernel = kernel_attached(in_port);   /* whether it has BGP and BFD sessions */
 	w->cfg = cfg;   /* for flows ending inside this burst (worker_flow_ended) */
+	w->live = cfg->live[w->index];
 	while (n > 0) {
 		uint16_t k = n < BURST_SIZE ? n : BURST_SIZE;
 		uint64_t bytes = 0;
