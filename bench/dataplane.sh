@@ -72,9 +72,10 @@ testpmd_mpps() {
   return 1
 }
 
-# One run of a driver (MODE KIND FLOWS): a new-flow run whose measuring thread came too late
-# (the worker went on into the capture's second pass, exit 3) is run again, up to three times;
-# then it fails, and no figure is written from it.
+# One run of a driver (MODE KIND FLOWS): a new-flow run that did not measure exactly its
+# capture's frames (exit 3; a build from before 7 December replayed the capture, and its
+# measuring thread could come too late and count the second pass) is run again, up to three
+# times; then it fails, and no figure is written from it.
 measure() {
   local d=$1 attempt rc line
   shift
