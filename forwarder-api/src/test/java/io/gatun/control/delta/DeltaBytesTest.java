@@ -56,24 +56,7 @@ class DeltaBytesTest {
    */
   @Test
   void withFleetDeltasAnL2LoadBalancerCostsTheSameWhateverTheirNumber() {
-    Map<Integer, Cost> costs = new TreeMap<>();
-    Map<Integer, Cost> whole = new TreeMap<>();
-    for (int n : List.of(100, 10000)) {
-      costs.put(n, measure(n, true, true));
-      whole.put(n, measure(n, true, false));
-    }
-    costs.forEach(
-        (n, c) ->
-            System.out.printf(
-                "delta bytes at %d services in an L2 Pool: one service added %d, one removed %d"
-                    + " (without fleet deltas %d and %d)%n",
-                n, c.added(), c.removed(), whole.get(n).added(), whole.get(n).removed()));
-    Cost small = costs.get(100);
-    Cost large = costs.get(10000);
-    assertThat(large.changed()).isCloseTo(small.changed(), within(16));
-    assertThat(large.added()).isCloseTo(small.added(), within(24));
-    assertThat(large.removed()).isCloseTo(small.removed(), within(24));
-    assertThat(whole.get(10000).added()).isGreaterThan(50 * whole.get(100).added());
+    assertConfigDeltasKeepChangesSmall(Config.L2, "an L2 Pool", "fleet deltas");
   }
 
   /**
@@ -83,18 +66,30 @@ class DeltaBytesTest {
    */
   @Test
   void withBgpDeltasABgpLoadBalancerCostsTheSameWhateverTheirNumber() {
+    assertConfigDeltasKeepChangesSmall(Config.BGP, "a BGP Pool", "BGP deltas");
+  }
+
+  /** A change's bytes at 100 and 10,000 services of {@code config}, with and without its deltas. */
+  private static void assertConfigDeltasKeepChangesSmall(
+      Config config, String pool, String deltas) {
     Map<Integer, Cost> costs = new TreeMap<>();
     Map<Integer, Cost> whole = new TreeMap<>();
     for (int n : List.of(100, 10000)) {
-      costs.put(n, measure(n, Config.BGP, true));
-      whole.put(n, measure(n, Config.BGP, false));
+      costs.put(n, measure(n, config, true));
+      whole.put(n, measure(n, config, false));
     }
     costs.forEach(
         (n, c) ->
             System.out.printf(
-                "delta bytes at %d services in a BGP Pool: one service added %d, one removed %d"
-                    + " (without BGP deltas %d and %d)%n",
-                n, c.added(), c.removed(), whole.get(n).added(), whole.get(n).removed()));
+                "delta bytes at %d services in %s: one service added %d, one removed %d"
+                    + " (without %s %d and %d)%n",
+                n,
+                pool,
+                c.added(),
+                c.removed(),
+                deltas,
+                whole.get(n).added(),
+                whole.get(n).removed()));
     Cost small = costs.get(100);
     Cost large = costs.get(10000);
     assertThat(large.changed()).isCloseTo(small.changed(), within(16));
@@ -112,10 +107,6 @@ class DeltaBytesTest {
 
   private static Cost measure(int n) {
     return measure(n, Config.NONE, false);
-  }
-
-  private static Cost measure(int n, boolean l2, boolean fleetDeltas) {
-    return measure(n, l2 ? Config.L2 : Config.NONE, fleetDeltas);
   }
 
   /** With {@code configDeltas} the forwarder takes FLEET_DELTAS and BGP_DELTAS. */

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ProtocolMessageEnum;
 import io.gatun.control.delta.CountingDesiredVersion;
 import io.gatun.control.delta.SentServices;
-import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.Family;
 import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.FleetPool;
 import io.gatun.control.v1.FleetVip;
 import io.gatun.control.v1.OperatorMessage;
-import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,26 +131,7 @@ class DesiredStateDeltaTest {
   private static DesiredServices desired(int i, Random random) {
     String vip = "198.18.0." + (1 + i % 40); // some VIPs shared
     var backendNodes = new HashMap<String, String>();
-    var services = new ArrayList<VirtualService>();
-    int ports = 1 + random.nextInt(2);
-    for (int p = 0; p < ports; p++) {
-      var service =
-          VirtualService.newBuilder()
-              .setKey("ns/lb-" + i + "/port-" + p)
-              .setVip(vip)
-              .setPort(80 + p);
-      int backends = 1 + random.nextInt(3);
-      for (int b = 0; b < backends; b++) {
-        String address = "10.0." + random.nextInt(4) + "." + (1 + random.nextInt(250));
-        service.addBackends(
-            Backend.newBuilder()
-                .setAddress(address)
-                .setPort(8080)
-                .setDraining(random.nextInt(5) == 0));
-        backendNodes.put(address, random.nextBoolean() ? "node-a" : "node-b");
-      }
-      services.add(service.build());
-    }
+    var services = RandomServices.of(owner(i), vip, random, backendNodes);
     Set<ProtocolMessageEnum> requires =
         random.nextInt(8) == 0 ? Set.of(Family.IPV6) : Set.of(Family.IPV4);
     var desired =

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.gatun.control.delta.CountingDesiredVersion;
 import io.gatun.control.delta.DeltaAssembly;
 import io.gatun.control.delta.SentServices;
-import io.gatun.control.v1.Backend;
 import io.gatun.control.v1.BgpConfig;
 import io.gatun.control.v1.BgpNeighbor;
 import io.gatun.control.v1.Family;
@@ -15,7 +14,6 @@ import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
-import io.gatun.control.v1.VirtualService;
 import io.gatun.operator.ipam.Owner;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -277,26 +275,7 @@ class IncrementalBgpRenderingTest {
     String vip =
         i % 7 == 0 ? "2001:db8::" + (1 + i % 30) : "198.18." + i / 250 + "." + (1 + i % 250);
     var backendNodes = new HashMap<String, String>();
-    var services = new ArrayList<VirtualService>();
-    int ports = 1 + random.nextInt(2);
-    for (int p = 0; p < ports; p++) {
-      var service =
-          VirtualService.newBuilder()
-              .setKey("ns/lb-" + i + "/" + (80 + p))
-              .setVip(vip)
-              .setPort(80 + p);
-      int backends = 1 + random.nextInt(3);
-      for (int b = 0; b < backends; b++) {
-        String address = "10.0." + random.nextInt(4) + "." + (1 + random.nextInt(250));
-        service.addBackends(
-            Backend.newBuilder()
-                .setAddress(address)
-                .setPort(8080)
-                .setDraining(random.nextInt(5) == 0));
-        backendNodes.put(address, random.nextBoolean() ? "node-a" : "node-b");
-      }
-      services.add(service.build());
-    }
+    var services = RandomServices.of(owner(i), vip, random, backendNodes);
     Set<ProtocolMessageEnum> requires =
         vip.contains(":")
             ? Set.of(Family.IPV6)
