@@ -38,7 +38,7 @@ static void live_init(const char *prog, const char *lcores)
 		die("port");
 }
 
-static void static_neighbor(const char *ip, uint8_t last)
+static inline void static_neighbor(const char *ip, uint8_t last)
 {
 	uint8_t a[16] = { 0 }, mac[6] = { 0x02, 0, 0, 0, 0, last };
 	inet_pton(AF_INET, ip, a);
@@ -58,7 +58,7 @@ static double now_s(void)
 #define PATIENCE_S 30.0
 
 /* The next transmitted frame within timeout_s, into f; 0 if none came. */
-static int collect(struct frame *f, double timeout_s)
+static inline int collect(struct frame *f, double timeout_s)
 {
 	double deadline = now_s() + timeout_s;
 	do {
@@ -73,7 +73,7 @@ static int collect(struct frame *f, double timeout_s)
 	return 0;
 }
 
-static uint64_t counter(const char *name)
+static inline uint64_t counter(const char *name)
 {
 	uint64_t v[128];
 	uint32_t n = gfwd_counter_count();
@@ -84,7 +84,7 @@ static uint64_t counter(const char *name)
 	return UINT64_MAX;
 }
 
-static uint64_t drops_total(void)
+static inline uint64_t drops_total(void)
 {
 	uint64_t v[128], sum = 0;
 	uint32_t n = gfwd_counter_count();

@@ -18,6 +18,7 @@
 #include "live.h"
 #include "dataplane.h"
 #include "tables.h"
+#include "random.h"
 
 #define IDS 96                /* services that may exist: 4 VIPs x 24 ports */
 #define MAX_PER 6             /* backends per service */
@@ -70,10 +71,7 @@ void *__wrap_realloc(void *p, size_t n) { return oom_fails_now() ? NULL : __real
 
 static uint32_t rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
+	return (uint32_t)(xorshift64(&rng) % n);
 }
 
 static uint8_t family_of(uint32_t id)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include "dataplane.h"
 #include "live.h"
+#include "random.h"
 
 #define VIP "198.18.0.200"
 #define SERVICES 16          /* ports 80..95, with traffic */
@@ -116,9 +117,7 @@ static void *churn(void *arg)
 	uint64_t rng = 0x2545f4914f6cdd1dull;
 	struct slots before, after;
 	for (uint64_t seq = 2; seq < 2 + COMMITS; seq++) {
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
+		xorshift64(&rng);
 		int i = (int)(rng % SERVICES), rc;
 		uint16_t named = (uint16_t)(80 + i);
 		slots_of(dp_config(), &before);

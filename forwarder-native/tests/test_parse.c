@@ -7,15 +7,13 @@
  * The untouched frames must be taken, or the pipeline would never use it. */
 #include "harness.h"
 #include "parse_common.h"
+#include "random.h"
 
 static uint64_t rng = 0x243f6a8885a308d3ULL;
 
 static uint32_t rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
+	return (uint32_t)(xorshift64(&rng) % n);
 }
 
 static struct frame common_frame(uint8_t proto)
@@ -112,7 +110,7 @@ static void folds_by_division(void)
 		wrong += csum_fold64(v) != (uint16_t)f;
 		uint8_t h[20];
 		for (int b = 0; b < 20; b++)
-			h[b] = (uint8_t)(i < 64 ? (b == 0 ? i : 0) : rnd(256));
+			h[b] = (uint8_t)(i < 64 ? (b == 0 ? (uint32_t)i : 0u) : rnd(256));
 		if (i % 3 == 0 && i >= 64) {   /* a valid header: its checksum field set right */
 			h[10] = h[11] = 0;
 			uint16_t c = rte_ipv4_cksum((const struct rte_ipv4_hdr *)h);

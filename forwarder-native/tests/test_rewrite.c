@@ -9,15 +9,13 @@
 #include "harness.h"
 #include "nat.h"
 #include "parse_common.h"
+#include "random.h"
 
 static uint64_t rng = 0x13198a2e03707344ULL;
 
 static uint32_t rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
+	return (uint32_t)(xorshift64(&rng) % n);
 }
 
 /* An address or port at random, never 0 (no flow has one), now and then all ones. */
