@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0
  * The pipeline alone, for a profiler (valgrind --tool=callgrind counts instructions, the
  * same for the same input whatever else the machine does): established full-NAT flows,
- * bursts of 32 rebuilt from the same frames, no PMD.
+ * bursts of BURST_SIZE (what the worker reads at once) rebuilt from the same frames, no PMD.
  *
- *   profile_pipeline FLOWS BURSTS [new]
+ *   profile_pipeline FLOWS BURSTS [new]      (PROFILE_MEMORY: EAL memory flags, below)
  *
  * Besides the mean cycles per packet it prints the median burst's: a burst the scheduler
  * interrupted (another process on the core) moves the mean a lot and the median hardly,
@@ -21,6 +21,7 @@
 #include "worker.h"
 #include "../tests/frame.h"
 
+#define PB BURST_SIZE   /* packets per pipeline_burst, as the worker reads them */
 static const uint8_t PORT_MAC[6] = { 0x02, 0x67, 0x61, 0x74, 0x00, 0x01 };
 static const uint8_t PEER_MAC[6] = { 0x02, 0, 0, 0, 0, 0x64 };
 
@@ -79,9 +80,15 @@ int main(int argc, char **argv)
 	uint32_t flows = argc > 1 ? (uint32_t)atoi(argv[1]) : 1000;
 	uint32_t bursts = argc > 2 ? (uint32_t)atoi(argv[2]) : 10000;
 	int fresh = argc > 3 && strcmp(argv[3], "new") == 0;   /* every packet a new flow */
-	char *eal[] = { argv[0], "-l", "0", "--no-huge", "-m", "1024", "--no-pci", "--no-shconf", "--no-telemetry",
-			"--log-level", "*:error", NULL };
-	if (gfwd_init(11, eal) != 0)
+	/* Memory flags: PROFILE_MEMORY, e.g. "-m 1024 --in-memory" for 2 MB hugepages as the PMD
+	 * benchmark has them (at a million flows 4 KB pages add TLB misses it does not have). */
+	char memory[128];
+	snprintf(memory, sizeof(memory), "%s", getenv("PROFILE_MEMORY") ? getenv("PROFILE_MEMORY") : "--no-huge -m 1024");
+	char *eal[24] = { argv[0], "-l", "0", "--no-pci", "--no-shconf", "--no-telemetry", "--log-level", "*:error" };
+	int n_eal = 8;
+	for (char *tok = strtok(memory, " "); tok != NULL && n_eal < 23; tok = strtok(NULL, " "))
+		eal[n_eal++] = tok;
+	if (gfwd_init(n_eal, eal) != 0)
 		return 1;
 	if (argc > 2 && strcmp(argv[1], "sweep") == 0)
 		return profile_sweep((uint32_t)atoi(argv[2]));
@@ -101,22 +108,22 @@ int main(int argc, char **argv)
 				  .sched = GFWD_SCHED_MAGLEV, .maglev_size = 65537, .n_backends = 64 };
 	inet_pton(AF_INET, "198.18.0.200", s.vip);
 	gfwd_commit(1, &s, 1, b, 64, NULL, 0);
-	struct worker *w = worker_create(0, 1, 0, flows * 2 + 64 + (fresh ? bursts * 32 : 0), 0);
+	struct worker *w = worker_create(0, 1, 0, flows * 2 + 64 + (fresh ? bursts * PB : 0), 0);
 	const struct config *cfg = dp_config();
 
 	struct frame *frames = malloc(sizeof(struct frame) * flows);
 	for (uint32_t i = 0; i < flows; i++)
 		frame_for(&frames[i], i, TCP_ACK);
-	struct rte_mbuf *m[32];
-	uint64_t cycles = 0, packets = 0;
+	struct rte_mbuf *m[PB];
+	uint64_t cycles = 0, packets = 0, sent = 0;   /* sent: what the measured bursts queued for tx */
 	uint64_t *burst_cycles = malloc(sizeof(uint64_t) * (bursts + 1));
 	uint32_t measured = 0;
-	for (uint32_t r = 0; r < bursts + flows / 32 + 1; r++) {
-		for (int k = 0; k < 32; k++) {
+	for (uint32_t r = 0; r < bursts + flows / PB + 1; r++) {
+		for (int k = 0; k < PB; k++) {
 			struct frame fresh_frame;
-			const struct frame *f = &frames[(r * 32 + k) % flows];
-			if (fresh && r > flows / 32) {
-				frame_for(&fresh_frame, flows + r * 32 + (uint32_t)k, TCP_SYN);
+			const struct frame *f = &frames[(r * PB + k) % flows];
+			if (fresh && r > flows / PB) {
+				frame_for(&fresh_frame, flows + r * PB + (uint32_t)k, TCP_SYN);
 				f = &fresh_frame;
 			}
 			m[k] = rte_pktmbuf_alloc(dp.pool);
@@ -124,22 +131,25 @@ int main(int argc, char **argv)
 		}
 		worker_tick(w);
 		uint64_t t0 = rte_rdtsc();
-		pipeline_burst(w, cfg, 0, m, 32);
-		if (r > flows / 32) {   /* after every flow exists */
+		pipeline_burst(w, cfg, 0, m, PB);
+		if (r > flows / PB) {   /* after every flow exists */
 			uint64_t c = rte_rdtsc() - t0;
 			cycles += c;
-			packets += 32;
+			packets += PB;
 			burst_cycles[measured++] = c;
 		}
 		for (uint16_t p = 0; p < dp.n_ports; p++) {
+			if (r > flows / PB)
+				sent += w->tx[p].n;
 			rte_pktmbuf_free_bulk(w->tx[p].m, w->tx[p].n);
 			w->tx[p].n = 0;
 		}
 	}
 	qsort(burst_cycles, measured, sizeof(uint64_t), cmp_u64);
-	printf("%u flows, %s: %.1f cycles/packet in the pipeline (no PMD, no tx), median burst %.1f\n", flows,
-	       fresh ? "new flows" : "established", (double)cycles / packets,
-	       measured ? (double)burst_cycles[measured / 2] / 32 : 0.0);
+	printf("%u flows, %s, bursts of %d: %.1f cycles/packet in the pipeline (no PMD, no tx), median burst %.1f; "
+	       "%lu of %lu sent\n",
+	       flows, fresh ? "new flows" : "established", PB, (double)cycles / packets,
+	       measured ? (double)burst_cycles[measured / 2] / PB : 0.0, (unsigned long)sent, (unsigned long)packets);
 	free(burst_cycles);
 	return 0;
 }
