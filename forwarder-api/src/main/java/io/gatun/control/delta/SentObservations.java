@@ -67,17 +67,40 @@ public final class SentObservations {
 
   /**
    * Hands on the entries of {@code now} not in {@code before}, then those of {@code before} not in
-   * {@code now}, each in its list's order. Mostly the lists are equal (same strings, mostly the
-   * same objects): one pass, no set built.
+   * {@code now}, each in its list's order. Neither list repeats an entry (the agent lists sets),
+   * and from one observation to the next they mostly keep their order (the VIPs owned are in text
+   * order): what both start and end with is common, found by comparing in place (mostly the same
+   * string objects), and only the window between is hashed — for one VIP gained or lost among
+   * thousands, a handful.
    */
   private static void compare(
       List<String> before, List<String> now, Consumer<String> added, Consumer<String> removed) {
-    if (before.equals(now)) {
+    int start = 0;
+    int shorter = Math.min(before.size(), now.size());
+    while (start < shorter && before.get(start).equals(now.get(start))) {
+      start++;
+    }
+    int endBefore = before.size();
+    int endNow = now.size();
+    while (endBefore > start
+        && endNow > start
+        && before.get(endBefore - 1).equals(now.get(endNow - 1))) {
+      endBefore--;
+      endNow--;
+    }
+    if (endBefore == start) { // only additions (or nothing)
+      now.subList(start, endNow).forEach(added);
       return;
     }
-    Set<String> had = new HashSet<>(before);
-    Set<String> has = new HashSet<>(now);
-    now.stream().filter(v -> !had.contains(v)).forEach(added);
-    before.stream().filter(v -> !has.contains(v)).forEach(removed);
+    if (endNow == start) { // only removals
+      before.subList(start, endBefore).forEach(removed);
+      return;
+    }
+    List<String> was = before.subList(start, endBefore);
+    List<String> is = now.subList(start, endNow);
+    Set<String> had = new HashSet<>(was);
+    Set<String> has = new HashSet<>(is);
+    is.stream().filter(v -> !had.contains(v)).forEach(added);
+    was.stream().filter(v -> !has.contains(v)).forEach(removed);
   }
 }
