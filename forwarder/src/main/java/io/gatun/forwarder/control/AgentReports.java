@@ -56,6 +56,7 @@ public final class AgentReports implements ControlChannel.Reports {
           .addFeatures(Feature.DELTA_SNAPSHOTS)
           .addFeatures(Feature.FLEET_DELTAS) // DeltaAssembly applies SnapshotDelta.fleet_changes
           .addFeatures(Feature.BGP_DELTAS) // and SnapshotDelta.bgp_changes
+          .addFeatures(Feature.OBSERVATION_CHANGES) // ControlChannel sends VIPs as changes
           .build();
 
   private final ForwarderConfig config;
@@ -181,9 +182,10 @@ public final class AgentReports implements ControlChannel.Reports {
 
   /**
    * A backend's health changed: a periodic observation carrying it. Not the transition alone: the
-   * operator takes every observation as the forwarder's whole state (VIPs owned, fleet peers, BGP
-   * sessions), so one naming no VIP made it mark every LoadBalancer of this forwarder NotAnnounced
-   * until the next periodic observation, two status writes each per health transition.
+   * operator takes every observation as the forwarder's whole state (fleet peers, BGP sessions, and
+   * the VIPs owned: whole, or their changes once the operator takes those), so one naming no VIP
+   * made it mark every LoadBalancer of this forwarder NotAnnounced until the next periodic
+   * observation, two status writes each per health transition.
    */
   public synchronized Observation transition(HealthStatus status) {
     return periodic().toBuilder().addBackendHealth(status.toProto()).build();

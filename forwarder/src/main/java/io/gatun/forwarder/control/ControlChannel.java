@@ -1,12 +1,14 @@
 package io.gatun.forwarder.control;
 
 import io.gatun.control.delta.DeltaAssembly;
+import io.gatun.control.delta.SentObservations;
 import io.gatun.control.delta.SnapshotChange;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.ControlPlaneGrpc;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.ObservationTerms;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.SnapshotDelta;
 import io.grpc.ManagedChannel;
@@ -34,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * with what it changed (so that applying it costs what changed). A delta that does not build on the
  * last message (a gap) is answered with a request for a complete one. The data plane keeps running
  * its last snapshot meanwhile.
+ *
+ * <p>Observations go the same way back: the first on a stream is complete; once the operator's
+ * {@link ObservationTerms} say it takes changes, each later one carries only how the VIPs owned and
+ * advertised changed ({@link SentObservations}), numbered so that the operator sees a gap and asks
+ * for a complete one, which goes out at once.
  */
 public final class ControlChannel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlChannel.class);
@@ -44,7 +51,10 @@ public final class ControlChannel implements AutoCloseable {
   public interface Reports {
     Hello hello();
 
-    /** Ports, rates, VIPs: sent every observation period. */
+    /**
+     * Ports, rates, every VIP owned and advertised: sent every observation period (the VIPs as
+     * their changes to an operator that takes them).
+     */
     Observation periodic();
 
     /** Periodic plus the health of every probed backend: sent after each (re)connect. */
@@ -60,9 +70,11 @@ public final class ControlChannel implements AutoCloseable {
   private final Counter completeSnapshots;
   private final Counter deltas;
   private final Counter gaps;
+  private final Counter completeObservations;
+  private final Counter changeObservations;
   private volatile boolean connected;
   private volatile boolean closed;
-  private volatile StreamObserver<ForwarderMessage> current;
+  private volatile Outbound current;
   private volatile ManagedChannel channel;
 
   public ControlChannel(
@@ -87,6 +99,20 @@ public final class ControlChannel implements AutoCloseable {
     this.completeSnapshots = received(registry, "complete");
     this.deltas = received(registry, "delta");
     this.gaps = received(registry, "gap");
+    this.completeObservations = observations(registry, "complete");
+    this.changeObservations = observations(registry, "changes");
+  }
+
+  /** One stream's sending half and what was told on it (guarded by the channel's lock). */
+  private record Outbound(StreamObserver<ForwarderMessage> out, SentObservations observations) {}
+
+  private static Counter observations(MeterRegistry registry, String kind) {
+    return Counter.builder("gatun.control.observations")
+        .description(
+            "Observations sent to the operator: complete (every VIP listed) or changes (only the"
+                + " VIPs gained and lost, to an operator that takes them)")
+        .tag("kind", kind)
+        .register(registry);
   }
 
   private static Counter received(MeterRegistry registry, String kind) {
@@ -142,9 +168,11 @@ public final class ControlChannel implements AutoCloseable {
     channel = ch;
     CompletableFuture<Throwable> done = new CompletableFuture<>();
     try {
-      current = ControlPlaneGrpc.newStub(ch).connect(new Inbound(done));
+      current =
+          new Outbound(
+              ControlPlaneGrpc.newStub(ch).connect(new Inbound(done)), new SentObservations());
       send(ForwarderMessage.newBuilder().setHello(reports.hello()).build());
-      send(ForwarderMessage.newBuilder().setObservation(reports.complete()).build());
+      report(reports.complete());
       log.info("dialled the operator at {}", transport);
       return done.get();
     } catch (ExecutionException e) {
@@ -156,22 +184,63 @@ public final class ControlChannel implements AutoCloseable {
     }
   }
 
-  /** Sends an observation now if a stream is up (e.g. a health transition); else drops it. */
-  public void report(Observation observation) {
-    send(ForwarderMessage.newBuilder().setObservation(observation).build());
+  /**
+   * Sends an observation now if a stream is up (e.g. a health transition); else drops it. {@code
+   * whole} lists every VIP owned and advertised; what goes out may carry only their changes.
+   */
+  public void report(Observation whole) {
+    Outbound stream = current;
+    if (stream == null) {
+      return;
+    }
+    // Numbered and sent under one lock: observations reach the operator in their numbers' order.
+    synchronized (this) {
+      Observation observation = stream.observations().next(whole);
+      (observation.hasVipChanges() ? changeObservations : completeObservations).increment();
+      send(stream, ForwarderMessage.newBuilder().setObservation(observation).build());
+    }
   }
 
   private void send(ForwarderMessage message) {
-    StreamObserver<ForwarderMessage> out = current;
-    if (out == null) {
-      return;
+    Outbound stream = current;
+    if (stream != null) {
+      send(stream, message);
     }
+  }
+
+  private void send(Outbound stream, ForwarderMessage message) {
     synchronized (this) { // a StreamObserver is not thread-safe
       try {
-        out.onNext(message);
+        stream.out().onNext(message);
       } catch (RuntimeException e) {
+        // An observation lost here leaves a gap in the numbers: the operator asks for a whole one.
         log.debug("send failed: {}", e.getMessage());
       }
+    }
+  }
+
+  /**
+   * The operator's terms for observations on this stream; when it could not apply one, a complete
+   * observation goes out now rather than at the next period.
+   */
+  private void terms(ObservationTerms terms) {
+    Outbound stream = current;
+    if (stream == null) {
+      return;
+    }
+    boolean completeNow;
+    synchronized (this) {
+      boolean wasComplete = stream.observations().completeNext();
+      stream.observations().terms(terms);
+      completeNow = terms.getCompleteWantedAfter() > 0 && stream.observations().completeNext();
+      if (completeNow && !wasComplete) {
+        log.info(
+            "the operator could not apply observation {}: sending a complete one",
+            terms.getCompleteWantedAfter());
+      }
+    }
+    if (completeNow) {
+      report(reports.periodic());
     }
   }
 
@@ -238,6 +307,8 @@ public final class ControlChannel implements AutoCloseable {
                           .build();
                     });
         send(ForwarderMessage.newBuilder().setAck(ack).build());
+      } else if (message.hasObservationTerms()) {
+        terms(message.getObservationTerms());
       }
     }
 
@@ -275,11 +346,11 @@ public final class ControlChannel implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    StreamObserver<ForwarderMessage> out = current;
-    if (out != null) {
+    Outbound stream = current;
+    if (stream != null) {
       synchronized (this) {
         try {
-          out.onCompleted();
+          stream.out().onCompleted();
         } catch (RuntimeException e) {
           log.debug("closing the stream: {}", e.getMessage());
         }

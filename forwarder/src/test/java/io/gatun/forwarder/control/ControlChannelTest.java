@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.ObservationTerms;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Snapshot;
 import io.gatun.control.v1.SnapshotDelta;
@@ -19,7 +20,9 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,8 @@ class ControlChannelTest {
       new ServingState(dataPlane, Probes.withDefaultTrust(), h -> {}, Clock.systemUTC(), registry);
   private final SnapshotApplier applier = new SnapshotApplier(serving, registry);
   private final FakeOperator operator = new FakeOperator();
+  private final AtomicReference<List<String>> owned =
+      new AtomicReference<>(List.of("198.18.0.200"));
   private ControlChannel channel;
 
   private void startForwarder() {
@@ -49,7 +54,7 @@ class ControlChannelTest {
 
               @Override
               public Observation periodic() {
-                return Observation.newBuilder().addVipsOwned("198.18.0.200").build();
+                return Observation.newBuilder().addAllVipsOwned(owned.get()).build();
               }
 
               @Override
@@ -182,5 +187,69 @@ class ControlChannelTest {
         .isEqualTo(2);
     assertThat(registry.get("gatun.control.snapshot.messages").tag("kind", "gap").counter().count())
         .isEqualTo(1);
+  }
+
+  /**
+   * An operator that does not say it takes changes (as one from before them) gets every VIP in
+   * every observation; once its terms take them, only the VIPs gained and lost go, numbered; and
+   * when it asks for a complete one, one goes at once, not at the next period.
+   */
+  @Test
+  void observationsCarryOnlyTheVipsChangedOnceTheOperatorTakesThemAndAllWhenItAsks()
+      throws Exception {
+    startForwarder();
+    StreamObserver<OperatorMessage> stream = operator.nextStream();
+    Observation first = operator.next(ForwarderMessage::hasObservation).getObservation();
+    assertThat(first.getNumber()).isEqualTo(1);
+    assertThat(first.hasVipChanges()).isFalse();
+    assertThat(first.getVipsOwnedList()).containsExactly("198.18.0.200");
+    stream.onNext(FakeOperator.snapshot(Snapshots.snapshot(5, "198.18.0.11"))); // it speaks
+    assertThat(operator.next(ForwarderMessage::hasAck).getAck().getApplied()).isTrue();
+    Observation untold = operator.next(ForwarderMessage::hasObservation).getObservation();
+    assertThat(untold.hasVipChanges()).as("no terms yet: complete").isFalse();
+    assertThat(untold.getVipsOwnedList()).containsExactly("198.18.0.200");
+
+    stream.onNext(
+        OperatorMessage.newBuilder()
+            .setObservationTerms(ObservationTerms.newBuilder().setTakesChanges(true))
+            .build());
+    Observation before =
+        operator
+            .next(m -> m.hasObservation() && m.getObservation().hasVipChanges())
+            .getObservation();
+    assertThat(before.getVipsOwnedList()).as("the VIPs are not repeated").isEmpty();
+    owned.set(List.of("198.18.0.200", "198.18.0.201"));
+    Observation changed = operator.next(ForwarderMessage::hasObservation).getObservation();
+    while (changed.getVipChanges().getOwnedGainedCount() == 0) { // built before the change
+      assertThat(changed.hasVipChanges()).isTrue();
+      before = changed;
+      changed = operator.next(ForwarderMessage::hasObservation).getObservation();
+    }
+    assertThat(changed.getNumber()).as("numbered one by one").isEqualTo(before.getNumber() + 1);
+    assertThat(changed.getVipsOwnedList()).isEmpty();
+    assertThat(changed.getVipChanges().getOwnedGainedList()).containsExactly("198.18.0.201");
+    assertThat(changed.getVipChanges().getOwnedLostList()).isEmpty();
+    Observation unchanged = operator.next(ForwarderMessage::hasObservation).getObservation();
+    assertThat(unchanged.getNumber()).isEqualTo(changed.getNumber() + 1);
+    assertThat(unchanged.hasVipChanges()).as("periodic, nothing changed: empty changes").isTrue();
+    assertThat(unchanged.getVipChanges().getOwnedGainedCount()).isZero();
+
+    stream.onNext(
+        OperatorMessage.newBuilder()
+            .setObservationTerms(
+                ObservationTerms.newBuilder()
+                    .setTakesChanges(true)
+                    .setCompleteWantedAfter(unchanged.getNumber()))
+            .build());
+    Observation whole =
+        operator
+            .next(m -> m.hasObservation() && !m.getObservation().hasVipChanges())
+            .getObservation();
+    assertThat(whole.getVipsOwnedList()).containsExactly("198.18.0.200", "198.18.0.201");
+    assertThat(whole.getNumber())
+        .as("asked for after %d", unchanged.getNumber())
+        .isGreaterThan(unchanged.getNumber());
+    assertThat(registry.get("gatun.control.observations").tag("kind", "changes").counter().count())
+        .isGreaterThanOrEqualTo(2);
   }
 }

@@ -1,5 +1,6 @@
 package io.gatun.operator.control;
 
+import io.gatun.control.delta.ObservationAssembly.VipChange;
 import io.gatun.control.v1.AddressConflict;
 import io.gatun.control.v1.FleetPeer;
 import io.gatun.control.v1.Observation;
@@ -30,8 +31,10 @@ import java.util.TreeSet;
  *
  * <p>Forwarders resend their latest moves and every conflict in each observation; only what is new
  * since the previous observation of the same connection is news, and the first observation after a
- * (re)connect is a baseline, so an operator's restart does not repeat old moves. Not thread-safe:
- * the fleet guards it.
+ * (re)connect is a baseline, so an operator's restart does not repeat old moves. The VIPs owned
+ * come either listed whole or as what changed since the connection's previous observation ({@link
+ * VipChange}, assembled by the fleet); either way the book ends up the same. Not thread-safe: the
+ * fleet guards it.
  */
 final class AnnouncementBook {
 
@@ -86,7 +89,12 @@ final class AnnouncementBook {
     return seen == null ? Set.of() : Set.copyOf(seen.owned.keySet());
   }
 
-  Outcome record(String forwarder, Observation observation, Instant now) {
+  /**
+   * Takes in one observation of {@code forwarder}; {@code vips} is how the VIPs it owns changed
+   * since its connection's previous observation (for a complete observation: against what that
+   * connection had listed).
+   */
+  Outcome record(String forwarder, Observation observation, VipChange vips, Instant now) {
     var seen = byForwarder.get(forwarder);
     if (seen == null) {
       return Outcome.NONE;
@@ -105,21 +113,25 @@ final class AnnouncementBook {
     }
     seen.moves = Set.copyOf(observation.getVipMovesList());
 
-    // An agent reports every VIP it owns each time one comes or goes, so while thousands of
-    // LoadBalancers are created each report repeats thousands: hash look-ups only, no sorted map,
-    // and
-    // no new last-owner entry for an address whose owner stayed (this was O(VIPs log VIPs) with an
-    // allocation per VIP, per report: 3.6 % of the operator's samples at 3,000, JFR).
     var changed = new TreeSet<String>();
-    var listed = observation.getVipsOwnedList();
-    var owned = new HashMap<String, Instant>(listed.size() * 4 / 3 + 1);
-    for (String address : listed) {
-      Instant since = seen.owned.get(address);
-      if (since == null) {
-        changed.add(address);
-        since = gainedAt.getOrDefault(address, now);
+    if (observation.hasVipChanges()) { // what changed: the work follows it
+      for (String address : vips.ownedGained()) {
+        if (seen.owned.putIfAbsent(address, gainedAt.getOrDefault(address, now)) == null) {
+          changed.add(address);
+        }
       }
-      owned.put(address, since);
+      for (String address : vips.ownedLost()) {
+        if (seen.owned.remove(address) != null) {
+          changed.add(address);
+        }
+      }
+    } else {
+      replaceOwned(seen, observation.getVipsOwnedList(), gainedAt, now, changed);
+    }
+    // A VIP the connection did not own before: this forwarder is its latest owner. Not every VIP
+    // listed: one another forwarder took since stays that one's, whether or not this one still
+    // lists it (both views give the same book).
+    for (String address : vips.ownedGained()) {
       var owner = lastOwner.get(address);
       if (owner == null
           || !owner.forwarder().equals(forwarder)
@@ -127,16 +139,6 @@ final class AnnouncementBook {
         lastOwner.put(address, new Owned(forwarder, seen.node));
       }
     }
-    // Only the new addresses are in changed so far: the rest of owned were owned before, and if
-    // they are all that were, none was lost.
-    if (owned.size() - changed.size() != seen.owned.size()) {
-      for (String address : seen.owned.keySet()) {
-        if (!owned.containsKey(address)) {
-          changed.add(address);
-        }
-      }
-    }
-    seen.owned = owned;
     seen.peers = List.copyOf(observation.getPeersSeenList());
 
     var conflictNews = new ArrayList<ConflictNews>();
@@ -160,6 +162,42 @@ final class AnnouncementBook {
       seen.conflictHeardAt.remove(eldest);
     }
     return new Outcome(moveNews, conflictNews, changed);
+  }
+
+  /**
+   * A complete observation's VIPs: everything owned, replacing what was (a previous connection's
+   * included); the new and the lost ones go into {@code changed}. Hash look-ups only, no sorted
+   * map: an agent that does not send changes lists thousands in every report while thousands of
+   * LoadBalancers are created (this was O(VIPs log VIPs) with an allocation per VIP, per report:
+   * 3.6 % of the operator's samples at 3,000, JFR).
+   */
+  private static void replaceOwned(
+      Seen seen,
+      List<String> listed,
+      Map<String, Instant> gainedAt,
+      Instant now,
+      Set<String> changed) {
+    var owned = new HashMap<String, Instant>(listed.size() * 4 / 3 + 1);
+    int added = 0;
+    for (String address : listed) {
+      Instant since = seen.owned.get(address);
+      if (since == null) {
+        changed.add(address);
+        added++;
+        since = gainedAt.getOrDefault(address, now);
+      }
+      owned.put(address, since);
+    }
+    // Only the new addresses are in changed so far: the rest of owned were owned before, and if
+    // they are all that were, none was lost.
+    if (owned.size() - added != seen.owned.size()) {
+      for (String address : seen.owned.keySet()) {
+        if (!owned.containsKey(address)) {
+          changed.add(address);
+        }
+      }
+    }
+    seen.owned = owned;
   }
 
   private Optional<VipMoveNews> moved(String forwarder, String node, VipMove move) {

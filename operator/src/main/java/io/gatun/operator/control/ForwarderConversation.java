@@ -5,6 +5,8 @@ import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.ObservationTerms;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
@@ -74,7 +76,19 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
           refuse("the first message must be a Hello");
           return;
         }
-        fleet.observed(member, message.getObservation());
+        Observation observation = message.getObservation();
+        if (fleet.observed(member, observation)) {
+          log.debug(
+              "Forwarder {}: observation {} does not follow the last one taken; asking for a"
+                  + " complete one",
+              member.name(),
+              observation.getNumber());
+          sender.send(
+              ObservationTerms.newBuilder()
+                  .setTakesChanges(true)
+                  .setCompleteWantedAfter(observation.getNumber())
+                  .build());
+        }
       }
       case KIND_NOT_SET -> refuse("empty message");
     }
@@ -97,6 +111,11 @@ final class ForwarderConversation implements StreamObserver<ForwarderMessage> {
         features.contains(Feature.DELTA_SNAPSHOTS),
         features.contains(Feature.FLEET_DELTAS),
         features.contains(Feature.BGP_DELTAS));
+    if (features.contains(Feature.OBSERVATION_CHANGES)) {
+      // Its observations may then say only how its VIPs changed (an older forwarder does not know
+      // these terms, and is not sent them).
+      sender.send(ObservationTerms.newBuilder().setTakesChanges(true).build());
+    }
     member = fleet.join(hello, sender);
     sender.sendLatest();
   }

@@ -1,6 +1,8 @@
 package io.gatun.operator.control;
 
 import com.google.protobuf.ProtocolMessageEnum;
+import io.gatun.control.delta.ObservationAssembly;
+import io.gatun.control.delta.ObservationAssembly.VipChange;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.BgpSession;
 import io.gatun.control.v1.Hello;
@@ -51,10 +53,10 @@ public final class ForwarderFleet {
     private Map<String, String> refused =
         Map.of(); // in the applied snapshot version, by service key
     private List<PortState> portStates = List.of();
-    private List<String> vipsOwned = List.of();
+    // The VIPs it owns and the prefixes it advertises, from this connection's observations.
+    private final ObservationAssembly vips = new ObservationAssembly();
     private double rxPacketsPerSecond;
     private List<BgpSession> bgpSessions = List.of();
-    private List<String> vipsAdvertised = List.of();
     private boolean observedOnce; // its first observation is a baseline, not news
 
     private Member(String name, ForwarderView view, SnapshotSender sender, Hello hello) {
@@ -74,14 +76,14 @@ public final class ForwarderFleet {
           applied,
           rejected > applied ? rejectError : null,
           new TreeMap<>(refused),
-          vipsOwned,
+          List.copyOf(vips.owned()),
           announcements.peersOf(name),
           announcements.conflictsOf(name),
           rxPacketsPerSecond,
           connectedAt,
           lastHeardAt,
           bgpSessions,
-          vipsAdvertised);
+          List.copyOf(vips.advertised()));
     }
 
     public String name() {
@@ -144,7 +146,9 @@ public final class ForwarderFleet {
       unannounced = announcements.forget(member.name);
       bgpPools = poolsOf(member.bgpSessions);
       advertised =
-          member.vipsAdvertised.stream().map(ForwarderFleet::addressOf).collect(Collectors.toSet());
+          member.vips.advertised().stream()
+              .map(ForwarderFleet::addressOf)
+              .collect(Collectors.toSet());
     }
     log.info("Forwarder {} disconnected: {}", member.name, why);
     listeners.forEach(FleetListener::membershipChanged);
@@ -163,8 +167,14 @@ public final class ForwarderFleet {
     }
   }
 
-  /** Takes in an observation: backend health, port state, VIPs owned, packet rate. */
-  void observed(Member member, Observation observation) {
+  /**
+   * Takes in an observation: backend health, port state, VIPs owned, packet rate. Returns whether
+   * the forwarder should be asked for a complete observation: this one's VIP changes do not follow
+   * the last observation taken (a gap), so its VIPs stay as they were known until one comes (the
+   * rest of it is taken).
+   */
+  boolean observed(Member member, Observation observation) {
+    boolean completeWanted;
     Set<Owner> changed;
     AnnouncementBook.Outcome fleetNews;
     var crossings = new ArrayList<PassiveCrossing>();
@@ -173,16 +183,18 @@ public final class ForwarderFleet {
     Set<String> advertisedChanged = Set.of();
     synchronized (this) {
       if (members.get(member.name) != member) {
-        return;
+        return false;
       }
       member.lastHeardAt = Instant.now();
       if (observation.getPortsCount() > 0) {
         member.portStates = List.copyOf(observation.getPortsList());
       }
-      member.vipsOwned = List.copyOf(observation.getVipsOwnedList());
+      Optional<VipChange> taken = member.vips.take(observation);
+      completeWanted = taken.isEmpty();
+      VipChange vips = taken.orElse(VipChange.NONE);
       member.rxPacketsPerSecond = observation.getRxPacketsPerSecond();
       changed = health.record(member.name, observation, crossings);
-      fleetNews = announcements.record(member.name, observation, Instant.now());
+      fleetNews = announcements.record(member.name, observation, vips, Instant.now());
       var sessions = List.copyOf(observation.getBgpSessionsList());
       if (!sessions.equals(member.bgpSessions)) {
         bgpPools = poolsOf(member.bgpSessions);
@@ -192,14 +204,11 @@ public final class ForwarderFleet {
         }
         member.bgpSessions = sessions;
       }
-      var advertised = List.copyOf(observation.getVipsAdvertisedList());
-      if (!advertised.equals(member.vipsAdvertised)) {
-        advertisedChanged = new TreeSet<String>();
-        Stream.concat(advertised.stream(), member.vipsAdvertised.stream())
-            .filter(prefix -> advertised.contains(prefix) != member.vipsAdvertised.contains(prefix))
-            .map(ForwarderFleet::addressOf)
-            .forEach(advertisedChanged::add);
-        member.vipsAdvertised = advertised;
+      if (!vips.advertisedAdded().isEmpty() || !vips.advertisedWithdrawn().isEmpty()) {
+        advertisedChanged =
+            Stream.concat(vips.advertisedAdded().stream(), vips.advertisedWithdrawn().stream())
+                .map(ForwarderFleet::addressOf)
+                .collect(Collectors.toCollection(TreeSet::new));
       }
       member.observedOnce = true;
     }
@@ -229,6 +238,7 @@ public final class ForwarderFleet {
       var news = sessionChanges;
       listeners.forEach(listener -> listener.bgpSessionsChanged(pools, news));
     }
+    return completeWanted;
   }
 
   /** The Pools the sessions name. */
@@ -282,7 +292,7 @@ public final class ForwarderFleet {
     // BGP: every forwarder advertising the VIP announces it (since: its connection, the earliest
     // the operator can vouch for).
     for (Member m : sortedMembers()) {
-      m.vipsAdvertised.stream()
+      m.vips.advertised().stream()
           .map(ForwarderFleet::addressOf)
           .filter(vips::contains)
           .distinct()

@@ -1,6 +1,7 @@
 package io.gatun.operator.control;
 
 import io.gatun.control.delta.SentServices;
+import io.gatun.control.v1.ObservationTerms;
 import io.gatun.control.v1.OperatorMessage;
 import io.grpc.Status;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import java.util.function.LongSupplier;
  * state says changed since then ({@link LatestState}): a message costs what changed, not a pass
  * over every LoadBalancer. An Ack asking for a complete snapshot ({@link #resync}) gets one, even
  * of the version it already has.
+ *
+ * <p>The same stream carries the operator's {@link ObservationTerms} (whether it takes observations
+ * as changes, and when it needs a complete one), which go at once.
  */
 final class SnapshotSender {
 
@@ -94,6 +98,16 @@ final class SnapshotSender {
             ? message.getDelta().getSnapshotVersion()
             : message.getSnapshot().getSnapshotVersion();
     sentAt = nanoClock.getAsLong();
+  }
+
+  /**
+   * Sends the operator's terms for the forwarder's observations now: a few bytes, so neither the
+   * transport's readiness nor an awaited answer holds them back (the stream buffers them).
+   */
+  synchronized void send(ObservationTerms terms) {
+    if (!closed) {
+      stream.send(OperatorMessage.newBuilder().setObservationTerms(terms).build());
+    }
   }
 
   /**

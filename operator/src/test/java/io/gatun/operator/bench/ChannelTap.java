@@ -103,6 +103,10 @@ final class ChannelTap implements AutoCloseable {
                   new StreamObserver<>() {
                     @Override
                     public void onNext(OperatorMessage message) {
+                      if (!message.hasSnapshot() && !message.hasDelta()) {
+                        toForwarder.onNext(message); // the observation terms: no snapshot
+                        return;
+                      }
                       operatorMessages.incrementAndGet();
                       operatorBytes.addAndGet(message.getSerializedSize());
                       if (message.hasSnapshot()) {

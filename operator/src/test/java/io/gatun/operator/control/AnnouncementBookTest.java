@@ -2,11 +2,14 @@ package io.gatun.operator.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatun.control.delta.ObservationAssembly;
 import io.gatun.control.v1.AddressConflict;
 import io.gatun.control.v1.Observation;
 import io.gatun.control.v1.VipMove;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AnnouncementBookTest {
@@ -15,23 +18,25 @@ class AnnouncementBookTest {
   private static final long T = NOW.toEpochMilli();
 
   private final AnnouncementBook book = new AnnouncementBook();
+  // Each forwarder's connection, as the fleet assembles its observations.
+  private final Map<String, ObservationAssembly> connections = new HashMap<>();
 
   @Test
   void aMoveReportedByBothSidesIsToldOnceWithTheLoserNamed() {
     join("fwd-a", "fwd-b");
-    book.record("fwd-a", owning("198.18.0.10"), NOW);
-    book.record("fwd-b", owning(), NOW);
+    record("fwd-a", owning("198.18.0.10"), NOW);
+    record("fwd-b", owning(), NOW);
 
     // fwd-a leaves: it reports the loss first, fwd-b the gain after.
     var loss =
-        book.record(
+        record(
             "fwd-a",
             building().addVipMoves(move("198.18.0.10", false, "leaving", T + 5)).build(),
             NOW);
     assertThat(loss.moves()).isEmpty();
     assertThat(loss.addresses()).containsExactly("198.18.0.10");
     var gain =
-        book.record(
+        record(
             "fwd-b",
             building("198.18.0.10")
                 .addVipMoves(move("198.18.0.10", true, "peer fwd-a left", T + 7))
@@ -45,7 +50,7 @@ class AnnouncementBookTest {
 
     // Both resend their moves in later observations: nothing new.
     assertThat(
-            book.record(
+            record(
                     "fwd-b",
                     building("198.18.0.10")
                         .addVipMoves(move("198.18.0.10", true, "peer fwd-a left", T + 7))
@@ -61,11 +66,11 @@ class AnnouncementBookTest {
   @Test
   void aGainHeardBeforeTheLossNamesTheLastKnownOwnerAndTheLateLossIsNotAnotherMove() {
     join("fwd-a", "fwd-b");
-    book.record("fwd-a", owning("198.18.0.10"), NOW);
-    book.record("fwd-b", owning(), NOW);
+    record("fwd-a", owning("198.18.0.10"), NOW);
+    record("fwd-b", owning(), NOW);
 
     var gain =
-        book.record(
+        record(
             "fwd-b",
             building("198.18.0.10")
                 .addVipMoves(move("198.18.0.10", true, "peer fwd-a gone", T))
@@ -75,7 +80,7 @@ class AnnouncementBookTest {
         .extracting(m -> m.from() + ">" + m.to() + ": " + m.why())
         .containsExactly("fwd-a>fwd-b: peer fwd-a gone");
     var lateLoss =
-        book.record(
+        record(
             "fwd-a",
             building().addVipMoves(move("198.18.0.10", false, "port down", T)).build(),
             NOW);
@@ -83,9 +88,9 @@ class AnnouncementBookTest {
 
     // A later gain by a third forwarder is not paired with that stale loss.
     join("fwd-c");
-    book.record("fwd-c", owning(), NOW);
+    record("fwd-c", owning(), NOW);
     var third =
-        book.record(
+        record(
             "fwd-c",
             building("198.18.0.10")
                 .addVipMoves(move("198.18.0.10", true, "peer fwd-b gone", T + 2))
@@ -98,7 +103,7 @@ class AnnouncementBookTest {
   void theFirstObservationAfterAConnectIsABaseline() {
     join("fwd-a");
     var first =
-        book.record(
+        record(
             "fwd-a",
             building("198.18.0.10")
                 .addVipMoves(move("198.18.0.10", true, "listened for peers", T - 60_000))
@@ -116,9 +121,9 @@ class AnnouncementBookTest {
   @Test
   void aConflictIsNewsWhenItsCountGrowsAndCurrentForAWindow() {
     join("fwd-a");
-    book.record("fwd-a", owning("198.18.0.10"), NOW);
+    record("fwd-a", owning("198.18.0.10"), NOW);
     var c1 = conflict("198.18.0.10", "02:00:00:00:00:99", 1, T);
-    var first = book.record("fwd-a", building("198.18.0.10").addAddressConflicts(c1).build(), NOW);
+    var first = record("fwd-a", building("198.18.0.10").addAddressConflicts(c1).build(), NOW);
     assertThat(first.conflicts())
         .extracting(ConflictNews::message)
         .containsExactly(
@@ -126,7 +131,7 @@ class AnnouncementBookTest {
                 + " seen by fwd-a (node-fwd-a) via ARP 1 time: find the device using this address"
                 + " and remove the address from it, or take the address out of the Pool");
     var again =
-        book.record(
+        record(
             "fwd-a", building("198.18.0.10").addAddressConflicts(c1).build(), NOW.plusSeconds(1));
     assertThat(again.conflicts()).isEmpty();
     assertThat(book.conflicts(List.of("198.18.0.10"), NOW.plusSeconds(29))).hasSize(1);
@@ -137,7 +142,7 @@ class AnnouncementBookTest {
   @Test
   void aForwarderThatLeavesTakesItsAnnouncementsAlong() {
     join("fwd-a");
-    book.record("fwd-a", owning("198.18.0.10", "198.18.0.11"), NOW);
+    record("fwd-a", owning("198.18.0.10", "198.18.0.11"), NOW);
     assertThat(book.forget("fwd-a")).containsExactlyInAnyOrder("198.18.0.10", "198.18.0.11");
     assertThat(book.announcers(List.of("198.18.0.10"))).isEmpty();
   }
@@ -145,28 +150,24 @@ class AnnouncementBookTest {
   @Test
   void eachReportChangesTheAddressesGainedAndLostOnly() {
     join("fwd-a");
-    book.record("fwd-a", owning("198.18.0.10", "198.18.0.11"), NOW);
+    record("fwd-a", owning("198.18.0.10", "198.18.0.11"), NOW);
 
     // the same again: nothing changed
-    assertThat(book.record("fwd-a", owning("198.18.0.11", "198.18.0.10"), NOW).addresses())
-        .isEmpty();
+    assertThat(record("fwd-a", owning("198.18.0.11", "198.18.0.10"), NOW).addresses()).isEmpty();
     // one more
     assertThat(
-            book.record("fwd-a", owning("198.18.0.10", "198.18.0.11", "198.18.0.12"), NOW)
-                .addresses())
+            record("fwd-a", owning("198.18.0.10", "198.18.0.11", "198.18.0.12"), NOW).addresses())
         .containsExactly("198.18.0.12");
     // as many as before, one lost and one gained
     assertThat(
-            book.record("fwd-a", owning("198.18.0.10", "198.18.0.12", "198.18.0.13"), NOW)
-                .addresses())
+            record("fwd-a", owning("198.18.0.10", "198.18.0.12", "198.18.0.13"), NOW).addresses())
         .containsExactly("198.18.0.11", "198.18.0.13");
     // one lost
-    assertThat(book.record("fwd-a", owning("198.18.0.10", "198.18.0.13"), NOW).addresses())
+    assertThat(record("fwd-a", owning("198.18.0.10", "198.18.0.13"), NOW).addresses())
         .containsExactly("198.18.0.12");
     // a repeated address is one address
     assertThat(
-            book.record("fwd-a", owning("198.18.0.10", "198.18.0.10", "198.18.0.13"), NOW)
-                .addresses())
+            record("fwd-a", owning("198.18.0.10", "198.18.0.10", "198.18.0.13"), NOW).addresses())
         .isEmpty();
     assertThat(book.announcers(List.of("198.18.0.10", "198.18.0.11", "198.18.0.13")))
         .extracting(VipAnnouncer::address)
@@ -177,7 +178,13 @@ class AnnouncementBookTest {
   private void join(String... names) {
     for (String name : names) {
       book.joined(name, "node-" + name);
+      connections.put(name, new ObservationAssembly());
     }
+  }
+
+  private AnnouncementBook.Outcome record(String forwarder, Observation observation, Instant now) {
+    var vips = connections.get(forwarder).take(observation).orElseThrow();
+    return book.record(forwarder, observation, vips, now);
   }
 
   private static Observation owning(String... vips) {

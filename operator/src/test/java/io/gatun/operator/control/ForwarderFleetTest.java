@@ -11,9 +11,13 @@ import io.gatun.control.v1.Feature;
 import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Hello;
+import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.ObservationTerms;
+import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Protocol;
 import io.gatun.control.v1.RefusedService;
 import io.gatun.control.v1.Scheduling;
+import io.gatun.control.v1.VipChanges;
 import io.gatun.operator.control.Programming.ForwarderProgress;
 import io.gatun.operator.control.Programming.State;
 import io.gatun.operator.ipam.Owner;
@@ -327,6 +331,116 @@ class ForwarderFleetTest {
     assertThat(fleet.state("fwd-a").orElseThrow().rejectError())
         .as("a gap is no rejection users should see")
         .isNull();
+  }
+
+  /**
+   * A forwarder offering OBSERVATION_CHANGES is told the operator takes them, before its first
+   * snapshot; its changes then make the VIPs it owns and advertises what complete observations
+   * would, and changes that do not follow the last observation taken leave them as they were and
+   * ask for a complete one, which sets them right.
+   */
+  @Test
+  void observationChangesAreTakenAndAGapAsksForACompleteObservation() {
+    desiredState.publish(web, desired(service("default/web/http")));
+    var stream = new RecordingStream();
+    var conversation = new ForwarderConversation(fleet, desiredState, stream);
+    conversation.onNext(
+        ForwarderMessage.newBuilder()
+            .setHello(
+                Hello.newBuilder()
+                    .setForwarderName("fwd-a")
+                    .setNodeName("node")
+                    .setCapabilities(
+                        Capabilities.newBuilder().addFeatures(Feature.OBSERVATION_CHANGES)))
+            .build());
+    assertThat(stream.sent.getFirst().getObservationTerms().getTakesChanges()).isTrue();
+    assertThat(stream.sent.get(1).hasSnapshot()).isTrue();
+
+    conversation.onNext(
+        observation(
+            Observation.newBuilder()
+                .setNumber(1)
+                .addVipsOwned("198.18.0.10")
+                .addVipsOwned("198.18.0.11")
+                .addVipsAdvertised("198.18.0.10/32")));
+    conversation.onNext(
+        observation(
+            Observation.newBuilder()
+                .setNumber(2)
+                .setVipChanges(
+                    VipChanges.newBuilder()
+                        .addOwnedGained("198.18.0.12")
+                        .addOwnedLost("198.18.0.10")
+                        .addAdvertisedAdded("198.18.0.12/32"))));
+    assertThat(owned("fwd-a")).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(fleet.state("fwd-a").orElseThrow().vipsAdvertised())
+        .containsExactlyInAnyOrder("198.18.0.10/32", "198.18.0.12/32");
+    assertThat(fleet.announcers(List.of("198.18.0.10", "198.18.0.12")))
+        .extracting(a -> a.address() + " " + a.forwarder())
+        .as("owned (L2) 198.18.0.12, advertised (BGP) both")
+        .containsExactlyInAnyOrder("198.18.0.10 fwd-a", "198.18.0.12 fwd-a", "198.18.0.12 fwd-a");
+    int sentBefore = stream.sent.size();
+
+    conversation.onNext( // 3 never came
+        observation(
+            Observation.newBuilder()
+                .setNumber(4)
+                .setVipChanges(VipChanges.newBuilder().addOwnedGained("198.18.0.13"))));
+    assertThat(owned("fwd-a"))
+        .as("a gap changes nothing")
+        .containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(stream.sent).hasSize(sentBefore + 1);
+    ObservationTerms asked = stream.sent.getLast().getObservationTerms();
+    assertThat(asked.getCompleteWantedAfter()).isEqualTo(4);
+    assertThat(asked.getTakesChanges()).isTrue();
+    conversation.onNext(
+        observation(
+            Observation.newBuilder()
+                .setNumber(5)
+                .setVipChanges(VipChanges.newBuilder().addOwnedGained("198.18.0.14"))));
+    assertThat(owned("fwd-a"))
+        .as("nor do changes after it")
+        .containsExactly("198.18.0.11", "198.18.0.12");
+
+    conversation.onNext(
+        observation(
+            Observation.newBuilder()
+                .setNumber(6)
+                .addVipsOwned("198.18.0.12")
+                .addVipsOwned("198.18.0.13")
+                .addVipsOwned("198.18.0.14")));
+    assertThat(owned("fwd-a")).containsExactly("198.18.0.12", "198.18.0.13", "198.18.0.14");
+    assertThat(fleet.state("fwd-a").orElseThrow().vipsAdvertised()).isEmpty();
+    conversation.onNext(
+        observation(
+            Observation.newBuilder()
+                .setNumber(7)
+                .setVipChanges(VipChanges.newBuilder().addOwnedLost("198.18.0.12"))));
+    assertThat(owned("fwd-a")).containsExactly("198.18.0.13", "198.18.0.14");
+  }
+
+  /** A forwarder from before observation changes is sent no terms, and lists its VIPs each time. */
+  @Test
+  void aForwarderNotOfferingObservationChangesIsToldNothingAndListsItsVipsAsBefore() {
+    desiredState.publish(web, desired(service("default/web/http")));
+    var stream = new RecordingStream();
+    var conversation = connect("fwd-a", stream);
+    assertThat(stream.sent).extracting(OperatorMessage::hasObservationTerms).containsOnly(false);
+
+    conversation.onNext(observation(Observation.newBuilder().addVipsOwned("198.18.0.10")));
+    conversation.onNext(
+        observation(
+            Observation.newBuilder().addVipsOwned("198.18.0.11").addVipsOwned("198.18.0.12")));
+    assertThat(owned("fwd-a")).containsExactly("198.18.0.11", "198.18.0.12");
+    assertThat(stream.sent).extracting(OperatorMessage::hasObservationTerms).containsOnly(false);
+  }
+
+  private List<String> owned(String forwarder) {
+    return fleet.state(forwarder).orElseThrow().vipsOwned().stream().sorted().toList();
+  }
+
+  private static ForwarderMessage observation(Observation.Builder observation) {
+    return ForwarderMessage.newBuilder().setObservation(observation).build();
   }
 
   private ForwarderConversation connect(String name, RecordingStream stream) {
