@@ -31,7 +31,7 @@ struct flow_table *flow_table_create(uint32_t capacity, int socket,
 		return NULL;
 	/* Two slots per flow, FLOW_INDEX_LOAD_PERCENT of the slots used when every flow is. */
 	uint64_t slots = (uint64_t)capacity * 2 * 100 / FLOW_INDEX_LOAD_PERCENT;
-	uint32_t buckets = (uint32_t)RTE_MAX((slots + FLOW_BUCKET_SLOTS - 1) / FLOW_BUCKET_SLOTS, 2);
+	uint32_t buckets = (uint32_t)RTE_MAX((slots + FLOW_BUCKET_SLOTS - 1) / FLOW_BUCKET_SLOTS, (uint64_t)2);
 	ft->buckets = rte_zmalloc_socket("flow_buckets", (size_t)buckets * sizeof(struct flow_bucket), 64, socket);
 	ft->flows = rte_zmalloc_socket("flows", (size_t)capacity * sizeof(struct flow), 64, socket);
 	ft->free_list = rte_malloc_socket("flow_free", (size_t)capacity * sizeof(uint32_t), 64, socket);

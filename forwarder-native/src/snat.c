@@ -20,7 +20,7 @@ int snat_ports_init(struct snat_ports *sp, uint16_t first, uint16_t last, int so
 				   .socket = socket, .mask = SNAT_POOLS - 1 };
 	/* Every bitmap up front, within the budget: nothing is allocated on the fast path. */
 	uint32_t bytes = sp->n_words * 8;
-	sp->n_bitmaps = RTE_MIN(SNAT_BITMAP_BYTES / bytes, SNAT_POOLS / 2);
+	sp->n_bitmaps = RTE_MIN(SNAT_BITMAP_BYTES / bytes, SNAT_POOLS / 2u);
 	sp->pools = rte_zmalloc_socket("snat_pools", SNAT_POOLS * sizeof(struct snat_pool), 64, socket);
 	sp->arena = rte_zmalloc_socket("snat_bitmaps", (size_t)sp->n_bitmaps * bytes, 64, socket);
 	if (sp->pools == NULL || sp->arena == NULL) {
