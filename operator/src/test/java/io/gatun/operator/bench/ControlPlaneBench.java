@@ -462,7 +462,7 @@ public final class ControlPlaneBench {
       System.out.printf(
           "%s LoadBalancers, %s: creates alone %.2f s; with the operator: created %.2f s,"
               + " Allocated %.2f s, Programmed %.2f s (forwarder got %d messages, %d complete,"
-              + " %.1f MB; %.2f writes per LoadBalancer)%n",
+              + " %.1f MB, and sent %.1f MB; %.2f writes per LoadBalancer)%n",
           n,
           kind.label(),
           alone,
@@ -472,7 +472,14 @@ public final class ControlPlaneBench {
           sent.operatorMessages(),
           sent.completeSnapshots(),
           sent.operatorBytes() / 1e6,
+          sent.forwarderBytes() / 1e6,
           writesPerLb);
+      figures.add(
+          Figure.of(
+              n + " LoadBalancers: bytes from the forwarder until all Programmed" + with,
+              sent.forwarderBytes(),
+              "bytes",
+              null));
       figures.add(
           Figure.of(
               n + " LoadBalancers: API writes per LoadBalancer until all Programmed" + with,

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * the peers they hear, a move and a conflict (observation fields 5 and 30-32); the LoadBalancer
  * says who answers for it (status.announcements, the Announced condition), tells the move once
  * though both forwarders report it, and warns about the foreign MAC; the Forwarders list their
- * peers.
+ * peers. One forwarder lists its VIPs in every observation, the other (as agents that offer
+ * OBSERVATION_CHANGES do) only the VIPs it gained and lost.
  */
 @EnableKubeAPIServer(kubeAPIVersion = "1.20.2")
 class AnnouncementIT extends RunningOperator {
@@ -42,9 +43,15 @@ class AnnouncementIT extends RunningOperator {
     try (var a =
             FakeForwarder.connect(
                 "fwd-a", "node-a", operator.grpcPort(), FakeForwarder.CAPABILITIES, true);
+        // fwd-b reports its VIPs as changes (the agent since OBSERVATION_CHANGES), fwd-a whole
+        // (an agent from before): the operator tells the same story from both.
         var b =
             FakeForwarder.connect(
-                "fwd-b", "node-b", operator.grpcPort(), FakeForwarder.CAPABILITIES, true)) {
+                "fwd-b",
+                "node-b",
+                operator.grpcPort(),
+                FakeForwarder.OBSERVATION_CHANGES_CAPABLE,
+                true)) {
       // Its own service, whatever other tests' LoadBalancers the server still holds.
       a.awaitSnapshot(s -> s.getServicesList().stream().anyMatch(v -> v.getVip().equals(vip)));
       b.awaitSnapshot(s -> s.getServicesList().stream().anyMatch(v -> v.getVip().equals(vip)));
@@ -118,6 +125,10 @@ class AnnouncementIT extends RunningOperator {
               assertThat(cluster.get("fleet", "web").getStatus().announcedBy())
                   .containsExactly("fwd-b"));
       assertThat(moves()).containsExactly(moved);
+      assertThat(b.changesSent())
+          .as("fwd-b: its first observation whole, the two after as changes")
+          .isEqualTo(2);
+      assertThat(a.changesSent()).as("fwd-a offers no changes: it sends them whole").isZero();
 
       // A foreign device answers for the VIP too.
       b.observe(

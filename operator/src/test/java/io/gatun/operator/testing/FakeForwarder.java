@@ -3,6 +3,7 @@ package io.gatun.operator.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.gatun.control.delta.DeltaAssembly;
+import io.gatun.control.delta.SentObservations;
 import io.gatun.control.v1.Ack;
 import io.gatun.control.v1.Capabilities;
 import io.gatun.control.v1.ControlPlaneGrpc;
@@ -12,6 +13,7 @@ import io.gatun.control.v1.ForwarderMessage;
 import io.gatun.control.v1.ForwardingMode;
 import io.gatun.control.v1.Hello;
 import io.gatun.control.v1.Observation;
+import io.gatun.control.v1.ObservationTerms;
 import io.gatun.control.v1.OperatorMessage;
 import io.gatun.control.v1.Port;
 import io.gatun.control.v1.Protocol;
@@ -64,6 +66,15 @@ public final class FakeForwarder implements AutoCloseable {
           .addFeatures(Feature.BGP_DELTAS)
           .build();
 
+  /**
+   * {@link #CAPABILITIES} and observation changes, as the real forwarder offers them: once the
+   * operator's terms take them, what {@link #observe} is given (every VIP owned and advertised)
+   * goes as the agent sends it — numbered, only the VIPs changed — and a request for a complete one
+   * is answered at once.
+   */
+  public static final Capabilities OBSERVATION_CHANGES_CAPABLE =
+      CAPABILITIES.toBuilder().addFeatures(Feature.OBSERVATION_CHANGES).build();
+
   /** {@link #CAPABILITIES} and draining backends. */
   public static final Capabilities DRAINING_CAPABLE =
       CAPABILITIES.toBuilder().addFeatures(Feature.DRAINING).build();
@@ -79,6 +90,10 @@ public final class FakeForwarder implements AutoCloseable {
   private List<String> announced = List.of();
   private final DeltaAssembly assembly = new DeltaAssembly();
   private final AtomicInteger deltas = new AtomicInteger();
+  // What the operator was told of the VIPs, as the agent's channel keeps it (guarded by this).
+  private final SentObservations observations = new SentObservations();
+  private Observation lastObserved; // the last whole observation given (guarded by this)
+  private int changesSent; // guarded by this
   private final StreamObserver<ForwarderMessage> requests;
 
   private FakeForwarder(String name, int port, ChannelCredentials credentials, boolean autoAck) {
@@ -91,6 +106,10 @@ public final class FakeForwarder implements AutoCloseable {
                 new StreamObserver<>() {
                   @Override
                   public void onNext(OperatorMessage message) {
+                    if (message.hasObservationTerms()) {
+                      terms(message.getObservationTerms());
+                      return;
+                    }
                     // A delta (to a forwarder whose capabilities offer them) is assembled into
                     // the complete snapshot it stands for, as the agent does.
                     Snapshot snapshot;
@@ -297,8 +316,27 @@ public final class FakeForwarder implements AutoCloseable {
             .build());
   }
 
-  public void observe(Observation observation) {
-    send(ForwarderMessage.newBuilder().setObservation(observation).build());
+  /**
+   * Reports {@code observation}, which lists every VIP owned and advertised: whole, or as the
+   * changes since the last one once the operator's terms take them.
+   */
+  public synchronized void observe(Observation observation) {
+    lastObserved = observation;
+    Observation sent = observations.next(observation);
+    changesSent += sent.hasVipChanges() ? 1 : 0;
+    send(ForwarderMessage.newBuilder().setObservation(sent).build());
+  }
+
+  /** How many observations went as changes (the operator's terms took them). */
+  public synchronized int changesSent() {
+    return changesSent;
+  }
+
+  private synchronized void terms(ObservationTerms terms) {
+    observations.terms(terms);
+    if (terms.getCompleteWantedAfter() > 0 && observations.completeNext() && lastObserved != null) {
+      observe(lastObserved);
+    }
   }
 
   public String name() {
