@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -290,15 +291,25 @@ public final class ForwarderFleet {
   public synchronized List<VipAnnouncer> announcers(Collection<String> vips) {
     var all = new ArrayList<>(announcements.announcers(vips));
     // BGP: every forwarder advertising the VIP announces it (since: its connection, the earliest
-    // the operator can vouch for).
+    // the operator can vouch for). Looked up by the VIP's host prefix: a LoadBalancer asks about
+    // one or two VIPs, and a forwarder may advertise thousands (a scan of them per reconcile made
+    // a burst of BGP LoadBalancers quadratic).
+    var asked = new LinkedHashSet<>(vips);
     for (Member m : sortedMembers()) {
-      m.vips.advertised().stream()
-          .map(ForwarderFleet::addressOf)
-          .filter(vips::contains)
-          .distinct()
-          .forEach(a -> all.add(new VipAnnouncer(a, m.name, m.view.node(), m.connectedAt)));
+      Set<String> advertised = m.vips.advertised();
+      for (String address : asked) {
+        if (advertises(advertised, address)) {
+          all.add(new VipAnnouncer(address, m.name, m.view.node(), m.connectedAt));
+        }
+      }
     }
     return all;
+  }
+
+  /** Whether {@code advertised} (FRR's prefixes, "198.18.0.10/32") holds {@code address}. */
+  private static boolean advertises(Set<String> advertised, String address) {
+    return advertised.contains(address + (address.indexOf(':') < 0 ? "/32" : "/128"))
+        || advertised.contains(address);
   }
 
   /** The address conflicts on {@code vips} reported lately (the recent past of {@code now}). */

@@ -334,6 +334,28 @@ class ForwarderFleetTest {
   }
 
   /**
+   * A forwarder advertising a VIP's host prefix (IPv4 /32, IPv6 /128) announces that VIP, and only
+   * that one: a LoadBalancer asks by address among however many prefixes the forwarder advertises.
+   */
+  @Test
+  void aVipIsAnnouncedByTheForwardersAdvertisingItsHostPrefix() {
+    var stream = new RecordingStream();
+    var conversation = new ForwarderConversation(fleet, desiredState, stream);
+    conversation.onNext(
+        ForwarderMessage.newBuilder()
+            .setHello(Hello.newBuilder().setForwarderName("fwd-a").setNodeName("node"))
+            .build());
+    var advertising = Observation.newBuilder();
+    for (int i = 1; i <= 200; i++) {
+      advertising.addVipsAdvertised("198.18.1." + i + "/32");
+    }
+    conversation.onNext(observation(advertising.addVipsAdvertised("2001:2::5/128")));
+    assertThat(fleet.announcers(List.of("198.18.1.7", "2001:2::5", "198.18.2.7", "2001:2::6")))
+        .extracting(a -> a.address() + " " + a.forwarder() + " " + a.node())
+        .containsExactly("198.18.1.7 fwd-a node", "2001:2::5 fwd-a node");
+  }
+
+  /**
    * A forwarder offering OBSERVATION_CHANGES is told the operator takes them, before its first
    * snapshot; its changes then make the VIPs it owns and advertises what complete observations
    * would, and changes that do not follow the last observation taken leave them as they were and
