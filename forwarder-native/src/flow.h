@@ -279,14 +279,17 @@ static inline uint32_t flow_prefetch_hits(const struct flow_table *ft, const str
 
 /* The same for the flows. Returns the reference of the first slot whose signature matched
  * (the one a lookup tries first), 0 when none did: then a lookup of h misses for as long as
- * nothing is inserted (ft->inserts unchanged), as removals only empty slots. */
+ * nothing is inserted (ft->inserts unchanged), as removals only empty slots. The second
+ * bucket is matched only when the first has no such slot: its flows are read only when the
+ * first bucket's does not match (a false match, about one lookup in 2,000). */
 static __rte_always_inline uint32_t flow_prefetch_match(const struct flow_table *ft, const struct flow_hash *h)
 {
 	uint16_t sig = flow_sig(h->hash);
 	const struct flow_bucket *b0 = &ft->buckets[h->bucket[0]], *b1 = &ft->buckets[h->bucket[1]];
 	uint32_t first0 = flow_prefetch_hits(ft, b0, flow_bucket_match(b0, sig));
-	uint32_t first1 = flow_prefetch_hits(ft, b1, flow_bucket_match(b1, sig));
-	return first0 != 0 ? first0 : first1;   /* the slot flow_lookup_at() would try first */
+	if (first0 != 0)
+		return first0;
+	return flow_prefetch_hits(ft, b1, flow_bucket_match(b1, sig));
 }
 
 /* Finds the live flow whose `dir` slot matches k. */
