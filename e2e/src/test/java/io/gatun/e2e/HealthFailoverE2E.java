@@ -146,8 +146,16 @@ class HealthFailoverE2E {
   }
 
   /** The data plane's non-zero drop counters, for failure messages. */
+  /**
+   * What the forwarder lost, for a failure's story: packets it dropped by reason, and those its
+   * port missed or refused (a worker that fell behind: a stall, not a routing fault).
+   */
   private static String drops() {
-    return new Scrape(forwarder.get("/metrics").body()).nonZero("gatun_dropped_packets_total");
+    var scrape = new Scrape(forwarder.get("/metrics").body());
+    return scrape.nonZero("gatun_dropped_packets_total")
+        + " port: "
+        + scrape.nonZero("gatun_port_rx_missed_packets_total")
+        + scrape.nonZero("gatun_port_rx_errors_total");
   }
 
   @Test
