@@ -11,16 +11,5 @@
 #   GATUN_BENCH_ROOT=/path/to/other/checkout: run it on another build (e.g. main's, MODES=complete;
 #   copy the driver into that checkout's operator test sources first).
 set -euo pipefail
-root=$(cd "${GATUN_BENCH_ROOT:-$(dirname "$0")/..}" && pwd)
-cd "$root"
-export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk.sh)}
-work=$(mktemp -d /tmp/gatun-bench-observations.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-mvn -q -B -ntp -o -pl operator -am test-compile \
-  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" ||
-  { echo "observations: could not build the operator's test classes (Maven's error above)" >&2; exit 1; }
-# shellcheck disable=SC2046
-"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow $(grep -v '^#' operator/jvm.options) -Xmx1g \
-  -cp "operator/target/test-classes:operator/target/classes:$(cat "$work/classpath")" \
-  io.gatun.operator.control.ObservationBench "${1:-1000,10000}" "${2:-complete,changes}"
+exec "$(dirname "$0")/operator-driver.sh" observations io.gatun.operator.control.ObservationBench \
+  "${1:-1000,10000}" "${2:-complete,changes}"

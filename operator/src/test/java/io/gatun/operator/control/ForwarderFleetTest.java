@@ -295,15 +295,7 @@ class ForwarderFleetTest {
     desiredState.publish(web, desired(service("default/web/http")));
     var stream = new RecordingStream();
     var conversation = new ForwarderConversation(fleet, desiredState, stream);
-    conversation.onNext(
-        ForwarderMessage.newBuilder()
-            .setHello(
-                Hello.newBuilder()
-                    .setForwarderName("fwd-a")
-                    .setNodeName("node")
-                    .setCapabilities(
-                        Capabilities.newBuilder().addFeatures(Feature.DELTA_SNAPSHOTS)))
-            .build());
+    conversation.onNext(helloOffering("fwd-a", Feature.DELTA_SNAPSHOTS));
     long first = stream.snapshotVersions().getFirst();
     conversation.onNext(ack(first, true, ""));
 
@@ -366,15 +358,7 @@ class ForwarderFleetTest {
     desiredState.publish(web, desired(service("default/web/http")));
     var stream = new RecordingStream();
     var conversation = new ForwarderConversation(fleet, desiredState, stream);
-    conversation.onNext(
-        ForwarderMessage.newBuilder()
-            .setHello(
-                Hello.newBuilder()
-                    .setForwarderName("fwd-a")
-                    .setNodeName("node")
-                    .setCapabilities(
-                        Capabilities.newBuilder().addFeatures(Feature.OBSERVATION_CHANGES)))
-            .build());
+    conversation.onNext(helloOffering("fwd-a", Feature.OBSERVATION_CHANGES));
     assertThat(stream.sent.getFirst().getObservationTerms().getTakesChanges()).isTrue();
     assertThat(stream.sent.get(1).hasSnapshot()).isTrue();
 
@@ -478,6 +462,17 @@ class ForwarderFleetTest {
                 .setForwarderName(name)
                 .setNodeName("node")
                 .setAppliedSnapshotVersion(applied))
+        .build();
+  }
+
+  /** The Hello of a forwarder that has applied nothing yet and offers {@code feature}. */
+  private static ForwarderMessage helloOffering(String name, Feature feature) {
+    return ForwarderMessage.newBuilder()
+        .setHello(
+            Hello.newBuilder()
+                .setForwarderName(name)
+                .setNodeName("node")
+                .setCapabilities(Capabilities.newBuilder().addFeatures(feature)))
         .build();
   }
 
