@@ -11,7 +11,7 @@ cd "$root"
 export JAVA_HOME=${JAVA_HOME:-$(tools/find-jdk.sh)}
 work=$(mktemp -d "/tmp/gatun-bench-$name.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mvn -q -B -ntp -o -pl operator -am test-compile \
+mvn -q -B -ntp -pl operator -am test-compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath" ||
   { echo "$name: could not build the operator's test classes (Maven's error above)" >&2; exit 1; }
