@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -45,9 +46,10 @@ import org.junit.jupiter.api.Timeout;
  * full-NAT VIPs. Long-lived TCP connections (a line echoed every 50 ms) in NAT and DSR mode survive
  * the kill -9 of the forwarder that owns their VIP and the return path, on the same socket; new
  * connections succeed. Full-NAT connections through it die, as documented (the backend knows them
- * by the dead forwarder's SNAT address), and are counted. Then the two survivors are partitioned
- * (their advertisements dropped on the bridge): every VIP stays answered; once healed, each VIP is
- * answered by exactly the forwarder that owned it before.
+ * by the dead forwarder's SNAT address), and are counted; full-NAT connections through the
+ * survivors live on. Who owns what is read once the connections are up, not predicted. Then the two
+ * survivors are partitioned (their advertisements dropped on the bridge): every VIP stays answered;
+ * once healed, each VIP is answered by exactly the forwarder that owned it before.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -109,7 +111,14 @@ class FleetContinuityE2E {
               key,
               CLUSTER,
               "--fleet-gateway",
-              GATEWAY);
+              GATEWAY,
+              // Continuity, not detection speed (FleetFailoverE2E's): a peer counts as gone after
+              // 1.2 s of silence instead of 0.4 s, so a starved two-core machine's stalls do not
+              // move addresses while the connections are being set up.
+              "--fleet-interval-ms",
+              "200",
+              "--fleet-multiplier",
+              "5");
       forwarders.add(
           TestForwarder.process(ROOT, args, ROOT.resolve("e2e/target/forwarder-" + name + ".log")));
       macs.add(FleetMember.mac(network, i + 1));
@@ -263,52 +272,63 @@ class FleetContinuityE2E {
   @Test
   @Order(1)
   void natAndDsrConnectionsSurviveTheKillOfTheirOwnerAndNewOnesSucceed() throws Exception {
-    Map<String, Integer> before = owners();
-    // The return path's owner: it owns every NAT VIP with the gateway, and (chosen so) a DSR and
-    // a full-NAT VIP.
-    int victim = before.get(GATEWAY);
-    for (String v : NAT_VIPS) {
-      assertThat(before.get(v)).as("%s owned with the gateway", v).isEqualTo(victim);
-    }
     List<String> nat = NAT_VIPS.subList(0, 1);
-    List<String> dsr = pick(dsrVips, before, victim);
-    String fullNat =
-        fullNatVips.stream()
-            .filter(v -> before.get(v) == victim)
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no full-NAT VIP of the victim: " + before));
-    assertThat(dsr).as("a DSR VIP of the victim, one of another").hasSize(2);
-    assertThat(before.get(dsr.getFirst())).isEqualTo(victim);
-    System.out.printf(
-        "FleetContinuityE2E: killing forwarder %d (owns the gateway and the NAT VIPs); NAT %s, DSR"
-            + " %s (the first its), full NAT %s%n",
-        victim, nat, dsr, fullNat);
-
     long killedAt;
+    int victim;
+    Set<String> victimsFullNat;
     LongLived.Result natResult, pushResult, dsrResult, fullNatResult;
     try (LongLived natConns = network.longLived(targets(nat), NAT_CLIENT, 2);
         LongLived pushConns = network.longLived(targets(nat), NAT_CLIENT, 2, true);
-        LongLived dsrConns = network.longLived(targets(dsr), CLIENT, 2);
-        LongLived fullNatConns = network.longLived(List.of(target(fullNat)), CLIENT, 2)) {
+        LongLived dsrConns = network.longLived(targets(dsrVips), CLIENT, 2);
+        LongLived fullNatConns = network.longLived(targets(fullNatVips), CLIENT, 2)) {
       assertEveryConnectionEchoing(natConns, "NAT before the kill");
       assertEveryConnectionEchoing(pushConns, "NAT pushed to before the kill");
       assertEveryConnectionEchoing(dsrConns, "DSR before the kill");
       assertEveryConnectionEchoing(fullNatConns, "full NAT before the kill");
-      // The full-NAT connections must be the victim's for their end to say anything: on a
-      // starved machine the VIP can change hands between choosing the victim and connecting.
+      // Who owns what is read now, with every connection up, not before: on a starved machine a
+      // forwarder that misses its peers' advertisements for a moment loses its addresses, and
+      // ownership stays where it went. The victim is the gateway's owner at this moment.
+      Map<String, Integer> before = owners();
+      victim = before.get(GATEWAY);
+      for (String v : NAT_VIPS) {
+        assertThat(before.get(v)).as("%s owned with the gateway", v).isEqualTo(victim);
+      }
+      // Each full-NAT VIP's connections are in its owner's flow table, nowhere else: those of the
+      // victim's VIPs must die with it, the others must live on.
+      Map<String, Integer> carriers = new LinkedHashMap<>();
       Await.until(
-          () -> activeConnections(victim, fullNat) >= 2,
+          () -> {
+            carriers.clear();
+            for (String v : fullNatVips) {
+              for (int f = 0; f < 3; f++) {
+                if (activeConnections(f, v) >= 2) {
+                  carriers.put(v, f);
+                }
+              }
+            }
+            return carriers.size() == fullNatVips.size()
+                && fullNatVips.stream().allMatch(v -> carriers.get(v).equals(before.get(v)));
+          },
           GENEROUS,
-          () ->
-              "the full-NAT connections to "
-                  + fullNat
-                  + " are not in forwarder "
-                  + victim
-                  + "'s flow table ("
-                  + activeConnections(victim, fullNat)
-                  + "; owners now: "
-                  + answering()
-                  + ")");
+          () -> "full-NAT connections not (only) in their VIP's owner's flow table: " + carriers);
+      victimsFullNat = new HashSet<>();
+      carriers.forEach(
+          (v, f) -> {
+            if (f == victim) {
+              victimsFullNat.add(v);
+            }
+          });
+      List<String> victimsDsr = dsrVips.stream().filter(v -> before.get(v) == victim).toList();
+      assertThat(victimsFullNat)
+          .as("a full-NAT VIP of the gateway's owner, forwarder %d: %s", victim, before)
+          .isNotEmpty();
+      assertThat(victimsDsr)
+          .as("a DSR VIP of the gateway's owner, forwarder %d: %s", victim, before)
+          .isNotEmpty();
+      System.out.printf(
+          "FleetContinuityE2E: killing forwarder %d (owns the gateway and the NAT VIPs, DSR %s, full"
+              + " NAT %s); owners %s%n",
+          victim, victimsDsr, victimsFullNat, before);
 
       killedAt = System.currentTimeMillis();
       forwarders.get(victim).kill();
@@ -340,7 +360,10 @@ class FleetContinuityE2E {
                   + " DSR "
                   + dsrConns.now());
       Await.until(
-          () -> fullNatConns.now().connections().stream().allMatch(c -> c.error() != null),
+          () ->
+              fullNatConns.now().connections().stream()
+                  .filter(c -> victimsFullNat.contains(vipOf(c)))
+                  .allMatch(c -> c.error() != null),
           Duration.ofSeconds(90),
           () ->
               "full-NAT connections through the dead forwarder still echo: " + fullNatConns.now());
@@ -349,14 +372,18 @@ class FleetContinuityE2E {
       dsrResult = dsrConns.stop();
       fullNatResult = fullNatConns.stop();
     }
-    for (LongLived.Result r : List.of(natResult, pushResult, dsrResult)) {
-      for (LongLived.Connection c : r.connections()) {
-        assertThat(c.survivedPast(killedAt))
-            .as(
-                "%s via %s: the same connection alive after the kill (%s)",
-                c.target(), c.backend(), c)
-            .isTrue();
-      }
+    List<LongLived.Connection> survivors = new ArrayList<>();
+    Stream.of(natResult, pushResult, dsrResult).forEach(r -> survivors.addAll(r.connections()));
+    Map<Boolean, List<LongLived.Connection>> fullNat =
+        fullNatResult.connections().stream()
+            .collect(Collectors.partitioningBy(c -> victimsFullNat.contains(vipOf(c))));
+    survivors.addAll(fullNat.get(false));
+    for (LongLived.Connection c : survivors) {
+      assertThat(c.survivedPast(killedAt))
+          .as(
+              "%s via %s: the same connection alive after the kill (%s)",
+              c.target(), c.backend(), c)
+          .isTrue();
     }
     long natPause =
         Stream.concat(natResult.connections().stream(), pushResult.connections().stream())
@@ -366,17 +393,20 @@ class FleetContinuityE2E {
     long dsrPause = dsrResult.connections().stream().mapToLong(c -> c.max_gap_ms()).max().orElse(0);
     System.out.printf(
         "FleetContinuityE2E: %d NAT (%d of them pushed to) and %d DSR connections survived the"
-            + " kill -9, longest pause NAT %d ms, DSR %d ms; full NAT: %d of %d died (%s)%n",
+            + " kill -9, longest pause NAT %d ms, DSR %d ms; full NAT: %d of %d through the dead"
+            + " forwarder died (%s), %d through the survivors lived on%n",
         natResult.connections().size() + pushResult.connections().size(),
         pushResult.connections().size(),
         dsrResult.connections().size(),
         natPause,
         dsrPause,
-        fullNatResult.connections().stream().filter(c -> c.error() != null).count(),
-        fullNatResult.connections().size(),
-        fullNatResult.connections().stream().map(c -> c.error()).distinct().toList());
-    assertThat(fullNatResult.connections())
+        fullNat.get(true).stream().filter(c -> c.error() != null).count(),
+        fullNat.get(true).size(),
+        fullNat.get(true).stream().map(c -> c.error()).distinct().toList(),
+        fullNat.get(false).size());
+    assertThat(fullNat.get(true))
         .as("full NAT: the backend knows the connection by the dead forwarder's SNAT address")
+        .isNotEmpty()
         .allMatch(c -> c.error() != null);
 
     double recovered = 0;
@@ -402,7 +432,7 @@ class FleetContinuityE2E {
           .as("new NAT connections to %s after the move", v)
           .isZero();
     }
-    for (String v : dsr) {
+    for (String v : dsrVips) {
       assertThat(
               network
                   .traffic(v, List.of("--no-udp", "--tcp-port", "8080", "--requests", "10"))
@@ -412,12 +442,8 @@ class FleetContinuityE2E {
     }
   }
 
-  /** The victim's first VIP of a mode, and one another forwarder owns if any. */
-  private static List<String> pick(List<String> vips, Map<String, Integer> owners, int victim) {
-    List<String> picked = new ArrayList<>();
-    vips.stream().filter(v -> owners.get(v) == victim).findFirst().ifPresent(picked::add);
-    vips.stream().filter(v -> owners.get(v) != victim).findFirst().ifPresent(picked::add);
-    return picked;
+  private static String vipOf(LongLived.Connection c) {
+    return c.target().substring(0, c.target().lastIndexOf(':'));
   }
 
   private static void assertEveryConnectionEchoing(LongLived l, String what) {
@@ -433,9 +459,14 @@ class FleetContinuityE2E {
   @Test
   @Order(2)
   void aPartitionLeavesNoAddressUnansweredAndHealsToTheSameOwners() throws Exception {
-    Map<String, Integer> before = owners();
     int[] alive = IntStream.range(0, 3).filter(i -> !gone[i]).toArray();
+    if (alive.length == 3) { // the first test failed before its kill: take one out here
+      forwarders.get(alive[2]).kill();
+      gone[alive[2]] = true;
+      alive = new int[] {alive[0], alive[1]};
+    }
     assertThat(alive).hasSize(2);
+    Map<String, Integer> before = owners();
     int a = alive[0], b = alive[1];
 
     network.partition(a + 1, b + 1, true);
