@@ -43,13 +43,15 @@ import org.junit.jupiter.api.Timeout;
  * (three forwarder processes on one bridge, each fed the same snapshot by its own scripted
  * operator): NAT VIPs whose backends route replies to the client through the fleet's gateway
  * address (owned like a VIP, so replies follow ownership), DSR VIPs on the backends' loopbacks, and
- * full-NAT VIPs. Long-lived TCP connections (a line echoed every 50 ms) in NAT and DSR mode survive
- * the kill -9 of the forwarder that owns their VIP and the return path, on the same socket; new
- * connections succeed. Full-NAT connections through it die, as documented (the backend knows them
- * by the dead forwarder's SNAT address), and are counted; full-NAT connections through the
- * survivors live on. Who owns what is read once the connections are up, not predicted. Then the two
- * survivors are partitioned (their advertisements dropped on the bridge): every VIP stays answered;
- * once healed, each VIP is answered by exactly the forwarder that owned it before.
+ * full-NAT VIPs. First the gateway's owner stands still for 3 s (SIGSTOP, as a starved process
+ * does): its peers take its addresses, and once it runs again each goes back to it. Long-lived TCP
+ * connections (a line echoed every 50 ms) in NAT and DSR mode survive the kill -9 of the forwarder
+ * that owns their VIP and the return path, on the same socket; new connections succeed. Full-NAT
+ * connections through it die, as documented (the backend knows them by the dead forwarder's SNAT
+ * address), and are counted; full-NAT connections through the survivors live on. Who owns what is
+ * read once the connections are up, not predicted. Then the two survivors are partitioned (their
+ * advertisements dropped on the bridge): every VIP stays answered; once healed, each VIP is
+ * answered by exactly the forwarder that owned it before.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -242,7 +244,13 @@ class FleetContinuityE2E {
           return true;
         },
         Duration.ofSeconds(60),
-        () -> "not every address answered by exactly one live forwarder: " + last);
+        () ->
+            "not every address answered by exactly one live forwarder: "
+                + last
+                + IntStream.range(0, 3)
+                    .filter(f -> !gone[f])
+                    .mapToObj(f -> "\n--- forwarder " + f + ":\n" + forwarders.get(f).logTail())
+                    .collect(Collectors.joining()));
     return owners;
   }
 
@@ -267,6 +275,38 @@ class FleetContinuityE2E {
 
   private static String target(String vip) {
     return vip + ":" + ECHO;
+  }
+
+  @Test
+  @Order(0)
+  void aStalledForwarderLosesItsAddressesAndTakesItsShareBackWhenItSpeaksAgain() throws Exception {
+    Map<String, Integer> before = owners();
+    int stalled = before.get(GATEWAY);
+    double takeovers = takeoversBesides(stalled);
+    // Longer than the down interval (1.2 s): its peers take it for dead.
+    forwarders.get(stalled).stall(Duration.ofSeconds(3));
+    assertThat(takeoversBesides(stalled))
+        .as("its peers took over what it owned while it stood still")
+        .isGreaterThan(takeovers);
+    Map<String, Integer> after = owners();
+    System.out.printf(
+        "FleetContinuityE2E: forwarder %d stalled 3 s, taken over by its peers; owners before %s,"
+            + " after %s%n",
+        stalled, before, after);
+    assertThat(after)
+        .as("once it speaks again, each address is answered by its owner from before")
+        .isEqualTo(before);
+  }
+
+  /** Takeovers of a silent peer's addresses by the forwarders other than {@code f}. */
+  private static double takeoversBesides(int f) {
+    double n = 0;
+    for (int other = 0; other < 3; other++) {
+      if (other != f && !gone[other]) {
+        n += counter(other, "gatun_fleet_failover_seconds_count");
+      }
+    }
+    return n;
   }
 
   @Test

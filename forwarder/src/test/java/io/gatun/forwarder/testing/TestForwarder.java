@@ -220,6 +220,26 @@ public final class TestForwarder implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP, then SIGCONT after {@code stall}: the whole process stands still, as a forwarder
+   * starved of CPU (or stopped by a debugger, or swapped out) does, and then goes on.
+   */
+  public void stall(java.time.Duration stall) throws IOException, InterruptedException {
+    signal("STOP");
+    try {
+      Thread.sleep(stall);
+    } finally {
+      signal("CONT");
+    }
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** kill -9: a forwarder process dies without a word (no hand-over, no drain). */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
