@@ -13,6 +13,9 @@
 #   GATUN_BENCH_CHANGES=1000 GATUN_BENCH_CHANGE_RATE=20 (changes per second) are the defaults.
 #   GATUN_BENCH_FORWARDERS=real runs only the real forwarder (default fake,real).
 #   GATUN_OPERATOR_JAVA_OPTS / GATUN_FORWARDER_JAVA_OPTS: flags for their JVMs (e.g. JFR).
+#   GATUN_BENCH_PIN=split: kube-apiserver and etcd on CPU 0, the driver, operator and forwarder on
+#   CPU 1, for the floor and the run alike (as on a cluster, where the API server has cores of its
+#   own); default: not pinned.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -29,6 +32,17 @@ if [ ! -f "$jar" ] || [ ! -f "$forwarder" ] || [ ! -f "$native" ] ||
 fi
 [ -x "${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/1.20.2-linux-amd64/kube-apiserver" ] ||
   { echo "controlplane: no kube-apiserver 1.20.2: run make kube-apiserver" >&2; exit 1; }
+case ${GATUN_BENCH_PIN:-} in
+  "") ;;
+  split)
+    command -v taskset >/dev/null ||
+      { echo "controlplane: GATUN_BENCH_PIN=split needs taskset (util-linux)" >&2; exit 1; }
+    # both CPUs must be ours to use, not only present
+    { taskset -c 0 true && taskset -c 1 true; } 2>/dev/null ||
+      { echo "controlplane: GATUN_BENCH_PIN=split needs CPUs 0 and 1; this shell may use $(nproc)" \
+          "CPU(s): $(taskset -cp $$ | sed 's/.*: //')" >&2; exit 1; } ;;
+  *) echo "controlplane: GATUN_BENCH_PIN is split or unset, not '$GATUN_BENCH_PIN'" >&2; exit 1 ;;
+esac
 work=$(mktemp -d /tmp/gatun-bench-cp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # Online, so a fresh machine fetches the plugin (pinned: the same class path everywhere); Maven's
@@ -46,9 +60,21 @@ out=${GATUN_BENCH_OUT:-bench/results/controlplane.json}
 # (deploy/operator.yaml: a 512 MiB limit, which the JVM sizes its heap from), unless told otherwise.
 export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options) -XX:MaxRAM=512m}
 echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+pin=()
+if [ "${GATUN_BENCH_PIN:-}" = split ]; then
+  # The driver on CPU 1, and so every process it starts; it moves each API server and its etcd to
+  # CPU 0. The JVMs size their pools and compiler threads, and the API server and etcd (Go) their
+  # schedulers, for the cores they would see unpinned, so only where they run changes.
+  cpus=$(nproc)
+  pin=(taskset -c 1)
+  export GOMAXPROCS=$cpus
+  export GATUN_OPERATOR_JAVA_OPTS="$GATUN_OPERATOR_JAVA_OPTS -XX:ActiveProcessorCount=$cpus"
+  export GATUN_FORWARDER_JAVA_OPTS="${GATUN_FORWARDER_JAVA_OPTS:-} -XX:ActiveProcessorCount=$cpus"
+  GATUN_BENCH_JAVA_OPTS="${GATUN_BENCH_JAVA_OPTS--XX:+UseZGC} -XX:ActiveProcessorCount=$cpus"
+fi
 # The driver relays the control channel and reads the change clock: its own GC pauses would land in
 # the figures (with G1, 50-240 ms pauses while it held 10,000 LoadBalancers), so it runs ZGC.
-"$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g ${GATUN_BENCH_JAVA_OPTS--XX:+UseZGC} \
+${pin[@]+"${pin[@]}"} "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -Xmx2g ${GATUN_BENCH_JAVA_OPTS--XX:+UseZGC} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "operator/target/test-classes:operator/target/classes:$(cat "$work/classpath")" \
   io.gatun.operator.bench.ControlPlaneBench "$jar" crds "$out" "${1:-100,1000,10000}" \

@@ -106,7 +106,19 @@ public final class ControlPlaneBench {
           "no forwarder to run: GATUN_BENCH_FORWARDERS lists fake and/or real, and real needs"
               + " FORWARDER_JAR NATIVE_LIB");
     }
+    Pinning.checkDriver();
+    System.out.println(Pinning.describe());
     var figures = new ArrayList<Figure>();
+    if (Pinning.split()) {
+      figures.add(
+          Figure.of("pinned: the CPU of kube-apiserver and etcd", Pinning.SERVER_CPU, "CPU", null));
+      figures.add(
+          Figure.of(
+              "pinned: the CPU of the driver, operator and forwarder",
+              Pinning.CLIENT_CPU,
+              "CPU",
+              null));
+    }
     int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
     for (int size : sizes) {
       double alone = createOnly(size, crds);
@@ -148,7 +160,8 @@ public final class ControlPlaneBench {
     }
   }
 
-  private static KubeAPIServer apiServer() {
+  /** A fresh API server (and etcd), on CPU 0 if the run is pinned ({@link Pinning}). */
+  private static KubeAPIServer apiServer() throws IOException, InterruptedException {
     var apiServer =
         new KubeAPIServer(
             KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -156,6 +169,7 @@ public final class ControlPlaneBench {
                 .withOfflineMode(true)
                 .build());
     apiServer.start();
+    Pinning.moveServer();
     return apiServer;
   }
 
@@ -205,6 +219,7 @@ public final class ControlPlaneBench {
               + "}]";
       var requestsBefore = requests(client);
       var processes = CpuSeconds.processes(null, null);
+      System.out.println("the floor's processes: " + Pinning.check(processes));
       var cpuBefore = CpuSeconds.now(processes);
       long start = System.nanoTime();
       try (var writers = Executors.newFixedThreadPool(16)) {
@@ -226,7 +241,9 @@ public final class ControlPlaneBench {
         }
       }
       double seconds = seconds(start);
-      var cpu = CpuSeconds.now(processes).print("of the floor's writes", cpuBefore);
+      var cpuAfter = CpuSeconds.now(processes);
+      var cpu = cpuAfter.print("of the floor's writes", cpuBefore);
+      System.out.println("after the floor's writes: " + Pinning.check(processes));
       printRequests(
           "API requests of the floor, per LoadBalancer", requestsBefore, requests(client), size);
       benchWatch.close();
@@ -252,6 +269,14 @@ public final class ControlPlaneBench {
                 spent.seconds(),
                 "CPU-s",
                 null));
+      }
+      for (var core : cpuAfter.busyByCore(cpuBefore)) {
+        figures.add(
+            Figure.of(
+                n + " LoadBalancers: CPU seconds of the floor, " + core.process(),
+                core.seconds(),
+                "CPU-s",
+                seconds));
       }
       // The same ratio in CPU: what the run's processes spent over what the floor's did. On two
       // shared cores it moves less with the rest of the machine than the wall-clock one does.
@@ -403,6 +428,7 @@ public final class ControlPlaneBench {
       int answersBefore = tap.answers().mark();
       var writesBefore = statusWrites.byKind();
       var processes = CpuSeconds.processes(operator, real == null ? null : real.pid());
+      System.out.println("the run's processes: " + Pinning.check(processes));
       var cpuBefore = CpuSeconds.now(processes);
       var reconcilesBefore = reconciles.now();
       long start = System.nanoTime();
@@ -412,8 +438,9 @@ public final class ControlPlaneBench {
       double toAllocated = seconds(start);
       await(() -> programmed.size() == size + 1, "all Programmed");
       double toProgrammed = seconds(start);
-      var cpu =
-          CpuSeconds.now(processes).print("from the first create to all Programmed", cpuBefore);
+      var cpuAfter = CpuSeconds.now(processes);
+      var cpu = cpuAfter.print("from the first create to all Programmed", cpuBefore);
+      System.out.println("once all Programmed: " + Pinning.check(processes));
       Reconciles.print("until all Programmed", reconcilesBefore, reconciles.now(), size);
       double writesPerLb = (revision(client) - revisionBefore) / (double) size;
       var sent = tap.totals().minus(sentBefore);
@@ -493,6 +520,15 @@ public final class ControlPlaneBench {
                 spent.seconds(),
                 "CPU-s",
                 null));
+      }
+      // each core's busy seconds beside the window's wall time: the ratio is how saturated it was
+      for (var core : cpuAfter.busyByCore(cpuBefore)) {
+        figures.add(
+            Figure.of(
+                n + " LoadBalancers: CPU seconds until all Programmed, " + core.process() + with,
+                core.seconds(),
+                "CPU-s",
+                toProgrammed));
       }
       if (real != null) {
         long[] rss = real.residentKiB();

@@ -35,6 +35,10 @@ final class CpuSeconds {
 
   private final long machineBusy;
   private final long machineTotal;
+
+  /** Each core's busy ticks, by its number ("cpu0", "cpu1", ... of /proc/stat). */
+  private final long[] coreBusy;
+
   private final long nanos;
   private static final String OTHERS = "others on the machine";
   private static final String IDLE = "machine idle";
@@ -46,11 +50,13 @@ final class CpuSeconds {
       Map<String, Map<String, Long>> threadTicks,
       long machineBusy,
       long machineTotal,
+      long[] coreBusy,
       long nanos) {
     this.ticks = ticks;
     this.threadTicks = threadTicks;
     this.machineBusy = machineBusy;
     this.machineTotal = machineTotal;
+    this.coreBusy = coreBusy;
     this.nanos = nanos;
     this.at = LocalTime.now(ZoneOffset.UTC);
   }
@@ -91,14 +97,29 @@ final class CpuSeconds {
       ticks.put(e.getKey(), processTicks(e.getValue()));
       threadTicks.put(e.getKey(), threadTicks(e.getValue()));
     }
-    // cpu  user nice system idle iowait irq softirq steal ...: idle and iowait are not busy
-    String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+    // cpu  user nice system idle iowait irq softirq steal ...: the machine, then cpu0, cpu1, ...
+    var lines = Files.readAllLines(Path.of("/proc/stat"));
+    long[] machine = busyAndTotal(lines.getFirst());
+    var cores = lines.stream().filter(l -> l.matches("cpu\\d+ .*")).toList();
+    long[] coreBusy = new long[cores.size()];
+    for (String core : cores) {
+      int n = Integer.parseInt(core.substring(3, core.indexOf(' ')));
+      if (n < coreBusy.length) {
+        coreBusy[n] = busyAndTotal(core)[0];
+      }
+    }
+    return new CpuSeconds(ticks, threadTicks, machine[0], machine[1], coreBusy, System.nanoTime());
+  }
+
+  /** A /proc/stat cpu line's busy and total ticks: idle and iowait are not busy. */
+  private static long[] busyAndTotal(String line) {
+    String[] cpu = line.trim().split("\\s+");
     long total = 0;
     for (int i = 1; i < Math.min(cpu.length, 9); i++) {
       total += Long.parseLong(cpu[i]);
     }
     long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
-    return new CpuSeconds(ticks, threadTicks, total - idle, total, System.nanoTime());
+    return new long[] {total - idle, total};
   }
 
   /** One process's utime + stime, ticks; a process gone since counts what it had (0 if unread). */
@@ -178,13 +199,29 @@ final class CpuSeconds {
     return spent;
   }
 
-  /** Prints what {@link #since} says, with the window's wall time and the machine's cores. */
+  /**
+   * Each core's busy seconds since {@code before} ("CPU 0 busy", ...): with the processes pinned
+   * ({@link Pinning}), which side of the machine was saturated. Not counted in {@link #ours}.
+   */
+  List<Spent> busyByCore(CpuSeconds before) {
+    var busy = new ArrayList<Spent>();
+    for (int n = 0; n < coreBusy.length; n++) {
+      busy.add(
+          new Spent("CPU " + n + " busy", (coreBusy[n] - before.coreBusy[n]) / TICKS_PER_SECOND));
+    }
+    return busy;
+  }
+
+  /**
+   * Prints what {@link #since} and {@link #busyByCore} say, with the window's wall time and the
+   * machine's cores.
+   */
   List<Spent> print(String window, CpuSeconds before) {
     var spent = since(before);
     double wall = (nanos - before.nanos) / 1e9;
     System.out.printf(
         "CPU seconds %s (%s-%s UTC, %.1f s wall, %d cores: %.1f CPU-s available):%n",
-        window, before.at, at, wall, Runtime.getRuntime().availableProcessors(), wall * cores());
+        window, before.at, at, wall, cores(), wall * cores());
     for (Spent s : spent) {
       System.out.printf("  %-50s %7.1f s  %5.1f %%%n", s.process(), s.seconds(), share(s, wall));
       var threads = threadsSince(s.process(), before);
@@ -198,6 +235,11 @@ final class CpuSeconds {
                   System.out.printf(
                       "      %-46s %7.1f s%n", t.getKey(), t.getValue() / TICKS_PER_SECOND));
     }
+    for (Spent core : busyByCore(before)) {
+      System.out.printf(
+          "  %-50s %7.1f s  %5.1f %% of that core%n",
+          core.process(), core.seconds(), wall > 0 ? 100 * core.seconds() / wall : 0);
+    }
     return spent;
   }
 
@@ -210,11 +252,12 @@ final class CpuSeconds {
     return spent;
   }
 
-  private static double share(Spent s, double wall) {
+  private double share(Spent s, double wall) {
     return wall > 0 ? 100 * s.seconds() / (wall * cores()) : 0;
   }
 
-  private static int cores() {
-    return Runtime.getRuntime().availableProcessors();
+  /** The machine's cores, not this JVM's: a pinned driver sees one. */
+  private int cores() {
+    return coreBusy.length;
   }
 }

@@ -22,11 +22,13 @@ import java.util.regex.Pattern;
  */
 final class RealForwarder implements AutoCloseable {
   /**
-   * EAL: main lcore and one worker, memory from the heap (--no-huge), no shared files
+   * EAL: main lcore and one worker (on CPUs 0 and 1, or both on CPU 1 when the run is pinned:
+   * {@link Pinning#forwarderLcores}), memory from the heap (--no-huge), no shared files
    * (--no-shconf).
    */
   static final String EAL =
-      "-l 0-1 --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --log-level *:warning";
+      Pinning.forwarderLcores()
+          + " --no-huge -m 1024 --no-pci --no-shconf --no-telemetry --log-level *:warning";
 
   private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
   private static final Pattern HWM = Pattern.compile("(?m)^VmHWM:\\s+(\\d+) kB");
