@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * drops the surplus (counted in {@code gatun_events_total{result="dropped"}}) instead of growing
  * without bound. They are also rate limited, as the kubelet limits its own (50 a second, bursts of
  * 100): when ten thousand LoadBalancers arrive at once, the API server's writes go to their
- * statuses first, and their events follow. Cluster-scoped objects get their events
- * in {@code default}, as Kubernetes' own components do.
+ * statuses first, and their events follow. Cluster-scoped objects get their events in {@code
+ * default}, as Kubernetes' own components do.
  */
 public final class KubernetesEventRecorder implements EventRecorder, AutoCloseable {
 
