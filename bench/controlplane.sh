@@ -59,6 +59,9 @@ out=${GATUN_BENCH_OUT:-bench/results/controlplane.json}
 # The operator runs with the flags it is deployed with and in the memory its Deployment gives it
 # (deploy/operator.yaml: a 512 MiB limit, which the JVM sizes its heap from), unless told otherwise.
 export GATUN_OPERATOR_JAVA_OPTS=${GATUN_OPERATOR_JAVA_OPTS-$(grep -v '^#' operator/jvm.options) -XX:MaxRAM=512m}
+# The real forwarder likewise: its image's flags, in the ForwarderSet's default 1Gi (without them
+# its heap grew unbounded here, and the default 256 MiB heap of a 1Gi pod ran out at 10,000).
+export GATUN_FORWARDER_JAVA_OPTS=${GATUN_FORWARDER_JAVA_OPTS-$(grep -v '^#' forwarder/jvm.options) -XX:MaxRAM=1g}
 echo "control plane: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 pin=()
 if [ "${GATUN_BENCH_PIN:-}" = split ]; then

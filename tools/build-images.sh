@@ -157,6 +157,7 @@ common=(--epoch "$epoch" --env JAVA_HOME=/opt/java --env PATH=/opt/java/bin:/usr
   --workdir / --label "org.opencontainers.image.version=$version"
   --label "org.opencontainers.image.vendor=Gatun")
 jvm_options=$(grep -v '^#' "$root/operator/jvm.options" | xargs)
+forwarder_jvm_options=$(grep -v '^#' "$root/forwarder/jvm.options" | xargs)
 entry() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
 
 # shellcheck disable=SC2086 # the JVM options are words
@@ -170,12 +171,13 @@ python3 "$root/tools/oci_image.py" pack --name "docker.io/gatun/operator:$versio
 # The forwarder runs as UID 0 with only the capabilities its pod adds (IPC_LOCK, NET_ADMIN,
 # NET_RAW): Kubernetes 1.20 gives added capabilities to root processes only (no ambient
 # capabilities), and DPDK needs them to lock hugepage memory and open raw packet sockets.
+# shellcheck disable=SC2086 # the JVM options are words
 python3 "$root/tools/oci_image.py" pack --name "docker.io/gatun/forwarder:$version" "${common[@]}" \
   --label org.opencontainers.image.title=gatun-forwarder \
   --layer "base=$work/base" --layer "runtime=$work/runtime" --layer "libs=$work/libs" \
   --layer "app=$work/forwarder-app" \
   --user 0:0 --env GATUN_NATIVE_LIB=/opt/gatun/lib/libgatunfwd.so \
-  --entrypoint "$(entry $java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar /opt/gatun/gatun-forwarder.jar)" \
+  --entrypoint "$(entry $java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow $forwarder_jvm_options -jar /opt/gatun/gatun-forwarder.jar)" \
   --out "$out/gatun-forwarder-$version.oci.tar" > "$work/forwarder.json"
 
 # FRR runs as root only until each daemon drops to frr (root sets its capabilities first); the
