@@ -28,6 +28,7 @@ final class Pinning {
 
   private static final String MODE = System.getenv().getOrDefault("GATUN_BENCH_PIN", "");
   private static final Pattern ALLOWED = Pattern.compile("(?m)^Cpus_allowed_list:\\s*(\\S+)$");
+  private static final Pattern NAME = Pattern.compile("(?m)^Name:\\s*(.*)$");
 
   private Pinning() {}
 
@@ -118,8 +119,7 @@ final class Pinning {
     var held = new ArrayList<String>();
     var wrong = new ArrayList<String>();
     for (var process : processes.entrySet()) {
-      boolean server = process.getKey().equals("kube-apiserver") || process.getKey().equals("etcd");
-      String expected = String.valueOf(server ? SERVER_CPU : CLIENT_CPU);
+      String expected = String.valueOf(isServer(process.getKey()) ? SERVER_CPU : CLIENT_CPU);
       var threads = threadCpus(process.getValue());
       threads.forEach(
           (thread, cpus) -> {
@@ -142,11 +142,15 @@ final class Pinning {
     CpuSeconds.processes(null, null)
         .forEach(
             (name, pid) -> {
-              if (name.equals("kube-apiserver") || name.equals("etcd")) {
+              if (isServer(name)) {
                 pids.put(name, pid);
               }
             });
     return pids;
+  }
+
+  private static boolean isServer(String process) {
+    return process.equals("kube-apiserver") || process.equals("etcd");
   }
 
   /** Each live thread's allowed CPUs ("id name" → list as /proc gives it). */
@@ -157,7 +161,7 @@ final class Pinning {
       for (Path task : threads.toList()) {
         try {
           String status = Files.readString(task.resolve("status"));
-          var name = Pattern.compile("(?m)^Name:\\s*(.*)$").matcher(status);
+          var name = NAME.matcher(status);
           String thread = task.getFileName() + (name.find() ? " " + name.group(1) : "");
           cpus.put(thread, allowedCpus(status));
         } catch (NoSuchFileException e) {

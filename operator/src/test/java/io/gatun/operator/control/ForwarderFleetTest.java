@@ -457,23 +457,19 @@ class ForwarderFleetTest {
 
   private static ForwarderMessage hello(String name, long applied) {
     return ForwarderMessage.newBuilder()
-        .setHello(
-            Hello.newBuilder()
-                .setForwarderName(name)
-                .setNodeName("node")
-                .setAppliedSnapshotVersion(applied))
+        .setHello(helloOf(name).setAppliedSnapshotVersion(applied))
         .build();
   }
 
   /** The Hello of a forwarder that has applied nothing yet and offers {@code feature}. */
   private static ForwarderMessage helloOffering(String name, Feature feature) {
     return ForwarderMessage.newBuilder()
-        .setHello(
-            Hello.newBuilder()
-                .setForwarderName(name)
-                .setNodeName("node")
-                .setCapabilities(Capabilities.newBuilder().addFeatures(feature)))
+        .setHello(helloOf(name).setCapabilities(Capabilities.newBuilder().addFeatures(feature)))
         .build();
+  }
+
+  private static Hello.Builder helloOf(String name) {
+    return Hello.newBuilder().setForwarderName(name).setNodeName("node");
   }
 
   private static ForwarderMessage ack(long snapshotVersion, boolean applied, String error) {
